@@ -1,0 +1,210 @@
+"""The ``carecoord`` command: the desktop app by default, sub-commands for maintenance."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import sys
+from collections.abc import Sequence
+
+from carecoord import __version__
+from carecoord.errors import CareCoordError, ConfigurationError
+
+log = logging.getLogger(__name__)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="carecoord",
+        description="CareCoord: care coordination for multidisciplinary pain clinics. "
+        "Without a command it opens the desktop app.",
+    )
+    parser.add_argument("--version", action="version", version=f"CareCoord {__version__}")
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        help="database URL or SQLite file path (default: $CARECOORD_DATABASE_URL, "
+        "else a SQLite file in your user data folder)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    db = commands.add_parser("db", help="database schema: upgrade or show the revision")
+    db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    db_commands.add_parser("upgrade", help="migrate the database to the newest schema")
+    db_commands.add_parser("current", help="show the database's schema revision")
+
+    demo = commands.add_parser("demo", help="fill an empty database with a fictional demo clinic")
+    demo.add_argument("--patients", type=int, default=60, metavar="N", help="default 60")
+    demo.add_argument("--seed", type=int, default=1, metavar="S", help="default 1")
+
+    commands.add_parser("info", help="show which database is used and what it holds")
+
+    user = commands.add_parser("user", help="manage accounts")
+    user_commands = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
+    add = user_commands.add_parser("add", help="add an account (the first must be administrator)")
+    add.add_argument("username")
+    add.add_argument("--full-name", required=True)
+    add.add_argument(
+        "--role", required=True, choices=["administrator", "physician", "clinician", "front_desk"]
+    )
+    add.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        from carecoord.logs import configure_logging
+
+        configure_logging()
+    except OSError as exc:  # an unwritable log folder must not stop the app
+        print(f"carecoord: logging disabled ({exc})", file=sys.stderr)
+    try:
+        return _dispatch(args)
+    except ConfigurationError as exc:
+        print(f"carecoord: {exc}", file=sys.stderr)
+        return 2
+    except CareCoordError as exc:
+        print(f"carecoord: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]  # lazy import keeps --help fast
+    from carecoord.config import resolve_database
+    from carecoord.db import Database
+
+    location = resolve_database(args.database)
+    return Database(location.url), location
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command is None:
+        return _launch_app(args)
+    if args.command == "db":
+        return _db(args)
+    if args.command == "demo":
+        return _demo(args)
+    if args.command == "info":
+        return _info(args)
+    if args.command == "user":
+        return _user(args)
+    raise AssertionError(args.command)
+
+
+def _launch_app(args: argparse.Namespace) -> int:
+    try:
+        from carecoord.ui.app import run  # type: ignore[import-not-found,unused-ignore]
+    except ModuleNotFoundError as exc:
+        if exc.name != "carecoord.ui.app":
+            raise
+        print(
+            "The CareCoord desktop window ships with the desktop-app release; this build "
+            "provides the command-line tools.\n",
+            file=sys.stderr,
+        )
+        _info(args)
+        print("\nRun 'carecoord --help' for the commands.", file=sys.stderr)
+        return 0
+    return int(run(args.database))
+
+
+def _db(args: argparse.Namespace) -> int:
+    from carecoord.config import resolve_database
+    from carecoord.db import Database, current_revision, head_revision
+
+    location = resolve_database(args.database)
+    if args.db_command == "upgrade":
+        db = Database(location.url)
+        print(f"{location.display()} is at revision {current_revision(db.engine)} (head)")
+        db.dispose()
+        return 0
+    db = Database(location.url, migrate=False)
+    current = current_revision(db.engine)
+    head = head_revision()
+    state = "up to date" if current == head else f"behind (newest is {head})"
+    print(f"{location.display()}: revision {current or 'none (empty database)'}, {state}")
+    db.dispose()
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from carecoord.services.demo import fill_demo
+
+    if args.patients < 1:
+        raise CareCoordError("--patients must be at least 1")
+    db, location = _open(args)
+    last = [-1]
+
+    def progress(done: int, total: int) -> None:
+        percent = done * 100 // max(total, 1)
+        if percent >= last[0] + 10:
+            last[0] = percent
+            print(f"  {percent:3d}%", file=sys.stderr)
+
+    print(f"Filling {location.display()} with a demo clinic of {args.patients} patients…")
+    summary = fill_demo(db, patients=args.patients, seed=args.seed, progress=progress)
+    print(
+        f"Done in {summary.seconds:.1f} s: {summary.patients} patients, "
+        f"{summary.team_members} team members, {summary.referrals} referrals, "
+        f"{summary.assessments} assessments, {summary.plans} plans, {summary.users} demo users "
+        "(password 'demo')."
+    )
+    db.dispose()
+    return 0
+
+
+def _info(args: argparse.Namespace) -> int:
+    from sqlalchemy import func, select
+
+    from carecoord.db import current_revision
+    from carecoord.models import Patient, Referral, TeamMember, User
+
+    db, location = _open(args)
+    with db.session() as session:
+        counts = {
+            "patients": session.scalar(select(func.count()).select_from(Patient)),
+            "referrals": session.scalar(select(func.count()).select_from(Referral)),
+            "team members": session.scalar(select(func.count()).select_from(TeamMember)),
+            "users": session.scalar(select(func.count()).select_from(User)),
+        }
+    print(f"CareCoord {__version__}")
+    print(f"Database: {location.display()} (from {location.source})")
+    print(f"Schema revision: {current_revision(db.engine)}")
+    print("Holds: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
+    db.dispose()
+    return 0
+
+
+def _user(args: argparse.Namespace) -> int:
+    from carecoord.services import users
+
+    db, _ = _open(args)
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Repeat: ") != password:
+            raise CareCoordError("the passwords differ")
+    actor = None
+    if users.has_users(db):
+        raise CareCoordError(
+            "accounts exist already; an administrator adds users in the app (Settings › Users)"
+        )
+    view = users.create_user(
+        db,
+        actor,
+        username=args.username,
+        full_name=args.full_name,
+        password=password,
+        role=args.role,
+    )
+    print(f"Created {view.role.label.lower()} account '{view.username}'.")
+    db.dispose()
+    return 0

@@ -1,0 +1,1 @@
+"""Pure clinical rules (scores, MME, due dates, team gaps) kept free of database and Qt."""

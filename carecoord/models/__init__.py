@@ -1,0 +1,32 @@
+"""The ORM tables; importing this package registers every table on Base.metadata."""
+
+from carecoord.models.assessment import Assessment
+from carecoord.models.base import Base, utcnow
+from carecoord.models.document import Document
+from carecoord.models.patient import Allergy, Diagnosis, HeadacheProfile, Medication, Patient
+from carecoord.models.plan import PlanActivity, PlanGoal, TreatmentPlan
+from carecoord.models.referral import Referral, ReferralEvent
+from carecoord.models.team import CareTeamMembership, TeamMember
+from carecoord.models.user import AuditEvent, Setting, User
+
+__all__ = [
+    "Allergy",
+    "Assessment",
+    "AuditEvent",
+    "Base",
+    "CareTeamMembership",
+    "Diagnosis",
+    "Document",
+    "HeadacheProfile",
+    "Medication",
+    "Patient",
+    "PlanActivity",
+    "PlanGoal",
+    "Referral",
+    "ReferralEvent",
+    "Setting",
+    "TeamMember",
+    "TreatmentPlan",
+    "User",
+    "utcnow",
+]

@@ -1,0 +1,145 @@
+"""The patient and the facts of their chart: diagnoses, medications, allergies, headaches."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from carecoord.clinical.vocabulary import (
+    AdministrativeSex,
+    AllergySeverity,
+    HeadacheType,
+    PatientStatus,
+)
+from carecoord.models.base import Base, UTCDateTime, Versioned, enum_column
+
+# Search keys compare bytewise so a prefix range query uses the index on both databases.
+SEARCH_KEY = String(80).with_variant(String(80, collation="C"), "postgresql")
+
+
+class Patient(Versioned, Base):
+    __tablename__ = "patients"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mrn: Mapped[str] = mapped_column(String(32), unique=True)
+    family_name: Mapped[str] = mapped_column(String(80))
+    given_name: Mapped[str] = mapped_column(String(80))
+    middle_name: Mapped[str | None] = mapped_column(String(80))
+    family_key: Mapped[str] = mapped_column(SEARCH_KEY)
+    given_key: Mapped[str] = mapped_column(SEARCH_KEY)
+    date_of_birth: Mapped[date] = mapped_column(Date, index=True)
+    sex: Mapped[AdministrativeSex] = mapped_column(enum_column(AdministrativeSex, "sex"))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(254))
+    address: Mapped[str | None] = mapped_column(String(400))
+    preferred_language: Mapped[str | None] = mapped_column(String(40))
+    insurance_payer: Mapped[str | None] = mapped_column(String(120))
+    insurance_member_id: Mapped[str | None] = mapped_column(String(60))
+    status: Mapped[PatientStatus] = mapped_column(
+        enum_column(PatientStatus, "patient_status"), default=PatientStatus.ACTIVE
+    )
+    discharged_on: Mapped[date | None] = mapped_column(Date)
+    discharge_reason: Mapped[str | None] = mapped_column(String(400))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    diagnoses: Mapped[list[Diagnosis]] = relationship(
+        back_populates="patient", cascade="all, delete-orphan", order_by="Diagnosis.id"
+    )
+    medications: Mapped[list[Medication]] = relationship(
+        back_populates="patient", cascade="all, delete-orphan", order_by="Medication.id"
+    )
+    allergies: Mapped[list[Allergy]] = relationship(
+        back_populates="patient", cascade="all, delete-orphan", order_by="Allergy.id"
+    )
+
+    __table_args__ = (
+        Index("ix_patients_family_key_given_key", "family_key", "given_key", "id"),
+        Index("ix_patients_given_key", "given_key"),
+    )
+
+
+class Diagnosis(Versioned, Base):
+    __tablename__ = "diagnoses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("patients.id", ondelete="CASCADE"), index=True
+    )
+    code: Mapped[str] = mapped_column(String(10))
+    title: Mapped[str] = mapped_column(String(300))
+    onset: Mapped[date | None] = mapped_column(Date)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    notes: Mapped[str | None] = mapped_column(String(400))
+
+    patient: Mapped[Patient] = relationship(back_populates="diagnoses")
+
+
+class Medication(Versioned, Base):
+    __tablename__ = "medications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("patients.id", ondelete="CASCADE"), index=True
+    )
+    drug: Mapped[str] = mapped_column(String(120))
+    dose: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(20))
+    frequency: Mapped[str] = mapped_column(String(20))
+    max_doses_per_day: Mapped[float | None] = mapped_column(Float)
+    route: Mapped[str] = mapped_column(String(30))
+    start_date: Mapped[date | None] = mapped_column(Date)
+    stop_date: Mapped[date | None] = mapped_column(Date)
+    is_opioid: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_psychotropic: Mapped[bool] = mapped_column(Boolean, default=False)
+    notes: Mapped[str | None] = mapped_column(String(400))
+
+    patient: Mapped[Patient] = relationship(back_populates="medications")
+
+    __table_args__ = (CheckConstraint("dose >= 0", name="dose_not_negative"),)
+
+
+class Allergy(Versioned, Base):
+    __tablename__ = "allergies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("patients.id", ondelete="CASCADE"), index=True
+    )
+    substance: Mapped[str] = mapped_column(String(120))
+    reaction: Mapped[str | None] = mapped_column(String(200))
+    severity: Mapped[AllergySeverity] = mapped_column(
+        enum_column(AllergySeverity, "allergy_severity"), default=AllergySeverity.UNKNOWN
+    )
+
+    patient: Mapped[Patient] = relationship(back_populates="allergies")
+
+
+class HeadacheProfile(Versioned, Base):
+    """ICHD-3 headache profile for neurology referrals (domain.md §6); one per patient."""
+
+    __tablename__ = "headache_profiles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("patients.id", ondelete="CASCADE"), unique=True
+    )
+    headache_type: Mapped[HeadacheType] = mapped_column(enum_column(HeadacheType, "headache_type"))
+    with_aura: Mapped[bool] = mapped_column(Boolean, default=False)
+    attacks_per_month: Mapped[int] = mapped_column(Integer, default=0)
+    headache_days_per_month: Mapped[int] = mapped_column(Integer, default=0)
+    acute_medication_days_per_month: Mapped[int] = mapped_column(Integer, default=0)
+    triggers: Mapped[str | None] = mapped_column(String(400))
+    notes: Mapped[str | None] = mapped_column(Text)
+    recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,0 +1,127 @@
+"""Referrals to specialists, their state history and their insurance authorisation."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from carecoord.clinical.vocabulary import (
+    AuthorizationOutcome,
+    Discipline,
+    Expectation,
+    Priority,
+    ReferralState,
+    SendMethod,
+)
+from carecoord.models.base import Base, UTCDateTime, Versioned, enum_column, utcnow
+from carecoord.models.patient import Patient
+from carecoord.models.team import TeamMember
+
+
+class Referral(Versioned, Base):
+    """One request for a specialist's opinion or care, tracked until the report is back.
+
+    ``due_on`` is the next date the front desk must see progress by: the appointment
+    target while waiting for a visit, the appointment itself once scheduled, the report
+    target after the visit. One indexed column makes the overdue worklist a range scan.
+    """
+
+    __tablename__ = "referrals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("patients.id", ondelete="CASCADE"), index=True
+    )
+    referring_member_id: Mapped[int | None] = mapped_column(ForeignKey("team_members.id"))
+    recipient_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("team_members.id"), index=True
+    )
+    discipline: Mapped[Discipline] = mapped_column(enum_column(Discipline, "referral_discipline"))
+    priority: Mapped[Priority] = mapped_column(
+        enum_column(Priority, "priority"), default=Priority.ROUTINE
+    )
+    priority_reason: Mapped[str | None] = mapped_column(String(400))
+    expectation: Mapped[Expectation] = mapped_column(
+        enum_column(Expectation, "expectation"), default=Expectation.ADVICE
+    )
+    reason: Mapped[str] = mapped_column(Text)
+    clinical_question: Mapped[str | None] = mapped_column(Text)
+    patient_told: Mapped[str | None] = mapped_column(Text)
+    treatments_tried: Mapped[str | None] = mapped_column(Text)
+    sensitive: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    state: Mapped[ReferralState] = mapped_column(
+        enum_column(ReferralState, "referral_state"), default=ReferralState.DRAFT
+    )
+    held_from: Mapped[ReferralState | None] = mapped_column(
+        enum_column(ReferralState, "referral_held_from")
+    )
+    sent_on: Mapped[date | None] = mapped_column(Date)
+    sent_via: Mapped[SendMethod | None] = mapped_column(enum_column(SendMethod, "send_method"))
+    appointment_due: Mapped[date | None] = mapped_column(Date)
+    appointment_date: Mapped[date | None] = mapped_column(Date)
+    seen_on: Mapped[date | None] = mapped_column(Date)
+    report_due: Mapped[date | None] = mapped_column(Date)
+    report_received_on: Mapped[date | None] = mapped_column(Date)
+    no_report_reason: Mapped[str | None] = mapped_column(String(400))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+
+    # Insurance authorisation (Da Vinci PAS / X12 278).
+    auth_outcome: Mapped[AuthorizationOutcome] = mapped_column(
+        enum_column(AuthorizationOutcome, "authorization_outcome"),
+        default=AuthorizationOutcome.NOT_REQUIRED,
+    )
+    auth_payer: Mapped[str | None] = mapped_column(String(120))
+    auth_member_id: Mapped[str | None] = mapped_column(String(60))
+    auth_number: Mapped[str | None] = mapped_column(String(60))
+    auth_denial_reason: Mapped[str | None] = mapped_column(String(400))
+    auth_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    auth_expedited: Mapped[bool] = mapped_column(Boolean, default=False)
+    auth_issued_on: Mapped[date | None] = mapped_column(Date)
+    auth_provider: Mapped[str | None] = mapped_column(String(160))
+    auth_service: Mapped[str | None] = mapped_column(String(160))
+    auth_visits_authorized: Mapped[int | None] = mapped_column(Integer)
+    auth_visits_used: Mapped[int] = mapped_column(Integer, default=0)
+    auth_valid_from: Mapped[date | None] = mapped_column(Date)
+    auth_valid_to: Mapped[date | None] = mapped_column(Date, index=True)
+
+    patient: Mapped[Patient] = relationship()
+    referring_member: Mapped[TeamMember | None] = relationship(foreign_keys=[referring_member_id])
+    recipient: Mapped[TeamMember | None] = relationship(foreign_keys=[recipient_member_id])
+    events: Mapped[list[ReferralEvent]] = relationship(
+        back_populates="referral", cascade="all, delete-orphan", order_by="ReferralEvent.id"
+    )
+
+    __table_args__ = (
+        Index("ix_referrals_state_due_on", "state", "due_on"),
+        Index("ix_referrals_due_on", "due_on"),
+        Index("ix_referrals_discipline_state", "discipline", "state"),
+        Index("ix_referrals_sent_on", "sent_on"),
+        CheckConstraint("auth_visits_used >= 0", name="visits_used_not_negative"),
+    )
+
+
+class ReferralEvent(Base):
+    """One line of a referral's history: a state change, an edit, a letter, a note."""
+
+    __tablename__ = "referral_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(
+        ForeignKey("referrals.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    username: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(32))
+    from_state: Mapped[ReferralState | None] = mapped_column(
+        enum_column(ReferralState, "event_from_state")
+    )
+    to_state: Mapped[ReferralState | None] = mapped_column(
+        enum_column(ReferralState, "event_to_state")
+    )
+    reason: Mapped[str | None] = mapped_column(String(1000))
+
+    referral: Mapped[Referral] = relationship(back_populates="events")

@@ -1,0 +1,154 @@
+"""One patient's chart in one read: what the chart window and letters need."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from carecoord.clinical import mme, suggestions
+from carecoord.clinical import referral_rules as rules
+from carecoord.clinical.vocabulary import AssessmentKind, DataCategory, Discipline
+from carecoord.db import Database
+from carecoord.models import Patient, Referral
+from carecoord.services import audit, record, referrals, team
+from carecoord.services.actor import Actor
+from carecoord.services.assessments import AssessmentView, assessments_of, latest
+from carecoord.services.common import load
+from carecoord.services.patients import PatientDetail, detail_of
+from carecoord.services.permissions import Action, allowed, require
+from carecoord.services.plans import PlanView, plans_of
+
+
+@dataclass(frozen=True)
+class Alert:
+    """A chip in the chart header; ``level`` is "danger", "warning" or "info"."""
+
+    code: str
+    level: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    patient: PatientDetail
+    diagnoses: tuple[record.DiagnosisView, ...]
+    medications: tuple[record.MedicationView, ...]
+    mme: mme.MmeSummary
+    allergies: tuple[record.AllergyView, ...]
+    care_team: team.CareTeam
+    referrals: tuple[referrals.ReferralView, ...]
+    assessments: tuple[AssessmentView, ...]
+    plans: tuple[PlanView, ...]
+    headache: record.HeadacheView | None
+    alerts: tuple[Alert, ...]
+    suggestions: tuple[suggestions.Suggestion, ...]
+    clinical_restricted: bool
+
+    @property
+    def coordinator_name(self) -> str | None:
+        member = self.care_team.coordinator()
+        return member.display_name if member else None
+
+
+def load_chart(db: Database, actor: Actor, patient_id: int) -> Chart:
+    """Everything shown on a chart, read in one short transaction (an audited chart read)."""
+    require(actor.role, Action.READ_DEMOGRAPHICS)
+    can_read_clinical = allowed(actor.role, Action.READ_CLINICAL, DataCategory.GENERAL)
+    with db.session(write=True) as session:
+        patient = load(session, Patient, patient_id, "Patient")
+        care_team = team._care_team(session, patient_id)
+        referral_rows = session.scalars(
+            select(Referral)
+            .where(Referral.patient_id == patient_id)
+            .order_by(Referral.created_at.desc(), Referral.id.desc())
+        ).all()
+        referral_views = tuple(referrals.view_of(r, actor) for r in referral_rows)
+        if can_read_clinical:
+            diagnoses = tuple(
+                d
+                for d in record.diagnoses_of(session, patient_id)
+                if allowed(actor.role, Action.READ_CLINICAL, d.category)
+            )
+            medications = tuple(record.medications_of(session, patient_id))
+            allergies = tuple(record.allergies_of(session, patient_id))
+            assessment_views = tuple(assessments_of(session, actor, patient_id))
+            plan_views = tuple(plans_of(session, patient_id))
+            headache = record.headache_of(session, patient_id)
+        else:
+            diagnoses, medications, allergies = (), (), ()
+            assessment_views, plan_views, headache = (), (), None
+        audit.record(session, actor, "read", "Chart", patient_id, patient_id=patient_id)
+        session.commit()
+    summary = record.mme_summary(list(medications))
+    alerts = _alerts(care_team, referral_views, assessment_views, summary)
+    ideas = _suggestions(care_team, referral_views, assessment_views, diagnoses, summary)
+    return Chart(
+        patient=detail_of(patient),
+        diagnoses=diagnoses,
+        medications=medications,
+        mme=summary,
+        allergies=allergies,
+        care_team=care_team,
+        referrals=referral_views,
+        assessments=assessment_views,
+        plans=plan_views,
+        headache=headache,
+        alerts=alerts,
+        suggestions=tuple(ideas),
+        clinical_restricted=not can_read_clinical,
+    )
+
+
+def _alerts(
+    care_team: team.CareTeam,
+    referral_views: tuple[referrals.ReferralView, ...],
+    assessment_views: tuple[AssessmentView, ...],
+    summary: mme.MmeSummary,
+) -> tuple[Alert, ...]:
+    alerts: list[Alert] = []
+    if summary.at_least_90:
+        alerts.append(Alert("mme90", "danger", f"MME {summary.total:g}/day (≥ 90)"))
+    elif summary.at_least_50:
+        alerts.append(Alert("mme50", "warning", f"MME {summary.total:g}/day (≥ 50)"))
+    phq = latest(list(assessment_views), AssessmentKind.PHQ9)
+    if phq is not None and phq.alert:
+        alerts.append(Alert("phq9_item9", "danger", f"PHQ-9 item 9 positive ({phq.taken_on})"))
+    for role in care_team.gaps:
+        alerts.append(Alert(f"gap_{role.value}", "warning", f"No {role.label.lower()}"))
+    overdue = sum(1 for r in referral_views if r.overdue)
+    if overdue:
+        alerts.append(Alert("overdue", "warning", f"{overdue} overdue referral(s)"))
+    expiring = sum(1 for r in referral_views if r.authorization_expiring)
+    if expiring:
+        alerts.append(Alert("auth", "warning", f"{expiring} authorisation(s) expiring"))
+    return tuple(alerts)
+
+
+def _suggestions(
+    care_team: team.CareTeam,
+    referral_views: tuple[referrals.ReferralView, ...],
+    assessment_views: tuple[AssessmentView, ...],
+    diagnoses: tuple[record.DiagnosisView, ...],
+    summary: mme.MmeSummary,
+) -> list[suggestions.Suggestion]:
+    phq = latest(list(assessment_views), AssessmentKind.PHQ9)
+    ort_view = latest(list(assessment_views), AssessmentKind.ORT)
+    item9 = None
+    if phq is not None:
+        items = phq.answers.get("items") or []
+        item9 = int(items[8]) if len(items) == 9 else None
+    team_disciplines: set[Discipline] = {m.member.discipline for m in care_team.current}
+    open_disciplines = {r.discipline for r in referral_views if r.state in rules.OPEN_STATES}
+    return suggestions.suggest(
+        phq9_total=int(phq.total) if phq else None,
+        phq9_item9=item9,
+        ort_band=ort_view.band if ort_view else None,
+        diagnosis_codes=tuple(d.code for d in diagnoses if d.active),
+        team_disciplines=tuple(team_disciplines),
+        daily_mme=summary.total if summary.lines else None,
+        open_referral_disciplines=tuple(open_disciplines),
+    )
+
+
+__all__ = ["Alert", "Chart", "load_chart"]

@@ -1,0 +1,377 @@
+"""ICD-10-CM lookup: an in-process index so validation and search need no database."""
+
+from __future__ import annotations
+
+import heapq
+import logging
+import re
+import threading
+import unicodedata
+import warnings
+from bisect import bisect_left
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import accumulate, islice
+
+from carecoord.errors import ValidationError
+
+__all__ = [
+    "COMMON_PAIN_CODES",
+    "CodeEntry",
+    "is_billable",
+    "normalise",
+    "require_billable",
+    "search",
+    "title_of",
+    "warm_up",
+]
+
+logger = logging.getLogger(__name__)
+
+#: The codes a pain clinic uses most (domain reference §7), in the order offered to people.
+COMMON_PAIN_CODES: tuple[str, ...] = (
+    "G89.29",
+    "G89.4",
+    "G89.3",
+    "M54.50",
+    "M54.51",
+    "M54.59",
+    "M54.16",
+    "M54.2",
+    "M79.7",
+    "G43.009",
+    "G43.109",
+    "G43.909",
+    "G44.209",
+    "G44.229",
+    "G62.9",
+    "G90.50",
+    "M96.1",
+    "M17.0",
+    "M17.11",
+    "F11.20",
+    "Z79.891",
+    "F32.A",
+    "F41.1",
+)
+
+# Dotless code prefixes: "M5", "M545", "F32A", and since FY2026 "QA0" (a letter second).
+# Words rarely look like this; those that do ("B12") still reach the word search.
+_CODE_PREFIX = re.compile(r"[A-Z](?:[0-9]|[A-Z][0-9])[0-9A-Z]{0,5}")
+_CODE = re.compile(r"[A-Z][0-9A-Z][0-9A-Z](?:\.[0-9A-Z]{1,4})?")
+_WORD = re.compile(r"[^\W_]+")
+_MAX_SUGGESTIONS = 3
+
+
+@dataclass(frozen=True)
+class CodeEntry:
+    """One billable ICD-10-CM code and its official title.
+
+    Attributes:
+        code: The code with its dot, e.g. ``"M54.50"``.
+        title: The tabular-list description, e.g. ``"Low back pain, unspecified"``.
+    """
+
+    code: str
+    title: str
+
+
+def _fold(text: str) -> str:
+    """Lower-cased text with accents removed, so "Ménière" and "meniere" compare equal."""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(_fold(text))
+
+
+def _as_code_prefix(text: str) -> str | None:
+    """The dotless code prefix ``text`` spells ("m54.5" -> "M545"), or None if it is not one."""
+    upper = text.upper()
+    if "." in upper and (upper.find(".") != 3 or upper.count(".") > 1):
+        return None
+    dotless = upper.replace(".", "")
+    return dotless if _CODE_PREFIX.fullmatch(dotless) else None
+
+
+def _clean_title(title: str) -> str:
+    """The official title from simple_icd_10_cm's description of a code.
+
+    For seventh-character codes the package appends the extension's tabular note after
+    "/\t" (S72.001B "...open fracture type I or II/\tinitial encounter for open fracture
+    NOS"); the CMS title stops before it.
+    """
+    return " ".join(title.split("/\t", 1)[0].split())
+
+
+class _Index:
+    """Everything a lookup needs, built once and never changed afterwards.
+
+    Entries are numbered by *rank*: common pain-clinic codes first (in their listed order),
+    then shorter titles, then code order.  Posting lists hold ranks in ascending order, so
+    the first hits of any word are already the best ones and a search can stop early.
+    """
+
+    def __init__(
+        self, billable: dict[str, str], categories: dict[str, str], common: tuple[str, ...]
+    ) -> None:
+        common_position = {code: i for i, code in enumerate(common)}
+        ranked = sorted(
+            billable.items(),
+            key=lambda item: (
+                common_position.get(item[0], len(common)),
+                len(item[1]),
+                item[0],
+            ),
+        )
+        self.entries: list[CodeEntry] = [CodeEntry(code, title) for code, title in ranked]
+        self.by_code: dict[str, CodeEntry] = {e.code: e for e in self.entries}
+        self.categories = categories
+        self.common: list[CodeEntry] = [self.by_code[c] for c in common if c in self.by_code]
+
+        # Code-prefix search: dotless codes in code order, bisected for a prefix's range.
+        in_code_order = sorted(range(len(self.entries)), key=lambda r: self.entries[r].code)
+        self.dotless: list[str] = [self.entries[r].code.replace(".", "") for r in in_code_order]
+        self.code_order: list[int] = in_code_order
+
+        # Word search: " word word ..." per rank (word-prefix test is a substring test for
+        # " " + prefix) and an inverted index from each distinct word to its ranks.
+        self.haystack: list[str] = []
+        postings: dict[str, list[int]] = {}
+        for rank, entry in enumerate(self.entries):
+            words = _words(entry.title)
+            self.haystack.append(" " + " ".join(words))
+            for word in dict.fromkeys(words):
+                postings.setdefault(word, []).append(rank)
+        self.vocabulary: list[str] = sorted(postings)
+        self.postings: list[list[int]] = [postings[w] for w in self.vocabulary]
+        # cumulative posting sizes: a cheap upper bound on how many codes a prefix matches
+        self.cumulative: list[int] = [0, *accumulate(len(p) for p in self.postings)]
+
+    def word_range(self, prefix: str) -> tuple[int, int]:
+        """The slice of the vocabulary whose words start with ``prefix``."""
+        lo = bisect_left(self.vocabulary, prefix)
+        hi = bisect_left(self.vocabulary, prefix + "\U0010ffff", lo)
+        return lo, hi
+
+    def ranks_with_word_prefix(self, lo: int, hi: int) -> Iterator[int]:
+        """Ranks of codes having a word in vocabulary[lo:hi], ascending, without repeats."""
+        if hi - lo == 1:
+            yield from self.postings[lo]
+            return
+        previous = -1
+        for rank in heapq.merge(*self.postings[lo:hi]):
+            if rank != previous:
+                previous = rank
+                yield rank
+
+    def billable_under(self, dotless_prefix: str) -> Iterator[CodeEntry]:
+        """Billable codes starting with ``dotless_prefix``, in code order."""
+        start = bisect_left(self.dotless, dotless_prefix)
+        for i in range(start, len(self.dotless)):
+            if not self.dotless[i].startswith(dotless_prefix):
+                return
+            yield self.entries[self.code_order[i]]
+
+
+_index: _Index | None = None
+_index_lock = threading.Lock()
+
+
+def _load_code_set() -> tuple[dict[str, str], dict[str, str]]:
+    """Billable codes and non-billable categories with titles, from simple_icd_10_cm."""
+    with warnings.catch_warnings():
+        # The package reads its data with importlib.resources.read_text, deprecated in 3.11
+        # but undeprecated in 3.13; the warning is the package's, not something we can fix.
+        warnings.filterwarnings(
+            "ignore", message="(read|open)_text is deprecated", category=DeprecationWarning
+        )
+        # Imported here, never at module level: loading the code set takes about a second.
+        import simple_icd_10_cm as icd
+
+    billable: dict[str, str] = {}
+    categories: dict[str, str] = {}
+    for code in icd.get_all_codes(True):
+        # chapters ("1") and blocks ("A00-A09") are headings, not codes
+        if not _CODE.fullmatch(code) or code in billable or code in categories:
+            continue
+        title = _clean_title(icd.get_description(code))
+        if icd.is_leaf(code):
+            billable[code] = title
+        else:
+            categories[code] = title
+    return billable, categories
+
+
+def _build_index() -> _Index:
+    billable, categories = _load_code_set()
+    missing = [code for code in COMMON_PAIN_CODES if code not in billable]
+    if missing:
+        logger.warning("Common pain codes not billable in this code set: %s", missing)
+    index = _Index(billable, categories, COMMON_PAIN_CODES)
+    logger.info("ICD-10-CM index built: %d billable codes", len(index.entries))
+    return index
+
+
+def _get_index() -> _Index:
+    global _index
+    index = _index
+    if index is None:
+        with _index_lock:
+            index = _index
+            if index is None:
+                index = _index = _build_index()
+    return index
+
+
+def warm_up() -> None:
+    """Load the code set and build the lookup index, unless that was done already.
+
+    Slow (about two seconds) the first time and instant afterwards; call it on a
+    background thread at start-up so the first lookup does not wait. Safe to call from
+    several threads at once: the index is built exactly once per process.
+    """
+    _get_index()
+
+
+def normalise(code: str) -> str:
+    """Write a code the canonical way: upper case, dot after the third character.
+
+    Does not check that the code exists. A dot somewhere else ("M5.450") is left where
+    it is, so such a typo is reported as an unknown code rather than silently accepted.
+
+    Args:
+        code: A code as typed, e.g. ``" m5450 "`` or ``"g89.4"``.
+
+    Returns:
+        The code in canonical form, e.g. ``"M54.50"``; ``"M54"`` and ``"m54."`` give ``"M54"``.
+    """
+    typed = code.strip().upper()
+    if len(typed) == 4 and typed.endswith("."):
+        return typed[:3]
+    if "." not in typed and len(typed) > 3:
+        return f"{typed[:3]}.{typed[3:]}"
+    return typed
+
+
+def is_billable(code: str) -> bool:
+    """Whether ``code`` is a billable (leaf) ICD-10-CM code, valid on a diagnosis.
+
+    Args:
+        code: A code as typed; case, surrounding spaces and the dot do not matter.
+
+    Returns:
+        True for codes such as ``"M54.50"`` or ``"m5450"``; False for categories that
+        have more specific codes below them (``"M54.5"``), unknown codes and non-strings.
+    """
+    if not isinstance(code, str):
+        return False
+    return normalise(code) in _get_index().by_code
+
+
+def require_billable(code: str) -> CodeEntry:
+    """The entry for a billable code, or the reason it cannot be used on a diagnosis.
+
+    Args:
+        code: A code as typed; case, surrounding spaces and the dot do not matter.
+
+    Returns:
+        The canonical code and its title.
+
+    Raises:
+        ValidationError: On field ``"code"`` when the code is empty, unknown, or a
+            category that needs a more specific code (the message names up to three).
+    """
+    if not isinstance(code, str) or not code.strip():
+        raise ValidationError("code", "Enter an ICD-10-CM code")
+    index = _get_index()
+    canonical = normalise(code)
+    entry = index.by_code.get(canonical)
+    if entry is not None:
+        return entry
+    category_title = index.categories.get(canonical)
+    if category_title is None:
+        raise ValidationError("code", f"{code.strip()} is not an ICD-10-CM code")
+    examples = [
+        f"{e.code} {e.title}"
+        for e in islice(index.billable_under(canonical.replace(".", "")), _MAX_SUGGESTIONS)
+    ]
+    raise ValidationError(
+        "code",
+        f"{canonical} ({category_title}) is a category, not a billable code; "
+        f"a more specific code is needed, e.g. {'; '.join(examples)}",
+    )
+
+
+def title_of(code: str) -> str:
+    """The official title of a billable code.
+
+    Args:
+        code: A code as typed; case, surrounding spaces and the dot do not matter.
+
+    Returns:
+        The title, e.g. ``"Chronic pain syndrome"`` for ``"G89.4"``.
+
+    Raises:
+        ValidationError: On field ``"code"`` when the code is unknown or not billable.
+    """
+    return require_billable(code).title
+
+
+def search(text: str, limit: int = 50) -> list[CodeEntry]:
+    """Billable codes matching what a person typed in a code picker.
+
+    A code or code prefix (``"M54"``, ``"m54.5"``) lists the billable codes under it in
+    code order. Words (``"low back"``, ``"migraine intract"``) find codes whose title has,
+    for every word, a word starting with it (case and accents ignored), common pain-clinic
+    codes first, then shorter titles. Empty text offers the common pain-clinic codes.
+
+    Args:
+        text: What was typed.
+        limit: At most this many results.
+
+    Returns:
+        Matching entries, best first; empty if nothing matches or ``limit`` < 1.
+    """
+    if limit < 1:
+        return []
+    index = _get_index()
+    stripped = text.strip()
+    if not stripped:
+        return index.common[:limit]
+
+    results: list[CodeEntry] = []
+    prefix = _as_code_prefix(stripped)
+    if prefix is not None:
+        results = list(islice(index.billable_under(prefix), limit))
+        if len(results) == limit:
+            return results
+    seen = {e.code for e in results}
+    words = _words(stripped)
+    if not words:
+        return results
+    for entry in _word_matches(index, words):
+        if entry.code not in seen:
+            results.append(entry)
+            if len(results) == limit:
+                break
+    return results
+
+
+def _word_matches(index: _Index, words: list[str]) -> Iterator[CodeEntry]:
+    """Entries whose titles match every word prefix, best rank first."""
+    ranges = [index.word_range(w) for w in words]
+    # Walk the rarest word's codes and test the others on each title: cheap because most
+    # queries have one selective word and the walk stops as soon as enough codes match.
+    sizes = [index.cumulative[hi] - index.cumulative[lo] for lo, hi in ranges]
+    rarest = min(range(len(words)), key=sizes.__getitem__)
+    if sizes[rarest] == 0:
+        return
+    needles = [" " + w for i, w in enumerate(words) if i != rarest]
+    for rank in index.ranks_with_word_prefix(*ranges[rarest]):
+        haystack = index.haystack[rank]
+        if all(n in haystack for n in needles):
+            yield index.entries[rank]

@@ -1,0 +1,235 @@
+"""Documents on a chart: specialist reports, imaging, labs, sent letters; bytes in the database."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from carecoord.clinical.vocabulary import DataCategory, DocumentKind
+from carecoord.db import Database
+from carecoord.errors import PermissionDenied, ValidationError
+from carecoord.models import Document, Patient, Referral
+from carecoord.services import audit
+from carecoord.services import validation as v
+from carecoord.services.actor import Actor
+from carecoord.services.common import load, today
+from carecoord.services.permissions import Action, allowed, referral_category, require
+
+ENTITY = "Document"
+MAX_BYTES = 50 * 1024 * 1024
+MEDIA_SIGNATURES: dict[str, tuple[bytes, ...]] = {
+    "application/pdf": (b"%PDF-",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/tiff": (b"II*\x00", b"MM\x00*"),
+}
+EXTENSIONS = {
+    ".pdf": "application/pdf",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".tif": "image/tiff",
+    ".tiff": "image/tiff",
+}
+SAFE_NAME_RE = re.compile(r"[^\w.\- ()]+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class DocumentUpload:
+    """A file to file on a chart."""
+
+    file_name: str
+    content: bytes
+    kind: DocumentKind | str = DocumentKind.OTHER
+    media_type: str | None = None
+    title: str | None = None
+    received_on: date | str | None = None
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    id: int
+    patient_id: int
+    referral_id: int | None
+    kind: DocumentKind
+    title: str | None
+    file_name: str
+    media_type: str
+    size_bytes: int
+    sha256: str
+    received_on: date
+    filed_by: str
+    filed_at: datetime
+
+
+def view_of(row: Document) -> DocumentView:
+    return DocumentView(
+        id=row.id,
+        patient_id=row.patient_id,
+        referral_id=row.referral_id,
+        kind=row.kind,
+        title=row.title,
+        file_name=row.file_name,
+        media_type=row.media_type,
+        size_bytes=row.size_bytes,
+        sha256=row.sha256,
+        received_on=row.received_on,
+        filed_by=row.filed_by,
+        filed_at=row.filed_at,
+    )
+
+
+def media_type_for(file_name: str) -> str | None:
+    """The media type implied by a file name's extension (PDF and common images)."""
+    lower = file_name.lower()
+    for ext, media in EXTENSIONS.items():
+        if lower.endswith(ext):
+            return media
+    return None
+
+
+def validate_upload(upload: DocumentUpload, *, on: date | None = None) -> dict[str, object]:
+    """Check name, type, size and that the bytes really are what the type says."""
+    raw_name = v.required_text(upload.file_name, "file_name", max_length=255)
+    name = SAFE_NAME_RE.sub("_", raw_name.replace("\\", "/").rsplit("/", 1)[-1]).strip()
+    if not name or name in (".", ".."):
+        raise ValidationError("file_name", "is not a usable file name")
+    if not isinstance(upload.content, bytes | bytearray):
+        raise ValidationError("content", "must be the file's bytes")
+    content = bytes(upload.content)
+    if not content:
+        raise ValidationError("content", "the file is empty")
+    if len(content) > MAX_BYTES:
+        raise ValidationError("content", f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB")
+    media = upload.media_type or media_type_for(name)
+    if media not in MEDIA_SIGNATURES:
+        raise ValidationError("media_type", "must be a PDF, PNG, JPEG or TIFF file")
+    if not content.startswith(MEDIA_SIGNATURES[media]):
+        raise ValidationError("content", f"the file is not a valid {media.split('/')[1].upper()}")
+    received = v.a_date(upload.received_on, "received_on") or today()
+    v.not_future(received, "received_on", on or today())
+    return {
+        "file_name": name,
+        "media_type": media,
+        "content": content,
+        "size_bytes": len(content),
+        "sha256": hashlib.sha256(content).hexdigest(),
+        "kind": v.choice(upload.kind, DocumentKind, "kind"),
+        "title": v.text(upload.title, "title", max_length=200),
+        "received_on": received,
+    }
+
+
+def add_document(
+    session: Session,
+    actor: Actor,
+    patient_id: int,
+    values: dict[str, object],
+    *,
+    referral_id: int | None = None,
+    category: DataCategory = DataCategory.GENERAL,
+) -> Document:
+    """Add a validated document inside the caller's transaction (used by referrals too)."""
+    document = Document(
+        patient_id=patient_id, referral_id=referral_id, filed_by=actor.username, **values
+    )
+    session.add(document)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "create",
+        ENTITY,
+        document.id,
+        patient_id=patient_id,
+        category=category,
+        detail=f"{document.kind.value}, {document.size_bytes} bytes, sha256 {document.sha256[:12]}",
+    )
+    return document
+
+
+def _category(session: Session, referral_id: int | None) -> DataCategory:
+    if referral_id is None:
+        return DataCategory.GENERAL
+    referral = session.get(Referral, referral_id)
+    if referral is None:
+        return DataCategory.GENERAL
+    return referral_category(referral.discipline, referral.sensitive)
+
+
+def attach_document(
+    db: Database,
+    actor: Actor,
+    patient_id: int,
+    upload: DocumentUpload,
+    *,
+    referral_id: int | None = None,
+) -> DocumentView:
+    """File a document on a chart (optionally on one of its referrals)."""
+    values = validate_upload(upload)
+    with db.session(write=True) as session:
+        load(session, Patient, patient_id, "Patient")
+        category = DataCategory.GENERAL
+        if referral_id is not None:
+            referral = load(session, Referral, referral_id, "Referral")
+            if referral.patient_id != patient_id:
+                raise ValidationError("referral", "belongs to another patient")
+            category = referral_category(referral.discipline, referral.sensitive)
+        if not (
+            allowed(actor.role, Action.EDIT_CLINICAL, category)
+            or allowed(actor.role, Action.EDIT_REFERRAL_LOGISTICS, category)
+        ):
+            raise PermissionDenied(actor.role.label.lower(), "file documents on", category.label)
+        document = add_document(
+            session, actor, patient_id, values, referral_id=referral_id, category=category
+        )
+        session.commit()
+        return view_of(document)
+
+
+def list_documents(db: Database, actor: Actor, patient_id: int) -> list[DocumentView]:
+    """A chart's documents, newest first; front desk sees those it may read."""
+    require(actor.role, Action.READ_DEMOGRAPHICS)
+    with db.session(write=True) as session:
+        load(session, Patient, patient_id, "Patient")
+        rows = session.scalars(
+            select(Document)
+            .where(Document.patient_id == patient_id)
+            .order_by(Document.received_on.desc(), Document.id.desc())
+        ).all()
+        result = [
+            view_of(d)
+            for d in rows
+            if allowed(actor.role, Action.READ_CLINICAL, _category(session, d.referral_id))
+            or d.kind == DocumentKind.LETTER_SENT
+        ]
+        audit.record(session, actor, "read", ENTITY, patient_id=patient_id, detail="list")
+        session.commit()
+        return result
+
+
+def get_document_content(
+    db: Database, actor: Actor, document_id: int
+) -> tuple[DocumentView, bytes]:
+    """A document and its bytes (an audited read)."""
+    with db.session(write=True) as session:
+        document = load(session, Document, document_id, ENTITY)
+        category = _category(session, document.referral_id)
+        require(actor.role, Action.READ_CLINICAL, category)
+        content = document.content
+        audit.record(
+            session,
+            actor,
+            "read",
+            ENTITY,
+            document.id,
+            patient_id=document.patient_id,
+            category=category,
+        )
+        session.commit()
+        return view_of(document), content

@@ -1,0 +1,468 @@
+"""Patients: register, edit, find (fast at 100,000), warn about duplicates, discharge."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import and_, func, not_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from carecoord.clinical.vocabulary import AdministrativeSex, PatientStatus
+from carecoord.db import Database
+from carecoord.errors import CareCoordError, ValidationError
+from carecoord.models import Patient
+from carecoord.services import audit
+from carecoord.services import validation as v
+from carecoord.services.actor import Actor
+from carecoord.services.common import apply, check_version, commit, load, today
+from carecoord.services.permissions import Action, require
+
+ENTITY = "Patient"
+MRN_RE = re.compile(r"^[A-Z0-9][A-Z0-9\-]{0,31}$")
+US_DATE_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MAX_AGE_YEARS = 130
+
+
+@dataclass(frozen=True)
+class PatientInput:
+    """What a person types on the patient form."""
+
+    family_name: str
+    given_name: str
+    date_of_birth: date | str | None
+    sex: AdministrativeSex | str = AdministrativeSex.UNKNOWN
+    middle_name: str | None = None
+    mrn: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    address: str | None = None
+    preferred_language: str | None = None
+    insurance_payer: str | None = None
+    insurance_member_id: str | None = None
+    notes: str | None = None
+
+
+@dataclass(frozen=True)
+class PatientSummary:
+    """One row of a patient list."""
+
+    id: int
+    mrn: str
+    family_name: str
+    given_name: str
+    date_of_birth: date
+    sex: AdministrativeSex
+    status: PatientStatus
+    phone: str | None
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.family_name}, {self.given_name}"
+
+    def age(self, on: date | None = None) -> int:
+        return age_on(self.date_of_birth, on or today())
+
+
+@dataclass(frozen=True)
+class PatientDetail(PatientSummary):
+    middle_name: str | None
+    email: str | None
+    address: str | None
+    preferred_language: str | None
+    insurance_payer: str | None
+    insurance_member_id: str | None
+    discharged_on: date | None
+    discharge_reason: str | None
+    notes: str | None
+    version: int
+    updated_by: str | None
+    updated_at: datetime
+
+
+class PossibleDuplicate(CareCoordError):
+    """Patients with the same names and date of birth exist; ask before saving."""
+
+    def __init__(self, matches: list[PatientSummary]) -> None:
+        listed = "; ".join(f"{m.display_name} (MRN {m.mrn})" for m in matches[:5])
+        super().__init__(f"A patient with the same name and date of birth exists: {listed}")
+        self.matches = matches
+
+
+def age_on(born: date, on: date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def summary_of(row: Patient) -> PatientSummary:
+    return PatientSummary(
+        id=row.id,
+        mrn=row.mrn,
+        family_name=row.family_name,
+        given_name=row.given_name,
+        date_of_birth=row.date_of_birth,
+        sex=row.sex,
+        status=row.status,
+        phone=row.phone,
+    )
+
+
+def detail_of(row: Patient) -> PatientDetail:
+    values = {f.name: getattr(row, f.name) for f in fields(PatientDetail)}
+    return PatientDetail(**values)
+
+
+def validate(data: PatientInput, *, on: date | None = None) -> dict[str, Any]:
+    """The column values for ``data``, or ValidationError naming the first bad field."""
+    now = on or today()
+    family = v.required_text(data.family_name, "family_name", max_length=80)
+    given = v.required_text(data.given_name, "given_name", max_length=80)
+    if not v.search_key(family):
+        raise ValidationError("family_name", "must contain letters or digits")
+    if not v.search_key(given):
+        raise ValidationError("given_name", "must contain letters or digits")
+    born = v.required_date(data.date_of_birth, "date_of_birth")
+    v.not_future(born, "date_of_birth", now)
+    if age_on(born, now) > MAX_AGE_YEARS:
+        raise ValidationError("date_of_birth", f"gives an age over {MAX_AGE_YEARS} years")
+    mrn = v.text(data.mrn, "mrn", max_length=32)
+    if mrn is not None:
+        mrn = mrn.upper()
+        if not MRN_RE.match(mrn):
+            raise ValidationError("mrn", "may hold only letters, digits and hyphens")
+    return {
+        "family_name": family,
+        "given_name": given,
+        "middle_name": v.text(data.middle_name, "middle_name", max_length=80),
+        "family_key": v.search_key(family),
+        "given_key": v.search_key(given),
+        "date_of_birth": born,
+        "sex": v.choice(data.sex, AdministrativeSex, "sex"),
+        "mrn": mrn,
+        "phone": v.phone(data.phone),
+        "email": v.email(data.email),
+        "address": v.text(data.address, "address", max_length=400, multiline=True),
+        "preferred_language": v.text(data.preferred_language, "preferred_language", max_length=40),
+        "insurance_payer": v.text(data.insurance_payer, "insurance_payer", max_length=120),
+        "insurance_member_id": v.text(
+            data.insurance_member_id, "insurance_member_id", max_length=60
+        ),
+        "notes": v.text(data.notes, "notes", max_length=4000, multiline=True),
+    }
+
+
+def _duplicates(
+    session: Session, family_key: str, given_key: str, born: date, exclude_id: int | None
+) -> list[PatientSummary]:
+    query = select(Patient).where(
+        Patient.family_key == family_key,
+        Patient.given_key == given_key,
+        Patient.date_of_birth == born,
+    )
+    if exclude_id is not None:
+        query = query.where(Patient.id != exclude_id)
+    return [summary_of(p) for p in session.scalars(query.limit(20))]
+
+
+def find_duplicates(
+    db: Database, actor: Actor, data: PatientInput, exclude_id: int | None = None
+) -> list[PatientSummary]:
+    """Existing patients with the same names and date of birth (the duplicate warning)."""
+    require(actor.role, Action.READ_DEMOGRAPHICS)
+    values = validate(data)
+    with db.session() as session:
+        return _duplicates(
+            session, values["family_key"], values["given_key"], values["date_of_birth"], exclude_id
+        )
+
+
+def create_patient(
+    db: Database, actor: Actor, data: PatientInput, *, allow_duplicate: bool = False
+) -> PatientDetail:
+    """Register a patient; an empty MRN gets the next clinic number (CC0000123).
+
+    Raises:
+        ValidationError: a field breaks a rule (nothing is written).
+        PossibleDuplicate: same names and date of birth exist and ``allow_duplicate`` is off.
+    """
+    require(actor.role, Action.EDIT_DEMOGRAPHICS)
+    values = validate(data)
+    with db.session(write=True) as session:
+        if not allow_duplicate:
+            matches = _duplicates(
+                session, values["family_key"], values["given_key"], values["date_of_birth"], None
+            )
+            if matches:
+                raise PossibleDuplicate(matches)
+        wanted_mrn = values.pop("mrn")
+        patient = Patient(**values, mrn=wanted_mrn or f"TMP-{uuid.uuid4().hex[:28]}")
+        patient.updated_by = actor.username
+        session.add(patient)
+        try:
+            session.flush()
+        except IntegrityError:
+            session.rollback()
+            raise ValidationError(
+                "mrn", f"{wanted_mrn} is already used by another patient"
+            ) from None
+        if not wanted_mrn:
+            patient.mrn = f"CC{patient.id:07d}"
+        audit.record(session, actor, "create", ENTITY, patient.id, patient_id=patient.id)
+        session.commit()
+        return detail_of(patient)
+
+
+def update_patient(
+    db: Database, actor: Actor, patient_id: int, data: PatientInput, *, expected_version: int
+) -> PatientDetail:
+    """Save edits made on a form opened at ``expected_version``.
+
+    Raises:
+        ConflictError: someone saved the patient after the form was opened.
+    """
+    require(actor.role, Action.EDIT_DEMOGRAPHICS)
+    values = validate(data)
+    with db.session(write=True) as session:
+        patient = load(session, Patient, patient_id, ENTITY)
+        check_version(patient, expected_version, ENTITY)
+        if values["mrn"] is None:
+            values.pop("mrn")
+        changed = apply(patient, values)
+        if changed:
+            patient.updated_by = actor.username
+            try:
+                session.flush()
+            except IntegrityError:
+                session.rollback()
+                raise ValidationError("mrn", "is already used by another patient") from None
+            audit.record(
+                session,
+                actor,
+                "update",
+                ENTITY,
+                patient.id,
+                patient_id=patient.id,
+                detail="changed: " + ", ".join(sorted(set(changed) - {"family_key", "given_key"})),
+            )
+            commit(session, patient, ENTITY)
+        return detail_of(patient)
+
+
+def get_patient(db: Database, actor: Actor, patient_id: int) -> PatientDetail:
+    """One patient's demographics (an audited read)."""
+    require(actor.role, Action.READ_DEMOGRAPHICS)
+    with db.session(write=True) as session:
+        patient = load(session, Patient, patient_id, ENTITY)
+        audit.record(session, actor, "read", ENTITY, patient.id, patient_id=patient.id)
+        session.commit()
+        return detail_of(patient)
+
+
+def discharge_patient(
+    db: Database,
+    actor: Actor,
+    patient_id: int,
+    *,
+    on: date | str | None,
+    reason: str | None,
+    expected_version: int,
+) -> PatientDetail:
+    """Mark a patient discharged; their record stays searchable."""
+    require(actor.role, Action.EDIT_DEMOGRAPHICS)
+    when = v.required_date(on, "discharged_on")
+    why = v.required_text(reason, "discharge_reason", max_length=400)
+    with db.session(write=True) as session:
+        patient = load(session, Patient, patient_id, ENTITY)
+        check_version(patient, expected_version, ENTITY)
+        if patient.status == PatientStatus.DISCHARGED:
+            raise ValidationError("status", "the patient is already discharged")
+        v.not_before(when, patient.date_of_birth, "discharged_on", "the date of birth")
+        v.not_future(when, "discharged_on", today())
+        patient.status = PatientStatus.DISCHARGED
+        patient.discharged_on = when
+        patient.discharge_reason = why
+        patient.updated_by = actor.username
+        audit.record(session, actor, "discharge", ENTITY, patient.id, patient_id=patient.id)
+        commit(session, patient, ENTITY)
+        return detail_of(patient)
+
+
+def readmit_patient(
+    db: Database, actor: Actor, patient_id: int, *, expected_version: int
+) -> PatientDetail:
+    """Return a discharged patient to active care."""
+    require(actor.role, Action.EDIT_DEMOGRAPHICS)
+    with db.session(write=True) as session:
+        patient = load(session, Patient, patient_id, ENTITY)
+        check_version(patient, expected_version, ENTITY)
+        if patient.status == PatientStatus.ACTIVE:
+            raise ValidationError("status", "the patient is already active")
+        patient.status = PatientStatus.ACTIVE
+        patient.discharged_on = None
+        patient.discharge_reason = None
+        patient.updated_by = actor.username
+        audit.record(session, actor, "readmit", ENTITY, patient.id, patient_id=patient.id)
+        commit(session, patient, ENTITY)
+        return detail_of(patient)
+
+
+# ---------------------------------------------------------------------------- search
+@dataclass(frozen=True)
+class SearchQuery:
+    """How the typed text was understood (shown to the user as a hint)."""
+
+    kind: str  # "all", "date", "mrn", "name"
+    date_of_birth: date | None = None
+    mrn_prefix: str | None = None
+    first: str | None = None
+    second: str | None = None
+    comma: bool = False
+
+
+def parse_search(text: str) -> SearchQuery:
+    """Read the search box: a date of birth, an MRN, or name prefixes ("smi jo", "smith, jo")."""
+    text = (text or "").strip()
+    if not text:
+        return SearchQuery("all")
+    if ISO_DATE_RE.match(text):
+        try:
+            return SearchQuery("date", date_of_birth=date.fromisoformat(text))
+        except ValueError:
+            pass
+    us = US_DATE_RE.match(text)
+    if us:
+        month, day, year = (int(x) for x in us.groups())
+        try:
+            return SearchQuery("date", date_of_birth=date(year, month, day))
+        except ValueError:
+            pass
+    if any(c.isdigit() for c in text) and " " not in text and "," not in text:
+        return SearchQuery("mrn", mrn_prefix=text.upper())
+    comma = "," in text
+    parts = [v.search_key(p) for p in (text.split(",", 1) if comma else text.split(None, 1))]
+    parts = [p for p in parts if p]
+    if not parts:
+        return SearchQuery("all")
+    first = parts[0]
+    second = parts[1].split(" ")[0] if len(parts) > 1 else None
+    return SearchQuery("name", first=first, second=second, comma=comma)
+
+
+def _prefix(column: Any, prefix: str) -> Any:
+    low, high = v.key_range(prefix)
+    return and_(column >= low, column < high)
+
+
+ORDER = (Patient.family_key, Patient.given_key, Patient.id)
+
+
+def _name_parts(query: SearchQuery) -> tuple[Any, Any | None]:
+    """The primary condition (family-name match) and an optional secondary one."""
+    assert query.first is not None
+    if query.second is None:
+        return _prefix(Patient.family_key, query.first), _prefix(Patient.given_key, query.first)
+    family_first = and_(
+        _prefix(Patient.family_key, query.first), _prefix(Patient.given_key, query.second)
+    )
+    if query.comma:
+        return family_first, None
+    given_first = and_(
+        _prefix(Patient.given_key, query.first), _prefix(Patient.family_key, query.second)
+    )
+    return family_first, given_first
+
+
+def search_patients(
+    db: Database,
+    actor: Actor,
+    text: str,
+    *,
+    limit: int = 50,
+    offset: int = 0,
+    include_discharged: bool = True,
+) -> list[PatientSummary]:
+    """Patients matching ``text``, family-name matches first, each group in name order.
+
+    Every branch is an index range scan that stops after ``offset + limit`` rows, so a
+    keystroke costs the same at 100 or 100,000 patients.
+    """
+    require(actor.role, Action.READ_DEMOGRAPHICS)
+    limit = max(1, min(int(limit), 500))
+    offset = max(0, int(offset))
+    query = parse_search(text)
+    status_filter = [] if include_discharged else [Patient.status == PatientStatus.ACTIVE]
+    with db.session(write=True) as session:
+        rows = _run_search(session, query, status_filter, limit, offset)
+        audit.record(
+            session,
+            actor,
+            "search",
+            ENTITY,
+            detail=f"{query.kind} search, {len(rows)} results (offset {offset})",
+        )
+        session.commit()
+        return [summary_of(p) for p in rows]
+
+
+def _run_search(
+    session: Session, query: SearchQuery, status_filter: list[Any], limit: int, offset: int
+) -> list[Patient]:
+    base = select(Patient).where(*status_filter)
+    if query.kind == "all":
+        return list(session.scalars(base.order_by(*ORDER).limit(limit).offset(offset)))
+    if query.kind == "date":
+        stmt = base.where(Patient.date_of_birth == query.date_of_birth).order_by(*ORDER)
+        return list(session.scalars(stmt.limit(limit).offset(offset)))
+    if query.kind == "mrn":
+        assert query.mrn_prefix is not None
+        stmt = base.where(_prefix(Patient.mrn, query.mrn_prefix)).order_by(Patient.mrn)
+        return list(session.scalars(stmt.limit(limit).offset(offset)))
+    primary, secondary = _name_parts(query)
+    rows = list(session.scalars(base.where(primary).order_by(*ORDER).limit(limit).offset(offset)))
+    if secondary is None or len(rows) == limit:
+        return rows
+    if rows:
+        primary_count = offset + len(rows)
+    else:
+        primary_count = (
+            session.scalar(select(func.count()).select_from(Patient).where(primary, *status_filter))
+            or 0
+        )
+    second_offset = max(0, offset - primary_count)
+    extra = session.scalars(
+        base.where(secondary, not_(primary))
+        .order_by(*ORDER)
+        .limit(limit - len(rows))
+        .offset(second_offset)
+    )
+    return rows + list(extra)
+
+
+def count_patients(db: Database, actor: Actor, *, active_only: bool = False) -> int:
+    require(actor.role, Action.READ_DEMOGRAPHICS)
+    with db.session() as session:
+        stmt = select(func.count()).select_from(Patient)
+        if active_only:
+            stmt = stmt.where(Patient.status == PatientStatus.ACTIVE)
+        return int(session.scalar(stmt) or 0)
+
+
+__all__ = [
+    "PatientDetail",
+    "PatientInput",
+    "PatientSummary",
+    "PossibleDuplicate",
+    "count_patients",
+    "create_patient",
+    "discharge_patient",
+    "find_duplicates",
+    "get_patient",
+    "parse_search",
+    "readmit_patient",
+    "search_patients",
+    "update_patient",
+]

@@ -1,0 +1,389 @@
+"""Treatment plans: goals on pain, function and quality of life; activities across modalities."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from carecoord.clinical.vocabulary import (
+    ActivityStatus,
+    DataCategory,
+    GoalAxis,
+    Modality,
+    PlanStatus,
+)
+from carecoord.db import Database
+from carecoord.errors import ValidationError
+from carecoord.models import (
+    CareTeamMembership,
+    Patient,
+    PlanActivity,
+    PlanGoal,
+    TeamMember,
+    TreatmentPlan,
+)
+from carecoord.services import audit
+from carecoord.services import validation as v
+from carecoord.services.actor import Actor
+from carecoord.services.common import apply, check_version, commit, load
+from carecoord.services.permissions import Action, require
+
+PLAN = "Treatment plan"
+MEASURES = ("peg", "nrs", "other")
+
+
+@dataclass(frozen=True)
+class GoalInput:
+    axis: GoalAxis | str
+    description: str
+    measure: str = "peg"
+    baseline: float | None = None
+    target: float | None = None
+    review_on: date | str | None = None
+
+
+@dataclass(frozen=True)
+class ActivityInput:
+    modality: Modality | str
+    description: str
+    start_on: date | str
+    end_on: date | str | None = None
+    responsible_member_id: int | None = None
+    sessions_planned: int | None = None
+    sessions_done: int = 0
+    status: ActivityStatus | str = ActivityStatus.PLANNED
+    stop_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class GoalView:
+    id: int
+    axis: GoalAxis
+    description: str
+    measure: str
+    baseline: float | None
+    target: float | None
+    review_on: date | None
+    version: int
+
+
+@dataclass(frozen=True)
+class ActivityView:
+    id: int
+    plan_id: int
+    modality: Modality
+    description: str
+    responsible_member_id: int | None
+    responsible_name: str | None
+    start_on: date
+    end_on: date | None
+    sessions_planned: int | None
+    sessions_done: int
+    status: ActivityStatus
+    stop_reason: str | None
+    version: int
+
+
+@dataclass(frozen=True)
+class PlanView:
+    id: int
+    patient_id: int
+    title: str
+    status: PlanStatus
+    started_on: date
+    review_on: date | None
+    notes: str | None
+    goals: tuple[GoalView, ...]
+    activities: tuple[ActivityView, ...]
+    version: int
+
+
+def goal_view(g: PlanGoal) -> GoalView:
+    return GoalView(
+        g.id, g.axis, g.description, g.measure, g.baseline, g.target, g.review_on, g.version
+    )
+
+
+def activity_view(a: PlanActivity) -> ActivityView:
+    return ActivityView(
+        a.id,
+        a.plan_id,
+        a.modality,
+        a.description,
+        a.responsible_member_id,
+        a.responsible.display_name if a.responsible else None,
+        a.start_on,
+        a.end_on,
+        a.sessions_planned,
+        a.sessions_done,
+        a.status,
+        a.stop_reason,
+        a.version,
+    )
+
+
+def plan_view(p: TreatmentPlan) -> PlanView:
+    return PlanView(
+        p.id,
+        p.patient_id,
+        p.title,
+        p.status,
+        p.started_on,
+        p.review_on,
+        p.notes,
+        tuple(goal_view(g) for g in p.goals),
+        tuple(activity_view(a) for a in p.activities),
+        p.version,
+    )
+
+
+def validate_goal(data: GoalInput) -> dict[str, object]:
+    measure = v.required_text(data.measure, "measure", max_length=40).lower()
+    if measure not in MEASURES:
+        raise ValidationError("measure", "must be peg, nrs or other")
+    top = 10.0 if measure in ("peg", "nrs") else 1000.0
+    return {
+        "axis": v.choice(data.axis, GoalAxis, "axis"),
+        "description": v.required_text(data.description, "description", max_length=400),
+        "measure": measure,
+        "baseline": v.number(data.baseline, "baseline", minimum=0, maximum=top),
+        "target": v.number(data.target, "target", minimum=0, maximum=top),
+        "review_on": v.a_date(data.review_on, "review_on"),
+    }
+
+
+def validate_activity(session: Session, patient_id: int, data: ActivityInput) -> dict[str, object]:
+    start = v.required_date(data.start_on, "start_on")
+    end = v.a_date(data.end_on, "end_on")
+    v.not_before(end, start, "end_on", "the start date")
+    planned = v.integer(data.sessions_planned, "sessions_planned", minimum=0, maximum=1000)
+    done = v.integer(data.sessions_done, "sessions_done", minimum=0, maximum=1000) or 0
+    if planned is not None and done > planned:
+        raise ValidationError("sessions_done", "cannot exceed the sessions planned")
+    status = v.choice(data.status, ActivityStatus, "status")
+    reason = v.text(data.stop_reason, "stop_reason", max_length=400)
+    if status == ActivityStatus.STOPPED and not reason:
+        raise ValidationError("stop_reason", "say why the activity was stopped")
+    member_id = data.responsible_member_id
+    if member_id is not None:
+        member = session.get(TeamMember, member_id) if isinstance(member_id, int) else None
+        if member is None:
+            raise ValidationError("responsible_member", "is not in the team directory")
+        on_team = session.scalar(
+            select(CareTeamMembership.id).where(
+                CareTeamMembership.patient_id == patient_id,
+                CareTeamMembership.member_id == member_id,
+                CareTeamMembership.until.is_(None),
+            )
+        )
+        if on_team is None and member.is_internal:
+            raise ValidationError(
+                "responsible_member",
+                f"{member.display_name} is not on this patient's care team (add them first)",
+            )
+    return {
+        "modality": v.choice(data.modality, Modality, "modality"),
+        "description": v.required_text(data.description, "description", max_length=400),
+        "start_on": start,
+        "end_on": end,
+        "responsible_member_id": member_id,
+        "sessions_planned": planned,
+        "sessions_done": done,
+        "status": status,
+        "stop_reason": reason if status == ActivityStatus.STOPPED else None,
+    }
+
+
+def _load_plan(session: Session, plan_id: int) -> TreatmentPlan:
+    plan = session.scalar(
+        select(TreatmentPlan)
+        .where(TreatmentPlan.id == plan_id)
+        .options(selectinload(TreatmentPlan.goals), selectinload(TreatmentPlan.activities))
+        .execution_options(populate_existing=True)
+    )
+    if plan is None:
+        from carecoord.errors import NotFound
+
+        raise NotFound(PLAN, plan_id)
+    return plan
+
+
+def create_plan(
+    db: Database,
+    actor: Actor,
+    patient_id: int,
+    *,
+    title: str,
+    started_on: date | str,
+    review_on: date | str | None = None,
+    notes: str | None = None,
+    goals: tuple[GoalInput, ...] = (),
+) -> PlanView:
+    require(actor.role, Action.EDIT_CLINICAL, DataCategory.GENERAL)
+    values = {
+        "title": v.required_text(title, "title", max_length=200),
+        "started_on": v.required_date(started_on, "started_on"),
+        "review_on": v.a_date(review_on, "review_on"),
+        "notes": v.text(notes, "notes", max_length=4000, multiline=True),
+    }
+    v.not_before(values["review_on"], values["started_on"], "review_on", "the start date")  # type: ignore[arg-type]
+    goal_values = [validate_goal(g) for g in goals]
+    with db.session(write=True) as session:
+        load(session, Patient, patient_id, "Patient")
+        plan = TreatmentPlan(
+            patient_id=patient_id, status=PlanStatus.DRAFT, updated_by=actor.username, **values
+        )
+        plan.goals = [PlanGoal(updated_by=actor.username, **g) for g in goal_values]
+        session.add(plan)
+        session.flush()
+        audit.record(session, actor, "create", PLAN, plan.id, patient_id=patient_id)
+        session.commit()
+        return plan_view(_load_plan(session, plan.id))
+
+
+def update_plan(
+    db: Database,
+    actor: Actor,
+    plan_id: int,
+    *,
+    title: str,
+    status: PlanStatus | str,
+    started_on: date | str,
+    review_on: date | str | None,
+    notes: str | None,
+    expected_version: int,
+) -> PlanView:
+    require(actor.role, Action.EDIT_CLINICAL, DataCategory.GENERAL)
+    values = {
+        "title": v.required_text(title, "title", max_length=200),
+        "status": v.choice(status, PlanStatus, "status"),
+        "started_on": v.required_date(started_on, "started_on"),
+        "review_on": v.a_date(review_on, "review_on"),
+        "notes": v.text(notes, "notes", max_length=4000, multiline=True),
+    }
+    with db.session(write=True) as session:
+        plan = _load_plan(session, plan_id)
+        check_version(plan, expected_version, PLAN)
+        changed = apply(plan, values)
+        if changed:
+            plan.updated_by = actor.username
+            audit.record(
+                session,
+                actor,
+                "update",
+                PLAN,
+                plan.id,
+                patient_id=plan.patient_id,
+                detail=", ".join(changed),
+            )
+            commit(session, plan, PLAN)
+        return plan_view(_load_plan(session, plan.id))
+
+
+def save_goal(
+    db: Database,
+    actor: Actor,
+    plan_id: int,
+    data: GoalInput,
+    *,
+    goal_id: int | None = None,
+    expected_version: int | None = None,
+) -> PlanView:
+    """Add a goal, or update goal ``goal_id``."""
+    require(actor.role, Action.EDIT_CLINICAL, DataCategory.GENERAL)
+    values = validate_goal(data)
+    with db.session(write=True) as session:
+        plan = _load_plan(session, plan_id)
+        if goal_id is None:
+            goal = PlanGoal(plan_id=plan.id, updated_by=actor.username, **values)
+            session.add(goal)
+            action = "create"
+        else:
+            goal = load(session, PlanGoal, goal_id, "Goal")
+            if goal.plan_id != plan.id:
+                raise ValidationError("goal", "belongs to another plan")
+            check_version(goal, expected_version, "Goal")
+            apply(goal, values)
+            goal.updated_by = actor.username
+            action = "update"
+        session.flush()
+        audit.record(session, actor, action, "Goal", goal.id, patient_id=plan.patient_id)
+        commit(session, goal, "Goal")
+        return plan_view(_load_plan(session, plan.id))
+
+
+def save_activity(
+    db: Database,
+    actor: Actor,
+    plan_id: int,
+    data: ActivityInput,
+    *,
+    activity_id: int | None = None,
+    expected_version: int | None = None,
+) -> PlanView:
+    """Add an activity, or update activity ``activity_id``."""
+    require(actor.role, Action.EDIT_CLINICAL, DataCategory.GENERAL)
+    with db.session(write=True) as session:
+        plan = _load_plan(session, plan_id)
+        values = validate_activity(session, plan.patient_id, data)
+        if activity_id is None:
+            activity = PlanActivity(plan_id=plan.id, updated_by=actor.username, **values)
+            session.add(activity)
+            action = "create"
+        else:
+            activity = load(session, PlanActivity, activity_id, "Activity")
+            if activity.plan_id != plan.id:
+                raise ValidationError("activity", "belongs to another plan")
+            check_version(activity, expected_version, "Activity")
+            apply(activity, values)
+            activity.updated_by = actor.username
+            action = "update"
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            action,
+            "Activity",
+            activity.id,
+            patient_id=plan.patient_id,
+            detail=str(values["modality"]),
+        )
+        commit(session, activity, "Activity")
+        return plan_view(_load_plan(session, plan.id))
+
+
+def delete_activity(
+    db: Database, actor: Actor, activity_id: int, *, expected_version: int
+) -> PlanView:
+    require(actor.role, Action.EDIT_CLINICAL, DataCategory.GENERAL)
+    with db.session(write=True) as session:
+        activity = load(session, PlanActivity, activity_id, "Activity")
+        check_version(activity, expected_version, "Activity")
+        plan = _load_plan(session, activity.plan_id)
+        audit.record(session, actor, "delete", "Activity", activity.id, patient_id=plan.patient_id)
+        session.delete(activity)
+        session.commit()
+        return plan_view(_load_plan(session, plan.id))
+
+
+def plans_of(session: Session, patient_id: int) -> list[PlanView]:
+    rows = session.scalars(
+        select(TreatmentPlan)
+        .where(TreatmentPlan.patient_id == patient_id)
+        .options(selectinload(TreatmentPlan.goals), selectinload(TreatmentPlan.activities))
+        .order_by(TreatmentPlan.started_on.desc(), TreatmentPlan.id.desc())
+    )
+    return [plan_view(p) for p in rows]
+
+
+def list_plans(db: Database, actor: Actor, patient_id: int) -> list[PlanView]:
+    require(actor.role, Action.READ_CLINICAL)
+    with db.session(write=True) as session:
+        load(session, Patient, patient_id, "Patient")
+        result = plans_of(session, patient_id)
+        audit.record(session, actor, "read", PLAN, patient_id=patient_id, detail="list")
+        session.commit()
+        return result

@@ -1,0 +1,564 @@
+"""The clinical record on a chart: diagnoses, medications, allergies, headache profile."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from carecoord.clinical import headache as headache_rules
+from carecoord.clinical import mme
+from carecoord.clinical.vocabulary import AllergySeverity, DataCategory, HeadacheType
+from carecoord.db import Database
+from carecoord.errors import ValidationError
+from carecoord.models import Allergy, Diagnosis, HeadacheProfile, Medication, Patient, utcnow
+from carecoord.services import audit, codes
+from carecoord.services import validation as v
+from carecoord.services.actor import Actor
+from carecoord.services.common import apply, check_version, commit, load, today
+from carecoord.services.permissions import Action, diagnosis_category, require
+
+PSYCHOTROPIC_WORDS = (
+    "sertraline",
+    "duloxetine",
+    "venlafaxine",
+    "amitriptyline",
+    "nortriptyline",
+    "fluoxetine",
+    "escitalopram",
+    "citalopram",
+    "paroxetine",
+    "bupropion",
+    "mirtazapine",
+    "trazodone",
+    "quetiapine",
+    "aripiprazole",
+    "lithium",
+    "lamotrigine",
+    "buspirone",
+    "clonazepam",
+    "lorazepam",
+    "diazepam",
+    "alprazolam",
+    "desvenlafaxine",
+    "milnacipran",
+)
+ROUTES = (
+    "oral",
+    "transdermal",
+    "sublingual",
+    "buccal",
+    "intravenous",
+    "intramuscular",
+    "subcutaneous",
+    "topical",
+    "intranasal",
+    "rectal",
+    "inhaled",
+    "intrathecal",
+)
+
+
+# -------------------------------------------------------------------------- diagnoses
+@dataclass(frozen=True)
+class DiagnosisView:
+    id: int
+    patient_id: int
+    code: str
+    title: str
+    onset: date | None
+    active: bool
+    notes: str | None
+    category: DataCategory
+    version: int
+
+
+def diagnosis_view(row: Diagnosis) -> DiagnosisView:
+    return DiagnosisView(
+        row.id,
+        row.patient_id,
+        row.code,
+        row.title,
+        row.onset,
+        row.active,
+        row.notes,
+        diagnosis_category(row.code),
+        row.version,
+    )
+
+
+def add_diagnosis(
+    db: Database,
+    actor: Actor,
+    patient_id: int,
+    code: str,
+    *,
+    onset: date | str | None = None,
+    notes: str | None = None,
+) -> DiagnosisView:
+    """Add a billable ICD-10-CM diagnosis (the title comes from the code set)."""
+    entry = codes.require_billable(code)
+    category = diagnosis_category(entry.code)
+    require(actor.role, Action.EDIT_CLINICAL, category)
+    started = v.a_date(onset, "onset")
+    v.not_future(started, "onset", today())
+    note = v.text(notes, "notes", max_length=400)
+    with db.session(write=True) as session:
+        patient = load(session, Patient, patient_id, "Patient")
+        v.not_before(started, patient.date_of_birth, "onset", "the date of birth")
+        existing = session.scalar(
+            select(Diagnosis.id).where(
+                Diagnosis.patient_id == patient_id,
+                Diagnosis.code == entry.code,
+                Diagnosis.active.is_(True),
+            )
+        )
+        if existing is not None:
+            raise ValidationError("code", f"{entry.code} is already an active diagnosis")
+        row = Diagnosis(
+            patient_id=patient_id,
+            code=entry.code,
+            title=entry.title,
+            onset=started,
+            notes=note,
+            active=True,
+            updated_by=actor.username,
+        )
+        session.add(row)
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            "create",
+            "Diagnosis",
+            row.id,
+            patient_id=patient_id,
+            category=category,
+            detail=entry.code,
+        )
+        session.commit()
+        return diagnosis_view(row)
+
+
+def set_diagnosis_active(
+    db: Database, actor: Actor, diagnosis_id: int, active: bool, *, expected_version: int
+) -> DiagnosisView:
+    """Resolve (or reactivate) a diagnosis; it stays in the history."""
+    with db.session(write=True) as session:
+        row = load(session, Diagnosis, diagnosis_id, "Diagnosis")
+        category = diagnosis_category(row.code)
+        require(actor.role, Action.EDIT_CLINICAL, category)
+        check_version(row, expected_version, "Diagnosis")
+        if row.active != active:
+            row.active = active
+            row.updated_by = actor.username
+            audit.record(
+                session,
+                actor,
+                "update",
+                "Diagnosis",
+                row.id,
+                patient_id=row.patient_id,
+                category=category,
+                detail="active" if active else "resolved",
+            )
+            commit(session, row, "Diagnosis")
+        return diagnosis_view(row)
+
+
+# ------------------------------------------------------------------------ medications
+@dataclass(frozen=True)
+class MedicationInput:
+    drug: str
+    dose: float
+    unit: str
+    frequency: str
+    route: str = "oral"
+    start_date: date | str | None = None
+    stop_date: date | str | None = None
+    max_doses_per_day: float | None = None
+    notes: str | None = None
+
+
+@dataclass(frozen=True)
+class MedicationView:
+    id: int
+    patient_id: int
+    drug: str
+    dose: float
+    unit: str
+    frequency: str
+    frequency_label: str
+    route: str
+    start_date: date | None
+    stop_date: date | None
+    max_doses_per_day: float | None
+    is_opioid: bool
+    is_psychotropic: bool
+    daily_mme: float | None
+    mme_note: str | None
+    notes: str | None
+    version: int
+
+    @property
+    def current(self) -> bool:
+        return self.stop_date is None or self.stop_date >= today()
+
+
+def _mme_of(row: Medication) -> tuple[float | None, str | None]:
+    if not row.is_opioid:
+        return None, None
+    try:
+        daily = mme.daily_dose(row.dose, row.frequency, row.max_doses_per_day)
+        return mme.daily_mme(_mme_drug(row), daily), None
+    except mme.NotConvertible:
+        return None, "not converted"
+    except ValueError as exc:
+        return None, str(exc)
+
+
+def _mme_drug(row: Medication) -> str:
+    """Transdermal fentanyl is converted per mcg/hr; say so to the MME table."""
+    if row.route == "transdermal" and "fentanyl" in row.drug.lower():
+        return "fentanyl transdermal"
+    return row.drug
+
+
+def medication_view(row: Medication) -> MedicationView:
+    daily, note = _mme_of(row)
+    return MedicationView(
+        id=row.id,
+        patient_id=row.patient_id,
+        drug=row.drug,
+        dose=row.dose,
+        unit=row.unit,
+        frequency=row.frequency,
+        frequency_label=mme.frequency_label(row.frequency),
+        route=row.route,
+        start_date=row.start_date,
+        stop_date=row.stop_date,
+        max_doses_per_day=row.max_doses_per_day,
+        is_opioid=row.is_opioid,
+        is_psychotropic=row.is_psychotropic,
+        daily_mme=daily,
+        mme_note=note,
+        notes=row.notes,
+        version=row.version,
+    )
+
+
+def validate_medication(data: MedicationInput) -> dict[str, Any]:
+    drug = v.required_text(data.drug, "drug", max_length=120)
+    dose = v.number(data.dose, "dose", minimum=0, maximum=100_000, required=True)
+    unit = v.required_text(data.unit, "unit", max_length=20)
+    frequency = v.required_text(data.frequency, "frequency", max_length=20).lower()
+    if frequency not in mme.FREQUENCIES:
+        raise ValidationError("frequency", "must be one of: " + ", ".join(mme.FREQUENCIES))
+    route = v.required_text(data.route, "route", max_length=30).lower()
+    if route not in ROUTES:
+        raise ValidationError("route", "must be one of: " + ", ".join(ROUTES))
+    max_doses = v.number(data.max_doses_per_day, "max_doses_per_day", minimum=0.1, maximum=48)
+    start = v.a_date(data.start_date, "start_date")
+    stop = v.a_date(data.stop_date, "stop_date")
+    v.not_before(stop, start, "stop_date", "the start date")
+    is_opioid = mme.is_opioid(drug)
+    values = {
+        "drug": drug,
+        "dose": dose,
+        "unit": unit,
+        "frequency": frequency,
+        "route": route,
+        "max_doses_per_day": max_doses,
+        "start_date": start,
+        "stop_date": stop,
+        "is_opioid": is_opioid,
+        "is_psychotropic": any(w in drug.lower() for w in PSYCHOTROPIC_WORDS),
+        "notes": v.text(data.notes, "notes", max_length=400),
+    }
+    if is_opioid:
+        probe = Medication(**values)
+        _, problem = _mme_of(probe)
+        if problem and problem != "not converted":
+            raise ValidationError("frequency", problem)
+    return values
+
+
+def add_medication(
+    db: Database, actor: Actor, patient_id: int, data: MedicationInput
+) -> MedicationView:
+    require(actor.role, Action.EDIT_CLINICAL, DataCategory.GENERAL)
+    values = validate_medication(data)
+    with db.session(write=True) as session:
+        load(session, Patient, patient_id, "Patient")
+        row = Medication(patient_id=patient_id, updated_by=actor.username, **values)
+        session.add(row)
+        session.flush()
+        audit.record(
+            session, actor, "create", "Medication", row.id, patient_id=patient_id, detail=row.drug
+        )
+        session.commit()
+        return medication_view(row)
+
+
+def update_medication(
+    db: Database,
+    actor: Actor,
+    medication_id: int,
+    data: MedicationInput,
+    *,
+    expected_version: int,
+) -> MedicationView:
+    require(actor.role, Action.EDIT_CLINICAL, DataCategory.GENERAL)
+    values = validate_medication(data)
+    with db.session(write=True) as session:
+        row = load(session, Medication, medication_id, "Medication")
+        check_version(row, expected_version, "Medication")
+        changed = apply(row, values)
+        if changed:
+            row.updated_by = actor.username
+            audit.record(
+                session,
+                actor,
+                "update",
+                "Medication",
+                row.id,
+                patient_id=row.patient_id,
+                detail=", ".join(changed),
+            )
+            commit(session, row, "Medication")
+        return medication_view(row)
+
+
+def stop_medication(
+    db: Database,
+    actor: Actor,
+    medication_id: int,
+    *,
+    on: date | str | None = None,
+    expected_version: int,
+) -> MedicationView:
+    require(actor.role, Action.EDIT_CLINICAL, DataCategory.GENERAL)
+    stop = v.a_date(on, "stop_date") or today()
+    with db.session(write=True) as session:
+        row = load(session, Medication, medication_id, "Medication")
+        check_version(row, expected_version, "Medication")
+        v.not_before(stop, row.start_date, "stop_date", "the start date")
+        row.stop_date = stop
+        row.updated_by = actor.username
+        audit.record(
+            session,
+            actor,
+            "update",
+            "Medication",
+            row.id,
+            patient_id=row.patient_id,
+            detail="stopped",
+        )
+        commit(session, row, "Medication")
+        return medication_view(row)
+
+
+def mme_summary(medications: list[MedicationView]) -> mme.MmeSummary:
+    """Total daily MME of the current opioids (buprenorphine listed as not converted)."""
+    lines = []
+    for m in medications:
+        if not (m.is_opioid and m.current):
+            continue
+        drug = (
+            "fentanyl transdermal"
+            if (m.route == "transdermal" and "fentanyl" in m.drug.lower())
+            else m.drug
+        )
+        lines.append(mme.MedicationDose(drug, m.dose, m.frequency, m.max_doses_per_day))
+    return mme.total_mme(lines)
+
+
+# -------------------------------------------------------------------------- allergies
+@dataclass(frozen=True)
+class AllergyView:
+    id: int
+    patient_id: int
+    substance: str
+    reaction: str | None
+    severity: AllergySeverity
+    version: int
+
+
+def add_allergy(
+    db: Database,
+    actor: Actor,
+    patient_id: int,
+    substance: str,
+    *,
+    reaction: str | None = None,
+    severity: AllergySeverity | str = AllergySeverity.UNKNOWN,
+) -> AllergyView:
+    require(actor.role, Action.EDIT_CLINICAL, DataCategory.GENERAL)
+    values = {
+        "substance": v.required_text(substance, "substance", max_length=120),
+        "reaction": v.text(reaction, "reaction", max_length=200),
+        "severity": v.choice(severity, AllergySeverity, "severity"),
+    }
+    with db.session(write=True) as session:
+        load(session, Patient, patient_id, "Patient")
+        duplicate = session.scalar(
+            select(Allergy.id).where(
+                Allergy.patient_id == patient_id, Allergy.substance == values["substance"]
+            )
+        )
+        if duplicate is not None:
+            raise ValidationError("substance", f"{values['substance']} is already recorded")
+        row = Allergy(patient_id=patient_id, updated_by=actor.username, **values)
+        session.add(row)
+        session.flush()
+        audit.record(session, actor, "create", "Allergy", row.id, patient_id=patient_id)
+        session.commit()
+        return AllergyView(
+            row.id, patient_id, row.substance, row.reaction, row.severity, row.version
+        )
+
+
+def remove_allergy(db: Database, actor: Actor, allergy_id: int, *, expected_version: int) -> None:
+    """Delete an allergy entered in error (audited)."""
+    require(actor.role, Action.EDIT_CLINICAL, DataCategory.GENERAL)
+    with db.session(write=True) as session:
+        row = load(session, Allergy, allergy_id, "Allergy")
+        check_version(row, expected_version, "Allergy")
+        audit.record(
+            session,
+            actor,
+            "delete",
+            "Allergy",
+            row.id,
+            patient_id=row.patient_id,
+            detail=row.substance,
+        )
+        session.delete(row)
+        session.commit()
+
+
+# ---------------------------------------------------------------------------- headache
+@dataclass(frozen=True)
+class HeadacheInput:
+    headache_type: HeadacheType | str
+    attacks_per_month: int = 0
+    headache_days_per_month: int = 0
+    acute_medication_days_per_month: int = 0
+    with_aura: bool = False
+    triggers: str | None = None
+    notes: str | None = None
+
+
+@dataclass(frozen=True)
+class HeadacheView:
+    id: int
+    patient_id: int
+    headache_type: HeadacheType
+    with_aura: bool
+    attacks_per_month: int
+    headache_days_per_month: int
+    acute_medication_days_per_month: int
+    triggers: str | None
+    notes: str | None
+    overuse_risk: str
+    recorded_at: datetime | None
+    version: int
+
+
+def headache_view(row: HeadacheProfile) -> HeadacheView:
+    return HeadacheView(
+        row.id,
+        row.patient_id,
+        row.headache_type,
+        row.with_aura,
+        row.attacks_per_month,
+        row.headache_days_per_month,
+        row.acute_medication_days_per_month,
+        row.triggers,
+        row.notes,
+        headache_rules.medication_overuse_risk(row.acute_medication_days_per_month),
+        row.recorded_at,
+        row.version,
+    )
+
+
+def save_headache_profile(
+    db: Database,
+    actor: Actor,
+    patient_id: int,
+    data: HeadacheInput,
+    *,
+    expected_version: int | None = None,
+) -> HeadacheView:
+    """Create or update the patient's headache profile (domain.md §6)."""
+    require(actor.role, Action.EDIT_CLINICAL, DataCategory.GENERAL)
+    headache_rules.validate_profile(
+        data.attacks_per_month, data.headache_days_per_month, data.acute_medication_days_per_month
+    )
+    if data.acute_medication_days_per_month > data.headache_days_per_month:
+        raise ValidationError(
+            "acute_medication_days_per_month", "cannot exceed the headache days per month"
+        )
+    values = {
+        "headache_type": v.choice(data.headache_type, HeadacheType, "headache_type"),
+        "attacks_per_month": data.attacks_per_month,
+        "headache_days_per_month": data.headache_days_per_month,
+        "acute_medication_days_per_month": data.acute_medication_days_per_month,
+        "with_aura": v.flag(data.with_aura, "with_aura"),
+        "triggers": v.text(data.triggers, "triggers", max_length=400),
+        "notes": v.text(data.notes, "notes", max_length=4000, multiline=True),
+    }
+    with db.session(write=True) as session:
+        load(session, Patient, patient_id, "Patient")
+        row = session.scalar(
+            select(HeadacheProfile).where(HeadacheProfile.patient_id == patient_id)
+        )
+        if row is None:
+            row = HeadacheProfile(patient_id=patient_id, **values)
+            session.add(row)
+            action = "create"
+        else:
+            check_version(row, expected_version, "Headache profile")
+            apply(row, values)
+            action = "update"
+        row.recorded_at = utcnow()
+        row.updated_by = actor.username
+        session.flush()
+        audit.record(session, actor, action, "Headache profile", row.id, patient_id=patient_id)
+        commit(session, row, "Headache profile")
+        return headache_view(row)
+
+
+# --------------------------------------------------------------------- chart loaders
+def diagnoses_of(session: Session, patient_id: int) -> list[DiagnosisView]:
+    rows = session.scalars(
+        select(Diagnosis)
+        .where(Diagnosis.patient_id == patient_id)
+        .order_by(Diagnosis.active.desc(), Diagnosis.id)
+    )
+    return [diagnosis_view(r) for r in rows]
+
+
+def medications_of(session: Session, patient_id: int) -> list[MedicationView]:
+    rows = session.scalars(
+        select(Medication).where(Medication.patient_id == patient_id).order_by(Medication.id)
+    )
+    return [medication_view(r) for r in rows]
+
+
+def allergies_of(session: Session, patient_id: int) -> list[AllergyView]:
+    rows = session.scalars(
+        select(Allergy).where(Allergy.patient_id == patient_id).order_by(Allergy.id)
+    )
+    return [
+        AllergyView(r.id, r.patient_id, r.substance, r.reaction, r.severity, r.version)
+        for r in rows
+    ]
+
+
+def headache_of(session: Session, patient_id: int) -> HeadacheView | None:
+    row = session.scalar(select(HeadacheProfile).where(HeadacheProfile.patient_id == patient_id))
+    return headache_view(row) if row else None

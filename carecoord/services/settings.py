@@ -1,0 +1,125 @@
+"""Clinic-wide settings: letterhead, paper size and referral time targets."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from carecoord.clinical.referral_rules import Targets
+from carecoord.db import Database
+from carecoord.errors import ValidationError
+from carecoord.models import Setting
+from carecoord.services import audit
+from carecoord.services import validation as v
+from carecoord.services.actor import Actor
+from carecoord.services.permissions import Action, require
+
+PAPER_SIZES = ("letter", "a4")
+MAX_LOGO_BYTES = 2 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ClinicSettings:
+    """What letters and the time-target rules need to know about the clinic."""
+
+    clinic_name: str = ""
+    address: str = ""
+    phone: str = ""
+    fax: str = ""
+    email: str = ""
+    logo_png: bytes | None = None
+    paper_size: str = "letter"
+    targets: Targets = field(default_factory=Targets)
+    idle_lock_minutes: int = 5
+
+    @property
+    def is_configured(self) -> bool:
+        return bool(self.clinic_name)
+
+
+def _encode(settings: ClinicSettings) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for f in fields(ClinicSettings):
+        value = getattr(settings, f.name)
+        if f.name == "targets":
+            values[f.name] = json.dumps(asdict(value))
+        elif f.name == "logo_png":
+            values[f.name] = base64.b64encode(value).decode() if value else ""
+        else:
+            values[f.name] = str(value)
+    return values
+
+
+def load_settings(session: Session) -> ClinicSettings:
+    """Settings inside an open session (defaults for anything never saved)."""
+    stored = {s.key: s.value for s in session.scalars(select(Setting))}
+    kwargs: dict[str, Any] = {}
+    for f in fields(ClinicSettings):
+        if f.name not in stored:
+            continue
+        raw = stored[f.name]
+        if f.name == "targets":
+            kwargs[f.name] = Targets(**json.loads(raw))
+        elif f.name == "logo_png":
+            kwargs[f.name] = base64.b64decode(raw) if raw else None
+        elif f.name == "idle_lock_minutes":
+            kwargs[f.name] = int(raw)
+        else:
+            kwargs[f.name] = raw
+    return ClinicSettings(**kwargs)
+
+
+def get_settings(db: Database) -> ClinicSettings:
+    """Clinic settings; not patient data, so any signed-in user may read them."""
+    with db.session() as session:
+        return load_settings(session)
+
+
+def validate_settings(settings: ClinicSettings) -> ClinicSettings:
+    logo = settings.logo_png
+    if logo is not None:
+        if not logo.startswith(b"\x89PNG\r\n\x1a\n"):
+            raise ValidationError("logo_png", "the logo must be a PNG image")
+        if len(logo) > MAX_LOGO_BYTES:
+            raise ValidationError("logo_png", "the logo must be at most 2 MB")
+    if settings.paper_size not in PAPER_SIZES:
+        raise ValidationError("paper_size", "must be letter or a4")
+    if not isinstance(settings.targets, Targets):
+        raise ValidationError("targets", "must be time targets")
+    return replace(
+        settings,
+        clinic_name=v.required_text(settings.clinic_name, "clinic_name", max_length=160),
+        address=v.text(settings.address, "address", max_length=400, multiline=True) or "",
+        phone=v.phone(settings.phone) or "",
+        fax=v.phone(settings.fax, "fax") or "",
+        email=v.email(settings.email) or "",
+        idle_lock_minutes=v.integer(
+            settings.idle_lock_minutes, "idle_lock_minutes", minimum=1, maximum=240, required=True
+        )
+        or 5,
+    )
+
+
+def save_settings(db: Database, actor: Actor, settings: ClinicSettings) -> ClinicSettings:
+    require(actor.role, Action.MANAGE_SETTINGS)
+    clean = validate_settings(settings)
+    with db.session(write=True) as session:
+        existing = {s.key: s for s in session.scalars(select(Setting))}
+        changed = []
+        for key, value in _encode(clean).items():
+            row = existing.get(key)
+            if row is None:
+                session.add(Setting(key=key, value=value))
+                changed.append(key)
+            elif row.value != value:
+                row.value = value
+                changed.append(key)
+        if changed:
+            audit.record(session, actor, "update", "Settings", detail=", ".join(changed))
+        session.commit()
+    return clean

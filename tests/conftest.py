@@ -1,0 +1,139 @@
+"""Shared fixtures: a migrated database per test on SQLite and, when configured, PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from carecoord.clinical.vocabulary import UserRole
+from carecoord.db import Database
+from carecoord.models import Base
+from carecoord.services.actor import Actor
+
+PG_ENV = "CARECOORD_TEST_DATABASE_URL"
+PG_SKIP_REASON = f"PostgreSQL tests need {PG_ENV} (set by .ci/run); none given"
+
+
+def pg_base_url() -> str | None:
+    url = os.environ.get(PG_ENV)
+    if not url:
+        return None
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def pg_schema_url(schema: str) -> str:
+    """A URL whose connections use their own schema, so test areas never collide."""
+    base = pg_base_url()
+    assert base is not None
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine.dispose()
+    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+    return url.render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file, copied for each test (migrating once is the slow part)."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    db = Database(f"sqlite:///{path}")
+    db.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    if pg_base_url() is None:
+        pytest.skip(PG_SKIP_REASON)
+    url = pg_schema_url(f"carecoord_test_{os.getpid()}")
+    db = Database(url)
+    db.dispose()
+    yield url
+    engine = create_engine(pg_base_url() or "", isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "carecoord_test_{os.getpid()}" CASCADE'))
+    engine.dispose()
+
+
+def _truncate_all(db: Database) -> None:
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with db.engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(
+    params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
+)
+def db(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> Iterator[Database]:
+    """A freshly migrated, empty database: each test runs on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        target = tmp_path / "carecoord.sqlite3"
+        shutil.copyfile(sqlite_template, target)
+        database = Database(f"sqlite:///{target}")
+    else:
+        url = request.getfixturevalue("pg_url")
+        database = Database(url, migrate=False)
+        _truncate_all(database)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def sqlite_db(tmp_path: Path, sqlite_template: Path) -> Iterator[Database]:
+    """SQLite only, for tests of SQLite-specific behaviour."""
+    target = tmp_path / "carecoord.sqlite3"
+    shutil.copyfile(sqlite_template, target)
+    database = Database(f"sqlite:///{target}")
+    yield database
+    database.dispose()
+
+
+@pytest.fixture(scope="session")
+def password_hash() -> str:
+    """One real argon2id hash for every test account (hashing is deliberately slow)."""
+    from carecoord.services.users import hash_password
+
+    return hash_password("correct horse battery")
+
+
+def make_actor(db: Database, password_hash: str, username: str, role: UserRole, name: str) -> Actor:
+    """A real account row (audit events reference it) and the Actor services take."""
+    from carecoord.models import User
+
+    with db.session(write=True) as session:
+        user = User(username=username, full_name=name, password_hash=password_hash, role=role)
+        session.add(user)
+        session.commit()
+        return Actor(user.id, username, role, None, name)
+
+
+@pytest.fixture
+def physician(db: Database, password_hash: str) -> Actor:
+    return make_actor(db, password_hash, "drlee", UserRole.PHYSICIAN, "Dr Avery Lee")
+
+
+@pytest.fixture
+def front_desk(db: Database, password_hash: str) -> Actor:
+    return make_actor(db, password_hash, "frontdesk", UserRole.FRONT_DESK, "Sam Rivera")
+
+
+@pytest.fixture
+def clinician(db: Database, password_hash: str) -> Actor:
+    return make_actor(db, password_hash, "therapist", UserRole.CLINICIAN, "Jo Park")
+
+
+@pytest.fixture
+def admin(db: Database, password_hash: str) -> Actor:
+    return make_actor(db, password_hash, "admin", UserRole.ADMINISTRATOR, "Pat Admin")
