@@ -104,6 +104,8 @@ def resolve_database(
 def normalise_url(url: str) -> str:
     """Accept plain file paths and bare ``postgresql://`` URLs; pin PostgreSQL to psycopg 3."""
     url = url.strip()
+    if url.startswith(("//", "\\\\")):  # a UNC path: keep it visible so it can be refused
+        return f"sqlite:///{url}"
     if "://" not in url:
         return f"sqlite:///{Path(url).expanduser().resolve()}"
     if url.startswith("postgresql://") or url.startswith("postgres://"):

@@ -137,3 +137,9 @@ def clinician(db: Database, password_hash: str) -> Actor:
 @pytest.fixture
 def admin(db: Database, password_hash: str) -> Actor:
     return make_actor(db, password_hash, "admin", UserRole.ADMINISTRATOR, "Pat Admin")
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    if pg_base_url():
+        return "databases: SQLite and PostgreSQL (CARECOORD_TEST_DATABASE_URL)"
+    return f"databases: SQLite only; {PG_SKIP_REASON}"

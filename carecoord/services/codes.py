@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import gc
 import heapq
 import logging
 import re
+import sys
 import threading
 import unicodedata
 import warnings
+from array import array
 from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -63,7 +66,7 @@ _WORD = re.compile(r"[^\W_]+")
 _MAX_SUGGESTIONS = 3
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CodeEntry:
     """One billable ICD-10-CM code and its official title.
 
@@ -110,9 +113,12 @@ def _clean_title(title: str) -> str:
 class _Index:
     """Everything a lookup needs, built once and never changed afterwards.
 
-    Entries are numbered by *rank*: common pain-clinic codes first (in their listed order),
-    then shorter titles, then code order.  Posting lists hold ranks in ascending order, so
+    Codes are numbered by *rank*: common pain-clinic codes first (in their listed order),
+    then shorter titles, then code order. Posting lists hold ranks in ascending order, so
     the first hits of any word are already the best ones and a search can stop early.
+    Storage is flat (strings, ``array``s, dicts of strings) rather than one object per
+    code, so the index adds almost nothing for the garbage collector to walk: with one
+    object per code, full collections paused every thread for over 100 ms.
     """
 
     def __init__(
@@ -120,36 +126,41 @@ class _Index:
     ) -> None:
         common_position = {code: i for i, code in enumerate(common)}
         ranked = sorted(
-            billable.items(),
-            key=lambda item: (
-                common_position.get(item[0], len(common)),
-                len(item[1]),
-                item[0],
+            billable,
+            key=lambda code: (
+                common_position.get(code, len(common)),
+                len(billable[code]),
+                code,
             ),
         )
-        self.entries: list[CodeEntry] = [CodeEntry(code, title) for code, title in ranked]
-        self.by_code: dict[str, CodeEntry] = {e.code: e for e in self.entries}
-        self.categories = categories
-        self.common: list[CodeEntry] = [self.by_code[c] for c in common if c in self.by_code]
+        self.codes: list[str] = ranked
+        self.titles: list[str] = [billable[code] for code in ranked]
+        self.rank_of: dict[str, int] = {code: rank for rank, code in enumerate(ranked)}
+        self.categories: dict[str, str] = categories
+        self.common: list[CodeEntry] = [self.entry(c) for c in common if c in self.rank_of]
 
         # Code-prefix search: dotless codes in code order, bisected for a prefix's range.
-        in_code_order = sorted(range(len(self.entries)), key=lambda r: self.entries[r].code)
-        self.dotless: list[str] = [self.entries[r].code.replace(".", "") for r in in_code_order]
-        self.code_order: list[int] = in_code_order
+        in_code_order = sorted(range(len(ranked)), key=ranked.__getitem__)
+        self.dotless: list[str] = [ranked[r].replace(".", "") for r in in_code_order]
+        self.code_order = array("i", in_code_order)
 
-        # Word search: " word word ..." per rank (word-prefix test is a substring test for
-        # " " + prefix) and an inverted index from each distinct word to its ranks.
+        # Word search: " word word ..." per rank (a word-prefix test is then a substring
+        # test for " " + prefix) and an inverted index from each distinct word to its ranks.
         self.haystack: list[str] = []
         postings: dict[str, list[int]] = {}
-        for rank, entry in enumerate(self.entries):
-            words = _words(entry.title)
+        for rank, title in enumerate(self.titles):
+            words = _words(title)
             self.haystack.append(" " + " ".join(words))
             for word in dict.fromkeys(words):
                 postings.setdefault(word, []).append(rank)
         self.vocabulary: list[str] = sorted(postings)
-        self.postings: list[list[int]] = [postings[w] for w in self.vocabulary]
+        self.postings: list[array[int]] = [array("i", postings[w]) for w in self.vocabulary]
         # cumulative posting sizes: a cheap upper bound on how many codes a prefix matches
-        self.cumulative: list[int] = [0, *accumulate(len(p) for p in self.postings)]
+        self.cumulative = array("i", [0, *accumulate(len(p) for p in self.postings)])
+
+    def entry(self, code: str) -> CodeEntry:
+        """The entry of a billable code in canonical form (KeyError if there is none)."""
+        return CodeEntry(code, self.titles[self.rank_of[code]])
 
     def word_range(self, prefix: str) -> tuple[int, int]:
         """The slice of the vocabulary whose words start with ``prefix``."""
@@ -174,7 +185,8 @@ class _Index:
         for i in range(start, len(self.dotless)):
             if not self.dotless[i].startswith(dotless_prefix):
                 return
-            yield self.entries[self.code_order[i]]
+            rank = self.code_order[i]
+            yield CodeEntry(self.codes[rank], self.titles[rank])
 
 
 _index: _Index | None = None
@@ -183,6 +195,7 @@ _index_lock = threading.Lock()
 
 def _load_code_set() -> tuple[dict[str, str], dict[str, str]]:
     """Billable codes and non-billable categories with titles, from simple_icd_10_cm."""
+    already_imported = "simple_icd_10_cm" in sys.modules
     with warnings.catch_warnings():
         # The package reads its data with importlib.resources.read_text, deprecated in 3.11
         # but undeprecated in 3.13; the warning is the package's, not something we can fix.
@@ -194,15 +207,23 @@ def _load_code_set() -> tuple[dict[str, str], dict[str, str]]:
 
     billable: dict[str, str] = {}
     categories: dict[str, str] = {}
-    for code in icd.get_all_codes(True):
-        # chapters ("1") and blocks ("A00-A09") are headings, not codes
-        if not _CODE.fullmatch(code) or code in billable or code in categories:
-            continue
-        title = _clean_title(icd.get_description(code))
-        if icd.is_leaf(code):
-            billable[code] = title
-        else:
-            categories[code] = title
+    try:
+        for code in icd.get_all_codes(True):
+            # chapters ("1") and blocks ("A00-A09") are headings, not codes
+            if not _CODE.fullmatch(code) or code in billable or code in categories:
+                continue
+            title = _clean_title(icd.get_description(code))
+            if icd.is_leaf(code):
+                billable[code] = title
+            else:
+                categories[code] = title
+    finally:
+        if not already_imported:
+            # The package keeps its whole tabular tree (~90 MB, ~600,000 objects every
+            # full garbage collection walks) for as long as it is imported; everything
+            # CareCoord needs from it is now in the index, so let it go.
+            for name in [n for n in sys.modules if n.partition(".")[0] == "simple_icd_10_cm"]:
+                del sys.modules[name]
     return billable, categories
 
 
@@ -212,7 +233,10 @@ def _build_index() -> _Index:
     if missing:
         logger.warning("Common pain codes not billable in this code set: %s", missing)
     index = _Index(billable, categories, COMMON_PAIN_CODES)
-    logger.info("ICD-10-CM index built: %d billable codes", len(index.entries))
+    # Free the package's tree (reference cycles) now, while warming up, rather than in a
+    # full collection that would stall some later keystroke.
+    gc.collect()
+    logger.info("ICD-10-CM index built: %d billable codes", len(index.codes))
     return index
 
 
@@ -261,7 +285,7 @@ def is_billable(code: str) -> bool:
     """Whether ``code`` is a billable (leaf) ICD-10-CM code, valid on a diagnosis.
 
     Args:
-        code: A code as typed; case, surrounding spaces and the dot do not matter.
+        code: A code as typed; case, surrounding spaces and a missing dot do not matter.
 
     Returns:
         True for codes such as ``"M54.50"`` or ``"m5450"``; False for categories that
@@ -269,14 +293,14 @@ def is_billable(code: str) -> bool:
     """
     if not isinstance(code, str):
         return False
-    return normalise(code) in _get_index().by_code
+    return normalise(code) in _get_index().rank_of
 
 
 def require_billable(code: str) -> CodeEntry:
     """The entry for a billable code, or the reason it cannot be used on a diagnosis.
 
     Args:
-        code: A code as typed; case, surrounding spaces and the dot do not matter.
+        code: A code as typed; case, surrounding spaces and a missing dot do not matter.
 
     Returns:
         The canonical code and its title.
@@ -289,9 +313,8 @@ def require_billable(code: str) -> CodeEntry:
         raise ValidationError("code", "Enter an ICD-10-CM code")
     index = _get_index()
     canonical = normalise(code)
-    entry = index.by_code.get(canonical)
-    if entry is not None:
-        return entry
+    if canonical in index.rank_of:
+        return index.entry(canonical)
     category_title = index.categories.get(canonical)
     if category_title is None:
         raise ValidationError("code", f"{code.strip()} is not an ICD-10-CM code")
@@ -310,7 +333,7 @@ def title_of(code: str) -> str:
     """The official title of a billable code.
 
     Args:
-        code: A code as typed; case, surrounding spaces and the dot do not matter.
+        code: A code as typed; case, surrounding spaces and a missing dot do not matter.
 
     Returns:
         The title, e.g. ``"Chronic pain syndrome"`` for ``"G89.4"``.
@@ -374,4 +397,4 @@ def _word_matches(index: _Index, words: list[str]) -> Iterator[CodeEntry]:
     for rank in index.ranks_with_word_prefix(*ranges[rarest]):
         haystack = index.haystack[rank]
         if all(n in haystack for n in needles):
-            yield index.entries[rank]
+            yield CodeEntry(index.codes[rank], index.titles[rank])

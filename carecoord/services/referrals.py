@@ -33,13 +33,6 @@ from carecoord.services.settings import load_settings
 
 ENTITY = "Referral"
 RESTRICTED = "restricted"
-CLINICAL_FIELDS = (
-    "priority_reason",
-    "reason",
-    "clinical_question",
-    "patient_told",
-    "treatments_tried",
-)
 S = ReferralState
 
 
@@ -238,7 +231,14 @@ def view_of(row: Referral, actor: Actor, *, with_events: bool = False) -> Referr
         else (),
     )
     if restricted:
-        view = replace(view, **dict.fromkeys(CLINICAL_FIELDS, RESTRICTED))
+        view = replace(
+            view,
+            priority_reason=RESTRICTED,
+            reason=RESTRICTED,
+            clinical_question=RESTRICTED,
+            patient_told=RESTRICTED,
+            treatments_tried=RESTRICTED,
+        )
     return view
 
 
@@ -535,7 +535,16 @@ def _apply_transition(
     rules.check_transition(source, target, row.held_from)
     if target in rules.REASON_REQUIRED and not why:
         raise ValidationError("reason", f"say why the referral is {target.label.lower()}")
-    if target == S.SENT:
+    resuming = source == S.ON_HOLD and target != S.CANCELLED
+    if resuming:
+        row.held_from = None
+        row.due_on = {
+            S.SENT: row.appointment_due,
+            S.ACCEPTED: row.appointment_due,
+            S.SCHEDULED: row.appointment_date,
+            S.SEEN: row.report_due,
+        }.get(target)
+    elif target == S.SENT:
         if row.recipient_member_id is None:
             raise ValidationError("recipient", "choose the specialist before sending")
         if row.auth_outcome == AuthorizationOutcome.DENIED:
@@ -552,8 +561,10 @@ def _apply_transition(
         row.appointment_date = booked
         row.due_on = booked
     elif target == S.SEEN:
-        booked = row.appointment_date
-        seen = when or (booked if booked is not None and booked <= today() else today())
+        appointment = row.appointment_date
+        seen = when or (
+            appointment if appointment is not None and appointment <= today() else today()
+        )
         v.not_future(seen, "on", today())
         v.not_before(seen, row.sent_on, "on", "the day the referral was sent")
         row.seen_on = seen
@@ -567,20 +578,12 @@ def _apply_transition(
         row.due_on = None
     elif target == S.ACCEPTED:
         row.due_on = row.appointment_due
-    if source == S.ON_HOLD and target != S.CANCELLED:
-        row.held_from = None
-        row.due_on = {
-            S.SENT: row.appointment_due,
-            S.ACCEPTED: row.appointment_due,
-            S.SCHEDULED: row.appointment_date,
-            S.SEEN: row.report_due,
-        }.get(target)
     if target == S.CANCELLED:
         row.held_from = None
     row.state = target
     row.updated_by = actor.username
     detail = why
-    if target == S.SENT:
+    if target == S.SENT and not resuming:
         detail = f"sent by {row.sent_via.label.lower() if row.sent_via else 'unknown'}" + (
             f": {why}" if why else ""
         )

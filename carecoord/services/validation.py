@@ -101,6 +101,8 @@ def choice(value: object, enum: type[E], field: str, *, required: bool = True) -
         raise ValidationError(field, "is required")
     if isinstance(value, enum):
         return value
+    if not isinstance(value, str):
+        raise ValidationError(field, "must be one of: " + ", ".join(m.value for m in enum))
     try:
         return enum(value)
     except ValueError:

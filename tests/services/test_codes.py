@@ -269,21 +269,30 @@ def test_empty_query_respects_limit() -> None:
 
 
 def test_importing_the_module_does_not_load_the_code_set() -> None:
-    probe = "import sys, carecoord.services.codes; print('simple_icd_10_cm' in sys.modules)"
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(REPO_ROOT), os.environ.get("PYTHONPATH", "")]),
-    }
+    probe = (
+        "import sys\n"
+        "import carecoord.services.codes as codes\n"
+        "print('simple_icd_10_cm' in sys.modules)\n"
+        "codes.warm_up()\n"
+        "print(codes.is_billable('G89.4'))\n"
+        "print(any(m.startswith('simple_icd_10_cm') for m in sys.modules))\n"
+    )
+    pythonpath = os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")]))
     result = subprocess.run(
-        [sys.executable, "-c", probe],
+        # the package's own DeprecationWarning must not escape either
+        [sys.executable, "-W", "error::DeprecationWarning", "-c", probe],
         capture_output=True,
         text=True,
         cwd=REPO_ROOT,
-        env=env,
-        check=True,
-        timeout=60,
+        env={**os.environ, "PYTHONPATH": pythonpath},
+        timeout=120,
     )
-    assert result.stdout.strip() == "False"
+    assert result.returncode == 0, result.stderr
+    imported_on_import, billable, kept_after_warm_up = result.stdout.split()
+    assert imported_on_import == "False"
+    assert billable == "True"
+    # the package's tree is released once indexed
+    assert kept_after_warm_up == "False"
 
 
 def test_warm_up_is_idempotent() -> None:

@@ -1,0 +1,1 @@
+"""Benchmarks: each figure beside its bare baseline, measured in the same run."""

@@ -1,0 +1,1 @@
+"""Letters and printable documents: plain data in, PDF bytes out (ReportLab)."""
