@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from carecoord.clinical.vocabulary import (
@@ -18,6 +28,10 @@ from carecoord.clinical.vocabulary import (
 from carecoord.models.base import Base, UTCDateTime, Versioned, enum_column, utcnow
 from carecoord.models.patient import Patient
 from carecoord.models.team import TeamMember
+
+OPEN_APPROVED_SQL = text("auth_outcome = 'approved' AND closed_on IS NULL")
+OPEN_PENDING_SQL = text("auth_outcome = 'pending' AND closed_on IS NULL")
+CLOSED_SQL = text("closed_on IS NOT NULL")
 
 
 class Referral(Versioned, Base):
@@ -86,7 +100,7 @@ class Referral(Versioned, Base):
     auth_visits_authorized: Mapped[int | None] = mapped_column(Integer)
     auth_visits_used: Mapped[int] = mapped_column(Integer, default=0)
     auth_valid_from: Mapped[date | None] = mapped_column(Date)
-    auth_valid_to: Mapped[date | None] = mapped_column(Date, index=True)
+    auth_valid_to: Mapped[date | None] = mapped_column(Date)
 
     patient: Mapped[Patient] = relationship()
     referring_member: Mapped[TeamMember | None] = relationship(foreign_keys=[referring_member_id])
@@ -100,6 +114,26 @@ class Referral(Versioned, Base):
         Index("ix_referrals_due_on", "due_on"),
         Index("ix_referrals_discipline_state", "discipline", "state"),
         Index("ix_referrals_sent_on", "sent_on"),
+        # Partial, so "closed_on IS NULL" (open referrals) never picks this index.
+        Index(
+            "ix_referrals_closed_on",
+            "closed_on",
+            sqlite_where=CLOSED_SQL,
+            postgresql_where=CLOSED_SQL,
+        ),
+        # Partial indexes for the authorisation worklists; their WHERE matches worklist.py.
+        Index(
+            "ix_referrals_open_approved_valid_to",
+            "auth_valid_to",
+            sqlite_where=OPEN_APPROVED_SQL,
+            postgresql_where=OPEN_APPROVED_SQL,
+        ),
+        Index(
+            "ix_referrals_open_pending_requested_at",
+            "auth_requested_at",
+            sqlite_where=OPEN_PENDING_SQL,
+            postgresql_where=OPEN_PENDING_SQL,
+        ),
         CheckConstraint("auth_visits_used >= 0", name="visits_used_not_negative"),
     )
 

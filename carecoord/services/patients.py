@@ -6,9 +6,10 @@ import re
 import uuid
 from dataclasses import dataclass, fields
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import and_, func, not_, select
+from sqlalchemy import and_, bindparam, func, not_, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -352,28 +353,7 @@ def parse_search(text: str) -> SearchQuery:
     return SearchQuery("name", first=first, second=second, comma=comma)
 
 
-def _prefix(column: Any, prefix: str) -> Any:
-    low, high = v.key_range(prefix)
-    return and_(column >= low, column < high)
-
-
 ORDER = (Patient.family_key, Patient.given_key, Patient.id)
-
-
-def _name_parts(query: SearchQuery) -> tuple[Any, Any | None]:
-    """The primary condition (family-name match) and an optional secondary one."""
-    assert query.first is not None
-    if query.second is None:
-        return _prefix(Patient.family_key, query.first), _prefix(Patient.given_key, query.first)
-    family_first = and_(
-        _prefix(Patient.family_key, query.first), _prefix(Patient.given_key, query.second)
-    )
-    if query.comma:
-        return family_first, None
-    given_first = and_(
-        _prefix(Patient.given_key, query.first), _prefix(Patient.family_key, query.second)
-    )
-    return family_first, given_first
 
 
 def search_patients(
@@ -394,52 +374,109 @@ def search_patients(
     limit = max(1, min(int(limit), 500))
     offset = max(0, int(offset))
     query = parse_search(text)
-    status_filter = [] if include_discharged else [Patient.status == PatientStatus.ACTIVE]
     with db.session(write=True) as session:
-        rows = _run_search(session, query, status_filter, limit, offset)
+        found = _run_search(session, query, not include_discharged, limit, offset)
         audit.record(
             session,
             actor,
             "search",
             ENTITY,
-            detail=f"{query.kind} search, {len(rows)} results (offset {offset})",
+            detail=f"{query.kind} search, {len(found)} results (offset {offset})",
         )
         session.commit()
-        return [summary_of(p) for p in rows]
+        return found
+
+
+SUMMARY_COLUMNS = (
+    Patient.id,
+    Patient.mrn,
+    Patient.family_name,
+    Patient.given_name,
+    Patient.date_of_birth,
+    Patient.sex,
+    Patient.status,
+    Patient.phone,
+)
+
+
+def _in_range(column: Any, name: str) -> Any:
+    return and_(column >= bindparam(f"{name}_lo"), column < bindparam(f"{name}_hi"))
+
+
+FAMILY = _in_range(Patient.family_key, "a")
+GIVEN = _in_range(Patient.given_key, "a")
+FAMILY_B = _in_range(Patient.family_key, "b")
+GIVEN_B = _in_range(Patient.given_key, "b")
+CONDITIONS: dict[str, tuple[Any, Any | None]] = {
+    # name: (primary condition, secondary condition) - secondary rows follow primary rows
+    "one": (FAMILY, and_(GIVEN, not_(FAMILY))),
+    "two": (and_(FAMILY, GIVEN_B), and_(GIVEN, FAMILY_B, not_(and_(FAMILY, GIVEN_B)))),
+    "comma": (and_(FAMILY, GIVEN_B), None),
+    "date": (Patient.date_of_birth == bindparam("born"), None),
+    "mrn": (_in_range(Patient.mrn, "a"), None),
+    "all": (true(), None),
+}
+
+
+@lru_cache(maxsize=64)
+def _statement(shape: str, part: int, active_only: bool) -> Any:
+    """Search statements are built once per shape and reused with new parameters: building
+    a SELECT costs more than running it on an index."""
+    condition = CONDITIONS[shape][part]
+    assert condition is not None
+    stmt = select(*SUMMARY_COLUMNS).where(condition)
+    if active_only:
+        stmt = stmt.where(Patient.status == PatientStatus.ACTIVE)
+    order = (Patient.mrn,) if shape == "mrn" else ORDER
+    return stmt.order_by(*order).limit(bindparam("limit")).offset(bindparam("offset"))
+
+
+@lru_cache(maxsize=16)
+def _count_statement(shape: str, active_only: bool) -> Any:
+    stmt = select(func.count()).select_from(Patient).where(CONDITIONS[shape][0])
+    if active_only:
+        stmt = stmt.where(Patient.status == PatientStatus.ACTIVE)
+    return stmt
+
+
+def _shape_and_params(query: SearchQuery) -> tuple[str, dict[str, Any]]:
+    if query.kind == "all":
+        return "all", {}
+    if query.kind == "date":
+        return "date", {"born": query.date_of_birth}
+    if query.kind == "mrn":
+        assert query.mrn_prefix is not None
+        low, high = v.key_range(query.mrn_prefix)
+        return "mrn", {"a_lo": low, "a_hi": high}
+    assert query.first is not None
+    params: dict[str, Any] = dict(zip(("a_lo", "a_hi"), v.key_range(query.first), strict=True))
+    if query.second is None:
+        return "one", params
+    params.update(zip(("b_lo", "b_hi"), v.key_range(query.second), strict=True))
+    return ("comma" if query.comma else "two"), params
 
 
 def _run_search(
-    session: Session, query: SearchQuery, status_filter: list[Any], limit: int, offset: int
-) -> list[Patient]:
-    base = select(Patient).where(*status_filter)
-    if query.kind == "all":
-        return list(session.scalars(base.order_by(*ORDER).limit(limit).offset(offset)))
-    if query.kind == "date":
-        stmt = base.where(Patient.date_of_birth == query.date_of_birth).order_by(*ORDER)
-        return list(session.scalars(stmt.limit(limit).offset(offset)))
-    if query.kind == "mrn":
-        assert query.mrn_prefix is not None
-        stmt = base.where(_prefix(Patient.mrn, query.mrn_prefix)).order_by(Patient.mrn)
-        return list(session.scalars(stmt.limit(limit).offset(offset)))
-    primary, secondary = _name_parts(query)
-    rows = list(session.scalars(base.where(primary).order_by(*ORDER).limit(limit).offset(offset)))
-    if secondary is None or len(rows) == limit:
-        return rows
-    if rows:
-        primary_count = offset + len(rows)
+    session: Session, query: SearchQuery, active_only: bool, limit: int, offset: int
+) -> list[PatientSummary]:
+    """Plain column rows, not ORM objects: a keystroke should cost a query, not a mapper."""
+    connection = session.connection()
+    shape, params = _shape_and_params(query)
+
+    def rows(part: int, page_limit: int, page_offset: int) -> list[PatientSummary]:
+        stmt = _statement(shape, part, active_only)
+        values = {**params, "limit": page_limit, "offset": page_offset}
+        return [PatientSummary(*r) for r in connection.execute(stmt, values)]
+
+    found = rows(0, limit, offset)
+    if CONDITIONS[shape][1] is None or len(found) == limit:
+        return found
+    if found:
+        primary_count = offset + len(found)
     else:
-        primary_count = (
-            session.scalar(select(func.count()).select_from(Patient).where(primary, *status_filter))
-            or 0
-        )
-    second_offset = max(0, offset - primary_count)
-    extra = session.scalars(
-        base.where(secondary, not_(primary))
-        .order_by(*ORDER)
-        .limit(limit - len(rows))
-        .offset(second_offset)
-    )
-    return rows + list(extra)
+        counted = connection.execute(_count_statement(shape, active_only), params).scalar()
+        primary_count = int(counted or 0)
+    return found + rows(1, limit - len(found), max(0, offset - primary_count))
 
 
 def count_patients(db: Database, actor: Actor, *, active_only: bool = False) -> int:

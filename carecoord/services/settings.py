@@ -42,7 +42,7 @@ class ClinicSettings:
         return bool(self.clinic_name)
 
 
-def _encode(settings: ClinicSettings) -> dict[str, str]:
+def encode_settings(settings: ClinicSettings) -> dict[str, str]:
     values: dict[str, str] = {}
     for f in fields(ClinicSettings):
         value = getattr(settings, f.name)
@@ -111,7 +111,7 @@ def save_settings(db: Database, actor: Actor, settings: ClinicSettings) -> Clini
     with db.session(write=True) as session:
         existing = {s.key: s for s in session.scalars(select(Setting))}
         changed = []
-        for key, value in _encode(clean).items():
+        for key, value in encode_settings(clean).items():
             row = existing.get(key)
             if row is None:
                 session.add(Setting(key=key, value=value))

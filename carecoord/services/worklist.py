@@ -28,6 +28,14 @@ from carecoord.services.permissions import Action, require
 
 S = ReferralState
 OVERDUE_STATES = (S.SENT, S.ACCEPTED, S.SEEN)
+NOT_OVERDUE_STATES = tuple(s for s in S if s not in OVERDUE_STATES)
+# The exact WHERE terms of the partial indexes on referrals (see models/referral.py).
+OPEN_APPROVED = and_(
+    Referral.auth_outcome == AuthorizationOutcome.APPROVED, Referral.closed_on.is_(None)
+)
+OPEN_PENDING = and_(
+    Referral.auth_outcome == AuthorizationOutcome.PENDING, Referral.closed_on.is_(None)
+)
 
 
 class WorklistView(StrEnum):
@@ -111,27 +119,33 @@ PRIORITY_RANK = case(
 )
 
 
-def _view_condition(view: WorklistView, on: date) -> Any:
+def _view_condition(view: WorklistView, on: date, *, counting: bool = False) -> Any:
+    """The WHERE clause of a view, phrased so the planner serves each from one index.
+
+    Pages walk an index in display order and stop after one page; counts prefer the
+    covering (state, due_on) index.
+    """
     if view in STATE_OF_VIEW:
         return Referral.state == STATE_OF_VIEW[view]
     if view == WorklistView.OVERDUE:
-        return and_(Referral.due_on < on, Referral.state.in_(OVERDUE_STATES))
+        if counting:
+            return and_(Referral.state.in_(OVERDUE_STATES), Referral.due_on < on)
+        # NOT IN, so the planner walks ix_referrals_due_on in order and stops after one
+        # page instead of sorting every overdue row found through (state, due_on).
+        return and_(Referral.due_on < on, Referral.state.not_in(NOT_OVERDUE_STATES))
     if view == WorklistView.AUTH_EXPIRING:
         horizon = on + timedelta(days=rules.AUTHORIZATION_WARN_DAYS)
         return and_(
-            Referral.auth_outcome == AuthorizationOutcome.APPROVED,
-            Referral.state.in_(tuple(rules.OPEN_STATES)),
+            OPEN_APPROVED,
             or_(
                 Referral.auth_valid_to <= horizon,
                 Referral.auth_visits_authorized - Referral.auth_visits_used <= 1,
             ),
         )
     if view == WorklistView.AUTH_PENDING:
-        return and_(
-            Referral.auth_outcome == AuthorizationOutcome.PENDING,
-            Referral.state.in_(tuple(rules.OPEN_STATES)),
-        )
-    return Referral.state.in_(tuple(rules.CLOSED_STATES))
+        return OPEN_PENDING
+    # closed_on is set exactly when a referral enters a closed state.
+    return Referral.closed_on.is_not(None)
 
 
 def _order(view: WorklistView) -> tuple[Any, ...]:
@@ -280,7 +294,7 @@ def worklist_counts(
             stmt = (
                 select(func.count())
                 .select_from(Referral)
-                .where(_view_condition(view, day), *_filters(filters, view))
+                .where(_view_condition(view, day, counting=True), *_filters(filters, view))
             )
             counts[view] = int(session.scalar(stmt) or 0)
     return counts
