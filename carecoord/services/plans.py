@@ -283,6 +283,37 @@ def update_plan(
         return plan_view(_load_plan(session, plan.id))
 
 
+def _save_child(
+    session: Session,
+    actor: Actor,
+    plan: TreatmentPlan,
+    model: type[PlanGoal] | type[PlanActivity],
+    child_id: int | None,
+    values: dict[str, object],
+    expected_version: int | None,
+    entity: str,
+) -> None:
+    """Add a goal or activity to ``plan``, or update one of its own; audit and commit."""
+    if child_id is None:
+        child = model(plan_id=plan.id, updated_by=actor.username, **values)
+        session.add(child)
+        action = "create"
+    else:
+        child = load(session, model, child_id, entity)
+        if child.plan_id != plan.id:
+            raise ValidationError(entity.lower(), "belongs to another plan")
+        check_version(child, expected_version, entity)
+        apply(child, values)
+        child.updated_by = actor.username
+        action = "update"
+    session.flush()
+    detail = str(values["modality"]) if "modality" in values else None
+    audit.record(
+        session, actor, action, entity, child.id, patient_id=plan.patient_id, detail=detail
+    )
+    commit(session, child, entity)
+
+
 def save_goal(
     db: Database,
     actor: Actor,
@@ -297,21 +328,7 @@ def save_goal(
     values = validate_goal(data)
     with db.session(write=True) as session:
         plan = _load_plan(session, plan_id)
-        if goal_id is None:
-            goal = PlanGoal(plan_id=plan.id, updated_by=actor.username, **values)
-            session.add(goal)
-            action = "create"
-        else:
-            goal = load(session, PlanGoal, goal_id, "Goal")
-            if goal.plan_id != plan.id:
-                raise ValidationError("goal", "belongs to another plan")
-            check_version(goal, expected_version, "Goal")
-            apply(goal, values)
-            goal.updated_by = actor.username
-            action = "update"
-        session.flush()
-        audit.record(session, actor, action, "Goal", goal.id, patient_id=plan.patient_id)
-        commit(session, goal, "Goal")
+        _save_child(session, actor, plan, PlanGoal, goal_id, values, expected_version, "Goal")
         return plan_view(_load_plan(session, plan.id))
 
 
@@ -329,29 +346,9 @@ def save_activity(
     with db.session(write=True) as session:
         plan = _load_plan(session, plan_id)
         values = validate_activity(session, plan.patient_id, data)
-        if activity_id is None:
-            activity = PlanActivity(plan_id=plan.id, updated_by=actor.username, **values)
-            session.add(activity)
-            action = "create"
-        else:
-            activity = load(session, PlanActivity, activity_id, "Activity")
-            if activity.plan_id != plan.id:
-                raise ValidationError("activity", "belongs to another plan")
-            check_version(activity, expected_version, "Activity")
-            apply(activity, values)
-            activity.updated_by = actor.username
-            action = "update"
-        session.flush()
-        audit.record(
-            session,
-            actor,
-            action,
-            "Activity",
-            activity.id,
-            patient_id=plan.patient_id,
-            detail=str(values["modality"]),
+        _save_child(
+            session, actor, plan, PlanActivity, activity_id, values, expected_version, "Activity"
         )
-        commit(session, activity, "Activity")
         return plan_view(_load_plan(session, plan.id))
 
 
