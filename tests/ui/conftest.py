@@ -1,0 +1,88 @@
+"""UI fixtures: real widgets (offscreen) over a real, migrated database."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from carecoord.clinical.vocabulary import UserRole
+from carecoord.db import Database
+from carecoord.services.settings import ClinicSettings
+from carecoord.ui.context import AppContext
+from tests.conftest import make_actor
+
+ARTIFACTS = Path(os.environ.get("CARECOORD_TEST_ARTIFACTS", "test-artifacts"))
+
+
+@pytest.fixture
+def ui_db(sqlite_db: Database) -> Database:
+    """UI tests run on SQLite; the services below them are tested on both databases."""
+    return sqlite_db
+
+
+def _context(db: Database, password_hash: str, role: UserRole, username: str) -> AppContext:
+    actor = make_actor(db, password_hash, username, role, username.title())
+    settings = ClinicSettings(
+        clinic_name="Riverside Pain & Function Center",
+        address="12 Alder Way\nSpringfield",
+        phone="555-0100",
+        fax="555-0101",
+    )
+    return AppContext(db=db, actor=actor, settings=settings)
+
+
+@pytest.fixture
+def context(ui_db: Database, password_hash: str) -> AppContext:
+    """A physician's context (reads and edits everything clinical)."""
+    return _context(ui_db, password_hash, UserRole.PHYSICIAN, "drlee")
+
+
+@pytest.fixture
+def desk_context(ui_db: Database, password_hash: str) -> AppContext:
+    """A front-desk context (logistics; restricted clinical content)."""
+    return _context(ui_db, password_hash, UserRole.FRONT_DESK, "frontdesk")
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small demo clinic (60 patients), built once per test session."""
+    from carecoord.services.demo import fill_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    db = Database(f"sqlite:///{path}")
+    fill_demo(db, patients=60, seed=1)
+    db.dispose()
+    return path
+
+
+@pytest.fixture
+def demo_context(demo_template: Path, tmp_path: Path) -> Iterator[AppContext]:
+    """A physician signed in to a copy of the demo clinic."""
+    import shutil
+
+    from sqlalchemy import select
+
+    from carecoord.models import User
+    from carecoord.services.settings import get_settings
+    from carecoord.services.users import actor_of
+
+    target = tmp_path / "demo.sqlite3"
+    shutil.copyfile(demo_template, target)
+    db = Database(f"sqlite:///{target}")
+    with db.session() as session:
+        user = session.scalar(select(User).where(User.username == "drlee"))
+        assert user is not None
+        actor = actor_of(user)
+    yield AppContext(db=db, actor=actor, settings=get_settings(db), demo=True)
+    db.dispose()
+
+
+def save_screenshot(widget: object, name: str) -> Path:
+    """Render a widget offscreen to test-artifacts/NAME.png (looked at by people)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    assert widget.grab().save(str(path))  # type: ignore[attr-defined]
+    return path
