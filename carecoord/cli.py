@@ -99,20 +99,9 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def _launch_app(args: argparse.Namespace) -> int:
-    try:
-        from carecoord.ui.app import run  # type: ignore[import-not-found,unused-ignore]
-    except ModuleNotFoundError as exc:
-        if exc.name != "carecoord.ui.app":
-            raise
-        print(
-            "The CareCoord desktop window ships with the desktop-app release; this build "
-            "provides the command-line tools.\n",
-            file=sys.stderr,
-        )
-        _info(args)
-        print("\nRun 'carecoord --help' for the commands.", file=sys.stderr)
-        return 0
-    return int(run(args.database))
+    from carecoord.ui.app import run
+
+    return run(args.database)
 
 
 def _db(args: argparse.Namespace) -> int:

@@ -17,6 +17,21 @@ from tests.conftest import make_actor
 ARTIFACTS = Path(os.environ.get("CARECOORD_TEST_ARTIFACTS", "test-artifacts"))
 
 
+@pytest.fixture(autouse=True)
+def _app_look_and_private_settings(
+    qapp: object, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The app's style sheet (as in production) and QSettings in a throwaway folder."""
+    from PySide6.QtCore import QSettings
+
+    from carecoord.ui.style import APP_STYLE
+
+    qapp.setStyleSheet(APP_STYLE)  # type: ignore[attr-defined]
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    folder = tmp_path_factory.getbasetemp() / "qsettings"
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+
+
 @pytest.fixture
 def ui_db(sqlite_db: Database) -> Database:
     """UI tests run on SQLite; the services below them are tested on both databases."""

@@ -1,0 +1,211 @@
+"""Start-up: show the first window at once, open the database behind it, then sign in.
+
+The sign-in window appears before SQLAlchemy, Alembic and the schema check have run; the
+database opens on a worker thread while the person types (DESIGN: no heavy work before
+the first screen). An empty database leads to the welcome dialog instead.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
+
+from carecoord.ui.errors import ExceptionHook
+from carecoord.ui.sign_in import SignInDialog
+from carecoord.ui.style import APP_STYLE
+
+EXIT_AFTER_SHOW = "CARECOORD_EXIT_AFTER_SHOW"  # benchmarks: quit once the first window paints
+
+
+class FirstPaint(QObject):
+    """Prints "first-window-painted" and ends the process when the window first paints.
+
+    Used by ``benchmarks/startup.py``; the database keeps opening meanwhile, as it would.
+    """
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            print("first-window-painted", flush=True)
+            os._exit(0)  # a worker thread may still be opening the database
+        return False
+
+
+class Startup(QObject):
+    """Drives start-up: sign-in window first, database opening behind it."""
+
+    def __init__(self, app: QApplication, database_option: str | None) -> None:
+        super().__init__()
+        self.app = app
+        self.database_option = database_option
+        self.db: Any = None
+        self.location: Any = None
+        self.settings: Any = None
+        self.demo = False
+        self.main_window: QWidget | None = None
+        self.sign_in = SignInDialog(authenticate=self.authenticate)
+        self.sign_in.accepted.connect(self.open_main_window)
+        self.sign_in.rejected.connect(self._quit_if_nothing_open)
+        self._set_waiting(True)
+
+    # ------------------------------------------------------------------ database
+    def start(self) -> None:
+        if os.environ.get(EXIT_AFTER_SHOW):
+            self._probe = FirstPaint(self)
+            self.sign_in.installEventFilter(self._probe)
+        self.sign_in.show()
+        QTimer.singleShot(0, self.open_database)
+
+    def open_database(self) -> None:
+        from carecoord.ui.worker import run_in_thread
+
+        run_in_thread(self, self._open, self._opened, self._failed)
+
+    def _open(self) -> tuple[Any, Any, Any, bool]:
+        from carecoord.config import resolve_database
+        from carecoord.db import Database
+        from carecoord.services.settings import get_settings
+        from carecoord.services.users import has_users
+
+        location = resolve_database(self.database_option)
+        db = Database(location.url)
+        return location, db, get_settings(db), not has_users(db)
+
+    def _opened(self, result: tuple[Any, Any, Any, bool]) -> None:
+        self.location, self.db, self.settings, empty = result
+        if empty:
+            self.sign_in.hide()
+            self.welcome()
+            return
+        self._ready_to_sign_in()
+
+    def _failed(self, error: BaseException) -> None:
+        from carecoord.errors import CareCoordError
+
+        self.sign_in.hide()
+        message = str(error) if isinstance(error, CareCoordError) else repr(error)
+        QMessageBox.critical(None, "CareCoord cannot open its database", message)
+        self.app.exit(2)
+
+    def _ready_to_sign_in(self) -> None:
+        self.sign_in.setWindowTitle(
+            f"Sign in — {self.settings.clinic_name or 'CareCoord'}"
+            + (" — DEMO" if self.demo else "")
+        )
+        if self.demo:
+            self.sign_in.show_demo_hint()
+        self._set_waiting(False)
+        self.sign_in.show()
+        self.sign_in.raise_()
+
+    def _set_waiting(self, waiting: bool) -> None:
+        self.sign_in.set_waiting(waiting)
+
+    # ------------------------------------------------------------------- welcome
+    def welcome(self) -> None:
+        from carecoord.ui.welcome import DEMO, SET_UP, WelcomeDialog
+
+        dialog = WelcomeDialog(db=self.db)
+        if not dialog.exec():
+            self.app.quit()
+            return
+        if dialog.choice == SET_UP and dialog.admin is not None:
+            from carecoord.services.settings import get_settings
+
+            self.settings = get_settings(self.db)
+            self.sign_in.actor = dialog.admin
+            self.open_main_window()
+        elif dialog.choice == DEMO:
+            self.open_demo()
+
+    def open_demo(self) -> None:
+        """Open (and fill on first use) the separate demo database."""
+        from carecoord.config import demo_database_path
+        from carecoord.db import Database
+        from carecoord.services.users import has_users
+
+        self.db.dispose()
+        self.db = Database(f"sqlite:///{demo_database_path()}")
+        self.demo = True
+        if not has_users(self.db):
+            progress = QProgressDialog("Creating the demo clinic…", "", 0, 0)
+            progress.setObjectName("demoProgress")
+            progress.setCancelButton(None)
+            progress.setWindowTitle("CareCoord — DEMO")
+            progress.show()
+            from carecoord.ui.worker import run_in_thread
+
+            def fill() -> object:
+                from carecoord.services.demo import fill_demo
+
+                return fill_demo(self.db, patients=60, seed=1)
+
+            def done(_: object) -> None:
+                progress.close()
+                self._after_demo()
+
+            def failed(error: BaseException) -> None:
+                progress.close()
+                self._failed(error)
+
+            run_in_thread(self, fill, done, failed)
+            return
+        self._after_demo()
+
+    def _after_demo(self) -> None:
+        from carecoord.services.settings import get_settings
+
+        self.settings = get_settings(self.db)
+        self._ready_to_sign_in()
+
+    # ------------------------------------------------------------------- sign in
+    def authenticate(self, username: str, password: str) -> Any:
+        from carecoord.services.users import authenticate
+
+        if self.db is None:
+            return None
+        return authenticate(self.db, username, password)
+
+    def open_main_window(self) -> None:
+        from carecoord.ui.context import AppContext
+        from carecoord.ui.main_window import MainWindow
+
+        actor = self.sign_in.actor
+        assert actor is not None and self.db is not None
+        context = AppContext(db=self.db, actor=actor, settings=self.settings, demo=self.demo)
+        self.main_window = MainWindow(context=context)
+        self.main_window.show()
+
+    def _quit_if_nothing_open(self) -> None:
+        if self.main_window is None:
+            self.app.quit()
+
+
+def run(database_option: str | None = None, argv: Sequence[str] | None = None) -> int:
+    """Run the desktop app until its last window closes; returns the exit code."""
+    app = QApplication.instance() or QApplication(list(argv or sys.argv[:1]))
+    assert isinstance(app, QApplication)
+    app.setApplicationName("CareCoord")
+    app.setOrganizationName("CareCoord")
+    app.setStyleSheet(APP_STYLE)
+    from carecoord.paths import resource
+
+    app.setWindowIcon(QIcon(str(resource("icons", "carecoord.svg"))))
+    from carecoord.logs import configure_logging
+
+    log_file = configure_logging()
+    hook = ExceptionHook(str(log_file), parent=QApplication.activeWindow)
+    hook.install()
+    startup = Startup(app, database_option)
+    startup.start()
+    try:
+        return int(app.exec())
+    finally:
+        hook.uninstall()
+        if startup.db is not None:
+            startup.db.dispose()

@@ -1,0 +1,301 @@
+"""The main window: navigation between the daily screens, charts and referral windows."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from carecoord import __version__
+from carecoord.ui.context import AppContext
+from carecoord.ui.style import WARNING
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A navigation entry; the page's module is imported the first time it is shown."""
+
+    key: str
+    title: str
+    module: str
+    cls: str
+
+
+PAGES = (
+    PageSpec("dashboard", "Dashboard", "carecoord.ui.dashboard", "DashboardPage"),
+    PageSpec("patients", "Patients", "carecoord.ui.patients.page", "PatientsPage"),
+    PageSpec("referrals", "Referrals", "carecoord.ui.referrals.worklist_page", "ReferralsPage"),
+    PageSpec("team", "Team", "carecoord.ui.team.page", "TeamPage"),
+    PageSpec("settings", "Settings", "carecoord.ui.settings_page", "SettingsPage"),
+)
+
+
+def settings_store() -> QSettings:
+    return QSettings("CareCoord", "CareCoord")
+
+
+class MainWindow(QMainWindow):
+    """Navigation list on the left, the current page on the right; opens chart windows and
+    referral editors when any screen asks through ``context.navigator``."""
+
+    def __init__(self, *, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setObjectName("mainWindow")
+        self.pages: dict[str, QWidget] = {}
+        self.chart_windows: dict[int, QWidget] = {}
+        self.referral_windows: list[QWidget] = []
+        self._update_title()
+
+        self.navigation = QListWidget()
+        self.navigation.setObjectName("navigation")
+        self.navigation.setAccessibleName("Sections")
+        self.navigation.setFixedWidth(170)
+        self.navigation.setStyleSheet(
+            "QListWidget { border: none; background: #eef2f7; font-size: 14px; padding-top: 8px; }"
+            "QListWidget::item { padding: 9px 14px; }"
+            "QListWidget::item:selected { background: #1f5f8b; color: white; }"
+        )
+        for spec in PAGES:
+            item = QListWidgetItem(spec.title)
+            item.setData(Qt.ItemDataRole.UserRole, spec.key)
+            self.navigation.addItem(item)
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("pageStack")
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.navigation)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.navigation.currentRowChanged.connect(self.show_page_at)
+
+        self._build_actions()
+        self._build_status_bar()
+        navigator = context.navigator
+        navigator.chart_requested.connect(self.open_chart)
+        navigator.referral_requested.connect(self.open_referral)
+        navigator.new_referral_requested.connect(self.new_referral)
+        context.events.settings_changed.connect(self._update_title)
+        self._restore_layout()
+
+    # ------------------------------------------------------------------ construction
+    def _build_actions(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self.new_patient_action = self._action(
+            "New patient…", "newPatient", QKeySequence.StandardKey.New, self.new_patient
+        )
+        self.find_action = self._action(
+            "Find patient…", "findPatient", QKeySequence.StandardKey.Find, self.find_patient
+        )
+        self.print_action = self._action(
+            "Print list…", "printList", QKeySequence.StandardKey.Print, self.print_current
+        )
+        self.close_action = self._action(
+            "Close window", "closeWindow", QKeySequence.StandardKey.Close, self.close_active
+        )
+        quit_action = self._action("Quit", "quit", QKeySequence.StandardKey.Quit, self.close)
+        for action in (self.new_patient_action, self.find_action, self.print_action):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.close_action)
+        file_menu.addAction(quit_action)
+        go_menu = self.menuBar().addMenu("&Go")
+        for index, spec in enumerate(PAGES):
+            action = self._action(
+                spec.title,
+                f"go_{spec.key}",
+                QKeySequence(f"Ctrl+{index + 1}"),
+                lambda checked=False, i=index: self.navigation.setCurrentRow(i),
+            )
+            go_menu.addAction(action)
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self._action("About CareCoord", "about", None, self.show_about))
+
+    def _action(
+        self,
+        text: str,
+        name: str,
+        shortcut: QKeySequence | QKeySequence.StandardKey | None,
+        slot: Callable[..., object],
+    ) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_status_bar(self) -> None:
+        actor = self.context.actor
+        self.user_label = QLabel(f"Signed in as {actor.display_name} ({actor.role.label.lower()})")
+        self.user_label.setObjectName("signedInUser")
+        db = self.context.db
+        where = "this workstation" if db.dialect == "sqlite" else "shared server"
+        self.database_label = QLabel(f"Database: {db.display_url()} ({where})")
+        self.database_label.setObjectName("databaseLabel")
+        bar = self.statusBar()
+        bar.addWidget(self.user_label)
+        bar.addPermanentWidget(self.database_label)
+        if self.context.demo:
+            demo = QLabel("DEMO — fictional patients")
+            demo.setObjectName("demoBadge")
+            demo.setStyleSheet(f"color: white; background: {WARNING}; padding: 1px 8px;")
+            bar.addPermanentWidget(demo)
+
+    def _update_title(self) -> None:
+        clinic = self.context.settings.clinic_name or "CareCoord"
+        demo = " — DEMO" if self.context.demo else ""
+        self.setWindowTitle(f"{clinic} — CareCoord{demo}")
+
+    # ---------------------------------------------------------------------- pages
+    def page(self, key: str) -> QWidget:
+        """The page for ``key``, built on first use (keeps start-up light)."""
+        if key not in self.pages:
+            spec = next(s for s in PAGES if s.key == key)
+            module = importlib.import_module(spec.module)
+            widget: QWidget = getattr(module, spec.cls)(context=self.context)
+            widget.setObjectName(f"{spec.key}Page")
+            self.pages[key] = widget
+            self.stack.addWidget(widget)
+        return self.pages[key]
+
+    def show_page_at(self, row: int) -> None:
+        if row < 0:
+            return
+        key = PAGES[row].key
+        widget = self.page(key)
+        self.stack.setCurrentWidget(widget)
+        self.print_action.setEnabled(hasattr(widget, "printable_html"))
+
+    def show_page(self, key: str) -> QWidget:
+        row = next(i for i, s in enumerate(PAGES) if s.key == key)
+        self.navigation.setCurrentRow(row)
+        return self.page(key)
+
+    def current_key(self) -> str:
+        row = self.navigation.currentRow()
+        return PAGES[row].key if row >= 0 else PAGES[0].key
+
+    # -------------------------------------------------------------------- actions
+    def new_patient(self) -> None:
+        from carecoord.ui.patients.form import PatientForm
+
+        form = PatientForm(context=self.context, parent=self)
+        saved: int | None = getattr(form, "saved_patient_id", None) if form.exec() else None
+        if saved is not None:
+            self.open_chart(saved)
+
+    def find_patient(self) -> None:
+        page = self.show_page("patients")
+        focus = getattr(page, "focus_search", None)
+        if callable(focus):
+            focus()
+
+    def print_current(self) -> None:
+        widget = self.stack.currentWidget()
+        html = getattr(widget, "printable_html", None)
+        if not callable(html):
+            return
+        from PySide6.QtGui import QTextDocument
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        if dialog.exec():
+            document = QTextDocument()
+            document.setHtml(html())
+            document.print_(printer)
+
+    def close_active(self) -> None:
+        """Close the active chart or referral window; the main window itself stays."""
+        from PySide6.QtWidgets import QApplication
+
+        active = QApplication.activeWindow()
+        if active is not None and active is not self:
+            active.close()
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About CareCoord",
+            f"CareCoord {__version__}\nCare coordination for multidisciplinary pain clinics.",
+        )
+
+    # ----------------------------------------------------------- windows on demand
+    def open_chart(self, patient_id: int) -> QWidget:
+        """Show the patient's chart, reusing its window when it is already open."""
+        window = self.chart_windows.get(patient_id)
+        if window is None:
+            from carecoord.ui.chart.window import ChartWindow
+
+            window = ChartWindow(context=self.context, patient_id=patient_id)
+            window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            window.destroyed.connect(lambda *_: self.chart_windows.pop(patient_id, None))
+            self.chart_windows[patient_id] = window
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
+
+    def open_referral(self, referral_id: int) -> QWidget:
+        from carecoord.ui.referrals.editor import ReferralEditor
+
+        editor = ReferralEditor(context=self.context, referral_id=referral_id)
+        return self._show_referral_window(editor)
+
+    def new_referral(self, patient_id: int, discipline: str) -> QWidget:
+        from carecoord.ui.referrals.editor import ReferralEditor
+
+        editor = ReferralEditor(context=self.context, patient_id=patient_id, discipline=discipline)
+        return self._show_referral_window(editor)
+
+    def _show_referral_window(self, editor: QWidget) -> QWidget:
+        editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.referral_windows.append(editor)
+        editor.destroyed.connect(
+            lambda *_: (
+                self.referral_windows.remove(editor) if editor in self.referral_windows else None
+            )
+        )
+        editor.show()
+        editor.raise_()
+        return editor
+
+    # ---------------------------------------------------------------- persistence
+    def _restore_layout(self) -> None:
+        store = settings_store()
+        geometry = store.value("main/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        last = store.value("main/page", "dashboard")
+        keys = [s.key for s in PAGES]
+        self.navigation.setCurrentRow(keys.index(last) if last in keys else 0)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        store = settings_store()
+        store.setValue("main/geometry", self.saveGeometry())
+        store.setValue("main/page", self.current_key())
+        for window in list(self.chart_windows.values()) + list(self.referral_windows):
+            window.close()
+        super().closeEvent(event)

@@ -1,0 +1,110 @@
+"""The sign-in dialog: who is using this workstation (every later action is theirs)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from carecoord.services.actor import Actor
+from carecoord.ui.style import DANGER, hint, page_title
+
+
+class SignInDialog(QDialog):
+    """Asks for a user name and password; ``actor`` is set once they are accepted.
+
+    ``authenticate`` is called with (username, password) and returns an Actor or None; it
+    is passed in so the dialog can appear before the database has finished opening.
+    """
+
+    def __init__(
+        self,
+        *,
+        authenticate: Callable[[str, str], Actor | None],
+        clinic_name: str = "",
+        demo: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.authenticate = authenticate
+        self.actor: Actor | None = None
+        self.setObjectName("signInDialog")
+        self.setWindowTitle("Sign in — CareCoord" + (" — DEMO" if demo else ""))
+        self.setMinimumWidth(380)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(page_title(clinic_name or "CareCoord"))
+        layout.addWidget(hint("Sign in to see and change patient information."))
+        self.demo_hint = hint(
+            "Demo clinic with fictional patients: sign in as drlee (physician), therapist "
+            "(clinician), frontdesk (front desk) or admin (administrator); the password is demo."
+        )
+        self.demo_hint.setObjectName("demoHint")
+        self.demo_hint.setVisible(demo)
+        layout.addWidget(self.demo_hint)
+        self.waiting = hint("Opening the database…")
+        self.waiting.setObjectName("openingDatabase")
+        self.waiting.hide()
+        layout.addWidget(self.waiting)
+        form = QFormLayout()
+        self.username = QLineEdit()
+        self.username.setObjectName("username")
+        self.username.setAccessibleName("User name")
+        self.password = QLineEdit()
+        self.password.setObjectName("password")
+        self.password.setAccessibleName("Password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        form.addRow("User name:", self.username)
+        form.addRow("Password:", self.password)
+        layout.addLayout(form)
+        self.error = QLabel()
+        self.error.setObjectName("signInError")
+        self.error.setStyleSheet(f"color: {DANGER};")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("Sign in")
+        self.ok_button.setObjectName("signInButton")
+        buttons.accepted.connect(self.try_sign_in)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.username.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def set_waiting(self, waiting: bool) -> None:
+        """While the database opens, typing is allowed but signing in is not yet."""
+        self.waiting.setVisible(waiting)
+        self.ok_button.setEnabled(not waiting)
+
+    def show_demo_hint(self) -> None:
+        self.demo_hint.show()
+
+    def try_sign_in(self) -> None:
+        name = self.username.text().strip()
+        if not name or not self.password.text():
+            self._fail("Enter your user name and password.")
+            return
+        actor = self.authenticate(name, self.password.text())
+        if actor is None:
+            self._fail("That user name and password do not match an active account.")
+            self.password.clear()
+            self.password.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        self.actor = actor
+        self.accept()
+
+    def _fail(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.show()

@@ -1,0 +1,179 @@
+"""First run on an empty database: set up the clinic, or explore a demo clinic."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from carecoord.clinical.vocabulary import UserRole
+from carecoord.db import Database
+from carecoord.errors import ValidationError
+from carecoord.services import settings as settings_service
+from carecoord.services import users
+from carecoord.services.actor import Actor
+from carecoord.services.settings import ClinicSettings
+from carecoord.ui.forms import FieldErrors, line_edit, text_edit, text_of
+from carecoord.ui.style import hint, page_title
+
+SET_UP = "set_up"
+DEMO = "demo"
+
+
+class WelcomeDialog(QDialog):
+    """Two choices on first run. ``choice`` is SET_UP (clinic saved, ``admin`` created) or
+    DEMO (the caller opens the separate demo database)."""
+
+    def __init__(self, *, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.choice: str | None = None
+        self.admin: Actor | None = None
+        self.logo: bytes | None = None
+        self.setObjectName("welcomeDialog")
+        self.setWindowTitle("Welcome to CareCoord")
+        self.setMinimumWidth(520)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self._choice_page())
+        self.pages.addWidget(self._setup_page())
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.pages)
+
+    def _choice_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(page_title("Welcome to CareCoord"))
+        layout.addWidget(
+            hint(
+                "This database is empty. Set up your clinic to start working, or explore a "
+                "fictional demo clinic first (it goes into a separate demo database, so your "
+                "own stays empty)."
+            )
+        )
+        setup = QPushButton("Set up my clinic")
+        setup.setObjectName("setUpClinic")
+        setup.setProperty("role", "primary")
+        setup.clicked.connect(lambda: self.pages.setCurrentIndex(1))
+        demo = QPushButton("Explore with demo data")
+        demo.setObjectName("exploreDemo")
+        demo.clicked.connect(self.choose_demo)
+        row = QHBoxLayout()
+        row.addWidget(setup)
+        row.addWidget(demo)
+        layout.addLayout(row)
+        return page
+
+    def _setup_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(page_title("Set up my clinic"))
+        layout.addWidget(
+            hint(
+                "The clinic details print on every referral letter. The "
+                "administrator account manages users and settings."
+            )
+        )
+        form = QFormLayout()
+        self.errors = FieldErrors()
+        self.clinic_name = line_edit(max_length=160)
+        self.address = text_edit(lines=3)
+        self.phone = line_edit()
+        self.fax = line_edit()
+        self.errors.add_row(form, "Clinic name:*", "clinic_name", self.clinic_name)
+        self.errors.add_row(form, "Address:", "address", self.address)
+        self.errors.add_row(form, "Phone:", "phone", self.phone)
+        self.errors.add_row(form, "Fax:", "fax", self.fax)
+        logo_row = QWidget()
+        logo_layout = QHBoxLayout(logo_row)
+        logo_layout.setContentsMargins(0, 0, 0, 0)
+        self.logo_preview = QLabel("No logo")
+        self.logo_preview.setObjectName("logoPreview")
+        choose = QPushButton("Choose logo…")
+        choose.setObjectName("chooseLogo")
+        choose.clicked.connect(self.choose_logo)
+        logo_layout.addWidget(self.logo_preview)
+        logo_layout.addWidget(choose)
+        logo_layout.addStretch()
+        self.errors.add_row(form, "Logo (PNG, optional):", "logo_png", logo_row)
+        self.admin_username = line_edit(max_length=64)
+        self.admin_name = line_edit(max_length=160)
+        self.admin_password = QLineEdit()
+        self.admin_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.admin_repeat = QLineEdit()
+        self.admin_repeat.setEchoMode(QLineEdit.EchoMode.Password)
+        self.errors.add_row(form, "Administrator user name:*", "username", self.admin_username)
+        self.errors.add_row(form, "Administrator full name:*", "full_name", self.admin_name)
+        self.errors.add_row(form, "Password (8+ characters):*", "password", self.admin_password)
+        self.errors.add_row(form, "Repeat password:*", "password_repeat", self.admin_repeat)
+        layout.addLayout(form)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Save).setObjectName("saveClinic")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Back")
+        buttons.accepted.connect(self.save_clinic)
+        buttons.rejected.connect(lambda: self.pages.setCurrentIndex(0))
+        layout.addWidget(buttons)
+        return page
+
+    def choose_logo(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Clinic logo", "", "PNG images (*.png)")
+        if name:
+            self.set_logo(Path(name).read_bytes())
+
+    def set_logo(self, data: bytes) -> None:
+        pixmap = QPixmap()
+        if not pixmap.loadFromData(data, "PNG"):
+            self.errors.show(ValidationError("logo_png", "the logo must be a PNG image"))
+            return
+        self.logo = data
+        self.logo_preview.setPixmap(pixmap.scaledToHeight(40))
+
+    def choose_demo(self) -> None:
+        self.choice = DEMO
+        self.accept()
+
+    def save_clinic(self) -> None:
+        """Validate everything first, then save settings and the administrator together."""
+        self.errors.clear()
+        password = self.admin_password.text()
+        clinic = ClinicSettings(
+            clinic_name=text_of(self.clinic_name) or "",
+            address=text_of(self.address) or "",
+            phone=text_of(self.phone) or "",
+            fax=text_of(self.fax) or "",
+            logo_png=self.logo,
+        )
+        try:
+            clean = settings_service.validate_settings(clinic)
+            users.validate_password(password)
+            if password != self.admin_repeat.text():
+                raise ValidationError("password_repeat", "the two passwords differ")
+            created = users.create_user(
+                self.db,
+                None,
+                username=self.admin_username.text(),
+                full_name=self.admin_name.text(),
+                password=password,
+                role=UserRole.ADMINISTRATOR,
+            )
+        except ValidationError as error:
+            self.errors.show(error)
+            return
+        self.admin = Actor(created.id, created.username, created.role, None, created.full_name)
+        settings_service.save_settings(self.db, self.admin, clean)
+        self.choice = SET_UP
+        self.accept()
