@@ -125,12 +125,19 @@ class Referral(Versioned, Base):
         Index(
             "ix_referrals_open_approved_valid_to",
             "auth_valid_to",
+            # the rest make the index covering, so counting never reads the table
+            "auth_outcome",
+            "closed_on",
+            "auth_visits_authorized",
+            "auth_visits_used",
             sqlite_where=OPEN_APPROVED_SQL,
             postgresql_where=OPEN_APPROVED_SQL,
         ),
         Index(
             "ix_referrals_open_pending_requested_at",
             "auth_requested_at",
+            "auth_outcome",
+            "closed_on",
             sqlite_where=OPEN_PENDING_SQL,
             postgresql_where=OPEN_PENDING_SQL,
         ),

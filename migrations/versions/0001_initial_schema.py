@@ -578,14 +578,20 @@ def upgrade() -> None:
         batch_op.create_index("ix_referrals_due_on", ["due_on"], unique=False)
         batch_op.create_index(
             "ix_referrals_open_approved_valid_to",
-            ["auth_valid_to"],
+            [
+                "auth_valid_to",
+                "auth_outcome",
+                "closed_on",
+                "auth_visits_authorized",
+                "auth_visits_used",
+            ],
             unique=False,
             sqlite_where=sa.text("auth_outcome = 'approved' AND closed_on IS NULL"),
             postgresql_where=sa.text("auth_outcome = 'approved' AND closed_on IS NULL"),
         )
         batch_op.create_index(
             "ix_referrals_open_pending_requested_at",
-            ["auth_requested_at"],
+            ["auth_requested_at", "auth_outcome", "closed_on"],
             unique=False,
             sqlite_where=sa.text("auth_outcome = 'pending' AND closed_on IS NULL"),
             postgresql_where=sa.text("auth_outcome = 'pending' AND closed_on IS NULL"),
