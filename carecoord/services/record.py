@@ -562,3 +562,21 @@ def allergies_of(session: Session, patient_id: int) -> list[AllergyView]:
 def headache_of(session: Session, patient_id: int) -> HeadacheView | None:
     row = session.scalar(select(HeadacheProfile).where(HeadacheProfile.patient_id == patient_id))
     return headache_view(row) if row else None
+
+
+def get_headache_profile(db: Database, actor: Actor, patient_id: int) -> HeadacheView | None:
+    """The patient's headache profile, or None (an audited read of clinical data)."""
+    require(actor.role, Action.READ_CLINICAL, DataCategory.GENERAL)
+    with db.session(write=True) as session:
+        load(session, Patient, patient_id, "Patient")
+        profile = headache_of(session, patient_id)
+        audit.record(
+            session,
+            actor,
+            "read",
+            "Headache profile",
+            profile.id if profile else None,
+            patient_id=patient_id,
+        )
+        session.commit()
+        return profile

@@ -1,0 +1,471 @@
+"""Record one outcome instrument (NRS, PEG, PHQ-9, GAD-7, ORT) with its published wording."""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from datetime import date
+
+from PySide6.QtCore import QByteArray, QDate, QSettings, Qt, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QRadioButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from carecoord.clinical import instruments
+from carecoord.clinical.vocabulary import AdministrativeSex, AssessmentKind
+from carecoord.errors import CareCoordError, ValidationError
+from carecoord.services import assessments, patients
+from carecoord.services.assessments import AssessmentView
+from carecoord.ui.context import AppContext
+from carecoord.ui.errors import show_problem
+from carecoord.ui.forms import ERROR_STYLE, FieldErrors, date_edit, date_of
+from carecoord.ui.style import MUTED, chip, hint
+
+SELF_HARM_TEXT = "Item 9 positive: assess self-harm risk today"
+MAXIMUM: dict[AssessmentKind, int] = {
+    AssessmentKind.NRS: 10,
+    AssessmentKind.PEG: 10,
+    AssessmentKind.PHQ9: 27,
+    AssessmentKind.GAD7: 21,
+    AssessmentKind.ORT: 26,
+}
+TITLES: dict[AssessmentKind, str] = {
+    AssessmentKind.NRS: "NRS — pain numeric rating scale",
+    AssessmentKind.PEG: "PEG — pain, enjoyment of life, general activity",
+    AssessmentKind.PHQ9: "PHQ-9 — Patient Health Questionnaire (depression)",
+    AssessmentKind.GAD7: "GAD-7 — Generalized Anxiety Disorder scale",
+    AssessmentKind.ORT: "ORT — Opioid Risk Tool",
+}
+PEG_KEYS = ("pain", "enjoyment", "activity")
+SCALE_ANCHORS: dict[AssessmentKind, tuple[tuple[str, str], ...]] = {
+    AssessmentKind.NRS: (("no pain", "worst pain imaginable"),),
+    AssessmentKind.PEG: (
+        ("no pain", "pain as bad as you can imagine"),
+        ("does not interfere", "completely interferes"),
+        ("does not interfere", "completely interferes"),
+    ),
+}
+
+
+def format_total(kind: AssessmentKind, total: float) -> str:
+    """A score with its range ("4.3 / 10", "12 / 27"), the way every screen shows it."""
+    value = f"{total:.1f}" if kind is AssessmentKind.PEG else f"{total:g}"
+    return f"{value} / {MAXIMUM[kind]}"
+
+
+@dataclass
+class _Item:
+    """One question on the form: its answer control(s), its error line, its service field."""
+
+    number: int
+    field: str
+    error: QLabel
+    group: QButtonGroup | None = None
+    checkbox: QCheckBox | None = None
+
+    def value(self) -> int | bool | None:
+        if self.checkbox is not None:
+            return self.checkbox.isChecked()
+        assert self.group is not None
+        checked = self.group.checkedId()
+        return None if checked < 0 else checked
+
+
+class AssessmentDialog(QDialog):
+    """Enter one instrument's answers, see the live total and band, save through the service.
+
+    Answer controls are named ``<kind>_item_<n>_<value>`` (radio buttons, in the button
+    group ``<kind>_item_<n>_group``) and ``ort_item_<n>`` (ORT check boxes), n from 1.
+
+    Signals:
+        saved(object): the stored :class:`AssessmentView`.
+    """
+
+    saved = Signal(object)
+
+    def __init__(
+        self,
+        *,
+        context: AppContext,
+        patient_id: int,
+        kind: AssessmentKind,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.patient_id = patient_id
+        self.kind = AssessmentKind(kind)
+        self.show_problem = show_problem
+        self.stored: AssessmentView | None = None
+        self.items: list[_Item] = []
+        self.sex = AdministrativeSex.UNKNOWN
+        self.age = 0
+        self.setObjectName(f"assessmentDialog_{self.kind.value}")
+        self.setWindowTitle(f"Record {self.kind.label}")
+        self.setAccessibleName(f"Record {self.kind.label}")
+        self.setModal(True)
+        if self.kind is AssessmentKind.ORT:
+            patient = patients.get_patient(context.db, context.actor, patient_id)
+            self.sex = patient.sex
+            self.age = patient.age()
+        self._build()
+        self._update_total()
+        geometry = QSettings("CareCoord", "CareCoord").value(self._settings_key())
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+
+    # ----------------------------------------------------------------- layout
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        heading = QLabel(TITLES[self.kind])
+        heading.setStyleSheet("font-size: 16px; font-weight: 600;")
+        outer.addWidget(heading)
+        instructions = QLabel(instruments.INSTRUCTIONS[self.kind])
+        instructions.setObjectName("instructions")
+        instructions.setWordWrap(True)
+        instructions.setStyleSheet("font-style: italic;")
+        outer.addWidget(instructions)
+
+        self.field_errors = FieldErrors()
+        form = QFormLayout()
+        self.taken_on = date_edit(date.today())
+        self.taken_on.setMaximumDate(QDate.currentDate())
+        self.taken_on.setMaximumWidth(160)
+        self.field_errors.add_row(form, "Date taken:", "taken_on", self.taken_on)
+        if self.kind is AssessmentKind.ORT:
+            sex = QLabel(f"{self.sex.label} (from the patient's record)")
+            sex.setObjectName("ortSex")
+            form.addRow("Sex:", sex)
+        outer.addLayout(form)
+
+        body = QWidget()
+        body.setObjectName("assessmentItems")
+        if self.kind in (AssessmentKind.NRS, AssessmentKind.PEG):
+            self._build_scales(body)
+        elif self.kind is AssessmentKind.ORT:
+            self._build_ort(body)
+        else:
+            self._build_frequency(body)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        outer.addWidget(scroll, 1)
+
+        self.alert = chip(SELF_HARM_TEXT, "danger")
+        self.alert.setObjectName("selfHarmAlert")
+        self.alert.hide()
+        outer.addWidget(self.alert, 0, Qt.AlignmentFlag.AlignLeft)
+        self.total_label = QLabel()
+        self.total_label.setObjectName("liveTotal")
+        self.total_label.setAccessibleName("Total and band")
+        self.total_label.setStyleSheet("font-size: 15px; font-weight: 600;")
+        outer.addWidget(self.total_label)
+        self.advice_label = hint("")
+        self.advice_label.setObjectName("liveAdvice")
+        outer.addWidget(self.advice_label)
+        self.message = QLabel()
+        self.message.setObjectName("formMessage")
+        self.message.setStyleSheet(ERROR_STYLE + " font-size: 13px;")
+        self.message.setWordWrap(True)
+        self.message.hide()
+        outer.addWidget(self.message)
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.setObjectName("assessmentButtons")
+        save = buttons.button(QDialogButtonBox.StandardButton.Save)
+        save.setObjectName("saveAssessment")
+        save.setAccessibleName("Save assessment")
+        save.setProperty("role", "primary")
+        cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setObjectName("cancelAssessment")
+        cancel.setAccessibleName("Cancel")
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        outer.addWidget(buttons)
+        self.resize(760 if self.kind in (AssessmentKind.PHQ9, AssessmentKind.GAD7) else 680, 640)
+
+    def _error_label(self, name: str) -> QLabel:
+        label = QLabel()
+        label.setObjectName(f"{name}_error")
+        label.setStyleSheet(ERROR_STYLE)
+        label.setWordWrap(True)
+        label.hide()
+        return label
+
+    def _question(self, number: int, text: str) -> QLabel:
+        label = QLabel(f"<b>{number}.</b> {text}")
+        label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.RichText)
+        return label
+
+    def _build_scales(self, body: QWidget) -> None:
+        column = QVBoxLayout(body)
+        wording = instruments.ITEM_WORDING[self.kind]
+        for number, (text, (low, high)) in enumerate(
+            zip(wording, SCALE_ANCHORS[self.kind], strict=True), start=1
+        ):
+            name = f"{self.kind.value}_item_{number}"
+            field = (
+                "nrs value" if self.kind is AssessmentKind.NRS else f"peg {PEG_KEYS[number - 1]}"
+            )
+            column.addWidget(self._question(number, text))
+            row = QWidget()
+            row.setObjectName(name)
+            row.setAccessibleName(f"Question {number}")
+            buttons = QHBoxLayout(row)
+            buttons.setContentsMargins(12, 0, 0, 0)
+            group = QButtonGroup(self)
+            group.setObjectName(f"{name}_group")
+            for value in range(11):
+                radio = QRadioButton(str(value))
+                radio.setObjectName(f"{name}_{value}")
+                anchor = {0: f" — {low}", 10: f" — {high}"}.get(value, "")
+                radio.setAccessibleName(f"Question {number}: {value}{anchor}")
+                group.addButton(radio, value)
+                buttons.addWidget(radio)
+            buttons.addStretch(1)
+            group.idToggled.connect(self._answer_changed)
+            column.addWidget(row)
+            anchors = QLabel(f"0 = {low}  …  10 = {high}")
+            anchors.setStyleSheet(f"color: {MUTED}; margin-left: 12px;")
+            column.addWidget(anchors)
+            error = self._error_label(name)
+            column.addWidget(error)
+            column.addSpacing(10)
+            self.items.append(_Item(number, field, error, group=group))
+        column.addStretch(1)
+
+    def _build_frequency(self, body: QWidget) -> None:
+        grid = QGridLayout(body)
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(4)
+        grid.setColumnStretch(0, 1)
+        for column, response in enumerate(instruments.FREQUENCY_RESPONSES, start=1):
+            header = QLabel(f"{response}\n({column - 1})")
+            header.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            header.setWordWrap(True)
+            header.setFixedWidth(96)
+            header.setStyleSheet("font-weight: 600;")
+            grid.addWidget(header, 0, column, Qt.AlignmentFlag.AlignBottom)
+        row = 1
+        for number, text in enumerate(instruments.ITEM_WORDING[self.kind], start=1):
+            name = f"{self.kind.value}_item_{number}"
+            line = QFrame()
+            line.setFrameShape(QFrame.Shape.HLine)
+            line.setStyleSheet("color: palette(mid);")
+            grid.addWidget(line, row, 0, 1, 5)
+            grid.addWidget(self._question(number, text), row + 1, 0)
+            group = QButtonGroup(self)
+            group.setObjectName(f"{name}_group")
+            for value, response in enumerate(instruments.FREQUENCY_RESPONSES):
+                radio = QRadioButton()
+                radio.setObjectName(f"{name}_{value}")
+                radio.setAccessibleName(f"Question {number}: {response}")
+                radio.setToolTip(f"{response} ({value})")
+                group.addButton(radio, value)
+                grid.addWidget(radio, row + 1, value + 1, Qt.AlignmentFlag.AlignCenter)
+            group.idToggled.connect(self._answer_changed)
+            error = self._error_label(name)
+            grid.addWidget(error, row + 2, 0, 1, 5)
+            self.items.append(_Item(number, f"{self.kind.value} item {number}", error, group=group))
+            row += 3
+        grid.setRowStretch(row, 1)
+
+    def _build_ort(self, body: QWidget) -> None:
+        grid = QGridLayout(body)
+        grid.setColumnStretch(0, 1)
+        header = QLabel("Points")
+        header.setStyleSheet("font-weight: 600;")
+        grid.addWidget(header, 0, 1, Qt.AlignmentFlag.AlignRight)
+        for number, (field, text) in enumerate(
+            zip(instruments.ORT_FIELDS, instruments.ITEM_WORDING[self.kind], strict=True),
+            start=1,
+        ):
+            box = QCheckBox(textwrap.fill(text, 72))  # a check box cannot word-wrap itself
+            box.setObjectName(f"ort_item_{number}")
+            box.setAccessibleName(text)
+            if field == "age_16_to_45":
+                box.setChecked(16 <= self.age <= 45)
+                box.setToolTip("Pre-filled from the date of birth")
+            box.toggled.connect(self._answer_changed)
+            grid.addWidget(box, 2 * number - 1, 0)
+            points = QLabel(self._ort_points(field))
+            points.setStyleSheet(f"color: {MUTED};")
+            grid.addWidget(points, 2 * number - 1, 1, Qt.AlignmentFlag.AlignRight)
+            error = self._error_label(f"ort_item_{number}")
+            grid.addWidget(error, 2 * number, 0, 1, 2)
+            self.items.append(_Item(number, f"ort {field}", error, checkbox=box))
+        grid.setRowStretch(2 * len(self.items) + 1, 1)
+
+    def _ort_points(self, field: str) -> str:
+        female, male = instruments.ORT_POINTS[field]
+        if self.sex is AdministrativeSex.FEMALE:
+            return f"+{female}"
+        if self.sex is AdministrativeSex.MALE:
+            return f"+{male}"
+        return f"+{female} F / +{male} M"
+
+    # ------------------------------------------------------------------ state
+    def unanswered(self) -> list[int]:
+        """Numbers of the questions still without an answer (ORT boxes always count)."""
+        return [item.number for item in self.items if item.value() is None]
+
+    def answers(self) -> dict[str, object]:
+        """The answers in the shape the service stores (see instruments.score)."""
+        values = [item.value() for item in self.items]
+        if self.kind is AssessmentKind.NRS:
+            return {"value": values[0]}
+        if self.kind is AssessmentKind.PEG:
+            return dict(zip(PEG_KEYS, values, strict=True))
+        if self.kind is AssessmentKind.ORT:
+            boxes: dict[str, object] = {"sex": self.sex.value}
+            boxes.update(zip(instruments.ORT_FIELDS, values, strict=True))
+            return boxes
+        return {"items": values}
+
+    def current_result(self) -> instruments.AssessmentResult | None:
+        """The score of the answers so far, or None until every question is answered."""
+        if self.unanswered():
+            return None
+        return instruments.score(self.kind, self.answers())
+
+    def _answer_changed(self, *_: object) -> None:
+        sender = self.sender()
+        for item in self.items:
+            if item.group is sender or item.checkbox is sender:
+                item.error.hide()
+        self._update_total()
+
+    def _update_total(self) -> None:
+        missing = self.unanswered()
+        result = self.current_result()
+        if result is None:
+            answered = len(self.items) - len(missing)
+            self.total_label.setText(
+                f"Answered {answered} of {len(self.items)} — the total appears when every "
+                "question is answered"
+            )
+            self.total_label.setStyleSheet(f"font-size: 13px; color: {MUTED};")
+        else:
+            self.total_label.setText(
+                f"Total {format_total(self.kind, float(result.total))} · {result.band}"
+            )
+            self.total_label.setStyleSheet("font-size: 15px; font-weight: 600;")
+            if not self.message.isHidden() and self.message.property("kind") == "missing":
+                self.message.hide()
+        item9 = self.kind is AssessmentKind.PHQ9 and (self.items[8].value() or 0) > 0
+        self.alert.setVisible(bool(item9))
+        self.advice_label.setText(_advice(result))
+        self.advice_label.setVisible(bool(self.advice_label.text()))
+
+    # ------------------------------------------------------------------- save
+    def save(self) -> bool:
+        """Validate, store through the service and close; False (with messages) when refused."""
+        self.field_errors.clear()
+        self.message.hide()
+        for item in self.items:
+            item.error.hide()
+        missing = self.unanswered()
+        if missing:
+            for item in self.items:
+                if item.number in missing:
+                    item.error.setText("Please choose an answer.")
+                    item.error.show()
+            listed = ", ".join(str(n) for n in missing)
+            plural = "s" if len(missing) > 1 else ""
+            self._show_message(
+                f"Answer every question before saving: question{plural} {listed} "
+                f"{'are' if len(missing) > 1 else 'is'} unanswered.",
+                "missing",
+            )
+            return False
+        try:
+            stored = assessments.record_assessment(
+                self.context.db,
+                self.context.actor,
+                self.patient_id,
+                self.kind,
+                self.answers(),
+                taken_on=date_of(self.taken_on),
+            )
+        except ValidationError as error:
+            self._show_validation(error)
+            return False
+        except CareCoordError as error:
+            self.show_problem(self, error)
+            return False
+        self.stored = stored
+        self.saved.emit(stored)
+        self.accept()
+        return True
+
+    def _show_validation(self, error: ValidationError) -> None:
+        if self.field_errors.show(error):
+            return
+        for item in self.items:
+            if error.field == item.field:
+                item.error.setText(error.message[:1].upper() + error.message[1:])
+                item.error.show()
+                return
+        self._show_message(str(error), "service")
+
+    def _show_message(self, text: str, kind: str) -> None:
+        self.message.setText(text)
+        self.message.setProperty("kind", kind)
+        self.message.show()
+
+    # --------------------------------------------------------------- settings
+    def _settings_key(self) -> str:
+        return f"assessmentDialog/{self.kind.value}/geometry"
+
+    def done(self, code: int) -> None:
+        QSettings("CareCoord", "CareCoord").setValue(self._settings_key(), self.saveGeometry())
+        super().done(code)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        QSettings("CareCoord", "CareCoord").setValue(self._settings_key(), self.saveGeometry())
+        super().closeEvent(event)
+
+
+def _advice(result: instruments.AssessmentResult | None) -> str:
+    """What the score suggests, in the words of domain.md §4."""
+    if isinstance(result, instruments.Phq9Result):
+        parts = []
+        if result.suggest_psychiatry:
+            parts.append("Suggests a psychiatry referral.")
+        if result.phq2_positive:
+            parts.append(f"PHQ-2 {result.phq2_total} / 6: positive screen.")
+        return " ".join(parts)
+    if isinstance(result, instruments.Gad7Result) and result.further_evaluation:
+        return "Total ≥ 10: suggests further evaluation for anxiety."
+    if isinstance(result, instruments.OrtResult):
+        column = result.scored_as.label.lower()
+        scored = f"Scored on the {column} column."
+        if result.sex not in (AdministrativeSex.FEMALE, AdministrativeSex.MALE):
+            scored = f"Sex {result.sex.value}: both columns scored, the higher ({column}) kept."
+        if result.suggest_rehabilitation:
+            return (
+                "High risk of aberrant opioid behaviour: suggests a chronic-pain "
+                f"rehabilitation / addiction evaluation. {scored}"
+            )
+        return scored
+    return ""
+
+
+__all__ = ["SELF_HARM_TEXT", "AssessmentDialog", "format_total"]

@@ -1,0 +1,341 @@
+"""The chart's Headache profile tab: ICHD-3 type, frequency and the medication-overuse risk."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from carecoord.clinical import headache as headache_rules
+from carecoord.clinical.vocabulary import DataCategory, HeadacheType
+from carecoord.errors import CareCoordError, ConflictError, ValidationError
+from carecoord.services import record
+from carecoord.services.permissions import Action, allowed
+from carecoord.services.record import HeadacheView
+from carecoord.ui.context import AppContext
+from carecoord.ui.errors import offer_reload, show_problem
+from carecoord.ui.forms import FieldErrors, combo, line_edit, text_edit, text_of
+from carecoord.ui.style import CHIP_BACKGROUND, CHIP_FOREGROUND, hint, page_title
+
+EMPTY_TEXT = "No headache profile — fill it in for neurology referrals"
+RISK_LEVEL = {"none": "ok", "possible": "warning", "likely": "danger"}
+RISK_EXPLANATION = (
+    "Acute medication on ≥10–15 days a month risks medication-overuse headache "
+    "(ICHD-3 8.2): ≥10 days for triptans, ergots, opioids or combination analgesics, "
+    "≥15 days for simple analgesics."
+)
+
+
+def risk_summary(days: int) -> tuple[str, str]:
+    """(headline, level) for ``days`` of acute medication a month."""
+    risk = headache_rules.medication_overuse_risk(days)
+    return f"Medication-overuse risk: {risk}", RISK_LEVEL[risk]
+
+
+class HeadacheTab(QWidget):
+    """Edit the patient's headache profile; the overuse risk updates while typing.
+
+    ``offer_reload`` and ``show_problem`` are attributes so tests can replace the
+    message boxes.
+
+    Signals:
+        changed(): the profile was saved.
+    """
+
+    changed = Signal()
+
+    def __init__(
+        self, *, context: AppContext, patient_id: int, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.patient_id = patient_id
+        self.offer_reload = offer_reload
+        self.show_problem = show_problem
+        self.profile: HeadacheView | None = None
+        self.dirty = False
+        self._loading = False
+        self.can_edit = allowed(context.actor.role, Action.EDIT_CLINICAL, DataCategory.GENERAL)
+        self.setObjectName("headacheTab")
+        self.setAccessibleName("Headache profile")
+        self._build()
+        self.reload()
+
+    # ----------------------------------------------------------------- layout
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("headacheStack")
+        outer.addWidget(self.stack)
+
+        empty = QWidget()
+        empty.setObjectName("headacheEmpty")
+        empty_layout = QVBoxLayout(empty)
+        empty_layout.addStretch(1)
+        message = QLabel(EMPTY_TEXT if self.can_edit else "No headache profile recorded.")
+        message.setObjectName("headacheEmptyMessage")
+        message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        message.setStyleSheet("font-size: 15px;")
+        empty_layout.addWidget(message)
+        if self.can_edit:
+            start = QPushButton("Fill in headache profile")
+            start.setObjectName("startHeadacheProfile")
+            start.setAccessibleName("Fill in headache profile")
+            start.setProperty("role", "primary")
+            start.clicked.connect(self.start_profile)
+            row = QHBoxLayout()
+            row.addStretch(1)
+            row.addWidget(start)
+            row.addStretch(1)
+            empty_layout.addLayout(row)
+        empty_layout.addStretch(2)
+        self.stack.addWidget(empty)
+        self.empty_page = empty
+
+        page = QWidget()
+        page_layout = QVBoxLayout(page)
+        page_layout.setContentsMargins(0, 0, 0, 0)
+        title_row = QHBoxLayout()
+        title_row.addWidget(page_title("Headache profile"))
+        title_row.addStretch(1)
+        self.saved_label = hint("")
+        self.saved_label.setObjectName("headacheSavedAt")
+        self.saved_label.setWordWrap(False)
+        title_row.addWidget(self.saved_label)
+        page_layout.addLayout(title_row)
+
+        self.risk_frame = QFrame()
+        self.risk_frame.setObjectName("overuseRiskPanel")
+        risk_layout = QVBoxLayout(self.risk_frame)
+        self.risk_label = QLabel()
+        self.risk_label.setObjectName("overuseRisk")
+        self.risk_label.setAccessibleName("Medication-overuse risk")
+        risk_layout.addWidget(self.risk_label)
+        self.risk_detail = QLabel(RISK_EXPLANATION)
+        self.risk_detail.setObjectName("overuseRiskExplanation")
+        self.risk_detail.setWordWrap(True)
+        risk_layout.addWidget(self.risk_detail)
+        page_layout.addWidget(self.risk_frame)
+
+        form_holder = QWidget()
+        holder_layout = QVBoxLayout(form_holder)
+        form = QFormLayout()
+        holder_layout.addLayout(form)
+        holder_layout.addStretch(1)  # rows keep their height; spare room goes below
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.errors = FieldErrors()
+        self.type_combo = combo([(t.label, t) for t in HeadacheType])
+        self.type_combo.setObjectName("headacheType")
+        self.errors.add_row(form, "ICHD-3 type:", "headache_type", self.type_combo)
+        self.with_aura = QCheckBox("With aura")
+        self.with_aura.setObjectName("withAura")
+        self.errors.add_row(form, "Aura:", "with_aura", self.with_aura)
+        self.attacks = self._spin(0, 999, " attacks")
+        self.attacks.setObjectName("attacksPerMonth")
+        self.errors.add_row(form, "Attacks per month:", "attacks_per_month", self.attacks)
+        self.headache_days = self._spin(0, 31, " days")
+        self.headache_days.setObjectName("headacheDaysPerMonth")
+        self.errors.add_row(
+            form, "Headache days per month:", "headache_days_per_month", self.headache_days
+        )
+        self.medication_days = self._spin(0, 31, " days")
+        self.medication_days.setObjectName("acuteMedicationDaysPerMonth")
+        self.errors.add_row(
+            form,
+            "Acute-medication days per month:",
+            "acute_medication_days_per_month",
+            self.medication_days,
+        )
+        self.triggers = line_edit(placeholder="e.g. sleep loss, red wine, bright light")
+        self.triggers.setObjectName("headacheTriggers")
+        self.errors.add_row(form, "Known triggers:", "triggers", self.triggers)
+        self.notes = text_edit(lines=4)
+        self.notes.setObjectName("headacheNotes")
+        self.errors.add_row(form, "Notes:", "notes", self.notes)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(form_holder)
+        page_layout.addWidget(scroll, 1)
+
+        self.type_combo.currentIndexChanged.connect(self._edited)
+        self.with_aura.toggled.connect(self._edited)
+        for spin in (self.attacks, self.headache_days, self.medication_days):
+            spin.valueChanged.connect(self._edited)
+        self.triggers.textChanged.connect(self._edited)
+        self.notes.textChanged.connect(self._edited)
+
+        if self.can_edit:
+            buttons = QHBoxLayout()
+            buttons.addStretch(1)
+            self.discard_button = QPushButton("Discard changes")
+            self.discard_button.setObjectName("discardHeadache")
+            self.discard_button.setAccessibleName("Discard changes")
+            self.discard_button.clicked.connect(self.reload)
+            buttons.addWidget(self.discard_button)
+            self.save_button = QPushButton("Save profile")
+            self.save_button.setObjectName("saveHeadache")
+            self.save_button.setAccessibleName("Save headache profile")
+            self.save_button.setProperty("role", "primary")
+            self.save_button.clicked.connect(self.save)
+            buttons.addWidget(self.save_button)
+            page_layout.addLayout(buttons)
+        else:
+            for widget in (
+                self.type_combo,
+                self.with_aura,
+                self.attacks,
+                self.headache_days,
+                self.medication_days,
+                self.triggers,
+            ):
+                widget.setEnabled(False)
+            self.notes.setReadOnly(True)
+        self.stack.addWidget(page)
+        self.form_page = page
+
+    def _spin(self, low: int, high: int, suffix: str) -> QSpinBox:
+        spin = QSpinBox()
+        spin.setRange(low, high)
+        spin.setSuffix(suffix)
+        spin.setMaximumWidth(140)
+        return spin
+
+    # ------------------------------------------------------------------- data
+    def refresh(self) -> None:
+        """Reload from the service unless the person is editing.
+
+        Unsaved edits are never thrown away by a change elsewhere on the chart; if the
+        profile itself changed meanwhile, saving reports the conflict and offers a reload.
+        """
+        if not self.dirty:
+            self.reload()
+
+    def reload(self) -> None:
+        """Reload the profile from the service, discarding unsaved edits."""
+        try:
+            self.profile = record.get_headache_profile(
+                self.context.db, self.context.actor, self.patient_id
+            )
+        except CareCoordError as error:
+            self.show_problem(self, error)
+            return
+        self._fill(self.profile)
+        self.stack.setCurrentWidget(self.form_page if self.profile else self.empty_page)
+
+    def _fill(self, profile: HeadacheView | None) -> None:
+        self._loading = True
+        try:
+            self.errors.clear()
+            index = self.type_combo.findData(
+                profile.headache_type if profile else HeadacheType.MIGRAINE
+            )
+            self.type_combo.setCurrentIndex(max(0, index))
+            self.with_aura.setChecked(bool(profile and profile.with_aura))
+            self.attacks.setValue(profile.attacks_per_month if profile else 0)
+            self.headache_days.setValue(profile.headache_days_per_month if profile else 0)
+            self.medication_days.setValue(profile.acute_medication_days_per_month if profile else 0)
+            self.triggers.setText((profile.triggers or "") if profile else "")
+            self.notes.setPlainText((profile.notes or "") if profile else "")
+        finally:
+            self._loading = False
+        self._set_dirty(False)
+        if profile is not None and profile.recorded_at is not None:
+            self.saved_label.setText(f"Last saved {profile.recorded_at.date().isoformat()}")
+        else:
+            self.saved_label.setText("Not saved yet")
+        self._show_risk()
+
+    def start_profile(self) -> None:
+        """Show the empty form for a patient without a profile."""
+        self._fill(None)
+        self.stack.setCurrentWidget(self.form_page)
+        self._set_dirty(True)
+        self.type_combo.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _edited(self, *_: object) -> None:
+        if self._loading:
+            return
+        self._set_dirty(True)
+        self._show_risk()
+
+    def _set_dirty(self, dirty: bool) -> None:
+        self.dirty = dirty
+        if self.can_edit:
+            self.save_button.setEnabled(dirty)
+            self.discard_button.setEnabled(dirty)
+
+    def _show_risk(self) -> None:
+        days = self.medication_days.value()
+        headline, level = risk_summary(days)
+        self.risk_label.setText(f"{headline[:1].upper()}{headline[1:]}")
+        self.risk_label.setStyleSheet(
+            f"font-size: 17px; font-weight: 700; color: {CHIP_FOREGROUND[level]};"
+        )
+        self.risk_frame.setStyleSheet(
+            f"QFrame#overuseRiskPanel {{ background: {CHIP_BACKGROUND[level]}; "
+            f"border: 1px solid {CHIP_FOREGROUND[level]}; border-radius: 6px; }}"
+            f"QFrame#overuseRiskPanel QLabel {{ background: transparent; color: #202124; }}"
+            f"QFrame#overuseRiskPanel QLabel#overuseRisk {{ color: {CHIP_FOREGROUND[level]}; }}"
+        )
+        self.risk_detail.setText(
+            f"This patient: {days} acute-medication day{'s' if days != 1 else ''} a month. "
+            + RISK_EXPLANATION
+        )
+
+    def overuse_risk(self) -> str:
+        """The risk the panel shows ("none", "possible" or "likely")."""
+        return headache_rules.medication_overuse_risk(self.medication_days.value())
+
+    # ------------------------------------------------------------------- save
+    def save(self) -> bool:
+        """Store the profile; validation beside the field, a conflict offers a reload."""
+        self.errors.clear()
+        data = record.HeadacheInput(
+            headache_type=self.type_combo.currentData(),
+            attacks_per_month=self.attacks.value(),
+            headache_days_per_month=self.headache_days.value(),
+            acute_medication_days_per_month=self.medication_days.value(),
+            with_aura=self.with_aura.isChecked(),
+            triggers=text_of(self.triggers),
+            notes=text_of(self.notes),
+        )
+        # Version 0 never exists: a profile someone else created meanwhile is a conflict.
+        expected = self.profile.version if self.profile else 0
+        try:
+            saved = record.save_headache_profile(
+                self.context.db,
+                self.context.actor,
+                self.patient_id,
+                data,
+                expected_version=expected,
+            )
+        except ValidationError as error:
+            if not self.errors.show(error):
+                self.show_problem(self, error)
+            return False
+        except ConflictError as error:
+            self.offer_reload(self, error, self.reload)
+            return False
+        except CareCoordError as error:
+            self.show_problem(self, error)
+            return False
+        self.profile = saved
+        self._fill(saved)
+        self.changed.emit()
+        self.context.events.patient_changed.emit(self.patient_id)
+        return True
+
+
+__all__ = ["EMPTY_TEXT", "HeadacheTab", "risk_summary"]
