@@ -43,6 +43,7 @@ class TeamMember(Versioned, Base):
 
 
 ACTIVE_COORDINATOR = text("role = 'coordinating_physician' AND until IS NULL")
+CURRENT_MEMBERSHIP = text("until IS NULL")
 
 
 class CareTeamMembership(Versioned, Base):
@@ -62,6 +63,14 @@ class CareTeamMembership(Versioned, Base):
 
     __table_args__ = (
         Index("ix_care_team_memberships_patient_id_role", "patient_id", "role"),
+        # Current memberships only: the care-team gap checks look at nothing else.
+        Index(
+            "ix_care_team_memberships_current",
+            "patient_id",
+            "role",
+            sqlite_where=CURRENT_MEMBERSHIP,
+            postgresql_where=CURRENT_MEMBERSHIP,
+        ),
         # At most one active coordinating physician per patient, enforced by the database.
         Index(
             "uq_care_team_one_active_coordinator",

@@ -269,6 +269,13 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("care_team_memberships", schema=None) as batch_op:
         batch_op.create_index(
+            "ix_care_team_memberships_current",
+            ["patient_id", "role"],
+            unique=False,
+            sqlite_where=sa.text("until IS NULL"),
+            postgresql_where=sa.text("until IS NULL"),
+        )
+        batch_op.create_index(
             batch_op.f("ix_care_team_memberships_member_id"), ["member_id"], unique=False
         )
         batch_op.create_index(
@@ -600,7 +607,9 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_referrals_recipient_member_id"), ["recipient_member_id"], unique=False
         )
-        batch_op.create_index("ix_referrals_sent_on", ["sent_on"], unique=False)
+        batch_op.create_index(
+            "ix_referrals_sent_on_patient_id", ["sent_on", "patient_id"], unique=False
+        )
         batch_op.create_index("ix_referrals_state_due_on", ["state", "due_on"], unique=False)
 
     op.create_table(
@@ -959,7 +968,7 @@ def downgrade() -> None:
     op.drop_table("treatment_plans")
     with op.batch_alter_table("referrals", schema=None) as batch_op:
         batch_op.drop_index("ix_referrals_state_due_on")
-        batch_op.drop_index("ix_referrals_sent_on")
+        batch_op.drop_index("ix_referrals_sent_on_patient_id")
         batch_op.drop_index(batch_op.f("ix_referrals_recipient_member_id"))
         batch_op.drop_index(batch_op.f("ix_referrals_patient_id"))
         batch_op.drop_index(
@@ -998,6 +1007,11 @@ def downgrade() -> None:
         )
         batch_op.drop_index("ix_care_team_memberships_patient_id_role")
         batch_op.drop_index(batch_op.f("ix_care_team_memberships_member_id"))
+        batch_op.drop_index(
+            "ix_care_team_memberships_current",
+            sqlite_where=sa.text("until IS NULL"),
+            postgresql_where=sa.text("until IS NULL"),
+        )
 
     op.drop_table("care_team_memberships")
     with op.batch_alter_table("assessments", schema=None) as batch_op:

@@ -1,0 +1,535 @@
+"""The dashboard page: how the clinic's referrals stand today, and what needs chasing."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSettings,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from carecoord.clinical.vocabulary import CareTeamRole, ReferralState
+from carecoord.errors import CareCoordError, PermissionDenied
+from carecoord.services.dashboard import (
+    Dashboard,
+    LoopClosure,
+    OpenLoop,
+    PendingDecision,
+    TeamGap,
+    dashboard,
+)
+from carecoord.services.worklist import WorklistRow
+from carecoord.ui.context import AppContext
+from carecoord.ui.style import CHIP_BACKGROUND, DANGER, INFO, MUTED, OK, WARNING, hint, page_title
+from carecoord.ui.worker import run_in_thread
+
+Index = QModelIndex | QPersistentModelIndex
+REFRESH_DELAY_MS = 400
+
+STATE_TILES: tuple[tuple[ReferralState, str], ...] = (
+    (ReferralState.DRAFT, "Draft, to send"),
+    (ReferralState.SENT, "Sent, awaiting acceptance"),
+    (ReferralState.ACCEPTED, "Accepted, to schedule"),
+    (ReferralState.SCHEDULED, "Scheduled, awaiting visit"),
+    (ReferralState.SEEN, "Seen, awaiting report"),
+    (ReferralState.ON_HOLD, "On hold"),
+)
+ROLE_SHORT = {
+    CareTeamRole.COORDINATING_PHYSICIAN: "coordinating physician",
+    CareTeamRole.REHABILITATION_SPECIALIST: "rehabilitation specialist",
+    CareTeamRole.PSYCHIATRIST: "psychiatrist",
+}
+MEASURE_EXPLANATION = (
+    "CMS50 “Closing the Referral Loop”: of the patients referred in the first ten months "
+    "of the last 12, the share whose specialist's report arrived after the referral was "
+    "sent. Each patient counts once, by their first referral in the period; a referral "
+    "closed without a report stays open."
+)
+
+
+def day_text(value: Any) -> str:
+    return value.isoformat() if value is not None else ""
+
+
+def number(value: int) -> str:
+    return f"{value:,}"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a dashboard list: a title and how to show a row in it."""
+
+    title: str
+    text: Callable[[Any], str]
+    colour: Callable[[Any], str | None] | None = None
+
+
+class RowsModel(QAbstractTableModel):
+    """A short, read-only list of service rows (the dashboard shows a page, never more)."""
+
+    def __init__(self, columns: Sequence[Column], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.columns = tuple(columns)
+        self.rows: tuple[Any, ...] = ()
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self.rows = tuple(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> Any:
+        return self.rows[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008  # Qt's signature
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008  # Qt's signature
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        column = self.columns[index.column()]
+        row = self.rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return column.text(row)
+        if role == Qt.ItemDataRole.ForegroundRole and column.colour is not None:
+            colour = column.colour(row)
+            return QBrush(QColor(colour)) if colour else None
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self.columns)
+        ):
+            return self.columns[section].title
+        return None
+
+
+class Tile(QFrame):
+    """A number with a caption; its accent colour says whether it needs attention."""
+
+    def __init__(self, name: str, caption: str, *, accent: str = INFO) -> None:
+        super().__init__()
+        self.setObjectName(name)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet(
+            f"QFrame#{name} {{ background: white; border: 1px solid #d9dee5; "
+            f"border-left: 4px solid {accent}; border-radius: 6px; }}"
+        )
+        column = self.column = QVBoxLayout(self)
+        column.setContentsMargins(12, 8, 12, 8)
+        column.setSpacing(2)
+        self.value = QLabel("–")
+        self.value.setObjectName(f"{name}Value")
+        self.value.setStyleSheet(f"font-size: 22px; font-weight: 600; color: {accent};")
+        self.caption = QLabel(caption)
+        self.caption.setObjectName(f"{name}Caption")
+        self.caption.setWordWrap(True)
+        self.caption.setStyleSheet(f"color: {MUTED};")
+        column.addWidget(self.value)
+        column.addWidget(self.caption)
+        self.setAccessibleName(caption)
+
+    def set_value(self, text: str, accent: str | None = None) -> None:
+        self.value.setText(text)
+        if accent is not None:
+            self.value.setStyleSheet(f"font-size: 22px; font-weight: 600; color: {accent};")
+        self.setAccessibleDescription(text)
+
+
+def _recipient(row: Any) -> str:
+    return row.recipient_name or "no recipient chosen"
+
+
+def _overdue_columns() -> list[Column]:
+    return [
+        Column("Patient", lambda r: r.patient_name),
+        Column("MRN", lambda r: r.mrn),
+        Column("Discipline", lambda r: r.discipline.label),
+        Column("Recipient", _recipient),
+        Column("Priority", lambda r: r.priority.label),
+        Column("State", lambda r: r.state.label),
+        Column("Due", lambda r: day_text(r.due_on)),
+        Column("Overdue", lambda r: f"{r.days_overdue} d", lambda r: DANGER),
+    ]
+
+
+def _loop_columns() -> list[Column]:
+    def state_colour(loop: OpenLoop) -> str | None:
+        return MUTED if loop.state not in (s for s, _ in STATE_TILES) else None
+
+    return [
+        Column("Patient", lambda r: r.patient_name),
+        Column("MRN", lambda r: r.mrn),
+        Column("Discipline", lambda r: r.discipline.label),
+        Column("Recipient", _recipient),
+        Column("Sent", lambda r: day_text(r.sent_on)),
+        Column("State", lambda r: _loop_state(r), state_colour),
+    ]
+
+
+def _loop_state(loop: OpenLoop) -> str:
+    if loop.state == ReferralState.REPORT_RECEIVED:
+        return "Closed without a report"
+    return loop.state.label
+
+
+def _gap_columns() -> list[Column]:
+    return [
+        Column("Patient", lambda g: g.patient_name),
+        Column("MRN", lambda g: g.mrn),
+        Column("Date of birth", lambda g: day_text(g.date_of_birth)),
+        Column(
+            "Missing core roles",
+            lambda g: ", ".join(ROLE_SHORT[r] for r in g.missing),
+            lambda g: WARNING,
+        ),
+    ]
+
+
+def _expiring_columns() -> list[Column]:
+    def left(row: WorklistRow) -> str:
+        parts = []
+        if row.auth_valid_to is not None:
+            parts.append(f"valid to {row.auth_valid_to.isoformat()}")
+        if row.auth_visits_left is not None:
+            parts.append(
+                f"{row.auth_visits_left} visit{'s' if row.auth_visits_left != 1 else ''} left"
+            )
+        return ", ".join(parts)
+
+    return [
+        Column("Patient", lambda r: r.patient_name),
+        Column("MRN", lambda r: r.mrn),
+        Column("Discipline", lambda r: r.discipline.label),
+        Column("Recipient", _recipient),
+        Column("State", lambda r: r.state.label),
+        Column("Authorisation", left, lambda r: WARNING),
+    ]
+
+
+def _waiting(decision: PendingDecision) -> str:
+    hours = int(decision.waiting.total_seconds() // 3600)
+    if hours < 72:
+        return f"{hours} h"
+    return f"{decision.waiting.days} d"
+
+
+def _decision_columns() -> list[Column]:
+    return [
+        Column("Patient", lambda d: d.patient_name),
+        Column("MRN", lambda d: d.mrn),
+        Column("Discipline", lambda d: d.discipline.label),
+        Column("Payer", lambda d: d.payer or "payer not recorded"),
+        Column("Requested", lambda d: d.requested_at.astimezone().strftime("%Y-%m-%d %H:%M")),
+        Column("Request", lambda d: "Expedited (72 h)" if d.expedited else "Standard (7 days)"),
+        Column("Waiting", _waiting, lambda d: DANGER),
+    ]
+
+
+def closure_text(loop: LoopClosure) -> str:
+    """ "83 % (125 of 150 patients, last 12 months)", or why there is no rate yet."""
+    percentage = loop.percentage
+    if percentage is None:
+        return "No patients referred in the period yet"
+    return (
+        f"{percentage:.0f} % ({number(loop.numerator)} of {number(loop.denominator)} "
+        "patients, last 12 months)"
+    )
+
+
+class DashboardPage(QWidget):
+    """Tiles and short lists for the coordinator and the front desk, loaded off the GUI thread.
+
+    Signals:
+        loaded(object): a fresh :class:`Dashboard` is on screen.
+        failed(str): loading failed; the message is shown on the page.
+    """
+
+    loaded = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, *, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setObjectName("dashboardPage")
+        self.setAccessibleName("Dashboard")
+        self.board: Dashboard | None = None
+        self._loading = False
+        self._again = False
+        self._stale = False
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(REFRESH_DELAY_MS)
+        self._debounce.timeout.connect(self._refresh_if_visible)
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(16, 12, 16, 12)
+        outer.setSpacing(10)
+        header = QHBoxLayout()
+        header.addWidget(page_title("Dashboard"))
+        self.as_of = QLabel("")
+        self.as_of.setObjectName("dashboardAsOf")
+        self.as_of.setProperty("role", "hint")
+        header.addWidget(self.as_of)
+        header.addStretch(1)
+        self.refresh_button = QPushButton("Refresh")
+        self.refresh_button.setObjectName("dashboardRefresh")
+        self.refresh_button.setAccessibleName("Refresh the dashboard")
+        self.refresh_button.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
+        self.refresh_button.setToolTip("Refresh (F5)")
+        self.refresh_button.clicked.connect(self.refresh)
+        header.addWidget(self.refresh_button)
+        outer.addLayout(header)
+
+        self.message = QLabel("")
+        self.message.setObjectName("dashboardMessage")
+        self.message.setWordWrap(True)
+        self.message.hide()
+        outer.addWidget(self.message)
+
+        # The quality measure, with what it means.
+        self.closure_tile = Tile("loopClosureTile", "Referral loops closed", accent=OK)
+        self.closure_tile.value.setStyleSheet(f"font-size: 20px; font-weight: 600; color: {OK};")
+        explanation = hint(MEASURE_EXPLANATION)
+        explanation.setObjectName("loopClosureExplanation")
+        self.closure_tile.column.addWidget(explanation)
+        outer.addWidget(self.closure_tile)
+
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(8)
+        open_label = QLabel("Open referrals by state")
+        open_label.setStyleSheet("font-weight: 600;")
+        grid.addWidget(open_label, 0, 0, 1, 6)
+        self.state_tiles: dict[ReferralState, Tile] = {}
+        for column, (state, caption) in enumerate(STATE_TILES):
+            tile = Tile(f"stateTile_{state.value}", caption)
+            self.state_tiles[state] = tile
+            grid.addWidget(tile, 1, column)
+        attention = QLabel("Needs attention")
+        attention.setStyleSheet("font-weight: 600;")
+        grid.addWidget(attention, 2, 0, 1, 6)
+        self.overdue_tile = Tile("overdueTile", "Overdue referrals", accent=DANGER)
+        self.loops_tile = Tile("openLoopsTile", "Open loops (no report yet)", accent=WARNING)
+        self.gaps_tile = Tile("teamGapsTile", "Patients with care-team gaps", accent=WARNING)
+        self.expiring_tile = Tile(
+            "authExpiringTile", "Authorisations expiring in 14 days", accent=WARNING
+        )
+        self.decisions_tile = Tile(
+            "decisionsTile", "Payer decisions overdue (CMS-0057-F)", accent=DANGER
+        )
+        for column, tile in enumerate(
+            (
+                self.overdue_tile,
+                self.loops_tile,
+                self.gaps_tile,
+                self.expiring_tile,
+                self.decisions_tile,
+            )
+        ):
+            grid.addWidget(tile, 3, column)
+        for column in range(6):
+            grid.setColumnStretch(column, 1)
+        outer.addLayout(grid)
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("dashboardLists")
+        self.tabs.setAccessibleName("Dashboard lists")
+        self.overdue_view = self._list("overdueList", "Overdue referrals", _overdue_columns())
+        self.loops_view = self._list("openLoopsList", "Open loops", _loop_columns())
+        self.gaps_view = self._list("teamGapsList", "Care-team gaps", _gap_columns())
+        self.expiring_view = self._list(
+            "authExpiringList", "Authorisations expiring", _expiring_columns()
+        )
+        self.decisions_view = self._list(
+            "decisionsList", "Payer decisions overdue", _decision_columns()
+        )
+        self.tabs.currentChanged.connect(self._remember_tab)
+        outer.addWidget(self.tabs, 1)
+        self.list_hint = hint("Double-click a row to open the referral or the patient's chart.")
+        outer.addWidget(self.list_hint)
+        last_tab = QSettings("CareCoord", "CareCoord").value("dashboard/tab", 0)
+        self.tabs.setCurrentIndex(int(str(last_tab)) if str(last_tab).isdigit() else 0)
+
+        context.events.referral_changed.connect(self._data_changed)
+        context.events.patient_changed.connect(self._data_changed)
+        context.events.team_changed.connect(self._data_changed)
+        self.refresh()
+
+    # ------------------------------------------------------------------ building
+    def _list(self, name: str, title: str, columns: list[Column]) -> QTableView:
+        view = QTableView()
+        view.setObjectName(name)
+        view.setAccessibleName(title)
+        model = RowsModel(columns, view)
+        view.setModel(model)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.setAlternatingRowColors(True)
+        view.verticalHeader().hide()
+        view.horizontalHeader().setStretchLastSection(True)
+        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        view.activated.connect(lambda index, v=view: self._open(v, index.row()))
+        self.tabs.addTab(view, title)
+        return view
+
+    # ------------------------------------------------------------------ loading
+    def refresh(self) -> None:
+        """Reload every figure off the GUI thread (a second request waits for the first)."""
+        if self._loading:
+            self._again = True
+            return
+        self._loading = True
+        self._stale = False
+        self.refresh_button.setEnabled(False)
+        if self.board is None:
+            self.as_of.setText("Loading…")
+        db, actor = self.context.db, self.context.actor
+        # Parented to the application, so the thread outlives a page closed mid-load.
+        parent = QCoreApplication.instance() or self
+        run_in_thread(parent, lambda: dashboard(db, actor), self._show, self._failed)
+
+    def _finish_loading(self) -> None:
+        self._loading = False
+        self.refresh_button.setEnabled(True)
+        if self._again:
+            self._again = False
+            self.refresh()
+
+    def _data_changed(self, *_: object) -> None:
+        self._debounce.start()
+
+    def _refresh_if_visible(self) -> None:
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
+    def _failed(self, error: BaseException) -> None:
+        if isinstance(error, PermissionDenied):
+            text = (
+                "Your role does not include referral logistics, so the dashboard is not "
+                "available. Ask an administrator if you need it."
+            )
+        elif isinstance(error, CareCoordError):
+            text = f"The dashboard could not be loaded: {error}"
+        else:
+            text = "The dashboard could not be loaded because of an unexpected problem."
+        self.message.setText(text)
+        self.message.setStyleSheet(
+            f"background: {CHIP_BACKGROUND['danger']}; color: {DANGER}; padding: 8px; "
+            "border-radius: 4px;"
+        )
+        self.message.show()
+        self.as_of.setText("")
+        self._finish_loading()
+        self.failed.emit(text)
+        if not isinstance(error, CareCoordError):
+            # A bug: the application's exception hook logs it and tells the person.
+            sys.excepthook(type(error), error, error.__traceback__)
+
+    def _show(self, board: Dashboard) -> None:
+        self.board = board
+        self.message.hide()
+        self.as_of.setText(f"as of {board.on.isoformat()}")
+        loop = board.loop_closure
+        self.closure_tile.set_value(closure_text(loop))
+        self.closure_tile.caption.setText(
+            f"Referral loops closed · referrals sent {loop.period_start.isoformat()} to "
+            f"{loop.referrals_until.isoformat()}, reports counted to {loop.period_end.isoformat()}"
+        )
+        for state, tile in self.state_tiles.items():
+            tile.set_value(number(board.open_count(state)))
+        self.overdue_tile.set_value(
+            number(board.overdue_count), DANGER if board.overdue_count else OK
+        )
+        open_loops = loop.denominator - loop.numerator
+        self.loops_tile.set_value(number(open_loops), WARNING if open_loops else OK)
+        self.gaps_tile.set_value(
+            number(board.team_gap_count), WARNING if board.team_gap_count else OK
+        )
+        expiring = number(len(board.auth_expiring)) + ("+" if board.auth_expiring_more else "")
+        self.expiring_tile.set_value(expiring, WARNING if board.auth_expiring else OK)
+        self.decisions_tile.set_value(
+            number(board.decisions_overdue_count),
+            DANGER if board.decisions_overdue_count else OK,
+        )
+        lists: tuple[tuple[QTableView, Sequence[Any], int, str], ...] = (
+            (self.overdue_view, board.overdue, board.overdue_count, "Overdue referrals"),
+            (self.loops_view, loop.open_loops, open_loops, "Open loops"),
+            (self.gaps_view, board.team_gaps, board.team_gap_count, "Care-team gaps"),
+            (
+                self.expiring_view,
+                board.auth_expiring,
+                len(board.auth_expiring),
+                "Authorisations expiring",
+            ),
+            (
+                self.decisions_view,
+                board.decisions_overdue,
+                board.decisions_overdue_count,
+                "Payer decisions overdue",
+            ),
+        )
+        for index, (view, rows, total, title) in enumerate(lists):
+            model = view.model()
+            assert isinstance(model, RowsModel)
+            model.set_rows(rows)
+            shown = f"{title} ({number(total)})"
+            if total > len(rows):
+                shown = f"{title} ({number(len(rows))} of {number(total)})"
+            self.tabs.setTabText(index, shown)
+            view.resizeColumnsToContents()
+        self._finish_loading()
+        self.loaded.emit(board)
+
+    # ------------------------------------------------------------------ actions
+    def _open(self, view: QTableView, row: int) -> None:
+        model = view.model()
+        assert isinstance(model, RowsModel)
+        item = model.row_at(row)
+        if isinstance(item, TeamGap):
+            self.context.navigator.chart_requested.emit(item.patient_id)
+        elif isinstance(item, OpenLoop | PendingDecision):
+            self.context.navigator.referral_requested.emit(item.referral_id)
+        else:
+            self.context.navigator.referral_requested.emit(item.id)
+
+    def _remember_tab(self, index: int) -> None:
+        QSettings("CareCoord", "CareCoord").setValue("dashboard/tab", index)

@@ -1,0 +1,513 @@
+"""Clinic settings (letterhead, paper, idle lock, referral time targets), users, the database."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from carecoord.clinical.referral_rules import Targets
+from carecoord.clinical.vocabulary import UserRole
+from carecoord.errors import CareCoordError, ValidationError
+from carecoord.services import team, users
+from carecoord.services.permissions import Action, allowed
+from carecoord.services.settings import MAX_LOGO_BYTES, ClinicSettings, save_settings
+from carecoord.services.users import UserView
+from carecoord.ui.context import AppContext
+from carecoord.ui.errors import show_problem
+from carecoord.ui.forms import FieldErrors, combo, line_edit, text_edit, text_of
+from carecoord.ui.style import CHIP_BACKGROUND, INFO, WARNING, hint, page_title
+
+Index = QModelIndex | QPersistentModelIndex
+PAPER_SIZES = (("US Letter (8.5 × 11 in)", "letter"), ("A4 (210 × 297 mm)", "a4"))
+TARGET_FIELDS = (
+    ("stat_days", "STAT, to appointment", "calendar days"),
+    ("asap_days", "ASAP, to appointment", "calendar days"),
+    ("urgent_days", "Urgent, to appointment", "calendar days"),
+    ("routine_business_days", "Routine, to appointment", "business days"),
+    (
+        "routine_mental_health_business_days",
+        "Routine psychology / counselling",
+        "business days",
+    ),
+    ("report_days", "Report after the visit", "calendar days"),
+)
+READ_ONLY_NOTE = "Only an administrator can change clinic settings."
+
+
+def database_kind(dialect: str) -> str:
+    if dialect == "sqlite":
+        return "SQLite — stored on this workstation only"
+    if dialect == "postgresql":
+        return "PostgreSQL — shared by the clinic's workstations"
+    return dialect
+
+
+class UsersModel(QAbstractTableModel):
+    """The clinic's accounts (tens of rows)."""
+
+    COLUMNS = ("User name", "Full name", "Role", "Team member", "Status", "Last sign-in")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.users: tuple[UserView, ...] = ()
+        self.member_names: dict[int, str] = {}
+
+    def set_users(self, rows: list[UserView], member_names: dict[int, str]) -> None:
+        self.beginResetModel()
+        self.users = tuple(rows)
+        self.member_names = member_names
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008  # Qt's signature
+        return 0 if parent.isValid() else len(self.users)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008  # Qt's signature
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.users):
+            return None
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        user = self.users[index.row()]
+        member = ""
+        if user.team_member_id is not None:
+            member = self.member_names.get(user.team_member_id, f"member {user.team_member_id}")
+        signed_in = ""
+        if user.last_sign_in is not None:
+            signed_in = user.last_sign_in.astimezone().strftime("%Y-%m-%d %H:%M")
+        values = (
+            user.username,
+            user.full_name,
+            user.role.label,
+            member,
+            "Active" if user.active else "Inactive",
+            signed_in or "never",
+        )
+        return values[index.column()]
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self.COLUMNS)
+        ):
+            return self.COLUMNS[section]
+        return None
+
+
+class AddUserDialog(QDialog):
+    """A new account: user name, full name, role, password (twice), linked team member."""
+
+    def __init__(self, *, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.created: UserView | None = None
+        self.setObjectName("addUserDialog")
+        self.setWindowTitle("Add user")
+        self.setAccessibleName("Add user")
+        self.errors = FieldErrors()
+        self.username = line_edit(placeholder="e.g. jpark", max_length=64)
+        self.full_name = line_edit(max_length=160)
+        self.role = combo([(r.label, r) for r in UserRole], UserRole.FRONT_DESK)
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.repeat = QLineEdit()
+        self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
+        members = team.list_members(context.db, context.actor)
+        self.member = combo(
+            [("Not linked", None)] + [(m.display_name, m.id) for m in members], None
+        )
+        form = QFormLayout()
+        self.errors.add_row(form, "User name*:", "username", self.username)
+        self.errors.add_row(form, "Full name*:", "full_name", self.full_name)
+        self.errors.add_row(form, "Role*:", "role", self.role)
+        self.errors.add_row(form, "Password*:", "password", self.password)
+        self.errors.add_row(form, "Repeat password*:", "password_repeat", self.repeat)
+        self.errors.add_row(form, "Team member:", "team_member_id", self.member)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        save = buttons.button(QDialogButtonBox.StandardButton.Save)
+        save.setText("Add user")
+        save.setObjectName("addUserSave")
+        save.setAccessibleName("Add user")
+        save.setProperty("role", "primary")
+        cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setObjectName("addUserCancel")
+        cancel.setAccessibleName("Cancel")
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(
+            hint(
+                f"At least {users.MIN_PASSWORD_LENGTH} characters. Link clinicians to their "
+                "directory entry so referrals they write name them as the referrer."
+            )
+        )
+        layout.addWidget(buttons)
+
+    def save(self) -> bool:
+        """Create the account; True (and the dialog accepted) when it worked."""
+        self.errors.clear()
+        if self.password.text() != self.repeat.text():
+            self.errors.show(ValidationError("password_repeat", "the passwords do not match"))
+            return False
+        try:
+            self.created = users.create_user(
+                self.context.db,
+                self.context.actor,
+                username=self.username.text(),
+                full_name=self.full_name.text(),
+                password=self.password.text(),
+                role=self.role.currentData(),
+                team_member_id=self.member.currentData(),
+            )
+        except ValidationError as error:
+            if not self.errors.show(error):
+                show_problem(self, error)
+            return False
+        except CareCoordError as error:
+            show_problem(self, error)
+            return False
+        self.accept()
+        return True
+
+
+class SettingsPage(QWidget):
+    """Clinic settings for everyone to read; administrators change them and manage users."""
+
+    def __init__(self, *, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setObjectName("settingsPage")
+        self.setAccessibleName("Settings")
+        self.can_edit = allowed(context.actor.role, Action.MANAGE_SETTINGS)
+        self.can_manage_users = allowed(context.actor.role, Action.MANAGE_USERS)
+        self.logo: bytes | None = context.settings.logo_png
+        self.errors = FieldErrors()
+
+        content = QWidget()
+        content.setObjectName("settingsContent")
+        column = QVBoxLayout(content)
+        column.setContentsMargins(16, 12, 16, 12)
+        column.setSpacing(12)
+        column.addWidget(page_title("Settings"))
+        if not self.can_edit:
+            note = QLabel(READ_ONLY_NOTE)
+            note.setObjectName("settingsReadOnlyNote")
+            note.setStyleSheet(
+                f"background: {CHIP_BACKGROUND['info']}; color: {INFO}; padding: 8px; "
+                "border-radius: 4px;"
+            )
+            column.addWidget(note)
+
+        top = QHBoxLayout()
+        top.setSpacing(12)
+        top.addWidget(self._clinic_box(), 3)
+        right = QVBoxLayout()
+        right.addWidget(self._targets_box())
+        right.addWidget(self._database_box())
+        right.addStretch(1)
+        top.addLayout(right, 2)
+        column.addLayout(top)
+
+        save_row = QHBoxLayout()
+        save_row.addStretch(1)
+        self.saved_label = QLabel("")
+        self.saved_label.setObjectName("settingsSavedLabel")
+        self.saved_label.setProperty("role", "hint")
+        save_row.addWidget(self.saved_label)
+        self.save_button = QPushButton("Save settings")
+        self.save_button.setObjectName("settingsSave")
+        self.save_button.setAccessibleName("Save clinic settings")
+        self.save_button.setProperty("role", "primary")
+        self.save_button.clicked.connect(self.save)
+        save_row.addWidget(self.save_button)
+        if self.can_edit:
+            column.addLayout(save_row)
+
+        self.users_model = UsersModel(self)
+        if self.can_manage_users:
+            column.addWidget(self._users_box())
+            self.refresh_users()
+        column.addStretch(1)
+
+        scroll = QScrollArea()
+        scroll.setObjectName("settingsScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+
+        self.fill(context.settings)
+        self._set_editable(self.can_edit)
+        context.events.settings_changed.connect(self._settings_changed)
+
+    # ------------------------------------------------------------------ building
+    def _clinic_box(self) -> QGroupBox:
+        box = QGroupBox("Clinic and letterhead")
+        box.setObjectName("clinicBox")
+        form = QFormLayout(box)
+        self.clinic_name = line_edit(max_length=160)
+        self.address = text_edit(lines=3)
+        self.phone = line_edit(max_length=40)
+        self.fax = line_edit(max_length=40)
+        self.email = line_edit(max_length=254)
+        self.paper_size = combo(list(PAPER_SIZES))
+        self.paper_size.setMaximumWidth(260)
+        self.idle_lock = QSpinBox()
+        self.idle_lock.setRange(1, 240)
+        self.idle_lock.setSuffix(" min")
+        self.idle_lock.setMaximumWidth(110)
+        self.errors.add_row(form, "Clinic name*:", "clinic_name", self.clinic_name)
+        self.errors.add_row(form, "Address:", "address", self.address)
+        self.errors.add_row(form, "Phone:", "phone", self.phone)
+        self.errors.add_row(form, "Fax:", "fax", self.fax)
+        self.errors.add_row(form, "E-mail:", "email", self.email)
+
+        logo_row = QWidget()
+        logo_layout = QHBoxLayout(logo_row)
+        logo_layout.setContentsMargins(0, 0, 0, 0)
+        self.logo_preview = QLabel()
+        self.logo_preview.setObjectName("logoPreview")
+        self.logo_preview.setAccessibleName("Logo preview")
+        self.logo_preview.setFixedSize(180, 64)
+        self.logo_preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.logo_preview.setStyleSheet("border: 1px dashed #c4cad3; background: white;")
+        self.choose_logo = QPushButton("Choose PNG…")
+        self.choose_logo.setObjectName("chooseLogo")
+        self.choose_logo.setAccessibleName("Choose a PNG logo")
+        self.choose_logo.clicked.connect(self._pick_logo)
+        self.remove_logo = QPushButton("Remove")
+        self.remove_logo.setObjectName("removeLogo")
+        self.remove_logo.setAccessibleName("Remove the logo")
+        self.remove_logo.clicked.connect(lambda: self.set_logo(None))
+        logo_layout.addWidget(self.logo_preview)
+        logo_layout.addWidget(self.choose_logo)
+        logo_layout.addWidget(self.remove_logo)
+        logo_layout.addStretch(1)
+        self.errors.add_row(form, "Logo:", "logo_png", logo_row)
+        self.errors.add_row(form, "Paper size:", "paper_size", self.paper_size)
+        self.errors.add_row(form, "Lock after idle:", "idle_lock_minutes", self.idle_lock)
+        return box
+
+    def _targets_box(self) -> QGroupBox:
+        box = QGroupBox("Referral time targets")
+        box.setObjectName("targetsBox")
+        form = QFormLayout(box)
+        self.targets: dict[str, QSpinBox] = {}
+        for name, label, unit in TARGET_FIELDS:
+            spin = QSpinBox()
+            spin.setRange(0, 365)
+            spin.setMaximumWidth(90)
+            self.targets[name] = spin
+            self.errors.add_row(form, f"{label} ({unit}):", name, spin)
+        form.addRow(
+            hint(
+                "From sending to the appointment, after California's timely-access rule; "
+                "referrals past their target appear as overdue."
+            )
+        )
+        return box
+
+    def _database_box(self) -> QGroupBox:
+        box = QGroupBox("Database")
+        box.setObjectName("databaseBox")
+        form = QFormLayout(box)
+        where = QLabel(self.context.db.display_url())
+        where.setObjectName("databaseUrl")
+        where.setWordWrap(True)
+        where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        kind = QLabel(database_kind(self.context.db.dialect))
+        kind.setObjectName("databaseKind")
+        form.addRow("Open database:", where)
+        form.addRow("Kind:", kind)
+        if self.context.demo:
+            demo = QLabel("DEMO data: fictional patients, safe to explore.")
+            demo.setStyleSheet(f"color: {WARNING}; font-weight: 600;")
+            form.addRow("", demo)
+        return box
+
+    def _users_box(self) -> QGroupBox:
+        box = QGroupBox("Users")
+        box.setObjectName("usersBox")
+        layout = QVBoxLayout(box)
+        self.users_table = QTableView()
+        self.users_table.setObjectName("usersTable")
+        self.users_table.setAccessibleName("User accounts")
+        self.users_table.setModel(self.users_model)
+        self.users_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.users_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.users_table.setAlternatingRowColors(True)
+        self.users_table.verticalHeader().hide()
+        self.users_table.horizontalHeader().setStretchLastSection(True)
+        self.users_table.setMinimumHeight(160)
+        layout.addWidget(self.users_table)
+        row = QHBoxLayout()
+        row.addWidget(
+            hint("Each person signs in with their own account; the audit trail names them.")
+        )
+        row.addStretch(1)
+        self.add_user_button = QPushButton("Add user…")
+        self.add_user_button.setObjectName("addUser")
+        self.add_user_button.setAccessibleName("Add a user account")
+        self.add_user_button.clicked.connect(self.add_user)
+        row.addWidget(self.add_user_button)
+        layout.addLayout(row)
+        return box
+
+    # ------------------------------------------------------------------ values
+    def fill(self, settings: ClinicSettings) -> None:
+        self.errors.clear()
+        self.clinic_name.setText(settings.clinic_name)
+        self.address.setPlainText(settings.address)
+        self.phone.setText(settings.phone)
+        self.fax.setText(settings.fax)
+        self.email.setText(settings.email)
+        self.paper_size.setCurrentIndex(max(0, self.paper_size.findData(settings.paper_size)))
+        self.idle_lock.setValue(settings.idle_lock_minutes)
+        for name, spin in self.targets.items():
+            spin.setValue(getattr(settings.targets, name))
+        self.set_logo(settings.logo_png)
+
+    def _set_editable(self, editable: bool) -> None:
+        for edit in (self.clinic_name, self.phone, self.fax, self.email):
+            edit.setReadOnly(not editable)
+            edit.setClearButtonEnabled(editable)
+        self.address.setReadOnly(not editable)
+        for widget in (
+            self.paper_size,
+            self.idle_lock,
+            self.choose_logo,
+            *self.targets.values(),
+        ):
+            widget.setEnabled(editable)
+        self.remove_logo.setEnabled(editable and self.logo is not None)
+        self.save_button.setEnabled(editable)
+
+    def set_logo(self, content: bytes | None) -> None:
+        """Show ``content`` (PNG bytes) as the logo to save, or no logo."""
+        self.logo = content
+        pixmap = QPixmap()
+        if content and pixmap.loadFromData(content, "PNG"):
+            self.logo_preview.setPixmap(
+                pixmap.scaled(
+                    self.logo_preview.size(),
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+            )
+        else:
+            self.logo_preview.clear()
+            self.logo_preview.setText("No logo")
+        self.remove_logo.setEnabled(self.can_edit and content is not None)
+
+    def set_logo_file(self, path: Path) -> bool:
+        """Use the PNG at ``path`` as the logo; a problem is shown under the logo field."""
+        self.errors.clear()
+        try:
+            content = path.read_bytes()
+        except OSError as error:
+            self.errors.show(ValidationError("logo_png", f"cannot read {path.name}: {error}"))
+            return False
+        if not content.startswith(b"\x89PNG\r\n\x1a\n"):
+            self.errors.show(ValidationError("logo_png", "the logo must be a PNG image"))
+            return False
+        if len(content) > MAX_LOGO_BYTES:
+            self.errors.show(ValidationError("logo_png", "the logo must be at most 2 MB"))
+            return False
+        self.set_logo(content)
+        return True
+
+    def _pick_logo(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Choose the clinic logo", "", "PNG (*.png)")
+        if name:
+            self.set_logo_file(Path(name))
+
+    def values(self) -> ClinicSettings:
+        """The settings as entered (validated by the service on save)."""
+        targets = Targets(**{name: spin.value() for name, spin in self.targets.items()})
+        return replace(
+            self.context.settings,
+            clinic_name=self.clinic_name.text(),
+            address=text_of(self.address) or "",
+            phone=self.phone.text(),
+            fax=self.fax.text(),
+            email=self.email.text(),
+            logo_png=self.logo,
+            paper_size=self.paper_size.currentData(),
+            idle_lock_minutes=self.idle_lock.value(),
+            targets=targets,
+        )
+
+    def save(self) -> bool:
+        """Save through the service, update the shared settings and tell every screen."""
+        if not self.can_edit:
+            return False
+        self.errors.clear()
+        self.saved_label.setText("")
+        try:
+            saved = save_settings(self.context.db, self.context.actor, self.values())
+        except ValidationError as error:
+            if not self.errors.show(error):
+                show_problem(self, error)
+            return False
+        except CareCoordError as error:
+            show_problem(self, error)
+            return False
+        self.context.settings = saved
+        self.fill(saved)
+        self.saved_label.setText("Settings saved.")
+        self.context.events.settings_changed.emit()
+        return True
+
+    def _settings_changed(self) -> None:
+        self.fill(self.context.settings)
+
+    # ------------------------------------------------------------------ users
+    def refresh_users(self) -> None:
+        try:
+            rows = users.list_users(self.context.db, self.context.actor)
+            members = team.list_members(self.context.db, self.context.actor, active_only=False)
+        except CareCoordError as error:
+            show_problem(self, error)
+            return
+        self.users_model.set_users(rows, {m.id: m.display_name for m in members})
+        self.users_table.resizeColumnsToContents()
+
+    def user_dialog(self) -> AddUserDialog:
+        """The add-user dialog (tests fill and save it without opening it modally)."""
+        return AddUserDialog(context=self.context, parent=self)
+
+    def add_user(self) -> None:
+        dialog = self.user_dialog()
+        if dialog.exec() and dialog.created is not None:
+            self.refresh_users()

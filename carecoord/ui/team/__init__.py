@@ -1,0 +1,1 @@
+"""The team directory: clinicians the clinic works with, inside and outside."""
