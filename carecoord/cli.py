@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import logging
+import os
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
 
 from carecoord import __version__
 from carecoord.errors import CareCoordError, ConfigurationError
+
+if TYPE_CHECKING:
+    from carecoord.services.actor import Actor
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +47,41 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=1, metavar="S", help="default 1")
 
     commands.add_parser("info", help="show which database is used and what it holds")
+
+    letter = commands.add_parser("letter", help="write one referral's letter as a PDF")
+    letter.add_argument("referral_id", type=int, metavar="REFERRAL_ID")
+    letter.add_argument("--output", required=True, type=Path, metavar="FILE.pdf")
+    letter.add_argument(
+        "--packet", action="store_true", help="append the referral's attached documents"
+    )
+
+    letters = commands.add_parser(
+        "letters", help="write the letters of every referral in a state (e.g. all drafts)"
+    )
+    letters.add_argument(
+        "--state",
+        required=True,
+        choices=[
+            "draft",
+            "sent",
+            "accepted",
+            "scheduled",
+            "seen",
+            "report_received",
+            "declined",
+            "cancelled",
+            "on_hold",
+        ],
+    )
+    letters.add_argument(
+        "--output-dir", type=Path, metavar="DIR", help="one PDF per referral in DIR"
+    )
+    letters.add_argument(
+        "--combined", type=Path, metavar="FILE.pdf", help="all the letters in one PDF"
+    )
+    letters.add_argument(
+        "--packet", action="store_true", help="append each referral's attached documents"
+    )
 
     user = commands.add_parser("user", help="manage accounts")
     user_commands = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
@@ -95,6 +138,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _info(args)
     if args.command == "user":
         return _user(args)
+    if args.command == "letter":
+        return _letter(args)
+    if args.command == "letters":
+        return _letters(args)
     raise AssertionError(args.command)
 
 
@@ -195,5 +242,111 @@ def _user(args: argparse.Namespace) -> int:
         role=args.role,
     )
     print(f"Created {view.role.label.lower()} account '{view.username}'.")
+    db.dispose()
+    return 0
+
+
+@contextlib.contextmanager
+def _atomic_output(path: Path) -> Iterator[IO[bytes]]:
+    """Write ``path`` through a temporary file in its folder, renamed into place only when
+    complete, so a failure never leaves a half-written PDF. The temporary file is made
+    first: an unwritable folder fails before any letter is generated (and audited)."""
+    target = path.expanduser()
+    try:
+        handle, temporary = tempfile.mkstemp(
+            dir=target.parent, prefix=f".{target.name}.", suffix=".part"
+        )
+    except OSError as exc:
+        raise CareCoordError(f"cannot write {path}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(handle, "wb") as out:
+            yield out
+        os.replace(temporary, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise CareCoordError(f"cannot write {path}: {exc.strerror or exc}") from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def _cli_actor() -> Actor:
+    """Nobody signs in on the command line yet: a physician-level system user named "cli"."""
+    from carecoord.clinical.vocabulary import UserRole
+    from carecoord.services.actor import system_actor
+
+    return system_actor(UserRole.PHYSICIAN, username="cli")
+
+
+def _letter(args: argparse.Namespace) -> int:
+    from carecoord.services.letters import generate_letter
+
+    db, _ = _open(args)
+    with _atomic_output(args.output) as out:
+        pdf = generate_letter(
+            db,
+            _cli_actor(),
+            args.referral_id,
+            packet=args.packet,
+            what=f"letter saved to {args.output} (command line)",
+        )
+        out.write(pdf)
+    print(f"Wrote the letter for referral {args.referral_id} to {args.output}")
+    db.dispose()
+    return 0
+
+
+def _letters(args: argparse.Namespace) -> int:
+    from carecoord.letters.packet import combine
+    from carecoord.services.letters import generate_letter, letter_file_name, referrals_in_state
+
+    if args.output_dir is None and args.combined is None:
+        raise CareCoordError("say where the letters go: --output-dir DIR and/or --combined FILE")
+    if args.output_dir is not None:
+        try:
+            args.output_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CareCoordError(f"cannot write {args.output_dir}: {exc.strerror or exc}") from None
+    db, _ = _open(args)
+    actor = _cli_actor()
+    ids = referrals_in_state(db, actor, args.state)
+    if not ids:
+        print(f"No referrals are in state {args.state}; nothing written.")
+        db.dispose()
+        return 0
+    with contextlib.ExitStack() as stack:
+        # Opened first, so an unwritable combined file fails before any letter is audited.
+        combined = stack.enter_context(_atomic_output(args.combined)) if args.combined else None
+        pdfs: list[bytes] = []
+        for referral_id in ids:
+            if args.output_dir is None:
+                pdfs.append(
+                    generate_letter(
+                        db,
+                        actor,
+                        referral_id,
+                        packet=args.packet,
+                        what=f"letter saved to {args.combined} (command line batch)",
+                    )
+                )
+                continue
+            path = args.output_dir / letter_file_name(referral_id, packet=args.packet)
+            with _atomic_output(path) as out:
+                pdf = generate_letter(
+                    db,
+                    actor,
+                    referral_id,
+                    packet=args.packet,
+                    what=f"letter saved to {path} (command line batch)",
+                )
+                out.write(pdf)
+            if combined is not None:
+                pdfs.append(pdf)
+        if combined is not None:
+            combined.write(combine(pdfs))
+    where = " and ".join(str(p) for p in (args.output_dir, args.combined) if p is not None)
+    print(f"Wrote {len(ids)} letter(s) for referrals in state {args.state} to {where}")
     db.dispose()
     return 0

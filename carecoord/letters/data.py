@@ -1,0 +1,222 @@
+"""The plain data of a referral letter: what the renderer prints, nothing it must look up.
+
+Every field is already chosen (permissions, the referrer's ticks) and already worded, so
+the renderer stays a pure function and tests can build a letter without a database. A
+section that is ``None`` was left out of the letter; an empty tuple means "none recorded".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+URGENT_PRIORITIES = frozenset({"urgent", "asap", "stat"})
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    """The clinic as it prints at the top of every letter."""
+
+    name: str
+    address: str = ""
+    phone: str = ""
+    fax: str = ""
+    email: str = ""
+    logo_png: bytes | None = None
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """The specialist the letter is addressed to (or the discipline when none is chosen)."""
+
+    name: str
+    credentials: str | None = None
+    discipline: str = ""
+    specialty: str | None = None
+    organisation: str | None = None
+    address: str | None = None
+    phone: str | None = None
+    fax: str | None = None
+    salutation: str = "Dear colleague,"
+
+
+@dataclass(frozen=True)
+class PatientIdentification:
+    """Enough to identify the patient without doubt at the specialist's office."""
+
+    name: str
+    date_of_birth: date
+    mrn: str
+    sex: str
+    phone: str | None = None
+    insurance_payer: str | None = None
+    insurance_member_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Urgency:
+    """FHIR priority (value and label) and, when not routine, why."""
+
+    priority: str
+    label: str
+    reason: str | None = None
+
+    @property
+    def prominent(self) -> bool:
+        """Urgent, ASAP and STAT get a coloured box the reader cannot miss."""
+        return self.priority in URGENT_PRIORITIES
+
+
+@dataclass(frozen=True)
+class DiagnosisLine:
+    code: str
+    title: str
+    onset: date | None = None
+    active: bool = True
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class MedicationLine:
+    """One prescription line; ``daily_mme`` for converted opioids, ``mme_note`` otherwise."""
+
+    drug: str
+    dose: str
+    frequency: str
+    route: str
+    is_opioid: bool = False
+    daily_mme: float | None = None
+    mme_note: str | None = None
+
+
+@dataclass(frozen=True)
+class MmeTotal:
+    """Total daily MME of the opioids listed, the unconverted ones named, and the advice."""
+
+    total: float
+    not_converted: tuple[str, ...] = ()
+    advice: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AllergyLine:
+    substance: str
+    reaction: str | None = None
+    severity: str = "Unknown"
+
+
+@dataclass(frozen=True)
+class ScoreLine:
+    """One outcome score: instrument label, date, total as printed, band, and a flag note."""
+
+    instrument: str
+    taken_on: date
+    score: str
+    interpretation: str
+    flag: str | None = None
+
+
+@dataclass(frozen=True)
+class AuthorizationDetails:
+    outcome: str
+    payer: str | None = None
+    member_id: str | None = None
+    number: str | None = None
+    provider: str | None = None
+    service: str | None = None
+    visits_authorized: int | None = None
+    visits_used: int = 0
+    valid_from: date | None = None
+    valid_to: date | None = None
+    denial_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class GoalLine:
+    axis: str
+    description: str
+    measure: str
+    baseline: float | None = None
+    target: float | None = None
+    review_on: date | None = None
+
+
+@dataclass(frozen=True)
+class RehabilitationEmphasis:
+    """Rehabilitation wants to know how pain limits function and what the goals are."""
+
+    functional_limits: tuple[str, ...]
+    plan_title: str | None
+    goals: tuple[GoalLine, ...]
+
+
+@dataclass(frozen=True)
+class PsychiatryEmphasis:
+    """Psychiatry wants mood scores, risk flags (PHQ-9 item 9) and current psychotropics."""
+
+    mood_scores: tuple[ScoreLine, ...]
+    risk_flags: tuple[str, ...]
+    psychotropics: tuple[MedicationLine, ...]
+
+
+@dataclass(frozen=True)
+class HeadacheEmphasis:
+    """Neurology wants the ICHD-3 type, frequency, triggers and medication-overuse risk."""
+
+    headache_type: str
+    with_aura: bool
+    attacks_per_month: int
+    headache_days_per_month: int
+    acute_medication_days_per_month: int
+    overuse_risk: str
+    triggers: str | None = None
+
+
+@dataclass(frozen=True)
+class Referrer:
+    """Who signs the letter and how the specialist reaches them directly."""
+
+    name: str
+    credentials: str | None = None
+    role: str | None = None
+    phone: str | None = None
+    fax: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class Enclosure:
+    """One attached document listed on the letter when a packet is built."""
+
+    title: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class LetterData:
+    """Everything one referral letter prints, in domain.md §3 order."""
+
+    letterhead: Letterhead
+    date: date
+    paper_size: str
+    recipient: Recipient
+    patient: PatientIdentification
+    urgency: Urgency
+    expectation: str
+    reason: str
+    clinical_question: str | None
+    referrer: Referrer
+    discipline: str = ""
+    referral_id: int | None = None
+    diagnoses: tuple[DiagnosisLine, ...] | None = None
+    medications: tuple[MedicationLine, ...] | None = None
+    mme: MmeTotal | None = None
+    allergies: tuple[AllergyLine, ...] | None = None
+    scores: tuple[ScoreLine, ...] | None = None
+    treatments_tried: str | None = None
+    patient_told: str | None = None
+    authorization: AuthorizationDetails | None = None
+    rehabilitation: RehabilitationEmphasis | None = None
+    psychiatry: PsychiatryEmphasis | None = None
+    headache: HeadacheEmphasis | None = None
+    enclosures: tuple[Enclosure, ...] = ()

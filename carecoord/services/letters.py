@@ -1,0 +1,819 @@
+"""Referral letters: what may go in, what the referrer ticked, and the audited PDF.
+
+The one door between the chart and a letter. It decides which items the acting user may
+send (permissions, never psychotherapy notes, only ticked items for a sensitive
+referral), offers them as a checklist pre-selected by discipline, turns the chosen ones
+into :class:`~carecoord.letters.data.LetterData` and records every generated letter in
+the audit trail and the referral's history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field, replace
+from datetime import date
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from carecoord.clinical.vocabulary import (
+    AssessmentKind,
+    AuthorizationOutcome,
+    DataCategory,
+    Discipline,
+    DocumentKind,
+    PlanStatus,
+    Priority,
+    ReferralState,
+)
+from carecoord.db import Database
+from carecoord.errors import NotFound, PermissionDenied
+from carecoord.letters import referral_letter as layout
+from carecoord.letters.data import (
+    AllergyLine,
+    AuthorizationDetails,
+    DiagnosisLine,
+    Enclosure,
+    GoalLine,
+    HeadacheEmphasis,
+    LetterData,
+    Letterhead,
+    MedicationLine,
+    MmeTotal,
+    PatientIdentification,
+    PsychiatryEmphasis,
+    Recipient,
+    Referrer,
+    RehabilitationEmphasis,
+    ScoreLine,
+    Urgency,
+)
+from carecoord.letters.packet import build_packet
+from carecoord.letters.referral_letter import render_letter
+from carecoord.models import Document, Referral, TeamMember
+from carecoord.services import audit, record, referrals
+from carecoord.services import validation as v
+from carecoord.services.actor import Actor
+from carecoord.services.assessments import AssessmentView, assessments_of
+from carecoord.services.common import today
+from carecoord.services.permissions import (
+    Action,
+    allowed,
+    assessment_category,
+    referral_category,
+)
+from carecoord.services.plans import PlanView, plans_of
+from carecoord.services.settings import ClinicSettings, load_settings
+
+ENTITY = "Referral"
+MAX_HISTORY_TEXT = 1000  # ReferralEvent.reason's length
+
+REHABILITATION = frozenset({Discipline.PHYSICAL_REHABILITATION, Discipline.PHYSICAL_THERAPY})
+PSYCHIATRY = frozenset({Discipline.PSYCHIATRY, Discipline.PSYCHOLOGY})
+HEADACHE = frozenset({Discipline.NEUROLOGY_HEADACHE})
+MOOD_KINDS = frozenset({AssessmentKind.PHQ9, AssessmentKind.GAD7})
+ATTACHABLE_BY_DEFAULT = frozenset(
+    {DocumentKind.IMAGING, DocumentKind.LAB_RESULT, DocumentKind.OTHER}
+)
+DOCTOR_CREDENTIALS = frozenset({"MD", "DO", "PHD", "PSYD", "DC", "DDS", "DMD", "DPM"})
+
+
+class Section(StrEnum):
+    """The letter's optional sections. Identification, urgency, reason and question,
+    recipient and referrer are always printed: a letter without them is no letter."""
+
+    EMPHASIS = "emphasis"
+    DIAGNOSES = "diagnoses"
+    MEDICATIONS = "medications"
+    ALLERGIES = "allergies"
+    SCORES = "scores"
+    TREATMENTS_TRIED = "treatments_tried"
+    PATIENT_TOLD = "patient_told"
+    AUTHORIZATION = "authorization"
+
+
+SECTION_TITLES: dict[Section, str] = {
+    Section.DIAGNOSES: layout.DIAGNOSES,
+    Section.MEDICATIONS: layout.MEDICATIONS,
+    Section.ALLERGIES: layout.ALLERGIES,
+    Section.SCORES: layout.SCORES,
+    Section.TREATMENTS_TRIED: layout.TREATMENTS,
+    Section.PATIENT_TOLD: layout.PATIENT_TOLD,
+    Section.AUTHORIZATION: layout.AUTHORIZATION,
+}
+
+
+def _ids(values: Iterable[int]) -> frozenset[int]:
+    return frozenset(int(value) for value in values)
+
+
+@dataclass(frozen=True)
+class LetterOptions:
+    """What the referrer ticked. An item is printed only when its section is on *and* its
+    id is ticked; ids that are not the patient's, or that the user may not send, are
+    ignored. Documents are attached only when a packet is built."""
+
+    sections: AbstractSet[Section] = frozenset()
+    diagnosis_ids: AbstractSet[int] = frozenset()
+    medication_ids: AbstractSet[int] = frozenset()
+    assessment_ids: AbstractSet[int] = frozenset()
+    document_ids: AbstractSet[int] = frozenset()
+
+    def __post_init__(self) -> None:
+        # Any set is accepted (a checklist builds plain sets); frozensets are stored so
+        # options stay hashable and nobody can change them after they were checked.
+        object.__setattr__(self, "sections", frozenset(Section(s) for s in self.sections))
+        for name in ("diagnosis_ids", "medication_ids", "assessment_ids", "document_ids"):
+            object.__setattr__(self, name, _ids(getattr(self, name)))
+
+    def with_section(self, section: Section, on: bool = True) -> LetterOptions:
+        chosen = self.sections | {section} if on else self.sections - {section}
+        return replace(self, sections=chosen)
+
+
+@dataclass(frozen=True)
+class ItemChoice:
+    """One checkbox: a diagnosis, medication, assessment or document."""
+
+    id: int
+    label: str
+    detail: str
+    category: DataCategory
+    selected: bool
+
+
+@dataclass(frozen=True)
+class SectionChoice:
+    """One section's checkbox and, for list sections, its items."""
+
+    section: Section
+    title: str
+    selected: bool
+    items: tuple[ItemChoice, ...] = ()
+
+
+@dataclass(frozen=True)
+class LetterChoices:
+    """The checklist shown before generating: everything available, defaults ticked."""
+
+    referral_id: int
+    discipline: Discipline
+    sensitive: bool
+    sections: tuple[SectionChoice, ...]
+    documents: tuple[ItemChoice, ...] = field(default=())
+
+    def section(self, section: Section) -> SectionChoice | None:
+        return next((s for s in self.sections if s.section == section), None)
+
+    @property
+    def defaults(self) -> LetterOptions:
+        """The pre-selected options (what ``options=None`` prints)."""
+
+        def ticked(section: Section) -> frozenset[int]:
+            choice = self.section(section)
+            return frozenset(i.id for i in choice.items if i.selected) if choice else frozenset()
+
+        return LetterOptions(
+            sections=frozenset(s.section for s in self.sections if s.selected),
+            diagnosis_ids=ticked(Section.DIAGNOSES),
+            medication_ids=ticked(Section.MEDICATIONS),
+            assessment_ids=ticked(Section.SCORES),
+            document_ids=frozenset(d.id for d in self.documents if d.selected),
+        )
+
+
+# --------------------------------------------------------------------------- the gate
+def may_include(actor: Actor, category: DataCategory) -> bool:
+    """The single gate every item passes on its way into a letter.
+
+    Psychotherapy notes (HIPAA 45 CFR 164.501) never enter a letter, whoever prints it;
+    anything else only when the actor's role may both read and print its category.
+    """
+    if category == DataCategory.PSYCHOTHERAPY_NOTE:
+        return False
+    return allowed(actor.role, Action.READ_CLINICAL, category) and allowed(
+        actor.role, Action.PRINT, category
+    )
+
+
+def _require_print(actor: Actor, category: DataCategory) -> None:
+    if not may_include(actor, category):
+        raise PermissionDenied(actor.role.label.lower(), Action.PRINT.value, category.label.lower())
+
+
+# --------------------------------------------------------------------------- reading
+@dataclass(frozen=True)
+class _DocumentEntry:
+    id: int
+    referral_id: int | None
+    kind: DocumentKind
+    title: str
+    media_type: str
+    received_on: date
+    category: DataCategory
+
+
+@dataclass(frozen=True)
+class _Chart:
+    """What a letter may draw on, already filtered through :func:`may_include`."""
+
+    referral: Referral
+    category: DataCategory
+    settings: ClinicSettings
+    referrer_member: TeamMember | None
+    diagnoses: tuple[record.DiagnosisView, ...]
+    medications: tuple[record.MedicationView, ...]
+    allergies: tuple[record.AllergyView, ...]
+    assessments: tuple[AssessmentView, ...]  # newest first
+    plan: PlanView | None
+    headache: record.HeadacheView | None
+    documents: tuple[_DocumentEntry, ...]
+
+
+def _load_referral(session: Session, referral_id: int) -> Referral:
+    if isinstance(referral_id, bool) or not isinstance(referral_id, int):
+        raise NotFound(ENTITY, referral_id)
+    row = session.scalar(
+        select(Referral)
+        .where(Referral.id == referral_id)
+        .options(
+            joinedload(Referral.patient),
+            joinedload(Referral.recipient),
+            joinedload(Referral.referring_member),
+        )
+    )
+    if row is None:
+        raise NotFound(ENTITY, referral_id)
+    return row
+
+
+def _read_chart(session: Session, actor: Actor, referral_id: int) -> _Chart:
+    """Read, inside the caller's session, everything the letter may use."""
+    row = _load_referral(session, referral_id)
+    category = referral_category(row.discipline, row.sensitive)
+    _require_print(actor, category)
+    patient_id = row.patient_id
+    general = may_include(actor, DataCategory.GENERAL)
+    referrer = row.referring_member
+    if referrer is None and actor.team_member_id is not None:
+        referrer = session.get(TeamMember, actor.team_member_id)
+    documents = session.execute(
+        select(
+            Document.id,
+            Document.referral_id,
+            Document.kind,
+            Document.title,
+            Document.file_name,
+            Document.media_type,
+            Document.received_on,
+            Referral.discipline,
+            Referral.sensitive,
+        )
+        .outerjoin(Referral, Referral.id == Document.referral_id)
+        .where(Document.patient_id == patient_id)
+        .order_by(Document.received_on.desc(), Document.id.desc())
+    ).all()
+    entries = []
+    for doc in documents:
+        doc_category = (
+            DataCategory.GENERAL
+            if doc.discipline is None
+            else referral_category(doc.discipline, doc.sensitive)
+        )
+        if may_include(actor, doc_category):
+            entries.append(
+                _DocumentEntry(
+                    doc.id,
+                    doc.referral_id,
+                    doc.kind,
+                    doc.title or doc.file_name,
+                    doc.media_type,
+                    doc.received_on,
+                    doc_category,
+                )
+            )
+    on = today()
+    plan = None
+    if row.discipline in REHABILITATION and general:
+        plan = next(
+            (p for p in plans_of(session, patient_id) if p.status == PlanStatus.ACTIVE), None
+        )
+    return _Chart(
+        referral=row,
+        category=category,
+        settings=load_settings(session),
+        referrer_member=referrer,
+        diagnoses=tuple(
+            d for d in record.diagnoses_of(session, patient_id) if may_include(actor, d.category)
+        ),
+        medications=tuple(
+            m
+            for m in record.medications_of(session, patient_id)
+            if general and (m.stop_date is None or m.stop_date >= on)
+        ),
+        allergies=tuple(record.allergies_of(session, patient_id)) if general else (),
+        assessments=tuple(
+            a
+            for a in reversed(assessments_of(session, actor, patient_id))
+            if may_include(actor, assessment_category(a.kind.value))
+        ),
+        plan=plan,
+        headache=record.headache_of(session, patient_id)
+        if row.discipline in HEADACHE and general
+        else None,
+        documents=tuple(entries),
+    )
+
+
+# --------------------------------------------------------------------------- choices
+def _score_kinds(discipline: Discipline) -> frozenset[AssessmentKind]:
+    kinds = {AssessmentKind.PEG, AssessmentKind.NRS}
+    if discipline in PSYCHIATRY:
+        kinds |= MOOD_KINDS
+    if discipline == Discipline.PAIN_REHABILITATION_PROGRAM:
+        kinds.add(AssessmentKind.ORT)
+    return frozenset(kinds)
+
+
+def _diagnosis_preselected(d: record.DiagnosisView, discipline: Discipline) -> bool:
+    if not d.active:
+        return False
+    if d.category == DataCategory.PSYCHIATRIC:
+        return discipline in PSYCHIATRY
+    if d.category == DataCategory.SUBSTANCE_USE:
+        return discipline == Discipline.PAIN_REHABILITATION_PROGRAM
+    return d.category == DataCategory.GENERAL
+
+
+def _choices(chart: _Chart) -> LetterChoices:
+    """The checklist, pre-selected by discipline; nothing optional is ticked when the
+    referral is sensitive (the referrer chooses every item)."""
+    row = chart.referral
+    discipline = row.discipline
+    on = not row.sensitive
+    diagnoses = tuple(
+        ItemChoice(
+            d.id,
+            f"{d.code} {d.title}",
+            "active" if d.active else "resolved",
+            d.category,
+            on and _diagnosis_preselected(d, discipline),
+        )
+        for d in chart.diagnoses
+    )
+    medications = tuple(
+        ItemChoice(
+            m.id,
+            m.drug,
+            f"{_dose(m)}, {m.frequency_label}, {m.route}",
+            DataCategory.GENERAL,
+            on,
+        )
+        for m in chart.medications
+    )
+    wanted = _score_kinds(discipline)
+    latest_seen: set[AssessmentKind] = set()
+    assessments = []
+    for a in chart.assessments:  # newest first: the first of each kind is the latest
+        first = a.kind not in latest_seen
+        latest_seen.add(a.kind)
+        assessments.append(
+            ItemChoice(
+                a.id,
+                f"{a.kind.label} {_score(a)}",
+                f"{a.taken_on.isoformat()}, {a.band}",
+                assessment_category(a.kind.value),
+                on and first and a.kind in wanted,
+            )
+        )
+    sections = []
+    if discipline in REHABILITATION | PSYCHIATRY | HEADACHE:
+        title = {
+            **dict.fromkeys(REHABILITATION, layout.REHABILITATION),
+            **dict.fromkeys(PSYCHIATRY, layout.PSYCHIATRY),
+            **dict.fromkeys(HEADACHE, layout.HEADACHE),
+        }[discipline]
+        sections.append(SectionChoice(Section.EMPHASIS, title, on))
+    items = {
+        Section.DIAGNOSES: diagnoses,
+        Section.MEDICATIONS: medications,
+        Section.SCORES: tuple(assessments),
+    }
+    defaults = {
+        Section.DIAGNOSES: on,
+        Section.MEDICATIONS: on,
+        Section.ALLERGIES: on,
+        Section.SCORES: on,
+        Section.TREATMENTS_TRIED: on and bool(row.treatments_tried),
+        Section.PATIENT_TOLD: on and bool(row.patient_told),
+        Section.AUTHORIZATION: on and row.auth_outcome != AuthorizationOutcome.NOT_REQUIRED,
+    }
+    for section, title in SECTION_TITLES.items():
+        sections.append(SectionChoice(section, title, defaults[section], items.get(section, ())))
+    documents = tuple(
+        ItemChoice(
+            d.id,
+            d.title,
+            f"{d.kind.label}, received {d.received_on.isoformat()}",
+            d.category,
+            on and d.referral_id == row.id and d.kind in ATTACHABLE_BY_DEFAULT,
+        )
+        for d in chart.documents
+    )
+    return LetterChoices(row.id, discipline, row.sensitive, tuple(sections), documents)
+
+
+# --------------------------------------------------------------------------- wording
+def _dose(m: record.MedicationView) -> str:
+    return f"{m.dose:g} {m.unit}"
+
+
+def _score(a: AssessmentView) -> str:
+    return f"{round(a.total, 1):g}"
+
+
+def _item9(a: AssessmentView) -> int | None:
+    items = a.answers.get("items") or []
+    return int(items[8]) if a.kind == AssessmentKind.PHQ9 and len(items) == 9 else None
+
+
+def _score_line(a: AssessmentView) -> ScoreLine:
+    flag = None
+    item9 = _item9(a)
+    if item9:
+        flag = f"Item 9 (thoughts of self-harm) scored {item9}"
+    return ScoreLine(a.kind.label, a.taken_on, _score(a), a.band, flag)
+
+
+def _medication_line(m: record.MedicationView) -> MedicationLine:
+    frequency = m.frequency_label
+    if m.max_doses_per_day is not None:
+        frequency += f", at most {m.max_doses_per_day:g} a day"
+    return MedicationLine(
+        m.drug, _dose(m), frequency, m.route, m.is_opioid, m.daily_mme, m.mme_note
+    )
+
+
+def _mme(medications: list[record.MedicationView]) -> MmeTotal | None:
+    if not any(m.is_opioid for m in medications):
+        return None
+    try:
+        summary = record.mme_summary(medications)
+    except ValueError:  # an inconsistent line: each line still shows its own note
+        return None
+    return MmeTotal(summary.total, summary.not_converted, summary.advice)
+
+
+def _measure(measure: str) -> str:
+    return {"peg": "PEG", "nrs": "NRS", "other": "Other"}.get(measure.lower(), measure)
+
+
+def _person(member: TeamMember) -> str:
+    return f"{member.given_name} {member.family_name}"
+
+
+def _recipient(row: Referral) -> Recipient:
+    member = row.recipient
+    if member is None:
+        return Recipient(f"{row.discipline.label} service", discipline=row.discipline.label)
+    credentials = (member.credentials or "").replace(".", "").upper().split(",")
+    doctor = any(c.strip() in DOCTOR_CREDENTIALS for c in credentials)
+    salutation = f"Dear Dr {member.family_name}," if doctor else f"Dear {_person(member)},"
+    return Recipient(
+        name=_person(member),
+        credentials=member.credentials,
+        discipline=member.discipline.label,
+        specialty=member.specialty,
+        organisation=member.organisation,
+        address=member.address,
+        phone=member.phone,
+        fax=member.fax,
+        salutation=salutation,
+    )
+
+
+def _referrer(chart: _Chart, actor: Actor) -> Referrer:
+    member = chart.referrer_member
+    if member is None:
+        return Referrer(actor.display_name)
+    return Referrer(
+        name=_person(member),
+        credentials=member.credentials,
+        role=member.specialty or member.discipline.label,
+        phone=member.phone,
+        fax=member.fax,
+        email=member.email,
+    )
+
+
+def _authorization(row: Referral) -> AuthorizationDetails:
+    return AuthorizationDetails(
+        outcome=row.auth_outcome.label,
+        payer=row.auth_payer,
+        member_id=row.auth_member_id,
+        number=row.auth_number,
+        provider=row.auth_provider,
+        service=row.auth_service,
+        visits_authorized=row.auth_visits_authorized,
+        visits_used=row.auth_visits_used or 0,
+        valid_from=row.auth_valid_from,
+        valid_to=row.auth_valid_to,
+        denial_reason=row.auth_denial_reason,
+    )
+
+
+def _functional_limits(assessments: list[AssessmentView]) -> tuple[str, ...]:
+    """How pain limits function, in the patient's own PEG answers (latest included)."""
+    peg = next((a for a in assessments if a.kind == AssessmentKind.PEG), None)
+    if peg is None:
+        return ()
+    answers = peg.answers
+    when = peg.taken_on.isoformat()
+    return (
+        f"Pain interferes with general activity: {answers.get('activity')}/10 (PEG, {when})",
+        f"Pain interferes with enjoyment of life: {answers.get('enjoyment')}/10 (PEG, {when})",
+    )
+
+
+def _risk_flags(assessments: list[AssessmentView]) -> tuple[str, ...]:
+    flags = []
+    phq = next((a for a in assessments if a.kind == AssessmentKind.PHQ9), None)
+    item9 = _item9(phq) if phq is not None else None
+    if phq is not None and item9:
+        flags.append(
+            f"PHQ-9 item 9 (thoughts of self-harm) scored {item9} on {phq.taken_on.isoformat()}"
+        )
+    ort = next((a for a in assessments if a.kind == AssessmentKind.ORT), None)
+    if ort is not None and "high" in ort.band.lower():
+        flags.append(f"ORT {_score(ort)}: high risk of aberrant opioid behaviour")
+    return tuple(flags)
+
+
+def _letter(
+    chart: _Chart, actor: Actor, options: LetterOptions, enclosures: tuple[Enclosure, ...]
+) -> LetterData:
+    """Word the chosen items; nothing outside ``chart`` (already gated) can enter."""
+    row, patient, settings = chart.referral, chart.referral.patient, chart.settings
+    sections = options.sections
+
+    def chosen_ids(section: Section, ids: AbstractSet[int]) -> AbstractSet[int]:
+        return ids if section in sections else frozenset()
+
+    diagnosis_ids = chosen_ids(Section.DIAGNOSES, options.diagnosis_ids)
+    medication_ids = chosen_ids(Section.MEDICATIONS, options.medication_ids)
+    assessment_ids = chosen_ids(Section.SCORES, options.assessment_ids)
+    diagnoses = [d for d in chart.diagnoses if d.id in diagnosis_ids]
+    medications = [m for m in chart.medications if m.id in medication_ids]
+    assessments = [a for a in chart.assessments if a.id in assessment_ids]  # newest first
+
+    emphasis = Section.EMPHASIS in sections
+    rehabilitation = psychiatry = headache = None
+    if emphasis and row.discipline in REHABILITATION:
+        plan = chart.plan
+        rehabilitation = RehabilitationEmphasis(
+            _functional_limits(assessments),
+            plan.title if plan else None,
+            tuple(
+                GoalLine(
+                    g.axis.label,
+                    g.description,
+                    _measure(g.measure),
+                    g.baseline,
+                    g.target,
+                    g.review_on,
+                )
+                for g in (plan.goals if plan else ())
+            ),
+        )
+    if emphasis and row.discipline in PSYCHIATRY:
+        psychiatry = PsychiatryEmphasis(
+            tuple(_score_line(a) for a in assessments if a.kind in MOOD_KINDS),
+            _risk_flags(assessments),
+            tuple(_medication_line(m) for m in medications if m.is_psychotropic),
+        )
+    if emphasis and chart.headache is not None:
+        h = chart.headache
+        headache = HeadacheEmphasis(
+            h.headache_type.label,
+            h.with_aura,
+            h.attacks_per_month,
+            h.headache_days_per_month,
+            h.acute_medication_days_per_month,
+            h.overuse_risk,
+            h.triggers,
+        )
+    # Mood scores print once: in the psychiatry box when it is there, else with the rest.
+    listed_scores = [a for a in assessments if psychiatry is None or a.kind not in MOOD_KINDS]
+    listed_scores.sort(key=lambda a: (list(AssessmentKind).index(a.kind), a.taken_on))
+
+    name = " ".join(p for p in (patient.given_name, patient.middle_name, patient.family_name) if p)
+    return LetterData(
+        letterhead=Letterhead(
+            settings.clinic_name,
+            settings.address,
+            settings.phone,
+            settings.fax,
+            settings.email,
+            settings.logo_png,
+        ),
+        date=today(),
+        paper_size=settings.paper_size,
+        recipient=_recipient(row),
+        patient=PatientIdentification(
+            name,
+            patient.date_of_birth,
+            patient.mrn,
+            patient.sex.label,
+            patient.phone,
+            patient.insurance_payer,
+            patient.insurance_member_id,
+        ),
+        urgency=Urgency(
+            row.priority.value,
+            row.priority.label,
+            row.priority_reason if row.priority != Priority.ROUTINE else None,
+        ),
+        expectation=row.expectation.label,
+        reason=row.reason,
+        clinical_question=row.clinical_question,
+        referrer=_referrer(chart, actor),
+        discipline=row.discipline.label,
+        referral_id=row.id,
+        diagnoses=tuple(
+            DiagnosisLine(d.code, d.title, d.onset, d.active, d.notes) for d in diagnoses
+        )
+        if Section.DIAGNOSES in sections
+        else None,
+        medications=tuple(_medication_line(m) for m in medications)
+        if Section.MEDICATIONS in sections
+        else None,
+        mme=_mme(medications) if Section.MEDICATIONS in sections else None,
+        allergies=tuple(
+            AllergyLine(a.substance, a.reaction, a.severity.label) for a in chart.allergies
+        )
+        if Section.ALLERGIES in sections
+        else None,
+        scores=tuple(_score_line(a) for a in listed_scores) if Section.SCORES in sections else None,
+        treatments_tried=(row.treatments_tried or "")
+        if Section.TREATMENTS_TRIED in sections
+        else None,
+        patient_told=(row.patient_told or "") if Section.PATIENT_TOLD in sections else None,
+        authorization=_authorization(row) if Section.AUTHORIZATION in sections else None,
+        rehabilitation=rehabilitation,
+        psychiatry=psychiatry,
+        headache=headache,
+        enclosures=enclosures,
+    )
+
+
+def _attached(chart: _Chart, options: LetterOptions) -> list[_DocumentEntry]:
+    return [d for d in chart.documents if d.id in options.document_ids]
+
+
+def _contents(session: Session, documents: list[_DocumentEntry]) -> list[tuple[str, str, bytes]]:
+    if not documents:
+        return []
+    wanted = [d.id for d in documents]
+    query = select(Document.id, Document.content).where(Document.id.in_(wanted))
+    rows = {row.id: row.content for row in session.execute(query)}
+    return [(d.title, d.media_type, rows[d.id]) for d in documents]
+
+
+# --------------------------------------------------------------------------- public API
+def default_options(db: Database, actor: Actor, referral_id: int) -> LetterChoices:
+    """The checklist for a referral's letter: every item the user may send, with the
+    discipline's defaults ticked (nothing optional for a sensitive referral).
+
+    Raises:
+        NotFound: No such referral.
+        PermissionDenied: The actor's role may not print this referral's category.
+    """
+    with db.session(write=True) as session:
+        chart = _read_chart(session, actor, referral_id)
+        choices = _choices(chart)
+        _audit_read(session, actor, chart, "letter options")
+        session.commit()
+        return choices
+
+
+def letter_data(
+    db: Database,
+    actor: Actor,
+    referral_id: int,
+    options: LetterOptions | None = None,
+    *,
+    packet: bool = False,
+) -> LetterData:
+    """The letter's plain data (for a preview), read in one short, audited session.
+
+    Args:
+        options: What to include; ``None`` takes the discipline's defaults.
+        packet: List the chosen documents as enclosures.
+
+    Raises:
+        NotFound: No such referral.
+        PermissionDenied: The actor's role may not print this referral's category.
+    """
+    with db.session(write=True) as session:
+        chart = _read_chart(session, actor, referral_id)
+        chosen = options if options is not None else _choices(chart).defaults
+        enclosures = (
+            tuple(Enclosure(d.title, d.kind.label) for d in _attached(chart, chosen))
+            if packet
+            else ()
+        )
+        data = _letter(chart, actor, chosen, enclosures)
+        _audit_read(session, actor, chart, "letter data")
+        session.commit()
+        return data
+
+
+def generate_letter(
+    db: Database,
+    actor: Actor,
+    referral_id: int,
+    options: LetterOptions | None = None,
+    *,
+    packet: bool = False,
+    what: str = "letter generated",
+) -> bytes:
+    """Render a referral's letter (or packet) and record it in the audit trail and history.
+
+    The data is read in one session, rendered outside it, and only a letter that rendered
+    is recorded. A packet's history entry names how many documents went with it.
+
+    Args:
+        options: What to include; ``None`` takes the discipline's defaults.
+        packet: Append the chosen documents (PDFs and images) after the letter.
+        what: The history entry, e.g. "letter printed" or "letter saved to FILE".
+
+    Returns:
+        The PDF bytes.
+
+    Raises:
+        NotFound: No such referral.
+        PermissionDenied: The actor's role may not print this referral's category.
+        ValidationError: An attached document cannot be read.
+    """
+    note = v.required_text(what, "what", max_length=MAX_HISTORY_TEXT, multiline=True)
+    with db.session() as session:
+        chart = _read_chart(session, actor, referral_id)
+        chosen = options if options is not None else _choices(chart).defaults
+        attached = _attached(chart, chosen) if packet else []
+        enclosures = tuple(Enclosure(d.title, d.kind.label) for d in attached)
+        data = _letter(chart, actor, chosen, enclosures)
+        attachments = _contents(session, attached)
+    pdf = render_letter(data)
+    if packet:
+        pdf = build_packet(pdf, attachments)
+        note = f"{note} (packet with {len(attachments)} document(s))"[:MAX_HISTORY_TEXT]
+    referrals.record_letter(db, actor, referral_id, note)
+    return pdf
+
+
+def referrals_in_state(db: Database, actor: Actor, state: ReferralState | str) -> list[int]:
+    """Ids of the referrals in ``state`` whose letters the actor may print, oldest first."""
+    wanted = v.choice(state, ReferralState, "state")
+    with db.session() as session:
+        rows = session.execute(
+            select(Referral.id, Referral.discipline, Referral.sensitive)
+            .where(Referral.state == wanted)
+            .order_by(Referral.id)
+        ).all()
+    return [r.id for r in rows if may_include(actor, referral_category(r.discipline, r.sensitive))]
+
+
+def letter_file_name(referral_id: int, *, packet: bool = False) -> str:
+    """A file name that identifies the letter without putting patient data on disk names."""
+    return f"referral-{referral_id:06d}-{'packet' if packet else 'letter'}.pdf"
+
+
+def _audit_read(session: Session, actor: Actor, chart: _Chart, detail: str) -> None:
+    row = chart.referral
+    audit.record(
+        session,
+        actor,
+        "read",
+        ENTITY,
+        row.id,
+        patient_id=row.patient_id,
+        category=chart.category,
+        detail=detail,
+    )
+
+
+__all__ = [
+    "ItemChoice",
+    "LetterChoices",
+    "LetterOptions",
+    "Section",
+    "SectionChoice",
+    "default_options",
+    "generate_letter",
+    "letter_data",
+    "letter_file_name",
+    "may_include",
+    "referrals_in_state",
+]
