@@ -255,8 +255,8 @@ def validate_medication(data: MedicationInput) -> dict[str, Any]:
     dose = v.number(data.dose, "dose", minimum=0, maximum=100_000, required=True)
     unit = v.required_text(data.unit, "unit", max_length=20)
     frequency = v.required_text(data.frequency, "frequency", max_length=20).lower()
-    if frequency not in mme.FREQUENCIES:
-        raise ValidationError("frequency", "must be one of: " + ", ".join(mme.FREQUENCIES))
+    if frequency not in mme.FREQUENCY_LABELS:
+        raise ValidationError("frequency", "must be one of: " + ", ".join(mme.FREQUENCY_LABELS))
     route = v.required_text(data.route, "route", max_length=30).lower()
     if route not in ROUTES:
         raise ValidationError("route", "must be one of: " + ", ".join(ROUTES))
@@ -279,11 +279,26 @@ def validate_medication(data: MedicationInput) -> dict[str, Any]:
         "notes": v.text(data.notes, "notes", max_length=400),
     }
     if is_opioid:
-        probe = Medication(**values)
-        _, problem = _mme_of(probe)
-        if problem and problem != "not converted":
-            raise ValidationError("frequency", problem)
+        _check_convertible(values)
     return values
+
+
+def _check_convertible(values: dict[str, Any]) -> None:
+    """An opioid line must allow its daily MME to be computed (or be "not converted").
+
+    The clinical rules name the offending field (dose, frequency, max_doses_per_day);
+    that error is passed on unchanged so the form shows it in the right place.
+    """
+    probe = Medication(**values)
+    try:
+        daily = mme.daily_dose(probe.dose, probe.frequency, probe.max_doses_per_day)
+        mme.daily_mme(_mme_drug(probe), daily)
+    except mme.NotConvertible:
+        return
+    except ValidationError:
+        raise
+    except ValueError as error:
+        raise ValidationError("frequency", str(error)) from None
 
 
 def add_medication(

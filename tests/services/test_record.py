@@ -152,3 +152,24 @@ def test_headache_profile_and_overuse_risk(db: Database, physician: Actor) -> No
         )
     assert "headache_days" in error.value.field
     assert count(db, HeadacheProfile) == 1
+
+
+def test_as_needed_opioid_needs_its_daily_maximum(db: Database, physician: Actor) -> None:
+    patient = new_patient(db, physician)
+    with pytest.raises(ValidationError) as error:
+        record.add_medication(
+            db, physician, patient.id, MedicationInput("oxycodone", 5, "mg", "prn")
+        )
+    assert error.value.field == "max_doses_per_day"
+    assert count(db, Medication) == 0
+    prn = record.add_medication(
+        db,
+        physician,
+        patient.id,
+        MedicationInput("oxycodone", 5, "mg", "prn", max_doses_per_day=4),
+    )
+    assert prn.daily_mme == pytest.approx(30) and prn.frequency_label == "as needed"
+    naproxen = record.add_medication(
+        db, physician, patient.id, MedicationInput("naproxen", 250, "mg", "prn")
+    )
+    assert naproxen.daily_mme is None

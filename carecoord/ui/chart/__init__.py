@@ -1,0 +1,1 @@
+"""A patient's chart: the window, its header and its tabs."""

@@ -1,0 +1,179 @@
+"""The chart header: who the patient is and the alerts to see before anything else."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QLayoutItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from carecoord.clinical.vocabulary import PatientStatus
+from carecoord.services.chart import Chart
+from carecoord.services.patients import age_on
+from carecoord.services.permissions import Action, allowed
+from carecoord.ui import style
+from carecoord.ui.context import AppContext
+
+
+class FlowLayout(QLayout):
+    """Lays chips out left to right, wrapping to a new line when the window is narrow."""
+
+    def __init__(self, parent: QWidget | None = None, spacing: int = 6) -> None:
+        super().__init__(parent)
+        self.items: list[QLayoutItem] = []
+        self.gap = spacing
+        self.setContentsMargins(0, 0, 0, 0)
+
+    def addItem(self, item: QLayoutItem) -> None:
+        self.items.append(item)
+
+    def count(self) -> int:
+        return len(self.items)
+
+    def itemAt(self, index: int) -> QLayoutItem | None:
+        return self.items[index] if 0 <= index < len(self.items) else None
+
+    def takeAt(self, index: int) -> QLayoutItem | None:
+        return self.items.pop(index) if 0 <= index < len(self.items) else None
+
+    def expandingDirections(self) -> Qt.Orientation:
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self._arrange(QRect(0, 0, width, 0), move=False)
+
+    def setGeometry(self, rect: QRect) -> None:
+        super().setGeometry(rect)
+        self._arrange(rect, move=True)
+
+    def sizeHint(self) -> QSize:
+        return self.minimumSize()
+
+    def minimumSize(self) -> QSize:
+        size = QSize()
+        for item in self.items:
+            size = size.expandedTo(item.minimumSize())
+        return size
+
+    def _arrange(self, rect: QRect, *, move: bool) -> int:
+        x, y, line = rect.x(), rect.y(), 0
+        for item in self.items:
+            hint = item.sizeHint()
+            if x + hint.width() > rect.right() and line > 0:
+                x, y, line = rect.x(), y + line + self.gap, 0
+            if move:
+                item.setGeometry(QRect(QPoint(x, y), hint))
+            x += hint.width() + self.gap
+            line = max(line, hint.height())
+        return y + line - rect.y()
+
+
+class ChartHeader(QWidget):
+    """Name, age, date of birth, MRN, sex, coordinating physician and alert chips.
+
+    Signals:
+        edit_requested(): the person asked to edit the demographics.
+    """
+
+    edit_requested = Signal()
+
+    def __init__(self, *, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("chartHeader")
+        self.name = QLabel()
+        self.name.setObjectName("patientName")
+        self.name.setProperty("role", "pageTitle")
+        self.name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.facts = QLabel()
+        self.facts.setObjectName("patientFacts")
+        self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.facts.setWordWrap(True)
+        self.coordinator = QLabel()
+        self.coordinator.setObjectName("coordinator")
+        self.edit_button = QPushButton("Edit details…")
+        self.edit_button.setObjectName("editDemographics")
+        self.edit_button.setAccessibleName("Edit patient details")
+        self.edit_button.clicked.connect(self.edit_requested)
+        self.edit_button.setVisible(allowed(context.actor.role, Action.EDIT_DEMOGRAPHICS))
+        self.alerts = QWidget()
+        self.alerts.setObjectName("alertChips")
+        self.alerts_layout = FlowLayout(self.alerts)
+        self.chips: list[QLabel] = []
+
+        top = QHBoxLayout()
+        top.addWidget(self.name)
+        top.addStretch(1)
+        top.addWidget(self.edit_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 6)
+        layout.setSpacing(4)
+        layout.addLayout(top)
+        layout.addWidget(self.facts)
+        layout.addWidget(self.coordinator)
+        layout.addWidget(self.alerts)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet(
+            "#chartHeader { background: #f3f6fa; border-bottom: 1px solid #d9dee5; }"
+        )
+
+    def show_chart(self, chart: Chart, today: date | None = None) -> None:
+        p = chart.patient
+        on = today or date.today()
+        self.name.setText(
+            f"{p.family_name}, {p.given_name}" + (f" {p.middle_name}" if p.middle_name else "")
+        )
+        facts = [
+            f"Age {age_on(p.date_of_birth, on)}",
+            f"born {p.date_of_birth.isoformat()}",
+            p.sex.label,
+            f"MRN {p.mrn}",
+        ]
+        if p.phone:
+            facts.append(f"phone {p.phone}")
+        if p.insurance_payer:
+            facts.append(f"insurance {p.insurance_payer}")
+        self.facts.setText("  ·  ".join(facts))
+        coordinator = chart.coordinator_name
+        self.coordinator.setText(
+            f"Coordinating physician: <b>{coordinator}</b>"
+            if coordinator
+            else "Coordinating physician: <b>none assigned</b>"
+        )
+        self._show_alerts(chart)
+
+    def _show_alerts(self, chart: Chart) -> None:
+        for chip in self.chips:
+            self.alerts_layout.removeWidget(chip)
+            chip.hide()
+            chip.deleteLater()
+        self.chips = []
+        if chart.patient.status == PatientStatus.DISCHARGED:
+            when = chart.patient.discharged_on
+            self.chips.append(
+                style.chip(f"Discharged {when.isoformat() if when else ''}".strip(), "info")
+            )
+        for alert in chart.alerts:
+            chip = style.chip(alert.text, alert.level)
+            chip.setObjectName(f"alert_{alert.code}")
+            chip.setProperty("level", alert.level)
+            self.chips.append(chip)
+        if not self.chips:
+            calm = style.chip("No alerts", "ok")
+            calm.setObjectName("alert_none")
+            self.chips.append(calm)
+        for chip in self.chips:
+            self.alerts_layout.addWidget(chip)
+
+    def alert_texts(self) -> list[str]:
+        return [chip.text() for chip in self.chips]

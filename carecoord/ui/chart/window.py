@@ -1,0 +1,281 @@
+"""One patient's chart in its own window: the header with alerts and the chart's tabs."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
+
+from carecoord.errors import CareCoordError, NotFound, PermissionDenied
+from carecoord.services import referrals
+from carecoord.services.chart import Chart, load_chart
+from carecoord.ui import style
+from carecoord.ui.chart.care_team_tab import CareTeamTab
+from carecoord.ui.chart.header import ChartHeader
+from carecoord.ui.chart.summary_tab import SummaryTab
+from carecoord.ui.context import AppContext
+from carecoord.ui.errors import show_problem
+
+
+@dataclass(frozen=True)
+class TabSpec:
+    key: str
+    title: str
+    module: str
+    class_name: str
+    clinical: bool  # replaced by a notice when the role may not read clinical data
+
+
+TABS = (
+    TabSpec("summary", "Summary", "carecoord.ui.chart.summary_tab", "SummaryTab", True),
+    TabSpec("care_team", "Care team", "carecoord.ui.chart.care_team_tab", "CareTeamTab", False),
+    TabSpec("referrals", "Referrals", "carecoord.ui.chart.referrals_tab", "ReferralsTab", False),
+    TabSpec("documents", "Documents", "carecoord.ui.chart.documents_tab", "DocumentsTab", False),
+    TabSpec(
+        "assessments", "Assessments", "carecoord.ui.chart.assessments_tab", "AssessmentsTab", True
+    ),
+    TabSpec("headache", "Headache profile", "carecoord.ui.chart.headache_tab", "HeadacheTab", True),
+)
+SETTINGS_GEOMETRY = "chart/geometry"
+SETTINGS_TAB = "chart/lastTab"
+
+
+def tab_class(spec: TabSpec) -> type[QWidget] | None:
+    """The tab's class, imported on first use; None while that module does not exist yet."""
+    try:
+        module = importlib.import_module(spec.module)
+    except ModuleNotFoundError as error:
+        if error.name == spec.module:
+            return None
+        raise
+    found = getattr(module, spec.class_name)
+    assert isinstance(found, type) and issubclass(found, QWidget)
+    return found
+
+
+def restricted_notice(spec: TabSpec, context: AppContext) -> QWidget:
+    """Shown instead of a clinical tab: the tab stays so everyone sees the same chart layout."""
+    page = QWidget()
+    page.setObjectName(f"{spec.key}Restricted")
+    role = context.actor.role.label.lower()
+    article = "an" if role[:1] in "aeiou" else "a"
+    title = QLabel(f"{spec.title} is not available for your role")
+    title.setObjectName("restrictedNotice")
+    title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    title.setStyleSheet("font-size: 16px; font-weight: 600;")
+    body = style.hint(
+        f"It holds clinical information that {article} {role} account may not read. "
+        "Demographics, the care team, referrals and documents are available; ask a "
+        "clinician for anything clinical."
+    )
+    body.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    body.setFixedWidth(560)
+    body.setMinimumHeight(body.heightForWidth(560))
+    layout = QVBoxLayout(page)
+    layout.addStretch(1)
+    layout.addWidget(title)
+    layout.addWidget(body, 0, Qt.AlignmentFlag.AlignHCenter)
+    layout.addStretch(2)
+    return page
+
+
+class ChartWindow(QMainWindow):
+    """A patient's chart: header (identity and alert chips) above the tabs.
+
+    The chart is read once per change (``services.chart.load_chart``) and handed to the
+    header and to the Summary and Care team tabs; the other tabs load their own data and
+    are refreshed when they become visible after a change.
+    """
+
+    def __init__(
+        self, *, context: AppContext, patient_id: int, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.patient_id = patient_id
+        self.setObjectName("chartWindow")
+        self.chart: Chart = load_chart(context.db, context.actor, patient_id)
+        self.tab_keys: list[str] = []
+        self.stale: set[str] = set()
+        self.reported_by: set[QWidget] = set()
+        self.reload_timer = QTimer(self)
+        self.reload_timer.setSingleShot(True)
+        self.reload_timer.setInterval(0)
+        self.reload_timer.timeout.connect(self.reload)
+
+        self.header = ChartHeader(context=context, parent=self)
+        self.header.edit_requested.connect(self.edit_demographics)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("chartTabs")
+        self.tabs.setAccessibleName("Chart sections")
+        self.tabs.setDocumentMode(True)
+        self.summary: SummaryTab | None = None
+        self.care_team: CareTeamTab | None = None
+        self._add_tabs()
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.header)
+        layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+
+        close = QAction("Close chart", self)
+        close.setObjectName("closeChart")
+        close.setShortcut(QKeySequence(QKeySequence.StandardKey.Close))
+        close.triggered.connect(self.close)
+        self.addAction(close)
+
+        self._show(self.chart)
+        self._restore_layout()
+        self.tabs.currentChanged.connect(self._tab_changed)
+        context.events.patient_changed.connect(self._patient_changed)
+        context.events.referral_changed.connect(self._referral_changed)
+
+    # -------------------------------------------------------------------- tabs
+    def _add_tabs(self) -> None:
+        restricted = self.chart.clinical_restricted
+        for spec in TABS:
+            if spec.clinical and restricted:
+                self._add(spec, restricted_notice(spec, self.context))
+                continue
+            if spec.key == "summary":
+                self.summary = SummaryTab(
+                    context=self.context, patient_id=self.patient_id, parent=self.tabs
+                )
+                self.summary.self_refresh = False
+                widget: QWidget = self.summary
+            elif spec.key == "care_team":
+                self.care_team = CareTeamTab(
+                    context=self.context, patient_id=self.patient_id, parent=self.tabs
+                )
+                self.care_team.self_refresh = False
+                widget = self.care_team
+            else:
+                cls = tab_class(spec)
+                if cls is None:
+                    continue
+                widget = cls(context=self.context, patient_id=self.patient_id, parent=self.tabs)  # type: ignore[call-arg]  # the tabs' agreed constructor
+            changed = getattr(widget, "changed", None)
+            if changed is not None:
+                changed.connect(lambda *_args, w=widget: self._tab_reported(w))
+            self._add(spec, widget)
+
+    def _add(self, spec: TabSpec, widget: QWidget) -> None:
+        self.tabs.addTab(widget, spec.title)
+        self.tab_keys.append(spec.key)
+
+    def tab(self, key: str) -> QWidget | None:
+        """The widget of tab ``key`` (None when that tab is not shown)."""
+        if key not in self.tab_keys:
+            return None
+        return self.tabs.widget(self.tab_keys.index(key))
+
+    def show_tab(self, key: str) -> bool:
+        if key not in self.tab_keys:
+            return False
+        self.tabs.setCurrentIndex(self.tab_keys.index(key))
+        return True
+
+    # ------------------------------------------------------------------ reload
+    def _tab_reported(self, widget: QWidget) -> None:
+        self.reported_by.add(widget)
+        self.schedule_reload()
+
+    def _patient_changed(self, patient_id: int) -> None:
+        if patient_id == self.patient_id:
+            self.schedule_reload()
+
+    def _referral_changed(self, referral_id: int) -> None:
+        if any(r.id == referral_id for r in self.chart.referrals):
+            self.schedule_reload()
+            return
+        try:  # a referral this chart has not seen yet: is it this patient's?
+            view = referrals.get_referral(self.context.db, self.context.actor, referral_id)
+        except (NotFound, PermissionDenied):
+            return  # deleted meanwhile or not readable: nothing to show here either way
+        if view.patient_id == self.patient_id:
+            self.schedule_reload()
+
+    def schedule_reload(self) -> None:
+        """Coalesce the signals of one change (a tab's ``changed`` plus the app-wide event)."""
+        self.reload_timer.start()
+
+    def reload(self) -> None:
+        """Read the chart again; refresh the visible tab now and the others when shown."""
+        self.reload_timer.stop()
+        try:
+            chart = load_chart(self.context.db, self.context.actor, self.patient_id)
+        except NotFound:
+            self.close()
+            return
+        except CareCoordError as error:
+            show_problem(self, error, "Chart")
+            return
+        self.chart = chart
+        self._show(chart)
+        reported, self.reported_by = self.reported_by, set()
+        for index, key in enumerate(self.tab_keys):
+            widget = self.tabs.widget(index)
+            if widget in (self.summary, self.care_team) or widget in reported:
+                continue
+            if callable(getattr(widget, "refresh", None)):
+                self.stale.add(key)
+        self._refresh_current()
+
+    def _show(self, chart: Chart) -> None:
+        patient = chart.patient
+        demo = " (DEMO)" if self.context.demo else ""
+        self.setWindowTitle(
+            f"{patient.family_name}, {patient.given_name} — MRN {patient.mrn} — CareCoord{demo}"
+        )
+        self.header.show_chart(chart)
+        if self.summary is not None:
+            self.summary.show_chart(chart)
+        if self.care_team is not None:
+            self.care_team.show_chart(chart)
+
+    def _refresh_current(self) -> None:
+        index = self.tabs.currentIndex()
+        if index < 0:
+            return
+        key = self.tab_keys[index]
+        if key in self.stale:
+            self.stale.discard(key)
+            refresh = getattr(self.tabs.widget(index), "refresh", None)
+            if callable(refresh):
+                refresh()
+
+    def _tab_changed(self, index: int) -> None:
+        if 0 <= index < len(self.tab_keys):
+            QSettings("CareCoord", "CareCoord").setValue(SETTINGS_TAB, self.tab_keys[index])
+        self._refresh_current()
+
+    # ----------------------------------------------------------------- actions
+    def edit_demographics(self) -> QWidget:
+        from carecoord.ui.patients.form import PatientForm
+
+        form = PatientForm(context=self.context, patient_id=self.patient_id, parent=self)
+        form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        form.open()
+        return form
+
+    # ------------------------------------------------------------- persistence
+    def _restore_layout(self) -> None:
+        store = QSettings("CareCoord", "CareCoord")
+        geometry = store.value(SETTINGS_GEOMETRY)
+        if isinstance(geometry, QByteArray) and self.restoreGeometry(geometry):
+            pass
+        else:
+            self.resize(1180, 820)
+        last = store.value(SETTINGS_TAB, "summary")
+        if isinstance(last, str):
+            self.show_tab(last)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        QSettings("CareCoord", "CareCoord").setValue(SETTINGS_GEOMETRY, self.saveGeometry())
+        super().closeEvent(event)

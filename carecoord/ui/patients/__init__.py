@@ -1,0 +1,1 @@
+"""Patients: the searchable list, the registration form and discharge."""

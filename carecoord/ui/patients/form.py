@@ -1,0 +1,333 @@
+"""The new/edit patient form (duplicate warning before saving) and the discharge dialog."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from carecoord.clinical.vocabulary import AdministrativeSex, PatientStatus
+from carecoord.errors import CareCoordError, ConflictError, ValidationError
+from carecoord.services import patients
+from carecoord.services.patients import PatientDetail, PatientInput, PatientSummary
+from carecoord.ui import forms, style
+from carecoord.ui.context import AppContext
+from carecoord.ui.errors import offer_reload, show_problem
+
+US_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
+DATE_HINT = "YYYY-MM-DD or MM/DD/YYYY"
+
+
+def typed_date(text: str) -> str | date:
+    """What the person typed as a date: a ``date`` for MM/DD/YYYY, otherwise the text.
+
+    The service reads ISO dates and explains anything else it cannot read.
+    """
+    match = US_DATE.match(text)
+    if match:
+        month, day, year = (int(x) for x in match.groups())
+        try:
+            return date(year, month, day)
+        except ValueError:
+            pass
+    return text.strip()
+
+
+def grow_to_fit(dialog: QWidget) -> None:
+    """Make room for an error line that just appeared instead of squeezing the fields."""
+    layout = dialog.layout()
+    if layout is not None:
+        layout.activate()
+    hint = dialog.sizeHint()
+    dialog.resize(max(dialog.width(), hint.width()), max(dialog.height(), hint.height()))
+
+
+def ask_duplicate(parent: QWidget | None, matches: list[PatientSummary]) -> bool:
+    """Ask whether to register a patient although look-alikes exist; True = save anyway."""
+    listed = "\n".join(
+        f"• {m.display_name}, born {m.date_of_birth.isoformat()}, MRN {m.mrn}"
+        f"{' (discharged)' if m.status == PatientStatus.DISCHARGED else ''}"
+        for m in matches[:8]
+    )
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        "Possible duplicate patient",
+        "A patient with the same name and date of birth is already registered:",
+        parent=parent,
+    )
+    box.setObjectName("duplicateDialog")
+    box.setInformativeText(
+        f"{listed}\n\nOpen the existing chart instead if this is the same person. "
+        "Save anyway only for a different person."
+    )
+    save = box.addButton("Save anyway", QMessageBox.ButtonRole.AcceptRole)
+    back = box.addButton("Go back", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(back)
+    box.exec()
+    return box.clickedButton() is save
+
+
+class PatientForm(QDialog):
+    """Register a new patient or edit one; validation messages appear under each field.
+
+    Attributes:
+        saved_patient_id: the id saved, once the form was accepted.
+        confirm_duplicate: asked with the look-alike patients before registering anyway
+            (a message box by default; tests replace it).
+    """
+
+    def __init__(
+        self, *, context: AppContext, patient_id: int | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.patient_id = patient_id
+        self.version: int | None = None
+        self.saved_patient_id: int | None = None
+        self.confirm_duplicate: Callable[[list[PatientSummary]], bool] = lambda matches: (
+            ask_duplicate(self, matches)
+        )
+        self.setObjectName("patientForm")
+        self.setWindowTitle("New patient" if patient_id is None else "Edit patient")
+        self.errors = forms.FieldErrors()
+        self._build()
+        if patient_id is not None:
+            self.load()
+        self._restore_geometry()
+
+    # ------------------------------------------------------------------ layout
+    def _build(self) -> None:
+        errors = self.errors
+        self.family = forms.line_edit(max_length=80)
+        self.given = forms.line_edit(max_length=80)
+        self.middle = forms.line_edit(max_length=80)
+        self.born = forms.line_edit(placeholder=DATE_HINT, max_length=10)
+        self.sex = forms.combo([(s.label, s.value) for s in AdministrativeSex], "unknown")
+        self.mrn = forms.line_edit(placeholder="blank = next clinic number", max_length=32)
+        self.phone = forms.line_edit(placeholder="e.g. 555-0142", max_length=40)
+        self.email = forms.line_edit(max_length=254)
+        self.address = forms.text_edit(lines=3)
+        self.language = forms.line_edit(placeholder="e.g. English, Spanish", max_length=40)
+        self.payer = forms.line_edit(max_length=120)
+        self.member_id = forms.line_edit(max_length=60)
+        self.notes = forms.text_edit(lines=3)
+
+        identity = QGroupBox("Patient")
+        left = QFormLayout(identity)
+        errors.add_row(left, "Family name *", "family_name", self.family)
+        errors.add_row(left, "Given name *", "given_name", self.given)
+        errors.add_row(left, "Middle name", "middle_name", self.middle)
+        errors.add_row(left, "Date of birth *", "date_of_birth", self.born)
+        errors.add_row(left, "Sex", "sex", self.sex)
+        errors.add_row(left, "MRN", "mrn", self.mrn)
+        if self.patient_id is None:
+            left.addRow("", style.hint("Assigned automatically when left blank."))
+
+        contact = QGroupBox("Contact and insurance")
+        right = QFormLayout(contact)
+        errors.add_row(right, "Phone", "phone", self.phone)
+        errors.add_row(right, "E-mail", "email", self.email)
+        errors.add_row(right, "Address", "address", self.address)
+        errors.add_row(right, "Preferred language", "preferred_language", self.language)
+        errors.add_row(right, "Insurance payer", "insurance_payer", self.payer)
+        errors.add_row(right, "Member id", "insurance_member_id", self.member_id)
+
+        notes_form = QFormLayout()
+        errors.add_row(notes_form, "Notes", "notes", self.notes)
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.setObjectName("patientFormButtons")
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setObjectName("savePatient")
+        self.save_button.setAccessibleName("Save patient")
+        self.save_button.setProperty("role", "primary")
+        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setObjectName("cancelPatient")
+        cancel.setAccessibleName("Cancel")
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+
+        columns = QHBoxLayout()
+        columns.addWidget(identity, 1)
+        columns.addWidget(contact, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(style.hint("Fields marked * are required."))
+        layout.addLayout(columns)
+        layout.addLayout(notes_form)
+        layout.addWidget(self.buttons)
+        self.family.setFocus()
+        self.setMinimumWidth(820)
+
+    # -------------------------------------------------------------------- data
+    def load(self) -> None:
+        """Fill the form from the database (also the "reload" after a conflict)."""
+        assert self.patient_id is not None
+        detail = patients.get_patient(self.context.db, self.context.actor, self.patient_id)
+        self.fill(detail)
+
+    def fill(self, detail: PatientDetail) -> None:
+        self.version = detail.version
+        self.family.setText(detail.family_name)
+        self.given.setText(detail.given_name)
+        self.middle.setText(detail.middle_name or "")
+        self.born.setText(detail.date_of_birth.isoformat())
+        self.sex.setCurrentIndex(max(0, self.sex.findData(detail.sex.value)))
+        self.mrn.setText(detail.mrn)
+        self.phone.setText(detail.phone or "")
+        self.email.setText(detail.email or "")
+        self.address.setPlainText(detail.address or "")
+        self.language.setText(detail.preferred_language or "")
+        self.payer.setText(detail.insurance_payer or "")
+        self.member_id.setText(detail.insurance_member_id or "")
+        self.notes.setPlainText(detail.notes or "")
+        self.setWindowTitle(f"Edit patient — {detail.display_name}")
+
+    def data(self) -> PatientInput:
+        return PatientInput(
+            family_name=self.family.text(),
+            given_name=self.given.text(),
+            middle_name=forms.text_of(self.middle),
+            date_of_birth=typed_date(self.born.text()),
+            sex=str(self.sex.currentData()),
+            mrn=forms.text_of(self.mrn),
+            phone=forms.text_of(self.phone),
+            email=forms.text_of(self.email),
+            address=forms.text_of(self.address),
+            preferred_language=forms.text_of(self.language),
+            insurance_payer=forms.text_of(self.payer),
+            insurance_member_id=forms.text_of(self.member_id),
+            notes=forms.text_of(self.notes),
+        )
+
+    def save(self) -> None:
+        """Save through the service; stay open (showing why) when it refuses."""
+        self.errors.clear()
+        data = self.data()
+        db, actor = self.context.db, self.context.actor
+        try:
+            if self.patient_id is None:
+                try:
+                    saved = patients.create_patient(db, actor, data)
+                except patients.PossibleDuplicate as duplicate:
+                    if not self.confirm_duplicate(duplicate.matches):
+                        return
+                    saved = patients.create_patient(db, actor, data, allow_duplicate=True)
+            else:
+                assert self.version is not None
+                saved = patients.update_patient(
+                    db, actor, self.patient_id, data, expected_version=self.version
+                )
+        except ValidationError as error:
+            if self.errors.show(error):
+                grow_to_fit(self)
+            else:
+                show_problem(self, error, "Patient not saved")
+            return
+        except ConflictError as error:
+            offer_reload(self, error, self.load)
+            return
+        except CareCoordError as error:
+            show_problem(self, error, "Patient not saved")
+            return
+        self.saved_patient_id = saved.id
+        self.context.events.patient_changed.emit(saved.id)
+        self.accept()
+
+    # ---------------------------------------------------------------- geometry
+    def _restore_geometry(self) -> None:
+        geometry = QSettings("CareCoord", "CareCoord").value("patientForm/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+
+    def done(self, result: int) -> None:
+        QSettings("CareCoord", "CareCoord").setValue("patientForm/geometry", self.saveGeometry())
+        super().done(result)
+
+
+class DischargeDialog(QDialog):
+    """Discharge a patient: the date and a required reason (the record stays searchable)."""
+
+    def __init__(
+        self, *, context: AppContext, patient_id: int, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.patient_id = patient_id
+        self.setObjectName("dischargeDialog")
+        self.errors = forms.FieldErrors()
+        self.on_date = forms.date_edit(date.today())
+        self.on_date.setObjectName("dischargeDate")
+        self.reason = forms.text_edit(lines=3)
+        self.reason.setObjectName("dischargeReason")
+        self.title = style.hint("")
+        form = QFormLayout()
+        self.errors.add_row(form, "Discharged on *", "discharged_on", self.on_date)
+        self.errors.add_row(form, "Reason *", "discharge_reason", self.reason, aliases=("status",))
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText("Discharge")
+        ok.setObjectName("confirmDischarge")
+        ok.setAccessibleName("Discharge")
+        cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setObjectName("cancelDischarge")
+        cancel.setAccessibleName("Cancel")
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.version = 0
+        self.load()
+        self.reason.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def load(self) -> None:
+        detail = patients.get_patient(self.context.db, self.context.actor, self.patient_id)
+        self.version = detail.version
+        self.setWindowTitle(f"Discharge {detail.display_name}")
+        self.title.setText(
+            f"Discharge {detail.display_name} (MRN {detail.mrn}). The chart stays searchable "
+            "with “Show discharged”, and the patient can be readmitted later."
+        )
+
+    def save(self) -> None:
+        self.errors.clear()
+        try:
+            patients.discharge_patient(
+                self.context.db,
+                self.context.actor,
+                self.patient_id,
+                on=forms.date_of(self.on_date),
+                reason=forms.text_of(self.reason),
+                expected_version=self.version,
+            )
+        except ValidationError as error:
+            if self.errors.show(error):
+                grow_to_fit(self)
+            else:
+                show_problem(self, error, "Not discharged")
+            return
+        except ConflictError as error:
+            offer_reload(self, error, self.load)
+            return
+        except CareCoordError as error:
+            show_problem(self, error, "Not discharged")
+            return
+        self.context.events.patient_changed.emit(self.patient_id)
+        self.accept()

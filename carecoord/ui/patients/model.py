@@ -1,0 +1,142 @@
+"""A lazy table model over the patient search: one indexed query per page of 50."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor
+
+from carecoord.clinical.vocabulary import PatientStatus
+from carecoord.services import patients
+from carecoord.services.patients import PatientSummary
+from carecoord.ui import style
+from carecoord.ui.context import AppContext
+
+PAGE_SIZE = 50
+COLUMNS = ("Name", "MRN", "Date of birth", "Age", "Sex", "Phone", "Status")
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class PatientSearchModel(QAbstractTableModel):
+    """Rows of :func:`services.patients.search_patients`, fetched a page at a time.
+
+    The view asks for more (``canFetchMore``/``fetchMore``) as the person scrolls, so a
+    clinic of 100,000 patients costs one small query per screenful, never a full load.
+    """
+
+    def __init__(self, *, context: AppContext, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.text = ""
+        self.include_discharged = False
+        self.rows: list[PatientSummary] = []
+        self.exhausted = True
+        self.today = date.today()
+
+    # ----------------------------------------------------------------- queries
+    def set_query(self, text: str, include_discharged: bool | None = None) -> None:
+        """Start a new search: the first page replaces whatever was shown."""
+        if include_discharged is not None:
+            self.include_discharged = include_discharged
+        self.text = text
+        first = self._page(0)
+        self.beginResetModel()
+        self.today = date.today()
+        self.rows = first
+        self.exhausted = len(first) < PAGE_SIZE
+        self.endResetModel()
+
+    def reload(self) -> None:
+        """Run the current search again (after a patient changed)."""
+        self.set_query(self.text)
+
+    def _page(self, offset: int) -> list[PatientSummary]:
+        return patients.search_patients(
+            self.context.db,
+            self.context.actor,
+            self.text,
+            limit=PAGE_SIZE,
+            offset=offset,
+            include_discharged=self.include_discharged,
+        )
+
+    def patient_at(self, row: int) -> PatientSummary | None:
+        return self.rows[row] if 0 <= row < len(self.rows) else None
+
+    def row_of(self, patient_id: int) -> int:
+        """The row showing ``patient_id``, or -1."""
+        return next((i for i, p in enumerate(self.rows) if p.id == patient_id), -1)
+
+    # ------------------------------------------------------------- Qt overrides
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and not self.exhausted
+
+    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid() or self.exhausted:
+            return
+        more = self._page(len(self.rows))
+        self.exhausted = len(more) < PAGE_SIZE
+        if not more:
+            return
+        start = len(self.rows)
+        self.beginInsertRows(QModelIndex(), start, start + len(more) - 1)
+        self.rows.extend(more)
+        self.endInsertRows()
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(COLUMNS)
+        ):
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not (0 <= index.row() < len(self.rows)):
+            return None
+        patient = self.rows[index.row()]
+        column = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._text(patient, column)
+        if role == Qt.ItemDataRole.ToolTipRole and column == 0:
+            return f"{patient.display_name}, MRN {patient.mrn}"
+        if role == Qt.ItemDataRole.ForegroundRole and patient.status == PatientStatus.DISCHARGED:
+            return QBrush(QColor(style.MUTED))
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == 3:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.UserRole:
+            return patient.id
+        return None
+
+    def _text(self, patient: PatientSummary, column: int) -> str:
+        if column == 0:
+            return patient.display_name
+        if column == 1:
+            return patient.mrn
+        if column == 2:
+            return patient.date_of_birth.isoformat()
+        if column == 3:
+            return str(patient.age(self.today))
+        if column == 4:
+            return patient.sex.label
+        if column == 5:
+            return patient.phone or ""
+        if column == 6:
+            return patient.status.label
+        return ""

@@ -1,0 +1,342 @@
+"""The Patients page: search-as-you-type over every patient, register, edit, discharge."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QObject, QSettings, Qt, QTimer
+from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from carecoord.clinical.vocabulary import PatientStatus
+from carecoord.errors import CareCoordError, ConflictError
+from carecoord.services import patients
+from carecoord.services.patients import PatientSummary
+from carecoord.services.permissions import Action, allowed
+from carecoord.ui import style
+from carecoord.ui.context import AppContext
+from carecoord.ui.errors import offer_reload, show_problem
+from carecoord.ui.patients.form import DischargeDialog, PatientForm
+from carecoord.ui.patients.model import PAGE_SIZE, PatientSearchModel
+
+DEBOUNCE_MS = 150
+SETTINGS_COLUMNS = "patients/columns"
+DEFAULT_WIDTHS = (240, 110, 110, 50, 80, 130, 90)
+
+
+def ask_readmit(parent: QWidget, patient: PatientSummary) -> bool:
+    answer = QMessageBox.question(
+        parent,
+        "Readmit patient",
+        f"Return {patient.display_name} (MRN {patient.mrn}) to active care?",
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+class PatientsPage(QWidget):
+    """Find a patient by name, MRN or date of birth and act on the selected one.
+
+    Typing is debounced (150 ms) and each search is one indexed query for the first 50
+    rows; more rows are fetched as the list scrolls.
+    """
+
+    def __init__(self, *, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setObjectName("patientsPage")
+        self.confirm_readmit: Callable[[QWidget, PatientSummary], bool] = ask_readmit
+        self.can_edit = allowed(context.actor.role, Action.EDIT_DEMOGRAPHICS)
+        self.model = PatientSearchModel(context=context, parent=self)
+        self.debounce = QTimer(self)
+        self.debounce.setObjectName("searchDebounce")
+        self.debounce.setSingleShot(True)
+        self.debounce.setInterval(DEBOUNCE_MS)
+        self.debounce.timeout.connect(self.run_search)
+        self._build()
+        self.model.modelReset.connect(self._update_hint)
+        self.model.rowsInserted.connect(self._update_hint)
+        context.events.patient_changed.connect(self._patient_changed)
+        self.run_search()
+
+    # ------------------------------------------------------------------ layout
+    def _build(self) -> None:
+        self.search = QLineEdit()
+        self.search.setObjectName("patientSearch")
+        self.search.setAccessibleName("Search patients")
+        self.search.setPlaceholderText(
+            "Search by name (“smith jo” or “smith, jo”), MRN, "
+            "or date of birth (YYYY-MM-DD or MM/DD/YYYY)"
+        )
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._typed)
+        self.search.returnPressed.connect(self._search_return)
+        self.search.installEventFilter(self)
+
+        self.show_discharged = QCheckBox("Show discharged")
+        self.show_discharged.setObjectName("showDischarged")
+        self.show_discharged.setAccessibleName("Show discharged patients")
+        self.show_discharged.toggled.connect(self.run_search)
+
+        self.table = QTableView()
+        self.table.setObjectName("patientTable")
+        self.table.setAccessibleName("Patients")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.setTabKeyNavigation(False)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self._restore_columns()
+        header.sectionResized.connect(self._save_columns)
+        self.table.activated.connect(self._activated)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.model.modelReset.connect(self._update_buttons)
+
+        self.result_hint = style.hint("")
+        self.result_hint.setObjectName("resultHint")
+
+        self.new_button = self._button("New patient…", "newPatientButton", self.new_patient)
+        new_keys = QKeySequence(QKeySequence.StandardKey.New).toString(
+            QKeySequence.SequenceFormat.NativeText
+        )
+        self.new_button.setToolTip(f"Register a new patient ({new_keys})")
+        self.new_button.setProperty("role", "primary")
+        self.open_button = self._button("Open chart", "openChartButton", self.open_chart)
+        self.open_button.setToolTip("Open the selected patient's chart (Enter or double-click)")
+        self.edit_button = self._button("Edit…", "editPatientButton", self.edit_patient)
+        self.discharge_button = self._button(
+            "Discharge…", "dischargeButton", self.discharge_or_readmit
+        )
+        for button in (self.new_button, self.edit_button, self.discharge_button):
+            button.setVisible(self.can_edit)
+
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.show_discharged)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.result_hint, 1)
+        buttons.addWidget(self.open_button)
+        buttons.addWidget(self.edit_button)
+        buttons.addWidget(self.discharge_button)
+        buttons.addWidget(self.new_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(style.page_title("Patients"))
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        self._update_buttons()
+
+    def _button(self, text: str, name: str, slot: Callable[[], object]) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.setAccessibleName(text.rstrip("…"))
+        button.clicked.connect(lambda: slot())
+        return button
+
+    # -------------------------------------------------------------- public API
+    def focus_search(self) -> None:
+        """Put the cursor in the search box with its text selected (Find / Ctrl+F)."""
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def refresh(self) -> None:
+        """Run the current search again, keeping the selected patient selected."""
+        selected = self.selected_patient()
+        self.run_search()
+        if selected is not None:
+            self.select_patient(selected.id)
+
+    def selected_patient(self) -> PatientSummary | None:
+        index = self.table.currentIndex()
+        if not index.isValid() or not self.table.selectionModel().hasSelection():
+            return None
+        return self.model.patient_at(index.row())
+
+    def select_patient(self, patient_id: int) -> bool:
+        row = self.model.row_of(patient_id)
+        if row < 0:
+            return False
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
+        return True
+
+    # ------------------------------------------------------------------ search
+    def _typed(self) -> None:
+        self.debounce.start()
+
+    def run_search(self) -> None:
+        """Search now (the debounce timer calls this after typing pauses)."""
+        self.debounce.stop()
+        try:
+            self.model.set_query(self.search.text(), self.show_discharged.isChecked())
+        except CareCoordError as error:
+            show_problem(self, error, "Search")
+
+    def _search_return(self) -> None:
+        """Enter in the search box: search now; open the chart when one patient matches."""
+        if self.debounce.isActive():
+            self.run_search()
+        if self.model.rowCount() == 1 and not self.model.canFetchMore():
+            self.context.navigator.chart_requested.emit(self.model.rows[0].id)
+        elif self.model.rowCount():
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.table.selectRow(0)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Down arrow in the search box moves into the results."""
+        if (
+            watched is self.search
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Down
+            and self.model.rowCount()
+        ):
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+            if not self.table.selectionModel().hasSelection():
+                self.table.selectRow(0)
+            return True
+        return super().eventFilter(watched, event)
+
+    def _update_hint(self) -> None:
+        shown = self.model.rowCount()
+        text = self.search.text().strip()
+        query = patients.parse_search(text)
+        how = {
+            "date": f"born {query.date_of_birth.isoformat() if query.date_of_birth else ''}",
+            "mrn": f"with an MRN starting {query.mrn_prefix}",
+            "name": f"named “{text}”",
+            "all": "",
+        }[query.kind]
+        scope = "" if self.show_discharged.isChecked() else "active "
+        if shown == 0:
+            if text:
+                advice = "Check the spelling, or try the MRN or the date of birth"
+            elif not self.show_discharged.isChecked():
+                advice = "Use “New patient…” to register one"
+            else:
+                advice = "No patients are registered yet: use “New patient…” to add the first"
+            if not self.show_discharged.isChecked():
+                advice += ", or tick “Show discharged”"
+            self.result_hint.setText(f"No {scope}patient {how}. {advice}.".replace("  ", " "))
+            return
+        more = "+" if self.model.canFetchMore() else ""
+        noun = "patient" if shown == 1 and not more else "patients"
+        suffix = " (scroll for more)" if more else ""
+        if shown >= PAGE_SIZE or more:
+            self.result_hint.setText(
+                " ".join(f"{shown}{more} {scope}{noun} {how}".split()) + suffix
+            )
+        else:
+            self.result_hint.setText(" ".join(f"{shown} {scope}{noun} {how}".split()))
+
+    # ----------------------------------------------------------------- actions
+    def _activated(self, index: QModelIndex) -> None:
+        patient = self.model.patient_at(index.row())
+        if patient is not None:
+            self.context.navigator.chart_requested.emit(patient.id)
+
+    def open_chart(self) -> None:
+        patient = self.selected_patient()
+        if patient is not None:
+            self.context.navigator.chart_requested.emit(patient.id)
+
+    def new_patient(self) -> PatientForm:
+        form = PatientForm(context=self.context, parent=self)
+        form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        form.accepted.connect(lambda: self._after_new(form.saved_patient_id))
+        form.open()
+        return form
+
+    def _after_new(self, patient_id: int | None) -> None:
+        if patient_id is not None:
+            self.select_patient(patient_id)
+
+    def edit_patient(self) -> PatientForm | None:
+        patient = self.selected_patient()
+        if patient is None:
+            return None
+        try:
+            form = PatientForm(context=self.context, patient_id=patient.id, parent=self)
+        except CareCoordError as error:
+            show_problem(self, error, "Edit patient")
+            return None
+        form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        form.open()
+        return form
+
+    def discharge_or_readmit(self) -> DischargeDialog | None:
+        patient = self.selected_patient()
+        if patient is None:
+            return None
+        if patient.status == PatientStatus.DISCHARGED:
+            self.readmit(patient)
+            return None
+        try:
+            dialog = DischargeDialog(context=self.context, patient_id=patient.id, parent=self)
+        except CareCoordError as error:
+            show_problem(self, error, "Discharge")
+            return None
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def readmit(self, patient: PatientSummary) -> None:
+        if not self.confirm_readmit(self, patient):
+            return
+        db, actor = self.context.db, self.context.actor
+        try:
+            detail = patients.get_patient(db, actor, patient.id)
+            patients.readmit_patient(db, actor, patient.id, expected_version=detail.version)
+        except ConflictError as error:
+            offer_reload(self, error, self.refresh)
+            return
+        except CareCoordError as error:
+            show_problem(self, error, "Readmit")
+            return
+        self.context.events.patient_changed.emit(patient.id)
+
+    def _update_buttons(self) -> None:
+        patient = self.selected_patient()
+        for button in (self.open_button, self.edit_button, self.discharge_button):
+            button.setEnabled(patient is not None)
+        if patient is not None and patient.status == PatientStatus.DISCHARGED:
+            self.discharge_button.setText("Readmit…")
+            self.discharge_button.setAccessibleName("Readmit")
+        else:
+            self.discharge_button.setText("Discharge…")
+            self.discharge_button.setAccessibleName("Discharge")
+
+    def _patient_changed(self, _patient_id: int) -> None:
+        self.refresh()
+
+    # ----------------------------------------------------------------- columns
+    def _restore_columns(self) -> None:
+        state = QSettings("CareCoord", "CareCoord").value(SETTINGS_COLUMNS)
+        header = self.table.horizontalHeader()
+        if isinstance(state, QByteArray) and header.restoreState(state):
+            return
+        for column, width in enumerate(DEFAULT_WIDTHS):
+            header.resizeSection(column, width)
+
+    def _save_columns(self) -> None:
+        QSettings("CareCoord", "CareCoord").setValue(
+            SETTINGS_COLUMNS, self.table.horizontalHeader().saveState()
+        )
