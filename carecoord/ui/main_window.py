@@ -298,4 +298,8 @@ class MainWindow(QMainWindow):
         store.setValue("main/page", self.current_key())
         for window in list(self.chart_windows.values()) + list(self.referral_windows):
             window.close()
+        for page in self.pages.values():  # let background counts/loads finish cleanly
+            wait = getattr(page, "wait_for_threads", None)
+            if callable(wait):
+                wait()
         super().closeEvent(event)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, Qt, QThread, Signal
 
 
 class Worker(QObject):
@@ -48,8 +48,9 @@ def run_in_thread(
     thread.started.connect(worker.run)
     worker.finished.connect(on_done)
     worker.failed.connect(on_error)
-    worker.finished.connect(thread.quit)
-    worker.failed.connect(thread.quit)
+    # Direct: quit from the worker's own thread, so a GUI-thread wait() can return.
+    worker.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
+    worker.failed.connect(thread.quit, Qt.ConnectionType.DirectConnection)
     thread.finished.connect(worker.deleteLater)
     thread.finished.connect(thread.deleteLater)
     thread.worker = worker  # type: ignore[attr-defined]  # keep the worker referenced

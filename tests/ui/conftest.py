@@ -18,9 +18,7 @@ ARTIFACTS = Path(os.environ.get("CARECOORD_TEST_ARTIFACTS", "test-artifacts"))
 
 
 @pytest.fixture(autouse=True)
-def _app_look_and_private_settings(
-    qapp: object, tmp_path_factory: pytest.TempPathFactory
-) -> None:
+def _app_look_and_private_settings(qapp: object, tmp_path_factory: pytest.TempPathFactory) -> None:
     """The app's style sheet (as in production) and QSettings in a throwaway folder."""
     from PySide6.QtCore import QSettings
 
@@ -29,7 +27,8 @@ def _app_look_and_private_settings(
     qapp.setStyleSheet(APP_STYLE)  # type: ignore[attr-defined]
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     folder = tmp_path_factory.getbasetemp() / "qsettings"
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    for kind in (QSettings.Format.IniFormat, QSettings.Format.NativeFormat):
+        QSettings.setPath(kind, QSettings.Scope.UserScope, str(folder))
 
 
 @pytest.fixture

@@ -68,6 +68,7 @@ def test_domain_errors_are_shown_plainly(qtbot: QtBot) -> None:
 def test_conflict_offers_reload(qtbot: QtBot) -> None:
     reloaded: list[bool] = []
     close_next_message_box("Reload")
-    chose = offer_reload(None, ConflictError("Patient", 4, "frontdesk", None),
-                         lambda: reloaded.append(True))
+    chose = offer_reload(
+        None, ConflictError("Patient", 4, "frontdesk", None), lambda: reloaded.append(True)
+    )
     assert chose and reloaded == [True]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLineEdit, QPushButton
+from typing import TypeVar
+
+from PySide6.QtWidgets import QLineEdit, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from carecoord.clinical.vocabulary import UserRole
@@ -14,22 +16,38 @@ from carecoord.ui.sign_in import SignInDialog
 from carecoord.ui.welcome import DEMO, SET_UP, WelcomeDialog
 from tests.ui.conftest import save_screenshot
 
+W = TypeVar("W", bound=QWidget)
+
+
+def child(parent: QWidget, kind: type[W], name: str) -> W:
+    found = parent.findChild(kind, name)
+    assert found is not None, name
+    return found
+
 
 def test_sign_in_accepts_a_real_account_and_refuses_a_wrong_password(
     qtbot: QtBot, ui_db: Database
 ) -> None:
-    users.create_user(ui_db, None, username="admin", full_name="Pat Admin",
-                      password="long enough pw", role=UserRole.ADMINISTRATOR)
-    dialog = SignInDialog(authenticate=lambda u, p: users.authenticate(ui_db, u, p),
-                          clinic_name="Riverside Pain & Function Center")
+    users.create_user(
+        ui_db,
+        None,
+        username="admin",
+        full_name="Pat Admin",
+        password="long enough pw",
+        role=UserRole.ADMINISTRATOR,
+    )
+    dialog = SignInDialog(
+        authenticate=lambda u, p: users.authenticate(ui_db, u, p),
+        clinic_name="Riverside Pain & Function Center",
+    )
     qtbot.addWidget(dialog)
-    dialog.findChild(QLineEdit, "username").setText("admin")
-    dialog.findChild(QLineEdit, "password").setText("wrong password")
+    child(dialog, QLineEdit, "username").setText("admin")
+    child(dialog, QLineEdit, "password").setText("wrong password")
     dialog.try_sign_in()
     assert dialog.actor is None
     assert dialog.error.isVisibleTo(dialog) and "do not match" in dialog.error.text()
-    assert dialog.findChild(QLineEdit, "password").text() == ""
-    dialog.findChild(QLineEdit, "password").setText("long enough pw")
+    assert child(dialog, QLineEdit, "password").text() == ""
+    child(dialog, QLineEdit, "password").setText("long enough pw")
     dialog.try_sign_in()
     assert dialog.actor is not None and dialog.actor.role == UserRole.ADMINISTRATOR
     save_screenshot(dialog, "sign_in")
@@ -39,9 +57,9 @@ def test_sign_in_waits_for_the_database(qtbot: QtBot) -> None:
     dialog = SignInDialog(authenticate=lambda u, p: None)
     qtbot.addWidget(dialog)
     dialog.set_waiting(True)
-    assert not dialog.findChild(QPushButton, "signInButton").isEnabled()
+    assert not child(dialog, QPushButton, "signInButton").isEnabled()
     dialog.set_waiting(False)
-    assert dialog.findChild(QPushButton, "signInButton").isEnabled()
+    assert child(dialog, QPushButton, "signInButton").isEnabled()
 
 
 def test_set_up_my_clinic_saves_settings_and_the_first_administrator(
@@ -49,7 +67,7 @@ def test_set_up_my_clinic_saves_settings_and_the_first_administrator(
 ) -> None:
     dialog = WelcomeDialog(db=ui_db)
     qtbot.addWidget(dialog)
-    dialog.findChild(QPushButton, "setUpClinic").click()
+    child(dialog, QPushButton, "setUpClinic").click()
     dialog.clinic_name.setText("Riverside Pain & Function Center")
     dialog.phone.setText("555-0100")
     dialog.admin_username.setText("pat")
@@ -72,7 +90,7 @@ def test_explore_demo_choice(qtbot: QtBot, ui_db: Database) -> None:
     dialog = WelcomeDialog(db=ui_db)
     qtbot.addWidget(dialog)
     save_screenshot(dialog, "welcome")
-    dialog.findChild(QPushButton, "exploreDemo").click()
+    child(dialog, QPushButton, "exploreDemo").click()
     assert dialog.choice == DEMO
 
 
@@ -99,4 +117,4 @@ def test_demo_window_is_labelled(qtbot: QtBot, context: AppContext) -> None:
     window = MainWindow(context=context)
     qtbot.addWidget(window)
     assert window.windowTitle().endswith("— DEMO")
-    assert window.findChild(QLabel, "demoBadge") is not None
+    assert child(window, QLabel, "demoBadge") is not None

@@ -1,0 +1,117 @@
+"""CSV exports of the front desk's worklists: logistics only, audited, ISO dates."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from carecoord.clinical.referral_rules import FHIR_CODES
+from carecoord.db import Database
+from carecoord.services import audit
+from carecoord.services import validation as v
+from carecoord.services.actor import Actor
+from carecoord.services.permissions import Action, require
+from carecoord.services.worklist import WorklistFilter, WorklistRow, WorklistView, worklist
+
+PAGE_SIZE = 1000
+COLUMNS = (
+    "referral_id",
+    "patient",
+    "mrn",
+    "date_of_birth",
+    "discipline",
+    "recipient",
+    "priority",
+    "state",
+    "fhir_service_request_status",
+    "fhir_task_status",
+    "sent_on",
+    "due_on",
+    "appointment_date",
+    "overdue",
+    "days_overdue",
+    "authorization",
+    "authorization_valid_to",
+    "authorization_visits_left",
+)
+"""The export's header row. Deliberately no reason, question or other clinical text."""
+
+
+def _iso(value: date | None) -> str:
+    return value.isoformat() if value is not None else ""
+
+
+def _line(row: WorklistRow) -> list[str]:
+    service_request, task = FHIR_CODES[row.state]
+    return [
+        str(row.id),
+        row.patient_name,
+        row.mrn,
+        _iso(row.date_of_birth),
+        row.discipline.label,
+        row.recipient_name or "",
+        row.priority.value,
+        row.state.value,
+        service_request,
+        task,
+        _iso(row.sent_on),
+        _iso(row.due_on),
+        _iso(row.appointment_date),
+        "yes" if row.overdue else "no",
+        str(row.days_overdue),
+        row.auth_outcome.value,
+        _iso(row.auth_valid_to),
+        "" if row.auth_visits_left is None else str(row.auth_visits_left),
+    ]
+
+
+def worklist_csv(
+    db: Database,
+    actor: Actor,
+    view: WorklistView | str,
+    filters: WorklistFilter | None = None,
+    *,
+    on: date | None = None,
+) -> str:
+    """Every row of one worklist view as CSV text (header first), for the payer or a report.
+
+    Args:
+        db: The database.
+        actor: Who exports; needs the export permission.
+        view: The worklist view to export.
+        filters: The same filters the screen shows.
+        on: The day "overdue" is judged on (today when None).
+
+    Returns:
+        The CSV text (RFC 4180 line endings), ready to write to a UTF-8 file.
+
+    Raises:
+        PermissionDenied: The actor's role may not export.
+        ValidationError: Unknown view or bad filter values.
+    """
+    require(actor.role, Action.EXPORT)
+    chosen = v.choice(view, WorklistView, "view")
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    written = 0
+    offset = 0
+    while True:
+        page = worklist(db, actor, chosen, filters=filters, limit=PAGE_SIZE, offset=offset, on=on)
+        for row in page:
+            writer.writerow(_line(row))
+        written += len(page)
+        if len(page) < PAGE_SIZE:
+            break
+        offset += PAGE_SIZE
+    with db.session(write=True) as session:
+        audit.record(
+            session,
+            actor,
+            "export",
+            "Worklist",
+            detail=f"{chosen.value}: {written} rows as CSV",
+        )
+        session.commit()
+    return out.getvalue()

@@ -1,0 +1,201 @@
+"""The chart's Referrals tab: this patient's referrals, where each stands, and a new one."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from carecoord.clinical.referral_rules import CLOSED_STATES
+from carecoord.clinical.vocabulary import Priority
+from carecoord.errors import CareCoordError
+from carecoord.services import referrals
+from carecoord.services.permissions import Action, allowed
+from carecoord.services.referrals import ReferralView
+from carecoord.ui.context import AppContext
+from carecoord.ui.style import CHIP_BACKGROUND, DANGER, hint
+
+COLUMNS = ("Discipline", "Recipient", "Priority", "State", "Sent", "Due", "Overdue")
+SETTINGS_COLUMNS = "chart/referrals/columns"
+IdRole = Qt.ItemDataRole.UserRole + 1
+
+
+def _iso(value: date | None) -> str:
+    return value.isoformat() if value is not None else ""
+
+
+class _Table(QTableWidget):
+    """Enter opens the current row (double-click does too)."""
+
+    open_requested = Signal(int)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentRow() >= 0:
+            self.open_requested.emit(self.currentRow())
+            return
+        super().keyPressEvent(event)
+
+
+class ReferralsTab(QWidget):
+    """A patient's referrals, newest first, with their state and whether they are overdue.
+
+    Opening or creating a referral is asked of the main window through
+    ``context.navigator``; the chart window calls :meth:`refresh` after a referral changed.
+
+    Signals:
+        changed(): emitted after this tab itself changed data, so the chart reloads its
+            header; the tab only lists and opens referrals, so that happens in the editor,
+            which announces its changes through ``context.events`` instead.
+    """
+
+    changed = Signal()
+
+    def __init__(
+        self, *, context: AppContext, patient_id: int, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.patient_id = patient_id
+        self.referrals: list[ReferralView] = []
+        self.setObjectName("referralsTab")
+
+        self.summary = QLabel()
+        self.summary.setObjectName("referralsSummary")
+        self.new_button = QPushButton("New referral…")
+        self.new_button.setObjectName("newReferral")
+        self.new_button.setAccessibleName("New referral for this patient")
+        self.new_button.setProperty("role", "primary")
+        self.new_button.clicked.connect(self.new_referral)
+        self.new_button.setVisible(allowed(context.actor.role, Action.EDIT_CLINICAL))
+        self.open_button = QPushButton("Open")
+        self.open_button.setObjectName("openReferral")
+        self.open_button.setAccessibleName("Open the selected referral")
+        self.open_button.setToolTip("Open the referral (Enter or double-click)")
+        self.open_button.clicked.connect(self.open_selected)
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.open_button)
+        top.addWidget(self.new_button)
+
+        self.table = _Table(0, len(COLUMNS))
+        self.table.setObjectName("patientReferrals")
+        self.table.setAccessibleName("This patient's referrals")
+        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setHighlightSections(False)
+        header.sectionResized.connect(self._remember_columns)
+        self.table.doubleClicked.connect(lambda index: self._open_row(index.row()))
+        self.table.open_requested.connect(self._open_row)
+        self.table.itemSelectionChanged.connect(self._update_actions)
+        self.empty = hint("No referrals yet. Use “New referral…” to write one.")
+        self.empty.setObjectName("noReferrals")
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty)
+        self._restore_columns()
+        self.refresh()
+
+    # ----------------------------------------------------------------- public
+    def refresh(self) -> None:
+        """Read the patient's referrals again."""
+        try:
+            views = referrals.list_for_patient(self.context.db, self.context.actor, self.patient_id)
+        except CareCoordError as error:
+            self.summary.setText(str(error))
+            return
+        self.referrals = views
+        self._fill()
+
+    def new_referral(self) -> None:
+        self.context.navigator.new_referral_requested.emit(self.patient_id, "")
+
+    def open_selected(self) -> None:
+        self._open_row(self.table.currentRow())
+
+    # --------------------------------------------------------------- internals
+    def _open_row(self, row: int) -> None:
+        if 0 <= row < len(self.referrals):
+            self.context.navigator.referral_requested.emit(self.referrals[row].id)
+
+    def _fill(self) -> None:
+        selected = self.table.currentRow()
+        selected_id = self.referrals[selected].id if 0 <= selected < len(self.referrals) else None
+        bold = QFont()
+        bold.setBold(True)
+        tint = QBrush(QColor(CHIP_BACKGROUND["danger"]))
+        red = QBrush(QColor(DANGER))
+        self.table.setRowCount(len(self.referrals))
+        for row, view in enumerate(self.referrals):
+            days = (date.today() - view.due_on).days if view.overdue and view.due_on else 0
+            cells = (
+                view.discipline.label,
+                view.recipient_name or "Not chosen",
+                view.priority.label,
+                view.state.label,
+                _iso(view.sent_on),
+                _iso(view.due_on),
+                (f"⚠ {days} d" if days else "⚠ Overdue") if view.overdue else "",
+            )
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(IdRole, view.id)
+                if view.priority != Priority.ROUTINE:
+                    item.setFont(bold)
+                if view.overdue:
+                    item.setBackground(tint)
+                    item.setForeground(red)
+                    item.setToolTip(f"Overdue since {_iso(view.due_on)}")
+                elif view.state in CLOSED_STATES:
+                    item.setForeground(QBrush(QColor("#5f6368")))
+                self.table.setItem(row, column, item)
+        open_count = sum(1 for v in self.referrals if v.state not in CLOSED_STATES)
+        overdue = sum(1 for v in self.referrals if v.overdue)
+        parts = [f"{len(self.referrals)} referral{'s' if len(self.referrals) != 1 else ''}"]
+        parts.append(f"{open_count} open")
+        if overdue:
+            parts.append(
+                f"<span style='color:{DANGER}; font-weight:600'>⚠ {overdue} overdue</span>"
+            )
+        self.summary.setText(" · ".join(parts))
+        self.empty.setVisible(not self.referrals)
+        if selected_id is not None:
+            for row, view in enumerate(self.referrals):
+                if view.id == selected_id:
+                    self.table.selectRow(row)
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        self.open_button.setEnabled(0 <= self.table.currentRow() < len(self.referrals))
+
+    def _restore_columns(self) -> None:
+        state = QSettings("CareCoord", "CareCoord").value(SETTINGS_COLUMNS)
+        if isinstance(state, QByteArray):
+            self.table.horizontalHeader().restoreState(state)
+        else:
+            for column, width in enumerate((220, 220, 80, 130, 95, 95)):
+                self.table.setColumnWidth(column, width)
+
+    def _remember_columns(self) -> None:
+        QSettings("CareCoord", "CareCoord").setValue(
+            SETTINGS_COLUMNS, self.table.horizontalHeader().saveState()
+        )

@@ -1,0 +1,250 @@
+"""The worklist table model: pages of one worklist view, fetched from the service as scrolled."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from carecoord.clinical.referral_rules import OPEN_STATES, authorization_expiring
+from carecoord.clinical.vocabulary import AuthorizationOutcome, Priority
+from carecoord.errors import CareCoordError
+from carecoord.services.worklist import WorklistFilter, WorklistRow, WorklistView, worklist
+from carecoord.ui.context import AppContext
+from carecoord.ui.style import CHIP_BACKGROUND, DANGER, WARNING
+
+PAGE_SIZE = 100
+COLUMNS = (
+    "Patient",
+    "MRN",
+    "Discipline",
+    "Recipient",
+    "Priority",
+    "State",
+    "Sent",
+    "Due",
+    "Appointment",
+    "Days overdue",
+    "Authorisation",
+)
+OVERDUE_COLUMN = COLUMNS.index("Days overdue")
+APPOINTMENT_COLUMN = COLUMNS.index("Appointment")
+AUTH_COLUMN = COLUMNS.index("Authorisation")
+URGENT = frozenset({Priority.URGENT, Priority.ASAP, Priority.STAT})
+ReferralIdRole = Qt.ItemDataRole.UserRole + 1
+"""Item data role holding the referral id (int) of a row."""
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+def _iso(value: date | None) -> str:
+    return value.isoformat() if value is not None else ""
+
+
+def authorisation_text(row: WorklistRow) -> str:
+    """The authorisation cell: outcome, end date and visits left, with a warning mark."""
+    if row.auth_outcome != AuthorizationOutcome.APPROVED:
+        return row.auth_outcome.label
+    parts = ["Approved"]
+    if row.auth_valid_to is not None:
+        parts.append(f"to {row.auth_valid_to.isoformat()}")
+    if row.auth_visits_left is not None:
+        parts.append(f"{row.auth_visits_left} visit{'s' if row.auth_visits_left != 1 else ''} left")
+    text = " · ".join(parts)
+    return f"⚠ {text}" if auth_warning(row) else text
+
+
+def auth_warning(row: WorklistRow) -> bool:
+    """Open, approved, and close to expiry (14 days) or down to its last visit."""
+    if row.auth_outcome != AuthorizationOutcome.APPROVED or row.state not in OPEN_STATES:
+        return False
+    return authorization_expiring(
+        row.auth_valid_to,
+        max(row.auth_visits_left, 0) if row.auth_visits_left is not None else None,
+        0,
+        date.today(),
+    )
+
+
+def cell_text(row: WorklistRow, column: int) -> str:
+    """What a cell shows (also what the printed list shows)."""
+    if column == 0:
+        # The mark leads the row so it is seen first, and not only as a colour.
+        return f"⚠ {row.patient_name}" if row.overdue else row.patient_name
+    if column == 1:
+        return row.mrn
+    if column == 2:
+        return row.discipline.label
+    if column == 3:
+        return row.recipient_name or "Not chosen"
+    if column == 4:
+        return row.priority.label
+    if column == 5:
+        return row.state.label
+    if column == 6:
+        return _iso(row.sent_on)
+    if column == 7:
+        return _iso(row.due_on)
+    if column == APPOINTMENT_COLUMN:
+        text = _iso(row.appointment_date)
+        return f"{text} (passed: record the visit)" if row.visit_outcome_missing else text
+    if column == OVERDUE_COLUMN:
+        return f"⚠ {row.days_overdue} d" if row.overdue else ""
+    if column == AUTH_COLUMN:
+        return authorisation_text(row)
+    return ""
+
+
+class WorklistModel(QAbstractTableModel):
+    """One worklist view, fetched 100 rows at a time as the table scrolls.
+
+    Overdue rows get a red tint *and* a "⚠ N d" marker, so the mark does not rely on
+    colour; urgent, ASAP and STAT referrals are bold.
+
+    Signals:
+        failed(object): a service error while fetching a page (the page shows it).
+        loaded(): the first page of a new query arrived.
+    """
+
+    failed = Signal(object)
+    loaded = Signal()
+
+    def __init__(self, *, context: AppContext, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.view = WorklistView.OVERDUE
+        self.filters: WorklistFilter | None = None
+        self.rows: list[WorklistRow] = []
+        self.exhausted = True
+        self._bold = QFont()
+        self._bold.setBold(True)
+        self._overdue_background = QBrush(QColor(CHIP_BACKGROUND["danger"]))
+        self._overdue_foreground = QBrush(QColor(DANGER))
+        self._warning_foreground = QBrush(QColor(WARNING))
+
+    # ---------------------------------------------------------------- queries
+    def set_query(self, view: WorklistView, filters: WorklistFilter | None = None) -> None:
+        """Show ``view`` with ``filters`` from its first page."""
+        self.view = view
+        self.filters = filters
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the first page again (after a change)."""
+        self.beginResetModel()
+        self.rows = []
+        self.exhausted = False
+        page = self._page(0)
+        if page is None:
+            self.exhausted = True
+        else:
+            self.rows = page
+            self.exhausted = len(page) < PAGE_SIZE
+        self.endResetModel()
+        self.loaded.emit()
+
+    def _page(self, offset: int) -> list[WorklistRow] | None:
+        try:
+            return worklist(
+                self.context.db,
+                self.context.actor,
+                self.view,
+                filters=self.filters,
+                limit=PAGE_SIZE,
+                offset=offset,
+            )
+        except CareCoordError as error:
+            self.failed.emit(error)
+            return None
+
+    def row_at(self, row: int) -> WorklistRow | None:
+        return self.rows[row] if 0 <= row < len(self.rows) else None
+
+    def row_of(self, referral_id: int) -> int:
+        """The row showing ``referral_id`` (-1 when not loaded)."""
+        for number, row in enumerate(self.rows):
+            if row.id == referral_id:
+                return number
+        return -1
+
+    # ----------------------------------------------------------- Qt overrides
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt default
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt default
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def canFetchMore(self, parent: AnyIndex) -> bool:
+        return not parent.isValid() and not self.exhausted
+
+    def fetchMore(self, parent: AnyIndex) -> None:
+        if parent.isValid() or self.exhausted:
+            return
+        page = self._page(len(self.rows))
+        if not page:
+            self.exhausted = True
+            return
+        start = len(self.rows)
+        self.beginInsertRows(QModelIndex(), start, start + len(page) - 1)
+        self.rows.extend(page)
+        self.endInsertRows()
+        self.exhausted = len(page) < PAGE_SIZE
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return COLUMNS[section]
+            if role == Qt.ItemDataRole.ToolTipRole and section == OVERDUE_COLUMN:
+                return "Days past the target (appointment or report due date)"
+        return None
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.ItemIsDropEnabled
+        return (
+            Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDropEnabled
+        )
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.parent().isValid():
+            return None
+        row = self.row_at(index.row())
+        column = index.column()
+        if row is None or not 0 <= column < len(COLUMNS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return cell_text(row, column)
+        if role == ReferralIdRole:
+            return row.id
+        if role == Qt.ItemDataRole.FontRole and row.priority in URGENT:
+            return self._bold
+        if role == Qt.ItemDataRole.BackgroundRole and row.overdue:
+            return self._overdue_background
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if row.overdue and column in (0, OVERDUE_COLUMN):
+                return self._overdue_foreground
+            if column == AUTH_COLUMN and auth_warning(row):
+                return self._warning_foreground
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            # The full text of narrow cells, plus why the row is marked.
+            lines = [cell_text(row, column)]
+            if row.overdue:
+                lines.append(f"Overdue by {row.days_overdue} days (due {_iso(row.due_on)})")
+            elif row.visit_outcome_missing:
+                lines.append("The appointment date has passed: record whether it took place")
+            return "\n".join(line for line in lines if line) or None
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            text = cell_text(row, column)
+            return f"{text}, overdue" if row.overdue and column == 0 else text
+        return None

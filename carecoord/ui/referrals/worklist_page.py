@@ -1,0 +1,702 @@
+"""The front desk's referral worklist: what to send, chase, book, and which loops to close."""
+
+from __future__ import annotations
+
+import contextlib
+import html
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QThread, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QBrush,
+    QCloseEvent,
+    QColor,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QKeyEvent,
+    QKeySequence,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from carecoord.clinical.vocabulary import Discipline, Priority, ReferralState
+from carecoord.errors import CareCoordError, ConflictError, ValidationError
+from carecoord.services import export, referrals, team
+from carecoord.services.worklist import WorklistFilter, WorklistView, worklist_counts
+from carecoord.ui.context import AppContext
+from carecoord.ui.errors import show_problem
+from carecoord.ui.forms import ERROR_STYLE, date_edit, date_of
+from carecoord.ui.referrals.editor import SendDetails, ask_send
+from carecoord.ui.referrals.report_dialog import choose_report_file, report_path_from, upload_from
+from carecoord.ui.referrals.worklist_model import COLUMNS, WorklistModel, cell_text
+from carecoord.ui.style import DANGER, hint, page_title
+from carecoord.ui.worker import run_in_thread
+
+V = WorklistView
+VIEW_ORDER: tuple[WorklistView, ...] = (
+    V.OVERDUE,
+    V.TO_SEND,
+    V.AWAITING_ACCEPTANCE,
+    V.TO_SCHEDULE,
+    V.AWAITING_VISIT,
+    V.AWAITING_REPORT,
+    V.AUTH_EXPIRING,
+    V.AUTH_PENDING,
+    V.ON_HOLD,
+    V.CLOSED,
+)
+VIEW_HINTS: dict[WorklistView, str] = {
+    V.OVERDUE: "Past their target: no appointment by the due date, or no report 14 days after "
+    "the visit. Chase the specialist's office.",
+    V.TO_SEND: "Drafts ready to go. Select them and choose Mark sent… once the letter has left "
+    "(print, fax, e-mail or portal).",
+    V.AWAITING_ACCEPTANCE: "Sent; waiting for the specialist to accept.",
+    V.TO_SCHEDULE: "Accepted by the specialist; book the appointment.",
+    V.AWAITING_VISIT: "Booked. A passed appointment date means the visit still needs recording.",
+    V.AWAITING_REPORT: "Seen. Drop the specialist's report (PDF or image) on its row, or select "
+    "the row and choose Attach report…, to close the loop.",
+    V.AUTH_EXPIRING: "Approved authorisations ending within 14 days or down to one visit.",
+    V.AUTH_PENDING: "Waiting for the payer's decision (7 days standard, 72 hours expedited).",
+    V.ON_HOLD: "Paused referrals: open one to resume or cancel it.",
+    V.CLOSED: "Report received, declined or cancelled; newest first.",
+}
+
+
+def settings_store() -> QSettings:
+    return QSettings("CareCoord", "CareCoord")
+
+
+def choose_export_path(parent: QWidget | None, suggested: str) -> str | None:
+    """Ask where to save the CSV, starting in the folder used last time."""
+    store = settings_store()
+    folder = str(store.value("referrals/exportFolder", "") or "")
+    start = str(Path(folder) / suggested) if folder else suggested
+    path, _ = QFileDialog.getSaveFileName(parent, "Export worklist", start, "CSV files (*.csv)")
+    if not path:
+        return None
+    if not path.lower().endswith(".csv"):
+        path += ".csv"
+    store.setValue("referrals/exportFolder", str(Path(path).parent))
+    return path
+
+
+def confirm_attach(parent: QWidget | None, description: str, file_name: str) -> bool:
+    answer = QMessageBox.question(
+        parent,
+        "File the report",
+        f"File “{file_name}” as the specialist's report for {description}?\n\n"
+        "This closes the referral's loop.",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Yes,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+class WorklistTable(QTableView):
+    """The worklist's table: Enter opens a row; report files can be dropped on a row.
+
+    Signals:
+        open_requested(int): the referral id of the row to open.
+        file_dropped(int, str): a report file (path) was dropped on a row (row number).
+    """
+
+    open_requested = Signal(int)
+    file_dropped = Signal(int, str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.accept_reports = False
+        self.setAcceptDrops(True)
+        self.viewport().setAcceptDrops(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
+        self.setDropIndicatorShown(True)
+        self.doubleClicked.connect(self._open_index)
+
+    def _open_index(self, index: QModelIndex) -> None:
+        referral_id = index.siblingAtColumn(0).data(Qt.ItemDataRole.UserRole + 1)
+        if isinstance(referral_id, int):
+            self.open_requested.emit(referral_id)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self._open_index(self.currentIndex())
+            return
+        super().keyPressEvent(event)
+
+    def _drop_target(self, event: QDragMoveEvent | QDropEvent) -> tuple[int, str] | None:
+        if not self.accept_reports:
+            return None
+        path = report_path_from(event.mimeData())
+        index = self.indexAt(event.position().toPoint())
+        if path is None or not index.isValid():
+            return None
+        return index.row(), path
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self.accept_reports and report_path_from(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        target = self._drop_target(event)
+        if target is None:
+            event.ignore()
+            return
+        self.selectRow(target[0])
+        event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        target = self._drop_target(event)
+        if target is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.selectRow(target[0])
+        self.file_dropped.emit(*target)
+
+
+class ReferralsPage(QWidget):
+    """The front desk's referral worklists with counts, filters and the daily actions.
+
+    The file and confirmation prompts (``ask_send``, ``choose_report_file``,
+    ``confirm_attach``, ``choose_export_path``) are attributes so tests can answer them.
+
+    Signals:
+        counts_changed(object): the per-view counts (dict WorklistView -> int) arrived.
+        exported(str): the CSV file written.
+    """
+
+    counts_changed = Signal(object)
+    exported = Signal(str)
+
+    def __init__(self, *, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.counts: dict[WorklistView, int] = {}
+        self._threads: set[QThread] = set()
+        self._count_generation = 0
+        self.ask_send: Callable[[], SendDetails | None] = lambda: ask_send(self)
+        self.choose_report_file: Callable[[], str | None] = lambda: choose_report_file(self)
+        self.confirm_attach: Callable[[str, str], bool] = lambda what, name: confirm_attach(
+            self, what, name
+        )
+        self.choose_export_path: Callable[[str], str | None] = lambda name: choose_export_path(
+            self, name
+        )
+        self.setObjectName("referralsPage")
+        self.model = WorklistModel(context=context, parent=self)
+        self.model.failed.connect(self._fetch_failed)
+        self.model.loaded.connect(self._update_status)
+        self.model.rowsInserted.connect(self._update_status)
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(120)
+        self._refresh_timer.timeout.connect(self.refresh)
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(250)
+        self._filter_timer.timeout.connect(self._filters_changed)
+        self._build()
+        self._fill_recipients()
+        context.events.referral_changed.connect(self._schedule_refresh)
+        context.events.team_changed.connect(self._fill_recipients)
+        self._restore()
+
+    # ------------------------------------------------------------------ layout
+    def _build(self) -> None:
+        title = page_title("Referrals")
+        self.refresh_button = QPushButton("Refresh")
+        self.refresh_button.setObjectName("refreshWorklist")
+        self.refresh_button.setAccessibleName("Refresh the worklist")
+        self.refresh_button.setToolTip("Refresh (F5)")
+        self.refresh_button.clicked.connect(self.refresh)
+        refresh_action = QAction("Refresh", self)
+        refresh_action.setObjectName("refreshAction")
+        refresh_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
+        refresh_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        refresh_action.triggered.connect(self.refresh)
+        self.addAction(refresh_action)
+        self.export_button = QPushButton("Export CSV…")
+        self.export_button.setObjectName("exportCsv")
+        self.export_button.setAccessibleName("Export this view to a CSV file")
+        self.export_button.setToolTip("Save every row of this view (logistics only) as CSV")
+        self.export_button.clicked.connect(self.export_csv)
+        top = QHBoxLayout()
+        top.addWidget(title)
+        top.addStretch(1)
+        top.addWidget(self.refresh_button)
+        top.addWidget(self.export_button)
+
+        self.views = QListWidget()
+        self.views.setObjectName("worklistViews")
+        self.views.setAccessibleName("Worklist views")
+        for view in VIEW_ORDER:
+            item = QListWidgetItem(view.label)
+            item.setData(Qt.ItemDataRole.UserRole, view.value)
+            self.views.addItem(item)
+        self.views.setFixedWidth(205)
+        self.views.setSpacing(2)
+        self.views.currentRowChanged.connect(self._view_changed)
+
+        self.discipline_filter = QComboBox()
+        self.discipline_filter.addItem("All disciplines", None)
+        for discipline in Discipline:
+            self.discipline_filter.addItem(discipline.label, discipline)
+        self.priority_filter = QComboBox()
+        self.priority_filter.addItem("Any priority", None)
+        for priority in Priority:
+            self.priority_filter.addItem(priority.label, priority)
+        self.recipient_filter = QComboBox()
+        self.recipient_filter.setMinimumContentsLength(18)
+        self.recipient_filter.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.from_filter = date_edit(optional=True)
+        self.to_filter = date_edit(optional=True)
+        self.from_label = QLabel("Sent from:")
+        to_label = QLabel("to:")
+        self.clear_button = QPushButton("Clear filters")
+        self.clear_button.setObjectName("clearFilters")
+        self.clear_button.setAccessibleName("Clear filters")
+        self.clear_button.clicked.connect(self.clear_filters)
+        filters = QHBoxLayout()
+        for name, label, widget in (
+            ("filterDiscipline", "Discipline", self.discipline_filter),
+            ("filterPriority", "Priority", self.priority_filter),
+            ("filterRecipient", "Recipient", self.recipient_filter),
+        ):
+            widget.setObjectName(name)
+            widget.setAccessibleName(f"Filter by {label.lower()}")
+            widget.currentIndexChanged.connect(self._filters_changed)
+            filters.addWidget(widget)
+        self.discipline_filter.currentIndexChanged.connect(self._fill_recipients)
+        for name, label, edit, text in (
+            ("filterFrom", "From date", self.from_filter, self.from_label),
+            ("filterTo", "To date", self.to_filter, to_label),
+        ):
+            edit.setObjectName(name)
+            edit.setAccessibleName(label)
+            text.setBuddy(edit)
+            edit.dateChanged.connect(lambda _day: self._filter_timer.start())
+            filters.addWidget(text)
+            filters.addWidget(edit)
+        filters.addWidget(self.clear_button)
+        filters.addStretch(1)
+        self.filter_error = QLabel()
+        self.filter_error.setObjectName("filterError")
+        self.filter_error.setStyleSheet(ERROR_STYLE)
+        self.filter_error.hide()
+
+        self.view_hint = hint("")
+        self.view_hint.setObjectName("viewHint")
+        self.open_button = QPushButton("Open")
+        self.open_button.setObjectName("openReferral")
+        self.open_button.setAccessibleName("Open the selected referral")
+        self.open_button.setToolTip("Open the referral (Enter or double-click)")
+        self.open_button.clicked.connect(self.open_selected)
+        self.send_button = QPushButton("Mark sent…")
+        self.send_button.setObjectName("markSent")
+        self.send_button.setAccessibleName("Mark the selected referrals sent")
+        self.send_button.setProperty("role", "primary")
+        self.send_button.clicked.connect(self.mark_sent)
+        self.attach_button = QPushButton("Attach report…")
+        self.attach_button.setObjectName("attachReport")
+        self.attach_button.setAccessibleName("Attach the specialist's report")
+        self.attach_button.setProperty("role", "primary")
+        self.attach_button.clicked.connect(self.attach_report)
+        actions = QHBoxLayout()
+        actions.addWidget(self.view_hint, 1)
+        actions.addWidget(self.open_button)
+        actions.addWidget(self.send_button)
+        actions.addWidget(self.attach_button)
+
+        self.table = WorklistTable()
+        self.table.setObjectName("worklistTable")
+        self.table.setAccessibleName("Referrals in this view")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setHighlightSections(False)
+        self.table.open_requested.connect(self._open)
+        self.table.file_dropped.connect(self.attach_report_file)
+        self.table.selectionModel().selectionChanged.connect(self._update_actions)
+        self.status = hint("")
+        self.status.setObjectName("worklistStatus")
+        self.message = QLabel()
+        self.message.setObjectName("worklistMessage")
+        self.message.setWordWrap(True)
+
+        right = QVBoxLayout()
+        right.addLayout(filters)
+        right.addWidget(self.filter_error)
+        right.addLayout(actions)
+        right.addWidget(self.table, 1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status)
+        bottom.addWidget(self.message, 1)
+        right.addLayout(bottom)
+        body = QHBoxLayout()
+        body.addWidget(self.views)
+        body.addLayout(right, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(body, 1)
+
+    def _fill_recipients(self) -> None:
+        """Recipients of the chosen discipline (everyone when none is chosen)."""
+        discipline = self.discipline_filter.currentData()
+        current = self.recipient_filter.currentData()
+        self.recipient_filter.blockSignals(True)
+        self.recipient_filter.clear()
+        self.recipient_filter.addItem("Any recipient", None)
+        try:
+            members = team.list_members(
+                self.context.db, self.context.actor, discipline=discipline, active_only=False
+            )
+        except CareCoordError as error:
+            self._say(str(error), error=True)
+            members = []
+        for member in members:
+            suffix = "" if member.active else " (inactive)"
+            self.recipient_filter.addItem(member.display_name + suffix, member.id)
+        index = self.recipient_filter.findData(current) if current is not None else 0
+        self.recipient_filter.setCurrentIndex(max(index, 0))
+        self.recipient_filter.blockSignals(False)
+        if current is not None and index < 0:
+            self._filters_changed()
+
+    # ----------------------------------------------------------------- public
+    def current_view(self) -> WorklistView:
+        item = self.views.currentItem()
+        return WorklistView(item.data(Qt.ItemDataRole.UserRole)) if item else V.OVERDUE
+
+    def select_view(self, view: WorklistView | str) -> None:
+        """Show one worklist view (its first page)."""
+        chosen = WorklistView(view)
+        row = VIEW_ORDER.index(chosen)
+        if self.views.currentRow() == row:
+            self.refresh()
+        else:
+            self.views.setCurrentRow(row)
+
+    def refresh(self) -> None:
+        """Reload the current view and recount every view."""
+        self._refresh_timer.stop()
+        filters = self.filters()
+        if filters is None:
+            return
+        self.model.set_query(self.current_view(), filters)
+        self._update_actions()
+        self._request_counts(filters)
+
+    def filters(self) -> WorklistFilter | None:
+        """The filters as chosen; None (with the reason shown) when the dates clash."""
+        start, end = date_of(self.from_filter), date_of(self.to_filter)
+        if start and end and end < start:
+            self.filter_error.setText("The end date is before the start date.")
+            self.filter_error.show()
+            return None
+        self.filter_error.hide()
+        return WorklistFilter(
+            discipline=self.discipline_filter.currentData(),
+            priority=self.priority_filter.currentData(),
+            recipient_member_id=self.recipient_filter.currentData(),
+            date_from=start,
+            date_to=end,
+        )
+
+    def clear_filters(self) -> None:
+        for box in (self.discipline_filter, self.priority_filter, self.recipient_filter):
+            box.blockSignals(True)
+            box.setCurrentIndex(0)
+            box.blockSignals(False)
+        for edit in (self.from_filter, self.to_filter):
+            edit.blockSignals(True)
+            edit.setDate(edit.minimumDate())
+            edit.blockSignals(False)
+        self._fill_recipients()
+        self.refresh()
+
+    def selected_rows(self) -> list[int]:
+        return sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+
+    def open_selected(self) -> None:
+        rows = self.selected_rows()
+        row = self.model.row_at(rows[0]) if rows else None
+        if row is not None:
+            self._open(row.id)
+
+    def mark_sent(self) -> None:
+        """Record how the selected drafts were sent (asked once for all of them)."""
+        rows = [r for r in (self.model.row_at(n) for n in self.selected_rows()) if r]
+        drafts = [r for r in rows if r.state == ReferralState.DRAFT]
+        if not drafts:
+            self._say("Select the drafts that have been sent.", error=True)
+            return
+        details = self.ask_send()
+        if details is None:
+            return
+        problems: list[str] = []
+        sent = 0
+        for row in drafts:
+            try:
+                view = referrals.transition(
+                    self.context.db,
+                    self.context.actor,
+                    row.id,
+                    ReferralState.SENT,
+                    expected_version=row.version,
+                    sent_via=details.method,
+                    on=details.sent_on,
+                )
+            except CareCoordError as error:
+                message = error.message if isinstance(error, ValidationError) else str(error)
+                problems.append(f"{row.patient_name} ({row.discipline.label}): {message}")
+                continue
+            sent += 1
+            self._announce(view.id, view.patient_id)
+        self.refresh()
+        if sent:
+            how = details.method.label.lower()
+            self._say(f"Marked {sent} referral{'s' if sent != 1 else ''} sent by {how}.")
+        if problems:
+            self._say("Not sent: " + "; ".join(problems), error=True)
+
+    def attach_report(self) -> None:
+        """Pick the report file for the selected row (Awaiting report view)."""
+        rows = self.selected_rows()
+        if len(rows) != 1:
+            self._say("Select one referral to attach its report.", error=True)
+            return
+        path = self.choose_report_file()
+        if path:
+            self.attach_report_file(rows[0], path)
+
+    def attach_report_file(self, row_number: int, path: str) -> bool:
+        """File ``path`` as the report of the row's referral, closing its loop."""
+        row = self.model.row_at(row_number)
+        if row is None or self.current_view() != V.AWAITING_REPORT:
+            return False
+        what = f"{row.patient_name} ({row.discipline.label})"
+        if not self.confirm_attach(what, Path(path).name):
+            return False
+        try:
+            upload = upload_from(path, f"{row.discipline.label} report", date.today())
+            view = referrals.record_report_received(
+                self.context.db,
+                self.context.actor,
+                row.id,
+                expected_version=row.version,
+                report=upload,
+            )
+        except ConflictError as error:
+            show_problem(self, error, "Report not filed")
+            self.refresh()
+            return False
+        except CareCoordError as error:
+            show_problem(self, error, "Report not filed")
+            return False
+        self._announce(view.id, view.patient_id)
+        self.refresh()
+        self._say(f"Report filed for {what}; the referral is closed.")
+        return True
+
+    def export_csv(self) -> None:
+        """Save every row of the current view (with its filters) as CSV, off the GUI thread."""
+        filters = self.filters()
+        if filters is None:
+            return
+        view = self.current_view()
+        path = self.choose_export_path(f"referrals-{view.value}-{date.today().isoformat()}.csv")
+        if not path:
+            return
+        db, actor = self.context.db, self.context.actor
+
+        def work() -> str:
+            text = export.worklist_csv(db, actor, view, filters)
+            Path(path).write_text(text, encoding="utf-8", newline="")
+            return path
+
+        self.export_button.setEnabled(False)
+        self._say(f"Exporting {view.label.lower()}…")
+        self._start(work, self._exported, self._export_failed)
+
+    def printable_html(self) -> str:
+        """The rows loaded so far as an HTML table (File › Print list)."""
+        head = "".join(f"<th align='left'>{html.escape(c)}</th>" for c in COLUMNS)
+        body = "".join(
+            "<tr>"
+            + "".join(
+                f"<td>{html.escape(cell_text(row, column))}</td>" for column in range(len(COLUMNS))
+            )
+            + "</tr>"
+            for row in self.model.rows
+        )
+        return (
+            f"<h2>Referrals — {html.escape(self.current_view().label)}</h2>"
+            f"<p>{date.today().isoformat()}</p>"
+            f"<table border='1' cellspacing='0' cellpadding='3'><tr>{head}</tr>{body}</table>"
+        )
+
+    # --------------------------------------------------------------- internals
+    def _open(self, referral_id: int) -> None:
+        self.context.navigator.referral_requested.emit(referral_id)
+
+    def _announce(self, referral_id: int, patient_id: int) -> None:
+        self.context.events.referral_changed.emit(referral_id)
+        self.context.events.patient_changed.emit(patient_id)
+
+    def _schedule_refresh(self, _referral_id: int = 0) -> None:
+        self._refresh_timer.start()
+
+    def _view_changed(self, _row: int) -> None:
+        view = self.current_view()
+        self.view_hint.setText(VIEW_HINTS[view])
+        self.from_label.setText("Created from:" if view == V.TO_SEND else "Sent from:")
+        self.table.accept_reports = view == V.AWAITING_REPORT
+        self.send_button.setVisible(view == V.TO_SEND)
+        self.attach_button.setVisible(view == V.AWAITING_REPORT)
+        settings_store().setValue("referrals/view", view.value)
+        self.message.clear()
+        self.refresh()
+
+    def _filters_changed(self) -> None:
+        self.refresh()
+
+    def _update_actions(self) -> None:
+        rows = self.selected_rows()
+        self.open_button.setEnabled(len(rows) == 1)
+        self.send_button.setEnabled(bool(rows))
+        self.attach_button.setEnabled(len(rows) == 1)
+
+    def _update_status(self) -> None:
+        shown = self.model.rowCount()
+        total = self.counts.get(self.current_view())
+        if total is None or total < shown:
+            self.status.setText(f"{shown:,} referral{'s' if shown != 1 else ''}")
+        else:
+            self.status.setText(f"Showing {shown:,} of {total:,}")
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        self.message.setStyleSheet(f"color: {DANGER};" if error else "")
+        self.message.setText(text)
+
+    def _fetch_failed(self, error: object) -> None:
+        if isinstance(error, ValidationError):
+            self.filter_error.setText(error.message[:1].upper() + error.message[1:])
+            self.filter_error.show()
+        else:
+            self._say(str(error), error=True)
+
+    # ------------------------------------------------------------- counts, threads
+    def _request_counts(self, filters: WorklistFilter) -> None:
+        """Count every view off the GUI thread (about 120 ms on a large clinic)."""
+        self._count_generation += 1
+        generation = self._count_generation
+        db, actor = self.context.db, self.context.actor
+
+        def work() -> tuple[int, dict[WorklistView, int]]:
+            return generation, worklist_counts(db, actor, filters=filters)
+
+        self._start(work, self._counts_arrived, self._counts_failed)
+
+    def _counts_arrived(self, result: Any) -> None:
+        generation, counts = result
+        if generation != self._count_generation:
+            return
+        self.counts = counts
+        for row, view in enumerate(VIEW_ORDER):
+            item = self.views.item(row)
+            count = counts.get(view, 0)
+            item.setText(f"{view.label} ({count:,})")
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{view.label}, {count} referrals")
+            alarming = view in (V.OVERDUE, V.AUTH_EXPIRING) and count > 0
+            item.setForeground(QBrush(QColor(DANGER)) if alarming else QBrush())
+            font = item.font()
+            font.setBold(alarming)
+            item.setFont(font)
+        self._update_status()
+        self.counts_changed.emit(counts)
+
+    def _counts_failed(self, error: object) -> None:
+        self._say(f"Counts unavailable: {error}", error=True)
+
+    def _exported(self, path: object) -> None:
+        self.export_button.setEnabled(True)
+        self._say(f"Saved {Path(str(path)).name}.")
+        self.exported.emit(str(path))
+
+    def _export_failed(self, error: object) -> None:
+        self.export_button.setEnabled(True)
+        self._say("Export failed.", error=True)
+        if isinstance(error, CareCoordError):
+            show_problem(self, error, "Export failed")
+        else:
+            QMessageBox.warning(self, "Export failed", f"The file could not be written: {error}")
+
+    def _start(
+        self,
+        work: Callable[[], Any],
+        on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException], None],
+    ) -> None:
+        # on_done/on_error are bound methods of this page, so Qt queues them to the GUI thread.
+        thread = run_in_thread(self, work, on_done, on_error)
+        self._threads.add(thread)
+        thread.finished.connect(self._thread_finished)
+
+    def _thread_finished(self) -> None:
+        sender = self.sender()
+        self._threads = {t for t in self._threads if t is not sender}
+
+    def wait_for_threads(self) -> None:
+        """Let running counts and exports finish (before the page goes away)."""
+        for thread in list(self._threads):
+            with contextlib.suppress(RuntimeError):  # already finished and deleted by Qt
+                # run_in_thread's own quit is queued to this (blocked) thread: ask directly.
+                thread.quit()
+                thread.wait()
+        self._threads.clear()
+
+    # ------------------------------------------------------------ persistence
+    def _restore(self) -> None:
+        store = settings_store()
+        state = store.value("referrals/worklistHeader")
+        if isinstance(state, QByteArray):
+            self.table.horizontalHeader().restoreState(state)
+        else:
+            widths = (175, 100, 165, 185, 68, 82, 90, 90, 100, 100)
+            for column, width in enumerate(widths):
+                self.table.setColumnWidth(column, width)
+        last = str(store.value("referrals/view", V.OVERDUE.value))
+        view = WorklistView(last) if last in set(WorklistView) else V.OVERDUE
+        self.views.setCurrentRow(VIEW_ORDER.index(view))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        settings_store().setValue(
+            "referrals/worklistHeader", self.table.horizontalHeader().saveState()
+        )
+        self.wait_for_threads()
+        super().closeEvent(event)
