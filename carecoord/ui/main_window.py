@@ -6,6 +6,7 @@ import importlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -196,13 +197,14 @@ class MainWindow(QMainWindow):
         return PAGES[row].key if row >= 0 else PAGES[0].key
 
     # -------------------------------------------------------------------- actions
-    def new_patient(self) -> None:
-        from carecoord.ui.patients.form import PatientForm
-
-        form = PatientForm(context=self.context, parent=self)
-        saved: int | None = getattr(form, "saved_patient_id", None) if form.exec() else None
-        if saved is not None:
-            self.open_chart(saved)
+    def new_patient(self) -> QWidget:
+        """Open the patient form (on the Patients page); a saved patient's chart opens."""
+        page = self.show_page("patients")
+        form: Any = page.new_patient()  # type: ignore[attr-defined]
+        form.accepted.connect(
+            lambda: self.open_chart(form.saved_patient_id) if form.saved_patient_id else None
+        )
+        return form
 
     def find_patient(self) -> None:
         page = self.show_page("patients")
