@@ -91,6 +91,10 @@ def main_window_paint_ms(database: Path, runs: int) -> tuple[list[float], list[f
         while not probe.done:
             app.processEvents()
         elapsed = (time.perf_counter() - started) * 1000
+        for page in getattr(window, "pages", {}).values():
+            wait = getattr(page, "wait_for_threads", None)
+            if callable(wait):
+                wait()
         window.close()
         window.deleteLater()
         app.processEvents()
@@ -131,25 +135,31 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     window_ms, bare_window_ms = main_window_paint_ms(args.database, args.runs)
     figures = []
-    for name, measured, base_name, base in (
-        ("first window painted (new process)", app_ms, "bare PySide6 window", bare_ms),
-        ("main window built and painted", window_ms, "bare QMainWindow", bare_window_ms),
+    # The first window is compared with a bare window; the main window appears after
+    # sign-in, so its own budget is absolute.
+    for name, measured, base_name, base, target, limit in (
+        (
+            "first window painted (new process)",
+            app_ms,
+            "bare PySide6 window",
+            bare_ms,
+            "median <= 2x bare",
+            None,
+        ),
+        (
+            "main window built and painted",
+            window_ms,
+            "bare QMainWindow",
+            bare_window_ms,
+            "median <= 100 ms",
+            100.0,
+        ),
     ):
         median, p95 = summary(measured)
         base_median, base_p95 = summary(base)
-        ratio = median / base_median
+        met = median <= limit if limit is not None else median / base_median <= 2
         figures.append(
-            Figure(
-                name,
-                len(measured),
-                median,
-                p95,
-                base_name,
-                base_median,
-                base_p95,
-                "median <= 2x bare",
-                ratio <= 2,
-            )
+            Figure(name, len(measured), median, p95, base_name, base_median, base_p95, target, met)
         )
     print_table("Start-up (offscreen, milliseconds)", figures)
     for f in figures:

@@ -418,7 +418,16 @@ class DashboardPage(QWidget):
         db, actor = self.context.db, self.context.actor
         # Parented to the application, so the thread outlives a page closed mid-load.
         parent = QCoreApplication.instance() or self
-        run_in_thread(parent, lambda: dashboard(db, actor), self._show, self._failed)
+        self._thread = run_in_thread(parent, lambda: dashboard(db, actor), self._show, self._failed)
+
+    def wait_for_threads(self) -> None:
+        """Block until a running load has finished (the main window calls this on quit)."""
+        thread = getattr(self, "_thread", None)
+        try:
+            if thread is not None and thread.isRunning():
+                thread.wait()
+        except RuntimeError:  # the thread object was already deleted after finishing
+            pass
 
     def _finish_loading(self) -> None:
         self._loading = False
