@@ -31,6 +31,8 @@ test: lint typecheck unit
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks $(ARGS)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.startup
+	$(BIN)/python -m benchmarks.letters
 
 demo: $(STAMP)
 	$(BIN)/carecoord demo $(ARGS)
