@@ -97,6 +97,7 @@ class Startup(QObject):
             f"Sign in — {self.settings.clinic_name or 'CareCoord'}"
             + (" — DEMO" if self.demo else "")
         )
+        self.sign_in.set_clinic_name(self.settings.clinic_name)
         if self.demo:
             self.sign_in.show_demo_hint()
         self._set_waiting(False)
@@ -206,6 +207,9 @@ def run(database_option: str | None = None, argv: Sequence[str] | None = None) -
     try:
         return int(app.exec())
     finally:
+        from carecoord.ui.worker import wait_for_all
+
+        wait_for_all()
         hook.uninstall()
         if startup.db is not None:
             startup.db.dispose()

@@ -42,7 +42,8 @@ class SignInDialog(QDialog):
         self.setMinimumWidth(380)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(page_title(clinic_name or "CareCoord"))
+        self.heading = page_title(clinic_name or "CareCoord")
+        layout.addWidget(self.heading)
         layout.addWidget(hint("Sign in to see and change patient information."))
         self.demo_hint = hint(
             "Demo clinic with fictional patients: sign in as drlee (physician), therapist "
@@ -87,6 +88,9 @@ class SignInDialog(QDialog):
         """While the database opens, typing is allowed but signing in is not yet."""
         self.waiting.setVisible(waiting)
         self.ok_button.setEnabled(not waiting)
+
+    def set_clinic_name(self, name: str) -> None:
+        self.heading.setText(name or "CareCoord")
 
     def show_demo_hint(self) -> None:
         self.demo_hint.show()

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -46,35 +45,45 @@ class WelcomeDialog(QDialog):
         self.setObjectName("welcomeDialog")
         self.setWindowTitle("Welcome to CareCoord")
         self.setMinimumWidth(520)
-        self.pages = QStackedWidget()
-        self.pages.addWidget(self._choice_page())
-        self.pages.addWidget(self._setup_page())
+        # Two pages shown one at a time; the dialog fits whichever is showing.
+        self.choice_page = self._choice_page()
+        self.setup_page = self._setup_page()
+        self.setup_page.hide()
         layout = QVBoxLayout(self)
-        layout.addWidget(self.pages)
+        layout.addWidget(self.choice_page)
+        layout.addWidget(self.setup_page)
 
     def _choice_page(self) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.addWidget(page_title("Welcome to CareCoord"))
-        layout.addWidget(
-            hint(
-                "This database is empty. Set up your clinic to start working, or explore a "
-                "fictional demo clinic first (it goes into a separate demo database, so your "
-                "own stays empty)."
-            )
-        )
+        layout.addWidget(hint("This database is empty. How would you like to start?"))
         setup = QPushButton("Set up my clinic")
         setup.setObjectName("setUpClinic")
         setup.setProperty("role", "primary")
-        setup.clicked.connect(lambda: self.pages.setCurrentIndex(1))
+        setup.clicked.connect(lambda: self.show_page(self.setup_page))
         demo = QPushButton("Explore with demo data")
         demo.setObjectName("exploreDemo")
         demo.clicked.connect(self.choose_demo)
-        row = QHBoxLayout()
-        row.addWidget(setup)
-        row.addWidget(demo)
-        layout.addLayout(row)
+        for button, text in (
+            (setup, "Enter your clinic's details and create the administrator account."),
+            (
+                demo,
+                "Open a fictional clinic with 60 patients in a separate demo database; "
+                "yours stays empty.",
+            ),
+        ):
+            row = QHBoxLayout()
+            button.setMinimumWidth(190)
+            row.addWidget(button)
+            row.addWidget(hint(text), 1)
+            layout.addLayout(row)
         return page
+
+    def show_page(self, page: QWidget) -> None:
+        for other in (self.choice_page, self.setup_page):
+            other.setVisible(other is page)
+        self.adjustSize()
 
     def _setup_page(self) -> QWidget:
         page = QWidget()
@@ -125,7 +134,7 @@ class WelcomeDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Save).setObjectName("saveClinic")
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Back")
         buttons.accepted.connect(self.save_clinic)
-        buttons.rejected.connect(lambda: self.pages.setCurrentIndex(0))
+        buttons.rejected.connect(lambda: self.show_page(self.choice_page))
         layout.addWidget(buttons)
         return page
 

@@ -1,0 +1,47 @@
+"""Work off the GUI thread reports back ON the GUI thread, whatever kind of callback."""
+
+from __future__ import annotations
+
+import threading
+
+from PySide6.QtCore import QObject
+from pytestqt.qtbot import QtBot
+
+from carecoord.ui.worker import run_in_thread
+
+
+def test_plain_function_callbacks_run_on_the_gui_thread(qtbot: QtBot) -> None:
+    owner = QObject()
+    seen: list[tuple[object, bool]] = []
+    gui = threading.get_ident()
+
+    def work() -> int:
+        assert threading.get_ident() != gui
+        return 42
+
+    run_in_thread(
+        owner,
+        work,
+        lambda r: seen.append((r, threading.get_ident() == gui)),
+        lambda e: seen.append((e, False)),
+    )
+    qtbot.waitUntil(lambda: bool(seen))
+    assert seen == [(42, True)]
+
+
+def test_errors_come_back_too(qtbot: QtBot) -> None:
+    owner = QObject()
+    errors: list[BaseException] = []
+    gui = threading.get_ident()
+    where: list[bool] = []
+
+    def fail() -> None:
+        raise ValueError("bad input")
+
+    def on_error(error: BaseException) -> None:
+        where.append(threading.get_ident() == gui)
+        errors.append(error)
+
+    run_in_thread(owner, fail, lambda r: None, on_error)
+    qtbot.waitUntil(lambda: bool(errors))
+    assert isinstance(errors[0], ValueError) and where == [True]
