@@ -9,7 +9,7 @@ the audit trail and the referral's history.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -193,9 +193,7 @@ def may_include(actor: Actor, category: DataCategory) -> bool:
     """
     if category == DataCategory.PSYCHOTHERAPY_NOTE:
         return False
-    return allowed(actor.role, Action.READ_CLINICAL, category) and allowed(
-        actor.role, Action.PRINT, category
-    )
+    return allowed(actor, Action.READ_CLINICAL, category) and allowed(actor, Action.PRINT, category)
 
 
 def _require_print(actor: Actor, category: DataCategory) -> None:
@@ -568,6 +566,15 @@ def _letter(
     medications = [m for m in chart.medications if m.id in medication_ids]
     assessments = [a for a in chart.assessments if a.id in assessment_ids]  # newest first
 
+    def listed(section: Section, chosen: Sequence[object], available: Sequence[object]) -> bool:
+        """A list section prints only when something in it was ticked, or when the chart has
+        nothing of the kind ("None recorded." must never mean "left out")."""
+        return section in sections and (bool(chosen) or not available)
+
+    show_diagnoses = listed(Section.DIAGNOSES, diagnoses, chart.diagnoses)
+    show_medications = listed(Section.MEDICATIONS, medications, chart.medications)
+    show_scores = listed(Section.SCORES, assessments, chart.assessments)
+
     emphasis = Section.EMPHASIS in sections
     rehabilitation = psychiatry = headache = None
     if emphasis and row.discipline in REHABILITATION:
@@ -644,18 +651,16 @@ def _letter(
         diagnoses=tuple(
             DiagnosisLine(d.code, d.title, d.onset, d.active, d.notes) for d in diagnoses
         )
-        if Section.DIAGNOSES in sections
+        if show_diagnoses
         else None,
-        medications=tuple(_medication_line(m) for m in medications)
-        if Section.MEDICATIONS in sections
-        else None,
-        mme=_mme(medications) if Section.MEDICATIONS in sections else None,
+        medications=tuple(_medication_line(m) for m in medications) if show_medications else None,
+        mme=_mme(medications) if show_medications else None,
         allergies=tuple(
             AllergyLine(a.substance, a.reaction, a.severity.label) for a in chart.allergies
         )
         if Section.ALLERGIES in sections
         else None,
-        scores=tuple(_score_line(a) for a in listed_scores) if Section.SCORES in sections else None,
+        scores=tuple(_score_line(a) for a in listed_scores) if show_scores else None,
         treatments_tried=(row.treatments_tried or "")
         if Section.TREATMENTS_TRIED in sections
         else None,

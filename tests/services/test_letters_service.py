@@ -222,6 +222,18 @@ def test_unticked_item_is_absent(db: Database, physician: Actor, chart: Chart) -
     assert "oxycodone" not in text and "Current medications" not in text
 
 
+def test_a_section_with_nothing_ticked_is_left_out_not_shown_empty(
+    db: Database, physician: Actor, chart: Chart
+) -> None:
+    referral_id = _rehab_referral(db, physician, chart)
+    defaults = default_options(db, physician, referral_id).defaults
+    assert Section.MEDICATIONS in defaults.sections
+    nothing_ticked = replace(defaults, medication_ids=frozenset())
+    text = pdf_text(generate_letter(db, physician, referral_id, nothing_ticked))
+    # "None recorded." would tell the specialist the patient takes nothing.
+    assert "Current medications" not in text and "oxycodone" not in text
+
+
 def test_defaults_follow_the_discipline(db: Database, physician: Actor, chart: Chart) -> None:
     psych = default_options(db, physician, _psychiatry_referral(db, physician, chart))
     rehab = default_options(db, physician, _rehab_referral(db, physician, chart))

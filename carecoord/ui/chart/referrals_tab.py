@@ -21,9 +21,11 @@ from carecoord.clinical.referral_rules import CLOSED_STATES
 from carecoord.clinical.vocabulary import Priority
 from carecoord.errors import CareCoordError
 from carecoord.services import referrals
+from carecoord.services.letters import may_include
 from carecoord.services.permissions import Action, allowed
 from carecoord.services.referrals import ReferralView
 from carecoord.ui.context import AppContext
+from carecoord.ui.letters.preview import open_letter
 from carecoord.ui.style import CHIP_BACKGROUND, DANGER, hint
 
 COLUMNS = ("Discipline", "Recipient", "Priority", "State", "Sent", "Due", "Overdue")
@@ -83,8 +85,14 @@ class ReferralsTab(QWidget):
         self.open_button.setAccessibleName("Open the selected referral")
         self.open_button.setToolTip("Open the referral (Enter or double-click)")
         self.open_button.clicked.connect(self.open_selected)
+        self.letter_button = QPushButton("Letter…")
+        self.letter_button.setObjectName("referralLetter")
+        self.letter_button.setAccessibleName("Letter for the selected referral")
+        self.letter_button.setToolTip("Choose what goes in the letter, then preview, print or save")
+        self.letter_button.clicked.connect(self.letter_for_selected)
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
+        top.addWidget(self.letter_button)
         top.addWidget(self.open_button)
         top.addWidget(self.new_button)
 
@@ -131,6 +139,11 @@ class ReferralsTab(QWidget):
 
     def open_selected(self) -> None:
         self._open_row(self.table.currentRow())
+
+    def letter_for_selected(self) -> None:
+        row = self.table.currentRow()
+        if 0 <= row < len(self.referrals):
+            open_letter(context=self.context, referral_id=self.referrals[row].id, parent=self)
 
     # --------------------------------------------------------------- internals
     def _open_row(self, row: int) -> None:
@@ -185,7 +198,12 @@ class ReferralsTab(QWidget):
         self._update_actions()
 
     def _update_actions(self) -> None:
-        self.open_button.setEnabled(0 <= self.table.currentRow() < len(self.referrals))
+        row = self.table.currentRow()
+        self.open_button.setEnabled(0 <= row < len(self.referrals))
+        self.letter_button.setEnabled(
+            0 <= row < len(self.referrals)
+            and may_include(self.context.actor, self.referrals[row].category)
+        )
 
     def _restore_columns(self) -> None:
         state = QSettings("CareCoord", "CareCoord").value(SETTINGS_COLUMNS)

@@ -44,6 +44,7 @@ from carecoord.clinical.vocabulary import (
 )
 from carecoord.errors import CareCoordError, ConflictError, ValidationError
 from carecoord.services import patients, referrals, team
+from carecoord.services.letters import may_include
 from carecoord.services.permissions import Action, allowed, referral_category
 from carecoord.services.referrals import (
     AuthorizationInput,
@@ -55,6 +56,7 @@ from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.forms import FieldErrors, combo, date_edit, date_of, line_edit, set_date, text_of
 from carecoord.ui.forms import text_edit as make_text_edit
+from carecoord.ui.letters.preview import LetterPreviewWindow, open_letter
 from carecoord.ui.referrals.report_dialog import ReportDialog
 from carecoord.ui.style import chip, hint, page_title
 
@@ -300,6 +302,7 @@ class ReferralEditor(QDialog):
         self._loaded_authorization: AuthorizationInput | None = None
         self._members_discipline: Discipline | None = None
         self.transition_buttons: dict[ReferralState, QPushButton] = {}
+        self.letter_window: LetterPreviewWindow | None = None
 
         self.setObjectName("referralEditor")
         self.setWindowTitle("Referral")
@@ -339,6 +342,11 @@ class ReferralEditor(QDialog):
         buttons_row = QHBoxLayout()
         buttons_row.addLayout(self.transition_row)
         buttons_row.addStretch(1)
+        self.letter_button = QPushButton("Letter…")
+        self.letter_button.setObjectName("openLetter")
+        self.letter_button.setAccessibleName("Referral letter: choose contents, preview, print")
+        self.letter_button.clicked.connect(self.open_letter)
+        buttons_row.addWidget(self.letter_button)
         workflow_layout.addWidget(self.state_line)
         workflow_layout.addLayout(buttons_row)
 
@@ -792,6 +800,15 @@ class ReferralEditor(QDialog):
         )
         self.note_button.setVisible(can_log)
         self.save_button.setVisible(request or authorization)
+        printable = self.view is not None and may_include(self.context.actor, self.view.category)
+        self.letter_button.setEnabled(printable)
+        self.letter_button.setToolTip(
+            "Choose what goes in the letter, then preview, print or save it"
+            if printable
+            else "Save the draft first"
+            if self.view is None
+            else "Your role may not print this referral's clinical content"
+        )
 
     def _authorization_widgets(self) -> tuple[QWidget, ...]:
         return (
@@ -1023,6 +1040,13 @@ class ReferralEditor(QDialog):
         self._show(moved)
         self._announce(moved)
         return True
+
+    def open_letter(self) -> None:
+        """Choose the letter's contents, then preview, print or save it (saving edits first)."""
+        view = self.view
+        if view is None or (self.is_dirty() and not self.save()):
+            return
+        self.letter_window = open_letter(context=self.context, referral_id=view.id, parent=self)
 
     def add_note(self) -> None:
         """Record a note in the history (a call chasing the report, say)."""

@@ -43,6 +43,7 @@ from carecoord.services.worklist import WorklistFilter, WorklistView, worklist_c
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.forms import ERROR_STYLE, date_edit, date_of
+from carecoord.ui.letters.batch import BatchLettersDialog
 from carecoord.ui.referrals.editor import SendDetails, ask_send
 from carecoord.ui.referrals.report_dialog import choose_report_file, report_path_from, upload_from
 from carecoord.ui.referrals.worklist_model import COLUMNS, WorklistModel, cell_text
@@ -65,8 +66,8 @@ VIEW_ORDER: tuple[WorklistView, ...] = (
 VIEW_HINTS: dict[WorklistView, str] = {
     V.OVERDUE: "Past their target: no appointment by the due date, or no report 14 days after "
     "the visit. Chase the specialist's office.",
-    V.TO_SEND: "Drafts ready to go. Select them and choose Mark sent… once the letter has left "
-    "(print, fax, e-mail or portal).",
+    V.TO_SEND: "Drafts ready to go. Select them, choose Letters… to save or print their letters, "
+    "and Mark sent… once they have left (print, fax, e-mail or portal).",
     V.AWAITING_ACCEPTANCE: "Sent; waiting for the specialist to accept.",
     V.TO_SCHEDULE: "Accepted by the specialist; book the appointment.",
     V.AWAITING_VISIT: "Booked. A passed appointment date means the visit still needs recording.",
@@ -322,11 +323,19 @@ class ReferralsPage(QWidget):
         self.attach_button.setAccessibleName("Attach the specialist's report")
         self.attach_button.setProperty("role", "primary")
         self.attach_button.clicked.connect(self.attach_report)
+        self.letters_button = QPushButton("Letters…")
+        self.letters_button.setObjectName("batchLetters")
+        self.letters_button.setAccessibleName("Letters for the selected referrals")
+        self.letters_button.setToolTip(
+            "Save or print the letters of the selected referrals in one go (Ctrl+A selects all)"
+        )
+        self.letters_button.clicked.connect(self.batch_letters)
         actions = QHBoxLayout()
         actions.addWidget(self.view_hint, 1)
         actions.addWidget(self.open_button)
         actions.addWidget(self.send_button)
         actions.addWidget(self.attach_button)
+        actions.addWidget(self.letters_button)
 
         self.table = WorklistTable()
         self.table.setObjectName("worklistTable")
@@ -484,6 +493,17 @@ class ReferralsPage(QWidget):
         if problems:
             self._say("Not sent: " + "; ".join(problems), error=True)
 
+    def batch_letters(self) -> BatchLettersDialog | None:
+        """Letters for the selected referrals (all of "To send", say), off the GUI thread."""
+        ids = [r.id for r in (self.model.row_at(n) for n in self.selected_rows()) if r]
+        if not ids:
+            self._say("Select the referrals whose letters you want.", error=True)
+            return None
+        dialog = BatchLettersDialog(context=self.context, referral_ids=ids, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
     def attach_report(self) -> None:
         """Pick the report file for the selected row (Awaiting report view)."""
         rows = self.selected_rows()
@@ -590,6 +610,7 @@ class ReferralsPage(QWidget):
         self.open_button.setEnabled(len(rows) == 1)
         self.send_button.setEnabled(bool(rows))
         self.attach_button.setEnabled(len(rows) == 1)
+        self.letters_button.setEnabled(bool(rows))
 
     def _update_status(self) -> None:
         shown = self.model.rowCount()

@@ -1,0 +1,588 @@
+"""Many letters in one go: the worklist's selection as one combined PDF or one file each.
+
+Generation runs on a worker thread (each letter opens its own database session through
+the service), with a progress dialog that cancels between letters. Output is written
+atomically: a cancelled or failed combined batch leaves no file, and per-file mode leaves
+only complete letters.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, QThread, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressDialog,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from carecoord.errors import CareCoordError
+from carecoord.letters.packet import combine
+from carecoord.services import letters, referrals
+from carecoord.ui.context import AppContext
+from carecoord.ui.errors import show_problem
+from carecoord.ui.forms import ERROR_STYLE
+from carecoord.ui.pdf_preview import PdfPreview, write_atomically
+from carecoord.ui.style import DANGER, OK, hint, page_title
+
+SETTINGS_FOLDER = "letterBatch/folder"
+SETTINGS_MODE = "letterBatch/mode"
+SETTINGS_PREVIEW_GEOMETRY = "letterBatch/previewGeometry"
+
+
+_RUNNING: set[QThread] = set()
+
+
+def settings_store() -> QSettings:
+    return QSettings("CareCoord", "CareCoord")
+
+
+class BatchMode(StrEnum):
+    COMBINED = "combined"
+    PER_FILE = "per_file"
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """What a batch wrote (paths and ids only: no PDF bytes cross threads)."""
+
+    mode: BatchMode
+    target: str
+    files: tuple[str, ...]
+    referral_ids: tuple[int, ...]
+    skipped: tuple[tuple[int, str], ...]
+    cancelled: bool
+
+    @property
+    def letters(self) -> int:
+        return len(self.referral_ids)
+
+
+def generate_batch(
+    referral_ids: Sequence[int],
+    generate: Callable[[int], bytes],
+    mode: BatchMode,
+    target: str,
+    *,
+    cancelled: threading.Event,
+    progress: Callable[[int, int], None] | None = None,
+) -> BatchResult:
+    """Generate each letter and write the output; stops between letters when cancelled.
+
+    A letter the user may not print, or one that fails to render for a domain reason, is
+    skipped with its reason; the others go ahead.
+
+    Raises:
+        OSError: The output could not be written (nothing half-written is left).
+    """
+    done: list[int] = []
+    files: list[str] = []
+    pdfs: list[bytes] = []
+    skipped: list[tuple[int, str]] = []
+    total = len(referral_ids)
+    for number, referral_id in enumerate(referral_ids):
+        if cancelled.is_set():
+            break
+        if progress is not None:
+            progress(number, total)
+        try:
+            pdf = generate(referral_id)
+        except CareCoordError as error:
+            skipped.append((referral_id, str(error)))
+            continue
+        if mode == BatchMode.PER_FILE:
+            path = str(Path(target) / letters.letter_file_name(referral_id))
+            write_atomically(path, pdf)
+            files.append(path)
+        else:
+            pdfs.append(pdf)
+        done.append(referral_id)
+    stopped = cancelled.is_set() and len(done) + len(skipped) < total
+    if mode == BatchMode.COMBINED:
+        if stopped:
+            done = []  # a cancelled pile is not half-saved
+        elif pdfs:
+            write_atomically(target, combine(pdfs))
+            files.append(target)
+    if progress is not None and not stopped:
+        progress(total, total)
+    return BatchResult(mode, target, tuple(files), tuple(done), tuple(skipped), stopped)
+
+
+class _BatchWorker(QObject):
+    """Runs :func:`generate_batch` on its own thread.
+
+    Signals:
+        progress(int, int): letters done, letters in all.
+        finished(object): the BatchResult.
+        failed(object): the exception that stopped the batch.
+    """
+
+    progress = Signal(int, int)
+    finished = Signal(object)
+    failed = Signal(object)
+
+    def __init__(self, work: Callable[[Callable[[int, int], None]], BatchResult]) -> None:
+        super().__init__()
+        self.work = work
+
+    def run(self) -> None:
+        try:
+            result = self.work(self.progress.emit)
+        except Exception as error:  # handed to the GUI thread, which shows it
+            self.failed.emit(error)
+        else:
+            self.finished.emit(result)
+
+
+class BatchLettersDialog(QDialog):
+    """Generate the letters of many referrals: one combined PDF or one file each.
+
+    Each letter carries its discipline's default contents (a sensitive referral only the
+    essentials) and is recorded in its referral's history. ``choose_file``,
+    ``choose_folder`` and ``generate_one`` are attributes so tests answer them.
+
+    Signals:
+        batch_finished(object): the BatchResult (also after a cancel or a failure: then
+            ``None``).
+    """
+
+    batch_finished = Signal(object)
+
+    def __init__(
+        self, *, context: AppContext, referral_ids: Sequence[int], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.referral_ids = tuple(dict.fromkeys(int(i) for i in referral_ids))
+        self.result_value: BatchResult | None = None
+        self._thread: QThread | None = None
+        self.cancel_requested = threading.Event()
+        self._progress: QProgressDialog | None = None
+        self.preview_window: BatchPreviewWindow | None = None
+        self.choose_file: Callable[[str], str | None] = self._choose_file
+        self.choose_folder: Callable[[str], str | None] = self._choose_folder
+        db, actor = context.db, context.actor
+        self.generate_one: Callable[[int], bytes] = lambda referral_id: letters.generate_letter(
+            db, actor, referral_id, what="letter generated (batch)"
+        )
+        self.setObjectName("batchLettersDialog")
+        count = len(self.referral_ids)
+        self.setWindowTitle(f"Letters for {count} referral{'s' if count != 1 else ''}")
+        self._build()
+        self._restore()
+
+    # ------------------------------------------------------------------ layout
+    def _build(self) -> None:
+        count = len(self.referral_ids)
+        title = page_title(f"Letters for {count} referral{'s' if count != 1 else ''}")
+        title.setObjectName("batchTitle")
+        intro = hint(
+            "Each letter carries the usual contents for its discipline (a sensitive referral: "
+            "the essentials only) and is recorded in its referral's history. Open a single "
+            "referral's letter to choose its contents item by item."
+        )
+
+        output = QGroupBox("Save as")
+        output.setObjectName("batchOutput")
+        self.combined_radio = QRadioButton("One combined PDF — to print the whole pile in one go")
+        self.combined_radio.setObjectName("modeCombined")
+        self.combined_radio.setAccessibleName("One combined PDF")
+        self.per_file_radio = QRadioButton(
+            "One file per referral — to fax or e-mail each letter separately"
+        )
+        self.per_file_radio.setObjectName("modePerFile")
+        self.per_file_radio.setAccessibleName("One file per referral")
+        self.modes = QButtonGroup(self)
+        self.modes.addButton(self.combined_radio)
+        self.modes.addButton(self.per_file_radio)
+        self.path_label = QLabel()
+        self.path_edit = QLineEdit()
+        self.path_edit.setObjectName("batchPath")
+        self.path_edit.setClearButtonEnabled(True)
+        self.path_label.setBuddy(self.path_edit)
+        self.browse_button = QPushButton("Browse…")
+        self.browse_button.setObjectName("batchBrowse")
+        self.browse_button.setAccessibleName("Choose where to save")
+        self.browse_button.clicked.connect(self.browse)
+        self.path_error = QLabel()
+        self.path_error.setObjectName("batchPathError")
+        self.path_error.setStyleSheet(ERROR_STYLE)
+        self.path_error.setWordWrap(True)
+        self.path_error.hide()
+        path_row = QHBoxLayout()
+        path_row.addWidget(self.path_label)
+        path_row.addWidget(self.path_edit, 1)
+        path_row.addWidget(self.browse_button)
+        self.names_hint = hint("")
+        self.names_hint.setObjectName("batchNamesHint")
+        box = QVBoxLayout(output)
+        box.addWidget(self.combined_radio)
+        box.addWidget(self.per_file_radio)
+        box.addSpacing(6)
+        box.addLayout(path_row)
+        box.addWidget(self.path_error)
+        box.addWidget(self.names_hint)
+
+        self.result_label = QLabel()
+        self.result_label.setObjectName("batchResult")
+        self.result_label.setWordWrap(True)
+        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.print_button = QPushButton("Preview and print all…")
+        self.print_button.setObjectName("batchPrintAll")
+        self.print_button.setAccessibleName("Preview and print all letters")
+        self.print_button.setToolTip("Open the combined PDF to print every letter in one go")
+        self.print_button.clicked.connect(self.preview_and_print)
+        self.print_button.hide()
+
+        buttons = QDialogButtonBox()
+        self.generate_button = buttons.addButton(
+            "Generate letters", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.generate_button.setObjectName("batchGenerate")
+        self.generate_button.setAccessibleName("Generate the letters")
+        self.generate_button.setProperty("role", "primary")
+        self.generate_button.setDefault(True)
+        self.generate_button.setEnabled(bool(self.referral_ids))
+        self.generate_button.clicked.connect(self.start)
+        close = buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        close.setObjectName("batchClose")
+        close.setAccessibleName("Close")
+        close.clicked.connect(self.close)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.print_button)
+        bottom.addStretch(1)
+        bottom.addWidget(buttons)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(intro)
+        layout.addWidget(output)
+        layout.addWidget(self.result_label)
+        layout.addStretch(1)
+        layout.addLayout(bottom)
+
+        mode = str(settings_store().value(SETTINGS_MODE, BatchMode.COMBINED.value))
+        (self.per_file_radio if mode == BatchMode.PER_FILE else self.combined_radio).setChecked(
+            True
+        )
+        self._mode_changed()
+        self.modes.buttonToggled.connect(lambda *_: self._mode_changed())
+
+    # ------------------------------------------------------------------ choices
+    def mode(self) -> BatchMode:
+        return BatchMode.PER_FILE if self.per_file_radio.isChecked() else BatchMode.COMBINED
+
+    def set_mode(self, mode: BatchMode) -> None:
+        (self.per_file_radio if mode == BatchMode.PER_FILE else self.combined_radio).setChecked(
+            True
+        )
+
+    def _folder(self) -> str:
+        folder = str(settings_store().value(SETTINGS_FOLDER, "") or "")
+        return folder if folder and Path(folder).is_dir() else str(Path.home())
+
+    def _default_file(self) -> str:
+        return str(Path(self._folder()) / f"referral-letters-{date.today().isoformat()}.pdf")
+
+    def _mode_changed(self) -> None:
+        combined = self.mode() == BatchMode.COMBINED
+        self.path_label.setText("File:" if combined else "Folder:")
+        self.path_edit.setAccessibleName("PDF file to write" if combined else "Folder to write to")
+        self.path_edit.setText(self._default_file() if combined else self._folder())
+        first = letters.letter_file_name(self.referral_ids[0]) if self.referral_ids else ""
+        self.names_hint.setText(
+            "All letters in one PDF, in worklist order."
+            if combined
+            else f"Files are named by referral number ({first}, …); existing ones are replaced."
+        )
+        self.path_error.hide()
+
+    def _choose_file(self, start: str) -> str | None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save the letters as", start, "PDF files (*.pdf)"
+        )
+        return path or None
+
+    def _choose_folder(self, start: str) -> str | None:
+        return QFileDialog.getExistingDirectory(self, "Save the letters in", start) or None
+
+    def browse(self) -> None:
+        current = self.path_edit.text().strip()
+        if self.mode() == BatchMode.COMBINED:
+            chosen = self.choose_file(current or self._default_file())
+            if chosen and not chosen.lower().endswith(".pdf"):
+                chosen += ".pdf"
+        else:
+            chosen = self.choose_folder(current or self._folder())
+        if chosen:
+            self.path_edit.setText(chosen)
+
+    def _target(self) -> str | None:
+        """The checked output path, or None with the reason shown under the field."""
+        text = self.path_edit.text().strip()
+        combined = self.mode() == BatchMode.COMBINED
+        problem = None
+        if not text:
+            problem = "Choose the file to write." if combined else "Choose a folder."
+        else:
+            path = Path(text).expanduser()
+            folder = path.parent if combined else path
+            if combined and not path.suffix:
+                path = path.with_suffix(".pdf")
+            if combined and path.is_dir():
+                problem = "That is a folder; give a file name ending in .pdf."
+            elif not folder.is_dir():
+                problem = f"The folder {folder} does not exist."
+            elif not os.access(folder, os.W_OK):
+                problem = f"You may not write in {folder}."
+            text = str(path)
+        if problem:
+            self.path_error.setText(problem)
+            self.path_error.show()
+            self.path_edit.setFocus()
+            return None
+        self.path_error.hide()
+        return text
+
+    # ------------------------------------------------------------------ running
+    def is_running(self) -> bool:
+        return self._thread is not None
+
+    def start(self) -> bool:
+        """Check the output and start generating on a worker thread."""
+        if self.is_running() or not self.referral_ids:
+            return False
+        target = self._target()
+        if target is None:
+            return False
+        mode = self.mode()
+        store = settings_store()
+        store.setValue(SETTINGS_MODE, mode.value)
+        store.setValue(
+            SETTINGS_FOLDER, str(Path(target).parent if mode == BatchMode.COMBINED else target)
+        )
+        self.cancel_requested = threading.Event()
+        ids, generate, cancel = self.referral_ids, self.generate_one, self.cancel_requested
+
+        def work(progress: Callable[[int, int], None]) -> BatchResult:
+            return generate_batch(ids, generate, mode, target, cancelled=cancel, progress=progress)
+
+        self.result_label.clear()
+        self.print_button.hide()
+        self.generate_button.setEnabled(False)
+        self._progress = QProgressDialog("Preparing letters…", "Cancel", 0, len(ids), self)
+        self._progress.setObjectName("batchProgress")
+        self._progress.setWindowTitle("Generating letters")
+        self._progress.setWindowModality(Qt.WindowModality.WindowModal)
+        self._progress.setMinimumDuration(300)
+        self._progress.setAutoClose(False)
+        self._progress.setAutoReset(False)
+        self._progress.canceled.connect(self.cancel)
+
+        # Unparented and kept in _RUNNING until done: closing the dialog never destroys a
+        # running thread; its bound-method slots are dropped when the dialog goes.
+        thread = QThread()
+        worker = _BatchWorker(work)
+        worker.moveToThread(thread)
+        thread.started.connect(worker.run)
+        worker.progress.connect(self._advance)
+        worker.finished.connect(self._finished)
+        worker.failed.connect(self._failed)
+        # Direct: quit from the worker's own thread, so a GUI-thread wait() can return.
+        worker.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
+        worker.failed.connect(thread.quit, Qt.ConnectionType.DirectConnection)
+        thread.finished.connect(worker.deleteLater)
+        thread.finished.connect(lambda: _RUNNING.discard(thread))
+        thread.finished.connect(thread.deleteLater)
+        thread.worker = worker  # type: ignore[attr-defined]  # keep the worker referenced
+        _RUNNING.add(thread)
+        self._thread = thread
+        thread.start()
+        return True
+
+    def cancel(self) -> None:
+        """Stop after the letter being generated (nothing half-written is kept)."""
+        self.cancel_requested.set()
+        if self._progress is not None:
+            self._progress.setLabelText("Stopping after this letter…")
+
+    def _advance(self, done: int, total: int) -> None:
+        progress = self._progress  # setValue may run the event loop, which can end the batch
+        if progress is None or self.cancel_requested.is_set():
+            return
+        if done < total:
+            progress.setLabelText(f"Letter {done + 1} of {total}…")
+        progress.setMaximum(total)
+        progress.setValue(done)
+
+    def _end(self) -> None:
+        if self._progress is not None:
+            self._progress.canceled.disconnect(self.cancel)
+            self._progress.reset()
+            self._progress.hide()
+            self._progress.deleteLater()
+            self._progress = None
+        self._thread = None
+        self.generate_button.setEnabled(True)
+
+    def _finished(self, value: Any) -> None:
+        self._end()
+        result: BatchResult = value
+        self.result_value = result
+        self._report(result)
+        for referral_id in result.referral_ids:
+            self.context.events.referral_changed.emit(referral_id)
+        self.batch_finished.emit(result)
+
+    def _failed(self, error: Any) -> None:
+        self._end()
+        self._say(f"No letters saved: {error}", error=True)
+        if isinstance(error, CareCoordError):
+            show_problem(self, error, "Letters not generated")
+        self.batch_finished.emit(None)
+
+    def _report(self, result: BatchResult) -> None:
+        count = result.letters
+        letters_text = f"{count} letter{'s' if count != 1 else ''}"
+        if result.cancelled and result.mode == BatchMode.COMBINED:
+            text = "Cancelled: no file was written."
+        elif result.cancelled:
+            text = f"Cancelled: {letters_text} saved in {result.target} before stopping."
+        elif not count:
+            text = "No letters were saved."
+        elif result.mode == BatchMode.COMBINED:
+            text = f"{letters_text} saved to {result.target}."
+        else:
+            text = f"{letters_text} saved in {result.target}."
+        if result.skipped:
+            reasons = "; ".join(f"referral {rid}: {why}" for rid, why in result.skipped[:5])
+            more = f" and {len(result.skipped) - 5} more" if len(result.skipped) > 5 else ""
+            text += f"\nSkipped {len(result.skipped)}: {reasons}{more}."
+        self._say(text, error=result.cancelled or bool(result.skipped) or not count)
+        self.print_button.setVisible(
+            result.mode == BatchMode.COMBINED and not result.cancelled and bool(count)
+        )
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        self.result_label.setStyleSheet(f"color: {DANGER if error else OK}; font-weight: 600;")
+        self.result_label.setText(text)
+
+    def wait(self) -> None:
+        """Cancel and wait for a running batch (before the dialog goes away)."""
+        thread = self._thread
+        if thread is None:
+            return
+        self.cancel_requested.set()
+        with contextlib.suppress(RuntimeError):  # already finished and deleted by Qt
+            thread.wait()
+
+    # ------------------------------------------------------------------ printing
+    def preview_and_print(self) -> BatchPreviewWindow | None:
+        """Open the combined PDF to print every letter at once."""
+        result = self.result_value
+        if result is None or result.mode != BatchMode.COMBINED or not result.files:
+            return None
+        try:
+            pdf = Path(result.target).read_bytes()
+        except OSError as error:
+            self._say(f"The combined PDF could not be read: {error}", error=True)
+            return None
+        self.preview_window = BatchPreviewWindow(
+            context=self.context, pdf=pdf, result=result, parent=self
+        )
+        self.preview_window.show()
+        return self.preview_window
+
+    # ------------------------------------------------------------------ geometry
+    def _restore(self) -> None:
+        geometry = settings_store().value("letterBatch/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(660, 330)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.wait()
+        settings_store().setValue("letterBatch/geometry", self.saveGeometry())
+        super().closeEvent(event)
+
+    def reject(self) -> None:
+        self.wait()
+        super().reject()
+
+
+class BatchPreviewWindow(QDialog):
+    """The combined letters in the PDF preview; printing records each letter as printed."""
+
+    def __init__(
+        self,
+        *,
+        context: AppContext,
+        pdf: bytes,
+        result: BatchResult,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.batch = result
+        self.setObjectName("batchPreviewWindow")
+        self.setWindowTitle(f"{result.letters} referral letters")
+        self.setSizeGripEnabled(True)
+        self.preview = PdfPreview(
+            pdf=pdf,
+            title="Referral letters",
+            suggested_name=Path(result.target).name,
+            after_print=self._printed,
+        )
+        self.status = hint(f"{result.letters} letters · {self.preview.page_count()} pages")
+        self.status.setObjectName("batchPreviewStatus")
+        layout = QVBoxLayout(self)
+        layout.addWidget(page_title(f"{result.letters} referral letters"))
+        layout.addWidget(self.preview, 1)
+        layout.addWidget(self.status)
+        geometry = settings_store().value(SETTINGS_PREVIEW_GEOMETRY)
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(900, 860)
+
+    def _printed(self, pages: int) -> None:
+        problems = []
+        for referral_id in self.batch.referral_ids:
+            try:
+                referrals.record_letter(
+                    self.context.db, self.context.actor, referral_id, "letter printed (batch)"
+                )
+            except CareCoordError as error:
+                problems.append(f"referral {referral_id}: {error}")
+                continue
+            self.context.events.referral_changed.emit(referral_id)
+        text = f"Printed {pages} pages; each letter is recorded in its referral's history."
+        if problems:
+            text += " Not recorded: " + "; ".join(problems)
+        self.status.setText(text)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        settings_store().setValue(SETTINGS_PREVIEW_GEOMETRY, self.saveGeometry())
+        super().closeEvent(event)

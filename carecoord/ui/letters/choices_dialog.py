@@ -1,0 +1,323 @@
+"""The checklist before a letter: which sections and items go to the specialist."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from carecoord.clinical.vocabulary import DataCategory
+from carecoord.services import letters, referrals
+from carecoord.services.letters import ItemChoice, LetterChoices, LetterOptions, Section
+from carecoord.ui.context import AppContext
+from carecoord.ui.style import MUTED, chip, hint, page_title
+
+ALWAYS_PRINTED = (
+    "Always printed: letterhead, date, recipient, patient identification, urgency, "
+    "reason and question, and your signature."
+)
+SENSITIVE_NOTE = (
+    "This referral is marked sensitive, so nothing optional is ticked: tick only what "
+    "the specialist needs to answer the question."
+)
+SECTION_HINTS: dict[Section, str] = {
+    Section.EMPHASIS: "What this discipline looks for first, drawn from the chart.",
+    Section.ALLERGIES: "Every recorded allergy and intolerance.",
+    Section.TREATMENTS_TRIED: "From the referral's “Treatments tried” field.",
+    Section.PATIENT_TOLD: "From the referral's “Patient was told” field.",
+    Section.AUTHORIZATION: "Payer, authorisation number, visits and validity.",
+}
+CATEGORY_BADGES: dict[DataCategory, tuple[str, str]] = {
+    DataCategory.PSYCHIATRIC: ("psychiatric", "warning"),
+    DataCategory.SUBSTANCE_USE: ("substance use", "danger"),
+}
+SETTINGS_GEOMETRY = "letterChoices/geometry"
+
+
+def _item_row(item: ItemChoice, name: str) -> tuple[QCheckBox, QWidget]:
+    """A checkbox for one item, its detail in grey and a badge for sensitive data."""
+    box = QCheckBox(item.label)
+    box.setObjectName(name)
+    box.setChecked(item.selected)
+    badge = CATEGORY_BADGES.get(item.category)
+    box.setAccessibleName(f"{item.label}, {item.detail}" + (f", {badge[0]}" if badge else ""))
+    row = QWidget()
+    line = QHBoxLayout(row)
+    line.setContentsMargins(0, 0, 0, 0)
+    line.setSpacing(8)
+    line.addWidget(box)
+    detail = QLabel(item.detail)
+    detail.setStyleSheet(f"color: {MUTED};")
+    line.addWidget(detail)
+    if badge is not None:
+        label = chip(badge[0], badge[1])
+        label.setObjectName(f"{name}Badge")
+        line.addWidget(label)
+    line.addStretch(1)
+    return box, row
+
+
+class _ItemGroup:
+    """One list section: its items' checkboxes with All / None.
+
+    The section prints when at least one item is ticked: a section switched on with
+    nothing ticked would print "None recorded." and mislead the specialist. A list with
+    nothing on the chart gets one checkbox instead (there "None recorded." is true).
+    """
+
+    def __init__(self, title: str, name: str, on: bool, items: tuple[ItemChoice, ...]) -> None:
+        self.box = QGroupBox(title)
+        self.box.setObjectName(f"section_{name}")
+        self.box.setAccessibleName(title)
+        self.items: dict[int, QCheckBox] = {}
+        self.empty_check: QCheckBox | None = None
+        layout = QVBoxLayout(self.box)
+        layout.setSpacing(2)
+        if not items:
+            self.empty_check = QCheckBox("Include the section: nothing is recorded on the chart")
+            self.empty_check.setObjectName(f"include_{name}")
+            self.empty_check.setAccessibleName(f"Include {title} (nothing recorded)")
+            self.empty_check.setChecked(on)
+            layout.addWidget(self.empty_check)
+            return
+        head = QHBoxLayout()
+        self.all_button = self._link("All", f"selectAll_{name}", f"Tick every item in {title}")
+        self.none_button = self._link("None", f"selectNone_{name}", f"Untick all of {title}")
+        self.all_button.clicked.connect(lambda: self.select_all(True))
+        self.none_button.clicked.connect(lambda: self.select_all(False))
+        self.count = QLabel()
+        self.count.setObjectName(f"count_{name}")
+        self.count.setStyleSheet(f"color: {MUTED};")
+        head.addWidget(QLabel("Select:"))
+        head.addWidget(self.all_button)
+        head.addWidget(self.none_button)
+        head.addStretch(1)
+        head.addWidget(self.count)
+        layout.addLayout(head)
+        for item in items:
+            check, row = _item_row(item, f"item_{name}_{item.id}")
+            check.setChecked(on and item.selected)
+            check.toggled.connect(self._update_count)
+            self.items[item.id] = check
+            layout.addWidget(row)
+        self._update_count()
+
+    @staticmethod
+    def _link(text: str, name: str, accessible: str) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.setAccessibleName(accessible)
+        button.setFlat(True)
+        button.setCursor(Qt.CursorShape.PointingHandCursor)
+        button.setStyleSheet("QPushButton { color: #0b5cad; padding: 0 4px; }")
+        return button
+
+    def _update_count(self) -> None:
+        ticked = len(self.ticked())
+        self.count.setText(
+            f"{ticked} of {len(self.items)} ticked" if ticked else "Left out of the letter"
+        )
+
+    def select_all(self, on: bool) -> None:
+        for check in self.items.values():
+            check.setChecked(on)
+
+    def ticked(self) -> frozenset[int]:
+        return frozenset(i for i, check in self.items.items() if check.isChecked())
+
+    def is_on(self) -> bool:
+        if self.empty_check is not None:
+            return self.empty_check.isChecked()
+        return bool(self.ticked())
+
+
+class LetterChoicesDialog(QDialog):
+    """The referrer ticks what the letter carries; OK returns the options to print.
+
+    Pre-selected by discipline (``services.letters.default_options``); a sensitive
+    referral starts with every optional item off. Only items the user may send are
+    listed at all. After ``exec()`` returns Accepted, read :meth:`options` and
+    :attr:`packet` (also available before, for tests and scripts).
+
+    Raises:
+        NotFound, PermissionDenied: from the service, when the letter may not be printed.
+    """
+
+    def __init__(
+        self, *, context: AppContext, referral_id: int, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.referral_id = referral_id
+        self.choices: LetterChoices = letters.default_options(
+            context.db, context.actor, referral_id
+        )
+        view = referrals.get_referral(context.db, context.actor, referral_id)
+        self.setObjectName("letterChoicesDialog")
+        self.setWindowTitle(f"Letter contents — {view.patient_name}")
+        self.setSizeGripEnabled(True)
+        self.groups: dict[Section, _ItemGroup] = {}
+        self.section_checks: dict[Section, QCheckBox] = {}
+        self.document_checks: dict[int, QCheckBox] = {}
+        self._build(view.patient_name, view.discipline.label, view.recipient_name)
+        self._restore()
+
+    # ------------------------------------------------------------------ layout
+    def _build(self, patient: str, discipline: str, recipient: str | None) -> None:
+        title = page_title("What goes in the letter")
+        to = f"To {recipient} ({discipline})" if recipient else f"To {discipline}"
+        subtitle = QLabel(f"{to} · about {patient}")
+        subtitle.setObjectName("choicesSubtitle")
+        top = QVBoxLayout()
+        top.addWidget(title)
+        top.addWidget(subtitle)
+        if self.choices.sensitive:
+            row = QHBoxLayout()
+            badge = chip("Sensitive referral", "warning")
+            badge.setObjectName("sensitiveChip")
+            row.addWidget(badge)
+            note = hint(SENSITIVE_NOTE)
+            note.setObjectName("sensitiveNote")
+            row.addWidget(note, 1)
+            top.addLayout(row)
+        always = hint(ALWAYS_PRINTED)
+        always.setObjectName("alwaysPrinted")
+        top.addWidget(always)
+
+        body = QWidget()
+        body.setObjectName("choicesBody")
+        column = QVBoxLayout(body)
+        simple = QGroupBox("Sections")
+        simple.setObjectName("simpleSections")
+        grid = QGridLayout(simple)
+        grid.setColumnStretch(1, 1)
+        for choice in self.choices.sections:
+            name = choice.section.value
+            if choice.section in (Section.DIAGNOSES, Section.MEDICATIONS, Section.SCORES):
+                group = _ItemGroup(choice.title, name, choice.selected, choice.items)
+                self.groups[choice.section] = group
+                column.addWidget(group.box)
+                continue
+            check = QCheckBox(choice.title)
+            check.setObjectName(f"section_{name}")
+            check.setAccessibleName(choice.title)
+            check.setChecked(choice.selected)
+            self.section_checks[choice.section] = check
+            line = grid.rowCount()
+            grid.addWidget(check, line, 0)
+            grid.addWidget(hint(SECTION_HINTS.get(choice.section, "")), line, 1)
+        column.insertWidget(0, simple)
+        column.addWidget(self._build_packet())
+        column.addStretch(1)
+
+        scroll = QScrollArea()
+        scroll.setObjectName("choicesScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+
+        buttons = QDialogButtonBox()
+        self.preview_button = buttons.addButton(
+            "Preview letter", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.preview_button.setObjectName("previewLetter")
+        self.preview_button.setAccessibleName("Preview the letter")
+        self.preview_button.setProperty("role", "primary")
+        self.preview_button.setDefault(True)
+        cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setObjectName("cancelChoices")
+        cancel.setAccessibleName("Cancel")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(buttons)
+
+    def _build_packet(self) -> QWidget:
+        box = QGroupBox("Referral packet")
+        box.setObjectName("packetGroup")
+        layout = QVBoxLayout(box)
+        self.packet_check = QCheckBox("Build packet: the letter followed by the documents ticked")
+        self.packet_check.setObjectName("buildPacket")
+        self.packet_check.setAccessibleName("Build a referral packet with attached documents")
+        layout.addWidget(self.packet_check)
+        documents = QWidget()
+        documents.setObjectName("packetDocuments")
+        rows = QVBoxLayout(documents)
+        rows.setContentsMargins(22, 0, 0, 0)
+        rows.setSpacing(2)
+        for item in self.choices.documents:
+            check, row = _item_row(item, f"document_{item.id}")
+            self.document_checks[item.id] = check
+            rows.addWidget(row)
+        layout.addWidget(documents)
+        if self.choices.documents:
+            layout.addWidget(hint("PDFs are appended page for page; images become one page each."))
+            self.packet_check.setChecked(any(d.selected for d in self.choices.documents))
+        else:
+            self.packet_check.setEnabled(False)
+            layout.addWidget(hint("No documents on this patient's chart to attach."))
+        self.packet_check.toggled.connect(documents.setEnabled)
+        documents.setEnabled(self.packet_check.isChecked())
+        return box
+
+    # ------------------------------------------------------------------ results
+    @property
+    def packet(self) -> bool:
+        """Whether to append the ticked documents after the letter."""
+        return self.packet_check.isChecked() and bool(self.document_ids())
+
+    def document_ids(self) -> frozenset[int]:
+        return frozenset(i for i, check in self.document_checks.items() if check.isChecked())
+
+    def section_on(self, section: Section) -> bool:
+        if section in self.groups:
+            return self.groups[section].is_on()
+        check = self.section_checks.get(section)
+        return check is not None and check.isChecked()
+
+    def options(self) -> LetterOptions:
+        """What is ticked now, as the service's options."""
+
+        def ticked(section: Section) -> frozenset[int]:
+            group = self.groups.get(section)
+            return group.ticked() if group is not None else frozenset()
+
+        return LetterOptions(
+            sections=frozenset(
+                s.section for s in self.choices.sections if self.section_on(s.section)
+            ),
+            diagnosis_ids=ticked(Section.DIAGNOSES),
+            medication_ids=ticked(Section.MEDICATIONS),
+            assessment_ids=ticked(Section.SCORES),
+            document_ids=self.document_ids() if self.packet_check.isChecked() else frozenset(),
+        )
+
+    def item_check(self, section: Section, item_id: int) -> QCheckBox:
+        """The checkbox of one diagnosis, medication or score (for scripts and tests)."""
+        return self.groups[section].items[item_id]
+
+    # ------------------------------------------------------------------ geometry
+    def _restore(self) -> None:
+        geometry = QSettings("CareCoord", "CareCoord").value(SETTINGS_GEOMETRY)
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(720, 720)
+
+    def done(self, result: int) -> None:
+        QSettings("CareCoord", "CareCoord").setValue(SETTINGS_GEOMETRY, self.saveGeometry())
+        super().done(result)

@@ -1,0 +1,304 @@
+"""The letter preview window: see the letter, print it, save it, mark the referral sent."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QDate, QSettings, Qt, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from carecoord.clinical.vocabulary import ReferralState, SendMethod
+from carecoord.errors import CareCoordError, ConflictError
+from carecoord.services import letters, referrals
+from carecoord.services.letters import LetterOptions
+from carecoord.services.referrals import ReferralView
+from carecoord.ui.context import AppContext
+from carecoord.ui.errors import offer_reload, show_problem
+from carecoord.ui.letters.choices_dialog import LetterChoicesDialog
+from carecoord.ui.pdf_preview import PdfPreview
+from carecoord.ui.style import chip, hint, page_title
+
+SETTINGS_GEOMETRY = "letterPreview/geometry"
+
+
+def ask_send_details(parent: QWidget | None) -> tuple[SendMethod, date] | None:
+    """How and when the letter left (print preselected: it was just previewed to print)."""
+    from carecoord.ui.referrals.editor import SendDialog
+
+    dialog = SendDialog(parent)
+    dialog.method.setCurrentIndex(max(dialog.method.findData(SendMethod.PRINT), 0))
+    dialog.sent_on.setDate(QDate.currentDate())
+    if not dialog.exec():
+        return None
+    answer = dialog.answer()
+    return (answer.method, answer.sent_on) if answer else None
+
+
+class LetterPreviewWindow(QDialog):
+    """A referral's letter (or packet) as the specialist will get it.
+
+    Generating it records "letter generated"; printing and saving record their own
+    history entries. Mark as sent… appears while the referral can still be sent.
+    ``ask_send`` and ``choose_contents`` are attributes so tests answer them.
+
+    Signals:
+        sent(int): the referral id after it was marked sent.
+
+    Raises:
+        NotFound, PermissionDenied, ValidationError: from the services, when the letter
+            cannot be generated for this user.
+    """
+
+    sent = Signal(int)
+
+    def __init__(
+        self,
+        *,
+        context: AppContext,
+        referral_id: int,
+        options: LetterOptions | None = None,
+        packet: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.referral_id = referral_id
+        self.options = options
+        self.packet = packet
+        self.ask_send: Callable[[], tuple[SendMethod, date] | None] = lambda: ask_send_details(self)
+        self.choose_contents: Callable[[], tuple[LetterOptions, bool] | None] = (
+            self._choose_contents
+        )
+        self.view: ReferralView = referrals.get_referral(context.db, context.actor, referral_id)
+        pdf = self._generate()
+        self.setObjectName("letterPreviewWindow")
+        self.setSizeGripEnabled(True)
+        self._build(pdf)
+        self._show_view()
+        self._restore()
+
+    # ------------------------------------------------------------------ building
+    def _generate(self) -> bytes:
+        return letters.generate_letter(
+            self.context.db,
+            self.context.actor,
+            self.referral_id,
+            self.options,
+            packet=self.packet,
+        )
+
+    def _file_name(self) -> str:
+        return letters.letter_file_name(self.referral_id, packet=self.packet)
+
+    def _build(self, pdf: bytes) -> None:
+        self.title = page_title("")
+        self.title.setObjectName("letterTitle")
+        self.subtitle = QLabel()
+        self.subtitle.setObjectName("letterSubtitle")
+        self.chips = QHBoxLayout()
+        self.status = hint("")
+        self.status.setObjectName("letterStatus")
+
+        self.contents_button = QPushButton("Contents…")
+        self.contents_button.setObjectName("letterContents")
+        self.contents_button.setAccessibleName("Choose what goes in the letter")
+        self.contents_button.setToolTip("Tick or untick sections and items, then regenerate")
+        self.contents_button.clicked.connect(self.change_contents)
+        self.send_button = QPushButton("Mark as sent…")
+        self.send_button.setObjectName("markAsSent")
+        self.send_button.setAccessibleName("Mark the referral as sent")
+        self.send_button.setToolTip("Record how and when the letter left the clinic")
+        self.send_button.clicked.connect(self.mark_as_sent)
+
+        self.preview = PdfPreview(
+            pdf=pdf,
+            title="Referral letter",
+            suggested_name=self._file_name(),
+            extra_buttons=(self.contents_button, self.send_button),
+            after_print=self._printed,
+            after_save=self._saved,
+        )
+        self.close_button = QPushButton("Close")
+        self.close_button.setObjectName("closeLetter")
+        self.close_button.setAccessibleName("Close the letter")
+        self.close_button.clicked.connect(self.close)
+
+        title_row = QHBoxLayout()
+        title_row.addWidget(self.title)
+        title_row.addSpacing(8)
+        title_row.addLayout(self.chips)
+        title_row.addStretch(1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status, 1)
+        bottom.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(title_row)
+        layout.addWidget(self.subtitle)
+        layout.addSpacing(4)
+        layout.addWidget(self.preview, 1)
+        layout.addLayout(bottom)
+        self._say(f"Letter generated · {self.preview.page_count()} page(s).")
+
+    def _show_view(self) -> None:
+        view = self.view
+        what = "Referral packet" if self.packet else "Referral letter"
+        self.setWindowTitle(f"{what} — {view.patient_name} — {view.discipline.label}")
+        self.title.setText(f"{what} to {view.discipline.label}")
+        to = f"To {view.recipient_name}" if view.recipient_name else "Recipient not chosen yet"
+        self.subtitle.setText(
+            f"{view.patient_name} · MRN {view.patient_mrn} · born "
+            f"{view.patient_date_of_birth:%Y-%m-%d} · {to}"
+        )
+        while self.chips.count():
+            item = self.chips.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        state = chip(view.state.label, "ok" if view.state == ReferralState.SENT else "info")
+        state.setObjectName("letterStateChip")
+        self.chips.addWidget(state)
+        if view.sensitive:
+            self.chips.addWidget(chip("Sensitive", "warning"))
+        self.send_button.setVisible(ReferralState.SENT in view.legal_next)
+
+    def _say(self, text: str) -> None:
+        self.status.setText(text)
+
+    # ------------------------------------------------------------------ actions
+    def _record(self, what: str) -> None:
+        try:
+            referrals.record_letter(self.context.db, self.context.actor, self.referral_id, what)
+        except CareCoordError as error:
+            show_problem(self, error, "Not recorded")
+            return
+        self.context.events.referral_changed.emit(self.referral_id)
+
+    def _printed(self, pages: int) -> None:
+        self._record("letter printed")
+        self._say(f"Printed {pages} page(s); recorded in the referral's history.")
+
+    def _saved(self, path: str) -> None:
+        name = Path(path).name
+        self._record(f"letter saved as {name}")
+        self._say(f"Saved as {path}; recorded in the referral's history.")
+
+    def _choose_contents(self) -> tuple[LetterOptions, bool] | None:
+        dialog = LetterChoicesDialog(
+            context=self.context, referral_id=self.referral_id, parent=self
+        )
+        if not dialog.exec():
+            return None
+        return dialog.options(), dialog.packet
+
+    def change_contents(self) -> bool:
+        """Choose the contents again and regenerate; True when the letter changed."""
+        try:
+            chosen = self.choose_contents()
+            if chosen is None:
+                return False
+            self.options, self.packet = chosen
+            pdf = self._generate()
+        except CareCoordError as error:
+            show_problem(self, error, "Letter not generated")
+            return False
+        self.preview.suggested_name = self._file_name()
+        self.preview.set_pdf(pdf)
+        self.context.events.referral_changed.emit(self.referral_id)
+        self._show_view()
+        self._say(f"Letter regenerated · {self.preview.page_count()} page(s).")
+        return True
+
+    def mark_as_sent(self) -> bool:
+        """Ask how the letter left and move the referral to Sent."""
+        if ReferralState.SENT not in self.view.legal_next:
+            return False
+        answer = self.ask_send()
+        if answer is None:
+            return False
+        method, sent_on = answer
+        try:
+            moved = referrals.transition(
+                self.context.db,
+                self.context.actor,
+                self.referral_id,
+                ReferralState.SENT,
+                expected_version=self.view.version,
+                sent_via=method,
+                on=sent_on,
+            )
+        except ConflictError as error:
+            offer_reload(self, error, self.reload)
+            return False
+        except CareCoordError as error:
+            show_problem(self, error, "Not marked sent")
+            return False
+        self.view = moved
+        self._show_view()
+        self._say(f"Marked sent by {method.label.lower()} on {sent_on:%Y-%m-%d}.")
+        self.sent.emit(moved.id)
+        self.context.events.referral_changed.emit(moved.id)
+        self.context.events.patient_changed.emit(moved.patient_id)
+        return True
+
+    def reload(self) -> None:
+        """Read the referral again (its state may have moved elsewhere)."""
+        try:
+            self.view = referrals.get_referral(
+                self.context.db, self.context.actor, self.referral_id
+            )
+        except CareCoordError as error:
+            show_problem(self, error)
+            return
+        self._show_view()
+
+    # ------------------------------------------------------------------ geometry
+    def _restore(self) -> None:
+        geometry = QSettings("CareCoord", "CareCoord").value(SETTINGS_GEOMETRY)
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(940, 860)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        QSettings("CareCoord", "CareCoord").setValue(SETTINGS_GEOMETRY, self.saveGeometry())
+        super().closeEvent(event)
+
+
+def open_letter(
+    *, context: AppContext, referral_id: int, parent: QWidget | None = None
+) -> LetterPreviewWindow | None:
+    """Ask what goes in, then show the letter in a new (non-modal) preview window.
+
+    Errors (not found, not allowed, an unreadable attachment) are shown to the person.
+
+    Returns:
+        The window shown, or None when the person cancelled or it failed.
+    """
+    try:
+        dialog = LetterChoicesDialog(context=context, referral_id=referral_id, parent=parent)
+        if not dialog.exec():
+            return None
+        window = LetterPreviewWindow(
+            context=context,
+            referral_id=referral_id,
+            options=dialog.options(),
+            packet=dialog.packet,
+            parent=parent,
+        )
+    except CareCoordError as error:
+        show_problem(parent, error, "Letter not generated")
+        return None
+    context.events.referral_changed.emit(referral_id)
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    window.show()
+    return window
