@@ -14,7 +14,7 @@ class LabelledEnum(StrEnum):
 
     @property
     def label(self) -> str:
-        return _LABELS.get(self, self.value.replace("_", " ").capitalize())
+        return _LABELS.get((type(self), self.value), self.value.replace("_", " ").capitalize())
 
 
 class Discipline(LabelledEnum):
@@ -212,40 +212,43 @@ class HeadacheType(LabelledEnum):
     OTHER = "14"
 
 
-_LABELS: dict[StrEnum, str] = {
-    Discipline.PHYSICAL_REHABILITATION: "Physical rehabilitation (PM&R)",
-    Discipline.NEUROLOGY_HEADACHE: "Neurology / headache medicine",
-    Discipline.COMPLEMENTARY_MEDICINE: "Complementary & alternative medicine",
-    Discipline.PAIN_REHABILITATION_PROGRAM: "Chronic-pain rehabilitation program",
-    Priority.ASAP: "ASAP",
-    Priority.STAT: "STAT",
-    Expectation.ADVICE: "Advice only",
-    Expectation.TRANSFER: "Transfer of care",
-    SendMethod.EMAIL: "E-mail",
-    Modality.INTERVENTIONAL: "Interventional procedure",
-    Modality.PHYSICAL_THERAPY: "Physical therapy / rehabilitation",
-    Modality.PSYCHOLOGICAL: "Psychological therapy",
-    Modality.EDUCATION: "Education / self-management",
-    AssessmentKind.NRS: "NRS pain",
-    AssessmentKind.PEG: "PEG",
-    AssessmentKind.PHQ9: "PHQ-9",
-    AssessmentKind.GAD7: "GAD-7",
-    AssessmentKind.ORT: "ORT",
-    UserRole.FRONT_DESK: "Front desk",
-    DataCategory.SUBSTANCE_USE: "Substance use (Part 2)",
-    HeadacheType.MIGRAINE: "1 Migraine",
-    HeadacheType.TENSION_TYPE: "2 Tension-type headache",
-    HeadacheType.TRIGEMINAL_AUTONOMIC: "3 Trigeminal autonomic cephalalgia",
-    HeadacheType.OTHER_PRIMARY: "4 Other primary headache",
-    HeadacheType.TRAUMA: "5 Headache attributed to trauma",
-    HeadacheType.VASCULAR: "6 Cranial or cervical vascular disorder",
-    HeadacheType.NON_VASCULAR_INTRACRANIAL: "7 Non-vascular intracranial disorder",
-    HeadacheType.SUBSTANCE_OR_WITHDRAWAL: "8 Substance or its withdrawal",
-    HeadacheType.MEDICATION_OVERUSE: "8.2 Medication-overuse headache",
-    HeadacheType.INFECTION: "9 Infection",
-    HeadacheType.HOMEOSTASIS: "10 Disorder of homoeostasis",
-    HeadacheType.CRANIAL_FACIAL_STRUCTURES: "11 Cranial, neck, eyes, ears, nose, sinuses, teeth",
-    HeadacheType.PSYCHIATRIC: "12 Psychiatric disorder",
-    HeadacheType.CRANIAL_NEUROPATHY: "13 Painful cranial neuropathy",
-    HeadacheType.OTHER: "14 Other headache disorder",
-}
+# Pairs, not a dict keyed by member: members of different enums with the same value
+# (Discipline.PHYSICAL_THERAPY, Modality.PHYSICAL_THERAPY) compare equal as strings.
+_LABEL_PAIRS: tuple[tuple[StrEnum, str], ...] = (
+    (Discipline.PHYSICAL_REHABILITATION, "Physical rehabilitation (PM&R)"),
+    (Discipline.NEUROLOGY_HEADACHE, "Neurology / headache medicine"),
+    (Discipline.COMPLEMENTARY_MEDICINE, "Complementary & alternative medicine"),
+    (Discipline.PAIN_REHABILITATION_PROGRAM, "Chronic-pain rehabilitation program"),
+    (Priority.ASAP, "ASAP"),
+    (Priority.STAT, "STAT"),
+    (Expectation.ADVICE, "Advice only"),
+    (Expectation.TRANSFER, "Transfer of care"),
+    (SendMethod.EMAIL, "E-mail"),
+    (Modality.INTERVENTIONAL, "Interventional procedure"),
+    (Modality.PHYSICAL_THERAPY, "Physical therapy / rehabilitation"),
+    (Modality.PSYCHOLOGICAL, "Psychological therapy"),
+    (Modality.EDUCATION, "Education / self-management"),
+    (AssessmentKind.NRS, "NRS pain"),
+    (AssessmentKind.PEG, "PEG"),
+    (AssessmentKind.PHQ9, "PHQ-9"),
+    (AssessmentKind.GAD7, "GAD-7"),
+    (AssessmentKind.ORT, "ORT"),
+    (UserRole.FRONT_DESK, "Front desk"),
+    (DataCategory.SUBSTANCE_USE, "Substance use (Part 2)"),
+    (HeadacheType.MIGRAINE, "1 Migraine"),
+    (HeadacheType.TENSION_TYPE, "2 Tension-type headache"),
+    (HeadacheType.TRIGEMINAL_AUTONOMIC, "3 Trigeminal autonomic cephalalgia"),
+    (HeadacheType.OTHER_PRIMARY, "4 Other primary headache"),
+    (HeadacheType.TRAUMA, "5 Headache attributed to trauma"),
+    (HeadacheType.VASCULAR, "6 Cranial or cervical vascular disorder"),
+    (HeadacheType.NON_VASCULAR_INTRACRANIAL, "7 Non-vascular intracranial disorder"),
+    (HeadacheType.SUBSTANCE_OR_WITHDRAWAL, "8 Substance or its withdrawal"),
+    (HeadacheType.MEDICATION_OVERUSE, "8.2 Medication-overuse headache"),
+    (HeadacheType.INFECTION, "9 Infection"),
+    (HeadacheType.HOMEOSTASIS, "10 Disorder of homoeostasis"),
+    (HeadacheType.CRANIAL_FACIAL_STRUCTURES, "11 Cranial, neck, eyes, ears, nose, sinuses, teeth"),
+    (HeadacheType.PSYCHIATRIC, "12 Psychiatric disorder"),
+    (HeadacheType.CRANIAL_NEUROPATHY, "13 Painful cranial neuropathy"),
+    (HeadacheType.OTHER, "14 Other headache disorder"),
+)
+_LABELS: dict[tuple[type, str], str] = {(type(m), m.value): text for m, text in _LABEL_PAIRS}

@@ -28,11 +28,12 @@ from carecoord.models import (
 from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import apply, check_version, commit, load
+from carecoord.services.common import apply, check_version, commit, is_record_id, load
 from carecoord.services.permissions import Action, require
 
 PLAN = "Treatment plan"
-MEASURES = ("peg", "nrs", "other")
+# PEG as its mean or one of its three items (pain, enjoyment, general activity).
+MEASURES = ("peg", "peg pain", "peg enjoyment", "peg activity", "nrs", "other")
 
 
 @dataclass(frozen=True)
@@ -143,8 +144,8 @@ def plan_view(p: TreatmentPlan) -> PlanView:
 def validate_goal(data: GoalInput) -> dict[str, object]:
     measure = v.required_text(data.measure, "measure", max_length=40).lower()
     if measure not in MEASURES:
-        raise ValidationError("measure", "must be peg, nrs or other")
-    top = 10.0 if measure in ("peg", "nrs") else 1000.0
+        raise ValidationError("measure", "must be one of: " + ", ".join(MEASURES))
+    top = 1000.0 if measure == "other" else 10.0
     return {
         "axis": v.choice(data.axis, GoalAxis, "axis"),
         "description": v.required_text(data.description, "description", max_length=400),
@@ -198,6 +199,10 @@ def validate_activity(session: Session, patient_id: int, data: ActivityInput) ->
 
 
 def _load_plan(session: Session, plan_id: int) -> TreatmentPlan:
+    if not is_record_id(plan_id):
+        from carecoord.errors import NotFound
+
+        raise NotFound(PLAN, plan_id)
     plan = session.scalar(
         select(TreatmentPlan)
         .where(TreatmentPlan.id == plan_id)
@@ -222,7 +227,7 @@ def create_plan(
     notes: str | None = None,
     goals: tuple[GoalInput, ...] = (),
 ) -> PlanView:
-    require(actor.role, Action.EDIT_CLINICAL, DataCategory.GENERAL)
+    require(actor, Action.EDIT_CLINICAL, DataCategory.GENERAL)
     values = {
         "title": v.required_text(title, "title", max_length=200),
         "started_on": v.required_date(started_on, "started_on"),
@@ -256,7 +261,7 @@ def update_plan(
     notes: str | None,
     expected_version: int,
 ) -> PlanView:
-    require(actor.role, Action.EDIT_CLINICAL, DataCategory.GENERAL)
+    require(actor, Action.EDIT_CLINICAL, DataCategory.GENERAL)
     values = {
         "title": v.required_text(title, "title", max_length=200),
         "status": v.choice(status, PlanStatus, "status"),
@@ -324,7 +329,7 @@ def save_goal(
     expected_version: int | None = None,
 ) -> PlanView:
     """Add a goal, or update goal ``goal_id``."""
-    require(actor.role, Action.EDIT_CLINICAL, DataCategory.GENERAL)
+    require(actor, Action.EDIT_CLINICAL, DataCategory.GENERAL)
     values = validate_goal(data)
     with db.session(write=True) as session:
         plan = _load_plan(session, plan_id)
@@ -342,7 +347,7 @@ def save_activity(
     expected_version: int | None = None,
 ) -> PlanView:
     """Add an activity, or update activity ``activity_id``."""
-    require(actor.role, Action.EDIT_CLINICAL, DataCategory.GENERAL)
+    require(actor, Action.EDIT_CLINICAL, DataCategory.GENERAL)
     with db.session(write=True) as session:
         plan = _load_plan(session, plan_id)
         values = validate_activity(session, plan.patient_id, data)
@@ -355,7 +360,7 @@ def save_activity(
 def delete_activity(
     db: Database, actor: Actor, activity_id: int, *, expected_version: int
 ) -> PlanView:
-    require(actor.role, Action.EDIT_CLINICAL, DataCategory.GENERAL)
+    require(actor, Action.EDIT_CLINICAL, DataCategory.GENERAL)
     with db.session(write=True) as session:
         activity = load(session, PlanActivity, activity_id, "Activity")
         check_version(activity, expected_version, "Activity")
@@ -377,7 +382,7 @@ def plans_of(session: Session, patient_id: int) -> list[PlanView]:
 
 
 def list_plans(db: Database, actor: Actor, patient_id: int) -> list[PlanView]:
-    require(actor.role, Action.READ_CLINICAL)
+    require(actor, Action.READ_CLINICAL)
     with db.session(write=True) as session:
         load(session, Patient, patient_id, "Patient")
         result = plans_of(session, patient_id)

@@ -37,7 +37,9 @@ TABS = (
     TabSpec(
         "assessments", "Assessments", "carecoord.ui.chart.assessments_tab", "AssessmentsTab", True
     ),
+    TabSpec("plan", "Treatment plan", "carecoord.ui.chart.plan_tab", "PlanTab", True),
     TabSpec("headache", "Headache profile", "carecoord.ui.chart.headache_tab", "HeadacheTab", True),
+    TabSpec("notes", "Psychotherapy notes", "carecoord.ui.chart.notes_tab", "NotesTab", True),
 )
 SETTINGS_GEOMETRY = "chart/geometry"
 SETTINGS_TAB = "chart/lastTab"
