@@ -35,7 +35,7 @@ from carecoord.services.assessments import AssessmentView
 from carecoord.services.plans import ActivityView, GoalView, PlanView
 from carecoord.ui.timeline.items import build_timeline
 from carecoord.ui.timeline.scale import ZOOM_ORDER, Zoom
-from carecoord.ui.timeline.widget import TimelineWidget, none_refund
+from carecoord.ui.timeline.widget import TimelineWidget
 
 RUNS = 40
 SIZE = QSize(1280, 800)
@@ -116,12 +116,11 @@ class BareRectangles(QWidget):
         self.resize(SIZE)
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        with none_refund():  # PySide6 6.12.0 drops a reference to None per void call
-            painter = QPainter(self)
-            painter.fillRect(self.rect(), QColor("white"))
-            for rect in self.rects:
-                painter.fillRect(rect, self.colour)
-            painter.end()
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor("white"))
+        for rect in self.rects:
+            painter.fillRect(rect, self.colour)
+        painter.end()
 
 
 def render(widget: QWidget) -> QImage:

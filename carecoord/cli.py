@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from carecoord import __version__
+from carecoord.audit_cli import add_audit_parser, run_audit
+from carecoord.backup_cli import add_backup_parsers, run_backup, run_restore
 from carecoord.errors import CareCoordError, ConfigurationError
 
 if TYPE_CHECKING:
@@ -94,6 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
+    add_audit_parser(commands)
+    add_backup_parsers(commands)
     return parser
 
 
@@ -142,6 +146,12 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _letter(args)
     if args.command == "letters":
         return _letters(args)
+    if args.command == "audit":
+        return run_audit(args)
+    if args.command == "backup":
+        return run_backup(args)
+    if args.command == "restore":
+        return run_restore(args)
     raise AssertionError(args.command)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -10,9 +11,11 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import NullPool
 
 from carecoord.config import check_location, redact_url, sqlite_path
+from carecoord.errors import ConflictError
 
 log = logging.getLogger(__name__)
 
@@ -71,15 +74,84 @@ def _disable_driver_transactions(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
 
 
+class CareCoordSession(Session):
+    """A Session on which a version clash becomes a ConflictError naming who saved first.
+
+    Optimistic locking puts ``WHERE version = :read_version`` on every UPDATE and DELETE
+    of a versioned row. When another workstation committed in between (PostgreSQL lets a
+    transaction read before the other commits), SQLAlchemy raises StaleDataError from
+    whichever flush meets it, explicit or inside ``commit()``; here it becomes the
+    ConflictError the UI offers to reload, instead of an unexpected error.
+    """
+
+    _committing = False
+
+    def get(self, entity: Any, ident: Any, **kwargs: Any) -> Any:
+        """As Session.get; an integer id no INTEGER column can hold finds nothing (instead
+        of an out-of-range error from the driver)."""
+        if isinstance(ident, int) and not -(2**31) <= ident < 2**31:
+            return None
+        return super().get(entity, ident, **kwargs)
+
+    def _watched(self) -> list[tuple[type, Any, int]]:
+        return [
+            (type(row), row.id, row.version)
+            for row in (*self.dirty, *self.deleted)
+            if isinstance(getattr(row, "version", None), int)
+        ]
+
+    def flush(self, objects: Any = None) -> None:
+        if self._committing:  # commit() below handles it once the transaction is over
+            super().flush(objects)
+            return
+        watched = self._watched()
+        try:
+            super().flush(objects)
+        except StaleDataError:
+            self.rollback()
+            raise self._conflict(watched) from None
+
+    def commit(self) -> None:
+        watched = self._watched()
+        self._committing = True
+        try:
+            super().commit()
+        except StaleDataError:
+            self.rollback()
+            raise self._conflict(watched) from None
+        finally:
+            self._committing = False
+
+    def _conflict(self, watched: list[tuple[type, Any, int]]) -> ConflictError:
+        for model, row_id, version in watched:
+            fresh = self.get(model, row_id, populate_existing=True)
+            if fresh is None or fresh.version != version:
+                return ConflictError(
+                    _entity_name(model),
+                    row_id,
+                    getattr(fresh, "updated_by", None),
+                    getattr(fresh, "updated_at", None),
+                )
+        return ConflictError("Record", None, None, None)
+
+
+def _entity_name(model: type) -> str:
+    """``TeamMember`` -> "Team member" (the words ConflictError messages use)."""
+    words = re.findall(r"[A-Z][a-z0-9]*", model.__name__) or [model.__name__]
+    return " ".join([words[0], *(w.lower() for w in words[1:])])
+
+
 class Database:
     """One per application: the engine, the session factory, the URL people see."""
 
     def __init__(self, url: str, *, migrate: bool = True, echo: bool = False) -> None:
         self.url = url
         self.engine = create_db_engine(url, echo=echo)
-        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.sessions = sessionmaker(self.engine, class_=CareCoordSession, expire_on_commit=False)
         self.write_sessions = sessionmaker(
-            self.engine.execution_options(carecoord_write=True), expire_on_commit=False
+            self.engine.execution_options(carecoord_write=True),
+            class_=CareCoordSession,
+            expire_on_commit=False,
         )
         if migrate:
             upgrade_to_head(self.engine)

@@ -1,8 +1,10 @@
 """The ORM tables; importing this package registers every table on Base.metadata."""
 
 from carecoord.models.assessment import Assessment
+from carecoord.models.audit_chain import AuditChainHead
 from carecoord.models.base import Base, utcnow
 from carecoord.models.document import Document
+from carecoord.models.note import PsychotherapyNote
 from carecoord.models.patient import Allergy, Diagnosis, HeadacheProfile, Medication, Patient
 from carecoord.models.plan import PlanActivity, PlanGoal, TreatmentPlan
 from carecoord.models.referral import Referral, ReferralEvent
@@ -12,6 +14,7 @@ from carecoord.models.user import AuditEvent, Setting, User
 __all__ = [
     "Allergy",
     "Assessment",
+    "AuditChainHead",
     "AuditEvent",
     "Base",
     "CareTeamMembership",
@@ -22,6 +25,7 @@ __all__ = [
     "Patient",
     "PlanActivity",
     "PlanGoal",
+    "PsychotherapyNote",
     "Referral",
     "ReferralEvent",
     "Setting",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from carecoord.clinical.vocabulary import UserRole
@@ -21,13 +21,21 @@ class User(Versioned, Base):
     role: Mapped[UserRole] = mapped_column(enum_column(UserRole, "user_role"))
     team_member_id: Mapped[int | None] = mapped_column(ForeignKey("team_members.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Designated by an administrator: may turn on time-limited emergency (break-glass) access.
+    break_glass_allowed: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_sign_in: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class AuditEvent(Base):
-    """Who did what to which record, when. Written by services; never updated."""
+    """Who did what to which record, when. Written by services; never updated.
+
+    Records are hash-chained and get consecutive ids (see services/audit.py), so an
+    altered or missing record is found by ``carecoord audit verify``.
+    """
 
     __tablename__ = "audit_events"
 
@@ -41,6 +49,9 @@ class AuditEvent(Base):
     patient_id: Mapped[int | None] = mapped_column(Integer)
     data_category: Mapped[str] = mapped_column(String(32), default="general")
     detail: Mapped[str | None] = mapped_column(Text)
+    # Hash chain (services/audit.py): SHA-256 over this record's fields and prev_hash.
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (
         Index("ix_audit_events_patient_id_at", "patient_id", "at"),

@@ -67,7 +67,7 @@ def record_assessment(
     """Score and store one instrument; bad answers raise ValidationError naming the item."""
     which = v.choice(kind, AssessmentKind, "kind")
     category = assessment_category(which.value)
-    require(actor.role, Action.EDIT_CLINICAL, category)
+    require(actor, Action.EDIT_CLINICAL, category)
     if not isinstance(answers, dict):
         raise ValidationError("answers", "must be the instrument's answers")
     result = instruments.score(which, answers)
@@ -116,7 +116,7 @@ def assessments_of(
     readable = [
         k
         for k in (kinds or tuple(AssessmentKind))
-        if allowed(actor.role, Action.READ_CLINICAL, assessment_category(k.value))
+        if allowed(actor, Action.READ_CLINICAL, assessment_category(k.value))
     ]
     if not readable:
         return []
@@ -127,7 +127,7 @@ def assessments_of(
 def list_assessments(
     db: Database, actor: Actor, patient_id: int, kinds: tuple[AssessmentKind, ...] = ()
 ) -> list[AssessmentView]:
-    require(actor.role, Action.READ_CLINICAL)
+    require(actor, Action.READ_CLINICAL)
     with db.session(write=True) as session:
         load(session, Patient, patient_id, "Patient")
         result = assessments_of(session, actor, patient_id, kinds)

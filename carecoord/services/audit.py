@@ -1,16 +1,52 @@
-"""Writes audit events: who did what to which record, in the same transaction as the change."""
+"""Writes audit events (who did what to which record) hash-chained, in the change's transaction.
+
+Every record carries ``prev_hash`` (its predecessor's hash) and ``hash``: SHA-256 over a
+canonical serialisation of its own fields and ``prev_hash``. Ids are consecutive, taken
+from the one-row chain head that is locked and advanced in the same transaction, so an
+edited, removed or hand-inserted record breaks the chain and :func:`verify_chain` names
+the first one.
+
+Events are queued on the session by :func:`record` and sealed just before it commits, after
+the session's own changes were flushed. The chain head is therefore the last lock a
+transaction takes and it is held only for the commit itself: on PostgreSQL two
+workstations never wait for each other's row locks while one of them holds the head.
+A transaction that rolls back leaves no audit record and no gap.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import insert
-from sqlalchemy.orm import Session
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, event, insert, select, update
+from sqlalchemy.orm import Session, SessionTransaction
 
 from carecoord.clinical.vocabulary import DataCategory
-from carecoord.models import AuditEvent
+from carecoord.db import Database
+from carecoord.errors import CareCoordError
+from carecoord.models import AuditChainHead, AuditEvent, utcnow
 from carecoord.services.actor import Actor
 
-# Built once: constructing an INSERT per event costs more than executing it.
+GENESIS_HASH = "0" * 64
+"""The ``prev_hash`` of the very first record."""
+FORMAT = "carecoord-audit-1"
+"""Names the serialisation inside every hashed payload, so it can evolve."""
+_PENDING = "carecoord_audit_pending"
+
+# Built once: constructing a statement per event costs more than executing it.
 _INSERT = insert(AuditEvent)
+_HEAD = select(AuditChainHead.last_id, AuditChainHead.last_hash).where(AuditChainHead.id == 1)
+_HEAD_FOR_UPDATE = _HEAD.with_for_update()
+_ADVANCE = update(AuditChainHead).where(AuditChainHead.id == 1)  # SET from the parameters
+_ANY_EVENT = select(AuditEvent.id).limit(1)
+
+
+class AuditChainError(CareCoordError):
+    """The audit trail cannot be extended safely (its chain head is missing)."""
 
 
 def record(
@@ -24,10 +60,15 @@ def record(
     category: DataCategory = DataCategory.GENERAL,
     detail: str | None = None,
 ) -> None:
-    """Write one audit event in ``session``'s transaction: it commits or rolls back with the
-    change itself. A direct INSERT, so auditing a keystroke-driven search stays cheap."""
-    session.connection().execute(
-        _INSERT,
+    """Audit one event in ``session``'s transaction: it commits or rolls back with the change.
+
+    The event is sealed into the hash chain when the session commits (see the module
+    docstring); nothing is written if the session rolls back.
+    """
+    pending: list[dict[str, Any]] | None = session.info.get(_PENDING)
+    if pending is None:
+        pending = session.info[_PENDING] = []
+    pending.append(
         {
             "user_id": actor.user_id,
             "username": actor.username,
@@ -37,5 +78,280 @@ def record(
             "patient_id": patient_id,
             "data_category": category.value,
             "detail": detail,
-        },
+        }
     )
+
+
+def append(connection: Connection, events: Iterable[dict[str, Any]]) -> int:
+    """Seal ``events`` (dicts of AuditEvent columns without id, time and hashes) into the
+    chain on ``connection``'s open transaction, which the caller commits.
+
+    Used directly by bulk writers that work on a Connection (the demo loader); services
+    call :func:`record`.
+
+    Returns:
+        The id of the last record written (the chain head's id when ``events`` is empty).
+
+    Raises:
+        AuditChainError: the chain head is missing although records exist.
+    """
+    last_id, last_hash = _lock_head(connection)
+    now = utcnow()
+    rows = []
+    for values in events:
+        last_id += 1
+        row = {**values, "id": last_id, "at": now}
+        digest = record_hash(row, last_hash)
+        row["prev_hash"] = last_hash
+        row["hash"] = digest
+        rows.append(row)
+        last_hash = digest
+    if rows:
+        connection.execute(_INSERT, rows)
+        connection.execute(_ADVANCE, {"last_id": last_id, "last_hash": last_hash})
+    return last_id
+
+
+def event_values(
+    actor: Actor,
+    action: str,
+    entity: str,
+    entity_id: int | None = None,
+    *,
+    patient_id: int | None = None,
+    category: DataCategory = DataCategory.GENERAL,
+    detail: str | None = None,
+) -> dict[str, Any]:
+    """The column values :func:`append` takes for one event."""
+    return {
+        "user_id": actor.user_id,
+        "username": actor.username,
+        "action": action,
+        "entity": entity,
+        "entity_id": entity_id,
+        "patient_id": patient_id,
+        "data_category": category.value,
+        "detail": detail,
+    }
+
+
+def _lock_head(connection: Connection) -> tuple[int, str]:
+    """The chain head, locked until the transaction ends (SQLite writers hold the database
+    lock already: ``BEGIN IMMEDIATE``, see carecoord.db)."""
+    postgres = connection.dialect.name == "postgresql"
+    row = connection.execute(_HEAD_FOR_UPDATE if postgres else _HEAD).first()
+    if row is not None:
+        return int(row.last_id), str(row.last_hash)
+    # No head: a new, emptied (TRUNCATEd) or damaged trail. Start a chain only when empty.
+    if connection.execute(_ANY_EVENT).first() is not None:
+        raise AuditChainError(
+            "The audit trail's chain head is missing, so new audit records cannot be chained. "
+            "An administrator should run 'carecoord audit verify' and restore from a backup."
+        )
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    start = (postgresql.insert if postgres else sqlite.insert)(AuditChainHead)
+    connection.execute(
+        start.values(
+            id=1, last_id=0, last_hash=GENESIS_HASH, backfilled_through=0
+        ).on_conflict_do_nothing()
+    )
+    row = connection.execute(_HEAD_FOR_UPDATE if postgres else _HEAD).one()
+    return int(row.last_id), str(row.last_hash)
+
+
+def _timestamp(value: datetime) -> str:
+    utc = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def canonical(values: Any, prev_hash: str) -> bytes:
+    """The bytes hashed for one record: a JSON array of its fields in a fixed order.
+
+    ``values`` is a mapping or a row with the AuditEvent column names. ASCII-only JSON
+    escapes every other character, so any text (even unpaired surrogates) serialises the
+    same way everywhere.
+    """
+    get = values.get if isinstance(values, dict) else values._mapping.get
+    payload = [
+        FORMAT,
+        get("id"),
+        _timestamp(get("at")),  # type: ignore[arg-type]  # a record always has its time
+        get("user_id"),
+        get("username"),
+        get("action"),
+        get("entity"),
+        get("entity_id"),
+        get("patient_id"),
+        get("data_category"),
+        get("detail"),
+        prev_hash,
+    ]
+    return json.dumps(payload, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+
+
+def record_hash(values: Any, prev_hash: str) -> str:
+    """SHA-256 (hex) of :func:`canonical`."""
+    return hashlib.sha256(canonical(values, prev_hash)).hexdigest()
+
+
+# ----------------------------------------------------------------- session integration
+def _seal_pending(session: Session) -> None:
+    pending = session.info.pop(_PENDING, None)
+    if not pending:
+        return
+    # The session's own changes first: their row locks (and a version clash, which
+    # becomes a ConflictError) come before the chain head is locked.
+    session.flush()
+    append(session.connection(), pending)
+
+
+def _discard_pending(session: Session, previous_transaction: SessionTransaction) -> None:
+    if previous_transaction.parent is None:
+        session.info.pop(_PENDING, None)
+
+
+event.listen(Session, "before_commit", _seal_pending)
+event.listen(Session, "after_soft_rollback", _discard_pending)
+
+
+# ------------------------------------------------------------------------ verification
+@dataclass(frozen=True)
+class VerifyResult:
+    """What :func:`verify_chain` found.
+
+    ``problem`` describes the first altered or missing record in words (None when intact);
+    ``first_bad_id`` is that record's id (or where the missing records begin).
+    """
+
+    ok: bool
+    checked: int
+    last_id: int
+    last_hash: str
+    problem: str | None = None
+    first_bad_id: int | None = None
+    kind: str | None = None  # "altered", "missing", "broken", "unsealed", "head"
+
+
+_VERIFY_COLUMNS = (
+    AuditEvent.id,
+    AuditEvent.at,
+    AuditEvent.user_id,
+    AuditEvent.username,
+    AuditEvent.action,
+    AuditEvent.entity,
+    AuditEvent.entity_id,
+    AuditEvent.patient_id,
+    AuditEvent.data_category,
+    AuditEvent.detail,
+    AuditEvent.prev_hash,
+    AuditEvent.hash,
+)
+VERIFY_BATCH = 5000
+
+
+def verify_chain(db: Database) -> VerifyResult:
+    """Walk the whole audit trail in id order and check every link of the hash chain.
+
+    Reports the first record whose contents no longer match its hash (altered), whose
+    predecessor is gone (missing: ids skip and the chain breaks there), that was written
+    without a hash, and records missing from the end (the chain head names a later one).
+
+    Returns:
+        The result; ``ok`` is False when anything is wrong.
+    """
+    with db.session() as session:
+        connection = session.connection()
+        head = connection.execute(
+            select(
+                AuditChainHead.last_id,
+                AuditChainHead.last_hash,
+                AuditChainHead.backfilled_through,
+            ).where(AuditChainHead.id == 1)
+        ).first()
+        backfilled = int(head.backfilled_through) if head is not None else 0
+        checked = 0
+        last_id, last_hash = 0, GENESIS_HASH
+
+        def bad(kind: str, record_id: int, problem: str) -> VerifyResult:
+            return VerifyResult(False, checked, last_id, last_hash, problem, record_id, kind)
+
+        while True:
+            rows = connection.execute(
+                select(*_VERIFY_COLUMNS)
+                .where(AuditEvent.id > last_id)
+                .order_by(AuditEvent.id)
+                .limit(VERIFY_BATCH)
+            ).all()
+            if not rows:
+                break
+            for row in rows:
+                if row.hash is None or row.prev_hash is None:
+                    return bad(
+                        "unsealed",
+                        row.id,
+                        f"record {row.id} has no hash: it was written outside CareCoord",
+                    )
+                expected_id = last_id + 1
+                if row.prev_hash != last_hash:
+                    if row.id > expected_id:
+                        gone = (
+                            f"record {expected_id} is"
+                            if row.id == expected_id + 1
+                            else f"records {expected_id}–{row.id - 1} are"
+                        )
+                        return bad(
+                            "missing",
+                            expected_id,
+                            f"{gone} missing (the chain jumps from record {last_id} "
+                            f"to record {row.id})",
+                        )
+                    return bad(
+                        "broken",
+                        row.id,
+                        f"the chain is broken at record {row.id}: it does not follow "
+                        f"record {last_id} (a record was removed or inserted by hand)",
+                    )
+                if row.id > expected_id and row.id > backfilled + 1:
+                    return bad(
+                        "missing",
+                        expected_id,
+                        f"record ids jump from {last_id} to {row.id}: "
+                        "records were removed and the chain rewritten",
+                    )
+                if record_hash(row, row.prev_hash) != row.hash:
+                    return bad(
+                        "altered",
+                        row.id,
+                        f"record {row.id} was altered: its contents no longer match its hash",
+                    )
+                last_id, last_hash = row.id, row.hash
+                checked += 1
+        if head is None:
+            if checked:
+                return bad(
+                    "head", last_id, "the chain head is missing (audit_chain_head was emptied)"
+                )
+            return VerifyResult(True, 0, 0, GENESIS_HASH)
+        if int(head.last_id) > last_id:
+            first = last_id + 1
+            gone = (
+                f"record {first} is"
+                if int(head.last_id) == first
+                else f"records {first}–{head.last_id} are"
+            )
+            return bad("missing", first, f"{gone} missing from the end of the trail (deleted)")
+        if int(head.last_id) < last_id:
+            return bad(
+                "head",
+                int(head.last_id) + 1,
+                f"records after {head.last_id} were added outside CareCoord "
+                "(the chain head does not know them)",
+            )
+        if head.last_hash != last_hash:
+            return bad(
+                "head",
+                last_id,
+                f"the chain head does not match record {last_id} (the head was edited)",
+            )
+        return VerifyResult(True, checked, last_id, last_hash)

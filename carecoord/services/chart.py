@@ -53,8 +53,8 @@ class Chart:
 
 def load_chart(db: Database, actor: Actor, patient_id: int) -> Chart:
     """Everything shown on a chart, read in one short transaction (an audited chart read)."""
-    require(actor.role, Action.READ_DEMOGRAPHICS)
-    can_read_clinical = allowed(actor.role, Action.READ_CLINICAL, DataCategory.GENERAL)
+    require(actor, Action.READ_DEMOGRAPHICS)
+    can_read_clinical = allowed(actor, Action.READ_CLINICAL, DataCategory.GENERAL)
     with db.session(write=True) as session:
         patient = load(session, Patient, patient_id, "Patient")
         care_team = team._care_team(session, patient_id)
@@ -68,7 +68,7 @@ def load_chart(db: Database, actor: Actor, patient_id: int) -> Chart:
             diagnoses = tuple(
                 d
                 for d in record.diagnoses_of(session, patient_id)
-                if allowed(actor.role, Action.READ_CLINICAL, d.category)
+                if allowed(actor, Action.READ_CLINICAL, d.category)
             )
             medications = tuple(record.medications_of(session, patient_id))
             allergies = tuple(record.allergies_of(session, patient_id))

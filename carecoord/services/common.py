@@ -17,9 +17,18 @@ def today() -> date:
     return date.today()
 
 
+MAX_ID = 2**31 - 1
+"""The largest id an INTEGER id column holds on PostgreSQL (larger ones cannot be looked up)."""
+
+
+def is_record_id(value: object) -> bool:
+    """Whether ``value`` can be a row's id (a positive int within the database's range)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+
+
 def load(session: Session, model: type[T], entity_id: int, entity: str) -> T:
     """The row with primary key ``entity_id`` or NotFound naming the entity."""
-    if isinstance(entity_id, bool) or not isinstance(entity_id, int):
+    if not is_record_id(entity_id):
         raise NotFound(entity, entity_id)
     row = session.get(model, entity_id)
     if row is None:

@@ -170,7 +170,7 @@ def dashboard(
     Raises:
         PermissionDenied: The actor may not see referral logistics.
     """
-    require(actor.role, Action.EDIT_REFERRAL_LOGISTICS)
+    require(actor, Action.EDIT_REFERRAL_LOGISTICS)
     day = on or local_today()
     moment = now or datetime.now(UTC)
     # The worklist pages come from the worklist service itself, so the dashboard and the

@@ -51,6 +51,7 @@ from carecoord.clinical.vocabulary import (
 from carecoord.db import Database
 from carecoord.errors import CareCoordError
 from carecoord.models import Base, Patient
+from carecoord.services import audit
 from carecoord.services import demo_names as names
 from carecoord.services.settings import ClinicSettings, encode_settings
 from carecoord.services.validation import search_key
@@ -299,18 +300,6 @@ COLUMNS: Final[dict[str, tuple[str, ...]]] = {
         "filed_by",
         "filed_at",
         "content",
-    ),
-    "audit_events": (
-        "id",
-        "at",
-        "user_id",
-        "username",
-        "action",
-        "entity",
-        "entity_id",
-        "patient_id",
-        "data_category",
-        "detail",
     ),
 }
 """Columns written per table, in foreign-key order (parents before children)."""
@@ -2248,21 +2237,22 @@ def _fill(
         f"{written['plan_activities']} activities, {written['referrals']} referrals, "
         f"{written['referral_events']} referral events, {written['documents']} documents"
     )
-    sink.rows["audit_events"].append(
-        (
-            builder.next_id("audit_events"),
-            sink.now(datetime.now(UTC)),
-            builder.user_ids.get("admin"),
-            "system",
-            "import",
-            "DemoData",
-            None,
-            None,
-            "general",
-            detail,
-        )
+    # Through the audit service, which chains the record (ids, hashes, chain head).
+    audit.append(
+        conn,
+        [
+            {
+                "user_id": builder.user_ids.get("admin"),
+                "username": "system",
+                "action": "import",
+                "entity": "DemoData",
+                "entity_id": None,
+                "patient_id": None,
+                "data_category": "general",
+                "detail": detail,
+            }
+        ],
     )
-    sink.flush()
     if conn.dialect.name == "postgresql":
         _reset_sequences(conn)
     if progress is not None:

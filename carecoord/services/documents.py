@@ -107,7 +107,7 @@ def validate_upload(upload: DocumentUpload, *, on: date | None = None) -> dict[s
     if len(content) > MAX_BYTES:
         raise ValidationError("content", f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB")
     media = upload.media_type or media_type_for(name)
-    if media not in MEDIA_SIGNATURES:
+    if not isinstance(media, str) or media not in MEDIA_SIGNATURES:
         raise ValidationError("media_type", "must be a PDF, PNG, JPEG or TIFF file")
     if not content.startswith(MEDIA_SIGNATURES[media]):
         raise ValidationError("content", f"the file is not a valid {media.split('/')[1].upper()}")
@@ -181,8 +181,8 @@ def attach_document(
                 raise ValidationError("referral", "belongs to another patient")
             category = referral_category(referral.discipline, referral.sensitive)
         if not (
-            allowed(actor.role, Action.EDIT_CLINICAL, category)
-            or allowed(actor.role, Action.EDIT_REFERRAL_LOGISTICS, category)
+            allowed(actor, Action.EDIT_CLINICAL, category)
+            or allowed(actor, Action.EDIT_REFERRAL_LOGISTICS, category)
         ):
             raise PermissionDenied(actor.role.label.lower(), "file documents on", category.label)
         document = add_document(
@@ -194,7 +194,7 @@ def attach_document(
 
 def list_documents(db: Database, actor: Actor, patient_id: int) -> list[DocumentView]:
     """A chart's documents, newest first; front desk sees those it may read."""
-    require(actor.role, Action.READ_DEMOGRAPHICS)
+    require(actor, Action.READ_DEMOGRAPHICS)
     with db.session(write=True) as session:
         load(session, Patient, patient_id, "Patient")
         rows = session.scalars(
@@ -205,7 +205,7 @@ def list_documents(db: Database, actor: Actor, patient_id: int) -> list[Document
         result = [
             view_of(d)
             for d in rows
-            if allowed(actor.role, Action.READ_CLINICAL, _category(session, d.referral_id))
+            if allowed(actor, Action.READ_CLINICAL, _category(session, d.referral_id))
             or d.kind == DocumentKind.LETTER_SENT
         ]
         audit.record(session, actor, "read", ENTITY, patient_id=patient_id, detail="list")
@@ -220,7 +220,7 @@ def get_document_content(
     with db.session(write=True) as session:
         document = load(session, Document, document_id, ENTITY)
         category = _category(session, document.referral_id)
-        require(actor.role, Action.READ_CLINICAL, category)
+        require(actor, Action.READ_CLINICAL, category)
         content = document.content
         audit.record(
             session,

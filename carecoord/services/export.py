@@ -90,7 +90,7 @@ def worklist_csv(
         PermissionDenied: The actor's role may not export.
         ValidationError: Unknown view or bad filter values.
     """
-    require(actor.role, Action.EXPORT)
+    require(actor, Action.EXPORT)
     chosen = v.choice(view, WorklistView, "view")
     out = io.StringIO()
     writer = csv.writer(out)

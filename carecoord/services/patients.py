@@ -173,7 +173,7 @@ def find_duplicates(
     db: Database, actor: Actor, data: PatientInput, exclude_id: int | None = None
 ) -> list[PatientSummary]:
     """Existing patients with the same names and date of birth (the duplicate warning)."""
-    require(actor.role, Action.READ_DEMOGRAPHICS)
+    require(actor, Action.READ_DEMOGRAPHICS)
     values = validate(data)
     with db.session() as session:
         return _duplicates(
@@ -190,7 +190,7 @@ def create_patient(
         ValidationError: a field breaks a rule (nothing is written).
         PossibleDuplicate: same names and date of birth exist and ``allow_duplicate`` is off.
     """
-    require(actor.role, Action.EDIT_DEMOGRAPHICS)
+    require(actor, Action.EDIT_DEMOGRAPHICS)
     values = validate(data)
     with db.session(write=True) as session:
         if not allow_duplicate:
@@ -225,7 +225,7 @@ def update_patient(
     Raises:
         ConflictError: someone saved the patient after the form was opened.
     """
-    require(actor.role, Action.EDIT_DEMOGRAPHICS)
+    require(actor, Action.EDIT_DEMOGRAPHICS)
     values = validate(data)
     with db.session(write=True) as session:
         patient = load(session, Patient, patient_id, ENTITY)
@@ -255,7 +255,7 @@ def update_patient(
 
 def get_patient(db: Database, actor: Actor, patient_id: int) -> PatientDetail:
     """One patient's demographics (an audited read)."""
-    require(actor.role, Action.READ_DEMOGRAPHICS)
+    require(actor, Action.READ_DEMOGRAPHICS)
     with db.session(write=True) as session:
         patient = load(session, Patient, patient_id, ENTITY)
         audit.record(session, actor, "read", ENTITY, patient.id, patient_id=patient.id)
@@ -273,7 +273,7 @@ def discharge_patient(
     expected_version: int,
 ) -> PatientDetail:
     """Mark a patient discharged; their record stays searchable."""
-    require(actor.role, Action.EDIT_DEMOGRAPHICS)
+    require(actor, Action.EDIT_DEMOGRAPHICS)
     when = v.required_date(on, "discharged_on")
     why = v.required_text(reason, "discharge_reason", max_length=400)
     with db.session(write=True) as session:
@@ -296,7 +296,7 @@ def readmit_patient(
     db: Database, actor: Actor, patient_id: int, *, expected_version: int
 ) -> PatientDetail:
     """Return a discharged patient to active care."""
-    require(actor.role, Action.EDIT_DEMOGRAPHICS)
+    require(actor, Action.EDIT_DEMOGRAPHICS)
     with db.session(write=True) as session:
         patient = load(session, Patient, patient_id, ENTITY)
         check_version(patient, expected_version, ENTITY)
@@ -370,7 +370,7 @@ def search_patients(
     Every branch is an index range scan that stops after ``offset + limit`` rows, so a
     keystroke costs the same at 100 or 100,000 patients.
     """
-    require(actor.role, Action.READ_DEMOGRAPHICS)
+    require(actor, Action.READ_DEMOGRAPHICS)
     limit = max(1, min(int(limit), 500))
     offset = max(0, int(offset))
     query = parse_search(text)
@@ -480,7 +480,7 @@ def _run_search(
 
 
 def count_patients(db: Database, actor: Actor, *, active_only: bool = False) -> int:
-    require(actor.role, Action.READ_DEMOGRAPHICS)
+    require(actor, Action.READ_DEMOGRAPHICS)
     with db.session() as session:
         stmt = select(func.count()).select_from(Patient)
         if active_only:

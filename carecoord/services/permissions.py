@@ -1,15 +1,25 @@
 """The permission matrix: which role may do which action to which category of data.
 
 One table, consulted by every service function, so what a role may see is decided in one
-place and can be reviewed (and tested) as a whole (domain.md §9).
+place and can be reviewed (and tested) as a whole (domain.md §9). Two rules sit beside the
+table because they are about a person rather than a role:
+
+* **Psychotherapy notes** (45 CFR 164.501) are read by their author only: no role, not
+  even an administrator or break-glass access, reaches someone else's notes.
+* **Break-glass** access: a user an administrator designated may, for a limited time and
+  with a stated reason (audited), *read* clinical information of every category except
+  psychotherapy notes, whatever their role. It grants no editing, printing or export.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
+from typing import NoReturn
 
 from carecoord.clinical.vocabulary import DataCategory, Discipline, UserRole
 from carecoord.errors import PermissionDenied
+from carecoord.services.actor import Actor
 
 
 class Action(StrEnum):
@@ -94,15 +104,56 @@ MATRIX: dict[UserRole, dict[Action, frozenset[DataCategory]]] = {
 }
 
 
-def allowed(role: UserRole, action: Action, category: DataCategory = G) -> bool:
-    """Whether ``role`` may perform ``action`` on data of ``category``."""
-    return category in MATRIX[role].get(action, NONE)
+# What emergency access adds, whatever the role: reading, nothing else, never notes.
+BREAK_GLASS: dict[Action, frozenset[DataCategory]] = {Action.READ_CLINICAL: ALL_CLINICAL}
+
+# Who may write psychotherapy notes at all (reading them is for the author alone).
+PSYCHOTHERAPY_NOTE_AUTHORS = frozenset({UserRole.PHYSICIAN, UserRole.CLINICIAN})
+
+Who = Actor | UserRole
 
 
-def require(role: UserRole, action: Action, category: DataCategory = G) -> None:
-    """Raise PermissionDenied unless the matrix allows it."""
-    if not allowed(role, action, category):
-        raise PermissionDenied(role.label.lower(), action.value, category.label.lower())
+def role_of(who: Who) -> UserRole:
+    return who if isinstance(who, UserRole) else who.role
+
+
+def allowed(
+    who: Who, action: Action, category: DataCategory = G, *, now: datetime | None = None
+) -> bool:
+    """Whether ``who`` may perform ``action`` on data of ``category``.
+
+    Services pass the Actor, so active break-glass access counts; a bare role answers
+    for the role alone (used by the UI to decide what to offer).
+    """
+    if category in MATRIX[role_of(who)].get(action, NONE):
+        return True
+    return (
+        isinstance(who, Actor)
+        and who.break_glass_active(now)
+        and category in BREAK_GLASS.get(action, NONE)
+    )
+
+
+def require(
+    who: Who, action: Action, category: DataCategory = G, *, now: datetime | None = None
+) -> None:
+    """Raise PermissionDenied unless the matrix (or active break-glass access) allows it."""
+    if not allowed(who, action, category, now=now):
+        denied(who, action.value, category)
+
+
+def denied(who: Who, action: str, category: DataCategory) -> NoReturn:
+    """Raise the PermissionDenied naming the role, the action and the category."""
+    raise PermissionDenied(role_of(who).label.lower(), action, category.label.lower())
+
+
+def may_write_psychotherapy_notes(who: Who) -> bool:
+    return role_of(who) in PSYCHOTHERAPY_NOTE_AUTHORS
+
+
+def may_read_psychotherapy_note(actor: Actor, author_user_id: int | None) -> bool:
+    """Only the note's author, identified by account; break-glass does not reach notes."""
+    return actor.user_id is not None and actor.user_id == author_user_id
 
 
 PSYCHIATRIC_DISCIPLINES = frozenset({Discipline.PSYCHIATRY, Discipline.PSYCHOLOGY})

@@ -102,7 +102,7 @@ def add_diagnosis(
     """Add a billable ICD-10-CM diagnosis (the title comes from the code set)."""
     entry = codes.require_billable(code)
     category = diagnosis_category(entry.code)
-    require(actor.role, Action.EDIT_CLINICAL, category)
+    require(actor, Action.EDIT_CLINICAL, category)
     started = v.a_date(onset, "onset")
     v.not_future(started, "onset", today())
     note = v.text(notes, "notes", max_length=400)
@@ -150,7 +150,7 @@ def set_diagnosis_active(
     with db.session(write=True) as session:
         row = load(session, Diagnosis, diagnosis_id, "Diagnosis")
         category = diagnosis_category(row.code)
-        require(actor.role, Action.EDIT_CLINICAL, category)
+        require(actor, Action.EDIT_CLINICAL, category)
         check_version(row, expected_version, "Diagnosis")
         if row.active != active:
             row.active = active
@@ -304,7 +304,7 @@ def _check_convertible(values: dict[str, Any]) -> None:
 def add_medication(
     db: Database, actor: Actor, patient_id: int, data: MedicationInput
 ) -> MedicationView:
-    require(actor.role, Action.EDIT_CLINICAL, DataCategory.GENERAL)
+    require(actor, Action.EDIT_CLINICAL, DataCategory.GENERAL)
     values = validate_medication(data)
     with db.session(write=True) as session:
         load(session, Patient, patient_id, "Patient")
@@ -326,7 +326,7 @@ def update_medication(
     *,
     expected_version: int,
 ) -> MedicationView:
-    require(actor.role, Action.EDIT_CLINICAL, DataCategory.GENERAL)
+    require(actor, Action.EDIT_CLINICAL, DataCategory.GENERAL)
     values = validate_medication(data)
     with db.session(write=True) as session:
         row = load(session, Medication, medication_id, "Medication")
@@ -355,7 +355,7 @@ def stop_medication(
     on: date | str | None = None,
     expected_version: int,
 ) -> MedicationView:
-    require(actor.role, Action.EDIT_CLINICAL, DataCategory.GENERAL)
+    require(actor, Action.EDIT_CLINICAL, DataCategory.GENERAL)
     stop = v.a_date(on, "stop_date") or today()
     with db.session(write=True) as session:
         row = load(session, Medication, medication_id, "Medication")
@@ -411,7 +411,7 @@ def add_allergy(
     reaction: str | None = None,
     severity: AllergySeverity | str = AllergySeverity.UNKNOWN,
 ) -> AllergyView:
-    require(actor.role, Action.EDIT_CLINICAL, DataCategory.GENERAL)
+    require(actor, Action.EDIT_CLINICAL, DataCategory.GENERAL)
     values = {
         "substance": v.required_text(substance, "substance", max_length=120),
         "reaction": v.text(reaction, "reaction", max_length=200),
@@ -438,7 +438,7 @@ def add_allergy(
 
 def remove_allergy(db: Database, actor: Actor, allergy_id: int, *, expected_version: int) -> None:
     """Delete an allergy entered in error (audited)."""
-    require(actor.role, Action.EDIT_CLINICAL, DataCategory.GENERAL)
+    require(actor, Action.EDIT_CLINICAL, DataCategory.GENERAL)
     with db.session(write=True) as session:
         row = load(session, Allergy, allergy_id, "Allergy")
         check_version(row, expected_version, "Allergy")
@@ -509,7 +509,7 @@ def save_headache_profile(
     expected_version: int | None = None,
 ) -> HeadacheView:
     """Create or update the patient's headache profile (domain.md §6)."""
-    require(actor.role, Action.EDIT_CLINICAL, DataCategory.GENERAL)
+    require(actor, Action.EDIT_CLINICAL, DataCategory.GENERAL)
     headache_rules.validate_profile(
         data.attacks_per_month, data.headache_days_per_month, data.acute_medication_days_per_month
     )
@@ -581,7 +581,7 @@ def headache_of(session: Session, patient_id: int) -> HeadacheView | None:
 
 def get_headache_profile(db: Database, actor: Actor, patient_id: int) -> HeadacheView | None:
     """The patient's headache profile, or None (an audited read of clinical data)."""
-    require(actor.role, Action.READ_CLINICAL, DataCategory.GENERAL)
+    require(actor, Action.READ_CLINICAL, DataCategory.GENERAL)
     with db.session(write=True) as session:
         load(session, Patient, patient_id, "Patient")
         profile = headache_of(session, patient_id)

@@ -26,7 +26,7 @@ from carecoord.models import Patient, Referral, ReferralEvent, TeamMember, utcno
 from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import apply, check_version, commit, load, today
+from carecoord.services.common import apply, check_version, commit, is_record_id, load, today
 from carecoord.services.documents import DocumentUpload, add_document, validate_upload
 from carecoord.services.permissions import Action, allowed, referral_category
 from carecoord.services.settings import load_settings
@@ -180,7 +180,7 @@ def auth_decision_overdue(row: Referral, now: datetime) -> bool:
 
 def view_of(row: Referral, actor: Actor, *, with_events: bool = False) -> ReferralView:
     category = referral_category(row.discipline, row.sensitive)
-    restricted = not allowed(actor.role, Action.READ_CLINICAL, category)
+    restricted = not allowed(actor, Action.READ_CLINICAL, category)
     on = today()
     view = ReferralView(
         id=row.id,
@@ -327,7 +327,7 @@ def validate_authorization(data: AuthorizationInput) -> dict[str, Any]:
 
 
 def _require(actor: Actor, action: Action, category: DataCategory) -> None:
-    if not allowed(actor.role, action, category):
+    if not allowed(actor, action, category):
         raise PermissionDenied(actor.role.label.lower(), action.value, category.label.lower())
 
 
@@ -354,6 +354,10 @@ def _event(
 
 
 def _load(session: Session, referral_id: int) -> Referral:
+    if not is_record_id(referral_id):
+        from carecoord.errors import NotFound
+
+        raise NotFound(ENTITY, referral_id)
     row = session.scalars(
         select(Referral)
         .where(Referral.id == referral_id)
@@ -729,8 +733,8 @@ def get_referral(db: Database, actor: Actor, referral_id: int) -> ReferralView:
         row = _load(session, referral_id)
         category = referral_category(row.discipline, row.sensitive)
         if not (
-            allowed(actor.role, Action.READ_CLINICAL, category)
-            or allowed(actor.role, Action.EDIT_REFERRAL_LOGISTICS, category)
+            allowed(actor, Action.READ_CLINICAL, category)
+            or allowed(actor, Action.EDIT_REFERRAL_LOGISTICS, category)
         ):
             raise PermissionDenied(actor.role.label.lower(), "read", category.label.lower())
         view = view_of(row, actor, with_events=True)
@@ -749,7 +753,8 @@ def get_referral(db: Database, actor: Actor, referral_id: int) -> ReferralView:
 
 
 def list_for_patient(db: Database, actor: Actor, patient_id: int) -> list[ReferralView]:
-    """A chart's referrals, newest first."""
+    """A chart's referrals, newest first (clinical content restricted per the matrix)."""
+    _require(actor, Action.READ_DEMOGRAPHICS, DataCategory.GENERAL)
     with db.session(write=True) as session:
         load(session, Patient, patient_id, "Patient")
         rows = session.scalars(

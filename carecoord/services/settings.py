@@ -83,7 +83,7 @@ def get_settings(db: Database) -> ClinicSettings:
 def validate_settings(settings: ClinicSettings) -> ClinicSettings:
     logo = settings.logo_png
     if logo is not None:
-        if not logo.startswith(b"\x89PNG\r\n\x1a\n"):
+        if not isinstance(logo, bytes | bytearray) or not logo.startswith(b"\x89PNG\r\n\x1a\n"):
             raise ValidationError("logo_png", "the logo must be a PNG image")
         if len(logo) > MAX_LOGO_BYTES:
             raise ValidationError("logo_png", "the logo must be at most 2 MB")
@@ -106,7 +106,7 @@ def validate_settings(settings: ClinicSettings) -> ClinicSettings:
 
 
 def save_settings(db: Database, actor: Actor, settings: ClinicSettings) -> ClinicSettings:
-    require(actor.role, Action.MANAGE_SETTINGS)
+    require(actor, Action.MANAGE_SETTINGS)
     clean = validate_settings(settings)
     with db.session(write=True) as session:
         existing = {s.key: s for s in session.scalars(select(Setting))}

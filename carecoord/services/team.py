@@ -150,7 +150,7 @@ def validate_member(data: MemberInput) -> dict[str, Any]:
 
 
 def create_member(db: Database, actor: Actor, data: MemberInput) -> MemberView:
-    require(actor.role, Action.MANAGE_TEAM)
+    require(actor, Action.MANAGE_TEAM)
     values = validate_member(data)
     with db.session(write=True) as session:
         member = TeamMember(**values, updated_by=actor.username)
@@ -164,7 +164,7 @@ def create_member(db: Database, actor: Actor, data: MemberInput) -> MemberView:
 def update_member(
     db: Database, actor: Actor, member_id: int, data: MemberInput, *, expected_version: int
 ) -> MemberView:
-    require(actor.role, Action.MANAGE_TEAM)
+    require(actor, Action.MANAGE_TEAM)
     values = validate_member(data)
     with db.session(write=True) as session:
         member = load(session, TeamMember, member_id, MEMBER)
@@ -181,7 +181,7 @@ def set_member_active(
     db: Database, actor: Actor, member_id: int, active: bool, *, expected_version: int
 ) -> MemberView:
     """Deactivate (or reactivate) a member; history keeps pointing at them."""
-    require(actor.role, Action.MANAGE_TEAM)
+    require(actor, Action.MANAGE_TEAM)
     with db.session(write=True) as session:
         member = load(session, TeamMember, member_id, MEMBER)
         check_version(member, expected_version, MEMBER)
@@ -194,7 +194,7 @@ def set_member_active(
 
 
 def get_member(db: Database, actor: Actor, member_id: int) -> MemberView:
-    require(actor.role, Action.READ_DEMOGRAPHICS)
+    require(actor, Action.READ_DEMOGRAPHICS)
     with db.session() as session:
         return member_view(load(session, TeamMember, member_id, MEMBER))
 
@@ -209,7 +209,7 @@ def list_members(
     text: str | None = None,
 ) -> list[MemberView]:
     """The directory, filtered; ordered by family name (a clinic has hundreds, not more)."""
-    require(actor.role, Action.READ_DEMOGRAPHICS)
+    require(actor, Action.READ_DEMOGRAPHICS)
     stmt = select(TeamMember).order_by(TeamMember.family_name, TeamMember.given_name)
     if discipline:
         stmt = stmt.where(TeamMember.discipline == v.choice(discipline, Discipline, "discipline"))
@@ -235,7 +235,7 @@ def list_members(
 
 # ------------------------------------------------------------------------- care team
 def get_care_team(db: Database, actor: Actor, patient_id: int) -> CareTeam:
-    require(actor.role, Action.READ_DEMOGRAPHICS)
+    require(actor, Action.READ_DEMOGRAPHICS)
     with db.session(write=True) as session:
         load(session, Patient, patient_id, "Patient")
         team = _care_team(session, patient_id)
@@ -272,7 +272,7 @@ def assign_member(
     A patient has at most one active coordinating physician: assigning a second is refused
     unless ``replace_coordinator`` ends the current one's membership the same day.
     """
-    require(actor.role, Action.EDIT_DEMOGRAPHICS)
+    require(actor, Action.EDIT_DEMOGRAPHICS)
     chosen_role = v.choice(role, CareTeamRole, "role")
     start = v.a_date(since, "since") or today()
     note = v.text(notes, "notes", max_length=400)
@@ -352,7 +352,7 @@ def end_membership(
     expected_version: int,
 ) -> MembershipView:
     """Take a member off the team (the membership stays in the history)."""
-    require(actor.role, Action.EDIT_DEMOGRAPHICS)
+    require(actor, Action.EDIT_DEMOGRAPHICS)
     end = v.a_date(until, "until") or today()
     with db.session(write=True) as session:
         m = load(session, CareTeamMembership, membership_id, MEMBERSHIP)

@@ -1,28 +1,79 @@
-"""User accounts: argon2id password hashes, roles, and turning a sign-in into an Actor."""
+"""User accounts: argon2id hashes, roles, sign-in with lockout, locking, break-glass access.
+
+Every change to who may do what (an account created, a role changed, an account turned off
+or on, a password reset, a break-glass designation) is audited as a ``permission_change``;
+sign-in, failed sign-in, lockout, lock, unlock and break-glass each write their own event.
+Functions that depend on the time take ``now`` so tests need not sleep.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from carecoord.clinical.vocabulary import UserRole
 from carecoord.db import Database
-from carecoord.errors import ValidationError
+from carecoord.errors import CareCoordError, PermissionDenied, ValidationError
 from carecoord.models import TeamMember, User, utcnow
 from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import load
+from carecoord.services.common import check_version, commit, load
 from carecoord.services.permissions import Action, require
 
 ENTITY = "User"
 MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 256
 # OWASP's argon2id minimum: 19 MiB memory, 2 iterations, 1 lane.
 ARGON2_TIME_COST = 2
 ARGON2_MEMORY_KIB = 19 * 1024
 ARGON2_PARALLELISM = 1
+
+# Lockout: the 5th failure in a row locks the account for 30 s, each further failure after
+# the lock ends doubles the wait (60 s, 120 s, …) up to 15 minutes. A success resets it.
+FAILURES_BEFORE_LOCKOUT = 5
+FIRST_LOCKOUT_SECONDS = 30
+MAX_LOCKOUT_SECONDS = 15 * 60
+
+BREAK_GLASS_MINUTES = 60
+MAX_BREAK_GLASS_MINUTES = 240
+MIN_BREAK_GLASS_REASON = 10
+
+
+class AccountLocked(CareCoordError):
+    """Too many failed sign-ins: the account accepts no password until ``until``."""
+
+    def __init__(self, until: datetime, now: datetime) -> None:
+        self.until = until
+        self.seconds_left = max(1, int((until - now).total_seconds() + 0.999))
+        super().__init__(
+            "Too many failed sign-ins: this account is locked. "
+            f"Try again in {wait_text(self.seconds_left)}."
+        )
+
+
+def wait_text(seconds: int) -> str:
+    """ "45 seconds", "2 minutes", "1 minute 30 seconds" for people reading a lockout."""
+    minutes, rest = divmod(max(0, seconds), 60)
+    parts = []
+    if minutes:
+        parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
+    if rest or not minutes:
+        parts.append(f"{rest} second{'s' if rest != 1 else ''}")
+    return " ".join(parts)
+
+
+def lockout_seconds(failed_attempts: int) -> int:
+    """How long the account stays locked after this many failures in a row (0: not locked)."""
+    if failed_attempts < FAILURES_BEFORE_LOCKOUT:
+        return 0
+    doublings = min(failed_attempts - FAILURES_BEFORE_LOCKOUT, 16)
+    return min(FIRST_LOCKOUT_SECONDS * 2**doublings, MAX_LOCKOUT_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -35,6 +86,8 @@ class UserView:
     active: bool
     last_sign_in: datetime | None
     version: int
+    break_glass_allowed: bool = False
+    locked_until: datetime | None = None
 
 
 def _hasher():  # type: ignore[no-untyped-def]  # argon2 ships no stubs for mypy here
@@ -59,6 +112,11 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
+@cache
+def _dummy_hash() -> str:
+    return hash_password("no account has this password")
+
+
 def actor_of(user: User) -> Actor:
     return Actor(user.id, user.username, user.role, user.team_member_id, user.full_name)
 
@@ -73,15 +131,24 @@ def view_of(user: User) -> UserView:
         user.active,
         user.last_sign_in,
         user.version,
+        user.break_glass_allowed,
+        user.locked_until,
     )
 
 
-def validate_password(password: object) -> str:
+def validate_password(password: object, field: str = "password") -> str:
     if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationError("password", f"must be at least {MIN_PASSWORD_LENGTH} characters")
-    if len(password) > 256:
-        raise ValidationError("password", "must be at most 256 characters")
+        raise ValidationError(field, f"must be at least {MIN_PASSWORD_LENGTH} characters")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise ValidationError(field, f"must be at most {MAX_PASSWORD_LENGTH} characters")
     return password
+
+
+def _username(value: object) -> str:
+    name = v.required_text(value, "username", max_length=64).lower()
+    if not all(c.isalnum() or c in "._-" for c in name):
+        raise ValidationError("username", "may hold only letters, digits, dots, - and _")
+    return name
 
 
 def create_user(
@@ -93,15 +160,15 @@ def create_user(
     password: str,
     role: UserRole | str,
     team_member_id: int | None = None,
+    break_glass_allowed: bool = False,
 ) -> UserView:
     """Create an account. With ``actor`` None only the very first account may be created
     (the administrator set up on first run)."""
-    name = v.required_text(username, "username", max_length=64).lower()
-    if not all(c.isalnum() or c in "._-" for c in name):
-        raise ValidationError("username", "may hold only letters, digits, dots, - and _")
+    name = _username(username)
     full = v.required_text(full_name, "full_name", max_length=160)
     chosen = v.choice(role, UserRole, "role")
     secret = validate_password(password)
+    designated = v.flag(break_glass_allowed, "break_glass_allowed")
     with db.session(write=True) as session:
         if actor is None:
             if session.scalar(select(User.id).limit(1)) is not None:
@@ -109,7 +176,7 @@ def create_user(
             if chosen != UserRole.ADMINISTRATOR:
                 raise ValidationError("role", "the first account must be an administrator")
         else:
-            require(actor.role, Action.MANAGE_USERS)
+            require(actor, Action.MANAGE_USERS)
         if session.scalar(select(User.id).where(User.username == name)) is not None:
             raise ValidationError("username", f"{name} is already taken")
         if team_member_id is not None:
@@ -120,49 +187,338 @@ def create_user(
             password_hash=hash_password(secret),
             role=chosen,
             team_member_id=team_member_id,
+            break_glass_allowed=designated,
             updated_by=actor.username if actor else name,
         )
         session.add(user)
         session.flush()
         who = actor or actor_of(user)
-        audit.record(session, who, "create", ENTITY, user.id, detail=f"role {chosen.value}")
+        detail = f"account created, role {chosen.value}"
+        if designated:
+            detail += ", may use break-glass access"
+        audit.record(session, who, "permission_change", ENTITY, user.id, detail=detail)
         session.commit()
         return view_of(user)
 
 
-def authenticate(db: Database, username: str, password: str) -> Actor | None:
-    """The Actor for valid credentials of an active account, else None (both audited)."""
+# ------------------------------------------------------------------------ signing in
+def _bookkeep(session: Session, user: User, **values: object) -> None:
+    """Sign-in bookkeeping (failure count, lock, last sign-in, own password) without raising
+    the row's version: an administrator editing the account meanwhile is no conflict."""
+    session.execute(update(User).where(User.id == user.id).values(**values))
+    for name, value in values.items():
+        set_committed_value(user, name, value)
+
+
+def _check_password(session: Session, user: User, password: str, now: datetime) -> bool:
+    """Verify against a possibly locked account; count failures and lock (both audited).
+
+    Raises:
+        AccountLocked: the account is locked now (a correct password does not help) or this
+            failure locked it.
+    """
+    if user.locked_until is not None and now < user.locked_until:
+        audit.record(
+            session, actor_of(user), "sign_in_failed", ENTITY, user.id, detail="account locked"
+        )
+        session.commit()
+        raise AccountLocked(user.locked_until, now)
+    if user.active and verify_password(user.password_hash, password):
+        return True
+    failures = (user.failed_attempts or 0) + 1
+    wait = lockout_seconds(failures)
+    until = now + timedelta(seconds=wait) if wait else None
+    _bookkeep(session, user, failed_attempts=failures, locked_until=until)
+    audit.record(session, actor_of(user), "sign_in_failed", ENTITY, user.id)
+    if until is not None:
+        audit.record(
+            session,
+            actor_of(user),
+            "lockout",
+            ENTITY,
+            user.id,
+            detail=f"{failures} failed attempts; locked for {wait} s",
+        )
+        session.commit()
+        raise AccountLocked(until, now)
+    session.commit()
+    return False
+
+
+def _succeeded(session: Session, user: User, password: str, **more: object) -> None:
+    values: dict[str, object] = {"failed_attempts": 0, "locked_until": None, **more}
+    if "password_hash" not in values and _hasher().check_needs_rehash(user.password_hash):
+        values["password_hash"] = hash_password(password)  # stronger parameters since
+    _bookkeep(session, user, **values)
+
+
+def authenticate(
+    db: Database, username: str, password: str, *, now: datetime | None = None
+) -> Actor | None:
+    """The Actor for valid credentials of an active account, else None (both audited).
+
+    Raises:
+        AccountLocked: after 5 failures in a row, for a wait that grows with every further
+            failure; it names how long to wait.
+    """
+    moment = now or utcnow()
     name = (username or "").strip().lower()
     with db.session(write=True) as session:
         user = session.scalar(select(User).where(User.username == name))
-        ok = user is not None and user.active and verify_password(user.password_hash, password)
-        if not ok:
-            if user is not None:
-                user.failed_attempts += 1
+        if user is None:
+            verify_password(_dummy_hash(), password or "")  # same time as a real account
             audit.record(
                 session,
-                Actor(user.id if user else None, name or "?", UserRole.FRONT_DESK),
+                Actor(None, name[:64] or "?", UserRole.FRONT_DESK),
                 "sign_in_failed",
                 ENTITY,
-                user.id if user else None,
+                detail="unknown user name",
             )
             session.commit()
             return None
-        assert user is not None
-        user.failed_attempts = 0
-        user.last_sign_in = utcnow()
+        if not _check_password(session, user, password or "", moment):
+            return None
+        _succeeded(session, user, password, last_sign_in=moment)
         actor = actor_of(user)
         audit.record(session, actor, "sign_in", ENTITY, user.id)
         session.commit()
         return actor
 
 
+def record_lock(db: Database, actor: Actor, *, reason: str = "idle") -> None:
+    """Audit that the workstation locked this user's session."""
+    with db.session(write=True) as session:
+        audit.record(session, actor, "lock", ENTITY, actor.user_id, detail=reason)
+        session.commit()
+
+
+def unlock(db: Database, actor: Actor, password: str, *, now: datetime | None = None) -> bool:
+    """Whether ``password`` is the signed-in user's; a failure counts toward the lockout.
+
+    Raises:
+        AccountLocked: as for ``authenticate``.
+    """
+    moment = now or utcnow()
+    with db.session(write=True) as session:
+        user = load(session, User, actor.user_id or 0, "User")
+        if not _check_password(session, user, password or "", moment):
+            return False
+        _succeeded(session, user, password)
+        audit.record(session, actor, "unlock", ENTITY, user.id)
+        session.commit()
+        return True
+
+
+def change_password(
+    db: Database, actor: Actor, *, current: str, new: str, now: datetime | None = None
+) -> None:
+    """Change one's own password; the current one is required (and counts toward lockout).
+
+    Raises:
+        ValidationError: ``current`` is wrong, or ``new`` is too short, too long or unchanged.
+        AccountLocked: too many wrong current passwords.
+    """
+    secret = validate_password(new, "new_password")
+    if secret == current:
+        raise ValidationError("new_password", "must differ from the current password")
+    moment = now or utcnow()
+    with db.session(write=True) as session:
+        user = load(session, User, actor.user_id or 0, "User")
+        if not _check_password(session, user, current or "", moment):
+            raise ValidationError("current_password", "is not your current password")
+        _succeeded(session, user, current, password_hash=hash_password(secret))
+        audit.record(session, actor, "password_change", ENTITY, user.id, detail="own password")
+        session.commit()
+
+
+# ------------------------------------------------------------------ administration
 def has_users(db: Database) -> bool:
     with db.session() as session:
         return session.scalar(select(User.id).limit(1)) is not None
 
 
 def list_users(db: Database, actor: Actor) -> list[UserView]:
-    require(actor.role, Action.MANAGE_USERS)
+    require(actor, Action.MANAGE_USERS)
     with db.session() as session:
         return [view_of(u) for u in session.scalars(select(User).order_by(User.username))]
+
+
+def get_user(db: Database, actor: Actor, user_id: int) -> UserView:
+    require(actor, Action.MANAGE_USERS)
+    with db.session() as session:
+        return view_of(load(session, User, user_id, "User"))
+
+
+def _other_active_admins(session: Session, user_id: int) -> int:
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(User)
+            .where(User.role == UserRole.ADMINISTRATOR, User.active, User.id != user_id)
+        )
+        or 0
+    )
+
+
+def _keep_an_administrator(session: Session, user: User, field: str) -> None:
+    """Refuse to leave the clinic without an active administrator (nobody could fix it)."""
+    if (
+        user.role == UserRole.ADMINISTRATOR
+        and user.active
+        and not _other_active_admins(session, user.id)
+    ):
+        raise ValidationError(field, "the clinic needs at least one active administrator")
+
+
+def update_user(
+    db: Database,
+    actor: Actor,
+    user_id: int,
+    *,
+    full_name: str,
+    role: UserRole | str,
+    team_member_id: int | None,
+    break_glass_allowed: bool,
+    expected_version: int,
+) -> UserView:
+    """Change an account's name, role, directory link and break-glass designation."""
+    require(actor, Action.MANAGE_USERS)
+    full = v.required_text(full_name, "full_name", max_length=160)
+    chosen = v.choice(role, UserRole, "role")
+    designated = v.flag(break_glass_allowed, "break_glass_allowed")
+    with db.session(write=True) as session:
+        user = load(session, User, user_id, "User")
+        check_version(user, expected_version, ENTITY)
+        if team_member_id is not None:
+            load(session, TeamMember, team_member_id, "Team member")
+        if chosen != user.role:
+            _keep_an_administrator(session, user, "role")
+        changes = []
+        if chosen != user.role:
+            changes.append(f"role {user.role.value} -> {chosen.value}")
+        if designated != user.break_glass_allowed:
+            changes.append("break-glass " + ("allowed" if designated else "withdrawn"))
+        if full != user.full_name:
+            changes.append("full name")
+        if team_member_id != user.team_member_id:
+            changes.append("team member link")
+        if not changes:
+            return view_of(user)
+        user.full_name = full
+        user.role = chosen
+        user.team_member_id = team_member_id
+        user.break_glass_allowed = designated
+        user.updated_by = actor.username
+        audit.record(
+            session, actor, "permission_change", ENTITY, user.id, detail="; ".join(changes)
+        )
+        commit(session, user, ENTITY)
+        return view_of(user)
+
+
+def set_user_active(
+    db: Database, actor: Actor, user_id: int, active: bool, *, expected_version: int
+) -> UserView:
+    """Turn an account off (nobody can sign in with it; its history stays) or on again."""
+    require(actor, Action.MANAGE_USERS)
+    wanted = v.flag(active, "active")
+    with db.session(write=True) as session:
+        user = load(session, User, user_id, "User")
+        check_version(user, expected_version, ENTITY)
+        if user.active == wanted:
+            return view_of(user)
+        if not wanted:
+            _keep_an_administrator(session, user, "active")
+        user.active = wanted
+        user.updated_by = actor.username
+        detail = "account reactivated" if wanted else "account deactivated"
+        audit.record(session, actor, "permission_change", ENTITY, user.id, detail=detail)
+        commit(session, user, ENTITY)
+        return view_of(user)
+
+
+def reset_password(
+    db: Database, actor: Actor, user_id: int, password: str, *, expected_version: int
+) -> UserView:
+    """An administrator sets a new password (the user forgot theirs); clears a lockout."""
+    require(actor, Action.MANAGE_USERS)
+    secret = validate_password(password)
+    with db.session(write=True) as session:
+        user = load(session, User, user_id, "User")
+        check_version(user, expected_version, ENTITY)
+        user.password_hash = hash_password(secret)
+        user.failed_attempts = 0
+        user.locked_until = None
+        user.updated_by = actor.username
+        audit.record(session, actor, "permission_change", ENTITY, user.id, detail="password reset")
+        commit(session, user, ENTITY)
+        return view_of(user)
+
+
+# ------------------------------------------------------------------- break-glass
+def may_break_glass(db: Database, actor: Actor) -> bool:
+    """Whether this user was designated for emergency access (and the account is active)."""
+    if actor.user_id is None:
+        return False
+    with db.session() as session:
+        user = session.get(User, actor.user_id)
+        return bool(user is not None and user.active and user.break_glass_allowed)
+
+
+def start_break_glass(
+    db: Database,
+    actor: Actor,
+    reason: str,
+    *,
+    minutes: int = BREAK_GLASS_MINUTES,
+    now: datetime | None = None,
+) -> Actor:
+    """Emergency access: the returned Actor may read every clinical category (not
+    psychotherapy notes) until the time runs out. Audited with the reason.
+
+    Raises:
+        ValidationError: no reason (``reason``) or a duration out of range (``minutes``).
+        PermissionDenied: the user is not designated for break-glass access.
+    """
+    why = v.required_text(reason, "reason", max_length=500, multiline=True)
+    if len(why) < MIN_BREAK_GLASS_REASON:
+        raise ValidationError("reason", f"say why in at least {MIN_BREAK_GLASS_REASON} characters")
+    length = v.integer(
+        minutes, "minutes", minimum=1, maximum=MAX_BREAK_GLASS_MINUTES, required=True
+    )
+    assert length is not None
+    moment = now or utcnow()
+    with db.session(write=True) as session:
+        user = session.get(User, actor.user_id) if actor.user_id is not None else None
+        if user is None or not user.active or not user.break_glass_allowed:
+            raise PermissionDenied(
+                actor.role.label.lower(), "use break-glass access to", "restricted"
+            )
+        until = moment + timedelta(minutes=length)
+        audit.record(
+            session,
+            actor,
+            "break_glass",
+            ENTITY,
+            user.id,
+            detail=f"{length} min until {until:%Y-%m-%d %H:%M} UTC: {why}",
+        )
+        session.commit()
+    return replace(actor, break_glass_until=until)
+
+
+def end_break_glass(db: Database, actor: Actor, *, expired: bool = False) -> Actor:
+    """End emergency access (ended by the user, or ``expired``); audited."""
+    if actor.break_glass_until is None:
+        return actor
+    with db.session(write=True) as session:
+        audit.record(
+            session,
+            actor,
+            "break_glass_end",
+            ENTITY,
+            actor.user_id,
+            detail="time limit reached" if expired else "ended by the user",
+        )
+        session.commit()
+    return replace(actor, break_glass_until=None)

@@ -36,6 +36,10 @@ def text(
     bad = CONTROL_CHARS if multiline else CONTROL_CHARS | {"\n", "\t"}
     if any(ch in bad for ch in value) or "\x7f" in value:
         raise ValidationError(field, "contains control characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # unpaired surrogates: no database can store them
+        raise ValidationError(field, "contains characters that cannot be stored") from None
     if len(value) > max_length:
         raise ValidationError(field, f"must be at most {max_length} characters")
     return value

@@ -199,7 +199,7 @@ def worklist(
     on: date | None = None,
 ) -> list[WorklistRow]:
     """One page of a worklist. Logistics only, so the front desk sees every referral."""
-    require(actor.role, Action.EDIT_REFERRAL_LOGISTICS, DataCategory.GENERAL)
+    require(actor, Action.EDIT_REFERRAL_LOGISTICS, DataCategory.GENERAL)
     chosen = v.choice(view, WorklistView, "view")
     day = on or local_today()
     stmt = (
@@ -286,7 +286,7 @@ def worklist_counts(
     db: Database, actor: Actor, *, filters: WorklistFilter | None = None, on: date | None = None
 ) -> dict[WorklistView, int]:
     """How many referrals each view holds (shown on the view tabs)."""
-    require(actor.role, Action.EDIT_REFERRAL_LOGISTICS, DataCategory.GENERAL)
+    require(actor, Action.EDIT_REFERRAL_LOGISTICS, DataCategory.GENERAL)
     day = on or local_today()
     counts: dict[WorklistView, int] = {}
     with db.session() as session:

@@ -180,7 +180,17 @@ class Startup(QObject):
         assert actor is not None and self.db is not None
         context = AppContext(db=self.db, actor=actor, settings=self.settings, demo=self.demo)
         self.main_window = MainWindow(context=context)
+        self.main_window.session.user_switched.connect(self.switch_user)
         self.main_window.show()
+
+    def switch_user(self, actor: Any) -> None:
+        """Someone else signed in at the lock screen (the first user's windows are closed):
+        a fresh main window for them."""
+        previous = self.main_window
+        self.sign_in.actor = actor
+        self.open_main_window()
+        if previous is not None:
+            previous.deleteLater()
 
     def _quit_if_nothing_open(self) -> None:
         if self.main_window is None:

@@ -90,6 +90,11 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         self._build_status_bar()
+        from carecoord.ui.session import SessionGuard
+
+        # Idle lock, unlock/switch user, break-glass; adds the Account menu and a banner.
+        self.session = SessionGuard(context=context, window=self)
+        self.session.install(self)
         navigator = context.navigator
         navigator.chart_requested.connect(self.open_chart)
         navigator.referral_requested.connect(self.open_referral)

@@ -103,7 +103,17 @@ def render_page(document: QPdfDocument, page: int, dpi: float) -> QImage:
         max(1, round(size.width() * dpi / POINTS_PER_INCH)),
         max(1, round(size.height() * dpi / POINTS_PER_INCH)),
     )
-    return document.render(page, pixels, QPdfDocumentRenderOptions(), fillColor=QColor("white"))
+    return on_white(document.render(page, pixels, QPdfDocumentRenderOptions()))
+
+
+def on_white(image: QImage) -> QImage:
+    """QtPdf renders onto a transparent image; paper is white."""
+    out = QImage(image.size(), QImage.Format.Format_RGB32)
+    out.fill(QColor("white"))
+    painter = QPainter(out)
+    painter.drawImage(0, 0, image)
+    painter.end()
+    return out
 
 
 def print_document(
@@ -177,13 +187,7 @@ def _paint_page(
         options = QPdfDocumentRenderOptions()
         options.setScaledSize(full)
         options.setScaledClipRect(QRect(0, band_top, full.width(), rows))
-        band = document.render(
-            page,
-            QSize(full.width(), rows),
-            options,
-            QImage.Format.Format_RGB32,
-            QColor("white"),
-        )
+        band = on_white(document.render(page, QSize(full.width(), rows), options))
         painter.drawImage(
             QRectF(left, top + band_top * to_device, target_w, rows * to_device), band
         )

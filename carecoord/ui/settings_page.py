@@ -11,14 +11,12 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QScrollArea,
     QSpinBox,
@@ -28,7 +26,6 @@ from PySide6.QtWidgets import (
 )
 
 from carecoord.clinical.referral_rules import Targets
-from carecoord.clinical.vocabulary import UserRole
 from carecoord.errors import CareCoordError, ValidationError
 from carecoord.services import team, users
 from carecoord.services.permissions import Action, allowed
@@ -118,85 +115,6 @@ class UsersModel(QAbstractTableModel):
         ):
             return self.COLUMNS[section]
         return None
-
-
-class AddUserDialog(QDialog):
-    """A new account: user name, full name, role, password (twice), linked team member."""
-
-    def __init__(self, *, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.created: UserView | None = None
-        self.setObjectName("addUserDialog")
-        self.setWindowTitle("Add user")
-        self.setAccessibleName("Add user")
-        self.errors = FieldErrors()
-        self.username = line_edit(placeholder="e.g. jpark", max_length=64)
-        self.full_name = line_edit(max_length=160)
-        self.role = combo([(r.label, r) for r in UserRole], UserRole.FRONT_DESK)
-        self.password = QLineEdit()
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.repeat = QLineEdit()
-        self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
-        members = team.list_members(context.db, context.actor)
-        self.member = combo(
-            [("Not linked", None)] + [(m.display_name, m.id) for m in members], None
-        )
-        form = QFormLayout()
-        self.errors.add_row(form, "User name*:", "username", self.username)
-        self.errors.add_row(form, "Full name*:", "full_name", self.full_name)
-        self.errors.add_row(form, "Role*:", "role", self.role)
-        self.errors.add_row(form, "Password*:", "password", self.password)
-        self.errors.add_row(form, "Repeat password*:", "password_repeat", self.repeat)
-        self.errors.add_row(form, "Team member:", "team_member_id", self.member)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        save = buttons.button(QDialogButtonBox.StandardButton.Save)
-        save.setText("Add user")
-        save.setObjectName("addUserSave")
-        save.setAccessibleName("Add user")
-        save.setProperty("role", "primary")
-        cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setObjectName("addUserCancel")
-        cancel.setAccessibleName("Cancel")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(
-            hint(
-                f"At least {users.MIN_PASSWORD_LENGTH} characters. Link clinicians to their "
-                "directory entry so referrals they write name them as the referrer."
-            )
-        )
-        layout.addWidget(buttons)
-
-    def save(self) -> bool:
-        """Create the account; True (and the dialog accepted) when it worked."""
-        self.errors.clear()
-        if self.password.text() != self.repeat.text():
-            self.errors.show(ValidationError("password_repeat", "the passwords do not match"))
-            return False
-        try:
-            self.created = users.create_user(
-                self.context.db,
-                self.context.actor,
-                username=self.username.text(),
-                full_name=self.full_name.text(),
-                password=self.password.text(),
-                role=self.role.currentData(),
-                team_member_id=self.member.currentData(),
-            )
-        except ValidationError as error:
-            if not self.errors.show(error):
-                show_problem(self, error)
-            return False
-        except CareCoordError as error:
-            show_problem(self, error)
-            return False
-        self.accept()
-        return True
 
 
 class SettingsPage(QWidget):
@@ -376,11 +294,11 @@ class SettingsPage(QWidget):
             hint("Each person signs in with their own account; the audit trail names them.")
         )
         row.addStretch(1)
-        self.add_user_button = QPushButton("Add user…")
-        self.add_user_button.setObjectName("addUser")
-        self.add_user_button.setAccessibleName("Add a user account")
-        self.add_user_button.clicked.connect(self.add_user)
-        row.addWidget(self.add_user_button)
+        self.manage_users_button = QPushButton("Manage users…")
+        self.manage_users_button.setObjectName("manageUsers")
+        self.manage_users_button.setAccessibleName("Add, change or deactivate user accounts")
+        self.manage_users_button.clicked.connect(self.manage_users)
+        row.addWidget(self.manage_users_button)
         layout.addLayout(row)
         return box
 
@@ -503,11 +421,13 @@ class SettingsPage(QWidget):
         self.users_model.set_users(rows, {m.id: m.display_name for m in members})
         self.users_table.resizeColumnsToContents()
 
-    def user_dialog(self) -> AddUserDialog:
-        """The add-user dialog (tests fill and save it without opening it modally)."""
-        return AddUserDialog(context=self.context, parent=self)
+    def user_dialog(self) -> QDialog:
+        """The administrators' user management (one place for every account change)."""
+        from carecoord.ui.users_dialog import UserManagementDialog
 
-    def add_user(self) -> None:
-        dialog = self.user_dialog()
-        if dialog.exec() and dialog.created is not None:
-            self.refresh_users()
+        dialog = UserManagementDialog(context=self.context, parent=self)
+        dialog.finished.connect(lambda _result: self.refresh_users())
+        return dialog
+
+    def manage_users(self) -> None:
+        self.user_dialog().open()

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from carecoord.errors import CareCoordError
 from carecoord.services.actor import Actor
 from carecoord.ui.style import DANGER, hint, page_title
 
@@ -100,7 +101,12 @@ class SignInDialog(QDialog):
         if not name or not self.password.text():
             self._fail("Enter your user name and password.")
             return
-        actor = self.authenticate(name, self.password.text())
+        try:
+            actor = self.authenticate(name, self.password.text())
+        except CareCoordError as error:  # a locked account: the message says how long to wait
+            self._fail(str(error))
+            self.password.clear()
+            return
         if actor is None:
             self._fail("That user name and password do not match an active account.")
             self.password.clear()

@@ -1,9 +1,14 @@
-"""The permission matrix is complete, and services obey it for every role."""
+"""The permission matrix is complete, and every service function obeys it for every role."""
 
 from __future__ import annotations
 
+import importlib
+import inspect
+import itertools
+import pkgutil
 from collections.abc import Callable
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -11,18 +16,39 @@ import pytest
 from carecoord.clinical.vocabulary import DataCategory, Discipline, UserRole
 from carecoord.db import Database
 from carecoord.errors import PermissionDenied
-from carecoord.services import assessments, patients, plans, record, referrals, team, worklist
+from carecoord.models import utcnow
+from carecoord.services import (
+    assessments,
+    audit_log,
+    chart,
+    dashboard,
+    documents,
+    export,
+    letters,
+    notes,
+    patients,
+    plan_report,
+    plans,
+    record,
+    referrals,
+    settings,
+    team,
+    users,
+    worklist,
+)
 from carecoord.services.actor import Actor
 from carecoord.services.permissions import (
+    BREAK_GLASS,
     MATRIX,
     Action,
     allowed,
     assessment_category,
     diagnosis_category,
+    may_write_psychotherapy_notes,
     referral_category,
 )
 from tests.conftest import make_actor
-from tests.services.helpers import new_member, new_patient, new_referral
+from tests.services.helpers import PDF_BYTES, new_member, new_patient, new_referral
 
 
 def test_every_role_has_a_rule_for_every_action() -> None:
@@ -65,120 +91,827 @@ def test_referral_and_assessment_categories() -> None:
     assert assessment_category("phq9") == "psychiatric" and assessment_category("nrs") == "general"
 
 
-Call = Callable[[Database, Actor, dict[str, Any]], object]
-
-SERVICE_CALLS: list[tuple[str, Call, Action, DataCategory]] = [
-    (
-        "search patients",
-        lambda db, a, d: patients.search_patients(db, a, "nu"),
-        Action.READ_DEMOGRAPHICS,
-        DataCategory.GENERAL,
-    ),
-    (
-        "register patient",
-        lambda db, a, d: patients.create_patient(
-            db, a, patients.PatientInput("Côté", "Amélie", date(1990, 1, 1), "female")
-        ),
-        Action.EDIT_DEMOGRAPHICS,
-        DataCategory.GENERAL,
-    ),
-    (
-        "add member",
-        lambda db, a, d: team.create_member(db, a, team.MemberInput("Mori", "Ken", "psychology")),
-        Action.MANAGE_TEAM,
-        DataCategory.GENERAL,
-    ),
-    (
-        "add diagnosis",
-        lambda db, a, d: record.add_diagnosis(db, a, d["patient"], "G89.4"),
-        Action.EDIT_CLINICAL,
-        DataCategory.GENERAL,
-    ),
-    (
-        "add psychiatric diagnosis",
-        lambda db, a, d: record.add_diagnosis(db, a, d["patient"], "F41.1"),
-        Action.EDIT_CLINICAL,
-        DataCategory.PSYCHIATRIC,
-    ),
-    (
-        "add medication",
-        lambda db, a, d: record.add_medication(
-            db, a, d["patient"], record.MedicationInput("naproxen", 500, "mg", "bid")
-        ),
-        Action.EDIT_CLINICAL,
-        DataCategory.GENERAL,
-    ),
-    (
-        "record PHQ-9",
-        lambda db, a, d: assessments.record_assessment(
-            db, a, d["patient"], "phq9", {"items": [0] * 9}
-        ),
-        Action.EDIT_CLINICAL,
-        DataCategory.PSYCHIATRIC,
-    ),
-    (
-        "record ORT",
-        lambda db, a, d: assessments.record_assessment(db, a, d["patient"], "ort", {"sex": "male"}),
-        Action.EDIT_CLINICAL,
-        DataCategory.SUBSTANCE_USE,
-    ),
-    (
-        "create plan",
-        lambda db, a, d: plans.create_plan(db, a, d["patient"], title="P", started_on=date.today()),
-        Action.EDIT_CLINICAL,
-        DataCategory.GENERAL,
-    ),
-    (
-        "create psychiatry referral",
-        lambda db, a, d: referrals.create_referral(
-            db, a, referrals.ReferralInput(d["patient"], "psychiatry", "Low mood")
-        ),
-        Action.EDIT_CLINICAL,
-        DataCategory.PSYCHIATRIC,
-    ),
-    (
-        "send psychiatry referral",
-        lambda db, a, d: referrals.transition(
-            db, a, d["referral"].id, "sent", sent_via="fax", expected_version=d["referral"].version
-        ),
-        Action.EDIT_REFERRAL_LOGISTICS,
-        DataCategory.PSYCHIATRIC,
-    ),
-    (
-        "front-desk worklist",
-        lambda db, a, d: worklist.worklist(db, a, "to_send"),
-        Action.EDIT_REFERRAL_LOGISTICS,
-        DataCategory.GENERAL,
-    ),
-    (
-        "list assessments",
-        lambda db, a, d: assessments.list_assessments(db, a, d["patient"]),
-        Action.READ_CLINICAL,
-        DataCategory.GENERAL,
-    ),
-]
+def test_break_glass_adds_reading_only_and_never_notes() -> None:
+    assert set(BREAK_GLASS) == {Action.READ_CLINICAL}
+    assert DataCategory.PSYCHOTHERAPY_NOTE not in BREAK_GLASS[Action.READ_CLINICAL]
 
 
-@pytest.mark.parametrize("role", list(UserRole))
-@pytest.mark.parametrize(
-    ("name", "call", "action", "category"), SERVICE_CALLS, ids=[c[0] for c in SERVICE_CALLS]
+# ------------------------------------------------------------------------ the walk
+# Every public service function taking (db, actor, ...) is called for every role (also
+# with break-glass access on, and as the owner of the data) and every data category it
+# handles; the outcome must be what the matrix says. A new service function fails
+# ``test_the_walk_covers_every_service_function`` until it gets an entry here.
+
+G, P, N, S = (
+    DataCategory.GENERAL,
+    DataCategory.PSYCHIATRIC,
+    DataCategory.PSYCHOTHERAPY_NOTE,
+    DataCategory.SUBSTANCE_USE,
 )
-def test_services_obey_the_matrix(
-    db: Database,
-    password_hash: str,
-    physician: Actor,
-    role: UserRole,
-    name: str,
-    call: Call,
-    action: Action,
-    category: DataCategory,
-) -> None:
-    patient = new_patient(db, physician)
-    psych = new_member(db, physician, "psychiatry")
-    data = {"patient": patient.id, "referral": new_referral(db, physician, patient.id, psych)}
-    actor = make_actor(db, password_hash, f"user_{role.value}", role, role.label)
-    if allowed(role, action, category):
-        call(db, actor, data)
-    else:
-        with pytest.raises(PermissionDenied):
-            call(db, actor, data)
+DISCIPLINE = {G: "neurosurgery", P: "psychiatry", S: "pain_rehabilitation_program"}
+DIAGNOSIS = {G: "G89.4", P: "F41.1", S: "F11.20"}
+ASSESSMENT: dict[DataCategory, tuple[str, dict[str, Any]]] = {
+    G: ("nrs", {"value": 6}),
+    P: ("phq9", {"items": [1] * 9}),
+    S: ("ort", {"sex": "female"}),
+}
+PASSWORD = "correct horse battery"  # the password_hash fixture's password
+
+
+class World:
+    """The data one call needs, made fresh (lazily) by the data's owner, a physician."""
+
+    def __init__(self, db: Database, owner: Actor, admin: Actor) -> None:
+        self.db, self.owner, self.admin = db, owner, admin
+        self._patient: int | None = None
+
+    def patient(self) -> int:
+        if self._patient is None:
+            born = date(1950, 1, 1) + timedelta(days=next(PATIENTS))  # no duplicate warnings
+            self._patient = new_patient(self.db, self.owner, born=born).id
+        return self._patient
+
+    def version(self) -> int:
+        return patients.get_patient(self.db, self.owner, self.patient()).version
+
+    def referral(self, category: DataCategory = G) -> referrals.ReferralView:
+        member = new_member(self.db, self.owner, DISCIPLINE[category])
+        return new_referral(self.db, self.owner, self.patient(), member)
+
+    def scheduled(self, category: DataCategory) -> referrals.ReferralView:
+        row = self.referral(category)
+        for state, extra in (
+            ("sent", {"sent_via": "fax"}),
+            ("accepted", {}),
+            ("scheduled", {"appointment_date": date.today()}),
+        ):
+            row = referrals.transition(
+                self.db, self.owner, row.id, state, expected_version=row.version, **extra
+            )
+        return row
+
+    def document(self, category: DataCategory) -> documents.DocumentView:
+        upload = documents.DocumentUpload("report.pdf", PDF_BYTES, "specialist_report")
+        return documents.attach_document(
+            self.db, self.owner, self.patient(), upload, referral_id=self.referral(category).id
+        )
+
+    def diagnosis(self, category: DataCategory) -> record.DiagnosisView:
+        return record.add_diagnosis(self.db, self.owner, self.patient(), DIAGNOSIS[category])
+
+    def assessed(self, category: DataCategory) -> int:
+        kind, answers = ASSESSMENT[category]
+        assessments.record_assessment(self.db, self.owner, self.patient(), kind, answers)
+        return self.patient()
+
+    def medication(self) -> record.MedicationView:
+        data = record.MedicationInput("naproxen", 500, "mg", "bid")
+        return record.add_medication(self.db, self.owner, self.patient(), data)
+
+    def plan(self) -> plans.PlanView:
+        return plans.create_plan(
+            self.db, self.owner, self.patient(), title="Return to work", started_on=date.today()
+        )
+
+    def activity(self) -> plans.PlanView:
+        return plans.save_activity(self.db, self.owner, self.plan().id, ACTIVITY)
+
+    def member(self) -> team.MemberView:
+        return new_member(self.db, self.owner, "physical_rehabilitation", "Wróbel", "Łukasz")
+
+    def membership(self) -> team.MembershipView:
+        return team.assign_member(
+            self.db, self.owner, self.patient(), self.member().id, "rehabilitation_specialist"
+        )
+
+    def note(self) -> notes.NoteView:
+        return notes.create_note(self.db, self.owner, self.patient(), "Session notes")
+
+    def account(self, by: Actor | None = None) -> users.UserView:
+        return users.create_user(
+            self.db,
+            by or self.admin,
+            username=f"jpark{next(ACCOUNTS)}",
+            full_name="Jo Park",
+            password="long enough",
+            role="clinician",
+        )
+
+    def designate(self, actor: Actor) -> Actor:
+        row = users.get_user(self.db, self.admin, actor.user_id or 0)
+        users.update_user(
+            self.db,
+            self.admin,
+            row.id,
+            full_name=row.full_name,
+            role=row.role,
+            team_member_id=row.team_member_id,
+            break_glass_allowed=True,
+            expected_version=row.version,
+        )
+        return actor
+
+
+ACCOUNTS = itertools.count(1)
+PATIENTS = itertools.count(1)
+ACTIVITY = plans.ActivityInput("physical_therapy", "Graded activity", date.today())
+Call = Callable[[World, Actor], Any]
+Permitted = Callable[[Actor], bool]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One call; ``permitted`` says (from the matrix) whether it may succeed, and ``check``
+    looks at a permitted result for content the matrix hides from some roles."""
+
+    call: Call
+    permitted: Permitted
+    check: Callable[[Any, Actor], object] | None = None  # raises, or returns False, if wrong
+
+
+def gate(action: Action, category: DataCategory = G) -> Permitted:
+    return lambda a: allowed(a, action, category)
+
+
+def anyone(_actor: Actor) -> bool:
+    return True
+
+
+def shows(category: DataCategory, visible: Callable[[Any], bool]) -> Callable[[Any, Actor], None]:
+    """The result shows the ``category`` item exactly when the actor may read it."""
+
+    def check(result: Any, actor: Actor) -> None:
+        assert visible(result) == allowed(actor, Action.READ_CLINICAL, category)
+
+    return check
+
+
+def per_category(
+    make: Callable[[DataCategory], Case], categories: tuple[DataCategory, ...] = (G, P, S)
+) -> dict[DataCategory, Case]:
+    return {c: make(c) for c in categories}
+
+
+def printable(c: DataCategory) -> Permitted:
+    return lambda a: allowed(a, Action.READ_CLINICAL, c) and allowed(a, Action.PRINT, c)
+
+
+def _referral_read(c: DataCategory) -> Case:
+    def check(view: referrals.ReferralView, actor: Actor) -> None:
+        hidden = not allowed(actor, Action.READ_CLINICAL, c)
+        assert view.restricted == hidden
+        assert (view.reason == referrals.RESTRICTED) == hidden
+
+    return Case(
+        lambda w, a: referrals.get_referral(w.db, a, w.referral(c).id),
+        lambda a: (
+            allowed(a, Action.READ_CLINICAL, c) or allowed(a, Action.EDIT_REFERRAL_LOGISTICS, c)
+        ),
+        check,
+    )
+
+
+def _chart(c: DataCategory) -> Case:
+    def call(w: World, a: Actor) -> tuple[Any, int]:
+        w.diagnosis(c)
+        referral = w.referral(c)
+        return chart.load_chart(w.db, a, w.patient()), referral.id
+
+    def check(result: tuple[Any, int], actor: Actor) -> None:
+        loaded, referral_id = result
+        readable = allowed(actor, Action.READ_CLINICAL, c)
+        assert any(d.code == DIAGNOSIS[c] for d in loaded.diagnoses) == readable
+        [view] = [r for r in loaded.referrals if r.id == referral_id]
+        assert view.restricted == (not readable)
+        assert loaded.clinical_restricted == (not allowed(actor, Action.READ_CLINICAL, G))
+
+    return Case(call, gate(Action.READ_DEMOGRAPHICS), check)
+
+
+def _assessment_list(c: DataCategory) -> Case:
+    """The list holds the ``c`` assessment exactly when the actor may read that category."""
+
+    def call(w: World, a: Actor) -> list[Any]:
+        return assessments.list_assessments(w.db, a, w.assessed(c))
+
+    def visible(rows: list[Any]) -> bool:
+        return any(r.kind == ASSESSMENT[c][0] for r in rows)
+
+    return Case(call, gate(Action.READ_CLINICAL), shows(c, visible))
+
+
+def _document_list(c: DataCategory) -> Case:
+    def call(w: World, a: Actor) -> tuple[list[documents.DocumentView], int]:
+        document = w.document(c)
+        return documents.list_documents(w.db, a, w.patient()), document.id
+
+    def check(result: tuple[list[documents.DocumentView], int], actor: Actor) -> None:
+        listed, document_id = result
+        assert any(d.id == document_id for d in listed) == allowed(actor, Action.READ_CLINICAL, c)
+
+    return Case(call, gate(Action.READ_DEMOGRAPHICS), check)
+
+
+def _letter_list(c: DataCategory) -> Case:
+    """Any role may ask; the list holds the referrals whose letters the actor may print."""
+
+    def call(w: World, a: Actor) -> tuple[int, list[int]]:
+        referral = w.referral(c)
+        return referral.id, letters.referrals_in_state(w.db, a, "draft")
+
+    def check(result: tuple[int, list[int]], actor: Actor) -> None:
+        assert (result[0] in result[1]) == printable(c)(actor)
+
+    return Case(call, anyone, check)
+
+
+def _change_password(w: World, a: Actor) -> None:
+    users.change_password(w.db, a, current=PASSWORD, new="another long secret")
+    users.change_password(w.db, a, current="another long secret", new=PASSWORD)
+
+
+def _patient_input(family: str = "Côté") -> patients.PatientInput:
+    born = date(1990, 1, 1) + timedelta(days=next(PATIENTS))  # no duplicate warnings
+    return patients.PatientInput(family, "Amélie", born, "female")
+
+
+def _update_user(w: World, a: Actor) -> object:
+    row = w.account()
+    return users.update_user(
+        w.db,
+        a,
+        row.id,
+        full_name="Jo Park, PhD",
+        role="physician",
+        team_member_id=None,
+        break_glass_allowed=True,
+        expected_version=row.version,
+    )
+
+
+def _readmit(w: World, a: Actor) -> object:
+    patient = patients.get_patient(w.db, w.owner, w.patient())
+    out = patients.discharge_patient(
+        w.db,
+        w.owner,
+        patient.id,
+        on=date.today(),
+        reason="Goals met",
+        expected_version=patient.version,
+    )
+    return patients.readmit_patient(w.db, a, out.id, expected_version=out.version)
+
+
+def _letter_options(w: World, c: DataCategory) -> tuple[int, letters.LetterOptions]:
+    referral = w.referral(c)
+    return referral.id, letters.default_options(w.db, w.owner, referral.id).defaults
+
+
+def _pdf_case(c: DataCategory) -> Case:
+    def call(w: World, a: Actor) -> bytes:
+        referral_id, options = _letter_options(w, c)
+        return letters.generate_letter(w.db, a, referral_id, options)
+
+    return Case(call, printable(c), lambda pdf, a: pdf.startswith(b"%PDF-"))
+
+
+E = Action
+WALK: dict[str, dict[DataCategory, Case]] = {
+    # ---------------------------------------------------------------- assessments
+    "assessments.list_assessments": {
+        G: Case(
+            lambda w, a: assessments.list_assessments(w.db, a, w.assessed(G)),
+            gate(E.READ_CLINICAL),
+        ),
+        P: _assessment_list(P),
+        S: _assessment_list(S),
+    },
+    "assessments.record_assessment": per_category(
+        lambda c: Case(
+            lambda w, a: assessments.record_assessment(w.db, a, w.patient(), *ASSESSMENT[c]),
+            gate(E.EDIT_CLINICAL, c),
+        )
+    ),
+    # ---------------------------------------------------------------- the audit trail
+    "audit_log.start_query": {
+        G: Case(
+            lambda w, a: audit_log.start_query(w.db, a, audit_log.AuditFilter()),
+            gate(E.READ_AUDIT),
+        )
+    },
+    "audit_log.page": {
+        G: Case(lambda w, a: audit_log.page(w.db, a, audit_log.AuditFilter()), gate(E.READ_AUDIT))
+    },
+    "audit_log.count": {
+        G: Case(lambda w, a: audit_log.count(w.db, a, audit_log.AuditFilter()), gate(E.READ_AUDIT))
+    },
+    "audit_log.usernames": {G: Case(lambda w, a: audit_log.usernames(w.db, a), gate(E.READ_AUDIT))},
+    "audit_log.export_csv": {
+        G: Case(
+            lambda w, a: audit_log.export_csv(w.db, a, audit_log.AuditFilter()),
+            lambda a: allowed(a, E.READ_AUDIT) and allowed(a, E.EXPORT),
+        )
+    },
+    # ---------------------------------------------------------------- chart, dashboard
+    "chart.load_chart": per_category(_chart),
+    "dashboard.dashboard": {
+        G: Case(lambda w, a: dashboard.dashboard(w.db, a), gate(E.EDIT_REFERRAL_LOGISTICS))
+    },
+    # ---------------------------------------------------------------- documents
+    "documents.attach_document": per_category(
+        lambda c: Case(
+            lambda w, a: documents.attach_document(
+                w.db,
+                a,
+                w.patient(),
+                documents.DocumentUpload("fax.pdf", PDF_BYTES),
+                referral_id=w.referral(c).id,
+            ),
+            lambda a: allowed(a, E.EDIT_CLINICAL, c) or allowed(a, E.EDIT_REFERRAL_LOGISTICS, c),
+        )
+    ),
+    "documents.get_document_content": per_category(
+        lambda c: Case(
+            lambda w, a: documents.get_document_content(w.db, a, w.document(c).id),
+            gate(E.READ_CLINICAL, c),
+        )
+    ),
+    "documents.list_documents": per_category(_document_list),
+    # ---------------------------------------------------------------- export, letters
+    "export.worklist_csv": {
+        G: Case(lambda w, a: export.worklist_csv(w.db, a, "to_send"), gate(E.EXPORT))
+    },
+    "letters.default_options": per_category(
+        lambda c: Case(
+            lambda w, a: letters.default_options(w.db, a, w.referral(c).id), printable(c)
+        )
+    ),
+    "letters.letter_data": per_category(
+        lambda c: Case(
+            lambda w, a: letters.letter_data(w.db, a, *_letter_options(w, c)), printable(c)
+        )
+    ),
+    "letters.generate_letter": per_category(_pdf_case),
+    "letters.referrals_in_state": per_category(_letter_list),
+    # ---------------------------------------------------------------- patients
+    "patients.count_patients": {
+        G: Case(lambda w, a: patients.count_patients(w.db, a), gate(E.READ_DEMOGRAPHICS))
+    },
+    "patients.create_patient": {
+        G: Case(
+            lambda w, a: patients.create_patient(w.db, a, _patient_input()),
+            gate(E.EDIT_DEMOGRAPHICS),
+        )
+    },
+    "patients.discharge_patient": {
+        G: Case(
+            lambda w, a: patients.discharge_patient(
+                w.db,
+                a,
+                w.patient(),
+                on=date.today(),
+                reason="Goals met",
+                expected_version=w.version(),
+            ),
+            gate(E.EDIT_DEMOGRAPHICS),
+        )
+    },
+    "patients.find_duplicates": {
+        G: Case(
+            lambda w, a: patients.find_duplicates(w.db, a, _patient_input()),
+            gate(E.READ_DEMOGRAPHICS),
+        )
+    },
+    "patients.get_patient": {
+        G: Case(lambda w, a: patients.get_patient(w.db, a, w.patient()), gate(E.READ_DEMOGRAPHICS))
+    },
+    "patients.readmit_patient": {G: Case(_readmit, gate(E.EDIT_DEMOGRAPHICS))},
+    "patients.search_patients": {
+        G: Case(lambda w, a: patients.search_patients(w.db, a, "nu"), gate(E.READ_DEMOGRAPHICS))
+    },
+    "patients.update_patient": {
+        G: Case(
+            lambda w, a: patients.update_patient(
+                w.db, a, w.patient(), _patient_input("Ñúñez"), expected_version=w.version()
+            ),
+            gate(E.EDIT_DEMOGRAPHICS),
+        )
+    },
+    # ---------------------------------------------------------------- plans
+    "plans.create_plan": {
+        G: Case(
+            lambda w, a: plans.create_plan(
+                w.db, a, w.patient(), title="Plan", started_on=date.today()
+            ),
+            gate(E.EDIT_CLINICAL),
+        )
+    },
+    "plans.delete_activity": {
+        G: Case(
+            lambda w, a: (
+                lambda plan: plans.delete_activity(
+                    w.db, a, plan.activities[0].id, expected_version=plan.activities[0].version
+                )
+            )(w.activity()),
+            gate(E.EDIT_CLINICAL),
+        )
+    },
+    "plans.list_plans": {
+        G: Case(lambda w, a: plans.list_plans(w.db, a, w.patient()), gate(E.READ_CLINICAL))
+    },
+    "plans.save_activity": {
+        G: Case(
+            lambda w, a: plans.save_activity(w.db, a, w.plan().id, ACTIVITY),
+            gate(E.EDIT_CLINICAL),
+        )
+    },
+    "plans.save_goal": {
+        G: Case(
+            lambda w, a: plans.save_goal(
+                w.db, a, w.plan().id, plans.GoalInput("pain", "Pain below 4", "nrs", 7, 4)
+            ),
+            gate(E.EDIT_CLINICAL),
+        )
+    },
+    "plans.update_plan": {
+        G: Case(
+            lambda w, a: (
+                lambda plan: plans.update_plan(
+                    w.db,
+                    a,
+                    plan.id,
+                    title="Back to work",
+                    status=plan.status,
+                    started_on=plan.started_on,
+                    review_on=None,
+                    notes=None,
+                    expected_version=plan.version,
+                )
+            )(w.plan()),
+            gate(E.EDIT_CLINICAL),
+        )
+    },
+    "plan_report.plan_pdf_data": {
+        G: Case(
+            lambda w, a: plan_report.plan_pdf_data(w.db, a, w.patient(), w.plan().id),
+            printable(G),
+        )
+    },
+    "plan_report.generate_plan_pdf": {
+        G: Case(
+            lambda w, a: plan_report.generate_plan_pdf(w.db, a, w.patient(), w.plan().id),
+            printable(G),
+            lambda pdf, a: pdf.startswith(b"%PDF-"),
+        )
+    },
+    # ---------------------------------------------------------------- record
+    "record.add_allergy": {
+        G: Case(
+            lambda w, a: record.add_allergy(w.db, a, w.patient(), "Penicillin"),
+            gate(E.EDIT_CLINICAL),
+        )
+    },
+    "record.add_diagnosis": per_category(
+        lambda c: Case(
+            lambda w, a: record.add_diagnosis(w.db, a, w.patient(), DIAGNOSIS[c]),
+            gate(E.EDIT_CLINICAL, c),
+        )
+    ),
+    "record.add_medication": {
+        G: Case(
+            lambda w, a: record.add_medication(
+                w.db, a, w.patient(), record.MedicationInput("naproxen", 250, "mg", "bid")
+            ),
+            gate(E.EDIT_CLINICAL),
+        )
+    },
+    "record.get_headache_profile": {
+        G: Case(
+            lambda w, a: record.get_headache_profile(w.db, a, w.patient()), gate(E.READ_CLINICAL)
+        )
+    },
+    "record.remove_allergy": {
+        G: Case(
+            lambda w, a: (
+                lambda al: record.remove_allergy(w.db, a, al.id, expected_version=al.version)
+            )(record.add_allergy(w.db, w.owner, w.patient(), "Latex")),
+            gate(E.EDIT_CLINICAL),
+        )
+    },
+    "record.save_headache_profile": {
+        G: Case(
+            lambda w, a: record.save_headache_profile(
+                w.db, a, w.patient(), record.HeadacheInput("1", 4, 6, 3)
+            ),
+            gate(E.EDIT_CLINICAL),
+        )
+    },
+    "record.set_diagnosis_active": per_category(
+        lambda c: Case(
+            lambda w, a: (
+                lambda d: record.set_diagnosis_active(
+                    w.db, a, d.id, False, expected_version=d.version
+                )
+            )(w.diagnosis(c)),
+            gate(E.EDIT_CLINICAL, c),
+        )
+    ),
+    "record.stop_medication": {
+        G: Case(
+            lambda w, a: (
+                lambda m: record.stop_medication(w.db, a, m.id, expected_version=m.version)
+            )(w.medication()),
+            gate(E.EDIT_CLINICAL),
+        )
+    },
+    "record.update_medication": {
+        G: Case(
+            lambda w, a: (
+                lambda m: record.update_medication(
+                    w.db,
+                    a,
+                    m.id,
+                    record.MedicationInput("naproxen", 250, "mg", "bid"),
+                    expected_version=m.version,
+                )
+            )(w.medication()),
+            gate(E.EDIT_CLINICAL),
+        )
+    },
+    # ---------------------------------------------------------------- referrals
+    "referrals.add_note": per_category(
+        lambda c: Case(
+            lambda w, a: referrals.add_note(w.db, a, w.referral(c).id, "Called the office"),
+            gate(E.EDIT_REFERRAL_LOGISTICS, c),
+        )
+    ),
+    "referrals.create_referral": per_category(
+        lambda c: Case(
+            lambda w, a: referrals.create_referral(
+                w.db, a, referrals.ReferralInput(w.patient(), DISCIPLINE[c], "Assessment please")
+            ),
+            gate(E.EDIT_CLINICAL, c),
+        )
+    ),
+    "referrals.get_referral": per_category(_referral_read),
+    "referrals.list_for_patient": per_category(
+        lambda c: Case(
+            lambda w, a: (lambda r: referrals.list_for_patient(w.db, a, w.patient()))(
+                w.referral(c)
+            ),
+            gate(E.READ_DEMOGRAPHICS),
+            lambda views, a: shows(c, lambda vs: not vs[0].restricted)(views, a),
+        )
+    ),
+    "referrals.record_letter": per_category(
+        lambda c: Case(
+            lambda w, a: referrals.record_letter(w.db, a, w.referral(c).id, "letter printed"),
+            gate(E.PRINT, c),
+        )
+    ),
+    "referrals.record_report_received": per_category(
+        lambda c: Case(
+            lambda w, a: (
+                lambda r: referrals.record_report_received(
+                    w.db,
+                    a,
+                    r.id,
+                    expected_version=r.version,
+                    report=documents.DocumentUpload("report.pdf", PDF_BYTES),
+                )
+            )(w.scheduled(c)),
+            gate(E.EDIT_REFERRAL_LOGISTICS, c),
+        )
+    ),
+    "referrals.transition": per_category(
+        lambda c: Case(
+            lambda w, a: (
+                lambda r: referrals.transition(
+                    w.db, a, r.id, "sent", sent_via="fax", expected_version=r.version
+                )
+            )(w.referral(c)),
+            gate(E.EDIT_REFERRAL_LOGISTICS, c),
+        )
+    ),
+    "referrals.update_authorization": per_category(
+        lambda c: Case(
+            lambda w, a: (
+                lambda r: referrals.update_authorization(
+                    w.db,
+                    a,
+                    r.id,
+                    referrals.AuthorizationInput("pending", payer="Acme Health"),
+                    expected_version=r.version,
+                )
+            )(w.referral(c)),
+            gate(E.EDIT_REFERRAL_LOGISTICS, c),
+        )
+    ),
+    "referrals.update_referral": per_category(
+        lambda c: Case(
+            lambda w, a: (
+                lambda r: referrals.update_referral(
+                    w.db,
+                    a,
+                    r.id,
+                    referrals.ReferralInput(r.patient_id, DISCIPLINE[c], "Updated reason"),
+                    expected_version=r.version,
+                )
+            )(w.referral(c)),
+            gate(E.EDIT_CLINICAL, c),
+        )
+    ),
+    # ---------------------------------------------------------------- settings, team
+    "settings.save_settings": {
+        G: Case(
+            lambda w, a: settings.save_settings(
+                w.db, a, settings.ClinicSettings(clinic_name="Riverside")
+            ),
+            gate(E.MANAGE_SETTINGS),
+        )
+    },
+    "team.assign_member": {
+        G: Case(
+            lambda w, a: team.assign_member(w.db, a, w.patient(), w.member().id, "consultant"),
+            gate(E.EDIT_DEMOGRAPHICS),
+        )
+    },
+    "team.create_member": {
+        G: Case(
+            lambda w, a: team.create_member(w.db, a, team.MemberInput("Mori", "Ken", "psychology")),
+            gate(E.MANAGE_TEAM),
+        )
+    },
+    "team.end_membership": {
+        G: Case(
+            lambda w, a: (lambda m: team.end_membership(w.db, a, m.id, expected_version=m.version))(
+                w.membership()
+            ),
+            gate(E.EDIT_DEMOGRAPHICS),
+        )
+    },
+    "team.get_care_team": {
+        G: Case(lambda w, a: team.get_care_team(w.db, a, w.patient()), gate(E.READ_DEMOGRAPHICS))
+    },
+    "team.get_member": {
+        G: Case(lambda w, a: team.get_member(w.db, a, w.member().id), gate(E.READ_DEMOGRAPHICS))
+    },
+    "team.list_members": {
+        G: Case(lambda w, a: team.list_members(w.db, a), gate(E.READ_DEMOGRAPHICS))
+    },
+    "team.set_member_active": {
+        G: Case(
+            lambda w, a: (
+                lambda m: team.set_member_active(w.db, a, m.id, False, expected_version=m.version)
+            )(w.member()),
+            gate(E.MANAGE_TEAM),
+        )
+    },
+    "team.update_member": {
+        G: Case(
+            lambda w, a: (
+                lambda m: team.update_member(
+                    w.db,
+                    a,
+                    m.id,
+                    team.MemberInput("Wróbel", "Łukasz", "physical_rehabilitation", fax="555-0100"),
+                    expected_version=m.version,
+                )
+            )(w.member()),
+            gate(E.MANAGE_TEAM),
+        )
+    },
+    # ---------------------------------------------------------------- users (own account)
+    "users.change_password": {G: Case(_change_password, anyone)},
+    "users.unlock": {
+        G: Case(lambda w, a: users.unlock(w.db, a, PASSWORD), anyone, lambda ok, a: ok)
+    },
+    "users.record_lock": {G: Case(lambda w, a: users.record_lock(w.db, a), anyone)},
+    "users.may_break_glass": {G: Case(lambda w, a: users.may_break_glass(w.db, a), anyone)},
+    "users.start_break_glass": {
+        G: Case(
+            lambda w, a: users.start_break_glass(
+                w.db, w.designate(a), "Emergency: the patient is in the resuscitation room"
+            ),
+            anyone,
+        )
+    },
+    "users.end_break_glass": {G: Case(lambda w, a: users.end_break_glass(w.db, a), anyone)},
+    # ---------------------------------------------------------------- users (administration)
+    "users.create_user": {G: Case(lambda w, a: w.account(by=a), gate(E.MANAGE_USERS))},
+    "users.get_user": {
+        G: Case(lambda w, a: users.get_user(w.db, a, w.account().id), gate(E.MANAGE_USERS))
+    },
+    "users.list_users": {G: Case(lambda w, a: users.list_users(w.db, a), gate(E.MANAGE_USERS))},
+    "users.update_user": {G: Case(_update_user, gate(E.MANAGE_USERS))},
+    "users.set_user_active": {
+        G: Case(
+            lambda w, a: users.set_user_active(w.db, a, w.account().id, False, expected_version=1),
+            gate(E.MANAGE_USERS),
+        )
+    },
+    "users.reset_password": {
+        G: Case(
+            lambda w, a: users.reset_password(
+                w.db, a, w.account().id, "a temporary password", expected_version=1
+            ),
+            gate(E.MANAGE_USERS),
+        )
+    },
+    # ---------------------------------------------------------------- psychotherapy notes
+    "notes.create_note": {
+        N: Case(
+            lambda w, a: notes.create_note(w.db, a, w.patient(), "Process notes"),
+            may_write_psychotherapy_notes,
+        )
+    },
+    "notes.list_notes": {
+        N: Case(
+            lambda w, a: (lambda n: notes.list_notes(w.db, a, w.patient()))(w.note()),
+            may_write_psychotherapy_notes,
+            # Listing is allowed to every author, but shows the owner's note to the owner only.
+            lambda rows, a: shows_note(rows, a),
+        )
+    },
+    "notes.get_note": {
+        N: Case(lambda w, a: notes.get_note(w.db, a, w.note().id), lambda a: a.username == "drlee")
+    },
+    "notes.update_note": {
+        N: Case(
+            lambda w, a: notes.update_note(w.db, a, w.note().id, "Amended", expected_version=1),
+            lambda a: a.username == "drlee",
+        )
+    },
+    # ---------------------------------------------------------------- worklists
+    "worklist.worklist": {
+        G: Case(lambda w, a: worklist.worklist(w.db, a, "to_send"), gate(E.EDIT_REFERRAL_LOGISTICS))
+    },
+    "worklist.worklist_counts": {
+        G: Case(lambda w, a: worklist.worklist_counts(w.db, a), gate(E.EDIT_REFERRAL_LOGISTICS))
+    },
+}
+
+
+def shows_note(rows: list[notes.NoteView], actor: Actor) -> None:
+    assert bool(rows) == (actor.username == "drlee")
+
+
+def service_functions() -> dict[str, Callable[..., Any]]:
+    """Every public function in carecoord.services.* whose first parameters are (db, actor)."""
+    import carecoord.services as package
+
+    found: dict[str, Callable[..., Any]] = {}
+    for info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"carecoord.services.{info.name}")
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            if name.startswith("_") or function.__module__ != module.__name__:
+                continue
+            if list(inspect.signature(function).parameters)[:2] == ["db", "actor"]:
+                found[f"{info.name}.{name}"] = function
+    return found
+
+
+def test_the_walk_covers_every_service_function() -> None:
+    found = set(service_functions())
+    missing = sorted(found - set(WALK))
+    assert not missing, f"add a WALK entry (action x category) for: {', '.join(missing)}"
+    assert not sorted(set(WALK) - found), "WALK names functions that no longer exist"
+
+
+def test_every_sensitive_category_is_walked() -> None:
+    walked = {c for cases in WALK.values() for c in cases}
+    assert walked == set(DataCategory)
+
+
+def _actors(db: Database, password_hash: str) -> tuple[Actor, Actor, list[Actor]]:
+    owner = make_actor(db, password_hash, "drlee", UserRole.PHYSICIAN, "Dr Avery Lee")
+    admin = make_actor(db, password_hash, "boss", UserRole.ADMINISTRATOR, "Pat Admin")
+    later = utcnow() + timedelta(hours=1)
+    people = [owner]
+    for role in UserRole:
+        person = make_actor(db, password_hash, f"user_{role.value}", role, role.label)
+        people += [person, replace(person, break_glass_until=later)]
+    return owner, admin, people
+
+
+@pytest.mark.parametrize("name", sorted(WALK))
+def test_service_function_obeys_the_matrix(db: Database, password_hash: str, name: str) -> None:
+    """Every role (with and without break-glass, plus the data's owner) x every category."""
+    owner, admin, people = _actors(db, password_hash)
+    for category, case in WALK[name].items():
+        for actor in people:
+            world = World(db, owner, admin)
+            label = f"{name} [{category.value}] as {actor.username}" + (
+                " with break-glass" if actor.break_glass_until else ""
+            )
+            if case.permitted(actor):
+                try:
+                    result = case.call(world, actor)
+                except PermissionDenied as error:
+                    pytest.fail(f"{label}: refused although the matrix allows it ({error})")
+                if case.check is not None:
+                    assert case.check(result, actor) is not False, label
+            else:
+                with pytest.raises(PermissionDenied):
+                    case.call(world, actor)
+                    pytest.fail(f"{label}: allowed although the matrix refuses it")

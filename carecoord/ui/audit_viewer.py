@@ -1,0 +1,604 @@
+"""The administrator's audit trail viewer: filter, sort, scroll, export CSV, check the chain."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QByteArray,
+    QDateTime,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSettings,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateTimeEdit,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from carecoord.errors import CareCoordError, ValidationError
+from carecoord.services import audit_log
+from carecoord.services.audit import VerifyResult, verify_chain
+from carecoord.services.audit_log import KNOWN_ACTIONS, AuditFilter, AuditRow
+from carecoord.services.permissions import Action, allowed
+from carecoord.ui.context import AppContext
+from carecoord.ui.errors import show_problem
+from carecoord.ui.forms import FieldErrors
+from carecoord.ui.style import DANGER, MUTED, OK, WARNING, hint, page_title
+from carecoord.ui.worker import run_in_thread, wait_for_all
+
+Index = QModelIndex | QPersistentModelIndex
+PAGE_SIZE = 200
+HEADER_KEY = "auditViewer/header"
+EXPORT_FOLDER_KEY = "auditViewer/exportFolder"
+ANY_TIME = QDateTime(1900, 1, 1, 0, 0, 0)
+
+# (header, service sort key)
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("#", "id"),
+    ("Time (local)", "at"),
+    ("User", "username"),
+    ("Action", "action"),
+    ("Record", "entity"),
+    ("Record id", "entity_id"),
+    ("Patient", "patient"),
+    ("Category", "data_category"),
+    ("Detail", "detail"),
+)
+TIME_COLUMN = 1
+ACTION_COLUMN = 3
+CATEGORY_COLUMN = 7
+ALARMING_ACTIONS = frozenset({"sign_in_failed", "break_glass"})
+NOTABLE_ACTIONS = frozenset({"permission_change", "export", "print", "delete", "restore"})
+
+
+def settings_store() -> QSettings:
+    return QSettings("CareCoord", "CareCoord")
+
+
+def action_label(action: str) -> str:
+    """ "sign_in_failed" -> "Sign in failed"."""
+    text = action.replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def local_time(value: datetime) -> str:
+    """A UTC timestamp in the workstation's time zone, as YYYY-MM-DD HH:MM:SS."""
+    return value.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def cell_text(row: AuditRow, column: int) -> str:
+    """What a cell shows."""
+    if column == 0:
+        return str(row.id)
+    if column == TIME_COLUMN:
+        return local_time(row.at)
+    if column == 2:
+        return row.username
+    if column == ACTION_COLUMN:
+        return action_label(row.action)
+    if column == 4:
+        return row.entity
+    if column == 5:
+        return "" if row.entity_id is None else str(row.entity_id)
+    if column == 6:
+        if row.patient_id is None:
+            return ""
+        return row.patient_mrn or f"id {row.patient_id}"
+    if column == CATEGORY_COLUMN:
+        return row.category_label
+    if column == 8:
+        return row.detail or ""
+    return ""
+
+
+class AuditModel(QAbstractTableModel):
+    """The filtered trail, read PAGE_SIZE records at a time as the table scrolls; sorting
+    by a header asks the service for a new order (SQL), it never sorts loaded rows.
+
+    Signals:
+        failed(object): a service error while counting or fetching (the page shows it).
+        loaded(int): a new query started; the number of matching records.
+    """
+
+    failed = Signal(object)
+    loaded = Signal(int)
+
+    def __init__(self, *, context: AppContext, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.filters = AuditFilter()
+        self.sort_key = "at"
+        self.descending = True
+        self.rows: list[AuditRow] = []
+        self.total = 0
+        self.exhausted = True
+        self._alarm = QBrush(QColor(DANGER))
+        self._notable = QBrush(QColor(WARNING))
+        self._muted = QBrush(QColor(MUTED))
+
+    # ------------------------------------------------------------------ queries
+    def set_filters(self, filters: AuditFilter) -> bool:
+        """Show the records matching ``filters`` from the first page (audited as a view).
+
+        Returns:
+            False when the service refused the filters (``failed`` was emitted).
+        """
+        try:
+            query = audit_log.start_query(self.context.db, self.context.actor, filters)
+        except CareCoordError as error:
+            self.failed.emit(error)
+            return False
+        self.filters = query.filters
+        self.total = query.total
+        self._reload()
+        self.loaded.emit(self.total)
+        return True
+
+    def _reload(self) -> None:
+        self.beginResetModel()
+        self.rows = []
+        page = self._page(0)
+        self.rows = page or []
+        self.exhausted = page is None or len(page) < PAGE_SIZE
+        self.endResetModel()
+
+    def _page(self, offset: int) -> list[AuditRow] | None:
+        try:
+            return audit_log.page(
+                self.context.db,
+                self.context.actor,
+                self.filters,
+                sort=self.sort_key,
+                descending=self.descending,
+                limit=PAGE_SIZE,
+                offset=offset,
+            )
+        except CareCoordError as error:
+            self.failed.emit(error)
+            return None
+
+    def row_at(self, row: int) -> AuditRow | None:
+        return self.rows[row] if 0 <= row < len(self.rows) else None
+
+    # ------------------------------------------------------------- Qt overrides
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt default
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt default
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def canFetchMore(self, parent: Index) -> bool:
+        return not parent.isValid() and not self.exhausted
+
+    def fetchMore(self, parent: Index) -> None:
+        if parent.isValid() or self.exhausted:
+            return
+        page = self._page(len(self.rows))
+        if not page:
+            self.exhausted = True
+            return
+        start = len(self.rows)
+        self.beginInsertRows(QModelIndex(), start, start + len(page) - 1)
+        self.rows.extend(page)
+        self.endInsertRows()
+        self.exhausted = len(page) < PAGE_SIZE
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(COLUMNS):
+            return
+        self.sort_key = COLUMNS[column][1]
+        self.descending = order == Qt.SortOrder.DescendingOrder
+        self._reload()
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section][0]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if section == TIME_COLUMN:
+                return "Stored in UTC; shown in this computer's time zone"
+            if section == 6:
+                return "The patient's MRN"
+            return f"Sort by {COLUMNS[section][0].lower()}"
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.parent().isValid():
+            return None
+        row = self.row_at(index.row())
+        column = index.column()
+        if row is None or not 0 <= column < len(COLUMNS):
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return cell_text(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == TIME_COLUMN:
+                return f"{row.at.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC"
+            if column == 6 and row.patient_id is not None:
+                return f"Patient id {row.patient_id}"
+            return cell_text(row, column) or None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if column == ACTION_COLUMN and row.action in ALARMING_ACTIONS:
+                return self._alarm
+            if column == ACTION_COLUMN and row.action in NOTABLE_ACTIONS:
+                return self._notable
+            if column == 0:
+                return self._muted
+            return None
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (0, 5):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+def _date_time_edit(name: str, accessible: str) -> QDateTimeEdit:
+    """A date-time picker whose lowest value reads "any time" (no limit)."""
+    edit = QDateTimeEdit()
+    edit.setObjectName(name)
+    edit.setAccessibleName(accessible)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+    edit.setMinimumDateTime(ANY_TIME)
+    edit.setSpecialValueText("any time")
+    edit.setDateTime(ANY_TIME)
+    return edit
+
+
+def _aware(edit: QDateTimeEdit) -> datetime | None:
+    """The picked local time as an aware datetime, or None for "any time"."""
+    picked = edit.dateTime()
+    if picked == ANY_TIME:
+        return None
+    local = datetime.fromtimestamp(picked.toSecsSinceEpoch()).astimezone()
+    return local.astimezone(UTC)
+
+
+def _editable_combo(name: str, accessible: str, items: list[tuple[str, str]]) -> QComboBox:
+    box = QComboBox()
+    box.setObjectName(name)
+    box.setAccessibleName(accessible)
+    box.setEditable(True)
+    box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    box.addItem("All", "")
+    for label, value in items:
+        box.addItem(label, value)
+    box.setMinimumContentsLength(14)
+    return box
+
+
+def _combo_value(box: QComboBox) -> str | None:
+    """The chosen item's value, or the typed text; None for "All"."""
+    text = box.currentText().strip()
+    index = box.findText(text)
+    if index >= 0:
+        value = str(box.itemData(index) or "")
+        return value or None
+    return text or None
+
+
+def choose_export_path(parent: QWidget | None, suggested: str) -> str | None:
+    """Ask where to save the CSV, starting in the folder used last time."""
+    store = settings_store()
+    folder = str(store.value(EXPORT_FOLDER_KEY, "") or "")
+    start = str(Path(folder) / suggested) if folder else suggested
+    path, _ = QFileDialog.getSaveFileName(parent, "Export audit trail", start, "CSV files (*.csv)")
+    if not path:
+        return None
+    if not path.lower().endswith(".csv"):
+        path += ".csv"
+    store.setValue(EXPORT_FOLDER_KEY, str(Path(path).parent))
+    return path
+
+
+class AuditViewer(QWidget):
+    """The audit trail for administrators (other roles see why the page is empty).
+
+    The file prompt and the problem dialog (``choose_export_path``, ``show_problem``) are
+    attributes so tests can answer them.
+
+    Signals:
+        exported(str): the CSV file written.
+        verified(object): the VerifyResult of an integrity check.
+    """
+
+    exported = Signal(str)
+    verified = Signal(object)
+
+    def __init__(self, *, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setObjectName("auditViewer")
+        self.choose_export_path: Callable[[str], str | None] = lambda name: choose_export_path(
+            self, name
+        )
+        self.show_problem: Callable[[CareCoordError], None] = lambda error: show_problem(
+            self, error, "Audit trail"
+        )
+        self.allowed = allowed(context.actor, Action.READ_AUDIT)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.addWidget(page_title("Audit trail"))
+        if not self.allowed:
+            self.model: AuditModel | None = None
+            notice = hint(
+                "Only administrators can view the audit trail. Ask your clinic's administrator "
+                "if you need to know who opened or changed a record."
+            )
+            notice.setObjectName("auditNotAllowed")
+            layout.addWidget(notice)
+            layout.addStretch(1)
+            return
+        layout.addWidget(
+            hint(
+                "Every sign-in, chart opened, change, print, export and emergency access, as "
+                "recorded at the time. Records can never be edited; “Check integrity” proves "
+                "that none was altered or removed."
+            )
+        )
+        self.model = AuditModel(context=context, parent=self)
+        self._build(layout)
+        self.model.failed.connect(self._failed)
+        self.model.loaded.connect(self._loaded)
+        self.model.modelReset.connect(self._update_status)
+        self.model.rowsInserted.connect(self._update_status)
+        self._restore()
+        self.apply_filters()
+
+    # ------------------------------------------------------------------ building
+    def _build(self, layout: QVBoxLayout) -> None:
+        assert self.model is not None
+        self.errors = FieldErrors()
+        filters = QHBoxLayout()
+        filters.setSpacing(24)
+        when = QFormLayout()
+        self.start_edit = _date_time_edit("auditFrom", "From (local time)")
+        self.end_edit = _date_time_edit("auditTo", "Before (local time)")
+        self.errors.add_row(when, "From:", "start", self.start_edit)
+        self.errors.add_row(when, "Before:", "end", self.end_edit)
+        who = QFormLayout()
+        try:
+            names = audit_log.usernames(self.context.db, self.context.actor)
+        except CareCoordError:
+            names = []
+        self.user_box = _editable_combo("auditUser", "User", [(n, n) for n in names])
+        self.patient_edit = QLineEdit()
+        self.patient_edit.setObjectName("auditPatient")
+        self.patient_edit.setPlaceholderText("MRN or patient id")
+        self.patient_edit.setClearButtonEnabled(True)
+        self.patient_edit.returnPressed.connect(self.apply_filters)
+        self.errors.add_row(who, "User:", "username", self.user_box)
+        self.errors.add_row(who, "Patient:", "patient", self.patient_edit)
+        what = QFormLayout()
+        self.action_box = _editable_combo(
+            "auditAction", "Action", [(action_label(a), a) for a in KNOWN_ACTIONS]
+        )
+        self.errors.add_row(what, "Action:", "action", self.action_box)
+        buttons = QHBoxLayout()
+        buttons.setSpacing(8)
+        self.apply_button = QPushButton("Apply filters")
+        self.apply_button.setObjectName("auditApply")
+        self.apply_button.setAccessibleName("Apply the filters")
+        self.apply_button.setProperty("role", "primary")
+        self.apply_button.clicked.connect(self.apply_filters)
+        self.clear_button = QPushButton("Clear")
+        self.clear_button.setObjectName("auditClear")
+        self.clear_button.setAccessibleName("Clear the filters")
+        self.clear_button.clicked.connect(self.clear_filters)
+        buttons.addWidget(self.apply_button)
+        buttons.addWidget(self.clear_button)
+        what.addRow(buttons)
+        for form in (when, who, what):
+            form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            form.setVerticalSpacing(6)
+            filters.addLayout(form)
+        filters.addStretch(1)
+        layout.addLayout(filters)
+
+        bar = QHBoxLayout()
+        self.status = QLabel()
+        self.status.setObjectName("auditStatus")
+        self.status.setAccessibleName("Records shown")
+        self.message = QLabel()
+        self.message.setObjectName("auditMessage")
+        self.message.setWordWrap(True)
+        self.verify_button = QPushButton("Check integrity")
+        self.verify_button.setObjectName("auditVerify")
+        self.verify_button.setAccessibleName("Check the audit trail's hash chain")
+        self.verify_button.setToolTip(
+            "Recompute every record's hash and its link to the one before (as "
+            "'carecoord audit verify' does)"
+        )
+        self.verify_button.clicked.connect(self.check_integrity)
+        self.export_button = QPushButton("Export CSV…")
+        self.export_button.setObjectName("auditExport")
+        self.export_button.setAccessibleName("Export the filtered audit trail to a CSV file")
+        self.export_button.setToolTip("Save every record matching the filters as CSV (audited)")
+        self.export_button.clicked.connect(self.export_csv)
+        bar.addWidget(self.status)
+        bar.addWidget(self.message, 1)
+        bar.addWidget(self.verify_button)
+        bar.addWidget(self.export_button)
+        layout.addLayout(bar)
+
+        self.table = QTableView()
+        self.table.setObjectName("auditTable")
+        self.table.setAccessibleName("Audit records")
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(TIME_COLUMN, Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in enumerate((64, 150, 100, 130, 130, 80, 110, 130)):
+            header.resizeSection(column, width)
+        layout.addWidget(self.table, 1)
+
+        export_shortcut = QShortcut(QKeySequence.StandardKey.Save, self)
+        export_shortcut.activated.connect(self.export_csv)
+        refresh_shortcut = QShortcut(QKeySequence.StandardKey.Refresh, self)
+        refresh_shortcut.activated.connect(self.apply_filters)
+
+    # ------------------------------------------------------------------- actions
+    def current_filters(self) -> AuditFilter:
+        return AuditFilter(
+            start=_aware(self.start_edit),
+            end=_aware(self.end_edit),
+            username=_combo_value(self.user_box),
+            patient=self.patient_edit.text().strip() or None,
+            action=_combo_value(self.action_box),
+        )
+
+    def apply_filters(self) -> None:
+        """Run the query the filters describe (pinned to the trail as it is now)."""
+        if self.model is None:
+            return
+        self.errors.clear()
+        self.message.clear()
+        self.model.set_filters(self.current_filters())
+
+    def clear_filters(self) -> None:
+        self.start_edit.setDateTime(ANY_TIME)
+        self.end_edit.setDateTime(ANY_TIME)
+        self.user_box.setCurrentIndex(0)
+        self.action_box.setCurrentIndex(0)
+        self.patient_edit.clear()
+        self.apply_filters()
+
+    def export_csv(self) -> None:
+        """Save every record matching the current query as CSV, off the GUI thread."""
+        if self.model is None or not self.export_button.isEnabled():
+            return
+        stamp = datetime.now().strftime("%Y-%m-%d")
+        path = self.choose_export_path(f"audit-trail-{stamp}.csv")
+        if not path:
+            return
+        db, actor = self.context.db, self.context.actor
+        filters, sort, descending = self.model.filters, self.model.sort_key, self.model.descending
+
+        def work() -> str:
+            text = audit_log.export_csv(db, actor, filters, sort=sort, descending=descending)
+            Path(path).write_text(text, encoding="utf-8", newline="")
+            return path
+
+        self.export_button.setEnabled(False)
+        self._say("Exporting…")
+        self._start(work, self._exported, self._export_failed)
+
+    def check_integrity(self) -> None:
+        """Verify the whole hash chain off the GUI thread (seconds on a large trail)."""
+        if self.model is None or not self.verify_button.isEnabled():
+            return
+        db = self.context.db
+        self.verify_button.setEnabled(False)
+        self._say("Checking every record…")
+        self._start(lambda: verify_chain(db), self._verified, self._verify_failed)
+
+    # ----------------------------------------------------------------- internals
+    def _loaded(self, total: int) -> None:
+        self._update_status()
+
+    def _update_status(self) -> None:
+        if self.model is None:
+            return
+        shown, total = self.model.rowCount(), self.model.total
+        noun = "record" if total == 1 else "records"
+        self.status.setText(
+            f"{total:,} {noun}" if shown >= total else f"Showing {shown:,} of {total:,} {noun}"
+        )
+
+    def _say(self, text: str, *, colour: str | None = None) -> None:
+        self.message.setStyleSheet(f"color: {colour}; font-weight: 600;" if colour else "")
+        self.message.setText(text)
+
+    def _failed(self, error: object) -> None:
+        if isinstance(error, ValidationError) and self.errors.show(error):
+            return
+        if isinstance(error, CareCoordError):
+            self._say(str(error), colour=DANGER)
+            self.show_problem(error)
+            return
+        raise TypeError(f"unexpected failure: {error!r}")
+
+    def _exported(self, path: object) -> None:
+        self.export_button.setEnabled(True)
+        self._say(f"Saved {Path(str(path)).name}.")
+        self.exported.emit(str(path))
+
+    def _export_failed(self, error: object) -> None:
+        self.export_button.setEnabled(True)
+        if isinstance(error, CareCoordError):
+            self._say("Export failed.", colour=DANGER)
+            self.show_problem(error)
+            return
+        self._say(f"Export failed: the file could not be written ({error}).", colour=DANGER)
+
+    def _verified(self, result: object) -> None:
+        self.verify_button.setEnabled(True)
+        assert isinstance(result, VerifyResult)
+        if result.ok:
+            self._say(
+                f"✓ Intact: the whole trail ({result.checked:,} records) matches its hash "
+                f"chain (head {result.last_hash[:12]}…).",
+                colour=OK,
+            )
+        else:
+            self._say(f"⚠ Damaged: {result.problem}.", colour=DANGER)
+        self.verified.emit(result)
+
+    def _verify_failed(self, error: object) -> None:
+        self.verify_button.setEnabled(True)
+        self._say(f"The check could not run: {error}", colour=DANGER)
+
+    def _start(
+        self,
+        work: Callable[[], Any],
+        on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException], None],
+    ) -> None:
+        # The worker module owns the thread; a closed viewer simply drops the callbacks.
+        run_in_thread(self, work, on_done, on_error)
+
+    def wait_for_threads(self) -> None:
+        """Let a running export or check finish (tests, and the main window on quit)."""
+        wait_for_all()
+
+    def _restore(self) -> None:
+        state = settings_store().value(HEADER_KEY)
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.table.horizontalHeader().restoreState(state)
+        self.table.horizontalHeader().sectionResized.connect(self._save_header)
+
+    def _save_header(self) -> None:
+        settings_store().setValue(HEADER_KEY, self.table.horizontalHeader().saveState())

@@ -1,0 +1,459 @@
+"""User management for administrators: add, edit role, designate break-glass, reset
+password, deactivate or reactivate. Every change is audited by the service as a
+permission change; the dialogs here only collect the input and show its errors."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QByteArray, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from carecoord.clinical.vocabulary import UserRole
+from carecoord.errors import CareCoordError, ConflictError, ValidationError
+from carecoord.services import team, users
+from carecoord.services.users import UserView
+from carecoord.ui.context import AppContext
+from carecoord.ui.errors import offer_reload, show_problem
+from carecoord.ui.forms import FieldErrors, combo, line_edit
+from carecoord.ui.style import DANGER, OK, WARNING, hint, page_title
+
+Index = QModelIndex | QPersistentModelIndex
+ROLE_HELP = {
+    UserRole.ADMINISTRATOR: "accounts, settings, audit trail; no clinical content",
+    UserRole.PHYSICIAN: "everything clinical, including psychiatric and substance use",
+    UserRole.CLINICIAN: "general and psychiatric clinical content (rehab, psychology)",
+    UserRole.FRONT_DESK: "demographics, referral logistics, authorisations, printing",
+}
+GEOMETRY_KEY = "users/geometry"
+
+
+def status_of(user: UserView, now: datetime | None = None) -> str:
+    if not user.active:
+        return "Deactivated"
+    if user.locked_until is not None and user.locked_until > (now or datetime.now(UTC)):
+        return f"Locked until {user.locked_until.astimezone():%H:%M}"
+    return "Active"
+
+
+class UserTableModel(QAbstractTableModel):
+    """The clinic's accounts (tens of rows, so read whole)."""
+
+    COLUMNS = ("User name", "Full name", "Role", "Break-glass", "Status", "Last sign-in")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.users: tuple[UserView, ...] = ()
+
+    def set_users(self, rows: list[UserView]) -> None:
+        self.beginResetModel()
+        self.users = tuple(rows)
+        self.endResetModel()
+
+    def user_at(self, row: int) -> UserView | None:
+        return self.users[row] if 0 <= row < len(self.users) else None
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008  # Qt's signature
+        return 0 if parent.isValid() else len(self.users)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008  # Qt's signature
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.users):
+            return None
+        user = self.users[index.row()]
+        column = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            signed_in = (
+                user.last_sign_in.astimezone().strftime("%Y-%m-%d %H:%M")
+                if user.last_sign_in
+                else "never"
+            )
+            values = (
+                user.username,
+                user.full_name,
+                user.role.label,
+                "Allowed" if user.break_glass_allowed else "—",
+                status_of(user),
+                signed_in,
+            )
+            return values[column]
+        if role == Qt.ItemDataRole.ForegroundRole and column == 4:
+            from PySide6.QtGui import QColor
+
+            status = status_of(user)
+            colour = OK if status == "Active" else DANGER if status == "Deactivated" else WARNING
+            return QColor(colour)
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self.COLUMNS)
+        ):
+            return self.COLUMNS[section]
+        return None
+
+
+def _password_edit(name: str) -> QLineEdit:
+    edit = QLineEdit()
+    edit.setObjectName(name)
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    return edit
+
+
+def _buttons(dialog: QDialog, save_text: str, prefix: str) -> QDialogButtonBox:
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+    )
+    save = buttons.button(QDialogButtonBox.StandardButton.Save)
+    save.setText(save_text)
+    save.setObjectName(f"{prefix}Save")
+    save.setAccessibleName(save_text)
+    save.setProperty("role", "primary")
+    cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+    cancel.setObjectName(f"{prefix}Cancel")
+    cancel.setAccessibleName("Cancel")
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
+class UserEditDialog(QDialog):
+    """A new account (``user`` None) or an existing one's name, role, link and designation.
+
+    ``saved`` holds the stored account once the dialog was accepted.
+    """
+
+    def __init__(
+        self, *, context: AppContext, user: UserView | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.user = user
+        self.saved: UserView | None = None
+        self.setObjectName("userEditDialog")
+        self.setWindowTitle("Add user" if user is None else f"Edit user {user.username}")
+        self.setMinimumWidth(560)
+        self.errors = FieldErrors()
+        self.username = line_edit(user.username if user else "", placeholder="e.g. jpark")
+        self.username.setMaxLength(64)
+        self.username.setReadOnly(user is not None)
+        self.username.setClearButtonEnabled(user is None)
+        self.full_name = line_edit(user.full_name if user else "", max_length=160)
+        self.role = combo(
+            [(r.label, r) for r in UserRole], user.role if user else UserRole.FRONT_DESK
+        )
+        self.role_help = hint("")
+        self.role_help.setObjectName("roleHelp")
+        self.role.currentIndexChanged.connect(lambda *_: self._explain_role())
+        self._explain_role()
+        members = team.list_members(context.db, context.actor, active_only=False)
+        self.member = combo(
+            [("Not linked", None)] + [(m.display_name, m.id) for m in members],
+            user.team_member_id if user else None,
+        )
+        self.break_glass = QCheckBox("May start emergency (break-glass) access")
+        self.break_glass.setChecked(bool(user and user.break_glass_allowed))
+        form = QFormLayout()
+        self.errors.add_row(form, "User name*:", "username", self.username)
+        self.errors.add_row(form, "Full name*:", "full_name", self.full_name)
+        self.errors.add_row(form, "Role*:", "role", self.role)
+        form.addRow("", self.role_help)
+        self.errors.add_row(form, "Team member:", "team_member_id", self.member)
+        self.errors.add_row(form, "Emergency:", "break_glass_allowed", self.break_glass)
+        self.password = _password_edit("password")
+        self.repeat = _password_edit("passwordRepeat")
+        if user is None:
+            self.errors.add_row(form, "Password*:", "password", self.password)
+            self.errors.add_row(form, "Repeat password*:", "password_repeat", self.repeat)
+        buttons = _buttons(self, "Add user" if user is None else "Save changes", "userEdit")
+        buttons.accepted.connect(self.save)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(
+            hint(
+                "Emergency access lets this person read psychiatric and substance-use "
+                "information beyond their role for a limited time, with a reason; it is "
+                "audited. Link clinicians to their directory entry so their referrals name them."
+            )
+        )
+        layout.addWidget(buttons)
+
+    def _explain_role(self) -> None:
+        role = self.role.currentData()
+        self.role_help.setText(f"Sees: {ROLE_HELP[role]}." if role in ROLE_HELP else "")
+
+    def save(self) -> bool:
+        """Store through the service; True (and accepted) when it worked."""
+        self.errors.clear()
+        try:
+            if self.user is None:
+                if self.password.text() != self.repeat.text():
+                    self.errors.show(ValidationError("password_repeat", "the passwords differ"))
+                    return False
+                self.saved = users.create_user(
+                    self.context.db,
+                    self.context.actor,
+                    username=self.username.text(),
+                    full_name=self.full_name.text(),
+                    password=self.password.text(),
+                    role=self.role.currentData(),
+                    team_member_id=self.member.currentData(),
+                    break_glass_allowed=self.break_glass.isChecked(),
+                )
+            else:
+                self.saved = users.update_user(
+                    self.context.db,
+                    self.context.actor,
+                    self.user.id,
+                    full_name=self.full_name.text(),
+                    role=self.role.currentData(),
+                    team_member_id=self.member.currentData(),
+                    break_glass_allowed=self.break_glass.isChecked(),
+                    expected_version=self.user.version,
+                )
+        except ValidationError as error:
+            if not self.errors.show(error):
+                show_problem(self, error, "Users")
+            return False
+        except ConflictError as error:
+            offer_reload(self, error, self.reload)
+            return False
+        except CareCoordError as error:
+            show_problem(self, error, "Users")
+            return False
+        self.accept()
+        return True
+
+    def reload(self) -> None:
+        if self.user is None:
+            return
+        self.user = users.get_user(self.context.db, self.context.actor, self.user.id)
+        self.full_name.setText(self.user.full_name)
+        self.role.setCurrentIndex(max(0, self.role.findData(self.user.role)))
+        self.member.setCurrentIndex(max(0, self.member.findData(self.user.team_member_id)))
+        self.break_glass.setChecked(self.user.break_glass_allowed)
+
+
+class ResetPasswordDialog(QDialog):
+    """An administrator sets a new password for someone who forgot theirs."""
+
+    def __init__(
+        self, *, context: AppContext, user: UserView, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.user = user
+        self.saved: UserView | None = None
+        self.setObjectName("resetPasswordDialog")
+        self.setWindowTitle(f"Reset the password of {user.username}")
+        self.setMinimumWidth(420)
+        self.errors = FieldErrors()
+        self.password = _password_edit("resetPassword")
+        self.repeat = _password_edit("resetPasswordRepeat")
+        form = QFormLayout()
+        self.errors.add_row(form, "New password*:", "password", self.password)
+        self.errors.add_row(form, "Repeat*:", "password_repeat", self.repeat)
+        buttons = _buttons(self, "Reset password", "resetPassword")
+        buttons.accepted.connect(self.save)
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            hint(
+                f"Tell {user.full_name} the new password in person; they can change it under "
+                "Account › Change password. A lockout on the account ends."
+            )
+        )
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def save(self) -> bool:
+        self.errors.clear()
+        if self.password.text() != self.repeat.text():
+            self.errors.show(ValidationError("password_repeat", "the passwords differ"))
+            return False
+        try:
+            self.saved = users.reset_password(
+                self.context.db,
+                self.context.actor,
+                self.user.id,
+                self.password.text(),
+                expected_version=self.user.version,
+            )
+        except ValidationError as error:
+            if not self.errors.show(error):
+                show_problem(self, error, "Users")
+            return False
+        except CareCoordError as error:
+            show_problem(self, error, "Users")
+            return False
+        self.accept()
+        return True
+
+
+class UserManagementDialog(QDialog):
+    """The list of accounts with the actions an administrator takes on them."""
+
+    def __init__(self, *, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setObjectName("userManagementDialog")
+        self.setWindowTitle("Users — CareCoord")
+        layout = QVBoxLayout(self)
+        layout.addWidget(page_title("Users"))
+        layout.addWidget(
+            hint(
+                "Who may sign in and what their role lets them see. Every change here is "
+                "recorded in the audit trail. Deactivated accounts keep their history."
+            )
+        )
+        self.model = UserTableModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("usersTable")
+        self.table.setAccessibleName("User accounts")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.doubleClicked.connect(lambda *_: self.edit_selected())
+        layout.addWidget(self.table, 1)
+
+        row = QHBoxLayout()
+        self.add_button = self._button("Add user…", "addUserButton", self.add_user)
+        self.edit_button = self._button("Edit…", "editUserButton", self.edit_selected)
+        self.reset_button = self._button(
+            "Reset password…", "resetPasswordButton", self.reset_selected
+        )
+        self.active_button = self._button("Deactivate", "toggleActiveButton", self.toggle_active)
+        for button in (self.add_button, self.edit_button, self.reset_button, self.active_button):
+            row.addWidget(button)
+        row.addStretch(1)
+        close = self._button("Close", "closeUsers", self.close)
+        row.addWidget(close)
+        layout.addLayout(row)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.New), self, self.add_user)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self.refresh()
+        self._restore()
+
+    def _button(self, text: str, name: str, slot: Any) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.setAccessibleName(text.rstrip("…"))
+        button.clicked.connect(lambda *_: slot())
+        return button
+
+    # ------------------------------------------------------------------ data
+    def refresh(self, select_id: int | None = None) -> None:
+        current = self.selected()
+        keep = select_id if select_id is not None else (current.id if current else None)
+        try:
+            rows = users.list_users(self.context.db, self.context.actor)
+        except CareCoordError as error:
+            show_problem(self, error, "Users")
+            return
+        self.model.set_users(rows)
+        self.table.resizeColumnsToContents()
+        for index, user in enumerate(rows):
+            if user.id == keep:
+                self.table.selectRow(index)
+        self._update_buttons()
+
+    def selected(self) -> UserView | None:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        return self.model.user_at(rows[0].row()) if rows else None
+
+    def select_username(self, username: str) -> None:
+        for index, user in enumerate(self.model.users):
+            if user.username == username:
+                self.table.selectRow(index)
+
+    def _update_buttons(self) -> None:
+        user = self.selected()
+        for button in (self.edit_button, self.reset_button, self.active_button):
+            button.setEnabled(user is not None)
+        self.active_button.setText("Reactivate" if user and not user.active else "Deactivate")
+        self.active_button.setAccessibleName(self.active_button.text())
+
+    # --------------------------------------------------------------- actions
+    def user_dialog(self, user: UserView | None = None) -> UserEditDialog:
+        """The add/edit dialog (tests fill and save it without running it modally)."""
+        return UserEditDialog(context=self.context, user=user, parent=self)
+
+    def add_user(self) -> None:
+        dialog = self.user_dialog()
+        if dialog.exec() and dialog.saved is not None:
+            self.refresh(dialog.saved.id)
+
+    def edit_selected(self) -> None:
+        user = self.selected()
+        if user is None:
+            return
+        dialog = self.user_dialog(user)
+        if dialog.exec() and dialog.saved is not None:
+            self.refresh(dialog.saved.id)
+
+    def reset_selected(self) -> None:
+        user = self.selected()
+        if user is None:
+            return
+        dialog = ResetPasswordDialog(context=self.context, user=user, parent=self)
+        if dialog.exec():
+            self.refresh(user.id)
+
+    def toggle_active(self) -> bool:
+        """Deactivate the selected account (or reactivate a deactivated one)."""
+        user = self.selected()
+        if user is None:
+            return False
+        try:
+            users.set_user_active(
+                self.context.db,
+                self.context.actor,
+                user.id,
+                not user.active,
+                expected_version=user.version,
+            )
+        except ConflictError as error:
+            offer_reload(self, error, lambda: self.refresh(user.id))
+            return False
+        except CareCoordError as error:
+            show_problem(self, error, "Users")
+            return False
+        self.refresh(user.id)
+        return True
+
+    # ----------------------------------------------------------- persistence
+    def _restore(self) -> None:
+        from PySide6.QtCore import QSettings
+
+        geometry = QSettings("CareCoord", "CareCoord").value(GEOMETRY_KEY)
+        if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
+            self.resize(900, 480)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        from PySide6.QtCore import QSettings
+
+        QSettings("CareCoord", "CareCoord").setValue(GEOMETRY_KEY, self.saveGeometry())
+        super().closeEvent(event)
