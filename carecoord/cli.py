@@ -17,6 +17,7 @@ from carecoord import __version__
 from carecoord.audit_cli import add_audit_parser, run_audit
 from carecoord.backup_cli import add_backup_parsers, run_backup, run_restore
 from carecoord.errors import CareCoordError, ConfigurationError
+from carecoord.plan_cli import add_plan_parser, run_plan
 
 if TYPE_CHECKING:
     from carecoord.services.actor import Actor
@@ -98,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_audit_parser(commands)
     add_backup_parsers(commands)
+    add_plan_parser(commands)
     return parser
 
 
@@ -152,6 +154,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_backup(args)
     if args.command == "restore":
         return run_restore(args)
+    if args.command == "plan":
+        return run_plan(args)
     raise AssertionError(args.command)
 
 

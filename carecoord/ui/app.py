@@ -73,8 +73,33 @@ class Startup(QObject):
         from carecoord.services.users import has_users
 
         location = resolve_database(self.database_option)
+        self.backup_warning = self._daily_backup(location.url)
         db = Database(location.url)
         return location, db, get_settings(db), not has_users(db)
+
+    def _daily_backup(self, url: str) -> str | None:
+        """The day's first start copies the SQLite file (before any migration touches it).
+
+        A failure never stops the app, but it is shown: a copy that fails its integrity
+        check can mean the database itself is damaged.
+        """
+        import logging
+        from datetime import date
+
+        from carecoord.config import sqlite_path
+        from carecoord.services.backup import daily_backup, default_backup_folder
+
+        path = sqlite_path(url)
+        if path is None or not path.exists():
+            return None
+        try:
+            made = daily_backup(path, default_backup_folder(), date.today())
+        except Exception as error:  # reported to the person, never fatal
+            logging.getLogger(__name__).exception("daily backup failed")
+            return f"Today's automatic backup failed: {error}"
+        if made is not None:
+            logging.getLogger(__name__).info("daily backup written")
+        return None
 
     def _opened(self, result: tuple[Any, Any, Any, bool]) -> None:
         self.location, self.db, self.settings, empty = result
@@ -182,6 +207,9 @@ class Startup(QObject):
         self.main_window = MainWindow(context=context)
         self.main_window.session.user_switched.connect(self.switch_user)
         self.main_window.show()
+        warning, self.backup_warning = getattr(self, "backup_warning", None), None
+        if warning:
+            QMessageBox.warning(self.main_window, "Backup", warning)
 
     def switch_user(self, actor: Any) -> None:
         """Someone else signed in at the lock screen (the first user's windows are closed):

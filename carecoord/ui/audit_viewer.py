@@ -67,7 +67,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 TIME_COLUMN = 1
 ACTION_COLUMN = 3
 CATEGORY_COLUMN = 7
-ALARMING_ACTIONS = frozenset({"sign_in_failed", "break_glass"})
+ALARMING_ACTIONS = frozenset({"sign_in_failed", "lockout", "break_glass"})
 NOTABLE_ACTIONS = frozenset({"permission_change", "export", "print", "delete", "restore"})
 
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from carecoord import __version__
+from carecoord.services.permissions import Action, allowed
 from carecoord.ui.context import AppContext
 from carecoord.ui.style import WARNING
 
@@ -44,7 +45,19 @@ PAGES = (
     PageSpec("referrals", "Referrals", "carecoord.ui.referrals.worklist_page", "ReferralsPage"),
     PageSpec("team", "Team", "carecoord.ui.team.page", "TeamPage"),
     PageSpec("settings", "Settings", "carecoord.ui.settings_page", "SettingsPage"),
+    PageSpec("audit", "Audit trail", "carecoord.ui.audit_viewer", "AuditViewer"),
 )
+# Sections shown only to roles that may use them (the services refuse the rest anyway).
+PAGE_ACTIONS = {"audit": Action.READ_AUDIT}
+
+
+def pages_for(context: AppContext) -> tuple[PageSpec, ...]:
+    """The navigation entries this user's role may open."""
+    return tuple(
+        spec
+        for spec in PAGES
+        if spec.key not in PAGE_ACTIONS or allowed(context.actor, PAGE_ACTIONS[spec.key])
+    )
 
 
 def settings_store() -> QSettings:
@@ -59,6 +72,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.context = context
         self.setObjectName("mainWindow")
+        self.specs = pages_for(context)
         self.pages: dict[str, QWidget] = {}
         self.chart_windows: dict[int, QWidget] = {}
         self.referral_windows: list[QWidget] = []
@@ -73,7 +87,7 @@ class MainWindow(QMainWindow):
             "QListWidget::item { padding: 9px 14px; }"
             "QListWidget::item:selected { background: #1f5f8b; color: white; }"
         )
-        for spec in PAGES:
+        for spec in self.specs:
             item = QListWidgetItem(spec.title)
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
             self.navigation.addItem(item)
@@ -124,7 +138,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.close_action)
         file_menu.addAction(quit_action)
         go_menu = self.menuBar().addMenu("&Go")
-        for index, spec in enumerate(PAGES):
+        for index, spec in enumerate(self.specs):
             action = self._action(
                 spec.title,
                 f"go_{spec.key}",
@@ -176,7 +190,7 @@ class MainWindow(QMainWindow):
     def page(self, key: str) -> QWidget:
         """The page for ``key``, built on first use (keeps start-up light)."""
         if key not in self.pages:
-            spec = next(s for s in PAGES if s.key == key)
+            spec = next(s for s in self.specs if s.key == key)
             module = importlib.import_module(spec.module)
             widget: QWidget = getattr(module, spec.cls)(context=self.context)
             widget.setObjectName(f"{spec.key}Page")
@@ -187,19 +201,19 @@ class MainWindow(QMainWindow):
     def show_page_at(self, row: int) -> None:
         if row < 0:
             return
-        key = PAGES[row].key
+        key = self.specs[row].key
         widget = self.page(key)
         self.stack.setCurrentWidget(widget)
         self.print_action.setEnabled(hasattr(widget, "printable_html"))
 
     def show_page(self, key: str) -> QWidget:
-        row = next(i for i, s in enumerate(PAGES) if s.key == key)
+        row = next(i for i, s in enumerate(self.specs) if s.key == key)
         self.navigation.setCurrentRow(row)
         return self.page(key)
 
     def current_key(self) -> str:
         row = self.navigation.currentRow()
-        return PAGES[row].key if row >= 0 else PAGES[0].key
+        return self.specs[row].key if row >= 0 else self.specs[0].key
 
     # -------------------------------------------------------------------- actions
     def new_patient(self) -> QWidget:
@@ -296,7 +310,7 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1280, 800)
         last = store.value("main/page", "dashboard")
-        keys = [s.key for s in PAGES]
+        keys = [s.key for s in self.specs]
         self.navigation.setCurrentRow(keys.index(last) if last in keys else 0)
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -34,35 +34,49 @@ class Worker(QObject):
 
 
 class _Relay(QObject):
-    """Lives on the calling (GUI) thread, so callbacks given as plain functions or lambdas
-    are queued back to it; without a receiver object Qt would call them on the worker."""
+    """The GUI-thread end of one background job.
+
+    Callbacks given as plain functions or lambdas are called here, on the GUI thread
+    (without a receiver object Qt would call them on the worker). The relay has no Qt
+    parent: the screen that started the job may close first, and then the callbacks are
+    simply dropped. Thread, worker and relay are released here, on the GUI thread, once
+    the thread has finished.
+    """
 
     def __init__(
-        self,
-        parent: QObject,
-        on_done: Callable[[Any], None],
-        on_error: Callable[[BaseException], None],
+        self, on_done: Callable[[Any], None], on_error: Callable[[BaseException], None]
     ) -> None:
-        super().__init__(parent)
+        super().__init__()
         self.on_done = on_done
         self.on_error = on_error
+        self.cancelled = False
+        self.job_thread: QThread | None = None
+        self.worker: Worker | None = None
+
+    @Slot()
+    def cancel(self) -> None:
+        self.cancelled = True
 
     @Slot(object)
     def done(self, result: object) -> None:
-        try:
+        if not self.cancelled:
             self.on_done(result)
-        finally:
-            self.deleteLater()
 
     @Slot(object)
     def error(self, error: object) -> None:
-        try:
+        if not self.cancelled:
             self.on_error(error)  # type: ignore[arg-type]
-        finally:
-            self.deleteLater()
+
+    @Slot()
+    def release(self) -> None:
+        if self.job_thread is not None:
+            self.job_thread.deleteLater()
+        if self.worker is not None:
+            self.worker.deleteLater()
+        _running.discard(self)
 
 
-_running: set[QThread] = set()
+_running: set[_Relay] = set()
 
 
 def run_in_thread(
@@ -73,31 +87,31 @@ def run_in_thread(
 ) -> QThread:
     """Start ``function`` on a new thread; the callbacks run on the GUI thread.
 
-    The thread is owned by this module until it finishes (so closing the screen that
-    started it never destroys a running thread); the callbacks are tied to ``parent`` and
-    are dropped if it is destroyed first.
+    The job is owned by this module until it finishes, so closing the screen that started
+    it never destroys a running thread; if ``parent`` is destroyed first, the callbacks
+    are dropped.
     """
+    relay = _Relay(on_done, on_error)
     thread = QThread()
     worker = Worker(function)
     worker.moveToThread(thread)
-    relay = _Relay(parent, on_done, on_error)
+    relay.job_thread, relay.worker = thread, worker
+    parent.destroyed.connect(relay.cancel)
     thread.started.connect(worker.run)
     worker.finished.connect(relay.done)
     worker.failed.connect(relay.error)
     # Direct: quit from the worker's own thread, so a GUI-thread wait() can return.
     worker.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
     worker.failed.connect(thread.quit, Qt.ConnectionType.DirectConnection)
-    thread.finished.connect(worker.deleteLater)
-    thread.finished.connect(lambda: _running.discard(thread))
-    thread.finished.connect(thread.deleteLater)
-    thread.worker = worker  # type: ignore[attr-defined]  # keep the worker referenced
-    _running.add(thread)
+    thread.finished.connect(relay.release)  # queued to the relay's (GUI) thread
+    _running.add(relay)
     thread.start()
     return thread
 
 
 def wait_for_all(timeout_ms: int = 30_000) -> None:
     """Let every running worker finish (called when the app quits)."""
-    for thread in list(_running):
-        with contextlib.suppress(RuntimeError):  # already deleted
-            thread.wait(timeout_ms)
+    for relay in list(_running):
+        if relay.job_thread is not None:
+            with contextlib.suppress(RuntimeError):  # already deleted
+                relay.job_thread.wait(timeout_ms)

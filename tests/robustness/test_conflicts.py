@@ -121,11 +121,14 @@ def two_physicians(db: Database, password_hash: str) -> tuple[Actor, Actor]:
 
 
 @pytest.fixture
-def stations(sqlite_db: Database, password_hash: str) -> Iterator[tuple[Station, Station]]:
+def stations(
+    sqlite_db: Database, password_hash: str
+) -> Iterator[tuple[Actor, tuple[Station, Station]]]:
+    """Two workstation processes signed in as two physicians (and the first one's Actor)."""
     lee = make_actor(sqlite_db, password_hash, "drlee", UserRole.PHYSICIAN, "Dr Avery Lee")
     kim = make_actor(sqlite_db, password_hash, "drkim", UserRole.PHYSICIAN, "Dr Sun Kim")
     pair = (start_station(sqlite_db.url, lee), start_station(sqlite_db.url, kim))
-    yield pair
+    yield lee, pair
     for station in pair:
         assert station.process.stdin is not None
         station.process.stdin.close()
@@ -135,33 +138,25 @@ def stations(sqlite_db: Database, password_hash: str) -> Iterator[tuple[Station,
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", ["referral", "patient"])
 def test_two_processes_on_one_sqlite_file(
-    sqlite_db: Database, stations: tuple[Station, Station], kind: str
+    sqlite_db: Database, stations: tuple[Actor, tuple[Station, Station]], kind: str
 ) -> None:
-    lee = Actor(1, "drlee", UserRole.PHYSICIAN)
-    with sqlite_db.session() as session:
-        from sqlalchemy import select
-
-        from carecoord.models import User
-
-        lee = Actor(
-            session.scalar(select(User.id).where(User.username == "drlee")), "drlee", lee.role
-        )
+    lee, pair = stations
     patient = new_patient(sqlite_db, lee)
     target = patient.id
     if kind == "referral":
         target = new_referral(sqlite_db, lee, patient.id, new_member(sqlite_db, lee)).id
-    first, second = stations
+    first, second = pair
     caught = 0
     for round_number in range(ROUNDS):
-        for station in stations:
+        for station in pair:
             station.send(f"read {kind} {target}")
-        versions = {station.answer()[1] for station in stations}
+        versions = {station.answer()[1] for station in pair}
         assert len(versions) == 1  # both opened the same version
         # Both press Save at (nearly) the same moment; alternate who sends first.
-        order = stations if round_number % 2 == 0 else (second, first)
+        order = pair if round_number % 2 == 0 else (second, first)
         for station in order:
             station.send(f"save {kind} {target} written by {station.name} in round {round_number}")
-        answers = {station.name: station.answer() for station in stations}
+        answers = {station.name: station.answer() for station in pair}
         winners = [name for name, answer in answers.items() if answer[0] == "ok"]
         losers = [name for name, answer in answers.items() if answer[0] == "conflict"]
         assert len(winners) == 1 and len(losers) == 1, answers

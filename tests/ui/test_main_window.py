@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from carecoord.services import patients, referrals
 from carecoord.ui.context import AppContext
-from carecoord.ui.main_window import PAGES, MainWindow
+from carecoord.ui.main_window import MainWindow
 from tests.ui.conftest import save_screenshot
 
 
@@ -30,7 +30,7 @@ def test_every_main_screen_renders_on_the_demo_clinic(
     qtbot.addWidget(window)
     window.resize(1360, 860)
     window.show()
-    for spec in PAGES:
+    for spec in window.specs:
         page = window.show_page(spec.key)
         qtbot.waitExposed(window)
         QApplication.processEvents()
@@ -92,3 +92,20 @@ def test_navigation_shortcuts_and_requests(qtbot: QtBot, context: AppContext) ->
     assert len(window.referral_windows) == 1
     window.close()
     assert referrals.get_referral(context.db, context.actor, made.id).state == "draft"
+
+
+def test_audit_trail_section_only_for_administrators(
+    qtbot: QtBot, context: AppContext, password_hash: str
+) -> None:
+    from carecoord.clinical.vocabulary import UserRole
+    from tests.conftest import make_actor
+
+    physician_window = MainWindow(context=context)
+    qtbot.addWidget(physician_window)
+    assert "audit" not in [s.key for s in physician_window.specs]
+    context.actor = make_actor(context.db, password_hash, "admin", UserRole.ADMINISTRATOR, "Pat")
+    admin_window = MainWindow(context=context)
+    qtbot.addWidget(admin_window)
+    assert admin_window.specs[-1].key == "audit"
+    page = admin_window.show_page("audit")
+    assert page.objectName() == "auditPage"

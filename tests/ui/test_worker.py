@@ -45,3 +45,25 @@ def test_errors_come_back_too(qtbot: QtBot) -> None:
     run_in_thread(owner, fail, lambda r: None, on_error)
     qtbot.waitUntil(lambda: bool(errors))
     assert isinstance(errors[0], ValueError) and where == [True]
+
+
+def test_closing_the_screen_first_drops_the_callbacks(qtbot: QtBot) -> None:
+    """A page closed while its load runs must neither crash nor receive the result."""
+    import time
+
+    from PySide6.QtWidgets import QWidget
+
+    from carecoord.ui import worker
+
+    page = QWidget()
+    seen: list[object] = []
+
+    def slow() -> int:
+        time.sleep(0.2)
+        return 7
+
+    run_in_thread(page, slow, seen.append, seen.append)
+    page.deleteLater()
+    qtbot.wait(10)
+    qtbot.waitUntil(lambda: not worker._running, timeout=5_000)
+    assert seen == []
