@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks $(ARGS)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.startup
 	$(BIN)/python -m benchmarks.letters
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.timeline
 
 demo: $(STAMP)
 	$(BIN)/carecoord demo $(ARGS)
