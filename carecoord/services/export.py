@@ -115,3 +115,12 @@ def worklist_csv(
         )
         session.commit()
     return out.getvalue()
+
+
+def record_printed_list(db: Database, actor: Actor, description: str) -> None:
+    """Audit a printed on-screen list (worklist, patient list): it shows patient data."""
+    require(actor, Action.PRINT)
+    what = v.required_text(description, "description", max_length=200)
+    with db.session(write=True) as session:
+        audit.record(session, actor, "print", "List", detail=what)
+        session.commit()

@@ -175,10 +175,15 @@ def find_duplicates(
     """Existing patients with the same names and date of birth (the duplicate warning)."""
     require(actor, Action.READ_DEMOGRAPHICS)
     values = validate(data)
-    with db.session() as session:
-        return _duplicates(
+    with db.session(write=True) as session:
+        found = _duplicates(
             session, values["family_key"], values["given_key"], values["date_of_birth"], exclude_id
         )
+        audit.record(
+            session, actor, "search", ENTITY, detail=f"duplicate check, {len(found)} matches"
+        )
+        session.commit()
+        return found
 
 
 def create_patient(

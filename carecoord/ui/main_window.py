@@ -242,9 +242,14 @@ class MainWindow(QMainWindow):
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         dialog = QPrintDialog(printer, self)
         if dialog.exec():
+            from carecoord.services.export import record_printed_list
+
             document = QTextDocument()
             document.setHtml(html())
             document.print_(printer)
+            record_printed_list(
+                self.context.db, self.context.actor, f"{self.current_key()} list printed"
+            )
 
     def close_active(self) -> None:
         """Close the active chart or referral window; the main window itself stays."""

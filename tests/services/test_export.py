@@ -96,3 +96,14 @@ def test_clinicians_may_not_export(db: Database, clinician: Actor) -> None:
     assert "export" in str(error.value)
     with db.session() as session:
         assert session.scalars(select(AuditEvent).where(AuditEvent.action == "export")).all() == []
+
+
+def test_a_printed_list_is_audited(db: Database, front_desk: Actor) -> None:
+    from carecoord.services.export import record_printed_list
+
+    record_printed_list(db, front_desk, "referrals list printed")
+    with db.session() as session:
+        last = session.execute(
+            select(AuditEvent.action, AuditEvent.detail).order_by(AuditEvent.id.desc())
+        ).first()
+    assert last is not None and tuple(last) == ("print", "referrals list printed")

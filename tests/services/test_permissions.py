@@ -441,6 +441,9 @@ WALK: dict[str, dict[DataCategory, Case]] = {
     "export.worklist_csv": {
         G: Case(lambda w, a: export.worklist_csv(w.db, a, "to_send"), gate(E.EXPORT))
     },
+    "export.record_printed_list": {
+        G: Case(lambda w, a: export.record_printed_list(w.db, a, "list printed"), gate(E.PRINT))
+    },
     "letters.default_options": per_category(
         lambda c: Case(
             lambda w, a: letters.default_options(w.db, a, w.referral(c).id), printable(c)
