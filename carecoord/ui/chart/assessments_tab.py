@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QByteArray,
     QModelIndex,
     QPersistentModelIndex,
@@ -42,6 +41,7 @@ from carecoord.ui.chart.trend_chart import TrendChart
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.style import DANGER, OK, chip, hint
+from carecoord.ui.table_model import RowsTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 SETTINGS_PREFIX = "chart/assessments"
@@ -54,37 +54,13 @@ RECORD_ORDER = (
 )
 
 
-class AssessmentTableModel(QAbstractTableModel):
+class AssessmentTableModel(RowsTableModel):
     """Recorded assessments, newest first (a patient has tens, not thousands)."""
 
     HEADERS = ("Date taken", "Instrument", "Score", "Band", "Alert", "Recorded by")
-    ViewRole = Qt.ItemDataRole.UserRole
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[AssessmentView] = []
-
-    def set_rows(self, rows: list[AssessmentView]) -> None:
-        self.beginResetModel()
-        self.rows = sorted(rows, key=lambda r: (r.taken_on, r.id), reverse=True)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008  # Qt's default
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008  # Qt's default
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.HEADERS[section]
-        return None
+    def arrange(self, rows: list[Any]) -> list[Any]:
+        return sorted(rows, key=lambda r: (r.taken_on, r.id), reverse=True)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.rows):

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QByteArray,
     QDate,
     QModelIndex,
@@ -51,6 +50,7 @@ from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.forms import FieldErrors, combo, date_edit, date_of, line_edit, text_of
 from carecoord.ui.style import INFO, hint
+from carecoord.ui.table_model import RowsTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 Opener = Callable[[QUrl], bool]
@@ -86,37 +86,10 @@ def pick_files(parent: QWidget) -> list[str]:
     return list(names)
 
 
-class DocumentTableModel(QAbstractTableModel):
+class DocumentTableModel(RowsTableModel):
     """A chart's documents, newest first."""
 
     HEADERS = ("Received", "Kind", "Title / file", "Referral", "Size", "Filed by")
-    ViewRole = Qt.ItemDataRole.UserRole
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[DocumentView] = []
-
-    def set_rows(self, rows: list[DocumentView]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008  # Qt's default
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008  # Qt's default
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.rows):
