@@ -55,7 +55,7 @@ from carecoord.errors import CareCoordError, ConflictError, ValidationError
 from carecoord.services import assessments, plan_report, plans, referrals, team
 from carecoord.services.assessments import AssessmentView
 from carecoord.services.permissions import Action, allowed
-from carecoord.services.plan_report import GoalProgress, goal_progress
+from carecoord.services.plan_report import goal_progress
 from carecoord.services.plans import ActivityInput, ActivityView, GoalInput, GoalView, PlanView
 from carecoord.services.referrals import ReferralView
 from carecoord.ui.context import AppContext
@@ -72,6 +72,7 @@ from carecoord.ui.forms import (
 )
 from carecoord.ui.pdf_preview import PdfPreview
 from carecoord.ui.style import DANGER, OK, chip, hint
+from carecoord.ui.table_model import RowsTableModel
 from carecoord.ui.timeline.items import TimelineItem, build_timeline
 from carecoord.ui.timeline.widget import TimelineWidget
 from carecoord.ui.worker import run_in_thread
@@ -627,38 +628,14 @@ class PlanPdfDialog(QDialog):
 
 
 # --------------------------------------------------------------------------- models
-class GoalsModel(QAbstractTableModel):
+class GoalsModel(RowsTableModel):
     """A plan's goals with their progress (a handful of rows)."""
 
     HEADERS = ("Axis", "Goal", "Measure", "Baseline", "Target", "Review", "Latest", "Progress")
-    ViewRole = Qt.ItemDataRole.UserRole
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[tuple[GoalView, GoalProgress]] = []
-
-    def set_rows(self, rows: list[tuple[GoalView, GoalProgress]]) -> None:
-        self.beginResetModel()
+    def arrange(self, rows: list[Any]) -> list[Any]:
         order = list(GoalAxis)
-        self.rows = sorted(rows, key=lambda r: (order.index(r[0].axis), r[0].id))
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008  # Qt's default
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008  # Qt's default
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.HEADERS[section]
-        return None
+        return sorted(rows, key=lambda r: (order.index(r[0].axis), r[0].id))
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.rows):
@@ -699,37 +676,13 @@ class GoalsModel(QAbstractTableModel):
         return None
 
 
-class ActivitiesModel(QAbstractTableModel):
+class ActivitiesModel(RowsTableModel):
     """A plan's activities by start date (a plan has tens, not thousands)."""
 
     HEADERS = ("Modality", "Activity", "Responsible", "Start", "End", "Sessions", "Status")
-    ViewRole = Qt.ItemDataRole.UserRole
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[ActivityView] = []
-
-    def set_rows(self, rows: tuple[ActivityView, ...] | list[ActivityView]) -> None:
-        self.beginResetModel()
-        self.rows = sorted(rows, key=lambda a: (a.start_on, a.id))
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008  # Qt's default
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008  # Qt's default
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.HEADERS[section]
-        return None
+    def arrange(self, rows: list[Any]) -> list[Any]:
+        return sorted(rows, key=lambda a: (a.start_on, a.id))
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.rows):
