@@ -938,11 +938,27 @@ class ReferralEditor(QDialog):
         return request or authorization
 
     # ------------------------------------------------------------------ actions
+    def _guarded(
+        self, action: Callable[[], ReferralView], failure_title: str
+    ) -> ReferralView | None:
+        """Run a service call; show its refusal (beside the field, as a conflict to reload,
+        or in a message) and return None instead of raising."""
+        try:
+            return action()
+        except ValidationError as error:
+            self._show_error(error)
+        except ConflictError as error:
+            offer_reload(self, error, self.reload)
+        except CareCoordError as error:
+            show_problem(self, error, failure_title)
+        return None
+
     def save(self) -> bool:
         """Store the request and the authorisation; True when everything was saved."""
         self.errors.clear()
         db, actor = self.context.db, self.context.actor
-        try:
+
+        def store() -> ReferralView:
             if self.view is None:
                 view = referrals.create_referral(
                     db, actor, self._request_input(), self._authorization_input()
@@ -966,14 +982,10 @@ class ReferralEditor(QDialog):
                         self._authorization_input(),
                         expected_version=view.version,
                     )
-        except ValidationError as error:
-            self._show_error(error)
-            return False
-        except ConflictError as error:
-            offer_reload(self, error, self.reload)
-            return False
-        except CareCoordError as error:
-            show_problem(self, error, "Referral not saved")
+            return view
+
+        view = self._guarded(store, "Referral not saved")
+        if view is None:
             return False
         self._show(view)
         self._announce(view)
@@ -1016,8 +1028,8 @@ class ReferralEditor(QDialog):
             reason = self.ask_reason(title, prompt)
             if not reason:
                 return False
-        try:
-            moved = referrals.transition(
+        moved = self._guarded(
+            lambda: referrals.transition(
                 self.context.db,
                 self.context.actor,
                 view.id,
@@ -1027,15 +1039,10 @@ class ReferralEditor(QDialog):
                 on=sent.sent_on if sent else None,
                 sent_via=sent.method if sent else None,
                 appointment_date=booked,
-            )
-        except ValidationError as error:
-            self._show_error(error)
-            return False
-        except ConflictError as error:
-            offer_reload(self, error, self.reload)
-            return False
-        except CareCoordError as error:
-            show_problem(self, error, "Referral not changed")
+            ),
+            "Referral not changed",
+        )
+        if moved is None:
             return False
         self._show(moved)
         self._announce(moved)
