@@ -40,6 +40,7 @@ from carecoord.letters.referral_letter import (
     _style,
     _table,
     long_date,
+    page_footer,
     register_fonts,
     text,
 )
@@ -718,13 +719,7 @@ def story(data: PlanPdfData, width: float) -> list[Flowable]:
 
 
 def _footer(data: PlanPdfData) -> _Footer:
-    p = data.patient
-    line = f"{p.name} · born {long_date(p.date_of_birth)} · MRN {p.mrn} · treatment plan"
-    head = data.letterhead
-    notice = NOTICE.format(
-        clinic=head.name or "the clinic", phone=f" on {head.phone}" if head.phone else ""
-    )
-    return _Footer(line, "<b>" + text(notice) + "</b>")
+    return page_footer(data.patient, data.letterhead, NOTICE, " · treatment plan")
 
 
 def render_plan(data: PlanPdfData) -> bytes:

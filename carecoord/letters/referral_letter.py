@@ -42,7 +42,9 @@ from carecoord.letters.data import (
     AuthorizationDetails,
     HeadacheEmphasis,
     LetterData,
+    Letterhead,
     MedicationLine,
+    PatientIdentification,
     PsychiatryEmphasis,
     RehabilitationEmphasis,
     ScoreLine,
@@ -716,14 +718,21 @@ def _canvas_maker(footer: _Footer) -> Callable[..., Canvas]:
     return make
 
 
-def _footer(data: LetterData) -> _Footer:
-    p = data.patient
-    patient_line = f"{p.name} · born {long_date(p.date_of_birth)} · MRN {p.mrn}"
-    head = data.letterhead
-    notice = CONFIDENTIAL.format(
-        clinic=head.name or "the sender", phone=f" on {head.phone}" if head.phone else ""
+def page_footer(
+    patient: PatientIdentification, letterhead: Letterhead, notice: str, suffix: str = ""
+) -> _Footer:
+    """The line every page carries: who the patient is, and the confidentiality notice
+    naming the clinic to tell if the pages went astray (letters and plans alike)."""
+    line = f"{patient.name} · born {long_date(patient.date_of_birth)} · MRN {patient.mrn}{suffix}"
+    wording = notice.format(
+        clinic=letterhead.name or "the sender",
+        phone=f" on {letterhead.phone}" if letterhead.phone else "",
     )
-    return _Footer(patient_line, "<b>" + text(notice) + "</b>")
+    return _Footer(line, "<b>" + text(wording) + "</b>")
+
+
+def _footer(data: LetterData) -> _Footer:
+    return page_footer(data.patient, data.letterhead, CONFIDENTIAL)
 
 
 def render_letter(data: LetterData) -> bytes:

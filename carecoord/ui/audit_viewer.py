@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QByteArray,
     QDateTime,
     QModelIndex,
@@ -44,6 +43,7 @@ from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.forms import FieldErrors
 from carecoord.ui.style import DANGER, MUTED, OK, WARNING, hint, page_title
+from carecoord.ui.table_model import PagedTableModel
 from carecoord.ui.worker import run_in_thread, wait_for_all
 
 Index = QModelIndex | QPersistentModelIndex
@@ -111,7 +111,7 @@ def cell_text(row: AuditRow, column: int) -> str:
     return ""
 
 
-class AuditModel(QAbstractTableModel):
+class AuditModel(PagedTableModel):
     """The filtered trail, read PAGE_SIZE records at a time as the table scrolls; sorting
     by a header asks the service for a new order (SQL), it never sorts loaded rows.
 
@@ -122,6 +122,7 @@ class AuditModel(QAbstractTableModel):
 
     failed = Signal(object)
     loaded = Signal(int)
+    PAGE_SIZE = PAGE_SIZE  # the module constant, which callers and tests import
 
     def __init__(self, *, context: AppContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -129,9 +130,7 @@ class AuditModel(QAbstractTableModel):
         self.filters = AuditFilter()
         self.sort_key = "at"
         self.descending = True
-        self.rows: list[AuditRow] = []
         self.total = 0
-        self.exhausted = True
         self._alarm = QBrush(QColor(DANGER))
         self._notable = QBrush(QColor(WARNING))
         self._muted = QBrush(QColor(MUTED))
@@ -155,14 +154,9 @@ class AuditModel(QAbstractTableModel):
         return True
 
     def _reload(self) -> None:
-        self.beginResetModel()
-        self.rows = []
-        page = self._page(0)
-        self.rows = page or []
-        self.exhausted = page is None or len(page) < PAGE_SIZE
-        self.endResetModel()
+        self.restart()
 
-    def _page(self, offset: int) -> list[AuditRow] | None:
+    def fetch_page(self, offset: int) -> list[AuditRow] | None:
         try:
             return audit_log.page(
                 self.context.db,
@@ -177,31 +171,9 @@ class AuditModel(QAbstractTableModel):
             self.failed.emit(error)
             return None
 
-    def row_at(self, row: int) -> AuditRow | None:
-        return self.rows[row] if 0 <= row < len(self.rows) else None
-
     # ------------------------------------------------------------- Qt overrides
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt default
-        return 0 if parent.isValid() else len(self.rows)
-
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt default
         return 0 if parent.isValid() else len(COLUMNS)
-
-    def canFetchMore(self, parent: Index) -> bool:
-        return not parent.isValid() and not self.exhausted
-
-    def fetchMore(self, parent: Index) -> None:
-        if parent.isValid() or self.exhausted:
-            return
-        page = self._page(len(self.rows))
-        if not page:
-            self.exhausted = True
-            return
-        start = len(self.rows)
-        self.beginInsertRows(QModelIndex(), start, start + len(page) - 1)
-        self.rows.extend(page)
-        self.endInsertRows()
-        self.exhausted = len(page) < PAGE_SIZE
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QWidget
 
 Index = QModelIndex | QPersistentModelIndex
@@ -55,3 +55,51 @@ class RowsTableModel(QAbstractTableModel):
         ):
             return self.HEADERS[section]
         return None
+
+
+class PagedTableModel(QAbstractTableModel):
+    """Rows read from a service one page at a time as the view scrolls (lists that can
+    hold thousands: the worklist, the audit trail). Subclasses supply ``fetch_page``,
+    ``columnCount``, ``headerData`` and ``data``."""
+
+    PAGE_SIZE = 100
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[Any] = []
+        self.exhausted = True
+
+    def fetch_page(self, offset: int) -> list[Any] | None:
+        """Rows ``offset`` … ``offset + PAGE_SIZE``; None when the service refused."""
+        raise NotImplementedError
+
+    def restart(self) -> None:
+        """Forget the loaded rows and read the first page again."""
+        self.beginResetModel()
+        self.rows = []
+        page = self.fetch_page(0)
+        self.rows = page or []
+        self.exhausted = page is None or len(page) < self.PAGE_SIZE
+        self.endResetModel()
+
+    def row_at(self, row: int) -> Any | None:
+        return self.rows[row] if 0 <= row < len(self.rows) else None
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008  # Qt's default
+        return 0 if parent.isValid() else len(self.rows)
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008  # Qt's default
+        return not parent.isValid() and not self.exhausted
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008  # Qt's default
+        if parent.isValid() or self.exhausted:
+            return
+        page = self.fetch_page(len(self.rows))
+        # Decided before inserting, so views listening to rowsInserted see the final state.
+        self.exhausted = not page or len(page) < self.PAGE_SIZE
+        if not page:
+            return
+        start = len(self.rows)
+        self.beginInsertRows(QModelIndex(), start, start + len(page) - 1)
+        self.rows.extend(page)
+        self.endInsertRows()

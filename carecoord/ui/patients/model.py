@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -18,26 +17,27 @@ from carecoord.services import patients
 from carecoord.services.patients import PatientSummary
 from carecoord.ui import style
 from carecoord.ui.context import AppContext
+from carecoord.ui.table_model import PagedTableModel
 
 PAGE_SIZE = 50
 COLUMNS = ("Name", "MRN", "Date of birth", "Age", "Sex", "Phone", "Status")
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
-class PatientSearchModel(QAbstractTableModel):
+class PatientSearchModel(PagedTableModel):
     """Rows of :func:`services.patients.search_patients`, fetched a page at a time.
 
     The view asks for more (``canFetchMore``/``fetchMore``) as the person scrolls, so a
     clinic of 100,000 patients costs one small query per screenful, never a full load.
     """
 
+    PAGE_SIZE = PAGE_SIZE  # the module constant, which callers and tests import
+
     def __init__(self, *, context: AppContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.context = context
         self.text = ""
         self.include_discharged = False
-        self.rows: list[PatientSummary] = []
-        self.exhausted = True
         self.today = date.today()
 
     # ----------------------------------------------------------------- queries
@@ -46,18 +46,14 @@ class PatientSearchModel(QAbstractTableModel):
         if include_discharged is not None:
             self.include_discharged = include_discharged
         self.text = text
-        first = self._page(0)
-        self.beginResetModel()
         self.today = date.today()
-        self.rows = first
-        self.exhausted = len(first) < PAGE_SIZE
-        self.endResetModel()
+        self.restart()
 
     def reload(self) -> None:
         """Run the current search again (after a patient changed)."""
         self.set_query(self.text)
 
-    def _page(self, offset: int) -> list[PatientSummary]:
+    def fetch_page(self, offset: int) -> list[PatientSummary]:
         return patients.search_patients(
             self.context.db,
             self.context.actor,
@@ -68,33 +64,16 @@ class PatientSearchModel(QAbstractTableModel):
         )
 
     def patient_at(self, row: int) -> PatientSummary | None:
-        return self.rows[row] if 0 <= row < len(self.rows) else None
+        found: PatientSummary | None = self.row_at(row)
+        return found
 
     def row_of(self, patient_id: int) -> int:
         """The row showing ``patient_id``, or -1."""
         return next((i for i, p in enumerate(self.rows) if p.id == patient_id), -1)
 
     # ------------------------------------------------------------- Qt overrides
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
-
-    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and not self.exhausted
-
-    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid() or self.exhausted:
-            return
-        more = self._page(len(self.rows))
-        self.exhausted = len(more) < PAGE_SIZE
-        if not more:
-            return
-        start = len(self.rows)
-        self.beginInsertRows(QModelIndex(), start, start + len(more) - 1)
-        self.rows.extend(more)
-        self.endInsertRows()
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole

@@ -6,7 +6,6 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -21,6 +20,7 @@ from carecoord.errors import CareCoordError
 from carecoord.services.worklist import WorklistFilter, WorklistRow, WorklistView, worklist
 from carecoord.ui.context import AppContext
 from carecoord.ui.style import CHIP_BACKGROUND, DANGER, WARNING
+from carecoord.ui.table_model import PagedTableModel
 
 PAGE_SIZE = 100
 COLUMNS = (
@@ -103,7 +103,7 @@ def cell_text(row: WorklistRow, column: int) -> str:
     return ""
 
 
-class WorklistModel(QAbstractTableModel):
+class WorklistModel(PagedTableModel):
     """One worklist view, fetched 100 rows at a time as the table scrolls.
 
     Overdue rows get a red tint *and* a "⚠ N d" marker, so the mark does not rely on
@@ -116,14 +116,13 @@ class WorklistModel(QAbstractTableModel):
 
     failed = Signal(object)
     loaded = Signal()
+    PAGE_SIZE = PAGE_SIZE  # the module constant, which callers and tests import
 
     def __init__(self, *, context: AppContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.context = context
         self.view = WorklistView.OVERDUE
         self.filters: WorklistFilter | None = None
-        self.rows: list[WorklistRow] = []
-        self.exhausted = True
         self._bold = QFont()
         self._bold.setBold(True)
         self._overdue_background = QBrush(QColor(CHIP_BACKGROUND["danger"]))
@@ -139,19 +138,10 @@ class WorklistModel(QAbstractTableModel):
 
     def reload(self) -> None:
         """Read the first page again (after a change)."""
-        self.beginResetModel()
-        self.rows = []
-        self.exhausted = False
-        page = self._page(0)
-        if page is None:
-            self.exhausted = True
-        else:
-            self.rows = page
-            self.exhausted = len(page) < PAGE_SIZE
-        self.endResetModel()
+        self.restart()
         self.loaded.emit()
 
-    def _page(self, offset: int) -> list[WorklistRow] | None:
+    def fetch_page(self, offset: int) -> list[WorklistRow] | None:
         try:
             return worklist(
                 self.context.db,
@@ -165,9 +155,6 @@ class WorklistModel(QAbstractTableModel):
             self.failed.emit(error)
             return None
 
-    def row_at(self, row: int) -> WorklistRow | None:
-        return self.rows[row] if 0 <= row < len(self.rows) else None
-
     def row_of(self, referral_id: int) -> int:
         """The row showing ``referral_id`` (-1 when not loaded)."""
         for number, row in enumerate(self.rows):
@@ -176,27 +163,8 @@ class WorklistModel(QAbstractTableModel):
         return -1
 
     # ----------------------------------------------------------- Qt overrides
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt default
-        return 0 if parent.isValid() else len(self.rows)
-
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt default
         return 0 if parent.isValid() else len(COLUMNS)
-
-    def canFetchMore(self, parent: AnyIndex) -> bool:
-        return not parent.isValid() and not self.exhausted
-
-    def fetchMore(self, parent: AnyIndex) -> None:
-        if parent.isValid() or self.exhausted:
-            return
-        page = self._page(len(self.rows))
-        if not page:
-            self.exhausted = True
-            return
-        start = len(self.rows)
-        self.beginInsertRows(QModelIndex(), start, start + len(page) - 1)
-        self.rows.extend(page)
-        self.endInsertRows()
-        self.exhausted = len(page) < PAGE_SIZE
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
