@@ -1,4 +1,7 @@
-"""Care-team completeness rules so a patient's missing core roles are flagged (domain.md §1)."""
+"""Care-team completeness rules, so a patient's missing core roles are flagged.
+
+See docs/clinical-reference.md §1.
+"""
 
 from __future__ import annotations
 

@@ -10,7 +10,8 @@ from typing import ClassVar, Final, cast
 from carecoord.clinical.vocabulary import AdministrativeSex, AssessmentKind
 from carecoord.errors import ValidationError
 
-# Cut points are those of domain.md §4: NRS after Serlin 1995, PEG after Krebs 2009,
+# Cut points are those of docs/clinical-reference.md §4: NRS after Serlin 1995, PEG after
+# Krebs 2009,
 # PHQ-9 / PHQ-2 after Kroenke 2001 / 2003, GAD-7 after Spitzer 2006, ORT after
 # Webster 2005; meaningful change after Farrar 2001 and IMMPACT (Dworkin 2008).
 # Bad input raises :class:`~carecoord.errors.ValidationError` (a ValueError) whose

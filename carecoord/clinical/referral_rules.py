@@ -9,7 +9,7 @@ from typing import Final
 from carecoord.clinical.vocabulary import Discipline, Priority, ReferralState
 from carecoord.errors import IllegalTransition, ValidationError
 
-# The state machine follows domain.md §2:
+# The state machine follows docs/clinical-reference.md §2:
 # ``draft -> sent -> accepted -> scheduled -> seen -> report_received`` with side exits
 # ``declined`` (by the specialist), ``cancelled`` (by the clinic) and ``on_hold``.
 #

@@ -69,7 +69,7 @@ def suggest(
 ) -> list[Suggestion]:
     """Suggest referrals and reassessments for one patient.
 
-    Rules (domain.md §4-§6):
+    Rules (docs/clinical-reference.md §4-§6):
 
     * PHQ-9 total >= 10 or item 9 > 0 -> psychiatry (urgent when item 9 > 0).
       When psychiatry is already on the team or referred and item 9 > 0, an urgent

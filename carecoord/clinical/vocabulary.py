@@ -1,4 +1,4 @@
-"""The controlled vocabularies of a pain clinic (domain.md), shared by every layer.
+"""The controlled vocabularies of a pain clinic (docs/clinical-reference.md), shared by every layer.
 
 Each enum's *value* is what the database stores and exports carry, so values never
 change once released; labels are what people read.
@@ -18,7 +18,7 @@ class LabelledEnum(StrEnum):
 
 
 class Discipline(LabelledEnum):
-    """What a team member practises (domain.md §1)."""
+    """What a team member practises (docs/clinical-reference.md §1)."""
 
     PAIN_MEDICINE = "pain_medicine"
     PHYSICAL_REHABILITATION = "physical_rehabilitation"
@@ -74,7 +74,7 @@ class Expectation(LabelledEnum):
 
 
 class ReferralState(LabelledEnum):
-    """CareCoord's referral workflow states (domain.md §2)."""
+    """CareCoord's referral workflow states (docs/clinical-reference.md §2)."""
 
     DRAFT = "draft"
     SENT = "sent"
@@ -114,7 +114,7 @@ class DocumentKind(LabelledEnum):
 
 
 class Modality(LabelledEnum):
-    """Treatment-plan modalities (domain.md §8)."""
+    """Treatment-plan modalities (docs/clinical-reference.md §8)."""
 
     MEDICATION = "medication"
     INTERVENTIONAL = "interventional"
@@ -184,7 +184,7 @@ class UserRole(LabelledEnum):
 
 
 class DataCategory(LabelledEnum):
-    """Sensitivity class of a piece of patient information (domain.md §9)."""
+    """Sensitivity class of a piece of patient information (docs/clinical-reference.md §9)."""
 
     GENERAL = "general"
     PSYCHIATRIC = "psychiatric"
@@ -193,7 +193,7 @@ class DataCategory(LabelledEnum):
 
 
 class HeadacheType(LabelledEnum):
-    """ICHD-3 headache groups (domain.md §6)."""
+    """ICHD-3 headache groups (docs/clinical-reference.md §6)."""
 
     MIGRAINE = "1"
     TENSION_TYPE = "2"

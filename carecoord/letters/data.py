@@ -194,7 +194,7 @@ class Enclosure:
 
 @dataclass(frozen=True)
 class LetterData:
-    """Everything one referral letter prints, in domain.md §3 order."""
+    """Everything one referral letter prints, in docs/clinical-reference.md §3 order."""
 
     letterhead: Letterhead
     date: date

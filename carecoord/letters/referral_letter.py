@@ -1,4 +1,4 @@
-"""Renders a referral letter (domain.md §3) from its plain data to PDF bytes with platypus.
+"""Renders a referral letter (docs/clinical-reference.md §3) from plain data to PDF bytes.
 
 Pure: no database, no settings lookup, so the same data always prints the same letter and
 tests read it back with pypdf. Every piece of user text goes through :func:`text` (XML
@@ -67,7 +67,7 @@ URGENT_INK = colors.HexColor("#A4161A")
 URGENT_FILL = colors.HexColor("#FDECEC")
 FOCUS_FILL = colors.HexColor("#F3F6F9")
 
-# Section headings in the order domain.md §3 prints them; tests check this order.
+# Section headings in the order docs/clinical-reference.md §3 prints them; tests check this order.
 PATIENT = "Patient"
 URGENCY = "Urgency"
 REASON = "Reason for referral and question"
@@ -633,7 +633,7 @@ def _enclosures(data: LetterData) -> list[Flowable]:
 
 
 def story(data: LetterData, width: float) -> list[Flowable]:
-    """The letter's flowables in domain.md §3 order (sections left out are ``None``)."""
+    """The letter's flowables in clinical-reference §3 order (sections left out are ``None``)."""
     out: list[Flowable] = []
     out += _letterhead(data, width)
     out += _recipient(data)

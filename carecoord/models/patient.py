@@ -127,7 +127,7 @@ class Allergy(Versioned, Base):
 
 
 class HeadacheProfile(Versioned, Base):
-    """ICHD-3 headache profile for neurology referrals (domain.md §6); one per patient."""
+    """ICHD-3 headache profile for neurology referrals, one per patient (clinical reference §6)."""
 
     __tablename__ = "headache_profiles"
 

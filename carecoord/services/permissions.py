@@ -1,8 +1,8 @@
 """The permission matrix: which role may do which action to which category of data.
 
 One table, consulted by every service function, so what a role may see is decided in one
-place and can be reviewed (and tested) as a whole (domain.md §9). Two rules sit beside the
-table because they are about a person rather than a role:
+place and can be reviewed (and tested) as a whole (docs/clinical-reference.md §9). Two rules
+sit beside the table because they are about a person rather than a role:
 
 * **Psychotherapy notes** (45 CFR 164.501) are read by their author only: no role, not
   even an administrator or break-glass access, reaches someone else's notes.

@@ -1,8 +1,9 @@
 """Progress toward a plan's goals and the plain data of the printed plan (audited).
 
 Progress compares a goal's latest PEG or NRS score with its baseline and target and says
-whether the change is clinically meaningful (domain.md §4: a drop of >= 30 %; for NRS also
->= 2 points). The chart's plan tab, the plan PDF and the command line all use it.
+whether the change is clinically meaningful (docs/clinical-reference.md §4: a drop of
+>= 30 %; for NRS also >= 2 points). The chart's plan tab, the plan PDF and the command line
+all use it.
 """
 
 from __future__ import annotations

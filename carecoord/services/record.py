@@ -508,7 +508,7 @@ def save_headache_profile(
     *,
     expected_version: int | None = None,
 ) -> HeadacheView:
-    """Create or update the patient's headache profile (domain.md §6)."""
+    """Create or update the patient's headache profile (docs/clinical-reference.md §6)."""
     require(actor, Action.EDIT_CLINICAL, DataCategory.GENERAL)
     headache_rules.validate_profile(
         data.attacks_per_month, data.headache_days_per_month, data.acute_medication_days_per_month

@@ -1,7 +1,7 @@
 """Start-up: show the first window at once, open the database behind it, then sign in.
 
 The sign-in window appears before SQLAlchemy, Alembic and the schema check have run; the
-database opens on a worker thread while the person types (DESIGN: no heavy work before
+database opens on a worker thread while the person types (no heavy work before
 the first screen). An empty database leads to the welcome dialog instead.
 """
 

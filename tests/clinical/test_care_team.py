@@ -1,4 +1,4 @@
-"""Care-team gaps and the one-coordinator rule (domain.md §1)."""
+"""Care-team gaps and the one-coordinator rule (docs/clinical-reference.md §1)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Medication-overuse risk and ICHD-3 1.1 migraine without aura (domain.md §6)."""
+"""Medication-overuse risk and ICHD-3 1.1 migraine without aura (docs/clinical-reference.md §6)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Instrument scoring against the published cut points of domain.md §4."""
+"""Instrument scoring against the published cut points of docs/clinical-reference.md §4."""
 
 from __future__ import annotations
 
@@ -198,7 +198,7 @@ ALL_BOXES = OrtAnswers(**{name: True for name in ORT_FIELDS})
 
 
 def test_ort_webster_2005_points_table() -> None:
-    """Webster 2005 points (female, male) as printed in domain.md §4."""
+    """Webster 2005 points (female, male) as printed in docs/clinical-reference.md §4."""
     assert ORT_POINTS == {
         "family_alcohol": (1, 3),
         "family_illegal_drugs": (2, 3),

@@ -1,4 +1,4 @@
-"""Referral state machine, FHIR mapping, time targets and authorisation (domain.md §2)."""
+"""Referral state machine, FHIR mapping, time targets and authorisation (clinical ref. §2)."""
 
 from __future__ import annotations
 
@@ -174,7 +174,7 @@ SATURDAY = date(2025, 3, 8)
 
 
 def test_default_targets() -> None:
-    """domain.md §2 after California timely access: 1, 2, 4 days; 15 / 10 business; 14."""
+    """Clinical reference §2, after California timely access: 1, 2, 4 days; 15 / 10 business; 14."""
     t = Targets()
     assert (t.stat_days, t.asap_days, t.urgent_days) == (1, 2, 4)
     assert (t.routine_business_days, t.routine_mental_health_business_days) == (15, 10)
@@ -321,7 +321,7 @@ TODAY = date(2025, 6, 1)
 def test_authorization_expiring(
     valid_to: date | None, authorized: int | None, used: int, expected: bool
 ) -> None:
-    """domain.md §2: warn 14 days before expiry or when one visit is left."""
+    """docs/clinical-reference.md §2: warn 14 days before expiry or when one visit is left."""
     assert authorization_expiring(valid_to, authorized, used, TODAY) is expected
 
 

@@ -1,4 +1,4 @@
-"""Referral and reassessment suggestions (domain.md §4-§6)."""
+"""Referral and reassessment suggestions (docs/clinical-reference.md §4-§6)."""
 
 from __future__ import annotations
 

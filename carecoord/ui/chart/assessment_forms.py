@@ -444,7 +444,7 @@ class AssessmentDialog(QDialog):
 
 
 def _advice(result: instruments.AssessmentResult | None) -> str:
-    """What the score suggests, in the words of domain.md §4."""
+    """What the score suggests, in the words of docs/clinical-reference.md §4."""
     if isinstance(result, instruments.Phq9Result):
         parts = []
         if result.suggest_psychiatry:

@@ -1,0 +1,22 @@
+"""Indexes and kept summaries for flat lists and dashboard.
+
+Revision ID: 0010
+Revises: 0009
+Create Date: 2026-12-04
+"""
+
+from collections.abc import Sequence
+
+# revision identifiers, used by Alembic.
+revision: str = "0010"
+down_revision: str | Sequence[str] | None = "0009"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    """Nothing yet: this revision reserves its place in the chain."""
+
+
+def downgrade() -> None:
+    """Nothing yet: this revision reserves its place in the chain."""
