@@ -5,10 +5,11 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from decimal import Decimal
 from typing import Final
 
+from carecoord.clinical import drugs, medication_line
 from carecoord.errors import ValidationError
 
 # Arithmetic is done in :class:`~decimal.Decimal` so that published examples and the
@@ -41,68 +42,12 @@ ADVICE_50: Final = (
 )
 ADVICE_90: Final = "90 MME/day or more: high dose, avoid or carefully justify (CDC 2016 threshold)."
 
-# Brand and alternative names -> canonical name (a table drug, buprenorphine, or another opioid).
-_ALIASES: Final[dict[str, str]] = {
-    "oxycontin": "oxycodone",
-    "roxicodone": "oxycodone",
-    "percocet": "oxycodone",
-    "endocet": "oxycodone",
-    "roxicet": "oxycodone",
-    "xtampza": "oxycodone",
-    "oxaydo": "oxycodone",
-    "percodan": "oxycodone",
-    "norco": "hydrocodone",
-    "vicodin": "hydrocodone",
-    "lortab": "hydrocodone",
-    "lorcet": "hydrocodone",
-    "hysingla": "hydrocodone",
-    "zohydro": "hydrocodone",
-    "dilaudid": "hydromorphone",
-    "exalgo": "hydromorphone",
-    "kadian": "morphine",
-    "mscontin": "morphine",
-    "dolophine": "methadone",
-    "methadose": "methadone",
-    "nucynta": "tapentadol",
-    "ultram": "tramadol",
-    "ultracet": "tramadol",
-    "conzip": "tramadol",
-    "opana": "oxymorphone",
-    "duragesic": FENTANYL_TRANSDERMAL,
-    "subutex": "buprenorphine",
-    "suboxone": "buprenorphine",
-    "zubsolv": "buprenorphine",
-    "butrans": "buprenorphine",
-    "belbuca": "buprenorphine",
-    "sublocade": "buprenorphine",
-    "buprenex": "buprenorphine",
-    "demerol": "meperidine",
-    "pethidine": "meperidine",
-    "apadaz": "benzhydrocodone",
-    "dsuvia": "sufentanil",
-}
-
-# Opioids without a factor in the CDC 2022 table: recognised (so never silently
-# skipped as non-opioids) but reported as "not converted".
 _OTHER_OPIOIDS: Final = frozenset(
-    {
-        "buprenorphine",
-        "meperidine",
-        "levorphanol",
-        "pentazocine",
-        "butorphanol",
-        "nalbuphine",
-        "dihydrocodeine",
-        "sufentanil",
-        "remifentanil",
-        "alfentanil",
-        "opium",
-        "oliceridine",
-        "benzhydrocodone",
-    }
+    name
+    for name, cls in drugs.INGREDIENTS.items()
+    if cls is drugs.DrugClass.OPIOID and name not in _FACTORS and name != "fentanyl"
 )
-
-_GENERICS: Final = frozenset(_FACTORS) | _OTHER_OPIOIDS | {"fentanyl"}
+"""Opioids without a factor in the CDC 2022 table: recognised, reported as "not converted"."""
 
 _TRANSDERMAL_WORDS: Final = frozenset({"transdermal", "patch", "patches", "td", "duragesic"})
 
@@ -122,6 +67,7 @@ _NON_ORAL_WORDS: Final = frozenset(
         "epidural",
         "infusion",
         "pca",
+        "pump",
         "buccal",
         "sublingual",
         "nasal",
@@ -143,39 +89,23 @@ class NotConvertible(ValueError):
         self.why = why
 
 
-_TYLENOL_WITH_CODEINE: Final = re.compile(r"tylenol\s*(?:#|no\.?)?\s*[34]\b")
-
-
 def _tokens(drug: str) -> list[str]:
-    text = drug.lower().replace("ms contin", "mscontin").replace("ms-contin", "mscontin")
-    text = _TYLENOL_WITH_CODEINE.sub(" codeine ", text)
-    return re.findall(r"[a-z]+", text)
-
-
-def _opioid_names(tokens: list[str]) -> set[str]:
-    names = set()
-    for token in tokens:
-        name = _ALIASES.get(token, token)
-        if name in _GENERICS:
-            names.add(name)
-    return names
+    return re.findall(r"[a-z]+", drug.lower())
 
 
 def _resolve(drug: str) -> str:
-    """Return the canonical table name of ``drug`` or raise."""
+    """Return the canonical table name of ``drug`` (its route read from the name) or raise."""
     if not isinstance(drug, str) or not drug.strip():
         raise ValueError(f"Unknown drug {drug!r}: give the opioid's generic or brand name")
+    match = drugs.recognise(drug)
     tokens = _tokens(drug)
-    names = _opioid_names(tokens)
-    if FENTANYL_TRANSDERMAL in names:
-        names = (names - {FENTANYL_TRANSDERMAL}) | {"fentanyl"}
-        tokens = [*tokens, "transdermal"]
-    if not names:
+    opioids = match.opioids
+    if not opioids:
         raise ValueError(f"Unknown drug {drug!r}: not an opioid in the CDC 2022 MME table")
-    if len(names) > 1:
-        listed = ", ".join(sorted(names))
+    if len(opioids) > 1:
+        listed = ", ".join(sorted(opioids))
         raise ValueError(f"Drug {drug!r} names several opioids ({listed}); list each separately")
-    (name,) = names
+    (name,) = opioids
     if name == "buprenorphine":
         raise NotConvertible(
             drug, "buprenorphine has no MME factor in the CDC 2022 table (partial agonist)"
@@ -183,7 +113,8 @@ def _resolve(drug: str) -> str:
     if name in _OTHER_OPIOIDS:
         raise NotConvertible(drug, f"{name} has no factor in the CDC 2022 table")
     if name == "fentanyl":
-        if _TRANSDERMAL_WORDS.intersection(tokens):
+        transmucosal = drugs.TRANSMUCOSAL_FENTANYL_BRANDS.intersection(match.brands)
+        if _TRANSDERMAL_WORDS.intersection(tokens) and not transmucosal:
             return FENTANYL_TRANSDERMAL
         raise NotConvertible(
             drug,
@@ -228,10 +159,11 @@ def is_opioid(drug: str) -> bool:
 
     Returns:
         True for every table drug, buprenorphine and other recognised opioids
-        (meperidine, levorphanol, ...); False for anything else. Never raises.
+        (meperidine, levorphanol, ...), by generic or US brand name ("Nalocet",
+        "Actiq", "Talwin"); False for anything else. Never raises.
     """
     try:
-        return bool(_opioid_names(_tokens(drug)))
+        return bool(drugs.recognise(drug).opioids)
     except Exception:
         return False
 
@@ -374,76 +306,249 @@ def daily_dose(dose: float, frequency: str, max_doses_per_day: float | None = No
     return float(_daily_dose(dose, frequency, max_doses_per_day))
 
 
+# --------------------------------------------------------------------- medication lines
+
+
 @dataclass(frozen=True, slots=True)
 class MedicationDose:
-    """One medication line as prescribed.
+    """One structured medication line as prescribed.
 
-    For combination products ("Percocet 5/325") ``dose`` is the opioid component in
-    mg; for a fentanyl patch it is the rate in mcg/hr with frequency ``continuous``.
+    ``dose`` is the amount per administration in ``unit``: mg or mcg for tablets and
+    solutions by weight, mL (with ``concentration_mg_per_ml``) for liquids, and the rate
+    in mcg/h or mg/h (frequency ``continuous``) for patches and infusions. For
+    combination products ("Percocet 5/325") it is the opioid component. ``route`` and
+    ``indication`` are codes of :mod:`carecoord.clinical.medication_line` (any case).
     """
 
     drug: str
     dose: float
     frequency: str
     max_doses_per_day: float | None = None
+    _: KW_ONLY
+    unit: str = "mg"
+    route: str = "oral"
+    indication: str | None = None
+    concentration_mg_per_ml: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NotConverted:
+    """An opioid line left out of the total, and why (shown, never counted as zero).
+
+    ``unrecognised`` marks a name that only looks like an opioid (a likely typo).
+    """
+
+    drug: str
+    reason: str
+    unrecognised: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.drug} ({self.reason})"
+
+
+@dataclass(frozen=True, slots=True)
+class LineProblem:
+    """An opioid line that does not validate: it is not counted and needs review."""
+
+    drug: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.drug} (needs review: {self.field} {self.message})"
 
 
 @dataclass(frozen=True, slots=True)
 class MmeSummary:
-    """Total daily MME of a medication list and what it implies."""
+    """Total daily MME of a medication list, what was left out, and what it implies.
+
+    ``total`` counts only ``lines``; whenever ``not_converted`` or ``problems`` is not
+    empty the true load is higher than ``total`` and the summary is incomplete.
+    """
 
     total: float
     lines: tuple[tuple[str, float], ...]
-    not_converted: tuple[str, ...]
+    not_converted: tuple[NotConverted, ...]
     at_least_50: bool
     at_least_90: bool
     advice: tuple[str, ...]
+    problems: tuple[LineProblem, ...] = ()
 
     @property
     def complete(self) -> bool:
         """True when every opioid on the list was converted (the total is the whole load)."""
-        return not self.not_converted
+        return not self.not_converted and not self.problems
+
+    @property
+    def has_opioids(self) -> bool:
+        """True when any line is (or looks like) an opioid, converted or not."""
+        return bool(self.lines or self.not_converted or self.problems)
+
+    @property
+    def left_out(self) -> tuple[str, ...]:
+        """Every line not counted, each with its reason, for display."""
+        return tuple(str(x) for x in (*self.not_converted, *self.problems))
+
+
+def check_line(line: MedicationDose, *, opioid: bool) -> tuple[str, str, str | None]:
+    """Check the structure of a line: unit, route and frequency that belong together.
+
+    Args:
+        line: The line.
+        opioid: Whether the drug is an opioid (stricter units; patches must be
+            continuous).
+
+    Returns:
+        (unit code, route code, indication code).
+
+    Raises:
+        ValidationError: Naming the field at fault: an unknown unit/route/frequency,
+            an hourly rate without ``continuous`` (a patch given "twice a day"),
+            ``continuous`` without an hourly unit, a rate on a route that cannot carry
+            one, an opioid in mL without its concentration, a prn line without its
+            maximum.
+    """
+    unit = medication_line.unit_code(line.unit)
+    route = medication_line.route_code(line.route)
+    indication = medication_line.indication_code(line.indication)
+    code = _code(line.frequency)
+    hourly = unit in medication_line.HOURLY_UNITS
+    if opioid and route == "transdermal" and not hourly:
+        raise ValidationError("unit", "a patch is entered as its rate: mcg/h or mg/h")
+    if hourly and code != CONTINUOUS:
+        what = "a patch" if route == "transdermal" else "a rate in " + unit
+        raise ValidationError(
+            "frequency",
+            f"{what} is given continuously: choose “continuous”, not “{FREQUENCY_LABELS[code]}”",
+        )
+    if code == CONTINUOUS and not hourly:
+        raise ValidationError("unit", "“continuous” needs an hourly rate (mcg/h or mg/h)")
+    if hourly and route not in medication_line.INFUSION_ROUTES and route != "unknown":
+        raise ValidationError(
+            "unit",
+            f"{unit} is a rate for a patch or an infusion, not for the "
+            f"{medication_line.route_label(route)} route",
+        )
+    if opioid and unit not in medication_line.OPIOID_UNITS:
+        raise ValidationError("unit", "an opioid dose is in mg, mcg, mL, mg/h or mcg/h")
+    if opioid and unit == "mL" and line.concentration_mg_per_ml is None:
+        raise ValidationError(
+            "concentration_mg_per_ml", "a dose in mL needs the concentration (mg per mL)"
+        )
+    if line.concentration_mg_per_ml is not None:
+        _decimal(line.concentration_mg_per_ml, "concentration_mg_per_ml")
+    if code == PRN and line.max_doses_per_day is None:
+        raise ValidationError(
+            "max_doses_per_day", "an as-needed (prn) medication needs its maximum doses per day"
+        )
+    _decimal(line.dose, "dose")
+    return unit, route, indication
+
+
+def _milligrams(line: MedicationDose, unit: str) -> Decimal:
+    """The dose per administration in mg (mg/h for a rate)."""
+    dose = _decimal(line.dose, "dose")
+    if unit in ("mcg", "mcg/h"):
+        return dose / 1000
+    if unit == "mL":
+        assert line.concentration_mg_per_ml is not None
+        return dose * _decimal(line.concentration_mg_per_ml, "concentration_mg_per_ml")
+    return dose
+
+
+def _not_converted_reason(ingredient: str, route: str, indication: str | None) -> str | None:
+    """Why an opioid line has no CDC 2022 conversion, or None when it has one."""
+    if indication == medication_line.OUD_TREATMENT:
+        return "opioid use disorder treatment: the CDC 2022 factors do not apply"
+    if ingredient == "buprenorphine":
+        return "buprenorphine has no CDC 2022 MME factor"
+    if ingredient not in _FACTORS and ingredient != "fentanyl":
+        return f"{ingredient} has no CDC 2022 MME factor"
+    if route == medication_line.UNKNOWN_ROUTE:
+        return "route not recorded — needs review"
+    if ingredient == "fentanyl":
+        if route != "transdermal":
+            return (
+                f"{medication_line.route_label(route)} fentanyl: only transdermal fentanyl "
+                "has a CDC 2022 factor"
+            )
+        return None
+    if route != "oral":
+        return (
+            f"route {medication_line.route_label(route)}: the CDC 2022 factors are for oral "
+            "opioids and transdermal fentanyl only"
+        )
+    return None
+
+
+def _line_mme(line: MedicationDose, ingredient: str) -> Decimal | NotConverted:
+    """Daily MME of one opioid line, or why it is not converted.
+
+    Raises:
+        ValidationError: The line does not validate.
+    """
+    unit, route, indication = check_line(line, opioid=True)
+    match = drugs.recognise(line.drug)
+    if ingredient == "fentanyl" and drugs.TRANSMUCOSAL_FENTANYL_BRANDS.intersection(match.brands):
+        route = "sublingual" if route == "transdermal" else route
+    reason = _not_converted_reason(ingredient, route, indication)
+    if reason is None and route == "oral":
+        words = sorted((_NON_ORAL_WORDS | _TRANSDERMAL_WORDS).intersection(_tokens(line.drug)))
+        if words:
+            reason = f"the name says “{words[0]}” but the route is oral — needs review"
+    if reason is not None:
+        return NotConverted(line.drug, reason)
+    amount = _milligrams(line, unit)
+    if ingredient == "fentanyl":
+        return amount * 1000 * _FACTORS[FENTANYL_TRANSDERMAL]  # factor is per mcg/h
+    return _daily_dose(float(amount), line.frequency, line.max_doses_per_day) * _FACTORS[ingredient]
 
 
 def total_mme(doses: Iterable[MedicationDose]) -> MmeSummary:
     """Sum the daily MME of a medication list.
 
-    Non-opioids are skipped. Opioids without a factor (buprenorphine, other
-    routes) are listed in ``not_converted`` and never counted as zero. A
-    transdermal fentanyl line must use frequency ``continuous`` (its dose is
-    the patch rate), and ``continuous`` is accepted for nothing else.
+    Only oral opioids and transdermal fentanyl are converted (CDC 2022 table),
+    mcg and mL converted to mg first. Every other opioid line (other routes,
+    buprenorphine, opioids without a factor, opioid-use-disorder treatment, a name
+    that only looks like an opioid) goes into ``not_converted`` with its reason; an
+    opioid line that does not validate goes into ``problems``. Non-opioids are
+    skipped. One bad line never stops the rest from being counted.
 
     Args:
-        doses: The patient's medication lines.
+        doses: The patient's current medication lines.
 
     Returns:
         The summary with per-line MME, threshold flags and advice.
-
-    Raises:
-        ValidationError: A converted opioid line has a bad dose or frequency.
-        ValueError: A line names several opioids at once.
     """
     total = Decimal(0)
     lines: list[tuple[str, float]] = []
-    not_converted: list[str] = []
+    not_converted: list[NotConverted] = []
+    problems: list[LineProblem] = []
     for line in doses:
-        if not is_opioid(line.drug):
+        drug = line.drug if isinstance(line.drug, str) else ""
+        opioids = drugs.recognise(drug).opioids
+        if not opioids:
+            typo = drugs.looks_like_opioid(drug)
+            if typo is not None:
+                not_converted.append(
+                    NotConverted(drug, f"looks like an opioid ({typo}?) — not counted", True)
+                )
+            continue
+        if len(opioids) > 1:
+            problems.append(
+                LineProblem(drug, "drug", f"names several opioids ({', '.join(opioids)})")
+            )
             continue
         try:
-            name = _resolve(line.drug)
-        except NotConvertible:
-            not_converted.append(line.drug)
+            result = _line_mme(line, opioids[0])
+        except ValidationError as error:
+            problems.append(LineProblem(drug, error.field, error.message))
             continue
-        code = _code(line.frequency)
-        if (name == FENTANYL_TRANSDERMAL) != (code == CONTINUOUS):
-            raise ValidationError(
-                "frequency",
-                f"{line.drug}: transdermal fentanyl is dosed as a patch rate (mcg/hr) with "
-                "frequency 'continuous', and 'continuous' is only for such patches",
-            )
-        mme = _daily_mme(line.drug, _daily_dose(line.dose, code, line.max_doses_per_day))
-        total += mme
-        lines.append((line.drug, float(mme)))
+        if isinstance(result, NotConverted):
+            not_converted.append(result)
+            continue
+        total += result
+        lines.append((drug, float(result)))
     at_least_50 = total >= MME_REASSESS
     at_least_90 = total >= MME_HIGH
     advice = tuple(
@@ -456,4 +561,35 @@ def total_mme(doses: Iterable[MedicationDose]) -> MmeSummary:
         at_least_50=at_least_50,
         at_least_90=at_least_90,
         advice=advice,
+        problems=tuple(problems),
     )
+
+
+def _number(value: float) -> str:
+    return f"{round(value, 1):g}"
+
+
+def format_total(summary: MmeSummary, *, short: bool = False) -> str:
+    """The one wording of a daily MME total for every screen and printout.
+
+    Never says "0 MME/day" when an opioid is on the list: with nothing converted it
+    says the total is not calculated; with anything left out it says "incomplete"
+    and (unless ``short``) names each line and why.
+
+    Args:
+        summary: From :func:`total_mme`.
+        short: For a chip or a table cell: "45 MME/day (incomplete)".
+
+    Returns:
+        "No current opioids", "45 MME/day",
+        "45 MME/day — incomplete: not counted: morphine (route intrathecal: …)", or
+        "MME/day not calculated — incomplete: not counted: buprenorphine (…)".
+    """
+    if not summary.has_opioids:
+        return "No current opioids"
+    head = f"{_number(summary.total)} MME/day" if summary.lines else "MME/day not calculated"
+    if summary.complete:
+        return head
+    if short:
+        return f"{head} (incomplete)"
+    return f"{head} — incomplete: not counted: " + "; ".join(summary.left_out)

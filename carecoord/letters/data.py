@@ -91,11 +91,16 @@ class MedicationLine:
 
 @dataclass(frozen=True)
 class MmeTotal:
-    """Total daily MME of the opioids listed, the unconverted ones named, and the advice."""
+    """Total daily MME of the opioids listed, the unconverted ones named, and the advice.
+
+    ``display`` is the wording of ``carecoord.clinical.mme.format_total`` (says
+    "incomplete" and never "0 MME/day" when an opioid was left out).
+    """
 
     total: float
     not_converted: tuple[str, ...] = ()
     advice: tuple[str, ...] = ()
+    display: str | None = None
 
 
 @dataclass(frozen=True)

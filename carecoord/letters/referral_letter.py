@@ -418,7 +418,7 @@ def _medication_cells(m: MedicationLine) -> list[str]:
     if m.daily_mme is not None:
         mme = number(round(m.daily_mme, 1))
     else:
-        mme = text(m.mme_note) if m.is_opioid else ""
+        mme = text(m.mme_note) if m.is_opioid or m.mme_note else ""
     return [text(m.drug), text(m.dose), text(m.frequency), text(m.route), mme]
 
 
@@ -543,20 +543,29 @@ def _medications(data: LetterData, width: float) -> list[Flowable]:
     )
     if data.mme is not None:
         out.append(Spacer(1, 3))
-        out.append(
-            _p(
-                f"<b>Total daily MME: {number(round(data.mme.total, 1))} MME/day</b> "
-                "(opioids listed above, CDC 2022 conversion factors)."
-            )
-        )
-        if data.mme.not_converted:
+        if data.mme.display is not None:
             out.append(
                 _p(
-                    "Not converted to MME (no CDC 2022 factor; not counted in the total): "
-                    + text(", ".join(data.mme.not_converted))
-                    + "."
+                    f"<b>Total daily MME: {text(data.mme.display)}</b> "
+                    "(opioids listed above, CDC 2022 conversion factors; only oral opioids and "
+                    "transdermal fentanyl are converted)."
                 )
             )
+        else:
+            out.append(
+                _p(
+                    f"<b>Total daily MME: {number(round(data.mme.total, 1))} MME/day</b> "
+                    "(opioids listed above, CDC 2022 conversion factors)."
+                )
+            )
+            if data.mme.not_converted:
+                out.append(
+                    _p(
+                        "Not converted to MME (not counted in the total): "
+                        + text(", ".join(data.mme.not_converted))
+                        + "."
+                    )
+                )
         out += [_p(_flag_markup(advice)) for advice in data.mme.advice]
     return out
 

@@ -99,6 +99,11 @@ class Medication(Versioned, Base):
     frequency: Mapped[str] = mapped_column(String(20))
     max_doses_per_day: Mapped[float | None] = mapped_column(Float)
     route: Mapped[str] = mapped_column(String(30))
+    # mg per mL, for a dose measured in mL (oral solutions); None otherwise.
+    concentration_mg_per_ml: Mapped[float | None] = mapped_column(Float)
+    # A code of clinical.medication_line.INDICATIONS ("opioid_use_disorder" keeps MOUD
+    # out of the MME total); None when not recorded.
+    indication: Mapped[str | None] = mapped_column(String(40))
     start_date: Mapped[date | None] = mapped_column(Date)
     stop_date: Mapped[date | None] = mapped_column(Date)
     is_opioid: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -107,7 +112,13 @@ class Medication(Versioned, Base):
 
     patient: Mapped[Patient] = relationship(back_populates="medications")
 
-    __table_args__ = (CheckConstraint("dose >= 0", name="dose_not_negative"),)
+    __table_args__ = (
+        CheckConstraint("dose >= 0", name="dose_not_negative"),
+        CheckConstraint(
+            "concentration_mg_per_ml IS NULL OR concentration_mg_per_ml > 0",
+            name="concentration_positive",
+        ),
+    )
 
 
 class Allergy(Versioned, Base):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from carecoord.clinical import mme, suggestions
+from carecoord.clinical import mme, opioid_safety, suggestions
 from carecoord.clinical import referral_rules as rules
 from carecoord.clinical.vocabulary import AssessmentKind, DataCategory, Discipline
 from carecoord.db import Database
@@ -44,6 +44,7 @@ class Chart:
     alerts: tuple[Alert, ...]
     suggestions: tuple[suggestions.Suggestion, ...]
     clinical_restricted: bool
+    safety: tuple[opioid_safety.Alert, ...] = ()
 
     @property
     def coordinator_name(self) -> str | None:
@@ -80,9 +81,16 @@ def load_chart(db: Database, actor: Actor, patient_id: int) -> Chart:
             assessment_views, plan_views, headache = (), (), None
         audit.record(session, actor, "read", "Chart", patient_id, patient_id=patient_id)
         session.commit()
-    summary = record.mme_summary(list(medications))
-    alerts = _alerts(care_team, referral_views, assessment_views, summary)
-    ideas = _suggestions(care_team, referral_views, assessment_views, diagnoses, summary)
+    summary = record.mme_summary(medications)
+    safety = tuple(
+        opioid_safety.alerts(
+            record.current_doses(medications),
+            [d.code for d in diagnoses if d.active],
+            overdose_history=opioid_safety.has_overdose(d.code for d in diagnoses),
+        )
+    )
+    alerts = _alerts(care_team, referral_views, assessment_views, safety)
+    ideas = _suggestions(care_team, referral_views, assessment_views, diagnoses, summary, safety)
     return Chart(
         patient=detail_of(patient),
         diagnoses=diagnoses,
@@ -97,6 +105,7 @@ def load_chart(db: Database, actor: Actor, patient_id: int) -> Chart:
         alerts=alerts,
         suggestions=tuple(ideas),
         clinical_restricted=not can_read_clinical,
+        safety=safety,
     )
 
 
@@ -104,16 +113,20 @@ def _alerts(
     care_team: team.CareTeam,
     referral_views: tuple[referrals.ReferralView, ...],
     assessment_views: tuple[AssessmentView, ...],
-    summary: mme.MmeSummary,
+    safety: tuple[opioid_safety.Alert, ...],
 ) -> tuple[Alert, ...]:
     alerts: list[Alert] = []
-    if summary.at_least_90:
-        alerts.append(Alert("mme90", "danger", f"MME {summary.total:g}/day (≥ 90)"))
-    elif summary.at_least_50:
-        alerts.append(Alert("mme50", "warning", f"MME {summary.total:g}/day (≥ 50)"))
     phq = latest(list(assessment_views), AssessmentKind.PHQ9)
     if phq is not None and phq.alert:
-        alerts.append(Alert("phq9_item9", "danger", f"PHQ-9 item 9 positive ({phq.taken_on})"))
+        alerts.append(
+            Alert(
+                "phq9_item9",
+                "danger",
+                f"PHQ-9 item 9 positive ({phq.taken_on}): same-day safety assessment · "
+                "crisis line 988",
+            )
+        )
+    alerts += [Alert(a.code, a.severity, a.title) for a in safety]
     for role in care_team.gaps:
         alerts.append(Alert(f"gap_{role.value}", "warning", f"No {role.label.lower()}"))
     overdue = sum(1 for r in referral_views if r.overdue)
@@ -131,8 +144,12 @@ def _suggestions(
     assessment_views: tuple[AssessmentView, ...],
     diagnoses: tuple[record.DiagnosisView, ...],
     summary: mme.MmeSummary,
+    safety: tuple[opioid_safety.Alert, ...],
 ) -> list[suggestions.Suggestion]:
     phq = latest(list(assessment_views), AssessmentKind.PHQ9)
+    gad = latest(list(assessment_views), AssessmentKind.GAD7)
+    phq_all = [a for a in assessment_views if a.kind is AssessmentKind.PHQ9]
+    previous = phq_all[-2] if len(phq_all) >= 2 else None
     ort_view = latest(list(assessment_views), AssessmentKind.ORT)
     item9 = None
     if phq is not None:
@@ -148,6 +165,9 @@ def _suggestions(
         team_disciplines=tuple(team_disciplines),
         daily_mme=summary.total if summary.lines else None,
         open_referral_disciplines=tuple(open_disciplines),
+        gad7_total=int(gad.total) if gad else None,
+        phq9_previous_total=int(previous.total) if previous else None,
+        safety_alerts=safety,
     )
 
 

@@ -18,6 +18,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from carecoord.clinical import mme
 from carecoord.clinical.vocabulary import (
     AssessmentKind,
     AuthorizationOutcome,
@@ -425,7 +426,7 @@ def _choices(chart: _Chart) -> LetterChoices:
 
 # --------------------------------------------------------------------------- wording
 def _dose(m: record.MedicationView) -> str:
-    return f"{m.dose:g} {m.unit}"
+    return m.dose_label
 
 
 def _score(a: AssessmentView) -> str:
@@ -450,18 +451,15 @@ def _medication_line(m: record.MedicationView) -> MedicationLine:
     if m.max_doses_per_day is not None:
         frequency += f", at most {m.max_doses_per_day:g} a day"
     return MedicationLine(
-        m.drug, _dose(m), frequency, m.route, m.is_opioid, m.daily_mme, m.mme_note
+        m.drug, _dose(m), frequency, m.route_label, m.is_opioid, m.daily_mme, m.mme_note
     )
 
 
 def _mme(medications: list[record.MedicationView]) -> MmeTotal | None:
-    if not any(m.is_opioid for m in medications):
+    summary = record.mme_summary(medications)
+    if not summary.has_opioids:
         return None
-    try:
-        summary = record.mme_summary(medications)
-    except ValueError:  # an inconsistent line: each line still shows its own note
-        return None
-    return MmeTotal(summary.total, summary.not_converted, summary.advice)
+    return MmeTotal(summary.total, summary.left_out, summary.advice, mme.format_total(summary))
 
 
 def _measure(measure: str) -> str:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from carecoord.clinical import drugs, medication_line, mme
 from carecoord.clinical import headache as headache_rules
-from carecoord.clinical import mme
 from carecoord.clinical.vocabulary import AllergySeverity, DataCategory, HeadacheType
 from carecoord.db import Database
 from carecoord.errors import ValidationError
@@ -46,19 +47,14 @@ PSYCHOTROPIC_WORDS = (
     "desvenlafaxine",
     "milnacipran",
 )
-ROUTES = (
-    "oral",
-    "transdermal",
-    "sublingual",
-    "buccal",
-    "intravenous",
-    "intramuscular",
-    "subcutaneous",
-    "topical",
-    "intranasal",
-    "rectal",
-    "inhaled",
-    "intrathecal",
+ROUTES = tuple(medication_line.ROUTES)
+PSYCHOTROPIC_CLASSES = frozenset(
+    {
+        drugs.DrugClass.ANTIDEPRESSANT,
+        drugs.DrugClass.BENZODIAZEPINE,
+        drugs.DrugClass.ANTIPSYCHOTIC,
+        drugs.DrugClass.SEDATIVE_HYPNOTIC,
+    }
 )
 
 
@@ -172,6 +168,8 @@ def set_diagnosis_active(
 # ------------------------------------------------------------------------ medications
 @dataclass(frozen=True)
 class MedicationInput:
+    """A structured line as typed: route, unit and indication codes accepted in any case."""
+
     drug: str
     dose: float
     unit: str
@@ -181,10 +179,15 @@ class MedicationInput:
     stop_date: date | str | None = None
     max_doses_per_day: float | None = None
     notes: str | None = None
+    indication: str | None = None
+    concentration_mg_per_ml: float | None = None
 
 
 @dataclass(frozen=True)
 class MedicationView:
+    """One stored line; ``needs_review`` says why a line that no longer validates is shown
+    without a number (it never stops the chart from opening)."""
+
     id: int
     patient_id: int
     drug: str
@@ -202,70 +205,148 @@ class MedicationView:
     mme_note: str | None
     notes: str | None
     version: int
+    indication: str | None = None
+    concentration_mg_per_ml: float | None = None
+    needs_review: str | None = None
 
     @property
     def current(self) -> bool:
         return self.stop_date is None or self.stop_date >= today()
 
+    @property
+    def route_label(self) -> str:
+        return medication_line.route_label(self.route)
 
-def _mme_of(row: Medication) -> tuple[float | None, str | None]:
-    if not row.is_opioid:
-        return None, None
+    @property
+    def dose_label(self) -> str:
+        """ "10 mg", "5 mL (10 mg/mL)", "25 mcg/h"."""
+        text = f"{self.dose:g} {self.unit}"
+        if self.concentration_mg_per_ml is not None:
+            text += f" ({self.concentration_mg_per_ml:g} mg/mL)"
+        return text
+
+    @property
+    def indication_label(self) -> str:
+        return medication_line.INDICATIONS.get(self.indication or "", self.indication or "")
+
+    def dose_line(self) -> mme.MedicationDose:
+        """The line as the pure MME and safety rules take it."""
+        return mme.MedicationDose(
+            self.drug,
+            self.dose,
+            self.frequency,
+            self.max_doses_per_day,
+            unit=self.unit,
+            route=self.route,
+            indication=self.indication,
+            concentration_mg_per_ml=self.concentration_mg_per_ml,
+        )
+
+
+def _psychotropic(drug: str) -> bool:
+    if drugs.drug_class_of(drug) & PSYCHOTROPIC_CLASSES:
+        return True
+    return any(w in drug.lower() for w in PSYCHOTROPIC_WORDS)
+
+
+def _review(line: mme.MedicationDose, opioid: bool) -> str | None:
+    """Why a stored line needs review (it would be refused at entry today), or None."""
     try:
-        daily = mme.daily_dose(row.dose, row.frequency, row.max_doses_per_day)
-        return mme.daily_mme(_mme_drug(row), daily), None
-    except mme.NotConvertible:
-        return None, "not converted"
-    except ValueError as exc:
-        return None, str(exc)
+        _, route, _ = mme.check_line(line, opioid=opioid)
+    except ValidationError as error:
+        return f"{error.field.replace('_', ' ')}: {error.message}"
+    if route == medication_line.UNKNOWN_ROUTE:
+        return "route not recorded"
+    return None
 
 
-def _mme_drug(row: Medication) -> str:
-    """Transdermal fentanyl is converted per mcg/hr; say so to the MME table."""
-    if row.route == "transdermal" and "fentanyl" in row.drug.lower():
-        return "fentanyl transdermal"
-    return row.drug
+def _safe_label(frequency: str) -> str:
+    try:
+        return mme.frequency_label(frequency)
+    except ValidationError:
+        return f"{frequency} (unknown frequency)"
 
 
 def medication_view(row: Medication) -> MedicationView:
-    daily, note = _mme_of(row)
-    return MedicationView(
+    """The view of one stored row; never raises for data that no longer validates."""
+    view = MedicationView(
         id=row.id,
         patient_id=row.patient_id,
         drug=row.drug,
         dose=row.dose,
         unit=row.unit,
         frequency=row.frequency,
-        frequency_label=mme.frequency_label(row.frequency),
+        frequency_label=_safe_label(row.frequency),
         route=row.route,
         start_date=row.start_date,
         stop_date=row.stop_date,
         max_doses_per_day=row.max_doses_per_day,
-        is_opioid=row.is_opioid,
-        is_psychotropic=row.is_psychotropic,
-        daily_mme=daily,
-        mme_note=note,
+        is_opioid=mme.is_opioid(row.drug),
+        is_psychotropic=row.is_psychotropic or _psychotropic(row.drug),
+        daily_mme=None,
+        mme_note=None,
         notes=row.notes,
         version=row.version,
+        indication=row.indication,
+        concentration_mg_per_ml=row.concentration_mg_per_ml,
     )
+    line = view.dose_line()
+    summary = mme.total_mme([line])
+    daily, note = None, None
+    if summary.lines:
+        daily = summary.lines[0][1]
+    elif summary.not_converted:
+        note = "not counted: " + summary.not_converted[0].reason
+    elif summary.problems:
+        note = "not counted — needs review"
+    review = _review(line, view.is_opioid)
+    return replace(view, daily_mme=daily, mme_note=note, needs_review=review)
 
 
 def validate_medication(data: MedicationInput) -> dict[str, Any]:
+    """Check a line as entered; the error names the field and the rule.
+
+    Refused: an unknown unit, route, frequency or indication; a unit that does not fit
+    the route (mcg/h by mouth); a patch or rate without "continuous"; "continuous"
+    without an hourly unit; an opioid in mL without its concentration; an as-needed
+    line without its maximum doses per day.
+    """
     drug = v.required_text(data.drug, "drug", max_length=120)
     dose = v.number(data.dose, "dose", minimum=0, maximum=100_000, required=True)
-    unit = v.required_text(data.unit, "unit", max_length=20)
+    if dose is None:
+        raise ValidationError("dose", "is required")
+    unit = medication_line.unit_code(v.required_text(data.unit, "unit", max_length=20))
     frequency = v.required_text(data.frequency, "frequency", max_length=20).lower()
     if frequency not in mme.FREQUENCY_LABELS:
         raise ValidationError("frequency", "must be one of: " + ", ".join(mme.FREQUENCY_LABELS))
-    route = v.required_text(data.route, "route", max_length=30).lower()
-    if route not in ROUTES:
-        raise ValidationError("route", "must be one of: " + ", ".join(ROUTES))
+    route = medication_line.route_code(v.required_text(data.route, "route", max_length=30))
+    if route == medication_line.UNKNOWN_ROUTE:
+        raise ValidationError("route", "choose the route the medication is given by")
+    indication = medication_line.indication_code(data.indication)
     max_doses = v.number(data.max_doses_per_day, "max_doses_per_day", minimum=0.1, maximum=48)
+    concentration = v.number(
+        data.concentration_mg_per_ml, "concentration_mg_per_ml", minimum=0.001, maximum=10_000
+    )
+    if unit != "mL":
+        concentration = None
     start = v.a_date(data.start_date, "start_date")
     stop = v.a_date(data.stop_date, "stop_date")
     v.not_before(stop, start, "stop_date", "the start date")
     is_opioid = mme.is_opioid(drug)
-    values = {
+    mme.check_line(
+        mme.MedicationDose(
+            drug,
+            dose,
+            frequency,
+            max_doses,
+            unit=unit,
+            route=route,
+            indication=indication,
+            concentration_mg_per_ml=concentration,
+        ),
+        opioid=is_opioid,
+    )
+    return {
         "drug": drug,
         "dose": dose,
         "unit": unit,
@@ -275,30 +356,11 @@ def validate_medication(data: MedicationInput) -> dict[str, Any]:
         "start_date": start,
         "stop_date": stop,
         "is_opioid": is_opioid,
-        "is_psychotropic": any(w in drug.lower() for w in PSYCHOTROPIC_WORDS),
+        "is_psychotropic": _psychotropic(drug),
         "notes": v.text(data.notes, "notes", max_length=400),
+        "indication": indication,
+        "concentration_mg_per_ml": concentration,
     }
-    if is_opioid:
-        _check_convertible(values)
-    return values
-
-
-def _check_convertible(values: dict[str, Any]) -> None:
-    """An opioid line must allow its daily MME to be computed (or be "not converted").
-
-    The clinical rules name the offending field (dose, frequency, max_doses_per_day);
-    that error is passed on unchanged so the form shows it in the right place.
-    """
-    probe = Medication(**values)
-    try:
-        daily = mme.daily_dose(probe.dose, probe.frequency, probe.max_doses_per_day)
-        mme.daily_mme(_mme_drug(probe), daily)
-    except mme.NotConvertible:
-        return
-    except ValidationError:
-        raise
-    except ValueError as error:
-        raise ValidationError("frequency", str(error)) from None
 
 
 def add_medication(
@@ -376,19 +438,14 @@ def stop_medication(
         return medication_view(row)
 
 
-def mme_summary(medications: list[MedicationView]) -> mme.MmeSummary:
-    """Total daily MME of the current opioids (buprenorphine listed as not converted)."""
-    lines = []
-    for m in medications:
-        if not (m.is_opioid and m.current):
-            continue
-        drug = (
-            "fentanyl transdermal"
-            if (m.route == "transdermal" and "fentanyl" in m.drug.lower())
-            else m.drug
-        )
-        lines.append(mme.MedicationDose(drug, m.dose, m.frequency, m.max_doses_per_day))
-    return mme.total_mme(lines)
+def current_doses(medications: Sequence[MedicationView]) -> list[mme.MedicationDose]:
+    """The current lines as the pure MME and opioid-safety rules take them."""
+    return [m.dose_line() for m in medications if m.current]
+
+
+def mme_summary(medications: Sequence[MedicationView]) -> mme.MmeSummary:
+    """Total daily MME of the current lines; never raises (bad lines are listed)."""
+    return mme.total_mme(current_doses(medications))
 
 
 # -------------------------------------------------------------------------- allergies

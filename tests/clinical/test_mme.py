@@ -162,7 +162,8 @@ def test_fentanyl_25_mcg_per_hour_is_60_mme() -> None:
     """CDC 2022: transdermal fentanyl factor 2.4 per mcg/hr, so 25 mcg/hr = 60 MME/day."""
     assert daily_mme("fentanyl patch", 25) == 60
     assert daily_dose(25, "continuous") == 25
-    assert total_mme([MedicationDose("fentanyl transdermal", 25, "continuous")]).total == 60
+    patch = MedicationDose("fentanyl", 25, "continuous", unit="mcg/h", route="transdermal")
+    assert total_mme([patch]).total == 60
 
 
 def test_decimal_exactness_codeine() -> None:
@@ -247,16 +248,18 @@ def test_total_skips_non_opioids_and_lists_unconverted() -> None:
     )
     assert summary.total == 50
     assert summary.lines == (("oxycodone", 30.0), ("hydrocodone", 20.0))
-    assert summary.not_converted == ("buprenorphine",)
+    assert [x.drug for x in summary.not_converted] == ["buprenorphine"]
+    assert "buprenorphine has no CDC 2022 MME factor" in summary.not_converted[0].reason
     assert not summary.complete
     assert summary.at_least_50 and not summary.at_least_90
 
 
 def test_only_buprenorphine_is_not_zero_but_unconverted() -> None:
-    summary = total_mme([MedicationDose("Suboxone", 8, "bid")])
+    summary = total_mme([MedicationDose("Suboxone", 8, "bid", route="sublingual")])
     assert summary.lines == ()
-    assert summary.not_converted == ("Suboxone",)
+    assert [x.drug for x in summary.not_converted] == ["Suboxone"]
     assert summary.advice == ()
+    assert mme.format_total(summary).startswith("MME/day not calculated — incomplete")
 
 
 def test_empty_list() -> None:
@@ -291,17 +294,27 @@ def test_advice_wording() -> None:
 
 
 def test_fentanyl_patch_must_be_continuous() -> None:
-    with pytest.raises(ValidationError, match="continuous"):
-        total_mme([MedicationDose("fentanyl patch", 25, "daily")])
-    with pytest.raises(ValidationError, match="continuous"):
-        total_mme([MedicationDose("morphine", 25, "continuous")])
+    """A bad line is reported in ``problems`` (never raised, never counted)."""
+    patch = MedicationDose("fentanyl", 25, "daily", unit="mcg/h", route="transdermal")
+    summary = total_mme([patch, MedicationDose("morphine", 25, "continuous")])
+    assert summary.total == 0 and summary.lines == ()
+    assert [(p.drug, p.field) for p in summary.problems] == [
+        ("fentanyl", "frequency"),
+        ("morphine", "unit"),
+    ]
+    assert "continuous" in summary.problems[0].message
 
 
 def test_total_validates_converted_lines() -> None:
-    with pytest.raises(ValidationError, match="frequency"):
-        total_mme([MedicationDose("morphine", 10, "sometimes")])
-    with pytest.raises(ValidationError, match="dose"):
-        total_mme([MedicationDose("morphine", -10, "bid")])
+    summary = total_mme(
+        [
+            MedicationDose("morphine", 10, "sometimes"),
+            MedicationDose("morphine", -10, "bid"),
+            MedicationDose("oxycodone", 10, "bid"),
+        ]
+    )
+    assert [p.field for p in summary.problems] == ["frequency", "dose"]
+    assert summary.total == 30 and not summary.complete
 
 
 def test_prn_line_counts_at_maximum() -> None:
@@ -334,7 +347,9 @@ def test_mme_is_linear_in_dose(drug: str, dose: float, k: int) -> None:
 @given(st.lists(st.tuples(table_drugs, st.integers(0, 200), st.sampled_from(["bid", "tid"]))))
 def test_total_is_sum_of_lines(lines: list[tuple[str, int, str]]) -> None:
     doses_ = [
-        MedicationDose(drug, dose, "continuous" if drug == "fentanyl transdermal" else freq)
+        MedicationDose(drug, dose, freq)
+        if drug != "fentanyl transdermal"
+        else MedicationDose("fentanyl", dose, "continuous", unit="mcg/h", route="transdermal")
         for drug, dose, freq in lines
     ]
     summary = total_mme(doses_)

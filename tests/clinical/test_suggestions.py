@@ -28,10 +28,14 @@ def test_phq9_10_suggests_routine_psychiatry() -> None:
     assert suggest(phq9_total=9) == []
 
 
-def test_phq9_item9_is_urgent_regardless_of_total() -> None:
+def test_phq9_item9_is_stat_regardless_of_total() -> None:
+    """Issue #9 finding 8: same-day (STAT), with the 988 Lifeline in the alert."""
     result = suggest(phq9_total=2, phq9_item9=1)
-    assert _referrals(result) == {D.PSYCHIATRY: Priority.URGENT}
+    assert _referrals(result) == {D.PSYCHIATRY: Priority.STAT}
     assert "self-harm" in result[0].reason
+    assert "same-day safety assessment" in result[0].reason
+    assert "988 Suicide & Crisis Lifeline" in result[0].reason
+    assert "team's psychiatrist" not in result[0].reason
 
 
 def test_item9_with_psychiatry_on_team_still_asks_for_action() -> None:
@@ -40,7 +44,7 @@ def test_item9_with_psychiatry_on_team_still_asks_for_action() -> None:
         Suggestion(
             "reassess",
             D.PSYCHIATRY,
-            Priority.URGENT,
+            Priority.STAT,
             result[0].reason,
         )
     ]
@@ -101,7 +105,7 @@ def test_urgent_first() -> None:
     result = suggest(
         phq9_total=12, phq9_item9=1, diagnosis_codes=["G43.909", "F11.20"], daily_mme=120
     )
-    assert result[0].priority is Priority.URGENT and result[0].discipline is D.PSYCHIATRY
+    assert result[0].priority is Priority.STAT and result[0].discipline is D.PSYCHIATRY
     assert {s.discipline for s in result} == {
         D.PSYCHIATRY,
         D.PAIN_REHABILITATION_PROGRAM,
@@ -144,3 +148,55 @@ def test_never_refers_to_covered_discipline(
     for s in result:
         if s.kind == "referral":
             assert s.discipline not in covered
+
+
+# ----------------------------------------------------------------- issue #9 rules
+def test_item9_with_only_an_open_psychiatry_referral_does_not_name_a_team_psychiatrist() -> None:
+    """Finding 8: "inform the team's psychiatrist" was said to a patient who has none."""
+    result = suggest(phq9_total=6, phq9_item9=1, open_referral_disciplines=[D.PSYCHIATRY])
+    (only,) = result
+    assert only.priority is Priority.STAT and only.kind == "reassess"
+    assert "team's psychiatrist" not in only.reason
+    assert "open referral" in only.reason
+    assert "988" in only.reason
+
+
+def test_gad7_10_suggests_psychology_when_no_mental_health_care() -> None:
+    """Spitzer 2006: GAD-7 >= 10 warrants further evaluation."""
+    assert _referrals(suggest(gad7_total=10)) == {D.PSYCHOLOGY: Priority.ROUTINE}
+    assert suggest(gad7_total=9) == []
+
+
+def test_gad7_10_with_a_team_psychiatrist_is_a_reassessment() -> None:
+    (only,) = suggest(gad7_total=15, team_disciplines=[D.PSYCHIATRY])
+    assert only.kind == "reassess" and only.discipline is D.PSYCHIATRY
+    assert "GAD-7 total 15" in only.reason
+    assert suggest(gad7_total=15, open_referral_disciplines=[D.PSYCHOLOGY]) == []
+
+
+@pytest.mark.parametrize(
+    ("previous", "latest", "suggested"), [(5, 10, True), (6, 10, False), (12, 7, False)]
+)
+def test_phq9_rise_of_five_points_is_a_meaningful_worsening(
+    previous: int, latest: int, suggested: bool
+) -> None:
+    """Löwe 2004: a 5-point PHQ-9 change is clinically meaningful."""
+    result = [
+        s for s in suggest(phq9_total=latest, phq9_previous_total=previous) if "rose" in s.reason
+    ]
+    assert bool(result) is suggested
+
+
+def test_safety_alerts_are_not_silenced_by_an_open_referral() -> None:
+    """Finding 7: an open referral silenced the OUD rule while no MOUD was on the list."""
+    from carecoord.clinical.opioid_safety import alerts
+
+    found = alerts([], ["F11.20"])
+    result = suggest(
+        diagnosis_codes=["F11.20"],
+        open_referral_disciplines=[D.PAIN_REHABILITATION_PROGRAM],
+        safety_alerts=found,
+    )
+    reasons = " | ".join(s.reason for s in result)
+    assert "CDC 2022 Rec. 12" in reasons and "CDC 2022 Rec. 8" in reasons
+    assert all(s.kind == "reassess" for s in result)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 from functools import cache
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import (
@@ -18,7 +19,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
+    QCompleter,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from carecoord.clinical import drugs, medication_line, mme
 from carecoord.clinical.mme import FREQUENCY_LABELS, PRN
 from carecoord.clinical.vocabulary import AllergySeverity, DataCategory
 from carecoord.errors import CareCoordError, ConflictError, ValidationError
@@ -53,7 +55,7 @@ from carecoord.ui.patients.form import grow_to_fit
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 Column = tuple[str, Callable[[Any], str]]
-UNITS = ("mg", "mcg", "mcg/hr", "g", "mL", "units", "puffs", "patch")
+INDICATION_ITEMS = tuple(medication_line.INDICATIONS.items())
 
 
 def iso(value: date | None) -> str:
@@ -294,8 +296,28 @@ def frequency_items(current: str | None = None) -> list[tuple[str, object]]:
     return items
 
 
+def drug_hint(name: str) -> str:
+    """What the vocabulary makes of a typed drug name, shown under the field."""
+    if not name.strip():
+        return ""
+    match = drugs.recognise(name)
+    if match.ingredients:
+        classes = sorted({c.value for c in match.classes if c is not drugs.DrugClass.OTHER})
+        text = " + ".join(match.ingredients)
+        return f"{text} · {', '.join(classes)}" if classes else text
+    typo = drugs.looks_like_opioid(name)
+    if typo is not None:
+        return f"Looks like an opioid ({typo}?) — not counted in the MME until the name is fixed."
+    return "Not in the drug list (free text is kept as typed)."
+
+
 class MedicationDialog(ServiceDialog):
-    """Add or edit a medication line (opioid daily MME is computed by the service)."""
+    """Add or edit a structured medication line (opioid daily MME is computed by the service).
+
+    The drug field offers the vocabulary's generic and brand names as you type, but any
+    text is kept; unit, route, frequency and indication are coded. A refused save shows
+    its message beside the field at fault.
+    """
 
     def __init__(
         self,
@@ -318,13 +340,23 @@ class MedicationDialog(ServiceDialog):
         self.medication = medication
         m = medication
         self.drug = forms.line_edit(
-            m.drug if m else None, placeholder="e.g. oxycodone", max_length=120
+            m.drug if m else None, placeholder="e.g. oxycodone, Percocet", max_length=120
         )
+        completer = QCompleter(drugs.display_names(), self.drug)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.drug.setCompleter(completer)
+        self.drug_info = style.hint("")
+        self.drug_info.setObjectName("drugHint")
         self.dose = forms.line_edit(f"{m.dose:g}" if m else None, placeholder="e.g. 10")
-        self.unit = QComboBox()
-        self.unit.setEditable(True)
-        self.unit.addItems(UNITS)
-        self.unit.setCurrentText(m.unit if m else "mg")
+        units = list(medication_line.UNITS)
+        if m and m.unit not in units:
+            units.append(m.unit)
+        self.unit = forms.combo([(u, u) for u in units], m.unit if m else "mg")
+        self.concentration = forms.line_edit(
+            f"{m.concentration_mg_per_ml:g}" if m and m.concentration_mg_per_ml else None,
+            placeholder="mg per mL, e.g. 10",
+        )
         self.frequency = forms.combo(
             frequency_items(m.frequency if m else None), m.frequency if m else "bid"
         )
@@ -332,33 +364,65 @@ class MedicationDialog(ServiceDialog):
             f"{m.max_doses_per_day:g}" if m and m.max_doses_per_day else None,
             placeholder="e.g. 4",
         )
-        self.route = forms.combo([(r, r) for r in record.ROUTES], m.route if m else "oral")
+        routes: list[tuple[str, object]] = [
+            (label, code) for code, label in medication_line.ROUTES.items()
+        ]
+        if m and m.route not in medication_line.ROUTES:
+            routes.append((medication_line.route_label(m.route), m.route))
+        self.route = forms.combo(routes, m.route if m else "oral")
+        self.indication = forms.combo(
+            [("not recorded", ""), *((label, code) for code, label in INDICATION_ITEMS)],
+            (m.indication or "") if m else "",
+        )
         self.start = forms.date_edit(m.start_date if m else None, optional=True)
         self.stop = forms.date_edit(m.stop_date if m else None, optional=True)
         self.notes = forms.line_edit(m.notes if m and m.notes else None, max_length=400)
         add = self.errors.add_row
         add(self.form, "Drug *", "drug", self.drug)
-        add(self.form, "Dose *", "dose", self.dose)
+        self.form.addRow("", self.drug_info)
+        add(self.form, "Dose (strength) *", "dose", self.dose)
         add(self.form, "Unit *", "unit", self.unit)
+        add(self.form, "Concentration *", "concentration_mg_per_ml", self.concentration)
+        add(self.form, "Route *", "route", self.route)
         add(self.form, "Frequency *", "frequency", self.frequency)
         add(self.form, "Max doses per day *", "max_doses_per_day", self.max_doses)
-        add(self.form, "Route", "route", self.route)
+        add(self.form, "Indication", "indication", self.indication)
         add(self.form, "Started", "start_date", self.start)
         add(self.form, "Stopped", "stop_date", self.stop)
         add(self.form, "Notes", "notes", self.notes)
         self.set_intro(
-            "For a fentanyl patch enter the rate in mcg/hr with frequency “continuous”; for "
-            "combination tablets enter the opioid component in mg."
+            "A fentanyl or buprenorphine patch: its rate in mcg/h, route transdermal, "
+            "frequency “continuous”. Combination tablets: the opioid component in mg. "
+            "Liquids in mL need the concentration. Methadone or buprenorphine for opioid "
+            "use disorder: choose that indication (it is not converted to MME)."
         )
+        if m and m.needs_review:
+            self.review = style.hint(f"Needs review: {m.needs_review}")
+            self.review.setObjectName("medicationNeedsReview")
+            self.form.insertRow(0, self.review)
         self.frequency.currentIndexChanged.connect(self._frequency_changed)
+        self.unit.currentIndexChanged.connect(self._unit_changed)
+        self.drug.textChanged.connect(self._drug_changed)
         self._frequency_changed()
+        self._unit_changed()
+        self._drug_changed()
         self.drug.setFocus()
+
+    def _row_visible(self, widget: QWidget, visible: bool) -> None:
+        holder = widget.parentWidget()
+        assert holder is not None
+        self.form.setRowVisible(holder, visible)
 
     def _frequency_changed(self) -> None:
         """Maximum doses per day only matter (and are required) for as-needed medicines."""
-        holder = self.max_doses.parentWidget()
-        assert holder is not None
-        self.form.setRowVisible(holder, self.frequency.currentData() == PRN)
+        self._row_visible(self.max_doses, self.frequency.currentData() == PRN)
+
+    def _unit_changed(self) -> None:
+        """The concentration only matters for a dose measured in mL."""
+        self._row_visible(self.concentration, self.unit.currentData() == "mL")
+
+    def _drug_changed(self) -> None:
+        self.drug_info.setText(drug_hint(self.drug.text()))
 
     def _number(self, text: str, field: str, *, required: bool) -> float | None:
         text = text.strip().replace(",", ".")
@@ -373,10 +437,11 @@ class MedicationDialog(ServiceDialog):
 
     def data(self) -> MedicationInput:
         prn = self.frequency.currentData() == PRN
+        in_ml = self.unit.currentData() == "mL"
         return MedicationInput(
             drug=self.drug.text(),
             dose=self._number(self.dose.text(), "dose", required=True) or 0.0,
-            unit=self.unit.currentText(),
+            unit=str(self.unit.currentData()),
             frequency=str(self.frequency.currentData()),
             route=str(self.route.currentData()),
             start_date=forms.date_of(self.start),
@@ -387,6 +452,12 @@ class MedicationDialog(ServiceDialog):
                 else None
             ),
             notes=forms.text_of(self.notes),
+            indication=str(self.indication.currentData() or "") or None,
+            concentration_mg_per_ml=(
+                self._number(self.concentration.text(), "concentration_mg_per_ml", required=False)
+                if in_ml
+                else None
+            ),
         )
 
     def save(self) -> None:
@@ -480,15 +551,19 @@ class AllergyDialog(ServiceDialog):
 
 # -------------------------------------------------------------------------- the tab
 def _mme_text(m: MedicationView) -> str:
-    if not m.is_opioid:
-        return ""
     if m.daily_mme is not None:
         return f"{m.daily_mme:g} MME/day"
-    return m.mme_note or "not converted"
+    if not m.is_opioid and not m.mme_note:
+        return ""
+    return m.mme_note or "not counted"
+
+
+def _drug_text(m: MedicationView) -> str:
+    return f"{m.drug} — needs review ({m.needs_review})" if m.needs_review else m.drug
 
 
 def _dose_text(m: MedicationView) -> str:
-    text = f"{m.dose:g} {m.unit}"
+    text = m.dose_label
     if m.frequency == PRN and m.max_doses_per_day:
         text += f" (max {m.max_doses_per_day:g}/day)"
     return text
@@ -501,10 +576,11 @@ DIAGNOSIS_COLUMNS: list[Column] = [
     ("Status", lambda d: "active" if d.active else "resolved"),
 ]
 MEDICATION_COLUMNS: list[Column] = [
-    ("Drug", lambda m: m.drug),
+    ("Drug", _drug_text),
     ("Dose", _dose_text),
     ("Frequency", lambda m: m.frequency_label),
-    ("Route", lambda m: m.route),
+    ("Route", lambda m: m.route_label),
+    ("Indication", lambda m: m.indication_label),
     ("Started", lambda m: iso(m.start_date)),
     ("Stopped", lambda m: iso(m.stop_date)),
     ("Daily MME", _mme_text),
@@ -603,7 +679,7 @@ class SummaryTab(QWidget):
             ],
         )
         self.medication_table.selectionModel().selectionChanged.connect(self._update_buttons)
-        for column, width in enumerate((200, 150, 150, 90, 90, 90)):
+        for column, width in enumerate((220, 130, 130, 100, 110, 90, 90)):
             self.medication_table.setColumnWidth(column, width)
         for column, width in enumerate((80, 300, 90)):
             self.diagnosis_table.setColumnWidth(column, width)
@@ -673,17 +749,13 @@ class SummaryTab(QWidget):
 
     def _show_mme(self, chart: Chart) -> None:
         summary = chart.mme
-        if not summary.lines and not summary.not_converted:
-            self.mme_total.setText("Total daily MME: no current opioids.")
-        else:
-            text = f"<b>Total daily MME: {summary.total:g} MME/day</b>"
-            if summary.not_converted:
-                names = ", ".join(summary.not_converted)
-                text += f" — not included (no MME factor, not converted): {names}"
-            self.mme_total.setText(text)
-        if summary.advice:
-            level = "danger" if summary.at_least_90 else "warning"
-            self.mme_advice.setText(" ".join(summary.advice))
+        self.mme_total.setText(f"<b>Total daily MME:</b> {escape(mme.format_total(summary))}")
+        shown = [a for a in chart.safety if a.code not in ("mme_50", "mme_90")]
+        lines = [*summary.advice, *(a.text for a in shown)]
+        if lines:
+            serious = summary.at_least_90 or any(a.severity == "danger" for a in shown)
+            level = "danger" if serious else "warning"
+            self.mme_advice.setText("<br>".join(escape(line) for line in lines))
             self.mme_advice.setStyleSheet(
                 f"QLabel {{ background: {style.CHIP_BACKGROUND[level]}; "
                 f"color: {style.CHIP_FOREGROUND[level]}; border-radius: 4px; padding: 4px 8px; "
