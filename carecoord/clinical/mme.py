@@ -405,7 +405,7 @@ def check_line(line: MedicationDose, *, opioid: bool) -> tuple[str, str, str | N
         ValidationError: Naming the field at fault: an unknown unit/route/frequency,
             an hourly rate without ``continuous`` (a patch given "twice a day"),
             ``continuous`` without an hourly unit, a rate on a route that cannot carry
-            one, an opioid in mL without its concentration, a prn line without its
+            one, an opioid in mL without its concentration, a prn opioid without its
             maximum.
     """
     unit = medication_line.unit_code(line.unit)
@@ -437,7 +437,7 @@ def check_line(line: MedicationDose, *, opioid: bool) -> tuple[str, str, str | N
         )
     if line.concentration_mg_per_ml is not None:
         _decimal(line.concentration_mg_per_ml, "concentration_mg_per_ml")
-    if code == PRN and line.max_doses_per_day is None:
+    if opioid and code == PRN and line.max_doses_per_day is None:
         raise ValidationError(
             "max_doses_per_day", "an as-needed (prn) medication needs its maximum doses per day"
         )

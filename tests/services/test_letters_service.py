@@ -139,8 +139,7 @@ def test_letter_prints_identity_recipient_sections_and_mme(
     assert "Łukasz Wróbel, MD" in text and "Fax (503) 555-0201" in text
     assert "Dear Dr Wróbel," in text
     assert "Acme Health" in text and "AC-123" in text
-    assert "Total daily MME: 30 MME/day" in text
-    assert "not converted" in text
+    assert "Total daily MME: 30 MME/day — incomplete: not counted:" in text
     assert "Penicillin" in text and "PEG" in text and "NRS pain" in text
     headings = [
         h

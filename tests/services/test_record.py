@@ -64,12 +64,13 @@ def test_medications_and_the_daily_mme_total(db: Database, physician: Actor) -> 
         patient.id,
         MedicationInput("buprenorphine", 10, "mcg/hr", "continuous", route="transdermal"),
     )
-    assert bup.is_opioid and bup.daily_mme is None and bup.mme_note == "not converted"
+    assert bup.is_opioid and bup.daily_mme is None
+    assert bup.mme_note == "not counted: buprenorphine has no CDC 2022 MME factor"
     chart = load_chart(db, physician, patient.id)
     assert chart.mme.total == pytest.approx(50)
     assert chart.mme.at_least_50 and not chart.mme.at_least_90
     assert chart.mme.not_converted  # buprenorphine is listed, never counted as zero
-    assert any(a.code == "mme50" for a in chart.alerts)
+    assert any(a.code == "mme_50" for a in chart.alerts)
     record.add_medication(
         db,
         physician,
@@ -78,7 +79,7 @@ def test_medications_and_the_daily_mme_total(db: Database, physician: Actor) -> 
     )
     chart = load_chart(db, physician, patient.id)
     assert chart.mme.total == pytest.approx(110)
-    assert [a.code for a in chart.alerts if a.code.startswith("mme")] == ["mme90"]
+    assert [a.code for a in chart.alerts if a.code.startswith("mme")] == ["mme_90"]
 
 
 @pytest.mark.parametrize(

@@ -211,23 +211,25 @@ def test_medications_change_the_mme_total(
     window = open_window(qtbot, context, patient_id)
     summary = window.summary
     assert summary is not None
-    assert "no current opioids" in summary.mme_total.text()
+    assert "No current opioids" in summary.mme_total.text()
 
     first = add_medication(qtbot, summary, "oxycodone", "10", "bid")
     assert first.result() == QDialog.DialogCode.Accepted
     qtbot.waitUntil(lambda: "30 MME/day" in summary.mme_total.text())
     assert not summary.mme_advice.isVisible()
-    assert summary.medications.data(summary.medications.index(0, 6)) == "30 MME/day"
+    assert summary.medications.data(summary.medications.index(0, 7)) == "30 MME/day"
 
     add_medication(qtbot, summary, "hydrocodone", "5", "qid")
     qtbot.waitUntil(lambda: "50 MME/day" in summary.mme_total.text())
     assert summary.mme_advice.isVisible() and "naloxone" in summary.mme_advice.text()
     assert any("≥ 50" in text for text in window.header.alert_texts())
 
-    # buprenorphine is listed as not converted, never as zero
+    # buprenorphine is listed as not counted, never as zero: the total says "incomplete"
     add_medication(qtbot, summary, "buprenorphine", "8", "qd")
-    qtbot.waitUntil(lambda: "not converted" in summary.mme_total.text())
-    assert summary.medications.data(summary.medications.index(2, 6)) == "not converted"
+    qtbot.waitUntil(lambda: "50 MME/day — incomplete" in summary.mme_total.text())
+    assert summary.medications.data(summary.medications.index(2, 7)) == (
+        "not counted: buprenorphine has no CDC 2022 MME factor"
+    )
 
     # stop the oxycodone as of yesterday: the total drops back to 20
     summary.medication_table.selectRow(0)
@@ -236,7 +238,7 @@ def test_medications_change_the_mme_total(
     assert stop is not None
     stop.on.setDate(stop.on.date().addDays(-1))
     qtbot.mouseClick(stop.ok_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "Total daily MME: 20 MME/day" in summary.mme_total.text())
+    qtbot.waitUntil(lambda: "20 MME/day — incomplete" in summary.mme_total.text())
 
 
 def test_medication_validation_beside_the_field(
