@@ -161,6 +161,7 @@ COLUMNS: Final[dict[str, tuple[str, ...]]] = {
         "is_opioid",
         "is_psychotropic",
         "notes",
+        "indication",
         *_V,
     ),
     "allergies": ("id", "patient_id", "substance", "reaction", "severity", *_V),
@@ -499,6 +500,7 @@ class _Drug(NamedTuple):
     route: str
     psychotropic: bool = False
     max_per_day: float | None = None
+    indication: str | None = None
 
 
 NON_OPIOIDS: Final[dict[str, _Drug]] = {
@@ -513,11 +515,11 @@ NON_OPIOIDS: Final[dict[str, _Drug]] = {
     "naproxen": _Drug("naproxen", (250, 500), "mg", "bid", "oral"),
     "ibuprofen": _Drug("ibuprofen", (400, 600), "mg", "tid", "oral"),
     "meloxicam": _Drug("meloxicam", (7.5, 15), "mg", "daily", "oral"),
-    "diclofenac": _Drug("diclofenac 1% gel", (4,), "g", "qid", "topical"),
+    "diclofenac": _Drug("diclofenac 1% gel", (4,), "g", "qid", "other"),
     "acetaminophen": _Drug("acetaminophen", (500, 1000), "mg", "tid", "oral"),
     "cyclobenzaprine": _Drug("cyclobenzaprine", (5, 10), "mg", "qhs", "oral"),
     "tizanidine": _Drug("tizanidine", (2, 4), "mg", "tid", "oral"),
-    "lidocaine": _Drug("lidocaine 5% patch", (1,), "patch", "daily", "topical"),
+    "lidocaine": _Drug("lidocaine 5% patch", (1,), "patch", "daily", "other"),
     "topiramate": _Drug("topiramate", (25, 50), "mg", "bid", "oral"),
     "propranolol": _Drug("propranolol ER", (80,), "mg", "daily", "oral"),
     "sumatriptan": _Drug("sumatriptan", (50, 100), "mg", "prn", "oral", max_per_day=2),
@@ -536,14 +538,49 @@ OPIOIDS: Final[tuple[tuple[_Drug, int], ...]] = (
     (_Drug("hydromorphone", (2,), "mg", "q6h", "oral"), 4),
     (_Drug("methadone", (5, 10), "mg", "tid", "oral"), 3),
     (_Drug("codeine/acetaminophen", (30,), "mg", "qid", "oral"), 4),
-    (_Drug(mme.FENTANYL_TRANSDERMAL, (12, 25, 50), "mcg/hr", mme.CONTINUOUS, "transdermal"), 9),
-    (_Drug("buprenorphine buccal film", (150, 300), "mcg", "bid", "buccal"), 7),
+    (_Drug(mme.FENTANYL_TRANSDERMAL, (12, 25, 50), "mcg/h", mme.CONTINUOUS, "transdermal"), 9),
+    (_Drug("buprenorphine buccal film", (150, 300), "mcg", "bid", "sublingual"), 7),
 )
-SHOWCASE_OPIOIDS: Final = (OPIOIDS[10][0], OPIOIDS[11][0])
-"""The first opioid patients get these, so even a small demo shows a patch and buprenorphine."""
-OUD_TREATMENT: Final = _Drug("buprenorphine/naloxone", (8, 12, 16), "mg", "daily", "sublingual")
+OUD_TREATMENT: Final = _Drug(
+    "buprenorphine/naloxone",
+    (8, 12, 16),
+    "mg",
+    "daily",
+    "sublingual",
+    indication="opioid_use_disorder",
+)
 BREAKTHROUGH: Final = _Drug("oxycodone", (5,), "mg", "prn", "oral", False, 3)
-NALOXONE: Final = _Drug("naloxone nasal spray", (4,), "mg", "prn", "intranasal", False, 2)
+NALOXONE: Final = _Drug("naloxone nasal spray", (4,), "mg", "prn", "other", False, 2)
+GABAPENTINOIDS: Final = frozenset({"gabapentin", "pregabalin"})
+
+
+class _Showcase(NamedTuple):
+    """One opioid patient built on purpose to show one opioid-safety alert (CDC 2022)."""
+
+    lines: tuple[tuple[_Drug, float], ...]
+    oud: bool = False
+    naloxone: bool = True  # add naloxone where Rec. 8 asks for it
+
+
+SHOWCASES: Final[tuple[_Showcase, ...]] = (
+    _Showcase(((OPIOIDS[10][0], 25),)),  # patch 60 MME/day, naloxone given: "mme_50"
+    _Showcase(((OPIOIDS[11][0], 150),)),  # buprenorphine: "not_converted"
+    _Showcase(  # "opioid_benzodiazepine" and, without naloxone, "naloxone" (and "mme_50")
+        (
+            (_Drug("oxycodone", (10,), "mg", "q6h", "oral"), 10),
+            (_Drug("alprazolam", (0.5,), "mg", "tid", "oral", True, indication="anxiety"), 0.5),
+        ),
+        naloxone=False,
+    ),
+    _Showcase(((OPIOIDS[5][0], 50), (NON_OPIOIDS["gabapentin"], 300))),  # "opioid_gabapentinoid"
+    _Showcase(((OPIOIDS[0][0], 5),), oud=True, naloxone=False),  # "moud" and "naloxone"
+    _Showcase(  # intrathecal pump: "not_converted" with the route as the reason
+        ((_Drug("morphine (intrathecal pump)", (2,), "mg", "daily", "intrathecal"), 2),)
+    ),
+    _Showcase(((_Drug("oxycodon", (5,), "mg", "bid", "oral"), 5),)),  # "unrecognised_opioid"
+    _Showcase(((_Drug("morphine sulfate ER", (60,), "mg", "q12h", "oral"), 60),)),  # "mme_90"
+)
+"""The first opioid patients get these, so even a small demo shows every safety alert."""
 LONG_ACTING: Final = frozenset({"oxycodone ER", "morphine sulfate ER", mme.FENTANYL_TRANSDERMAL})
 
 
@@ -1204,6 +1241,10 @@ class _Builder:
         profile = rng.choices(PROFILES, cum_weights=PROFILE_CUM)[0]
         opioid = rng.random() < 0.40
         oud = opioid and rng.random() < 0.15
+        showcase = None
+        if opioid and self.opioid_index < len(SHOWCASES):
+            showcase = SHOWCASES[self.opioid_index]
+            oud = showcase.oud
         depressed = rng.random() < (0.35 if profile.name == "fibromyalgia" else 0.25)
         anxious = rng.random() < 0.2
         codes = [rng.pick(profile.primary)]
@@ -1233,6 +1274,9 @@ class _Builder:
         allergies: list[_Allergy] = []
         if rng.random() < 0.30:
             allergies = rng.sample(ALLERGIES, 1 if rng.random() < 0.75 else 2)
+        if showcase is not None:  # a showcase's drugs are never ones the patient must avoid
+            given = " ".join(d.drug for d, _ in showcase.lines)
+            allergies = [a for a in allergies if not any(f in given for f in a.avoid)]
         for allergy in allergies:
             sink.rows["allergies"].append(
                 (
@@ -1246,14 +1290,15 @@ class _Builder:
             )
         avoid = tuple(fragment for a in allergies for fragment in a.avoid)
         lines: list[tuple[_Drug, float]] = []
-        if opioid:
-            if oud and rng.random() < 0.6:
+        if showcase is not None:
+            self.opioid_index += 1
+            lines += showcase.lines
+        elif opioid:
+            if oud:  # CDC 2022 Rec. 12: treatment for OUD is on the list
                 lines.append((OUD_TREATMENT, rng.pick(OUD_TREATMENT.doses)))
             else:
                 for _ in range(5):
                     drug = rng.choices(OPIOIDS, cum_weights=OPIOID_CUM)[0][0]
-                    if self.opioid_index < len(SHOWCASE_OPIOIDS):  # a patch, buprenorphine
-                        drug = SHOWCASE_OPIOIDS[self.opioid_index]
                     if not any(f in drug.drug for f in avoid):
                         break
                 else:
@@ -1262,14 +1307,19 @@ class _Builder:
                 lines.append((drug, rng.pick(drug.doses)))
                 if drug.drug in LONG_ACTING and rng.random() < 0.3:
                     lines.append((BREAKTHROUGH, BREAKTHROUGH.doses[0]))
-        if lines:
+        if lines and (showcase is None or showcase.naloxone):
             summary = mme.total_mme(
-                mme.MedicationDose(d.drug, dose, d.frequency, d.max_per_day) for d, dose in lines
+                mme.MedicationDose(
+                    d.drug, dose, d.frequency, d.max_per_day, unit=d.unit, route=d.route
+                )
+                for d, dose in lines
             )
-            if summary.at_least_50:  # CDC 2022: offer naloxone from 50 MME/day
+            if summary.at_least_50 or oud:  # CDC 2022 Rec. 8: offer naloxone
                 lines.append((NALOXONE, NALOXONE.doses[0]))
         wanted_drugs = max(0, rng.between(1, 5) - len(lines))
         pool = [d for d in profile.drugs if not any(f in NON_OPIOIDS[d].drug for f in avoid)]
+        if opioid:  # a gabapentinoid beside an opioid only where a showcase means it
+            pool = [d for d in pool if d not in GABAPENTINOIDS]
         if (depressed or anxious) and rng.random() < 0.7:
             pool.insert(0, rng.pick(MOOD_DRUGS))
         chosen: list[str] = []
@@ -1303,6 +1353,7 @@ class _Builder:
                     mme.is_opioid(drug.drug),
                     drug.psychotropic,
                     None,
+                    drug.indication,
                     *self.versioned(start, "drlee"),
                 )
             )

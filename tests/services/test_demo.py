@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
-from carecoord.clinical import instruments, mme
+from carecoord.clinical import instruments, mme, opioid_safety
 from carecoord.clinical import referral_rules as rules
 from carecoord.clinical.care_team import care_team_gaps
 from carecoord.clinical.vocabulary import (
@@ -46,7 +46,7 @@ from carecoord.models import (
     TeamMember,
     User,
 )
-from carecoord.services import demo
+from carecoord.services import demo, record
 from carecoord.services.actor import system_actor
 from carecoord.services.demo import DemoRefused, DemoSummary, fill_demo
 from carecoord.services.patients import PatientInput, create_patient
@@ -262,15 +262,59 @@ def test_medications_are_coherent_with_the_mme_rules(filled: tuple[Database, Dem
     totals = []
     for lines in by_patient.values():
         summary = mme.total_mme(
-            mme.MedicationDose(m.drug, m.dose, m.frequency, m.max_doses_per_day) for m in lines
+            mme.MedicationDose(
+                m.drug, m.dose, m.frequency, m.max_doses_per_day, unit=m.unit, route=m.route
+            )
+            for m in lines
         )
         totals.append(summary.total)
-        if summary.at_least_50:
-            assert any("naloxone" in m.drug for m in lines)
+        if summary.at_least_50 and not any(m.drug == "alprazolam" for m in lines):
+            assert any("naloxone" in m.drug for m in lines)  # (one showcase goes without)
     assert max(totals) > 0
     patches = [m for m in meds if m.drug == mme.FENTANYL_TRANSDERMAL]
     assert patches and all(m.frequency == mme.CONTINUOUS for m in patches)
     assert any("buprenorphine" in m.drug for m in meds)
+
+
+def test_every_opioid_safety_alert_shows_on_purpose_and_no_other(
+    filled: tuple[Database, DemoSummary],
+) -> None:
+    """Issue #9: each CDC 2022 alert on at least one demo patient, and only where meant."""
+    db, _ = filled
+    meds: dict[int, list[record.MedicationView]] = defaultdict(list)
+    for row in _all(db, Medication):
+        meds[row.patient_id].append(record.medication_view(row))
+    diagnoses: dict[int, list[str]] = defaultdict(list)
+    for d in _all(db, Diagnosis):
+        diagnoses[d.patient_id].append(d.code)
+    seen: dict[str, set[int]] = defaultdict(set)
+    for patient in _all(db, Patient):
+        views = meds[patient.id]
+        assert all(m.needs_review is None for m in views), patient.id
+        found = opioid_safety.alerts(record.current_doses(views), diagnoses[patient.id])
+        for alert in found:
+            seen[alert.code].add(patient.id)
+        drugs = " ".join(m.drug for m in views if m.current)
+        codes = {a.code for a in found}
+        if "opioid_benzodiazepine" in codes or "naloxone" in codes:
+            # only the two showcases built without naloxone
+            assert "alprazolam" in drugs or "F11.20" in diagnoses[patient.id]
+        if "unrecognised_opioid" in codes:
+            assert "oxycodon " in drugs + " "
+        if "moud" in codes:
+            assert "buprenorphine/naloxone" not in drugs
+    assert set(seen) >= {
+        "opioid_benzodiazepine",
+        "opioid_gabapentinoid",
+        "naloxone",
+        "moud",
+        "mme_50",
+        "mme_90",
+        "not_converted",
+        "unrecognised_opioid",
+    }
+    assert len(seen["opioid_benzodiazepine"]) == 1 and len(seen["moud"]) == 1
+    assert len(seen["opioid_gabapentinoid"]) == 1 and len(seen["unrecognised_opioid"]) == 1
 
 
 def test_headache_and_opioid_dependence_are_followed_up(
