@@ -341,9 +341,15 @@ class NotConverted:
     drug: str
     reason: str
     unrecognised: bool = False
+    short: str = ""
 
     def __str__(self) -> str:
         return f"{self.drug} ({self.reason})"
+
+    @property
+    def note(self) -> str:
+        """A table cell's few words: "not counted (route IV)"."""
+        return f"not counted ({self.short})" if self.short else "not counted"
 
 
 @dataclass(frozen=True, slots=True)
@@ -456,28 +462,32 @@ def _milligrams(line: MedicationDose, unit: str) -> Decimal:
     return dose
 
 
-def _not_converted_reason(ingredient: str, route: str, indication: str | None) -> str | None:
+def _not_converted(
+    drug: str, ingredient: str, route: str, indication: str | None
+) -> NotConverted | None:
     """Why an opioid line has no CDC 2022 conversion, or None when it has one."""
+    label = medication_line.route_label(route)
     if indication == medication_line.OUD_TREATMENT:
-        return "opioid use disorder treatment: the CDC 2022 factors do not apply"
+        reason = "opioid use disorder treatment: the CDC 2022 factors do not apply"
+        return NotConverted(drug, reason, short="OUD treatment")
     if ingredient == "buprenorphine":
-        return "buprenorphine has no CDC 2022 MME factor"
+        return NotConverted(drug, "buprenorphine has no CDC 2022 MME factor", short="no factor")
     if ingredient not in _FACTORS and ingredient != "fentanyl":
-        return f"{ingredient} has no CDC 2022 MME factor"
+        reason = f"{ingredient} has no CDC 2022 MME factor"
+        return NotConverted(drug, reason, short="no factor")
     if route == medication_line.UNKNOWN_ROUTE:
-        return "route not recorded — needs review"
+        return NotConverted(drug, "route not recorded — needs review", short="needs review")
     if ingredient == "fentanyl":
         if route != "transdermal":
-            return (
-                f"{medication_line.route_label(route)} fentanyl: only transdermal fentanyl "
-                "has a CDC 2022 factor"
-            )
+            reason = f"{label} fentanyl: only transdermal fentanyl has a CDC 2022 factor"
+            return NotConverted(drug, reason, short=f"route {label}")
         return None
     if route != "oral":
-        return (
-            f"route {medication_line.route_label(route)}: the CDC 2022 factors are for oral "
-            "opioids and transdermal fentanyl only"
+        reason = (
+            f"route {label}: the CDC 2022 factors are for oral opioids and transdermal "
+            "fentanyl only"
         )
+        return NotConverted(drug, reason, short=f"route {label}")
     return None
 
 
@@ -491,13 +501,14 @@ def _line_mme(line: MedicationDose, ingredient: str) -> Decimal | NotConverted:
     match = drugs.recognise(line.drug)
     if ingredient == "fentanyl" and drugs.TRANSMUCOSAL_FENTANYL_BRANDS.intersection(match.brands):
         route = "sublingual" if route == "transdermal" else route
-    reason = _not_converted_reason(ingredient, route, indication)
-    if reason is None and route == "oral":
+    left_out = _not_converted(line.drug, ingredient, route, indication)
+    if left_out is None and route == "oral":
         words = sorted((_NON_ORAL_WORDS | _TRANSDERMAL_WORDS).intersection(_tokens(line.drug)))
         if words:
             reason = f"the name says “{words[0]}” but the route is oral — needs review"
-    if reason is not None:
-        return NotConverted(line.drug, reason)
+            left_out = NotConverted(line.drug, reason, short="needs review")
+    if left_out is not None:
+        return left_out
     amount = _milligrams(line, unit)
     if ingredient == "fentanyl":
         return amount * 1000 * _FACTORS[FENTANYL_TRANSDERMAL]  # factor is per mcg/h
@@ -530,9 +541,8 @@ def total_mme(doses: Iterable[MedicationDose]) -> MmeSummary:
         if not opioids:
             typo = drugs.looks_like_opioid(drug)
             if typo is not None:
-                not_converted.append(
-                    NotConverted(drug, f"looks like an opioid ({typo}?) — not counted", True)
-                )
+                reason = f"looks like an opioid ({typo}?) — not counted"
+                not_converted.append(NotConverted(drug, reason, True, f"{typo}?"))
             continue
         if len(opioids) > 1:
             problems.append(

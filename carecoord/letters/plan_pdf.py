@@ -141,6 +141,8 @@ class PlanPdfData:
     care_team: tuple[tuple[str, str], ...] = ()  # (role, name)
     notes: str | None = None
     paper_size: str = "letter"
+    # carecoord.clinical.mme.format_total of the current medications; None without opioids.
+    opioid_load: str | None = None
 
 
 # --------------------------------------------------------------------------- timeline
@@ -633,6 +635,8 @@ def _summary(data: PlanPdfData, width: float) -> list[Flowable]:
         ("Prepared by", text(data.prepared_by)),
         ("Printed", long_date(data.printed_on)),
     ]
+    if data.opioid_load is not None:
+        pairs.append(("Daily opioid load", "<b>" + text(data.opioid_load) + "</b>"))
     return [
         Spacer(1, 6),
         _p("Treatment plan: " + text(data.title), TITLE),

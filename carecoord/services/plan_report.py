@@ -15,7 +15,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from carecoord.clinical import instruments
+from carecoord.clinical import instruments, mme
 from carecoord.clinical.vocabulary import (
     ActivityStatus,
     AssessmentKind,
@@ -35,7 +35,7 @@ from carecoord.letters.plan_pdf import (
     render_plan,
 )
 from carecoord.models import Patient, Referral
-from carecoord.services import audit, referrals, team
+from carecoord.services import audit, record, referrals, team
 from carecoord.services.actor import Actor
 from carecoord.services.assessments import AssessmentView, assessments_of
 from carecoord.services.common import load, today
@@ -333,6 +333,7 @@ def plan_pdf_data(
         referral_lines = _referral_lines(session, actor, patient_id)
         care_team = team._care_team(session, patient_id)
         settings = load_settings(session)
+        load_summary = record.mme_summary(record.medications_of(session, patient_id))
         audit.record(
             session,
             actor,
@@ -384,6 +385,7 @@ def plan_pdf_data(
         care_team=tuple((m.role.label, m.member.display_name) for m in care_team.current),
         notes=plan.notes,
         paper_size=settings.paper_size,
+        opioid_load=mme.format_total(load_summary) if load_summary.has_opioids else None,
     )
 
 

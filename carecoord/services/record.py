@@ -296,9 +296,9 @@ def medication_view(row: Medication) -> MedicationView:
     if summary.lines:
         daily = summary.lines[0][1]
     elif summary.not_converted:
-        note = "not counted: " + summary.not_converted[0].reason
+        note = summary.not_converted[0].note
     elif summary.problems:
-        note = "not counted — needs review"
+        note = "not counted (needs review)"
     review = _review(line, view.is_opioid)
     return replace(view, daily_mme=daily, mme_note=note, needs_review=review)
 

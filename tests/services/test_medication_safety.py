@@ -73,7 +73,7 @@ def test_finding_3_a_stored_bad_line_never_locks_the_chart(db: Database, physici
     chart = load_chart(db, physician, patient.id)
     patch = chart.medications[0]
     assert patch.needs_review is not None and "continuous" in patch.needs_review
-    assert patch.daily_mme is None and patch.mme_note == "not counted — needs review"
+    assert patch.daily_mme is None and patch.mme_note == "not counted (needs review)"
     assert chart.mme.total == 30 and not chart.mme.complete
     assert chart.mme.problems[0].field == "frequency"
 
@@ -88,7 +88,7 @@ def test_finding_4_brands_and_typos_are_never_silently_dropped(
     nalocet, typo = chart.medications
     assert nalocet.is_opioid and nalocet.daily_mme == 30
     assert typo.daily_mme is None
-    assert typo.mme_note == "not counted: looks like an opioid (oxycodone?) — not counted"
+    assert typo.mme_note == "not counted (oxycodone?)"
     assert [a.code for a in chart.safety] == ["unrecognised_opioid"]
 
 
@@ -194,3 +194,16 @@ def test_entry_refuses_bad_combinations(db: Database, physician: Actor) -> None:
     )
     assert (ok.unit, ok.route, ok.daily_mme) == ("mL", "oral", 94)
     assert ok.dose_label == "2 mL (10 mg/mL)"
+
+
+def test_plan_pdf_prints_the_incomplete_opioid_load(db: Database, physician: Actor) -> None:
+    """Issue #9: the plan PDF uses the same wording as the chart and letters."""
+    from carecoord.services import plans
+    from carecoord.services.plan_report import generate_plan_pdf
+
+    patient = new_patient(db, physician)
+    plans.create_plan(db, physician, patient.id, title="Back pain plan", started_on="2026-01-05")
+    add(db, physician, patient.id, "oxycodone", 10, "mg", "bid")
+    add(db, physician, patient.id, "hydromorphone", 1, "mg", "q4h", route="iv")
+    text = " ".join(pdf_text(generate_plan_pdf(db, physician, patient.id)).split())
+    assert "Daily opioid load 30 MME/day — incomplete: not counted: hydromorphone (route IV" in text

@@ -77,6 +77,9 @@ def test_phq9_with_item_9_shows_the_self_harm_alert(qtbot: QtBot, context: AppCo
     assert tab.model.index(0, 2).data() == "9 / 27"
     assert tab.model.index(0, 3).data() == "mild"
     assert tab.alert.isVisible() and SELF_HARM_TEXT in tab.alert.text()
+    # issue #9 finding 8: same day, and the crisis line on screen
+    assert "same-day safety assessment" in tab.alert.text()
+    assert "988 Suicide & Crisis Lifeline" in tab.alert.text()
     stored = assessments.list_assessments(context.db, context.actor, patient.id)
     assert [(s.kind, s.total, s.alert) for s in stored] == [(AssessmentKind.PHQ9, 9.0, True)]
     assert stored[0].answers["items"] == [2, 2, 1, 1, 0, 1, 1, 0, 1]

@@ -34,7 +34,10 @@ from carecoord.ui.errors import show_problem
 from carecoord.ui.forms import ERROR_STYLE, FieldErrors, date_edit, date_of
 from carecoord.ui.style import MUTED, chip, hint
 
-SELF_HARM_TEXT = "Item 9 positive: assess self-harm risk today"
+SELF_HARM_TEXT = (
+    "Item 9 positive: same-day safety assessment today · "
+    "988 Suicide & Crisis Lifeline: call or text 988"
+)
 MAXIMUM: dict[AssessmentKind, int] = {
     AssessmentKind.NRS: 10,
     AssessmentKind.PEG: 10,
