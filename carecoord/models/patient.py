@@ -113,6 +113,7 @@ class Medication(Versioned, Base):
     patient: Mapped[Patient] = relationship(back_populates="medications")
 
     __table_args__ = (
+        Index("ix_medications_route", "route"),
         CheckConstraint("dose >= 0", name="dose_not_negative"),
         CheckConstraint(
             "concentration_mg_per_ml IS NULL OR concentration_mg_per_ml > 0",

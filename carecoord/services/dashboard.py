@@ -16,20 +16,29 @@ from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from carecoord.clinical import referral_rules as rules
+from carecoord.clinical.medication_line import UNKNOWN_ROUTE
 from carecoord.clinical.vocabulary import (
     CORE_ROLES,
     CareTeamRole,
+    DataCategory,
     Discipline,
     DocumentKind,
     PatientStatus,
     ReferralState,
 )
 from carecoord.db import Database
-from carecoord.models import CareTeamMembership, Document, Patient, Referral, TeamMember
+from carecoord.models import (
+    CareTeamMembership,
+    Document,
+    Medication,
+    Patient,
+    Referral,
+    TeamMember,
+)
 from carecoord.services import audit
 from carecoord.services.actor import Actor
 from carecoord.services.common import today as local_today
-from carecoord.services.permissions import Action, require
+from carecoord.services.permissions import Action, allowed, require
 from carecoord.services.worklist import (
     OPEN_PENDING,
     OVERDUE_STATES,
@@ -125,6 +134,9 @@ class Dashboard:
     auth_expiring_more: bool
     decisions_overdue_count: int
     decisions_overdue: tuple[PendingDecision, ...]
+    # Current medication lines whose route was never recorded (migrated free text): the
+    # daily MME of those patients is incomplete. None for roles without clinical access.
+    medication_review_count: int | None = None
 
     @property
     def open_total(self) -> int:
@@ -190,6 +202,11 @@ def dashboard(
             or 0
         )
         closure = _loop_closure(session, day)
+        review_count = (
+            _medication_review_count(session, day)
+            if allowed(actor, Action.READ_CLINICAL, DataCategory.GENERAL)
+            else None
+        )
         gap_count, gaps = _team_gaps(session)
         decisions_count, decisions = _decisions_overdue(session, moment)
     with db.session(write=True) as session:
@@ -216,7 +233,15 @@ def dashboard(
         auth_expiring_more=len(expiring) > LIST_ROWS,
         decisions_overdue_count=decisions_count,
         decisions_overdue=decisions,
+        medication_review_count=review_count,
     )
+
+
+def _medication_review_count(session: Session, day: date) -> int:
+    """Current lines with route "unknown" (an index range on route)."""
+    current = or_(Medication.stop_date.is_(None), Medication.stop_date >= day)
+    query = select(func.count()).where(Medication.route == UNKNOWN_ROUTE, current)
+    return int(session.scalar(query) or 0)
 
 
 def _open_by_state(session: Session) -> tuple[tuple[ReferralState, int], ...]:

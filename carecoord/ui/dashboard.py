@@ -316,6 +316,11 @@ class DashboardPage(QWidget):
         self.message.setWordWrap(True)
         self.message.hide()
         outer.addWidget(self.message)
+        self.medication_review = QLabel("")
+        self.medication_review.setObjectName("medicationReview")
+        self.medication_review.setWordWrap(True)
+        self.medication_review.hide()
+        outer.addWidget(self.medication_review)
 
         # The quality measure, with what it means.
         self.closure_tile = Tile("loopClosureTile", "Referral loops closed", accent=OK)
@@ -483,6 +488,13 @@ class DashboardPage(QWidget):
             f"Referral loops closed · referrals sent {loop.period_start.isoformat()} to "
             f"{loop.referrals_until.isoformat()}, reports counted to {loop.period_end.isoformat()}"
         )
+        review = board.medication_review_count
+        self.medication_review.setVisible(bool(review))
+        self.medication_review.setText(
+            f"{number(review or 0)} current medication line(s) need review: route not "
+            "recorded, so those patients' daily MME is incomplete."
+        )
+        self.medication_review.setStyleSheet(f"color: {WARNING}; font-weight: 600;")
         for state, tile in self.state_tiles.items():
             tile.set_value(number(board.open_count(state)))
         self.overdue_tile.set_value(

@@ -93,6 +93,7 @@ def upgrade() -> None:
             op.f("ck_medications_concentration_positive"),
             "concentration_mg_per_ml IS NULL OR concentration_mg_per_ml > 0",
         )
+        batch.create_index(batch.f("ix_medications_route"), ["route"], unique=False)
     drug = sa.func.lower(medications.c.drug)
     implied_otherwise = sa.or_(
         *(drug.like(f"%{word}%") for word in NOT_ORAL_WORDS),
@@ -112,6 +113,7 @@ def downgrade() -> None:
     _recode("unit", UNITS_DOWN)
     _recode("route", ROUTES_DOWN)
     with op.batch_alter_table("medications") as batch:
+        batch.drop_index(batch.f("ix_medications_route"))
         batch.drop_constraint(op.f("ck_medications_concentration_positive"), type_="check")
         batch.drop_column("indication")
         batch.drop_column("concentration_mg_per_ml")

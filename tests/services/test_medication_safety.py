@@ -207,3 +207,24 @@ def test_plan_pdf_prints_the_incomplete_opioid_load(db: Database, physician: Act
     add(db, physician, patient.id, "hydromorphone", 1, "mg", "q4h", route="iv")
     text = " ".join(pdf_text(generate_plan_pdf(db, physician, patient.id)).split())
     assert "Daily opioid load 30 MME/day — incomplete: not counted: hydromorphone (route IV" in text
+
+
+def test_dashboard_counts_current_lines_needing_review(
+    db: Database, physician: Actor, front_desk: Actor
+) -> None:
+    from carecoord.services.dashboard import dashboard
+
+    patient = new_patient(db, physician)
+    add(db, physician, patient.id, "fentanyl", 25, "mcg/h", "continuous", route="transdermal")
+    add(db, physician, patient.id, "oxycodone", 5, "mg", "bid")
+    assert dashboard(db, physician).medication_review_count == 0
+    with db.session(write=True) as session:  # as migration 0004 leaves an implied route
+        session.execute(
+            update(Medication).where(Medication.drug == "fentanyl").values(route="unknown")
+        )
+        session.commit()
+    assert dashboard(db, physician).medication_review_count == 1
+    assert dashboard(db, front_desk).medication_review_count == 1  # general clinical data
+    chart = load_chart(db, physician, patient.id)
+    assert chart.medications[0].needs_review == "route not recorded"
+    assert chart.medications[0].route_label == "unknown — needs review"
