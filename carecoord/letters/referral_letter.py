@@ -543,29 +543,22 @@ def _medications(data: LetterData, width: float) -> list[Flowable]:
     )
     if data.mme is not None:
         out.append(Spacer(1, 3))
-        if data.mme.display is not None:
-            out.append(
-                _p(
-                    f"<b>Total daily MME: {text(data.mme.display)}</b> "
-                    "(opioids listed above, CDC 2022 conversion factors; only oral opioids and "
-                    "transdermal fentanyl are converted)."
-                )
-            )
-        else:
-            out.append(
-                _p(
-                    f"<b>Total daily MME: {number(round(data.mme.total, 1))} MME/day</b> "
-                    "(opioids listed above, CDC 2022 conversion factors)."
-                )
+        shown = data.mme.display
+        if shown is None:  # built without the shared wording: the same rules, never "0 MME"
+            counted = data.mme.total > 0 or not data.mme.not_converted
+            shown = (
+                f"{number(round(data.mme.total, 1))} MME/day"
+                if counted
+                else "MME/day not calculated"
             )
             if data.mme.not_converted:
-                out.append(
-                    _p(
-                        "Not converted to MME (not counted in the total): "
-                        + text(", ".join(data.mme.not_converted))
-                        + "."
-                    )
-                )
+                shown += " — incomplete: not counted: " + "; ".join(data.mme.not_converted)
+        out.append(
+            _p(
+                f"<b>Total daily MME: {text(shown)}</b> (opioids listed above, CDC 2022 "
+                "conversion factors; only oral opioids and transdermal fentanyl are converted)."
+            )
+        )
         out += [_p(_flag_markup(advice)) for advice in data.mme.advice]
     return out
 

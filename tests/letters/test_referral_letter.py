@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 from pypdf import PdfReader
 
-from carecoord.letters.data import HeadacheEmphasis, PsychiatryEmphasis, Urgency
+from carecoord.letters.data import HeadacheEmphasis, MmeTotal, PsychiatryEmphasis, Urgency
 from carecoord.letters.referral_letter import SECTION_ORDER, render_letter
 from tests.letters.samples import (
     DULOX,
@@ -143,3 +143,12 @@ def test_logo_is_drawn_when_set_and_a_broken_one_is_left_out() -> None:
     assert len(images) == 1
     broken = full_letter(letterhead=replace(full_letter().letterhead, logo_png=b"\x89PNGjunk"))
     assert "Riverside Pain" in pdf_text(render_letter(broken))
+
+
+def test_an_unconverted_opioid_alone_never_prints_zero_mme() -> None:
+    """Issue #9 finding 5: buprenorphine alone printed "Total daily MME: 0 MME/day"."""
+    text = " ".join(
+        pdf_text(render_letter(full_letter(mme=MmeTotal(0.0, ("Butrans 10 mcg/h",), ())))).split()
+    )
+    assert "0 MME/day" not in text
+    assert "Total daily MME: MME/day not calculated — incomplete: not counted: Butrans" in text
