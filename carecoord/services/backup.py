@@ -72,8 +72,13 @@ class RestoreResult:
 
 
 def default_backup_folder() -> Path:
-    """Where the daily backups go: a ``backups`` folder beside the default database."""
+    """The ``backups`` folder beside the default database."""
     return user_data_dir() / "backups"
+
+
+def backup_folder_for(database: Path) -> Path:
+    """Where the daily backups (and audit checkpoints) of ``database`` go: beside it."""
+    return database.expanduser().resolve().parent / "backups"
 
 
 def database_file(url: str) -> Path:
@@ -214,12 +219,16 @@ def daily_backup(
     check). Copies are named ``<database name>-YYYY-MM-DD.sqlite3``; only files of that
     pattern are ever deleted.
 
+    Each new backup is followed by an audit checkpoint of the copy (see
+    ``services.checkpoints``), written to the checkpoint folder of ``db_path``.
+
     Returns:
         The new backup, or None when today's backup exists already or there is no
         database yet.
 
     Raises:
         BackupError: the copy failed (e.g. its integrity check: the database may be damaged).
+        CheckpointError: the backup was kept, but its audit trail failed its check.
     """
     if not db_path.is_file():
         return None
@@ -228,7 +237,31 @@ def daily_backup(
         return None
     result = backup_file(db_path, target)
     prune_backups(db_path, folder, keep=keep)
+    checkpoint_copy(result.path, db_path)
     return result.path
+
+
+def checkpoint_copy(copy: Path, database: Path) -> Path | None:
+    """Checkpoint the audit trail of ``copy``, a fresh backup of ``database``, on its behalf.
+
+    Returns:
+        The checkpoint file, or None when the copy's schema is not this version's (the app
+        migrates after the day's backup; the next backup checkpoints it).
+
+    Raises:
+        CheckpointError: the copy's audit trail failed its check.
+    """
+    from carecoord.db import Database, current_revision, head_revision
+    from carecoord.services.checkpoints import checkpoint_folder, write_checkpoint
+
+    live = f"sqlite:///{database.expanduser().resolve()}"
+    db = Database(f"sqlite:///{copy}", read_only=True)
+    try:
+        if current_revision(db.engine) != head_revision():
+            return None
+        return write_checkpoint(db, checkpoint_folder(live), identity_url=live).path
+    finally:
+        db.dispose()
 
 
 def prune_backups(db_path: Path, folder: Path, *, keep: int = KEEP_DAILY) -> list[Path]:
