@@ -32,7 +32,7 @@ def test_refused_on_a_clinic_with_users_but_no_patients(db: Database) -> None:
         password="long enough pw",
         role="administrator",
     )
-    with pytest.raises(DemoRefused, match="1 user account.s. that are not the demo's"):
+    with pytest.raises(DemoRefused, match=r"1 user account\(s\) that are not the demo.s"):
         fill_demo(db, patients=3)
     assert _users(db) == ["ckim"] and not is_demo_database(db)
 
