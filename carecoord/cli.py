@@ -43,7 +43,16 @@ def build_parser() -> argparse.ArgumentParser:
     db = commands.add_parser("db", help="database schema: upgrade or show the revision")
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     db_commands.add_parser("upgrade", help="migrate the database to the newest schema")
-    db_commands.add_parser("current", help="show the database's schema revision")
+    db_commands.add_parser("current", help="show the database's schema revision (read only)")
+    grant = db_commands.add_parser(
+        "grant",
+        help="PostgreSQL: give a workstation role exactly the privileges CareCoord needs",
+        description="Run as the tables' owner. Grants ROLE SELECT/INSERT/UPDATE/DELETE on the "
+        "ordinary tables, SELECT and INSERT only on audit_events, SELECT and UPDATE on "
+        "audit_chain_head, USAGE on the schema and its sequences; nothing that can switch the "
+        "audit trail's triggers off. Refuses a superuser or an owner of the tables.",
+    )
+    grant.add_argument("role", metavar="ROLE")
 
     demo = commands.add_parser("demo", help="fill an empty database with a fictional demo clinic")
     demo.add_argument("--patients", type=int, default=60, metavar="N", help="default 60")
@@ -166,8 +175,14 @@ def _launch_app(args: argparse.Namespace) -> int:
 
 
 def _db(args: argparse.Namespace) -> int:
-    from carecoord.config import resolve_database
-    from carecoord.db import Database, current_revision, head_revision
+    from carecoord.config import resolve_database, sqlite_path
+    from carecoord.db import (
+        Database,
+        current_revision,
+        head_revision,
+        newer_schema_message,
+        revision_known,
+    )
 
     location = resolve_database(args.database)
     if args.db_command == "upgrade":
@@ -175,12 +190,32 @@ def _db(args: argparse.Namespace) -> int:
         print(f"{location.display()} is at revision {current_revision(db.engine)} (head)")
         db.dispose()
         return 0
-    db = Database(location.url, migrate=False)
-    current = current_revision(db.engine)
+    if args.db_command == "grant":
+        from carecoord.services.grants import grant_workstation_role
+
+        db = Database(location.url, migrate=False)
+        try:
+            statements = grant_workstation_role(db, args.role)
+        finally:
+            db.dispose()
+        print("\n".join(f"{statement};" for statement in statements))
+        print(f"Granted {args.role} what a CareCoord workstation needs in {location.display()}.")
+        return 0
+    path = sqlite_path(location.url)
+    if path is not None and not path.exists():
+        print(f"{location.display()}: revision none (empty database: no file yet)")
+        return 0
+    db = Database(location.url, read_only=True)
+    try:
+        current = current_revision(db.engine)
+    finally:
+        db.dispose()
     head = head_revision()
+    if current is not None and not revision_known(current):
+        print(f"{location.display()}: revision {current}: {newer_schema_message(current)}")
+        return 1
     state = "up to date" if current == head else f"behind (newest is {head})"
     print(f"{location.display()}: revision {current or 'none (empty database)'}, {state}")
-    db.dispose()
     return 0
 
 
