@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, insert, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
@@ -171,7 +171,7 @@ def test_what_the_role_can_still_do_append_a_well_formed_forged_record(
         }
         digest = record_hash(forged, head.last_hash)
         conn.execute(
-            AuditEvent.__table__.insert().values(**forged, prev_hash=head.last_hash, hash=digest)
+            insert(AuditEvent).values(**forged, prev_hash=head.last_hash, hash=digest)
         )
         conn.execute(
             text("UPDATE audit_chain_head SET last_id = :i, last_hash = :h"),
