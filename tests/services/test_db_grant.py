@@ -170,9 +170,7 @@ def test_what_the_role_can_still_do_append_a_well_formed_forged_record(
             "detail": None,
         }
         digest = record_hash(forged, head.last_hash)
-        conn.execute(
-            insert(AuditEvent).values(**forged, prev_hash=head.last_hash, hash=digest)
-        )
+        conn.execute(insert(AuditEvent).values(**forged, prev_hash=head.last_hash, hash=digest))
         conn.execute(
             text("UPDATE audit_chain_head SET last_id = :i, last_hash = :h"),
             {"i": head.last_id + 1, "h": digest},
