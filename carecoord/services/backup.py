@@ -507,7 +507,9 @@ def _prepare_staged(staged: Path, url: str) -> tuple[str | None, int]:
         for table in Base.metadata.sorted_tables:
             if table.name in present:
                 columns = {c["name"] for c in inspector.get_columns(table.name)}
-                missing += [f"{table.name}.{c.name}" for c in table.columns if c.name not in columns]
+                missing += [
+                    f"{table.name}.{c.name}" for c in table.columns if c.name not in columns
+                ]
         if missing:
             raise BackupError(
                 f"The backup is not a complete CareCoord database (missing: "
