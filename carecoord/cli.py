@@ -149,6 +149,54 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # one clear line for people; the traceback goes to the log
+        log.exception("command %s failed", args.command)
+        print(f"carecoord: {explain(exc, args)}", file=sys.stderr)
+        return 1
+
+
+def explain(error: BaseException, args: argparse.Namespace) -> str:
+    """One line saying what went wrong with a database, a file or the disk, without a
+    traceback (which is in the log file)."""
+    from sqlalchemy.exc import DBAPIError
+
+    where = _where(args)
+    if isinstance(error, DBAPIError):
+        text = _first_line(error.orig if error.orig is not None else error)
+        lower = text.lower()
+        for needles, message in (
+            (("file is not a database",), f"{where} is not a SQLite database (or is damaged)"),
+            (("malformed",), f"{where} is damaged ({text}); restore a backup"),
+            (("disk is full", "disk full"), f"the disk holding {where} is full ({text})"),
+            (("readonly", "read-only"), f"{where} is on a read-only medium or file ({text})"),
+            (("unable to open",), f"cannot open {where}: missing, a folder, or not accessible"),
+            (("is locked",), f"{where} is busy (locked by another program); try again"),
+            (
+                ("connection", "could not connect", "timeout", "resolve host"),
+                f"cannot connect to the database server of {where}: {text}",
+            ),
+        ):
+            if any(needle in lower for needle in needles):
+                return message
+        return f"database error on {where}: {text}"
+    if isinstance(error, OSError):
+        name = f"{error.filename}: " if error.filename else ""
+        return f"{name}{error.strerror or _first_line(error)}"
+    log_hint = "details are in the log file"
+    return f"unexpected error ({type(error).__name__}: {_first_line(error)}); {log_hint}"
+
+
+def _first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
+
+
+def _where(args: argparse.Namespace) -> str:
+    try:
+        from carecoord.config import resolve_database
+
+        return resolve_database(getattr(args, "database", None)).display()
+    except Exception:  # the location itself is what failed
+        return "the database"
 
 
 def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]  # lazy import keeps --help fast
@@ -229,8 +277,9 @@ def _db(args: argparse.Namespace) -> int:
         db.dispose()
     head = head_revision()
     if current is not None and not revision_known(current):
-        print(f"{location.display()}: revision {current}: {newer_schema_message(current)}")
-        return 1
+        raise CareCoordError(
+            f"{location.display()}: revision {current}: " + newer_schema_message(current)
+        )
     state = "up to date" if current == head else f"behind (newest is {head})"
     print(f"{location.display()}: revision {current or 'none (empty database)'}, {state}")
     return 0
@@ -275,7 +324,7 @@ def _info(args: argparse.Namespace) -> int:
     print(f"CareCoord {__version__}")
     print(f"Database: {location.display()} (from {location.source})")
     path = sqlite_path(location.url)
-    if path is not None and not path.is_file():
+    if path is not None and not path.exists():
         print("Schema revision: none (no database file yet)")
         return 0
     db = Database(location.url, read_only=True)
@@ -427,9 +476,26 @@ def open_current(args: argparse.Namespace) -> tuple[Database, DatabaseLocation]:
     return db, location
 
 
+MAX_ID = 2**31 - 1
+"""The largest id an INTEGER column holds on both databases."""
+
+
+def check_id(entity: str, value: int | None) -> None:
+    """An id no row can have is simply not found (never an overflow deeper down).
+
+    Raises:
+        NotFound: ``value`` is outside 1 … 2**31 - 1.
+    """
+    from carecoord.errors import NotFound
+
+    if value is not None and not 1 <= value <= MAX_ID:
+        raise NotFound(entity, value)
+
+
 def _letter(args: argparse.Namespace) -> int:
     from carecoord.services.letters import generate_letter
 
+    check_id("Referral", args.referral_id)
     db, _ = open_current(args)
     actor = sign_in(args, db)
     with _atomic_output(args.output) as out:

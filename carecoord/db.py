@@ -6,6 +6,7 @@ import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -62,6 +63,19 @@ def _postgres_read_only(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.commit()
 
 
+def _on_read_only_medium(path: Path) -> bool:
+    """A file on a read-only file system with no pending write-ahead log: SQLite can read
+    it only as immutable (it cannot create the -shm file a WAL database needs)."""
+    import os
+
+    try:
+        read_only = bool(os.statvfs(path.resolve().parent).f_flag & os.ST_RDONLY)
+        wal = Path(f"{path}-wal")
+        return read_only and (not wal.exists() or wal.stat().st_size == 0)
+    except (OSError, AttributeError):  # AttributeError: no statvfs (Windows)
+        return False
+
+
 def create_db_engine(url: str, *, echo: bool = False, read_only: bool = False) -> Engine:
     """An engine for ``url`` with CareCoord's connection settings.
 
@@ -76,6 +90,8 @@ def create_db_engine(url: str, *, echo: bool = False, read_only: bool = False) -
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         path = sqlite_path(url)
+        if path is not None and path.is_dir():
+            raise ConfigurationError(f"cannot open {path}: it is a folder, not a database file")
         kwargs: dict[str, Any] = {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}}
         if path is None:
             from sqlalchemy.pool import StaticPool
@@ -85,7 +101,8 @@ def create_db_engine(url: str, *, echo: bool = False, read_only: bool = False) -
         elif read_only:
             from urllib.parse import quote
 
-            url = f"sqlite:///file:{quote(str(path.resolve()))}?mode=ro&uri=true"
+            flags = "mode=ro&immutable=1" if _on_read_only_medium(path) else "mode=ro"
+            url = f"sqlite:///file:{quote(str(path.resolve()))}?{flags}&uri=true"
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, echo=echo, **kwargs)

@@ -37,9 +37,11 @@ def run_plan(args: argparse.Namespace) -> int:
     ``args`` carries ``patient_id``, ``output``, ``plan_id`` and the global ``database``,
     ``user`` and ``sign_in_password_stdin`` (the person signs in first; see ``cli.sign_in``).
     """
-    from carecoord.cli import _atomic_output, open_current, sign_in
+    from carecoord.cli import _atomic_output, check_id, open_current, sign_in
     from carecoord.services.plan_report import generate_plan_pdf
 
+    check_id("Patient", args.patient_id)
+    check_id("Plan", getattr(args, "plan_id", None))
     db, _ = open_current(args)
     try:
         actor = sign_in(args, db)  # before any file: a refused sign-in writes nothing

@@ -182,6 +182,7 @@ def backup_file(source: Path, target: Path, *, overwrite: bool = False) -> Backu
     partial = target.with_name(f".{target.name}.{os.getpid()}.part")
     try:
         _remove_quietly(partial)
+        partial.touch()  # an unwritable folder or medium fails here, with its own reason
         _copy(source, partial)
         with _connect(partial) as copy:
             revision = _revision_of(copy)
@@ -189,7 +190,7 @@ def backup_file(source: Path, target: Path, *, overwrite: bool = False) -> Backu
         _fsync(target.parent)
     except sqlite3.Error as exc:
         _remove_quietly(partial)
-        raise BackupError(f"The backup failed: {exc}") from None
+        raise BackupError(f"The backup failed: {_sqlite_problem(exc, source)}") from None
     except OSError as exc:
         _remove_quietly(partial)
         raise BackupError(f"Cannot write {target}: {exc.strerror or exc}") from None
@@ -199,6 +200,18 @@ def backup_file(source: Path, target: Path, *, overwrite: bool = False) -> Backu
     size = target.stat().st_size
     log.info("backup written: %s (%d bytes)", target, size)
     return BackupResult(target, size, revision, time.perf_counter() - started)
+
+
+def _sqlite_problem(error: sqlite3.Error, path: Path) -> str:
+    """SQLite's terse message in words a person acts on."""
+    text = str(error)
+    if "file is not a database" in text:
+        return f"{path} is not a SQLite database (or is damaged)"
+    if "malformed" in text:
+        return f"{path} is damaged ({text}); restore an older backup"
+    if "disk is full" in text or "disk full" in text:
+        return f"the disk is full ({text})"
+    return text
 
 
 def _refuse_live_files(source: Path, target: Path) -> None:

@@ -71,7 +71,10 @@ def _letter(path: Path, out: Path, *options: str, password: str = "demo\n") -> i
 
 
 def test_without_a_user_nothing_is_written(
-    clinic: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    clinic: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.delenv("CARECOORD_USER", raising=False)
     out = tmp_path / "letter.pdf"
@@ -105,7 +108,10 @@ def test_the_lockout_applies_on_the_command_line(
 
 
 def test_the_signed_in_person_is_audited_and_their_role_applies(
-    clinic: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    clinic: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     out = tmp_path / "letter.pdf"
     monkeypatch.setenv("CARECOORD_USER", "frontdesk")
