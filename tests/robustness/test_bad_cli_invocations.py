@@ -174,7 +174,7 @@ CASES: list[tuple[str, Make, tuple[str, ...], str]] = [
         unreachable,
         (*SIGN_IN, "letter", "1", "--output", "{out}"),
         "cannot connect",
-    ),  # fmt: skip
+    ),
     ("unreachable postgres: demo", unreachable, ("demo",), "cannot connect"),
     ("text file: info", text_file, ("info",), "not a SQLite database"),
     ("text file: db current", text_file, ("db", "current"), "not a SQLite database"),
@@ -185,7 +185,7 @@ CASES: list[tuple[str, Make, tuple[str, ...], str]] = [
         text_file,
         (*SIGN_IN, "letter", "1", "--output", "{out}"),
         "not a SQLite database",
-    ),  # fmt: skip
+    ),
     ("text file: backup", text_file, ("backup", "{out}"), "not a SQLite database"),
     ("pdf file: info", pdf_file, ("info",), "not a SQLite database"),
     ("pdf file: demo", pdf_file, ("demo",), "not a SQLite database"),
@@ -194,7 +194,7 @@ CASES: list[tuple[str, Make, tuple[str, ...], str]] = [
         pdf_file,
         ("user", "add", "ann", "--full-name", "Ann", "--role", "administrator", "--password-stdin"),
         "not a SQLite database",
-    ),  # fmt: skip
+    ),
     ("directory: info", directory, ("info",), "cannot open"),
     ("directory: db current", directory, ("db", "current"), "cannot open"),
     ("directory: db upgrade", directory, ("db", "upgrade"), "cannot open"),
@@ -215,13 +215,13 @@ CASES: list[tuple[str, Make, tuple[str, ...], str]] = [
         newer,
         (*SIGN_IN, "letter", "1", "--output", "{out}"),
         "older than the database",
-    ),  # fmt: skip
+    ),
     (
         "read-only medium: letter",
         on_read_only,
         (*SIGN_IN, "letter", "1", "--output", "{out}"),
         "read-only",
-    ),  # fmt: skip
+    ),
     ("read-only medium: db upgrade", on_read_only, ("db", "upgrade"), "read-only"),
     (
         "read-only medium: backup target",
@@ -235,7 +235,7 @@ CASES: list[tuple[str, Make, tuple[str, ...], str]] = [
         clinic,
         (*SIGN_IN, "letter", "1", "--output", "{full}/l.pdf"),
         "No space left",
-    ),  # fmt: skip
+    ),
     ("full disk: demo", on_full_disk, ("demo", "--patients", "200"), "full"),
     (
         "backup over the live WAL",
