@@ -9,13 +9,20 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from carecoord.clinical.vocabulary import UserRole
 from carecoord.db import Database, head_revision
 from carecoord.services import backup, patients
 from carecoord.services.actor import Actor
 from carecoord.services.backup import BackupError
 from carecoord.services.checkpoints import check_trail, checkpoint_folder, write_checkpoint
 from tests.services.helpers import new_patient
-from tests.services.test_backup import doctor, path_of, patient_count  # noqa: F401  (fixture)
+from tests.conftest import make_actor
+from tests.services.test_backup import path_of, patient_count
+
+
+@pytest.fixture
+def doctor(sqlite_db: Database, password_hash: str) -> Actor:
+    return make_actor(sqlite_db, password_hash, "drlee", UserRole.PHYSICIAN, "Dr Avery Lee")
 
 
 def _untouched(db: Database, before: bytes) -> None:
@@ -33,7 +40,7 @@ def test_a_file_holding_only_alembic_version_is_refused(
         connection.execute("INSERT INTO alembic_version VALUES (?)", (head_revision(),))
     sqlite_db.dispose()
     before = path_of(sqlite_db).read_bytes()
-    with pytest.raises(BackupError, match="not a complete CareCoord database .missing: "):
+    with pytest.raises(BackupError, match=r"not a complete CareCoord database \(missing: "):
         backup.restore_database(sqlite_db.url, hollow)
     _untouched(sqlite_db, before)
     assert patient_count(sqlite_db.url) == 1  # the clinic still opens
@@ -49,7 +56,7 @@ def test_a_backup_with_a_broken_audit_chain_is_refused(
         connection.execute("UPDATE audit_events SET detail = 'nothing happened' WHERE id = 1")
     sqlite_db.dispose()
     before = path_of(sqlite_db).read_bytes()
-    with pytest.raises(BackupError, match="audit trail failed its check .record 1 was altered"):
+    with pytest.raises(BackupError, match=r"audit trail failed its check \(record 1 was altered"):
         backup.restore_database(sqlite_db.url, saved)
     _untouched(sqlite_db, before)
 
