@@ -15,8 +15,8 @@ from carecoord.services import backup, patients
 from carecoord.services.actor import Actor
 from carecoord.services.backup import BackupError
 from carecoord.services.checkpoints import check_trail, checkpoint_folder, write_checkpoint
-from tests.services.helpers import new_patient
 from tests.conftest import make_actor
+from tests.services.helpers import new_patient
 from tests.services.test_backup import path_of, patient_count
 
 
