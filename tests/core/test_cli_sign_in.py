@@ -157,3 +157,32 @@ def test_the_password_prompt_on_a_terminal(clinic: Path, tmp_path: Path) -> None
     assert os.waitstatus_to_exitcode(status) == 0, rest
     assert b"demo" not in rest  # not echoed
     assert b"Wrote the letter" in rest and out.read_bytes().startswith(b"%PDF")
+
+
+def _run(path: Path, *argv: str, password: str = "demo\n") -> int:
+    sys.stdin = io.StringIO(password)
+    try:
+        return cli.main(["--database", str(path), *argv])
+    finally:
+        sys.stdin = sys.__stdin__
+
+
+def test_backup_and_restore_need_an_administrator(
+    clinic: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("CARECOORD_USER", raising=False)
+    copy = tmp_path / "copy.sqlite3"
+    assert _run(clinic, "backup", str(copy)) == 1
+    assert "sign in with --user NAME" in capsys.readouterr().err and not copy.exists()
+    assert _run(clinic, "--user", "drlee", "--password-stdin", "backup", str(copy)) == 1
+    assert "is for an administrator" in capsys.readouterr().err and not copy.exists()
+    assert _run(clinic, "--user", "admin", "--password-stdin", "backup", str(copy)) == 0
+    assert "Audit checkpoint written" in capsys.readouterr().out
+    assert _audit(clinic)[-2:] == [("admin", "sign_in"), ("admin", "backup")]
+    assert _run(clinic, "restore", str(copy), "--yes") == 1
+    assert "sign in with --user NAME" in capsys.readouterr().err
+    assert _run(clinic, "--user", "admin", "--password-stdin", "restore", str(copy), "--yes") == 0
+    assert _audit(clinic)[-1] == ("admin", "restore")  # the restored trail, then this
