@@ -22,7 +22,7 @@ import json
 import os
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -339,3 +339,13 @@ def retire_checkpoints(
             os.replace(cp.path, target)
             retired.append(target)
     return retired
+
+
+def verify_with_checkpoints(db: Database) -> VerifyResult:
+    """:func:`check_trail` against the database's default checkpoint folder, as one
+    VerifyResult (for the administrators' audit-trail screen)."""
+    check = check_trail(db, [checkpoint_folder(db.url)])
+    if check.ok:
+        return check.result
+    kind = check.result.kind or ("integrity" if check.integrity else "checkpoint")
+    return replace(check.result, ok=False, problem=describe_failure(check), kind=kind)
