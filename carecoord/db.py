@@ -81,7 +81,8 @@ def create_db_engine(url: str, *, echo: bool = False, read_only: bool = False) -
 
     ``read_only`` opens without creating, migrating or writing anything: a SQLite file is
     opened with ``mode=ro`` (a missing file is an error, not a new database) and keeps its
-    journal mode; PostgreSQL sessions are READ ONLY.
+    journal mode; PostgreSQL sessions are READ ONLY. SQL parameters never appear in error
+    messages: they can hold patient data, and errors are logged.
 
     Raises:
         ConfigurationError: unsupported URL or a SQLite file on a network share.
@@ -105,13 +106,13 @@ def create_db_engine(url: str, *, echo: bool = False, read_only: bool = False) -
             url = f"sqlite:///file:{quote(str(path.resolve()))}?{flags}&uri=true"
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, echo=echo, **kwargs)
+        engine = create_engine(url, echo=echo, hide_parameters=True, **kwargs)
         # Let SQLAlchemy, not the driver, manage transactions (see _sqlite_begin).
         event.listen(engine, "connect", _disable_driver_transactions)
         event.listen(engine, "connect", _sqlite_read_only if read_only else _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    engine = create_engine(url, echo=echo, pool_pre_ping=True)
+    engine = create_engine(url, echo=echo, pool_pre_ping=True, hide_parameters=True)
     if read_only:
         event.listen(engine, "connect", _postgres_read_only)
     return engine

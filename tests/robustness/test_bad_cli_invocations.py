@@ -308,3 +308,20 @@ def test_looking_at_a_database_on_a_read_only_medium_works(place: Place) -> None
     assert current.returncode == 0 and "up to date" in current.stdout, current.stderr
     verify = run("--database", database, "audit", "verify")
     assert verify.returncode == 0 and "Audit trail intact" in verify.stdout, verify.stderr
+
+
+def test_database_errors_never_carry_patient_data(tmp_path: Path) -> None:
+    """Errors are logged with their traceback: the SQL parameters must not be in them."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    db = Database(f"sqlite:///{tmp_path / 'p.sqlite3'}")
+    with pytest.raises(IntegrityError) as error, db.engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO settings (key, value) VALUES (:k, :v)"), {"k": "a", "v": "x"}
+        )
+        conn.execute(
+            text("INSERT INTO settings (key, value) VALUES (:k, :v)"), {"k": "a", "v": "Zoë"}
+        )
+    assert "Zoë" not in str(error.value) and "hidden due to hide_parameters" in str(error.value)
+    db.dispose()
