@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -31,25 +32,62 @@ def add_backup_parsers(subparsers: Any) -> None:
     restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
 
-def _actor() -> Any:
-    from carecoord.services.actor import system_actor
+def _signed_in(args: argparse.Namespace, url: str) -> Any:
+    """An administrator signs in when the database holds accounts at this version's schema
+    (audited as that person); a missing, damaged or older database has nobody to sign in
+    as, and the command runs as the system."""
+    from sqlalchemy.exc import SQLAlchemyError
 
+    from carecoord.cli import sign_in
+    from carecoord.clinical.vocabulary import UserRole
+    from carecoord.config import sqlite_path
+    from carecoord.db import Database, current_revision, head_revision
+    from carecoord.services.actor import system_actor
+    from carecoord.services.users import has_users
+
+    path = sqlite_path(url)
+    if path is not None and path.is_file():
+        db = Database(url, migrate=False)
+        try:
+            usable = current_revision(db.engine) == head_revision() and has_users(db)
+        except SQLAlchemyError:
+            usable = False
+        try:
+            if usable:
+                return sign_in(args, db, roles={UserRole.ADMINISTRATOR})
+        finally:
+            db.dispose()
     return system_actor(username="cli")
 
 
 def run_backup(args: argparse.Namespace) -> int:
     """Run ``carecoord backup FILE``; returns the exit code."""
     from carecoord.config import resolve_database
-    from carecoord.services.backup import audit_maintenance, backup_database
+    from carecoord.services.backup import (
+        audit_maintenance,
+        backup_database,
+        checkpoint_copy,
+        database_file,
+    )
+    from carecoord.services.checkpoints import CheckpointError
 
     location = resolve_database(getattr(args, "database", None))
+    source = database_file(location.url)  # PostgreSQL: pg_dump advice before any sign-in
+    actor = _signed_in(args, location.url)
     result = backup_database(location.url, args.file, overwrite=args.force)
-    audit_maintenance(location.url, _actor(), "backup", f"backup written to {result.path}")
+    audit_maintenance(location.url, actor, "backup", f"backup written to {result.path}")
     print(
         f"Backed up {location.display()} to {result.path} "
         f"({result.size_bytes / 1_048_576:.1f} MB, schema {result.revision}, "
         f"integrity check ok, {result.seconds:.1f} s)"
     )
+    try:
+        made = checkpoint_copy(result.path, source)
+    except CheckpointError as error:
+        print(f"carecoord: the backup was written, but {error}", file=sys.stderr)
+        return 1
+    if made is not None:
+        print(f"Audit checkpoint written: {made}")
     return 0
 
 
@@ -65,6 +103,7 @@ def run_restore(args: argparse.Namespace, *, ask: Any = None) -> int:
 
     location = resolve_database(getattr(args, "database", None))
     target = database_file(location.url)
+    actor = _signed_in(args, location.url)
     info = check_backup(args.file)
     print(
         f"{info.path}: integrity check ok, schema {info.revision}, {info.patients} patients, "
@@ -76,11 +115,17 @@ def run_restore(args: argparse.Namespace, *, ask: Any = None) -> int:
             print("Nothing was changed.")
             return 1
     result = restore_database(location.url, info.path)
-    audit_maintenance(location.url, _actor(), "restore", f"restored from {result.restored_from}")
+    retired = len(result.retired_checkpoints)
+    detail = f"restored from {result.restored_from}" + (
+        f"; {retired} checkpoint(s) of later records set aside" if retired else ""
+    )
+    audit_maintenance(location.url, actor, "restore", detail)
     print(f"Restored {result.database} from {result.restored_from} (schema {result.revision_now}).")
     if result.kept_aside is not None:
         print(
             f"The previous database was kept as {result.kept_aside}; delete it once you have "
             "checked the restored data."
         )
+    for path in result.retired_checkpoints:
+        print(f"Checkpoint of records the backup does not have, set aside: {path}")
     return 0

@@ -9,7 +9,7 @@ import logging
 import os
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -20,9 +20,14 @@ from carecoord.errors import CareCoordError, ConfigurationError
 from carecoord.plan_cli import add_plan_parser, run_plan
 
 if TYPE_CHECKING:
+    from carecoord.clinical.vocabulary import UserRole
+    from carecoord.config import DatabaseLocation
+    from carecoord.db import Database
     from carecoord.services.actor import Actor
 
 log = logging.getLogger(__name__)
+
+ENV_USER = "CARECOORD_USER"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,12 +43,33 @@ def build_parser() -> argparse.ArgumentParser:
         help="database URL or SQLite file path (default: $CARECOORD_DATABASE_URL, "
         "else a SQLite file in your user data folder)",
     )
+    parser.add_argument(
+        "--user",
+        metavar="NAME",
+        help="sign in as NAME for commands that read or change patient data (letter, letters, "
+        "plan, backup, restore); default: $CARECOORD_USER. The password is asked for",
+    )
+    parser.add_argument(
+        "--password-stdin",
+        dest="sign_in_password_stdin",
+        action="store_true",
+        help="read the sign-in password from the first line of standard input (scheduled jobs)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     db = commands.add_parser("db", help="database schema: upgrade or show the revision")
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     db_commands.add_parser("upgrade", help="migrate the database to the newest schema")
-    db_commands.add_parser("current", help="show the database's schema revision")
+    db_commands.add_parser("current", help="show the database's schema revision (read only)")
+    grant = db_commands.add_parser(
+        "grant",
+        help="PostgreSQL: give a workstation role exactly the privileges CareCoord needs",
+        description="Run as the tables' owner. Grants ROLE SELECT/INSERT/UPDATE/DELETE on the "
+        "ordinary tables, SELECT and INSERT only on audit_events, SELECT and UPDATE on "
+        "audit_chain_head, USAGE on the schema and its sequences; nothing that can switch the "
+        "audit trail's triggers off. Refuses a superuser or an owner of the tables.",
+    )
+    grant.add_argument("role", metavar="ROLE")
 
     demo = commands.add_parser("demo", help="fill an empty database with a fictional demo clinic")
     demo.add_argument("--patients", type=int, default=60, metavar="N", help="default 60")
@@ -123,6 +149,54 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # one clear line for people; the traceback goes to the log
+        log.exception("command %s failed", args.command)
+        print(f"carecoord: {explain(exc, args)}", file=sys.stderr)
+        return 1
+
+
+def explain(error: BaseException, args: argparse.Namespace) -> str:
+    """One line saying what went wrong with a database, a file or the disk, without a
+    traceback (which is in the log file)."""
+    from sqlalchemy.exc import DBAPIError
+
+    where = _where(args)
+    if isinstance(error, DBAPIError):
+        text = _first_line(error.orig if error.orig is not None else error)
+        lower = text.lower()
+        for needles, message in (
+            (("file is not a database",), f"{where} is not a SQLite database (or is damaged)"),
+            (("malformed",), f"{where} is damaged ({text}); restore a backup"),
+            (("disk is full", "disk full"), f"the disk holding {where} is full ({text})"),
+            (("readonly", "read-only"), f"{where} is on a read-only medium or file ({text})"),
+            (("unable to open",), f"cannot open {where}: missing, a folder, or not accessible"),
+            (("is locked",), f"{where} is busy (locked by another program); try again"),
+            (
+                ("connection", "could not connect", "timeout", "resolve host"),
+                f"cannot connect to the database server of {where}: {text}",
+            ),
+        ):
+            if any(needle in lower for needle in needles):
+                return message
+        return f"database error on {where}: {text}"
+    if isinstance(error, OSError):
+        name = f"{error.filename}: " if error.filename else ""
+        return f"{name}{error.strerror or _first_line(error)}"
+    log_hint = "details are in the log file"
+    return f"unexpected error ({type(error).__name__}: {_first_line(error)}); {log_hint}"
+
+
+def _first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
+
+
+def _where(args: argparse.Namespace) -> str:
+    try:
+        from carecoord.config import resolve_database
+
+        return resolve_database(getattr(args, "database", None)).display()
+    except Exception:  # the location itself is what failed
+        return "the database"
 
 
 def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]  # lazy import keeps --help fast
@@ -166,8 +240,14 @@ def _launch_app(args: argparse.Namespace) -> int:
 
 
 def _db(args: argparse.Namespace) -> int:
-    from carecoord.config import resolve_database
-    from carecoord.db import Database, current_revision, head_revision
+    from carecoord.config import resolve_database, sqlite_path
+    from carecoord.db import (
+        Database,
+        current_revision,
+        head_revision,
+        newer_schema_message,
+        revision_known,
+    )
 
     location = resolve_database(args.database)
     if args.db_command == "upgrade":
@@ -175,12 +255,33 @@ def _db(args: argparse.Namespace) -> int:
         print(f"{location.display()} is at revision {current_revision(db.engine)} (head)")
         db.dispose()
         return 0
-    db = Database(location.url, migrate=False)
-    current = current_revision(db.engine)
+    if args.db_command == "grant":
+        from carecoord.services.grants import grant_workstation_role
+
+        db = Database(location.url, migrate=False)
+        try:
+            statements = grant_workstation_role(db, args.role)
+        finally:
+            db.dispose()
+        print("\n".join(f"{statement};" for statement in statements))
+        print(f"Granted {args.role} what a CareCoord workstation needs in {location.display()}.")
+        return 0
+    path = sqlite_path(location.url)
+    if path is not None and not path.exists():
+        print(f"{location.display()}: revision none (empty database), no file yet")
+        return 0
+    db = Database(location.url, read_only=True)
+    try:
+        current = current_revision(db.engine)
+    finally:
+        db.dispose()
     head = head_revision()
+    if current is not None and not revision_known(current):
+        raise CareCoordError(
+            f"{location.display()}: revision {current}: " + newer_schema_message(current)
+        )
     state = "up to date" if current == head else f"behind (newest is {head})"
     print(f"{location.display()}: revision {current or 'none (empty database)'}, {state}")
-    db.dispose()
     return 0
 
 
@@ -211,24 +312,49 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _info(args: argparse.Namespace) -> int:
-    from sqlalchemy import func, select
+    """What the database is and holds; opened read-only, so it never creates or migrates."""
+    from sqlalchemy import func, inspect, select
 
-    from carecoord.db import current_revision
+    from carecoord.config import resolve_database, sqlite_path
+    from carecoord.db import Database, current_revision, newer_schema_message, revision_known
     from carecoord.models import Patient, Referral, TeamMember, User
+    from carecoord.services.demo_mark import is_demo_database
 
-    db, location = _open(args)
-    with db.session() as session:
-        counts = {
-            "patients": session.scalar(select(func.count()).select_from(Patient)),
-            "referrals": session.scalar(select(func.count()).select_from(Referral)),
-            "team members": session.scalar(select(func.count()).select_from(TeamMember)),
-            "users": session.scalar(select(func.count()).select_from(User)),
-        }
+    location = resolve_database(args.database)
     print(f"CareCoord {__version__}")
     print(f"Database: {location.display()} (from {location.source})")
-    print(f"Schema revision: {current_revision(db.engine)}")
+    path = sqlite_path(location.url)
+    if path is not None and not path.exists():
+        print("Schema revision: none (no database file yet)")
+        return 0
+    db = Database(location.url, read_only=True)
+    try:
+        revision = current_revision(db.engine)
+        if revision is None:
+            tables = inspect(db.engine).get_table_names()
+            if tables:
+                raise CareCoordError(
+                    f"{location.display()} is not a CareCoord database (it holds other tables: "
+                    f"{', '.join(sorted(tables)[:5])}); nothing was changed"
+                )
+            print("Schema revision: none (empty database)")
+            return 0
+        if not revision_known(revision):
+            raise CareCoordError(newer_schema_message(revision))
+        with db.session() as session:
+            counts = {
+                "patients": session.scalar(select(func.count()).select_from(Patient)),
+                "referrals": session.scalar(select(func.count()).select_from(Referral)),
+                "team members": session.scalar(select(func.count()).select_from(TeamMember)),
+                "users": session.scalar(select(func.count()).select_from(User)),
+            }
+        demo = is_demo_database(db)
+    finally:
+        db.dispose()
+    print(f"Schema revision: {revision}")
     print("Holds: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
-    db.dispose()
+    if demo:
+        print("DEMO database: fictional patients written by 'carecoord demo'")
     return 0
 
 
@@ -286,22 +412,96 @@ def _atomic_output(path: Path) -> Iterator[IO[bytes]]:
         raise
 
 
-def _cli_actor() -> Actor:
-    """Nobody signs in on the command line yet: a physician-level system user named "cli"."""
-    from carecoord.clinical.vocabulary import UserRole
-    from carecoord.services.actor import system_actor
+def sign_in(
+    args: argparse.Namespace, db: Database, *, roles: Collection[UserRole] | None = None
+) -> Actor:
+    """Sign the person in for a patient-data command, through the app's sign-in service
+    (audited, lockout applies): ``--user NAME`` or $CARECOORD_USER, the password from a
+    prompt or, with ``--password-stdin``, from the first line of standard input.
 
-    return system_actor(UserRole.PHYSICIAN, username="cli")
+    Raises:
+        CareCoordError: no user name, wrong credentials, a locked account, or a role
+            outside ``roles``.
+    """
+    from carecoord.services.users import authenticate
+
+    name = (getattr(args, "user", None) or os.environ.get(ENV_USER) or "").strip()
+    if not name:
+        raise CareCoordError(
+            f"'carecoord {args.command}' works with patient data: sign in with --user NAME "
+            f"(or set {ENV_USER}); the password is asked for, or read with --password-stdin"
+        )
+    if getattr(args, "sign_in_password_stdin", False):
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass(f"Password for {name}: ")
+    actor = authenticate(db, name, password)
+    if actor is None:
+        raise CareCoordError("sign-in failed: unknown user name or wrong password")
+    if roles is not None and actor.role not in roles:
+        allowed = " or ".join(sorted(role.label.lower() for role in roles))
+        raise CareCoordError(f"'carecoord {args.command}' is for an {allowed}")
+    return actor
+
+
+def open_current(args: argparse.Namespace) -> tuple[Database, DatabaseLocation]:
+    """Open the database without migrating it or creating anything, for a command that
+    needs this version's schema (a missing file, an older or a newer schema is refused)."""
+    from carecoord.config import resolve_database, sqlite_path
+    from carecoord.db import (
+        Database,
+        current_revision,
+        head_revision,
+        newer_schema_message,
+        revision_known,
+    )
+
+    location = resolve_database(args.database)
+    path = sqlite_path(location.url)
+    if path is not None and not path.is_file():
+        raise CareCoordError(f"there is no CareCoord database at {path}")
+    db = Database(location.url, migrate=False)
+    try:
+        revision = current_revision(db.engine)
+        if revision is not None and not revision_known(revision):
+            raise CareCoordError(newer_schema_message(revision))
+        if revision != head_revision():
+            raise CareCoordError(
+                f"{location.display()} is not a CareCoord database at this version's schema "
+                f"(revision {revision or 'none'}); an administrator runs 'carecoord db upgrade'"
+            )
+    except BaseException:
+        db.dispose()
+        raise
+    return db, location
+
+
+MAX_ID = 2**31 - 1
+"""The largest id an INTEGER column holds on both databases."""
+
+
+def check_id(entity: str, value: int | None) -> None:
+    """An id no row can have is simply not found (never an overflow deeper down).
+
+    Raises:
+        NotFound: ``value`` is outside 1 … 2**31 - 1.
+    """
+    from carecoord.errors import NotFound
+
+    if value is not None and not 1 <= value <= MAX_ID:
+        raise NotFound(entity, value)
 
 
 def _letter(args: argparse.Namespace) -> int:
     from carecoord.services.letters import generate_letter
 
-    db, _ = _open(args)
+    check_id("Referral", args.referral_id)
+    db, _ = open_current(args)
+    actor = sign_in(args, db)
     with _atomic_output(args.output) as out:
         pdf = generate_letter(
             db,
-            _cli_actor(),
+            actor,
             args.referral_id,
             packet=args.packet,
             what=f"letter saved to {args.output} (command line)",
@@ -323,8 +523,8 @@ def _letters(args: argparse.Namespace) -> int:
             args.output_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise CareCoordError(f"cannot write {args.output_dir}: {exc.strerror or exc}") from None
-    db, _ = _open(args)
-    actor = _cli_actor()
+    db, _ = open_current(args)
+    actor = sign_in(args, db)
     ids = referrals_in_state(db, actor, args.state)
     if not ids:
         print(f"No referrals are in state {args.state}; nothing written.")

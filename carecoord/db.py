@@ -6,6 +6,7 @@ import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -15,7 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import NullPool
 
 from carecoord.config import check_location, redact_url, sqlite_path
-from carecoord.errors import ConflictError
+from carecoord.errors import ConfigurationError, ConflictError
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +44,45 @@ def _sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
-def create_db_engine(url: str, *, echo: bool = False) -> Engine:
+def _sqlite_read_only(dbapi_connection: Any, _record: Any) -> None:
+    """Read-only opens leave the journal mode alone (a read-only medium cannot switch to WAL)."""
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA query_only=ON")
+    finally:
+        cursor.close()
+
+
+def _postgres_read_only(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+    finally:
+        cursor.close()
+    dbapi_connection.commit()
+
+
+def _on_read_only_medium(path: Path) -> bool:
+    """A file on a read-only file system with no pending write-ahead log: SQLite can read
+    it only as immutable (it cannot create the -shm file a WAL database needs)."""
+    import os
+
+    try:
+        read_only = bool(os.statvfs(path.resolve().parent).f_flag & os.ST_RDONLY)
+        wal = Path(f"{path}-wal")
+        return read_only and (not wal.exists() or wal.stat().st_size == 0)
+    except (OSError, AttributeError):  # AttributeError: no statvfs (Windows)
+        return False
+
+
+def create_db_engine(url: str, *, echo: bool = False, read_only: bool = False) -> Engine:
     """An engine for ``url`` with CareCoord's connection settings.
+
+    ``read_only`` opens without creating, migrating or writing anything: a SQLite file is
+    opened with ``mode=ro`` (a missing file is an error, not a new database) and keeps its
+    journal mode; PostgreSQL sessions are READ ONLY. SQL parameters never appear in error
+    messages: they can hold patient data, and errors are logged.
 
     Raises:
         ConfigurationError: unsupported URL or a SQLite file on a network share.
@@ -53,21 +91,31 @@ def create_db_engine(url: str, *, echo: bool = False) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         path = sqlite_path(url)
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
+        if path is not None and path.is_dir():
+            raise ConfigurationError(f"cannot open {path}: it is a folder, not a database file")
         kwargs: dict[str, Any] = {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}}
         if path is None:
             from sqlalchemy.pool import StaticPool
 
             kwargs["poolclass"] = StaticPool
             kwargs["connect_args"]["check_same_thread"] = False
-        engine = create_engine(url, echo=echo, **kwargs)
+        elif read_only:
+            from urllib.parse import quote
+
+            flags = "mode=ro&immutable=1" if _on_read_only_medium(path) else "mode=ro"
+            url = f"sqlite:///file:{quote(str(path.resolve()))}?{flags}&uri=true"
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, echo=echo, hide_parameters=True, **kwargs)
         # Let SQLAlchemy, not the driver, manage transactions (see _sqlite_begin).
         event.listen(engine, "connect", _disable_driver_transactions)
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_read_only if read_only else _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+    engine = create_engine(url, echo=echo, pool_pre_ping=True, hide_parameters=True)
+    if read_only:
+        event.listen(engine, "connect", _postgres_read_only)
+    return engine
 
 
 def _disable_driver_transactions(dbapi_connection: Any, _record: Any) -> None:
@@ -144,16 +192,20 @@ def _entity_name(model: type) -> str:
 class Database:
     """One per application: the engine, the session factory, the URL people see."""
 
-    def __init__(self, url: str, *, migrate: bool = True, echo: bool = False) -> None:
+    def __init__(
+        self, url: str, *, migrate: bool = True, echo: bool = False, read_only: bool = False
+    ) -> None:
+        """Open ``url``; ``read_only`` (which never migrates) is for commands that only look."""
         self.url = url
-        self.engine = create_db_engine(url, echo=echo)
+        self.read_only = read_only
+        self.engine = create_db_engine(url, echo=echo, read_only=read_only)
         self.sessions = sessionmaker(self.engine, class_=CareCoordSession, expire_on_commit=False)
         self.write_sessions = sessionmaker(
             self.engine.execution_options(carecoord_write=True),
             class_=CareCoordSession,
             expire_on_commit=False,
         )
-        if migrate:
+        if migrate and not read_only:
             upgrade_to_head(self.engine)
 
     @property
@@ -194,12 +246,43 @@ def alembic_config(connection: Any = None) -> Any:
 
 
 def upgrade_to_head(engine: Engine) -> None:
-    """Bring the schema to the newest revision, in one transaction."""
+    """Bring the schema to the newest revision, in one transaction.
+
+    Raises:
+        ConfigurationError: the database was migrated by a newer CareCoord.
+    """
     from alembic import command
+    from alembic.runtime.migration import MigrationContext
+    from alembic.util import CommandError
 
     with engine.begin() as connection:
         cfg = alembic_config(connection)
-        command.upgrade(cfg, "head")
+        try:
+            command.upgrade(cfg, "head")
+        except CommandError:
+            revision = MigrationContext.configure(connection).get_current_revision()
+            if revision is not None and not revision_known(revision):
+                raise ConfigurationError(newer_schema_message(revision)) from None
+            raise
+
+
+def revision_known(revision: str) -> bool:
+    """Whether this version of CareCoord ships ``revision`` (False: a newer CareCoord's)."""
+    from alembic.script import ScriptDirectory
+
+    try:
+        return ScriptDirectory.from_config(alembic_config()).get_revision(revision) is not None
+    except Exception:  # alembic raises its own errors for unknown or malformed ids
+        return False
+
+
+def newer_schema_message(revision: str) -> str:
+    from carecoord import __version__
+
+    return (
+        f"this CareCoord ({__version__}) is older than the database, whose schema revision "
+        f"{revision} was written by a newer version; install that version (or newer)"
+    )
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -44,6 +44,15 @@ def pg_schema_url(schema: str) -> str:
     return url.render_as_string(hide_password=False)
 
 
+@pytest.fixture(autouse=True)
+def _checkpoint_key_outside_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Audit checkpoints' MAC key in a test folder, never in the tester's configuration."""
+    key = tmp_path_factory.getbasetemp() / "checkpoint-key" / "audit-checkpoint.key"
+    monkeypatch.setenv("CARECOORD_CHECKPOINT_KEY", str(key))
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated SQLite file, copied for each test (migrating once is the slow part)."""
@@ -70,6 +79,8 @@ def pg_url() -> Iterator[str]:
 def _truncate_all(db: Database) -> None:
     tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with db.engine.begin() as conn:
+        # The audit tables refuse TRUNCATE (migration 0005); the test owner bypasses it.
+        conn.execute(text("SET LOCAL session_replication_role = replica"))
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -217,6 +217,28 @@ event.listen(Session, "after_soft_rollback", _discard_pending)
 
 # ------------------------------------------------------------------------ verification
 @dataclass(frozen=True)
+class Seal:
+    """What a checkpoint kept outside the database says about one record: its hash."""
+
+    hash: str
+    name: str  # the checkpoint, as people see it (its file name)
+    made_at: str  # when it was made, as written in it
+
+
+def _holdings(connection: Connection) -> str:
+    """ "3 patients and 2 user accounts" (empty when the database holds neither)."""
+    from sqlalchemy import func
+
+    from carecoord.models import Patient, User
+
+    patients = connection.execute(select(func.count()).select_from(Patient)).scalar_one()
+    accounts = connection.execute(select(func.count()).select_from(User)).scalar_one()
+    parts = [f"{patients} patients"] if patients else []
+    parts += [f"{accounts} user accounts"] if accounts else []
+    return " and ".join(parts)
+
+
+@dataclass(frozen=True)
 class VerifyResult:
     """What :func:`verify_chain` found.
 
@@ -230,7 +252,7 @@ class VerifyResult:
     last_hash: str
     problem: str | None = None
     first_bad_id: int | None = None
-    kind: str | None = None  # "altered", "missing", "broken", "unsealed", "head"
+    kind: str | None = None  # altered, missing, broken, unsealed, head, checkpoint, empty
 
 
 _VERIFY_COLUMNS = (
@@ -250,16 +272,23 @@ _VERIFY_COLUMNS = (
 VERIFY_BATCH = 5000
 
 
-def verify_chain(db: Database) -> VerifyResult:
+def verify_chain(
+    db: Database, checkpoints: Mapping[int, Sequence[Seal]] | None = None
+) -> VerifyResult:
     """Walk the whole audit trail in id order and check every link of the hash chain.
 
     Reports the first record whose contents no longer match its hash (altered), whose
     predecessor is gone (missing: ids skip and the chain breaks there), that was written
-    without a hash, and records missing from the end (the chain head names a later one).
+    without a hash, records missing from the end (the chain head names a later one), an
+    empty trail in a database that holds patients or accounts (emptied), and a record
+    whose hash differs from the one a checkpoint kept outside the database saw
+    (``checkpoints`` maps a record id to those seals): the chain was rewritten and
+    re-hashed, or records were cut and new ones written in their place.
 
     Returns:
         The result; ``ok`` is False when anything is wrong.
     """
+    checkpoints = checkpoints or {}
     with db.session() as session:
         connection = session.connection()
         head = connection.execute(
@@ -325,8 +354,35 @@ def verify_chain(db: Database) -> VerifyResult:
                         row.id,
                         f"record {row.id} was altered: its contents no longer match its hash",
                     )
+                for seal in checkpoints.get(row.id, ()):
+                    if seal.hash != row.hash:
+                        return bad(
+                            "checkpoint",
+                            row.id,
+                            f"record {row.id} differs from the one checkpoint {seal.name} "
+                            f"saw on {seal.made_at}: the trail up to it was rewritten and "
+                            "re-hashed",
+                        )
                 last_id, last_hash = row.id, row.hash
                 checked += 1
+        beyond = [(i, seal) for i, seals in checkpoints.items() for seal in seals if i > last_id]
+        if beyond:
+            record_id, seal = min(beyond, key=lambda item: item[0])
+            return bad(
+                "checkpoint",
+                record_id,
+                f"record {record_id}, which checkpoint {seal.name} saw on {seal.made_at}, "
+                f"is missing: the trail ends at record {last_id} (records were cut)",
+            )
+        if not checked:
+            held = _holdings(connection)
+            if held:
+                return bad(
+                    "empty",
+                    1,
+                    f"the audit trail is empty although the database holds {held}: "
+                    "its records were deleted",
+                )
         if head is None:
             if checked:
                 return bad(

@@ -2,9 +2,9 @@
 
 Backups use SQLite's online backup API, which copies a consistent snapshot while other
 connections keep reading and writing (WAL mode), and every copy is checked with
-``PRAGMA integrity_check`` before it is given its final name. A restore checks the backup
-first (integrity, schema revision), keeps the current database aside until the restored
-one has opened and migrated, and puts it back if anything fails.
+``PRAGMA integrity_check`` before it is given its final name. A restore checks a migrated
+copy of the backup first (schema, integrity, audit chain), keeps the current database
+aside until the restored one has opened, and puts it back if anything fails.
 
 PostgreSQL databases are backed up with the server's own tools (``pg_dump``); see the
 README section "Backups".
@@ -19,7 +19,7 @@ import re
 import sqlite3
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -69,11 +69,17 @@ class RestoreResult:
     kept_aside: Path | None
     revision_in_backup: str
     revision_now: str | None
+    retired_checkpoints: list[Path] = field(default_factory=list)
 
 
 def default_backup_folder() -> Path:
-    """Where the daily backups go: a ``backups`` folder beside the default database."""
+    """The ``backups`` folder beside the default database."""
     return user_data_dir() / "backups"
+
+
+def backup_folder_for(database: Path) -> Path:
+    """Where the daily backups (and audit checkpoints) of ``database`` go: beside it."""
+    return database.expanduser().resolve().parent / "backups"
 
 
 def database_file(url: str) -> Path:
@@ -169,14 +175,14 @@ def backup_file(source: Path, target: Path, *, overwrite: bool = False) -> Backu
     target = target.expanduser()
     if not source.is_file():
         raise BackupError(f"There is no database at {source}")
+    _refuse_live_files(source, target)
     if target.exists() and not overwrite:
         raise BackupError(f"{target} exists already; choose a new file name")
-    if target.exists() and target.resolve() == source.resolve():
-        raise BackupError("The backup cannot overwrite the database itself")
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.{os.getpid()}.part")
     try:
         _remove_quietly(partial)
+        partial.touch()  # an unwritable folder or medium fails here, with its own reason
         _copy(source, partial)
         with _connect(partial) as copy:
             revision = _revision_of(copy)
@@ -184,7 +190,7 @@ def backup_file(source: Path, target: Path, *, overwrite: bool = False) -> Backu
         _fsync(target.parent)
     except sqlite3.Error as exc:
         _remove_quietly(partial)
-        raise BackupError(f"The backup failed: {exc}") from None
+        raise BackupError(f"The backup failed: {_sqlite_problem(exc, source)}") from None
     except OSError as exc:
         _remove_quietly(partial)
         raise BackupError(f"Cannot write {target}: {exc.strerror or exc}") from None
@@ -194,6 +200,39 @@ def backup_file(source: Path, target: Path, *, overwrite: bool = False) -> Backu
     size = target.stat().st_size
     log.info("backup written: %s (%d bytes)", target, size)
     return BackupResult(target, size, revision, time.perf_counter() - started)
+
+
+def _sqlite_problem(error: sqlite3.Error, path: Path) -> str:
+    """SQLite's terse message in words a person acts on."""
+    text = str(error)
+    if "file is not a database" in text:
+        return f"{path} is not a SQLite database (or is damaged)"
+    if "malformed" in text:
+        return f"{path} is damaged ({text}); restore an older backup"
+    if "disk is full" in text or "disk full" in text:
+        return f"the disk is full ({text})"
+    return text
+
+
+def _refuse_live_files(source: Path, target: Path) -> None:
+    """Never write over the database or its write-ahead log, shared memory or journal
+    (even with ``overwrite``): that loses committed data.
+
+    Raises:
+        BackupError: ``target`` is one of them (by name, link or the same file).
+    """
+    live = [source, *_sidecars(source), Path(f"{source}-journal")]
+    resolved = target.resolve()
+    for path in live:
+        same = resolved == path.resolve()
+        if not same and target.exists() and path.exists():
+            with contextlib.suppress(OSError):
+                same = os.path.samefile(target, path)
+        if same:
+            raise BackupError(
+                f"{target} is the live database or one of its working files; a backup must "
+                "go to another file (nothing was written)"
+            )
 
 
 def backup_database(url: str, target: Path, *, overwrite: bool = False) -> BackupResult:
@@ -214,12 +253,16 @@ def daily_backup(
     check). Copies are named ``<database name>-YYYY-MM-DD.sqlite3``; only files of that
     pattern are ever deleted.
 
+    Each new backup is followed by an audit checkpoint of the copy (see
+    ``services.checkpoints``), written to the checkpoint folder of ``db_path``.
+
     Returns:
         The new backup, or None when today's backup exists already or there is no
         database yet.
 
     Raises:
         BackupError: the copy failed (e.g. its integrity check: the database may be damaged).
+        CheckpointError: the backup was kept, but its audit trail failed its check.
     """
     if not db_path.is_file():
         return None
@@ -228,7 +271,31 @@ def daily_backup(
         return None
     result = backup_file(db_path, target)
     prune_backups(db_path, folder, keep=keep)
+    checkpoint_copy(result.path, db_path)
     return result.path
+
+
+def checkpoint_copy(copy: Path, database: Path) -> Path | None:
+    """Checkpoint the audit trail of ``copy``, a fresh backup of ``database``, on its behalf.
+
+    Returns:
+        The checkpoint file, or None when the copy's schema is not this version's (the app
+        migrates after the day's backup; the next backup checkpoints it).
+
+    Raises:
+        CheckpointError: the copy's audit trail failed its check.
+    """
+    from carecoord.db import Database, current_revision, head_revision
+    from carecoord.services.checkpoints import checkpoint_folder, write_checkpoint
+
+    live = f"sqlite:///{database.expanduser().resolve()}"
+    db = Database(f"sqlite:///{copy}", read_only=True)
+    try:
+        if current_revision(db.engine) != head_revision():
+            return None
+        return write_checkpoint(db, checkpoint_folder(live), identity_url=live).path
+    finally:
+        db.dispose()
 
 
 def prune_backups(db_path: Path, folder: Path, *, keep: int = KEEP_DAILY) -> list[Path]:
@@ -328,11 +395,13 @@ def restore_database(url: str, source: Path, *, now: datetime | None = None) -> 
     """Replace the SQLite database at ``url`` with the backup ``source``.
 
     Order of work: check the backup (integrity, schema revision not newer than this
-    version's); copy it beside the database and check the copy; set the current database
-    aside as ``<name>.before-restore-YYYYMMDD-HHMMSS``; move the copy into place; open it,
-    which migrates an older backup to the current schema. If any step after setting
-    aside fails, the current database is put back. The set-aside file is kept (delete it
-    when the restored data is confirmed).
+    version's); copy it beside the database, migrate the copy to this version's schema and
+    check it (every table and column, integrity, audit chain, checkpoints up to its newest
+    record); only then set the current database aside as
+    ``<name>.before-restore-YYYYMMDD-HHMMSS``, move the copy into place, check it again
+    and set aside the checkpoints of records the restored trail no longer has. If any step
+    after setting aside fails, the current database is put back. The set-aside file is
+    kept (delete it when the restored data is confirmed).
 
     Raises:
         BackupError: the backup is unusable, the database is in use, or the restore failed
@@ -358,6 +427,12 @@ def restore_database(url: str, source: Path, *, now: datetime | None = None) -> 
         _remove_quietly(staged)
         raise
 
+    try:
+        revision_staged, last_id = _prepare_staged(staged, url)
+    except BaseException:
+        _remove_quietly(staged, *_sidecars(staged))
+        raise
+
     had_database = database.exists()
     try:
         if had_database:
@@ -378,9 +453,14 @@ def restore_database(url: str, source: Path, *, now: datetime | None = None) -> 
         raise
 
     try:
-        restored = Database(url)  # migrates an older backup to this version's schema
+        restored = Database(url, migrate=False)
         try:
             revision_now = current_revision(restored.engine)
+            if revision_now != revision_staged:
+                raise BackupError(f"the restored database is at revision {revision_now}")
+            from carecoord.services.checkpoints import checkpoint_folder, retire_checkpoints
+
+            retired = retire_checkpoints(restored, checkpoint_folder(url), last_id, stamp)
         finally:
             restored.dispose()
         with _connect(database) as connection:
@@ -404,7 +484,73 @@ def restore_database(url: str, source: Path, *, now: datetime | None = None) -> 
         kept_aside=aside if had_database else None,
         revision_in_backup=info.revision,
         revision_now=revision_now,
+        retired_checkpoints=retired,
     )
+
+
+def _prepare_staged(staged: Path, url: str) -> tuple[str | None, int]:
+    """Bring the staged copy to this version's schema and check it before it replaces
+    anything: every table and column at head, SQLite's integrity check, the audit chain,
+    and the chain against this database's checkpoints up to the copy's newest record.
+
+    Returns:
+        The staged copy's revision and the id of its newest audit record.
+
+    Raises:
+        BackupError: any check failed (the staged copy is left for the caller to remove).
+    """
+    from sqlalchemy import inspect
+
+    from carecoord.db import Database, current_revision
+    from carecoord.models import Base
+    from carecoord.services.audit import verify_chain
+    from carecoord.services.checkpoints import check_trail, checkpoint_folder, describe_failure
+
+    try:
+        db = Database(f"sqlite:///{staged}")  # migrates an older backup (the copy only)
+    except Exception as exc:
+        raise BackupError(
+            f"The backup cannot be brought to this version's schema ({_first_line(exc)}); "
+            "choose another backup. Nothing was changed."
+        ) from None
+    try:
+        inspector = inspect(db.engine)
+        present = set(inspector.get_table_names())
+        missing = [t.name for t in Base.metadata.sorted_tables if t.name not in present]
+        for table in Base.metadata.sorted_tables:
+            if table.name in present:
+                columns = {c["name"] for c in inspector.get_columns(table.name)}
+                missing += [
+                    f"{table.name}.{c.name}" for c in table.columns if c.name not in columns
+                ]
+        if missing:
+            raise BackupError(
+                f"The backup is not a complete CareCoord database (missing: "
+                f"{', '.join(missing[:6])}); choose another backup. Nothing was changed."
+            )
+        plain = verify_chain(db)
+        check = check_trail(db, [checkpoint_folder(url)], up_to=plain.last_id)
+        if not check.ok:
+            raise BackupError(
+                f"The backup's audit trail failed its check ({describe_failure(check)}); "
+                "choose another backup. Nothing was changed."
+            )
+        revision = current_revision(db.engine)
+    except BackupError:
+        raise
+    except Exception as exc:
+        raise BackupError(
+            f"The backup could not be checked ({_first_line(exc)}); nothing was changed."
+        ) from None
+    finally:
+        db.dispose()
+    with _connect(staged) as connection:  # standalone again (no WAL) before it is moved
+        connection.execute("PRAGMA journal_mode=DELETE")
+    return revision, plain.last_id
+
+
+def _first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
 
 
 def audit_maintenance(url: str, actor: Actor, action: str, detail: str) -> bool:

@@ -53,6 +53,7 @@ from carecoord.errors import CareCoordError
 from carecoord.models import Base, Patient
 from carecoord.services import audit
 from carecoord.services import demo_names as names
+from carecoord.services.demo_mark import DEMO_SETTING, DEMO_SETTING_VALUE, is_demo_connection
 from carecoord.services.settings import ClinicSettings, encode_settings
 from carecoord.services.validation import search_key
 
@@ -2197,6 +2198,37 @@ def _reset_sequences(conn: Connection) -> None:
         )
 
 
+def _refuse_a_clinic_database(conn: Connection) -> None:
+    """Demo data goes only into an empty database or a demo database without patients.
+
+    A database that holds patients, accounts other than the demo's, or (without the demo
+    mark) any account or clinic settings is a clinic's: the demo's ``admin``/``demo``
+    accounts must never appear there.
+
+    Raises:
+        DemoRefused: naming what the database holds.
+    """
+    existing = conn.execute(select(func.count()).select_from(Patient.__table__)).scalar_one()
+    if existing:
+        raise DemoRefused(
+            f"The database already holds {existing} patients; demo data goes only into an "
+            "empty database."
+        )
+    accounts = set(conn.execute(text("SELECT username FROM users")).scalars())
+    foreign = sorted(accounts - set(DEMO_USERNAMES))
+    if foreign:
+        raise DemoRefused(
+            f"The database holds {len(foreign)} user account(s) that are not the demo's; demo "
+            "data goes only into an empty database, never into a clinic's."
+        )
+    has_settings = conn.execute(text("SELECT COUNT(*) FROM settings")).scalar_one() > 0
+    if (accounts or has_settings) and not is_demo_connection(conn):
+        raise DemoRefused(
+            "The database holds clinic settings or user accounts and is not a demo database; "
+            "demo data goes only into an empty database, never into a clinic's."
+        )
+
+
 def fill_demo(
     db: Database,
     *,
@@ -2207,7 +2239,8 @@ def fill_demo(
 ) -> DemoSummary:
     """Fill an empty database with fictional but clinically coherent demo data.
 
-    Writes about 40 team members, the clinic settings (unless already set), the demo
+    Writes about 40 team members, the clinic settings and the demo mark (unless already
+    set: a demo database), the demo
     accounts ``admin``, ``drlee``, ``therapist`` and ``frontdesk`` (password ``demo``,
     for demonstrations only), ``patients`` patients with diagnoses, medications,
     allergies, care teams, assessments, treatment plans, about five referrals each (in
@@ -2225,7 +2258,8 @@ def fill_demo(
         Row counts and the seconds taken.
 
     Raises:
-        DemoRefused: The database already holds patients (nothing is written).
+        DemoRefused: The database holds patients, or is a clinic's (accounts or settings
+            without the demo mark); nothing is written.
         ValueError: A negative number of patients.
     """
     if patients < 0:
@@ -2234,12 +2268,7 @@ def fill_demo(
     day = today or date.today()
     engine = db.engine.execution_options(carecoord_write=True)
     with engine.begin() as conn:
-        existing = conn.execute(select(func.count()).select_from(Patient.__table__)).scalar_one()
-        if existing:
-            raise DemoRefused(
-                f"The database already holds {existing} patients; demo data goes only into an "
-                "empty database."
-            )
+        _refuse_a_clinic_database(conn)
         sqlite = conn.dialect.name == "sqlite"
         if sqlite:  # a bigger page cache keeps the index B-trees in memory during the load
             conn.exec_driver_sql("PRAGMA cache_size=-262144")
@@ -2269,6 +2298,7 @@ def _fill(
     builder.therapist_member = next(m.id for m in builder.members if m.discipline == D.PSYCHOLOGY)
     if not has_settings:
         builder.settings()
+        sink.rows["settings"].append((DEMO_SETTING, DEMO_SETTING_VALUE))
     sink.flush()
     for index in range(patients):
         builder.patient(index)

@@ -66,16 +66,17 @@ class Startup(QObject):
 
         run_in_thread(self, self._open, self._opened, self._failed)
 
-    def _open(self) -> tuple[Any, Any, Any, bool]:
+    def _open(self) -> tuple[Any, Any, Any, bool, bool]:
         from carecoord.config import resolve_database
         from carecoord.db import Database
+        from carecoord.services.demo_mark import is_demo_database
         from carecoord.services.settings import get_settings
         from carecoord.services.users import has_users
 
         location = resolve_database(self.database_option)
         self.backup_warning = self._daily_backup(location.url)
         db = Database(location.url)
-        return location, db, get_settings(db), not has_users(db)
+        return location, db, get_settings(db), not has_users(db), is_demo_database(db)
 
     def _daily_backup(self, url: str) -> str | None:
         """The day's first start copies the SQLite file (before any migration touches it).
@@ -87,13 +88,17 @@ class Startup(QObject):
         from datetime import date
 
         from carecoord.config import sqlite_path
-        from carecoord.services.backup import daily_backup, default_backup_folder
+        from carecoord.services.backup import backup_folder_for, daily_backup
+        from carecoord.services.checkpoints import CheckpointError
 
         path = sqlite_path(url)
         if path is None or not path.exists():
             return None
         try:
-            made = daily_backup(path, default_backup_folder(), date.today())
+            made = daily_backup(path, backup_folder_for(path), date.today())
+        except CheckpointError as error:
+            logging.getLogger(__name__).error("daily audit checkpoint refused: %s", error)
+            return f"Today's backup was made, but the audit trail failed its check. {error}"
         except Exception as error:  # reported to the person, never fatal
             logging.getLogger(__name__).exception("daily backup failed")
             return f"Today's automatic backup failed: {error}"
@@ -101,8 +106,9 @@ class Startup(QObject):
             logging.getLogger(__name__).info("daily backup written")
         return None
 
-    def _opened(self, result: tuple[Any, Any, Any, bool]) -> None:
-        self.location, self.db, self.settings, empty = result
+    def _opened(self, result: tuple[Any, Any, Any, bool, bool]) -> None:
+        self.location, self.db, self.settings, empty, demo = result
+        self.demo = self.demo or demo  # a marked demo database always says DEMO
         if empty:
             self.sign_in.hide()
             self.welcome()

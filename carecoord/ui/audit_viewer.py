@@ -36,8 +36,9 @@ from PySide6.QtWidgets import (
 
 from carecoord.errors import CareCoordError, ValidationError
 from carecoord.services import audit_log
-from carecoord.services.audit import VerifyResult, verify_chain
+from carecoord.services.audit import VerifyResult
 from carecoord.services.audit_log import KNOWN_ACTIONS, AuditFilter, AuditRow
+from carecoord.services.checkpoints import verify_with_checkpoints
 from carecoord.services.permissions import Action, allowed
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
@@ -495,7 +496,7 @@ class AuditViewer(QWidget):
         db = self.context.db
         self.verify_button.setEnabled(False)
         self._say("Checking every record…")
-        self._start(lambda: verify_chain(db), self._verified, self._verify_failed)
+        self._start(lambda: verify_with_checkpoints(db), self._verified, self._verify_failed)
 
     # ----------------------------------------------------------------- internals
     def _loaded(self, total: int) -> None:

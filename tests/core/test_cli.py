@@ -48,7 +48,9 @@ def test_environment_variable_chooses_the_database(tmp_path: Path) -> None:
     database = tmp_path / "env.sqlite3"
     result = run("info", env={"CARECOORD_DATABASE_URL": str(database)})
     assert result.returncode == 0, result.stderr
-    assert "(from environment)" in result.stdout and database.exists()
+    assert "(from environment)" in result.stdout
+    assert "Schema revision: none (no database file yet)" in result.stdout
+    assert not database.exists()  # info only looks: it never creates a database
 
 
 def test_demo_fills_once_and_refuses_a_second_time(tmp_path: Path) -> None:

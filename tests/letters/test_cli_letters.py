@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,14 @@ from carecoord.models import Referral, ReferralEvent
 from carecoord.services import letters
 from carecoord.services.demo import fill_demo
 from tests.letters.samples import pdf_text
+
+SIGN_IN = ["--user", "drlee", "--password-stdin"]
+"""The demo clinic's physician signs in; the password comes on standard input."""
+
+
+@pytest.fixture(autouse=True)
+def _password_on_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("demo\n" * 20))
 
 
 @pytest.fixture
@@ -58,12 +68,12 @@ def test_letter_writes_a_pdf_and_records_it(clinic: Path, tmp_path: Path) -> Non
     output = tmp_path / "out" / "letter.pdf"
     output.parent.mkdir()
     code = cli.main(
-        ["--database", str(clinic), "letter", str(referral_id), "--output", str(output)]
+        ["--database", str(clinic), *SIGN_IN, "letter", str(referral_id), "--output", str(output)]
     )
     assert code == 0
     text = pdf_text(output.read_bytes())
     assert "Page 1 of" in text and "Reason for referral and question" in text
-    assert _history(clinic) == [("cli", f"letter saved to {output} (command line)")]
+    assert _history(clinic) == [("drlee", f"letter saved to {output} (command line)")]
     assert _leftovers(output.parent) == []
 
 
@@ -71,7 +81,9 @@ def test_unknown_referral_exits_1_with_a_message(
     clinic: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     output = tmp_path / "missing.pdf"
-    code = cli.main(["--database", str(clinic), "letter", "999999", "--output", str(output)])
+    code = cli.main(
+        ["--database", str(clinic), *SIGN_IN, "letter", "999999", "--output", str(output)]
+    )
     assert code == 1
     assert "Referral 999999 was not found" in capsys.readouterr().err
     assert not output.exists() and _leftovers(tmp_path) == []
@@ -85,7 +97,7 @@ def test_unwritable_path_fails_cleanly_before_anything_is_recorded(
     not_a_folder.write_text("x")
     output = not_a_folder / "letter.pdf"
     code = cli.main(
-        ["--database", str(clinic), "letter", str(referral_id), "--output", str(output)]
+        ["--database", str(clinic), *SIGN_IN, "letter", str(referral_id), "--output", str(output)]
     )
     assert code != 0
     assert f"cannot write {output}" in capsys.readouterr().err
@@ -104,7 +116,7 @@ def test_failure_while_writing_leaves_no_file(
     monkeypatch.setattr(letters, "generate_letter", broken)
     output = tmp_path / "letter.pdf"
     code = cli.main(
-        ["--database", str(clinic), "letter", str(referral_id), "--output", str(output)]
+        ["--database", str(clinic), *SIGN_IN, "letter", str(referral_id), "--output", str(output)]
     )
     assert code != 0
     assert not output.exists() and _leftovers(tmp_path) == []
@@ -123,6 +135,7 @@ def test_letters_writes_one_file_per_referral_and_a_combined_pdf(
         [
             "--database",
             str(clinic),
+            *SIGN_IN,
             "letters",
             "--state",
             "draft",
@@ -142,6 +155,6 @@ def test_letters_writes_one_file_per_referral_and_a_combined_pdf(
 
 
 def test_letters_needs_somewhere_to_write(clinic: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code = cli.main(["--database", str(clinic), "letters", "--state", "draft"])
+    code = cli.main(["--database", str(clinic), *SIGN_IN, "letters", "--state", "draft"])
     assert code == 1
     assert "--output-dir" in capsys.readouterr().err

@@ -30,13 +30,15 @@ def events(db: Database) -> list[AuditEvent]:
 @contextmanager
 def by_hand(db: Database) -> Iterator[Connection]:
     """A raw connection as someone editing the database directly; on PostgreSQL the
-    append-only trigger is switched off first, as only the table's owner could."""
+    audit tables' triggers are switched off first, as only the tables' owner could."""
     with db.engine.begin() as conn:
         if db.dialect == "postgresql":
-            conn.execute(text("ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only"))
+            conn.execute(text("ALTER TABLE audit_events DISABLE TRIGGER USER"))
+            conn.execute(text("ALTER TABLE audit_chain_head DISABLE TRIGGER USER"))
         yield conn
         if db.dialect == "postgresql":
-            conn.execute(text("ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only"))
+            conn.execute(text("ALTER TABLE audit_events ENABLE TRIGGER USER"))
+            conn.execute(text("ALTER TABLE audit_chain_head ENABLE TRIGGER USER"))
 
 
 def some_activity(db: Database, actor: Actor, searches: int = 5) -> None:
@@ -138,7 +140,7 @@ def test_verify_notices_hand_written_and_rewritten_records(db: Database, physici
 
 def test_verify_notices_an_edited_chain_head(db: Database, physician: Actor) -> None:
     some_activity(db, physician)
-    with db.engine.begin() as conn:
+    with by_hand(db) as conn:
         conn.execute(text("UPDATE audit_chain_head SET last_hash = :h"), {"h": "f" * 64})
     result = verify_chain(db)
     assert not result.ok and result.kind == "head"
@@ -151,7 +153,7 @@ def test_an_empty_trail_is_intact(db: Database) -> None:
 
 def test_a_missing_head_with_records_stops_auditing(db: Database, physician: Actor) -> None:
     some_activity(db, physician, searches=1)
-    with db.engine.begin() as conn:
+    with by_hand(db) as conn:
         conn.execute(text("DELETE FROM audit_chain_head"))
     with pytest.raises(AuditChainError):
         patients.search_patients(db, physician, "zo")
@@ -159,7 +161,7 @@ def test_a_missing_head_with_records_stops_auditing(db: Database, physician: Act
 
 
 def test_an_emptied_trail_starts_a_new_chain(db: Database, physician: Actor) -> None:
-    with db.engine.begin() as conn:
+    with by_hand(db) as conn:
         conn.execute(text("DELETE FROM audit_chain_head"))
     some_activity(db, physician, searches=2)
     assert verify_chain(db).ok

@@ -186,6 +186,18 @@ def test_a_failed_restore_puts_the_database_back(
         raise RuntimeError("disk full while migrating")
 
     monkeypatch.setattr("carecoord.db.upgrade_to_head", broken_upgrade)
+    # The copy is migrated and checked before anything is replaced.
+    with pytest.raises(BackupError, match="Nothing was changed"):
+        backup.restore_database(sqlite_db.url, saved)
+    monkeypatch.undo()
+    assert patient_count(sqlite_db.url) == 2
+    names = [p.name for p in path_of(sqlite_db).parent.iterdir()]
+    assert not any("before-restore" in n or n.endswith(".part") for n in names)
+
+    def broken_after_replacing(*args: object) -> list[Path]:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("carecoord.services.checkpoints.retire_checkpoints", broken_after_replacing)
     with pytest.raises(BackupError, match="put back"):
         backup.restore_database(sqlite_db.url, saved)
     monkeypatch.undo()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import io
+import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -14,7 +16,7 @@ from carecoord.clinical.vocabulary import AssessmentKind, Discipline, GoalAxis, 
 from carecoord.db import Database
 from carecoord.errors import NotFound, PermissionDenied
 from carecoord.models import AuditEvent
-from carecoord.plan_cli import add_plan_parser, run_plan
+from carecoord.plan_cli import run_plan
 from carecoord.services import assessments, plans, referrals, team
 from carecoord.services.actor import Actor
 from carecoord.services.assessments import AssessmentView
@@ -223,15 +225,22 @@ def test_unknown_patient_plan_or_no_plan_is_not_found(
 
 
 def _args(db: Database, *argv: str) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="carecoord")
-    parser.add_argument("--database")
-    add_plan_parser(parser.add_subparsers(dest="command"))
-    return parser.parse_args(["--database", db.url, *argv])
+    """The physician (``drlee``) signs in, with the password on standard input."""
+    from carecoord.cli import build_parser
+
+    return build_parser().parse_args(
+        ["--database", db.url, "--user", "drlee", "--password-stdin", *argv]
+    )
 
 
 def test_plan_command_writes_the_pdf_and_fails_clearly_for_an_unknown_patient(
-    db: Database, planned: tuple[int, int], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    db: Database,
+    planned: tuple[int, int],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("correct horse battery\n" * 2))
     patient_id, _ = planned
     output = tmp_path / "plan.pdf"
     assert run_plan(_args(db, "plan", str(patient_id), "--output", str(output))) == 0

@@ -265,3 +265,27 @@ def test_screenshot_on_demo_data(qtbot: QtBot, admin_context: AppContext) -> Non
     assert path.exists()
     since = datetime.now(UTC) - timedelta(hours=1)
     assert all(row.at > since for row in viewer.model.rows[:5])  # type: ignore[union-attr]
+
+
+def test_check_integrity_uses_the_checkpoints(qtbot: QtBot, admin_context: AppContext) -> None:
+    from carecoord.services.checkpoints import checkpoint_folder, write_checkpoint
+
+    db = admin_context.db
+    write_checkpoint(db, checkpoint_folder(db.url))
+    with db.engine.begin() as conn:  # cut the tail and move the head back: chain-consistent
+        last = conn.execute(text("SELECT max(id) FROM audit_events")).scalar_one()
+        conn.execute(text("DELETE FROM audit_events WHERE id = :i"), {"i": last})
+        conn.execute(
+            text(
+                "UPDATE audit_chain_head SET last_id = :i, "
+                "last_hash = (SELECT hash FROM audit_events WHERE id = :i)"
+            ),
+            {"i": last - 1},
+        )
+    viewer = open_viewer(qtbot, admin_context)
+    with qtbot.waitSignal(viewer.verified, timeout=10_000) as damaged:
+        viewer.check_integrity()
+    settle_threads(qtbot)
+    assert not damaged.args[0].ok and damaged.args[0].kind == "checkpoint"
+    assert f"record {last} differs from the one checkpoint" in viewer.message.text()
+    save_screenshot(viewer, "audit_viewer_checkpoint_mismatch")
