@@ -59,6 +59,20 @@ class AuditEvent(Base):
     )
 
 
+class SignInFailure(Base):
+    """Failed sign-ins under a user name no account has, counted like an account's own.
+
+    ``name_key`` is a salted SHA-256 of the typed name (it may be a password typed into the
+    wrong field), so the name itself is stored nowhere.
+    """
+
+    __tablename__ = "sign_in_failures"
+
+    name_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
 class Setting(Base):
     """Clinic-wide settings (clinic name, letterhead, time targets) as key/value text."""
 

@@ -70,7 +70,7 @@ def test_unknown_user_and_wrong_password_are_refused_and_audited(
     assert users.authenticate(db, "drlee", "not it at all", now=T0) is None
     failed = events(db, "sign_in_failed")
     assert [(e.username, e.user_id) for e in failed] == [
-        ("nobody", None),
+        (users.UNKNOWN_USER, None),
         ("drlee", physician.user_id),
     ]
     assert user_row(db, "drlee").failed_attempts == 1
