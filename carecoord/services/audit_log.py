@@ -24,6 +24,7 @@ from carecoord.models import AuditEvent, Patient, User
 from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
+from carecoord.services.common import service
 from carecoord.services.permissions import Action, require
 
 ENTITY = "Audit trail"
@@ -244,6 +245,7 @@ def describe(filters: AuditFilter) -> str:
     return ", ".join(parts) or "no filter"
 
 
+@service
 def start_query(db: Database, actor: Actor, filters: AuditFilter) -> AuditQuery:
     """Begin viewing the trail: pin the newest record, count the matches, audit the view.
 
@@ -265,6 +267,7 @@ def start_query(db: Database, actor: Actor, filters: AuditFilter) -> AuditQuery:
     return AuditQuery(pinned, int(total or 0))
 
 
+@service
 def page(
     db: Database,
     actor: Actor,
@@ -285,6 +288,7 @@ def page(
         return [_row(r) for r in session.execute(stmt.limit(limit).offset(offset))]
 
 
+@service
 def count(db: Database, actor: Actor, filters: AuditFilter) -> int:
     """How many records match ``filters``."""
     require(actor, Action.READ_AUDIT)
@@ -295,6 +299,7 @@ def count(db: Database, actor: Actor, filters: AuditFilter) -> int:
         )
 
 
+@service
 def usernames(db: Database, actor: Actor) -> list[str]:
     """Account names, for the viewer's user filter."""
     require(actor, Action.READ_AUDIT)
@@ -302,6 +307,7 @@ def usernames(db: Database, actor: Actor) -> list[str]:
         return list(session.scalars(select(User.username).order_by(User.username)))
 
 
+@service
 def export_csv(
     db: Database,
     actor: Actor,

@@ -14,7 +14,7 @@ from carecoord.models import Patient, Referral
 from carecoord.services import audit, record, referrals, team
 from carecoord.services.actor import Actor
 from carecoord.services.assessments import AssessmentView, assessments_of, latest
-from carecoord.services.common import load
+from carecoord.services.common import load, service
 from carecoord.services.patients import PatientDetail, detail_of
 from carecoord.services.permissions import Action, allowed, require
 from carecoord.services.plans import PlanView, plans_of
@@ -51,6 +51,7 @@ class Chart:
         return member.display_name if member else None
 
 
+@service
 def load_chart(db: Database, actor: Actor, patient_id: int) -> Chart:
     """Everything shown on a chart, read in one short transaction (an audited chart read)."""
     require(actor, Action.READ_DEMOGRAPHICS)

@@ -28,6 +28,7 @@ from carecoord.db import Database
 from carecoord.models import CareTeamMembership, Document, Patient, Referral, TeamMember
 from carecoord.services import audit
 from carecoord.services.actor import Actor
+from carecoord.services.common import service
 from carecoord.services.common import today as local_today
 from carecoord.services.permissions import Action, require
 from carecoord.services.worklist import (
@@ -149,6 +150,7 @@ def measurement_period(on: date) -> tuple[date, date, date]:
     return start, on, referrals_until
 
 
+@service
 def dashboard(
     db: Database,
     actor: Actor,

@@ -17,7 +17,7 @@ from carecoord.models import Document, Patient, Referral
 from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import load, today
+from carecoord.services.common import load, service, today
 from carecoord.services.permissions import Action, allowed, referral_category, require
 
 ENTITY = "Document"
@@ -162,6 +162,7 @@ def _category(session: Session, referral_id: int | None) -> DataCategory:
     return referral_category(referral.discipline, referral.sensitive)
 
 
+@service
 def attach_document(
     db: Database,
     actor: Actor,
@@ -192,6 +193,7 @@ def attach_document(
         return view_of(document)
 
 
+@service
 def list_documents(db: Database, actor: Actor, patient_id: int) -> list[DocumentView]:
     """A chart's documents, newest first; front desk sees those it may read."""
     require(actor, Action.READ_DEMOGRAPHICS)
@@ -213,6 +215,7 @@ def list_documents(db: Database, actor: Actor, patient_id: int) -> list[Document
         return result
 
 
+@service
 def get_document_content(
     db: Database, actor: Actor, document_id: int
 ) -> tuple[DocumentView, bytes]:

@@ -11,6 +11,7 @@ from carecoord.db import Database
 from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
+from carecoord.services.common import service
 from carecoord.services.permissions import Action, require
 from carecoord.services.worklist import WorklistFilter, WorklistRow, WorklistView, worklist
 
@@ -66,6 +67,7 @@ def _line(row: WorklistRow) -> list[str]:
     ]
 
 
+@service
 def worklist_csv(
     db: Database,
     actor: Actor,
@@ -117,6 +119,7 @@ def worklist_csv(
     return out.getvalue()
 
 
+@service
 def record_printed_list(db: Database, actor: Actor, description: str) -> None:
     """Audit a printed on-screen list (worklist, patient list): it shows patient data."""
     require(actor, Action.PRINT)

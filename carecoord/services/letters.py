@@ -57,7 +57,7 @@ from carecoord.services import audit, record, referrals
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
 from carecoord.services.assessments import AssessmentView, assessments_of
-from carecoord.services.common import today
+from carecoord.services.common import service, today
 from carecoord.services.permissions import (
     Action,
     allowed,
@@ -687,6 +687,7 @@ def _contents(session: Session, documents: list[_DocumentEntry]) -> list[tuple[s
 
 
 # --------------------------------------------------------------------------- public API
+@service
 def default_options(db: Database, actor: Actor, referral_id: int) -> LetterChoices:
     """The checklist for a referral's letter: every item the user may send, with the
     discipline's defaults ticked (nothing optional for a sensitive referral).
@@ -703,6 +704,7 @@ def default_options(db: Database, actor: Actor, referral_id: int) -> LetterChoic
         return choices
 
 
+@service
 def letter_data(
     db: Database,
     actor: Actor,
@@ -735,6 +737,7 @@ def letter_data(
         return data
 
 
+@service
 def generate_letter(
     db: Database,
     actor: Actor,
@@ -778,6 +781,7 @@ def generate_letter(
     return pdf
 
 
+@service
 def referrals_in_state(db: Database, actor: Actor, state: ReferralState | str) -> list[int]:
     """Ids of the referrals in ``state`` whose letters the actor may print, oldest first."""
     wanted = v.choice(state, ReferralState, "state")

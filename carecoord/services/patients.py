@@ -20,7 +20,7 @@ from carecoord.models import Patient
 from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import apply, check_version, commit, load, today
+from carecoord.services.common import apply, check_version, commit, load, service, today
 from carecoord.services.permissions import Action, require
 
 ENTITY = "Patient"
@@ -169,6 +169,7 @@ def _duplicates(
     return [summary_of(p) for p in session.scalars(query.limit(20))]
 
 
+@service
 def find_duplicates(
     db: Database, actor: Actor, data: PatientInput, exclude_id: int | None = None
 ) -> list[PatientSummary]:
@@ -186,6 +187,7 @@ def find_duplicates(
         return found
 
 
+@service
 def create_patient(
     db: Database, actor: Actor, data: PatientInput, *, allow_duplicate: bool = False
 ) -> PatientDetail:
@@ -222,6 +224,7 @@ def create_patient(
         return detail_of(patient)
 
 
+@service
 def update_patient(
     db: Database, actor: Actor, patient_id: int, data: PatientInput, *, expected_version: int
 ) -> PatientDetail:
@@ -258,6 +261,7 @@ def update_patient(
         return detail_of(patient)
 
 
+@service
 def get_patient(db: Database, actor: Actor, patient_id: int) -> PatientDetail:
     """One patient's demographics (an audited read)."""
     require(actor, Action.READ_DEMOGRAPHICS)
@@ -268,6 +272,7 @@ def get_patient(db: Database, actor: Actor, patient_id: int) -> PatientDetail:
         return detail_of(patient)
 
 
+@service
 def discharge_patient(
     db: Database,
     actor: Actor,
@@ -297,6 +302,7 @@ def discharge_patient(
         return detail_of(patient)
 
 
+@service
 def readmit_patient(
     db: Database, actor: Actor, patient_id: int, *, expected_version: int
 ) -> PatientDetail:
@@ -361,6 +367,7 @@ def parse_search(text: str) -> SearchQuery:
 ORDER = (Patient.family_key, Patient.given_key, Patient.id)
 
 
+@service
 def search_patients(
     db: Database,
     actor: Actor,
@@ -484,6 +491,7 @@ def _run_search(
     return found + rows(1, limit - len(found), max(0, offset - primary_count))
 
 
+@service
 def count_patients(db: Database, actor: Actor, *, active_only: bool = False) -> int:
     require(actor, Action.READ_DEMOGRAPHICS)
     with db.session() as session:

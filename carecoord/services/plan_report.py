@@ -38,7 +38,7 @@ from carecoord.models import Patient, Referral
 from carecoord.services import audit, referrals, team
 from carecoord.services.actor import Actor
 from carecoord.services.assessments import AssessmentView, assessments_of
-from carecoord.services.common import load, today
+from carecoord.services.common import load, service, today
 from carecoord.services.letters import may_include
 from carecoord.services.permissions import Action, require
 from carecoord.services.plans import PLAN, ActivityView, GoalView, PlanView, plans_of
@@ -312,6 +312,7 @@ def _referral_lines(session: Session, actor: Actor, patient_id: int) -> list[Pla
     return lines
 
 
+@service
 def plan_pdf_data(
     db: Database, actor: Actor, patient_id: int, plan_id: int | None = None
 ) -> PlanPdfData:
@@ -387,6 +388,7 @@ def plan_pdf_data(
     )
 
 
+@service
 def generate_plan_pdf(
     db: Database, actor: Actor, patient_id: int, plan_id: int | None = None
 ) -> bytes:

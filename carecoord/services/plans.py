@@ -28,7 +28,7 @@ from carecoord.models import (
 from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import apply, check_version, commit, is_record_id, load
+from carecoord.services.common import apply, check_version, commit, is_record_id, load, service
 from carecoord.services.permissions import Action, require
 
 PLAN = "Treatment plan"
@@ -216,6 +216,7 @@ def _load_plan(session: Session, plan_id: int) -> TreatmentPlan:
     return plan
 
 
+@service
 def create_plan(
     db: Database,
     actor: Actor,
@@ -249,6 +250,7 @@ def create_plan(
         return plan_view(_load_plan(session, plan.id))
 
 
+@service
 def update_plan(
     db: Database,
     actor: Actor,
@@ -319,6 +321,7 @@ def _save_child(
     commit(session, child, entity)
 
 
+@service
 def save_goal(
     db: Database,
     actor: Actor,
@@ -337,6 +340,7 @@ def save_goal(
         return plan_view(_load_plan(session, plan.id))
 
 
+@service
 def save_activity(
     db: Database,
     actor: Actor,
@@ -357,6 +361,7 @@ def save_activity(
         return plan_view(_load_plan(session, plan.id))
 
 
+@service
 def delete_activity(
     db: Database, actor: Actor, activity_id: int, *, expected_version: int
 ) -> PlanView:
@@ -381,6 +386,7 @@ def plans_of(session: Session, patient_id: int) -> list[PlanView]:
     return [plan_view(p) for p in rows]
 
 
+@service
 def list_plans(db: Database, actor: Actor, patient_id: int) -> list[PlanView]:
     require(actor, Action.READ_CLINICAL)
     with db.session(write=True) as session:

@@ -18,7 +18,7 @@ from carecoord.models import Allergy, Diagnosis, HeadacheProfile, Medication, Pa
 from carecoord.services import audit, codes
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import apply, check_version, commit, load, today
+from carecoord.services.common import apply, check_version, commit, load, service, today
 from carecoord.services.permissions import Action, diagnosis_category, require
 
 PSYCHOTROPIC_WORDS = (
@@ -90,6 +90,7 @@ def diagnosis_view(row: Diagnosis) -> DiagnosisView:
     )
 
 
+@service
 def add_diagnosis(
     db: Database,
     actor: Actor,
@@ -143,6 +144,7 @@ def add_diagnosis(
         return diagnosis_view(row)
 
 
+@service
 def set_diagnosis_active(
     db: Database, actor: Actor, diagnosis_id: int, active: bool, *, expected_version: int
 ) -> DiagnosisView:
@@ -301,6 +303,7 @@ def _check_convertible(values: dict[str, Any]) -> None:
         raise ValidationError("frequency", str(error)) from None
 
 
+@service
 def add_medication(
     db: Database, actor: Actor, patient_id: int, data: MedicationInput
 ) -> MedicationView:
@@ -318,6 +321,7 @@ def add_medication(
         return medication_view(row)
 
 
+@service
 def update_medication(
     db: Database,
     actor: Actor,
@@ -347,6 +351,7 @@ def update_medication(
         return medication_view(row)
 
 
+@service
 def stop_medication(
     db: Database,
     actor: Actor,
@@ -402,6 +407,7 @@ class AllergyView:
     version: int
 
 
+@service
 def add_allergy(
     db: Database,
     actor: Actor,
@@ -436,6 +442,7 @@ def add_allergy(
         )
 
 
+@service
 def remove_allergy(db: Database, actor: Actor, allergy_id: int, *, expected_version: int) -> None:
     """Delete an allergy entered in error (audited)."""
     require(actor, Action.EDIT_CLINICAL, DataCategory.GENERAL)
@@ -500,6 +507,7 @@ def headache_view(row: HeadacheProfile) -> HeadacheView:
     )
 
 
+@service
 def save_headache_profile(
     db: Database,
     actor: Actor,
@@ -579,6 +587,7 @@ def headache_of(session: Session, patient_id: int) -> HeadacheView | None:
     return headache_view(row) if row else None
 
 
+@service
 def get_headache_profile(db: Database, actor: Actor, patient_id: int) -> HeadacheView | None:
     """The patient's headache profile, or None (an audited read of clinical data)."""
     require(actor, Action.READ_CLINICAL, DataCategory.GENERAL)

@@ -26,7 +26,15 @@ from carecoord.models import Patient, Referral, ReferralEvent, TeamMember, utcno
 from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import apply, check_version, commit, is_record_id, load, today
+from carecoord.services.common import (
+    apply,
+    check_version,
+    commit,
+    is_record_id,
+    load,
+    service,
+    today,
+)
 from carecoord.services.documents import DocumentUpload, add_document, validate_upload
 from carecoord.services.permissions import Action, allowed, referral_category
 from carecoord.services.settings import load_settings
@@ -372,6 +380,7 @@ def _load(session: Session, referral_id: int) -> Referral:
 
 
 # ------------------------------------------------------------------------- commands
+@service
 def create_referral(
     db: Database, actor: Actor, data: ReferralInput, authorization: AuthorizationInput | None = None
 ) -> ReferralView:
@@ -406,6 +415,7 @@ def create_referral(
         return view_of(_load(session, row.id), actor, with_events=True)
 
 
+@service
 def update_referral(
     db: Database, actor: Actor, referral_id: int, data: ReferralInput, *, expected_version: int
 ) -> ReferralView:
@@ -442,6 +452,7 @@ def update_referral(
         return view_of(_load(session, row.id), actor, with_events=True)
 
 
+@service
 def update_authorization(
     db: Database,
     actor: Actor,
@@ -481,6 +492,7 @@ def update_authorization(
         return view_of(_load(session, row.id), actor, with_events=True)
 
 
+@service
 def transition(
     db: Database,
     actor: Actor,
@@ -604,6 +616,7 @@ def _apply_transition(
     )
 
 
+@service
 def record_report_received(
     db: Database,
     actor: Actor,
@@ -691,6 +704,7 @@ def record_report_received(
         return view_of(_load(session, row.id), actor, with_events=True)
 
 
+@service
 def add_note(db: Database, actor: Actor, referral_id: int, note: str) -> ReferralView:
     """A free-text history entry (a phone call chasing the report, say)."""
     text = v.required_text(note, "note", max_length=1000, multiline=True)
@@ -706,6 +720,7 @@ def add_note(db: Database, actor: Actor, referral_id: int, note: str) -> Referra
         return view_of(_load(session, row.id), actor, with_events=True)
 
 
+@service
 def record_letter(db: Database, actor: Actor, referral_id: int, what: str) -> None:
     """History and audit entry for a generated, printed or saved letter."""
     with db.session(write=True) as session:
@@ -727,6 +742,7 @@ def record_letter(db: Database, actor: Actor, referral_id: int, what: str) -> No
 
 
 # --------------------------------------------------------------------------- queries
+@service
 def get_referral(db: Database, actor: Actor, referral_id: int) -> ReferralView:
     """One referral with its history (clinical content hidden where the role may not read it)."""
     with db.session(write=True) as session:
@@ -752,6 +768,7 @@ def get_referral(db: Database, actor: Actor, referral_id: int) -> ReferralView:
         return view
 
 
+@service
 def list_for_patient(db: Database, actor: Actor, patient_id: int) -> list[ReferralView]:
     """A chart's referrals, newest first (clinical content restricted per the matrix)."""
     _require(actor, Action.READ_DEMOGRAPHICS, DataCategory.GENERAL)

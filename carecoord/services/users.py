@@ -27,7 +27,7 @@ from carecoord.models import Setting, SignInFailure, TeamMember, User, utcnow
 from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import check_version, commit, load
+from carecoord.services.common import check_version, commit, load, service
 from carecoord.services.permissions import Action, require
 
 ENTITY = "User"
@@ -155,6 +155,7 @@ def _username(value: object) -> str:
     return name
 
 
+@service
 def create_user(
     db: Database,
     actor: Actor | None,
@@ -363,6 +364,7 @@ def record_lock(db: Database, actor: Actor, *, reason: str = "idle") -> None:
         session.commit()
 
 
+@service
 def unlock(db: Database, actor: Actor, password: str, *, now: datetime | None = None) -> bool:
     """Whether ``password`` is the signed-in user's; a failure counts toward the lockout.
 
@@ -380,6 +382,7 @@ def unlock(db: Database, actor: Actor, password: str, *, now: datetime | None = 
         return True
 
 
+@service
 def change_password(
     db: Database, actor: Actor, *, current: str, new: str, now: datetime | None = None
 ) -> None:
@@ -408,12 +411,14 @@ def has_users(db: Database) -> bool:
         return session.scalar(select(User.id).limit(1)) is not None
 
 
+@service
 def list_users(db: Database, actor: Actor) -> list[UserView]:
     require(actor, Action.MANAGE_USERS)
     with db.session() as session:
         return [view_of(u) for u in session.scalars(select(User).order_by(User.username))]
 
 
+@service
 def get_user(db: Database, actor: Actor, user_id: int) -> UserView:
     require(actor, Action.MANAGE_USERS)
     with db.session() as session:
@@ -441,6 +446,7 @@ def _keep_an_administrator(session: Session, user: User, field: str) -> None:
         raise ValidationError(field, "the clinic needs at least one active administrator")
 
 
+@service
 def update_user(
     db: Database,
     actor: Actor,
@@ -487,6 +493,7 @@ def update_user(
         return view_of(user)
 
 
+@service
 def set_user_active(
     db: Database, actor: Actor, user_id: int, active: bool, *, expected_version: int
 ) -> UserView:
@@ -508,6 +515,7 @@ def set_user_active(
         return view_of(user)
 
 
+@service
 def reset_password(
     db: Database, actor: Actor, user_id: int, password: str, *, expected_version: int
 ) -> UserView:
@@ -527,6 +535,7 @@ def reset_password(
 
 
 # ------------------------------------------------------------------- break-glass
+@service
 def may_break_glass(db: Database, actor: Actor) -> bool:
     """Whether this user was designated for emergency access (and the account is active)."""
     if actor.user_id is None:
@@ -536,6 +545,7 @@ def may_break_glass(db: Database, actor: Actor) -> bool:
         return bool(user is not None and user.active and user.break_glass_allowed)
 
 
+@service
 def start_break_glass(
     db: Database,
     actor: Actor,
