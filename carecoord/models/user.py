@@ -73,6 +73,20 @@ class SignInFailure(Base):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
+class BreakGlassReason(Base):
+    """Why someone started emergency access. Kept out of the audit trail's detail (which an
+    administrator reads): the reason usually describes the patient's condition."""
+
+    __tablename__ = "break_glass_reasons"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    audit_event_id: Mapped[int | None] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    until: Mapped[datetime] = mapped_column(UTCDateTime())
+    reason: Mapped[str] = mapped_column(Text)
+
+
 class Setting(Base):
     """Clinic-wide settings (clinic name, letterhead, time targets) as key/value text."""
 

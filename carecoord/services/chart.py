@@ -71,10 +71,10 @@ def load_chart(db: Database, actor: Actor, patient_id: int) -> Chart:
                 for d in record.diagnoses_of(session, patient_id)
                 if allowed(actor, Action.READ_CLINICAL, d.category)
             )
-            medications = tuple(record.medications_of(session, patient_id))
+            medications = tuple(record.medications_of(session, patient_id, actor=actor))
             allergies = tuple(record.allergies_of(session, patient_id))
             assessment_views = tuple(assessments_of(session, actor, patient_id))
-            plan_views = tuple(plans_of(session, patient_id))
+            plan_views = tuple(plans_of(session, patient_id, actor=actor))
             headache = record.headache_of(session, patient_id)
         else:
             diagnoses, medications, allergies = (), (), ()

@@ -134,6 +134,13 @@ def record_refusal(
         log.warning("a refused %s could not be audited", what, exc_info=True)
 
 
+def csv_cell(text: str) -> str:
+    """Text a spreadsheet will not run as a formula: a cell starting with ``=``, ``+``,
+    ``-``, ``@``, a tab or a carriage return gets a leading apostrophe (OWASP CSV injection).
+    Every CSV CareCoord writes passes its text cells through here."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def today() -> date:
     """The workstation's calendar date (clinical dates are local dates)."""
     return date.today()

@@ -266,20 +266,14 @@ def _read_chart(session: Session, actor: Actor, referral_id: int) -> _Chart:
             Document.file_name,
             Document.media_type,
             Document.received_on,
-            Referral.discipline,
-            Referral.sensitive,
+            Document.category,
         )
-        .outerjoin(Referral, Referral.id == Document.referral_id)
         .where(Document.patient_id == patient_id)
         .order_by(Document.received_on.desc(), Document.id.desc())
     ).all()
     entries = []
     for doc in documents:
-        doc_category = (
-            DataCategory.GENERAL
-            if doc.discipline is None
-            else referral_category(doc.discipline, doc.sensitive)
-        )
+        doc_category = doc.category  # set when filed (docs/clinical-reference.md §9)
         if may_include(actor, doc_category):
             entries.append(
                 _DocumentEntry(
@@ -296,7 +290,12 @@ def _read_chart(session: Session, actor: Actor, referral_id: int) -> _Chart:
     plan = None
     if row.discipline in REHABILITATION and general:
         plan = next(
-            (p for p in plans_of(session, patient_id) if p.status == PlanStatus.ACTIVE), None
+            (
+                p
+                for p in plans_of(session, patient_id, actor=actor)
+                if p.status == PlanStatus.ACTIVE
+            ),
+            None,
         )
     return _Chart(
         referral=row,
@@ -308,7 +307,7 @@ def _read_chart(session: Session, actor: Actor, referral_id: int) -> _Chart:
         ),
         medications=tuple(
             m
-            for m in record.medications_of(session, patient_id)
+            for m in record.medications_of(session, patient_id, actor=actor)
             if general and (m.stop_date is None or m.stop_date >= on)
         ),
         allergies=tuple(record.allergies_of(session, patient_id)) if general else (),

@@ -329,7 +329,7 @@ def plan_pdf_data(
     require(actor.role, Action.PRINT, DataCategory.GENERAL)
     with db.session(write=True) as session:
         patient = load(session, Patient, patient_id, "Patient")
-        plan = _pick_plan(plans_of(session, patient_id), plan_id, patient_id)
+        plan = _pick_plan(plans_of(session, patient_id, actor=actor), plan_id, patient_id)
         views = assessments_of(session, actor, patient_id, (AssessmentKind.PEG, AssessmentKind.NRS))
         referral_lines = _referral_lines(session, actor, patient_id)
         care_team = team._care_team(session, patient_id)

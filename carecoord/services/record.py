@@ -19,7 +19,15 @@ from carecoord.services import audit, codes
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
 from carecoord.services.common import apply, check_version, commit, load, service, today
-from carecoord.services.permissions import Action, diagnosis_category, require
+from carecoord.services.permissions import (
+    Action,
+    diagnosis_category,
+    item_category,
+    masked,
+    may_read,
+    medication_category,
+    require,
+)
 
 PSYCHOTROPIC_WORDS = (
     "sertraline",
@@ -138,7 +146,7 @@ def add_diagnosis(
             row.id,
             patient_id=patient_id,
             category=category,
-            detail=entry.code,
+            detail="diagnosis added",
         )
         session.commit()
         return diagnosis_view(row)
@@ -183,6 +191,7 @@ class MedicationInput:
     stop_date: date | str | None = None
     max_doses_per_day: float | None = None
     notes: str | None = None
+    category: DataCategory | str | None = None  # None: from the drug and notes
 
 
 @dataclass(frozen=True)
@@ -204,6 +213,7 @@ class MedicationView:
     mme_note: str | None
     notes: str | None
     version: int
+    category: DataCategory = DataCategory.GENERAL
 
     @property
     def current(self) -> bool:
@@ -229,7 +239,8 @@ def _mme_drug(row: Medication) -> str:
     return row.drug
 
 
-def medication_view(row: Medication) -> MedicationView:
+def medication_view(row: Medication, actor: Actor) -> MedicationView:
+    """A medication line with its notes masked for a role that may not read its category."""
     daily, note = _mme_of(row)
     return MedicationView(
         id=row.id,
@@ -247,8 +258,9 @@ def medication_view(row: Medication) -> MedicationView:
         is_psychotropic=row.is_psychotropic,
         daily_mme=daily,
         mme_note=note,
-        notes=row.notes,
+        notes=masked(actor, row.category, row.notes),
         version=row.version,
+        category=row.category,
     )
 
 
@@ -280,6 +292,7 @@ def validate_medication(data: MedicationInput) -> dict[str, Any]:
         "is_psychotropic": any(w in drug.lower() for w in PSYCHOTROPIC_WORDS),
         "notes": v.text(data.notes, "notes", max_length=400),
     }
+    values["category"] = item_category(data.category, medication_category(drug, data.notes))
     if is_opioid:
         _check_convertible(values)
     return values
@@ -307,18 +320,24 @@ def _check_convertible(values: dict[str, Any]) -> None:
 def add_medication(
     db: Database, actor: Actor, patient_id: int, data: MedicationInput
 ) -> MedicationView:
-    require(actor, Action.EDIT_CLINICAL, DataCategory.GENERAL)
     values = validate_medication(data)
+    require(actor, Action.EDIT_CLINICAL, values["category"])
     with db.session(write=True) as session:
         load(session, Patient, patient_id, "Patient")
         row = Medication(patient_id=patient_id, updated_by=actor.username, **values)
         session.add(row)
         session.flush()
         audit.record(
-            session, actor, "create", "Medication", row.id, patient_id=patient_id, detail=row.drug
+            session,
+            actor,
+            "create",
+            "Medication",
+            row.id,
+            patient_id=patient_id,
+            category=row.category,
         )
         session.commit()
-        return medication_view(row)
+        return medication_view(row, actor)
 
 
 @service
@@ -330,10 +349,11 @@ def update_medication(
     *,
     expected_version: int,
 ) -> MedicationView:
-    require(actor, Action.EDIT_CLINICAL, DataCategory.GENERAL)
     values = validate_medication(data)
+    require(actor, Action.EDIT_CLINICAL, values["category"])
     with db.session(write=True) as session:
         row = load(session, Medication, medication_id, "Medication")
+        require(actor, Action.EDIT_CLINICAL, row.category)
         check_version(row, expected_version, "Medication")
         changed = apply(row, values)
         if changed:
@@ -345,10 +365,11 @@ def update_medication(
                 "Medication",
                 row.id,
                 patient_id=row.patient_id,
+                category=row.category,
                 detail=", ".join(changed),
             )
             commit(session, row, "Medication")
-        return medication_view(row)
+        return medication_view(row, actor)
 
 
 @service
@@ -364,6 +385,7 @@ def stop_medication(
     stop = v.a_date(on, "stop_date") or today()
     with db.session(write=True) as session:
         row = load(session, Medication, medication_id, "Medication")
+        require(actor, Action.EDIT_CLINICAL, row.category)
         check_version(row, expected_version, "Medication")
         v.not_before(stop, row.start_date, "stop_date", "the start date")
         row.stop_date = stop
@@ -375,10 +397,11 @@ def stop_medication(
             "Medication",
             row.id,
             patient_id=row.patient_id,
+            category=row.category,
             detail="stopped",
         )
         commit(session, row, "Medication")
-        return medication_view(row)
+        return medication_view(row, actor)
 
 
 def mme_summary(medications: list[MedicationView]) -> mme.MmeSummary:
@@ -456,7 +479,7 @@ def remove_allergy(db: Database, actor: Actor, allergy_id: int, *, expected_vers
             "Allergy",
             row.id,
             patient_id=row.patient_id,
-            detail=row.substance,
+            detail="allergy added",
         )
         session.delete(row)
         session.commit()
@@ -565,11 +588,13 @@ def diagnoses_of(session: Session, patient_id: int) -> list[DiagnosisView]:
     return [diagnosis_view(r) for r in rows]
 
 
-def medications_of(session: Session, patient_id: int) -> list[MedicationView]:
+def medications_of(session: Session, patient_id: int, *, actor: Actor) -> list[MedicationView]:
+    """The medications ``actor`` may read (a line of a category the role may not read is
+    left out whole, as diagnoses are: its drug alone tells the condition)."""
     rows = session.scalars(
         select(Medication).where(Medication.patient_id == patient_id).order_by(Medication.id)
     )
-    return [medication_view(r) for r in rows]
+    return [medication_view(r, actor) for r in rows if may_read(actor, r.category)]
 
 
 def allergies_of(session: Session, patient_id: int) -> list[AllergyView]:

@@ -36,11 +36,17 @@ from carecoord.services.common import (
     today,
 )
 from carecoord.services.documents import DocumentUpload, add_document, validate_upload
-from carecoord.services.permissions import Action, allowed, referral_category
+from carecoord.services.permissions import (
+    RESTRICTED,
+    Action,
+    allowed,
+    masked,
+    may_read,
+    referral_category,
+)
 from carecoord.services.settings import load_settings
 
 ENTITY = "Referral"
-RESTRICTED = "restricted"
 S = ReferralState
 
 
@@ -187,9 +193,16 @@ def auth_decision_overdue(row: Referral, now: datetime) -> bool:
 
 
 def view_of(row: Referral, actor: Actor, *, with_events: bool = False) -> ReferralView:
+    """The referral as ``actor`` may read it: every free-text field (request, reasons for
+    hold, decline, cancellation or a missing report, history notes) is masked by the
+    referral's category (:func:`~carecoord.services.permissions.masked`)."""
     category = referral_category(row.discipline, row.sensitive)
-    restricted = not allowed(actor, Action.READ_CLINICAL, category)
+    restricted = not may_read(actor, category)
     on = today()
+
+    def mask(value: str | None) -> str | None:
+        return masked(actor, category, value)
+
     view = ReferralView(
         id=row.id,
         patient_id=row.patient_id,
@@ -202,12 +215,12 @@ def view_of(row: Referral, actor: Actor, *, with_events: bool = False) -> Referr
         referring_member_id=row.referring_member_id,
         referring_name=row.referring_member.display_name if row.referring_member else None,
         priority=row.priority,
-        priority_reason=row.priority_reason,
+        priority_reason=mask(row.priority_reason),
         expectation=row.expectation,
-        reason=row.reason,
-        clinical_question=row.clinical_question,
-        patient_told=row.patient_told,
-        treatments_tried=row.treatments_tried,
+        reason=masked(actor, category, row.reason),
+        clinical_question=mask(row.clinical_question),
+        patient_told=mask(row.patient_told),
+        treatments_tried=mask(row.treatments_tried),
         sensitive=row.sensitive,
         category=category,
         restricted=restricted,
@@ -221,7 +234,7 @@ def view_of(row: Referral, actor: Actor, *, with_events: bool = False) -> Referr
         seen_on=row.seen_on,
         report_due=row.report_due,
         report_received_on=row.report_received_on,
-        no_report_reason=row.no_report_reason,
+        no_report_reason=mask(row.no_report_reason),
         due_on=row.due_on,
         closed_on=row.closed_on,
         overdue=overdue(row, on),
@@ -232,21 +245,12 @@ def view_of(row: Referral, actor: Actor, *, with_events: bool = False) -> Referr
         updated_by=row.updated_by,
         updated_at=row.updated_at,
         events=tuple(
-            EventView(e.id, e.at, e.username, e.kind, e.from_state, e.to_state, e.reason)
+            EventView(e.id, e.at, e.username, e.kind, e.from_state, e.to_state, mask(e.reason))
             for e in row.events
         )
         if with_events
         else (),
     )
-    if restricted:
-        view = replace(
-            view,
-            priority_reason=RESTRICTED,
-            reason=RESTRICTED,
-            clinical_question=RESTRICTED,
-            patient_told=RESTRICTED,
-            treatments_tried=RESTRICTED,
-        )
     return view
 
 
@@ -680,7 +684,8 @@ def record_report_received(
         row.closed_on = received
         row.due_on = None
         row.updated_by = actor.username
-        note = "report filed" if document_values is not None else f"no report: {why_none}"
+        note = "report filed" if document_values is not None else "no report"
+        history = note if document_values is not None else f"no report: {why_none}"
         _event(
             session,
             row,
@@ -688,7 +693,7 @@ def record_report_received(
             "transition",
             from_state=source,
             to_state=S.REPORT_RECEIVED,
-            reason=note,
+            reason=history,
         )
         audit.record(
             session,

@@ -23,12 +23,12 @@ from sqlalchemy.orm import Session
 from carecoord.clinical.vocabulary import UserRole
 from carecoord.db import Database
 from carecoord.errors import CareCoordError, PermissionDenied, ValidationError
-from carecoord.models import Setting, SignInFailure, TeamMember, User, utcnow
+from carecoord.models import BreakGlassReason, Setting, SignInFailure, TeamMember, User, utcnow
 from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
 from carecoord.services.common import check_version, commit, load, service
-from carecoord.services.permissions import Action, require
+from carecoord.services.permissions import ALL_CLINICAL, Action, allowed, require
 
 ENTITY = "User"
 MIN_PASSWORD_LENGTH = 8
@@ -582,10 +582,56 @@ def start_break_glass(
             "break_glass",
             ENTITY,
             user.id,
-            detail=f"{length} min until {until:%Y-%m-%d %H:%M} UTC: {why}",
+            detail=f"{length} min until {until:%Y-%m-%d %H:%M} UTC (reason kept separately)",
         )
+        session.add(BreakGlassReason(user_id=user.id, started_at=moment, until=until, reason=why))
         session.commit()
     return replace(actor, break_glass_until=until)
+
+
+@dataclass(frozen=True)
+class BreakGlassReasonView:
+    id: int
+    user_id: int
+    username: str
+    started_at: datetime
+    until: datetime
+    reason: str
+
+
+def may_review_break_glass(who: Actor | UserRole) -> bool:
+    """Reasons describe patients: only a role that reads clinical data of every category
+    reviews them (break-glass itself does not count)."""
+    role = who if isinstance(who, UserRole) else who.role
+    return all(allowed(role, Action.READ_CLINICAL, c) for c in ALL_CLINICAL)
+
+
+@service
+def break_glass_reasons(
+    db: Database, actor: Actor, *, limit: int = 200
+) -> list[BreakGlassReasonView]:
+    """The stated reasons of emergency access, newest first (an audited read).
+
+    Raises:
+        PermissionDenied: the role may not read clinical data of every category.
+    """
+    if not may_review_break_glass(actor):
+        raise PermissionDenied(
+            actor.role.label.lower(), "review break-glass reasons of", "restricted"
+        )
+    with db.session(write=True) as session:
+        rows = session.execute(
+            select(BreakGlassReason, User.username)
+            .join(User, User.id == BreakGlassReason.user_id)
+            .order_by(BreakGlassReason.id.desc())
+            .limit(max(1, min(int(limit), 1000)))
+        ).all()
+        audit.record(session, actor, "read", "Break-glass reason", detail=f"{len(rows)} reasons")
+        session.commit()
+        return [
+            BreakGlassReasonView(r.id, r.user_id, name, r.started_at, r.until, r.reason)
+            for r, name in rows
+        ]
 
 
 def end_break_glass(db: Database, actor: Actor, *, expired: bool = False) -> Actor:

@@ -72,6 +72,22 @@ def upgrade() -> None:
         sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("name_key", name=op.f("pk_sign_in_failures")),
     )
+    op.create_table(
+        "break_glass_reasons",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("audit_event_id", sa.Integer(), nullable=True),
+        sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("until", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_break_glass_reasons_user_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_break_glass_reasons")),
+    )
+    op.create_index(
+        op.f("ix_break_glass_reasons_user_id"), "break_glass_reasons", ["user_id"], unique=False
+    )
     for table, enum_name in TABLES.items():
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.add_column(
@@ -129,4 +145,6 @@ def downgrade() -> None:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_constraint(op.f(f"ck_{table}_{enum_name}"), type_="check")
             batch_op.drop_column("category")
+    op.drop_index(op.f("ix_break_glass_reasons_user_id"), table_name="break_glass_reasons")
+    op.drop_table("break_glass_reasons")
     op.drop_table("sign_in_failures")

@@ -801,6 +801,13 @@ WALK: dict[str, dict[DataCategory, Case]] = {
         )
     },
     "users.end_break_glass": {G: Case(lambda w, a: users.end_break_glass(w.db, a), anyone)},
+    # Reasons describe patients: roles that read every clinical category (break-glass no).
+    "users.break_glass_reasons": {
+        S: Case(
+            lambda w, a: users.break_glass_reasons(w.db, a),
+            lambda a: a.role == UserRole.PHYSICIAN,
+        )
+    },
     # ---------------------------------------------------------------- users (administration)
     "users.create_user": {G: Case(lambda w, a: w.account(by=a), gate(E.MANAGE_USERS))},
     "users.get_user": {
