@@ -9,7 +9,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, not_, select, true
+from sqlalchemy import and_, bindparam, func, not_, select, text, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -169,6 +169,19 @@ def _duplicates(
     return [summary_of(p) for p in session.scalars(query.limit(20))]
 
 
+def _serialise_registration(session: Session, values: dict[str, Any]) -> None:
+    """Let one registration of a given name and birth date check-then-insert at a time.
+
+    PostgreSQL: a transaction-scoped advisory lock on the name key (parallel registrations
+    of the same person otherwise all see "no duplicate" and all insert). SQLite writers
+    already hold the database lock from ``BEGIN IMMEDIATE``.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    key = f"patient:{values['family_key']}|{values['given_key']}|{values['date_of_birth']}"
+    session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
+
+
 @service
 def find_duplicates(
     db: Database, actor: Actor, data: PatientInput, exclude_id: int | None = None
@@ -200,6 +213,7 @@ def create_patient(
     require(actor, Action.EDIT_DEMOGRAPHICS)
     values = validate(data)
     with db.session(write=True) as session:
+        _serialise_registration(session, values)
         if not allow_duplicate:
             matches = _duplicates(
                 session, values["family_key"], values["given_key"], values["date_of_birth"], None
