@@ -51,7 +51,9 @@ def test_activity_category_defaults() -> None:
     assert [activity_category(m) for m in Modality if m != Modality.PSYCHOLOGICAL] == [G] * 6
 
 
-def _referral_with_history(db: Database, physician: Actor, patient_id: int, discipline: str):
+def _referral_with_history(
+    db: Database, physician: Actor, patient_id: int, discipline: str
+) -> referrals.ReferralView:
     recipient = new_member(db, physician, discipline, family=f"Doe{discipline[:4]}")
     made = new_referral(db, physician, patient_id, recipient)
     view = referrals.transition(
