@@ -53,6 +53,11 @@ from carecoord.errors import CareCoordError
 from carecoord.models import Base, Patient
 from carecoord.services import audit
 from carecoord.services import demo_names as names
+from carecoord.services.permissions import (
+    activity_category,
+    medication_category,
+    referral_category,
+)
 from carecoord.services.settings import ClinicSettings, encode_settings
 from carecoord.services.validation import search_key
 
@@ -161,6 +166,7 @@ COLUMNS: Final[dict[str, tuple[str, ...]]] = {
         "is_opioid",
         "is_psychotropic",
         "notes",
+        "category",
         *_V,
     ),
     "allergies": ("id", "patient_id", "substance", "reaction", "severity", *_V),
@@ -232,6 +238,7 @@ COLUMNS: Final[dict[str, tuple[str, ...]]] = {
         "sessions_done",
         "status",
         "stop_reason",
+        "category",
         *_V,
     ),
     "referrals": (
@@ -300,6 +307,7 @@ COLUMNS: Final[dict[str, tuple[str, ...]]] = {
         "filed_by",
         "filed_at",
         "content",
+        "category",
     ),
 }
 """Columns written per table, in foreign-key order (parents before children)."""
@@ -1303,6 +1311,7 @@ class _Builder:
                     mme.is_opioid(drug.drug),
                     drug.psychotropic,
                     None,
+                    _v(medication_category(drug.drug)),
                     *self.versioned(start, "drlee"),
                 )
             )
@@ -1738,6 +1747,7 @@ class _Builder:
                 done,
                 _v(status),
                 stop_reason,
+                _v(activity_category(modality)),
                 *self.versioned(started, "drlee"),
             )
         )
@@ -1989,6 +1999,7 @@ class _Builder:
                     "frontdesk",
                     sink.stamp(received, 16 * 60),
                     self.pdf,
+                    _v(referral_category(discipline, sensitive)),
                 )
             )
 

@@ -260,3 +260,28 @@ def test_audit_details_name_ids_and_fields_only(
         assert value not in joined
     rows = audit_log.page(db, admin, audit_log.AuditFilter())
     assert {r.entity for r in rows} >= {"Diagnosis", "Medication", "Allergy"}
+
+
+def test_the_demo_clinic_carries_categories(db: Database) -> None:
+    from sqlalchemy import func
+
+    from carecoord.models import Document, PlanActivity
+    from carecoord.services.demo import fill_demo
+
+    fill_demo(db, patients=40, seed=3)
+    with db.session() as session:
+        psychological = session.scalar(
+            select(func.count())
+            .select_from(PlanActivity)
+            .where(PlanActivity.modality == Modality.PSYCHOLOGICAL)
+        )
+        psychiatric = session.scalar(
+            select(func.count())
+            .select_from(PlanActivity)
+            .where(PlanActivity.category == DataCategory.PSYCHIATRIC)
+        )
+        assert psychological and psychiatric == psychological
+        restricted_documents = session.scalar(
+            select(func.count()).select_from(Document).where(Document.category != G)
+        )
+        assert restricted_documents
