@@ -11,12 +11,13 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import NullPool
 
 from carecoord.config import check_location, redact_url, sqlite_path
-from carecoord.errors import ConfigurationError, ConflictError
+from carecoord.errors import ConfigurationError, ConflictError, TemporaryFailure
 
 log = logging.getLogger(__name__)
 
@@ -189,6 +190,42 @@ def _entity_name(model: type) -> str:
     return " ".join([words[0], *(w.lower() for w in words[1:])])
 
 
+BUSY_MARKERS = (
+    "database is locked",  # SQLite: another writer held the lock past the busy timeout
+    "database table is locked",
+    "lock timeout",  # PostgreSQL lock_timeout / statement_timeout on a lock
+    "could not obtain lock",
+    "deadlock detected",
+    "could not serialize access",
+)
+FULL_MARKERS = (
+    "database or disk is full",  # SQLITE_FULL
+    "disk i/o error",
+    "no space left on device",  # PostgreSQL "could not extend file …"
+    "could not extend file",
+    "disk full",
+)
+
+
+def temporary_failure(error: OperationalError) -> TemporaryFailure | None:
+    """The message a person can act on for a busy or full database (None: something else).
+
+    Nothing was saved (the transaction rolled back), so the same action may be retried.
+    """
+    text = str(error.orig if error.orig is not None else error).lower()
+    if any(marker in text for marker in BUSY_MARKERS):
+        return TemporaryFailure(
+            "The database is busy with another workstation's work, so this was not saved. "
+            "Try again in a moment."
+        )
+    if any(marker in text for marker in FULL_MARKERS):
+        return TemporaryFailure(
+            "The disk that holds the database is full (or failed), so this was not saved. "
+            "Free some space (or ask IT), then try again."
+        )
+    return None
+
+
 class Database:
     """One per application: the engine, the session factory, the URL people see."""
 
@@ -225,6 +262,11 @@ class Database:
         session = (self.write_sessions if write else self.sessions)()
         try:
             yield session
+        except OperationalError as error:
+            problem = temporary_failure(error)
+            if problem is None:
+                raise
+            raise problem from error
         finally:
             session.rollback()
             session.close()

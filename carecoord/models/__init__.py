@@ -9,7 +9,7 @@ from carecoord.models.patient import Allergy, Diagnosis, HeadacheProfile, Medica
 from carecoord.models.plan import PlanActivity, PlanGoal, TreatmentPlan
 from carecoord.models.referral import Referral, ReferralEvent
 from carecoord.models.team import CareTeamMembership, TeamMember
-from carecoord.models.user import AuditEvent, Setting, User
+from carecoord.models.user import AuditEvent, BreakGlassReason, Setting, SignInFailure, User
 
 __all__ = [
     "Allergy",
@@ -17,6 +17,7 @@ __all__ = [
     "AuditChainHead",
     "AuditEvent",
     "Base",
+    "BreakGlassReason",
     "CareTeamMembership",
     "Diagnosis",
     "Document",
@@ -29,6 +30,7 @@ __all__ = [
     "Referral",
     "ReferralEvent",
     "Setting",
+    "SignInFailure",
     "TeamMember",
     "TreatmentPlan",
     "User",

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from carecoord.clinical.vocabulary import (
     AdministrativeSex,
     AllergySeverity,
+    DataCategory,
     HeadacheType,
     PatientStatus,
 )
@@ -109,6 +110,12 @@ class Medication(Versioned, Base):
     is_opioid: Mapped[bool] = mapped_column(Boolean, default=False)
     is_psychotropic: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[str | None] = mapped_column(String(400))
+    # Who may read it (docs/clinical-reference.md §9); defaulted from drug and indication.
+    category: Mapped[DataCategory] = mapped_column(
+        enum_column(DataCategory, "medication_category"),
+        default=DataCategory.GENERAL,
+        server_default=DataCategory.GENERAL.value,
+    )
 
     patient: Mapped[Patient] = relationship(back_populates="medications")
 

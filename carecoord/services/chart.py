@@ -14,7 +14,7 @@ from carecoord.models import Patient, Referral
 from carecoord.services import audit, record, referrals, team
 from carecoord.services.actor import Actor
 from carecoord.services.assessments import AssessmentView, assessments_of, latest
-from carecoord.services.common import load
+from carecoord.services.common import load, service
 from carecoord.services.patients import PatientDetail, detail_of
 from carecoord.services.permissions import Action, allowed, require
 from carecoord.services.plans import PlanView, plans_of
@@ -52,6 +52,7 @@ class Chart:
         return member.display_name if member else None
 
 
+@service
 def load_chart(db: Database, actor: Actor, patient_id: int) -> Chart:
     """Everything shown on a chart, read in one short transaction (an audited chart read)."""
     require(actor, Action.READ_DEMOGRAPHICS)
@@ -71,10 +72,10 @@ def load_chart(db: Database, actor: Actor, patient_id: int) -> Chart:
                 for d in record.diagnoses_of(session, patient_id)
                 if allowed(actor, Action.READ_CLINICAL, d.category)
             )
-            medications = tuple(record.medications_of(session, patient_id))
+            medications = tuple(record.medications_of(session, patient_id, actor=actor))
             allergies = tuple(record.allergies_of(session, patient_id))
             assessment_views = tuple(assessments_of(session, actor, patient_id))
-            plan_views = tuple(plans_of(session, patient_id))
+            plan_views = tuple(plans_of(session, patient_id, actor=actor))
             headache = record.headache_of(session, patient_id)
         else:
             diagnoses, medications, allergies = (), (), ()

@@ -37,6 +37,7 @@ from carecoord.models import (
 )
 from carecoord.services import audit
 from carecoord.services.actor import Actor
+from carecoord.services.common import service
 from carecoord.services.common import today as local_today
 from carecoord.services.permissions import Action, allowed, require
 from carecoord.services.worklist import (
@@ -161,6 +162,7 @@ def measurement_period(on: date) -> tuple[date, date, date]:
     return start, on, referrals_until
 
 
+@service
 def dashboard(
     db: Database,
     actor: Actor,

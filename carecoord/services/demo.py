@@ -54,6 +54,11 @@ from carecoord.models import Base, Patient
 from carecoord.services import audit
 from carecoord.services import demo_names as names
 from carecoord.services.demo_mark import DEMO_SETTING, DEMO_SETTING_VALUE, is_demo_connection
+from carecoord.services.permissions import (
+    activity_category,
+    medication_category,
+    referral_category,
+)
 from carecoord.services.settings import ClinicSettings, encode_settings
 from carecoord.services.validation import search_key
 
@@ -163,6 +168,7 @@ COLUMNS: Final[dict[str, tuple[str, ...]]] = {
         "is_psychotropic",
         "notes",
         "indication",
+        "category",
         *_V,
     ),
     "allergies": ("id", "patient_id", "substance", "reaction", "severity", *_V),
@@ -234,6 +240,7 @@ COLUMNS: Final[dict[str, tuple[str, ...]]] = {
         "sessions_done",
         "status",
         "stop_reason",
+        "category",
         *_V,
     ),
     "referrals": (
@@ -302,6 +309,7 @@ COLUMNS: Final[dict[str, tuple[str, ...]]] = {
         "filed_by",
         "filed_at",
         "content",
+        "category",
     ),
 }
 """Columns written per table, in foreign-key order (parents before children)."""
@@ -1355,6 +1363,7 @@ class _Builder:
                     drug.psychotropic,
                     None,
                     drug.indication,
+                    _v(medication_category(drug.drug, drug.indication)),
                     *self.versioned(start, "drlee"),
                 )
             )
@@ -1790,6 +1799,7 @@ class _Builder:
                 done,
                 _v(status),
                 stop_reason,
+                _v(activity_category(modality)),
                 *self.versioned(started, "drlee"),
             )
         )
@@ -2041,6 +2051,7 @@ class _Builder:
                     "frontdesk",
                     sink.stamp(received, 16 * 60),
                     self.pdf,
+                    _v(referral_category(discipline, sensitive)),
                 )
             )
 

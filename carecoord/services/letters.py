@@ -58,7 +58,7 @@ from carecoord.services import audit, record, referrals
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
 from carecoord.services.assessments import AssessmentView, assessments_of
-from carecoord.services.common import today
+from carecoord.services.common import service, today
 from carecoord.services.permissions import (
     Action,
     allowed,
@@ -267,20 +267,14 @@ def _read_chart(session: Session, actor: Actor, referral_id: int) -> _Chart:
             Document.file_name,
             Document.media_type,
             Document.received_on,
-            Referral.discipline,
-            Referral.sensitive,
+            Document.category,
         )
-        .outerjoin(Referral, Referral.id == Document.referral_id)
         .where(Document.patient_id == patient_id)
         .order_by(Document.received_on.desc(), Document.id.desc())
     ).all()
     entries = []
     for doc in documents:
-        doc_category = (
-            DataCategory.GENERAL
-            if doc.discipline is None
-            else referral_category(doc.discipline, doc.sensitive)
-        )
+        doc_category = doc.category  # set when filed (docs/clinical-reference.md §9)
         if may_include(actor, doc_category):
             entries.append(
                 _DocumentEntry(
@@ -297,7 +291,12 @@ def _read_chart(session: Session, actor: Actor, referral_id: int) -> _Chart:
     plan = None
     if row.discipline in REHABILITATION and general:
         plan = next(
-            (p for p in plans_of(session, patient_id) if p.status == PlanStatus.ACTIVE), None
+            (
+                p
+                for p in plans_of(session, patient_id, actor=actor)
+                if p.status == PlanStatus.ACTIVE
+            ),
+            None,
         )
     return _Chart(
         referral=row,
@@ -309,7 +308,7 @@ def _read_chart(session: Session, actor: Actor, referral_id: int) -> _Chart:
         ),
         medications=tuple(
             m
-            for m in record.medications_of(session, patient_id)
+            for m in record.medications_of(session, patient_id, actor=actor)
             if general and (m.stop_date is None or m.stop_date >= on)
         ),
         allergies=tuple(record.allergies_of(session, patient_id)) if general else (),
@@ -685,6 +684,7 @@ def _contents(session: Session, documents: list[_DocumentEntry]) -> list[tuple[s
 
 
 # --------------------------------------------------------------------------- public API
+@service
 def default_options(db: Database, actor: Actor, referral_id: int) -> LetterChoices:
     """The checklist for a referral's letter: every item the user may send, with the
     discipline's defaults ticked (nothing optional for a sensitive referral).
@@ -701,6 +701,7 @@ def default_options(db: Database, actor: Actor, referral_id: int) -> LetterChoic
         return choices
 
 
+@service
 def letter_data(
     db: Database,
     actor: Actor,
@@ -733,6 +734,7 @@ def letter_data(
         return data
 
 
+@service
 def generate_letter(
     db: Database,
     actor: Actor,
@@ -776,6 +778,7 @@ def generate_letter(
     return pdf
 
 
+@service
 def referrals_in_state(db: Database, actor: Actor, state: ReferralState | str) -> list[int]:
     """Ids of the referrals in ``state`` whose letters the actor may print, oldest first."""
     wanted = v.choice(state, ReferralState, "state")

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, not_, select, true
+from sqlalchemy import and_, bindparam, func, not_, select, text, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -20,7 +20,7 @@ from carecoord.models import Patient
 from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import apply, check_version, commit, load, today
+from carecoord.services.common import apply, check_version, commit, load, service, today
 from carecoord.services.permissions import Action, require
 
 ENTITY = "Patient"
@@ -169,6 +169,20 @@ def _duplicates(
     return [summary_of(p) for p in session.scalars(query.limit(20))]
 
 
+def _serialise_registration(session: Session, values: dict[str, Any]) -> None:
+    """Let one registration of a given name and birth date check-then-insert at a time.
+
+    PostgreSQL: a transaction-scoped advisory lock on the name key (parallel registrations
+    of the same person otherwise all see "no duplicate" and all insert). SQLite writers
+    already hold the database lock from ``BEGIN IMMEDIATE``.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    key = f"patient:{values['family_key']}|{values['given_key']}|{values['date_of_birth']}"
+    session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
+
+
+@service
 def find_duplicates(
     db: Database, actor: Actor, data: PatientInput, exclude_id: int | None = None
 ) -> list[PatientSummary]:
@@ -186,6 +200,7 @@ def find_duplicates(
         return found
 
 
+@service
 def create_patient(
     db: Database, actor: Actor, data: PatientInput, *, allow_duplicate: bool = False
 ) -> PatientDetail:
@@ -198,6 +213,7 @@ def create_patient(
     require(actor, Action.EDIT_DEMOGRAPHICS)
     values = validate(data)
     with db.session(write=True) as session:
+        _serialise_registration(session, values)
         if not allow_duplicate:
             matches = _duplicates(
                 session, values["family_key"], values["given_key"], values["date_of_birth"], None
@@ -222,6 +238,7 @@ def create_patient(
         return detail_of(patient)
 
 
+@service
 def update_patient(
     db: Database, actor: Actor, patient_id: int, data: PatientInput, *, expected_version: int
 ) -> PatientDetail:
@@ -258,6 +275,7 @@ def update_patient(
         return detail_of(patient)
 
 
+@service
 def get_patient(db: Database, actor: Actor, patient_id: int) -> PatientDetail:
     """One patient's demographics (an audited read)."""
     require(actor, Action.READ_DEMOGRAPHICS)
@@ -268,6 +286,7 @@ def get_patient(db: Database, actor: Actor, patient_id: int) -> PatientDetail:
         return detail_of(patient)
 
 
+@service
 def discharge_patient(
     db: Database,
     actor: Actor,
@@ -297,6 +316,7 @@ def discharge_patient(
         return detail_of(patient)
 
 
+@service
 def readmit_patient(
     db: Database, actor: Actor, patient_id: int, *, expected_version: int
 ) -> PatientDetail:
@@ -361,6 +381,7 @@ def parse_search(text: str) -> SearchQuery:
 ORDER = (Patient.family_key, Patient.given_key, Patient.id)
 
 
+@service
 def search_patients(
     db: Database,
     actor: Actor,
@@ -484,6 +505,7 @@ def _run_search(
     return found + rows(1, limit - len(found), max(0, offset - primary_count))
 
 
+@service
 def count_patients(db: Database, actor: Actor, *, active_only: bool = False) -> int:
     require(actor, Action.READ_DEMOGRAPHICS)
     with db.session() as session:

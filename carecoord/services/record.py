@@ -19,8 +19,16 @@ from carecoord.models import Allergy, Diagnosis, HeadacheProfile, Medication, Pa
 from carecoord.services import audit, codes
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import apply, check_version, commit, load, today
-from carecoord.services.permissions import Action, diagnosis_category, require
+from carecoord.services.common import apply, check_version, commit, load, service, today
+from carecoord.services.permissions import (
+    Action,
+    diagnosis_category,
+    item_category,
+    masked,
+    may_read,
+    medication_category,
+    require,
+)
 
 PSYCHOTROPIC_WORDS = (
     "sertraline",
@@ -86,6 +94,7 @@ def diagnosis_view(row: Diagnosis) -> DiagnosisView:
     )
 
 
+@service
 def add_diagnosis(
     db: Database,
     actor: Actor,
@@ -133,12 +142,13 @@ def add_diagnosis(
             row.id,
             patient_id=patient_id,
             category=category,
-            detail=entry.code,
+            detail="diagnosis added",
         )
         session.commit()
         return diagnosis_view(row)
 
 
+@service
 def set_diagnosis_active(
     db: Database, actor: Actor, diagnosis_id: int, active: bool, *, expected_version: int
 ) -> DiagnosisView:
@@ -181,6 +191,7 @@ class MedicationInput:
     notes: str | None = None
     indication: str | None = None
     concentration_mg_per_ml: float | None = None
+    category: DataCategory | str | None = None  # None: from the drug, indication and notes
 
 
 @dataclass(frozen=True)
@@ -208,6 +219,7 @@ class MedicationView:
     indication: str | None = None
     concentration_mg_per_ml: float | None = None
     needs_review: str | None = None
+    category: DataCategory = DataCategory.GENERAL
 
     @property
     def current(self) -> bool:
@@ -267,8 +279,9 @@ def _safe_label(frequency: str) -> str:
         return f"{frequency} (unknown frequency)"
 
 
-def medication_view(row: Medication) -> MedicationView:
-    """The view of one stored row; never raises for data that no longer validates."""
+def medication_view(row: Medication, actor: Actor) -> MedicationView:
+    """The view of one stored row, its notes masked for a role that may not read its
+    category; never raises for data that no longer validates."""
     view = MedicationView(
         id=row.id,
         patient_id=row.patient_id,
@@ -285,10 +298,11 @@ def medication_view(row: Medication) -> MedicationView:
         is_psychotropic=row.is_psychotropic or _psychotropic(row.drug),
         daily_mme=None,
         mme_note=None,
-        notes=row.notes,
+        notes=masked(actor, row.category, row.notes),
         version=row.version,
         indication=row.indication,
         concentration_mg_per_ml=row.concentration_mg_per_ml,
+        category=row.category,
     )
     line = view.dose_line()
     summary = mme.total_mme([line])
@@ -346,6 +360,10 @@ def validate_medication(data: MedicationInput) -> dict[str, Any]:
         ),
         opioid=is_opioid,
     )
+    notes = v.text(data.notes, "notes", max_length=400)
+    default_category = medication_category(
+        drug, notes, medication_line.INDICATIONS.get(indication or "")
+    )
     return {
         "drug": drug,
         "dose": dose,
@@ -357,29 +375,38 @@ def validate_medication(data: MedicationInput) -> dict[str, Any]:
         "stop_date": stop,
         "is_opioid": is_opioid,
         "is_psychotropic": _psychotropic(drug),
-        "notes": v.text(data.notes, "notes", max_length=400),
+        "notes": notes,
         "indication": indication,
         "concentration_mg_per_ml": concentration,
+        "category": item_category(data.category, default_category),
     }
 
 
+@service
 def add_medication(
     db: Database, actor: Actor, patient_id: int, data: MedicationInput
 ) -> MedicationView:
-    require(actor, Action.EDIT_CLINICAL, DataCategory.GENERAL)
     values = validate_medication(data)
+    require(actor, Action.EDIT_CLINICAL, values["category"])
     with db.session(write=True) as session:
         load(session, Patient, patient_id, "Patient")
         row = Medication(patient_id=patient_id, updated_by=actor.username, **values)
         session.add(row)
         session.flush()
         audit.record(
-            session, actor, "create", "Medication", row.id, patient_id=patient_id, detail=row.drug
+            session,
+            actor,
+            "create",
+            "Medication",
+            row.id,
+            patient_id=patient_id,
+            category=row.category,
         )
         session.commit()
-        return medication_view(row)
+        return medication_view(row, actor)
 
 
+@service
 def update_medication(
     db: Database,
     actor: Actor,
@@ -388,10 +415,11 @@ def update_medication(
     *,
     expected_version: int,
 ) -> MedicationView:
-    require(actor, Action.EDIT_CLINICAL, DataCategory.GENERAL)
     values = validate_medication(data)
+    require(actor, Action.EDIT_CLINICAL, values["category"])
     with db.session(write=True) as session:
         row = load(session, Medication, medication_id, "Medication")
+        require(actor, Action.EDIT_CLINICAL, row.category)
         check_version(row, expected_version, "Medication")
         changed = apply(row, values)
         if changed:
@@ -403,12 +431,14 @@ def update_medication(
                 "Medication",
                 row.id,
                 patient_id=row.patient_id,
+                category=row.category,
                 detail=", ".join(changed),
             )
             commit(session, row, "Medication")
-        return medication_view(row)
+        return medication_view(row, actor)
 
 
+@service
 def stop_medication(
     db: Database,
     actor: Actor,
@@ -421,6 +451,7 @@ def stop_medication(
     stop = v.a_date(on, "stop_date") or today()
     with db.session(write=True) as session:
         row = load(session, Medication, medication_id, "Medication")
+        require(actor, Action.EDIT_CLINICAL, row.category)
         check_version(row, expected_version, "Medication")
         v.not_before(stop, row.start_date, "stop_date", "the start date")
         row.stop_date = stop
@@ -432,10 +463,11 @@ def stop_medication(
             "Medication",
             row.id,
             patient_id=row.patient_id,
+            category=row.category,
             detail="stopped",
         )
         commit(session, row, "Medication")
-        return medication_view(row)
+        return medication_view(row, actor)
 
 
 def current_doses(medications: Sequence[MedicationView]) -> list[mme.MedicationDose]:
@@ -459,6 +491,7 @@ class AllergyView:
     version: int
 
 
+@service
 def add_allergy(
     db: Database,
     actor: Actor,
@@ -493,6 +526,7 @@ def add_allergy(
         )
 
 
+@service
 def remove_allergy(db: Database, actor: Actor, allergy_id: int, *, expected_version: int) -> None:
     """Delete an allergy entered in error (audited)."""
     require(actor, Action.EDIT_CLINICAL, DataCategory.GENERAL)
@@ -506,7 +540,7 @@ def remove_allergy(db: Database, actor: Actor, allergy_id: int, *, expected_vers
             "Allergy",
             row.id,
             patient_id=row.patient_id,
-            detail=row.substance,
+            detail="allergy added",
         )
         session.delete(row)
         session.commit()
@@ -557,6 +591,7 @@ def headache_view(row: HeadacheProfile) -> HeadacheView:
     )
 
 
+@service
 def save_headache_profile(
     db: Database,
     actor: Actor,
@@ -614,11 +649,13 @@ def diagnoses_of(session: Session, patient_id: int) -> list[DiagnosisView]:
     return [diagnosis_view(r) for r in rows]
 
 
-def medications_of(session: Session, patient_id: int) -> list[MedicationView]:
+def medications_of(session: Session, patient_id: int, *, actor: Actor) -> list[MedicationView]:
+    """The medications ``actor`` may read (a line of a category the role may not read is
+    left out whole, as diagnoses are: its drug alone tells the condition)."""
     rows = session.scalars(
         select(Medication).where(Medication.patient_id == patient_id).order_by(Medication.id)
     )
-    return [medication_view(r) for r in rows]
+    return [medication_view(r, actor) for r in rows if may_read(actor, r.category)]
 
 
 def allergies_of(session: Session, patient_id: int) -> list[AllergyView]:
@@ -636,6 +673,7 @@ def headache_of(session: Session, patient_id: int) -> HeadacheView | None:
     return headache_view(row) if row else None
 
 
+@service
 def get_headache_profile(db: Database, actor: Actor, patient_id: int) -> HeadacheView | None:
     """The patient's headache profile, or None (an audited read of clinical data)."""
     require(actor, Action.READ_CLINICAL, DataCategory.GENERAL)

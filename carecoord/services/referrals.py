@@ -26,13 +26,27 @@ from carecoord.models import Patient, Referral, ReferralEvent, TeamMember, utcno
 from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import apply, check_version, commit, is_record_id, load, today
+from carecoord.services.common import (
+    apply,
+    check_version,
+    commit,
+    is_record_id,
+    load,
+    service,
+    today,
+)
 from carecoord.services.documents import DocumentUpload, add_document, validate_upload
-from carecoord.services.permissions import Action, allowed, referral_category
+from carecoord.services.permissions import (
+    RESTRICTED,
+    Action,
+    allowed,
+    masked,
+    may_read,
+    referral_category,
+)
 from carecoord.services.settings import load_settings
 
 ENTITY = "Referral"
-RESTRICTED = "restricted"
 S = ReferralState
 
 
@@ -179,9 +193,16 @@ def auth_decision_overdue(row: Referral, now: datetime) -> bool:
 
 
 def view_of(row: Referral, actor: Actor, *, with_events: bool = False) -> ReferralView:
+    """The referral as ``actor`` may read it: every free-text field (request, reasons for
+    hold, decline, cancellation or a missing report, history notes) is masked by the
+    referral's category (:func:`~carecoord.services.permissions.masked`)."""
     category = referral_category(row.discipline, row.sensitive)
-    restricted = not allowed(actor, Action.READ_CLINICAL, category)
+    restricted = not may_read(actor, category)
     on = today()
+
+    def mask(value: str | None) -> str | None:
+        return masked(actor, category, value)
+
     view = ReferralView(
         id=row.id,
         patient_id=row.patient_id,
@@ -194,12 +215,12 @@ def view_of(row: Referral, actor: Actor, *, with_events: bool = False) -> Referr
         referring_member_id=row.referring_member_id,
         referring_name=row.referring_member.display_name if row.referring_member else None,
         priority=row.priority,
-        priority_reason=row.priority_reason,
+        priority_reason=mask(row.priority_reason),
         expectation=row.expectation,
-        reason=row.reason,
-        clinical_question=row.clinical_question,
-        patient_told=row.patient_told,
-        treatments_tried=row.treatments_tried,
+        reason=masked(actor, category, row.reason),
+        clinical_question=mask(row.clinical_question),
+        patient_told=mask(row.patient_told),
+        treatments_tried=mask(row.treatments_tried),
         sensitive=row.sensitive,
         category=category,
         restricted=restricted,
@@ -213,7 +234,7 @@ def view_of(row: Referral, actor: Actor, *, with_events: bool = False) -> Referr
         seen_on=row.seen_on,
         report_due=row.report_due,
         report_received_on=row.report_received_on,
-        no_report_reason=row.no_report_reason,
+        no_report_reason=mask(row.no_report_reason),
         due_on=row.due_on,
         closed_on=row.closed_on,
         overdue=overdue(row, on),
@@ -224,21 +245,12 @@ def view_of(row: Referral, actor: Actor, *, with_events: bool = False) -> Referr
         updated_by=row.updated_by,
         updated_at=row.updated_at,
         events=tuple(
-            EventView(e.id, e.at, e.username, e.kind, e.from_state, e.to_state, e.reason)
+            EventView(e.id, e.at, e.username, e.kind, e.from_state, e.to_state, mask(e.reason))
             for e in row.events
         )
         if with_events
         else (),
     )
-    if restricted:
-        view = replace(
-            view,
-            priority_reason=RESTRICTED,
-            reason=RESTRICTED,
-            clinical_question=RESTRICTED,
-            patient_told=RESTRICTED,
-            treatments_tried=RESTRICTED,
-        )
     return view
 
 
@@ -372,6 +384,7 @@ def _load(session: Session, referral_id: int) -> Referral:
 
 
 # ------------------------------------------------------------------------- commands
+@service
 def create_referral(
     db: Database, actor: Actor, data: ReferralInput, authorization: AuthorizationInput | None = None
 ) -> ReferralView:
@@ -406,6 +419,7 @@ def create_referral(
         return view_of(_load(session, row.id), actor, with_events=True)
 
 
+@service
 def update_referral(
     db: Database, actor: Actor, referral_id: int, data: ReferralInput, *, expected_version: int
 ) -> ReferralView:
@@ -442,6 +456,7 @@ def update_referral(
         return view_of(_load(session, row.id), actor, with_events=True)
 
 
+@service
 def update_authorization(
     db: Database,
     actor: Actor,
@@ -481,6 +496,7 @@ def update_authorization(
         return view_of(_load(session, row.id), actor, with_events=True)
 
 
+@service
 def transition(
     db: Database,
     actor: Actor,
@@ -604,6 +620,7 @@ def _apply_transition(
     )
 
 
+@service
 def record_report_received(
     db: Database,
     actor: Actor,
@@ -667,7 +684,8 @@ def record_report_received(
         row.closed_on = received
         row.due_on = None
         row.updated_by = actor.username
-        note = "report filed" if document_values is not None else f"no report: {why_none}"
+        note = "report filed" if document_values is not None else "no report"
+        history = note if document_values is not None else f"no report: {why_none}"
         _event(
             session,
             row,
@@ -675,7 +693,7 @@ def record_report_received(
             "transition",
             from_state=source,
             to_state=S.REPORT_RECEIVED,
-            reason=note,
+            reason=history,
         )
         audit.record(
             session,
@@ -691,6 +709,7 @@ def record_report_received(
         return view_of(_load(session, row.id), actor, with_events=True)
 
 
+@service
 def add_note(db: Database, actor: Actor, referral_id: int, note: str) -> ReferralView:
     """A free-text history entry (a phone call chasing the report, say)."""
     text = v.required_text(note, "note", max_length=1000, multiline=True)
@@ -706,6 +725,7 @@ def add_note(db: Database, actor: Actor, referral_id: int, note: str) -> Referra
         return view_of(_load(session, row.id), actor, with_events=True)
 
 
+@service
 def record_letter(db: Database, actor: Actor, referral_id: int, what: str) -> None:
     """History and audit entry for a generated, printed or saved letter."""
     with db.session(write=True) as session:
@@ -727,6 +747,7 @@ def record_letter(db: Database, actor: Actor, referral_id: int, what: str) -> No
 
 
 # --------------------------------------------------------------------------- queries
+@service
 def get_referral(db: Database, actor: Actor, referral_id: int) -> ReferralView:
     """One referral with its history (clinical content hidden where the role may not read it)."""
     with db.session(write=True) as session:
@@ -752,6 +773,7 @@ def get_referral(db: Database, actor: Actor, referral_id: int) -> ReferralView:
         return view
 
 
+@service
 def list_for_patient(db: Database, actor: Actor, patient_id: int) -> list[ReferralView]:
     """A chart's referrals, newest first (clinical content restricted per the matrix)."""
     _require(actor, Action.READ_DEMOGRAPHICS, DataCategory.GENERAL)

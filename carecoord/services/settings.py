@@ -17,6 +17,7 @@ from carecoord.models import Setting
 from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
+from carecoord.services.common import service
 from carecoord.services.permissions import Action, require
 
 PAPER_SIZES = ("letter", "a4")
@@ -105,6 +106,7 @@ def validate_settings(settings: ClinicSettings) -> ClinicSettings:
     )
 
 
+@service
 def save_settings(db: Database, actor: Actor, settings: ClinicSettings) -> ClinicSettings:
     require(actor, Action.MANAGE_SETTINGS)
     clean = validate_settings(settings)

@@ -23,6 +23,7 @@ from carecoord.models import Patient, Referral, TeamMember
 from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
+from carecoord.services.common import service
 from carecoord.services.common import today as local_today
 from carecoord.services.permissions import Action, require
 
@@ -188,6 +189,7 @@ def _filters(filters: WorklistFilter | None, view: WorklistView) -> list[Any]:
 Recipient = aliased(TeamMember)
 
 
+@service
 def worklist(
     db: Database,
     actor: Actor,
@@ -282,6 +284,7 @@ def _row(r: Any, day: date) -> WorklistRow:
     )
 
 
+@service
 def worklist_counts(
     db: Database, actor: Actor, *, filters: WorklistFilter | None = None, on: date | None = None
 ) -> dict[WorklistView, int]:

@@ -12,11 +12,12 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import update
 
 from carecoord.clinical.vocabulary import DataCategory, Discipline, UserRole
 from carecoord.db import Database
 from carecoord.errors import PermissionDenied
-from carecoord.models import utcnow
+from carecoord.models import User, utcnow
 from carecoord.services import (
     assessments,
     audit_log,
@@ -800,6 +801,13 @@ WALK: dict[str, dict[DataCategory, Case]] = {
         )
     },
     "users.end_break_glass": {G: Case(lambda w, a: users.end_break_glass(w.db, a), anyone)},
+    # Reasons describe patients: roles that read every clinical category (break-glass no).
+    "users.break_glass_reasons": {
+        S: Case(
+            lambda w, a: users.break_glass_reasons(w.db, a),
+            lambda a: a.role == UserRole.PHYSICIAN,
+        )
+    },
     # ---------------------------------------------------------------- users (administration)
     "users.create_user": {G: Case(lambda w, a: w.account(by=a), gate(E.MANAGE_USERS))},
     "users.get_user": {
@@ -865,6 +873,8 @@ def service_functions() -> dict[str, Callable[..., Any]]:
 
     found: dict[str, Callable[..., Any]] = {}
     for info in pkgutil.iter_modules(package.__path__):
+        if info.name == "common":  # the per-call account check itself, not a use case
+            continue
         module = importlib.import_module(f"carecoord.services.{info.name}")
         for name, function in inspect.getmembers(module, inspect.isfunction):
             if name.startswith("_") or function.__module__ != module.__name__:
@@ -894,7 +904,26 @@ def _actors(db: Database, password_hash: str) -> tuple[Actor, Actor, list[Actor]
     for role in UserRole:
         person = make_actor(db, password_hash, f"user_{role.value}", role, role.label)
         people += [person, replace(person, break_glass_until=later)]
+    with db.session(write=True) as session:  # designated, so their break-glass counts
+        session.execute(
+            update(User).where(User.username.like("user_%")).values(break_glass_allowed=True)
+        )
+        session.commit()
     return owner, admin, people
+
+
+# Audit-only calls that must work even for an account changed meanwhile (locking the
+# screen, ending emergency access): they return no patient data.
+UNCHECKED = {"users.record_lock", "users.end_break_glass"}
+
+
+def test_every_service_function_rechecks_the_account_on_each_call() -> None:
+    unchecked = {
+        name
+        for name, function in service_functions().items()
+        if not hasattr(function, "__wrapped__")
+    }
+    assert unchecked == UNCHECKED
 
 
 @pytest.mark.parametrize("name", sorted(WALK))

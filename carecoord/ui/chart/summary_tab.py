@@ -48,6 +48,7 @@ from carecoord.services.record import (
     MedicationView,
 )
 from carecoord.ui import forms, style
+from carecoord.ui.category_field import category_combo, chosen, may_write
 from carecoord.ui.chart.icd_picker import IcdPicker
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
@@ -260,8 +261,11 @@ class ServiceDialog(QDialog):
             offer_reload(self, error, reload)
             return False
         except CareCoordError as error:
-            show_problem(self, error, self.windowTitle())
-            return False
+            retried: list[bool] = []
+            show_problem(
+                self, error, self.windowTitle(), retry=lambda: retried.append(self.attempt(action))
+            )
+            return bool(retried and retried[0])
         self.accept()
         return True
 
@@ -390,6 +394,10 @@ class MedicationDialog(ServiceDialog):
         add(self.form, "Started", "start_date", self.start)
         add(self.form, "Stopped", "stop_date", self.stop)
         add(self.form, "Notes", "notes", self.notes)
+        self.category = category_combo(
+            may_write(context.actor), m.category if m else None, automatic="from drug and notes"
+        )
+        add(self.form, "Who may read", "category", self.category)
         self.set_intro(
             "A fentanyl or buprenorphine patch: its rate in mcg/h, route transdermal, "
             "frequency “continuous”. Combination tablets: the opioid component in mg. "
@@ -458,6 +466,7 @@ class MedicationDialog(ServiceDialog):
                 if in_ml
                 else None
             ),
+            category=chosen(self.category),
         )
 
     def save(self) -> None:

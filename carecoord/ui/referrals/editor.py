@@ -950,7 +950,14 @@ class ReferralEditor(QDialog):
         except ConflictError as error:
             offer_reload(self, error, self.reload)
         except CareCoordError as error:
-            show_problem(self, error, failure_title)
+            retried: list[ReferralView | None] = []
+            show_problem(
+                self,
+                error,
+                failure_title,
+                retry=lambda: retried.append(self._guarded(action, failure_title)),
+            )
+            return retried[0] if retried else None
         return None
 
     def save(self) -> bool:
