@@ -53,6 +53,7 @@ from carecoord.errors import CareCoordError
 from carecoord.models import Base, Patient
 from carecoord.services import audit
 from carecoord.services import demo_names as names
+from carecoord.services.reference import number_all
 from carecoord.services.settings import ClinicSettings, encode_settings
 from carecoord.services.validation import search_key
 
@@ -2226,6 +2227,7 @@ def _fill(
             if progress is not None:
                 progress(index + 1, patients)
     sink.flush()
+    number_all(conn)  # each referral's reference number, as the app gives a new one
     written = sink.written
     detail = (
         f"demo data loaded (seed {seed}, relative to {day.isoformat()}): "
