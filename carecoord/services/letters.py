@@ -402,7 +402,7 @@ def _choices(chart: _Chart) -> LetterChoices:
         ItemChoice(
             d.id,
             f"{d.code} {d.title}",
-            ("active" if d.active else "resolved") + (", Part 2 program" if d.part2 else ""),
+            ("active" if d.active else "resolved") + (", Part 2" if d.part2 else ""),
             d.category,
             _diagnosis_preselected(chart, d),
             chart.blocked(d),

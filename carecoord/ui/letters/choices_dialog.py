@@ -75,7 +75,7 @@ def _item_row(item: ItemChoice, name: str) -> tuple[QCheckBox, QWidget]:
         label.setObjectName(f"{name}Badge")
         line.addWidget(label)
     if item.blocked:
-        blocked = chip("Part 2: no consent on file", "danger")
+        blocked = chip("Part 2: no consent", "danger")
         blocked.setObjectName(f"{name}Blocked")
         blocked.setToolTip(item.blocked)
         line.addWidget(blocked)
