@@ -255,3 +255,4 @@ class LetterData:
     date_format: str = "us_long"
     not_included: tuple[NotIncluded, ...] = ()
     part2_notice: bool = False
+    part2_consent: str = ""  # the scope of the consent, which 42 CFR 2.32 sends along

@@ -708,11 +708,13 @@ def _not_included(data: LetterData, section: str) -> list[Flowable]:
     ]
 
 
-def _part2_notice(width: float) -> list[Flowable]:
+def _part2_notice(data: LetterData, width: float) -> list[Flowable]:
     inner: list[Flowable] = [
         _p("<b>" + text(PART2_STATEMENT) + "</b>"),
         _p(text(PART2_EXPLANATION)),
     ]
+    if data.part2_consent:
+        inner.append(_p("<b>The patient's consent:</b> " + text(data.part2_consent)))
     return [*_heading(PART2), _boxed(inner, width)]
 
 
@@ -773,7 +775,7 @@ def story(data: LetterData, width: float) -> list[Flowable]:
         out += flowables
         out += _not_included(data, heading)
     if data.part2_notice:
-        out += _part2_notice(width)
+        out += _part2_notice(data, width)
     out += _signature(data)
     out += _enclosures(data)
     return out

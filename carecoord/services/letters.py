@@ -734,6 +734,18 @@ def _letter(
         date_format=settings.date_format,
         not_included=not_included,
         part2_notice=part2,
+        part2_consent=_consent_scope(chart.consent, settings.date_format) if part2 else "",
+    )
+
+
+def _consent_scope(consent: consents.ConsentView | None, style: str) -> str:
+    """What 42 CFR 2.32 asks to accompany the disclosure: the consent's scope, in words."""
+    if consent is None:
+        return ""
+    return (
+        f"signed by {consent.given_by} on {format_date(consent.signed_on, style)}, "
+        f"to {consent.recipient}, for {consent.purpose}; it covers {consent.scope}; "
+        f"valid until {format_date(consent.expires_on, style)} unless revoked earlier."
     )
 
 

@@ -302,6 +302,9 @@ def test_part2_diagnosis_needs_a_consent_naming_the_recipient(
     assert "F11.20" in text
     assert "Substance-use records: 42 CFR Part 2" in text
     assert "42 CFR part 2 prohibits unauthorized use or disclosure of these records." in text
+    # 2.32 also sends the consent's scope along.
+    assert "The patient's consent: signed by the patient on" in text
+    assert "to Jo Hale, MD, for treatment; it covers substance-use diagnoses" in text
 
     # Revoked: refused again.
     consents.revoke_consent(db, physician, recorded.id)
