@@ -816,24 +816,49 @@ def _not_included(
         and (bool(medications) or not chart.medications),
         Section.SCORES: show_scores,
     }
+    outside = not chart.mental_health
+
+    def withheld(section: Section) -> bool:
+        """Switched on, yet everything the chart has here is held back by policy (sensitive
+        for this recipient, or Part 2 without consent): name the policy, not the section."""
+        if section not in sections:
+            return False
+        if section == Section.DIAGNOSES:
+            return all(
+                chart.blocked(d) or (outside and d.category in SENSITIVE_CATEGORIES)
+                for d in chart.diagnoses
+            )
+        if section == Section.MEDICATIONS:
+            return outside and all(m.is_psychotropic for m in chart.medications)
+        if section == Section.SCORES:
+            return outside and all(
+                assessment_category(a.kind.value) in SENSITIVE_CATEGORIES for a in chart.assessments
+            )
+        return False
+
+    covered = {s for s in (Section.DIAGNOSES, Section.MEDICATIONS, Section.SCORES) if withheld(s)}
     for section, title in SECTION_TITLES.items():
         shown = printed.get(section, section in sections)
-        if available[section] and not shown:
+        if available[section] and not shown and section not in covered:
             out.append(NotIncluded(title, title.split(": ")[-1].lower()))
-    if not chart.mental_health:
-        if printed[Section.DIAGNOSES] and not any(
+
+    def named(section: Section) -> bool:
+        return printed.get(section, False) or section in covered
+
+    if outside:
+        if named(Section.DIAGNOSES) and not any(
             d.category in SENSITIVE_CATEGORIES for d in diagnoses
         ):
             out.append(NotIncluded(layout.DIAGNOSES, SENSITIVE_DIAGNOSES))
-        if printed[Section.MEDICATIONS] and not any(m.is_psychotropic for m in medications):
+        if named(Section.MEDICATIONS) and not any(m.is_psychotropic for m in medications):
             out.append(NotIncluded(layout.MEDICATIONS, PSYCHOTROPICS))
-        if printed[Section.SCORES] and not any(
+        if named(Section.SCORES) and not any(
             assessment_category(a.kind.value) in SENSITIVE_CATEGORIES for a in assessments
         ):
             out.append(NotIncluded(layout.SCORES, SENSITIVE_SCORES))
         if plan is not None:
             out.append(NotIncluded(layout.PLAN, PSYCHOLOGICAL_ACTIVITIES))
-    if printed[Section.DIAGNOSES] and any(chart.blocked(d) for d in chart.diagnoses):
+    if named(Section.DIAGNOSES) and any(chart.blocked(d) for d in chart.diagnoses):
         out.append(NotIncluded(layout.DIAGNOSES, PART2_WITHHELD))
     return tuple(out)
 

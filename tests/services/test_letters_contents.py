@@ -422,3 +422,29 @@ def test_doctor_is_addressed_with_the_full_stop(
 ) -> None:
     text = pdf_text(generate_letter(db, physician, _referral(db, physician, chart, "psychiatry")))
     assert "Dear Dr. Okafor," in text and "Dear Dr Okafor" not in text
+
+
+def test_a_section_held_back_only_by_policy_names_the_policy_not_the_section(
+    db: Database, physician: Actor, admin: Actor
+) -> None:
+    _clinic(db, admin)
+    pid = new_patient(db, physician).id
+    record.add_diagnosis(db, physician, pid, "F11.20", part2=True)
+    record.add_medication(
+        db, physician, pid, record.MedicationInput("sertraline", 50, "mg", "daily")
+    )
+    surgeon = new_member(db, physician, "neurosurgery", "Berg", "Ola")
+    text = _flat(generate_letter(db, physician, new_referral(db, physician, pid, surgeon).id))
+    assert "sertraline" not in text and "F11.20" not in text
+    assert "Not included in this letter: psychotropic medications." in text
+    assert "Not included in this letter: current medications." not in text
+    assert "Not included in this letter: psychiatric and substance-use diagnoses." in text
+    assert "Not included in this letter: relevant history and active diagnoses." not in text
+    program = new_member(db, physician, "pain_rehabilitation_program", "Hale", "Jo")
+    text = _flat(generate_letter(db, physician, new_referral(db, physician, pid, program).id))
+    assert "sertraline" in text and "F11.20" not in text
+    assert (
+        "Not included in this letter: diagnoses from a 42 CFR Part 2 program "
+        "(no valid consent on file)." in text
+    )
+    assert "Not included in this letter: relevant history and active diagnoses." not in text
