@@ -184,6 +184,7 @@ OMITTED = _style(
     fontName=FONT_ITALIC,
     fontSize=8.5,
     leading=10.5,
+    spaceBefore=2,
     textColor=colors.HexColor("#444444"),
 )
 SUBHEADING = _style("subheading", spaceBefore=5, spaceAfter=2)

@@ -159,9 +159,9 @@ def test_command_line_and_app_print_the_same_letter_for_the_same_choices(
     db = Database(f"sqlite:///{clinic}")
     with db.session() as session:
         referral_ids = list(session.scalars(select(Referral.id).order_by(Referral.id)))[:6]
-        doctor = actor_of(
-            session.scalars(select(User).where(User.role == UserRole.PHYSICIAN)).first()
-        )
+        account = session.scalars(select(User).where(User.role == UserRole.PHYSICIAN)).first()
+        assert account is not None
+        doctor = actor_of(account)
     app_texts = []
     for referral_id in referral_ids:
         choices = letters.default_options(db, doctor, referral_id)  # what the checklist offers

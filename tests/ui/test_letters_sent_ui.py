@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QCheckBox, QLabel, QPushButton
+from PySide6.QtWidgets import QCheckBox, QDialog, QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from carecoord.clinical.vocabulary import DeliveryMethod, ReferralState, SendMethod
@@ -114,7 +114,7 @@ def test_letter_dialog_records_a_part2_consent_and_unlocks_the_diagnosis(
     assert status is not None and "No 42 CFR Part 2 consent" in status.text()
     save_screenshot(dialog, "letter_choices_part2")
 
-    def fill_and_accept(form: object) -> bool:
+    def fill_and_accept(form: QDialog) -> bool:
         assert isinstance(form, Part2ConsentDialog)
         qtbot.addWidget(form)
         assert form.this_recipient.isChecked()
@@ -126,7 +126,7 @@ def test_letter_dialog_records_a_part2_consent_and_unlocks_the_diagnosis(
         form.accept()
         return form.recorded is not None
 
-    dialog.run_consent_dialog = fill_and_accept  # type: ignore[method-assign]
+    dialog.run_consent_dialog = fill_and_accept
     assert dialog.record_consent()
     assert check.isEnabled() and check.isChecked()
     assert "in force" in status.text() and "Jo Hale" in status.text()

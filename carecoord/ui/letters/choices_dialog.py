@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -186,6 +188,8 @@ class LetterChoicesDialog(QDialog):
         self.groups: dict[Section, _ItemGroup] = {}
         self.section_checks: dict[Section, QCheckBox] = {}
         self.document_checks: dict[int, QCheckBox] = {}
+        # Shows the consent form; an attribute so tests answer it.
+        self.run_consent_dialog: Callable[[QDialog], bool] = lambda form: bool(form.exec())
         self._build(view.patient_name, view.discipline.label, view.recipient_name)
         self._restore()
 
@@ -320,10 +324,6 @@ class LetterChoicesDialog(QDialog):
         if self.choices.part2_consent:
             self.consent_label.setText(f"Part 2 consent in force: {self.choices.part2_consent}")
         return True
-
-    def run_consent_dialog(self, dialog: QDialog) -> bool:
-        """Show the consent form (an attribute-free hook tests replace)."""
-        return bool(dialog.exec())
 
     def _build_packet(self) -> QWidget:
         box = QGroupBox("Referral packet")
