@@ -3,6 +3,7 @@
 from carecoord.models.assessment import Assessment
 from carecoord.models.audit_chain import AuditChainHead
 from carecoord.models.base import Base, utcnow
+from carecoord.models.consent import Part2Consent
 from carecoord.models.document import Document
 from carecoord.models.note import PsychotherapyNote
 from carecoord.models.patient import Allergy, Diagnosis, HeadacheProfile, Medication, Patient
@@ -23,6 +24,7 @@ __all__ = [
     "Document",
     "HeadacheProfile",
     "Medication",
+    "Part2Consent",
     "Patient",
     "PlanActivity",
     "PlanGoal",

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from carecoord.clinical.vocabulary import DataCategory, DocumentKind
+from carecoord.clinical.vocabulary import DataCategory, DeliveryMethod, DocumentKind
 from carecoord.models.base import Base, UTCDateTime, enum_column, utcnow
 
 
@@ -36,6 +36,10 @@ class Document(Base):
         enum_column(DataCategory, "document_category"),
         default=DataCategory.GENERAL,
         server_default=DataCategory.GENERAL.value,
+    )
+    # A "letter sent" copy: how it left (who and when are filed_by / filed_at).
+    sent_via: Mapped[DeliveryMethod | None] = mapped_column(
+        enum_column(DeliveryMethod, "document_sent_via")
     )
 
     __table_args__ = (

@@ -65,6 +65,8 @@ class Referral(Versioned, Base):
     patient_told: Mapped[str | None] = mapped_column(Text)
     treatments_tried: Mapped[str | None] = mapped_column(Text)
     sensitive: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The number the specialist quotes back: clinic prefix + id, stored so it never changes.
+    reference: Mapped[str | None] = mapped_column(String(40))
 
     state: Mapped[ReferralState] = mapped_column(
         enum_column(ReferralState, "referral_state"), default=ReferralState.DRAFT
@@ -112,6 +114,7 @@ class Referral(Versioned, Base):
     __table_args__ = (
         Index("ix_referrals_state_due_on", "state", "due_on"),
         Index("ix_referrals_due_on", "due_on"),
+        Index("ix_referrals_reference", "reference", unique=True),
         Index("ix_referrals_discipline_state", "discipline", "state"),
         # (sent_on, patient_id) lets the CMS50 loop-closure measure find first referrals
         # from the index alone.
@@ -166,5 +169,7 @@ class ReferralEvent(Base):
         enum_column(ReferralState, "event_to_state")
     )
     reason: Mapped[str | None] = mapped_column(String(1000))
+    # The stored copy of a letter this entry records (a "letter sent" document).
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"))
 
     referral: Mapped[Referral] = relationship(back_populates="events")

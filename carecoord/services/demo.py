@@ -59,6 +59,7 @@ from carecoord.services.permissions import (
     medication_category,
     referral_category,
 )
+from carecoord.services.reference import number_all
 from carecoord.services.settings import ClinicSettings, encode_settings
 from carecoord.services.validation import search_key
 
@@ -2318,6 +2319,7 @@ def _fill(
             if progress is not None:
                 progress(index + 1, patients)
     sink.flush()
+    number_all(conn)  # each referral's reference number, as the app gives a new one
     written = sink.written
     detail = (
         f"demo data loaded (seed {seed}, relative to {day.isoformat()}): "

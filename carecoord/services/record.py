@@ -78,6 +78,7 @@ class DiagnosisView:
     notes: str | None
     category: DataCategory
     version: int
+    part2: bool = False  # received from a 42 CFR Part 2 program
 
 
 def diagnosis_view(row: Diagnosis) -> DiagnosisView:
@@ -91,6 +92,7 @@ def diagnosis_view(row: Diagnosis) -> DiagnosisView:
         row.notes,
         diagnosis_category(row.code),
         row.version,
+        bool(row.part2),
     )
 
 
@@ -103,11 +105,18 @@ def add_diagnosis(
     *,
     onset: date | str | None = None,
     notes: str | None = None,
+    part2: bool = False,
 ) -> DiagnosisView:
-    """Add a billable ICD-10-CM diagnosis (the title comes from the code set)."""
+    """Add a billable ICD-10-CM diagnosis (the title comes from the code set).
+
+    ``part2`` marks a substance-use diagnosis received from a 42 CFR Part 2 program: letters
+    disclose it only with the patient's consent on file.
+    """
     entry = codes.require_billable(code)
     category = diagnosis_category(entry.code)
     require(actor, Action.EDIT_CLINICAL, category)
+    if part2 and category != DataCategory.SUBSTANCE_USE:
+        raise ValidationError("part2", "only a substance-use diagnosis comes from a Part 2 program")
     started = v.a_date(onset, "onset")
     v.not_future(started, "onset", today())
     note = v.text(notes, "notes", max_length=400)
@@ -130,6 +139,7 @@ def add_diagnosis(
             onset=started,
             notes=note,
             active=True,
+            part2=bool(part2),
             updated_by=actor.username,
         )
         session.add(row)

@@ -44,6 +44,7 @@ from carecoord.services.permissions import (
     may_read,
     referral_category,
 )
+from carecoord.services.reference import ensure_reference
 from carecoord.services.settings import load_settings
 
 ENTITY = "Referral"
@@ -97,6 +98,7 @@ class EventView:
     from_state: ReferralState | None
     to_state: ReferralState | None
     reason: str | None
+    document_id: int | None = None  # the stored copy of a sent letter
 
 
 @dataclass(frozen=True)
@@ -149,6 +151,7 @@ class ReferralView:
     updated_by: str | None
     updated_at: datetime
     events: tuple[EventView, ...] = ()
+    reference: str = ""  # the number the specialist quotes back (printed on every page)
 
 
 def _authorization_of(row: Referral) -> AuthorizationInput:
@@ -245,11 +248,21 @@ def view_of(row: Referral, actor: Actor, *, with_events: bool = False) -> Referr
         updated_by=row.updated_by,
         updated_at=row.updated_at,
         events=tuple(
-            EventView(e.id, e.at, e.username, e.kind, e.from_state, e.to_state, mask(e.reason))
+            EventView(
+                e.id,
+                e.at,
+                e.username,
+                e.kind,
+                e.from_state,
+                e.to_state,
+                mask(e.reason),
+                e.document_id,
+            )
             for e in row.events
         )
         if with_events
         else (),
+        reference=row.reference or "",
     )
     return view
 
@@ -404,6 +417,7 @@ def create_referral(
         row = Referral(patient_id=patient.id, state=S.DRAFT, updated_by=actor.username, **values)
         session.add(row)
         session.flush()
+        ensure_reference(session, row)
         _event(session, row, actor, "created", to_state=S.DRAFT)
         audit.record(
             session,
@@ -532,14 +546,14 @@ def transition(
         category = referral_category(row.discipline, row.sensitive)
         _require(actor, Action.EDIT_REFERRAL_LOGISTICS, category)
         targets = load_settings(session).targets
-        _apply_transition(
+        apply_transition(
             session, row, actor, target, why, when, sent_via, appointment_date, targets
         )
         commit(session, row, ENTITY)
         return view_of(_load(session, row.id), actor, with_events=True)
 
 
-def _apply_transition(
+def apply_transition(
     session: Session,
     row: Referral,
     actor: Actor,
@@ -550,6 +564,8 @@ def _apply_transition(
     appointment_date: date | str | None,
     targets: rules.Targets,
 ) -> None:
+    """Apply one workflow move inside the caller's transaction (history and audit too);
+    letters.record_sent_letter uses it so a letter is stored and sent atomically."""
     source = row.state
     day = when or today()
     rules.check_transition(source, target, row.held_from)
@@ -654,7 +670,7 @@ def record_report_received(
         targets = load_settings(session).targets
         if row.state == S.SCHEDULED:
             seen_on = min(row.appointment_date or received, received)
-            _apply_transition(
+            apply_transition(
                 session,
                 row,
                 actor,

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from carecoord.clinical.referral_rules import Targets
 from carecoord.db import Database
 from carecoord.errors import ValidationError
+from carecoord.letters.dates import DATE_FORMATS
 from carecoord.models import Setting
 from carecoord.services import audit
 from carecoord.services import validation as v
@@ -37,6 +38,7 @@ class ClinicSettings:
     paper_size: str = "letter"
     targets: Targets = field(default_factory=Targets)
     idle_lock_minutes: int = 5
+    date_format: str = "us_long"  # how letters print dates (DATE_FORMATS)
 
     @property
     def is_configured(self) -> bool:
@@ -90,6 +92,8 @@ def validate_settings(settings: ClinicSettings) -> ClinicSettings:
             raise ValidationError("logo_png", "the logo must be at most 2 MB")
     if settings.paper_size not in PAPER_SIZES:
         raise ValidationError("paper_size", "must be letter or a4")
+    if settings.date_format not in DATE_FORMATS:
+        raise ValidationError("date_format", f"must be one of {', '.join(DATE_FORMATS)}")
     if not isinstance(settings.targets, Targets):
         raise ValidationError("targets", "must be time targets")
     return replace(

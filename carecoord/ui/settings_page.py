@@ -1,4 +1,4 @@
-"""Clinic settings (letterhead, paper, idle lock, referral time targets), users, the database."""
+"""Clinic settings (letterhead, paper, letter dates, idle lock, time targets), users, database."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from carecoord.clinical.referral_rules import Targets
 from carecoord.errors import CareCoordError, ValidationError
+from carecoord.letters.dates import DATE_FORMATS
 from carecoord.services import team, users
 from carecoord.services.permissions import Action, allowed
 from carecoord.services.settings import MAX_LOGO_BYTES, ClinicSettings, save_settings
@@ -201,6 +202,10 @@ class SettingsPage(QWidget):
         self.email = line_edit(max_length=254)
         self.paper_size = combo(list(PAPER_SIZES))
         self.paper_size.setMaximumWidth(260)
+        self.date_format = combo([(example, key) for key, example in DATE_FORMATS.items()])
+        self.date_format.setObjectName("dateFormat")
+        self.date_format.setMaximumWidth(260)
+        self.date_format.setToolTip("How referral letters print dates")
         self.idle_lock = QSpinBox()
         self.idle_lock.setRange(1, 240)
         self.idle_lock.setSuffix(" min")
@@ -234,6 +239,7 @@ class SettingsPage(QWidget):
         logo_layout.addStretch(1)
         self.errors.add_row(form, "Logo:", "logo_png", logo_row)
         self.errors.add_row(form, "Paper size:", "paper_size", self.paper_size)
+        self.errors.add_row(form, "Dates in letters:", "date_format", self.date_format)
         self.errors.add_row(form, "Lock after idle:", "idle_lock_minutes", self.idle_lock)
         return box
 
@@ -311,6 +317,7 @@ class SettingsPage(QWidget):
         self.fax.setText(settings.fax)
         self.email.setText(settings.email)
         self.paper_size.setCurrentIndex(max(0, self.paper_size.findData(settings.paper_size)))
+        self.date_format.setCurrentIndex(max(0, self.date_format.findData(settings.date_format)))
         self.idle_lock.setValue(settings.idle_lock_minutes)
         for name, spin in self.targets.items():
             spin.setValue(getattr(settings.targets, name))
@@ -323,6 +330,7 @@ class SettingsPage(QWidget):
         self.address.setReadOnly(not editable)
         for widget in (
             self.paper_size,
+            self.date_format,
             self.idle_lock,
             self.choose_logo,
             *self.targets.values(),
@@ -382,6 +390,7 @@ class SettingsPage(QWidget):
             email=self.email.text(),
             logo_png=self.logo,
             paper_size=self.paper_size.currentData(),
+            date_format=self.date_format.currentData(),
             idle_lock_minutes=self.idle_lock.value(),
             targets=targets,
         )

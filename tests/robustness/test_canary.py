@@ -1,10 +1,11 @@
 """A psychotherapy note carrying a canary string never shows up anywhere else.
 
 The note's own author (a physician, who may read the whole chart, print and export) then
-uses every way data leaves CareCoord: referral letters and packets, the treatment-plan
-PDF, the worklist and audit CSV exports, patient search, the chart, the dashboard, the
-audit trail itself, and the log file (captured at DEBUG level). The canary must appear in
-none of them, while the note itself stays readable by its author.
+uses every way data leaves CareCoord: referral letters and packets and the stored
+copies of sent ones, the treatment-plan PDF, the worklist and audit CSV exports, patient
+search, the chart, the dashboard, the audit trail itself, and the log file (captured at
+DEBUG level). The canary must appear in none of them, while the note itself stays
+readable by its author.
 """
 
 from __future__ import annotations
@@ -104,6 +105,16 @@ def test_a_psychotherapy_note_never_leaves_its_table(
         seen.append(repr(letters.letter_data(db, author, referral_id)))
         seen.append(repr(letters.default_options(db, author, referral_id)))
     seen.append(pdf_text(plan_report.generate_plan_pdf(db, author, patient.id)))
+
+    # Stored copies of sent letters (a letter and a packet), as kept and as reprinted.
+    for referral_id, packet in ((referral.id, False), (other.id, True)):
+        pdf = letters.generate_letter(db, author, referral_id, packet=packet)
+        sent = letters.record_sent_letter(db, author, referral_id, pdf, "fax")
+        for stamped in (False, True):
+            copy = letters.sent_letter_copy(db, author, sent.document_id, stamped=stamped)
+            seen.append(pdf_text(copy))
+        seen.append(repr(letters.sent_letters(db, author, referral_id)))
+        seen.append(pdf_text(documents.get_document_content(db, author, sent.document_id)[1]))
 
     # Exports: every worklist view, and the audit trail.
     for view in WorklistView:

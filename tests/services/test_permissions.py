@@ -22,6 +22,7 @@ from carecoord.services import (
     assessments,
     audit_log,
     chart,
+    consents,
     dashboard,
     documents,
     export,
@@ -49,6 +50,7 @@ from carecoord.services.permissions import (
     referral_category,
 )
 from tests.conftest import make_actor
+from tests.letters.samples import small_pdf
 from tests.services.helpers import PDF_BYTES, new_member, new_patient, new_referral
 
 
@@ -376,8 +378,41 @@ def _pdf_case(c: DataCategory) -> Case:
     return Case(call, printable(c), lambda pdf, a: pdf.startswith(b"%PDF-"))
 
 
+def _consent() -> consents.ConsentInput:
+    return consents.ConsentInput(
+        "the patient", date.today(), "substance-use diagnoses", "treatment", date.today()
+    )
+
+
+def _sent(w: World, c: DataCategory) -> letters.SentLetterView:
+    referral = w.referral(c)
+    return letters.record_sent_letter(w.db, w.owner, referral.id, small_pdf(1), "fax")
+
+
+def _sendable(c: DataCategory) -> Permitted:
+    return lambda a: printable(c)(a) and allowed(a, Action.EDIT_REFERRAL_LOGISTICS, c)
+
+
 E = Action
 WALK: dict[str, dict[DataCategory, Case]] = {
+    # ---------------------------------------------------------------- Part 2 consent
+    "consents.consents_of": {
+        S: Case(lambda w, a: consents.consents_of(w.db, a, w.patient()), gate(E.READ_CLINICAL, S))
+    },
+    "consents.record_consent": {
+        S: Case(
+            lambda w, a: consents.record_consent(w.db, a, w.patient(), _consent()),
+            gate(E.EDIT_CLINICAL, S),
+        )
+    },
+    "consents.revoke_consent": {
+        S: Case(
+            lambda w, a: consents.revoke_consent(
+                w.db, a, consents.record_consent(w.db, w.owner, w.patient(), _consent()).id
+            ),
+            gate(E.EDIT_CLINICAL, S),
+        )
+    },
     # ---------------------------------------------------------------- assessments
     "assessments.list_assessments": {
         G: Case(
@@ -457,6 +492,33 @@ WALK: dict[str, dict[DataCategory, Case]] = {
     ),
     "letters.generate_letter": per_category(_pdf_case),
     "letters.referrals_in_state": per_category(_letter_list),
+    "letters.referral_labels": {
+        G: Case(
+            lambda w, a: letters.referral_labels(w.db, a, [w.referral().id]),
+            gate(E.READ_DEMOGRAPHICS),
+        )
+    },
+    "letters.recipient_gaps": per_category(
+        lambda c: Case(lambda w, a: letters.recipient_gaps(w.db, a, w.referral(c).id), printable(c))
+    ),
+    "letters.record_sent_letter": per_category(
+        lambda c: Case(
+            lambda w, a: letters.record_sent_letter(w.db, a, w.referral(c).id, PDF_BYTES, "portal"),
+            _sendable(c),
+        )
+    ),
+    "letters.sent_letters": per_category(
+        lambda c: Case(
+            lambda w, a: letters.sent_letters(w.db, a, _sent(w, c).referral_id), printable(c)
+        )
+    ),
+    "letters.sent_letter_copy": per_category(
+        lambda c: Case(
+            lambda w, a: letters.sent_letter_copy(w.db, a, _sent(w, c).document_id),
+            printable(c),
+            lambda pdf, a: pdf.startswith(b"%PDF-"),
+        )
+    ),
     # ---------------------------------------------------------------- patients
     "patients.count_patients": {
         G: Case(lambda w, a: patients.count_patients(w.db, a), gate(E.READ_DEMOGRAPHICS))

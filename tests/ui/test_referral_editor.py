@@ -18,7 +18,13 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from carecoord.clinical.vocabulary import Discipline, Priority, ReferralState, SendMethod
+from carecoord.clinical.vocabulary import (
+    DeliveryMethod,
+    Discipline,
+    Priority,
+    ReferralState,
+    SendMethod,
+)
 from carecoord.services import referrals
 from carecoord.services.referrals import ReferralView
 from carecoord.services.worklist import WorklistView, worklist
@@ -176,7 +182,7 @@ def test_walk_to_report_received_leaves_overdue_and_closes(
     editor = make_editor(qtbot, context, referral_id=draft.id)
     assert editor.view is not None
     assert shown_transitions(editor) == expected(editor.view)
-    editor.ask_send = lambda: SendDetails(SendMethod.PORTAL, date.today())
+    editor.ask_send = lambda: SendDetails(DeliveryMethod.PORTAL, date.today())
     click(qtbot, editor, S.SENT)
     assert editor.view.state == S.SENT and editor.view.sent_via == SendMethod.PORTAL
     assert shown_transitions(editor) == expected(editor.view)
@@ -332,7 +338,7 @@ def test_reason_and_send_prompts_refuse_blank_answers(qtbot: QtBot) -> None:
     assert not send.ok_button.isEnabled()
     send.method.setCurrentIndex(send.method.findData(SendMethod.FAX))
     assert send.ok_button.isEnabled()
-    assert send.answer() == SendDetails(SendMethod.FAX, date.today())
+    assert send.answer() == SendDetails(DeliveryMethod.FAX, date.today())
 
 
 def test_front_desk_sees_logistics_only_on_a_psychiatric_referral(
@@ -363,7 +369,7 @@ def test_front_desk_sees_logistics_only_on_a_psychiatric_referral(
     assert editor.view.reason == "restricted"
     stored = referrals.get_referral(context.db, context.actor, view.id)
     assert stored.reason == view.reason  # the clinical request was not touched
-    editor.ask_send = lambda: SendDetails(SendMethod.FAX, date.today())
+    editor.ask_send = lambda: SendDetails(DeliveryMethod.FAX, date.today())
     click(qtbot, editor, S.SENT)
     assert editor.view.state == S.SENT
 

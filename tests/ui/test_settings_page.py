@@ -46,6 +46,8 @@ def test_administrator_saves_settings(
     page.clinic_name.setText("Lakeside Pain Clinic")
     page.fax.setText("555-0199")
     page.paper_size.setCurrentIndex(page.paper_size.findData("a4"))
+    assert page.date_format.currentText() == "March 4, 1973"  # US long form by default
+    page.date_format.setCurrentIndex(page.date_format.findData("iso"))
     page.idle_lock.setValue(10)
     page.targets["urgent_days"].setValue(3)
     page.targets["routine_mental_health_business_days"].setValue(8)
@@ -59,6 +61,7 @@ def test_administrator_saves_settings(
     stored = get_settings(context.db)
     assert stored.clinic_name == "Lakeside Pain Clinic"
     assert (stored.fax, stored.paper_size, stored.idle_lock_minutes) == ("555-0199", "a4", 10)
+    assert stored.date_format == "iso"
     assert stored.targets.urgent_days == 3
     assert stored.targets.routine_mental_health_business_days == 8
     assert stored.logo_png == logo.read_bytes()

@@ -12,7 +12,13 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QImage
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from carecoord.clinical.vocabulary import Discipline, Priority, ReferralState, SendMethod
+from carecoord.clinical.vocabulary import (
+    DeliveryMethod,
+    Discipline,
+    Priority,
+    ReferralState,
+    SendMethod,
+)
 from carecoord.services import referrals
 from carecoord.services.referrals import ReferralView
 from carecoord.services.team import MemberView
@@ -206,7 +212,7 @@ def test_mark_sent_in_the_to_send_view(qtbot: QtBot, context: AppContext) -> Non
 
     def how() -> SendDetails:
         asked.append(True)
-        return SendDetails(SendMethod.EMAIL, date.today())
+        return SendDetails(DeliveryMethod.EMAIL, date.today())
 
     page.ask_send = how
     with qtbot.waitSignal(context.events.referral_changed, timeout=1000):

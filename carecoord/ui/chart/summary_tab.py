@@ -20,6 +20,8 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCompleter,
+    QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -40,7 +42,7 @@ from carecoord.clinical.vocabulary import AllergySeverity, DataCategory
 from carecoord.errors import CareCoordError, ConflictError, ValidationError
 from carecoord.services import record
 from carecoord.services.chart import Chart, load_chart
-from carecoord.services.permissions import Action, allowed
+from carecoord.services.permissions import Action, allowed, diagnosis_category
 from carecoord.services.record import (
     AllergyView,
     DiagnosisView,
@@ -176,6 +178,28 @@ def action_button(text: str, name: str, slot: Callable[[], object]) -> QPushButt
     button.setAccessibleName(text.rstrip("…"))
     button.clicked.connect(lambda: slot())
     return button
+
+
+def _part2_check(picker: IcdPicker) -> QCheckBox:
+    """ "From a 42 CFR Part 2 program" under the picker's onset, for substance-use codes only
+    (letters then disclose the diagnosis only with the patient's consent)."""
+    check = QCheckBox("Received from a 42 CFR Part 2 substance-use program")
+    check.setObjectName("icdPart2")
+    check.setAccessibleName("Diagnosis received from a Part 2 program")
+    check.setToolTip("Letters disclose it only with the patient's consent on file")
+    form = picker.findChild(QFormLayout)
+    if form is not None:
+        form.addRow("", check)
+
+    def update() -> None:
+        code = picker.chosen_code()
+        check.setEnabled(
+            code is not None and diagnosis_category(code) == DataCategory.SUBSTANCE_USE
+        )
+
+    picker.results.currentItemChanged.connect(lambda *_: update())
+    update()
+    return check
 
 
 class ServiceDialog(QDialog):
@@ -802,9 +826,11 @@ class SummaryTab(QWidget):
     def add_diagnosis(self) -> IcdPicker:
         picker = self.make_picker()
         db, actor = self.context.db, self.context.actor
+        part2 = _part2_check(picker)
 
         def save(code: str, onset: date | None) -> None:
-            record.add_diagnosis(db, actor, self.patient_id, code, onset=onset)
+            from_part2 = part2.isEnabled() and part2.isChecked()
+            record.add_diagnosis(db, actor, self.patient_id, code, onset=onset, part2=from_part2)
 
         picker.save = save
         self._open(picker)

@@ -36,11 +36,11 @@ from carecoord.clinical import referral_rules as rules
 from carecoord.clinical.vocabulary import (
     AuthorizationOutcome,
     DataCategory,
+    DeliveryMethod,
     Discipline,
     Expectation,
     Priority,
     ReferralState,
-    SendMethod,
 )
 from carecoord.errors import CareCoordError, ConflictError, ValidationError
 from carecoord.services import patients, referrals, team
@@ -56,7 +56,8 @@ from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.forms import FieldErrors, combo, date_edit, date_of, line_edit, set_date, text_of
 from carecoord.ui.forms import text_edit as make_text_edit
-from carecoord.ui.letters.preview import LetterPreviewWindow, open_letter
+from carecoord.ui.letters.preview import LetterPreviewWindow, open_letter, open_sent_copy
+from carecoord.ui.letters.sending import mark_sent
 from carecoord.ui.referrals.report_dialog import ReportDialog
 from carecoord.ui.style import chip, hint, page_title
 
@@ -134,7 +135,7 @@ def describe_event(event: EventView) -> str:
 class SendDetails:
     """How and when a referral left the clinic."""
 
-    method: SendMethod
+    method: DeliveryMethod
     sent_on: date
 
 
@@ -187,11 +188,11 @@ class ReasonDialog(_Prompt):
 
 
 class SendDialog(_Prompt):
-    """Asks how the referral was sent (print, fax, e-mail, portal) and on which day."""
+    """Asks how the referral was sent (print, fax, e-mail, portal, by hand) and on which day."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Mark sent", "sendDialog", parent)
-        self.method = combo([("Choose…", None)] + [(m.label, m) for m in SendMethod])
+        self.method = combo([("Choose…", None)] + [(m.label, m) for m in DeliveryMethod])
         self.method.setObjectName("sendMethod")
         self.method.setAccessibleName("Sent by")
         self.sent_on = date_edit(date.today())
@@ -211,7 +212,7 @@ class SendDialog(_Prompt):
         sent_on = date_of(self.sent_on)
         if not method or sent_on is None:
             return None
-        return SendDetails(SendMethod(method), sent_on)
+        return SendDetails(DeliveryMethod(method), sent_on)
 
 
 class DateDialog(_Prompt):
@@ -303,6 +304,7 @@ class ReferralEditor(QDialog):
         self._members_discipline: Discipline | None = None
         self.transition_buttons: dict[ReferralState, QPushButton] = {}
         self.letter_window: LetterPreviewWindow | None = None
+        self.sent_copy_window: QDialog | None = None
 
         self.setObjectName("referralEditor")
         self.setWindowTitle("Referral")
@@ -552,6 +554,7 @@ class ReferralEditor(QDialog):
         self.history.setWordWrap(True)
         self.history.setStyleSheet("QTreeWidget::item { padding: 3px 8px 3px 0; }")
         self.history.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.history.itemDoubleClicked.connect(self._history_opened)
         header = self.history.header()
         header.setStretchLastSection(True)
         for column in range(3):
@@ -605,6 +608,7 @@ class ReferralEditor(QDialog):
             f"{view.patient_name} · MRN {view.patient_mrn} · "
             f"born {view.patient_date_of_birth:%Y-%m-%d}"
             + (f" · referred by {view.referring_name}" if view.referring_name else "")
+            + (f" · Ref. {view.reference}" if view.reference else "")
         )
         self._show_chips(view)
         self._show_workflow(view)
@@ -709,6 +713,11 @@ class ReferralEditor(QDialog):
                 [local_time(event.at), event.username, describe_event(event), event.reason or ""]
             )
             item.setToolTip(3, event.reason or "")
+            if event.document_id is not None:
+                # The stored copy of the letter that left: double-click opens it.
+                item.setData(0, Qt.ItemDataRole.UserRole, event.document_id)
+                item.setText(2, f"{item.text(2)} · open copy")
+                item.setToolTip(2, "Double-click to open the copy of the letter as it was sent")
             self.history.addTopLevelItem(item)
         self.tabs.setTabText(2, f"History ({len(view.events)})")
 
@@ -1035,6 +1044,8 @@ class ReferralEditor(QDialog):
             reason = self.ask_reason(title, prompt)
             if not reason:
                 return False
+        if sent is not None:
+            return self._send(view, sent)
         moved = self._guarded(
             lambda: referrals.transition(
                 self.context.db,
@@ -1054,6 +1065,29 @@ class ReferralEditor(QDialog):
         self._show(moved)
         self._announce(moved)
         return True
+
+    def _send(self, view: ReferralView, sent: SendDetails) -> bool:
+        """Mark sent through the one service that keeps a copy of the letter that left."""
+
+        def send() -> ReferralView:
+            mark_sent(
+                self.context, view.id, sent.method, sent.sent_on, expected_version=view.version
+            )
+            return referrals.get_referral(self.context.db, self.context.actor, view.id)
+
+        moved = self._guarded(send, "Referral not sent")
+        if moved is None:
+            return False
+        self._show(moved)
+        self._announce(moved)
+        return True
+
+    def _history_opened(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        document_id = item.data(0, Qt.ItemDataRole.UserRole)
+        if isinstance(document_id, int):
+            self.sent_copy_window = open_sent_copy(
+                context=self.context, document_id=document_id, parent=self
+            )
 
     def open_letter(self) -> None:
         """Choose the letter's contents, then preview, print or save it (saving edits first)."""

@@ -44,6 +44,7 @@ from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.forms import ERROR_STYLE, date_edit, date_of
 from carecoord.ui.letters.batch import BatchLettersDialog
+from carecoord.ui.letters.sending import mark_sent
 from carecoord.ui.referrals.editor import SendDetails, ask_send
 from carecoord.ui.referrals.report_dialog import choose_report_file, report_path_from, upload_from
 from carecoord.ui.referrals.worklist_model import COLUMNS, WorklistModel, cell_text
@@ -458,7 +459,8 @@ class ReferralsPage(QWidget):
             self._open(row.id)
 
     def mark_sent(self) -> None:
-        """Record how the selected drafts were sent (asked once for all of them)."""
+        """Record how the selected drafts were sent (asked once for all of them); each
+        one's letter (default contents) is kept as the copy that left."""
         rows = [r for r in (self.model.row_at(n) for n in self.selected_rows()) if r]
         drafts = [r for r in rows if r.state == ReferralState.DRAFT]
         if not drafts:
@@ -471,21 +473,19 @@ class ReferralsPage(QWidget):
         sent = 0
         for row in drafts:
             try:
-                view = referrals.transition(
-                    self.context.db,
-                    self.context.actor,
+                mark_sent(
+                    self.context,
                     row.id,
-                    ReferralState.SENT,
+                    details.method,
+                    details.sent_on,
                     expected_version=row.version,
-                    sent_via=details.method,
-                    on=details.sent_on,
                 )
             except CareCoordError as error:
                 message = error.message if isinstance(error, ValidationError) else str(error)
                 problems.append(f"{row.patient_name} ({row.discipline.label}): {message}")
                 continue
             sent += 1
-            self._announce(view.id, view.patient_id)
+            self._announce(row.id, row.patient_id)
         self.refresh()
         if sent:
             how = details.method.label.lower()
