@@ -19,8 +19,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from carecoord.clinical import mme
-from carecoord.clinical import referral_rules
+from carecoord.clinical import mme, referral_rules
 from carecoord.clinical.vocabulary import (
     AssessmentKind,
     AuthorizationOutcome,

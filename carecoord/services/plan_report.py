@@ -334,7 +334,7 @@ def plan_pdf_data(
         referral_lines = _referral_lines(session, actor, patient_id)
         care_team = team._care_team(session, patient_id)
         settings = load_settings(session)
-        load_summary = record.mme_summary(record.medications_of(session, patient_id))
+        load_summary = record.mme_summary(record.medications_of(session, patient_id, actor=actor))
         audit.record(
             session,
             actor,

@@ -173,6 +173,8 @@ def test_an_unconverted_opioid_alone_never_prints_zero_mme() -> None:
     )
     assert "0 MME/day" not in text
     assert "Total daily MME: MME/day not calculated — incomplete: not counted: Butrans" in text
+
+
 def test_each_left_out_section_prints_its_not_included_line_in_its_place() -> None:
     data = full_letter(
         medications=None,
@@ -183,6 +185,7 @@ def test_each_left_out_section_prints_its_not_included_line_in_its_place() -> No
             NotIncluded(SCORES, "relevant results: outcome scores"),
             NotIncluded(DIAGNOSES, "psychiatric and substance-use diagnoses"),
         ),
+    )
     text = pdf_text(render_letter(data))
     assert MEDICATIONS not in text and "Oxycodone" not in text
     assert ordered(
@@ -196,6 +199,7 @@ def test_each_left_out_section_prints_its_not_included_line_in_its_place() -> No
             "Not included in this letter: relevant results: outcome scores.",
             "Plan of treatment",
         ],
+    )
 
 
 @pytest.mark.parametrize(

@@ -283,7 +283,7 @@ def test_every_opioid_safety_alert_shows_on_purpose_and_no_other(
     db, _ = filled
     meds: dict[int, list[record.MedicationView]] = defaultdict(list)
     for row in _all(db, Medication):
-        meds[row.patient_id].append(record.medication_view(row))
+        meds[row.patient_id].append(record.medication_view(row, system_actor(UserRole.PHYSICIAN)))
     diagnoses: dict[int, list[str]] = defaultdict(list)
     for d in _all(db, Diagnosis):
         diagnoses[d.patient_id].append(d.code)

@@ -127,7 +127,7 @@ def test_a_stored_line_that_no_longer_validates_never_stops_the_chart(
     summary = window.summary
     assert summary is not None
     qtbot.waitUntil(lambda: summary.medications.rowCount() == 1)
-    drug = summary.medications.data(summary.medications.index(0, 0))
+    drug = str(summary.medications.data(summary.medications.index(0, 0)))
     assert drug.startswith("fentanyl — needs review (frequency:")
     assert "incomplete" in summary.mme_total.text()
     assert any("MME incomplete" in t for t in window.header.alert_texts())
