@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from carecoord.clinical.headache import RedFlag, red_flags
 from carecoord.clinical.vocabulary import Discipline, Priority
 from carecoord.errors import ValidationError
 
@@ -15,6 +16,14 @@ OPIOID_DISORDER_PREFIXES: Final = ("F11",)
 HEADACHE_PREFIXES: Final = ("G43", "G44", "R51")
 MME_REASSESS: Final = 50
 MME_HIGH: Final = 90
+ORT_CAVEAT: Final = (
+    "CDC 2022: risk tools such as the ORT predict opioid misuse and overdose poorly; "
+    "do not use the score alone to withhold, stop or change treatment"
+)
+ORT_HIGH_REASON: Final = (
+    "ORT high (score >= 8): consider evaluation for opioid-misuse risk "
+    f"(a screening result, not a diagnosis). {ORT_CAVEAT}"
+)
 
 _PRIORITY_RANK: Final = {
     Priority.STAT: 0,
@@ -66,6 +75,7 @@ def suggest(
     team_disciplines: Iterable[Discipline | str] = (),
     daily_mme: float | None = None,
     open_referral_disciplines: Iterable[Discipline | str] = (),
+    headache_red_flags: Iterable[RedFlag | str] = (),
 ) -> list[Suggestion]:
     """Suggest referrals and reassessments for one patient.
 
@@ -76,9 +86,13 @@ def suggest(
       "reassess" suggestion for psychiatry still appears: a self-harm answer needs
       action whoever is on the team.
     * ORT band "high" or an opioid-related disorder (ICD-10-CM F11.*) ->
-      chronic-pain rehabilitation program.
+      chronic-pain rehabilitation program. ORT "high" is worded as "consider
+      evaluation" with the CDC 2022 caveat that risk tools predict poorly: never a
+      conclusion about the patient.
     * A migraine / headache diagnosis (G43.*, G44.*, R51.*) -> neurology /
-      headache medicine.
+      headache medicine, routine. Any SNNOOP10 red flag on the headache profile
+      makes it urgent with the flags as the reason (an urgent "reassess" when
+      neurology is already on the team or referred).
     * Daily MME >= 50 -> reassess ("pause and reassess; offer naloxone", CDC 2022);
       >= 90 the same suggestion adds "high dose: avoid or carefully justify".
 
@@ -93,6 +107,7 @@ def suggest(
         team_disciplines: Disciplines of the active team members.
         daily_mme: Current total daily MME.
         open_referral_disciplines: Disciplines with a referral not yet closed.
+        headache_red_flags: SNNOOP10 red flags from the headache profile.
 
     Returns:
         Suggestions, most urgent first (stable otherwise).
@@ -138,13 +153,31 @@ def suggest(
     if band == "high" or opioid_codes:
         why = []
         if band == "high":
-            why.append("ORT high risk")
+            why.append(ORT_HIGH_REASON)
         if opioid_codes:
             why.append("opioid use disorder " + ", ".join(opioid_codes))
         refer(Discipline.PAIN_REHABILITATION_PROGRAM, Priority.ROUTINE, "; ".join(why))
 
     headache_codes = _has_code(codes, HEADACHE_PREFIXES)
-    if headache_codes:
+    flags = red_flags(headache_red_flags)
+    if flags:
+        reason = (
+            "Headache red flag (SNNOOP10): "
+            + "; ".join(f.label for f in flags)
+            + ": urgent neurological assessment for a secondary headache"
+        )
+        if Discipline.NEUROLOGY_HEADACHE in covered:
+            result.append(
+                Suggestion(
+                    "reassess",
+                    Discipline.NEUROLOGY_HEADACHE,
+                    Priority.URGENT,
+                    reason + "; tell the team's neurologist",
+                )
+            )
+        else:
+            refer(Discipline.NEUROLOGY_HEADACHE, Priority.URGENT, reason)
+    elif headache_codes:
         refer(
             Discipline.NEUROLOGY_HEADACHE,
             Priority.ROUTINE,

@@ -545,7 +545,10 @@ def _risk_flags(assessments: list[AssessmentView]) -> tuple[str, ...]:
         )
     ort = next((a for a in assessments if a.kind == AssessmentKind.ORT), None)
     if ort is not None and "high" in ort.band.lower():
-        flags.append(f"ORT {_score(ort)}: high risk of aberrant opioid behaviour")
+        flags.append(
+            f"ORT {_score(ort)} (high band, >= 8): a screening result, not a diagnosis; "
+            "risk tools predict poorly (CDC 2022)"
+        )
     return tuple(flags)
 
 

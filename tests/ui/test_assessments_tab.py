@@ -184,7 +184,12 @@ def test_ort_total_matches_the_published_points(qtbot: QtBot, context: AppContex
         qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
         assert box.isChecked()
     assert dialog.total_label.text() == "Total 10 / 26 · high"
-    assert "rehabilitation / addiction evaluation" in dialog.advice_label.text()
+    advice = dialog.advice_label.text()
+    # a prompt to consider evaluation with the CDC 2022 caveat, never a conclusion
+    assert "consider evaluation for opioid-misuse risk" in advice
+    assert "not a diagnosis" in advice
+    assert "predict opioid misuse and overdose poorly" in advice
+    assert "aberrant" not in advice
     save(qtbot, tab, dialog)
     stored = assessments.list_assessments(context.db, context.actor, patient.id)
     assert [(s.total, s.band) for s in stored] == [(10.0, "high")]

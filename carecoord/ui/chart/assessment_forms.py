@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from carecoord.clinical import instruments
+from carecoord.clinical import instruments, suggestions
 from carecoord.clinical.vocabulary import AdministrativeSex, AssessmentKind
 from carecoord.errors import CareCoordError, ValidationError
 from carecoord.services import assessments, patients
@@ -460,10 +460,7 @@ def _advice(result: instruments.AssessmentResult | None) -> str:
         if result.sex not in (AdministrativeSex.FEMALE, AdministrativeSex.MALE):
             scored = f"Sex {result.sex.value}: both columns scored, the higher ({column}) kept."
         if result.suggest_rehabilitation:
-            return (
-                "High risk of aberrant opioid behaviour: suggests a chronic-pain "
-                f"rehabilitation / addiction evaluation. {scored}"
-            )
+            return f"{suggestions.ORT_HIGH_REASON}. {scored}"
         return scored
     return ""
 
