@@ -373,7 +373,7 @@ RED_FLAG_LABELS: Final[dict[RedFlag, str]] = {
     RedFlag.PREGNANCY: "Pregnancy or puerperium",
     RedFlag.PAINFUL_EYE: "Painful eye with autonomic features",
     RedFlag.POST_TRAUMATIC: "Post-traumatic onset",
-    RedFlag.IMMUNE: "Pathology of the immune system (e.g. HIV, immunosuppression)",
+    RedFlag.IMMUNE: "Immune disorder (e.g. HIV, immunosuppression)",
     RedFlag.PAINKILLER_OVERUSE: "Painkiller overuse or a new drug at onset",
 }
 """SNNOOP10 items in the paper's order, in our words."""
