@@ -1,5 +1,5 @@
-"""Clinical details: headache medication days per drug class, SNNOOP10 red flags, and
-referrals entered in error.
+"""Clinical details: headache medication days per drug class, SNNOOP10 red flags,
+referrals entered in error, and stored PEG bands labelled as derived.
 
 Revision ID: 0008
 Revises: 0007
@@ -25,6 +25,9 @@ CLASS_DAY_COLUMNS = (
     "simple_analgesic_days_per_month",
 )
 REFERRAL_COLUMNS = ("entered_in_error_at", "entered_in_error_by", "entered_in_error_reason")
+# Krebs 2009 publishes no PEG bands: a stored PEG band is the NRS band of the mean, and
+# says so (the same text as carecoord.clinical.instruments.PEG_DERIVED_NOTE, frozen here).
+PEG_DERIVED_SUFFIX = " (derived from NRS cut points)"
 
 
 def upgrade() -> None:
@@ -43,6 +46,12 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("entered_in_error_reason", sa.String(length=400), nullable=True)
         )
+    op.execute(
+        sa.text(
+            "UPDATE assessments SET band = band || :suffix "
+            "WHERE kind = 'peg' AND band NOT LIKE '%(derived%'"
+        ).bindparams(suffix=PEG_DERIVED_SUFFIX)
+    )
 
 
 def _drop(table: str, columns: Sequence[str]) -> None:
@@ -58,5 +67,10 @@ def _drop(table: str, columns: Sequence[str]) -> None:
 
 def downgrade() -> None:
     """Drop the columns again (the per-class days, red flags and error marks are lost)."""
+    op.execute(
+        sa.text(
+            "UPDATE assessments SET band = replace(band, :suffix, '') WHERE kind = 'peg'"
+        ).bindparams(suffix=PEG_DERIVED_SUFFIX)
+    )
     _drop("referrals", REFERRAL_COLUMNS)
     _drop("headache_profiles", (*CLASS_DAY_COLUMNS, "red_flags"))

@@ -101,6 +101,12 @@ def test_peg_twice_draws_two_points_and_the_change(qtbot: QtBot, context: AppCon
     ]
     assert tab.chart.points("NRS") == []
     assert tab.peg_change.text() == "PEG 7.0 → 4.3 (−38 %, clinically meaningful)"
+    # Krebs 2009 has no severity bands: the list shows the change from baseline instead
+    model = tab.table.model()
+    assert [model.index(r, 3).data() for r in range(model.rowCount())] == [
+        "−38 % from baseline 7.0: meaningful improvement (≥ 30 %)",
+        "baseline (PEG has no severity bands)",
+    ]
     assert tab.nrs_change.text() == "NRS: no scores yet"
     # Tooltips name the series, value and date of the point under the mouse.
     where = tab.chart.position_of(points[1])

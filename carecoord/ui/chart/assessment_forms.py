@@ -363,8 +363,12 @@ class AssessmentDialog(QDialog):
             )
             self.total_label.setStyleSheet(f"font-size: 13px; color: {MUTED};")
         else:
+            band = result.band
+            if self.kind is AssessmentKind.PEG:
+                # Krebs 2009 publishes no PEG bands (docs/clinical-reference.md §4 "PEG")
+                band = "no severity bands: compare with the baseline (≥ 30 % lower = meaningful)"
             self.total_label.setText(
-                f"Total {format_total(self.kind, float(result.total))} · {result.band}"
+                f"Total {format_total(self.kind, float(result.total))} · {band}"
             )
             self.total_label.setStyleSheet("font-size: 15px; font-weight: 600;")
             if not self.message.isHidden() and self.message.property("kind") == "missing":
