@@ -53,14 +53,40 @@ FHIR_CODES: Final[dict[ReferralState, tuple[str, str]]] = {
     _S.SCHEDULED: ("active", "ready"),
     _S.SEEN: ("active", "in-progress"),
     _S.REPORT_RECEIVED: ("completed", "completed"),
-    _S.DECLINED: ("revoked", "rejected"),
+    _S.DECLINED: ("active", "rejected"),
     _S.CANCELLED: ("revoked", "cancelled"),
     _S.ON_HOLD: ("on-hold", "on-hold"),
 }
 """CareCoord state -> (FHIR R4 ServiceRequest.status, Task.status) for exports.
 
 ``scheduled`` is Task ``ready`` (booked, not yet performed); ``seen`` is
-``in-progress`` because the loop is still open until the report arrives."""
+``in-progress`` because the loop is still open until the report arrives. The two
+resources speak for different sides (docs/clinical-reference.md §10): the Task is the
+performer's, so the specialist's refusal (``declined``) is Task ``rejected`` while the
+clinic's request stays ServiceRequest ``active`` (it may go to someone else); only the
+clinic withdraws its request (``cancelled``: ServiceRequest ``revoked``, Task
+``cancelled``)."""
+
+ENTERED_IN_ERROR: Final = ("entered-in-error", "entered-in-error")
+"""Both resources' status for a referral created by mistake, whatever its state."""
+
+
+def fhir_status(state: ReferralState | str, *, entered_in_error: bool = False) -> tuple[str, str]:
+    """The FHIR R4 (ServiceRequest.status, Task.status) of a referral.
+
+    Args:
+        state: The CareCoord state.
+        entered_in_error: The referral was marked as created by mistake.
+
+    Returns:
+        The two codes, e.g. ``("active", "rejected")`` for a declined referral.
+
+    Raises:
+        ValidationError: An unknown state.
+    """
+    if entered_in_error:
+        return ENTERED_IN_ERROR
+    return FHIR_CODES[_state(state, "state")]
 
 
 def _state(value: ReferralState | str, field: str) -> ReferralState:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Date,
@@ -162,6 +163,14 @@ class HeadacheProfile(Versioned, Base):
     attacks_per_month: Mapped[int] = mapped_column(Integer, default=0)
     headache_days_per_month: Mapped[int] = mapped_column(Integer, default=0)
     acute_medication_days_per_month: Mapped[int] = mapped_column(Integer, default=0)
+    # Acute-medication days a month per ICHD-3 8.2 drug class; NULL = not recorded.
+    triptan_days_per_month: Mapped[int | None] = mapped_column(Integer)
+    ergot_days_per_month: Mapped[int | None] = mapped_column(Integer)
+    opioid_days_per_month: Mapped[int | None] = mapped_column(Integer)
+    combination_analgesic_days_per_month: Mapped[int | None] = mapped_column(Integer)
+    simple_analgesic_days_per_month: Mapped[int | None] = mapped_column(Integer)
+    # SNNOOP10 red flags found (values of clinical.headache.RedFlag); NULL = not screened.
+    red_flags: Mapped[list[str] | None] = mapped_column(JSON)
     triggers: Mapped[str | None] = mapped_column(String(400))
     notes: Mapped[str | None] = mapped_column(Text)
     recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -84,6 +84,11 @@ class Referral(Versioned, Base):
     no_report_reason: Mapped[str | None] = mapped_column(String(400))
     due_on: Mapped[date | None] = mapped_column(Date)
     closed_on: Mapped[date | None] = mapped_column(Date)
+    # A referral created by mistake (FHIR "entered-in-error"): kept for the record,
+    # hidden from worklists and the CMS50 measure.
+    entered_in_error_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    entered_in_error_by: Mapped[str | None] = mapped_column(String(64))
+    entered_in_error_reason: Mapped[str | None] = mapped_column(String(400))
 
     # Insurance authorisation (Da Vinci PAS / X12 278).
     auth_outcome: Mapped[AuthorizationOutcome] = mapped_column(

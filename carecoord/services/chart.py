@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from carecoord.clinical import mme, opioid_safety, suggestions
 from carecoord.clinical import referral_rules as rules
-from carecoord.clinical.vocabulary import AssessmentKind, DataCategory, Discipline
+from carecoord.clinical.headache import RedFlag
+from carecoord.clinical.vocabulary import AssessmentKind, DataCategory, Discipline, Priority
 from carecoord.db import Database
 from carecoord.models import Patient, Referral
 from carecoord.services import audit, record, referrals, team
@@ -92,6 +93,8 @@ def load_chart(db: Database, actor: Actor, patient_id: int) -> Chart:
     )
     alerts = _alerts(care_team, referral_views, assessment_views, safety)
     ideas = _suggestions(care_team, referral_views, assessment_views, diagnoses, summary, safety)
+    if headache is not None and headache.red_flags:
+        ideas = _with_red_flags(ideas, headache.red_flags, care_team, referral_views)
     return Chart(
         patient=detail_of(patient),
         diagnoses=diagnoses,
@@ -170,6 +173,29 @@ def _suggestions(
         phq9_previous_total=int(previous.total) if previous else None,
         safety_alerts=safety,
     )
+
+
+def _with_red_flags(
+    ideas: list[suggestions.Suggestion],
+    flags: tuple[RedFlag, ...],
+    care_team: team.CareTeam,
+    referral_views: tuple[referrals.ReferralView, ...],
+) -> list[suggestions.Suggestion]:
+    """The suggestions with the headache profile's red flags applied (urgent neurology).
+
+    Kept apart from ``_suggestions`` so the red-flag rule is one call; the rule itself is
+    ``suggestions.suggest``'s (docs/clinical-reference.md §6).
+    """
+    covered_team = {m.member.discipline for m in care_team.current}
+    open_disciplines = {r.discipline for r in referral_views if r.state in rules.OPEN_STATES}
+    urgent = suggestions.suggest(
+        team_disciplines=tuple(covered_team),
+        open_referral_disciplines=tuple(open_disciplines),
+        headache_red_flags=flags,
+    )
+    kept = [s for s in ideas if s.discipline != Discipline.NEUROLOGY_HEADACHE]
+    rank = {Priority.STAT: 0, Priority.ASAP: 1, Priority.URGENT: 2, Priority.ROUTINE: 3}
+    return sorted([*urgent, *kept], key=lambda s: rank[s.priority])
 
 
 __all__ = ["Alert", "Chart", "load_chart"]

@@ -622,6 +622,11 @@ ALLERGIES: Final[tuple[_Allergy, ...]] = (
 )
 
 
+def _sentence(text: str) -> str:
+    """``text`` with its first letter in upper case and the rest as written ("PHQ-9")."""
+    return text[:1].upper() + text[1:]
+
+
 class _Ask(NamedTuple):
     reason: str
     question: str
@@ -2012,7 +2017,7 @@ class _Builder:
                 _v(priority),
                 priority_reason,
                 _v(ask.expectation),
-                ask.reason.format(condition=chart.profile.name).capitalize(),
+                _sentence(ask.reason.format(condition=chart.profile.name)),
                 ask.question,
                 rng.pick(TOLD),
                 tried,

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from carecoord.clinical import mme, referral_rules
+from carecoord.clinical import peg as peg_display
 from carecoord.clinical.vocabulary import (
     AssessmentKind,
     AuthorizationOutcome,
@@ -429,7 +430,7 @@ def _choices(chart: _Chart) -> LetterChoices:
             ItemChoice(
                 a.id,
                 f"{a.kind.label} {_score(a)}",
-                f"{a.taken_on.isoformat()}, {a.band}",
+                f"{a.taken_on.isoformat()}, {_band(a, _peg_baseline(chart.assessments))}",
                 assessment_category(a.kind.value),
                 first and a.kind in wanted,
             )
@@ -495,12 +496,27 @@ def _item9(a: AssessmentView) -> int | None:
     return int(items[8]) if a.kind == AssessmentKind.PHQ9 and len(items) == 9 else None
 
 
-def _score_line(a: AssessmentView) -> ScoreLine:
+def _peg_baseline(assessments: Sequence[AssessmentView]) -> AssessmentView | None:
+    """The patient's first PEG, the baseline its later scores are judged against."""
+    pegs = [a for a in assessments if a.kind == AssessmentKind.PEG]
+    return min(pegs, key=lambda a: (a.taken_on, a.id), default=None)
+
+
+def _band(a: AssessmentView, peg_baseline: AssessmentView | None) -> str:
+    """The band; for a PEG (no published bands, Krebs 2009) its change from baseline."""
+    if a.kind != AssessmentKind.PEG:
+        return a.band
+    if peg_baseline is None or peg_baseline.id == a.id:
+        return peg_display.change_from_baseline(None, a.total)
+    return peg_display.change_from_baseline(peg_baseline.total, a.total)
+
+
+def _score_line(a: AssessmentView, peg_baseline: AssessmentView | None = None) -> ScoreLine:
     flag = None
     item9 = _item9(a)
     if item9:
         flag = f"Item 9 (thoughts of self-harm) scored {item9}"
-    return ScoreLine(a.kind.label, a.taken_on, _score(a), a.band, flag)
+    return ScoreLine(a.kind.label, a.taken_on, _score(a), _band(a, peg_baseline), flag)
 
 
 def _medication_line(m: record.MedicationView) -> MedicationLine:
@@ -600,7 +616,10 @@ def _risk_flags(assessments: list[AssessmentView]) -> tuple[str, ...]:
         )
     ort = next((a for a in assessments if a.kind == AssessmentKind.ORT), None)
     if ort is not None and "high" in ort.band.lower():
-        flags.append(f"ORT {_score(ort)}: high risk of aberrant opioid behavior")
+        flags.append(
+            f"ORT {_score(ort)} (high band, >= 8): a screening result, not a diagnosis; "
+            "risk tools predict poorly (CDC 2022)"
+        )
     return tuple(flags)
 
 
@@ -715,7 +734,9 @@ def _letter(
         )
         if Section.ALLERGIES in sections
         else None,
-        scores=tuple(_score_line(a) for a in listed_scores) if show_scores else None,
+        scores=tuple(_score_line(a, _peg_baseline(chart.assessments)) for a in listed_scores)
+        if show_scores
+        else None,
         treatments_tried=(row.treatments_tried or "")
         if Section.TREATMENTS_TRIED in sections
         else None,

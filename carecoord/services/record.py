@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from carecoord.clinical import drugs, medication_line, mme
 from carecoord.clinical import headache as headache_rules
+from carecoord.clinical.headache import AcuteDrugClass, RedFlag
 from carecoord.clinical.vocabulary import AllergySeverity, DataCategory, HeadacheType
 from carecoord.db import Database
 from carecoord.errors import ValidationError
@@ -559,6 +560,12 @@ def remove_allergy(db: Database, actor: Actor, allergy_id: int, *, expected_vers
 # ---------------------------------------------------------------------------- headache
 @dataclass(frozen=True)
 class HeadacheInput:
+    """A headache profile as entered (docs/clinical-reference.md §6).
+
+    Days per drug class and the red-flag screen are optional: None means "not
+    recorded" / "not screened", which the overuse grading and suggestions respect.
+    """
+
     headache_type: HeadacheType | str
     attacks_per_month: int = 0
     headache_days_per_month: int = 0
@@ -566,6 +573,16 @@ class HeadacheInput:
     with_aura: bool = False
     triggers: str | None = None
     notes: str | None = None
+    triptan_days_per_month: int | None = None
+    ergot_days_per_month: int | None = None
+    opioid_days_per_month: int | None = None
+    combination_analgesic_days_per_month: int | None = None
+    simple_analgesic_days_per_month: int | None = None
+    red_flags: tuple[RedFlag | str, ...] | None = None
+
+    def days_by_class(self) -> dict[AcuteDrugClass, int | None]:
+        """Acute-medication days per ICHD-3 8.2 class (None: not recorded)."""
+        return {c: getattr(self, c.field) for c in AcuteDrugClass}
 
 
 @dataclass(frozen=True)
@@ -582,9 +599,17 @@ class HeadacheView:
     overuse_risk: str
     recorded_at: datetime | None
     version: int
+    days_by_class: dict[AcuteDrugClass, int | None] = field(default_factory=dict)
+    overuse_reasons: tuple[str, ...] = ()
+    red_flags: tuple[RedFlag, ...] | None = None
+    """SNNOOP10 flags found, in published order; None when not screened."""
 
 
 def headache_view(row: HeadacheProfile) -> HeadacheView:
+    by_class = {c: getattr(row, c.field) for c in AcuteDrugClass}
+    risk = headache_rules.overuse_risk(
+        row.acute_medication_days_per_month, by_class, row.headache_days_per_month
+    )
     return HeadacheView(
         row.id,
         row.patient_id,
@@ -595,9 +620,12 @@ def headache_view(row: HeadacheProfile) -> HeadacheView:
         row.acute_medication_days_per_month,
         row.triggers,
         row.notes,
-        headache_rules.medication_overuse_risk(row.acute_medication_days_per_month),
+        risk.level,
         row.recorded_at,
         row.version,
+        by_class,
+        risk.reasons,
+        None if row.red_flags is None else headache_rules.red_flags(row.red_flags),
     )
 
 
@@ -610,20 +638,27 @@ def save_headache_profile(
     *,
     expected_version: int | None = None,
 ) -> HeadacheView:
-    """Create or update the patient's headache profile (docs/clinical-reference.md §6)."""
+    """Create or update the patient's headache profile (docs/clinical-reference.md §6).
+
+    Acute-medication days may exceed headache days (they are counted differently);
+    no drug class may have more days than the acute-medication total.
+    """
     require(actor, Action.EDIT_CLINICAL, DataCategory.GENERAL)
+    by_class = data.days_by_class()
     headache_rules.validate_profile(
-        data.attacks_per_month, data.headache_days_per_month, data.acute_medication_days_per_month
+        data.attacks_per_month,
+        data.headache_days_per_month,
+        data.acute_medication_days_per_month,
+        by_class,
     )
-    if data.acute_medication_days_per_month > data.headache_days_per_month:
-        raise ValidationError(
-            "acute_medication_days_per_month", "cannot exceed the headache days per month"
-        )
+    flags = None if data.red_flags is None else headache_rules.red_flags(data.red_flags)
     values = {
         "headache_type": v.choice(data.headache_type, HeadacheType, "headache_type"),
         "attacks_per_month": data.attacks_per_month,
         "headache_days_per_month": data.headache_days_per_month,
         "acute_medication_days_per_month": data.acute_medication_days_per_month,
+        **{c.field: days for c, days in by_class.items()},
+        "red_flags": None if flags is None else [f.value for f in flags],
         "with_aura": v.flag(data.with_aura, "with_aura"),
         "triggers": v.text(data.triggers, "triggers", max_length=400),
         "notes": v.text(data.notes, "notes", max_length=4000, multiline=True),

@@ -38,6 +38,9 @@ OPEN_PENDING = and_(
     Referral.auth_outcome == AuthorizationOutcome.PENDING, Referral.closed_on.is_(None)
 )
 
+# Referrals created by mistake (FHIR entered-in-error) appear on no worklist.
+NOT_IN_ERROR = Referral.entered_in_error_at.is_(None)
+
 
 class WorklistView(StrEnum):
     TO_SEND = "to_send"
@@ -231,7 +234,7 @@ def worklist(
         )
         .join(Patient, Patient.id == Referral.patient_id)
         .outerjoin(Recipient, Recipient.id == Referral.recipient_member_id)
-        .where(_view_condition(chosen, day), *_filters(filters, chosen))
+        .where(_view_condition(chosen, day), NOT_IN_ERROR, *_filters(filters, chosen))
         .order_by(*_order(chosen))
         .limit(max(1, min(limit, 1000)))
         .offset(max(0, offset))
@@ -297,7 +300,11 @@ def worklist_counts(
             stmt = (
                 select(func.count())
                 .select_from(Referral)
-                .where(_view_condition(view, day, counting=True), *_filters(filters, view))
+                .where(
+                    _view_condition(view, day, counting=True),
+                    NOT_IN_ERROR,
+                    *_filters(filters, view),
+                )
             )
             counts[view] = int(session.scalar(stmt) or 0)
     return counts

@@ -565,3 +565,14 @@ def test_zero_patients_and_bad_count(fresh: Database) -> None:
     assert summary.patients == 0 and summary.team_members >= 38
     with pytest.raises(ValueError, match="0 or more"):
         fill_demo(fresh, patients=-1)
+
+
+def test_referral_reasons_keep_the_instruments_capitals(
+    filled: tuple[Database, DemoSummary],
+) -> None:
+    db, _ = filled
+    with db.session() as session:
+        reasons = set(session.scalars(select(Referral.reason)))
+    assert any(r.startswith("Positive PHQ-9 screen in a patient with ") for r in reasons)
+    assert not any("phq-9" in r for r in reasons)
+    assert all(r[:1].isupper() for r in reasons)

@@ -32,6 +32,7 @@ from carecoord.services import (
     plan_report,
     plans,
     record,
+    referral_errors,
     referrals,
     settings,
     team,
@@ -757,6 +758,16 @@ WALK: dict[str, dict[DataCategory, Case]] = {
                 )
             )(w.referral(c)),
             gate(E.EDIT_REFERRAL_LOGISTICS, c),
+        )
+    ),
+    "referral_errors.mark_entered_in_error": per_category(
+        lambda c: Case(
+            lambda w, a: (
+                lambda r: referral_errors.mark_entered_in_error(
+                    w.db, a, r.id, "Wrong patient", expected_version=r.version
+                )
+            )(w.referral(c)),
+            gate(E.EDIT_CLINICAL, c),
         )
     ),
     "referrals.update_authorization": per_category(
