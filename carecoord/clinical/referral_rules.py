@@ -29,9 +29,10 @@ _S = ReferralState
 
 TRANSITIONS: Final[dict[ReferralState, frozenset[ReferralState]]] = {
     _S.DRAFT: frozenset({_S.SENT, _S.CANCELLED}),
-    _S.SENT: frozenset({_S.ACCEPTED, _S.DECLINED, _S.CANCELLED, _S.ON_HOLD}),
+    _S.SENT: frozenset({_S.ACCEPTED, _S.SCHEDULED, _S.DECLINED, _S.CANCELLED, _S.ON_HOLD}),
     _S.ACCEPTED: frozenset({_S.SCHEDULED, _S.DECLINED, _S.CANCELLED, _S.ON_HOLD}),
-    _S.SCHEDULED: frozenset({_S.SEEN, _S.CANCELLED, _S.ON_HOLD}),
+    # accepted again after a no-show; a report proves the visit (referral_workflow.TABLE)
+    _S.SCHEDULED: frozenset({_S.ACCEPTED, _S.SEEN, _S.REPORT_RECEIVED, _S.CANCELLED, _S.ON_HOLD}),
     _S.SEEN: frozenset({_S.REPORT_RECEIVED}),
     _S.ON_HOLD: frozenset({_S.CANCELLED}),  # plus the state it was held from
     _S.REPORT_RECEIVED: frozenset(),
