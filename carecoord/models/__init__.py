@@ -8,6 +8,7 @@ from carecoord.models.note import PsychotherapyNote
 from carecoord.models.patient import Allergy, Diagnosis, HeadacheProfile, Medication, Patient
 from carecoord.models.plan import PlanActivity, PlanGoal, TreatmentPlan
 from carecoord.models.referral import Referral, ReferralEvent
+from carecoord.models.review import ReviewItem
 from carecoord.models.team import CareTeamMembership, TeamMember
 from carecoord.models.user import AuditEvent, Setting, User
 
@@ -28,6 +29,7 @@ __all__ = [
     "PsychotherapyNote",
     "Referral",
     "ReferralEvent",
+    "ReviewItem",
     "Setting",
     "TeamMember",
     "TreatmentPlan",
