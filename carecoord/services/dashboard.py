@@ -30,11 +30,13 @@ from carecoord.services import audit
 from carecoord.services.actor import Actor
 from carecoord.services.common import today as local_today
 from carecoord.services.permissions import Action, require
+from carecoord.services.review import AcknowledgementFigures, acknowledgement_figures
 from carecoord.services.worklist import (
     OPEN_PENDING,
     OVERDUE_STATES,
     WorklistRow,
     WorklistView,
+    count_view,
     worklist,
 )
 
@@ -125,6 +127,11 @@ class Dashboard:
     auth_expiring_more: bool
     decisions_overdue_count: int
     decisions_overdue: tuple[PendingDecision, ...]
+    # The referral workflow's figures (booked past target, holds past review, reports the
+    # referring clinician has not acknowledged yet, beside CMS50's receipt).
+    booked_late_count: int = 0
+    holds_past_review_count: int = 0
+    acknowledgement: AcknowledgementFigures | None = None
 
     @property
     def open_total(self) -> int:
@@ -192,6 +199,9 @@ def dashboard(
         closure = _loop_closure(session, day)
         gap_count, gaps = _team_gaps(session)
         decisions_count, decisions = _decisions_overdue(session, moment)
+        booked_late_count = count_view(session, WorklistView.BOOKED_LATE, day)
+        holds_past_review = count_view(session, WorklistView.HOLD_REVIEW, day)
+        acknowledgement = acknowledgement_figures(session, add_months(day, -MEASURE_MONTHS))
     with db.session(write=True) as session:
         audit.record(
             session,
@@ -216,6 +226,9 @@ def dashboard(
         auth_expiring_more=len(expiring) > LIST_ROWS,
         decisions_overdue_count=decisions_count,
         decisions_overdue=decisions,
+        booked_late_count=booked_late_count,
+        holds_past_review_count=holds_past_review,
+        acknowledgement=acknowledgement,
     )
 
 

@@ -51,7 +51,7 @@ from carecoord.clinical.vocabulary import (
 from carecoord.db import Database
 from carecoord.errors import CareCoordError
 from carecoord.models import Base, Patient
-from carecoord.services import audit
+from carecoord.services import audit, demo_workflow
 from carecoord.services import demo_names as names
 from carecoord.services.settings import ClinicSettings, encode_settings
 from carecoord.services.validation import search_key
@@ -2226,6 +2226,7 @@ def _fill(
             if progress is not None:
                 progress(index + 1, patients)
     sink.flush()
+    demo_workflow.fill_workflow_extras(conn, day)
     written = sink.written
     detail = (
         f"demo data loaded (seed {seed}, relative to {day.isoformat()}): "
