@@ -210,7 +210,8 @@ def allowed_actions(row: Referral, actor: Actor, *, with_undo: bool = True) -> f
     is_open = row.state not in rules.CLOSED_STATES
     if is_open and allowed(actor, Action.EDIT_CLINICAL, category):
         found.add(EDIT)
-    if allowed(actor, Action.PRINT, category):
+    # the letters' own gate (services.letters.may_include): read and print the category
+    if allowed(actor, Action.READ_CLINICAL, category) and allowed(actor, Action.PRINT, category):
         found.add(LETTER)
     if logistics:
         found.add(NOTE)
