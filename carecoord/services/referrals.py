@@ -121,14 +121,8 @@ class ReferralView:
     legal_next: tuple[ReferralState, ...]
     sent_on: date | None
     sent_via: SendMethod | None
-    accepted_on: date | None
     appointment_due: date | None
     appointment_date: date | None
-    booked_late: bool
-    no_show_count: int
-    hold_reason: str | None
-    hold_review_on: date | None
-    hold_review_due: bool
     seen_on: date | None
     report_due: date | None
     report_received_on: date | None
@@ -143,6 +137,12 @@ class ReferralView:
     updated_by: str | None
     updated_at: datetime
     events: tuple[EventView, ...] = ()
+    accepted_on: date | None = None
+    booked_late: bool = False
+    no_show_count: int = 0
+    hold_reason: str | None = None
+    hold_review_on: date | None = None
+    hold_review_due: bool = False
     allowed_actions: frozenset[str] = frozenset()
     """What the acting user may do now: workflow events (``workflow.Event`` values) and
     the :data:`ACTIONS` below. Screens show exactly these, never re-deriving permissions."""

@@ -207,7 +207,7 @@ def test_walk_to_report_received_leaves_overdue_and_closes(
         "action_undo",
     }
     # Accepted and Seen ask for their date (the shared action dialog, answered here).
-    editor.referral_actions.ask_dialog = lambda key, view: Answer(on=date.today())
+    editor.ask_action = lambda key, view: Answer(on=date.today())
     click(qtbot, editor, S.ACCEPTED)
     assert editor.view.state == S.ACCEPTED
     assert shown_transitions(editor) == {

@@ -18,14 +18,15 @@ from PySide6.QtWidgets import (
 )
 
 from carecoord.clinical.vocabulary import ReferralState, SendMethod
-from carecoord.errors import CareCoordError, ConflictError
+from carecoord.errors import CareCoordError
 from carecoord.services import letters, referrals
 from carecoord.services.letters import LetterOptions
 from carecoord.services.referrals import ReferralView
 from carecoord.ui.context import AppContext
-from carecoord.ui.errors import offer_reload, show_problem
+from carecoord.ui.errors import show_problem
 from carecoord.ui.letters.choices_dialog import LetterChoicesDialog
 from carecoord.ui.pdf_preview import PdfPreview
+from carecoord.ui.referrals.actions import Answer, ReferralActions
 from carecoord.ui.style import chip, hint, page_title
 
 SETTINGS_GEOMETRY = "letterPreview/geometry"
@@ -80,6 +81,8 @@ class LetterPreviewWindow(QDialog):
             self._choose_contents
         )
         self.view: ReferralView = referrals.get_referral(context.db, context.actor, referral_id)
+        self.referral_actions = ReferralActions(context=context, parent=self)
+        self.referral_actions.reload = self.reload
         pdf = self._generate()
         self.setObjectName("letterPreviewWindow")
         self.setSizeGripEnabled(True)
@@ -169,7 +172,7 @@ class LetterPreviewWindow(QDialog):
         self.chips.addWidget(state)
         if view.sensitive:
             self.chips.addWidget(chip("Sensitive", "warning"))
-        self.send_button.setVisible(ReferralState.SENT in view.legal_next)
+        self.send_button.setVisible(view.may("send"))
 
     def _say(self, text: str) -> None:
         self.status.setText(text)
@@ -219,35 +222,31 @@ class LetterPreviewWindow(QDialog):
         return True
 
     def mark_as_sent(self) -> bool:
-        """Ask how the letter left and move the referral to Sent."""
-        if ReferralState.SENT not in self.view.legal_next:
+        """Ask how the letter left and move the referral to Sent (the shared controller).
+
+        The exact PDF sent is stored by the letters service; its call belongs right after
+        the controller's "send" succeeds (see ``ReferralActions._perform``).
+        """
+        if not self.view.may("send"):
             return False
-        answer = self.ask_send()
-        if answer is None:
+        asked: list[tuple[SendMethod, date]] = []
+
+        def ask(_key: str, _view: ReferralView) -> Answer | None:
+            answer = self.ask_send()
+            if answer is None:
+                return None
+            asked.append(answer)
+            return Answer(sent_via=answer[0], on=answer[1])
+
+        self.referral_actions.ask = ask
+        moved = self.referral_actions.run(self.view, "send")
+        if moved is None:
             return False
-        method, sent_on = answer
-        try:
-            moved = referrals.transition(
-                self.context.db,
-                self.context.actor,
-                self.referral_id,
-                ReferralState.SENT,
-                expected_version=self.view.version,
-                sent_via=method,
-                on=sent_on,
-            )
-        except ConflictError as error:
-            offer_reload(self, error, self.reload)
-            return False
-        except CareCoordError as error:
-            show_problem(self, error, "Not marked sent")
-            return False
+        method, sent_on = asked[0]
         self.view = moved
         self._show_view()
         self._say(f"Marked sent by {method.label.lower()} on {sent_on:%Y-%m-%d}.")
         self.sent.emit(moved.id)
-        self.context.events.referral_changed.emit(moved.id)
-        self.context.events.patient_changed.emit(moved.patient_id)
         return True
 
     def reload(self) -> None:

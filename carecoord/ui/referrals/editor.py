@@ -267,8 +267,10 @@ class ReferralEditor(QDialog):
     state (``ReferralView.legal_next``). A role that may handle logistics but not read the
     clinical content (front desk on a psychiatric referral) sees the logistics only.
 
-    The small prompts (``ask_reason``, ``ask_send``, ``ask_date``, ``run_report_dialog``,
-    ``confirm_discard``) are attributes so tests and scripts can answer them.
+    The small prompts (``ask_reason``, ``ask_send``, ``ask_date``, ``ask_action``,
+    ``run_report_dialog``, ``confirm_discard``) are attributes so tests and scripts can
+    answer them. Workflow buttons are exactly the view's ``allowed_actions`` and run
+    through the shared :class:`ReferralActions` controller.
 
     Signals:
         saved(int): the referral id after any change was stored.
@@ -312,6 +314,9 @@ class ReferralEditor(QDialog):
         self.referral_actions.ask = self._ask_action
         self.referral_actions.file_report = self._file_report
         self.referral_actions.reload = self.reload
+        self.ask_action: Callable[[str, ReferralView], Answer | None] = (
+            self.referral_actions.ask_dialog
+        )
 
         self.setObjectName("referralEditor")
         self.setWindowTitle("Referral")
@@ -1040,7 +1045,7 @@ class ReferralEditor(QDialog):
             title, prompt = REASON_PROMPTS_BY_KEY[key]
             reason = self.ask_reason(title, prompt)
             return None if not reason else Answer(reason=reason)
-        return self.referral_actions.ask_dialog(key, view)
+        return self.ask_action(key, view)
 
     def _file_report(self, view: ReferralView) -> ReferralView | None:
         if not self.run_report_dialog(view):
