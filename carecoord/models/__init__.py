@@ -9,6 +9,7 @@ from carecoord.models.note import PsychotherapyNote
 from carecoord.models.patient import Allergy, Diagnosis, HeadacheProfile, Medication, Patient
 from carecoord.models.plan import PlanActivity, PlanGoal, TreatmentPlan
 from carecoord.models.referral import Referral, ReferralEvent
+from carecoord.models.review import ReviewItem
 from carecoord.models.team import CareTeamMembership, TeamMember
 from carecoord.models.user import AuditEvent, BreakGlassReason, Setting, SignInFailure, User
 
@@ -31,6 +32,7 @@ __all__ = [
     "PsychotherapyNote",
     "Referral",
     "ReferralEvent",
+    "ReviewItem",
     "Setting",
     "SignInFailure",
     "TeamMember",

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -76,8 +77,14 @@ class Referral(Versioned, Base):
     )
     sent_on: Mapped[date | None] = mapped_column(Date)
     sent_via: Mapped[SendMethod | None] = mapped_column(enum_column(SendMethod, "send_method"))
+    accepted_on: Mapped[date | None] = mapped_column(Date)
     appointment_due: Mapped[date | None] = mapped_column(Date)
     appointment_date: Mapped[date | None] = mapped_column(Date)
+    # The booked appointment is later than the appointment target (kept by the workflow).
+    booked_late: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    no_show_count: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    hold_reason: Mapped[str | None] = mapped_column(String(400))
+    hold_review_on: Mapped[date | None] = mapped_column(Date)
     seen_on: Mapped[date | None] = mapped_column(Date)
     report_due: Mapped[date | None] = mapped_column(Date)
     report_received_on: Mapped[date | None] = mapped_column(Date)
@@ -120,6 +127,8 @@ class Referral(Versioned, Base):
         Index("ix_referrals_state_due_on", "state", "due_on"),
         Index("ix_referrals_due_on", "due_on"),
         Index("ix_referrals_reference", "reference", unique=True),
+        # "Booked past target": scheduled referrals whose booking is late, in date order.
+        Index("ix_referrals_state_booked_late_due_on", "state", "booked_late", "due_on"),
         Index("ix_referrals_discipline_state", "discipline", "state"),
         # (sent_on, patient_id) lets the CMS50 loop-closure measure find first referrals
         # from the index alone.
@@ -176,5 +185,7 @@ class ReferralEvent(Base):
     reason: Mapped[str | None] = mapped_column(String(1000))
     # The stored copy of a letter this entry records (a "letter sent" document).
     document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"))
+    # A move's previous field values (JSON), so its author can undo it within 24 hours.
+    undo_values: Mapped[str | None] = mapped_column(Text)
 
     referral: Mapped[Referral] = relationship(back_populates="events")

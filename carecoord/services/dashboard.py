@@ -40,11 +40,13 @@ from carecoord.services.actor import Actor
 from carecoord.services.common import service
 from carecoord.services.common import today as local_today
 from carecoord.services.permissions import Action, allowed, require
+from carecoord.services.review import AcknowledgementFigures, acknowledgement_figures
 from carecoord.services.worklist import (
     OPEN_PENDING,
     OVERDUE_STATES,
     WorklistRow,
     WorklistView,
+    count_view,
     worklist,
 )
 
@@ -156,6 +158,11 @@ class Dashboard:
     # Current medication lines whose route was never recorded (migrated free text): the
     # daily MME of those patients is incomplete. None for roles without clinical access.
     medication_review_count: int | None = None
+    # The referral workflow's figures (booked past target, holds past review, reports the
+    # referring clinician has not acknowledged yet, beside CMS50's receipt).
+    booked_late_count: int = 0
+    holds_past_review_count: int = 0
+    acknowledgement: AcknowledgementFigures | None = None
 
     @property
     def open_total(self) -> int:
@@ -240,6 +247,9 @@ def dashboard(
         closure_calendar = _loop_closure(session, *calendar_measurement_period(day), CALENDAR)
         gap_count, gaps = _team_gaps(session)
         decisions_count, decisions = _decisions_overdue(session, moment)
+        booked_late_count = count_view(session, WorklistView.BOOKED_LATE, day)
+        holds_past_review = count_view(session, WorklistView.HOLD_REVIEW, day)
+        acknowledgement = acknowledgement_figures(session, add_months(day, -MEASURE_MONTHS))
     with db.session(write=True) as session:
         audit.record(
             session,
@@ -266,6 +276,9 @@ def dashboard(
         decisions_overdue_count=decisions_count,
         decisions_overdue=decisions,
         medication_review_count=review_count,
+        booked_late_count=booked_late_count,
+        holds_past_review_count=holds_past_review,
+        acknowledgement=acknowledgement,
     )
 
 

@@ -51,7 +51,7 @@ from carecoord.clinical.vocabulary import (
 from carecoord.db import Database
 from carecoord.errors import CareCoordError
 from carecoord.models import Base, Patient
-from carecoord.services import audit
+from carecoord.services import audit, demo_workflow
 from carecoord.services import demo_names as names
 from carecoord.services.demo_mark import DEMO_SETTING, DEMO_SETTING_VALUE, is_demo_connection
 from carecoord.services.permissions import (
@@ -2325,6 +2325,7 @@ def _fill(
                 progress(index + 1, patients)
     sink.flush()
     number_all(conn)  # each referral's reference number, as the app gives a new one
+    demo_workflow.fill_workflow_extras(conn, day)
     written = sink.written
     detail = (
         f"demo data loaded (seed {seed}, relative to {day.isoformat()}): "

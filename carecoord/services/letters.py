@@ -19,8 +19,9 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from carecoord.clinical import mme, referral_rules
+from carecoord.clinical import mme
 from carecoord.clinical import peg as peg_display
+from carecoord.clinical import referral_workflow as workflow
 from carecoord.clinical.vocabulary import (
     AssessmentKind,
     AuthorizationOutcome,
@@ -1130,19 +1131,15 @@ def record_sent_letter(
         _require_print(actor, category)
         require(actor, Action.EDIT_REFERRAL_LOGISTICS, category)
         reference = ensure_reference(session, row)
-        if ReferralState.SENT in referral_rules.legal_transitions(row.state, row.held_from):
+        if workflow.TABLE.get((row.state, workflow.Event.SEND)) is not None:
             if expected_version is not None:
                 check_version(row, expected_version, ENTITY)
-            referrals.apply_transition(
+            referrals.apply_event(
                 session,
                 row,
                 actor,
-                ReferralState.SENT,
-                None,
-                day,
-                REFERRAL_METHOD[how],
-                None,
-                load_settings(session).targets,
+                workflow.Details(workflow.Event.SEND, on=day, sent_via=REFERRAL_METHOD[how]),
+                load_settings(session).workflow,
             )
         digest = hashlib.sha256(content).hexdigest()
         document = add_document(

@@ -8,9 +8,10 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Session, aliased
 
 from carecoord.clinical import referral_rules as rules
+from carecoord.clinical import referral_workflow as workflow
 from carecoord.clinical.vocabulary import (
     AuthorizationOutcome,
     DataCategory,
@@ -52,6 +53,8 @@ class WorklistView(StrEnum):
     AUTH_EXPIRING = "auth_expiring"
     AUTH_PENDING = "auth_pending"
     ON_HOLD = "on_hold"
+    BOOKED_LATE = "booked_late"
+    HOLD_REVIEW = "hold_review"
     CLOSED = "closed"
 
     @property
@@ -69,6 +72,8 @@ VIEW_LABELS = {
     WorklistView.AUTH_EXPIRING: "Authorisations expiring",
     WorklistView.AUTH_PENDING: "Authorisations pending",
     WorklistView.ON_HOLD: "On hold",
+    WorklistView.BOOKED_LATE: "Booked past target",
+    WorklistView.HOLD_REVIEW: "Holds past review",
     WorklistView.CLOSED: "Closed",
 }
 
@@ -114,6 +119,9 @@ class WorklistRow:
     overdue: bool
     days_overdue: int
     visit_outcome_missing: bool
+    booked_late: bool = False
+    hold_review_due: bool = False
+    no_show_count: int = 0
 
 
 PRIORITY_RANK = case(
@@ -148,6 +156,12 @@ def _view_condition(view: WorklistView, on: date, *, counting: bool = False) -> 
         )
     if view == WorklistView.AUTH_PENDING:
         return OPEN_PENDING
+    if view == WorklistView.BOOKED_LATE:
+        # ix_referrals_state_booked_late_due_on, walked in appointment order
+        return and_(Referral.state == S.SCHEDULED, Referral.booked_late.is_(True))
+    if view == WorklistView.HOLD_REVIEW:
+        # a held referral's due_on is its review date (ix_referrals_state_due_on)
+        return and_(Referral.state == S.ON_HOLD, Referral.due_on < on)
     # closed_on is set exactly when a referral enters a closed state.
     return Referral.closed_on.is_not(None)
 
@@ -231,6 +245,9 @@ def worklist(
             Referral.auth_visits_authorized,
             Referral.auth_visits_used,
             Referral.version,
+            Referral.booked_late,
+            Referral.hold_review_on,
+            Referral.no_show_count,
         )
         .join(Patient, Patient.id == Referral.patient_id)
         .outerjoin(Recipient, Recipient.id == Referral.recipient_member_id)
@@ -284,7 +301,18 @@ def _row(r: Any, day: date) -> WorklistRow:
         overdue=is_overdue,
         days_overdue=(day - r.due_on).days if is_overdue and r.due_on else 0,
         visit_outcome_missing=rules.visit_outcome_missing(r.state, r.appointment_date, day),
+        booked_late=bool(r.booked_late) and r.state == S.SCHEDULED,
+        hold_review_due=workflow.hold_review_due(r.state, r.hold_review_on, day),
+        no_show_count=r.no_show_count or 0,
     )
+
+
+def count_view(session: Session, view: WorklistView, on: date) -> int:
+    """How many referrals one view holds (inside the caller's session; no audit)."""
+    stmt = (
+        select(func.count()).select_from(Referral).where(_view_condition(view, on, counting=True))
+    )
+    return int(session.scalar(stmt) or 0)
 
 
 @service

@@ -395,6 +395,24 @@ class DashboardPage(QWidget):
             )
         ):
             grid.addWidget(tile, 3, column)
+        # The referral loop as it really runs: late bookings, stale holds, unread reports.
+        self.booked_late_tile = Tile("bookedLateTile", "Booked past target", accent=WARNING)
+        self.hold_review_tile = Tile("holdReviewTile", "Holds past review", accent=WARNING)
+        self.unacknowledged_tile = Tile(
+            "unacknowledgedTile", "Reports received, not yet acknowledged", accent=WARNING
+        )
+        self.acknowledge_days_tile = Tile(
+            "acknowledgeDaysTile", "Median days, report to acknowledgement (12 months)"
+        )
+        for column, tile in enumerate(
+            (
+                self.booked_late_tile,
+                self.hold_review_tile,
+                self.unacknowledged_tile,
+                self.acknowledge_days_tile,
+            )
+        ):
+            grid.addWidget(tile, 4, column)
         for column in range(6):
             grid.setColumnStretch(column, 1)
         outer.addLayout(grid)
@@ -558,6 +576,18 @@ class DashboardPage(QWidget):
             number(board.decisions_overdue_count),
             DANGER if board.decisions_overdue_count else OK,
         )
+        self.booked_late_tile.set_value(
+            number(board.booked_late_count), WARNING if board.booked_late_count else OK
+        )
+        self.hold_review_tile.set_value(
+            number(board.holds_past_review_count),
+            WARNING if board.holds_past_review_count else OK,
+        )
+        figures = board.acknowledgement
+        waiting = figures.unacknowledged if figures else 0
+        self.unacknowledged_tile.set_value(number(waiting), WARNING if waiting else OK)
+        median = figures.median_days_to_acknowledge if figures else None
+        self.acknowledge_days_tile.set_value("—" if median is None else f"{median:g} d")
         lists: tuple[tuple[QTableView, Sequence[Any], int, str], ...] = (
             (self.overdue_view, board.overdue, board.overdue_count, "Overdue referrals"),
             (self.loops_view, loop.open_loops, open_loops, "Open loops"),

@@ -428,8 +428,15 @@ def test_referrals_in_every_state_with_coherent_dates(filled: tuple[Database, De
             S.ACCEPTED: r.appointment_due,
             S.SCHEDULED: r.appointment_date,
             S.SEEN: r.report_due,
+            S.ON_HOLD: r.hold_review_on,
         }.get(r.state)
         assert r.due_on == expected_due, r.id
+        assert (r.hold_review_on is not None) == (r.state == S.ON_HOLD), r.id
+        assert r.booked_late == (
+            r.appointment_date is not None
+            and r.appointment_due is not None
+            and r.appointment_date > r.appointment_due
+        ), r.id
         if r.sent_on is not None:
             assert r.appointment_due == rules.appointment_due(r.sent_on, r.priority, r.discipline)
             assert r.sent_via is not None and r.sent_on <= TODAY

@@ -12,12 +12,12 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from carecoord.clinical.vocabulary import DataCategory, Discipline, UserRole
 from carecoord.db import Database
-from carecoord.errors import PermissionDenied
-from carecoord.models import User, utcnow
+from carecoord.errors import PermissionDenied, ValidationError
+from carecoord.models import ReviewItem, User, utcnow
 from carecoord.services import (
     assessments,
     audit_log,
@@ -34,6 +34,7 @@ from carecoord.services import (
     record,
     referral_errors,
     referrals,
+    review,
     settings,
     team,
     users,
@@ -146,13 +147,28 @@ class World:
         row = self.referral(category)
         for state, extra in (
             ("sent", {"sent_via": "fax"}),
-            ("accepted", {}),
+            ("accepted", {"on": date.today()}),
             ("scheduled", {"appointment_date": date.today()}),
         ):
             row = referrals.transition(
                 self.db, self.owner, row.id, state, expected_version=row.version, **extra
             )
         return row
+
+    def review_item(self, category: DataCategory) -> int:
+        """A filed report waiting in the inbox (no reviewer: any permitted clinician)."""
+        row = self.scheduled(category)
+        referrals.record_report_received(
+            self.db,
+            self.owner,
+            row.id,
+            expected_version=row.version,
+            report=documents.DocumentUpload("report.pdf", PDF_BYTES),
+        )
+        with self.db.session() as session:
+            item_id = session.scalar(select(ReviewItem.id).where(ReviewItem.referral_id == row.id))
+        assert item_id is not None
+        return item_id
 
     def document(self, category: DataCategory) -> documents.DocumentView:
         upload = documents.DocumentUpload("report.pdf", PDF_BYTES, "specialist_report")
@@ -364,6 +380,17 @@ def _readmit(w: World, a: Actor) -> object:
         expected_version=patient.version,
     )
     return patients.readmit_patient(w.db, a, out.id, expected_version=out.version)
+
+
+def _undo(w: World, a: Actor, c: DataCategory) -> object:
+    row = w.scheduled(c)
+    try:
+        return referrals.undo_last_move(
+            w.db, a, row.id, reason="wrong patient", expected_version=row.version
+        )
+    except ValidationError as error:
+        assert error.field == "undo"
+        return error
 
 
 def _letter_options(w: World, c: DataCategory) -> tuple[int, letters.LetterOptions]:
@@ -770,6 +797,40 @@ WALK: dict[str, dict[DataCategory, Case]] = {
             gate(E.EDIT_CLINICAL, c),
         )
     ),
+    "referrals.perform": per_category(
+        lambda c: Case(
+            lambda w, a: (
+                lambda r: referrals.perform(
+                    w.db, a, r.id, "send", sent_via="fax", expected_version=r.version
+                )
+            )(w.referral(c)),
+            gate(E.EDIT_REFERRAL_LOGISTICS, c),
+        )
+    ),
+    "referrals.undo_last_move": per_category(
+        lambda c: Case(
+            lambda w, a: _undo(w, a, c),
+            gate(E.EDIT_REFERRAL_LOGISTICS, c),
+            # Only the move's author (drlee) gets it undone; anyone else permitted is told so.
+            lambda result, a: isinstance(result, referrals.ReferralView) == (a.username == "drlee"),
+        )
+    ),
+    "review.acknowledge": per_category(
+        lambda c: Case(
+            lambda w, a: review.acknowledge(w.db, a, w.review_item(c), note="Read"),
+            gate(E.READ_CLINICAL, c),
+        )
+    ),
+    "review.open_document": per_category(
+        lambda c: Case(
+            lambda w, a: review.open_document(w.db, a, w.review_item(c)),
+            gate(E.READ_CLINICAL, c),
+        )
+    ),
+    "review.count_to_review": {G: Case(lambda w, a: review.count_to_review(w.db, a), anyone)},
+    "review.reports_to_review": {
+        G: Case(lambda w, a: review.reports_to_review(w.db, a), gate(E.READ_CLINICAL))
+    },
     "referrals.update_authorization": per_category(
         lambda c: Case(
             lambda w, a: (

@@ -77,7 +77,12 @@ def send(context: AppContext, view: ReferralView, days_ago: int = 0) -> Referral
 def seen(context: AppContext, view: ReferralView) -> ReferralView:
     view = send(context, view)
     view = referrals.transition(
-        context.db, context.actor, view.id, "accepted", expected_version=view.version
+        context.db,
+        context.actor,
+        view.id,
+        "accepted",
+        on=date.today(),
+        expected_version=view.version,
     )
     view = referrals.transition(
         context.db,
@@ -88,7 +93,7 @@ def seen(context: AppContext, view: ReferralView) -> ReferralView:
         expected_version=view.version,
     )
     return referrals.transition(
-        context.db, context.actor, view.id, "seen", expected_version=view.version
+        context.db, context.actor, view.id, "seen", on=date.today(), expected_version=view.version
     )
 
 

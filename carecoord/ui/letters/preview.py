@@ -18,15 +18,15 @@ from PySide6.QtWidgets import (
 )
 
 from carecoord.clinical.vocabulary import DeliveryMethod, ReferralState
-from carecoord.errors import CareCoordError, ConflictError
+from carecoord.errors import CareCoordError
 from carecoord.services import letters, referrals
 from carecoord.services.letters import LetterOptions
 from carecoord.services.referrals import ReferralView
 from carecoord.ui.context import AppContext
-from carecoord.ui.errors import offer_reload, show_problem
+from carecoord.ui.errors import show_problem
 from carecoord.ui.letters.choices_dialog import LetterChoicesDialog
-from carecoord.ui.letters.sending import mark_sent
 from carecoord.ui.pdf_preview import PdfPreview
+from carecoord.ui.referrals.actions import Answer, ReferralActions
 from carecoord.ui.style import WARNING, chip, hint, page_title
 
 SETTINGS_GEOMETRY = "letterPreview/geometry"
@@ -83,6 +83,8 @@ class LetterPreviewWindow(QDialog):
             self._choose_contents
         )
         self.view: ReferralView = referrals.get_referral(context.db, context.actor, referral_id)
+        self.referral_actions = ReferralActions(context=context, parent=self)
+        self.referral_actions.reload = self.reload
         pdf = self._generate()
         self.setObjectName("letterPreviewWindow")
         self.setSizeGripEnabled(True)
@@ -187,7 +189,7 @@ class LetterPreviewWindow(QDialog):
         self.chips.addWidget(state)
         if view.sensitive:
             self.chips.addWidget(chip("Sensitive", "warning"))
-        self.send_button.setVisible(ReferralState.SENT in view.legal_next)
+        self.send_button.setVisible(view.may("send"))
 
     def _say(self, text: str) -> None:
         self.status.setText(text)
@@ -237,36 +239,31 @@ class LetterPreviewWindow(QDialog):
         return True
 
     def mark_as_sent(self) -> bool:
-        """Ask how the letter left, keep this exact PDF as sent and move the referral."""
-        if ReferralState.SENT not in self.view.legal_next:
+        """Ask how the letter left and move the referral to Sent (the shared controller).
+
+        The controller keeps this exact PDF as the copy sent (letters service).
+        """
+        if not self.view.may("send"):
             return False
-        answer = self.ask_send()
-        if answer is None:
+        asked: list[tuple[DeliveryMethod, date]] = []
+
+        def ask(_key: str, _view: ReferralView) -> Answer | None:
+            answer = self.ask_send()
+            if answer is None:
+                return None
+            asked.append(answer)
+            return Answer(sent_via=answer[0], on=answer[1], letter_pdf=self.preview.pdf_bytes())
+
+        self.referral_actions.ask = ask
+        moved = self.referral_actions.run(self.view, "send")
+        if moved is None:
             return False
-        method, sent_on = answer
-        try:
-            mark_sent(
-                self.context,
-                self.referral_id,
-                method,
-                sent_on,
-                expected_version=self.view.version,
-                pdf=self.preview.pdf_bytes(),
-            )
-            moved = referrals.get_referral(self.context.db, self.context.actor, self.referral_id)
-        except ConflictError as error:
-            offer_reload(self, error, self.reload)
-            return False
-        except CareCoordError as error:
-            show_problem(self, error, "Not marked sent")
-            return False
+        method, sent_on = asked[0]
         self.view = moved
         self._show_view()
         how = DeliveryMethod(method).label.lower()
         self._say(f"Marked sent by {how} on {sent_on:%Y-%m-%d}; a copy of this letter is kept.")
         self.sent.emit(moved.id)
-        self.context.events.referral_changed.emit(moved.id)
-        self.context.events.patient_changed.emit(moved.patient_id)
         return True
 
     def reload(self) -> None:
