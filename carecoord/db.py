@@ -23,6 +23,10 @@ log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
+# The newest migration shipped (tests check it equals Alembic's head): a database already
+# stamped with it opens without importing Alembic or reading the migration scripts.
+HEAD_REVISION = "0010"
+
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     """Safety first: enforce foreign keys, WAL for readers beside a writer, fsync on commit."""
@@ -242,7 +246,7 @@ class Database:
             class_=CareCoordSession,
             expire_on_commit=False,
         )
-        if migrate and not read_only:
+        if migrate and not read_only and not schema_is_current(self.engine):
             upgrade_to_head(self.engine)
 
     @property
@@ -325,6 +329,19 @@ def newer_schema_message(revision: str) -> str:
         f"this CareCoord ({__version__}) is older than the database, whose schema revision "
         f"{revision} was written by a newer version; install that version (or newer)"
     )
+
+
+def schema_is_current(engine: Engine) -> bool:
+    """Whether the database is stamped with HEAD_REVISION (one query, no Alembic import)."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        with engine.connect() as connection:
+            stamped = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+    except DBAPIError:  # no alembic_version table yet: an empty database
+        return False
+    return [row[0] for row in stamped] == [HEAD_REVISION]
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from carecoord.clinical import mme, opioid_safety, suggestions
 from carecoord.clinical import referral_rules as rules
@@ -64,6 +65,9 @@ def load_chart(db: Database, actor: Actor, patient_id: int) -> Chart:
         referral_rows = session.scalars(
             select(Referral)
             .where(Referral.patient_id == patient_id)
+            .options(  # one query for every referral's people, not one per member
+                selectinload(Referral.recipient), selectinload(Referral.referring_member)
+            )
             .order_by(Referral.created_at.desc(), Referral.id.desc())
         ).all()
         referral_views = tuple(referrals.view_of(r, actor) for r in referral_rows)

@@ -399,7 +399,10 @@ def plans_of(session: Session, patient_id: int, *, actor: Actor) -> list[PlanVie
     rows = session.scalars(
         select(TreatmentPlan)
         .where(TreatmentPlan.patient_id == patient_id)
-        .options(selectinload(TreatmentPlan.goals), selectinload(TreatmentPlan.activities))
+        .options(
+            selectinload(TreatmentPlan.goals),
+            selectinload(TreatmentPlan.activities).selectinload(PlanActivity.responsible),
+        )
         .order_by(TreatmentPlan.started_on.desc(), TreatmentPlan.id.desc())
     )
     return [plan_view(p, actor) for p in rows]
