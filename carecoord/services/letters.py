@@ -497,11 +497,15 @@ def _item9(a: AssessmentView) -> int | None:
 
 
 def _score_line(a: AssessmentView) -> ScoreLine:
+    """A score with its band; a PHQ-9 always states item 9 (a 0 is worth knowing too)."""
     flag = None
+    band = a.band
     item9 = _item9(a)
     if item9:
         flag = f"Item 9 (thoughts of self-harm) scored {item9}"
-    return ScoreLine(a.kind.label, a.taken_on, _score(a), a.band, flag)
+    elif item9 == 0:
+        band = f"{band}; item 9 (thoughts of self-harm) 0"
+    return ScoreLine(a.kind.label, a.taken_on, _score(a), band, flag)
 
 
 def _medication_line(m: record.MedicationView) -> MedicationLine:
