@@ -1,10 +1,12 @@
 """Referral letters: what may go in, what the referrer ticked, and the audited PDF.
 
 The one door between the chart and a letter. It decides which items the acting user may
-send (permissions, never psychotherapy notes, only ticked items for a sensitive
-referral), offers them as a checklist pre-selected by discipline, turns the chosen ones
-into :class:`~carecoord.letters.data.LetterData` and records every generated letter in
-the audit trail and the referral's history.
+send (permissions, never psychotherapy notes, Part 2 records only with the patient's
+consent), offers them as a checklist pre-selected by the recipient's discipline, turns
+the chosen ones into :class:`~carecoord.letters.data.LetterData` (naming what was left
+out) and records every generated letter in the audit trail and the referral's history.
+:func:`record_sent_letter` keeps the exact PDF that left the clinic; every screen that
+marks a referral sent calls it.
 """
 
 from __future__ import annotations
@@ -883,7 +885,7 @@ def _contents(session: Session, documents: list[_DocumentEntry]) -> list[tuple[s
 # --------------------------------------------------------------------------- public API
 def default_options(db: Database, actor: Actor, referral_id: int) -> LetterChoices:
     """The checklist for a referral's letter: every item the user may send, with the
-    discipline's defaults ticked (nothing optional for a sensitive referral).
+    recipient discipline's defaults ticked (docs/clinical-reference.md §3).
 
     Raises:
         NotFound: No such referral.
