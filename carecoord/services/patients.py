@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from dataclasses import dataclass, fields
 from datetime import date, datetime
@@ -361,6 +362,52 @@ def parse_search(text: str) -> SearchQuery:
 ORDER = (Patient.family_key, Patient.given_key, Patient.id)
 
 
+@dataclass
+class SearchAudit:
+    """The searches of one search session, audited as ONE record instead of one fsync'd
+    commit per keystroke: :func:`search_patients` tallies here, :func:`flush_search_audit`
+    writes the record (the UI calls it when the list is hidden or closed, or a chart is
+    opened; it also happens by itself every ``FLUSH_EVERY`` searches or ``FLUSH_SECONDS``)."""
+
+    FLUSH_EVERY = 200
+    FLUSH_SECONDS = 300.0
+
+    searches: int = 0
+    results: int = 0
+    kinds: dict[str, int] | None = None
+    started: float = 0.0
+
+    def tally(self, kind: str, results: int) -> None:
+        if not self.searches:
+            self.started = time.monotonic()
+            self.kinds = {}
+        assert self.kinds is not None
+        self.searches += 1
+        self.results += results
+        self.kinds[kind] = self.kinds.get(kind, 0) + 1
+
+    def due(self) -> bool:
+        return self.searches >= self.FLUSH_EVERY or (
+            self.searches > 0 and time.monotonic() - self.started >= self.FLUSH_SECONDS
+        )
+
+    def detail(self) -> str:
+        kinds = ", ".join(f"{kind} {count}" for kind, count in sorted((self.kinds or {}).items()))
+        plural = "es" if self.searches != 1 else ""
+        return f"search session: {self.searches} search{plural} ({kinds}), {self.results} results"
+
+
+def flush_search_audit(db: Database, actor: Actor, tally: SearchAudit) -> bool:
+    """Write the session's one audit record (nothing when no search ran); True if written."""
+    if not tally.searches:
+        return False
+    with db.session(write=True) as session:
+        audit.record(session, actor, "search", ENTITY, detail=tally.detail())
+        session.commit()
+    tally.searches, tally.results, tally.kinds = 0, 0, None
+    return True
+
+
 def search_patients(
     db: Database,
     actor: Actor,
@@ -369,16 +416,25 @@ def search_patients(
     limit: int = 50,
     offset: int = 0,
     include_discharged: bool = True,
+    audit_session: SearchAudit | None = None,
 ) -> list[PatientSummary]:
     """Patients matching ``text``, family-name matches first, each group in name order.
 
     Every branch is an index range scan that stops after ``offset + limit`` rows, so a
-    keystroke costs the same at 100 or 100,000 patients.
+    keystroke costs the same at 100 or 100,000 patients. Each search is audited: in its
+    own record, or tallied into ``audit_session`` (one record per search session).
     """
     require(actor, Action.READ_DEMOGRAPHICS)
     limit = max(1, min(int(limit), 500))
     offset = max(0, int(offset))
     query = parse_search(text)
+    if audit_session is not None:
+        with db.session() as session:
+            found = _run_search(session, query, not include_discharged, limit, offset)
+        audit_session.tally(query.kind, len(found))
+        if audit_session.due():
+            flush_search_audit(db, actor, audit_session)
+        return found
     with db.session(write=True) as session:
         found = _run_search(session, query, not include_discharged, limit, offset)
         audit.record(

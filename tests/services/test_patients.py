@@ -206,3 +206,38 @@ def test_search_and_reads_are_audited(db: Database, front_desk: Actor) -> None:
     actions = audit_actions(db)
     assert ("search", "Patient") in actions
     assert ("read", "Patient") in actions
+
+
+def search_details(db: Database) -> list[str]:
+    from sqlalchemy import select
+
+    with db.session() as session:
+        return list(
+            session.scalars(
+                select(AuditEvent.detail)
+                .where(AuditEvent.action == "search")
+                .order_by(AuditEvent.id)
+            )
+        )
+
+
+def test_a_search_session_is_audited_once_when_flushed(db: Database, front_desk: Actor) -> None:
+    new_patient(db, front_desk, family="Okafor", given="Ada")
+    tally = patients.SearchAudit()
+    for text in ("O", "Ok", "Oka", "1970-01-01"):
+        patients.search_patients(db, front_desk, text, audit_session=tally)
+    assert search_details(db) == []  # no commit per keystroke
+    assert patients.flush_search_audit(db, front_desk, tally)
+    assert search_details(db) == ["search session: 4 searches (date 1, name 3), 3 results"]
+    assert not patients.flush_search_audit(db, front_desk, tally)  # nothing new to write
+    patients.search_patients(db, front_desk, "Okafor")  # without a session: its own record
+    assert len(search_details(db)) == 2
+
+
+def test_a_long_search_session_is_flushed_by_itself(db: Database, front_desk: Actor) -> None:
+    tally = patients.SearchAudit()
+    tally.FLUSH_EVERY = 3
+    for text in ("A", "B", "C", "D"):
+        patients.search_patients(db, front_desk, text, audit_session=tally)
+    assert search_details(db) == ["search session: 3 searches (name 3), 0 results"]
+    assert tally.searches == 1

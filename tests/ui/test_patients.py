@@ -285,3 +285,40 @@ def test_patients_page_screenshot(qtbot: QtBot, demo_context: AppContext) -> Non
     qtbot.addWidget(form)
     form.show()
     save_screenshot(form, "patient_form_edit")
+
+
+def test_typing_a_search_audits_once_per_session_when_leaving_the_list(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    from sqlalchemy import select
+
+    from carecoord.models import AuditEvent
+
+    def details() -> list[str]:
+        with context.db.session() as session:
+            return list(
+                session.scalars(
+                    select(AuditEvent.detail)
+                    .where(AuditEvent.action == "search")
+                    .order_by(AuditEvent.id)
+                )
+            )
+
+    new_patient(context.db, context.actor, family="Okafor", given="Ada")
+    page = make_page(qtbot, context)
+    before = details()
+    for text in ("O", "Ok", "Oka", "Okaf"):
+        page.search.setText(text)
+        page.run_search()
+    assert page.model.rowCount() == 1
+    assert details() == before  # no audit commit per keystroke
+    page.hide()  # another page or the window closing ends the search session
+    added = details()[len(before) :]
+    assert len(added) == 1 and added[0].startswith("search session: ")
+    assert "name " in added[0]
+    page.show()
+    page.search.setText("Okafo")
+    page.run_search()
+    with qtbot.waitSignal(context.navigator.chart_requested, timeout=1000):
+        page._search_return()  # one match: Enter opens the chart, the search is on record
+    assert len(details()) == len(before) + 2

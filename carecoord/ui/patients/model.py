@@ -14,7 +14,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from carecoord.clinical.vocabulary import PatientStatus
 from carecoord.services import patients
-from carecoord.services.patients import PatientSummary
+from carecoord.services.patients import PatientSummary, SearchAudit
 from carecoord.ui import style
 from carecoord.ui.context import AppContext
 from carecoord.ui.table_model import PagedTableModel
@@ -39,6 +39,11 @@ class PatientSearchModel(PagedTableModel):
         self.text = ""
         self.include_discharged = False
         self.today = date.today()
+        self.search_audit = SearchAudit()  # one audit record per search session
+
+    def flush_audit(self) -> None:
+        """Write the search session's audit record (the page calls it when hidden)."""
+        patients.flush_search_audit(self.context.db, self.context.actor, self.search_audit)
 
     # ----------------------------------------------------------------- queries
     def set_query(self, text: str, include_discharged: bool | None = None) -> None:
@@ -61,6 +66,7 @@ class PatientSearchModel(PagedTableModel):
             limit=PAGE_SIZE,
             offset=offset,
             include_discharged=self.include_discharged,
+            audit_session=self.search_audit,
         )
 
     def patient_at(self, row: int) -> PatientSummary | None:
