@@ -205,13 +205,13 @@ def test_debounced_search_and_fetch_more(
     assert "50+" in page.result_hint.text()
 
     calls: list[str] = []
-    real = patients.search_patients
+    real = patients.search_page
 
     def counting(*args: Any, **kwargs: Any) -> Any:
         calls.append(args[2])
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(patients, "search_patients", counting)
+    monkeypatch.setattr(patients, "search_page", counting)
     qtbot.keyClicks(page.search, "fam giv")
     assert calls == []  # nothing while typing
     qtbot.waitUntil(lambda: len(calls) == 1, timeout=2000)
@@ -322,3 +322,25 @@ def test_typing_a_search_audits_once_per_session_when_leaving_the_list(
     with qtbot.waitSignal(context.navigator.chart_requested, timeout=1000):
         page._search_return()  # one match: Enter opens the chart, the search is on record
     assert len(details()) == len(before) + 2
+
+
+def test_model_releases_pages_far_off_screen_and_reads_them_again(
+    qtmodeltester: Any, context: AppContext
+) -> None:
+    many_patients(context, 260)
+    model = PatientSearchModel(context=context)
+    model.KEEP_PAGES = 2
+    model.set_query("")
+    first = model.patient_at(0)
+    assert first is not None
+    while model.canFetchMore():
+        model.fetchMore()
+    assert model.rowCount() == 260
+    assert sorted(model.pages) == [4, 5]  # only the pages near the end stay in memory
+    assert model.loaded_rows() == 60
+    again = model.patient_at(0)  # scrolled back to the top: page 0 is read again
+    assert again is not None and again.id == first.id
+    assert model.data(model.index(0, 0)) == first.display_name
+    assert len(model.pages) == 2 and 0 in model.pages
+    assert model.data(model.index(259, 1)) is not None
+    qtmodeltester.check(model)
