@@ -10,7 +10,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, not_, select, true, tuple_
+from sqlalchemy import Connection, and_, bindparam, func, not_, select, true, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -428,9 +428,9 @@ def search_patients(
     limit = max(1, min(int(limit), 500))
     offset = max(0, int(offset))
     query = parse_search(text)
-    if audit_session is not None:
-        with db.session() as session:
-            found = _run_search(session, query, not include_discharged, limit, offset)
+    if audit_session is not None:  # a plain connection: no ORM session per keystroke
+        with db.engine.connect() as connection:
+            found = _run_search(connection, query, not include_discharged, limit, offset)
         audit_session.tally(query.kind, len(found))
         if audit_session.due():
             flush_search_audit(db, actor, audit_session)
@@ -551,8 +551,7 @@ def search_page(
     query = parse_search(text)
     shape, params = _shape_and_params(query)
     active_only = not include_discharged
-    with db.session() as session:
-        connection = session.connection()
+    with db.engine.connect() as connection:
         rows: list[PatientSummary] = []
         cursor = after
         part = after.part if after is not None else 0
@@ -604,10 +603,10 @@ def _keyset_statement(shape: str, part: int, active_only: bool, keyed: bool) -> 
 
 
 def _run_search(
-    session: Session, query: SearchQuery, active_only: bool, limit: int, offset: int
+    where: Session | Connection, query: SearchQuery, active_only: bool, limit: int, offset: int
 ) -> list[PatientSummary]:
     """Plain column rows, not ORM objects: a keystroke should cost a query, not a mapper."""
-    connection = session.connection()
+    connection = where.connection() if isinstance(where, Session) else where
     shape, params = _shape_and_params(query)
 
     def rows(part: int, page_limit: int, page_offset: int) -> list[PatientSummary]:
