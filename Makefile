@@ -32,6 +32,7 @@ test: lint typecheck unit
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks $(ARGS)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.startup
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.chart_window
 	$(BIN)/python -m benchmarks.letters
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.timeline
 
