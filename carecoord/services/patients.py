@@ -429,7 +429,7 @@ def search_patients(
     offset = max(0, int(offset))
     query = parse_search(text)
     if audit_session is not None:  # a plain connection: no ORM session per keystroke
-        with db.engine.connect() as connection:
+        with _search_connection(db) as connection:
             found = _run_search(connection, query, not include_discharged, limit, offset)
         audit_session.tally(query.kind, len(found))
         if audit_session.due():
@@ -551,7 +551,7 @@ def search_page(
     query = parse_search(text)
     shape, params = _shape_and_params(query)
     active_only = not include_discharged
-    with db.engine.connect() as connection:
+    with _search_connection(db) as connection:
         rows: list[PatientSummary] = []
         cursor = after
         part = after.part if after is not None else 0
@@ -581,6 +581,15 @@ def search_page(
             )
             session.commit()
     return SearchPage(rows, cursor if more else None)
+
+
+def _search_connection(db: Database) -> Connection:
+    """A connection for a search's SELECTs. On PostgreSQL in autocommit, so a keystroke
+    costs its statements' round trips only, without a BEGIN and a ROLLBACK around them."""
+    connection = db.engine.connect()
+    if db.dialect == "postgresql":
+        connection.execution_options(isolation_level="AUTOCOMMIT")
+    return connection
 
 
 KEYSET_ORDER = (Patient.family_key, Patient.given_key, Patient.id)
