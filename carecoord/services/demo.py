@@ -2214,7 +2214,9 @@ def fill_demo(
             if sqlite:
                 conn.exec_driver_sql("PRAGMA cache_size=-2000")
         if not sqlite:  # fresh statistics, or the planner guesses on empty-table estimates
-            conn.exec_driver_sql("ANALYZE")
+            # Only the tables filled here: a bare ANALYZE would lock every schema's tables.
+            quote = conn.dialect.identifier_preparer.quote
+            conn.exec_driver_sql("ANALYZE " + ", ".join(quote(t) for t in COLUMNS))
     log.info("demo data loaded: %d patients in %.1f s", patients, summary.seconds)
     return summary
 
