@@ -166,6 +166,7 @@ def sample_queries(conn: Raw, count: int, seed: int) -> list[str]:
         if row is None:
             continue
         family, given, born, mrn = row
+        born = str(born)  # psycopg returns a date, sqlite3 its ISO text
         roll = rng.random()
         if roll < 0.45:
             queries.append(family[: rng.randint(1, 5)])
