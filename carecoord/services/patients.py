@@ -399,6 +399,7 @@ class SearchAudit:
 
 def flush_search_audit(db: Database, actor: Actor, tally: SearchAudit) -> bool:
     """Write the session's one audit record (nothing when no search ran); True if written."""
+    require(actor, Action.READ_DEMOGRAPHICS)  # only someone who may search has searches
     if not tally.searches:
         return False
     with db.session(write=True) as session:
