@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from carecoord.db import Database
@@ -34,7 +34,9 @@ A = TypeVar("A", bound=Actor | None)
 
 log = logging.getLogger(__name__)
 _INSIDE_SERVICE: ContextVar[bool] = ContextVar("carecoord_inside_service", default=False)
-_ACCOUNT = select(User.active, User.role, User.break_glass_allowed)
+_ACCOUNT = select(User.active, User.role, User.break_glass_allowed).where(
+    User.id == bindparam("user_id")
+)
 
 
 def current_actor(db: Database, actor: A) -> A:
@@ -48,8 +50,8 @@ def current_actor(db: Database, actor: A) -> A:
     """
     if actor is None or actor.user_id is None:  # first set-up, command-line maintenance
         return actor
-    with db.session() as session:
-        row = session.execute(_ACCOUNT.where(User.id == actor.user_id)).first()
+    with db.engine.connect() as connection:  # one indexed read, no ORM session needed
+        row = connection.execute(_ACCOUNT, {"user_id": actor.user_id}).first()
     if row is None or not row.active:
         raise AccountChanged("deactivated")
     if row.role != actor.role:

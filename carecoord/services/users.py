@@ -298,7 +298,8 @@ def _check_password(db: Database, user_id: int, password: str, now: datetime) ->
         user = load(session, User, user_id, "User")
         session.expunge(user)
         claim = _claim(session, User, User.id == user_id, actor_of(user), now)
-    if user.active and verify_password(user.password_hash, password):
+    # Hash first: a turned-off account takes as long to refuse as a wrong password.
+    if verify_password(user.password_hash, password) and user.active:
         return user
     _failed(db, actor_of(user), claim, now, None)
     return None
