@@ -1,10 +1,12 @@
 """Referral letters: what may go in, what the referrer ticked, and the audited PDF.
 
 The one door between the chart and a letter. It decides which items the acting user may
-send (permissions, never psychotherapy notes, only ticked items for a sensitive
-referral), offers them as a checklist pre-selected by discipline, turns the chosen ones
-into :class:`~carecoord.letters.data.LetterData` and records every generated letter in
-the audit trail and the referral's history.
+send (permissions, never psychotherapy notes, Part 2 records only with the patient's
+consent), offers them as a checklist pre-selected by the recipient's discipline, turns
+the chosen ones into :class:`~carecoord.letters.data.LetterData` (naming what was left
+out) and records every generated letter in the audit trail and the referral's history.
+:func:`record_sent_letter` keeps the exact PDF that left the clinic; every screen that
+marks a referral sent calls it.
 """
 
 from __future__ import annotations
@@ -513,11 +515,15 @@ def _band(a: AssessmentView, peg_baseline: AssessmentView | None) -> str:
 
 
 def _score_line(a: AssessmentView, peg_baseline: AssessmentView | None = None) -> ScoreLine:
+    """A score with its band; a PHQ-9 always states item 9 (a 0 is worth knowing too)."""
     flag = None
+    band = _band(a, peg_baseline)
     item9 = _item9(a)
     if item9:
         flag = f"Item 9 (thoughts of self-harm) scored {item9}"
-    return ScoreLine(a.kind.label, a.taken_on, _score(a), _band(a, peg_baseline), flag)
+    elif item9 == 0:
+        band = f"{band}; item 9 (thoughts of self-harm) 0"
+    return ScoreLine(a.kind.label, a.taken_on, _score(a), band, flag)
 
 
 def _medication_line(m: record.MedicationView) -> MedicationLine:
@@ -898,7 +904,7 @@ def _contents(session: Session, documents: list[_DocumentEntry]) -> list[tuple[s
 @service
 def default_options(db: Database, actor: Actor, referral_id: int) -> LetterChoices:
     """The checklist for a referral's letter: every item the user may send, with the
-    discipline's defaults ticked (nothing optional for a sensitive referral).
+    recipient discipline's defaults ticked (docs/clinical-reference.md §3).
 
     Raises:
         NotFound: No such referral.

@@ -448,3 +448,16 @@ def test_a_section_held_back_only_by_policy_names_the_policy_not_the_section(
         "(no valid consent on file)." in text
     )
     assert "Not included in this letter: relevant history and active diagnoses." not in text
+
+
+def test_phq9_states_item_9_even_when_it_is_zero(
+    db: Database, physician: Actor, admin: Actor
+) -> None:
+    _clinic(db, admin)
+    pid = new_patient(db, physician).id
+    assessments.record_assessment(
+        db, physician, pid, "phq9", {"items": [1, 1, 1, 1, 1, 1, 1, 1, 0]}
+    )
+    psychiatrist = new_member(db, physician, "psychiatry", "Okafor", "Ada")
+    text = _flat(generate_letter(db, physician, new_referral(db, physician, pid, psychiatrist).id))
+    assert "item 9 (thoughts of self-harm) 0" in text
