@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QScrollArea,
     QSpinBox,
@@ -260,6 +262,29 @@ class SettingsPage(QWidget):
                 "referrals past their target appear as overdue."
             )
         )
+        self.holiday_country = QLineEdit()
+        self.holiday_country.setObjectName("holidayCountry")
+        self.holiday_country.setAccessibleName("Public holidays of country")
+        self.holiday_country.setMaximumWidth(90)
+        self.holiday_subdivision = QLineEdit()
+        self.holiday_subdivision.setObjectName("holidaySubdivision")
+        self.holiday_subdivision.setAccessibleName("State or province")
+        self.holiday_subdivision.setMaximumWidth(90)
+        self.closure_dates = QLineEdit()
+        self.closure_dates.setObjectName("closureDates")
+        self.closure_dates.setAccessibleName("Clinic closure dates")
+        self.closure_dates.setPlaceholderText("2026-12-24, 2026-12-31")
+        self.errors.add_row(form, "Holidays of country:", "holiday_country", self.holiday_country)
+        self.errors.add_row(
+            form, "State / province:", "holiday_subdivision", self.holiday_subdivision
+        )
+        self.errors.add_row(form, "Clinic closed on:", "closure_dates", self.closure_dates)
+        form.addRow(
+            hint(
+                "Business days skip weekends, these public holidays (for example US, CA) "
+                "and the clinic's closure dates (YYYY-MM-DD, separated by commas)."
+            )
+        )
         return box
 
     def _database_box(self) -> QGroupBox:
@@ -321,6 +346,9 @@ class SettingsPage(QWidget):
         self.idle_lock.setValue(settings.idle_lock_minutes)
         for name, spin in self.targets.items():
             spin.setValue(getattr(settings.targets, name))
+        self.holiday_country.setText(settings.holiday_country)
+        self.holiday_subdivision.setText(settings.holiday_subdivision)
+        self.closure_dates.setText(", ".join(d.isoformat() for d in settings.closure_dates))
         self.set_logo(settings.logo_png)
 
     def _set_editable(self, editable: bool) -> None:
@@ -334,6 +362,9 @@ class SettingsPage(QWidget):
             self.idle_lock,
             self.choose_logo,
             *self.targets.values(),
+            self.holiday_country,
+            self.holiday_subdivision,
+            self.closure_dates,
         ):
             widget.setEnabled(editable)
         self.remove_logo.setEnabled(editable and self.logo is not None)
@@ -393,7 +424,23 @@ class SettingsPage(QWidget):
             date_format=self.date_format.currentData(),
             idle_lock_minutes=self.idle_lock.value(),
             targets=targets,
+            holiday_country=self.holiday_country.text(),
+            holiday_subdivision=self.holiday_subdivision.text(),
+            closure_dates=self._closure_dates(),
         )
+
+    def _closure_dates(self) -> tuple[date, ...]:
+        days = []
+        for part in self.closure_dates.text().replace(";", ",").split(","):
+            if not part.strip():
+                continue
+            try:
+                days.append(date.fromisoformat(part.strip()))
+            except ValueError:
+                raise ValidationError(
+                    "closure_dates", f"{part.strip()!r} is not a date (YYYY-MM-DD)"
+                ) from None
+        return tuple(days)
 
     def save(self) -> bool:
         """Save through the service, update the shared settings and tell every screen."""

@@ -265,7 +265,7 @@ class ReferralEditor(QDialog):
     """One referral: a new one for a patient, or an existing one with its workflow.
 
     The workflow buttons are exactly the transitions the service allows from the current
-    state (``ReferralView.legal_next``). A role that may handle logistics but not read the
+    state (``ReferralView.allowed_actions``). A role that may handle logistics but not read the
     clinical content (front desk on a psychiatric referral) sees the logistics only.
 
     The small prompts (``ask_reason``, ``ask_send``, ``ask_date``, ``ask_action``,
