@@ -33,6 +33,7 @@ from carecoord.models.team import TeamMember
 OPEN_APPROVED_SQL = text("auth_outcome = 'approved' AND closed_on IS NULL")
 OPEN_PENDING_SQL = text("auth_outcome = 'pending' AND closed_on IS NULL")
 CLOSED_SQL = text("closed_on IS NOT NULL")
+IN_ERROR_SQL = text("entered_in_error_at IS NOT NULL")
 
 
 class Referral(Versioned, Base):
@@ -159,6 +160,13 @@ class Referral(Versioned, Base):
             "closed_on",
             sqlite_where=OPEN_PENDING_SQL,
             postgresql_where=OPEN_PENDING_SQL,
+        ),
+        # Partial: referrals entered in error are few; worklists and CMS50 exclude them by id.
+        Index(
+            "ix_referrals_entered_in_error_at",
+            "entered_in_error_at",
+            sqlite_where=IN_ERROR_SQL,
+            postgresql_where=IN_ERROR_SQL,
         ),
         CheckConstraint("auth_visits_used >= 0", name="visits_used_not_negative"),
     )

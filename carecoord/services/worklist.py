@@ -39,8 +39,12 @@ OPEN_PENDING = and_(
     Referral.auth_outcome == AuthorizationOutcome.PENDING, Referral.closed_on.is_(None)
 )
 
-# Referrals created by mistake (FHIR entered-in-error) appear on no worklist.
-NOT_IN_ERROR = Referral.entered_in_error_at.is_(None)
+# Referrals created by mistake (FHIR entered-in-error) appear on no worklist. They are
+# few and have a partial index, so "id [NOT] IN" them keeps every view's index-only plan
+# (testing the column itself would read each counted row).
+IN_ERROR = Referral.entered_in_error_at.is_not(None)
+IN_ERROR_IDS = select(Referral.id).where(IN_ERROR).scalar_subquery()
+NOT_IN_ERROR = Referral.id.not_in(IN_ERROR_IDS)
 
 
 class WorklistView(StrEnum):
@@ -324,15 +328,14 @@ def worklist_counts(
     day = on or local_today()
     counts: dict[WorklistView, int] = {}
     with db.session() as session:
+        # Subtracting the few referrals entered in error (by their ids, usually none)
+        # counts faster than excluding them row by row.
+        in_error = list(session.scalars(select(Referral.id).where(IN_ERROR)))
         for view in WorklistView:
-            stmt = (
-                select(func.count())
-                .select_from(Referral)
-                .where(
-                    _view_condition(view, day, counting=True),
-                    NOT_IN_ERROR,
-                    *_filters(filters, view),
-                )
-            )
-            counts[view] = int(session.scalar(stmt) or 0)
+            condition = (_view_condition(view, day, counting=True), *_filters(filters, view))
+            stmt = select(func.count()).select_from(Referral)
+            total = int(session.scalar(stmt.where(*condition)) or 0)
+            if in_error:
+                total -= int(session.scalar(stmt.where(*condition, Referral.id.in_(in_error))) or 0)
+            counts[view] = total
     return counts

@@ -46,6 +46,14 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("entered_in_error_reason", sa.String(length=400), nullable=True)
         )
+    with op.batch_alter_table("referrals", schema=None, recreate="never") as batch_op:
+        batch_op.create_index(
+            "ix_referrals_entered_in_error_at",
+            ["entered_in_error_at"],
+            unique=False,
+            sqlite_where=sa.text("entered_in_error_at IS NOT NULL"),
+            postgresql_where=sa.text("entered_in_error_at IS NOT NULL"),
+        )
     op.execute(
         sa.text(
             "UPDATE assessments SET band = band || :suffix "
@@ -72,5 +80,7 @@ def downgrade() -> None:
             "UPDATE assessments SET band = replace(band, :suffix, '') WHERE kind = 'peg'"
         ).bindparams(suffix=PEG_DERIVED_SUFFIX)
     )
+    with op.batch_alter_table("referrals", schema=None, recreate="never") as batch_op:
+        batch_op.drop_index("ix_referrals_entered_in_error_at")
     _drop("referrals", REFERRAL_COLUMNS)
     _drop("headache_profiles", (*CLASS_DAY_COLUMNS, "red_flags"))

@@ -243,7 +243,8 @@ class AssessmentsTab(QWidget):
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((100, 90, 80, 130, 300)):
+        # the band column also holds a PEG's change from baseline (Krebs 2009 has no bands)
+        for column, width in enumerate((100, 90, 80, 440, 220)):
             self.table.setColumnWidth(column, width)
         bottom_layout.addWidget(self.table, 1)
         self.empty = hint(
