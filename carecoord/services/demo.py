@@ -8,7 +8,9 @@ Speed: rows are written with the driver's ``executemany`` inside one transaction
 primary keys assigned here and values already in the form the column type would
 produce (ISO dates and SQLAlchemy's DATETIME text on SQLite, native values on
 PostgreSQL). SQLAlchemy Core ``insert()`` runs a Python bind processor per value and
-was twice as slow at this volume (about 70,000 against 150,000 rows a second).
+was twice as slow at this volume (about 70,000 against 150,000 rows a second). On
+PostgreSQL the rows are streamed with ``COPY … FROM STDIN`` instead (executemany still
+waits for the server batch by batch), and the filled tables are analyzed at the end.
 """
 
 from __future__ import annotations
@@ -325,6 +327,7 @@ class _Sink:
         mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
         quote = conn.dialect.identifier_preparer.quote
         self.sql: dict[str, str] = {}
+        self.copy_sql: dict[str, str] = {}
         for table, cols in COLUMNS.items():
             known = Base.metadata.tables[table].c
             missing = [c for c in cols if c not in known]
@@ -333,6 +336,9 @@ class _Sink:
             self.sql[table] = (
                 f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in cols)}) "
                 f"VALUES ({', '.join([mark] * len(cols))})"
+            )
+            self.copy_sql[table] = (
+                f"COPY {quote(table)} ({', '.join(quote(c) for c in cols)}) FROM STDIN"
             )
         self.rows: dict[str, list[tuple[Any, ...]]] = {table: [] for table in COLUMNS}
         self.written: dict[str, int] = dict.fromkeys(COLUMNS, 0)
@@ -368,9 +374,21 @@ class _Sink:
     def flush(self) -> None:
         for table, rows in self.rows.items():
             if rows:
-                self.conn.exec_driver_sql(self.sql[table], rows)
+                if self.sqlite:
+                    self.conn.exec_driver_sql(self.sql[table], rows)
+                else:
+                    self._copy(table, rows)
                 self.written[table] += len(rows)
                 rows.clear()
+
+    def _copy(self, table: str, rows: list[tuple[Any, ...]]) -> None:
+        """PostgreSQL: stream the rows with COPY, in the same transaction (about 3.5x
+        faster than executemany's row inserts, which wait for the server per batch)."""
+        driver = self.conn.connection.driver_connection
+        assert driver is not None
+        with driver.cursor() as cursor, cursor.copy(self.copy_sql[table]) as copy:
+            for row in rows:
+                copy.write_row(row)
 
 
 # ---------------------------------------------------------------------- clinical data
@@ -2294,6 +2312,10 @@ def fill_demo(
         finally:
             if sqlite:
                 conn.exec_driver_sql("PRAGMA cache_size=-2000")
+        if not sqlite:  # fresh statistics, or the planner guesses on empty-table estimates
+            # Only the tables filled here: a bare ANALYZE would lock every schema's tables.
+            quote = conn.dialect.identifier_preparer.quote
+            conn.exec_driver_sql("ANALYZE " + ", ".join(quote(t) for t in COLUMNS))
     log.info("demo data loaded: %d patients in %.1f s", patients, summary.seconds)
     return summary
 

@@ -583,3 +583,21 @@ def test_referral_reasons_keep_the_instruments_capitals(
     assert any(r.startswith("Positive PHQ-9 screen in a patient with ") for r in reasons)
     assert not any("phq-9" in r for r in reasons)
     assert all(r[:1].isupper() for r in reasons)
+
+
+def test_postgresql_demo_streams_rows_with_copy_then_analyzes(db: Database) -> None:
+    from sqlalchemy import event
+
+    if db.dialect != "postgresql":
+        pytest.skip("COPY and ANALYZE are the PostgreSQL path; SQLite uses executemany")
+    inserts: list[str] = []
+    event.listen(db.engine, "before_cursor_execute", lambda *a: inserts.append(a[2]))
+    demo.fill_demo(db, patients=30, seed=5, today=date(2026, 3, 2))
+    bulk = ("patients", "referrals", "referral_events", "assessments", "medications")
+    assert not [s for s in inserts for t in bulk if s.lstrip().startswith(f"INSERT INTO {t} ")]
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM patients")).scalar() == 30
+        analyzed = conn.execute(
+            text("SELECT reltuples FROM pg_class WHERE oid = 'patients'::regclass")
+        ).scalar()
+    assert analyzed == 30  # -1 (never analyzed) without the ANALYZE at the end

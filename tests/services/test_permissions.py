@@ -583,6 +583,17 @@ WALK: dict[str, dict[DataCategory, Case]] = {
     "patients.search_patients": {
         G: Case(lambda w, a: patients.search_patients(w.db, a, "nu"), gate(E.READ_DEMOGRAPHICS))
     },
+    "patients.search_page": {
+        G: Case(lambda w, a: patients.search_page(w.db, a, "nu"), gate(E.READ_DEMOGRAPHICS))
+    },
+    "patients.flush_search_audit": {
+        G: Case(
+            lambda w, a: patients.flush_search_audit(
+                w.db, a, patients.SearchAudit(searches=1, results=0, kinds={"name": 1})
+            ),
+            gate(E.READ_DEMOGRAPHICS),
+        )
+    },
     "patients.update_patient": {
         G: Case(
             lambda w, a: patients.update_patient(
