@@ -555,6 +555,7 @@ class SearchPage:
     next: SearchCursor | None  # None: this was the last page
 
 
+@service
 def search_page(
     db: Database,
     actor: Actor,
