@@ -21,7 +21,7 @@ from carecoord.models import Part2Consent, Patient, TeamMember
 from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import load, today
+from carecoord.services.common import load, service, today
 from carecoord.services.permissions import Action, require
 
 ENTITY = "Part2Consent"
@@ -118,6 +118,7 @@ def valid_consent(
     )
 
 
+@service
 def record_consent(db: Database, actor: Actor, patient_id: int, data: ConsentInput) -> ConsentView:
     """File a signed consent (42 CFR 2.31) on the patient's chart.
 
@@ -173,6 +174,7 @@ def record_consent(db: Database, actor: Actor, patient_id: int, data: ConsentInp
         return view
 
 
+@service
 def revoke_consent(
     db: Database, actor: Actor, consent_id: int, on: date | str | None = None
 ) -> ConsentView:
@@ -208,6 +210,7 @@ def revoke_consent(
         return view
 
 
+@service
 def consents_of(db: Database, actor: Actor, patient_id: int) -> list[ConsentView]:
     """The patient's Part 2 consents, newest first (an audited chart read).
 

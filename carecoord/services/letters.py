@@ -1093,6 +1093,7 @@ def _sent_view(doc: Document, reference: str) -> SentLetterView:
     )
 
 
+@service
 def record_sent_letter(
     db: Database,
     actor: Actor,
@@ -1190,6 +1191,7 @@ def _load_sent(session: Session, actor: Actor, document_id: int) -> tuple[Docume
     return doc, row
 
 
+@service
 def sent_letters(db: Database, actor: Actor, referral_id: int) -> list[SentLetterView]:
     """The stored copies of a referral's sent letters, oldest first (an audited read)."""
     with db.session(write=True) as session:
@@ -1216,6 +1218,7 @@ def sent_letters(db: Database, actor: Actor, referral_id: int) -> list[SentLette
         return views
 
 
+@service
 def sent_letter_copy(
     db: Database, actor: Actor, document_id: int, *, stamped: bool = True
 ) -> bytes:
@@ -1263,6 +1266,7 @@ def sent_letter_copy(
     return stamp_copy(content, note) if stamped else content
 
 
+@service
 def referral_labels(db: Database, actor: Actor, referral_ids: Sequence[int]) -> dict[int, str]:
     """How people name a referral: "Ñúñez, Zoë, ref. RPC-000012" (patient and reference
     number, never the internal id), for reports such as a batch's skipped letters.
@@ -1308,6 +1312,7 @@ def referral_labels(db: Database, actor: Actor, referral_ids: Sequence[int]) -> 
     return {r.id: f"{r.family_name}, {r.given_name}, ref. {references[r.id]}" for r in rows}
 
 
+@service
 def recipient_gaps(db: Database, actor: Actor, referral_id: int) -> tuple[str, ...]:
     """What the letter cannot be sent to: no recipient, no postal address, no fax.
 

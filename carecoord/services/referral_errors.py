@@ -14,7 +14,7 @@ from carecoord.models import Referral, ReferralEvent, utcnow
 from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import check_version, commit, load
+from carecoord.services.common import check_version, commit, load, service
 from carecoord.services.permissions import Action, allowed, referral_category
 from carecoord.services.referrals import ReferralView, view_of
 
@@ -22,6 +22,7 @@ ENTITY = "Referral"
 EVENT_KIND = "entered_in_error"
 
 
+@service
 def mark_entered_in_error(
     db: Database, actor: Actor, referral_id: int, reason: str, *, expected_version: int
 ) -> ReferralView:

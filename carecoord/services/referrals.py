@@ -647,6 +647,7 @@ def transition(
     )
 
 
+@service
 def perform(
     db: Database,
     actor: Actor,
@@ -820,6 +821,7 @@ def undoable_by(row: Referral, username: str, now: datetime) -> bool:
     return True
 
 
+@service
 def undo_last_move(
     db: Database, actor: Actor, referral_id: int, *, reason: str, expected_version: int
 ) -> ReferralView:

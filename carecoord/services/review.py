@@ -32,7 +32,7 @@ from carecoord.models import (
 from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import is_record_id
+from carecoord.services.common import is_record_id, service
 from carecoord.services.common import today as local_today
 from carecoord.services.permissions import Action, allowed, referral_category, require
 
@@ -156,6 +156,7 @@ def _readable(actor: Actor, discipline: Discipline | None, sensitive: bool | Non
     return allowed(actor, Action.READ_CLINICAL, referral_category(discipline, bool(sensitive)))
 
 
+@service
 def count_to_review(db: Database, actor: Actor) -> int:
     """How many items wait for this user (the sidebar's badge); 0 for non-clinicians."""
     if actor.team_member_id is None or not allowed(
@@ -208,6 +209,7 @@ def _views(
     return views
 
 
+@service
 def reports_to_review(db: Database, actor: Actor) -> list[ReviewItemView]:
     """The acting clinician's unread items, oldest first (audited as a read)."""
     require(actor, Action.READ_CLINICAL, DataCategory.GENERAL)
@@ -241,6 +243,7 @@ def _check_reviewer(actor: Actor, item: ReviewItem, category: DataCategory) -> N
         raise PermissionDenied(actor.role.label.lower(), "acknowledge", "another clinician's inbox")
 
 
+@service
 def open_document(db: Database, actor: Actor, item_id: int) -> tuple[str, str, bytes]:
     """The item's document (file name, media type, bytes) for reading; audited.
 
@@ -269,6 +272,7 @@ def open_document(db: Database, actor: Actor, item_id: int) -> tuple[str, str, b
         return document.file_name, document.media_type, document.content
 
 
+@service
 def acknowledge(
     db: Database,
     actor: Actor,

@@ -185,7 +185,15 @@ def test_command_line_and_app_print_the_same_letter_for_the_same_choices(
     for referral_id, app_text in zip(referral_ids, app_texts, strict=True):
         output = tmp_path / f"cli-{referral_id}.pdf"
         code = cli.main(
-            ["--database", str(clinic), "letter", str(referral_id), "--output", str(output)]
+            [
+                "--database",
+                str(clinic),
+                *SIGN_IN,
+                "letter",
+                str(referral_id),
+                "--output",
+                str(output),
+            ]
         )
         assert code == 0
         assert pdf_text(output.read_bytes()) == app_text

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Callable, Iterator
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -235,9 +236,12 @@ def _restricted_referral(
             "on_hold",
             expected_version=view.version,
             reason=_planted(tag, "hold"),
+            review_on=date.today() + timedelta(days=14),
         )
         view = referrals.transition(db, author, view.id, "sent", expected_version=view.version)
-        view = referrals.transition(db, author, view.id, "accepted", expected_version=view.version)
+        view = referrals.transition(
+            db, author, view.id, "accepted", on=view.sent_on, expected_version=view.version
+        )
         view = referrals.transition(
             db,
             author,

@@ -36,7 +36,7 @@ def _send(db: Database, actor: Actor, ref: ReferralView, on: date) -> ReferralVi
 
 
 def _report(db: Database, actor: Actor, ref: ReferralView, on: date) -> None:
-    ref = referrals.transition(db, actor, ref.id, "accepted", expected_version=ref.version)
+    ref = referrals.transition(db, actor, ref.id, "accepted", on=on, expected_version=ref.version)
     ref = referrals.transition(
         db, actor, ref.id, "scheduled", appointment_date=on, expected_version=ref.version
     )
