@@ -45,7 +45,10 @@ def test_daily_backup_runs_after_sign_in_off_the_gui_thread(
     assert startup.main_window is not None and startup.main_window.isVisible()
     assert startup.backup_started and not startup.backup_finished  # the window did not wait
     qtbot.waitUntil(lambda: startup.backup_finished, timeout=10_000)
-    assert [p.name for p in folder.iterdir()] == [f"carecoord-{date.today().isoformat()}.sqlite3"]
+    names = sorted(p.name for p in folder.iterdir())
+    backups = [n for n in names if n.endswith(".sqlite3")]
+    assert backups == [f"carecoord-{date.today().isoformat()}.sqlite3"]
+    assert all(n.endswith(".audit-checkpoint.json") for n in names if n not in backups)
     startup.main_window.close()
     wait_for_all()
     startup.db.dispose()
