@@ -518,13 +518,13 @@ def _letters(args: argparse.Namespace) -> int:
 
     if args.output_dir is None and args.combined is None:
         raise CareCoordError("say where the letters go: --output-dir DIR and/or --combined FILE")
+    db, _ = open_current(args)
+    actor = sign_in(args, db)  # before anything is written, even the folder
     if args.output_dir is not None:
         try:
             args.output_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise CareCoordError(f"cannot write {args.output_dir}: {exc.strerror or exc}") from None
-    db, _ = open_current(args)
-    actor = sign_in(args, db)
     ids = referrals_in_state(db, actor, args.state)
     if not ids:
         print(f"No referrals are in state {args.state}; nothing written.")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 from typing import Final
 
 from rapidfuzz.distance import Levenshtein
@@ -362,6 +362,7 @@ class DrugMatch:
         return drug_class in self.classes
 
 
+@lru_cache(maxsize=8192)
 def recognise(name: str) -> DrugMatch:
     """Find the ingredients of a free-text medication name.
 
@@ -419,6 +420,7 @@ def _opioid_names() -> tuple[tuple[str, str], ...]:
     return tuple(names)
 
 
+@lru_cache(maxsize=8192)
 def looks_like_opioid(name: str) -> str | None:
     """The opioid an unrecognised word in ``name`` is probably a misspelling of, or None.
 

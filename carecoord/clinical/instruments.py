@@ -568,3 +568,46 @@ def meaningful_change(kind: AssessmentKind | str, baseline: float, current: floa
         meaningful=_meaningful(which, drop, percent),
         worsened=_meaningful(which, -drop, rise_percent),
     )
+
+
+PHQ9_MEANINGFUL_POINTS: Final = 5
+"""A PHQ-9 change of 5 points or more is clinically meaningful (Löwe 2004)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Phq9Change:
+    """How a PHQ-9 total moved between two administrations (lower is better)."""
+
+    baseline: int
+    current: int
+    change: int
+    improved: bool
+    worsened: bool
+
+
+def phq9_change(baseline: int, current: int) -> Phq9Change:
+    """Judge a PHQ-9 change: 5 points or more either way is meaningful (Löwe 2004).
+
+    The depression counterpart of :func:`meaningful_change` for pain scores
+    (docs/clinical-reference.md §4).
+
+    Args:
+        baseline: The earlier PHQ-9 total, 0-27.
+        current: The later total, 0-27.
+
+    Returns:
+        The change; ``improved`` for a drop of >= 5, ``worsened`` for a rise of >= 5.
+
+    Raises:
+        ValidationError: A total that is not a whole number 0-27.
+    """
+    before = _item(baseline, "baseline", 0, 27)
+    after = _item(current, "current", 0, 27)
+    change = after - before
+    return Phq9Change(
+        baseline=before,
+        current=after,
+        change=change,
+        improved=change <= -PHQ9_MEANINGFUL_POINTS,
+        worsened=change >= PHQ9_MEANINGFUL_POINTS,
+    )

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final, Literal
 
-from carecoord.clinical import opioid_safety
+from carecoord.clinical import instruments, opioid_safety
 from carecoord.clinical.headache import RedFlag, red_flags
 from carecoord.clinical.vocabulary import Discipline, Priority
 from carecoord.errors import ValidationError
@@ -18,7 +18,6 @@ HEADACHE_PREFIXES: Final = ("G43", "G44", "R51")
 MME_REASSESS: Final = 50
 MME_HIGH: Final = 90
 GAD7_THRESHOLD: Final = 10
-PHQ9_CHANGE_POINTS: Final = 5
 CRISIS_LINE: Final = "988 Suicide & Crisis Lifeline: call or text 988 (24/7)"
 """The US crisis line named wherever PHQ-9 item 9 is positive (docs/clinical-reference.md §4)."""
 SAFETY_ACTIONS: Final[dict[str, Priority]] = {
@@ -186,7 +185,7 @@ def suggest(
     if (
         phq9_total is not None
         and phq9_previous_total is not None
-        and phq9_total - phq9_previous_total >= PHQ9_CHANGE_POINTS
+        and instruments.phq9_change(phq9_previous_total, phq9_total).worsened
     ):
         result.append(
             Suggestion(

@@ -284,14 +284,14 @@ def write_checkpoint(
         "head_hash": check.result.last_hash,
         "made_at": moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
     }
+    name = f"{_label(url)}-{moment.strftime('%Y%m%dT%H%M%S%fZ')}-{check.result.last_id}"
+    target = folder / f"{name}{SUFFIX}"
+    partial = folder / f".{name}.part"
     try:
         key = _read_key(key_file(environ), create=True)
         assert key is not None
         body["mac"] = _mac(key, body)
         folder.mkdir(parents=True, exist_ok=True)
-        name = f"{_label(url)}-{moment.strftime('%Y%m%dT%H%M%S%fZ')}-{check.result.last_id}"
-        target = folder / f"{name}{SUFFIX}"
-        partial = folder / f".{name}.part"
         with open(partial, "w", encoding="utf-8") as handle:
             json.dump(body, handle, indent=2)
             handle.write("\n")
@@ -299,7 +299,7 @@ def write_checkpoint(
             os.fsync(handle.fileno())
         os.replace(partial, target)
     except OSError as exc:
-        with contextlib.suppress(OSError, UnboundLocalError):
+        with contextlib.suppress(OSError):
             partial.unlink()
         raise CheckpointError(
             f"cannot write a checkpoint in {folder}: {exc.strerror or exc}"

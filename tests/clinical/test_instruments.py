@@ -458,3 +458,26 @@ def test_change_properties(baseline: float, current: float) -> None:
     assert not (result.meaningful and result.worsened)
     if current >= baseline:
         assert not result.meaningful
+
+
+@pytest.mark.parametrize(
+    ("baseline", "current", "improved", "worsened"),
+    [(15, 10, True, False), (15, 11, False, False), (5, 10, False, True), (9, 13, False, False)],
+)
+def test_phq9_change_of_five_points_is_meaningful(
+    baseline: int, current: int, improved: bool, worsened: bool
+) -> None:
+    """Löwe 2004: a 5-point PHQ-9 change is clinically meaningful (issue #9)."""
+    from carecoord.clinical.instruments import phq9_change
+
+    result = phq9_change(baseline, current)
+    assert (result.improved, result.worsened) == (improved, worsened)
+    assert result.change == current - baseline
+
+
+def test_phq9_change_refuses_out_of_range_totals() -> None:
+    from carecoord.clinical.instruments import phq9_change
+    from carecoord.errors import ValidationError
+
+    with pytest.raises(ValidationError):
+        phq9_change(28, 3)

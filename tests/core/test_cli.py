@@ -112,7 +112,7 @@ def test_first_administrator_from_the_command_line(tmp_path: Path) -> None:
 def test_db_upgrade_on_postgresql() -> None:
     from tests.conftest import pg_schema_url
 
-    url = pg_schema_url("carecoord_cli_test")
+    url = pg_schema_url(f"carecoord_cli_test_{os.getpid()}")  # runs in parallel never collide
     result = run("--database", url, "db", "upgrade")
     assert result.returncode == 0, result.stderr
     assert "(head)" in result.stdout

@@ -186,3 +186,30 @@ def test_backup_and_restore_need_an_administrator(
     assert "sign in with --user NAME" in capsys.readouterr().err
     assert _run(clinic, "--user", "admin", "--password-stdin", "restore", str(copy), "--yes") == 0
     assert _audit(clinic)[-1] == ("admin", "restore")  # the restored trail, then this
+
+
+def test_letters_without_a_sign_in_does_not_even_make_the_folder(
+    clinic: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("CARECOORD_USER", raising=False)
+    folder = tmp_path / "letters"
+    assert _run(clinic, "letters", "--state", "draft", "--output-dir", str(folder)) == 1
+    assert "sign in with --user NAME" in capsys.readouterr().err
+    assert not folder.exists() and _audit(clinic) == []
+    assert (
+        _run(
+            clinic,
+            "--user",
+            "admin",
+            "--password-stdin",
+            "plan",
+            "1",
+            "--output",
+            str(tmp_path / "plan.pdf"),
+        )
+        == 1
+    )  # an administrator prints no clinical data
+    assert not (tmp_path / "plan.pdf").exists()

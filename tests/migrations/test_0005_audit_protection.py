@@ -63,3 +63,22 @@ def test_a_forced_downgrade_edit_and_upgrade_is_caught_by_a_checkpoint(
     check = check_trail(again, [folder])
     assert not check.ok and check.result.kind == "checkpoint" and check.result.first_bad_id == 3
     again.dispose()
+
+
+def test_upgrade_marks_a_database_the_demo_filled_before(tmp_path: Path) -> None:
+    from carecoord.services.demo import fill_demo
+    from carecoord.services.demo_mark import is_demo_database
+
+    demo = Database(f"sqlite:///{tmp_path / 'old-demo.sqlite3'}")
+    fill_demo(demo, patients=1)
+    clinic = Database(f"sqlite:///{tmp_path / 'clinic.sqlite3'}")
+    patients.search_patients(clinic, system_actor(username="cli"), "nu")
+    for db in (demo, clinic):
+        _downgrade(db, "0004")  # as written by the version before this revision
+        with db.engine.begin() as connection:
+            connection.execute(text("DELETE FROM settings WHERE key = 'demo_database'"))
+        db.dispose()
+    demo, clinic = Database(demo.url), Database(clinic.url)  # upgraded on open
+    assert is_demo_database(demo) and not is_demo_database(clinic)
+    demo.dispose()
+    clinic.dispose()

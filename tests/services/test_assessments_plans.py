@@ -28,7 +28,7 @@ def test_phq9_item9_raises_the_alert_and_a_psychiatry_suggestion(
     chart = load_chart(db, physician, patient.id)
     assert any(a.code == "phq9_item9" for a in chart.alerts)
     psychiatry = [s for s in chart.suggestions if s.discipline == "psychiatry"]
-    assert psychiatry and psychiatry[0].priority == "stat"  # item 9 > 0: same-day
+    assert psychiatry and psychiatry[0].priority == "stat"  # same day (issue #9)
 
 
 def test_peg_is_the_mean_and_bad_answers_are_refused(db: Database, physician: Actor) -> None:
