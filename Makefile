@@ -32,6 +32,8 @@ test: lint typecheck unit
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks $(ARGS)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.startup
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.chart_window
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.lists
 	$(BIN)/python -m benchmarks.letters
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.timeline
 

@@ -1,10 +1,14 @@
-"""Core benchmark: a 100,000-patient clinic; search, overdue worklist and chart load.
+"""Core benchmark: search, worklists, chart load and dashboard at several clinic sizes.
 
-Each service figure stands beside the same work done with the bare ``sqlite3`` module
-on the same file in the same run, so the ratios survive a noisy machine.
+Each service figure stands beside the same SQL (same joins, limits and ordering) run
+through the bare driver (``sqlite3`` or ``psycopg``) on the same database in the same run,
+so the ratios survive a noisy machine. Run at several scales, it prints each operation's
+growth ratio (largest scale / smallest); on PostgreSQL it also counts the round trips an
+operation makes and the latency they would add over a 30 ms link.
 
-    python -m benchmarks                 # build (or reuse) the database, measure, print
-    python -m benchmarks --rebuild       # fill a fresh database first (times the demo too)
+    python -m benchmarks                          # SQLite, 100,000 patients
+    python -m benchmarks --scales 10000,100000    # both sizes, then the growth table
+    python -m benchmarks --url postgresql+psycopg://postgres@127.0.0.1:5432/test
 """
 
 from __future__ import annotations
@@ -18,12 +22,18 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
+
 from benchmarks.harness import RESULTS_DIR, Figure, print_table, summary, time_call, write_json
 from carecoord.clinical.vocabulary import UserRole
+from carecoord.config import sqlite_path
 from carecoord.db import Database
 from carecoord.services import patients
 from carecoord.services.actor import Actor
 from carecoord.services.chart import load_chart
+from carecoord.services.dashboard import dashboard
 from carecoord.services.patients import SearchQuery, parse_search
 from carecoord.services.validation import key_range
 from carecoord.services.worklist import WorklistView, worklist, worklist_counts
@@ -31,17 +41,87 @@ from carecoord.services.worklist import WorklistView, worklist, worklist_counts
 COLUMNS = "id, mrn, family_name, given_name, date_of_birth, sex, status, phone"
 ORDER = "ORDER BY family_key, given_key, id"
 PAGE = 50
+SEARCHES_PER_SESSION = 8
 WORKLIST_PAGE = 100
 
 
-def build(path: Path, patient_count: int, seed: int) -> float:
+class Raw:
+    """The bare driver connection the baselines use: ``sqlite3``, or ``psycopg`` in
+    autocommit mode; the SQL is written with ``?`` placeholders for both."""
+
+    def __init__(self, url: str) -> None:
+        self.sqlite = url.startswith("sqlite")
+        if self.sqlite:
+            path = sqlite_path(url)
+            assert path is not None
+            self.conn: Any = sqlite3.connect(path)
+        else:
+            import psycopg
+
+            parsed = make_url(url)
+            options = parsed.query.get("options")
+            self.conn = psycopg.connect(
+                host=parsed.host or "127.0.0.1",
+                port=parsed.port or 5432,
+                user=parsed.username,
+                password=parsed.password,
+                dbname=parsed.database,
+                options=str(options) if options else "",
+                autocommit=True,
+            )
+
+    def execute(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
+        return self.conn.execute(sql if self.sqlite else sql.replace("?", "%s"), params)
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def scale_url(base: str | None, patients: int) -> str:
+    """The database one scale is measured on: a file under ``results/`` for SQLite, a
+    schema of its own (``bench_<patients>``) in the given PostgreSQL database."""
+    if base is None or base.startswith("sqlite"):
+        if base is not None and sqlite_path(base) is not None:
+            return base
+        return f"sqlite:///{RESULTS_DIR / f'core-{patients}.sqlite3'}"
+    schema = f"bench_{patients}"
+    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+    return url.render_as_string(hide_password=False)
+
+
+def has_patients(url: str) -> bool:
+    if url.startswith("sqlite"):
+        path = sqlite_path(url)
+        return path is not None and path.exists()
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            return bool(
+                conn.execute(text("SELECT to_regclass('patients') IS NOT NULL")).scalar()
+                and conn.execute(text("SELECT count(*) FROM patients")).scalar()
+            )
+    finally:
+        engine.dispose()
+
+
+def build(url: str, patient_count: int, seed: int) -> float:
     """Fill a new database with the demo clinic; returns the seconds it took."""
     from carecoord.services.demo import fill_demo
 
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    db = Database(f"sqlite:///{path}")
+    path = sqlite_path(url) if url.startswith("sqlite") else None
+    if path is not None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
+    else:
+        schema = f"bench_{patient_count}"
+        plain = make_url(url).difference_update_query(["options"])
+        engine = create_engine(plain, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        engine.dispose()
+    db = Database(url)
     started = time.perf_counter()
     fill_demo(db, patients=patient_count, seed=seed)
     seconds = time.perf_counter() - started
@@ -49,7 +129,31 @@ def build(path: Path, patient_count: int, seed: int) -> float:
     return seconds
 
 
-def sample_queries(conn: sqlite3.Connection, count: int, seed: int) -> list[str]:
+class RoundTrips:
+    """Counts what goes over the wire per operation: BEGIN, each statement, COMMIT or
+    ROLLBACK (psycopg sends BEGIN on its own before a transaction's first statement)."""
+
+    def __init__(self, engine: Any) -> None:
+        self.count = 0
+        for name in ("begin", "commit", "rollback"):
+            event.listen(engine, name, self._transaction)
+        event.listen(engine, "before_cursor_execute", self._statement)
+
+    def _transaction(self, conn: Any) -> None:
+        # An autocommit connection sends no BEGIN, COMMIT or ROLLBACK to the server.
+        if conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+            self.count += 1
+
+    def _statement(self, *_: Any) -> None:
+        self.count += 1
+
+    def of(self, call: Callable[[], Any]) -> int:
+        before = self.count
+        call()
+        return self.count - before
+
+
+def sample_queries(conn: Raw, count: int, seed: int) -> list[str]:
     """What a front desk types: growing name prefixes, "family, given", DOBs and MRNs."""
     rng = random.Random(seed)
     (top,) = conn.execute("SELECT max(id) FROM patients").fetchone()
@@ -62,6 +166,7 @@ def sample_queries(conn: sqlite3.Connection, count: int, seed: int) -> list[str]
         if row is None:
             continue
         family, given, born, mrn = row
+        born = str(born)  # psycopg returns a date, sqlite3 its ISO text
         roll = rng.random()
         if roll < 0.45:
             queries.append(family[: rng.randint(1, 5)])
@@ -78,23 +183,26 @@ def sample_queries(conn: sqlite3.Connection, count: int, seed: int) -> list[str]
     return queries
 
 
-def raw_search(conn: sqlite3.Connection, text: str) -> list[tuple[Any, ...]]:
+def raw_search(conn: Raw, text: str) -> list[tuple[Any, ...]]:
     """The same SQL the service runs, through the bare driver."""
     q: SearchQuery = parse_search(text)
     if q.kind == "date":
         sql = f"SELECT {COLUMNS} FROM patients WHERE date_of_birth = ? {ORDER} LIMIT {PAGE}"
-        return conn.execute(sql, (q.date_of_birth.isoformat(),)).fetchall()  # type: ignore[union-attr]
+        assert q.date_of_birth is not None
+        return list(conn.execute(sql, (q.date_of_birth.isoformat(),)).fetchall())
     if q.kind == "mrn":
         assert q.mrn_prefix is not None
         sql = f"SELECT {COLUMNS} FROM patients WHERE mrn >= ? AND mrn < ? ORDER BY mrn LIMIT {PAGE}"
-        return conn.execute(sql, key_range(q.mrn_prefix)).fetchall()
+        return list(conn.execute(sql, key_range(q.mrn_prefix)).fetchall())
     assert q.first is not None
     first = key_range(q.first)
     if q.second is None:
         primary = "family_key >= ? AND family_key < ?"
-        rows = conn.execute(
-            f"SELECT {COLUMNS} FROM patients WHERE {primary} {ORDER} LIMIT {PAGE}", first
-        ).fetchall()
+        rows = list(
+            conn.execute(
+                f"SELECT {COLUMNS} FROM patients WHERE {primary} {ORDER} LIMIT {PAGE}", first
+            ).fetchall()
+        )
         if len(rows) < PAGE:
             rows += conn.execute(
                 f"SELECT {COLUMNS} FROM patients WHERE given_key >= ? AND given_key < ? "
@@ -104,9 +212,11 @@ def raw_search(conn: sqlite3.Connection, text: str) -> list[tuple[Any, ...]]:
         return rows
     second = key_range(q.second)
     both = "family_key >= ? AND family_key < ? AND given_key >= ? AND given_key < ?"
-    rows = conn.execute(
-        f"SELECT {COLUMNS} FROM patients WHERE {both} {ORDER} LIMIT {PAGE}", (*first, *second)
-    ).fetchall()
+    rows = list(
+        conn.execute(
+            f"SELECT {COLUMNS} FROM patients WHERE {both} {ORDER} LIMIT {PAGE}", (*first, *second)
+        ).fetchall()
+    )
     if len(rows) < PAGE and not q.comma:
         swapped = "given_key >= ? AND given_key < ? AND family_key >= ? AND family_key < ?"
         rows += conn.execute(
@@ -151,7 +261,7 @@ RAW_CHART = [
 ]
 
 
-def raw_chart(conn: sqlite3.Connection, patient_id: int) -> int:
+def raw_chart(conn: Raw, patient_id: int) -> int:
     total = 0
     for sql in RAW_CHART:
         total += len(conn.execute(sql, (patient_id,)).fetchall())
@@ -193,39 +303,42 @@ def interleave(
     return service_ms, baseline_ms
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
-    parser.add_argument("--patients", type=int, default=100_000)
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--queries", type=int, default=400)
-    parser.add_argument("--rebuild", action="store_true", help="fill a fresh database first")
-    parser.add_argument("--database", type=Path, default=None)
-    args = parser.parse_args(argv)
+RAW_OVERDUE_COUNT = (
+    "SELECT count(*) FROM referrals WHERE due_on < ? AND state IN ('sent','accepted','seen')"
+)
 
-    path = args.database or RESULTS_DIR / f"core-{args.patients}.sqlite3"
+
+def measure(url: str, args: argparse.Namespace, patient_count: int) -> dict[str, Any]:
+    """Every figure at one scale: service beside bare SQL, worklist views, round trips."""
     demo_seconds = None
-    if args.rebuild or not path.exists():
-        print(f"Building a {args.patients:,}-patient demo clinic in {path} …")
-        demo_seconds = build(path, args.patients, args.seed)
+    if args.rebuild or not has_patients(url):
+        print(f"Building a {patient_count:,}-patient demo clinic ({url.split('?')[0]}) …")
+        demo_seconds = build(url, patient_count, args.seed)
         print(f"  filled in {demo_seconds:.1f} s")
-
-    db = Database(f"sqlite:///{path}")
-    raw = sqlite3.connect(path)
+    db = Database(url)
+    raw = Raw(url)
+    trips = RoundTrips(db.engine)
     (patient_total,) = raw.execute("SELECT count(*) FROM patients").fetchone()
     (referral_total,) = raw.execute("SELECT count(*) FROM referrals").fetchone()
     actor = Actor(None, "benchmark", UserRole.PHYSICIAN, None, "Benchmark")
     desk = Actor(None, "benchmark", UserRole.FRONT_DESK, None, "Benchmark")
 
     queries = sample_queries(raw, args.queries, args.seed)
-    for text in queries[:20]:  # warm both paths' caches alike
-        patients.search_patients(db, actor, text)
-        raw_search(raw, text)
-    search_ms, raw_search_ms = interleave(
-        lambda text: patients.search_patients(db, actor, text, limit=PAGE),
-        lambda text: raw_search(raw, text),
-        queries,
-    )
+    for text_ in queries[:20]:  # warm both paths' caches alike
+        patients.search_patients(db, actor, text_)
+        raw_search(raw, text_)
+    tally = patients.SearchAudit()
+    typed = [0]
 
+    def search(q: str) -> None:
+        """As the patient list searches: tallied, one audit record per session of typing
+        (a session here: 8 searches; the flush's commit is timed inside the 8th)."""
+        patients.search_page(db, actor, q, limit=PAGE, audit_session=tally)
+        typed[0] += 1
+        if typed[0] % SEARCHES_PER_SESSION == 0:
+            patients.flush_search_audit(db, actor, tally)
+
+    search_ms, raw_search_ms = interleave(search, lambda q: raw_search(raw, q), queries)
     today = date.today().isoformat()
     runs = list(range(60))
     worklist_ms, raw_worklist_ms = interleave(
@@ -234,7 +347,7 @@ def main(argv: list[str] | None = None) -> int:
         runs,
     )
     view_ms = {
-        view: summary(
+        view.label: summary(
             [
                 time_call(lambda v: worklist(db, desk, v, limit=WORKLIST_PAGE), view)
                 for _ in range(15)
@@ -243,68 +356,136 @@ def main(argv: list[str] | None = None) -> int:
         for view in WorklistView
     }
     counts_ms = [time_call(lambda _: worklist_counts(db, desk), None) for _ in range(10)]
-    (overdue_total,) = raw.execute(
-        "SELECT count(*) FROM referrals WHERE due_on < ? AND state IN ('sent','accepted','seen')",
-        (today,),
-    ).fetchone()
-
     rng = random.Random(args.seed)
     chart_ids = [rng.randint(1, patient_total) for _ in range(200)]
     chart_ms, raw_chart_ms = interleave(
         lambda pid: load_chart(db, actor, pid), lambda pid: raw_chart(raw, pid), chart_ids
     )
-
+    dash_ms, raw_count_ms = interleave(
+        lambda _: dashboard(db, desk),
+        lambda _: raw.execute(RAW_OVERDUE_COUNT, (today,)).fetchone(),
+        list(range(10)),
+    )
+    round_trips = {
+        "chart": trips.of(lambda: load_chart(db, actor, chart_ids[0])),
+        "search": trips.of(
+            lambda: patients.search_page(db, actor, queries[0], limit=PAGE, audit_session=tally)
+        ),
+        "dashboard": trips.of(lambda: dashboard(db, desk)),
+    }
     figures = [
         figure(
-            "patient search (service)",
+            "patient search (list's first page)",
             search_ms,
-            "same SQL, bare sqlite3",
+            "same SQL, bare driver",
             raw_search_ms,
-            "p95 <= 20 ms and <= 3x",
-            lambda m, p, r: p <= 20 and r <= 3,
+            "median and p95 <= 2x",
+            lambda m, p, r: r <= 2 and m <= 2 * summary(raw_search_ms)[0],
         ),
         figure(
             "overdue worklist, first page",
             worklist_ms,
-            "same SQL, bare sqlite3",
+            "same SQL, bare driver",
             raw_worklist_ms,
             "<= 30 ms",
             lambda m, p, r: m <= 30,
         ),
         figure(
-            "chart load (all tabs' data)",
+            "chart load (service, all data)",
             chart_ms,
-            "same SELECTs, bare sqlite3",
+            "same SELECTs, bare driver",
             raw_chart_ms,
             "<= 30 ms",
             lambda m, p, r: m <= 30,
         ),
+        figure(
+            "dashboard (service)",
+            dash_ms,
+            "its overdue count alone, bare",
+            raw_count_ms,
+            "<= 50 ms",
+            lambda m, p, r: m <= 50,
+        ),
     ]
+    dialect = db.dialect
+    raw.close()
+    db.dispose()
+    return {
+        "patients": patient_total,
+        "referrals": referral_total,
+        "dialect": dialect,
+        "demo_fill_seconds": demo_seconds,
+        "figures": figures,
+        "views": {**view_ms, "counts of all ten views": summary(counts_ms)},
+        "round_trips": round_trips,
+    }
+
+
+def print_scale(result: dict[str, Any]) -> None:
     print(
-        f"\nDatabase: {patient_total:,} patients, {referral_total:,} referrals "
-        f"({referral_total / patient_total:.2f} per patient), {overdue_total:,} overdue"
+        f"\n{result['dialect']}: {result['patients']:,} patients, {result['referrals']:,} referrals"
     )
-    if demo_seconds is not None:
-        print(f"Demo fill: {demo_seconds:.1f} s for {args.patients:,} patients (target < 120 s)")
-    print_table("Core benchmark (SQLite, milliseconds)", figures)
+    if result["demo_fill_seconds"] is not None:
+        print(f"Demo fill: {result['demo_fill_seconds']:.1f} s")
+    print_table(
+        f"Core benchmark ({result['dialect']}, {result['patients']:,} patients, ms)",
+        result["figures"],
+    )
     print("\nEvery worklist view, first page of 100 (median / p95 ms):")
-    for view, (median, p95) in view_ms.items():
-        print(f"  {view.label:<26} {median:7.2f} / {p95:7.2f}")
-    counts_median, counts_p95 = summary(counts_ms)
-    print(f"  {'counts of all ten views':<26} {counts_median:7.2f} / {counts_p95:7.2f}")
-    out = RESULTS_DIR / "core.json"
+    for label, (median, p95) in result["views"].items():
+        print(f"  {label:<26} {median:7.2f} / {p95:7.2f}")
+    print("\nRound trips per operation (latency they add at 30 ms per trip):")
+    for name, count in result["round_trips"].items():
+        print(f"  {name:<10} {count:3d}  ({count * 30} ms)  target {TRIP_TARGETS[name]}")
+
+
+TRIP_TARGETS = {"chart": 4, "search": 2, "dashboard": 6}
+
+
+def growth_table(results: list[dict[str, Any]]) -> None:
+    """Median per operation at each scale and the largest/smallest ratio (flat ≈ 1)."""
+    ops: dict[str, list[float]] = {}
+    for result in results:
+        for f in result["figures"]:
+            ops.setdefault(f.name, []).append(f.median_ms)
+        for label, (median, _) in result["views"].items():
+            ops.setdefault(f"view: {label}", []).append(median)
+    scales = " ".join(f"{r['patients']:>10,}" for r in results)
+    print(f"\nGrowth ({results[0]['dialect']}, median ms per scale; ratio largest/smallest)")
+    print(f"{'operation':<40} {scales}   ratio")
+    for name, medians in ops.items():
+        cells = " ".join(f"{m:>10.2f}" for m in medians)
+        ratio = medians[-1] / medians[0] if medians[0] else float("inf")
+        print(f"{name:<40} {cells}   {ratio:5.1f}x")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--url", default=None, help="SQLite or PostgreSQL database URL")
+    parser.add_argument("--scales", default="100000", help="patients per run, e.g. 10000,100000")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--queries", type=int, default=400)
+    parser.add_argument("--rebuild", action="store_true", help="fill fresh databases first")
+    args = parser.parse_args(argv)
+    scales = [int(s) for s in args.scales.split(",") if s.strip()]
+    results = []
+    for count in scales:
+        result = measure(scale_url(args.url, count), args, count)
+        print_scale(result)
+        results.append(result)
+    if len(results) > 1:
+        growth_table(results)
+    out = RESULTS_DIR / f"core-{results[0]['dialect']}.json"
     write_json(
         out,
         {
-            "patients": patient_total,
-            "referrals": referral_total,
-            "overdue": overdue_total,
-            "queries": len(queries),
-            "demo_fill_seconds": demo_seconds,
+            "scales": [
+                {k: v for k, v in r.items() if k not in ("figures",)}
+                | {"figures": [f.__dict__ for f in r["figures"]]}
+                for r in results
+            ]
         },
-        figures,
+        results[-1]["figures"],
     )
     print(f"\nJSON written to {out}")
-    raw.close()
-    db.dispose()
     return 0

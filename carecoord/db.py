@@ -11,16 +11,21 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import NullPool
 
 from carecoord.config import check_location, redact_url, sqlite_path
-from carecoord.errors import ConfigurationError, ConflictError
+from carecoord.errors import ConfigurationError, ConflictError, TemporaryFailure
 
 log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+# The newest migration shipped (tests check it equals Alembic's head): a database already
+# stamped with it opens without importing Alembic or reading the migration scripts.
+HEAD_REVISION = "0010"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -189,6 +194,42 @@ def _entity_name(model: type) -> str:
     return " ".join([words[0], *(w.lower() for w in words[1:])])
 
 
+BUSY_MARKERS = (
+    "database is locked",  # SQLite: another writer held the lock past the busy timeout
+    "database table is locked",
+    "lock timeout",  # PostgreSQL lock_timeout / statement_timeout on a lock
+    "could not obtain lock",
+    "deadlock detected",
+    "could not serialize access",
+)
+FULL_MARKERS = (
+    "database or disk is full",  # SQLITE_FULL
+    "disk i/o error",
+    "no space left on device",  # PostgreSQL "could not extend file …"
+    "could not extend file",
+    "disk full",
+)
+
+
+def temporary_failure(error: OperationalError) -> TemporaryFailure | None:
+    """The message a person can act on for a busy or full database (None: something else).
+
+    Nothing was saved (the transaction rolled back), so the same action may be retried.
+    """
+    text = str(error.orig if error.orig is not None else error).lower()
+    if any(marker in text for marker in BUSY_MARKERS):
+        return TemporaryFailure(
+            "The database is busy with another workstation's work, so this was not saved. "
+            "Try again in a moment."
+        )
+    if any(marker in text for marker in FULL_MARKERS):
+        return TemporaryFailure(
+            "The disk that holds the database is full (or failed), so this was not saved. "
+            "Free some space (or ask IT), then try again."
+        )
+    return None
+
+
 class Database:
     """One per application: the engine, the session factory, the URL people see."""
 
@@ -205,7 +246,7 @@ class Database:
             class_=CareCoordSession,
             expire_on_commit=False,
         )
-        if migrate and not read_only:
+        if migrate and not read_only and not schema_is_current(self.engine):
             upgrade_to_head(self.engine)
 
     @property
@@ -225,6 +266,11 @@ class Database:
         session = (self.write_sessions if write else self.sessions)()
         try:
             yield session
+        except OperationalError as error:
+            problem = temporary_failure(error)
+            if problem is None:
+                raise
+            raise problem from error
         finally:
             session.rollback()
             session.close()
@@ -283,6 +329,19 @@ def newer_schema_message(revision: str) -> str:
         f"this CareCoord ({__version__}) is older than the database, whose schema revision "
         f"{revision} was written by a newer version; install that version (or newer)"
     )
+
+
+def schema_is_current(engine: Engine) -> bool:
+    """Whether the database is stamped with HEAD_REVISION (one query, no Alembic import)."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        with engine.connect() as connection:
+            stamped = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+    except DBAPIError:  # no alembic_version table yet: an empty database
+        return False
+    return [row[0] for row in stamped] == [HEAD_REVISION]
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -66,3 +66,22 @@ class IllegalTransition(CareCoordError):
 
 class ConfigurationError(CareCoordError):
     """The database location or settings cannot be used as given."""
+
+
+class AccountChanged(PermissionDenied):
+    """The signed-in account was turned off or its role changed since signing in."""
+
+    def __init__(self, what: str) -> None:
+        CareCoordError.__init__(
+            self, f"Your account was {what} by an administrator: sign in again to continue."
+        )
+        self.role = "former"
+        self.action = "use"
+        self.category = "any"
+
+
+class TemporaryFailure(CareCoordError):
+    """The database could not do it just now (busy, or its disk is full); nothing was saved,
+    and the same action may be retried."""
+
+    retryable = True

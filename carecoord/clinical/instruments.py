@@ -10,8 +10,8 @@ from typing import ClassVar, Final, cast
 from carecoord.clinical.vocabulary import AdministrativeSex, AssessmentKind
 from carecoord.errors import ValidationError
 
-# Cut points are those of docs/clinical-reference.md §4: NRS after Serlin 1995, PEG after
-# Krebs 2009,
+# Cut points are those of docs/clinical-reference.md §4: NRS after Serlin 1995 (PEG: Krebs
+# 2009 defines none, so the NRS ones give only a band labelled as derived),
 # PHQ-9 / PHQ-2 after Kroenke 2001 / 2003, GAD-7 after Spitzer 2006, ORT after
 # Webster 2005; meaningful change after Farrar 2001 and IMMPACT (Dworkin 2008).
 # Bad input raises :class:`~carecoord.errors.ValidationError` (a ValueError) whose
@@ -37,6 +37,8 @@ BANDS: Final[dict[AssessmentKind, tuple[tuple[int, int, str], ...]]] = {
 }
 """Per instrument, (lowest, highest, band) rows covering the whole score range."""
 
+PEG_DERIVED_NOTE: Final = "derived from NRS cut points"
+"""Krebs 2009 publishes no PEG bands; a stored PEG band says where it comes from."""
 PHQ9_REFERRAL_THRESHOLD: Final = 10
 PHQ2_POSITIVE_THRESHOLD: Final = 3
 GAD7_EVALUATION_THRESHOLD: Final = 10
@@ -285,19 +287,20 @@ def nrs(value: int) -> NrsResult:
 
 
 def _peg_band(mean: float) -> str:
-    # NRS cut points are whole numbers; a PEG mean is a third. The band is that of the
-    # mean rounded half-up to a whole point, and "none" only when every item is 0.
-    if mean == 0:
-        return "none"
-    return _band(AssessmentKind.PEG, max(1, math.floor(mean + 0.5)))
+    # Krebs 2009 published no PEG bands: the word is the NRS band of the mean rounded
+    # half-up to a whole point ("none" only when every item is 0), labelled as derived.
+    word = "none" if mean == 0 else _band(AssessmentKind.PEG, max(1, math.floor(mean + 0.5)))
+    return f"{word} ({PEG_DERIVED_NOTE})"
 
 
 def peg(pain: int, enjoyment: int, activity: int) -> PegResult:
     """Score the three-item PEG (Krebs 2009).
 
-    The score is the mean of the items. For the band the NRS cut points are applied
-    to the mean rounded half-up to the nearest whole point (4.33 mild, 4.67
-    moderate); a non-zero mean is at least mild.
+    The score is the mean of the items. Krebs 2009 defines no severity bands, so the
+    band is labelled as derived: the NRS cut points applied to the mean rounded
+    half-up to the nearest whole point (4.33 "mild (derived from NRS cut points)",
+    4.67 "moderate (…)"); a non-zero mean is at least mild. Screens show the change
+    from baseline instead (carecoord.clinical.peg).
 
     Args:
         pain: Average pain in the past week, 0-10.

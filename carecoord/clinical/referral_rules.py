@@ -29,9 +29,10 @@ _S = ReferralState
 
 TRANSITIONS: Final[dict[ReferralState, frozenset[ReferralState]]] = {
     _S.DRAFT: frozenset({_S.SENT, _S.CANCELLED}),
-    _S.SENT: frozenset({_S.ACCEPTED, _S.DECLINED, _S.CANCELLED, _S.ON_HOLD}),
+    _S.SENT: frozenset({_S.ACCEPTED, _S.SCHEDULED, _S.DECLINED, _S.CANCELLED, _S.ON_HOLD}),
     _S.ACCEPTED: frozenset({_S.SCHEDULED, _S.DECLINED, _S.CANCELLED, _S.ON_HOLD}),
-    _S.SCHEDULED: frozenset({_S.SEEN, _S.CANCELLED, _S.ON_HOLD}),
+    # accepted again after a no-show; a report proves the visit (referral_workflow.TABLE)
+    _S.SCHEDULED: frozenset({_S.ACCEPTED, _S.SEEN, _S.REPORT_RECEIVED, _S.CANCELLED, _S.ON_HOLD}),
     _S.SEEN: frozenset({_S.REPORT_RECEIVED}),
     _S.ON_HOLD: frozenset({_S.CANCELLED}),  # plus the state it was held from
     _S.REPORT_RECEIVED: frozenset(),
@@ -53,14 +54,40 @@ FHIR_CODES: Final[dict[ReferralState, tuple[str, str]]] = {
     _S.SCHEDULED: ("active", "ready"),
     _S.SEEN: ("active", "in-progress"),
     _S.REPORT_RECEIVED: ("completed", "completed"),
-    _S.DECLINED: ("revoked", "rejected"),
+    _S.DECLINED: ("active", "rejected"),
     _S.CANCELLED: ("revoked", "cancelled"),
     _S.ON_HOLD: ("on-hold", "on-hold"),
 }
 """CareCoord state -> (FHIR R4 ServiceRequest.status, Task.status) for exports.
 
 ``scheduled`` is Task ``ready`` (booked, not yet performed); ``seen`` is
-``in-progress`` because the loop is still open until the report arrives."""
+``in-progress`` because the loop is still open until the report arrives. The two
+resources speak for different sides (docs/clinical-reference.md §10): the Task is the
+performer's, so the specialist's refusal (``declined``) is Task ``rejected`` while the
+clinic's request stays ServiceRequest ``active`` (it may go to someone else); only the
+clinic withdraws its request (``cancelled``: ServiceRequest ``revoked``, Task
+``cancelled``)."""
+
+ENTERED_IN_ERROR: Final = ("entered-in-error", "entered-in-error")
+"""Both resources' status for a referral created by mistake, whatever its state."""
+
+
+def fhir_status(state: ReferralState | str, *, entered_in_error: bool = False) -> tuple[str, str]:
+    """The FHIR R4 (ServiceRequest.status, Task.status) of a referral.
+
+    Args:
+        state: The CareCoord state.
+        entered_in_error: The referral was marked as created by mistake.
+
+    Returns:
+        The two codes, e.g. ``("active", "rejected")`` for a declined referral.
+
+    Raises:
+        ValidationError: An unknown state.
+    """
+    if entered_in_error:
+        return ENTERED_IN_ERROR
+    return FHIR_CODES[_state(state, "state")]
 
 
 def _state(value: ReferralState | str, field: str) -> ReferralState:
@@ -192,30 +219,27 @@ def appointment_due(
             shorter routine target.
         targets: The clinic's targets (defaults when None).
 
+    Business days skip US public holidays (the default calendar); the services use the
+    clinic's own calendar through ``referral_workflow.appointment_target``.
+
     Returns:
         The last day that is still on time.
 
     Raises:
         ValidationError: Unknown priority or discipline.
     """
-    t = targets or Targets()
+    from carecoord.clinical import referral_workflow  # the workflow imports this module
+
     try:
         level = Priority(priority)
     except ValueError:
         raise ValidationError("priority", f"unknown priority {priority!r}") from None
     try:
-        kind = None if discipline is None else Discipline(discipline)
+        kind = Discipline.OTHER_SPECIALIST if discipline is None else Discipline(discipline)
     except ValueError:
         raise ValidationError("discipline", f"unknown discipline {discipline!r}") from None
-    if level is Priority.STAT:
-        return sent_on + timedelta(days=t.stat_days)
-    if level is Priority.ASAP:
-        return sent_on + timedelta(days=t.asap_days)
-    if level is Priority.URGENT:
-        return sent_on + timedelta(days=t.urgent_days)
-    if kind in MENTAL_HEALTH_DISCIPLINES:
-        return add_business_days(sent_on, t.routine_mental_health_business_days)
-    return add_business_days(sent_on, t.routine_business_days)
+    settings = referral_workflow.Settings(targets=targets or Targets())
+    return referral_workflow.appointment_target(sent_on, level, kind, settings)
 
 
 def report_due(seen_on: date, targets: Targets | None = None) -> date:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Final, Literal
 
 from carecoord.clinical import instruments, opioid_safety
+from carecoord.clinical.headache import RedFlag, red_flags
 from carecoord.clinical.vocabulary import Discipline, Priority
 from carecoord.errors import ValidationError
 
@@ -29,6 +30,14 @@ SAFETY_ACTIONS: Final[dict[str, Priority]] = {
 }
 """Opioid-safety alerts that are also a to-do (CDC 2022 Rec. 8, 11, 12); an open referral
 never silences them, because the risk stays until the medication list changes."""
+ORT_CAVEAT: Final = (
+    "CDC 2022: risk tools such as the ORT predict opioid misuse and overdose poorly; "
+    "do not use the score alone to withhold, stop or change treatment"
+)
+ORT_HIGH_REASON: Final = (
+    "ORT high (score >= 8): consider evaluation for opioid-misuse risk "
+    f"(a screening result, not a diagnosis). {ORT_CAVEAT}"
+)
 
 _PRIORITY_RANK: Final = {
     Priority.STAT: 0,
@@ -83,6 +92,7 @@ def suggest(
     gad7_total: int | None = None,
     phq9_previous_total: int | None = None,
     safety_alerts: Iterable[opioid_safety.Alert] = (),
+    headache_red_flags: Iterable[RedFlag | str] = (),
 ) -> list[Suggestion]:
     """Suggest referrals and reassessments for one patient.
 
@@ -103,9 +113,13 @@ def suggest(
       with an opioid, naloxone, treatment for OUD, incomplete MME) -> a "reassess"
       suggestion each, never silenced by an open referral.
     * ORT band "high" or an opioid-related disorder (ICD-10-CM F11.*) ->
-      chronic-pain rehabilitation program.
+      chronic-pain rehabilitation program. ORT "high" is worded as "consider
+      evaluation" with the CDC 2022 caveat that risk tools predict poorly: never a
+      conclusion about the patient.
     * A migraine / headache diagnosis (G43.*, G44.*, R51.*) -> neurology /
-      headache medicine.
+      headache medicine, routine. Any SNNOOP10 red flag on the headache profile
+      makes it urgent with the flags as the reason (an urgent "reassess" when
+      neurology is already on the team or referred).
     * Daily MME >= 50 -> reassess ("pause and reassess; offer naloxone", CDC 2022);
       >= 90 the same suggestion adds "high dose: avoid or carefully justify".
 
@@ -123,6 +137,7 @@ def suggest(
         gad7_total: Latest GAD-7 total, 0-21.
         phq9_previous_total: The PHQ-9 total before the latest one, 0-27.
         safety_alerts: The patient's current opioid-safety alerts.
+        headache_red_flags: SNNOOP10 red flags from the headache profile.
 
     Returns:
         Suggestions, most urgent first (stable otherwise).
@@ -205,13 +220,31 @@ def suggest(
     if band == "high" or opioid_codes:
         why = []
         if band == "high":
-            why.append("ORT high risk")
+            why.append(ORT_HIGH_REASON)
         if opioid_codes:
             why.append("opioid use disorder " + ", ".join(opioid_codes))
         refer(Discipline.PAIN_REHABILITATION_PROGRAM, Priority.ROUTINE, "; ".join(why))
 
     headache_codes = _has_code(codes, HEADACHE_PREFIXES)
-    if headache_codes:
+    flags = red_flags(headache_red_flags)
+    if flags:
+        reason = (
+            "Headache red flag (SNNOOP10): "
+            + "; ".join(f.label for f in flags)
+            + ": urgent neurological assessment for a secondary headache"
+        )
+        if Discipline.NEUROLOGY_HEADACHE in covered:
+            result.append(
+                Suggestion(
+                    "reassess",
+                    Discipline.NEUROLOGY_HEADACHE,
+                    Priority.URGENT,
+                    reason + "; tell the team's neurologist",
+                )
+            )
+        else:
+            refer(Discipline.NEUROLOGY_HEADACHE, Priority.URGENT, reason)
+    elif headache_codes:
         refer(
             Discipline.NEUROLOGY_HEADACHE,
             Priority.ROUTINE,

@@ -96,6 +96,17 @@ class SendMethod(LabelledEnum):
     PORTAL = "portal"
 
 
+class DeliveryMethod(LabelledEnum):
+    """How one letter left the clinic (kept with its stored copy); "hand" is a printed
+    copy given to the patient or courier, recorded on the referral as printed."""
+
+    PRINT = "print"
+    FAX = "fax"
+    EMAIL = "email"
+    PORTAL = "portal"
+    HAND = "hand"
+
+
 class AuthorizationOutcome(LabelledEnum):
     """Insurance prior-authorisation outcome (Da Vinci PAS / X12 278)."""
 
@@ -224,6 +235,8 @@ _LABEL_PAIRS: tuple[tuple[StrEnum, str], ...] = (
     (Expectation.ADVICE, "Advice only"),
     (Expectation.TRANSFER, "Transfer of care"),
     (SendMethod.EMAIL, "E-mail"),
+    (DeliveryMethod.EMAIL, "E-mail"),
+    (DeliveryMethod.HAND, "By hand"),
     (Modality.INTERVENTIONAL, "Interventional procedure"),
     (Modality.PHYSICAL_THERAPY, "Physical therapy / rehabilitation"),
     (Modality.PSYCHOLOGICAL, "Psychological therapy"),

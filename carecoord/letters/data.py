@@ -147,12 +147,33 @@ class GoalLine:
 
 
 @dataclass(frozen=True)
+class ActivityLine:
+    """One activity of the active treatment plan, any modality, any discipline."""
+
+    modality: str
+    description: str
+    status: str
+    start_on: date | None = None
+    end_on: date | None = None
+    responsible: str | None = None
+    sessions: str | None = None
+
+
+@dataclass(frozen=True)
+class PlanOfTreatment:
+    """C-CDA's Plan of Treatment: the active plan's goals and activities."""
+
+    title: str | None
+    goals: tuple[GoalLine, ...]
+    activities: tuple[ActivityLine, ...]
+    review_on: date | None = None
+
+
+@dataclass(frozen=True)
 class RehabilitationEmphasis:
-    """Rehabilitation wants to know how pain limits function and what the goals are."""
+    """Rehabilitation wants to know how pain limits function (the goals are in the plan)."""
 
     functional_limits: tuple[str, ...]
-    plan_title: str | None
-    goals: tuple[GoalLine, ...]
 
 
 @dataclass(frozen=True)
@@ -190,6 +211,15 @@ class Referrer:
 
 
 @dataclass(frozen=True)
+class NotIncluded:
+    """A "Not included in this letter: …" line printed where ``section`` (a heading of
+    the renderer) stands, so a reader never takes a choice for "none"."""
+
+    section: str
+    what: str
+
+
+@dataclass(frozen=True)
 class Enclosure:
     """One attached document listed on the letter when a packet is built."""
 
@@ -224,4 +254,10 @@ class LetterData:
     rehabilitation: RehabilitationEmphasis | None = None
     psychiatry: PsychiatryEmphasis | None = None
     headache: HeadacheEmphasis | None = None
+    plan: PlanOfTreatment | None = None
     enclosures: tuple[Enclosure, ...] = ()
+    reference: str = ""
+    date_format: str = "us_long"
+    not_included: tuple[NotIncluded, ...] = ()
+    part2_notice: bool = False
+    part2_consent: str = ""  # the scope of the consent, which 42 CFR 2.32 sends along

@@ -111,3 +111,27 @@ def combine(pdfs: Sequence[bytes]) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def stamp_copy(pdf: bytes, note: str) -> bytes:
+    """The stored PDF with ``note`` ("Copy of the letter sent on …") across the top of every
+    page, so a reprint is never mistaken for a new letter. The stored bytes are untouched.
+
+    Raises:
+        ValidationError: ``pdf`` is not a readable PDF.
+    """
+    register_fonts()
+    _reader("the stored letter", pdf)  # refuses an unreadable file with a ValidationError
+    writer = PdfWriter(clone_from=io.BytesIO(pdf))
+    for page in writer.pages:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        buffer = io.BytesIO()
+        canvas = Canvas(buffer, pagesize=(width, height))
+        canvas.setFillColorRGB(0.64, 0.09, 0.10)
+        canvas.setFont(FONT, 9)
+        canvas.drawCentredString(width / 2, height - 0.75 * cm, note[:150])
+        canvas.save()
+        page.merge_page(PdfReader(io.BytesIO(buffer.getvalue())).pages[0])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

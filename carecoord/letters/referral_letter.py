@@ -45,10 +45,12 @@ from carecoord.letters.data import (
     Letterhead,
     MedicationLine,
     PatientIdentification,
+    PlanOfTreatment,
     PsychiatryEmphasis,
     RehabilitationEmphasis,
     ScoreLine,
 )
+from carecoord.letters.dates import DATE_FORMATS, format_date, long_date
 from carecoord.paths import resource
 
 FONT = "DejaVuSans"
@@ -71,16 +73,18 @@ FOCUS_FILL = colors.HexColor("#F3F6F9")
 PATIENT = "Patient"
 URGENCY = "Urgency"
 REASON = "Reason for referral and question"
-REHABILITATION = "Rehabilitation focus: function and goals"
+REHABILITATION = "Rehabilitation focus: function"
 PSYCHIATRY = "Psychiatry focus: mood, risk and psychotropics"
 HEADACHE = "Headache profile"
-DIAGNOSES = "Relevant history and active diagnoses"
+DIAGNOSES = "Problems: relevant history and active diagnoses"
 MEDICATIONS = "Current medications"
 ALLERGIES = "Allergies and intolerances"
-SCORES = "Recent outcome scores"
+SCORES = "Relevant results: outcome scores"
+PLAN = "Plan of treatment"
 TREATMENTS = "Treatments tried and their effect"
 PATIENT_TOLD = "What the patient has been told"
-AUTHORIZATION = "Authorisation"
+AUTHORIZATION = "Authorization"
+PART2 = "Substance-use records: 42 CFR Part 2"
 ENCLOSURES = "Enclosures"
 SECTION_ORDER = (
     PATIENT,
@@ -93,9 +97,11 @@ SECTION_ORDER = (
     MEDICATIONS,
     ALLERGIES,
     SCORES,
+    PLAN,
     TREATMENTS,
     PATIENT_TOLD,
     AUTHORIZATION,
+    PART2,
     ENCLOSURES,
 )
 CONFIDENTIAL = (
@@ -104,6 +110,16 @@ CONFIDENTIAL = (
     "not copy or forward it."
 )
 NONE_RECORDED = "None recorded."
+NOT_INCLUDED = "Not included in this letter:"
+# 42 CFR 2.32(a)(2), the short statement the rule allows with each disclosure made with
+# the patient's written consent (docs/clinical-reference.md §3).
+PART2_STATEMENT = "42 CFR part 2 prohibits unauthorized use or disclosure of these records."
+PART2_EXPLANATION = (
+    "This letter discloses substance-use-disorder information received from a program "
+    "covered by 42 CFR Part 2, with the patient's written consent on file at the clinic. "
+    "A general authorization to release medical information does not permit you to pass "
+    "it on."
+)
 
 _fonts_lock = threading.Lock()
 _fonts_ready = False
@@ -163,6 +179,16 @@ URGENT_WORD = _style(
 )
 URGENT_TEXT = _style("urgent-text", fontName=FONT_BOLD, fontSize=9.5, leading=12.5)
 FLAG = _style("flag", fontName=FONT_BOLD, fontSize=9, leading=12, textColor=URGENT_INK)
+OMITTED = _style(
+    "omitted",
+    fontName=FONT_ITALIC,
+    fontSize=8.5,
+    leading=10.5,
+    spaceBefore=2,
+    textColor=colors.HexColor("#444444"),
+)
+SUBHEADING = _style("subheading", spaceBefore=5, spaceAfter=2)
+REFERENCE = _style("reference", fontSize=8.5, leading=10.5, spaceBefore=4)
 FOOTER = _style("footer", fontSize=6.8, leading=8.2, textColor=colors.HexColor("#444444"))
 
 
@@ -173,11 +199,16 @@ def text(value: str | None) -> str:
     return escape(value.strip()).replace("\r\n", "\n").replace("\n", "<br/>")
 
 
-def long_date(value: date | None) -> str:
-    """ "12 May 1980": unambiguous whichever side of the Atlantic reads it."""
-    if value is None:
-        return ""
-    return f"{value.day} {value:%B %Y}"
+DateFormatter = Callable[[date | None], str]
+
+
+def _dates(data: LetterData) -> DateFormatter:
+    style = data.date_format
+
+    def fmt(value: date | None) -> str:
+        return format_date(value, style)
+
+    return fmt
 
 
 def number(value: float | None) -> str:
@@ -347,9 +378,19 @@ def _recipient(data: LetterData) -> list[Flowable]:
         text(r.address),
         text(_join([f"Phone {r.phone}" if r.phone else None, f"Fax {r.fax}" if r.fax else None])),
     ]
-    return [
-        _p(long_date(data.date), DATE),
+    out: list[Flowable] = [
+        _p(_dates(data)(data.date), DATE),
         _p("<br/>".join(line for line in lines if line)),
+    ]
+    if data.reference:
+        out.append(
+            _p(
+                f"<b>Our reference: {text(data.reference)}</b> (please quote it in your reply)",
+                REFERENCE,
+            )
+        )
+    return [
+        *out,
         Spacer(1, 8),
         _p(text(r.salutation)),
         _p(
@@ -366,7 +407,7 @@ def _patient(data: LetterData, width: float) -> list[Flowable]:
         insurance = p.insurance_payer or ""
     pairs = [
         ("Name", "<b>" + text(p.name) + "</b>"),
-        ("Date of birth", "<b>" + long_date(p.date_of_birth) + "</b>"),
+        ("Date of birth", "<b>" + _dates(data)(p.date_of_birth) + "</b>"),
         ("MRN", text(p.mrn)),
         ("Sex", text(p.sex)),
         ("Phone", text(p.phone)),
@@ -426,55 +467,82 @@ def _flag_markup(value: str) -> str:
     return f'<font color="#{URGENT_INK.hexval()[2:]}"><b>{text(value)}</b></font>'
 
 
-def _scores_table(scores: Sequence[ScoreLine], width: float) -> Table:
+def _scores_table(scores: Sequence[ScoreLine], width: float, fmt: DateFormatter) -> Table:
     rows = []
     for s in scores:
         interpretation = text(s.interpretation)
         if s.flag:
             interpretation += "<br/>" + _flag_markup(s.flag)
-        rows.append([text(s.instrument), long_date(s.taken_on), text(s.score), interpretation])
+        rows.append([text(s.instrument), fmt(s.taken_on), text(s.score), interpretation])
     return _table(
         ("Instrument", "Date", "Score", "Interpretation"), rows, (0.22, 0.2, 0.13, 0.45), width
     )
 
 
 def _rehabilitation(block: RehabilitationEmphasis, width: float) -> list[Flowable]:
-    inner_width = width - 2 * BOX_PADDING
     inner: list[Flowable] = [_p("<b>Functional limits</b>")]
     if block.functional_limits:
         inner += [_p("• " + text(line)) for line in block.functional_limits]
     else:
         inner.append(_p(NONE_RECORDED))
-    title = f" ({text(block.plan_title)})" if block.plan_title else ""
-    inner.append(_p(f"<b>Goals of the active treatment plan</b>{title}"))
-    if block.goals:
+    return [*_heading(REHABILITATION), _boxed(inner, width)]
+
+
+def _plan(plan: PlanOfTreatment, width: float, fmt: DateFormatter) -> list[Flowable]:
+    title = text(plan.title) if plan.title else "Active treatment plan"
+    review = f" · review {fmt(plan.review_on)}" if plan.review_on else ""
+    out: list[Flowable] = [*_heading(PLAN), _p(f"<b>{title}</b>{review}")]
+    out.append(_p("<b>Goals</b>", SUBHEADING))
+    if plan.goals:
         rows = [
             [
                 text(g.axis),
                 text(g.description),
                 text(g.measure),
                 _join([number(g.baseline), number(g.target)], " → "),
-                long_date(g.review_on),
+                fmt(g.review_on),
             ]
-            for g in block.goals
+            for g in plan.goals
         ]
-        inner.append(
+        out.append(
             _table(
                 ("Axis", "Goal", "Measure", "Baseline → target", "Review"),
                 rows,
                 (0.15, 0.37, 0.15, 0.16, 0.17),
-                inner_width,
+                width,
             )
         )
     else:
-        inner.append(_p("No goals recorded on an active plan."))
-    return [*_heading(REHABILITATION), _boxed(inner, width)]
+        out.append(_p("No goals recorded on the active plan."))
+    out.append(_p("<b>Activities</b>", SUBHEADING))
+    if plan.activities:
+        rows = [
+            [
+                text(a.modality),
+                text(a.description)
+                + (f"<br/><i>{text(a.responsible)}</i>" if a.responsible else ""),
+                text(a.status) + (f"<br/>{text(a.sessions)}" if a.sessions else ""),
+                _join([fmt(a.start_on), fmt(a.end_on)], " to "),
+            ]
+            for a in plan.activities
+        ]
+        out.append(
+            _table(
+                ("Modality", "Activity", "Status", "Dates"),
+                rows,
+                (0.19, 0.37, 0.19, 0.25),
+                width,
+            )
+        )
+    else:
+        out.append(_p("No activities recorded on the active plan."))
+    return out
 
 
-def _psychiatry(block: PsychiatryEmphasis, width: float) -> list[Flowable]:
+def _psychiatry(block: PsychiatryEmphasis, width: float, fmt: DateFormatter) -> list[Flowable]:
     inner: list[Flowable] = [_p("<b>Mood scores</b>")]
     if block.mood_scores:
-        inner.append(_scores_table(block.mood_scores, width - 2 * BOX_PADDING))
+        inner.append(_scores_table(block.mood_scores, width - 2 * BOX_PADDING, fmt))
     else:
         inner.append(_p("None among the scores included."))
     inner.append(_p("<b>Risk flags</b>"))
@@ -516,7 +584,7 @@ def _diagnoses(data: LetterData, width: float) -> list[Flowable]:
         [
             "<b>" + text(d.code) + "</b>",
             text(d.title) + (f"<br/><i>{text(d.note)}</i>" if d.note else ""),
-            long_date(d.onset),
+            _dates(data)(d.onset),
             "active" if d.active else "resolved",
         ]
         for d in data.diagnoses
@@ -575,18 +643,18 @@ def _scores(data: LetterData, width: float) -> list[Flowable]:
     out: list[Flowable] = [*_heading(SCORES)]
     if not data.scores:
         return [*out, _p(NONE_RECORDED)]
-    return [*out, _scores_table(data.scores, width)]
+    return [*out, _scores_table(data.scores, width, _dates(data))]
 
 
 def _free_text(heading: str, value: str | None) -> list[Flowable]:
     return [*_heading(heading), _p(text(value) or NONE_RECORDED)]
 
 
-def _authorization(a: AuthorizationDetails, width: float) -> list[Flowable]:
+def _authorization(a: AuthorizationDetails, width: float, fmt: DateFormatter) -> list[Flowable]:
     visits = ""
     if a.visits_authorized is not None:
-        visits = f"{a.visits_authorized} authorised, {a.visits_used} used"
-    validity = _join([long_date(a.valid_from), long_date(a.valid_to)], " to ")
+        visits = f"{a.visits_authorized} authorized, {a.visits_used} used"
+    validity = _join([fmt(a.valid_from), fmt(a.valid_to)], " to ")
     pairs = [
         ("Outcome", text(a.outcome)),
         ("Number", text(a.number)),
@@ -613,7 +681,7 @@ def _signature(data: LetterData) -> list[Flowable]:
     )
     block: list[Flowable] = [
         Spacer(1, 10),
-        _p("Yours sincerely,"),
+        _p("Sincerely,"),
         Spacer(1, 26),
         HRFlowable(width=6 * cm, thickness=0.6, color=INK, hAlign="LEFT", spaceAfter=3),
         _p("<b>" + text(_join([r.name, r.credentials], ", ")) + "</b>"),
@@ -634,34 +702,83 @@ def _enclosures(data: LetterData) -> list[Flowable]:
     return [*_heading(ENCLOSURES), _p("<br/>".join(lines))]
 
 
+def _not_included(data: LetterData, section: str) -> list[Flowable]:
+    """The "Not included in this letter: …" lines that belong where ``section`` stands."""
+    return [
+        _p(f"{NOT_INCLUDED} {text(n.what)}.", OMITTED)
+        for n in data.not_included
+        if n.section == section
+    ]
+
+
+def _part2_notice(data: LetterData, width: float) -> list[Flowable]:
+    inner: list[Flowable] = [
+        _p("<b>" + text(PART2_STATEMENT) + "</b>"),
+        _p(text(PART2_EXPLANATION)),
+    ]
+    if data.part2_consent:
+        inner.append(_p("<b>The patient's consent:</b> " + text(data.part2_consent)))
+    return [*_heading(PART2), _boxed(inner, width)]
+
+
+def _sections(data: LetterData, width: float) -> list[tuple[str, list[Flowable]]]:
+    """Each optional section's heading and flowables (empty when it was left out)."""
+    fmt = _dates(data)
+    out: list[tuple[str, list[Flowable]]] = []
+
+    def add(heading: str, present: bool, build: Callable[[], list[Flowable]]) -> None:
+        out.append((heading, build() if present else []))
+
+    rehabilitation, psychiatry, headache = data.rehabilitation, data.psychiatry, data.headache
+    plan, authorization = data.plan, data.authorization
+    add(
+        REHABILITATION,
+        rehabilitation is not None,
+        lambda: _rehabilitation(rehabilitation, width) if rehabilitation else [],
+    )
+    add(
+        PSYCHIATRY,
+        psychiatry is not None,
+        lambda: _psychiatry(psychiatry, width, fmt) if psychiatry else [],
+    )
+    add(HEADACHE, headache is not None, lambda: _headache(headache, width) if headache else [])
+    add(DIAGNOSES, data.diagnoses is not None, lambda: _diagnoses(data, width))
+    add(MEDICATIONS, data.medications is not None, lambda: _medications(data, width))
+    add(ALLERGIES, data.allergies is not None, lambda: _allergies(data, width))
+    add(SCORES, data.scores is not None, lambda: _scores(data, width))
+    add(PLAN, plan is not None, lambda: _plan(plan, width, fmt) if plan else [])
+    add(
+        TREATMENTS,
+        data.treatments_tried is not None,
+        lambda: _free_text(TREATMENTS, data.treatments_tried),
+    )
+    add(
+        PATIENT_TOLD,
+        data.patient_told is not None,
+        lambda: _free_text(PATIENT_TOLD, data.patient_told),
+    )
+    add(
+        AUTHORIZATION,
+        authorization is not None,
+        lambda: _authorization(authorization, width, fmt) if authorization else [],
+    )
+    return out
+
+
 def story(data: LetterData, width: float) -> list[Flowable]:
-    """The letter's flowables in clinical-reference §3 order (sections left out are ``None``)."""
+    """The letter's flowables in clinical-reference §3 order; a section left out (``None``)
+    keeps its place through its "Not included in this letter" line."""
     out: list[Flowable] = []
     out += _letterhead(data, width)
     out += _recipient(data)
     out += _patient(data, width)
     out += _urgency(data, width)
     out += _reason(data)
-    if data.rehabilitation is not None:
-        out += _rehabilitation(data.rehabilitation, width)
-    if data.psychiatry is not None:
-        out += _psychiatry(data.psychiatry, width)
-    if data.headache is not None:
-        out += _headache(data.headache, width)
-    if data.diagnoses is not None:
-        out += _diagnoses(data, width)
-    if data.medications is not None:
-        out += _medications(data, width)
-    if data.allergies is not None:
-        out += _allergies(data, width)
-    if data.scores is not None:
-        out += _scores(data, width)
-    if data.treatments_tried is not None:
-        out += _free_text(TREATMENTS, data.treatments_tried)
-    if data.patient_told is not None:
-        out += _free_text(PATIENT_TOLD, data.patient_told)
-    if data.authorization is not None:
-        out += _authorization(data.authorization, width)
+    for heading, flowables in _sections(data, width):
+        out += flowables
+        out += _not_included(data, heading)
+    if data.part2_notice:
+        out += _part2_notice(data, width)
     out += _signature(data)
     out += _enclosures(data)
     return out
@@ -721,11 +838,16 @@ def _canvas_maker(footer: _Footer) -> Callable[..., Canvas]:
 
 
 def page_footer(
-    patient: PatientIdentification, letterhead: Letterhead, notice: str, suffix: str = ""
+    patient: PatientIdentification,
+    letterhead: Letterhead,
+    notice: str,
+    suffix: str = "",
+    date_style: str = "day_month",
 ) -> _Footer:
     """The line every page carries: who the patient is, and the confidentiality notice
     naming the clinic to tell if the pages went astray (letters and plans alike)."""
-    line = f"{patient.name} · born {long_date(patient.date_of_birth)} · MRN {patient.mrn}{suffix}"
+    born = format_date(patient.date_of_birth, date_style)
+    line = f"{patient.name} · born {born} · MRN {patient.mrn}{suffix}"
     wording = notice.format(
         clinic=letterhead.name or "the sender",
         phone=f" on {letterhead.phone}" if letterhead.phone else "",
@@ -734,7 +856,8 @@ def page_footer(
 
 
 def _footer(data: LetterData) -> _Footer:
-    return page_footer(data.patient, data.letterhead, CONFIDENTIAL)
+    suffix = f" · Ref. {data.reference}" if data.reference else ""
+    return page_footer(data.patient, data.letterhead, CONFIDENTIAL, suffix, data.date_format)
 
 
 def render_letter(data: LetterData) -> bytes:
@@ -773,4 +896,12 @@ def render_letter(data: LetterData) -> bytes:
     return buffer.getvalue()
 
 
-__all__ = ["SECTION_ORDER", "register_fonts", "render_letter"]
+__all__ = [
+    "DATE_FORMATS",
+    "NOT_INCLUDED",
+    "SECTION_ORDER",
+    "format_date",
+    "long_date",
+    "register_fonts",
+    "render_letter",
+]

@@ -3,13 +3,15 @@
 from carecoord.models.assessment import Assessment
 from carecoord.models.audit_chain import AuditChainHead
 from carecoord.models.base import Base, utcnow
+from carecoord.models.consent import Part2Consent
 from carecoord.models.document import Document
 from carecoord.models.note import PsychotherapyNote
 from carecoord.models.patient import Allergy, Diagnosis, HeadacheProfile, Medication, Patient
 from carecoord.models.plan import PlanActivity, PlanGoal, TreatmentPlan
 from carecoord.models.referral import Referral, ReferralEvent
+from carecoord.models.review import ReviewItem
 from carecoord.models.team import CareTeamMembership, TeamMember
-from carecoord.models.user import AuditEvent, Setting, User
+from carecoord.models.user import AuditEvent, BreakGlassReason, Setting, SignInFailure, User
 
 __all__ = [
     "Allergy",
@@ -17,18 +19,22 @@ __all__ = [
     "AuditChainHead",
     "AuditEvent",
     "Base",
+    "BreakGlassReason",
     "CareTeamMembership",
     "Diagnosis",
     "Document",
     "HeadacheProfile",
     "Medication",
+    "Part2Consent",
     "Patient",
     "PlanActivity",
     "PlanGoal",
     "PsychotherapyNote",
     "Referral",
     "ReferralEvent",
+    "ReviewItem",
     "Setting",
+    "SignInFailure",
     "TeamMember",
     "TreatmentPlan",
     "User",

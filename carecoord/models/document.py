@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from carecoord.clinical.vocabulary import DocumentKind
+from carecoord.clinical.vocabulary import DataCategory, DeliveryMethod, DocumentKind
 from carecoord.models.base import Base, UTCDateTime, enum_column, utcnow
 
 
@@ -31,6 +31,16 @@ class Document(Base):
     filed_by: Mapped[str] = mapped_column(String(64))
     filed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    # Who may read it (docs/clinical-reference.md §9): set when filed, from its referral.
+    category: Mapped[DataCategory] = mapped_column(
+        enum_column(DataCategory, "document_category"),
+        default=DataCategory.GENERAL,
+        server_default=DataCategory.GENERAL.value,
+    )
+    # A "letter sent" copy: how it left (who and when are filed_by / filed_at).
+    sent_via: Mapped[DeliveryMethod | None] = mapped_column(
+        enum_column(DeliveryMethod, "document_sent_via")
+    )
 
     __table_args__ = (
         Index("ix_documents_patient_id_received_on", "patient_id", "received_on"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Date,
@@ -14,12 +15,14 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from carecoord.clinical.vocabulary import (
     AdministrativeSex,
     AllergySeverity,
+    DataCategory,
     HeadacheType,
     PatientStatus,
 )
@@ -82,6 +85,8 @@ class Diagnosis(Versioned, Base):
     onset: Mapped[date | None] = mapped_column(Date)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     notes: Mapped[str | None] = mapped_column(String(400))
+    # Received from a 42 CFR Part 2 program: disclosed only with the patient's consent.
+    part2: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     patient: Mapped[Patient] = relationship(back_populates="diagnoses")
 
@@ -109,6 +114,12 @@ class Medication(Versioned, Base):
     is_opioid: Mapped[bool] = mapped_column(Boolean, default=False)
     is_psychotropic: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[str | None] = mapped_column(String(400))
+    # Who may read it (docs/clinical-reference.md §9); defaulted from drug and indication.
+    category: Mapped[DataCategory] = mapped_column(
+        enum_column(DataCategory, "medication_category"),
+        default=DataCategory.GENERAL,
+        server_default=DataCategory.GENERAL.value,
+    )
 
     patient: Mapped[Patient] = relationship(back_populates="medications")
 
@@ -152,6 +163,14 @@ class HeadacheProfile(Versioned, Base):
     attacks_per_month: Mapped[int] = mapped_column(Integer, default=0)
     headache_days_per_month: Mapped[int] = mapped_column(Integer, default=0)
     acute_medication_days_per_month: Mapped[int] = mapped_column(Integer, default=0)
+    # Acute-medication days a month per ICHD-3 8.2 drug class; NULL = not recorded.
+    triptan_days_per_month: Mapped[int | None] = mapped_column(Integer)
+    ergot_days_per_month: Mapped[int | None] = mapped_column(Integer)
+    opioid_days_per_month: Mapped[int | None] = mapped_column(Integer)
+    combination_analgesic_days_per_month: Mapped[int | None] = mapped_column(Integer)
+    simple_analgesic_days_per_month: Mapped[int | None] = mapped_column(Integer)
+    # SNNOOP10 red flags found (values of clinical.headache.RedFlag); NULL = not screened.
+    red_flags: Mapped[list[str] | None] = mapped_column(JSON)
     triggers: Mapped[str | None] = mapped_column(String(400))
     notes: Mapped[str | None] = mapped_column(Text)
     recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -7,7 +7,13 @@ from datetime import date
 from sqlalchemy import CheckConstraint, Date, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from carecoord.clinical.vocabulary import ActivityStatus, GoalAxis, Modality, PlanStatus
+from carecoord.clinical.vocabulary import (
+    ActivityStatus,
+    DataCategory,
+    GoalAxis,
+    Modality,
+    PlanStatus,
+)
 from carecoord.models.base import Base, Versioned, enum_column
 from carecoord.models.team import TeamMember
 
@@ -74,6 +80,12 @@ class PlanActivity(Versioned, Base):
         enum_column(ActivityStatus, "activity_status"), default=ActivityStatus.PLANNED
     )
     stop_reason: Mapped[str | None] = mapped_column(String(400))
+    # Who may read it (docs/clinical-reference.md §9): psychological therapy is psychiatric.
+    category: Mapped[DataCategory] = mapped_column(
+        enum_column(DataCategory, "activity_category"),
+        default=DataCategory.GENERAL,
+        server_default=DataCategory.GENERAL.value,
+    )
 
     plan: Mapped[TreatmentPlan] = relationship(back_populates="activities")
     responsible: Mapped[TeamMember | None] = relationship()

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -32,6 +33,7 @@ from carecoord.models.team import TeamMember
 OPEN_APPROVED_SQL = text("auth_outcome = 'approved' AND closed_on IS NULL")
 OPEN_PENDING_SQL = text("auth_outcome = 'pending' AND closed_on IS NULL")
 CLOSED_SQL = text("closed_on IS NOT NULL")
+IN_ERROR_SQL = text("entered_in_error_at IS NOT NULL")
 
 
 class Referral(Versioned, Base):
@@ -65,6 +67,8 @@ class Referral(Versioned, Base):
     patient_told: Mapped[str | None] = mapped_column(Text)
     treatments_tried: Mapped[str | None] = mapped_column(Text)
     sensitive: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The number the specialist quotes back: clinic prefix + id, stored so it never changes.
+    reference: Mapped[str | None] = mapped_column(String(40))
 
     state: Mapped[ReferralState] = mapped_column(
         enum_column(ReferralState, "referral_state"), default=ReferralState.DRAFT
@@ -74,14 +78,25 @@ class Referral(Versioned, Base):
     )
     sent_on: Mapped[date | None] = mapped_column(Date)
     sent_via: Mapped[SendMethod | None] = mapped_column(enum_column(SendMethod, "send_method"))
+    accepted_on: Mapped[date | None] = mapped_column(Date)
     appointment_due: Mapped[date | None] = mapped_column(Date)
     appointment_date: Mapped[date | None] = mapped_column(Date)
+    # The booked appointment is later than the appointment target (kept by the workflow).
+    booked_late: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    no_show_count: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    hold_reason: Mapped[str | None] = mapped_column(String(400))
+    hold_review_on: Mapped[date | None] = mapped_column(Date)
     seen_on: Mapped[date | None] = mapped_column(Date)
     report_due: Mapped[date | None] = mapped_column(Date)
     report_received_on: Mapped[date | None] = mapped_column(Date)
     no_report_reason: Mapped[str | None] = mapped_column(String(400))
     due_on: Mapped[date | None] = mapped_column(Date)
     closed_on: Mapped[date | None] = mapped_column(Date)
+    # A referral created by mistake (FHIR "entered-in-error"): kept for the record,
+    # hidden from worklists and the CMS50 measure.
+    entered_in_error_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    entered_in_error_by: Mapped[str | None] = mapped_column(String(64))
+    entered_in_error_reason: Mapped[str | None] = mapped_column(String(400))
 
     # Insurance authorisation (Da Vinci PAS / X12 278).
     auth_outcome: Mapped[AuthorizationOutcome] = mapped_column(
@@ -112,6 +127,9 @@ class Referral(Versioned, Base):
     __table_args__ = (
         Index("ix_referrals_state_due_on", "state", "due_on"),
         Index("ix_referrals_due_on", "due_on"),
+        Index("ix_referrals_reference", "reference", unique=True),
+        # "Booked past target": scheduled referrals whose booking is late, in date order.
+        Index("ix_referrals_state_booked_late_due_on", "state", "booked_late", "due_on"),
         Index("ix_referrals_discipline_state", "discipline", "state"),
         # (sent_on, patient_id) lets the CMS50 loop-closure measure find first referrals
         # from the index alone.
@@ -143,6 +161,13 @@ class Referral(Versioned, Base):
             sqlite_where=OPEN_PENDING_SQL,
             postgresql_where=OPEN_PENDING_SQL,
         ),
+        # Partial: referrals entered in error are few; worklists and CMS50 exclude them by id.
+        Index(
+            "ix_referrals_entered_in_error_at",
+            "entered_in_error_at",
+            sqlite_where=IN_ERROR_SQL,
+            postgresql_where=IN_ERROR_SQL,
+        ),
         CheckConstraint("auth_visits_used >= 0", name="visits_used_not_negative"),
     )
 
@@ -166,5 +191,9 @@ class ReferralEvent(Base):
         enum_column(ReferralState, "event_to_state")
     )
     reason: Mapped[str | None] = mapped_column(String(1000))
+    # The stored copy of a letter this entry records (a "letter sent" document).
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"))
+    # A move's previous field values (JSON), so its author can undo it within 24 hours.
+    undo_values: Mapped[str | None] = mapped_column(Text)
 
     referral: Mapped[Referral] = relationship(back_populates="events")

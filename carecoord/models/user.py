@@ -59,6 +59,34 @@ class AuditEvent(Base):
     )
 
 
+class SignInFailure(Base):
+    """Failed sign-ins under a user name no account has, counted like an account's own.
+
+    ``name_key`` is a salted SHA-256 of the typed name (it may be a password typed into the
+    wrong field), so the name itself is stored nowhere.
+    """
+
+    __tablename__ = "sign_in_failures"
+
+    name_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class BreakGlassReason(Base):
+    """Why someone started emergency access. Kept out of the audit trail's detail (which an
+    administrator reads): the reason usually describes the patient's condition."""
+
+    __tablename__ = "break_glass_reasons"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    audit_event_id: Mapped[int | None] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    until: Mapped[datetime] = mapped_column(UTCDateTime())
+    reason: Mapped[str] = mapped_column(Text)
+
+
 class Setting(Base):
     """Clinic-wide settings (clinic name, letterhead, time targets) as key/value text."""
 

@@ -17,7 +17,7 @@ from carecoord.models import Assessment, Patient
 from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import load, today
+from carecoord.services.common import load, service, today
 from carecoord.services.permissions import Action, allowed, assessment_category, require
 
 ENTITY = "Assessment"
@@ -55,6 +55,7 @@ def _alert(result: instruments.AssessmentResult) -> bool:
     return isinstance(result, instruments.Phq9Result) and result.self_harm_flag
 
 
+@service
 def record_assessment(
     db: Database,
     actor: Actor,
@@ -124,6 +125,7 @@ def assessments_of(
     return [view_of(r) for r in session.scalars(stmt)]
 
 
+@service
 def list_assessments(
     db: Database, actor: Actor, patient_id: int, kinds: tuple[AssessmentKind, ...] = ()
 ) -> list[AssessmentView]:

@@ -24,7 +24,8 @@ from carecoord.models import AuditEvent, Patient, User
 from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.permissions import Action, require
+from carecoord.services.common import csv_cell, service
+from carecoord.services.permissions import RESTRICTED, Action, masked, require
 
 ENTITY = "Audit trail"
 MAX_PAGE = 1000
@@ -223,9 +224,19 @@ def _row(r: Any) -> AuditRow:
     return AuditRow(*r)
 
 
-def _cell(text: str) -> str:
-    """Text a spreadsheet will not run as a formula (typed user names reach the trail)."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+_cell = csv_cell  # typed user names reach the trail
+
+
+def _readable(row: AuditRow, actor: Actor) -> AuditRow:
+    """The record with its detail masked when it is about clinical data of a category the
+    reader may not read (details name ids and fields only; older records may say more)."""
+    if row.data_category == DataCategory.GENERAL.value or not row.detail:
+        return row
+    try:
+        category = DataCategory(row.data_category)
+    except ValueError:
+        return replace(row, detail=RESTRICTED)
+    return replace(row, detail=masked(actor, category, row.detail))
 
 
 def describe(filters: AuditFilter) -> str:
@@ -244,6 +255,7 @@ def describe(filters: AuditFilter) -> str:
     return ", ".join(parts) or "no filter"
 
 
+@service
 def start_query(db: Database, actor: Actor, filters: AuditFilter) -> AuditQuery:
     """Begin viewing the trail: pin the newest record, count the matches, audit the view.
 
@@ -265,6 +277,7 @@ def start_query(db: Database, actor: Actor, filters: AuditFilter) -> AuditQuery:
     return AuditQuery(pinned, int(total or 0))
 
 
+@service
 def page(
     db: Database,
     actor: Actor,
@@ -282,9 +295,12 @@ def page(
     offset = max(0, int(offset))
     with db.session() as session:
         stmt = _ordered(_rows_statement(session, filters), sort, descending)
-        return [_row(r) for r in session.execute(stmt.limit(limit).offset(offset))]
+        return [
+            _readable(_row(r), actor) for r in session.execute(stmt.limit(limit).offset(offset))
+        ]
 
 
+@service
 def count(db: Database, actor: Actor, filters: AuditFilter) -> int:
     """How many records match ``filters``."""
     require(actor, Action.READ_AUDIT)
@@ -295,6 +311,7 @@ def count(db: Database, actor: Actor, filters: AuditFilter) -> int:
         )
 
 
+@service
 def usernames(db: Database, actor: Actor) -> list[str]:
     """Account names, for the viewer's user filter."""
     require(actor, Action.READ_AUDIT)
@@ -302,6 +319,7 @@ def usernames(db: Database, actor: Actor) -> list[str]:
         return list(session.scalars(select(User.username).order_by(User.username)))
 
 
+@service
 def export_csv(
     db: Database,
     actor: Actor,
@@ -331,7 +349,7 @@ def export_csv(
         while True:
             rows = session.execute(stmt.limit(EXPORT_BATCH).offset(offset)).all()
             for r in rows:
-                row = _row(r)
+                row = _readable(_row(r), actor)
                 writer.writerow(
                     [
                         row.id,

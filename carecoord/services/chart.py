@@ -5,16 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from carecoord.clinical import mme, opioid_safety, suggestions
 from carecoord.clinical import referral_rules as rules
-from carecoord.clinical.vocabulary import AssessmentKind, DataCategory, Discipline
+from carecoord.clinical.headache import RedFlag
+from carecoord.clinical.vocabulary import AssessmentKind, DataCategory, Discipline, Priority
 from carecoord.db import Database
 from carecoord.models import Patient, Referral
 from carecoord.services import audit, record, referrals, team
 from carecoord.services.actor import Actor
 from carecoord.services.assessments import AssessmentView, assessments_of, latest
-from carecoord.services.common import load
+from carecoord.services.common import load, service
 from carecoord.services.patients import PatientDetail, detail_of
 from carecoord.services.permissions import Action, allowed, require
 from carecoord.services.plans import PlanView, plans_of
@@ -52,6 +54,7 @@ class Chart:
         return member.display_name if member else None
 
 
+@service
 def load_chart(db: Database, actor: Actor, patient_id: int) -> Chart:
     """Everything shown on a chart, read in one short transaction (an audited chart read)."""
     require(actor, Action.READ_DEMOGRAPHICS)
@@ -62,6 +65,9 @@ def load_chart(db: Database, actor: Actor, patient_id: int) -> Chart:
         referral_rows = session.scalars(
             select(Referral)
             .where(Referral.patient_id == patient_id)
+            .options(  # one query for every referral's people, not one per member
+                selectinload(Referral.recipient), selectinload(Referral.referring_member)
+            )
             .order_by(Referral.created_at.desc(), Referral.id.desc())
         ).all()
         referral_views = tuple(referrals.view_of(r, actor) for r in referral_rows)
@@ -71,10 +77,10 @@ def load_chart(db: Database, actor: Actor, patient_id: int) -> Chart:
                 for d in record.diagnoses_of(session, patient_id)
                 if allowed(actor, Action.READ_CLINICAL, d.category)
             )
-            medications = tuple(record.medications_of(session, patient_id))
+            medications = tuple(record.medications_of(session, patient_id, actor=actor))
             allergies = tuple(record.allergies_of(session, patient_id))
             assessment_views = tuple(assessments_of(session, actor, patient_id))
-            plan_views = tuple(plans_of(session, patient_id))
+            plan_views = tuple(plans_of(session, patient_id, actor=actor))
             headache = record.headache_of(session, patient_id)
         else:
             diagnoses, medications, allergies = (), (), ()
@@ -91,6 +97,8 @@ def load_chart(db: Database, actor: Actor, patient_id: int) -> Chart:
     )
     alerts = _alerts(care_team, referral_views, assessment_views, safety)
     ideas = _suggestions(care_team, referral_views, assessment_views, diagnoses, summary, safety)
+    if headache is not None and headache.red_flags:
+        ideas = _with_red_flags(ideas, headache.red_flags, care_team, referral_views)
     return Chart(
         patient=detail_of(patient),
         diagnoses=diagnoses,
@@ -169,6 +177,29 @@ def _suggestions(
         phq9_previous_total=int(previous.total) if previous else None,
         safety_alerts=safety,
     )
+
+
+def _with_red_flags(
+    ideas: list[suggestions.Suggestion],
+    flags: tuple[RedFlag, ...],
+    care_team: team.CareTeam,
+    referral_views: tuple[referrals.ReferralView, ...],
+) -> list[suggestions.Suggestion]:
+    """The suggestions with the headache profile's red flags applied (urgent neurology).
+
+    Kept apart from ``_suggestions`` so the red-flag rule is one call; the rule itself is
+    ``suggestions.suggest``'s (docs/clinical-reference.md §6).
+    """
+    covered_team = {m.member.discipline for m in care_team.current}
+    open_disciplines = {r.discipline for r in referral_views if r.state in rules.OPEN_STATES}
+    urgent = suggestions.suggest(
+        team_disciplines=tuple(covered_team),
+        open_referral_disciplines=tuple(open_disciplines),
+        headache_red_flags=flags,
+    )
+    kept = [s for s in ideas if s.discipline != Discipline.NEUROLOGY_HEADACHE]
+    rank = {Priority.STAT: 0, Priority.ASAP: 1, Priority.URGENT: 2, Priority.ROUTINE: 3}
+    return sorted([*urgent, *kept], key=lambda s: rank[s.priority])
 
 
 __all__ = ["Alert", "Chart", "load_chart"]

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import accumulate, islice
 
+from carecoord.clinical.code_synonyms import SYNONYM_GROUPS, SynonymGroup
 from carecoord.errors import ValidationError
 
 __all__ = [
@@ -64,6 +65,13 @@ _CODE_PREFIX = re.compile(r"[A-Z](?:[0-9]|[A-Z][0-9])[0-9A-Z]{0,5}")
 _CODE = re.compile(r"[A-Z][0-9A-Z][0-9A-Z](?:\.[0-9A-Z]{1,4})?")
 _WORD = re.compile(r"[^\W_]+")
 _MAX_SUGGESTIONS = 3
+_ABBREVIATION_LENGTH = 5
+"""A synonym term of at most this many letters, without a space, is an abbreviation."""
+_FUZZY_CUTOFF = 85.0
+"""rapidfuzz ratio (0-100) a mistyped term or word must reach: one slip in six letters."""
+_FUZZY_MIN_LENGTH = 5
+# How a query matches a synonym term, best first.
+_EXACT, _PHRASE_PREFIX, _WORD_PREFIXES, _CONTAINED, _FUZZY = 5, 4, 3, 2, 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +116,58 @@ def _clean_title(title: str) -> str:
     NOS"); the CMS title stops before it.
     """
     return " ".join(title.split("/\t", 1)[0].split())
+
+
+@dataclass(frozen=True, slots=True)
+class _Term:
+    """One synonym term, folded, with the group it belongs to."""
+
+    text: str
+    words: tuple[str, ...]
+    group: int
+    abbreviation: bool
+
+
+def _term_score(term: _Term, query: str, words: list[str]) -> int:
+    """How well the folded query matches one synonym term (0: not at all)."""
+    if term.text == query:
+        return _EXACT
+    if term.abbreviation:
+        # whole word only, e.g. "crps right arm" still finds CRPS
+        return _CONTAINED if term.text in words else 0
+    if len(query) >= 3 and term.text.startswith(query):
+        return _PHRASE_PREFIX
+    if len(query) >= 3 and _each_prefixes_a_word(words, term.words):
+        return _WORD_PREFIXES
+    if len(term.words) > 1 and all(w in words for w in term.words):
+        return _CONTAINED
+    return 0
+
+
+def _each_prefixes_a_word(words: list[str], term_words: tuple[str, ...]) -> bool:
+    """Every query word starts a different word of the term (in any order)."""
+    free = list(term_words)
+    for word in words:
+        for i, candidate in enumerate(free):
+            if candidate.startswith(word):
+                del free[i]
+                break
+        else:
+            return False
+    return True
+
+
+def _fuzzy_term(term: _Term, query: str) -> bool:
+    """A mistyped term ("fibromialgia", "neuropathic pian") or the start of one."""
+    from rapidfuzz.fuzz import ratio
+
+    if term.abbreviation or term.text[0] != query[0]:
+        return False
+    if ratio(query, term.text) >= _FUZZY_CUTOFF:
+        return True
+    return len(query) >= _FUZZY_MIN_LENGTH + 1 and (
+        ratio(query, term.text[: len(query)]) >= _FUZZY_CUTOFF
+    )
 
 
 class _Index:
@@ -157,6 +217,30 @@ class _Index:
         self.postings: list[array[int]] = [array("i", postings[w]) for w in self.vocabulary]
         # cumulative posting sizes: a cheap upper bound on how many codes a prefix matches
         self.cumulative = array("i", [0, *accumulate(len(p) for p in self.postings)])
+
+        # Pain-clinic synonyms (docs/clinical-reference.md §7): each group's codes resolved
+        # to billable codes (a category stands for the billable codes under it).
+        self.synonym_codes: list[tuple[str, ...]] = [
+            self._resolve(group) for group in SYNONYM_GROUPS
+        ]
+        self.terms: list[_Term] = []
+        for number, group in enumerate(SYNONYM_GROUPS):
+            for term in group.terms:
+                term_words = tuple(_words(term))
+                text = " ".join(term_words)
+                abbreviation = len(term_words) == 1 and len(text) <= _ABBREVIATION_LENGTH
+                self.terms.append(_Term(text, term_words, number, abbreviation))
+
+    def _resolve(self, group: SynonymGroup) -> tuple[str, ...]:
+        resolved: dict[str, None] = {}
+        for code in group.codes:
+            if code in self.rank_of:
+                resolved[code] = None
+            elif code in self.categories:
+                resolved.update((e.code, None) for e in self.billable_under(code.replace(".", "")))
+            else:
+                logger.warning("Synonym code %s is not in this code set", code)
+        return tuple(resolved)
 
     def entry(self, code: str) -> CodeEntry:
         """The entry of a billable code in canonical form (KeyError if there is none)."""
@@ -348,9 +432,12 @@ def search(text: str, limit: int = 50) -> list[CodeEntry]:
     """Billable codes matching what a person typed in a code picker.
 
     A code or code prefix (``"M54"``, ``"m54.5"``) lists the billable codes under it in
-    code order. Words (``"low back"``, ``"migraine intract"``) find codes whose title has,
-    for every word, a word starting with it (case and accents ignored), common pain-clinic
-    codes first, then shorter titles. Empty text offers the common pain-clinic codes.
+    code order. Words first look up the pain-clinic synonym table ("CRPS", "FBSS",
+    "long term opioid", docs/clinical-reference.md §7), whose codes come usual code
+    first; then codes whose official title has, for every word, a word starting with it
+    (``"low back"``, ``"migraine intract"``; case and accents ignored), common pain-clinic
+    codes first, then shorter titles. A mistyped word ("fibromialgia") is matched to the
+    nearest term or title word (rapidfuzz). Empty text offers the common pain-clinic codes.
 
     Args:
         text: What was typed.
@@ -376,12 +463,67 @@ def search(text: str, limit: int = 50) -> list[CodeEntry]:
     words = _words(stripped)
     if not words:
         return results
-    for entry in _word_matches(index, words):
+    for code in _synonym_matches(index, words):
+        if code not in seen:
+            seen.add(code)
+            results.append(index.entry(code))
+            if len(results) == limit:
+                return results
+    for entry in _word_matches(index, _corrected(index, words)):
         if entry.code not in seen:
             results.append(entry)
             if len(results) == limit:
                 break
     return results
+
+
+def _synonym_matches(index: _Index, words: list[str]) -> list[str]:
+    """Codes of the synonym groups the query names, best-matching group first.
+
+    Exact terms beat the start of a term, which beats words found anywhere in a term,
+    which beats a term found inside a longer query; a mistyped term counts only when
+    nothing matched otherwise. Ties keep the table's order.
+    """
+    query = " ".join(words)
+    best: dict[int, int] = {}
+    for term in index.terms:
+        score = _term_score(term, query, words)
+        if score > best.get(term.group, 0):
+            best[term.group] = score
+    if not best and len(query) >= _FUZZY_MIN_LENGTH:
+        best = {t.group: _FUZZY for t in index.terms if _fuzzy_term(t, query)}
+    ordered = sorted(best, key=lambda group: (-best[group], group))
+    codes: dict[str, None] = {}
+    for group in ordered:
+        codes.update(dict.fromkeys(index.synonym_codes[group]))
+    return list(codes)
+
+
+def _corrected(index: _Index, words: list[str]) -> list[str]:
+    """The query's words, each one that starts no title word replaced by its nearest.
+
+    Typo tolerance for the official titles ("migrane", "radiculopaty"): only words of
+    five letters or more, only vocabulary words with the same first letter (a slip
+    there is rare and would let "graine" become "migraine"), and only when close.
+    """
+    from rapidfuzz import process
+    from rapidfuzz.fuzz import ratio
+
+    corrected = []
+    for word in words:
+        lo, hi = index.word_range(word)
+        if lo == hi and len(word) >= _FUZZY_MIN_LENGTH:
+            first_lo, first_hi = index.word_range(word[0])
+            match = process.extractOne(
+                word,
+                index.vocabulary[first_lo:first_hi],
+                scorer=ratio,
+                score_cutoff=_FUZZY_CUTOFF,
+            )
+            if match is not None:
+                word = match[0]
+        corrected.append(word)
+    return corrected
 
 
 def _word_matches(index: _Index, words: list[str]) -> Iterator[CodeEntry]:

@@ -37,13 +37,17 @@ from carecoord.models import (
 )
 from carecoord.services import audit
 from carecoord.services.actor import Actor
+from carecoord.services.common import service
 from carecoord.services.common import today as local_today
 from carecoord.services.permissions import Action, allowed, require
+from carecoord.services.review import AcknowledgementFigures, acknowledgement_figures
 from carecoord.services.worklist import (
+    IN_ERROR_IDS,
     OPEN_PENDING,
     OVERDUE_STATES,
     WorklistRow,
     WorklistView,
+    count_view,
     worklist,
 )
 
@@ -72,12 +76,19 @@ class OpenLoop:
     state: ReferralState
 
 
+ROLLING = "rolling"
+CALENDAR = "calendar"
+
+
 @dataclass(frozen=True)
 class LoopClosure:
-    """CMS50 "Closing the Referral Loop: Receipt of Specialist Report" over a rolling year.
+    """CMS50 "Closing the Referral Loop: Receipt of Specialist Report" over one period.
 
     ``period_start``..``period_end`` is the measurement period; referrals count when sent
-    from ``period_start`` up to and including ``referrals_until``.
+    from ``period_start`` up to and including ``referrals_until``. ``period`` says which
+    view this is: ``"rolling"`` (the 12 months ending today) or ``"calendar"`` (the
+    measure's own period, the calendar year, first referrals January 1 - October 31;
+    docs/clinical-reference.md §2).
     """
 
     period_start: date
@@ -86,6 +97,16 @@ class LoopClosure:
     numerator: int
     denominator: int
     open_loops: tuple[OpenLoop, ...]
+    period: str = ROLLING
+
+    @property
+    def label(self) -> str:
+        """Which period this is, in words: "rolling 12 months" or "calendar year 2026 …"."""
+        if self.period == CALENDAR:
+            year = self.period_start.year
+            so_far = " so far" if self.period_end < date(year, 12, 31) else ""
+            return f"CMS50 period: calendar year {year}{so_far}"
+        return "rolling 12 months"
 
     @property
     def percentage(self) -> float | None:
@@ -128,6 +149,7 @@ class Dashboard:
     overdue_count: int
     overdue: tuple[WorklistRow, ...]
     loop_closure: LoopClosure
+    loop_closure_calendar: LoopClosure
     team_gap_count: int
     team_gaps: tuple[TeamGap, ...]
     auth_expiring: tuple[WorklistRow, ...]
@@ -137,6 +159,11 @@ class Dashboard:
     # Current medication lines whose route was never recorded (migrated free text): the
     # daily MME of those patients is incomplete. None for roles without clinical access.
     medication_review_count: int | None = None
+    # The referral workflow's figures (booked past target, holds past review, reports the
+    # referring clinician has not acknowledged yet, beside CMS50's receipt).
+    booked_late_count: int = 0
+    holds_past_review_count: int = 0
+    acknowledgement: AcknowledgementFigures | None = None
 
     @property
     def open_total(self) -> int:
@@ -161,6 +188,17 @@ def measurement_period(on: date) -> tuple[date, date, date]:
     return start, on, referrals_until
 
 
+def calendar_measurement_period(on: date) -> tuple[date, date, date]:
+    """(start, end, last day a referral counts) of the eCQM's own period containing ``on``.
+
+    CMS50 measures a calendar year and counts each patient's first referral from
+    January 1 to October 31; reports count up to December 31, or up to ``on`` while the
+    year is still running.
+    """
+    return date(on.year, 1, 1), min(on, date(on.year, 12, 31)), date(on.year, 10, 31)
+
+
+@service
 def dashboard(
     db: Database,
     actor: Actor,
@@ -201,14 +239,18 @@ def dashboard(
             )
             or 0
         )
-        closure = _loop_closure(session, day)
         review_count = (
             _medication_review_count(session, day)
             if allowed(actor, Action.READ_CLINICAL, DataCategory.GENERAL)
             else None
         )
+        closure = _loop_closure(session, *measurement_period(day), ROLLING)
+        closure_calendar = _loop_closure(session, *calendar_measurement_period(day), CALENDAR)
         gap_count, gaps = _team_gaps(session)
         decisions_count, decisions = _decisions_overdue(session, moment)
+        booked_late_count = count_view(session, WorklistView.BOOKED_LATE, day)
+        holds_past_review = count_view(session, WorklistView.HOLD_REVIEW, day)
+        acknowledgement = acknowledgement_figures(session, add_months(day, -MEASURE_MONTHS))
     with db.session(write=True) as session:
         audit.record(
             session,
@@ -227,6 +269,7 @@ def dashboard(
         overdue_count=overdue_count,
         overdue=overdue_rows,
         loop_closure=closure,
+        loop_closure_calendar=closure_calendar,
         team_gap_count=gap_count,
         team_gaps=gaps,
         auth_expiring=tuple(expiring[:LIST_ROWS]),
@@ -234,6 +277,9 @@ def dashboard(
         decisions_overdue_count=decisions_count,
         decisions_overdue=decisions,
         medication_review_count=review_count,
+        booked_late_count=booked_late_count,
+        holds_past_review_count=holds_past_review,
+        acknowledgement=acknowledgement,
     )
 
 
@@ -278,9 +324,16 @@ def _report_arrived(r: Any, period_end: date) -> Any:
     return case((filed_in_row, 1), (document, 1), else_=0)
 
 
-def _loop_closure(session: Session, day: date) -> LoopClosure:
-    start, end, until = measurement_period(day)
-    in_window = and_(Referral.sent_on >= start, Referral.sent_on <= min(until, end))
+def _loop_closure(
+    session: Session, start: date, end: date, until: date, period: str
+) -> LoopClosure:
+    # A referral entered in error never happened as far as the measure is concerned
+    # ("id NOT IN" the few of them keeps the index-only scans, see worklist.IN_ERROR_IDS).
+    in_window = and_(
+        Referral.sent_on >= start,
+        Referral.sent_on <= min(until, end),
+        Referral.id.not_in(IN_ERROR_IDS),
+    )
     # CMS50: per patient, only the first referral of the period (earliest sent; the lower
     # id breaks a same-day tie).
     ranked = (
@@ -307,16 +360,23 @@ def _loop_closure(session: Session, day: date) -> LoopClosure:
     is_first = ~exists().where(
         earlier.patient_id == first.patient_id,
         earlier.sent_on >= start,
+        earlier.id.not_in(IN_ERROR_IDS),
         or_(
             earlier.sent_on < first.sent_on,
             and_(earlier.sent_on == first.sent_on, earlier.id < first.id),
         ),
     )
     eligible = and_(
-        first.sent_on >= start, first.sent_on <= min(until, end), is_first, arrived == 0
+        first.sent_on >= start,
+        first.sent_on <= min(until, end),
+        first.id.not_in(IN_ERROR_IDS),
+        is_first,
+        arrived == 0,
     )
     loops = _open_loops(session, first, eligible, LIST_ROWS)
-    return LoopClosure(start, end, until, int(numerator or 0), int(denominator or 0), tuple(loops))
+    return LoopClosure(
+        start, end, until, int(numerator or 0), int(denominator or 0), tuple(loops), period
+    )
 
 
 def _open_loops(session: Session, first: Any, condition: Any, limit: int) -> list[OpenLoop]:

@@ -8,7 +8,9 @@ Speed: rows are written with the driver's ``executemany`` inside one transaction
 primary keys assigned here and values already in the form the column type would
 produce (ISO dates and SQLAlchemy's DATETIME text on SQLite, native values on
 PostgreSQL). SQLAlchemy Core ``insert()`` runs a Python bind processor per value and
-was twice as slow at this volume (about 70,000 against 150,000 rows a second).
+was twice as slow at this volume (about 70,000 against 150,000 rows a second). On
+PostgreSQL the rows are streamed with ``COPY … FROM STDIN`` instead (executemany still
+waits for the server batch by batch), and the filled tables are analyzed at the end.
 """
 
 from __future__ import annotations
@@ -51,9 +53,15 @@ from carecoord.clinical.vocabulary import (
 from carecoord.db import Database
 from carecoord.errors import CareCoordError
 from carecoord.models import Base, Patient
-from carecoord.services import audit
+from carecoord.services import audit, demo_workflow
 from carecoord.services import demo_names as names
 from carecoord.services.demo_mark import DEMO_SETTING, DEMO_SETTING_VALUE, is_demo_connection
+from carecoord.services.permissions import (
+    activity_category,
+    medication_category,
+    referral_category,
+)
+from carecoord.services.reference import number_all
 from carecoord.services.settings import ClinicSettings, encode_settings
 from carecoord.services.validation import search_key
 
@@ -163,6 +171,7 @@ COLUMNS: Final[dict[str, tuple[str, ...]]] = {
         "is_psychotropic",
         "notes",
         "indication",
+        "category",
         *_V,
     ),
     "allergies": ("id", "patient_id", "substance", "reaction", "severity", *_V),
@@ -234,6 +243,7 @@ COLUMNS: Final[dict[str, tuple[str, ...]]] = {
         "sessions_done",
         "status",
         "stop_reason",
+        "category",
         *_V,
     ),
     "referrals": (
@@ -302,6 +312,7 @@ COLUMNS: Final[dict[str, tuple[str, ...]]] = {
         "filed_by",
         "filed_at",
         "content",
+        "category",
     ),
 }
 """Columns written per table, in foreign-key order (parents before children)."""
@@ -316,6 +327,7 @@ class _Sink:
         mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
         quote = conn.dialect.identifier_preparer.quote
         self.sql: dict[str, str] = {}
+        self.copy_sql: dict[str, str] = {}
         for table, cols in COLUMNS.items():
             known = Base.metadata.tables[table].c
             missing = [c for c in cols if c not in known]
@@ -324,6 +336,9 @@ class _Sink:
             self.sql[table] = (
                 f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in cols)}) "
                 f"VALUES ({', '.join([mark] * len(cols))})"
+            )
+            self.copy_sql[table] = (
+                f"COPY {quote(table)} ({', '.join(quote(c) for c in cols)}) FROM STDIN"
             )
         self.rows: dict[str, list[tuple[Any, ...]]] = {table: [] for table in COLUMNS}
         self.written: dict[str, int] = dict.fromkeys(COLUMNS, 0)
@@ -359,9 +374,21 @@ class _Sink:
     def flush(self) -> None:
         for table, rows in self.rows.items():
             if rows:
-                self.conn.exec_driver_sql(self.sql[table], rows)
+                if self.sqlite:
+                    self.conn.exec_driver_sql(self.sql[table], rows)
+                else:
+                    self._copy(table, rows)
                 self.written[table] += len(rows)
                 rows.clear()
+
+    def _copy(self, table: str, rows: list[tuple[Any, ...]]) -> None:
+        """PostgreSQL: stream the rows with COPY, in the same transaction (about 3.5x
+        faster than executemany's row inserts, which wait for the server per batch)."""
+        driver = self.conn.connection.driver_connection
+        assert driver is not None
+        with driver.cursor() as cursor, cursor.copy(self.copy_sql[table]) as copy:
+            for row in rows:
+                copy.write_row(row)
 
 
 # ---------------------------------------------------------------------- clinical data
@@ -611,6 +638,11 @@ ALLERGIES: Final[tuple[_Allergy, ...]] = (
     _Allergy("Tramadol", "Seizure", AllergySeverity.SEVERE, ("tramadol",)),
     _Allergy("Shellfish", "Throat tightness", AllergySeverity.UNKNOWN, ()),
 )
+
+
+def _sentence(text: str) -> str:
+    """``text`` with its first letter in upper case and the rest as written ("PHQ-9")."""
+    return text[:1].upper() + text[1:]
 
 
 class _Ask(NamedTuple):
@@ -1355,6 +1387,7 @@ class _Builder:
                     drug.psychotropic,
                     None,
                     drug.indication,
+                    _v(medication_category(drug.drug, drug.indication)),
                     *self.versioned(start, "drlee"),
                 )
             )
@@ -1790,6 +1823,7 @@ class _Builder:
                 done,
                 _v(status),
                 stop_reason,
+                _v(activity_category(modality)),
                 *self.versioned(started, "drlee"),
             )
         )
@@ -2001,7 +2035,7 @@ class _Builder:
                 _v(priority),
                 priority_reason,
                 _v(ask.expectation),
-                ask.reason.format(condition=chart.profile.name).capitalize(),
+                _sentence(ask.reason.format(condition=chart.profile.name)),
                 ask.question,
                 rng.pick(TOLD),
                 tried,
@@ -2041,6 +2075,7 @@ class _Builder:
                     "frontdesk",
                     sink.stamp(received, 16 * 60),
                     self.pdf,
+                    _v(referral_category(discipline, sensitive)),
                 )
             )
 
@@ -2277,6 +2312,10 @@ def fill_demo(
         finally:
             if sqlite:
                 conn.exec_driver_sql("PRAGMA cache_size=-2000")
+        if not sqlite:  # fresh statistics, or the planner guesses on empty-table estimates
+            # Only the tables filled here: a bare ANALYZE would lock every schema's tables.
+            quote = conn.dialect.identifier_preparer.quote
+            conn.exec_driver_sql("ANALYZE " + ", ".join(quote(t) for t in COLUMNS))
     log.info("demo data loaded: %d patients in %.1f s", patients, summary.seconds)
     return summary
 
@@ -2307,6 +2346,8 @@ def _fill(
             if progress is not None:
                 progress(index + 1, patients)
     sink.flush()
+    number_all(conn)  # each referral's reference number, as the app gives a new one
+    demo_workflow.fill_workflow_extras(conn, day)
     written = sink.written
     detail = (
         f"demo data loaded (seed {seed}, relative to {day.isoformat()}): "

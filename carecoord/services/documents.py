@@ -17,8 +17,16 @@ from carecoord.models import Document, Patient, Referral
 from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import load, today
-from carecoord.services.permissions import Action, allowed, referral_category, require
+from carecoord.services.common import load, service, today
+from carecoord.services.permissions import (
+    Action,
+    allowed,
+    item_category,
+    masked,
+    may_read,
+    referral_category,
+    require,
+)
 
 ENTITY = "Document"
 MAX_BYTES = 50 * 1024 * 1024
@@ -49,6 +57,7 @@ class DocumentUpload:
     media_type: str | None = None
     title: str | None = None
     received_on: date | str | None = None
+    category: DataCategory | str | None = None  # None: its referral's, else general
 
 
 @dataclass(frozen=True)
@@ -65,22 +74,26 @@ class DocumentView:
     received_on: date
     filed_by: str
     filed_at: datetime
+    category: DataCategory = DataCategory.GENERAL
 
 
-def view_of(row: Document) -> DocumentView:
+def view_of(row: Document, actor: Actor) -> DocumentView:
+    """A document's listing; title and file name read "restricted" for a role that may not
+    read its category."""
     return DocumentView(
         id=row.id,
         patient_id=row.patient_id,
         referral_id=row.referral_id,
         kind=row.kind,
-        title=row.title,
-        file_name=row.file_name,
+        title=masked(actor, row.category, row.title),
+        file_name=masked(actor, row.category, row.file_name),
         media_type=row.media_type,
         size_bytes=row.size_bytes,
         sha256=row.sha256,
         received_on=row.received_on,
         filed_by=row.filed_by,
         filed_at=row.filed_at,
+        category=row.category,
     )
 
 
@@ -122,6 +135,7 @@ def validate_upload(upload: DocumentUpload, *, on: date | None = None) -> dict[s
         "kind": v.choice(upload.kind, DocumentKind, "kind"),
         "title": v.text(upload.title, "title", max_length=200),
         "received_on": received,
+        "category": upload.category,  # resolved against the referral when filed
     }
 
 
@@ -134,7 +148,12 @@ def add_document(
     referral_id: int | None = None,
     category: DataCategory = DataCategory.GENERAL,
 ) -> Document:
-    """Add a validated document inside the caller's transaction (used by referrals too)."""
+    """Add a validated document inside the caller's transaction (used by referrals too).
+
+    Its category is the one chosen on filing, else ``category`` (its referral's).
+    """
+    chosen = item_category(values.get("category"), category)  # type: ignore[arg-type]  # validated text or None
+    values = {**values, "category": chosen}
     document = Document(
         patient_id=patient_id, referral_id=referral_id, filed_by=actor.username, **values
     )
@@ -147,21 +166,13 @@ def add_document(
         ENTITY,
         document.id,
         patient_id=patient_id,
-        category=category,
-        detail=f"{document.kind.value}, {document.size_bytes} bytes, sha256 {document.sha256[:12]}",
+        category=chosen,
+        detail=f"{document.kind.value}, {document.size_bytes} bytes",
     )
     return document
 
 
-def _category(session: Session, referral_id: int | None) -> DataCategory:
-    if referral_id is None:
-        return DataCategory.GENERAL
-    referral = session.get(Referral, referral_id)
-    if referral is None:
-        return DataCategory.GENERAL
-    return referral_category(referral.discipline, referral.sensitive)
-
-
+@service
 def attach_document(
     db: Database,
     actor: Actor,
@@ -180,6 +191,7 @@ def attach_document(
             if referral.patient_id != patient_id:
                 raise ValidationError("referral", "belongs to another patient")
             category = referral_category(referral.discipline, referral.sensitive)
+        category = item_category(upload.category, category)
         if not (
             allowed(actor, Action.EDIT_CLINICAL, category)
             or allowed(actor, Action.EDIT_REFERRAL_LOGISTICS, category)
@@ -189,9 +201,10 @@ def attach_document(
             session, actor, patient_id, values, referral_id=referral_id, category=category
         )
         session.commit()
-        return view_of(document)
+        return view_of(document, actor)
 
 
+@service
 def list_documents(db: Database, actor: Actor, patient_id: int) -> list[DocumentView]:
     """A chart's documents, newest first; front desk sees those it may read."""
     require(actor, Action.READ_DEMOGRAPHICS)
@@ -203,23 +216,23 @@ def list_documents(db: Database, actor: Actor, patient_id: int) -> list[Document
             .order_by(Document.received_on.desc(), Document.id.desc())
         ).all()
         result = [
-            view_of(d)
+            view_of(d, actor)
             for d in rows
-            if allowed(actor, Action.READ_CLINICAL, _category(session, d.referral_id))
-            or d.kind == DocumentKind.LETTER_SENT
+            if may_read(actor, d.category) or d.kind == DocumentKind.LETTER_SENT
         ]
         audit.record(session, actor, "read", ENTITY, patient_id=patient_id, detail="list")
         session.commit()
         return result
 
 
+@service
 def get_document_content(
     db: Database, actor: Actor, document_id: int
 ) -> tuple[DocumentView, bytes]:
     """A document and its bytes (an audited read)."""
     with db.session(write=True) as session:
         document = load(session, Document, document_id, ENTITY)
-        category = _category(session, document.referral_id)
+        category = document.category
         require(actor, Action.READ_CLINICAL, category)
         content = document.content
         audit.record(
@@ -232,4 +245,4 @@ def get_document_content(
             category=category,
         )
         session.commit()
-        return view_of(document), content
+        return view_of(document, actor), content

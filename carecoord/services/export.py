@@ -11,6 +11,7 @@ from carecoord.db import Database
 from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
+from carecoord.services.common import csv_cell, service
 from carecoord.services.permissions import Action, require
 from carecoord.services.worklist import WorklistFilter, WorklistRow, WorklistView, worklist
 
@@ -46,11 +47,11 @@ def _line(row: WorklistRow) -> list[str]:
     service_request, task = FHIR_CODES[row.state]
     return [
         str(row.id),
-        row.patient_name,
-        row.mrn,
+        csv_cell(row.patient_name),
+        csv_cell(row.mrn),
         _iso(row.date_of_birth),
         row.discipline.label,
-        row.recipient_name or "",
+        csv_cell(row.recipient_name or ""),
         row.priority.value,
         row.state.value,
         service_request,
@@ -66,6 +67,7 @@ def _line(row: WorklistRow) -> list[str]:
     ]
 
 
+@service
 def worklist_csv(
     db: Database,
     actor: Actor,
@@ -117,6 +119,7 @@ def worklist_csv(
     return out.getvalue()
 
 
+@service
 def record_printed_list(db: Database, actor: Actor, description: str) -> None:
     """Audit a printed on-screen list (worklist, patient list): it shows patient data."""
     require(actor, Action.PRINT)

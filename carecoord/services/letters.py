@@ -1,38 +1,47 @@
 """Referral letters: what may go in, what the referrer ticked, and the audited PDF.
 
 The one door between the chart and a letter. It decides which items the acting user may
-send (permissions, never psychotherapy notes, only ticked items for a sensitive
-referral), offers them as a checklist pre-selected by discipline, turns the chosen ones
-into :class:`~carecoord.letters.data.LetterData` and records every generated letter in
-the audit trail and the referral's history.
+send (permissions, never psychotherapy notes, Part 2 records only with the patient's
+consent), offers them as a checklist pre-selected by the recipient's discipline, turns
+the chosen ones into :class:`~carecoord.letters.data.LetterData` (naming what was left
+out) and records every generated letter in the audit trail and the referral's history.
+:func:`record_sent_letter` keeps the exact PDF that left the clinic; every screen that
+marks a referral sent calls it.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from carecoord.clinical import mme
+from carecoord.clinical import peg as peg_display
+from carecoord.clinical import referral_workflow as workflow
 from carecoord.clinical.vocabulary import (
     AssessmentKind,
     AuthorizationOutcome,
     DataCategory,
+    DeliveryMethod,
     Discipline,
     DocumentKind,
+    Modality,
     PlanStatus,
     Priority,
     ReferralState,
+    SendMethod,
 )
 from carecoord.db import Database
-from carecoord.errors import NotFound, PermissionDenied
+from carecoord.errors import NotFound, PermissionDenied, ValidationError
 from carecoord.letters import referral_letter as layout
 from carecoord.letters.data import (
+    ActivityLine,
     AllergyLine,
     AuthorizationDetails,
     DiagnosisLine,
@@ -43,7 +52,9 @@ from carecoord.letters.data import (
     Letterhead,
     MedicationLine,
     MmeTotal,
+    NotIncluded,
     PatientIdentification,
+    PlanOfTreatment,
     PsychiatryEmphasis,
     Recipient,
     Referrer,
@@ -51,21 +62,25 @@ from carecoord.letters.data import (
     ScoreLine,
     Urgency,
 )
-from carecoord.letters.packet import build_packet
+from carecoord.letters.dates import format_date
+from carecoord.letters.packet import build_packet, stamp_copy
 from carecoord.letters.referral_letter import render_letter
-from carecoord.models import Document, Referral, TeamMember
-from carecoord.services import audit, record, referrals
+from carecoord.models import Document, Patient, Referral, ReferralEvent, TeamMember
+from carecoord.services import audit, consents, record, referrals
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
 from carecoord.services.assessments import AssessmentView, assessments_of
-from carecoord.services.common import today
+from carecoord.services.common import check_version, commit, service, today
+from carecoord.services.documents import add_document
 from carecoord.services.permissions import (
     Action,
     allowed,
     assessment_category,
     referral_category,
+    require,
 )
 from carecoord.services.plans import PlanView, plans_of
+from carecoord.services.reference import ensure_reference, number_all
 from carecoord.services.settings import ClinicSettings, load_settings
 
 ENTITY = "Referral"
@@ -73,6 +88,23 @@ MAX_HISTORY_TEXT = 1000  # ReferralEvent.reason's length
 
 REHABILITATION = frozenset({Discipline.PHYSICAL_REHABILITATION, Discipline.PHYSICAL_THERAPY})
 PSYCHIATRY = frozenset({Discipline.PSYCHIATRY, Discipline.PSYCHOLOGY})
+# Recipients inside mental-health and addiction care get psychiatric and substance-use
+# content by default, sensitive or not (docs/clinical-reference.md §3); everyone else gets
+# it only when the physician ticks it.
+MENTAL_HEALTH_AND_ADDICTION = frozenset(
+    {
+        Discipline.PSYCHIATRY,
+        Discipline.PSYCHOLOGY,
+        Discipline.SOCIAL_WORK,
+        Discipline.PAIN_REHABILITATION_PROGRAM,
+    }
+)
+SENSITIVE_CATEGORIES = frozenset({DataCategory.PSYCHIATRIC, DataCategory.SUBSTANCE_USE})
+SENSITIVE_DIAGNOSES = "psychiatric and substance-use diagnoses"
+PSYCHOTROPICS = "psychotropic medications"
+SENSITIVE_SCORES = "mood and substance-use risk scores"
+PSYCHOLOGICAL_ACTIVITIES = "psychological therapy activities"
+PART2_WITHHELD = "diagnoses from a 42 CFR Part 2 program (no valid consent on file)"
 HEADACHE = frozenset({Discipline.NEUROLOGY_HEADACHE})
 MOOD_KINDS = frozenset({AssessmentKind.PHQ9, AssessmentKind.GAD7})
 ATTACHABLE_BY_DEFAULT = frozenset(
@@ -90,6 +122,7 @@ class Section(StrEnum):
     MEDICATIONS = "medications"
     ALLERGIES = "allergies"
     SCORES = "scores"
+    PLAN = "plan"
     TREATMENTS_TRIED = "treatments_tried"
     PATIENT_TOLD = "patient_told"
     AUTHORIZATION = "authorization"
@@ -100,6 +133,7 @@ SECTION_TITLES: dict[Section, str] = {
     Section.MEDICATIONS: layout.MEDICATIONS,
     Section.ALLERGIES: layout.ALLERGIES,
     Section.SCORES: layout.SCORES,
+    Section.PLAN: layout.PLAN,
     Section.TREATMENTS_TRIED: layout.TREATMENTS,
     Section.PATIENT_TOLD: layout.PATIENT_TOLD,
     Section.AUTHORIZATION: layout.AUTHORIZATION,
@@ -143,6 +177,7 @@ class ItemChoice:
     detail: str
     category: DataCategory
     selected: bool
+    blocked: str | None = None  # why it cannot be printed (no Part 2 consent on file)
 
 
 @dataclass(frozen=True)
@@ -164,6 +199,8 @@ class LetterChoices:
     sensitive: bool
     sections: tuple[SectionChoice, ...]
     documents: tuple[ItemChoice, ...] = field(default=())
+    reference: str = ""
+    part2_consent: str | None = None  # the consent in force for this recipient, summarised
 
     def section(self, section: Section) -> SectionChoice | None:
         return next((s for s in self.sections if s.section == section), None)
@@ -229,6 +266,17 @@ class _Chart:
     plan: PlanView | None
     headache: record.HeadacheView | None
     documents: tuple[_DocumentEntry, ...]
+    consent: consents.ConsentView | None = None
+
+    @property
+    def mental_health(self) -> bool:
+        return self.referral.discipline in MENTAL_HEALTH_AND_ADDICTION
+
+    def blocked(self, d: record.DiagnosisView) -> str | None:
+        """Why a diagnosis cannot go in this letter (Part 2 without consent), or None."""
+        if d.part2 and self.consent is None:
+            return "from a 42 CFR Part 2 program: record the patient's consent to disclose first"
+        return None
 
 
 def _load_referral(session: Session, referral_id: int) -> Referral:
@@ -253,6 +301,7 @@ def _read_chart(session: Session, actor: Actor, referral_id: int) -> _Chart:
     row = _load_referral(session, referral_id)
     category = referral_category(row.discipline, row.sensitive)
     _require_print(actor, category)
+    ensure_reference(session, row)
     patient_id = row.patient_id
     general = may_include(actor, DataCategory.GENERAL)
     referrer = row.referring_member
@@ -267,20 +316,14 @@ def _read_chart(session: Session, actor: Actor, referral_id: int) -> _Chart:
             Document.file_name,
             Document.media_type,
             Document.received_on,
-            Referral.discipline,
-            Referral.sensitive,
+            Document.category,
         )
-        .outerjoin(Referral, Referral.id == Document.referral_id)
         .where(Document.patient_id == patient_id)
         .order_by(Document.received_on.desc(), Document.id.desc())
     ).all()
     entries = []
     for doc in documents:
-        doc_category = (
-            DataCategory.GENERAL
-            if doc.discipline is None
-            else referral_category(doc.discipline, doc.sensitive)
-        )
+        doc_category = doc.category  # set when filed (docs/clinical-reference.md §9)
         if may_include(actor, doc_category):
             entries.append(
                 _DocumentEntry(
@@ -295,9 +338,14 @@ def _read_chart(session: Session, actor: Actor, referral_id: int) -> _Chart:
             )
     on = today()
     plan = None
-    if row.discipline in REHABILITATION and general:
+    if general:
         plan = next(
-            (p for p in plans_of(session, patient_id) if p.status == PlanStatus.ACTIVE), None
+            (
+                p
+                for p in plans_of(session, patient_id, actor=actor)
+                if p.status == PlanStatus.ACTIVE
+            ),
+            None,
         )
     return _Chart(
         referral=row,
@@ -309,7 +357,7 @@ def _read_chart(session: Session, actor: Actor, referral_id: int) -> _Chart:
         ),
         medications=tuple(
             m
-            for m in record.medications_of(session, patient_id)
+            for m in record.medications_of(session, patient_id, actor=actor)
             if general and (m.stop_date is None or m.stop_date >= on)
         ),
         allergies=tuple(record.allergies_of(session, patient_id)) if general else (),
@@ -323,42 +371,44 @@ def _read_chart(session: Session, actor: Actor, referral_id: int) -> _Chart:
         if row.discipline in HEADACHE and general
         else None,
         documents=tuple(entries),
+        consent=consents.valid_consent(session, patient_id, row.recipient_member_id, on)
+        if may_include(actor, DataCategory.SUBSTANCE_USE)
+        else None,
     )
 
 
 # --------------------------------------------------------------------------- choices
 def _score_kinds(discipline: Discipline) -> frozenset[AssessmentKind]:
     kinds = {AssessmentKind.PEG, AssessmentKind.NRS}
-    if discipline in PSYCHIATRY:
-        kinds |= MOOD_KINDS
-    if discipline == Discipline.PAIN_REHABILITATION_PROGRAM:
-        kinds.add(AssessmentKind.ORT)
+    if discipline in MENTAL_HEALTH_AND_ADDICTION:
+        kinds |= {AssessmentKind.PHQ9, AssessmentKind.GAD7, AssessmentKind.ORT}
     return frozenset(kinds)
 
 
-def _diagnosis_preselected(d: record.DiagnosisView, discipline: Discipline) -> bool:
-    if not d.active:
+def _diagnosis_preselected(chart: _Chart, d: record.DiagnosisView) -> bool:
+    if not d.active or chart.blocked(d):
         return False
-    if d.category == DataCategory.PSYCHIATRIC:
-        return discipline in PSYCHIATRY
-    if d.category == DataCategory.SUBSTANCE_USE:
-        return discipline == Discipline.PAIN_REHABILITATION_PROGRAM
-    return d.category == DataCategory.GENERAL
+    return d.category == DataCategory.GENERAL or chart.mental_health
 
 
 def _choices(chart: _Chart) -> LetterChoices:
-    """The checklist, pre-selected by discipline; nothing optional is ticked when the
-    referral is sensitive (the referrer chooses every item)."""
+    """The checklist, pre-selected by the recipient's discipline (docs/clinical-reference.md
+    §3): mental-health and addiction recipients get problems, every medication, allergies
+    and the mood and risk scores; everyone else the same without psychiatric and
+    substance-use diagnoses, psychotropics and those scores. The sensitive flag never
+    strips anything: it decides who may print the letter, not what a treating specialist
+    needs."""
     row = chart.referral
     discipline = row.discipline
-    on = not row.sensitive
+    mental_health = chart.mental_health
     diagnoses = tuple(
         ItemChoice(
             d.id,
             f"{d.code} {d.title}",
-            "active" if d.active else "resolved",
+            ("active" if d.active else "resolved") + (", Part 2" if d.part2 else ""),
             d.category,
-            on and _diagnosis_preselected(d, discipline),
+            _diagnosis_preselected(chart, d),
+            chart.blocked(d),
         )
         for d in chart.diagnoses
     )
@@ -366,9 +416,10 @@ def _choices(chart: _Chart) -> LetterChoices:
         ItemChoice(
             m.id,
             m.drug,
-            f"{_dose(m)}, {m.frequency_label}, {m.route}",
-            DataCategory.GENERAL,
-            on,
+            f"{_dose(m)}, {m.frequency_label}, {m.route}"
+            + (", psychotropic" if m.is_psychotropic else ""),
+            DataCategory.PSYCHIATRIC if m.is_psychotropic else DataCategory.GENERAL,
+            mental_health or not m.is_psychotropic,
         )
         for m in chart.medications
     )
@@ -382,9 +433,9 @@ def _choices(chart: _Chart) -> LetterChoices:
             ItemChoice(
                 a.id,
                 f"{a.kind.label} {_score(a)}",
-                f"{a.taken_on.isoformat()}, {a.band}",
+                f"{a.taken_on.isoformat()}, {_band(a, _peg_baseline(chart.assessments))}",
                 assessment_category(a.kind.value),
-                on and first and a.kind in wanted,
+                first and a.kind in wanted,
             )
         )
     sections = []
@@ -394,20 +445,21 @@ def _choices(chart: _Chart) -> LetterChoices:
             **dict.fromkeys(PSYCHIATRY, layout.PSYCHIATRY),
             **dict.fromkeys(HEADACHE, layout.HEADACHE),
         }[discipline]
-        sections.append(SectionChoice(Section.EMPHASIS, title, on))
+        sections.append(SectionChoice(Section.EMPHASIS, title, True))
     items = {
         Section.DIAGNOSES: diagnoses,
         Section.MEDICATIONS: medications,
         Section.SCORES: tuple(assessments),
     }
     defaults = {
-        Section.DIAGNOSES: on,
-        Section.MEDICATIONS: on,
-        Section.ALLERGIES: on,
-        Section.SCORES: on,
-        Section.TREATMENTS_TRIED: on and bool(row.treatments_tried),
-        Section.PATIENT_TOLD: on and bool(row.patient_told),
-        Section.AUTHORIZATION: on and row.auth_outcome != AuthorizationOutcome.NOT_REQUIRED,
+        Section.DIAGNOSES: True,
+        Section.MEDICATIONS: True,
+        Section.ALLERGIES: True,
+        Section.SCORES: True,
+        Section.PLAN: chart.plan is not None,
+        Section.TREATMENTS_TRIED: bool(row.treatments_tried),
+        Section.PATIENT_TOLD: bool(row.patient_told),
+        Section.AUTHORIZATION: row.auth_outcome != AuthorizationOutcome.NOT_REQUIRED,
     }
     for section, title in SECTION_TITLES.items():
         sections.append(SectionChoice(section, title, defaults[section], items.get(section, ())))
@@ -417,11 +469,20 @@ def _choices(chart: _Chart) -> LetterChoices:
             d.title,
             f"{d.kind.label}, received {d.received_on.isoformat()}",
             d.category,
-            on and d.referral_id == row.id and d.kind in ATTACHABLE_BY_DEFAULT,
+            d.referral_id == row.id and d.kind in ATTACHABLE_BY_DEFAULT,
         )
         for d in chart.documents
+        if d.kind != DocumentKind.LETTER_SENT
     )
-    return LetterChoices(row.id, discipline, row.sensitive, tuple(sections), documents)
+    return LetterChoices(
+        row.id,
+        discipline,
+        row.sensitive,
+        tuple(sections),
+        documents,
+        row.reference or "",
+        chart.consent.summary if chart.consent is not None else None,
+    )
 
 
 # --------------------------------------------------------------------------- wording
@@ -438,12 +499,31 @@ def _item9(a: AssessmentView) -> int | None:
     return int(items[8]) if a.kind == AssessmentKind.PHQ9 and len(items) == 9 else None
 
 
-def _score_line(a: AssessmentView) -> ScoreLine:
+def _peg_baseline(assessments: Sequence[AssessmentView]) -> AssessmentView | None:
+    """The patient's first PEG, the baseline its later scores are judged against."""
+    pegs = [a for a in assessments if a.kind == AssessmentKind.PEG]
+    return min(pegs, key=lambda a: (a.taken_on, a.id), default=None)
+
+
+def _band(a: AssessmentView, peg_baseline: AssessmentView | None) -> str:
+    """The band; for a PEG (no published bands, Krebs 2009) its change from baseline."""
+    if a.kind != AssessmentKind.PEG:
+        return a.band
+    if peg_baseline is None or peg_baseline.id == a.id:
+        return peg_display.change_from_baseline(None, a.total)
+    return peg_display.change_from_baseline(peg_baseline.total, a.total)
+
+
+def _score_line(a: AssessmentView, peg_baseline: AssessmentView | None = None) -> ScoreLine:
+    """A score with its band; a PHQ-9 always states item 9 (a 0 is worth knowing too)."""
     flag = None
+    band = _band(a, peg_baseline)
     item9 = _item9(a)
     if item9:
         flag = f"Item 9 (thoughts of self-harm) scored {item9}"
-    return ScoreLine(a.kind.label, a.taken_on, _score(a), a.band, flag)
+    elif item9 == 0:
+        band = f"{band}; item 9 (thoughts of self-harm) 0"
+    return ScoreLine(a.kind.label, a.taken_on, _score(a), band, flag)
 
 
 def _medication_line(m: record.MedicationView) -> MedicationLine:
@@ -476,7 +556,7 @@ def _recipient(row: Referral) -> Recipient:
         return Recipient(f"{row.discipline.label} service", discipline=row.discipline.label)
     credentials = (member.credentials or "").replace(".", "").upper().split(",")
     doctor = any(c.strip() in DOCTOR_CREDENTIALS for c in credentials)
-    salutation = f"Dear Dr {member.family_name}," if doctor else f"Dear {_person(member)},"
+    salutation = f"Dear Dr. {member.family_name}," if doctor else f"Dear {_person(member)},"
     return Recipient(
         name=_person(member),
         credentials=member.credentials,
@@ -543,7 +623,10 @@ def _risk_flags(assessments: list[AssessmentView]) -> tuple[str, ...]:
         )
     ort = next((a for a in assessments if a.kind == AssessmentKind.ORT), None)
     if ort is not None and "high" in ort.band.lower():
-        flags.append(f"ORT {_score(ort)}: high risk of aberrant opioid behaviour")
+        flags.append(
+            f"ORT {_score(ort)} (high band, >= 8): a screening result, not a diagnosis; "
+            "risk tools predict poorly (CDC 2022)"
+        )
     return tuple(flags)
 
 
@@ -573,25 +656,20 @@ def _letter(
     show_medications = listed(Section.MEDICATIONS, medications, chart.medications)
     show_scores = listed(Section.SCORES, assessments, chart.assessments)
 
+    refused = [d for d in diagnoses if chart.blocked(d)]
+    if refused:
+        names = ", ".join(d.code for d in refused)
+        raise ValidationError(
+            "part2_consent",
+            f"{names} came from a 42 CFR Part 2 program and no valid consent to disclose it "
+            "to this recipient is on file: record the patient's consent or untick it",
+        )
+    part2 = any(d.part2 for d in diagnoses)
+
     emphasis = Section.EMPHASIS in sections
     rehabilitation = psychiatry = headache = None
     if emphasis and row.discipline in REHABILITATION:
-        plan = chart.plan
-        rehabilitation = RehabilitationEmphasis(
-            _functional_limits(assessments),
-            plan.title if plan else None,
-            tuple(
-                GoalLine(
-                    g.axis.label,
-                    g.description,
-                    _measure(g.measure),
-                    g.baseline,
-                    g.target,
-                    g.review_on,
-                )
-                for g in (plan.goals if plan else ())
-            ),
-        )
+        rehabilitation = RehabilitationEmphasis(_functional_limits(assessments))
     if emphasis and row.discipline in PSYCHIATRY:
         psychiatry = PsychiatryEmphasis(
             tuple(_score_line(a) for a in assessments if a.kind in MOOD_KINDS),
@@ -612,6 +690,11 @@ def _letter(
     # Mood scores print once: in the psychiatry box when it is there, else with the rest.
     listed_scores = [a for a in assessments if psychiatry is None or a.kind not in MOOD_KINDS]
     listed_scores.sort(key=lambda a: (list(AssessmentKind).index(a.kind), a.taken_on))
+
+    plan = _plan(chart) if Section.PLAN in sections else None
+    not_included = _not_included(
+        chart, options, diagnoses, medications, assessments, show_scores, plan
+    )
 
     name = " ".join(p for p in (patient.given_name, patient.middle_name, patient.family_name) if p)
     return LetterData(
@@ -658,7 +741,9 @@ def _letter(
         )
         if Section.ALLERGIES in sections
         else None,
-        scores=tuple(_score_line(a) for a in listed_scores) if show_scores else None,
+        scores=tuple(_score_line(a, _peg_baseline(chart.assessments)) for a in listed_scores)
+        if show_scores
+        else None,
         treatments_tried=(row.treatments_tried or "")
         if Section.TREATMENTS_TRIED in sections
         else None,
@@ -667,8 +752,139 @@ def _letter(
         rehabilitation=rehabilitation,
         psychiatry=psychiatry,
         headache=headache,
+        plan=plan,
         enclosures=enclosures,
+        reference=row.reference or "",
+        date_format=settings.date_format,
+        not_included=not_included,
+        part2_notice=part2,
+        part2_consent=_consent_scope(chart.consent, settings.date_format) if part2 else "",
     )
+
+
+def _consent_scope(consent: consents.ConsentView | None, style: str) -> str:
+    """What 42 CFR 2.32 asks to accompany the disclosure: the consent's scope, in words."""
+    if consent is None:
+        return ""
+    return (
+        f"signed by {consent.given_by} on {format_date(consent.signed_on, style)}, "
+        f"to {consent.recipient}, for {consent.purpose}; it covers {consent.scope}; "
+        f"valid until {format_date(consent.expires_on, style)} unless revoked earlier."
+    )
+
+
+def _plan(chart: _Chart) -> PlanOfTreatment | None:
+    """C-CDA Plan of Treatment: the active plan's goals and activities, for every
+    discipline; psychological therapy only for mental-health and addiction recipients."""
+    plan = chart.plan
+    if plan is None:
+        return None
+    activities = [
+        a for a in plan.activities if chart.mental_health or a.modality != Modality.PSYCHOLOGICAL
+    ]
+    return PlanOfTreatment(
+        plan.title,
+        tuple(
+            GoalLine(
+                g.axis.label, g.description, _measure(g.measure), g.baseline, g.target, g.review_on
+            )
+            for g in plan.goals
+        ),
+        tuple(
+            ActivityLine(
+                a.modality.label,
+                a.description,
+                a.status.label,
+                a.start_on,
+                a.end_on,
+                a.responsible_name,
+                f"{a.sessions_done} of {a.sessions_planned} sessions"
+                if a.sessions_planned
+                else None,
+            )
+            for a in activities
+        ),
+        plan.review_on,
+    )
+
+
+def _not_included(
+    chart: _Chart,
+    options: LetterOptions,
+    diagnoses: Sequence[record.DiagnosisView],
+    medications: Sequence[record.MedicationView],
+    assessments: Sequence[AssessmentView],
+    show_scores: bool,
+    plan: PlanOfTreatment | None,
+) -> tuple[NotIncluded, ...]:
+    """The "Not included in this letter" lines: a section the chart has but the letter
+    leaves out, and, for recipients outside mental-health and addiction care, the
+    sensitive content not ticked (named whether or not the chart holds any, so the line
+    itself discloses nothing)."""
+    row, sections = chart.referral, options.sections
+    out: list[NotIncluded] = []
+    available = {
+        Section.DIAGNOSES: bool(chart.diagnoses),
+        Section.MEDICATIONS: bool(chart.medications),
+        Section.ALLERGIES: True,  # "none" and "not sent" must never look alike
+        Section.SCORES: bool(chart.assessments),
+        Section.PLAN: chart.plan is not None,
+        Section.TREATMENTS_TRIED: bool(row.treatments_tried),
+        Section.PATIENT_TOLD: bool(row.patient_told),
+        Section.AUTHORIZATION: row.auth_outcome != AuthorizationOutcome.NOT_REQUIRED,
+    }
+    printed = {
+        Section.DIAGNOSES: Section.DIAGNOSES in sections
+        and (bool(diagnoses) or not chart.diagnoses),
+        Section.MEDICATIONS: Section.MEDICATIONS in sections
+        and (bool(medications) or not chart.medications),
+        Section.SCORES: show_scores,
+    }
+    outside = not chart.mental_health
+
+    def withheld(section: Section) -> bool:
+        """Switched on, yet everything the chart has here is held back by policy (sensitive
+        for this recipient, or Part 2 without consent): name the policy, not the section."""
+        if section not in sections:
+            return False
+        if section == Section.DIAGNOSES:
+            return all(
+                chart.blocked(d) or (outside and d.category in SENSITIVE_CATEGORIES)
+                for d in chart.diagnoses
+            )
+        if section == Section.MEDICATIONS:
+            return outside and all(m.is_psychotropic for m in chart.medications)
+        if section == Section.SCORES:
+            return outside and all(
+                assessment_category(a.kind.value) in SENSITIVE_CATEGORIES for a in chart.assessments
+            )
+        return False
+
+    covered = {s for s in (Section.DIAGNOSES, Section.MEDICATIONS, Section.SCORES) if withheld(s)}
+    for section, title in SECTION_TITLES.items():
+        shown = printed.get(section, section in sections)
+        if available[section] and not shown and section not in covered:
+            out.append(NotIncluded(title, title.split(": ")[-1].lower()))
+
+    def named(section: Section) -> bool:
+        return printed.get(section, False) or section in covered
+
+    if outside:
+        if named(Section.DIAGNOSES) and not any(
+            d.category in SENSITIVE_CATEGORIES for d in diagnoses
+        ):
+            out.append(NotIncluded(layout.DIAGNOSES, SENSITIVE_DIAGNOSES))
+        if named(Section.MEDICATIONS) and not any(m.is_psychotropic for m in medications):
+            out.append(NotIncluded(layout.MEDICATIONS, PSYCHOTROPICS))
+        if named(Section.SCORES) and not any(
+            assessment_category(a.kind.value) in SENSITIVE_CATEGORIES for a in assessments
+        ):
+            out.append(NotIncluded(layout.SCORES, SENSITIVE_SCORES))
+        if plan is not None:
+            out.append(NotIncluded(layout.PLAN, PSYCHOLOGICAL_ACTIVITIES))
+    if named(Section.DIAGNOSES) and any(chart.blocked(d) for d in chart.diagnoses):
+        out.append(NotIncluded(layout.DIAGNOSES, PART2_WITHHELD))
+    return tuple(out)
 
 
 def _attached(chart: _Chart, options: LetterOptions) -> list[_DocumentEntry]:
@@ -685,9 +901,10 @@ def _contents(session: Session, documents: list[_DocumentEntry]) -> list[tuple[s
 
 
 # --------------------------------------------------------------------------- public API
+@service
 def default_options(db: Database, actor: Actor, referral_id: int) -> LetterChoices:
     """The checklist for a referral's letter: every item the user may send, with the
-    discipline's defaults ticked (nothing optional for a sensitive referral).
+    recipient discipline's defaults ticked (docs/clinical-reference.md §3).
 
     Raises:
         NotFound: No such referral.
@@ -701,6 +918,7 @@ def default_options(db: Database, actor: Actor, referral_id: int) -> LetterChoic
         return choices
 
 
+@service
 def letter_data(
     db: Database,
     actor: Actor,
@@ -733,6 +951,7 @@ def letter_data(
         return data
 
 
+@service
 def generate_letter(
     db: Database,
     actor: Actor,
@@ -761,13 +980,14 @@ def generate_letter(
         ValidationError: An attached document cannot be read.
     """
     note = v.required_text(what, "what", max_length=MAX_HISTORY_TEXT, multiline=True)
-    with db.session() as session:
+    with db.session(write=True) as session:
         chart = _read_chart(session, actor, referral_id)
         chosen = options if options is not None else _choices(chart).defaults
         attached = _attached(chart, chosen) if packet else []
         enclosures = tuple(Enclosure(d.title, d.kind.label) for d in attached)
         data = _letter(chart, actor, chosen, enclosures)
         attachments = _contents(session, attached)
+        session.commit()  # the reference number, if this referral had none yet
     pdf = render_letter(data)
     if packet:
         pdf = build_packet(pdf, attachments)
@@ -776,6 +996,7 @@ def generate_letter(
     return pdf
 
 
+@service
 def referrals_in_state(db: Database, actor: Actor, state: ReferralState | str) -> list[int]:
     """Ids of the referrals in ``state`` whose letters the actor may print, oldest first."""
     wanted = v.choice(state, ReferralState, "state")
@@ -808,15 +1029,305 @@ def _audit_read(session: Session, actor: Actor, chart: _Chart, detail: str) -> N
 
 
 __all__ = [
+    "DeliveryMethod",
     "ItemChoice",
     "LetterChoices",
     "LetterOptions",
     "Section",
     "SectionChoice",
+    "SentLetterView",
     "default_options",
     "generate_letter",
     "letter_data",
     "letter_file_name",
     "may_include",
+    "recipient_gaps",
+    "record_sent_letter",
+    "referral_labels",
     "referrals_in_state",
+    "sent_letter_copy",
+    "sent_letters",
 ]
+
+
+# --------------------------------------------------------------------------- sent letters
+LETTER_SENT_EVENT = "letter sent"
+# The referral's coarse "sent via" has no "by hand": a copy handed over was printed.
+REFERRAL_METHOD = {
+    DeliveryMethod.PRINT: SendMethod.PRINT,
+    DeliveryMethod.FAX: SendMethod.FAX,
+    DeliveryMethod.EMAIL: SendMethod.EMAIL,
+    DeliveryMethod.PORTAL: SendMethod.PORTAL,
+    DeliveryMethod.HAND: SendMethod.PRINT,
+}
+
+
+@dataclass(frozen=True)
+class SentLetterView:
+    """One stored copy of a letter as it left the clinic."""
+
+    document_id: int
+    referral_id: int
+    file_name: str
+    sha256: str
+    size_bytes: int
+    method: DeliveryMethod
+    sent_on: date
+    sent_by: str
+    filed_at: datetime
+    reference: str
+
+
+def _sent_view(doc: Document, reference: str) -> SentLetterView:
+    return SentLetterView(
+        doc.id,
+        doc.referral_id or 0,
+        doc.file_name,
+        doc.sha256,
+        doc.size_bytes,
+        doc.sent_via or DeliveryMethod.PRINT,
+        doc.received_on,
+        doc.filed_by,
+        doc.filed_at,
+        reference,
+    )
+
+
+@service
+def record_sent_letter(
+    db: Database,
+    actor: Actor,
+    referral_id: int,
+    pdf_bytes: bytes,
+    method: DeliveryMethod | str,
+    *,
+    on: date | str | None = None,
+    expected_version: int | None = None,
+) -> SentLetterView:
+    """Keep exactly what was sent, and mark the referral sent, in one transaction.
+
+    The one function every screen calls when a letter leaves the clinic (referral editor,
+    letter preview, worklist batch). The PDF bytes are stored unchanged as a "letter sent"
+    document on the referral with their SHA-256, who, when and how; the referral's
+    history gets an entry linked to that copy; a referral that can still move to Sent
+    (a draft) moves there. A later edit of the chart never touches the stored copy.
+
+    Args:
+        pdf_bytes: The letter (or packet) exactly as printed, faxed or sent.
+        method: print, fax, email, portal or hand.
+        on: The day it left (today when omitted; never in the future).
+        expected_version: The referral version the screen showed; checked only when the
+            referral moves to Sent (another user may have moved it meanwhile).
+
+    Raises:
+        NotFound: No such referral.
+        PermissionDenied: The role may not print this referral or manage its logistics.
+        ValidationError: Not a PDF, an unknown method, a future date, or the referral
+            cannot be sent yet (no recipient, authorization denied).
+        ConflictError: ``expected_version`` is stale.
+    """
+    how = v.choice(method, DeliveryMethod, "method")
+    day = v.a_date(on, "on") or today()
+    v.not_future(day, "on", today())
+    if not isinstance(pdf_bytes, bytes | bytearray) or not bytes(pdf_bytes).startswith(b"%PDF-"):
+        raise ValidationError("pdf", "the letter to keep must be the PDF that was sent")
+    content = bytes(pdf_bytes)
+    with db.session(write=True) as session:
+        row = _load_referral(session, referral_id)
+        category = referral_category(row.discipline, row.sensitive)
+        _require_print(actor, category)
+        require(actor, Action.EDIT_REFERRAL_LOGISTICS, category)
+        reference = ensure_reference(session, row)
+        if workflow.TABLE.get((row.state, workflow.Event.SEND)) is not None:
+            if expected_version is not None:
+                check_version(row, expected_version, ENTITY)
+            referrals.apply_event(
+                session,
+                row,
+                actor,
+                workflow.Details(workflow.Event.SEND, on=day, sent_via=REFERRAL_METHOD[how]),
+                load_settings(session).workflow,
+            )
+        digest = hashlib.sha256(content).hexdigest()
+        document = add_document(
+            session,
+            actor,
+            row.patient_id,
+            {
+                "kind": DocumentKind.LETTER_SENT,
+                "title": f"Letter sent {day.isoformat()} ({how.label.lower()})",
+                "file_name": f"referral-{row.id:06d}-sent-{day:%Y%m%d}.pdf",
+                "media_type": "application/pdf",
+                "size_bytes": len(content),
+                "sha256": digest,
+                "received_on": day,
+                "content": content,
+                "sent_via": how,
+            },
+            referral_id=row.id,
+            category=category,
+        )
+        session.add(
+            ReferralEvent(
+                referral_id=row.id,
+                username=actor.username,
+                kind="letter",
+                reason=f"{LETTER_SENT_EVENT} by {how.label.lower()} on {day.isoformat()}; "
+                f"stored copy {document.file_name}, SHA-256 {digest[:16]}…",
+                document_id=document.id,
+            )
+        )
+        view = _sent_view(document, reference)
+        commit(session, row, ENTITY)
+        return view
+
+
+def _load_sent(session: Session, actor: Actor, document_id: int) -> tuple[Document, Referral]:
+    doc = session.get(Document, document_id) if isinstance(document_id, int) else None
+    if doc is None or doc.kind != DocumentKind.LETTER_SENT or doc.referral_id is None:
+        raise NotFound("Sent letter", document_id)
+    row = _load_referral(session, doc.referral_id)
+    _require_print(actor, referral_category(row.discipline, row.sensitive))
+    return doc, row
+
+
+@service
+def sent_letters(db: Database, actor: Actor, referral_id: int) -> list[SentLetterView]:
+    """The stored copies of a referral's sent letters, oldest first (an audited read)."""
+    with db.session(write=True) as session:
+        row = _load_referral(session, referral_id)
+        category = referral_category(row.discipline, row.sensitive)
+        _require_print(actor, category)
+        docs = session.scalars(
+            select(Document)
+            .where(Document.referral_id == row.id, Document.kind == DocumentKind.LETTER_SENT)
+            .order_by(Document.filed_at, Document.id)
+        ).all()
+        views = [_sent_view(d, row.reference or "") for d in docs]
+        audit.record(
+            session,
+            actor,
+            "read",
+            ENTITY,
+            row.id,
+            patient_id=row.patient_id,
+            category=category,
+            detail=f"{len(views)} sent letter(s)",
+        )
+        session.commit()
+        return views
+
+
+@service
+def sent_letter_copy(
+    db: Database, actor: Actor, document_id: int, *, stamped: bool = True
+) -> bytes:
+    """A stored sent letter: its exact bytes, or (``stamped``) those bytes with "Copy of
+    the letter sent on DATE" on every page for a reprint. Audited and noted in the history.
+
+    Raises:
+        NotFound: No such sent letter.
+        PermissionDenied: The role may not print this referral.
+        ValidationError: The stored bytes no longer match their SHA-256.
+    """
+    with db.session(write=True) as session:
+        doc, row = _load_sent(session, actor, document_id)
+        content = doc.content
+        if hashlib.sha256(content).hexdigest() != doc.sha256:
+            raise ValidationError("sha256", "the stored letter does not match its SHA-256")
+        style = load_settings(session).date_format
+        how = doc.sent_via.label.lower() if doc.sent_via else "print"
+        note = (
+            f"COPY of the letter sent on {format_date(doc.received_on, style)} by {how} "
+            f"· Ref. {row.reference or row.id}"
+        )
+        category = referral_category(row.discipline, row.sensitive)
+        what = "copy of sent letter reprinted" if stamped else "sent letter opened"
+        session.add(
+            ReferralEvent(
+                referral_id=row.id,
+                username=actor.username,
+                kind="letter",
+                reason=f"{what} ({doc.file_name})",
+                document_id=doc.id,
+            )
+        )
+        audit.record(
+            session,
+            actor,
+            "print",
+            ENTITY,
+            row.id,
+            patient_id=row.patient_id,
+            category=category,
+            detail=f"{what}, document {doc.id}",
+        )
+        session.commit()
+    return stamp_copy(content, note) if stamped else content
+
+
+@service
+def referral_labels(db: Database, actor: Actor, referral_ids: Sequence[int]) -> dict[int, str]:
+    """How people name a referral: "Ñúñez, Zoë, ref. RPC-000012" (patient and reference
+    number, never the internal id), for reports such as a batch's skipped letters.
+
+    Raises:
+        PermissionDenied: The role may not read demographics.
+    """
+    require(actor, Action.READ_DEMOGRAPHICS)
+    wanted = sorted({int(i) for i in referral_ids})
+    if not wanted:
+        return {}
+    with db.session(write=True) as session:
+        rows = session.execute(
+            select(
+                Referral.id,
+                Referral.patient_id,
+                Referral.reference,
+                Patient.given_name,
+                Patient.family_name,
+            )
+            .join(Patient, Patient.id == Referral.patient_id)
+            .where(Referral.id.in_(wanted))
+        ).all()
+        references = {r.id: r.reference for r in rows}
+        if any(ref is None for ref in references.values()):
+            number_all(session.connection())
+            references = dict(
+                session.execute(
+                    select(Referral.id, Referral.reference).where(Referral.id.in_(wanted))
+                ).tuples()
+            )
+        for patient_id in sorted({r.patient_id for r in rows}):
+            audit.record(
+                session,
+                actor,
+                "read",
+                "Patient",
+                patient_id,
+                patient_id=patient_id,
+                detail="referral labels",
+            )
+        session.commit()
+    return {r.id: f"{r.family_name}, {r.given_name}, ref. {references[r.id]}" for r in rows}
+
+
+@service
+def recipient_gaps(db: Database, actor: Actor, referral_id: int) -> tuple[str, ...]:
+    """What the letter cannot be sent to: no recipient, no postal address, no fax.
+
+    The letter still prints; the preview says what is missing so nobody hunts for it.
+    Team-directory data only, so no chart read is audited.
+    """
+    with db.session() as session:
+        row = _load_referral(session, referral_id)
+        _require_print(actor, referral_category(row.discipline, row.sensitive))
+        member = row.recipient
+        if member is None:
+            return ("no specialist chosen",)
+        gaps = []
+        if not (member.address or "").strip():
+            gaps.append("no postal address")
+        if not (member.fax or "").strip():
+            gaps.append("no fax number")
+        return tuple(gaps)

@@ -19,7 +19,7 @@ from carecoord.models import Patient, PsychotherapyNote, User, utcnow
 from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import check_version, commit, load
+from carecoord.services.common import check_version, commit, load, service
 from carecoord.services.permissions import (
     may_read_psychotherapy_note,
     may_write_psychotherapy_notes,
@@ -68,6 +68,7 @@ def _own(db_row: PsychotherapyNote, actor: Actor) -> None:
         )
 
 
+@service
 def create_note(
     db: Database, actor: Actor, patient_id: int, text: str, *, written_at: datetime | None = None
 ) -> NoteView:
@@ -95,6 +96,7 @@ def create_note(
         return _view(row, actor.display_name)
 
 
+@service
 def list_notes(db: Database, actor: Actor, patient_id: int) -> list[NoteView]:
     """The acting author's own notes on this patient, newest first (nobody else's, ever)."""
     _require_author_role(actor, "read")
@@ -116,6 +118,7 @@ def list_notes(db: Database, actor: Actor, patient_id: int) -> list[NoteView]:
         return result
 
 
+@service
 def get_note(db: Database, actor: Actor, note_id: int) -> NoteView:
     """One note, for its author.
 
@@ -133,6 +136,7 @@ def get_note(db: Database, actor: Actor, note_id: int) -> NoteView:
         return _view(row, author.full_name if author else actor.display_name)
 
 
+@service
 def update_note(
     db: Database, actor: Actor, note_id: int, text: str, *, expected_version: int
 ) -> NoteView:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, not_, select, true
+from sqlalchemy import Connection, and_, bindparam, func, not_, select, text, true, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -20,7 +21,7 @@ from carecoord.models import Patient
 from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import apply, check_version, commit, load, today
+from carecoord.services.common import apply, check_version, commit, load, service, today
 from carecoord.services.permissions import Action, require
 
 ENTITY = "Patient"
@@ -169,6 +170,20 @@ def _duplicates(
     return [summary_of(p) for p in session.scalars(query.limit(20))]
 
 
+def _serialise_registration(session: Session, values: dict[str, Any]) -> None:
+    """Let one registration of a given name and birth date check-then-insert at a time.
+
+    PostgreSQL: a transaction-scoped advisory lock on the name key (parallel registrations
+    of the same person otherwise all see "no duplicate" and all insert). SQLite writers
+    already hold the database lock from ``BEGIN IMMEDIATE``.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    key = f"patient:{values['family_key']}|{values['given_key']}|{values['date_of_birth']}"
+    session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
+
+
+@service
 def find_duplicates(
     db: Database, actor: Actor, data: PatientInput, exclude_id: int | None = None
 ) -> list[PatientSummary]:
@@ -186,6 +201,7 @@ def find_duplicates(
         return found
 
 
+@service
 def create_patient(
     db: Database, actor: Actor, data: PatientInput, *, allow_duplicate: bool = False
 ) -> PatientDetail:
@@ -198,6 +214,7 @@ def create_patient(
     require(actor, Action.EDIT_DEMOGRAPHICS)
     values = validate(data)
     with db.session(write=True) as session:
+        _serialise_registration(session, values)
         if not allow_duplicate:
             matches = _duplicates(
                 session, values["family_key"], values["given_key"], values["date_of_birth"], None
@@ -222,6 +239,7 @@ def create_patient(
         return detail_of(patient)
 
 
+@service
 def update_patient(
     db: Database, actor: Actor, patient_id: int, data: PatientInput, *, expected_version: int
 ) -> PatientDetail:
@@ -258,6 +276,7 @@ def update_patient(
         return detail_of(patient)
 
 
+@service
 def get_patient(db: Database, actor: Actor, patient_id: int) -> PatientDetail:
     """One patient's demographics (an audited read)."""
     require(actor, Action.READ_DEMOGRAPHICS)
@@ -268,6 +287,7 @@ def get_patient(db: Database, actor: Actor, patient_id: int) -> PatientDetail:
         return detail_of(patient)
 
 
+@service
 def discharge_patient(
     db: Database,
     actor: Actor,
@@ -297,6 +317,7 @@ def discharge_patient(
         return detail_of(patient)
 
 
+@service
 def readmit_patient(
     db: Database, actor: Actor, patient_id: int, *, expected_version: int
 ) -> PatientDetail:
@@ -361,6 +382,55 @@ def parse_search(text: str) -> SearchQuery:
 ORDER = (Patient.family_key, Patient.given_key, Patient.id)
 
 
+@dataclass
+class SearchAudit:
+    """The searches of one search session, audited as ONE record instead of one fsync'd
+    commit per keystroke: :func:`search_patients` tallies here, :func:`flush_search_audit`
+    writes the record (the UI calls it when the list is hidden or closed, or a chart is
+    opened; it also happens by itself every ``FLUSH_EVERY`` searches or ``FLUSH_SECONDS``)."""
+
+    FLUSH_EVERY = 200
+    FLUSH_SECONDS = 300.0
+
+    searches: int = 0
+    results: int = 0
+    kinds: dict[str, int] | None = None
+    started: float = 0.0
+
+    def tally(self, kind: str, results: int) -> None:
+        if not self.searches:
+            self.started = time.monotonic()
+            self.kinds = {}
+        assert self.kinds is not None
+        self.searches += 1
+        self.results += results
+        self.kinds[kind] = self.kinds.get(kind, 0) + 1
+
+    def due(self) -> bool:
+        return self.searches >= self.FLUSH_EVERY or (
+            self.searches > 0 and time.monotonic() - self.started >= self.FLUSH_SECONDS
+        )
+
+    def detail(self) -> str:
+        kinds = ", ".join(f"{kind} {count}" for kind, count in sorted((self.kinds or {}).items()))
+        plural = "es" if self.searches != 1 else ""
+        return f"search session: {self.searches} search{plural} ({kinds}), {self.results} results"
+
+
+@service
+def flush_search_audit(db: Database, actor: Actor, tally: SearchAudit) -> bool:
+    """Write the session's one audit record (nothing when no search ran); True if written."""
+    require(actor, Action.READ_DEMOGRAPHICS)  # only someone who may search has searches
+    if not tally.searches:
+        return False
+    with db.session(write=True) as session:
+        audit.record(session, actor, "search", ENTITY, detail=tally.detail())
+        session.commit()
+    tally.searches, tally.results, tally.kinds = 0, 0, None
+    return True
+
+
+@service
 def search_patients(
     db: Database,
     actor: Actor,
@@ -369,16 +439,25 @@ def search_patients(
     limit: int = 50,
     offset: int = 0,
     include_discharged: bool = True,
+    audit_session: SearchAudit | None = None,
 ) -> list[PatientSummary]:
     """Patients matching ``text``, family-name matches first, each group in name order.
 
     Every branch is an index range scan that stops after ``offset + limit`` rows, so a
-    keystroke costs the same at 100 or 100,000 patients.
+    keystroke costs the same at 100 or 100,000 patients. Each search is audited: in its
+    own record, or tallied into ``audit_session`` (one record per search session).
     """
     require(actor, Action.READ_DEMOGRAPHICS)
     limit = max(1, min(int(limit), 500))
     offset = max(0, int(offset))
     query = parse_search(text)
+    if audit_session is not None:  # a plain connection: no ORM session per keystroke
+        with _search_connection(db) as connection:
+            found = _run_search(connection, query, not include_discharged, limit, offset)
+        audit_session.tally(query.kind, len(found))
+        if audit_session.due():
+            flush_search_audit(db, actor, audit_session)
+        return found
     with db.session(write=True) as session:
         found = _run_search(session, query, not include_discharged, limit, offset)
         audit.record(
@@ -461,11 +540,106 @@ def _shape_and_params(query: SearchQuery) -> tuple[str, dict[str, Any]]:
     return ("comma" if query.comma else "two"), params
 
 
+@dataclass(frozen=True)
+class SearchCursor:
+    """Where the next page starts: the result part (family matches, then given-name
+    matches) and the sort key of the last row shown. Small, so a list keeps one per page."""
+
+    part: int
+    key: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    rows: list[PatientSummary]
+    next: SearchCursor | None  # None: this was the last page
+
+
+@service
+def search_page(
+    db: Database,
+    actor: Actor,
+    text: str,
+    *,
+    after: SearchCursor | None = None,
+    limit: int = 50,
+    include_discharged: bool = True,
+    audit_session: SearchAudit | None = None,
+) -> SearchPage:
+    """One page of :func:`search_patients`' results, starting after ``after`` (keyset
+    paging on ``(family_key, given_key, id)`` or ``(mrn, id)``): a page deep in the list
+    costs the same index range scan as the first, unlike an OFFSET that reads past
+    every earlier row. Audited like :func:`search_patients`."""
+    require(actor, Action.READ_DEMOGRAPHICS)
+    limit = max(1, min(int(limit), 500))
+    query = parse_search(text)
+    shape, params = _shape_and_params(query)
+    active_only = not include_discharged
+    with _search_connection(db) as connection:
+        rows: list[PatientSummary] = []
+        cursor = after
+        part = after.part if after is not None else 0
+        while part < 2 and CONDITIONS[shape][part] is not None and len(rows) < limit:
+            keyed = cursor is not None and cursor.part == part
+            values = {**params, "limit": limit - len(rows)}
+            if keyed:
+                assert cursor is not None
+                values.update({f"k{i}": k for i, k in enumerate(cursor.key)})
+            found = list(
+                connection.execute(_keyset_statement(shape, part, active_only, keyed), values)
+            )
+            rows.extend(PatientSummary(*r[: len(SUMMARY_COLUMNS)]) for r in found)
+            if found:
+                cursor = SearchCursor(part, tuple(found[-1][len(SUMMARY_COLUMNS) :]))
+            if len(rows) < limit:
+                part += 1
+    more = len(rows) == limit
+    if audit_session is not None:
+        audit_session.tally(query.kind, len(rows))
+        if audit_session.due():
+            flush_search_audit(db, actor, audit_session)
+    else:
+        with db.session(write=True) as session:
+            audit.record(
+                session, actor, "search", ENTITY, detail=f"{query.kind} search, {len(rows)} results"
+            )
+            session.commit()
+    return SearchPage(rows, cursor if more else None)
+
+
+def _search_connection(db: Database) -> Connection:
+    """A connection for a search's SELECTs. On PostgreSQL in autocommit, so a keystroke
+    costs its statements' round trips only, without a BEGIN and a ROLLBACK around them."""
+    connection = db.engine.connect()
+    if db.dialect == "postgresql":
+        connection.execution_options(isolation_level="AUTOCOMMIT")
+    return connection
+
+
+KEYSET_ORDER = (Patient.family_key, Patient.given_key, Patient.id)
+MRN_ORDER = (Patient.mrn, Patient.id)
+
+
+@lru_cache(maxsize=64)
+def _keyset_statement(shape: str, part: int, active_only: bool, keyed: bool) -> Any:
+    """The page statement: the part's condition, rows after the cursor's key, in key order
+    (the sort key columns are selected after the summary columns, for the next cursor)."""
+    condition = CONDITIONS[shape][part]
+    assert condition is not None
+    order = MRN_ORDER if shape == "mrn" else KEYSET_ORDER
+    stmt = select(*SUMMARY_COLUMNS, *order).where(condition)
+    if active_only:
+        stmt = stmt.where(Patient.status == PatientStatus.ACTIVE)
+    if keyed:
+        stmt = stmt.where(tuple_(*order) > tuple_(*(bindparam(f"k{i}") for i in range(len(order)))))
+    return stmt.order_by(*order).limit(bindparam("limit"))
+
+
 def _run_search(
-    session: Session, query: SearchQuery, active_only: bool, limit: int, offset: int
+    where: Session | Connection, query: SearchQuery, active_only: bool, limit: int, offset: int
 ) -> list[PatientSummary]:
     """Plain column rows, not ORM objects: a keystroke should cost a query, not a mapper."""
-    connection = session.connection()
+    connection = where.connection() if isinstance(where, Session) else where
     shape, params = _shape_and_params(query)
 
     def rows(part: int, page_limit: int, page_offset: int) -> list[PatientSummary]:
@@ -484,6 +658,7 @@ def _run_search(
     return found + rows(1, limit - len(found), max(0, offset - primary_count))
 
 
+@service
 def count_patients(db: Database, actor: Actor, *, active_only: bool = False) -> int:
     require(actor, Action.READ_DEMOGRAPHICS)
     with db.session() as session:
@@ -505,6 +680,7 @@ __all__ = [
     "get_patient",
     "parse_search",
     "readmit_patient",
+    "search_page",
     "search_patients",
     "update_patient",
 ]

@@ -13,12 +13,13 @@ sit beside the table because they are about a person rather than a role:
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from enum import StrEnum
-from typing import NoReturn
+from typing import NoReturn, TypeVar
 
-from carecoord.clinical.vocabulary import DataCategory, Discipline, UserRole
-from carecoord.errors import PermissionDenied
+from carecoord.clinical.vocabulary import DataCategory, Discipline, Modality, UserRole
+from carecoord.errors import PermissionDenied, ValidationError
 from carecoord.services.actor import Actor
 
 
@@ -185,3 +186,96 @@ def assessment_category(kind: str) -> DataCategory:
     if kind == "ort":
         return S
     return G
+
+
+# ------------------------------------------------------------------------- masking
+RESTRICTED = "restricted"
+"""What a role reads instead of free text of a category it may not read."""
+
+T = TypeVar("T")
+
+
+def may_read(who: Who, category: DataCategory) -> bool:
+    """Whether ``who`` may read clinical content of ``category`` (the one masking test)."""
+    return allowed(who, Action.READ_CLINICAL, category)
+
+
+def masked(who: Who, category: DataCategory, value: T) -> T | str:
+    """``value`` when ``who`` may read clinical data of ``category``, else "restricted".
+
+    The one way every service hides free text (reasons, notes, descriptions, titles) of a
+    category the role may not read; an empty value stays empty (it says nothing).
+    """
+    if value is None or value == "" or may_read(who, category):
+        return value
+    return RESTRICTED
+
+
+SUBSTANCE_USE_DRUGS = ("naloxone", "naltrexone", "acamprosate", "disulfiram", "suboxone")
+"""Drugs (or combinations) given only for a substance-use disorder."""
+SUBSTANCE_USE_WORDS = re.compile(
+    r"\b(oud|aud|sud|moud|mat|opioid use disorder|substance use|addiction|"
+    r"alcohol use disorder|opioid dependence|detox)\b",
+    re.IGNORECASE,
+)
+PSYCHIATRIC_DRUGS = (
+    "sertraline",
+    "fluoxetine",
+    "escitalopram",
+    "citalopram",
+    "paroxetine",
+    "bupropion",
+    "mirtazapine",
+    "quetiapine",
+    "aripiprazole",
+    "lithium",
+    "buspirone",
+    "lorazepam",
+    "alprazolam",
+)
+"""Psychotropics without a pain use: always prescribed for a psychiatric reason."""
+PSYCHIATRIC_WORDS = re.compile(
+    r"\b(depression|depressive|anxiety|panic|ptsd|bipolar|schizo\w*|psychosis|"
+    r"ocd|adhd|insomnia|mood)\b",
+    re.IGNORECASE,
+)
+
+
+def medication_category(drug: str, *why: str | None) -> DataCategory:
+    """The default category of a medication from its drug and its indication or notes.
+
+    Medication for opioid use disorder (buprenorphine or methadone with an OUD indication,
+    buprenorphine with naloxone, naltrexone …) is substance use (42 CFR Part 2); a
+    psychotropic given for a psychiatric reason is psychiatric; the rest is general
+    (duloxetine or amitriptyline for pain stay general). The clinician may choose another.
+    """
+    text = drug.lower()
+    reasons = " ".join(w.replace("_", " ") for w in why if w)  # codes read as words
+    if any(d in text for d in SUBSTANCE_USE_DRUGS) or SUBSTANCE_USE_WORDS.search(reasons):
+        return S
+    if any(d in text for d in PSYCHIATRIC_DRUGS) or PSYCHIATRIC_WORDS.search(reasons):
+        return P
+    return G
+
+
+def activity_category(modality: Modality) -> DataCategory:
+    """Psychological therapy is psychiatric by default; every other modality general."""
+    return P if modality == Modality.PSYCHOLOGICAL else G
+
+
+def item_category(value: DataCategory | str | None, default: DataCategory) -> DataCategory:
+    """A category a clinician chose for an item (None: ``default``); psychotherapy notes
+    are a record of their own, never a category of a chart item.
+
+    Raises:
+        ValidationError: not a category, or "psychotherapy note".
+    """
+    if value is None or value == "":
+        return default
+    try:
+        chosen = DataCategory(value)
+    except ValueError:
+        raise ValidationError("category", "must be general, psychiatric or substance use") from None
+    if chosen == N:
+        raise ValidationError("category", "psychotherapy notes are kept in their own tab")
+    return chosen

@@ -38,7 +38,7 @@ from carecoord.models import Patient, Referral
 from carecoord.services import audit, record, referrals, team
 from carecoord.services.actor import Actor
 from carecoord.services.assessments import AssessmentView, assessments_of
-from carecoord.services.common import load, today
+from carecoord.services.common import load, service, today
 from carecoord.services.letters import may_include
 from carecoord.services.permissions import Action, require
 from carecoord.services.plans import PLAN, ActivityView, GoalView, PlanView, plans_of
@@ -312,6 +312,7 @@ def _referral_lines(session: Session, actor: Actor, patient_id: int) -> list[Pla
     return lines
 
 
+@service
 def plan_pdf_data(
     db: Database, actor: Actor, patient_id: int, plan_id: int | None = None
 ) -> PlanPdfData:
@@ -328,12 +329,12 @@ def plan_pdf_data(
     require(actor.role, Action.PRINT, DataCategory.GENERAL)
     with db.session(write=True) as session:
         patient = load(session, Patient, patient_id, "Patient")
-        plan = _pick_plan(plans_of(session, patient_id), plan_id, patient_id)
+        plan = _pick_plan(plans_of(session, patient_id, actor=actor), plan_id, patient_id)
         views = assessments_of(session, actor, patient_id, (AssessmentKind.PEG, AssessmentKind.NRS))
         referral_lines = _referral_lines(session, actor, patient_id)
         care_team = team._care_team(session, patient_id)
         settings = load_settings(session)
-        load_summary = record.mme_summary(record.medications_of(session, patient_id))
+        load_summary = record.mme_summary(record.medications_of(session, patient_id, actor=actor))
         audit.record(
             session,
             actor,
@@ -389,6 +390,7 @@ def plan_pdf_data(
     )
 
 
+@service
 def generate_plan_pdf(
     db: Database, actor: Actor, patient_id: int, plan_id: int | None = None
 ) -> bytes:

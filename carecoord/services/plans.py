@@ -28,8 +28,14 @@ from carecoord.models import (
 from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import apply, check_version, commit, is_record_id, load
-from carecoord.services.permissions import Action, require
+from carecoord.services.common import apply, check_version, commit, is_record_id, load, service
+from carecoord.services.permissions import (
+    Action,
+    activity_category,
+    item_category,
+    masked,
+    require,
+)
 
 PLAN = "Treatment plan"
 # PEG as its mean or one of its three items (pain, enjoyment, general activity).
@@ -57,6 +63,7 @@ class ActivityInput:
     sessions_done: int = 0
     status: ActivityStatus | str = ActivityStatus.PLANNED
     stop_reason: str | None = None
+    category: DataCategory | str | None = None  # None: from the modality
 
 
 @dataclass(frozen=True)
@@ -86,6 +93,7 @@ class ActivityView:
     status: ActivityStatus
     stop_reason: str | None
     version: int
+    category: DataCategory = DataCategory.GENERAL
 
 
 @dataclass(frozen=True)
@@ -108,12 +116,14 @@ def goal_view(g: PlanGoal) -> GoalView:
     )
 
 
-def activity_view(a: PlanActivity) -> ActivityView:
+def activity_view(a: PlanActivity, actor: Actor) -> ActivityView:
+    """An activity; its free text reads "restricted" for a role that may not read its
+    category (the front desk still sees what, when and who, to book it)."""
     return ActivityView(
         a.id,
         a.plan_id,
         a.modality,
-        a.description,
+        masked(actor, a.category, a.description),
         a.responsible_member_id,
         a.responsible.display_name if a.responsible else None,
         a.start_on,
@@ -121,12 +131,13 @@ def activity_view(a: PlanActivity) -> ActivityView:
         a.sessions_planned,
         a.sessions_done,
         a.status,
-        a.stop_reason,
+        masked(actor, a.category, a.stop_reason),
         a.version,
+        a.category,
     )
 
 
-def plan_view(p: TreatmentPlan) -> PlanView:
+def plan_view(p: TreatmentPlan, actor: Actor) -> PlanView:
     return PlanView(
         p.id,
         p.patient_id,
@@ -136,7 +147,7 @@ def plan_view(p: TreatmentPlan) -> PlanView:
         p.review_on,
         p.notes,
         tuple(goal_view(g) for g in p.goals),
-        tuple(activity_view(a) for a in p.activities),
+        tuple(activity_view(a, actor) for a in p.activities),
         p.version,
     )
 
@@ -185,8 +196,9 @@ def validate_activity(session: Session, patient_id: int, data: ActivityInput) ->
                 "responsible_member",
                 f"{member.display_name} is not on this patient's care team (add them first)",
             )
+    modality = v.choice(data.modality, Modality, "modality")
     return {
-        "modality": v.choice(data.modality, Modality, "modality"),
+        "modality": modality,
         "description": v.required_text(data.description, "description", max_length=400),
         "start_on": start,
         "end_on": end,
@@ -195,6 +207,7 @@ def validate_activity(session: Session, patient_id: int, data: ActivityInput) ->
         "sessions_done": done,
         "status": status,
         "stop_reason": reason if status == ActivityStatus.STOPPED else None,
+        "category": item_category(data.category, activity_category(modality)),
     }
 
 
@@ -216,6 +229,7 @@ def _load_plan(session: Session, plan_id: int) -> TreatmentPlan:
     return plan
 
 
+@service
 def create_plan(
     db: Database,
     actor: Actor,
@@ -246,9 +260,10 @@ def create_plan(
         session.flush()
         audit.record(session, actor, "create", PLAN, plan.id, patient_id=patient_id)
         session.commit()
-        return plan_view(_load_plan(session, plan.id))
+        return plan_view(_load_plan(session, plan.id), actor)
 
 
+@service
 def update_plan(
     db: Database,
     actor: Actor,
@@ -285,7 +300,7 @@ def update_plan(
                 detail=", ".join(changed),
             )
             commit(session, plan, PLAN)
-        return plan_view(_load_plan(session, plan.id))
+        return plan_view(_load_plan(session, plan.id), actor)
 
 
 def _save_child(
@@ -311,14 +326,19 @@ def _save_child(
         apply(child, values)
         child.updated_by = actor.username
         action = "update"
+    category = values.get("category", DataCategory.GENERAL)
+    assert isinstance(category, DataCategory)
+    require(actor, Action.EDIT_CLINICAL, category)
+    if child_id is not None:
+        require(actor, Action.EDIT_CLINICAL, getattr(child, "category", DataCategory.GENERAL))
     session.flush()
-    detail = str(values["modality"]) if "modality" in values else None
     audit.record(
-        session, actor, action, entity, child.id, patient_id=plan.patient_id, detail=detail
+        session, actor, action, entity, child.id, patient_id=plan.patient_id, category=category
     )
     commit(session, child, entity)
 
 
+@service
 def save_goal(
     db: Database,
     actor: Actor,
@@ -334,9 +354,10 @@ def save_goal(
     with db.session(write=True) as session:
         plan = _load_plan(session, plan_id)
         _save_child(session, actor, plan, PlanGoal, goal_id, values, expected_version, "Goal")
-        return plan_view(_load_plan(session, plan.id))
+        return plan_view(_load_plan(session, plan.id), actor)
 
 
+@service
 def save_activity(
     db: Database,
     actor: Actor,
@@ -354,38 +375,45 @@ def save_activity(
         _save_child(
             session, actor, plan, PlanActivity, activity_id, values, expected_version, "Activity"
         )
-        return plan_view(_load_plan(session, plan.id))
+        return plan_view(_load_plan(session, plan.id), actor)
 
 
+@service
 def delete_activity(
     db: Database, actor: Actor, activity_id: int, *, expected_version: int
 ) -> PlanView:
     require(actor, Action.EDIT_CLINICAL, DataCategory.GENERAL)
     with db.session(write=True) as session:
         activity = load(session, PlanActivity, activity_id, "Activity")
+        require(actor, Action.EDIT_CLINICAL, activity.category)
         check_version(activity, expected_version, "Activity")
         plan = _load_plan(session, activity.plan_id)
         audit.record(session, actor, "delete", "Activity", activity.id, patient_id=plan.patient_id)
         session.delete(activity)
         session.commit()
-        return plan_view(_load_plan(session, plan.id))
+        return plan_view(_load_plan(session, plan.id), actor)
 
 
-def plans_of(session: Session, patient_id: int) -> list[PlanView]:
+def plans_of(session: Session, patient_id: int, *, actor: Actor) -> list[PlanView]:
+    """A chart's plans, newest first, as ``actor`` may read them."""
     rows = session.scalars(
         select(TreatmentPlan)
         .where(TreatmentPlan.patient_id == patient_id)
-        .options(selectinload(TreatmentPlan.goals), selectinload(TreatmentPlan.activities))
+        .options(
+            selectinload(TreatmentPlan.goals),
+            selectinload(TreatmentPlan.activities).selectinload(PlanActivity.responsible),
+        )
         .order_by(TreatmentPlan.started_on.desc(), TreatmentPlan.id.desc())
     )
-    return [plan_view(p) for p in rows]
+    return [plan_view(p, actor) for p in rows]
 
 
+@service
 def list_plans(db: Database, actor: Actor, patient_id: int) -> list[PlanView]:
     require(actor, Action.READ_CLINICAL)
     with db.session(write=True) as session:
         load(session, Patient, patient_id, "Patient")
-        result = plans_of(session, patient_id)
+        result = plans_of(session, patient_id, actor=actor)
         audit.record(session, actor, "read", PLAN, patient_id=patient_id, detail="list")
         session.commit()
         return result

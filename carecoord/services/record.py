@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from carecoord.clinical import drugs, medication_line, mme
 from carecoord.clinical import headache as headache_rules
+from carecoord.clinical.headache import AcuteDrugClass, RedFlag
 from carecoord.clinical.vocabulary import AllergySeverity, DataCategory, HeadacheType
 from carecoord.db import Database
 from carecoord.errors import ValidationError
@@ -19,8 +20,16 @@ from carecoord.models import Allergy, Diagnosis, HeadacheProfile, Medication, Pa
 from carecoord.services import audit, codes
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import apply, check_version, commit, load, today
-from carecoord.services.permissions import Action, diagnosis_category, require
+from carecoord.services.common import apply, check_version, commit, load, service, today
+from carecoord.services.permissions import (
+    Action,
+    diagnosis_category,
+    item_category,
+    masked,
+    may_read,
+    medication_category,
+    require,
+)
 
 PSYCHOTROPIC_WORDS = (
     "sertraline",
@@ -70,6 +79,7 @@ class DiagnosisView:
     notes: str | None
     category: DataCategory
     version: int
+    part2: bool = False  # received from a 42 CFR Part 2 program
 
 
 def diagnosis_view(row: Diagnosis) -> DiagnosisView:
@@ -83,9 +93,11 @@ def diagnosis_view(row: Diagnosis) -> DiagnosisView:
         row.notes,
         diagnosis_category(row.code),
         row.version,
+        bool(row.part2),
     )
 
 
+@service
 def add_diagnosis(
     db: Database,
     actor: Actor,
@@ -94,11 +106,18 @@ def add_diagnosis(
     *,
     onset: date | str | None = None,
     notes: str | None = None,
+    part2: bool = False,
 ) -> DiagnosisView:
-    """Add a billable ICD-10-CM diagnosis (the title comes from the code set)."""
+    """Add a billable ICD-10-CM diagnosis (the title comes from the code set).
+
+    ``part2`` marks a substance-use diagnosis received from a 42 CFR Part 2 program: letters
+    disclose it only with the patient's consent on file.
+    """
     entry = codes.require_billable(code)
     category = diagnosis_category(entry.code)
     require(actor, Action.EDIT_CLINICAL, category)
+    if part2 and category != DataCategory.SUBSTANCE_USE:
+        raise ValidationError("part2", "only a substance-use diagnosis comes from a Part 2 program")
     started = v.a_date(onset, "onset")
     v.not_future(started, "onset", today())
     note = v.text(notes, "notes", max_length=400)
@@ -121,6 +140,7 @@ def add_diagnosis(
             onset=started,
             notes=note,
             active=True,
+            part2=bool(part2),
             updated_by=actor.username,
         )
         session.add(row)
@@ -133,12 +153,13 @@ def add_diagnosis(
             row.id,
             patient_id=patient_id,
             category=category,
-            detail=entry.code,
+            detail="diagnosis added",
         )
         session.commit()
         return diagnosis_view(row)
 
 
+@service
 def set_diagnosis_active(
     db: Database, actor: Actor, diagnosis_id: int, active: bool, *, expected_version: int
 ) -> DiagnosisView:
@@ -181,6 +202,7 @@ class MedicationInput:
     notes: str | None = None
     indication: str | None = None
     concentration_mg_per_ml: float | None = None
+    category: DataCategory | str | None = None  # None: from the drug, indication and notes
 
 
 @dataclass(frozen=True)
@@ -208,6 +230,7 @@ class MedicationView:
     indication: str | None = None
     concentration_mg_per_ml: float | None = None
     needs_review: str | None = None
+    category: DataCategory = DataCategory.GENERAL
 
     @property
     def current(self) -> bool:
@@ -267,8 +290,9 @@ def _safe_label(frequency: str) -> str:
         return f"{frequency} (unknown frequency)"
 
 
-def medication_view(row: Medication) -> MedicationView:
-    """The view of one stored row; never raises for data that no longer validates."""
+def medication_view(row: Medication, actor: Actor) -> MedicationView:
+    """The view of one stored row, its notes masked for a role that may not read its
+    category; never raises for data that no longer validates."""
     view = MedicationView(
         id=row.id,
         patient_id=row.patient_id,
@@ -285,10 +309,11 @@ def medication_view(row: Medication) -> MedicationView:
         is_psychotropic=row.is_psychotropic or _psychotropic(row.drug),
         daily_mme=None,
         mme_note=None,
-        notes=row.notes,
+        notes=masked(actor, row.category, row.notes),
         version=row.version,
         indication=row.indication,
         concentration_mg_per_ml=row.concentration_mg_per_ml,
+        category=row.category,
     )
     line = view.dose_line()
     summary = mme.total_mme([line])
@@ -346,6 +371,10 @@ def validate_medication(data: MedicationInput) -> dict[str, Any]:
         ),
         opioid=is_opioid,
     )
+    notes = v.text(data.notes, "notes", max_length=400)
+    default_category = medication_category(
+        drug, notes, medication_line.INDICATIONS.get(indication or "")
+    )
     return {
         "drug": drug,
         "dose": dose,
@@ -357,29 +386,38 @@ def validate_medication(data: MedicationInput) -> dict[str, Any]:
         "stop_date": stop,
         "is_opioid": is_opioid,
         "is_psychotropic": _psychotropic(drug),
-        "notes": v.text(data.notes, "notes", max_length=400),
+        "notes": notes,
         "indication": indication,
         "concentration_mg_per_ml": concentration,
+        "category": item_category(data.category, default_category),
     }
 
 
+@service
 def add_medication(
     db: Database, actor: Actor, patient_id: int, data: MedicationInput
 ) -> MedicationView:
-    require(actor, Action.EDIT_CLINICAL, DataCategory.GENERAL)
     values = validate_medication(data)
+    require(actor, Action.EDIT_CLINICAL, values["category"])
     with db.session(write=True) as session:
         load(session, Patient, patient_id, "Patient")
         row = Medication(patient_id=patient_id, updated_by=actor.username, **values)
         session.add(row)
         session.flush()
         audit.record(
-            session, actor, "create", "Medication", row.id, patient_id=patient_id, detail=row.drug
+            session,
+            actor,
+            "create",
+            "Medication",
+            row.id,
+            patient_id=patient_id,
+            category=row.category,
         )
         session.commit()
-        return medication_view(row)
+        return medication_view(row, actor)
 
 
+@service
 def update_medication(
     db: Database,
     actor: Actor,
@@ -388,10 +426,11 @@ def update_medication(
     *,
     expected_version: int,
 ) -> MedicationView:
-    require(actor, Action.EDIT_CLINICAL, DataCategory.GENERAL)
     values = validate_medication(data)
+    require(actor, Action.EDIT_CLINICAL, values["category"])
     with db.session(write=True) as session:
         row = load(session, Medication, medication_id, "Medication")
+        require(actor, Action.EDIT_CLINICAL, row.category)
         check_version(row, expected_version, "Medication")
         changed = apply(row, values)
         if changed:
@@ -403,12 +442,14 @@ def update_medication(
                 "Medication",
                 row.id,
                 patient_id=row.patient_id,
+                category=row.category,
                 detail=", ".join(changed),
             )
             commit(session, row, "Medication")
-        return medication_view(row)
+        return medication_view(row, actor)
 
 
+@service
 def stop_medication(
     db: Database,
     actor: Actor,
@@ -421,6 +462,7 @@ def stop_medication(
     stop = v.a_date(on, "stop_date") or today()
     with db.session(write=True) as session:
         row = load(session, Medication, medication_id, "Medication")
+        require(actor, Action.EDIT_CLINICAL, row.category)
         check_version(row, expected_version, "Medication")
         v.not_before(stop, row.start_date, "stop_date", "the start date")
         row.stop_date = stop
@@ -432,10 +474,11 @@ def stop_medication(
             "Medication",
             row.id,
             patient_id=row.patient_id,
+            category=row.category,
             detail="stopped",
         )
         commit(session, row, "Medication")
-        return medication_view(row)
+        return medication_view(row, actor)
 
 
 def current_doses(medications: Sequence[MedicationView]) -> list[mme.MedicationDose]:
@@ -459,6 +502,7 @@ class AllergyView:
     version: int
 
 
+@service
 def add_allergy(
     db: Database,
     actor: Actor,
@@ -493,6 +537,7 @@ def add_allergy(
         )
 
 
+@service
 def remove_allergy(db: Database, actor: Actor, allergy_id: int, *, expected_version: int) -> None:
     """Delete an allergy entered in error (audited)."""
     require(actor, Action.EDIT_CLINICAL, DataCategory.GENERAL)
@@ -506,7 +551,7 @@ def remove_allergy(db: Database, actor: Actor, allergy_id: int, *, expected_vers
             "Allergy",
             row.id,
             patient_id=row.patient_id,
-            detail=row.substance,
+            detail="allergy added",
         )
         session.delete(row)
         session.commit()
@@ -515,6 +560,12 @@ def remove_allergy(db: Database, actor: Actor, allergy_id: int, *, expected_vers
 # ---------------------------------------------------------------------------- headache
 @dataclass(frozen=True)
 class HeadacheInput:
+    """A headache profile as entered (docs/clinical-reference.md §6).
+
+    Days per drug class and the red-flag screen are optional: None means "not
+    recorded" / "not screened", which the overuse grading and suggestions respect.
+    """
+
     headache_type: HeadacheType | str
     attacks_per_month: int = 0
     headache_days_per_month: int = 0
@@ -522,6 +573,16 @@ class HeadacheInput:
     with_aura: bool = False
     triggers: str | None = None
     notes: str | None = None
+    triptan_days_per_month: int | None = None
+    ergot_days_per_month: int | None = None
+    opioid_days_per_month: int | None = None
+    combination_analgesic_days_per_month: int | None = None
+    simple_analgesic_days_per_month: int | None = None
+    red_flags: tuple[RedFlag | str, ...] | None = None
+
+    def days_by_class(self) -> dict[AcuteDrugClass, int | None]:
+        """Acute-medication days per ICHD-3 8.2 class (None: not recorded)."""
+        return {c: getattr(self, c.field) for c in AcuteDrugClass}
 
 
 @dataclass(frozen=True)
@@ -538,9 +599,17 @@ class HeadacheView:
     overuse_risk: str
     recorded_at: datetime | None
     version: int
+    days_by_class: dict[AcuteDrugClass, int | None] = field(default_factory=dict)
+    overuse_reasons: tuple[str, ...] = ()
+    red_flags: tuple[RedFlag, ...] | None = None
+    """SNNOOP10 flags found, in published order; None when not screened."""
 
 
 def headache_view(row: HeadacheProfile) -> HeadacheView:
+    by_class = {c: getattr(row, c.field) for c in AcuteDrugClass}
+    risk = headache_rules.overuse_risk(
+        row.acute_medication_days_per_month, by_class, row.headache_days_per_month
+    )
     return HeadacheView(
         row.id,
         row.patient_id,
@@ -551,12 +620,16 @@ def headache_view(row: HeadacheProfile) -> HeadacheView:
         row.acute_medication_days_per_month,
         row.triggers,
         row.notes,
-        headache_rules.medication_overuse_risk(row.acute_medication_days_per_month),
+        risk.level,
         row.recorded_at,
         row.version,
+        by_class,
+        risk.reasons,
+        None if row.red_flags is None else headache_rules.red_flags(row.red_flags),
     )
 
 
+@service
 def save_headache_profile(
     db: Database,
     actor: Actor,
@@ -565,20 +638,27 @@ def save_headache_profile(
     *,
     expected_version: int | None = None,
 ) -> HeadacheView:
-    """Create or update the patient's headache profile (docs/clinical-reference.md §6)."""
+    """Create or update the patient's headache profile (docs/clinical-reference.md §6).
+
+    Acute-medication days may exceed headache days (they are counted differently);
+    no drug class may have more days than the acute-medication total.
+    """
     require(actor, Action.EDIT_CLINICAL, DataCategory.GENERAL)
+    by_class = data.days_by_class()
     headache_rules.validate_profile(
-        data.attacks_per_month, data.headache_days_per_month, data.acute_medication_days_per_month
+        data.attacks_per_month,
+        data.headache_days_per_month,
+        data.acute_medication_days_per_month,
+        by_class,
     )
-    if data.acute_medication_days_per_month > data.headache_days_per_month:
-        raise ValidationError(
-            "acute_medication_days_per_month", "cannot exceed the headache days per month"
-        )
+    flags = None if data.red_flags is None else headache_rules.red_flags(data.red_flags)
     values = {
         "headache_type": v.choice(data.headache_type, HeadacheType, "headache_type"),
         "attacks_per_month": data.attacks_per_month,
         "headache_days_per_month": data.headache_days_per_month,
         "acute_medication_days_per_month": data.acute_medication_days_per_month,
+        **{c.field: days for c, days in by_class.items()},
+        "red_flags": None if flags is None else [f.value for f in flags],
         "with_aura": v.flag(data.with_aura, "with_aura"),
         "triggers": v.text(data.triggers, "triggers", max_length=400),
         "notes": v.text(data.notes, "notes", max_length=4000, multiline=True),
@@ -614,11 +694,13 @@ def diagnoses_of(session: Session, patient_id: int) -> list[DiagnosisView]:
     return [diagnosis_view(r) for r in rows]
 
 
-def medications_of(session: Session, patient_id: int) -> list[MedicationView]:
+def medications_of(session: Session, patient_id: int, *, actor: Actor) -> list[MedicationView]:
+    """The medications ``actor`` may read (a line of a category the role may not read is
+    left out whole, as diagnoses are: its drug alone tells the condition)."""
     rows = session.scalars(
         select(Medication).where(Medication.patient_id == patient_id).order_by(Medication.id)
     )
-    return [medication_view(r) for r in rows]
+    return [medication_view(r, actor) for r in rows if may_read(actor, r.category)]
 
 
 def allergies_of(session: Session, patient_id: int) -> list[AllergyView]:
@@ -636,6 +718,7 @@ def headache_of(session: Session, patient_id: int) -> HeadacheView | None:
     return headache_view(row) if row else None
 
 
+@service
 def get_headache_profile(db: Database, actor: Actor, patient_id: int) -> HeadacheView | None:
     """The patient's headache profile, or None (an audited read of clinical data)."""
     require(actor, Action.READ_CLINICAL, DataCategory.GENERAL)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from carecoord.clinical import referral_rules as rules
+from carecoord.clinical import referral_workflow as workflow
 from carecoord.clinical.vocabulary import (
     AuthorizationOutcome,
     DataCategory,
@@ -21,18 +23,33 @@ from carecoord.clinical.vocabulary import (
     SendMethod,
 )
 from carecoord.db import Database
-from carecoord.errors import PermissionDenied, ValidationError
+from carecoord.errors import IllegalTransition, PermissionDenied, ValidationError
 from carecoord.models import Patient, Referral, ReferralEvent, TeamMember, utcnow
-from carecoord.services import audit
+from carecoord.services import audit, review
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import apply, check_version, commit, is_record_id, load, today
+from carecoord.services.common import (
+    apply,
+    check_version,
+    commit,
+    is_record_id,
+    load,
+    service,
+    today,
+)
 from carecoord.services.documents import DocumentUpload, add_document, validate_upload
-from carecoord.services.permissions import Action, allowed, referral_category
+from carecoord.services.permissions import (
+    RESTRICTED,
+    Action,
+    allowed,
+    masked,
+    may_read,
+    referral_category,
+)
+from carecoord.services.reference import ensure_reference
 from carecoord.services.settings import load_settings
 
 ENTITY = "Referral"
-RESTRICTED = "restricted"
 S = ReferralState
 
 
@@ -83,6 +100,7 @@ class EventView:
     from_state: ReferralState | None
     to_state: ReferralState | None
     reason: str | None
+    document_id: int | None = None  # the stored copy of a sent letter
 
 
 @dataclass(frozen=True)
@@ -135,6 +153,20 @@ class ReferralView:
     updated_by: str | None
     updated_at: datetime
     events: tuple[EventView, ...] = ()
+    reference: str = ""  # the number the specialist quotes back (printed on every page)
+    accepted_on: date | None = None
+    booked_late: bool = False
+    no_show_count: int = 0
+    hold_reason: str | None = None
+    hold_review_on: date | None = None
+    hold_review_due: bool = False
+    allowed_actions: frozenset[str] = frozenset()
+    """What the acting user may do now: workflow events (``workflow.Event`` values) and
+    the :data:`ACTIONS` below. Screens show exactly these, never re-deriving permissions."""
+
+    def may(self, action: str) -> bool:
+        """Whether the acting user may do ``action`` (an event or one of :data:`ACTIONS`)."""
+        return str(action) in self.allowed_actions
 
 
 def _authorization_of(row: Referral) -> AuthorizationInput:
@@ -178,10 +210,51 @@ def auth_decision_overdue(row: Referral, now: datetime) -> bool:
     )
 
 
-def view_of(row: Referral, actor: Actor, *, with_events: bool = False) -> ReferralView:
+EDIT: Final = "edit"
+AUTHORISE: Final = "authorise"
+LETTER: Final = "letter"
+NOTE: Final = "note"
+UNDO: Final = "undo"
+FILE_REPORT: Final = "file_report"
+ACTIONS: Final = (EDIT, AUTHORISE, LETTER, NOTE, UNDO, FILE_REPORT)
+
+
+def allowed_actions(row: Referral, actor: Actor, *, with_undo: bool = True) -> frozenset[str]:
+    """Everything the actor may do with this referral now (the screens' only source)."""
     category = referral_category(row.discipline, row.sensitive)
-    restricted = not allowed(actor, Action.READ_CLINICAL, category)
+    logistics = allowed(actor, Action.EDIT_REFERRAL_LOGISTICS, category)
+    found: set[str] = set()
+    is_open = row.state not in rules.CLOSED_STATES
+    if is_open and allowed(actor, Action.EDIT_CLINICAL, category):
+        found.add(EDIT)
+    # the letters' own gate (services.letters.may_include): read and print the category
+    if allowed(actor, Action.READ_CLINICAL, category) and allowed(actor, Action.PRINT, category):
+        found.add(LETTER)
+    if logistics:
+        found.add(NOTE)
+        if is_open:
+            found.add(AUTHORISE)
+        for event in workflow.allowed_events(facts_of(row)):
+            if event is workflow.Event.REPORT:
+                found.add(FILE_REPORT)
+            elif event is not workflow.Event.REPRIORITISE:
+                found.add(event.value)
+        if with_undo and undoable_by(row, actor.username, utcnow()):
+            found.add(UNDO)
+    return frozenset(found)
+
+
+def view_of(row: Referral, actor: Actor, *, with_events: bool = False) -> ReferralView:
+    """The referral as ``actor`` may read it: every free-text field (request, reasons for
+    hold, decline, cancellation or a missing report, history notes) is masked by the
+    referral's category (:func:`~carecoord.services.permissions.masked`)."""
+    category = referral_category(row.discipline, row.sensitive)
+    restricted = not may_read(actor, category)
     on = today()
+
+    def mask(value: str | None) -> str | None:
+        return masked(actor, category, value)
+
     view = ReferralView(
         id=row.id,
         patient_id=row.patient_id,
@@ -194,12 +267,12 @@ def view_of(row: Referral, actor: Actor, *, with_events: bool = False) -> Referr
         referring_member_id=row.referring_member_id,
         referring_name=row.referring_member.display_name if row.referring_member else None,
         priority=row.priority,
-        priority_reason=row.priority_reason,
+        priority_reason=mask(row.priority_reason),
         expectation=row.expectation,
-        reason=row.reason,
-        clinical_question=row.clinical_question,
-        patient_told=row.patient_told,
-        treatments_tried=row.treatments_tried,
+        reason=masked(actor, category, row.reason),
+        clinical_question=mask(row.clinical_question),
+        patient_told=mask(row.patient_told),
+        treatments_tried=mask(row.treatments_tried),
         sensitive=row.sensitive,
         category=category,
         restricted=restricted,
@@ -208,12 +281,18 @@ def view_of(row: Referral, actor: Actor, *, with_events: bool = False) -> Referr
         legal_next=rules.legal_transitions(row.state, row.held_from),
         sent_on=row.sent_on,
         sent_via=row.sent_via,
+        accepted_on=row.accepted_on,
         appointment_due=row.appointment_due,
         appointment_date=row.appointment_date,
+        booked_late=bool(row.booked_late),
+        no_show_count=row.no_show_count or 0,
+        hold_reason=row.hold_reason,
+        hold_review_on=row.hold_review_on,
+        hold_review_due=workflow.hold_review_due(row.state, row.hold_review_on, on),
         seen_on=row.seen_on,
         report_due=row.report_due,
         report_received_on=row.report_received_on,
-        no_report_reason=row.no_report_reason,
+        no_report_reason=mask(row.no_report_reason),
         due_on=row.due_on,
         closed_on=row.closed_on,
         overdue=overdue(row, on),
@@ -224,21 +303,23 @@ def view_of(row: Referral, actor: Actor, *, with_events: bool = False) -> Referr
         updated_by=row.updated_by,
         updated_at=row.updated_at,
         events=tuple(
-            EventView(e.id, e.at, e.username, e.kind, e.from_state, e.to_state, e.reason)
+            EventView(
+                e.id,
+                e.at,
+                e.username,
+                e.kind,
+                e.from_state,
+                e.to_state,
+                mask(e.reason),
+                e.document_id,
+            )
             for e in row.events
         )
         if with_events
         else (),
+        reference=row.reference or "",
+        allowed_actions=allowed_actions(row, actor, with_undo=with_events),
     )
-    if restricted:
-        view = replace(
-            view,
-            priority_reason=RESTRICTED,
-            reason=RESTRICTED,
-            clinical_question=RESTRICTED,
-            patient_told=RESTRICTED,
-            treatments_tried=RESTRICTED,
-        )
     return view
 
 
@@ -340,6 +421,7 @@ def _event(
     from_state: ReferralState | None = None,
     to_state: ReferralState | None = None,
     reason: str | None = None,
+    undo_values: str | None = None,
 ) -> None:
     session.add(
         ReferralEvent(
@@ -349,6 +431,7 @@ def _event(
             from_state=from_state,
             to_state=to_state,
             reason=reason,
+            undo_values=undo_values,
         )
     )
 
@@ -372,6 +455,7 @@ def _load(session: Session, referral_id: int) -> Referral:
 
 
 # ------------------------------------------------------------------------- commands
+@service
 def create_referral(
     db: Database, actor: Actor, data: ReferralInput, authorization: AuthorizationInput | None = None
 ) -> ReferralView:
@@ -391,6 +475,7 @@ def create_referral(
         row = Referral(patient_id=patient.id, state=S.DRAFT, updated_by=actor.username, **values)
         session.add(row)
         session.flush()
+        ensure_reference(session, row)
         _event(session, row, actor, "created", to_state=S.DRAFT)
         audit.record(
             session,
@@ -406,6 +491,7 @@ def create_referral(
         return view_of(_load(session, row.id), actor, with_events=True)
 
 
+@service
 def update_referral(
     db: Database, actor: Actor, referral_id: int, data: ReferralInput, *, expected_version: int
 ) -> ReferralView:
@@ -424,6 +510,15 @@ def update_referral(
         _require(actor, Action.EDIT_CLINICAL, new_category)
         if row.state != S.DRAFT and values["discipline"] != row.discipline:
             raise ValidationError("discipline", "cannot change after the referral was sent")
+        if values["priority"] != row.priority:
+            # A new priority moves the appointment target (and the booked-late flag).
+            moved = workflow.apply(
+                facts_of(row),
+                workflow.Details(workflow.Event.REPRIORITISE, priority=values["priority"]),
+                today(),
+                load_settings(session).workflow,
+            )
+            values.update(moved.changes)
         changed = apply(row, values)
         if changed:
             row.updated_by = actor.username
@@ -442,6 +537,7 @@ def update_referral(
         return view_of(_load(session, row.id), actor, with_events=True)
 
 
+@service
 def update_authorization(
     db: Database,
     actor: Actor,
@@ -481,6 +577,32 @@ def update_authorization(
         return view_of(_load(session, row.id), actor, with_events=True)
 
 
+EVENT_OF_STATE: dict[ReferralState, workflow.Event] = {
+    S.SENT: workflow.Event.SEND,
+    S.ACCEPTED: workflow.Event.ACCEPT,
+    S.SCHEDULED: workflow.Event.SCHEDULE,
+    S.SEEN: workflow.Event.SEEN,
+    S.REPORT_RECEIVED: workflow.Event.REPORT,
+    S.DECLINED: workflow.Event.DECLINE,
+    S.CANCELLED: workflow.Event.CANCEL,
+    S.ON_HOLD: workflow.Event.HOLD,
+}
+
+
+def event_for(
+    current: ReferralState, held_from: ReferralState | None, target: ReferralState
+) -> workflow.Event:
+    """The real-world event that moves ``current`` to ``target`` (for state-based callers)."""
+    if current == S.ON_HOLD and target == held_from:
+        return workflow.Event.RESUME
+    if current == S.SCHEDULED and target == S.SCHEDULED:
+        return workflow.Event.RESCHEDULE
+    if current == S.SCHEDULED and target == S.ACCEPTED:
+        return workflow.Event.NO_SHOW
+    return EVENT_OF_STATE.get(target, workflow.Event.SEND)
+
+
+@service
 def transition(
     db: Database,
     actor: Actor,
@@ -492,106 +614,176 @@ def transition(
     on: date | str | None = None,
     sent_via: SendMethod | str | None = None,
     appointment_date: date | str | None = None,
+    review_on: date | str | None = None,
+    confirm: bool = False,
 ) -> ReferralView:
-    """Move a referral along its workflow, recording who, when and why.
+    """Move a referral to ``to_state`` (the event is inferred; see :func:`perform`).
 
     ``report_received`` goes through :func:`record_report_received`, which files the
     report (closing the loop).
-
-    Raises:
-        IllegalTransition: the move is not allowed from the current state.
-        ValidationError: a required detail (reason, send method, appointment) is missing.
     """
     target = v.choice(to_state, ReferralState, "state")
     if target == S.REPORT_RECEIVED:
         raise ValidationError(
             "state", "record the specialist's report (or why there is none) to close the loop"
         )
-    why = v.text(reason, "reason", max_length=1000, multiline=True)
-    when = v.a_date(on, "on")
-    v.not_future(when, "on", today())
+    with db.session() as session:
+        row = _load(session, referral_id)
+        event = event_for(row.state, row.held_from, target)
+        if workflow.TABLE.get((row.state, event)) is None:
+            raise IllegalTransition(row.state, target)
+    return perform(
+        db,
+        actor,
+        referral_id,
+        event,
+        expected_version=expected_version,
+        reason=reason,
+        on=on,
+        sent_via=sent_via,
+        appointment_date=appointment_date,
+        review_on=review_on,
+        confirm=confirm,
+    )
+
+
+@service
+def perform(
+    db: Database,
+    actor: Actor,
+    referral_id: int,
+    event: workflow.Event | str,
+    *,
+    expected_version: int,
+    reason: str | None = None,
+    on: date | str | None = None,
+    sent_via: SendMethod | str | None = None,
+    appointment_date: date | str | None = None,
+    review_on: date | str | None = None,
+    confirm: bool = False,
+) -> ReferralView:
+    """Apply one real-world event (accept, schedule, no-show, seen, hold, resume...).
+
+    Loads, authorises, asks the pure workflow for every field change, writes them with a
+    history line that remembers the old values (for undo), audits and commits.
+
+    Raises:
+        IllegalTransition: The event is not allowed from the current state.
+        ValidationError: A detail the event needs is missing or wrong (names the field).
+    """
+    chosen = v.choice(event, workflow.Event, "event")
+    if chosen in (workflow.Event.REPORT, workflow.Event.REPRIORITISE):
+        raise ValidationError(
+            "event", "file the report, or change the priority in the request, instead"
+        )
+    details = workflow.Details(
+        chosen,
+        on=v.a_date(on, "on"),
+        appointment_date=v.a_date(appointment_date, "appointment_date"),
+        reason=v.text(reason, "reason", max_length=400, multiline=True),
+        review_on=v.a_date(review_on, "review_on"),
+        sent_via=v.optional_choice(sent_via, SendMethod, "sent_via"),
+        confirm=v.flag(confirm, "confirm"),
+    )
     with db.session(write=True) as session:
         row = _load(session, referral_id)
         check_version(row, expected_version, ENTITY)
         category = referral_category(row.discipline, row.sensitive)
         _require(actor, Action.EDIT_REFERRAL_LOGISTICS, category)
-        targets = load_settings(session).targets
-        _apply_transition(
-            session, row, actor, target, why, when, sent_via, appointment_date, targets
-        )
+        apply_event(session, row, actor, details, load_settings(session).workflow)
         commit(session, row, ENTITY)
         return view_of(_load(session, row.id), actor, with_events=True)
 
 
-def _apply_transition(
+def facts_of(row: Referral) -> workflow.Facts:
+    """The workflow's plain copy of a referral row."""
+    return workflow.Facts(
+        state=row.state,
+        priority=row.priority,
+        discipline=row.discipline,
+        held_from=row.held_from,
+        has_recipient=row.recipient_member_id is not None,
+        authorization_denied=row.auth_outcome == AuthorizationOutcome.DENIED,
+        sent_on=row.sent_on,
+        sent_via=row.sent_via,
+        accepted_on=row.accepted_on,
+        appointment_due=row.appointment_due,
+        appointment_date=row.appointment_date,
+        booked_late=bool(row.booked_late),
+        no_show_count=row.no_show_count or 0,
+        seen_on=row.seen_on,
+        report_due=row.report_due,
+        report_received_on=row.report_received_on,
+        no_report_reason=row.no_report_reason,
+        hold_reason=row.hold_reason,
+        hold_review_on=row.hold_review_on,
+        due_on=row.due_on,
+        closed_on=row.closed_on,
+    )
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+DATE_FIELDS = frozenset(
+    name for name, f in workflow.Facts.__dataclass_fields__.items() if "date" in str(f.type)
+)
+ENUM_FIELDS: dict[str, type[Any]] = {
+    "state": ReferralState,
+    "held_from": ReferralState,
+    "priority": Priority,
+    "sent_via": SendMethod,
+}
+
+
+def _decode(name: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if name in ENUM_FIELDS:
+        return ENUM_FIELDS[name](value)
+    if name in DATE_FIELDS:
+        return date.fromisoformat(value)
+    return value
+
+
+def apply_event(
     session: Session,
     row: Referral,
     actor: Actor,
-    target: ReferralState,
-    why: str | None,
-    when: date | None,
-    sent_via: SendMethod | str | None,
-    appointment_date: date | str | None,
-    targets: rules.Targets,
-) -> None:
-    source = row.state
-    day = when or today()
-    rules.check_transition(source, target, row.held_from)
-    if target in rules.REASON_REQUIRED and not why:
-        raise ValidationError("reason", f"say why the referral is {target.label.lower()}")
-    resuming = source == S.ON_HOLD and target != S.CANCELLED
-    if resuming:
-        row.held_from = None
-        row.due_on = {
-            S.SENT: row.appointment_due,
-            S.ACCEPTED: row.appointment_due,
-            S.SCHEDULED: row.appointment_date,
-            S.SEEN: row.report_due,
-        }.get(target)
-    elif target == S.SENT:
-        if row.recipient_member_id is None:
-            raise ValidationError("recipient", "choose the specialist before sending")
-        if row.auth_outcome == AuthorizationOutcome.DENIED:
-            raise ValidationError(
-                "auth_outcome", "the payer denied authorisation; appeal or cancel instead"
-            )
-        row.sent_via = v.choice(sent_via, SendMethod, "sent_via")
-        row.sent_on = day
-        row.appointment_due = rules.appointment_due(day, row.priority, row.discipline, targets)
-        row.due_on = row.appointment_due
-    elif target == S.SCHEDULED:
-        booked = v.required_date(appointment_date, "appointment_date")
-        v.not_before(booked, row.sent_on, "appointment_date", "the day the referral was sent")
-        row.appointment_date = booked
-        row.due_on = booked
-    elif target == S.SEEN:
-        appointment = row.appointment_date
-        seen = when or (
-            appointment if appointment is not None and appointment <= today() else today()
-        )
-        v.not_future(seen, "on", today())
-        v.not_before(seen, row.sent_on, "on", "the day the referral was sent")
-        row.seen_on = seen
-        row.report_due = rules.report_due(seen, targets)
-        row.due_on = row.report_due
-    elif target == S.ON_HOLD:
-        row.held_from = source
-        row.due_on = None
-    elif target in (S.DECLINED, S.CANCELLED):
-        row.closed_on = day
-        row.due_on = None
-    elif target == S.ACCEPTED:
-        row.due_on = row.appointment_due
-    if target == S.CANCELLED:
-        row.held_from = None
-    row.state = target
+    details: workflow.Details,
+    settings: workflow.Settings,
+) -> workflow.Transition:
+    """Apply one workflow event inside the caller's transaction (history and audit too);
+    ``letters.record_sent_letter`` uses it so a letter is stored and sent atomically."""
+    moved = workflow.apply(facts_of(row), details, today(), settings)
+    old = {name: _encode(getattr(row, name)) for name in moved.changes}
+    for name, value in moved.changes.items():
+        setattr(row, name, value)
     row.updated_by = actor.username
-    detail = why
-    if target == S.SENT and not resuming:
-        detail = f"sent by {row.sent_via.label.lower() if row.sent_via else 'unknown'}" + (
-            f": {why}" if why else ""
-        )
-    _event(session, row, actor, "transition", from_state=source, to_state=target, reason=detail)
+    detail = details.reason
+    if details.event is workflow.Event.SEND:
+        via = row.sent_via.label.lower() if row.sent_via else "unknown"
+        detail = f"sent by {via}" + (f": {details.reason}" if details.reason else "")
+    elif details.event in (workflow.Event.SCHEDULE, workflow.Event.RESCHEDULE):
+        booked = f"appointment {row.appointment_date.isoformat() if row.appointment_date else ''}"
+        detail = booked + (f": {details.reason}" if details.reason else "")
+    elif details.event is workflow.Event.NO_SHOW:
+        detail = f"no-show {row.no_show_count}" + (f": {details.reason}" if details.reason else "")
+    elif details.event is workflow.Event.HOLD and row.hold_review_on is not None:
+        detail = f"{details.reason} (review {row.hold_review_on.isoformat()})"
+    _event(
+        session,
+        row,
+        actor,
+        "transition",
+        from_state=moved.from_state,
+        to_state=moved.to_state,
+        reason=detail,
+        undo_values=json.dumps(old, sort_keys=True),
+    )
     audit.record(
         session,
         actor,
@@ -600,10 +792,95 @@ def _apply_transition(
         row.id,
         patient_id=row.patient_id,
         category=referral_category(row.discipline, row.sensitive),
-        detail=f"{source.value} -> {target.value}",
+        detail=f"{details.event.value}: {moved.from_state.value} -> {moved.to_state.value}",
     )
+    return moved
 
 
+def _last_move(row: Referral) -> ReferralEvent | None:
+    moves = [e for e in row.events if e.kind in ("transition", "undo")]
+    return moves[-1] if moves else None
+
+
+def undoable_by(row: Referral, username: str, now: datetime) -> bool:
+    """Whether ``username`` may undo this referral's last move now."""
+    last = _last_move(row)
+    try:
+        workflow.check_undo(
+            last_move_by=last.username if last else None,
+            last_move_at=last.at if last else None,
+            last_move_undoable=last is not None
+            and last.kind == "transition"
+            and last.undo_values is not None,
+            user=username,
+            now=now,
+            reason="(checking)",
+        )
+    except ValidationError:
+        return False
+    return True
+
+
+@service
+def undo_last_move(
+    db: Database, actor: Actor, referral_id: int, *, reason: str, expected_version: int
+) -> ReferralView:
+    """Undo the referral's last move: only by its author, within 24 hours, with a reason.
+
+    Every field the move changed gets its old value back; the history keeps both lines.
+    Undoing a filed report withdraws it from the reviewer's inbox (not once acknowledged).
+
+    Raises:
+        ValidationError: Nothing to undo, another user's move, too old, or no reason.
+    """
+    why = v.text(reason, "reason", max_length=400, multiline=True)
+    with db.session(write=True) as session:
+        row = _load(session, referral_id)
+        check_version(row, expected_version, ENTITY)
+        category = referral_category(row.discipline, row.sensitive)
+        _require(actor, Action.EDIT_REFERRAL_LOGISTICS, category)
+        last = _last_move(row)
+        workflow.check_undo(
+            last_move_by=last.username if last else None,
+            last_move_at=last.at if last else None,
+            last_move_undoable=last is not None
+            and last.kind == "transition"
+            and last.undo_values is not None,
+            user=actor.username,
+            now=utcnow(),
+            reason=why,
+        )
+        assert last is not None and last.undo_values is not None
+        if last.to_state == S.REPORT_RECEIVED:
+            review.withdraw_for_referral(session, row.id)
+        source = row.state
+        for name, value in json.loads(last.undo_values).items():
+            setattr(row, name, _decode(name, value))
+        row.updated_by = actor.username
+        _event(
+            session,
+            row,
+            actor,
+            "undo",
+            from_state=source,
+            to_state=row.state,
+            reason=f"undid {source.label.lower()}: {why}",
+        )
+        audit.record(
+            session,
+            actor,
+            "undo",
+            ENTITY,
+            row.id,
+            patient_id=row.patient_id,
+            category=category,
+            detail=f"{source.value} -> {row.state.value}: {why}",
+        )
+        commit(session, row, ENTITY)
+        return view_of(_load(session, row.id), actor, with_events=True)
+
+
+@service
 def record_report_received(
     db: Database,
     actor: Actor,
@@ -614,10 +891,12 @@ def record_report_received(
     no_report_reason: str | None = None,
     received_on: date | str | None = None,
 ) -> ReferralView:
-    """Close the loop: file the specialist's report (or record why there is none).
+    """Close the loop at the front desk: file the specialist's report (or why there is none).
 
-    A referral still ``scheduled`` is first marked ``seen`` on its appointment date, since
-    a report proves the visit happened.
+    A filed report lands in the referring clinician's "Reports to review"; the loop closes
+    for the clinician when they acknowledge it (:func:`services.review.acknowledge`).
+    A referral still ``scheduled`` is marked seen on its appointment date (or the day the
+    report came, if earlier), since a report proves the visit happened.
     """
     received = v.a_date(received_on, "received_on") or today()
     v.not_future(received, "received_on", today())
@@ -634,25 +913,16 @@ def record_report_received(
         check_version(row, expected_version, ENTITY)
         category = referral_category(row.discipline, row.sensitive)
         _require(actor, Action.EDIT_REFERRAL_LOGISTICS, category)
-        targets = load_settings(session).targets
-        if row.state == S.SCHEDULED:
-            seen_on = min(row.appointment_date or received, received)
-            _apply_transition(
-                session,
-                row,
-                actor,
-                S.SEEN,
-                "visit implied by the report",
-                seen_on,
-                None,
-                None,
-                targets,
-            )
-            row.seen_on = seen_on
-        rules.check_transition(row.state, S.REPORT_RECEIVED, row.held_from)
-        v.not_before(received, row.sent_on, "received_on", "the day the referral was sent")
+        note = "report filed" if document_values is not None else f"no report: {why_none}"
+        details = workflow.Details(
+            workflow.Event.REPORT,
+            on=received,
+            reason=note if document_values is not None else why_none,
+            no_report=document_values is None,
+        )
+        apply_event(session, row, actor, details, load_settings(session).workflow)
         if document_values is not None:
-            add_document(
+            document = add_document(
                 session,
                 actor,
                 row.patient_id,
@@ -660,37 +930,12 @@ def record_report_received(
                 referral_id=row.id,
                 category=category,
             )
-        source = row.state
-        row.state = S.REPORT_RECEIVED
-        row.report_received_on = received
-        row.no_report_reason = None if document_values is not None else why_none
-        row.closed_on = received
-        row.due_on = None
-        row.updated_by = actor.username
-        note = "report filed" if document_values is not None else f"no report: {why_none}"
-        _event(
-            session,
-            row,
-            actor,
-            "transition",
-            from_state=source,
-            to_state=S.REPORT_RECEIVED,
-            reason=note,
-        )
-        audit.record(
-            session,
-            actor,
-            "transition",
-            ENTITY,
-            row.id,
-            patient_id=row.patient_id,
-            category=category,
-            detail=f"{source.value} -> report_received ({note})",
-        )
+            review.add_report_for_review(session, row, document.id, received)
         commit(session, row, ENTITY)
         return view_of(_load(session, row.id), actor, with_events=True)
 
 
+@service
 def add_note(db: Database, actor: Actor, referral_id: int, note: str) -> ReferralView:
     """A free-text history entry (a phone call chasing the report, say)."""
     text = v.required_text(note, "note", max_length=1000, multiline=True)
@@ -706,6 +951,7 @@ def add_note(db: Database, actor: Actor, referral_id: int, note: str) -> Referra
         return view_of(_load(session, row.id), actor, with_events=True)
 
 
+@service
 def record_letter(db: Database, actor: Actor, referral_id: int, what: str) -> None:
     """History and audit entry for a generated, printed or saved letter."""
     with db.session(write=True) as session:
@@ -727,6 +973,7 @@ def record_letter(db: Database, actor: Actor, referral_id: int, what: str) -> No
 
 
 # --------------------------------------------------------------------------- queries
+@service
 def get_referral(db: Database, actor: Actor, referral_id: int) -> ReferralView:
     """One referral with its history (clinical content hidden where the role may not read it)."""
     with db.session(write=True) as session:
@@ -752,6 +999,7 @@ def get_referral(db: Database, actor: Actor, referral_id: int) -> ReferralView:
         return view
 
 
+@service
 def list_for_patient(db: Database, actor: Actor, patient_id: int) -> list[ReferralView]:
     """A chart's referrals, newest first (clinical content restricted per the matrix)."""
     _require(actor, Action.READ_DEMOGRAPHICS, DataCategory.GENERAL)

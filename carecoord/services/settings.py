@@ -5,18 +5,22 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import asdict, dataclass, field, fields, replace
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from carecoord.clinical import referral_workflow as workflow
 from carecoord.clinical.referral_rules import Targets
 from carecoord.db import Database
 from carecoord.errors import ValidationError
+from carecoord.letters.dates import DATE_FORMATS
 from carecoord.models import Setting
 from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
+from carecoord.services.common import service
 from carecoord.services.permissions import Action, require
 
 PAPER_SIZES = ("letter", "a4")
@@ -36,10 +40,25 @@ class ClinicSettings:
     paper_size: str = "letter"
     targets: Targets = field(default_factory=Targets)
     idle_lock_minutes: int = 5
+    date_format: str = "us_long"  # how letters print dates (DATE_FORMATS)
+    # Business days skip this region's public holidays and the clinic's closure dates.
+    holiday_country: str = "US"
+    holiday_subdivision: str = ""
+    closure_dates: tuple[date, ...] = ()
 
     @property
     def is_configured(self) -> bool:
         return bool(self.clinic_name)
+
+    @property
+    def workflow(self) -> workflow.Settings:
+        """What the referral workflow needs: targets and the clinic's working calendar."""
+        return workflow.Settings(
+            targets=self.targets,
+            calendar=workflow.Calendar(
+                self.holiday_country, self.holiday_subdivision, frozenset(self.closure_dates)
+            ),
+        )
 
 
 def encode_settings(settings: ClinicSettings) -> dict[str, str]:
@@ -50,6 +69,8 @@ def encode_settings(settings: ClinicSettings) -> dict[str, str]:
             values[f.name] = json.dumps(asdict(value))
         elif f.name == "logo_png":
             values[f.name] = base64.b64encode(value).decode() if value else ""
+        elif f.name == "closure_dates":
+            values[f.name] = json.dumps([d.isoformat() for d in value])
         else:
             values[f.name] = str(value)
     return values
@@ -69,6 +90,8 @@ def load_settings(session: Session) -> ClinicSettings:
             kwargs[f.name] = base64.b64decode(raw) if raw else None
         elif f.name == "idle_lock_minutes":
             kwargs[f.name] = int(raw)
+        elif f.name == "closure_dates":
+            kwargs[f.name] = tuple(date.fromisoformat(d) for d in json.loads(raw))
         else:
             kwargs[f.name] = raw
     return ClinicSettings(**kwargs)
@@ -89,8 +112,22 @@ def validate_settings(settings: ClinicSettings) -> ClinicSettings:
             raise ValidationError("logo_png", "the logo must be at most 2 MB")
     if settings.paper_size not in PAPER_SIZES:
         raise ValidationError("paper_size", "must be letter or a4")
+    if settings.date_format not in DATE_FORMATS:
+        raise ValidationError("date_format", f"must be one of {', '.join(DATE_FORMATS)}")
     if not isinstance(settings.targets, Targets):
         raise ValidationError("targets", "must be time targets")
+    country = (v.text(settings.holiday_country, "holiday_country", max_length=8) or "").upper()
+    subdivision = (
+        v.text(settings.holiday_subdivision, "holiday_subdivision", max_length=8) or ""
+    ).upper()
+    if not country:
+        raise ValidationError("holiday_country", "choose the clinic's country (for example US)")
+    workflow.check_holiday_region(country, subdivision)
+    closures = []
+    for raw in settings.closure_dates:
+        day = v.a_date(raw, "closure_dates")
+        if day is not None:
+            closures.append(day)
     return replace(
         settings,
         clinic_name=v.required_text(settings.clinic_name, "clinic_name", max_length=160),
@@ -102,9 +139,13 @@ def validate_settings(settings: ClinicSettings) -> ClinicSettings:
             settings.idle_lock_minutes, "idle_lock_minutes", minimum=1, maximum=240, required=True
         )
         or 5,
+        holiday_country=country,
+        holiday_subdivision=subdivision,
+        closure_dates=tuple(sorted(set(closures))),
     )
 
 
+@service
 def save_settings(db: Database, actor: Actor, settings: ClinicSettings) -> ClinicSettings:
     require(actor, Action.MANAGE_SETTINGS)
     clean = validate_settings(settings)

@@ -17,7 +17,7 @@ from carecoord.models import CareTeamMembership, Patient, TeamMember
 from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import apply, check_version, commit, load, today
+from carecoord.services.common import apply, check_version, commit, load, service, today
 from carecoord.services.permissions import Action, require
 
 MEMBER = "Team member"
@@ -149,6 +149,7 @@ def validate_member(data: MemberInput) -> dict[str, Any]:
     }
 
 
+@service
 def create_member(db: Database, actor: Actor, data: MemberInput) -> MemberView:
     require(actor, Action.MANAGE_TEAM)
     values = validate_member(data)
@@ -161,6 +162,7 @@ def create_member(db: Database, actor: Actor, data: MemberInput) -> MemberView:
         return member_view(member)
 
 
+@service
 def update_member(
     db: Database, actor: Actor, member_id: int, data: MemberInput, *, expected_version: int
 ) -> MemberView:
@@ -177,6 +179,7 @@ def update_member(
         return member_view(member)
 
 
+@service
 def set_member_active(
     db: Database, actor: Actor, member_id: int, active: bool, *, expected_version: int
 ) -> MemberView:
@@ -193,12 +196,14 @@ def set_member_active(
         return member_view(member)
 
 
+@service
 def get_member(db: Database, actor: Actor, member_id: int) -> MemberView:
     require(actor, Action.READ_DEMOGRAPHICS)
     with db.session() as session:
         return member_view(load(session, TeamMember, member_id, MEMBER))
 
 
+@service
 def list_members(
     db: Database,
     actor: Actor,
@@ -234,6 +239,7 @@ def list_members(
 
 
 # ------------------------------------------------------------------------- care team
+@service
 def get_care_team(db: Database, actor: Actor, patient_id: int) -> CareTeam:
     require(actor, Action.READ_DEMOGRAPHICS)
     with db.session(write=True) as session:
@@ -256,6 +262,7 @@ def _care_team(session: Any, patient_id: int) -> CareTeam:
     return CareTeam(patient_id, current, past, care_team_gaps(m.role for m in current))
 
 
+@service
 def assign_member(
     db: Database,
     actor: Actor,
@@ -343,6 +350,7 @@ def assign_member(
         return membership_view(membership)
 
 
+@service
 def end_membership(
     db: Database,
     actor: Actor,

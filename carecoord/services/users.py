@@ -8,23 +8,27 @@ Functions that depend on the time take ``now`` so tests need not sleep.
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import cache
+from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
 from carecoord.clinical.vocabulary import UserRole
 from carecoord.db import Database
 from carecoord.errors import CareCoordError, PermissionDenied, ValidationError
-from carecoord.models import TeamMember, User, utcnow
+from carecoord.models import BreakGlassReason, Setting, SignInFailure, TeamMember, User, utcnow
 from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import check_version, commit, load
-from carecoord.services.permissions import Action, require
+from carecoord.services.common import check_version, commit, load, service
+from carecoord.services.permissions import ALL_CLINICAL, Action, allowed, require
 
 ENTITY = "User"
 MIN_PASSWORD_LENGTH = 8
@@ -151,6 +155,7 @@ def _username(value: object) -> str:
     return name
 
 
+@service
 def create_user(
     db: Database,
     actor: Actor | None,
@@ -202,54 +207,128 @@ def create_user(
 
 
 # ------------------------------------------------------------------------ signing in
-def _bookkeep(session: Session, user: User, **values: object) -> None:
-    """Sign-in bookkeeping (failure count, lock, last sign-in, own password) without raising
-    the row's version: an administrator editing the account meanwhile is no conflict."""
-    session.execute(update(User).where(User.id == user.id).values(**values))
-    for name, value in values.items():
-        set_committed_value(user, name, value)
+UNKNOWN_USER = "(unknown user)"
+"""The user name audited for a sign-in under a name no account has (it may be a password)."""
+_SALT_KEY = "sign_in_name_salt"
 
 
-def _check_password(session: Session, user: User, password: str, now: datetime) -> bool:
-    """Verify against a possibly locked account; count failures and lock (both audited).
+def _name_key(session: Session, name: str) -> str:
+    """A salted SHA-256 of a typed user name; the salt is made once per database."""
+    salt = session.get(Setting, _SALT_KEY)
+    if salt is None:
+        postgres = session.get_bind().dialect.name == "postgresql"
+        insert = pg_insert if postgres else sqlite_insert
+        session.execute(
+            insert(Setting)
+            .values(key=_SALT_KEY, value=secrets.token_hex(16))
+            .on_conflict_do_nothing()
+        )
+        salt = session.get(Setting, _SALT_KEY, populate_existing=True)
+    assert salt is not None
+    return hashlib.sha256(f"{salt.value}:{name}".encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class _Claim:
+    """One reserved password check: the attempt's number and the lock it set (if any)."""
+
+    attempts: int
+    until: datetime | None
+
+
+def _claim(
+    session: Session, model: type[User] | type[SignInFailure], where: Any, who: Actor, now: datetime
+) -> _Claim:
+    """Reserve one password check, counting it as a failure before the slow hash is checked.
+
+    The counter row is locked (``FOR UPDATE`` on PostgreSQL; ``BEGIN IMMEDIATE`` serialises
+    SQLite) and raised in one transaction, and the attempt that reaches the limit sets the
+    lock at once: parallel guesses cannot all read "4 failures" and each be checked.
+    Commits.
+
+    Raises:
+        AccountLocked: the counter is locked now (the attempt is refused unchecked; audited).
+    """
+    row = session.execute(
+        select(model.failed_attempts, model.locked_until)
+        .where(where)
+        .with_for_update(key_share=True)  # FOR NO KEY UPDATE: audit rows may still refer to it
+    ).one()
+    if row.locked_until is not None and now < row.locked_until:
+        entity_id = who.user_id
+        audit.record(session, who, "sign_in_failed", ENTITY, entity_id, detail="account locked")
+        session.commit()
+        raise AccountLocked(row.locked_until, now)
+    attempts = (row.failed_attempts or 0) + 1
+    wait = lockout_seconds(attempts)
+    until = now + timedelta(seconds=wait) if wait else None
+    session.execute(update(model).where(where).values(failed_attempts=attempts, locked_until=until))
+    session.commit()
+    return _Claim(attempts, until)
+
+
+def _failed(db: Database, who: Actor, claim: _Claim, now: datetime, detail: str | None) -> None:
+    """Audit a wrong password; raise AccountLocked when this attempt locked the counter."""
+    with db.session(write=True) as session:
+        audit.record(session, who, "sign_in_failed", ENTITY, who.user_id, detail=detail)
+        if claim.until is not None:
+            audit.record(
+                session,
+                who,
+                "lockout",
+                ENTITY,
+                who.user_id,
+                detail=f"{claim.attempts} failed attempts; locked for "
+                f"{lockout_seconds(claim.attempts)} s",
+            )
+        session.commit()
+    if claim.until is not None:
+        raise AccountLocked(claim.until, now)
+
+
+def _check_password(db: Database, user_id: int, password: str, now: datetime) -> User | None:
+    """The account if ``password`` is its password and it is active, else None; every
+    attempt counts toward the lockout until a success resets it (see :func:`_claim`).
 
     Raises:
         AccountLocked: the account is locked now (a correct password does not help) or this
             failure locked it.
     """
-    if user.locked_until is not None and now < user.locked_until:
-        audit.record(
-            session, actor_of(user), "sign_in_failed", ENTITY, user.id, detail="account locked"
+    with db.session(write=True) as session:
+        user = load(session, User, user_id, "User")
+        session.expunge(user)
+        claim = _claim(session, User, User.id == user_id, actor_of(user), now)
+    # Hash first: a turned-off account takes as long to refuse as a wrong password.
+    if verify_password(user.password_hash, password) and user.active:
+        return user
+    _failed(db, actor_of(user), claim, now, None)
+    return None
+
+
+def _unknown_name(db: Database, name: str, password: str, now: datetime) -> None:
+    """A sign-in under a name no account has: counted and locked like a real account, as
+    slow as a real check, and audited without the name (it may be a password).
+
+    Raises:
+        AccountLocked: as for a real account.
+    """
+    who = Actor(None, UNKNOWN_USER, UserRole.FRONT_DESK)
+    with db.session(write=True) as session:
+        key = _name_key(session, name)
+        insert = pg_insert if db.dialect == "postgresql" else sqlite_insert
+        session.execute(
+            insert(SignInFailure).values(name_key=key, failed_attempts=0).on_conflict_do_nothing()
         )
-        session.commit()
-        raise AccountLocked(user.locked_until, now)
-    if user.active and verify_password(user.password_hash, password):
-        return True
-    failures = (user.failed_attempts or 0) + 1
-    wait = lockout_seconds(failures)
-    until = now + timedelta(seconds=wait) if wait else None
-    _bookkeep(session, user, failed_attempts=failures, locked_until=until)
-    audit.record(session, actor_of(user), "sign_in_failed", ENTITY, user.id)
-    if until is not None:
-        audit.record(
-            session,
-            actor_of(user),
-            "lockout",
-            ENTITY,
-            user.id,
-            detail=f"{failures} failed attempts; locked for {wait} s",
-        )
-        session.commit()
-        raise AccountLocked(until, now)
-    session.commit()
-    return False
+        claim = _claim(session, SignInFailure, SignInFailure.name_key == key, who, now)
+    verify_password(_dummy_hash(), password)  # the same time as a real account
+    _failed(db, who, claim, now, f"unknown user name, key {key[:12]}")
 
 
 def _succeeded(session: Session, user: User, password: str, **more: object) -> None:
     values: dict[str, object] = {"failed_attempts": 0, "locked_until": None, **more}
     if "password_hash" not in values and _hasher().check_needs_rehash(user.password_hash):
         values["password_hash"] = hash_password(password)  # stronger parameters since
-    _bookkeep(session, user, **values)
+    session.execute(update(User).where(User.id == user.id).values(**values))
 
 
 def authenticate(
@@ -259,25 +338,19 @@ def authenticate(
 
     Raises:
         AccountLocked: after 5 failures in a row, for a wait that grows with every further
-            failure; it names how long to wait.
+            failure; it names how long to wait. Unknown user names lock the same way.
     """
     moment = now or utcnow()
     name = (username or "").strip().lower()
+    with db.session() as session:
+        user_id = session.scalar(select(User.id).where(User.username == name))
+    if user_id is None:
+        _unknown_name(db, name, password or "", moment)
+        return None
+    user = _check_password(db, user_id, password or "", moment)
+    if user is None:
+        return None
     with db.session(write=True) as session:
-        user = session.scalar(select(User).where(User.username == name))
-        if user is None:
-            verify_password(_dummy_hash(), password or "")  # same time as a real account
-            audit.record(
-                session,
-                Actor(None, name[:64] or "?", UserRole.FRONT_DESK),
-                "sign_in_failed",
-                ENTITY,
-                detail="unknown user name",
-            )
-            session.commit()
-            return None
-        if not _check_password(session, user, password or "", moment):
-            return None
         _succeeded(session, user, password, last_sign_in=moment)
         actor = actor_of(user)
         audit.record(session, actor, "sign_in", ENTITY, user.id)
@@ -292,6 +365,7 @@ def record_lock(db: Database, actor: Actor, *, reason: str = "idle") -> None:
         session.commit()
 
 
+@service
 def unlock(db: Database, actor: Actor, password: str, *, now: datetime | None = None) -> bool:
     """Whether ``password`` is the signed-in user's; a failure counts toward the lockout.
 
@@ -299,16 +373,17 @@ def unlock(db: Database, actor: Actor, password: str, *, now: datetime | None = 
         AccountLocked: as for ``authenticate``.
     """
     moment = now or utcnow()
+    user = _check_password(db, actor.user_id or 0, password or "", moment)
+    if user is None:
+        return False
     with db.session(write=True) as session:
-        user = load(session, User, actor.user_id or 0, "User")
-        if not _check_password(session, user, password or "", moment):
-            return False
         _succeeded(session, user, password)
         audit.record(session, actor, "unlock", ENTITY, user.id)
         session.commit()
         return True
 
 
+@service
 def change_password(
     db: Database, actor: Actor, *, current: str, new: str, now: datetime | None = None
 ) -> None:
@@ -322,10 +397,10 @@ def change_password(
     if secret == current:
         raise ValidationError("new_password", "must differ from the current password")
     moment = now or utcnow()
+    user = _check_password(db, actor.user_id or 0, current or "", moment)
+    if user is None:
+        raise ValidationError("current_password", "is not your current password")
     with db.session(write=True) as session:
-        user = load(session, User, actor.user_id or 0, "User")
-        if not _check_password(session, user, current or "", moment):
-            raise ValidationError("current_password", "is not your current password")
         _succeeded(session, user, current, password_hash=hash_password(secret))
         audit.record(session, actor, "password_change", ENTITY, user.id, detail="own password")
         session.commit()
@@ -337,12 +412,14 @@ def has_users(db: Database) -> bool:
         return session.scalar(select(User.id).limit(1)) is not None
 
 
+@service
 def list_users(db: Database, actor: Actor) -> list[UserView]:
     require(actor, Action.MANAGE_USERS)
     with db.session() as session:
         return [view_of(u) for u in session.scalars(select(User).order_by(User.username))]
 
 
+@service
 def get_user(db: Database, actor: Actor, user_id: int) -> UserView:
     require(actor, Action.MANAGE_USERS)
     with db.session() as session:
@@ -370,6 +447,7 @@ def _keep_an_administrator(session: Session, user: User, field: str) -> None:
         raise ValidationError(field, "the clinic needs at least one active administrator")
 
 
+@service
 def update_user(
     db: Database,
     actor: Actor,
@@ -416,6 +494,7 @@ def update_user(
         return view_of(user)
 
 
+@service
 def set_user_active(
     db: Database, actor: Actor, user_id: int, active: bool, *, expected_version: int
 ) -> UserView:
@@ -437,6 +516,7 @@ def set_user_active(
         return view_of(user)
 
 
+@service
 def reset_password(
     db: Database, actor: Actor, user_id: int, password: str, *, expected_version: int
 ) -> UserView:
@@ -456,6 +536,7 @@ def reset_password(
 
 
 # ------------------------------------------------------------------- break-glass
+@service
 def may_break_glass(db: Database, actor: Actor) -> bool:
     """Whether this user was designated for emergency access (and the account is active)."""
     if actor.user_id is None:
@@ -465,6 +546,7 @@ def may_break_glass(db: Database, actor: Actor) -> bool:
         return bool(user is not None and user.active and user.break_glass_allowed)
 
 
+@service
 def start_break_glass(
     db: Database,
     actor: Actor,
@@ -501,10 +583,56 @@ def start_break_glass(
             "break_glass",
             ENTITY,
             user.id,
-            detail=f"{length} min until {until:%Y-%m-%d %H:%M} UTC: {why}",
+            detail=f"{length} min until {until:%Y-%m-%d %H:%M} UTC (reason kept separately)",
         )
+        session.add(BreakGlassReason(user_id=user.id, started_at=moment, until=until, reason=why))
         session.commit()
     return replace(actor, break_glass_until=until)
+
+
+@dataclass(frozen=True)
+class BreakGlassReasonView:
+    id: int
+    user_id: int
+    username: str
+    started_at: datetime
+    until: datetime
+    reason: str
+
+
+def may_review_break_glass(who: Actor | UserRole) -> bool:
+    """Reasons describe patients: only a role that reads clinical data of every category
+    reviews them (break-glass itself does not count)."""
+    role = who if isinstance(who, UserRole) else who.role
+    return all(allowed(role, Action.READ_CLINICAL, c) for c in ALL_CLINICAL)
+
+
+@service
+def break_glass_reasons(
+    db: Database, actor: Actor, *, limit: int = 200
+) -> list[BreakGlassReasonView]:
+    """The stated reasons of emergency access, newest first (an audited read).
+
+    Raises:
+        PermissionDenied: the role may not read clinical data of every category.
+    """
+    if not may_review_break_glass(actor):
+        raise PermissionDenied(
+            actor.role.label.lower(), "review break-glass reasons of", "restricted"
+        )
+    with db.session(write=True) as session:
+        rows = session.execute(
+            select(BreakGlassReason, User.username)
+            .join(User, User.id == BreakGlassReason.user_id)
+            .order_by(BreakGlassReason.id.desc())
+            .limit(max(1, min(int(limit), 1000)))
+        ).all()
+        audit.record(session, actor, "read", "Break-glass reason", detail=f"{len(rows)} reasons")
+        session.commit()
+        return [
+            BreakGlassReasonView(r.id, r.user_id, name, r.started_at, r.until, r.reason)
+            for r, name in rows
+        ]
 
 
 def end_break_glass(db: Database, actor: Actor, *, expired: bool = False) -> Actor:

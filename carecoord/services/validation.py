@@ -65,20 +65,27 @@ def phone(value: object, field: str = "phone") -> str | None:
     return result
 
 
+MIN_YEAR, MAX_YEAR = 1900, 2200
+
+
 def a_date(value: object, field: str, *, required: bool = False) -> date | None:
-    """A ``date`` (not a datetime), or an ISO ``YYYY-MM-DD`` string."""
+    """A ``date`` (not a datetime), or an ISO ``YYYY-MM-DD`` string, within 1900-2200.
+
+    The one date check of every service input: a string is parsed first and then meets
+    the same range rule as a date (a year 9999 would break due dates and the plan PDF).
+    """
     if value is None or value == "":
         if required:
             raise ValidationError(field, "is required")
         return None
     if isinstance(value, str):
         try:
-            return date.fromisoformat(value.strip())
+            value = date.fromisoformat(value.strip())
         except ValueError:
             raise ValidationError(field, "must be a date (YYYY-MM-DD)") from None
     if isinstance(value, date) and type(value) is date:
-        if not (1900 <= value.year <= 2200):
-            raise ValidationError(field, "is outside the years 1900-2200")
+        if not (MIN_YEAR <= value.year <= MAX_YEAR):
+            raise ValidationError(field, f"is outside the years {MIN_YEAR}-{MAX_YEAR}")
         return value
     raise ValidationError(field, "must be a date")
 

@@ -8,9 +8,10 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Session, aliased
 
 from carecoord.clinical import referral_rules as rules
+from carecoord.clinical import referral_workflow as workflow
 from carecoord.clinical.vocabulary import (
     AuthorizationOutcome,
     DataCategory,
@@ -23,6 +24,7 @@ from carecoord.models import Patient, Referral, TeamMember
 from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
+from carecoord.services.common import service
 from carecoord.services.common import today as local_today
 from carecoord.services.permissions import Action, require
 
@@ -37,6 +39,13 @@ OPEN_PENDING = and_(
     Referral.auth_outcome == AuthorizationOutcome.PENDING, Referral.closed_on.is_(None)
 )
 
+# Referrals created by mistake (FHIR entered-in-error) appear on no worklist. They are
+# few and have a partial index, so "id [NOT] IN" them keeps every view's index-only plan
+# (testing the column itself would read each counted row).
+IN_ERROR = Referral.entered_in_error_at.is_not(None)
+IN_ERROR_IDS = select(Referral.id).where(IN_ERROR).scalar_subquery()
+NOT_IN_ERROR = Referral.id.not_in(IN_ERROR_IDS)
+
 
 class WorklistView(StrEnum):
     TO_SEND = "to_send"
@@ -48,6 +57,8 @@ class WorklistView(StrEnum):
     AUTH_EXPIRING = "auth_expiring"
     AUTH_PENDING = "auth_pending"
     ON_HOLD = "on_hold"
+    BOOKED_LATE = "booked_late"
+    HOLD_REVIEW = "hold_review"
     CLOSED = "closed"
 
     @property
@@ -65,6 +76,8 @@ VIEW_LABELS = {
     WorklistView.AUTH_EXPIRING: "Authorisations expiring",
     WorklistView.AUTH_PENDING: "Authorisations pending",
     WorklistView.ON_HOLD: "On hold",
+    WorklistView.BOOKED_LATE: "Booked past target",
+    WorklistView.HOLD_REVIEW: "Holds past review",
     WorklistView.CLOSED: "Closed",
 }
 
@@ -110,6 +123,9 @@ class WorklistRow:
     overdue: bool
     days_overdue: int
     visit_outcome_missing: bool
+    booked_late: bool = False
+    hold_review_due: bool = False
+    no_show_count: int = 0
 
 
 PRIORITY_RANK = case(
@@ -144,6 +160,12 @@ def _view_condition(view: WorklistView, on: date, *, counting: bool = False) -> 
         )
     if view == WorklistView.AUTH_PENDING:
         return OPEN_PENDING
+    if view == WorklistView.BOOKED_LATE:
+        # ix_referrals_state_booked_late_due_on, walked in appointment order
+        return and_(Referral.state == S.SCHEDULED, Referral.booked_late.is_(True))
+    if view == WorklistView.HOLD_REVIEW:
+        # a held referral's due_on is its review date (ix_referrals_state_due_on)
+        return and_(Referral.state == S.ON_HOLD, Referral.due_on < on)
     # closed_on is set exactly when a referral enters a closed state.
     return Referral.closed_on.is_not(None)
 
@@ -188,6 +210,7 @@ def _filters(filters: WorklistFilter | None, view: WorklistView) -> list[Any]:
 Recipient = aliased(TeamMember)
 
 
+@service
 def worklist(
     db: Database,
     actor: Actor,
@@ -226,10 +249,13 @@ def worklist(
             Referral.auth_visits_authorized,
             Referral.auth_visits_used,
             Referral.version,
+            Referral.booked_late,
+            Referral.hold_review_on,
+            Referral.no_show_count,
         )
         .join(Patient, Patient.id == Referral.patient_id)
         .outerjoin(Recipient, Recipient.id == Referral.recipient_member_id)
-        .where(_view_condition(chosen, day), *_filters(filters, chosen))
+        .where(_view_condition(chosen, day), NOT_IN_ERROR, *_filters(filters, chosen))
         .order_by(*_order(chosen))
         .limit(max(1, min(limit, 1000)))
         .offset(max(0, offset))
@@ -279,9 +305,21 @@ def _row(r: Any, day: date) -> WorklistRow:
         overdue=is_overdue,
         days_overdue=(day - r.due_on).days if is_overdue and r.due_on else 0,
         visit_outcome_missing=rules.visit_outcome_missing(r.state, r.appointment_date, day),
+        booked_late=bool(r.booked_late) and r.state == S.SCHEDULED,
+        hold_review_due=workflow.hold_review_due(r.state, r.hold_review_on, day),
+        no_show_count=r.no_show_count or 0,
     )
 
 
+def count_view(session: Session, view: WorklistView, on: date) -> int:
+    """How many referrals one view holds (inside the caller's session; no audit)."""
+    stmt = (
+        select(func.count()).select_from(Referral).where(_view_condition(view, on, counting=True))
+    )
+    return int(session.scalar(stmt) or 0)
+
+
+@service
 def worklist_counts(
     db: Database, actor: Actor, *, filters: WorklistFilter | None = None, on: date | None = None
 ) -> dict[WorklistView, int]:
@@ -290,11 +328,14 @@ def worklist_counts(
     day = on or local_today()
     counts: dict[WorklistView, int] = {}
     with db.session() as session:
+        # Subtracting the few referrals entered in error (by their ids, usually none)
+        # counts faster than excluding them row by row.
+        in_error = list(session.scalars(select(Referral.id).where(IN_ERROR)))
         for view in WorklistView:
-            stmt = (
-                select(func.count())
-                .select_from(Referral)
-                .where(_view_condition(view, day, counting=True), *_filters(filters, view))
-            )
-            counts[view] = int(session.scalar(stmt) or 0)
+            condition = (_view_condition(view, day, counting=True), *_filters(filters, view))
+            stmt = select(func.count()).select_from(Referral)
+            total = int(session.scalar(stmt.where(*condition)) or 0)
+            if in_error:
+                total -= int(session.scalar(stmt.where(*condition, Referral.id.in_(in_error))) or 0)
+            counts[view] = total
     return counts

@@ -21,6 +21,7 @@ from carecoord.ui.sign_in import SignInDialog
 from carecoord.ui.style import APP_STYLE
 
 EXIT_AFTER_SHOW = "CARECOORD_EXIT_AFTER_SHOW"  # benchmarks: quit once the first window paints
+EXIT_WHEN_READY = "CARECOORD_EXIT_WHEN_READY"  # benchmarks: quit once sign-in can be used
 
 
 class FirstPaint(QObject):
@@ -48,6 +49,8 @@ class Startup(QObject):
         self.settings: Any = None
         self.demo = False
         self.main_window: QWidget | None = None
+        self.backup_started = False
+        self.backup_finished = False
         self.sign_in = SignInDialog(authenticate=self.authenticate)
         self.sign_in.accepted.connect(self.open_main_window)
         self.sign_in.rejected.connect(self._quit_if_nothing_open)
@@ -68,18 +71,36 @@ class Startup(QObject):
 
     def _open(self) -> tuple[Any, Any, Any, bool, bool]:
         from carecoord.config import resolve_database
-        from carecoord.db import Database
+        from carecoord.db import Database, schema_is_current, upgrade_to_head
         from carecoord.services.demo_mark import is_demo_database
         from carecoord.services.settings import get_settings
         from carecoord.services.users import has_users
 
         location = resolve_database(self.database_option)
-        self.backup_warning = self._daily_backup(location.url)
-        db = Database(location.url)
+        db = Database(location.url, migrate=False)
+        if not schema_is_current(db.engine):  # rare: copy the file before migrating it
+            self.backup_warning = self._daily_backup(location.url)
+            upgrade_to_head(db.engine)
         return location, db, get_settings(db), not has_users(db), is_demo_database(db)
 
+    def backup_after_sign_in(self) -> None:
+        """The day's backup runs once someone is signed in, on a worker thread, so neither
+        the sign-in window nor the main window waits for the copy and its check."""
+        from carecoord.ui.worker import run_in_thread
+
+        if self.db is None or self.demo:
+            return
+        url = self.db.url
+        run_in_thread(self, lambda: self._daily_backup(url), self._backup_done, self._backup_done)
+
+    def _backup_done(self, warning: object) -> None:
+        self.backup_finished = True
+        if isinstance(warning, str) and self.main_window is not None:
+            QMessageBox.warning(self.main_window, "Backup", warning)
+
     def _daily_backup(self, url: str) -> str | None:
-        """The day's first start copies the SQLite file (before any migration touches it).
+        """The day's first start copies the SQLite file (a full integrity check on the
+        week's first copy, a quick check otherwise).
 
         A failure never stops the app, but it is shown: a copy that fails its integrity
         check can mean the database itself is damaged.
@@ -134,6 +155,9 @@ class Startup(QObject):
         self._set_waiting(False)
         self.sign_in.show()
         self.sign_in.raise_()
+        if os.environ.get(EXIT_WHEN_READY):
+            print("sign-in-ready", flush=True)
+            os._exit(0)
 
     def _set_waiting(self, waiting: bool) -> None:
         self.sign_in.set_waiting(waiting)
@@ -216,6 +240,9 @@ class Startup(QObject):
         warning, self.backup_warning = getattr(self, "backup_warning", None), None
         if warning:
             QMessageBox.warning(self.main_window, "Backup", warning)
+        if not self.backup_started:
+            self.backup_started = True
+            self.backup_after_sign_in()
 
     def switch_user(self, actor: Any) -> None:
         """Someone else signed in at the lock screen (the first user's windows are closed):

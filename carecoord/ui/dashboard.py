@@ -20,6 +20,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -35,6 +36,8 @@ from PySide6.QtWidgets import (
 from carecoord.clinical.vocabulary import CareTeamRole, ReferralState
 from carecoord.errors import CareCoordError, PermissionDenied
 from carecoord.services.dashboard import (
+    CALENDAR,
+    ROLLING,
     Dashboard,
     LoopClosure,
     OpenLoop,
@@ -64,10 +67,15 @@ ROLE_SHORT = {
     CareTeamRole.PSYCHIATRIST: "psychiatrist",
 }
 MEASURE_EXPLANATION = (
-    "CMS50 “Closing the Referral Loop”: of the patients referred in the first ten months "
-    "of the last 12, the share whose specialist's report arrived after the referral was "
-    "sent. Each patient counts once, by their first referral in the period; a referral "
-    "closed without a report stays open."
+    "CMS50 “Closing the Referral Loop”: the share of referred patients whose specialist's "
+    "report arrived after the referral was sent. Each patient counts once, by their first "
+    "referral in the period; a referral closed without a report stays open. The measure's "
+    "own period is the calendar year, counting referrals from January 1 to October 31; the "
+    "rolling view covers the last 12 months, counting referrals from their first ten."
+)
+PERIOD_CHOICES = (
+    ("Rolling 12 months", ROLLING),
+    ("CMS50 period (calendar year)", CALENDAR),
 )
 
 
@@ -257,13 +265,18 @@ def _decision_columns() -> list[Column]:
 
 
 def closure_text(loop: LoopClosure) -> str:
-    """ "83 % (125 of 150 patients, last 12 months)", or why there is no rate yet."""
+    """ "83 % (125 of 150 patients, last 12 months)", or why there is no rate yet.
+
+    The calendar view names its period: "63 % (159 of 251 patients, CMS50 period:
+    calendar year 2026 so far)".
+    """
     percentage = loop.percentage
+    which = "last 12 months" if loop.period == ROLLING else loop.label
     if percentage is None:
-        return "No patients referred in the period yet"
+        return f"No patients referred in the period yet ({which})"
     return (
         f"{percentage:.0f} % ({number(loop.numerator)} of {number(loop.denominator)} "
-        "patients, last 12 months)"
+        f"patients, {which})"
     )
 
 
@@ -325,6 +338,25 @@ class DashboardPage(QWidget):
         # The quality measure, with what it means.
         self.closure_tile = Tile("loopClosureTile", "Referral loops closed", accent=OK)
         self.closure_tile.value.setStyleSheet(f"font-size: 20px; font-weight: 600; color: {OK};")
+        period_row = QHBoxLayout()
+        period_label = QLabel("Shown:")
+        self.closure_period = QComboBox()
+        self.closure_period.setObjectName("loopClosurePeriod")
+        self.closure_period.setAccessibleName("Measurement period shown")
+        for text, value in PERIOD_CHOICES:
+            self.closure_period.addItem(text, value)
+        period_label.setBuddy(self.closure_period)
+        remembered = QSettings("CareCoord", "CareCoord").value("dashboard/closure_period", ROLLING)
+        self.closure_period.setCurrentIndex(max(0, self.closure_period.findData(remembered)))
+        self.closure_period.currentIndexChanged.connect(self._period_changed)
+        self.closure_other = QLabel("")
+        self.closure_other.setObjectName("loopClosureOtherPeriod")
+        self.closure_other.setStyleSheet(f"color: {MUTED};")
+        period_row.addWidget(period_label)
+        period_row.addWidget(self.closure_period)
+        period_row.addSpacing(12)
+        period_row.addWidget(self.closure_other, 1)
+        self.closure_tile.column.addLayout(period_row)
         explanation = hint(MEASURE_EXPLANATION)
         explanation.setObjectName("loopClosureExplanation")
         self.closure_tile.column.addWidget(explanation)
@@ -363,6 +395,24 @@ class DashboardPage(QWidget):
             )
         ):
             grid.addWidget(tile, 3, column)
+        # The referral loop as it really runs: late bookings, stale holds, unread reports.
+        self.booked_late_tile = Tile("bookedLateTile", "Booked past target", accent=WARNING)
+        self.hold_review_tile = Tile("holdReviewTile", "Holds past review", accent=WARNING)
+        self.unacknowledged_tile = Tile(
+            "unacknowledgedTile", "Reports received, not yet acknowledged", accent=WARNING
+        )
+        self.acknowledge_days_tile = Tile(
+            "acknowledgeDaysTile", "Median days, report to acknowledgement (12 months)"
+        )
+        for column, tile in enumerate(
+            (
+                self.booked_late_tile,
+                self.hold_review_tile,
+                self.unacknowledged_tile,
+                self.acknowledge_days_tile,
+            )
+        ):
+            grid.addWidget(tile, 4, column)
         for column in range(6):
             grid.setColumnStretch(column, 1)
         outer.addLayout(grid)
@@ -478,15 +528,29 @@ class DashboardPage(QWidget):
             # A bug: the application's exception hook logs it and tells the person.
             sys.excepthook(type(error), error, error.__traceback__)
 
+    def shown_closure(self, board: Dashboard) -> tuple[LoopClosure, LoopClosure]:
+        """(the loop-closure view chosen, the other one) for the period selector."""
+        if self.closure_period.currentData() == CALENDAR:
+            return board.loop_closure_calendar, board.loop_closure
+        return board.loop_closure, board.loop_closure_calendar
+
+    def _period_changed(self, _index: int) -> None:
+        QSettings("CareCoord", "CareCoord").setValue(
+            "dashboard/closure_period", self.closure_period.currentData()
+        )
+        if self.board is not None:
+            self._show(self.board)
+
     def _show(self, board: Dashboard) -> None:
         self.board = board
         self.message.hide()
         self.as_of.setText(f"as of {board.on.isoformat()}")
-        loop = board.loop_closure
+        loop, other = self.shown_closure(board)
         self.closure_tile.set_value(closure_text(loop))
         self.closure_tile.caption.setText(
-            f"Referral loops closed · referrals sent {loop.period_start.isoformat()} to "
-            f"{loop.referrals_until.isoformat()}, reports counted to {loop.period_end.isoformat()}"
+            f"Referral loops closed · shown: {loop.label} · referrals sent "
+            f"{loop.period_start.isoformat()} to {loop.referrals_until.isoformat()}, "
+            f"reports counted to {loop.period_end.isoformat()}"
         )
         review = board.medication_review_count
         self.medication_review.setVisible(bool(review))
@@ -495,6 +559,7 @@ class DashboardPage(QWidget):
             "recorded, so those patients' daily MME is incomplete."
         )
         self.medication_review.setStyleSheet(f"color: {WARNING}; font-weight: 600;")
+        self.closure_other.setText(f"Beside it: {closure_text(other)}")
         for state, tile in self.state_tiles.items():
             tile.set_value(number(board.open_count(state)))
         self.overdue_tile.set_value(
@@ -511,6 +576,18 @@ class DashboardPage(QWidget):
             number(board.decisions_overdue_count),
             DANGER if board.decisions_overdue_count else OK,
         )
+        self.booked_late_tile.set_value(
+            number(board.booked_late_count), WARNING if board.booked_late_count else OK
+        )
+        self.hold_review_tile.set_value(
+            number(board.holds_past_review_count),
+            WARNING if board.holds_past_review_count else OK,
+        )
+        figures = board.acknowledgement
+        waiting = figures.unacknowledged if figures else 0
+        self.unacknowledged_tile.set_value(number(waiting), WARNING if waiting else OK)
+        median = figures.median_days_to_acknowledge if figures else None
+        self.acknowledge_days_tile.set_value("—" if median is None else f"{median:g} d")
         lists: tuple[tuple[QTableView, Sequence[Any], int, str], ...] = (
             (self.overdue_view, board.overdue, board.overdue_count, "Overdue referrals"),
             (self.loops_view, loop.open_loops, open_loops, "Open loops"),

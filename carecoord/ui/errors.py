@@ -10,16 +10,33 @@ from types import TracebackType
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from carecoord.errors import CareCoordError, ConflictError, ValidationError
+from carecoord.errors import CareCoordError, ConflictError, TemporaryFailure, ValidationError
 
 log = logging.getLogger("carecoord.ui")
 
 
-def show_problem(parent: QWidget | None, error: CareCoordError, title: str = "CareCoord") -> None:
-    """A domain error the person can act on (not found, not allowed, illegal transition)."""
+def show_problem(
+    parent: QWidget | None,
+    error: CareCoordError,
+    title: str = "CareCoord",
+    *,
+    retry: Callable[[], object] | None = None,
+) -> None:
+    """A domain error the person can act on (not found, not allowed, illegal transition).
+
+    A temporary failure (database busy, disk full) offers Retry when ``retry`` is given,
+    which calls it.
+    """
     box = QMessageBox(QMessageBox.Icon.Warning, title, str(error), parent=parent)
     box.setObjectName("problemDialog")
+    again = None
+    if isinstance(error, TemporaryFailure) and retry is not None:
+        again = box.addButton("Retry", QMessageBox.ButtonRole.AcceptRole)
+        again.setObjectName("retryButton")
+        box.addButton(QMessageBox.StandardButton.Cancel)
     box.exec()
+    if again is not None and retry is not None and box.clickedButton() is again:
+        retry()
 
 
 def offer_reload(parent: QWidget | None, error: ConflictError, reload: Callable[[], None]) -> bool:

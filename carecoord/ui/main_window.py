@@ -43,12 +43,13 @@ PAGES = (
     PageSpec("dashboard", "Dashboard", "carecoord.ui.dashboard", "DashboardPage"),
     PageSpec("patients", "Patients", "carecoord.ui.patients.page", "PatientsPage"),
     PageSpec("referrals", "Referrals", "carecoord.ui.referrals.worklist_page", "ReferralsPage"),
+    PageSpec("review", "Reports to review", "carecoord.ui.review.page", "ReviewPage"),
     PageSpec("team", "Team", "carecoord.ui.team.page", "TeamPage"),
     PageSpec("settings", "Settings", "carecoord.ui.settings_page", "SettingsPage"),
     PageSpec("audit", "Audit trail", "carecoord.ui.audit_viewer", "AuditViewer"),
 )
 # Sections shown only to roles that may use them (the services refuse the rest anyway).
-PAGE_ACTIONS = {"audit": Action.READ_AUDIT}
+PAGE_ACTIONS = {"audit": Action.READ_AUDIT, "review": Action.READ_CLINICAL}
 
 
 def pages_for(context: AppContext) -> tuple[PageSpec, ...]:
@@ -81,7 +82,7 @@ class MainWindow(QMainWindow):
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
         self.navigation.setAccessibleName("Sections")
-        self.navigation.setFixedWidth(170)
+        self.navigation.setFixedWidth(200)  # fits "Reports to review (NN)"
         self.navigation.setStyleSheet(
             "QListWidget { border: none; background: #eef2f7; font-size: 14px; padding-top: 8px; }"
             "QListWidget::item { padding: 9px 14px; }"
@@ -114,6 +115,8 @@ class MainWindow(QMainWindow):
         navigator.referral_requested.connect(self.open_referral)
         navigator.new_referral_requested.connect(self.new_referral)
         context.events.settings_changed.connect(self._update_title)
+        context.events.referral_changed.connect(lambda _id: self.update_review_count())
+        self.update_review_count()
         self._restore_layout()
 
     # ------------------------------------------------------------------ construction
@@ -186,6 +189,19 @@ class MainWindow(QMainWindow):
         demo = " — DEMO" if self.context.demo else ""
         self.setWindowTitle(f"{clinic} — CareCoord{demo}")
 
+    def update_review_count(self, count: int | None = None) -> None:
+        """Show how many reports wait for this user beside "Reports to review"."""
+        row = next((i for i, s in enumerate(self.specs) if s.key == "review"), None)
+        if row is None:
+            return
+        if count is None:
+            from carecoord.services.review import count_to_review
+
+            count = count_to_review(self.context.db, self.context.actor)
+        item = self.navigation.item(row)
+        item.setText(f"Reports to review ({count})" if count else "Reports to review")
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, f"Reports to review: {count} waiting")
+
     # ---------------------------------------------------------------------- pages
     def page(self, key: str) -> QWidget:
         """The page for ``key``, built on first use (keeps start-up light)."""
@@ -194,6 +210,9 @@ class MainWindow(QMainWindow):
             module = importlib.import_module(spec.module)
             widget: QWidget = getattr(module, spec.cls)(context=self.context)
             widget.setObjectName(f"{spec.key}Page")
+            counted = getattr(widget, "count_changed", None)
+            if counted is not None:
+                counted.connect(self.update_review_count)
             self.pages[key] = widget
             self.stack.addWidget(widget)
         return self.pages[key]

@@ -1,8 +1,9 @@
-"""Clinic settings (letterhead, paper, idle lock, referral time targets), users, the database."""
+"""Clinic settings (letterhead, paper, letter dates, idle lock, time targets), users, database."""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QScrollArea,
     QSpinBox,
@@ -27,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from carecoord.clinical.referral_rules import Targets
 from carecoord.errors import CareCoordError, ValidationError
+from carecoord.letters.dates import DATE_FORMATS
 from carecoord.services import team, users
 from carecoord.services.permissions import Action, allowed
 from carecoord.services.settings import MAX_LOGO_BYTES, ClinicSettings, save_settings
@@ -201,6 +204,10 @@ class SettingsPage(QWidget):
         self.email = line_edit(max_length=254)
         self.paper_size = combo(list(PAPER_SIZES))
         self.paper_size.setMaximumWidth(260)
+        self.date_format = combo([(example, key) for key, example in DATE_FORMATS.items()])
+        self.date_format.setObjectName("dateFormat")
+        self.date_format.setMaximumWidth(260)
+        self.date_format.setToolTip("How referral letters print dates")
         self.idle_lock = QSpinBox()
         self.idle_lock.setRange(1, 240)
         self.idle_lock.setSuffix(" min")
@@ -234,6 +241,7 @@ class SettingsPage(QWidget):
         logo_layout.addStretch(1)
         self.errors.add_row(form, "Logo:", "logo_png", logo_row)
         self.errors.add_row(form, "Paper size:", "paper_size", self.paper_size)
+        self.errors.add_row(form, "Dates in letters:", "date_format", self.date_format)
         self.errors.add_row(form, "Lock after idle:", "idle_lock_minutes", self.idle_lock)
         return box
 
@@ -252,6 +260,29 @@ class SettingsPage(QWidget):
             hint(
                 "From sending to the appointment, after California's timely-access rule; "
                 "referrals past their target appear as overdue."
+            )
+        )
+        self.holiday_country = QLineEdit()
+        self.holiday_country.setObjectName("holidayCountry")
+        self.holiday_country.setAccessibleName("Public holidays of country")
+        self.holiday_country.setMaximumWidth(90)
+        self.holiday_subdivision = QLineEdit()
+        self.holiday_subdivision.setObjectName("holidaySubdivision")
+        self.holiday_subdivision.setAccessibleName("State or province")
+        self.holiday_subdivision.setMaximumWidth(90)
+        self.closure_dates = QLineEdit()
+        self.closure_dates.setObjectName("closureDates")
+        self.closure_dates.setAccessibleName("Clinic closure dates")
+        self.closure_dates.setPlaceholderText("2026-12-24, 2026-12-31")
+        self.errors.add_row(form, "Holidays of country:", "holiday_country", self.holiday_country)
+        self.errors.add_row(
+            form, "State / province:", "holiday_subdivision", self.holiday_subdivision
+        )
+        self.errors.add_row(form, "Clinic closed on:", "closure_dates", self.closure_dates)
+        form.addRow(
+            hint(
+                "Business days skip weekends, these public holidays (for example US, CA) "
+                "and the clinic's closure dates (YYYY-MM-DD, separated by commas)."
             )
         )
         return box
@@ -311,9 +342,13 @@ class SettingsPage(QWidget):
         self.fax.setText(settings.fax)
         self.email.setText(settings.email)
         self.paper_size.setCurrentIndex(max(0, self.paper_size.findData(settings.paper_size)))
+        self.date_format.setCurrentIndex(max(0, self.date_format.findData(settings.date_format)))
         self.idle_lock.setValue(settings.idle_lock_minutes)
         for name, spin in self.targets.items():
             spin.setValue(getattr(settings.targets, name))
+        self.holiday_country.setText(settings.holiday_country)
+        self.holiday_subdivision.setText(settings.holiday_subdivision)
+        self.closure_dates.setText(", ".join(d.isoformat() for d in settings.closure_dates))
         self.set_logo(settings.logo_png)
 
     def _set_editable(self, editable: bool) -> None:
@@ -323,9 +358,13 @@ class SettingsPage(QWidget):
         self.address.setReadOnly(not editable)
         for widget in (
             self.paper_size,
+            self.date_format,
             self.idle_lock,
             self.choose_logo,
             *self.targets.values(),
+            self.holiday_country,
+            self.holiday_subdivision,
+            self.closure_dates,
         ):
             widget.setEnabled(editable)
         self.remove_logo.setEnabled(editable and self.logo is not None)
@@ -382,9 +421,26 @@ class SettingsPage(QWidget):
             email=self.email.text(),
             logo_png=self.logo,
             paper_size=self.paper_size.currentData(),
+            date_format=self.date_format.currentData(),
             idle_lock_minutes=self.idle_lock.value(),
             targets=targets,
+            holiday_country=self.holiday_country.text(),
+            holiday_subdivision=self.holiday_subdivision.text(),
+            closure_dates=self._closure_dates(),
         )
+
+    def _closure_dates(self) -> tuple[date, ...]:
+        days = []
+        for part in self.closure_dates.text().replace(";", ",").split(","):
+            if not part.strip():
+                continue
+            try:
+                days.append(date.fromisoformat(part.strip()))
+            except ValueError:
+                raise ValidationError(
+                    "closure_dates", f"{part.strip()!r} is not a date (YYYY-MM-DD)"
+                ) from None
+        return tuple(days)
 
     def save(self) -> bool:
         """Save through the service, update the shared settings and tell every screen."""

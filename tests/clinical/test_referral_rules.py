@@ -45,9 +45,9 @@ def test_happy_path_is_legal() -> None:
     ("state", "expected"),
     [
         (S.DRAFT, (S.SENT, S.CANCELLED)),
-        (S.SENT, (S.ACCEPTED, S.DECLINED, S.CANCELLED, S.ON_HOLD)),
+        (S.SENT, (S.ACCEPTED, S.SCHEDULED, S.DECLINED, S.CANCELLED, S.ON_HOLD)),
         (S.ACCEPTED, (S.SCHEDULED, S.DECLINED, S.CANCELLED, S.ON_HOLD)),
-        (S.SCHEDULED, (S.SEEN, S.CANCELLED, S.ON_HOLD)),
+        (S.SCHEDULED, (S.ACCEPTED, S.SEEN, S.REPORT_RECEIVED, S.CANCELLED, S.ON_HOLD)),
         (S.SEEN, (S.REPORT_RECEIVED,)),
         (S.REPORT_RECEIVED, ()),
         (S.DECLINED, ()),

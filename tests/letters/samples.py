@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from reportlab.pdfgen.canvas import Canvas
 
 from carecoord.letters.data import (
+    ActivityLine,
     AllergyLine,
     AuthorizationDetails,
     DiagnosisLine,
@@ -23,6 +24,7 @@ from carecoord.letters.data import (
     MedicationLine,
     MmeTotal,
     PatientIdentification,
+    PlanOfTreatment,
     PsychiatryEmphasis,
     Recipient,
     Referrer,
@@ -70,7 +72,7 @@ def full_letter(**changes: object) -> LetterData:
             "88 Elm Road\nPortland, OR 97210",
             "(503) 555-0200",
             "(503) 555-0201",
-            "Dear Dr Wróbel,",
+            "Dear Dr. Wróbel,",
         ),
         patient=PatientIdentification(
             "Zoë Ñúñez",
@@ -114,19 +116,32 @@ def full_letter(**changes: object) -> LetterData:
             date(2024, 3, 1),
             date(2024, 6, 30),
         ),
-        rehabilitation=RehabilitationEmphasis(
-            ("PEG interference with general activity 7/10",),
+        rehabilitation=RehabilitationEmphasis(("PEG interference with general activity 7/10",)),
+        plan=PlanOfTreatment(
             "Back to work",
             (GoalLine("Function", "Walk 30 minutes", "PEG", 7, 4, date(2024, 6, 1)),),
+            (
+                ActivityLine(
+                    "Physical therapy / rehabilitation",
+                    "Graded activity, twice a week",
+                    "Active",
+                    date(2024, 2, 1),
+                    date(2024, 5, 31),
+                    "Sam Reyes",
+                    "4 of 16 sessions",
+                ),
+            ),
+            date(2024, 6, 1),
         ),
         enclosures=(Enclosure("MRI lumbar spine", "Imaging"),),
+        reference="RPWC-000042",
     )
     return replace(data, **changes)  # type: ignore[arg-type]
 
 
 def urgent_psychiatry_letter() -> LetterData:
     return full_letter(
-        recipient=Recipient("Ada Okafor", "MD", "Psychiatry", salutation="Dear Dr Okafor,"),
+        recipient=Recipient("Ada Okafor", "MD", "Psychiatry", salutation="Dear Dr. Okafor,"),
         discipline="Psychiatry",
         urgency=Urgency("urgent", "Urgent", "PHQ-9 item 9 positive; passive thoughts of death"),
         rehabilitation=None,

@@ -158,3 +158,42 @@ def test_letters_needs_somewhere_to_write(clinic: Path, capsys: pytest.CaptureFi
     code = cli.main(["--database", str(clinic), *SIGN_IN, "letters", "--state", "draft"])
     assert code == 1
     assert "--output-dir" in capsys.readouterr().err
+
+
+def test_command_line_and_app_print_the_same_letter_for_the_same_choices(
+    clinic: Path, tmp_path: Path
+) -> None:
+    """`carecoord letter ID --output F` prints what the app's preview shows with the
+    checklist left as offered (the discipline's defaults), for every referral of the clinic."""
+    from carecoord.clinical.vocabulary import UserRole
+    from carecoord.models import User
+    from carecoord.services.users import actor_of
+
+    db = Database(f"sqlite:///{clinic}")
+    with db.session() as session:
+        referral_ids = list(session.scalars(select(Referral.id).order_by(Referral.id)))[:6]
+        account = session.scalars(select(User).where(User.role == UserRole.PHYSICIAN)).first()
+        assert account is not None
+        doctor = actor_of(account)
+    app_texts = []
+    for referral_id in referral_ids:
+        choices = letters.default_options(db, doctor, referral_id)  # what the checklist offers
+        app_texts.append(
+            pdf_text(letters.generate_letter(db, doctor, referral_id, choices.defaults))
+        )
+    db.dispose()
+    for referral_id, app_text in zip(referral_ids, app_texts, strict=True):
+        output = tmp_path / f"cli-{referral_id}.pdf"
+        code = cli.main(
+            [
+                "--database",
+                str(clinic),
+                *SIGN_IN,
+                "letter",
+                str(referral_id),
+                "--output",
+                str(output),
+            ]
+        )
+        assert code == 0
+        assert pdf_text(output.read_bytes()) == app_text

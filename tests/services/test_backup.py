@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 from datetime import date, datetime, timedelta
@@ -179,6 +180,9 @@ def test_a_failed_restore_puts_the_database_back(
 ) -> None:
     new_patient(sqlite_db, doctor)
     saved = backup.backup_database(sqlite_db.url, tmp_path / "b.sqlite3").path
+    with contextlib.closing(sqlite3.connect(saved)) as older:  # a backup that needs migrating
+        older.execute("UPDATE alembic_version SET version_num = '0009'")
+        older.commit()
     new_patient(sqlite_db, doctor, family="Kept", given="Safe")
     sqlite_db.dispose()
 
@@ -266,3 +270,17 @@ def test_daily_backup_once_a_day_keeping_fourteen(
     assert (folder / "carecoord-2020-01-01.sqlite3.keep").exists()
     assert integrity(folder / kept[-1]) == [("ok",)]
     assert backup.daily_backup(tmp_path / "none.sqlite3", folder, start) is None
+
+
+def test_daily_backup_checks_fully_once_a_week_and_quickly_otherwise(
+    sqlite_db: Database, tmp_path: Path
+) -> None:
+    folder = tmp_path / "backups"
+    db_path = path_of(sqlite_db)
+    monday = date(2026, 11, 2)
+    assert backup.daily_check_kind(db_path, folder, monday) == "full"
+    backup.daily_backup(db_path, folder, monday)
+    for offset in range(1, 7):  # Tuesday to Sunday of the same week
+        assert backup.daily_check_kind(db_path, folder, monday + timedelta(days=offset)) == "quick"
+    assert backup.daily_check_kind(db_path, folder, date(2026, 11, 9)) == "full"
+    assert backup.daily_check_kind(db_path, folder, date(2026, 11, 1)) == "full"

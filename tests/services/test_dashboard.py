@@ -35,7 +35,9 @@ def report(
     db: Database, actor: Actor, ref: ReferralView, on: date, *, why_none: str | None = None
 ) -> ReferralView:
     """Walk a sent referral to "report received" on ``on`` (with a filed PDF by default)."""
-    ref = referrals.transition(db, actor, ref.id, "accepted", expected_version=ref.version)
+    ref = referrals.transition(
+        db, actor, ref.id, "accepted", on=date.today(), expected_version=ref.version
+    )
     ref = referrals.transition(
         db, actor, ref.id, "scheduled", appointment_date=on, expected_version=ref.version
     )

@@ -283,7 +283,7 @@ def test_every_opioid_safety_alert_shows_on_purpose_and_no_other(
     db, _ = filled
     meds: dict[int, list[record.MedicationView]] = defaultdict(list)
     for row in _all(db, Medication):
-        meds[row.patient_id].append(record.medication_view(row))
+        meds[row.patient_id].append(record.medication_view(row, system_actor(UserRole.PHYSICIAN)))
     diagnoses: dict[int, list[str]] = defaultdict(list)
     for d in _all(db, Diagnosis):
         diagnoses[d.patient_id].append(d.code)
@@ -428,8 +428,15 @@ def test_referrals_in_every_state_with_coherent_dates(filled: tuple[Database, De
             S.ACCEPTED: r.appointment_due,
             S.SCHEDULED: r.appointment_date,
             S.SEEN: r.report_due,
+            S.ON_HOLD: r.hold_review_on,
         }.get(r.state)
         assert r.due_on == expected_due, r.id
+        assert (r.hold_review_on is not None) == (r.state == S.ON_HOLD), r.id
+        assert r.booked_late == (
+            r.appointment_date is not None
+            and r.appointment_due is not None
+            and r.appointment_date > r.appointment_due
+        ), r.id
         if r.sent_on is not None:
             assert r.appointment_due == rules.appointment_due(r.sent_on, r.priority, r.discipline)
             assert r.sent_via is not None and r.sent_on <= TODAY
@@ -565,3 +572,32 @@ def test_zero_patients_and_bad_count(fresh: Database) -> None:
     assert summary.patients == 0 and summary.team_members >= 38
     with pytest.raises(ValueError, match="0 or more"):
         fill_demo(fresh, patients=-1)
+
+
+def test_referral_reasons_keep_the_instruments_capitals(
+    filled: tuple[Database, DemoSummary],
+) -> None:
+    db, _ = filled
+    with db.session() as session:
+        reasons = set(session.scalars(select(Referral.reason)))
+    assert any(r.startswith("Positive PHQ-9 screen in a patient with ") for r in reasons)
+    assert not any("phq-9" in r for r in reasons)
+    assert all(r[:1].isupper() for r in reasons)
+
+
+def test_postgresql_demo_streams_rows_with_copy_then_analyzes(db: Database) -> None:
+    from sqlalchemy import event
+
+    if db.dialect != "postgresql":
+        pytest.skip("COPY and ANALYZE are the PostgreSQL path; SQLite uses executemany")
+    inserts: list[str] = []
+    event.listen(db.engine, "before_cursor_execute", lambda *a: inserts.append(a[2]))
+    demo.fill_demo(db, patients=30, seed=5, today=date(2026, 3, 2))
+    bulk = ("patients", "referrals", "referral_events", "assessments", "medications")
+    assert not [s for s in inserts for t in bulk if s.lstrip().startswith(f"INSERT INTO {t} ")]
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM patients")).scalar() == 30
+        analyzed = conn.execute(
+            text("SELECT reltuples FROM pg_class WHERE oid = 'patients'::regclass")
+        ).scalar()
+    assert analyzed == 30  # -1 (never analyzed) without the ANALYZE at the end

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 
@@ -206,3 +207,87 @@ def test_search_and_reads_are_audited(db: Database, front_desk: Actor) -> None:
     actions = audit_actions(db)
     assert ("search", "Patient") in actions
     assert ("read", "Patient") in actions
+
+
+def search_details(db: Database) -> list[str]:
+    from sqlalchemy import select
+
+    with db.session() as session:
+        return list(
+            session.scalars(
+                select(AuditEvent.detail)
+                .where(AuditEvent.action == "search")
+                .order_by(AuditEvent.id)
+            )
+        )
+
+
+def test_a_search_session_is_audited_once_when_flushed(db: Database, front_desk: Actor) -> None:
+    new_patient(db, front_desk, family="Okafor", given="Ada")
+    tally = patients.SearchAudit()
+    for text in ("O", "Ok", "Oka", "1970-01-01"):
+        patients.search_patients(db, front_desk, text, audit_session=tally)
+    assert search_details(db) == []  # no commit per keystroke
+    assert patients.flush_search_audit(db, front_desk, tally)
+    assert search_details(db) == ["search session: 4 searches (date 1, name 3), 3 results"]
+    assert not patients.flush_search_audit(db, front_desk, tally)  # nothing new to write
+    patients.search_patients(db, front_desk, "Okafor")  # without a session: its own record
+    assert len(search_details(db)) == 2
+
+
+def test_a_long_search_session_is_flushed_by_itself(db: Database, front_desk: Actor) -> None:
+    tally = patients.SearchAudit()
+    tally.FLUSH_EVERY = 3
+    for text in ("A", "B", "C", "D"):
+        patients.search_patients(db, front_desk, text, audit_session=tally)
+    assert search_details(db) == ["search session: 3 searches (name 3), 0 results"]
+    assert tally.searches == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "include_discharged"),
+    [("", False), ("", True), ("ke", True), ("ke jo", True), ("ke, j", True), ("MRN", True)],
+)
+def test_keyset_pages_join_up_to_the_whole_search(
+    db: Database, front_desk: Actor, text: str, include_discharged: bool
+) -> None:
+    from sqlalchemy import event
+
+    for i in range(23):  # families and givens that match "ke" either way round
+        family = ("Keane", "Kerr", "Jones", "Kelly")[i % 4]
+        given = ("Jo", "Kevin", "Joan")[i % 3]
+        made = new_patient(db, front_desk, family=family, given=f"{given}{chr(97 + i)}")
+        if i % 5 == 0:
+            patients.discharge_patient(
+                db,
+                front_desk,
+                made.id,
+                on=date.today(),
+                reason="moved away",
+                expected_version=made.version,
+            )
+    if text == "MRN":  # an MRN prefix every test patient shares
+        text = made.mrn[:3]
+        assert any(c.isdigit() for c in text)
+    whole = patients.search_patients(
+        db, front_desk, text, limit=500, include_discharged=include_discharged
+    )
+    statements: list[tuple[str, Any]] = []
+    event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append((a[2], a[3])))
+    paged: list[int] = []
+    cursor = None
+    for _ in range(30):
+        page = patients.search_page(
+            db, front_desk, text, after=cursor, limit=4, include_discharged=include_discharged
+        )
+        paged += [p.id for p in page.rows]
+        cursor = page.next
+        if cursor is None:
+            break
+    assert paged == [p.id for p in whole]
+    assert len(paged) == len(set(paged))
+    pages = [(s, p) for s, p in statements if s.lstrip().startswith("SELECT patients.id")]
+    assert len(pages) >= 2
+    # keyset, never skipping rows: SQLite spells "LIMIT ? OFFSET ?" with an offset of 0
+    assert all(p[-1] == 0 for s, p in pages if "OFFSET" in s.upper())
+    assert sum(") > (" in s for s, _ in pages) >= len(paged) // 4 - 1

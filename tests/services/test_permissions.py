@@ -12,15 +12,17 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import select, update
 
 from carecoord.clinical.vocabulary import DataCategory, Discipline, UserRole
 from carecoord.db import Database
-from carecoord.errors import PermissionDenied
-from carecoord.models import utcnow
+from carecoord.errors import PermissionDenied, ValidationError
+from carecoord.models import ReviewItem, User, utcnow
 from carecoord.services import (
     assessments,
     audit_log,
     chart,
+    consents,
     dashboard,
     documents,
     export,
@@ -30,7 +32,9 @@ from carecoord.services import (
     plan_report,
     plans,
     record,
+    referral_errors,
     referrals,
+    review,
     settings,
     team,
     users,
@@ -48,6 +52,7 @@ from carecoord.services.permissions import (
     referral_category,
 )
 from tests.conftest import make_actor
+from tests.letters.samples import small_pdf
 from tests.services.helpers import PDF_BYTES, new_member, new_patient, new_referral
 
 
@@ -142,13 +147,28 @@ class World:
         row = self.referral(category)
         for state, extra in (
             ("sent", {"sent_via": "fax"}),
-            ("accepted", {}),
+            ("accepted", {"on": date.today()}),
             ("scheduled", {"appointment_date": date.today()}),
         ):
             row = referrals.transition(
                 self.db, self.owner, row.id, state, expected_version=row.version, **extra
             )
         return row
+
+    def review_item(self, category: DataCategory) -> int:
+        """A filed report waiting in the inbox (no reviewer: any permitted clinician)."""
+        row = self.scheduled(category)
+        referrals.record_report_received(
+            self.db,
+            self.owner,
+            row.id,
+            expected_version=row.version,
+            report=documents.DocumentUpload("report.pdf", PDF_BYTES),
+        )
+        with self.db.session() as session:
+            item_id = session.scalar(select(ReviewItem.id).where(ReviewItem.referral_id == row.id))
+        assert item_id is not None
+        return item_id
 
     def document(self, category: DataCategory) -> documents.DocumentView:
         upload = documents.DocumentUpload("report.pdf", PDF_BYTES, "specialist_report")
@@ -362,6 +382,17 @@ def _readmit(w: World, a: Actor) -> object:
     return patients.readmit_patient(w.db, a, out.id, expected_version=out.version)
 
 
+def _undo(w: World, a: Actor, c: DataCategory) -> object:
+    row = w.scheduled(c)
+    try:
+        return referrals.undo_last_move(
+            w.db, a, row.id, reason="wrong patient", expected_version=row.version
+        )
+    except ValidationError as error:
+        assert error.field == "undo"
+        return error
+
+
 def _letter_options(w: World, c: DataCategory) -> tuple[int, letters.LetterOptions]:
     referral = w.referral(c)
     return referral.id, letters.default_options(w.db, w.owner, referral.id).defaults
@@ -375,8 +406,41 @@ def _pdf_case(c: DataCategory) -> Case:
     return Case(call, printable(c), lambda pdf, a: pdf.startswith(b"%PDF-"))
 
 
+def _consent() -> consents.ConsentInput:
+    return consents.ConsentInput(
+        "the patient", date.today(), "substance-use diagnoses", "treatment", date.today()
+    )
+
+
+def _sent(w: World, c: DataCategory) -> letters.SentLetterView:
+    referral = w.referral(c)
+    return letters.record_sent_letter(w.db, w.owner, referral.id, small_pdf(1), "fax")
+
+
+def _sendable(c: DataCategory) -> Permitted:
+    return lambda a: printable(c)(a) and allowed(a, Action.EDIT_REFERRAL_LOGISTICS, c)
+
+
 E = Action
 WALK: dict[str, dict[DataCategory, Case]] = {
+    # ---------------------------------------------------------------- Part 2 consent
+    "consents.consents_of": {
+        S: Case(lambda w, a: consents.consents_of(w.db, a, w.patient()), gate(E.READ_CLINICAL, S))
+    },
+    "consents.record_consent": {
+        S: Case(
+            lambda w, a: consents.record_consent(w.db, a, w.patient(), _consent()),
+            gate(E.EDIT_CLINICAL, S),
+        )
+    },
+    "consents.revoke_consent": {
+        S: Case(
+            lambda w, a: consents.revoke_consent(
+                w.db, a, consents.record_consent(w.db, w.owner, w.patient(), _consent()).id
+            ),
+            gate(E.EDIT_CLINICAL, S),
+        )
+    },
     # ---------------------------------------------------------------- assessments
     "assessments.list_assessments": {
         G: Case(
@@ -456,6 +520,33 @@ WALK: dict[str, dict[DataCategory, Case]] = {
     ),
     "letters.generate_letter": per_category(_pdf_case),
     "letters.referrals_in_state": per_category(_letter_list),
+    "letters.referral_labels": {
+        G: Case(
+            lambda w, a: letters.referral_labels(w.db, a, [w.referral().id]),
+            gate(E.READ_DEMOGRAPHICS),
+        )
+    },
+    "letters.recipient_gaps": per_category(
+        lambda c: Case(lambda w, a: letters.recipient_gaps(w.db, a, w.referral(c).id), printable(c))
+    ),
+    "letters.record_sent_letter": per_category(
+        lambda c: Case(
+            lambda w, a: letters.record_sent_letter(w.db, a, w.referral(c).id, PDF_BYTES, "portal"),
+            _sendable(c),
+        )
+    ),
+    "letters.sent_letters": per_category(
+        lambda c: Case(
+            lambda w, a: letters.sent_letters(w.db, a, _sent(w, c).referral_id), printable(c)
+        )
+    ),
+    "letters.sent_letter_copy": per_category(
+        lambda c: Case(
+            lambda w, a: letters.sent_letter_copy(w.db, a, _sent(w, c).document_id),
+            printable(c),
+            lambda pdf, a: pdf.startswith(b"%PDF-"),
+        )
+    ),
     # ---------------------------------------------------------------- patients
     "patients.count_patients": {
         G: Case(lambda w, a: patients.count_patients(w.db, a), gate(E.READ_DEMOGRAPHICS))
@@ -491,6 +582,17 @@ WALK: dict[str, dict[DataCategory, Case]] = {
     "patients.readmit_patient": {G: Case(_readmit, gate(E.EDIT_DEMOGRAPHICS))},
     "patients.search_patients": {
         G: Case(lambda w, a: patients.search_patients(w.db, a, "nu"), gate(E.READ_DEMOGRAPHICS))
+    },
+    "patients.search_page": {
+        G: Case(lambda w, a: patients.search_page(w.db, a, "nu"), gate(E.READ_DEMOGRAPHICS))
+    },
+    "patients.flush_search_audit": {
+        G: Case(
+            lambda w, a: patients.flush_search_audit(
+                w.db, a, patients.SearchAudit(searches=1, results=0, kinds={"name": 1})
+            ),
+            gate(E.READ_DEMOGRAPHICS),
+        )
     },
     "patients.update_patient": {
         G: Case(
@@ -696,6 +798,50 @@ WALK: dict[str, dict[DataCategory, Case]] = {
             gate(E.EDIT_REFERRAL_LOGISTICS, c),
         )
     ),
+    "referral_errors.mark_entered_in_error": per_category(
+        lambda c: Case(
+            lambda w, a: (
+                lambda r: referral_errors.mark_entered_in_error(
+                    w.db, a, r.id, "Wrong patient", expected_version=r.version
+                )
+            )(w.referral(c)),
+            gate(E.EDIT_CLINICAL, c),
+        )
+    ),
+    "referrals.perform": per_category(
+        lambda c: Case(
+            lambda w, a: (
+                lambda r: referrals.perform(
+                    w.db, a, r.id, "send", sent_via="fax", expected_version=r.version
+                )
+            )(w.referral(c)),
+            gate(E.EDIT_REFERRAL_LOGISTICS, c),
+        )
+    ),
+    "referrals.undo_last_move": per_category(
+        lambda c: Case(
+            lambda w, a: _undo(w, a, c),
+            gate(E.EDIT_REFERRAL_LOGISTICS, c),
+            # Only the move's author (drlee) gets it undone; anyone else permitted is told so.
+            lambda result, a: isinstance(result, referrals.ReferralView) == (a.username == "drlee"),
+        )
+    ),
+    "review.acknowledge": per_category(
+        lambda c: Case(
+            lambda w, a: review.acknowledge(w.db, a, w.review_item(c), note="Read"),
+            gate(E.READ_CLINICAL, c),
+        )
+    ),
+    "review.open_document": per_category(
+        lambda c: Case(
+            lambda w, a: review.open_document(w.db, a, w.review_item(c)),
+            gate(E.READ_CLINICAL, c),
+        )
+    ),
+    "review.count_to_review": {G: Case(lambda w, a: review.count_to_review(w.db, a), anyone)},
+    "review.reports_to_review": {
+        G: Case(lambda w, a: review.reports_to_review(w.db, a), gate(E.READ_CLINICAL))
+    },
     "referrals.update_authorization": per_category(
         lambda c: Case(
             lambda w, a: (
@@ -800,6 +946,13 @@ WALK: dict[str, dict[DataCategory, Case]] = {
         )
     },
     "users.end_break_glass": {G: Case(lambda w, a: users.end_break_glass(w.db, a), anyone)},
+    # Reasons describe patients: roles that read every clinical category (break-glass no).
+    "users.break_glass_reasons": {
+        S: Case(
+            lambda w, a: users.break_glass_reasons(w.db, a),
+            lambda a: a.role == UserRole.PHYSICIAN,
+        )
+    },
     # ---------------------------------------------------------------- users (administration)
     "users.create_user": {G: Case(lambda w, a: w.account(by=a), gate(E.MANAGE_USERS))},
     "users.get_user": {
@@ -865,6 +1018,8 @@ def service_functions() -> dict[str, Callable[..., Any]]:
 
     found: dict[str, Callable[..., Any]] = {}
     for info in pkgutil.iter_modules(package.__path__):
+        if info.name == "common":  # the per-call account check itself, not a use case
+            continue
         module = importlib.import_module(f"carecoord.services.{info.name}")
         for name, function in inspect.getmembers(module, inspect.isfunction):
             if name.startswith("_") or function.__module__ != module.__name__:
@@ -894,7 +1049,26 @@ def _actors(db: Database, password_hash: str) -> tuple[Actor, Actor, list[Actor]
     for role in UserRole:
         person = make_actor(db, password_hash, f"user_{role.value}", role, role.label)
         people += [person, replace(person, break_glass_until=later)]
+    with db.session(write=True) as session:  # designated, so their break-glass counts
+        session.execute(
+            update(User).where(User.username.like("user_%")).values(break_glass_allowed=True)
+        )
+        session.commit()
     return owner, admin, people
+
+
+# Audit-only calls that must work even for an account changed meanwhile (locking the
+# screen, ending emergency access): they return no patient data.
+UNCHECKED = {"users.record_lock", "users.end_break_glass"}
+
+
+def test_every_service_function_rechecks_the_account_on_each_call() -> None:
+    unchecked = {
+        name
+        for name, function in service_functions().items()
+        if not hasattr(function, "__wrapped__")
+    }
+    assert unchecked == UNCHECKED
 
 
 @pytest.mark.parametrize("name", sorted(WALK))

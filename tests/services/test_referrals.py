@@ -47,14 +47,16 @@ def test_walk_from_draft_to_report_received(
         date.today(), "routine", "physical_rehabilitation"
     )
     assert r.due_on == r.appointment_due
-    r = referrals.transition(db, front_desk, r.id, "accepted", expected_version=r.version)
+    r = referrals.transition(
+        db, front_desk, r.id, "accepted", on=date.today(), expected_version=r.version
+    )
     visit = date.today() + timedelta(days=3)
     r = referrals.transition(
         db, front_desk, r.id, "scheduled", appointment_date=visit, expected_version=r.version
     )
     assert r.appointment_date == visit and r.due_on == visit
     r = referrals.transition(
-        db, front_desk, r.id, "seen", on=date.today(), expected_version=r.version
+        db, front_desk, r.id, "seen", on=date.today(), confirm=True, expected_version=r.version
     )
     assert r.report_due == date.today() + timedelta(days=14) and r.due_on == r.report_due
     r = referrals.record_report_received(
@@ -88,7 +90,9 @@ def test_illegal_transition_names_both_states(db: Database, physician: Actor, se
     patient_id, psych, _ = setup
     r = new_referral(db, physician, patient_id, psych)
     with pytest.raises(IllegalTransition) as error:
-        referrals.transition(db, physician, r.id, "seen", expected_version=r.version)
+        referrals.transition(
+            db, physician, r.id, "seen", on=date.today(), expected_version=r.version
+        )
     assert "draft" in str(error.value) and "seen" in str(error.value)
     assert count(db, ReferralEvent) == 1  # only "created"
 
@@ -122,12 +126,21 @@ def test_hold_returns_only_to_the_held_state(db: Database, physician: Actor, set
     )
     due = r.due_on
     r = referrals.transition(
-        db, physician, r.id, "on_hold", reason="Patient in hospital", expected_version=r.version
+        db,
+        physician,
+        r.id,
+        "on_hold",
+        reason="Patient in hospital",
+        review_on=date.today() + timedelta(days=14),
+        expected_version=r.version,
     )
-    assert r.held_from == S.SENT and r.due_on is None
+    assert r.held_from == S.SENT and r.due_on == date.today() + timedelta(days=14)
+    assert r.hold_reason == "Patient in hospital"
     assert set(r.legal_next) == {S.SENT, S.CANCELLED}
     with pytest.raises(IllegalTransition):
-        referrals.transition(db, physician, r.id, "accepted", expected_version=r.version)
+        referrals.transition(
+            db, physician, r.id, "accepted", on=date.today(), expected_version=r.version
+        )
     r = referrals.transition(db, physician, r.id, "sent", expected_version=r.version)
     assert r.held_from is None and r.due_on == due
 
@@ -240,7 +253,9 @@ def test_report_on_a_scheduled_referral_implies_the_visit(
         on=date.today() - timedelta(days=20),
         expected_version=r.version,
     )
-    r = referrals.transition(db, physician, r.id, "accepted", expected_version=r.version)
+    r = referrals.transition(
+        db, physician, r.id, "accepted", on=date.today(), expected_version=r.version
+    )
     r = referrals.transition(
         db,
         physician,
@@ -261,7 +276,7 @@ def test_report_on_a_scheduled_referral_implies_the_visit(
     )
     assert r.state == S.REPORT_RECEIVED
     assert r.seen_on == date.today() - timedelta(days=5)
-    assert [e.to_state for e in r.events][-2:] == [S.SEEN, S.REPORT_RECEIVED]
+    assert [e.to_state for e in r.events][-2:] == [S.SCHEDULED, S.REPORT_RECEIVED]
 
 
 def test_a_fake_pdf_is_refused_and_nothing_changes(
@@ -272,11 +287,15 @@ def test_a_fake_pdf_is_refused_and_nothing_changes(
     r = referrals.transition(
         db, physician, r.id, "sent", sent_via="print", expected_version=r.version
     )
-    r = referrals.transition(db, physician, r.id, "accepted", expected_version=r.version)
+    r = referrals.transition(
+        db, physician, r.id, "accepted", on=date.today(), expected_version=r.version
+    )
     r = referrals.transition(
         db, physician, r.id, "scheduled", appointment_date=date.today(), expected_version=r.version
     )
-    r = referrals.transition(db, physician, r.id, "seen", expected_version=r.version)
+    r = referrals.transition(
+        db, physician, r.id, "seen", on=date.today(), expected_version=r.version
+    )
     with pytest.raises(ValidationError) as error:
         referrals.record_report_received(
             db,

@@ -70,7 +70,7 @@ def test_unknown_user_and_wrong_password_are_refused_and_audited(
     assert users.authenticate(db, "drlee", "not it at all", now=T0) is None
     failed = events(db, "sign_in_failed")
     assert [(e.username, e.user_id) for e in failed] == [
-        ("nobody", None),
+        (users.UNKNOWN_USER, None),
         ("drlee", physician.user_id),
     ]
     assert user_row(db, "drlee").failed_attempts == 1
@@ -289,7 +289,7 @@ def test_break_glass_needs_designation_and_a_reason(
 
 
 def test_break_glass_grants_reading_until_it_expires_and_is_audited(
-    db: Database, admin: Actor, front_desk: Actor
+    db: Database, admin: Actor, front_desk: Actor, password_hash: str
 ) -> None:
     row = users.get_user(db, admin, front_desk.user_id or 0)
     users.update_user(
@@ -320,8 +320,20 @@ def test_break_glass_grants_reading_until_it_expires_and_is_audited(
     # The bare role never carries break-glass.
     assert not allowed(UserRole.FRONT_DESK, Action.READ_CLINICAL, psych)
 
+    # The administrator's audit trail says when and how long; the reason (it describes the
+    # patient) is kept apart, readable by a physician only.
     [event] = events(db, "break_glass")
-    assert event.username == "frontdesk" and reason in (event.detail or "")
+    assert event.username == "frontdesk"
+    assert event.detail == "60 min until 2026-03-02 10:00 UTC (reason kept separately)"
+    with pytest.raises(PermissionDenied):
+        users.break_glass_reasons(db, admin)
+    doctor = make_actor(db, password_hash, "drwho", UserRole.PHYSICIAN, "Dr Who")
+    [kept] = users.break_glass_reasons(db, doctor)
+    assert (kept.username, kept.reason, kept.until) == (
+        "frontdesk",
+        reason,
+        T0 + timedelta(minutes=60),
+    )
     ended = users.end_break_glass(db, glass, expired=True)
     assert ended.break_glass_until is None
     assert [e.detail for e in events(db, "break_glass_end")] == ["time limit reached"]

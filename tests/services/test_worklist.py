@@ -61,7 +61,9 @@ def test_views_counts_and_overdue(db: Database, physician: Actor, front_desk: Ac
     assert by_recipient == []
 
     # Walking the late referral on takes it off the overdue view.
-    late = referrals.transition(db, front_desk, late.id, "accepted", expected_version=late.version)
+    late = referrals.transition(
+        db, front_desk, late.id, "accepted", on=date.today(), expected_version=late.version
+    )
     late = referrals.transition(
         db,
         front_desk,
@@ -71,7 +73,9 @@ def test_views_counts_and_overdue(db: Database, physician: Actor, front_desk: Ac
         expected_version=late.version,
     )
     assert worklist(db, front_desk, V.OVERDUE) == []
-    late = referrals.transition(db, front_desk, late.id, "seen", expected_version=late.version)
+    late = referrals.transition(
+        db, front_desk, late.id, "seen", on=date.today(), expected_version=late.version
+    )
     in_three_weeks = date.today() + timedelta(days=21)
     assert [r.id for r in worklist(db, front_desk, V.OVERDUE, on=in_three_weeks)] == [
         fresh.id,

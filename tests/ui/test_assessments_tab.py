@@ -104,6 +104,12 @@ def test_peg_twice_draws_two_points_and_the_change(qtbot: QtBot, context: AppCon
     ]
     assert tab.chart.points("NRS") == []
     assert tab.peg_change.text() == "PEG 7.0 → 4.3 (−38 %, clinically meaningful)"
+    # Krebs 2009 has no severity bands: the list shows the change from baseline instead
+    model = tab.table.model()
+    assert [model.index(r, 3).data() for r in range(model.rowCount())] == [
+        "−38 % from baseline 7.0: meaningful improvement (≥ 30 %)",
+        "baseline (PEG has no severity bands)",
+    ]
     assert tab.nrs_change.text() == "NRS: no scores yet"
     # Tooltips name the series, value and date of the point under the mouse.
     where = tab.chart.position_of(points[1])
@@ -187,7 +193,12 @@ def test_ort_total_matches_the_published_points(qtbot: QtBot, context: AppContex
         qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
         assert box.isChecked()
     assert dialog.total_label.text() == "Total 10 / 26 · high"
-    assert "rehabilitation / addiction evaluation" in dialog.advice_label.text()
+    advice = dialog.advice_label.text()
+    # a prompt to consider evaluation with the CDC 2022 caveat, never a conclusion
+    assert "consider evaluation for opioid-misuse risk" in advice
+    assert "not a diagnosis" in advice
+    assert "predict opioid misuse and overdose poorly" in advice
+    assert "aberrant" not in advice
     save(qtbot, tab, dialog)
     stored = assessments.list_assessments(context.db, context.actor, patient.id)
     assert [(s.total, s.band) for s in stored] == [(10.0, "high")]

@@ -507,6 +507,7 @@ def test_referral_events_reload_and_other_tabs_refresh_when_shown(
     psychiatrist = new_member(context.db, context.actor, "psychiatry")
     window = open_window(qtbot, context, patient_id)
     window.show_tab("summary")
+    assert window.tab("referrals") is not None  # built now (tabs are built when first needed)
     assert window.chart.referrals == ()
     referral = new_referral(context.db, context.actor, patient_id, psychiatrist)
     context.events.referral_changed.emit(referral.id)
@@ -524,3 +525,24 @@ def test_referral_events_reload_and_other_tabs_refresh_when_shown(
     monkeypatch.setattr(tab, "refresh", spy)
     window.show_tab("referrals")
     assert refreshed == [True] and "referrals" not in window.stale
+
+
+def test_tabs_are_built_when_first_shown(
+    qtbot: QtBot, context: AppContext, patient_id: int
+) -> None:
+    QSettings("CareCoord", "CareCoord").setValue(window_module.SETTINGS_TAB, "summary")
+    window = open_window(qtbot, context, patient_id)
+    built = [key for key, page in window.pages.items() if page.content is not None]
+    assert built == ["summary"]
+    assert window.pages["plan"].content is None
+    assert window.show_tab("plan")
+    plan = window.pages["plan"].content
+    assert plan is not None and type(plan).__name__ == "PlanTab"
+    assert plan.isVisible()
+    assert window.tab("plan") is plan  # built once, then kept
+    assert [key for key, page in window.pages.items() if page.content is not None] == [
+        "summary",
+        "plan",
+    ]
+    window.tabs.setCurrentIndex(window.tab_keys.index("notes"))  # a click on the tab bar
+    assert type(window.pages["notes"].content).__name__ == "NotesTab"

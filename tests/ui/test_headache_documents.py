@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
+from carecoord.clinical.headache import AcuteDrugClass, RedFlag
 from carecoord.clinical.vocabulary import DocumentKind, HeadacheType
 from carecoord.errors import ConflictError
 from carecoord.models import Document, HeadacheProfile
@@ -80,12 +81,55 @@ def test_headache_validation_is_shown_beside_the_field(qtbot: QtBot, context: Ap
     tab = make_headache_tab(qtbot, context, patient.id)
     tab.start_profile()
     tab.headache_days.setValue(4)
-    tab.medication_days.setValue(10)
+    tab.medication_days.setValue(8)
+    tab.class_days[AcuteDrugClass.TRIPTAN].setValue(9)
     with qtbot.assertNotEmitted(tab.changed):
         assert tab.save() is False
-    error = tab.findChild(QLabel, "acute_medication_days_per_monthError")
+    error = tab.findChild(QLabel, "triptan_days_per_monthError")
     assert error is not None and error.isVisible()
-    assert error.text() == "Cannot exceed the headache days per month"
+    assert error.text().startswith("Triptans on 9 days cannot exceed the 8 acute-medication days")
+
+
+def test_medication_days_above_headache_days_are_saved(qtbot: QtBot, context: AppContext) -> None:
+    # ICHD-3 counts them differently; the old refusal is gone
+    patient = new_patient(context.db, context.actor)
+    tab = make_headache_tab(qtbot, context, patient.id)
+    tab.start_profile()
+    tab.headache_days.setValue(4)
+    tab.medication_days.setValue(10)
+    assert tab.save() is True
+    assert tab.profile is not None and tab.profile.acute_medication_days_per_month == 10
+
+
+def test_class_days_and_red_flags_drive_the_panels(qtbot: QtBot, context: AppContext) -> None:
+    patient = new_patient(context.db, context.actor)
+    tab = make_headache_tab(qtbot, context, patient.id)
+    tab.start_profile()
+    assert tab.flags_label.text() == "Red flags not screened yet (SNNOOP10)."
+    tab.headache_days.setValue(16)
+    tab.medication_days.setValue(12)
+    tab.class_days[AcuteDrugClass.SIMPLE_ANALGESIC].setValue(12)
+    # NSAIDs on 12 days: below their 15-day threshold
+    assert tab.overuse_risk() == "none"
+    tab.class_days[AcuteDrugClass.SIMPLE_ANALGESIC].setValue(-1)
+    tab.class_days[AcuteDrugClass.TRIPTAN].setValue(12)
+    assert tab.risk_label.text() == "Medication-overuse risk: likely"
+    assert "Triptans on 12 days a month (>= 10, ICHD-3 8.2.2)." in tab.risk_detail.text()
+    tab.flags_box.setChecked(True)
+    assert tab.flags_label.text() == "No red flags found (SNNOOP10 screen)."
+    tab.flag_boxes[RedFlag.POSITIONAL].setChecked(True)
+    assert tab.flags_label.text() == (
+        "Red flags: Positional headache — urgent neurology referral suggested."
+    )
+    assert tab.save() is True
+    stored = record.get_headache_profile(context.db, context.actor, patient.id)
+    assert stored is not None
+    assert stored.red_flags == (RedFlag.POSITIONAL,)
+    assert stored.days_by_class[AcuteDrugClass.TRIPTAN] == 12
+    assert stored.days_by_class[AcuteDrugClass.SIMPLE_ANALGESIC] is None
+    tab.resize(900, 1100)
+    tab.show()
+    tab.grab().save("/tmp/i18/headache_tab.png")
 
 
 def test_saving_over_a_newer_profile_offers_a_reload(qtbot: QtBot, context: AppContext) -> None:

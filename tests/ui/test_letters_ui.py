@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QCheckBox, QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from carecoord.clinical.vocabulary import ReferralState, SendMethod
+from carecoord.clinical.vocabulary import DeliveryMethod, ReferralState, SendMethod
 from carecoord.models import ReferralEvent
 from carecoord.services import assessments, documents, letters, record, referrals
 from carecoord.services.letters import Section
@@ -34,6 +34,7 @@ from carecoord.ui.letters import (
 from carecoord.ui.pdf_preview import PdfPreview, load_pdf, render_page, write_atomically
 from carecoord.ui.referrals.editor import ReferralEditor
 from carecoord.ui.referrals.worklist_page import ReferralsPage
+from carecoord.ui.style import DANGER, OK
 from tests.letters.samples import small_pdf
 from tests.services.helpers import new_member, new_patient, new_referral
 from tests.ui.conftest import ARTIFACTS, save_screenshot
@@ -169,18 +170,22 @@ def test_unticked_item_is_left_out_of_the_letter(qtbot: QtBot, context: AppConte
     options = dialog.options()
     assert chart.oxycodone not in options.medication_ids and not options.assessment_ids
     after = pdf_text(letters.generate_letter(context.db, context.actor, rehab, options))
-    assert "oxycodone" not in after and "sertraline" in after
+    assert "oxycodone" not in after and "M54.50" in after
     assert "PEG 6.7" not in after
 
 
-def test_sensitive_referral_starts_with_nothing_optional(qtbot: QtBot, context: AppContext) -> None:
+def test_sensitive_psychiatry_referral_keeps_what_the_psychiatrist_needs(
+    qtbot: QtBot, context: AppContext
+) -> None:
     chart = make_chart(context)
     referral = referral_to(context, chart, "psychiatry", sensitive=True)
     dialog = LetterChoicesDialog(context=context, referral_id=referral)
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.findChild(QLabel, "sensitiveNote").isVisible()  # type: ignore[union-attr]
-    assert dialog.options().sections == frozenset()
+    options = dialog.options()
+    assert {Section.DIAGNOSES, Section.MEDICATIONS, Section.ALLERGIES} <= options.sections
+    assert chart.oxycodone in options.medication_ids and chart.phq9 in options.assessment_ids
     assert not dialog.packet
     # The packet's documents follow the packet checkbox.
     packet = dialog.packet_check
@@ -271,12 +276,22 @@ def test_mark_as_sent_moves_a_draft(qtbot: QtBot, demo_context: AppContext) -> N
     assert not window.mark_as_sent()
     from datetime import date
 
-    window.ask_send = lambda: (SendMethod.FAX, date.today())
+    window.ask_send = lambda: (DeliveryMethod.FAX, date.today())
     with qtbot.waitSignal(demo_context.events.referral_changed):
         qtbot.mouseClick(window.send_button, Qt.MouseButton.LeftButton)
     view = referrals.get_referral(demo_context.db, demo_context.actor, referral_id)
     assert view.state == S.SENT and view.sent_via == SendMethod.FAX
     assert not window.send_button.isVisible()
+    # The very PDF on screen is kept, and the history links to it.
+    [copy] = letters.sent_letters(demo_context.db, demo_context.actor, referral_id)
+    assert copy.method == DeliveryMethod.FAX
+    assert (
+        letters.sent_letter_copy(
+            demo_context.db, demo_context.actor, copy.document_id, stamped=False
+        )
+        == window.preview.pdf_bytes()
+    )
+    assert any(e.document_id == copy.document_id for e in view.events)
 
 
 def test_change_contents_regenerates(qtbot: QtBot, context: AppContext) -> None:
@@ -440,6 +455,7 @@ def test_batch_per_file_and_combined(
     assert result.files == (str(combined),)
     assert len(PdfReader(combined).pages) >= pages
     assert dialog.result_label.text() == f"{len(ids)} letters saved to {combined}."
+    assert OK in dialog.result_label.styleSheet()
     assert "letter generated (batch)" in history(demo_context, ids[0])
     assert dialog.print_button.isVisible()
     path = save_screenshot(dialog, "letter_batch")
@@ -510,7 +526,13 @@ def test_batch_checks_the_output_and_skips_what_may_not_be_printed(
     result = run_batch(qtbot, dialog)
     assert set(result.referral_ids) == printable
     assert {rid for rid, _why in result.skipped} == set(ids) - printable
-    assert "Skipped" in dialog.result_label.text()
+    text = dialog.result_label.text()
+    assert "Skipped" in text
+    # Named as people know them: patient and reference number, never "referral 17".
+    first = referrals.get_referral(demo_context.db, demo_context.actor, result.skipped[0][0])
+    assert f"{first.patient_name}, ref. {first.reference}" in text
+    assert "referral " + str(result.skipped[0][0]) + ":" not in text
+    assert DANGER not in dialog.result_label.styleSheet()  # letters were saved: not red
 
 
 # --------------------------------------------------------------------- entry points
@@ -561,3 +583,37 @@ def test_worklist_letters_button_opens_batch_for_selection(
     dialog.close()
     QApplication.processEvents()
     page.wait_for_threads()
+
+
+def test_batch_marks_every_letter_sent_and_keeps_each_copy(
+    qtbot: QtBot, demo_context: AppContext, tmp_path: Path
+) -> None:
+    sendable = [  # a payer's denial stops sending (appeal or cancel): not for this test
+        referral_id
+        for referral_id in to_send(demo_context)
+        if referrals.get_referral(
+            demo_context.db, demo_context.actor, referral_id
+        ).authorization.outcome
+        != "denied"
+    ]
+    ids = sendable[:3]
+    dialog = BatchLettersDialog(context=demo_context, referral_ids=ids)
+    qtbot.addWidget(dialog)
+    dialog.set_mode(BatchMode.PER_FILE)
+    dialog.path_edit.setText(str(tmp_path))
+    result = run_batch(qtbot, dialog)
+    assert dialog.send_button.isVisibleTo(dialog)
+    from datetime import date
+
+    dialog.ask_send = lambda: (DeliveryMethod.HAND, date.today())
+    assert dialog.mark_all_sent() == len(result.referral_ids)
+    for referral_id in result.referral_ids:
+        view = referrals.get_referral(demo_context.db, demo_context.actor, referral_id)
+        assert view.state == S.SENT and view.sent_via == SendMethod.PRINT  # by hand: printed
+        [copy] = letters.sent_letters(demo_context.db, demo_context.actor, referral_id)
+        assert copy.method == DeliveryMethod.HAND
+        stored = letters.sent_letter_copy(
+            demo_context.db, demo_context.actor, copy.document_id, stamped=False
+        )
+        written = (tmp_path / letters.letter_file_name(referral_id)).read_bytes()
+        assert stored == written

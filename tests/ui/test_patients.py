@@ -205,13 +205,13 @@ def test_debounced_search_and_fetch_more(
     assert "50+" in page.result_hint.text()
 
     calls: list[str] = []
-    real = patients.search_patients
+    real = patients.search_page
 
     def counting(*args: Any, **kwargs: Any) -> Any:
         calls.append(args[2])
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(patients, "search_patients", counting)
+    monkeypatch.setattr(patients, "search_page", counting)
     qtbot.keyClicks(page.search, "fam giv")
     assert calls == []  # nothing while typing
     qtbot.waitUntil(lambda: len(calls) == 1, timeout=2000)
@@ -285,3 +285,62 @@ def test_patients_page_screenshot(qtbot: QtBot, demo_context: AppContext) -> Non
     qtbot.addWidget(form)
     form.show()
     save_screenshot(form, "patient_form_edit")
+
+
+def test_typing_a_search_audits_once_per_session_when_leaving_the_list(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    from sqlalchemy import select
+
+    from carecoord.models import AuditEvent
+
+    def details() -> list[str]:
+        with context.db.session() as session:
+            return list(
+                session.scalars(
+                    select(AuditEvent.detail)
+                    .where(AuditEvent.action == "search")
+                    .order_by(AuditEvent.id)
+                )
+            )
+
+    new_patient(context.db, context.actor, family="Okafor", given="Ada")
+    page = make_page(qtbot, context)
+    before = details()
+    for text in ("O", "Ok", "Oka", "Okaf"):
+        page.search.setText(text)
+        page.run_search()
+    assert page.model.rowCount() == 1
+    assert details() == before  # no audit commit per keystroke
+    page.hide()  # another page or the window closing ends the search session
+    added = details()[len(before) :]
+    assert len(added) == 1 and added[0].startswith("search session: ")
+    assert "name " in added[0]
+    page.show()
+    page.search.setText("Okafo")
+    page.run_search()
+    with qtbot.waitSignal(context.navigator.chart_requested, timeout=1000):
+        page._search_return()  # one match: Enter opens the chart, the search is on record
+    assert len(details()) == len(before) + 2
+
+
+def test_model_releases_pages_far_off_screen_and_reads_them_again(
+    qtmodeltester: Any, context: AppContext
+) -> None:
+    many_patients(context, 260)
+    model = PatientSearchModel(context=context)
+    model.KEEP_PAGES = 2
+    model.set_query("")
+    first = model.patient_at(0)
+    assert first is not None
+    while model.canFetchMore():
+        model.fetchMore()
+    assert model.rowCount() == 260
+    assert sorted(model.pages) == [4, 5]  # only the pages near the end stay in memory
+    assert model.loaded_rows() == 60
+    again = model.patient_at(0)  # scrolled back to the top: page 0 is read again
+    assert again is not None and again.id == first.id
+    assert model.data(model.index(0, 0)) == first.display_name
+    assert len(model.pages) == 2 and 0 in model.pages
+    assert model.data(model.index(259, 1)) is not None
+    qtmodeltester.check(model)

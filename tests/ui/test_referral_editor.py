@@ -18,12 +18,19 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from carecoord.clinical.vocabulary import Discipline, Priority, ReferralState, SendMethod
+from carecoord.clinical.vocabulary import (
+    DeliveryMethod,
+    Discipline,
+    Priority,
+    ReferralState,
+    SendMethod,
+)
 from carecoord.services import referrals
 from carecoord.services.referrals import ReferralView
 from carecoord.services.worklist import WorklistView, worklist
 from carecoord.ui.chart.referrals_tab import ReferralsTab
 from carecoord.ui.context import AppContext
+from carecoord.ui.referrals.actions import Answer, ReferralActions
 from carecoord.ui.referrals.editor import (
     RESTRICTED_TEXT,
     ReasonDialog,
@@ -62,19 +69,26 @@ def shown_transitions(editor: ReferralEditor) -> set[str]:
     return {
         b.objectName()
         for b in editor.findChildren(QPushButton)
-        if b.objectName().startswith("transition_") and not b.isHidden()
+        if b.objectName().startswith("action_") and not b.isHidden()
     }
 
 
-def expected(view: ReferralView) -> set[str]:
-    return {f"transition_{s.value}" for s in view.legal_next}
+KEY_OF_STATE = {
+    S.SENT: "send",
+    S.ACCEPTED: "accept",
+    S.SCHEDULED: "schedule",
+    S.SEEN: "seen",
+    S.REPORT_RECEIVED: "file_report",
+    S.DECLINED: "decline",
+    S.CANCELLED: "cancel",
+    S.ON_HOLD: "hold",
+}
 
 
 def click(qtbot: QtBot, editor: ReferralEditor, state: ReferralState) -> None:
     QApplication.processEvents()
-    buttons = [
-        b for b in editor.findChildren(QPushButton, f"transition_{state.value}") if not b.isHidden()
-    ]
+    name = f"action_{KEY_OF_STATE[state]}"
+    buttons = [b for b in editor.findChildren(QPushButton, name) if not b.isHidden()]
     assert len(buttons) == 1, state
     button = buttons[0]
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
@@ -97,7 +111,7 @@ def test_new_referral_filters_recipients_by_discipline(qtbot: QtBot, context: Ap
     )
     new_member(context.db, context.actor, "psychiatry", "Okafor", "Ada")
     editor = make_editor(qtbot, context, patient_id=patient.id)
-    assert editor.findChildren(QPushButton, "transition_sent") == []
+    assert editor.findChildren(QPushButton, "action_send") == []
     assert editor.auth_payer_edit.text() == "Acme Health"  # from the patient's insurance
 
     editor.discipline_combo.setCurrentIndex(
@@ -120,9 +134,7 @@ def test_new_referral_filters_recipients_by_discipline(qtbot: QtBot, context: Ap
     assert view.state == S.DRAFT
     assert view.recipient_member_id == rehab.id
     assert view.authorization.payer == "Acme Health"
-    assert (
-        shown_transitions(editor) == expected(view) == {"transition_sent", "transition_cancelled"}
-    )
+    assert shown_transitions(editor) == {"action_send", "action_cancel"}
     assert not editor.is_dirty()
 
 
@@ -175,20 +187,42 @@ def test_walk_to_report_received_leaves_overdue_and_closes(
     # The draft: send it through the editor with an injected send method.
     editor = make_editor(qtbot, context, referral_id=draft.id)
     assert editor.view is not None
-    assert shown_transitions(editor) == expected(editor.view)
-    editor.ask_send = lambda: SendDetails(SendMethod.PORTAL, date.today())
+    assert shown_transitions(editor) == {"action_send", "action_cancel"}
+    editor.ask_send = lambda: SendDetails(DeliveryMethod.PORTAL, date.today())
     click(qtbot, editor, S.SENT)
     assert editor.view.state == S.SENT and editor.view.sent_via == SendMethod.PORTAL
-    assert shown_transitions(editor) == expected(editor.view)
+    assert shown_transitions(editor) == {
+        "action_accept",
+        "action_cancel",
+        "action_decline",
+        "action_hold",
+        "action_schedule",
+        "action_undo",
+    }
 
     # The overdue one: accepted -> scheduled -> seen -> report received.
     editor = make_editor(qtbot, context, referral_id=late.id)
     assert editor.view is not None and editor.view.overdue
     assert editor.findChild(QLabel, "overdueChip") is not None
-    assert shown_transitions(editor) == expected(editor.view)
+    assert shown_transitions(editor) == {
+        "action_accept",
+        "action_cancel",
+        "action_decline",
+        "action_hold",
+        "action_schedule",
+        "action_undo",
+    }
+    # Accepted and Seen ask for their date (the shared action dialog, answered here).
+    editor.ask_action = lambda key, view: Answer(on=date.today())
     click(qtbot, editor, S.ACCEPTED)
     assert editor.view.state == S.ACCEPTED
-    assert shown_transitions(editor) == expected(editor.view)
+    assert shown_transitions(editor) == {
+        "action_cancel",
+        "action_decline",
+        "action_hold",
+        "action_schedule",
+        "action_undo",
+    }
 
     asked: list[str] = []
 
@@ -200,10 +234,18 @@ def test_walk_to_report_received_leaves_overdue_and_closes(
     click(qtbot, editor, S.SCHEDULED)
     assert asked == ["Appointment date:"]
     assert editor.view.state == S.SCHEDULED and editor.view.appointment_date == date.today()
-    assert shown_transitions(editor) == expected(editor.view)
+    assert shown_transitions(editor) == {
+        "action_cancel",
+        "action_file_report",
+        "action_hold",
+        "action_no_show",
+        "action_reschedule",
+        "action_seen",
+        "action_undo",
+    }
     click(qtbot, editor, S.SEEN)
     assert editor.view.state == S.SEEN
-    assert shown_transitions(editor) == expected(editor.view) == {"transition_report_received"}
+    assert shown_transitions(editor) == {"action_file_report", "action_undo"}
 
     report = tmp_path / "berg-report.pdf"
     report.write_bytes(PDF_BYTES)
@@ -222,7 +264,7 @@ def test_walk_to_report_received_leaves_overdue_and_closes(
     click(qtbot, editor, S.REPORT_RECEIVED)
     assert editor.view.state == S.REPORT_RECEIVED
     assert editor.view.report_received_on == date.today()
-    assert shown_transitions(editor) == set()
+    assert shown_transitions(editor) == {"action_undo"}  # the filing, within 24 hours
     assert not editor.save_button.isVisible()  # closed: nothing left to edit
 
     # The worklist heard the changes: no longer overdue, now closed.
@@ -241,7 +283,7 @@ def test_report_dialog_needs_a_file_or_a_reason(
     patient = new_patient(context.db, context.actor)
     rehab = new_member(context.db, context.actor, "physical_rehabilitation", "Berg", "Lena")
     view = new_referral(context.db, context.actor, patient.id, rehab)
-    for target, extra in (("sent", {"sent_via": "fax"}), ("accepted", {})):
+    for target, extra in (("sent", {"sent_via": "fax"}), ("accepted", {"on": date.today()})):
         view = referrals.transition(
             context.db, context.actor, view.id, target, expected_version=view.version, **extra
         )
@@ -301,7 +343,7 @@ def test_decline_asks_for_a_reason_and_history_shows_who_when_why(
     click(qtbot, editor, S.DECLINED)
     assert prompts == [("Referral declined", "Why did the specialist decline?")] * 2
     assert editor.view.state == S.DECLINED
-    assert shown_transitions(editor) == set()
+    assert shown_transitions(editor) == {"action_undo"}
 
     history = editor.history
     rows = [
@@ -332,7 +374,7 @@ def test_reason_and_send_prompts_refuse_blank_answers(qtbot: QtBot) -> None:
     assert not send.ok_button.isEnabled()
     send.method.setCurrentIndex(send.method.findData(SendMethod.FAX))
     assert send.ok_button.isEnabled()
-    assert send.answer() == SendDetails(SendMethod.FAX, date.today())
+    assert send.answer() == SendDetails(DeliveryMethod.FAX, date.today())
 
 
 def test_front_desk_sees_logistics_only_on_a_psychiatric_referral(
@@ -353,7 +395,7 @@ def test_front_desk_sees_logistics_only_on_a_psychiatric_referral(
     editor.resize(1000, 600)
     save_screenshot(editor, "referral_editor_restricted")
     # Logistics stay possible: the workflow and the authorisation.
-    assert shown_transitions(editor) == {"transition_sent", "transition_cancelled"}
+    assert shown_transitions(editor) == {"action_send", "action_cancel"}
     assert editor.auth_outcome_combo.isEnabled() and editor.save_button.isVisible()
     editor.auth_outcome_combo.setCurrentIndex(editor.auth_outcome_combo.findData("approved"))
     editor.auth_number_edit.setText("PA-77")
@@ -363,7 +405,7 @@ def test_front_desk_sees_logistics_only_on_a_psychiatric_referral(
     assert editor.view.reason == "restricted"
     stored = referrals.get_referral(context.db, context.actor, view.id)
     assert stored.reason == view.reason  # the clinical request was not touched
-    editor.ask_send = lambda: SendDetails(SendMethod.FAX, date.today())
+    editor.ask_send = lambda: SendDetails(DeliveryMethod.FAX, date.today())
     click(qtbot, editor, S.SENT)
     assert editor.view.state == S.SENT
 
@@ -454,7 +496,7 @@ def test_screenshot_editor_on_a_demo_referral(qtbot: QtBot, demo_context: AppCon
     editor = make_editor(qtbot, context, referral_id=view.id)
     editor.resize(1000, 700)
     editor.tabs.setCurrentIndex(0)
-    assert shown_transitions(editor) == expected(view)
+    assert shown_transitions(editor) == {f"action_{k}" for k in ReferralActions.keys_for(view)}
     path = save_screenshot(editor, "referral_editor")
     image = QImage(str(path))
     assert distinct_colours(image) > 30

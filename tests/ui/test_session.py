@@ -282,7 +282,8 @@ def test_break_glass_reason_required_banner_access_and_expiry(
     assert isinstance(reopened, ChartWindow) and reopened is not chart
     assert not any(r.restricted for r in reopened.chart.referrals)
     [event] = events(desk.db, "break_glass")
-    assert "psychiatric history" in (event.detail or "")
+    assert "psychiatric history" not in (event.detail or "")  # kept apart from the trail
+    assert "(reason kept separately)" in (event.detail or "")
     window.resize(1280, 800)
     window.show_page("patients")
     save_screenshot(window, "break_glass_status_bar")

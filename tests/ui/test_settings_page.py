@@ -46,6 +46,8 @@ def test_administrator_saves_settings(
     page.clinic_name.setText("Lakeside Pain Clinic")
     page.fax.setText("555-0199")
     page.paper_size.setCurrentIndex(page.paper_size.findData("a4"))
+    assert page.date_format.currentText() == "March 4, 1973"  # US long form by default
+    page.date_format.setCurrentIndex(page.date_format.findData("iso"))
     page.idle_lock.setValue(10)
     page.targets["urgent_days"].setValue(3)
     page.targets["routine_mental_health_business_days"].setValue(8)
@@ -59,6 +61,7 @@ def test_administrator_saves_settings(
     stored = get_settings(context.db)
     assert stored.clinic_name == "Lakeside Pain Clinic"
     assert (stored.fax, stored.paper_size, stored.idle_lock_minutes) == ("555-0199", "a4", 10)
+    assert stored.date_format == "iso"
     assert stored.targets.urgent_days == 3
     assert stored.targets.routine_mental_health_business_days == 8
     assert stored.logo_png == logo.read_bytes()
@@ -152,3 +155,30 @@ def test_screenshot(qtbot: QtBot, demo_context: AppContext) -> None:
     }
     assert len(colours) > 20
     assert page.users_model.rowCount() >= 2
+
+
+def test_holiday_region_and_closures_are_saved(
+    qtbot: QtBot, context: AppContext, password_hash: str
+) -> None:
+    from datetime import date
+
+    page = open_page(qtbot, as_admin(context, password_hash))
+    assert page.holiday_country.text() == "US" and page.holiday_subdivision.text() == ""
+    page.holiday_subdivision.setText("ca")
+    page.closure_dates.setText("2026-12-31, 2026-12-24")
+    with qtbot.waitSignal(context.events.settings_changed):
+        qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    stored = get_settings(context.db)
+    assert (stored.holiday_country, stored.holiday_subdivision) == ("US", "CA")
+    assert stored.closure_dates == (date(2026, 12, 24), date(2026, 12, 31))
+    assert page.closure_dates.text() == "2026-12-24, 2026-12-31"
+
+    page.closure_dates.setText("Christmas Eve")
+    assert not page.save()
+    error = page.findChild(QLabel, "closure_datesError")
+    assert error is not None and not error.isHidden()
+    assert "'Christmas Eve' is not a date" in error.text()
+    page.closure_dates.setText("")
+    page.holiday_country.setText("ZZ")
+    assert not page.save()
+    assert get_settings(context.db).holiday_country == "US"

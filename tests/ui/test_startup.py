@@ -105,7 +105,7 @@ def test_main_window_shell(qtbot: QtBot, context: AppContext) -> None:
     assert "(physician)" in window.user_label.text()
     assert "this workstation" in window.database_label.text()
     titles = [window.navigation.item(i).text() for i in range(window.navigation.count())]
-    assert titles == ["Dashboard", "Patients", "Referrals", "Team", "Settings"]
+    assert titles == ["Dashboard", "Patients", "Referrals", "Reports to review", "Team", "Settings"]
 
 
 def test_demo_window_is_labelled(qtbot: QtBot, context: AppContext) -> None:

@@ -12,7 +12,13 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QImage
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from carecoord.clinical.vocabulary import Discipline, Priority, ReferralState, SendMethod
+from carecoord.clinical.vocabulary import (
+    DeliveryMethod,
+    Discipline,
+    Priority,
+    ReferralState,
+    SendMethod,
+)
 from carecoord.services import referrals
 from carecoord.services.referrals import ReferralView
 from carecoord.services.team import MemberView
@@ -71,7 +77,12 @@ def send(context: AppContext, view: ReferralView, days_ago: int = 0) -> Referral
 def seen(context: AppContext, view: ReferralView) -> ReferralView:
     view = send(context, view)
     view = referrals.transition(
-        context.db, context.actor, view.id, "accepted", expected_version=view.version
+        context.db,
+        context.actor,
+        view.id,
+        "accepted",
+        on=date.today(),
+        expected_version=view.version,
     )
     view = referrals.transition(
         context.db,
@@ -82,7 +93,7 @@ def seen(context: AppContext, view: ReferralView) -> ReferralView:
         expected_version=view.version,
     )
     return referrals.transition(
-        context.db, context.actor, view.id, "seen", expected_version=view.version
+        context.db, context.actor, view.id, "seen", on=date.today(), expected_version=view.version
     )
 
 
@@ -206,7 +217,7 @@ def test_mark_sent_in_the_to_send_view(qtbot: QtBot, context: AppContext) -> Non
 
     def how() -> SendDetails:
         asked.append(True)
-        return SendDetails(SendMethod.EMAIL, date.today())
+        return SendDetails(DeliveryMethod.EMAIL, date.today())
 
     page.ask_send = how
     with qtbot.waitSignal(context.events.referral_changed, timeout=1000):

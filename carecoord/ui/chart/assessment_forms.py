@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from carecoord.clinical import instruments
+from carecoord.clinical import instruments, suggestions
 from carecoord.clinical.vocabulary import AdministrativeSex, AssessmentKind
 from carecoord.errors import CareCoordError, ValidationError
 from carecoord.services import assessments, patients
@@ -366,8 +366,12 @@ class AssessmentDialog(QDialog):
             )
             self.total_label.setStyleSheet(f"font-size: 13px; color: {MUTED};")
         else:
+            band = result.band
+            if self.kind is AssessmentKind.PEG:
+                # Krebs 2009 publishes no PEG bands (docs/clinical-reference.md §4 "PEG")
+                band = "no severity bands: compare with the baseline (≥ 30 % lower = meaningful)"
             self.total_label.setText(
-                f"Total {format_total(self.kind, float(result.total))} · {result.band}"
+                f"Total {format_total(self.kind, float(result.total))} · {band}"
             )
             self.total_label.setStyleSheet("font-size: 15px; font-weight: 600;")
             if not self.message.isHidden() and self.message.property("kind") == "missing":
@@ -463,10 +467,7 @@ def _advice(result: instruments.AssessmentResult | None) -> str:
         if result.sex not in (AdministrativeSex.FEMALE, AdministrativeSex.MALE):
             scored = f"Sex {result.sex.value}: both columns scored, the higher ({column}) kept."
         if result.suggest_rehabilitation:
-            return (
-                "High risk of aberrant opioid behaviour: suggests a chronic-pain "
-                f"rehabilitation / addiction evaluation. {scored}"
-            )
+            return f"{suggestions.ORT_HIGH_REASON}. {scored}"
         return scored
     return ""
 

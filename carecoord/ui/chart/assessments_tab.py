@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from carecoord.clinical import instruments
+from carecoord.clinical import peg as peg_display
 from carecoord.clinical.vocabulary import AssessmentKind
 from carecoord.errors import CareCoordError
 from carecoord.services import assessments
@@ -60,7 +61,20 @@ class AssessmentTableModel(RowsTableModel):
     HEADERS = ("Date taken", "Instrument", "Score", "Band", "Alert", "Recorded by")
 
     def arrange(self, rows: list[Any]) -> list[Any]:
+        pegs = sorted(
+            (r for r in rows if r.kind is AssessmentKind.PEG), key=lambda r: (r.taken_on, r.id)
+        )
+        self.peg_baseline: AssessmentView | None = pegs[0] if pegs else None
         return sorted(rows, key=lambda r: (r.taken_on, r.id), reverse=True)
+
+    def band_text(self, row: AssessmentView) -> str:
+        """The band, except for a PEG: Krebs 2009 has none, so its change from baseline."""
+        if row.kind is not AssessmentKind.PEG:
+            return row.band
+        baseline = getattr(self, "peg_baseline", None)
+        if baseline is None or baseline.id == row.id:
+            return peg_display.change_from_baseline(None, row.total)
+        return peg_display.change_from_baseline(baseline.total, row.total)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.rows):
@@ -72,7 +86,7 @@ class AssessmentTableModel(RowsTableModel):
                 row.taken_on.isoformat(),
                 row.kind.label,
                 format_total(row.kind, row.total),
-                row.band,
+                self.band_text(row),
                 SELF_HARM_TEXT if row.alert else "",
                 row.recorded_by,
             )[column]
@@ -229,7 +243,8 @@ class AssessmentsTab(QWidget):
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((100, 90, 80, 130, 300)):
+        # the band column also holds a PEG's change from baseline (Krebs 2009 has no bands)
+        for column, width in enumerate((100, 90, 80, 440, 220)):
             self.table.setColumnWidth(column, width)
         bottom_layout.addWidget(self.table, 1)
         self.empty = hint(

@@ -46,6 +46,7 @@ from carecoord.errors import CareCoordError, ValidationError
 from carecoord.services import documents
 from carecoord.services.documents import DocumentUpload, DocumentView
 from carecoord.services.permissions import Action, allowed
+from carecoord.ui.category_field import category_combo, chosen, may_file
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.forms import FieldErrors, combo, date_edit, date_of, line_edit, text_of
@@ -166,6 +167,8 @@ class AttachDocumentDialog(QDialog):
         self.received.setMaximumDate(QDate.currentDate())
         self.received.setObjectName("documentReceived")
         self.errors.add_row(form, "Received on:", "received_on", self.received)
+        self.category = category_combo(may_file(context.actor), automatic="general")
+        self.errors.add_row(form, "Who may read:", "category", self.category)
         layout.addLayout(form)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -200,6 +203,7 @@ class AttachDocumentDialog(QDialog):
                 kind=self.kind.currentData(),
                 title=text_of(self.title_edit) if len(self.paths) == 1 else None,
                 received_on=date_of(self.received),
+                category=chosen(self.category),
             )
             try:
                 documents.validate_upload(upload)

@@ -1,4 +1,5 @@
-"""The chart's Headache profile tab: ICHD-3 type, frequency and the medication-overuse risk."""
+"""The chart's Headache profile tab: ICHD-3 type, frequency, medication days per drug class
+with the medication-overuse risk, and the SNNOOP10 red-flag screen."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
     QFrame,
+    QGridLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -18,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from carecoord.clinical import headache as headache_rules
+from carecoord.clinical.headache import AcuteDrugClass, RedFlag
 from carecoord.clinical.vocabulary import DataCategory, HeadacheType
 from carecoord.errors import CareCoordError, ConflictError, ValidationError
 from carecoord.services import record
@@ -31,16 +35,23 @@ from carecoord.ui.style import CHIP_BACKGROUND, CHIP_FOREGROUND, hint, page_titl
 EMPTY_TEXT = "No headache profile — fill it in for neurology referrals"
 RISK_LEVEL = {"none": "ok", "possible": "warning", "likely": "danger"}
 RISK_EXPLANATION = (
-    "Acute medication on ≥10–15 days a month risks medication-overuse headache "
-    "(ICHD-3 8.2): ≥10 days for triptans, ergots, opioids or combination analgesics, "
-    "≥15 days for simple analgesics."
+    "ICHD-3 8.2: ≥10 days a month for triptans, ergots, opioids or combination "
+    "analgesics, or for several classes together; ≥15 days for simple analgesics / "
+    "NSAIDs; medication-overuse headache also needs headache on ≥15 days."
 )
+NOT_RECORDED = "not recorded"
+RED_FLAG_NONE = "No red flags found (SNNOOP10 screen)."
+RED_FLAG_NOT_SCREENED = "Red flags not screened yet (SNNOOP10)."
 
 
-def risk_summary(days: int) -> tuple[str, str]:
-    """(headline, level) for ``days`` of acute medication a month."""
-    risk = headache_rules.medication_overuse_risk(days)
-    return f"Medication-overuse risk: {risk}", RISK_LEVEL[risk]
+def risk_summary(
+    days: int,
+    days_by_class: dict[AcuteDrugClass, int | None] | None = None,
+    headache_days: int = 0,
+) -> tuple[str, str]:
+    """(headline, level) for ``days`` of acute medication a month, by class when known."""
+    risk = headache_rules.overuse_risk(days, days_by_class or {}, headache_days)
+    return f"Medication-overuse risk: {risk.level}", RISK_LEVEL[risk.level]
 
 
 class HeadacheTab(QWidget):
@@ -127,6 +138,11 @@ class HeadacheTab(QWidget):
         self.risk_detail.setWordWrap(True)
         risk_layout.addWidget(self.risk_detail)
         page_layout.addWidget(self.risk_frame)
+        self.flags_label = QLabel()
+        self.flags_label.setObjectName("redFlagSummary")
+        self.flags_label.setAccessibleName("Headache red flags")
+        self.flags_label.setWordWrap(True)
+        page_layout.addWidget(self.flags_label)
 
         form_holder = QWidget()
         holder_layout = QVBoxLayout(form_holder)
@@ -157,12 +173,43 @@ class HeadacheTab(QWidget):
             "acute_medication_days_per_month",
             self.medication_days,
         )
+        self.class_days: dict[AcuteDrugClass, QSpinBox] = {}
+        for drug_class in AcuteDrugClass:
+            spin = self._spin(-1, 31, " days")
+            spin.setSpecialValueText(NOT_RECORDED)
+            spin.setObjectName(f"{drug_class.value}Days")
+            spin.setAccessibleName(f"{drug_class.label}: days a month")
+            self.class_days[drug_class] = spin
+            self.errors.add_row(form, f"   {drug_class.label}:", drug_class.field, spin)
         self.triggers = line_edit(placeholder="e.g. sleep loss, red wine, bright light")
         self.triggers.setObjectName("headacheTriggers")
         self.errors.add_row(form, "Known triggers:", "triggers", self.triggers)
         self.notes = text_edit(lines=4)
         self.notes.setObjectName("headacheNotes")
         self.errors.add_row(form, "Notes:", "notes", self.notes)
+        self.flags_box = QGroupBox("Red-flag screen (SNNOOP10)")
+        self.flags_box.setObjectName("redFlagScreen")
+        self.flags_box.setCheckable(True)
+        self.flags_box.setToolTip(
+            "Tick when the patient has been screened; any flag found makes the neurology "
+            "referral suggestion urgent."
+        )
+        grid = QGridLayout(self.flags_box)
+        self.flag_boxes: dict[RedFlag, QCheckBox] = {}
+        for i, flag in enumerate(RedFlag):
+            box = QCheckBox(flag.label)
+            box.setObjectName(f"redFlag_{flag.value}")
+            box.setAccessibleName(flag.label)
+            self.flag_boxes[flag] = box
+            grid.addWidget(box, i // 2, i % 2)
+        # Label above, box across the full width: two columns of flags fit a narrow chart.
+        flags_form = QFormLayout()
+        flags_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
+        flags_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.errors.add_row(
+            flags_form, "Red flags for a secondary headache:", "red_flags", self.flags_box
+        )
+        holder_layout.insertLayout(1, flags_form)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -171,8 +218,16 @@ class HeadacheTab(QWidget):
 
         self.type_combo.currentIndexChanged.connect(self._edited)
         self.with_aura.toggled.connect(self._edited)
-        for spin in (self.attacks, self.headache_days, self.medication_days):
+        for spin in (
+            self.attacks,
+            self.headache_days,
+            self.medication_days,
+            *self.class_days.values(),
+        ):
             spin.valueChanged.connect(self._edited)
+        self.flags_box.toggled.connect(self._edited)
+        for box in self.flag_boxes.values():
+            box.toggled.connect(self._edited)
         self.triggers.textChanged.connect(self._edited)
         self.notes.textChanged.connect(self._edited)
 
@@ -198,6 +253,8 @@ class HeadacheTab(QWidget):
                 self.attacks,
                 self.headache_days,
                 self.medication_days,
+                *self.class_days.values(),
+                self.flags_box,
                 self.triggers,
             ):
                 widget.setEnabled(False)
@@ -246,6 +303,13 @@ class HeadacheTab(QWidget):
             self.attacks.setValue(profile.attacks_per_month if profile else 0)
             self.headache_days.setValue(profile.headache_days_per_month if profile else 0)
             self.medication_days.setValue(profile.acute_medication_days_per_month if profile else 0)
+            for drug_class, spin in self.class_days.items():
+                days = profile.days_by_class.get(drug_class) if profile else None
+                spin.setValue(-1 if days is None else days)
+            found = profile.red_flags if profile else None
+            self.flags_box.setChecked(found is not None)
+            for flag, box in self.flag_boxes.items():
+                box.setChecked(bool(found and flag in found))
             self.triggers.setText((profile.triggers or "") if profile else "")
             self.notes.setPlainText((profile.notes or "") if profile else "")
         finally:
@@ -276,9 +340,25 @@ class HeadacheTab(QWidget):
             self.save_button.setEnabled(dirty)
             self.discard_button.setEnabled(dirty)
 
+    def days_by_class(self) -> dict[AcuteDrugClass, int | None]:
+        """The days per class as entered (None where "not recorded")."""
+        return {c: (None if s.value() < 0 else s.value()) for c, s in self.class_days.items()}
+
+    def red_flags(self) -> tuple[RedFlag, ...] | None:
+        """The ticked red flags; None when the screen is not marked as done."""
+        if not self.flags_box.isChecked():
+            return None
+        return tuple(f for f, box in self.flag_boxes.items() if box.isChecked())
+
     def _show_risk(self) -> None:
         days = self.medication_days.value()
-        headline, level = risk_summary(days)
+        try:
+            risk = headache_rules.overuse_risk(
+                days, self.days_by_class(), self.headache_days.value()
+            )
+        except ValidationError:
+            risk = headache_rules.OveruseRisk("none", ())
+        headline, level = f"Medication-overuse risk: {risk.level}", RISK_LEVEL[risk.level]
         self.risk_label.setText(f"{headline[:1].upper()}{headline[1:]}")
         self.risk_label.setStyleSheet(
             f"font-size: 17px; font-weight: 700; color: {CHIP_FOREGROUND[level]};"
@@ -289,14 +369,38 @@ class HeadacheTab(QWidget):
             f"QFrame#overuseRiskPanel QLabel {{ background: transparent; color: #202124; }}"
             f"QFrame#overuseRiskPanel QLabel#overuseRisk {{ color: {CHIP_FOREGROUND[level]}; }}"
         )
+        reasons = " ".join(f"{r}." for r in risk.reasons)
         self.risk_detail.setText(
             f"This patient: {days} acute-medication day{'s' if days != 1 else ''} a month. "
+            + (f"{reasons} " if reasons else "")
             + RISK_EXPLANATION
         )
+        self._show_flags()
+
+    def _show_flags(self) -> None:
+        flags = self.red_flags()
+        if flags is None:
+            text, colour = RED_FLAG_NOT_SCREENED, CHIP_FOREGROUND["warning"]
+        elif not flags:
+            text, colour = RED_FLAG_NONE, CHIP_FOREGROUND["ok"]
+        else:
+            text = (
+                "Red flags: "
+                + "; ".join(f.label for f in flags)
+                + " — urgent neurology referral suggested."
+            )
+            colour = CHIP_FOREGROUND["danger"]
+        self.flags_label.setText(text)
+        self.flags_label.setStyleSheet(f"font-weight: 600; color: {colour};")
 
     def overuse_risk(self) -> str:
         """The risk the panel shows ("none", "possible" or "likely")."""
-        return headache_rules.medication_overuse_risk(self.medication_days.value())
+        try:
+            return headache_rules.overuse_risk(
+                self.medication_days.value(), self.days_by_class(), self.headache_days.value()
+            ).level
+        except ValidationError:
+            return "none"
 
     # ------------------------------------------------------------------- save
     def save(self) -> bool:
@@ -310,6 +414,8 @@ class HeadacheTab(QWidget):
             with_aura=self.with_aura.isChecked(),
             triggers=text_of(self.triggers),
             notes=text_of(self.notes),
+            **{c.field: days for c, days in self.days_by_class().items()},
+            red_flags=self.red_flags(),
         )
         # Version 0 never exists: a profile someone else created meanwhile is a conflict.
         expected = self.profile.version if self.profile else 0

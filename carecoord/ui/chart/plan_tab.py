@@ -58,6 +58,7 @@ from carecoord.services.permissions import Action, allowed
 from carecoord.services.plan_report import goal_progress
 from carecoord.services.plans import ActivityInput, ActivityView, GoalInput, GoalView, PlanView
 from carecoord.services.referrals import ReferralView
+from carecoord.ui.category_field import category_combo, chosen, may_write
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.forms import (
@@ -472,6 +473,10 @@ class ActivityDialog(_PlanFormDialog):
         self.stop_reason = line_edit(a.stop_reason if a else None, max_length=400)
         self.stop_reason.setPlaceholderText("Why it was stopped (required when stopped)")
         self.field_errors.add_row(self.form, "Reason stopped:", "stop_reason", self.stop_reason)
+        self.category = category_combo(
+            may_write(context.actor), a.category if a else None, automatic="from the modality"
+        )
+        self.field_errors.add_row(self.form, "Who may read:", "category", self.category)
         self.status.currentIndexChanged.connect(self._status_changed)
         self._status_changed()
         self._finish_layout(
@@ -536,6 +541,7 @@ class ActivityDialog(_PlanFormDialog):
             sessions_done=self.sessions_done.value(),
             status=status,
             stop_reason=self.stop_reason.text() if status == ActivityStatus.STOPPED else None,
+            category=chosen(self.category),
         )
         return plans.save_activity(
             self.context.db,

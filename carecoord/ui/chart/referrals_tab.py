@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent
@@ -21,11 +22,11 @@ from carecoord.clinical.referral_rules import CLOSED_STATES
 from carecoord.clinical.vocabulary import Priority
 from carecoord.errors import CareCoordError
 from carecoord.services import referrals
-from carecoord.services.letters import may_include
 from carecoord.services.permissions import Action, allowed
-from carecoord.services.referrals import ReferralView
+from carecoord.services.referrals import LETTER, ReferralView
 from carecoord.ui.context import AppContext
 from carecoord.ui.letters.preview import open_letter
+from carecoord.ui.referrals.actions import ReferralActions
 from carecoord.ui.style import CHIP_BACKGROUND, DANGER, hint
 
 COLUMNS = ("Discipline", "Recipient", "Priority", "State", "Sent", "Due", "Overdue")
@@ -79,6 +80,7 @@ class ReferralsTab(QWidget):
         self.new_button.setAccessibleName("New referral for this patient")
         self.new_button.setProperty("role", "primary")
         self.new_button.clicked.connect(self.new_referral)
+        # Writing a referral is clinical work; no referral exists yet to ask the service about.
         self.new_button.setVisible(allowed(context.actor.role, Action.EDIT_CLINICAL))
         self.open_button = QPushButton("Open")
         self.open_button.setObjectName("openReferral")
@@ -116,9 +118,18 @@ class ReferralsTab(QWidget):
         self.empty = hint("No referrals yet. Use “New referral…” to write one.")
         self.empty.setObjectName("noReferrals")
 
+        self.referral_actions = ReferralActions(context=context, parent=self)
+        self.referral_actions.reload = self.refresh
+        self.workflow_row = QHBoxLayout()
+        self.workflow_row.setSpacing(6)
+        workflow = QHBoxLayout()
+        workflow.addLayout(self.workflow_row)
+        workflow.addStretch(1)
+
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
+        layout.addLayout(workflow)
         layout.addWidget(self.empty)
         self._restore_columns()
         self.refresh()
@@ -199,11 +210,23 @@ class ReferralsTab(QWidget):
 
     def _update_actions(self) -> None:
         row = self.table.currentRow()
-        self.open_button.setEnabled(0 <= row < len(self.referrals))
-        self.letter_button.setEnabled(
-            0 <= row < len(self.referrals)
-            and may_include(self.context.actor, self.referrals[row].category)
-        )
+        chosen = self.referrals[row] if 0 <= row < len(self.referrals) else None
+        self.open_button.setEnabled(chosen is not None)
+        self.letter_button.setEnabled(chosen is not None and chosen.may(LETTER))
+        # The selected referral's workflow steps, exactly as the service allows them.
+        while self.workflow_row.count():
+            item = self.workflow_row.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        if chosen is not None:
+            buttons = self.referral_actions.buttons_for(chosen, partial(self._run, chosen))
+            for button in buttons.values():
+                self.workflow_row.addWidget(button)
+
+    def _run(self, view: ReferralView, key: str) -> None:
+        if self.referral_actions.run(view, key) is not None:
+            self.refresh()
 
     def _restore_columns(self) -> None:
         state = QSettings("CareCoord", "CareCoord").value(SETTINGS_COLUMNS)

@@ -19,6 +19,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QCompleter,
     QDialog,
     QDialogButtonBox,
@@ -40,7 +41,7 @@ from carecoord.clinical.vocabulary import AllergySeverity, DataCategory
 from carecoord.errors import CareCoordError, ConflictError, ValidationError
 from carecoord.services import record
 from carecoord.services.chart import Chart, load_chart
-from carecoord.services.permissions import Action, allowed
+from carecoord.services.permissions import Action, allowed, diagnosis_category
 from carecoord.services.record import (
     AllergyView,
     DiagnosisView,
@@ -48,6 +49,7 @@ from carecoord.services.record import (
     MedicationView,
 )
 from carecoord.ui import forms, style
+from carecoord.ui.category_field import category_combo, chosen, may_write
 from carecoord.ui.chart.icd_picker import IcdPicker
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
@@ -177,6 +179,28 @@ def action_button(text: str, name: str, slot: Callable[[], object]) -> QPushButt
     return button
 
 
+def _part2_check(picker: IcdPicker) -> QCheckBox:
+    """ "From a 42 CFR Part 2 program" under the picker's onset, for substance-use codes only
+    (letters then disclose the diagnosis only with the patient's consent)."""
+    check = QCheckBox("Received from a 42 CFR Part 2 substance-use program")
+    check.setObjectName("icdPart2")
+    check.setAccessibleName("Diagnosis received from a Part 2 program")
+    check.setToolTip("Letters disclose it only with the patient's consent on file")
+    form = picker.findChild(QFormLayout)
+    if form is not None:
+        form.addRow("", check)
+
+    def update() -> None:
+        code = picker.chosen_code()
+        check.setEnabled(
+            code is not None and diagnosis_category(code) == DataCategory.SUBSTANCE_USE
+        )
+
+    picker.results.currentItemChanged.connect(lambda *_: update())
+    update()
+    return check
+
+
 class ServiceDialog(QDialog):
     """A small form dialog whose OK runs a service call; refusals are shown beside fields.
 
@@ -260,8 +284,11 @@ class ServiceDialog(QDialog):
             offer_reload(self, error, reload)
             return False
         except CareCoordError as error:
-            show_problem(self, error, self.windowTitle())
-            return False
+            retried: list[bool] = []
+            show_problem(
+                self, error, self.windowTitle(), retry=lambda: retried.append(self.attempt(action))
+            )
+            return bool(retried and retried[0])
         self.accept()
         return True
 
@@ -390,6 +417,10 @@ class MedicationDialog(ServiceDialog):
         add(self.form, "Started", "start_date", self.start)
         add(self.form, "Stopped", "stop_date", self.stop)
         add(self.form, "Notes", "notes", self.notes)
+        self.category = category_combo(
+            may_write(context.actor), m.category if m else None, automatic="from drug and notes"
+        )
+        add(self.form, "Who may read", "category", self.category)
         self.set_intro(
             "A fentanyl or buprenorphine patch: its rate in mcg/h, route transdermal, "
             "frequency “continuous”. Combination tablets: the opioid component in mg. "
@@ -458,6 +489,7 @@ class MedicationDialog(ServiceDialog):
                 if in_ml
                 else None
             ),
+            category=chosen(self.category),
         )
 
     def save(self) -> None:
@@ -793,9 +825,11 @@ class SummaryTab(QWidget):
     def add_diagnosis(self) -> IcdPicker:
         picker = self.make_picker()
         db, actor = self.context.db, self.context.actor
+        part2 = _part2_check(picker)
 
         def save(code: str, onset: date | None) -> None:
-            record.add_diagnosis(db, actor, self.patient_id, code, onset=onset)
+            from_part2 = part2.isEnabled() and part2.isChecked()
+            record.add_diagnosis(db, actor, self.patient_id, code, onset=onset, part2=from_part2)
 
         picker.save = save
         self._open(picker)

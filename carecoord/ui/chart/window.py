@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from dataclasses import dataclass
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
@@ -84,12 +85,36 @@ def restricted_notice(spec: TabSpec, context: AppContext) -> QWidget:
     return page
 
 
+def tab_exists(spec: TabSpec) -> bool:
+    """Whether the tab's module ships, found without importing it (that waits for first show)."""
+    return importlib.util.find_spec(spec.module) is not None
+
+
+class LazyPage(QWidget):
+    """Holds a tab's place in the tab bar; the tab itself is built when first shown."""
+
+    def __init__(self, spec: TabSpec) -> None:
+        super().__init__()
+        self.spec = spec
+        self.setObjectName(f"{spec.key}Page")
+        self.content: QWidget | None = None
+        self.box = QVBoxLayout(self)
+        self.box.setContentsMargins(0, 0, 0, 0)
+
+    def hold(self, widget: QWidget) -> None:
+        self.content = widget
+        self.box.addWidget(widget)
+        if self.isVisible():  # show it now, so tabs that load on show do so at once
+            widget.show()
+
+
 class ChartWindow(QMainWindow):
     """A patient's chart: header (identity and alert chips) above the tabs.
 
     The chart is read once per change (``services.chart.load_chart``) and handed to the
-    header and to the Summary and Care team tabs; the other tabs load their own data and
-    are refreshed when they become visible after a change.
+    header and to the Summary and Care team tabs; the other tabs load their own data. A
+    tab is built the first time it is shown (or asked for with :meth:`tab`), so opening
+    a chart costs one tab, not eight; built tabs are refreshed when shown after a change.
     """
 
     def __init__(
@@ -114,8 +139,7 @@ class ChartWindow(QMainWindow):
         self.tabs.setObjectName("chartTabs")
         self.tabs.setAccessibleName("Chart sections")
         self.tabs.setDocumentMode(True)
-        self.summary: SummaryTab | None = None
-        self.care_team: CareTeamTab | None = None
+        self.pages: dict[str, LazyPage] = {}
         self._add_tabs()
 
         central = QWidget()
@@ -134,6 +158,7 @@ class ChartWindow(QMainWindow):
 
         self._show(self.chart)
         self._restore_layout()
+        self._build_current()
         self.tabs.currentChanged.connect(self._tab_changed)
         context.events.patient_changed.connect(self._patient_changed)
         context.events.referral_changed.connect(self._referral_changed)
@@ -144,43 +169,73 @@ class ChartWindow(QMainWindow):
         for spec in TABS:
             if spec.clinical and restricted:
                 self._add(spec, restricted_notice(spec, self.context))
-                continue
-            if spec.key == "summary":
-                self.summary = SummaryTab(
-                    context=self.context, patient_id=self.patient_id, parent=self.tabs
-                )
-                self.summary.self_refresh = False
-                widget: QWidget = self.summary
-            elif spec.key == "care_team":
-                self.care_team = CareTeamTab(
-                    context=self.context, patient_id=self.patient_id, parent=self.tabs
-                )
-                self.care_team.self_refresh = False
-                widget = self.care_team
-            else:
-                cls = tab_class(spec)
-                if cls is None:
-                    continue
-                widget = cls(context=self.context, patient_id=self.patient_id, parent=self.tabs)  # type: ignore[call-arg]  # the tabs' agreed constructor
-            changed = getattr(widget, "changed", None)
-            if changed is not None:
-                changed.connect(lambda *_args, w=widget: self._tab_reported(w))
-            self._add(spec, widget)
+            elif tab_exists(spec):
+                page = LazyPage(spec)
+                self.pages[spec.key] = page
+                self._add(spec, page)
+
+    def _build(self, page: LazyPage) -> QWidget:
+        """The tab inside ``page``, built now if it is not yet."""
+        if page.content is not None:
+            return page.content
+        spec = page.spec
+        widget: QWidget
+        if spec.key in ("summary", "care_team"):
+            fed = (SummaryTab if spec.key == "summary" else CareTeamTab)(
+                context=self.context, patient_id=self.patient_id, parent=page
+            )
+            fed.self_refresh = False  # fed by this window's chart read
+            fed.show_chart(self.chart)
+            widget = fed
+        else:
+            cls = tab_class(spec)
+            assert cls is not None  # tab_exists() found its module
+            widget = cls(context=self.context, patient_id=self.patient_id, parent=page)  # type: ignore[call-arg]  # the tabs' agreed constructor
+        changed = getattr(widget, "changed", None)
+        if changed is not None:
+            changed.connect(lambda *_args, w=widget: self._tab_reported(w))
+        page.hold(widget)
+        return widget
+
+    def _build_current(self) -> None:
+        page = self.tabs.currentWidget()
+        if isinstance(page, LazyPage):
+            self._build(page)
+
+    def _built(self, key: str) -> QWidget | None:
+        page = self.pages.get(key)
+        return page.content if page is not None else None
+
+    @property
+    def summary(self) -> SummaryTab | None:
+        """The Summary tab (built on first use); None when the role gets a notice instead."""
+        page = self.pages.get("summary")
+        built = self._build(page) if page is not None else None
+        return built if isinstance(built, SummaryTab) else None
+
+    @property
+    def care_team(self) -> CareTeamTab | None:
+        """The Care team tab (built on first use)."""
+        page = self.pages.get("care_team")
+        built = self._build(page) if page is not None else None
+        return built if isinstance(built, CareTeamTab) else None
 
     def _add(self, spec: TabSpec, widget: QWidget) -> None:
         self.tabs.addTab(widget, spec.title)
         self.tab_keys.append(spec.key)
 
     def tab(self, key: str) -> QWidget | None:
-        """The widget of tab ``key`` (None when that tab is not shown)."""
+        """The widget of tab ``key``, built if need be (None when that tab is not shown)."""
         if key not in self.tab_keys:
             return None
-        return self.tabs.widget(self.tab_keys.index(key))
+        page = self.tabs.widget(self.tab_keys.index(key))
+        return self._build(page) if isinstance(page, LazyPage) else page
 
     def show_tab(self, key: str) -> bool:
         if key not in self.tab_keys:
             return False
         self.tabs.setCurrentIndex(self.tab_keys.index(key))
+        self._build_current()
         return True
 
     # ------------------------------------------------------------------ reload
@@ -221,9 +276,9 @@ class ChartWindow(QMainWindow):
         self.chart = chart
         self._show(chart)
         reported, self.reported_by = self.reported_by, set()
-        for index, key in enumerate(self.tab_keys):
-            widget = self.tabs.widget(index)
-            if widget in (self.summary, self.care_team) or widget in reported:
+        for key, page in self.pages.items():  # tabs not built yet will read fresh data
+            widget = page.content
+            if widget is None or key in ("summary", "care_team") or widget in reported:
                 continue
             if callable(getattr(widget, "refresh", None)):
                 self.stale.add(key)
@@ -236,10 +291,10 @@ class ChartWindow(QMainWindow):
             f"{patient.family_name}, {patient.given_name} — MRN {patient.mrn} — CareCoord{demo}"
         )
         self.header.show_chart(chart)
-        if self.summary is not None:
-            self.summary.show_chart(chart)
-        if self.care_team is not None:
-            self.care_team.show_chart(chart)
+        for key in ("summary", "care_team"):
+            fed = self._built(key)
+            if isinstance(fed, SummaryTab | CareTeamTab):
+                fed.show_chart(chart)
 
     def _refresh_current(self) -> None:
         index = self.tabs.currentIndex()
@@ -248,13 +303,14 @@ class ChartWindow(QMainWindow):
         key = self.tab_keys[index]
         if key in self.stale:
             self.stale.discard(key)
-            refresh = getattr(self.tabs.widget(index), "refresh", None)
+            refresh = getattr(self._built(key), "refresh", None)
             if callable(refresh):
                 refresh()
 
     def _tab_changed(self, index: int) -> None:
         if 0 <= index < len(self.tab_keys):
             QSettings("CareCoord", "CareCoord").setValue(SETTINGS_TAB, self.tab_keys[index])
+        self._build_current()
         self._refresh_current()
 
     # ----------------------------------------------------------------- actions

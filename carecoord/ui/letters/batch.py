@@ -36,14 +36,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from carecoord.clinical.vocabulary import DeliveryMethod
 from carecoord.errors import CareCoordError
 from carecoord.letters.packet import combine
 from carecoord.services import letters, referrals
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.forms import ERROR_STYLE
+from carecoord.ui.letters.preview import ask_send_details
+from carecoord.ui.letters.sending import mark_sent
 from carecoord.ui.pdf_preview import PdfPreview, write_atomically
-from carecoord.ui.style import DANGER, OK, hint, page_title
+from carecoord.ui.style import DANGER, OK, WARNING, hint, page_title
 
 SETTINGS_FOLDER = "letterBatch/folder"
 SETTINGS_MODE = "letterBatch/mode"
@@ -64,7 +67,8 @@ class BatchMode(StrEnum):
 
 @dataclass(frozen=True)
 class BatchResult:
-    """What a batch wrote (paths and ids only: no PDF bytes cross threads)."""
+    """What a batch wrote; ``pdfs`` keeps each letter's exact bytes (immutable) so the
+    letters can be marked sent with the very copy that was printed or saved."""
 
     mode: BatchMode
     target: str
@@ -72,6 +76,7 @@ class BatchResult:
     referral_ids: tuple[int, ...]
     skipped: tuple[tuple[int, str], ...]
     cancelled: bool
+    pdfs: tuple[tuple[int, bytes], ...] = ()
 
     @property
     def letters(self) -> int:
@@ -98,6 +103,7 @@ def generate_batch(
     done: list[int] = []
     files: list[str] = []
     pdfs: list[bytes] = []
+    kept: list[tuple[int, bytes]] = []
     skipped: list[tuple[int, str]] = []
     total = len(referral_ids)
     for number, referral_id in enumerate(referral_ids):
@@ -116,17 +122,20 @@ def generate_batch(
             files.append(path)
         else:
             pdfs.append(pdf)
+        kept.append((referral_id, pdf))
         done.append(referral_id)
     stopped = cancelled.is_set() and len(done) + len(skipped) < total
     if mode == BatchMode.COMBINED:
         if stopped:
-            done = []  # a cancelled pile is not half-saved
+            done, kept = [], []  # a cancelled pile is not half-saved
         elif pdfs:
             write_atomically(target, combine(pdfs))
             files.append(target)
     if progress is not None and not stopped:
         progress(total, total)
-    return BatchResult(mode, target, tuple(files), tuple(done), tuple(skipped), stopped)
+    return BatchResult(
+        mode, target, tuple(files), tuple(done), tuple(skipped), stopped, tuple(kept)
+    )
 
 
 class _BatchWorker(QObject):
@@ -158,8 +167,8 @@ class _BatchWorker(QObject):
 class BatchLettersDialog(QDialog):
     """Generate the letters of many referrals: one combined PDF or one file each.
 
-    Each letter carries its discipline's default contents (a sensitive referral only the
-    essentials) and is recorded in its referral's history. ``choose_file``,
+    Each letter carries its recipient's default contents and is recorded in its
+    referral's history; "Mark these sent…" keeps each generated letter as sent. ``choose_file``,
     ``choose_folder`` and ``generate_one`` are attributes so tests answer them.
 
     Signals:
@@ -198,9 +207,9 @@ class BatchLettersDialog(QDialog):
         title = page_title(f"Letters for {count} referral{'s' if count != 1 else ''}")
         title.setObjectName("batchTitle")
         intro = hint(
-            "Each letter carries the usual contents for its discipline (a sensitive referral: "
-            "the essentials only) and is recorded in its referral's history. Open a single "
-            "referral's letter to choose its contents item by item."
+            "Each letter carries the usual contents for its recipient's discipline (anything "
+            "left out is named in the letter) and is recorded in its referral's history. "
+            "Open a single referral's letter to choose its contents item by item."
         )
 
         output = QGroupBox("Save as")
@@ -254,6 +263,17 @@ class BatchLettersDialog(QDialog):
         self.print_button.setToolTip("Open the combined PDF to print every letter in one go")
         self.print_button.clicked.connect(self.preview_and_print)
         self.print_button.hide()
+        self.send_button = QPushButton("Mark these sent…")
+        self.send_button.setObjectName("batchMarkSent")
+        self.send_button.setAccessibleName("Mark the referrals of these letters sent")
+        self.send_button.setToolTip(
+            "Record how the letters left; each letter is kept exactly as generated"
+        )
+        self.send_button.clicked.connect(self.mark_all_sent)
+        self.send_button.hide()
+        self.ask_send: Callable[[], tuple[DeliveryMethod, date] | None] = lambda: ask_send_details(
+            self
+        )
 
         buttons = QDialogButtonBox()
         self.generate_button = buttons.addButton(
@@ -271,6 +291,7 @@ class BatchLettersDialog(QDialog):
         close.clicked.connect(self.close)
         bottom = QHBoxLayout()
         bottom.addWidget(self.print_button)
+        bottom.addWidget(self.send_button)
         bottom.addStretch(1)
         bottom.addWidget(buttons)
 
@@ -390,6 +411,7 @@ class BatchLettersDialog(QDialog):
 
         self.result_label.clear()
         self.print_button.hide()
+        self.send_button.hide()
         self.generate_button.setEnabled(False)
         self._progress = QProgressDialog("Preparing letters…", "Cancel", 0, len(ids), self)
         self._progress.setObjectName("batchProgress")
@@ -476,17 +498,55 @@ class BatchLettersDialog(QDialog):
         else:
             text = f"{letters_text} saved in {result.target}."
         if result.skipped:
-            reasons = "; ".join(f"referral {rid}: {why}" for rid, why in result.skipped[:5])
+            names = self._labels([rid for rid, _why in result.skipped[:5]])
+            reasons = "; ".join(f"{names[rid]}: {why}" for rid, why in result.skipped[:5])
             more = f" and {len(result.skipped) - 5} more" if len(result.skipped) > 5 else ""
             text += f"\nSkipped {len(result.skipped)}: {reasons}{more}."
-        self._say(text, error=result.cancelled or bool(result.skipped) or not count)
+        # Red only when nothing came out; letters saved with some skipped is a warning.
+        level = "error" if not count else "warning" if result.cancelled or result.skipped else ""
+        self._say(text, error=level == "error", warning=level == "warning")
         self.print_button.setVisible(
             result.mode == BatchMode.COMBINED and not result.cancelled and bool(count)
         )
+        self.send_button.setVisible(bool(result.pdfs))
 
-    def _say(self, text: str, *, error: bool = False) -> None:
-        self.result_label.setStyleSheet(f"color: {DANGER if error else OK}; font-weight: 600;")
+    def _labels(self, referral_ids: list[int]) -> dict[int, str]:
+        """ "Zoë Ñúñez, ref. RPC-000012" for each skipped referral (its id if unreadable)."""
+        try:
+            found = letters.referral_labels(self.context.db, self.context.actor, referral_ids)
+        except CareCoordError:
+            found = {}
+        return {rid: found.get(rid, f"referral {rid}") for rid in referral_ids}
+
+    def _say(self, text: str, *, error: bool = False, warning: bool = False) -> None:
+        colour = DANGER if error else WARNING if warning else OK
+        self.result_label.setStyleSheet(f"color: {colour}; font-weight: 600;")
         self.result_label.setText(text)
+
+    def mark_all_sent(self) -> int:
+        """Ask once how the letters left, then keep each letter as sent; returns how many."""
+        result = self.result_value
+        if result is None or not result.pdfs:
+            return 0
+        answer = self.ask_send()
+        if answer is None:
+            return 0
+        method, sent_on = answer
+        sent, problems = 0, []
+        for referral_id, pdf in result.pdfs:
+            try:
+                mark_sent(self.context, referral_id, method, sent_on, pdf=pdf)
+            except CareCoordError as error:
+                problems.append((referral_id, str(error)))
+                continue
+            sent += 1
+        text = f"Marked {sent} referral{'s' if sent != 1 else ''} sent; each letter is kept."
+        if problems:
+            names = self._labels([rid for rid, _why in problems])
+            text += " Not sent: " + "; ".join(f"{names[rid]}: {why}" for rid, why in problems)
+        self._say(text, error=not sent, warning=bool(problems) and bool(sent))
+        self.send_button.setVisible(False)
+        return sent
 
     def wait(self) -> None:
         """Cancel and wait for a running batch (before the dialog goes away)."""

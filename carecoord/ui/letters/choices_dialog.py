@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -28,15 +30,22 @@ ALWAYS_PRINTED = (
     "reason and question, and your signature."
 )
 SENSITIVE_NOTE = (
-    "This referral is marked sensitive, so nothing optional is ticked: tick only what "
-    "the specialist needs to answer the question."
+    "This referral is marked sensitive: only staff who may read psychiatric and "
+    "substance-use information can print it. What a treating specialist needs stays "
+    "ticked; outside mental-health and addiction care, psychiatric and substance-use "
+    "items go only if you tick them."
+)
+OMITTED_NOTE = (
+    "Anything left out is named in the letter (“Not included in this letter: …”), so "
+    "the specialist never reads a choice as “none”."
 )
 SECTION_HINTS: dict[Section, str] = {
     Section.EMPHASIS: "What this discipline looks for first, drawn from the chart.",
     Section.ALLERGIES: "Every recorded allergy and intolerance.",
     Section.TREATMENTS_TRIED: "From the referral's “Treatments tried” field.",
     Section.PATIENT_TOLD: "From the referral's “Patient was told” field.",
-    Section.AUTHORIZATION: "Payer, authorisation number, visits and validity.",
+    Section.PLAN: "The active treatment plan's goals and activities.",
+    Section.AUTHORIZATION: "Payer, authorization number, visits and validity.",
 }
 CATEGORY_BADGES: dict[DataCategory, tuple[str, str]] = {
     DataCategory.PSYCHIATRIC: ("psychiatric", "warning"),
@@ -49,7 +58,10 @@ def _item_row(item: ItemChoice, name: str) -> tuple[QCheckBox, QWidget]:
     """A checkbox for one item, its detail in grey and a badge for sensitive data."""
     box = QCheckBox(item.label)
     box.setObjectName(name)
-    box.setChecked(item.selected)
+    box.setChecked(item.selected and not item.blocked)
+    if item.blocked:
+        box.setEnabled(False)
+        box.setToolTip(item.blocked)
     badge = CATEGORY_BADGES.get(item.category)
     box.setAccessibleName(f"{item.label}, {item.detail}" + (f", {badge[0]}" if badge else ""))
     row = QWidget()
@@ -64,6 +76,11 @@ def _item_row(item: ItemChoice, name: str) -> tuple[QCheckBox, QWidget]:
         label = chip(badge[0], badge[1])
         label.setObjectName(f"{name}Badge")
         line.addWidget(label)
+    if item.blocked:
+        blocked = chip("Part 2: no consent", "danger")
+        blocked.setObjectName(f"{name}Blocked")
+        blocked.setToolTip(item.blocked)
+        line.addWidget(blocked)
     line.addStretch(1)
     return box, row
 
@@ -107,7 +124,7 @@ class _ItemGroup:
         layout.addLayout(head)
         for item in items:
             check, row = _item_row(item, f"item_{name}_{item.id}")
-            check.setChecked(on and item.selected)
+            check.setChecked(on and item.selected and not item.blocked)
             check.toggled.connect(self._update_count)
             self.items[item.id] = check
             layout.addWidget(row)
@@ -131,7 +148,7 @@ class _ItemGroup:
 
     def select_all(self, on: bool) -> None:
         for check in self.items.values():
-            check.setChecked(on)
+            check.setChecked(on and check.isEnabled())
 
     def ticked(self) -> frozenset[int]:
         return frozenset(i for i, check in self.items.items() if check.isChecked())
@@ -145,10 +162,11 @@ class _ItemGroup:
 class LetterChoicesDialog(QDialog):
     """The referrer ticks what the letter carries; OK returns the options to print.
 
-    Pre-selected by discipline (``services.letters.default_options``); a sensitive
-    referral starts with every optional item off. Only items the user may send are
-    listed at all. After ``exec()`` returns Accepted, read :meth:`options` and
-    :attr:`packet` (also available before, for tests and scripts).
+    Pre-selected by the recipient's discipline (``services.letters.default_options``);
+    a Part 2 diagnosis without the patient's consent is shown but cannot be ticked until
+    a consent is recorded (Part 2 consent…). Only items the user may send are listed.
+    After ``exec()`` returns Accepted, read :meth:`options` and :attr:`packet` (also
+    available before, for tests and scripts).
 
     Raises:
         NotFound, PermissionDenied: from the service, when the letter may not be printed.
@@ -170,6 +188,8 @@ class LetterChoicesDialog(QDialog):
         self.groups: dict[Section, _ItemGroup] = {}
         self.section_checks: dict[Section, QCheckBox] = {}
         self.document_checks: dict[int, QCheckBox] = {}
+        # Shows the consent form; an attribute so tests answer it.
+        self.run_consent_dialog: Callable[[QDialog], bool] = lambda form: bool(form.exec())
         self._build(view.patient_name, view.discipline.label, view.recipient_name)
         self._restore()
 
@@ -177,7 +197,8 @@ class LetterChoicesDialog(QDialog):
     def _build(self, patient: str, discipline: str, recipient: str | None) -> None:
         title = page_title("What goes in the letter")
         to = f"To {recipient} ({discipline})" if recipient else f"To {discipline}"
-        subtitle = QLabel(f"{to} · about {patient}")
+        reference = f" · Ref. {self.choices.reference}" if self.choices.reference else ""
+        subtitle = QLabel(f"{to} · about {patient}{reference}")
         subtitle.setObjectName("choicesSubtitle")
         top = QVBoxLayout()
         top.addWidget(title)
@@ -191,9 +212,11 @@ class LetterChoicesDialog(QDialog):
             note.setObjectName("sensitiveNote")
             row.addWidget(note, 1)
             top.addLayout(row)
-        always = hint(ALWAYS_PRINTED)
+        always = hint(f"{ALWAYS_PRINTED} {OMITTED_NOTE}")
         always.setObjectName("alwaysPrinted")
         top.addWidget(always)
+        if self._has_part2():
+            top.addLayout(self._build_consent())
 
         body = QWidget()
         body.setObjectName("choicesBody")
@@ -245,6 +268,62 @@ class LetterChoicesDialog(QDialog):
         layout.addLayout(top)
         layout.addWidget(scroll, 1)
         layout.addWidget(buttons)
+
+    def _has_part2(self) -> bool:
+        diagnoses = self.choices.section(Section.DIAGNOSES)
+        return diagnoses is not None and any("Part 2" in item.detail for item in diagnoses.items)
+
+    def _build_consent(self) -> QHBoxLayout:
+        """The patient's 42 CFR Part 2 consent for this recipient, and a way to record it."""
+        row = QHBoxLayout()
+        consent = self.choices.part2_consent
+        self.consent_label = hint(
+            f"Part 2 consent in force: {consent}"
+            if consent
+            else "No 42 CFR Part 2 consent on file for this recipient: diagnoses from a "
+            "Part 2 program cannot go in this letter."
+        )
+        self.consent_label.setObjectName("part2ConsentStatus")
+        self.consent_button = QPushButton("Part 2 consent…")
+        self.consent_button.setObjectName("recordPart2Consent")
+        self.consent_button.setAccessibleName("Record the patient's Part 2 consent")
+        self.consent_button.clicked.connect(self.record_consent)
+        row.addWidget(self.consent_label, 1)
+        row.addWidget(self.consent_button)
+        return row
+
+    def record_consent(self) -> bool:
+        """Record a consent, then unlock the Part 2 items it covers; True when recorded."""
+        from carecoord.ui.letters.consent_dialog import Part2ConsentDialog
+
+        view = referrals.get_referral(self.context.db, self.context.actor, self.referral_id)
+        dialog = Part2ConsentDialog(
+            context=self.context,
+            patient_id=view.patient_id,
+            recipient_member_id=view.recipient_member_id,
+            recipient_name=view.recipient_name,
+            parent=self,
+        )
+        if not self.run_consent_dialog(dialog):
+            return False
+        self.choices = letters.default_options(
+            self.context.db, self.context.actor, self.referral_id
+        )
+        group = self.groups.get(Section.DIAGNOSES)
+        section = self.choices.section(Section.DIAGNOSES)
+        if group is not None and section is not None:
+            for item in section.items:
+                check = group.items.get(item.id)
+                if check is not None and not item.blocked and not check.isEnabled():
+                    check.setEnabled(True)
+                    check.setToolTip("")
+                    check.setChecked(item.selected)
+                    badge = self.findChild(QLabel, f"item_diagnoses_{item.id}Blocked")
+                    if badge is not None:
+                        badge.hide()
+        if self.choices.part2_consent:
+            self.consent_label.setText(f"Part 2 consent in force: {self.choices.part2_consent}")
+        return True
 
     def _build_packet(self) -> QWidget:
         box = QGroupBox("Referral packet")

@@ -17,26 +17,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from carecoord.clinical.vocabulary import ReferralState, SendMethod
-from carecoord.errors import CareCoordError, ConflictError
+from carecoord.clinical.vocabulary import DeliveryMethod, ReferralState
+from carecoord.errors import CareCoordError
 from carecoord.services import letters, referrals
 from carecoord.services.letters import LetterOptions
 from carecoord.services.referrals import ReferralView
 from carecoord.ui.context import AppContext
-from carecoord.ui.errors import offer_reload, show_problem
+from carecoord.ui.errors import show_problem
 from carecoord.ui.letters.choices_dialog import LetterChoicesDialog
 from carecoord.ui.pdf_preview import PdfPreview
-from carecoord.ui.style import chip, hint, page_title
+from carecoord.ui.referrals.actions import Answer, ReferralActions
+from carecoord.ui.style import WARNING, chip, hint, page_title
 
 SETTINGS_GEOMETRY = "letterPreview/geometry"
 
 
-def ask_send_details(parent: QWidget | None) -> tuple[SendMethod, date] | None:
+def ask_send_details(parent: QWidget | None) -> tuple[DeliveryMethod, date] | None:
     """How and when the letter left (print preselected: it was just previewed to print)."""
     from carecoord.ui.referrals.editor import SendDialog
 
     dialog = SendDialog(parent)
-    dialog.method.setCurrentIndex(max(dialog.method.findData(SendMethod.PRINT), 0))
+    dialog.method.setCurrentIndex(max(dialog.method.findData(DeliveryMethod.PRINT), 0))
     dialog.sent_on.setDate(QDate.currentDate())
     if not dialog.exec():
         return None
@@ -75,11 +76,15 @@ class LetterPreviewWindow(QDialog):
         self.referral_id = referral_id
         self.options = options
         self.packet = packet
-        self.ask_send: Callable[[], tuple[SendMethod, date] | None] = lambda: ask_send_details(self)
+        self.ask_send: Callable[[], tuple[DeliveryMethod, date] | None] = lambda: ask_send_details(
+            self
+        )
         self.choose_contents: Callable[[], tuple[LetterOptions, bool] | None] = (
             self._choose_contents
         )
         self.view: ReferralView = referrals.get_referral(context.db, context.actor, referral_id)
+        self.referral_actions = ReferralActions(context=context, parent=self)
+        self.referral_actions.reload = self.reload
         pdf = self._generate()
         self.setObjectName("letterPreviewWindow")
         self.setSizeGripEnabled(True)
@@ -108,6 +113,9 @@ class LetterPreviewWindow(QDialog):
         self.chips = QHBoxLayout()
         self.status = hint("")
         self.status.setObjectName("letterStatus")
+        self.gaps = hint("")
+        self.gaps.setObjectName("letterRecipientGaps")
+        self.gaps.setStyleSheet(f"color: {WARNING}; font-weight: 600;")
 
         self.contents_button = QPushButton("Contents…")
         self.contents_button.setObjectName("letterContents")
@@ -144,6 +152,7 @@ class LetterPreviewWindow(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(title_row)
         layout.addWidget(self.subtitle)
+        layout.addWidget(self.gaps)
         layout.addSpacing(4)
         layout.addWidget(self.preview, 1)
         layout.addLayout(bottom)
@@ -155,10 +164,21 @@ class LetterPreviewWindow(QDialog):
         self.setWindowTitle(f"{what} — {view.patient_name} — {view.discipline.label}")
         self.title.setText(f"{what} to {view.discipline.label}")
         to = f"To {view.recipient_name}" if view.recipient_name else "Recipient not chosen yet"
+        reference = f" · Ref. {view.reference}" if view.reference else ""
         self.subtitle.setText(
             f"{view.patient_name} · MRN {view.patient_mrn} · born "
-            f"{view.patient_date_of_birth:%Y-%m-%d} · {to}"
+            f"{view.patient_date_of_birth:%Y-%m-%d} · {to}{reference}"
         )
+        try:
+            gaps = letters.recipient_gaps(self.context.db, self.context.actor, self.referral_id)
+        except CareCoordError:
+            gaps = ()
+        self.gaps.setText(
+            "The letter prints, but to send it you still need: " + ", ".join(gaps) + "."
+            if gaps
+            else ""
+        )
+        self.gaps.setVisible(bool(gaps))
         while self.chips.count():
             item = self.chips.takeAt(0)
             widget = item.widget() if item is not None else None
@@ -169,7 +189,7 @@ class LetterPreviewWindow(QDialog):
         self.chips.addWidget(state)
         if view.sensitive:
             self.chips.addWidget(chip("Sensitive", "warning"))
-        self.send_button.setVisible(ReferralState.SENT in view.legal_next)
+        self.send_button.setVisible(view.may("send"))
 
     def _say(self, text: str) -> None:
         self.status.setText(text)
@@ -219,35 +239,31 @@ class LetterPreviewWindow(QDialog):
         return True
 
     def mark_as_sent(self) -> bool:
-        """Ask how the letter left and move the referral to Sent."""
-        if ReferralState.SENT not in self.view.legal_next:
+        """Ask how the letter left and move the referral to Sent (the shared controller).
+
+        The controller keeps this exact PDF as the copy sent (letters service).
+        """
+        if not self.view.may("send"):
             return False
-        answer = self.ask_send()
-        if answer is None:
+        asked: list[tuple[DeliveryMethod, date]] = []
+
+        def ask(_key: str, _view: ReferralView) -> Answer | None:
+            answer = self.ask_send()
+            if answer is None:
+                return None
+            asked.append(answer)
+            return Answer(sent_via=answer[0], on=answer[1], letter_pdf=self.preview.pdf_bytes())
+
+        self.referral_actions.ask = ask
+        moved = self.referral_actions.run(self.view, "send")
+        if moved is None:
             return False
-        method, sent_on = answer
-        try:
-            moved = referrals.transition(
-                self.context.db,
-                self.context.actor,
-                self.referral_id,
-                ReferralState.SENT,
-                expected_version=self.view.version,
-                sent_via=method,
-                on=sent_on,
-            )
-        except ConflictError as error:
-            offer_reload(self, error, self.reload)
-            return False
-        except CareCoordError as error:
-            show_problem(self, error, "Not marked sent")
-            return False
+        method, sent_on = asked[0]
         self.view = moved
         self._show_view()
-        self._say(f"Marked sent by {method.label.lower()} on {sent_on:%Y-%m-%d}.")
+        how = DeliveryMethod(method).label.lower()
+        self._say(f"Marked sent by {how} on {sent_on:%Y-%m-%d}; a copy of this letter is kept.")
         self.sent.emit(moved.id)
-        self.context.events.referral_changed.emit(moved.id)
-        self.context.events.patient_changed.emit(moved.patient_id)
         return True
 
     def reload(self) -> None:
@@ -299,6 +315,47 @@ def open_letter(
         show_problem(parent, error, "Letter not generated")
         return None
     context.events.referral_changed.emit(referral_id)
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    window.show()
+    return window
+
+
+class SentCopyWindow(QDialog):
+    """A stored sent letter, marked "COPY of the letter sent on DATE" on every page."""
+
+    def __init__(
+        self, *, context: AppContext, document_id: int, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.document_id = document_id
+        pdf = letters.sent_letter_copy(context.db, context.actor, document_id)
+        self.setObjectName("sentCopyWindow")
+        self.setWindowTitle("Copy of a sent letter")
+        self.setSizeGripEnabled(True)
+        self.preview = PdfPreview(
+            pdf=pdf, title="Copy of a sent letter", suggested_name=f"sent-copy-{document_id}.pdf"
+        )
+        layout = QVBoxLayout(self)
+        layout.addWidget(page_title("Copy of the letter as it was sent"))
+        layout.addWidget(hint("The stored letter is never changed; this copy is marked as one."))
+        layout.addWidget(self.preview, 1)
+        self.resize(940, 860)
+
+
+def open_sent_copy(
+    *, context: AppContext, document_id: int, parent: QWidget | None = None
+) -> SentCopyWindow | None:
+    """Show a stored sent letter (errors are shown to the person).
+
+    Returns:
+        The window shown, or None when it could not be opened.
+    """
+    try:
+        window = SentCopyWindow(context=context, document_id=document_id, parent=parent)
+    except CareCoordError as error:
+        show_problem(parent, error, "Copy not opened")
+        return None
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     window.show()
     return window

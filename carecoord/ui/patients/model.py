@@ -14,21 +14,22 @@ from PySide6.QtGui import QBrush, QColor
 
 from carecoord.clinical.vocabulary import PatientStatus
 from carecoord.services import patients
-from carecoord.services.patients import PatientSummary
+from carecoord.services.patients import PatientSummary, SearchAudit, SearchCursor
 from carecoord.ui import style
 from carecoord.ui.context import AppContext
-from carecoord.ui.table_model import PagedTableModel
+from carecoord.ui.table_model import KeysetTableModel
 
 PAGE_SIZE = 50
 COLUMNS = ("Name", "MRN", "Date of birth", "Age", "Sex", "Phone", "Status")
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
-class PatientSearchModel(PagedTableModel):
-    """Rows of :func:`services.patients.search_patients`, fetched a page at a time.
+class PatientSearchModel(KeysetTableModel):
+    """Rows of :func:`services.patients.search_page`, fetched a page at a time.
 
     The view asks for more (``canFetchMore``/``fetchMore``) as the person scrolls, so a
-    clinic of 100,000 patients costs one small query per screenful, never a full load.
+    clinic of 100,000 patients costs one small keyset query per screenful, never a full
+    load, and only the pages near the visible rows stay in memory.
     """
 
     PAGE_SIZE = PAGE_SIZE  # the module constant, which callers and tests import
@@ -39,6 +40,11 @@ class PatientSearchModel(PagedTableModel):
         self.text = ""
         self.include_discharged = False
         self.today = date.today()
+        self.search_audit = SearchAudit()  # one audit record per search session
+
+    def flush_audit(self) -> None:
+        """Write the search session's audit record (the page calls it when hidden)."""
+        patients.flush_search_audit(self.context.db, self.context.actor, self.search_audit)
 
     # ----------------------------------------------------------------- queries
     def set_query(self, text: str, include_discharged: bool | None = None) -> None:
@@ -53,15 +59,19 @@ class PatientSearchModel(PagedTableModel):
         """Run the current search again (after a patient changed)."""
         self.set_query(self.text)
 
-    def fetch_page(self, offset: int) -> list[PatientSummary]:
-        return patients.search_patients(
+    def fetch_after(
+        self, cursor: SearchCursor | None
+    ) -> tuple[list[PatientSummary], SearchCursor | None]:
+        page = patients.search_page(
             self.context.db,
             self.context.actor,
             self.text,
+            after=cursor,
             limit=PAGE_SIZE,
-            offset=offset,
             include_discharged=self.include_discharged,
+            audit_session=self.search_audit,
         )
+        return page.rows, page.next
 
     def patient_at(self, row: int) -> PatientSummary | None:
         found: PatientSummary | None = self.row_at(row)
@@ -69,7 +79,11 @@ class PatientSearchModel(PagedTableModel):
 
     def row_of(self, patient_id: int) -> int:
         """The row showing ``patient_id``, or -1."""
-        return next((i for i, p in enumerate(self.rows) if p.id == patient_id), -1)
+        for index in sorted(self.pages):
+            for within, p in enumerate(self.pages[index]):
+                if p.id == patient_id:
+                    return index * PAGE_SIZE + within
+        return -1
 
     # ------------------------------------------------------------- Qt overrides
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
@@ -87,9 +101,9 @@ class PatientSearchModel(PagedTableModel):
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not (0 <= index.row() < len(self.rows)):
+        patient = self.row_at(index.row()) if index.isValid() else None
+        if patient is None:
             return None
-        patient = self.rows[index.row()]
         column = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return self._text(patient, column)

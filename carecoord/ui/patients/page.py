@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QObject, QSettings, Qt, QTimer
-from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtGui import QHideEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -195,7 +195,7 @@ class PatientsPage(QWidget):
         if self.debounce.isActive():
             self.run_search()
         if self.model.rowCount() == 1 and not self.model.canFetchMore():
-            self.context.navigator.chart_requested.emit(self.model.rows[0].id)
+            self._open(self.model.rows[0].id)
         elif self.model.rowCount():
             self.table.setFocus(Qt.FocusReason.OtherFocusReason)
             self.table.selectRow(0)
@@ -247,16 +247,32 @@ class PatientsPage(QWidget):
         else:
             self.result_hint.setText(" ".join(f"{shown} {scope}{noun} {how}".split()))
 
+    def hideEvent(self, event: QHideEvent) -> None:
+        """Leaving the list (another page, the window closing) ends the search session:
+        its searches are written as one audit record."""
+        self._flush_search_audit()
+        super().hideEvent(event)
+
+    def _flush_search_audit(self) -> None:
+        try:
+            self.model.flush_audit()
+        except CareCoordError as error:
+            show_problem(self, error, "Search")
+
     # ----------------------------------------------------------------- actions
     def _activated(self, index: QModelIndex) -> None:
         patient = self.model.patient_at(index.row())
         if patient is not None:
-            self.context.navigator.chart_requested.emit(patient.id)
+            self._open(patient.id)
 
     def open_chart(self) -> None:
         patient = self.selected_patient()
         if patient is not None:
-            self.context.navigator.chart_requested.emit(patient.id)
+            self._open(patient.id)
+
+    def _open(self, patient_id: int) -> None:
+        self._flush_search_audit()  # the search that found this chart is on record first
+        self.context.navigator.chart_requested.emit(patient_id)
 
     def new_patient(self) -> PatientForm:
         form = PatientForm(context=self.context, parent=self)

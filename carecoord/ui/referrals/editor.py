@@ -33,20 +33,25 @@ from PySide6.QtWidgets import (
 )
 
 from carecoord.clinical import referral_rules as rules
+from carecoord.clinical.referral_workflow import Event
 from carecoord.clinical.vocabulary import (
     AuthorizationOutcome,
     DataCategory,
+    DeliveryMethod,
     Discipline,
     Expectation,
     Priority,
     ReferralState,
-    SendMethod,
 )
 from carecoord.errors import CareCoordError, ConflictError, ValidationError
 from carecoord.services import patients, referrals, team
-from carecoord.services.letters import may_include
 from carecoord.services.permissions import Action, allowed, referral_category
 from carecoord.services.referrals import (
+    AUTHORISE,
+    EDIT,
+    FILE_REPORT,
+    LETTER,
+    NOTE,
     AuthorizationInput,
     EventView,
     ReferralInput,
@@ -56,7 +61,9 @@ from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.forms import FieldErrors, combo, date_edit, date_of, line_edit, set_date, text_of
 from carecoord.ui.forms import text_edit as make_text_edit
-from carecoord.ui.letters.preview import LetterPreviewWindow, open_letter
+from carecoord.ui.letters.preview import LetterPreviewWindow, open_letter, open_sent_copy
+from carecoord.ui.letters.sending import mark_sent
+from carecoord.ui.referrals.actions import Answer, ReferralActions
 from carecoord.ui.referrals.report_dialog import ReportDialog
 from carecoord.ui.style import chip, hint, page_title
 
@@ -82,10 +89,9 @@ ACTION_TIPS: dict[ReferralState, str] = {
     S.CANCELLED: "The clinic withdraws the referral (a reason is required)",
     S.ON_HOLD: "Pause the referral (a reason is required)",
 }
-REASON_PROMPTS: dict[ReferralState, tuple[str, str]] = {
-    S.DECLINED: ("Referral declined", "Why did the specialist decline?"),
-    S.CANCELLED: ("Cancel referral", "Why is the clinic cancelling this referral?"),
-    S.ON_HOLD: ("Put on hold", "Why is this referral on hold?"),
+REASON_PROMPTS_BY_KEY: dict[str, tuple[str, str]] = {
+    "decline": ("Referral declined", "Why did the specialist decline?"),
+    "cancel": ("Cancel referral", "Why is the clinic cancelling this referral?"),
 }
 STATE_LEVEL: dict[ReferralState, str] = {
     S.DRAFT: "info",
@@ -134,7 +140,7 @@ def describe_event(event: EventView) -> str:
 class SendDetails:
     """How and when a referral left the clinic."""
 
-    method: SendMethod
+    method: DeliveryMethod
     sent_on: date
 
 
@@ -187,11 +193,11 @@ class ReasonDialog(_Prompt):
 
 
 class SendDialog(_Prompt):
-    """Asks how the referral was sent (print, fax, e-mail, portal) and on which day."""
+    """Asks how the referral was sent (print, fax, e-mail, portal, by hand) and on which day."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Mark sent", "sendDialog", parent)
-        self.method = combo([("Choose…", None)] + [(m.label, m) for m in SendMethod])
+        self.method = combo([("Choose…", None)] + [(m.label, m) for m in DeliveryMethod])
         self.method.setObjectName("sendMethod")
         self.method.setAccessibleName("Sent by")
         self.sent_on = date_edit(date.today())
@@ -211,7 +217,7 @@ class SendDialog(_Prompt):
         sent_on = date_of(self.sent_on)
         if not method or sent_on is None:
             return None
-        return SendDetails(SendMethod(method), sent_on)
+        return SendDetails(DeliveryMethod(method), sent_on)
 
 
 class DateDialog(_Prompt):
@@ -259,11 +265,13 @@ class ReferralEditor(QDialog):
     """One referral: a new one for a patient, or an existing one with its workflow.
 
     The workflow buttons are exactly the transitions the service allows from the current
-    state (``ReferralView.legal_next``). A role that may handle logistics but not read the
+    state (``ReferralView.allowed_actions``). A role that may handle logistics but not read the
     clinical content (front desk on a psychiatric referral) sees the logistics only.
 
-    The small prompts (``ask_reason``, ``ask_send``, ``ask_date``, ``run_report_dialog``,
-    ``confirm_discard``) are attributes so tests and scripts can answer them.
+    The small prompts (``ask_reason``, ``ask_send``, ``ask_date``, ``ask_action``,
+    ``run_report_dialog``, ``confirm_discard``) are attributes so tests and scripts can
+    answer them. Workflow buttons are exactly the view's ``allowed_actions`` and run
+    through the shared :class:`ReferralActions` controller.
 
     Signals:
         saved(int): the referral id after any change was stored.
@@ -301,8 +309,16 @@ class ReferralEditor(QDialog):
         self._loaded_request: ReferralInput | None = None
         self._loaded_authorization: AuthorizationInput | None = None
         self._members_discipline: Discipline | None = None
-        self.transition_buttons: dict[ReferralState, QPushButton] = {}
+        self.transition_buttons: dict[str, QPushButton] = {}
         self.letter_window: LetterPreviewWindow | None = None
+        self.sent_copy_window: QDialog | None = None
+        self.referral_actions = ReferralActions(context=context, parent=self)
+        self.referral_actions.ask = self._ask_action
+        self.referral_actions.file_report = self._file_report
+        self.referral_actions.reload = self.reload
+        self.ask_action: Callable[[str, ReferralView], Answer | None] = (
+            self.referral_actions.ask_dialog
+        )
 
         self.setObjectName("referralEditor")
         self.setWindowTitle("Referral")
@@ -552,6 +568,7 @@ class ReferralEditor(QDialog):
         self.history.setWordWrap(True)
         self.history.setStyleSheet("QTreeWidget::item { padding: 3px 8px 3px 0; }")
         self.history.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.history.itemDoubleClicked.connect(self._history_opened)
         header = self.history.header()
         header.setStretchLastSection(True)
         for column in range(3):
@@ -605,6 +622,7 @@ class ReferralEditor(QDialog):
             f"{view.patient_name} · MRN {view.patient_mrn} · "
             f"born {view.patient_date_of_birth:%Y-%m-%d}"
             + (f" · referred by {view.referring_name}" if view.referring_name else "")
+            + (f" · Ref. {view.reference}" if view.reference else "")
         )
         self._show_chips(view)
         self._show_workflow(view)
@@ -677,30 +695,32 @@ class ReferralEditor(QDialog):
             parts.append(f"next step due {view.due_on:%Y-%m-%d}")
         if view.state == S.ON_HOLD and view.held_from:
             parts.append(f"held while {view.held_from.label.lower()}")
+        if view.accepted_on:
+            parts.insert(2 if view.sent_on else 1, f"accepted {view.accepted_on:%Y-%m-%d}")
+        if view.booked_late:
+            parts.append(f"booked past its target ({view.appointment_due:%Y-%m-%d})")
+        if view.no_show_count:
+            parts.append(f"no-shows: {view.no_show_count}")
+        if view.state == S.ON_HOLD and view.hold_review_on:
+            late = " — past review" if view.hold_review_due else ""
+            parts.append(f"review hold {view.hold_review_on:%Y-%m-%d}{late}")
         self.state_line.setText(" · ".join(parts))
 
         self._clear_layout(self.transition_row)
         self.transition_buttons = {}
-        can_move = allowed(self.context.actor.role, Action.EDIT_REFERRAL_LOGISTICS, view.category)
-        if not view.legal_next:
-            self.transition_row.addWidget(hint("This referral is closed."))
-            return
-        if not can_move:
+        keys = self.referral_actions.keys_for(view)
+        if not keys:
             self.transition_row.addWidget(
-                hint("The front desk or the referring physician moves this referral on.")
+                hint(
+                    "This referral is closed."
+                    if view.state in rules.CLOSED_STATES
+                    else "The front desk or the referring physician moves this referral on."
+                )
             )
             return
-        for target in view.legal_next:
-            resume = view.state == S.ON_HOLD and target == view.held_from
-            button = QPushButton("Resume" if resume else ACTION_LABELS[target])
-            button.setObjectName(f"transition_{target.value}")
-            button.setAccessibleName(button.text().rstrip("…"))
-            button.setToolTip(f"Back to {target.label.lower()}" if resume else ACTION_TIPS[target])
-            if target in (S.DECLINED, S.CANCELLED):
-                button.setStyleSheet("QPushButton { color: #b3261e; }")
-            button.clicked.connect(lambda _=False, t=target: self.move_to(t))
+        for key, button in self.referral_actions.buttons_for(view, self.run_action).items():
             self.transition_row.addWidget(button)
-            self.transition_buttons[target] = button
+            self.transition_buttons[key] = button
 
     def _show_history(self, view: ReferralView) -> None:
         self.history.clear()
@@ -709,6 +729,11 @@ class ReferralEditor(QDialog):
                 [local_time(event.at), event.username, describe_event(event), event.reason or ""]
             )
             item.setToolTip(3, event.reason or "")
+            if event.document_id is not None:
+                # The stored copy of the letter that left: double-click opens it.
+                item.setData(0, Qt.ItemDataRole.UserRole, event.document_id)
+                item.setText(2, f"{item.text(2)} · open copy")
+                item.setToolTip(2, "Double-click to open the copy of the letter as it was sent")
             self.history.addTopLevelItem(item)
         self.tabs.setTabText(2, f"History ({len(view.events)})")
 
@@ -750,19 +775,13 @@ class ReferralEditor(QDialog):
         view = self.view
         if view is None:
             return allowed(actor.role, Action.EDIT_CLINICAL, self._chosen_category())
-        return (
-            not view.restricted
-            and view.state not in rules.CLOSED_STATES
-            and allowed(actor.role, Action.EDIT_CLINICAL, view.category)
-        )
+        return not view.restricted and view.may(EDIT)
 
     def _can_edit_authorization(self) -> bool:
         view = self.view
         if view is None:
             return self._can_edit_request()
-        return view.state not in rules.CLOSED_STATES and allowed(
-            self.context.actor.role, Action.EDIT_REFERRAL_LOGISTICS, view.category
-        )
+        return view.may(AUTHORISE)
 
     def _chosen_discipline(self) -> Discipline | None:
         # Qt hands string enums back as plain str.
@@ -795,12 +814,10 @@ class ReferralEditor(QDialog):
         authorization = self._can_edit_authorization()
         for auth_widget in self._authorization_widgets():
             auth_widget.setEnabled(authorization)
-        can_log = self.view is not None and allowed(
-            self.context.actor.role, Action.EDIT_REFERRAL_LOGISTICS, self.view.category
-        )
+        can_log = self.view is not None and self.view.may(NOTE)
         self.note_button.setVisible(can_log)
         self.save_button.setVisible(request or authorization)
-        printable = self.view is not None and may_include(self.context.actor, self.view.category)
+        printable = self.view is not None and self.view.may(LETTER)
         self.letter_button.setEnabled(printable)
         self.letter_button.setToolTip(
             "Choose what goes in the letter, then preview, print or save it"
@@ -950,7 +967,14 @@ class ReferralEditor(QDialog):
         except ConflictError as error:
             offer_reload(self, error, self.reload)
         except CareCoordError as error:
-            show_problem(self, error, failure_title)
+            retried: list[ReferralView | None] = []
+            show_problem(
+                self,
+                error,
+                failure_title,
+                retry=lambda: retried.append(self._guarded(action, failure_title)),
+            )
+            return retried[0] if retried else None
         return None
 
     def save(self) -> bool:
@@ -992,61 +1016,80 @@ class ReferralEditor(QDialog):
         return True
 
     def move_to(self, target: ReferralState) -> bool:
-        """Take the referral to ``target``, asking for what that step needs.
+        """Take the referral to ``target`` (the matching action; see :meth:`run_action`)."""
+        view = self.view
+        if view is None:
+            return False
+        if target == S.REPORT_RECEIVED:
+            return self.run_action(FILE_REPORT)
+        event = referrals.event_for(view.state, view.held_from, target)
+        return self.run_action(event.value)
+
+    def run_action(self, key: str) -> bool:
+        """Run one workflow action through the shared controller (saving edits first).
 
         Returns:
-            True when the referral moved; False when the person cancelled or it failed.
+            True when the referral changed; False when the person cancelled or it failed.
         """
         view = self.view
-        if view is None or target not in view.legal_next:
+        if view is None or not view.may(key):
             return False
         if self.is_dirty() and not self.save():
             return False
         view = self.view
         assert view is not None
-        if target == S.REPORT_RECEIVED:
-            if self.run_report_dialog(view):
-                self.reload()
-                return True
+        self._announcing = True
+        try:
+            moved = self.referral_actions.run(view, key)
+        finally:
+            self._announcing = False
+        if moved is None:
             return False
-        resume = view.state == S.ON_HOLD and target == view.held_from
-        reason: str | None = None
-        sent: SendDetails | None = None
-        booked: date | None = None
-        if resume:
-            pass
-        elif target == S.SENT:
-            sent = self.ask_send()
-            if sent is None:
-                return False
-        elif target == S.SCHEDULED:
-            booked = self.ask_date("Schedule", "Appointment date:")
-            if booked is None:
-                return False
-        elif target in REASON_PROMPTS:
-            title, prompt = REASON_PROMPTS[target]
-            reason = self.ask_reason(title, prompt)
-            if not reason:
-                return False
-        moved = self._guarded(
-            lambda: referrals.transition(
-                self.context.db,
-                self.context.actor,
-                view.id,
-                target,
-                expected_version=view.version,
-                reason=reason,
-                on=sent.sent_on if sent else None,
-                sent_via=sent.method if sent else None,
-                appointment_date=booked,
-            ),
-            "Referral not changed",
-        )
+        self._show(moved)
+        self.saved.emit(moved.id)
+        return True
+
+    def _send(self, view: ReferralView, sent: SendDetails) -> bool:
+        """Mark sent through the one service that keeps a copy of the letter that left."""
+
+        def send() -> ReferralView:
+            mark_sent(
+                self.context, view.id, sent.method, sent.sent_on, expected_version=view.version
+            )
+            return referrals.get_referral(self.context.db, self.context.actor, view.id)
+
+        moved = self._guarded(send, "Referral not sent")
         if moved is None:
             return False
         self._show(moved)
         self._announce(moved)
         return True
+
+    def _history_opened(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        document_id = item.data(0, Qt.ItemDataRole.UserRole)
+        if isinstance(document_id, int):
+            self.sent_copy_window = open_sent_copy(
+                context=self.context, document_id=document_id, parent=self
+            )
+
+    def _ask_action(self, key: str, view: ReferralView) -> Answer | None:
+        """The editor's own small prompts where it has them; the shared dialog otherwise."""
+        if key == Event.SEND.value:
+            sent = self.ask_send()
+            return None if sent is None else Answer(on=sent.sent_on, sent_via=sent.method)
+        if key == Event.SCHEDULE.value:
+            booked = self.ask_date("Schedule", "Appointment date:")
+            return None if booked is None else Answer(appointment_date=booked)
+        if key in REASON_PROMPTS_BY_KEY:
+            title, prompt = REASON_PROMPTS_BY_KEY[key]
+            reason = self.ask_reason(title, prompt)
+            return None if not reason else Answer(reason=reason)
+        return self.ask_action(key, view)
+
+    def _file_report(self, view: ReferralView) -> ReferralView | None:
+        if not self.run_report_dialog(view):
+            return None
+        return referrals.get_referral(self.context.db, self.context.actor, view.id)
 
     def open_letter(self) -> None:
         """Choose the letter's contents, then preview, print or save it (saving edits first)."""

@@ -88,13 +88,20 @@ def cell_text(row: WorklistRow, column: int) -> str:
     if column == 4:
         return row.priority.label
     if column == 5:
-        return row.state.label
+        text = row.state.label
+        if row.no_show_count:
+            text += f" · {row.no_show_count} no-show" + ("s" if row.no_show_count > 1 else "")
+        if row.hold_review_due:
+            text += " · ⚠ review due"
+        return text
     if column == 6:
         return _iso(row.sent_on)
     if column == 7:
         return _iso(row.due_on)
     if column == APPOINTMENT_COLUMN:
         text = _iso(row.appointment_date)
+        if row.booked_late:
+            text = f"⚠ {text} (past target)"
         return f"{text} (passed: record the visit)" if row.visit_outcome_missing else text
     if column == OVERDUE_COLUMN:
         return f"⚠ {row.days_overdue} d" if row.overdue else ""

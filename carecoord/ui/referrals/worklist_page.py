@@ -39,11 +39,13 @@ from PySide6.QtWidgets import (
 from carecoord.clinical.vocabulary import Discipline, Priority, ReferralState
 from carecoord.errors import CareCoordError, ConflictError, ValidationError
 from carecoord.services import export, referrals, team
+from carecoord.services.referrals import ReferralView
 from carecoord.services.worklist import WorklistFilter, WorklistView, worklist_counts
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.forms import ERROR_STYLE, date_edit, date_of
 from carecoord.ui.letters.batch import BatchLettersDialog
+from carecoord.ui.referrals.actions import Answer, ReferralActions
 from carecoord.ui.referrals.editor import SendDetails, ask_send
 from carecoord.ui.referrals.report_dialog import choose_report_file, report_path_from, upload_from
 from carecoord.ui.referrals.worklist_model import COLUMNS, WorklistModel, cell_text
@@ -61,6 +63,8 @@ VIEW_ORDER: tuple[WorklistView, ...] = (
     V.AUTH_EXPIRING,
     V.AUTH_PENDING,
     V.ON_HOLD,
+    V.BOOKED_LATE,
+    V.HOLD_REVIEW,
     V.CLOSED,
 )
 VIEW_HINTS: dict[WorklistView, str] = {
@@ -76,6 +80,9 @@ VIEW_HINTS: dict[WorklistView, str] = {
     V.AUTH_EXPIRING: "Approved authorisations ending within 14 days or down to one visit.",
     V.AUTH_PENDING: "Waiting for the payer's decision (7 days standard, 72 hours expedited).",
     V.ON_HOLD: "Paused referrals: open one to resume or cancel it.",
+    V.BOOKED_LATE: "Booked later than the appointment target: ask the specialist's office "
+    "for an earlier slot, or offer another specialist.",
+    V.HOLD_REVIEW: "Held referrals past their review date: resume or cancel them.",
     V.CLOSED: "Report received, declined or cancelled; newest first.",
 }
 
@@ -195,6 +202,7 @@ class ReferralsPage(QWidget):
         self._threads: set[QThread] = set()
         self._count_generation = 0
         self.ask_send: Callable[[], SendDetails | None] = lambda: ask_send(self)
+        self.referral_actions = ReferralActions(context=context, parent=self)
         self.choose_report_file: Callable[[], str | None] = lambda: choose_report_file(self)
         self.confirm_attach: Callable[[str, str], bool] = lambda what, name: confirm_attach(
             self, what, name
@@ -458,37 +466,38 @@ class ReferralsPage(QWidget):
             self._open(row.id)
 
     def mark_sent(self) -> None:
-        """Record how the selected drafts were sent (asked once for all of them)."""
+        """Record how the selected drafts were sent (asked once for all of them); each
+        one's letter (default contents) is kept as the copy that left."""
         rows = [r for r in (self.model.row_at(n) for n in self.selected_rows()) if r]
         drafts = [r for r in rows if r.state == ReferralState.DRAFT]
         if not drafts:
             self._say("Select the drafts that have been sent.", error=True)
             return
-        details = self.ask_send()
-        if details is None:
-            return
         problems: list[str] = []
-        sent = 0
+        views = []
         for row in drafts:
             try:
-                view = referrals.transition(
-                    self.context.db,
-                    self.context.actor,
-                    row.id,
-                    ReferralState.SENT,
-                    expected_version=row.version,
-                    sent_via=details.method,
-                    on=details.sent_on,
-                )
+                views.append(referrals.get_referral(self.context.db, self.context.actor, row.id))
             except CareCoordError as error:
-                message = error.message if isinstance(error, ValidationError) else str(error)
-                problems.append(f"{row.patient_name} ({row.discipline.label}): {message}")
-                continue
-            sent += 1
-            self._announce(view.id, view.patient_id)
+                problems.append(f"{row.patient_name} ({row.discipline.label}): {error}")
+        asked: list[SendDetails] = []
+
+        def ask(_key: str, _view: ReferralView) -> Answer | None:
+            details = self.ask_send()
+            if details is None:
+                return None
+            asked.append(details)
+            return Answer(sent_via=details.method, on=details.sent_on)
+
+        self.referral_actions.ask = ask
+        moved, refused = self.referral_actions.mark_sent(views)
+        if not asked:
+            return
+        problems += refused
         self.refresh()
-        if sent:
-            how = details.method.label.lower()
+        if moved:
+            how = asked[0].method.label.lower()
+            sent = len(moved)
             self._say(f"Marked {sent} referral{'s' if sent != 1 else ''} sent by {how}.")
         if problems:
             self._say("Not sent: " + "; ".join(problems), error=True)

@@ -1,0 +1,1 @@
+"""The clinician's review inbox (reports to read and acknowledge)."""

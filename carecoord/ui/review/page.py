@@ -1,0 +1,237 @@
+"""Reports to review: the coordinating physician reads each specialist's report and
+acknowledges it, which closes the referral loop for them (docs/clinical-reference.md §2)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from carecoord.errors import CareCoordError
+from carecoord.services import review
+from carecoord.services.review import FollowUp, ReviewItemView
+from carecoord.ui.context import AppContext
+from carecoord.ui.errors import show_problem
+from carecoord.ui.pdf_preview import PdfPreview
+from carecoord.ui.style import hint, page_title
+
+COLUMNS = ("Patient", "MRN", "What", "From", "Received", "Waiting")
+
+
+class ReviewPage(QWidget):
+    """The signed-in clinician's unread items, oldest first; open one, read it, acknowledge.
+
+    Signals:
+        count_changed(int): how many items still wait (the sidebar shows it).
+    """
+
+    count_changed = Signal(int)
+
+    def __init__(self, *, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.items: list[ReviewItemView] = []
+        self.opened: set[int] = set()
+        self.setObjectName("reviewPage")
+
+        self.summary = QLabel()
+        self.summary.setObjectName("reviewSummary")
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setObjectName("reviewItems")
+        self.table.setAccessibleName("Reports to review")
+        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.table.doubleClicked.connect(lambda _index: self.open_selected())
+        self.empty = hint("Nothing to review. Reports the front desk files appear here.")
+        self.empty.setObjectName("reviewEmpty")
+
+        self.open_button = QPushButton("Open report")
+        self.open_button.setObjectName("openReviewItem")
+        self.open_button.setAccessibleName("Open the selected report")
+        self.open_button.clicked.connect(self.open_selected)
+        self.chart_button = QPushButton("Open chart")
+        self.chart_button.setObjectName("openReviewChart")
+        self.chart_button.setAccessibleName("Open the patient's chart")
+        self.chart_button.clicked.connect(self.open_chart)
+
+        self.viewer = QStackedWidget()
+        self.viewer.setObjectName("reviewViewer")
+        self.pdf = PdfPreview(title="Specialist's report")
+        self.image = QLabel()
+        self.image.setObjectName("reviewImage")
+        self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder = hint("Select a report and choose “Open report” to read it.")
+        for widget in (self.placeholder, self.pdf, self.image):
+            self.viewer.addWidget(widget)
+
+        self.note = QPlainTextEdit()
+        self.note.setObjectName("acknowledgeNote")
+        self.note.setAccessibleName("Note (optional)")
+        self.note.setPlaceholderText("Optional note for the chart")
+        self.note.setMaximumHeight(70)
+        self.follow_up = QComboBox()
+        self.follow_up.setObjectName("acknowledgeFollowUp")
+        self.follow_up.setAccessibleName("Follow-up")
+        self.follow_up.addItem("No follow-up", None)
+        for choice in FollowUp:
+            self.follow_up.addItem(choice.label, choice.value)
+        self.acknowledge_button = QPushButton("Acknowledge")
+        self.acknowledge_button.setObjectName("acknowledgeReport")
+        self.acknowledge_button.setAccessibleName("Acknowledge the report")
+        self.acknowledge_button.setProperty("role", "primary")
+        self.acknowledge_button.setToolTip("Read the report first; this closes the loop")
+        self.acknowledge_button.clicked.connect(self.acknowledge_selected)
+        form = QFormLayout()
+        form.addRow("Note:", self.note)
+        form.addRow("Follow-up:", self.follow_up)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.open_button)
+        buttons.addWidget(self.chart_button)
+        buttons.addStretch(1)
+        left_layout.addWidget(self.summary)
+        left_layout.addWidget(self.table, 1)
+        left_layout.addWidget(self.empty)
+        left_layout.addLayout(buttons)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.viewer, 1)
+        right_layout.addLayout(form)
+        acknowledge_row = QHBoxLayout()
+        acknowledge_row.addStretch(1)
+        acknowledge_row.addWidget(self.acknowledge_button)
+        right_layout.addLayout(acknowledge_row)
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setSizes([620, 560])
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(page_title("Reports to review"))
+        layout.addWidget(splitter, 1)
+        context.events.referral_changed.connect(lambda _id: self.refresh())
+        self.refresh()
+
+    # ------------------------------------------------------------------ public
+    def refresh(self) -> None:
+        """Read the inbox again."""
+        try:
+            self.items = review.reports_to_review(self.context.db, self.context.actor)
+        except CareCoordError as error:
+            self.summary.setText(str(error))
+            self.items = []
+        self._fill()
+        self.count_changed.emit(len(self.items))
+
+    def selected(self) -> ReviewItemView | None:
+        row = self.table.currentRow()
+        return self.items[row] if 0 <= row < len(self.items) else None
+
+    def open_selected(self) -> bool:
+        """Show the selected report here; reading it enables "Acknowledge"."""
+        item = self.selected()
+        if item is None:
+            return False
+        try:
+            _name, media_type, content = review.open_document(
+                self.context.db, self.context.actor, item.id
+            )
+        except CareCoordError as error:
+            show_problem(self, error, "Report not opened")
+            return False
+        if media_type == "application/pdf":
+            self.pdf.set_pdf(content)
+            self.viewer.setCurrentWidget(self.pdf)
+        else:
+            pixmap = QPixmap()
+            pixmap.loadFromData(content)
+            self.image.setPixmap(pixmap.scaledToWidth(600))
+            self.viewer.setCurrentWidget(self.image)
+        self.opened.add(item.id)
+        self._selection_changed()
+        return True
+
+    def acknowledge_selected(self) -> bool:
+        """Acknowledge the opened report with the optional note and follow-up."""
+        item = self.selected()
+        if item is None or item.id not in self.opened:
+            return False
+        try:
+            review.acknowledge(
+                self.context.db,
+                self.context.actor,
+                item.id,
+                note=self.note.toPlainText(),
+                follow_up=self.follow_up.currentData(),
+            )
+        except CareCoordError as error:
+            show_problem(self, error, "Not acknowledged")
+            return False
+        self.note.clear()
+        self.follow_up.setCurrentIndex(0)
+        self.viewer.setCurrentWidget(self.placeholder)
+        self.context.events.patient_changed.emit(item.patient_id)
+        self.refresh()
+        return True
+
+    def open_chart(self) -> None:
+        item = self.selected()
+        if item is not None:
+            self.context.navigator.chart_requested.emit(item.patient_id)
+
+    # --------------------------------------------------------------- internals
+    def _fill(self) -> None:
+        self.table.setRowCount(len(self.items))
+        for row, item in enumerate(self.items):
+            what = item.kind.label + (f" · {item.discipline.label}" if item.discipline else "")
+            cells = (
+                item.patient_name,
+                item.mrn,
+                what,
+                item.from_name or "",
+                item.received_on.isoformat(),
+                f"{item.days_waiting} d",
+            )
+            for column, text in enumerate(cells):
+                self.table.setItem(row, column, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
+        count = len(self.items)
+        self.summary.setText(
+            f"{count} report{'s' if count != 1 else ''} waiting for you to read and acknowledge"
+        )
+        self.empty.setVisible(not self.items)
+        if self.items and self.table.currentRow() < 0:
+            self.table.selectRow(0)
+        self._selection_changed()
+
+    def _selection_changed(self) -> None:
+        item = self.selected()
+        self.open_button.setEnabled(item is not None)
+        self.chart_button.setEnabled(item is not None)
+        ready = item is not None and item.id in self.opened
+        self.acknowledge_button.setEnabled(ready)
+        self.note.setEnabled(ready)
+        self.follow_up.setEnabled(ready)
