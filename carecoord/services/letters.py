@@ -600,26 +600,26 @@ def _authorization(row: Referral) -> AuthorizationDetails:
     )
 
 
-def _functional_limits(assessments: list[AssessmentView]) -> tuple[str, ...]:
+def _functional_limits(assessments: list[AssessmentView], date_style: str) -> tuple[str, ...]:
     """How pain limits function, in the patient's own PEG answers (latest included)."""
     peg = next((a for a in assessments if a.kind == AssessmentKind.PEG), None)
     if peg is None:
         return ()
     answers = peg.answers
-    when = peg.taken_on.isoformat()
+    when = format_date(peg.taken_on, date_style)
     return (
         f"Pain interferes with general activity: {answers.get('activity')}/10 (PEG, {when})",
         f"Pain interferes with enjoyment of life: {answers.get('enjoyment')}/10 (PEG, {when})",
     )
 
 
-def _risk_flags(assessments: list[AssessmentView]) -> tuple[str, ...]:
+def _risk_flags(assessments: list[AssessmentView], date_style: str) -> tuple[str, ...]:
     flags = []
     phq = next((a for a in assessments if a.kind == AssessmentKind.PHQ9), None)
     item9 = _item9(phq) if phq is not None else None
     if phq is not None and item9:
         flags.append(
-            f"PHQ-9 item 9 (thoughts of self-harm) scored {item9} on {phq.taken_on.isoformat()}"
+            f"PHQ-9 item 9 (thoughts of self-harm) scored {item9} on {format_date(phq.taken_on, date_style)}"
         )
     ort = next((a for a in assessments if a.kind == AssessmentKind.ORT), None)
     if ort is not None and "high" in ort.band.lower():
@@ -669,11 +669,13 @@ def _letter(
     emphasis = Section.EMPHASIS in sections
     rehabilitation = psychiatry = headache = None
     if emphasis and row.discipline in REHABILITATION:
-        rehabilitation = RehabilitationEmphasis(_functional_limits(assessments))
+        rehabilitation = RehabilitationEmphasis(
+            _functional_limits(assessments, settings.date_format)
+        )
     if emphasis and row.discipline in PSYCHIATRY:
         psychiatry = PsychiatryEmphasis(
             tuple(_score_line(a) for a in assessments if a.kind in MOOD_KINDS),
-            _risk_flags(assessments),
+            _risk_flags(assessments, settings.date_format),
             tuple(_medication_line(m) for m in medications if m.is_psychotropic),
         )
     if emphasis and chart.headache is not None:

@@ -444,3 +444,33 @@ def test_letter_without_clinic_settings_or_recipient_still_prints(
     text = pdf_text(generate_letter(db, physician, view.id))
     assert "Neurology / headache medicine service" in text and "Dear colleague," in text
     assert "Page 1 of 1" in text
+
+
+@pytest.mark.parametrize(
+    ("style", "written"),
+    [("us_long", "March 3, 2026"), ("day_month", "3 March 2026"), ("us_numeric", "03/03/2026")],
+)
+def test_rehabilitation_and_psychiatry_boxes_print_dates_in_the_clinics_format(
+    db: Database, physician: Actor, admin: Actor, style: str, written: str
+) -> None:
+    """The PEG and item-9 lines inside the discipline boxes follow Settings, like the rest."""
+    save_settings(db, admin, ClinicSettings(clinic_name="Riverside Pain Clinic", date_format=style))
+    pid = new_patient(db, physician).id
+    taken = date(2026, 3, 3)
+    assessments.record_assessment(
+        db, physician, pid, "peg", {"pain": 7, "enjoyment": 6, "activity": 8}, taken_on=taken
+    )
+    assessments.record_assessment(
+        db, physician, pid, "phq9", {"items": [1, 1, 1, 1, 1, 1, 1, 1, 1]}, taken_on=taken
+    )
+    rehab = new_member(db, physician, "physical_rehabilitation", "Wróbel", "Łukasz")
+    psychiatrist = new_member(db, physician, "psychiatry", "Okafor", "Ada")
+    rehab_text = pdf_text(
+        generate_letter(db, physician, new_referral(db, physician, pid, rehab).id)
+    )
+    psych_text = pdf_text(
+        generate_letter(db, physician, new_referral(db, physician, pid, psychiatrist).id)
+    )
+    assert f"(PEG, {written})" in rehab_text
+    assert f"scored 1 on {written}" in psych_text
+    assert "2026-03-03" not in rehab_text + psych_text
