@@ -618,9 +618,8 @@ def _risk_flags(assessments: list[AssessmentView], date_style: str) -> tuple[str
     phq = next((a for a in assessments if a.kind == AssessmentKind.PHQ9), None)
     item9 = _item9(phq) if phq is not None else None
     if phq is not None and item9:
-        flags.append(
-            f"PHQ-9 item 9 (thoughts of self-harm) scored {item9} on {format_date(phq.taken_on, date_style)}"
-        )
+        when = format_date(phq.taken_on, date_style)
+        flags.append(f"PHQ-9 item 9 (thoughts of self-harm) scored {item9} on {when}")
     ort = next((a for a in assessments if a.kind == AssessmentKind.ORT), None)
     if ort is not None and "high" in ort.band.lower():
         flags.append(

@@ -160,6 +160,9 @@ class ReferralView:
     hold_reason: str | None = None
     hold_review_on: date | None = None
     hold_review_due: bool = False
+    entered_in_error: bool = False
+    """Created by mistake: kept with its history, out of every worklist and measure."""
+    entered_in_error_reason: str | None = None
     allowed_actions: frozenset[str] = frozenset()
     """What the acting user may do now: workflow events (``workflow.Event`` values) and
     the :data:`ACTIONS` below. Screens show exactly these, never re-deriving permissions."""
@@ -216,7 +219,9 @@ LETTER: Final = "letter"
 NOTE: Final = "note"
 UNDO: Final = "undo"
 FILE_REPORT: Final = "file_report"
-ACTIONS: Final = (EDIT, AUTHORISE, LETTER, NOTE, UNDO, FILE_REPORT)
+ENTERED_IN_ERROR: Final = "entered_in_error"
+"""Mark the referral as created by mistake (:mod:`carecoord.services.referral_errors`)."""
+ACTIONS: Final = (EDIT, AUTHORISE, LETTER, NOTE, UNDO, FILE_REPORT, ENTERED_IN_ERROR)
 
 
 def allowed_actions(row: Referral, actor: Actor, *, with_undo: bool = True) -> frozenset[str]:
@@ -224,9 +229,14 @@ def allowed_actions(row: Referral, actor: Actor, *, with_undo: bool = True) -> f
     category = referral_category(row.discipline, row.sensitive)
     logistics = allowed(actor, Action.EDIT_REFERRAL_LOGISTICS, category)
     found: set[str] = set()
+    if row.entered_in_error_at is not None:
+        # Kept for the record only: nothing moves it, prints it or edits it any more.
+        return frozenset({NOTE}) if logistics else frozenset()
     is_open = row.state not in rules.CLOSED_STATES
-    if is_open and allowed(actor, Action.EDIT_CLINICAL, category):
-        found.add(EDIT)
+    if allowed(actor, Action.EDIT_CLINICAL, category):
+        found.add(ENTERED_IN_ERROR)
+        if is_open:
+            found.add(EDIT)
     # the letters' own gate (services.letters.may_include): read and print the category
     if allowed(actor, Action.READ_CLINICAL, category) and allowed(actor, Action.PRINT, category):
         found.add(LETTER)
@@ -318,6 +328,8 @@ def view_of(row: Referral, actor: Actor, *, with_events: bool = False) -> Referr
         if with_events
         else (),
         reference=row.reference or "",
+        entered_in_error=row.entered_in_error_at is not None,
+        entered_in_error_reason=mask(row.entered_in_error_reason),
         allowed_actions=allowed_actions(row, actor, with_undo=with_events),
     )
     return view

@@ -100,3 +100,28 @@ def test_cms50_ignores_a_referral_entered_in_error(
     assert (after.numerator, after.denominator) == (0, 1)
     assert [o.referral_id for o in after.open_loops] == [real.id]
     assert after.open_loops[0].referral_id != mistaken.id
+
+
+def test_a_referral_entered_in_error_is_kept_but_offers_no_step(
+    db: Database, physician: Actor, front_desk: Actor
+) -> None:
+    """Who may mark it is told by the view; once marked, only a history note is left."""
+    member = new_member(db, physician, "neurosurgery")
+    sent = referrals.transition(
+        db,
+        physician,
+        new_referral(db, physician, new_patient(db, physician).id, member).id,
+        "sent",
+        sent_via="fax",
+        expected_version=1,
+    )
+    assert "entered_in_error" in sent.allowed_actions
+    assert "entered_in_error" not in referrals.get_referral(db, front_desk, sent.id).allowed_actions
+    marked = mark_entered_in_error(
+        db, physician, sent.id, "Wrong patient chosen", expected_version=sent.version
+    )
+    assert marked.entered_in_error and marked.entered_in_error_reason == "Wrong patient chosen"
+    assert marked.allowed_actions == frozenset({"note"})
+    desk = referrals.get_referral(db, front_desk, sent.id)
+    assert desk.allowed_actions == frozenset({"note"})
+    assert desk.due_on is None and not desk.overdue

@@ -345,6 +345,7 @@ def test_views_say_what_the_user_may_do(db: Database, doctor: Actor, front_desk:
             "edit",
             "letter",
             "undo",
+            "entered_in_error",
         }
     )
     assert mine.may("letter") and not desk.may("edit")

@@ -524,3 +524,37 @@ def test_screenshot_chart_referrals_tab(qtbot: QtBot, demo_context: AppContext) 
     path = save_screenshot(tab, "chart_referrals_tab")
     assert distinct_colours(QImage(str(path))) > 10
     assert isinstance(tab, QWidget)
+
+
+def test_entered_in_error_asks_why_and_leaves_only_the_history(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    patient = new_patient(context.db, context.actor)
+    member = new_member(context.db, context.actor, "neurosurgery")
+    view = new_referral(context.db, context.actor, patient.id, member)
+    editor = make_editor(qtbot, context, referral_id=view.id)
+    button = editor.findChild(QPushButton, "markEnteredInError")
+    assert button is not None and not button.isHidden()
+    prompts: list[str] = []
+    answers: list[str | None] = [None, "Duplicate of the neurosurgery referral above"]
+
+    def ask(title: str, prompt: str) -> str | None:
+        prompts.append(title)
+        return answers.pop(0)
+
+    editor.ask_reason = ask
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # cancelled: nothing changes
+    assert editor.view is not None and not editor.view.entered_in_error
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert prompts == ["Referral entered in error"] * 2
+    assert editor.view.entered_in_error
+    QApplication.processEvents()
+    assert shown_transitions(editor) == set()
+    assert button.isHidden()
+    assert editor.findChild(QLabel, "enteredInErrorChip") is not None
+    assert "entered in error" in editor.state_line.text()
+    assert editor.history.topLevelItem(0).text(2) == "Entered in error"
+    assert editor.history.topLevelItem(0).text(3) == "Duplicate of the neurosurgery referral above"
+    assert not editor.save_button.isVisible()
+    editor.tabs.setCurrentIndex(2)
+    save_screenshot(editor, "referral_entered_in_error")

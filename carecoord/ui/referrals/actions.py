@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 from carecoord.clinical.referral_workflow import Event
 from carecoord.clinical.vocabulary import DeliveryMethod, SendMethod
 from carecoord.errors import CareCoordError, ConflictError
-from carecoord.services import referrals
-from carecoord.services.referrals import FILE_REPORT, UNDO, ReferralView
+from carecoord.services import referral_errors, referrals
+from carecoord.services.referrals import ENTERED_IN_ERROR, FILE_REPORT, UNDO, ReferralView
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.forms import combo, date_edit, date_of
@@ -47,7 +47,8 @@ ORDER: Final = (
     E.CANCEL.value,
     UNDO,
 )
-"""Workflow buttons in the order a referral usually moves."""
+"""Workflow buttons in the order a referral usually moves. "Entered in error" is not a
+step of the workflow: the editor offers it apart, beside the history."""
 
 LABELS: Final = {
     E.SEND.value: "Mark sent…",
@@ -62,6 +63,7 @@ LABELS: Final = {
     E.DECLINE.value: "Decline…",
     E.CANCEL.value: "Cancel referral…",
     UNDO: "Undo last step…",
+    ENTERED_IN_ERROR: "Entered in error…",
 }
 TIPS: Final = {
     E.SEND.value: "Record how and when the referral left the clinic",
@@ -76,8 +78,10 @@ TIPS: Final = {
     E.DECLINE.value: "The specialist declined (a reason is required)",
     E.CANCEL.value: "The clinic withdraws the referral (a reason is required)",
     UNDO: "Undo your last step (within 24 hours, with a reason)",
+    ENTERED_IN_ERROR: "Created by mistake (wrong patient, duplicate): kept in the record, "
+    "removed from every worklist; cannot be taken back",
 }
-DANGER: Final = frozenset({E.DECLINE.value, E.CANCEL.value})
+DANGER: Final = frozenset({E.DECLINE.value, E.CANCEL.value, ENTERED_IN_ERROR})
 
 REASON_PROMPTS: Final = {
     E.DECLINE.value: "Why did the specialist decline?",
@@ -86,8 +90,13 @@ REASON_PROMPTS: Final = {
     E.NO_SHOW.value: "Note (optional):",
     E.RESCHEDULE.value: "Why did it move? (optional)",
     UNDO: "Why are you undoing the last step?",
+    ENTERED_IN_ERROR: "What was the mistake (wrong patient, duplicate, test entry)?\n"
+    "The referral stays in the record with its history but leaves every worklist; "
+    "this cannot be taken back.",
 }
-REASON_REQUIRED: Final = frozenset({E.DECLINE.value, E.CANCEL.value, E.HOLD.value, UNDO})
+REASON_REQUIRED: Final = frozenset(
+    {E.DECLINE.value, E.CANCEL.value, E.HOLD.value, UNDO, ENTERED_IN_ERROR}
+)
 
 
 @dataclass(frozen=True)
@@ -156,7 +165,9 @@ class ActionDialog(QDialog):
             self.reason.setAccessibleName(REASON_PROMPTS[key])
             self.reason.setTabChangesFocus(True)
             self.reason.setMinimumSize(360, 80)
-            form.addRow(QLabel(REASON_PROMPTS[key]))
+            prompt = QLabel(REASON_PROMPTS[key])
+            prompt.setWordWrap(True)
+            form.addRow(prompt)
             form.addRow(self.reason)
             self.reason.textChanged.connect(self._update)
         self.buttons = QDialogButtonBox(
@@ -293,6 +304,10 @@ class ReferralActions(QObject):
 
     def _perform(self, view: ReferralView, key: str, answer: Answer) -> ReferralView:
         db, actor = self.context.db, self.context.actor
+        if key == ENTERED_IN_ERROR:
+            return referral_errors.mark_entered_in_error(
+                db, actor, view.id, answer.reason or "", expected_version=view.version
+            )
         if key == UNDO:
             return referrals.undo_last_move(
                 db, actor, view.id, reason=answer.reason or "", expected_version=view.version

@@ -49,6 +49,7 @@ from carecoord.services.permissions import Action, allowed, referral_category
 from carecoord.services.referrals import (
     AUTHORISE,
     EDIT,
+    ENTERED_IN_ERROR,
     FILE_REPORT,
     LETTER,
     NOTE,
@@ -92,6 +93,11 @@ ACTION_TIPS: dict[ReferralState, str] = {
 REASON_PROMPTS_BY_KEY: dict[str, tuple[str, str]] = {
     "decline": ("Referral declined", "Why did the specialist decline?"),
     "cancel": ("Cancel referral", "Why is the clinic cancelling this referral?"),
+    ENTERED_IN_ERROR: (
+        "Referral entered in error",
+        "What was the mistake (wrong patient, duplicate, test entry)? The referral stays in "
+        "the record with its history but leaves every worklist; this cannot be taken back.",
+    ),
 }
 STATE_LEVEL: dict[ReferralState, str] = {
     S.DRAFT: "info",
@@ -578,9 +584,19 @@ class ReferralEditor(QDialog):
         self.note_button.setAccessibleName("Add a note to the history")
         self.note_button.setToolTip("Record a phone call, a chase or anything worth keeping")
         self.note_button.clicked.connect(self.add_note)
+        self.error_button = QPushButton("Entered in error…")
+        self.error_button.setObjectName("markEnteredInError")
+        self.error_button.setAccessibleName("Mark this referral as entered in error")
+        self.error_button.setToolTip(
+            "Created by mistake (wrong patient, duplicate): kept in the record with its "
+            "history, removed from every worklist; cannot be taken back"
+        )
+        self.error_button.setStyleSheet("QPushButton { color: #b3261e; }")
+        self.error_button.clicked.connect(lambda: self.run_action(ENTERED_IN_ERROR))
         row = QHBoxLayout()
         row.addWidget(hint("Every change, with who made it, when, and why."), 1)
         row.addWidget(self.note_button)
+        row.addWidget(self.error_button)
         layout = QVBoxLayout(page)
         layout.addLayout(row)
         layout.addWidget(self.history)
@@ -667,6 +683,10 @@ class ReferralEditor(QDialog):
             self.chips.addWidget(overdue)
         if view.restricted:
             self.chips.addWidget(chip("Restricted", "warning"))
+        if view.entered_in_error:
+            mistaken = chip("Entered in error", "danger")
+            mistaken.setObjectName("enteredInErrorChip")
+            self.chips.addWidget(mistaken)
         self._clear_layout(self.auth_chips)
         for text, show in (
             ("⚠ Authorisation expiring", view.authorization_expiring),
@@ -704,6 +724,8 @@ class ReferralEditor(QDialog):
         if view.state == S.ON_HOLD and view.hold_review_on:
             late = " — past review" if view.hold_review_due else ""
             parts.append(f"review hold {view.hold_review_on:%Y-%m-%d}{late}")
+        if view.entered_in_error:
+            parts.append(f"entered in error: {view.entered_in_error_reason or ''}")
         self.state_line.setText(" · ".join(parts))
 
         self._clear_layout(self.transition_row)
@@ -712,7 +734,9 @@ class ReferralEditor(QDialog):
         if not keys:
             self.transition_row.addWidget(
                 hint(
-                    "This referral is closed."
+                    "This referral was entered in error; it is kept for the record only."
+                    if view.entered_in_error
+                    else "This referral is closed."
                     if view.state in rules.CLOSED_STATES
                     else "The front desk or the referring physician moves this referral on."
                 )
@@ -816,6 +840,7 @@ class ReferralEditor(QDialog):
             auth_widget.setEnabled(authorization)
         can_log = self.view is not None and self.view.may(NOTE)
         self.note_button.setVisible(can_log)
+        self.error_button.setVisible(self.view is not None and self.view.may(ENTERED_IN_ERROR))
         self.save_button.setVisible(request or authorization)
         printable = self.view is not None and self.view.may(LETTER)
         self.letter_button.setEnabled(printable)
