@@ -59,6 +59,34 @@ KIND_STYLES: Final[dict[PainKind, KindStyle]] = {
 
 Point = tuple[float, float]
 Segment = tuple[Point, Point]
+SYMBOL_SIZE: Final = 7.0  # diagram units
+
+
+@dataclass(frozen=True)
+class Stroke:
+    """One stroke of a mark's symbol, relative to the mark (diagram units, y down):
+    a line from (x1, y1) to (x2, y2), or a ring of radius ``x2`` around (x1, y1)."""
+
+    ring: bool
+    x1: float
+    y1: float
+    x2: float
+    y2: float = 0.0
+
+
+def symbol(kind: PainKind, size: float = SYMBOL_SIZE) -> tuple[Stroke, ...]:
+    """The strokes of ``kind``'s symbol, so the widget and the PDF draw the same marks."""
+    h = size / 2
+    shape = KIND_STYLES[kind].symbol
+    if shape == "chevron":
+        return (Stroke(False, -h, h / 2, 0, -h / 2), Stroke(False, 0, -h / 2, h, h / 2))
+    if shape == "cross":
+        return (Stroke(False, -h, -h, h, h), Stroke(False, -h, h, h, -h))
+    if shape == "bars":
+        return (Stroke(False, -h, -h / 3, h, -h / 3), Stroke(False, -h, h / 3, h, h / 3))
+    if shape == "ring":
+        return (Stroke(True, 0, 0, h * 0.7),)
+    return (Stroke(False, -h, h, 0, -h), Stroke(False, 0, h, h, -h))  # slash: //
 
 
 @dataclass(frozen=True)
@@ -190,18 +218,18 @@ def validate_mark(item: object, index: int, diagram: BodyMap | None = None) -> P
     field = f"marks[{index}]"
     raw_view = _get(item, "view")
     try:
-        view = BodyView(raw_view)
+        view = BodyView(raw_view if isinstance(raw_view, str) else "")
     except ValueError:
         raise ValidationError(
             f"{field}.view", f"must be front or back (got {raw_view!r})"
         ) from None
     raw_kind = _get(item, "kind")
     try:
-        kind = PainKind(raw_kind)
+        kind = PainKind(raw_kind if isinstance(raw_kind, str) else "")
     except ValueError:
         raise ValidationError(
-            f"{field}.kind", f"is not a kind of pain on the drawing (got {raw_kind!r}): "
-            f"choose {KIND_CHOICES}"
+            f"{field}.kind",
+            f"is not a kind of pain on the drawing (got {raw_kind!r}): choose {KIND_CHOICES}",
         ) from None
     x = _number(_get(item, "x"), f"{field}.x", diagram.width)
     y = _number(_get(item, "y"), f"{field}.y", diagram.height)
@@ -240,7 +268,9 @@ class RegionPain:
         return ", ".join(k.label.lower() for k in self.kinds)
 
 
-def region_summary(marks: Sequence[PainMark], diagram: BodyMap | None = None) -> tuple[RegionPain, ...]:
+def region_summary(
+    marks: Sequence[PainMark], diagram: BodyMap | None = None
+) -> tuple[RegionPain, ...]:
     """The regions marked, in diagram order (front then back, head to feet), each with its
     kinds of pain — the region list printed beside the drawing."""
     diagram = diagram or body_map()
@@ -306,10 +336,12 @@ __all__ = [
     "PainMark",
     "Region",
     "RegionPain",
+    "Stroke",
     "body_map",
     "compare",
     "parse_body_map",
     "region_summary",
+    "symbol",
     "validate_mark",
     "validate_marks",
 ]
