@@ -93,6 +93,7 @@ class BodyDiagram(QWidget):
         self.marks: list[PainMark] = []
         self._last: tuple[BodyView, float, float] | None = None
         self._paths = {view: self._region_paths(view) for view in BodyView}
+        self._outlines = {view: self.diagram.outline(view) for view in BodyView}
         self.setMinimumSize(260, 280)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         if editable:
@@ -226,7 +227,7 @@ class BodyDiagram(QWidget):
             outline.setCosmetic(True)
             outline.setWidthF(1.8)
             painter.setPen(outline)
-            for (x1, y1), (x2, y2) in self.diagram.outline(view):
+            for (x1, y1), (x2, y2) in self._outlines[view]:
                 painter.drawLine(QPointF(x1, y1), QPointF(x2, y2))
             painter.restore()
             self._labels(painter, view, scale, dx, dy)
