@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from carecoord.clinical.pain_map import PainMark, RegionPain
+
 URGENT_PRIORITIES = frozenset({"urgent", "asap", "stat"})
 
 
@@ -199,6 +201,16 @@ class HeadacheEmphasis:
 
 
 @dataclass(frozen=True)
+class PainDrawingPrint:
+    """A pain drawing as printed: the marks on the body diagram and the regions they name."""
+
+    drawn_on: date
+    marks: tuple[PainMark, ...]
+    regions: tuple[RegionPain, ...]
+    notes: str | None = None
+
+
+@dataclass(frozen=True)
 class Referrer:
     """Who signs the letter and how the specialist reaches them directly."""
 
@@ -255,6 +267,7 @@ class LetterData:
     psychiatry: PsychiatryEmphasis | None = None
     headache: HeadacheEmphasis | None = None
     plan: PlanOfTreatment | None = None
+    pain_drawing: PainDrawingPrint | None = None
     enclosures: tuple[Enclosure, ...] = ()
     reference: str = ""
     date_format: str = "us_long"

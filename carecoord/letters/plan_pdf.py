@@ -20,7 +20,13 @@ from reportlab.lib.units import cm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, SimpleDocTemplate, Spacer
 
-from carecoord.letters.data import LetterData, Letterhead, PatientIdentification
+from carecoord.letters import pain_drawing
+from carecoord.letters.data import (
+    LetterData,
+    Letterhead,
+    PainDrawingPrint,
+    PatientIdentification,
+)
 from carecoord.letters.referral_letter import (
     ACCENT,
     BOTTOM_MARGIN,
@@ -143,6 +149,8 @@ class PlanPdfData:
     paper_size: str = "letter"
     # carecoord.clinical.mme.format_total of the current medications; None without opioids.
     opioid_load: str | None = None
+    # The newest pain drawing; None when the patient has none.
+    pain_drawing: PainDrawingPrint | None = None
 
 
 # --------------------------------------------------------------------------- timeline
@@ -716,6 +724,8 @@ def story(data: PlanPdfData, width: float) -> list[Flowable]:
     out += _goals(data, width)
     out += [KeepTogether(_timeline(data, width))]
     out += _activities(data, width)
+    if data.pain_drawing is not None:
+        out += pain_drawing.flowables(data.pain_drawing, width)
     out += _team(data, width)
     if data.notes:
         out += [*_heading(NOTES), _p(text(data.notes), SMALL)]

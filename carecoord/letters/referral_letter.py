@@ -80,6 +80,7 @@ DIAGNOSES = "Problems: relevant history and active diagnoses"
 MEDICATIONS = "Current medications"
 ALLERGIES = "Allergies and intolerances"
 SCORES = "Relevant results: outcome scores"
+PAIN_DRAWING = "Pain drawing"
 PLAN = "Plan of treatment"
 TREATMENTS = "Treatments tried and their effect"
 PATIENT_TOLD = "What the patient has been told"
@@ -97,6 +98,7 @@ SECTION_ORDER = (
     MEDICATIONS,
     ALLERGIES,
     SCORES,
+    PAIN_DRAWING,
     PLAN,
     TREATMENTS,
     PATIENT_TOLD,
@@ -646,6 +648,17 @@ def _scores(data: LetterData, width: float) -> list[Flowable]:
     return [*out, _scores_table(data.scores, width, _dates(data))]
 
 
+def _pain_drawing(data: LetterData, width: float) -> list[Flowable]:
+    """The ticked pain drawing (its module draws with this one's fonts and tables)."""
+    from carecoord.letters import pain_drawing  # imports this module: import on use
+
+    if data.pain_drawing is None:
+        return []
+    return pain_drawing.flowables(
+        data.pain_drawing, width, PAIN_DRAWING, _dates(data)(data.pain_drawing.drawn_on)
+    )
+
+
 def _free_text(heading: str, value: str | None) -> list[Flowable]:
     return [*_heading(heading), _p(text(value) or NONE_RECORDED)]
 
@@ -746,6 +759,7 @@ def _sections(data: LetterData, width: float) -> list[tuple[str, list[Flowable]]
     add(MEDICATIONS, data.medications is not None, lambda: _medications(data, width))
     add(ALLERGIES, data.allergies is not None, lambda: _allergies(data, width))
     add(SCORES, data.scores is not None, lambda: _scores(data, width))
+    add(PAIN_DRAWING, data.pain_drawing is not None, lambda: _pain_drawing(data, width))
     add(PLAN, plan is not None, lambda: _plan(plan, width, fmt) if plan else [])
     add(
         TREATMENTS,

@@ -6,6 +6,7 @@ from carecoord.models.base import Base, utcnow
 from carecoord.models.consent import Part2Consent
 from carecoord.models.document import Document
 from carecoord.models.note import PsychotherapyNote
+from carecoord.models.pain_drawing import PainDrawing
 from carecoord.models.patient import Allergy, Diagnosis, HeadacheProfile, Medication, Patient
 from carecoord.models.plan import PlanActivity, PlanGoal, TreatmentPlan
 from carecoord.models.referral import Referral, ReferralEvent
@@ -25,6 +26,7 @@ __all__ = [
     "Document",
     "HeadacheProfile",
     "Medication",
+    "PainDrawing",
     "Part2Consent",
     "Patient",
     "PlanActivity",

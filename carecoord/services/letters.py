@@ -66,7 +66,7 @@ from carecoord.letters.dates import format_date
 from carecoord.letters.packet import build_packet, stamp_copy
 from carecoord.letters.referral_letter import render_letter
 from carecoord.models import Document, Patient, Referral, ReferralEvent, TeamMember
-from carecoord.services import audit, consents, record, referrals
+from carecoord.services import audit, consents, pain_drawings, record, referrals
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
 from carecoord.services.assessments import AssessmentView, assessments_of
@@ -122,6 +122,7 @@ class Section(StrEnum):
     MEDICATIONS = "medications"
     ALLERGIES = "allergies"
     SCORES = "scores"
+    PAIN_DRAWING = "pain_drawing"
     PLAN = "plan"
     TREATMENTS_TRIED = "treatments_tried"
     PATIENT_TOLD = "patient_told"
@@ -133,6 +134,7 @@ SECTION_TITLES: dict[Section, str] = {
     Section.MEDICATIONS: layout.MEDICATIONS,
     Section.ALLERGIES: layout.ALLERGIES,
     Section.SCORES: layout.SCORES,
+    Section.PAIN_DRAWING: layout.PAIN_DRAWING,
     Section.PLAN: layout.PLAN,
     Section.TREATMENTS_TRIED: layout.TREATMENTS,
     Section.PATIENT_TOLD: layout.PATIENT_TOLD,
@@ -267,6 +269,7 @@ class _Chart:
     headache: record.HeadacheView | None
     documents: tuple[_DocumentEntry, ...]
     consent: consents.ConsentView | None = None
+    pain_drawing: pain_drawings.PainDrawingView | None = None  # the newest
 
     @property
     def mental_health(self) -> bool:
@@ -371,6 +374,9 @@ def _read_chart(session: Session, actor: Actor, referral_id: int) -> _Chart:
         if row.discipline in HEADACHE and general
         else None,
         documents=tuple(entries),
+        pain_drawing=next(iter(pain_drawings.pain_drawings_of(session, patient_id)), None)
+        if general
+        else None,
         consent=consents.valid_consent(session, patient_id, row.recipient_member_id, on)
         if may_include(actor, DataCategory.SUBSTANCE_USE)
         else None,
@@ -456,12 +462,18 @@ def _choices(chart: _Chart) -> LetterChoices:
         Section.MEDICATIONS: True,
         Section.ALLERGIES: True,
         Section.SCORES: True,
+        # Only when the referrer ticks it: a drawing is not part of every referral note.
+        Section.PAIN_DRAWING: False,
         Section.PLAN: chart.plan is not None,
         Section.TREATMENTS_TRIED: bool(row.treatments_tried),
         Section.PATIENT_TOLD: bool(row.patient_told),
         Section.AUTHORIZATION: row.auth_outcome != AuthorizationOutcome.NOT_REQUIRED,
     }
     for section, title in SECTION_TITLES.items():
+        if section is Section.PAIN_DRAWING:
+            if chart.pain_drawing is None:
+                continue  # nothing to tick
+            title = f"{title} of {chart.pain_drawing.drawn_on.isoformat()}"
         sections.append(SectionChoice(section, title, defaults[section], items.get(section, ())))
     documents = tuple(
         ItemChoice(
@@ -693,6 +705,11 @@ def _letter(
     listed_scores.sort(key=lambda a: (list(AssessmentKind).index(a.kind), a.taken_on))
 
     plan = _plan(chart) if Section.PLAN in sections else None
+    drawing = (
+        pain_drawings.print_of(chart.pain_drawing)
+        if Section.PAIN_DRAWING in sections and chart.pain_drawing is not None
+        else None
+    )
     not_included = _not_included(
         chart, options, diagnoses, medications, assessments, show_scores, plan
     )
@@ -754,6 +771,7 @@ def _letter(
         psychiatry=psychiatry,
         headache=headache,
         plan=plan,
+        pain_drawing=drawing,
         enclosures=enclosures,
         reference=row.reference or "",
         date_format=settings.date_format,
@@ -829,6 +847,7 @@ def _not_included(
         Section.MEDICATIONS: bool(chart.medications),
         Section.ALLERGIES: True,  # "none" and "not sent" must never look alike
         Section.SCORES: bool(chart.assessments),
+        Section.PAIN_DRAWING: chart.pain_drawing is not None,
         Section.PLAN: chart.plan is not None,
         Section.TREATMENTS_TRIED: bool(row.treatments_tried),
         Section.PATIENT_TOLD: bool(row.patient_told),

@@ -35,7 +35,7 @@ from carecoord.letters.plan_pdf import (
     render_plan,
 )
 from carecoord.models import Patient, Referral
-from carecoord.services import audit, record, referrals, team
+from carecoord.services import audit, pain_drawings, record, referrals, team
 from carecoord.services.actor import Actor
 from carecoord.services.assessments import AssessmentView, assessments_of
 from carecoord.services.common import load, service, today
@@ -335,6 +335,7 @@ def plan_pdf_data(
         care_team = team._care_team(session, patient_id)
         settings = load_settings(session)
         load_summary = record.mme_summary(record.medications_of(session, patient_id, actor=actor))
+        drawings = pain_drawings.pain_drawings_of(session, patient_id)  # newest first
         audit.record(
             session,
             actor,
@@ -387,6 +388,7 @@ def plan_pdf_data(
         notes=plan.notes,
         paper_size=settings.paper_size,
         opioid_load=mme.format_total(load_summary) if load_summary.has_opioids else None,
+        pain_drawing=pain_drawings.print_of(drawings[0]) if drawings else None,
     )
 
 

@@ -45,6 +45,7 @@ def test_wheel_contains_migrations_resources_and_entry_point(wheel: Path) -> Non
     assert "carecoord/_migrations/script.py.mako" in names
     assert "carecoord/_resources/fonts/DejaVuSans.ttf" in names
     assert "carecoord/_resources/icons/carecoord.svg" in names
+    assert "carecoord/_resources/body_map.json" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "carecoord = carecoord.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 

@@ -11,6 +11,7 @@ from PIL import Image as PILImage
 from pypdf import PdfReader
 from reportlab.pdfgen.canvas import Canvas
 
+from carecoord.clinical.pain_map import region_summary, validate_marks
 from carecoord.letters.data import (
     ActivityLine,
     AllergyLine,
@@ -23,6 +24,7 @@ from carecoord.letters.data import (
     Letterhead,
     MedicationLine,
     MmeTotal,
+    PainDrawingPrint,
     PatientIdentification,
     PlanOfTreatment,
     PsychiatryEmphasis,
@@ -49,6 +51,10 @@ BUP = MedicationLine(
     "not converted",
 )
 DULOX = MedicationLine("Duloxetine", "60 mg", "once a day", "oral")
+
+
+_HEAD_ACHE = validate_marks([{"view": "front", "x": 100, "y": 30, "kind": "aching"}])
+PAIN_DRAWING = PainDrawingPrint(date(2024, 3, 1), _HEAD_ACHE, region_summary(_HEAD_ACHE))
 
 
 def full_letter(**changes: object) -> LetterData:

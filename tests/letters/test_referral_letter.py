@@ -27,6 +27,7 @@ from carecoord.letters.referral_letter import (
 )
 from tests.letters.samples import (
     DULOX,
+    PAIN_DRAWING,
     PHQ9,
     full_letter,
     long_letter,
@@ -43,6 +44,7 @@ def test_every_section_prints_in_domain_order() -> None:
         psychiatry=PsychiatryEmphasis((PHQ9,), ("PHQ-9 item 9 scored 1",), (DULOX,)),
         headache=HeadacheEmphasis("1 Migraine", False, 4, 8, 6, "none", "Bright light"),
         part2_notice=True,
+        pain_drawing=PAIN_DRAWING,
     )
     text = pdf_text(render_letter(data))
     assert ordered(text, SECTION_ORDER)

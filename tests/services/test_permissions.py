@@ -28,6 +28,7 @@ from carecoord.services import (
     export,
     letters,
     notes,
+    pain_drawings,
     patients,
     plan_report,
     plans,
@@ -204,6 +205,9 @@ class World:
             self.db, self.owner, self.patient(), self.member().id, "rehabilitation_specialist"
         )
 
+    def pain_drawing(self) -> pain_drawings.PainDrawingView:
+        return pain_drawings.save_pain_drawing(self.db, self.owner, self.patient(), LOW_BACK)
+
     def note(self) -> notes.NoteView:
         return notes.create_note(self.db, self.owner, self.patient(), "Session notes")
 
@@ -234,6 +238,9 @@ class World:
 
 ACCOUNTS = itertools.count(1)
 PATIENTS = itertools.count(1)
+LOW_BACK = pain_drawings.PainDrawingInput(
+    date.today(), [{"view": "back", "x": 118, "y": 190, "kind": "aching"}]
+)
 ACTIVITY = plans.ActivityInput("physical_therapy", "Graded activity", date.today())
 Call = Callable[[World, Actor], Any]
 Permitted = Callable[[Actor], bool]
@@ -996,6 +1003,38 @@ WALK: dict[str, dict[DataCategory, Case]] = {
         N: Case(
             lambda w, a: notes.update_note(w.db, a, w.note().id, "Amended", expected_version=1),
             lambda a: a.username == "drlee",
+        )
+    },
+    # ---------------------------------------------------------------- pain drawings
+    "pain_drawings.save_pain_drawing": {
+        G: Case(
+            lambda w, a: pain_drawings.save_pain_drawing(w.db, a, w.patient(), LOW_BACK),
+            gate(E.EDIT_CLINICAL),
+        )
+    },
+    "pain_drawings.list_pain_drawings": {
+        G: Case(
+            lambda w, a: (lambda d: pain_drawings.list_pain_drawings(w.db, a, d.patient_id))(
+                w.pain_drawing()
+            ),
+            gate(E.READ_CLINICAL),
+            lambda rows, _a: len(rows) == 1,
+        )
+    },
+    "pain_drawings.get_pain_drawing": {
+        G: Case(
+            lambda w, a: pain_drawings.get_pain_drawing(w.db, a, w.pain_drawing().id),
+            gate(E.READ_CLINICAL),
+        )
+    },
+    "pain_drawings.delete_pain_drawing": {
+        G: Case(
+            lambda w, a: (
+                lambda d: pain_drawings.delete_pain_drawing(
+                    w.db, a, d.id, expected_version=d.version
+                )
+            )(w.pain_drawing()),
+            gate(E.EDIT_CLINICAL),
         )
     },
     # ---------------------------------------------------------------- worklists

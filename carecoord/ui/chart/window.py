@@ -40,6 +40,13 @@ TABS = (
     ),
     TabSpec("plan", "Treatment plan", "carecoord.ui.chart.plan_tab", "PlanTab", True),
     TabSpec("headache", "Headache profile", "carecoord.ui.chart.headache_tab", "HeadacheTab", True),
+    TabSpec(
+        "pain_drawing",
+        "Pain drawing",
+        "carecoord.ui.chart.pain_drawing_tab",
+        "PainDrawingTab",
+        True,
+    ),
     TabSpec("notes", "Psychotherapy notes", "carecoord.ui.chart.notes_tab", "NotesTab", True),
 )
 SETTINGS_GEOMETRY = "chart/geometry"

@@ -45,6 +45,7 @@ SECTION_HINTS: dict[Section, str] = {
     Section.TREATMENTS_TRIED: "From the referral's “Treatments tried” field.",
     Section.PATIENT_TOLD: "From the referral's “Patient was told” field.",
     Section.PLAN: "The active treatment plan's goals and activities.",
+    Section.PAIN_DRAWING: "The newest pain drawing: body diagram, legend and regions.",
     Section.AUTHORIZATION: "Payer, authorization number, visits and validity.",
 }
 CATEGORY_BADGES: dict[DataCategory, tuple[str, str]] = {
