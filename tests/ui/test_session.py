@@ -169,12 +169,15 @@ def save_lock_screenshot(window: QWidget, dialog: QWidget) -> Path:
 
 
 def test_input_keeps_the_session_unlocked(qtbot: QtBot, demo_context: AppContext) -> None:
-    window = main_window(qtbot, demo_context, idle_ms=400)
-    for _ in range(8):
-        qtbot.keyClick(window.navigation, Qt.Key.Key_Down)
-        qtbot.wait(100)
+    # 2.4 s of key presses against a 1.5 s idle limit: without input resetting the timer the
+    # session would lock; the margin absorbs a page that takes a moment to build.
+    window = main_window(qtbot, demo_context, idle_ms=1500)
+    for step in range(16):
+        key = Qt.Key.Key_Down if step < 8 else Qt.Key.Key_Up
+        qtbot.keyClick(window.navigation, key)
+        qtbot.wait(150)
     assert not window.session.is_locked
-    qtbot.waitUntil(lambda: window.session.is_locked, timeout=3000)
+    qtbot.waitUntil(lambda: window.session.is_locked, timeout=6000)
     window.session.try_unlock(DEMO_PASSWORD)
 
 
