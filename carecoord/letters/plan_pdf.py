@@ -143,6 +143,9 @@ class PlanPdfData:
     paper_size: str = "letter"
     # carecoord.clinical.mme.format_total of the current medications; None without opioids.
     opioid_load: str | None = None
+    # clinical.allergy_status.statement: the list, "No known drug allergies (confirmed by …
+    # on …)" or "Allergy status not yet recorded"; None prints no line (old callers).
+    allergies: str | None = None
 
 
 # --------------------------------------------------------------------------- timeline
@@ -637,6 +640,8 @@ def _summary(data: PlanPdfData, width: float) -> list[Flowable]:
     ]
     if data.opioid_load is not None:
         pairs.append(("Daily opioid load", "<b>" + text(data.opioid_load) + "</b>"))
+    if data.allergies is not None:
+        pairs.append(("Allergies", "<b>" + text(data.allergies) + "</b>"))
     return [
         Spacer(1, 6),
         _p("Treatment plan: " + text(data.title), TITLE),

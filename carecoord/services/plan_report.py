@@ -15,7 +15,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from carecoord.clinical import instruments, mme
+from carecoord.clinical import allergy_status, instruments, mme
 from carecoord.clinical.vocabulary import (
     ActivityStatus,
     AssessmentKind,
@@ -335,6 +335,7 @@ def plan_pdf_data(
         care_team = team._care_team(session, patient_id)
         settings = load_settings(session)
         load_summary = record.mme_summary(record.medications_of(session, patient_id, actor=actor))
+        allergies = record.allergy_status_of(session, patient_id)
         audit.record(
             session,
             actor,
@@ -387,6 +388,7 @@ def plan_pdf_data(
         notes=plan.notes,
         paper_size=settings.paper_size,
         opioid_load=mme.format_total(load_summary) if load_summary.has_opioids else None,
+        allergies=allergy_status.statement(allergies, settings.date_format),
     )
 
 

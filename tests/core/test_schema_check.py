@@ -6,9 +6,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+from alembic import command
 from sqlalchemy import text
 
-from carecoord.db import HEAD_REVISION, Database, head_revision, schema_is_current
+from carecoord.db import (
+    HEAD_REVISION,
+    Database,
+    alembic_config,
+    head_revision,
+    schema_is_current,
+)
 
 PROBE = """
 import sys
@@ -43,10 +50,11 @@ def test_empty_database_is_migrated_with_alembic(tmp_path: Path) -> None:
 
 
 def test_database_stamped_older_is_upgraded(sqlite_db: Database) -> None:
-    with sqlite_db.engine.begin() as conn:
-        conn.execute(text("UPDATE alembic_version SET version_num = '0009'"))
+    with sqlite_db.engine.begin() as conn:  # really older: later revisions' tables gone
+        command.downgrade(alembic_config(conn), "0009")
     assert not schema_is_current(sqlite_db.engine)
     reopened = Database(sqlite_db.url)
     with reopened.engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0010"
+        version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    assert version == HEAD_REVISION
     reopened.dispose()
