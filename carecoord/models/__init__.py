@@ -5,6 +5,7 @@ from carecoord.models.audit_chain import AuditChainHead
 from carecoord.models.base import Base, utcnow
 from carecoord.models.consent import Part2Consent
 from carecoord.models.document import Document
+from carecoord.models.monitoring import MonitoringResult, MonitoringValue
 from carecoord.models.note import PsychotherapyNote
 from carecoord.models.patient import Allergy, Diagnosis, HeadacheProfile, Medication, Patient
 from carecoord.models.plan import PlanActivity, PlanGoal, TreatmentPlan
@@ -25,6 +26,8 @@ __all__ = [
     "Document",
     "HeadacheProfile",
     "Medication",
+    "MonitoringResult",
+    "MonitoringValue",
     "Part2Consent",
     "Patient",
     "PlanActivity",
