@@ -122,6 +122,18 @@ class ScoreLine:
 
 
 @dataclass(frozen=True)
+class ResultLine:
+    """One monitoring result as printed: what, when, the value with its unit, the
+    reference range and a flag (out of range, unexpected screen, PDMP concerns)."""
+
+    test: str
+    taken_on: date
+    value: str
+    reference: str = ""
+    flag: str | None = None
+
+
+@dataclass(frozen=True)
 class AuthorizationDetails:
     outcome: str
     payer: str | None = None
@@ -248,6 +260,7 @@ class LetterData:
     mme: MmeTotal | None = None
     allergies: tuple[AllergyLine, ...] | None = None
     scores: tuple[ScoreLine, ...] | None = None
+    results: tuple[ResultLine, ...] | None = None  # monitoring results (drug screens …)
     treatments_tried: str | None = None
     patient_told: str | None = None
     authorization: AuthorizationDetails | None = None
