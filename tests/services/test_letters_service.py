@@ -148,6 +148,7 @@ def test_letter_prints_identity_recipient_sections_and_mme(
         not in (
             "Psychiatry focus: mood, risk and psychotropics",
             "Headache profile",
+            "Relevant results: opioid-therapy monitoring",  # no results on this chart
             "Plan of treatment",
             "Authorization",
             "Substance-use records: 42 CFR Part 2",
