@@ -152,9 +152,7 @@ def test_sections_left_out_print_no_heading() -> None:
 
 
 def test_empty_sections_say_none_recorded() -> None:
-    data = full_letter(
-        diagnoses=(), medications=(), mme=None, allergies=(), scores=(), results=()
-    )
+    data = full_letter(diagnoses=(), medications=(), mme=None, allergies=(), scores=(), results=())
     text = pdf_text(render_letter(data))
     assert text.count("None recorded.") == 5
 
