@@ -150,7 +150,10 @@ class Allergy(Versioned, Base):
 
 
 class HeadacheProfile(Versioned, Base):
-    """ICHD-3 headache profile for neurology referrals, one per patient (clinical reference §6)."""
+    """ICHD-3 headache profile for neurology referrals, one per patient.
+
+    See docs/clinical-reference.md §6.
+    """
 
     __tablename__ = "headache_profiles"
 
