@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
 import threading
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from alembic import command
 from sqlalchemy import func, select, text
 
 from carecoord.clinical.vocabulary import UserRole
-from carecoord.db import Database, head_revision
+from carecoord.db import Database, alembic_config, create_db_engine, head_revision
 from carecoord.models import Patient
 from carecoord.services import backup, patients
 from carecoord.services.actor import Actor
@@ -180,9 +180,12 @@ def test_a_failed_restore_puts_the_database_back(
 ) -> None:
     new_patient(sqlite_db, doctor)
     saved = backup.backup_database(sqlite_db.url, tmp_path / "b.sqlite3").path
-    with contextlib.closing(sqlite3.connect(saved)) as older:  # a backup that needs migrating
-        older.execute("UPDATE alembic_version SET version_num = '0009'")
-        older.commit()
+    # A backup that needs migrating: taken back to revision 0010 for real (a stamp alone
+    # would leave the later revisions' tables in place for the migration to trip over).
+    older = create_db_engine(f"sqlite:///{saved}")
+    with older.begin() as connection:
+        command.downgrade(alembic_config(connection), "0010")
+    older.dispose()
     new_patient(sqlite_db, doctor, family="Kept", given="Safe")
     sqlite_db.dispose()
 
