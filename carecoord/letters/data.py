@@ -259,6 +259,9 @@ class LetterData:
     medications: tuple[MedicationLine, ...] | None = None
     mme: MmeTotal | None = None
     allergies: tuple[AllergyLine, ...] | None = None
+    # Printed when ``allergies`` is empty: clinical.allergy_status.statement ("No known drug
+    # allergies (confirmed by … on …)" or "Allergy status not yet recorded"); None: unknown.
+    allergy_statement: str | None = None
     scores: tuple[ScoreLine, ...] | None = None
     treatments_tried: str | None = None
     patient_told: str | None = None

@@ -151,6 +151,9 @@ class PlanPdfData:
     opioid_load: str | None = None
     # The newest pain drawing; None when the patient has none.
     pain_drawing: PainDrawingPrint | None = None
+    # clinical.allergy_status.statement: the list, "No known drug allergies (confirmed by …
+    # on …)" or "Allergy status not yet recorded"; None prints no line (old callers).
+    allergies: str | None = None
 
 
 # --------------------------------------------------------------------------- timeline
@@ -645,6 +648,8 @@ def _summary(data: PlanPdfData, width: float) -> list[Flowable]:
     ]
     if data.opioid_load is not None:
         pairs.append(("Daily opioid load", "<b>" + text(data.opioid_load) + "</b>"))
+    if data.allergies is not None:
+        pairs.append(("Allergies", "<b>" + text(data.allergies) + "</b>"))
     return [
         Spacer(1, 6),
         _p("Treatment plan: " + text(data.title), TITLE),

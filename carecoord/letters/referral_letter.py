@@ -38,6 +38,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from carecoord.clinical import allergy_status
 from carecoord.letters.data import (
     AuthorizationDetails,
     HeadacheEmphasis,
@@ -636,7 +637,9 @@ def _medications(data: LetterData, width: float) -> list[Flowable]:
 def _allergies(data: LetterData, width: float) -> list[Flowable]:
     out: list[Flowable] = [*_heading(ALLERGIES)]
     if not data.allergies:
-        return [*out, _p(NONE_RECORDED)]
+        # Never "None recorded": "not asked" and "none known" must not look alike.
+        wording = data.allergy_statement or allergy_status.NOT_RECORDED
+        return [*out, _p(text(wording) + ".")]
     rows = [[text(a.substance), text(a.reaction), text(a.severity)] for a in data.allergies]
     return [*out, _table(("Substance", "Reaction", "Severity"), rows, (0.35, 0.45, 0.2), width)]
 

@@ -7,7 +7,14 @@ from carecoord.models.consent import Part2Consent
 from carecoord.models.document import Document
 from carecoord.models.note import PsychotherapyNote
 from carecoord.models.pain_drawing import PainDrawing
-from carecoord.models.patient import Allergy, Diagnosis, HeadacheProfile, Medication, Patient
+from carecoord.models.patient import (
+    Allergy,
+    Diagnosis,
+    HeadacheProfile,
+    Medication,
+    NoKnownAllergies,
+    Patient,
+)
 from carecoord.models.plan import PlanActivity, PlanGoal, TreatmentPlan
 from carecoord.models.referral import Referral, ReferralEvent
 from carecoord.models.review import ReviewItem
@@ -26,6 +33,7 @@ __all__ = [
     "Document",
     "HeadacheProfile",
     "Medication",
+    "NoKnownAllergies",
     "PainDrawing",
     "Part2Consent",
     "Patient",

@@ -149,6 +149,27 @@ class Allergy(Versioned, Base):
     patient: Mapped[Patient] = relationship(back_populates="allergies")
 
 
+class NoKnownAllergies(Base):
+    """A clinician's confirmation that the patient has no known allergies.
+
+    One row per patient at most. Its presence is the "no known allergies" state; a chart
+    without it and without allergy rows is "not yet asked" (clinical/allergy_status.py,
+    docs/clinical-reference.md §10.1). The confirmer's name is kept as it read then, so
+    a later rename or removed account never changes what a letter said.
+    """
+
+    __tablename__ = "no_known_allergies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("patients.id", ondelete="CASCADE"), unique=True
+    )
+    confirmed_by: Mapped[str] = mapped_column(String(64))  # the username
+    confirmed_by_name: Mapped[str] = mapped_column(String(160))
+    confirmed_on: Mapped[date] = mapped_column(Date)  # the clinic's local calendar date
+    confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class HeadacheProfile(Versioned, Base):
     """ICHD-3 headache profile for neurology referrals, one per patient (clinical reference §6)."""
 

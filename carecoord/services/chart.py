@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from carecoord.clinical import allergy_status as allergy_rules
 from carecoord.clinical import mme, opioid_safety, suggestions
 from carecoord.clinical import referral_rules as rules
 from carecoord.clinical.headache import RedFlag
@@ -47,6 +48,8 @@ class Chart:
     suggestions: tuple[suggestions.Suggestion, ...]
     clinical_restricted: bool
     safety: tuple[opioid_safety.Alert, ...] = ()
+    # None when the role may not read clinical data (the header then shows no allergy chip).
+    allergy_status: allergy_rules.AllergyStatus | None = None
 
     @property
     def coordinator_name(self) -> str | None:
@@ -79,11 +82,13 @@ def load_chart(db: Database, actor: Actor, patient_id: int) -> Chart:
             )
             medications = tuple(record.medications_of(session, patient_id, actor=actor))
             allergies = tuple(record.allergies_of(session, patient_id))
+            allergy_state = record.allergy_status_of(session, patient_id, allergies)
             assessment_views = tuple(assessments_of(session, actor, patient_id))
             plan_views = tuple(plans_of(session, patient_id, actor=actor))
             headache = record.headache_of(session, patient_id)
         else:
             diagnoses, medications, allergies = (), (), ()
+            allergy_state = None
             assessment_views, plan_views, headache = (), (), None
         audit.record(session, actor, "read", "Chart", patient_id, patient_id=patient_id)
         session.commit()
@@ -114,6 +119,7 @@ def load_chart(db: Database, actor: Actor, patient_id: int) -> Chart:
         suggestions=tuple(ideas),
         clinical_restricted=not can_read_clinical,
         safety=safety,
+        allergy_status=allergy_state,
     )
 
 

@@ -21,6 +21,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from carecoord.clinical import allergy_status as allergy_rules
 from carecoord.clinical import mme
 from carecoord.clinical import peg as peg_display
 from carecoord.clinical import referral_workflow as workflow
@@ -270,6 +271,7 @@ class _Chart:
     documents: tuple[_DocumentEntry, ...]
     consent: consents.ConsentView | None = None
     pain_drawing: pain_drawings.PainDrawingView | None = None  # the newest
+    allergy_status: allergy_rules.AllergyStatus | None = None  # None: not for this role
 
     @property
     def mental_health(self) -> bool:
@@ -364,6 +366,7 @@ def _read_chart(session: Session, actor: Actor, referral_id: int) -> _Chart:
             if general and (m.stop_date is None or m.stop_date >= on)
         ),
         allergies=tuple(record.allergies_of(session, patient_id)) if general else (),
+        allergy_status=record.allergy_status_of(session, patient_id) if general else None,
         assessments=tuple(
             a
             for a in reversed(assessments_of(session, actor, patient_id))
@@ -758,6 +761,9 @@ def _letter(
             AllergyLine(a.substance, a.reaction, a.severity.label) for a in chart.allergies
         )
         if Section.ALLERGIES in sections
+        else None,
+        allergy_statement=allergy_rules.statement(chart.allergy_status, settings.date_format)
+        if chart.allergy_status is not None
         else None,
         scores=tuple(_score_line(a, _peg_baseline(chart.assessments)) for a in listed_scores)
         if show_scores

@@ -15,7 +15,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from carecoord.clinical import instruments, mme
+from carecoord.clinical import allergy_status, instruments, mme
 from carecoord.clinical.vocabulary import (
     ActivityStatus,
     AssessmentKind,
@@ -336,6 +336,7 @@ def plan_pdf_data(
         settings = load_settings(session)
         load_summary = record.mme_summary(record.medications_of(session, patient_id, actor=actor))
         drawings = pain_drawings.pain_drawings_of(session, patient_id)  # newest first
+        allergies = record.allergy_status_of(session, patient_id)
         audit.record(
             session,
             actor,
@@ -389,6 +390,7 @@ def plan_pdf_data(
         paper_size=settings.paper_size,
         opioid_load=mme.format_total(load_summary) if load_summary.has_opioids else None,
         pain_drawing=pain_drawings.print_of(drawings[0]) if drawings else None,
+        allergies=allergy_status.statement(allergies, settings.date_format),
     )
 
 

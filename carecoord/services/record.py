@@ -7,16 +7,24 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from carecoord.clinical import drugs, medication_line, mme
+from carecoord.clinical import allergy_status, drugs, medication_line, mme
 from carecoord.clinical import headache as headache_rules
 from carecoord.clinical.headache import AcuteDrugClass, RedFlag
 from carecoord.clinical.vocabulary import AllergySeverity, DataCategory, HeadacheType
 from carecoord.db import Database
 from carecoord.errors import ValidationError
-from carecoord.models import Allergy, Diagnosis, HeadacheProfile, Medication, Patient, utcnow
+from carecoord.models import (
+    Allergy,
+    Diagnosis,
+    HeadacheProfile,
+    Medication,
+    NoKnownAllergies,
+    Patient,
+    utcnow,
+)
 from carecoord.services import audit, codes
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
@@ -511,7 +519,14 @@ def add_allergy(
     *,
     reaction: str | None = None,
     severity: AllergySeverity | str = AllergySeverity.UNKNOWN,
+    clear_no_known_allergies: bool = False,
 ) -> AllergyView:
+    """Add an allergy or intolerance.
+
+    On a chart that says "no known allergies" the caller must pass
+    ``clear_no_known_allergies=True`` (the person was asked and agreed): the confirmation
+    is then removed in the same transaction, audited, so the chart never says both.
+    """
     require(actor, Action.EDIT_CLINICAL, DataCategory.GENERAL)
     values = {
         "substance": v.required_text(substance, "substance", max_length=120),
@@ -527,6 +542,25 @@ def add_allergy(
         )
         if duplicate is not None:
             raise ValidationError("substance", f"{values['substance']} is already recorded")
+        confirmed = _no_known_row(session, patient_id)
+        if confirmed is not None:
+            if not clear_no_known_allergies:
+                raise ValidationError(
+                    allergy_status.CLEAR_FIELD,
+                    "this chart says no known allergies (confirmed by "
+                    f"{confirmed.confirmed_by_name} on {confirmed.confirmed_on.isoformat()}): "
+                    "confirm that recording an allergy clears that",
+                )
+            audit.record(
+                session,
+                actor,
+                "delete",
+                ALLERGY_STATUS,
+                confirmed.id,
+                patient_id=patient_id,
+                detail="no known allergies cleared: an allergy was recorded",
+            )
+            session.delete(confirmed)
         row = Allergy(patient_id=patient_id, updated_by=actor.username, **values)
         session.add(row)
         session.flush()
@@ -538,23 +572,138 @@ def add_allergy(
 
 
 @service
-def remove_allergy(db: Database, actor: Actor, allergy_id: int, *, expected_version: int) -> None:
-    """Delete an allergy entered in error (audited)."""
+def remove_allergy(
+    db: Database,
+    actor: Actor,
+    allergy_id: int,
+    *,
+    expected_version: int,
+    confirm_no_known_allergies: bool = False,
+) -> None:
+    """Delete an allergy entered in error (audited).
+
+    Removing the last allergy leaves the chart "not yet asked", never "no known
+    allergies": an entry made in error says nothing about what the patient told us.
+    ``confirm_no_known_allergies=True`` records that the patient confirmed none are
+    known, in the same transaction; it is refused while other allergies remain.
+    """
     require(actor, Action.EDIT_CLINICAL, DataCategory.GENERAL)
     with db.session(write=True) as session:
         row = load(session, Allergy, allergy_id, "Allergy")
         check_version(row, expected_version, "Allergy")
+        patient_id = row.patient_id
         audit.record(
             session,
             actor,
             "delete",
             "Allergy",
             row.id,
-            patient_id=row.patient_id,
-            detail="allergy added",
+            patient_id=patient_id,
+            detail="allergy removed (entered in error)",
+        )
+        session.delete(row)
+        if confirm_no_known_allergies:
+            session.flush()
+            _confirm_no_known(session, actor, patient_id)
+        session.commit()
+
+
+ALLERGY_STATUS = "Allergy status"
+
+
+def _no_known_row(session: Session, patient_id: int) -> NoKnownAllergies | None:
+    return session.scalar(select(NoKnownAllergies).where(NoKnownAllergies.patient_id == patient_id))
+
+
+def _confirm_no_known(session: Session, actor: Actor, patient_id: int) -> NoKnownAllergies:
+    """Record (or renew) the confirmation in ``session``; refused while allergies are listed."""
+    listed = session.scalar(
+        select(func.count()).select_from(Allergy).where(Allergy.patient_id == patient_id)
+    )
+    if listed:
+        raise ValidationError(
+            allergy_status.CONFIRM_FIELD,
+            f"the chart lists {listed} allerg{'y' if listed == 1 else 'ies'}: remove any "
+            "entered in error before confirming no known allergies",
+        )
+    row = _no_known_row(session, patient_id)
+    action = "update" if row is not None else "create"
+    if row is None:
+        row = NoKnownAllergies(patient_id=patient_id)
+        session.add(row)
+    row.confirmed_by = actor.username
+    row.confirmed_by_name = actor.display_name
+    row.confirmed_on = today()
+    row.confirmed_at = utcnow()
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        action,
+        ALLERGY_STATUS,
+        row.id,
+        patient_id=patient_id,
+        detail="no known allergies confirmed" + (" again" if action == "update" else ""),
+    )
+    return row
+
+
+@service
+def confirm_no_known_allergies(
+    db: Database, actor: Actor, patient_id: int
+) -> allergy_status.AllergyStatus:
+    """Record that the patient confirmed having no known allergies (who, today).
+
+    Confirming again renews who and when (asked again at a later visit). Refused, naming
+    ``confirm_no_known_allergies``, while the chart lists any allergy.
+    """
+    require(actor, Action.EDIT_CLINICAL, DataCategory.GENERAL)
+    with db.session(write=True) as session:
+        load(session, Patient, patient_id, "Patient")
+        _confirm_no_known(session, actor, patient_id)
+        session.commit()
+        return allergy_status_of(session, patient_id)
+
+
+@service
+def withdraw_no_known_allergies(
+    db: Database, actor: Actor, patient_id: int
+) -> allergy_status.AllergyStatus:
+    """Take back a "no known allergies" confirmed in error: the chart is "not yet asked"."""
+    require(actor, Action.EDIT_CLINICAL, DataCategory.GENERAL)
+    with db.session(write=True) as session:
+        load(session, Patient, patient_id, "Patient")
+        row = _no_known_row(session, patient_id)
+        if row is None:
+            raise ValidationError(
+                allergy_status.CONFIRM_FIELD, "this chart does not say no known allergies"
+            )
+        audit.record(
+            session,
+            actor,
+            "delete",
+            ALLERGY_STATUS,
+            row.id,
+            patient_id=patient_id,
+            detail="no known allergies withdrawn (confirmed in error)",
         )
         session.delete(row)
         session.commit()
+        return allergy_status_of(session, patient_id)
+
+
+def allergy_status_of(
+    session: Session, patient_id: int, allergies: Sequence[AllergyView] | None = None
+) -> allergy_status.AllergyStatus:
+    """The chart's allergy state (clinical/allergy_status.py) read in ``session``; pass
+    ``allergies`` when already read."""
+    listed = allergies_of(session, patient_id) if allergies is None else allergies
+    items = [allergy_status.AllergyItem(a.substance, a.reaction, a.severity.label) for a in listed]
+    row = _no_known_row(session, patient_id)
+    confirmation = (
+        allergy_status.Confirmation(row.confirmed_by_name, row.confirmed_on) if row else None
+    )
+    return allergy_status.derive(items, confirmation)
 
 
 # ---------------------------------------------------------------------------- headache
