@@ -107,10 +107,17 @@ def statement(status: AllergyStatus, date_style: str = DEFAULT_DATE_FORMAT) -> s
     return NOT_RECORDED
 
 
+CHIP_SUBSTANCES = 5
+"""Substances named on the header chip; more are counted ("+2 more")."""
+
+
 def chip(status: AllergyStatus, date_style: str = DEFAULT_DATE_FORMAT) -> tuple[str, str]:
     """(text, level) of the chart header's chip: a list is "danger", unknown "warning"."""
     if status.state is AllergyState.HAS_ALLERGIES:
-        return "Allergies: " + ", ".join(a.substance for a in status.allergies), "danger"
+        names = [a.substance for a in status.allergies]
+        shown = ", ".join(names[:CHIP_SUBSTANCES])
+        more = len(names) - CHIP_SUBSTANCES
+        return f"Allergies: {shown}" + (f" +{more} more" if more > 0 else ""), "danger"
     if status.no_known_allergies:
         return statement(status, date_style), "ok"
     return NOT_RECORDED, "warning"

@@ -28,16 +28,21 @@ QPushButton[role="primary"]:disabled { background: #9bb5c8; border-color: #9bb5c
 """
 
 
+def chip_style(level: str) -> str:
+    """The style sheet of a chip of ``level`` (for a chip whose level changes)."""
+    return (
+        f"QLabel {{ background: {CHIP_BACKGROUND.get(level, '#eeeeee')}; "
+        f"color: {CHIP_FOREGROUND.get(level, MUTED)}; border-radius: 9px; "
+        "padding: 2px 9px; font-weight: 600; }"
+    )
+
+
 def chip(text: str, level: str = "info") -> QLabel:
     """A small rounded status label ("MME 120/day", "No psychiatrist", "Overdue")."""
     label = QLabel(text)
     label.setObjectName(f"chip_{level}")
     label.setAccessibleName(text)
-    label.setStyleSheet(
-        f"QLabel {{ background: {CHIP_BACKGROUND.get(level, '#eeeeee')}; "
-        f"color: {CHIP_FOREGROUND.get(level, MUTED)}; border-radius: 9px; "
-        "padding: 2px 9px; font-weight: 600; }"
-    )
+    label.setStyleSheet(chip_style(level))
     return label
 
 

@@ -697,6 +697,12 @@ WALK: dict[str, dict[DataCategory, Case]] = {
             gate(E.EDIT_CLINICAL),
         )
     },
+    "record.confirm_no_known_allergies": {
+        G: Case(
+            lambda w, a: record.confirm_no_known_allergies(w.db, a, w.patient()),
+            gate(E.EDIT_CLINICAL),
+        )
+    },
     "record.get_headache_profile": {
         G: Case(
             lambda w, a: record.get_headache_profile(w.db, a, w.patient()), gate(E.READ_CLINICAL)
@@ -707,6 +713,14 @@ WALK: dict[str, dict[DataCategory, Case]] = {
             lambda w, a: (
                 lambda al: record.remove_allergy(w.db, a, al.id, expected_version=al.version)
             )(record.add_allergy(w.db, w.owner, w.patient(), "Latex")),
+            gate(E.EDIT_CLINICAL),
+        )
+    },
+    "record.withdraw_no_known_allergies": {
+        G: Case(
+            lambda w, a: (
+                lambda _confirmed: record.withdraw_no_known_allergies(w.db, a, w.patient())
+            )(record.confirm_no_known_allergies(w.db, w.owner, w.patient())),
             gate(E.EDIT_CLINICAL),
         )
     },

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from carecoord.clinical import allergy_status
 from carecoord.clinical.vocabulary import PatientStatus
 from carecoord.services.chart import Chart
 from carecoord.services.patients import age_on
@@ -101,6 +102,13 @@ class ChartHeader(QWidget):
         self.facts.setWordWrap(True)
         self.coordinator = QLabel()
         self.coordinator.setObjectName("coordinator")
+        self.context = context
+        # Allergy state (clinical/allergy_status.py): not an alert, so beside the
+        # coordinator rather than among the alert chips; hidden for roles without
+        # clinical access.
+        self.allergy_chip = style.chip("", "info")
+        self.allergy_chip.setObjectName("allergyStatus")
+        self.allergy_chip.hide()
         self.edit_button = QPushButton("Edit details…")
         self.edit_button.setObjectName("editDemographics")
         self.edit_button.setAccessibleName("Edit patient details")
@@ -120,7 +128,12 @@ class ChartHeader(QWidget):
         layout.setSpacing(4)
         layout.addLayout(top)
         layout.addWidget(self.facts)
-        layout.addWidget(self.coordinator)
+        people = QHBoxLayout()
+        people.setSpacing(12)
+        people.addWidget(self.coordinator)
+        people.addWidget(self.allergy_chip)
+        people.addStretch(1)
+        layout.addLayout(people)
         layout.addWidget(self.alerts)
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet(
@@ -150,7 +163,20 @@ class ChartHeader(QWidget):
             if coordinator
             else "Coordinating physician: <b>none assigned</b>"
         )
+        self._show_allergy_state(chart)
         self._show_alerts(chart)
+
+    def _show_allergy_state(self, chart: Chart) -> None:
+        status = chart.allergy_status
+        if status is None:
+            self.allergy_chip.hide()
+            return
+        text, level = allergy_status.chip(status, self.context.settings.date_format)
+        self.allergy_chip.setText(text)
+        self.allergy_chip.setAccessibleName(text)
+        self.allergy_chip.setProperty("level", level)
+        self.allergy_chip.setStyleSheet(style.chip_style(level))
+        self.allergy_chip.show()
 
     def _show_alerts(self, chart: Chart) -> None:
         for chip in self.chips:

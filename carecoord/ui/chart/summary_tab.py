@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from carecoord.clinical import drugs, medication_line, mme
+from carecoord.clinical import allergy_status, drugs, medication_line, mme
 from carecoord.clinical.mme import FREQUENCY_LABELS, PRN
 from carecoord.clinical.vocabulary import AllergySeverity, DataCategory
 from carecoord.errors import CareCoordError, ConflictError, ValidationError
@@ -547,10 +547,21 @@ class StopMedicationDialog(ServiceDialog):
 
 
 class AllergyDialog(ServiceDialog):
-    """Record an allergy or intolerance."""
+    """Record an allergy or intolerance.
+
+    On a chart that says "no known allergies" Save first asks whether to record the
+    allergy and clear that statement (``confirm``, injectable like the tab's); the
+    service refuses the allergy without that answer.
+    """
 
     def __init__(
-        self, *, context: AppContext, patient_id: int, parent: QWidget | None = None
+        self,
+        *,
+        context: AppContext,
+        patient_id: int,
+        parent: QWidget | None = None,
+        no_known_allergies: bool = False,
+        confirm: Callable[[QWidget, str, str], bool] = ask_yes_no,
     ) -> None:
         super().__init__(
             context=context,
@@ -560,15 +571,22 @@ class AllergyDialog(ServiceDialog):
             parent=parent,
         )
         self.patient_id = patient_id
+        self.no_known_allergies = no_known_allergies
+        self.confirm = confirm
         self.substance = forms.line_edit(placeholder="e.g. penicillin, latex", max_length=120)
         self.reaction = forms.line_edit(placeholder="e.g. hives", max_length=200)
         self.severity = forms.combo([(s.label, s.value) for s in AllergySeverity], "unknown")
         self.errors.add_row(self.form, "Substance *", "substance", self.substance)
         self.errors.add_row(self.form, "Reaction", "reaction", self.reaction)
         self.errors.add_row(self.form, "Severity", "severity", self.severity)
+        if no_known_allergies:
+            self.set_intro("This chart says no known allergies; saving an allergy clears that.")
         self.substance.setFocus()
 
     def save(self) -> None:
+        clear = self.no_known_allergies
+        if clear and not self.confirm(self, "No known allergies", allergy_status.ADD_QUESTION):
+            return  # the dialog stays open with what was typed
         self.attempt(
             lambda: record.add_allergy(
                 self.context.db,
@@ -577,6 +595,7 @@ class AllergyDialog(ServiceDialog):
                 self.substance.text(),
                 reaction=forms.text_of(self.reaction),
                 severity=str(self.severity.currentData()),
+                clear_no_known_allergies=clear,
             )
         )
 
@@ -674,11 +693,27 @@ class SummaryTab(QWidget):
         self.allergy_table = records_table(self.allergies, "allergyTable", "Allergies")
         self.add_allergy_button = action_button("Add allergy…", "addAllergy", self.add_allergy)
         self.remove_allergy_button = action_button("Remove…", "removeAllergy", self.remove_allergy)
+        self.confirm_nka_button = action_button(
+            "No known allergies…", "confirmNoKnownAllergies", self.confirm_no_known_allergies
+        )
+        self.withdraw_nka_button = action_button(
+            "Withdraw…", "withdrawNoKnownAllergies", self.withdraw_no_known_allergies
+        )
+        # The chart's allergy state in words, under an empty list: "not yet recorded" and
+        # "no known allergies (confirmed by …)" must never read alike.
+        self.allergy_state = style.hint("")
+        self.allergy_state.setObjectName("allergyState")
+        self.allergy_state.hide()
         allergies_box = self._box(
             "Allergies and intolerances",
             self.allergy_table,
-            [self.add_allergy_button, self.remove_allergy_button],
-            extra=[empty_hint(self.allergies, "No allergies recorded.", "noAllergies")],
+            [
+                self.confirm_nka_button,
+                self.withdraw_nka_button,
+                self.add_allergy_button,
+                self.remove_allergy_button,
+            ],
+            extra=[self.allergy_state],
         )
         self.allergy_table.selectionModel().selectionChanged.connect(self._update_buttons)
 
@@ -733,6 +768,8 @@ class SummaryTab(QWidget):
             self.toggle_diagnosis_button,
             self.add_allergy_button,
             self.remove_allergy_button,
+            self.confirm_nka_button,
+            self.withdraw_nka_button,
             self.add_medication_button,
             self.edit_medication_button,
             self.stop_medication_button,
@@ -776,8 +813,24 @@ class SummaryTab(QWidget):
         stopped = [m for m in chart.medications if not m.current]
         self.medications.set_rows(current + stopped)
         self.allergies.set_rows(chart.allergies)
+        self._show_allergy_state(chart)
         self._show_mme(chart)
         self._update_buttons()
+
+    def _show_allergy_state(self, chart: Chart) -> None:
+        status = chart.allergy_status
+        listed = status is not None and status.state is allergy_status.AllergyState.HAS_ALLERGIES
+        if status is None or listed:
+            self.allergy_state.hide()
+        else:
+            text = allergy_status.statement(status, self.context.settings.date_format)
+            self.allergy_state.setText(text + ".")
+            self.allergy_state.show()
+        self.confirm_nka_button.setText(
+            "Confirm again…"
+            if status is not None and status.no_known_allergies
+            else "No known allergies…"
+        )
 
     def _show_mme(self, chart: Chart) -> None:
         summary = chart.mme
@@ -807,6 +860,11 @@ class SummaryTab(QWidget):
         self.edit_medication_button.setEnabled(medication is not None)
         self.stop_medication_button.setEnabled(medication is not None and medication.current)
         self.remove_allergy_button.setEnabled(selected_row(self.allergy_table) is not None)
+        status = self.chart.allergy_status if self.chart is not None else None
+        self.confirm_nka_button.setEnabled(status is not None and not status.allergies)
+        self.withdraw_nka_button.setVisible(
+            self.can_edit and status is not None and status.no_known_allergies
+        )
 
     def _saved(self) -> None:
         if self.self_refresh:
@@ -887,8 +945,15 @@ class SummaryTab(QWidget):
         )
 
     def add_allergy(self) -> QDialog:
+        status = self.chart.allergy_status if self.chart is not None else None
         return self._open(
-            AllergyDialog(context=self.context, patient_id=self.patient_id, parent=self)
+            AllergyDialog(
+                context=self.context,
+                patient_id=self.patient_id,
+                parent=self,
+                no_known_allergies=status is not None and status.no_known_allergies,
+                confirm=self.confirm,
+            )
         )
 
     def remove_allergy(self) -> None:
@@ -902,14 +967,58 @@ class SummaryTab(QWidget):
             "in error; the removal is recorded in the audit trail.",
         ):
             return
+        # The last one gone leaves "not yet recorded" unless the patient confirms none.
+        last = self.allergies.rowCount() == 1
+        confirm_none = last and self.confirm(
+            self,
+            "No known allergies?",
+            "That was the only allergy listed. Has the patient confirmed they have no known "
+            "allergies (drugs, foods, latex or anything else)? Answer No to leave the allergy "
+            "status “not yet recorded”.",
+        )
         try:
             record.remove_allergy(
-                self.context.db, self.context.actor, allergy.id, expected_version=allergy.version
+                self.context.db,
+                self.context.actor,
+                allergy.id,
+                expected_version=allergy.version,
+                confirm_no_known_allergies=confirm_none,
             )
         except ConflictError as error:
             offer_reload(self, error, self.refresh)
             return
         except CareCoordError as error:
             show_problem(self, error, "Allergy")
+            return
+        self._saved()
+
+    def confirm_no_known_allergies(self) -> None:
+        who = self.context.actor.display_name
+        if not self.confirm(
+            self,
+            "No known allergies",
+            "Record that the patient has confirmed no known allergies (drugs, foods, latex or "
+            f"anything else)? Letters will say it was confirmed by {who} today.",
+        ):
+            return
+        try:
+            record.confirm_no_known_allergies(self.context.db, self.context.actor, self.patient_id)
+        except CareCoordError as error:
+            show_problem(self, error, "Allergy status")
+            return
+        self._saved()
+
+    def withdraw_no_known_allergies(self) -> None:
+        if not self.confirm(
+            self,
+            "Withdraw no known allergies",
+            "Take back “no known allergies” (confirmed in error)? The allergy status becomes "
+            "“not yet recorded”; the change is recorded in the audit trail.",
+        ):
+            return
+        try:
+            record.withdraw_no_known_allergies(self.context.db, self.context.actor, self.patient_id)
+        except CareCoordError as error:
+            show_problem(self, error, "Allergy status")
             return
         self._saved()
