@@ -155,7 +155,8 @@ def test_sections_left_out_print_no_heading() -> None:
 def test_empty_sections_say_none_recorded() -> None:
     data = full_letter(diagnoses=(), medications=(), mme=None, allergies=(), scores=())
     text = pdf_text(render_letter(data))
-    assert text.count("None recorded.") == 4
+    assert text.count("None recorded.") == 3  # diagnoses, medications, scores
+    assert "Allergy status not yet recorded." in text  # never "none" for allergies
 
 
 def test_logo_is_drawn_when_set_and_a_broken_one_is_left_out() -> None:
