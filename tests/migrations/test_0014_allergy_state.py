@@ -1,4 +1,4 @@
-"""Revision 0011 on a database with data: existing charts start "not yet asked"; a
+"""Revision 0014 on a database with data: existing charts start "not yet asked"; a
 confirmation is dropped on the way down and the table comes back empty on the way up."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ def test_up_and_down_keep_the_chart(db: Database, physician: Actor) -> None:
     record.confirm_no_known_allergies(db, physician, confirmed)
     record.add_allergy(db, physician, listed, "Penicillin")
     with db.engine.begin() as conn:
-        command.downgrade(alembic_config(conn), "0010")
+        command.downgrade(alembic_config(conn), "0013")
     assert "no_known_allergies" not in inspect(db.engine).get_table_names()
     with db.engine.connect() as conn:
         assert conn.execute(text("SELECT COUNT(*) FROM patients")).scalar() == 2
