@@ -5,6 +5,7 @@ from carecoord.models.audit_chain import AuditChainHead
 from carecoord.models.base import Base, utcnow
 from carecoord.models.consent import Part2Consent
 from carecoord.models.document import Document
+from carecoord.models.monitoring import MonitoringResult, MonitoringValue
 from carecoord.models.note import PsychotherapyNote
 from carecoord.models.pain_drawing import PainDrawing
 from carecoord.models.patient import (
@@ -33,6 +34,8 @@ __all__ = [
     "Document",
     "HeadacheProfile",
     "Medication",
+    "MonitoringResult",
+    "MonitoringValue",
     "NoKnownAllergies",
     "PainDrawing",
     "Part2Consent",

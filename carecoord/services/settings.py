@@ -1,4 +1,5 @@
-"""Clinic-wide settings: letterhead, paper size and referral time targets."""
+"""Clinic-wide settings: letterhead, paper size, referral time targets and how often a
+PDMP check is due."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from carecoord.clinical import monitoring
 from carecoord.clinical import referral_workflow as workflow
 from carecoord.clinical.referral_rules import Targets
 from carecoord.db import Database
@@ -45,6 +47,9 @@ class ClinicSettings:
     holiday_country: str = "US"
     holiday_subdivision: str = ""
     closure_dates: tuple[date, ...] = ()
+    # A patient on opioids without a PDMP check in this many days is overdue (CDC 2022
+    # Rec. 9; docs/clinical-reference.md §5.1).
+    pdmp_interval_days: int = monitoring.DEFAULT_PDMP_INTERVAL_DAYS
 
     @property
     def is_configured(self) -> bool:
@@ -88,7 +93,7 @@ def load_settings(session: Session) -> ClinicSettings:
             kwargs[f.name] = Targets(**json.loads(raw))
         elif f.name == "logo_png":
             kwargs[f.name] = base64.b64decode(raw) if raw else None
-        elif f.name == "idle_lock_minutes":
+        elif f.name in ("idle_lock_minutes", "pdmp_interval_days"):
             kwargs[f.name] = int(raw)
         elif f.name == "closure_dates":
             kwargs[f.name] = tuple(date.fromisoformat(d) for d in json.loads(raw))
@@ -139,6 +144,14 @@ def validate_settings(settings: ClinicSettings) -> ClinicSettings:
             settings.idle_lock_minutes, "idle_lock_minutes", minimum=1, maximum=240, required=True
         )
         or 5,
+        pdmp_interval_days=v.integer(
+            settings.pdmp_interval_days,
+            "pdmp_interval_days",
+            minimum=monitoring.MIN_PDMP_INTERVAL_DAYS,
+            maximum=monitoring.MAX_PDMP_INTERVAL_DAYS,
+            required=True,
+        )
+        or monitoring.DEFAULT_PDMP_INTERVAL_DAYS,
         holiday_country=country,
         holiday_subdivision=subdivision,
         closure_dates=tuple(sorted(set(closures))),
