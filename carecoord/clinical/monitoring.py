@@ -106,9 +106,7 @@ ANALYTES: dict[str, Analyte] = {
     for a in (
         Analyte("alt", "ALT", "U/L", ResultKind.LIVER, (1, 10000), (7, 56)),
         Analyte("ast", "AST", "U/L", ResultKind.LIVER, (1, 10000), (10, 40)),
-        Analyte(
-            "creatinine", "Creatinine", "mg/dL", ResultKind.KIDNEY, (0.1, 30), (0.6, 1.3), 2
-        ),
+        Analyte("creatinine", "Creatinine", "mg/dL", ResultKind.KIDNEY, (0.1, 30), (0.6, 1.3), 2),
         Analyte("egfr", "eGFR", "mL/min/1.73 m²", ResultKind.KIDNEY, (1, 200), (60, None)),
         Analyte("systolic", "Systolic BP", "mmHg", ResultKind.VITALS, (50, 300), (90, 119)),
         Analyte("diastolic", "Diastolic BP", "mmHg", ResultKind.VITALS, (20, 200), (60, 79)),
@@ -173,7 +171,7 @@ def reference_text(reference: tuple[float | None, float | None]) -> str:
 
 
 def out_of_range(value: float, low: float | None, high: float | None) -> str | None:
-    """"low", "high" or None against a reference range (bounds inclusive)."""
+    """ "low", "high" or None against a reference range (bounds inclusive)."""
     if low is not None and value < low:
         return "low"
     if high is not None and value > high:

@@ -124,6 +124,18 @@ class ScoreLine:
 
 
 @dataclass(frozen=True)
+class ResultLine:
+    """One monitoring result as printed: what, when, the value with its unit, the
+    reference range and a flag (out of range, unexpected screen, PDMP concerns)."""
+
+    test: str
+    taken_on: date
+    value: str
+    reference: str = ""
+    flag: str | None = None
+
+
+@dataclass(frozen=True)
 class AuthorizationDetails:
     outcome: str
     payer: str | None = None
@@ -263,6 +275,7 @@ class LetterData:
     # allergies (confirmed by … on …)" or "Allergy status not yet recorded"); None: unknown.
     allergy_statement: str | None = None
     scores: tuple[ScoreLine, ...] | None = None
+    results: tuple[ResultLine, ...] | None = None  # monitoring results (drug screens …)
     treatments_tried: str | None = None
     patient_told: str | None = None
     authorization: AuthorizationDetails | None = None

@@ -82,6 +82,7 @@ MEDICATIONS = "Current medications"
 ALLERGIES = "Allergies and intolerances"
 SCORES = "Relevant results: outcome scores"
 PAIN_DRAWING = "Pain drawing"
+RESULTS = "Relevant results: opioid-therapy monitoring"
 PLAN = "Plan of treatment"
 TREATMENTS = "Treatments tried and their effect"
 PATIENT_TOLD = "What the patient has been told"
@@ -100,6 +101,7 @@ SECTION_ORDER = (
     ALLERGIES,
     SCORES,
     PAIN_DRAWING,
+    RESULTS,
     PLAN,
     TREATMENTS,
     PATIENT_TOLD,
@@ -662,6 +664,26 @@ def _pain_drawing(data: LetterData, width: float) -> list[Flowable]:
     )
 
 
+def _results(data: LetterData, width: float) -> list[Flowable]:
+    out: list[Flowable] = [*_heading(RESULTS)]
+    if not data.results:
+        return [*out, _p(NONE_RECORDED)]
+    fmt = _dates(data)
+    rows = []
+    for r in data.results:
+        flag = _flag_markup(r.flag) if r.flag else ""
+        rows.append([text(r.test), fmt(r.taken_on), text(r.value), text(r.reference), flag])
+    return [
+        *out,
+        _table(
+            ("Test", "Date", "Result", "Reference", "Flag"),
+            rows,
+            (0.24, 0.18, 0.26, 0.12, 0.2),
+            width,
+        ),
+    ]
+
+
 def _free_text(heading: str, value: str | None) -> list[Flowable]:
     return [*_heading(heading), _p(text(value) or NONE_RECORDED)]
 
@@ -763,6 +785,7 @@ def _sections(data: LetterData, width: float) -> list[tuple[str, list[Flowable]]
     add(ALLERGIES, data.allergies is not None, lambda: _allergies(data, width))
     add(SCORES, data.scores is not None, lambda: _scores(data, width))
     add(PAIN_DRAWING, data.pain_drawing is not None, lambda: _pain_drawing(data, width))
+    add(RESULTS, data.results is not None, lambda: _results(data, width))
     add(PLAN, plan is not None, lambda: _plan(plan, width, fmt) if plan else [])
     add(
         TREATMENTS,

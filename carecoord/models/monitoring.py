@@ -37,9 +37,7 @@ class MonitoringResult(Base):
         back_populates="result", cascade="all, delete-orphan", order_by="MonitoringValue.id"
     )
 
-    __table_args__ = (
-        Index("ix_monitoring_results_patient_id_taken_on", "patient_id", "taken_on"),
-    )
+    __table_args__ = (Index("ix_monitoring_results_patient_id_taken_on", "patient_id", "taken_on"),)
 
 
 class MonitoringValue(Base):

@@ -14,7 +14,7 @@ from carecoord.clinical.headache import RedFlag
 from carecoord.clinical.vocabulary import AssessmentKind, DataCategory, Discipline, Priority
 from carecoord.db import Database
 from carecoord.models import Patient, Referral
-from carecoord.services import audit, record, referrals, team
+from carecoord.services import audit, monitoring, record, referrals, team
 from carecoord.services.actor import Actor
 from carecoord.services.assessments import AssessmentView, assessments_of, latest
 from carecoord.services.common import load, service
@@ -86,10 +86,13 @@ def load_chart(db: Database, actor: Actor, patient_id: int) -> Chart:
             assessment_views = tuple(assessments_of(session, actor, patient_id))
             plan_views = tuple(plans_of(session, patient_id, actor=actor))
             headache = record.headache_of(session, patient_id)
+            results = monitoring.overview_of(session, actor, patient_id, medications)
+            monitoring_alerts = tuple(Alert(*a) for a in results.alerts)
         else:
             diagnoses, medications, allergies = (), (), ()
             allergy_state = None
             assessment_views, plan_views, headache = (), (), None
+            monitoring_alerts = ()
         audit.record(session, actor, "read", "Chart", patient_id, patient_id=patient_id)
         session.commit()
     summary = record.mme_summary(medications)
@@ -100,7 +103,7 @@ def load_chart(db: Database, actor: Actor, patient_id: int) -> Chart:
             overdose_history=opioid_safety.has_overdose(d.code for d in diagnoses),
         )
     )
-    alerts = _alerts(care_team, referral_views, assessment_views, safety)
+    alerts = _alerts(care_team, referral_views, assessment_views, safety) + monitoring_alerts
     ideas = _suggestions(care_team, referral_views, assessment_views, diagnoses, summary, safety)
     if headache is not None and headache.red_flags:
         ideas = _with_red_flags(ideas, headache.red_flags, care_team, referral_views)

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from carecoord.clinical import allergy_status as allergy_rules
 from carecoord.clinical import mme
+from carecoord.clinical import monitoring as monitoring_rules
 from carecoord.clinical import peg as peg_display
 from carecoord.clinical import referral_workflow as workflow
 from carecoord.clinical.vocabulary import (
@@ -60,6 +61,7 @@ from carecoord.letters.data import (
     Recipient,
     Referrer,
     RehabilitationEmphasis,
+    ResultLine,
     ScoreLine,
     Urgency,
 )
@@ -67,7 +69,7 @@ from carecoord.letters.dates import format_date
 from carecoord.letters.packet import build_packet, stamp_copy
 from carecoord.letters.referral_letter import render_letter
 from carecoord.models import Document, Patient, Referral, ReferralEvent, TeamMember
-from carecoord.services import audit, consents, pain_drawings, record, referrals
+from carecoord.services import audit, consents, monitoring, pain_drawings, record, referrals
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
 from carecoord.services.assessments import AssessmentView, assessments_of
@@ -111,6 +113,19 @@ MOOD_KINDS = frozenset({AssessmentKind.PHQ9, AssessmentKind.GAD7})
 ATTACHABLE_BY_DEFAULT = frozenset(
     {DocumentKind.IMAGING, DocumentKind.LAB_RESULT, DocumentKind.OTHER}
 )
+# Recipients who get recent monitoring results by default (docs/clinical-reference.md §3.3):
+# those who share or take over opioid therapy or care for substance use.
+RESULTS_BY_DEFAULT = frozenset(
+    {
+        Discipline.PSYCHIATRY,
+        Discipline.PAIN_REHABILITATION_PROGRAM,
+        Discipline.PAIN_MEDICINE,
+        Discipline.ANESTHESIOLOGY,
+    }
+)
+RECENT_RESULT_DAYS = 365
+"""Only the latest result of each kind taken within this many days is ticked by default."""
+DRUG_SCREENS = "urine drug screens"
 DOCTOR_CREDENTIALS = frozenset({"MD", "DO", "PHD", "PSYD", "DC", "DDS", "DMD", "DPM"})
 
 
@@ -124,6 +139,7 @@ class Section(StrEnum):
     ALLERGIES = "allergies"
     SCORES = "scores"
     PAIN_DRAWING = "pain_drawing"
+    RESULTS = "results"
     PLAN = "plan"
     TREATMENTS_TRIED = "treatments_tried"
     PATIENT_TOLD = "patient_told"
@@ -136,6 +152,7 @@ SECTION_TITLES: dict[Section, str] = {
     Section.ALLERGIES: layout.ALLERGIES,
     Section.SCORES: layout.SCORES,
     Section.PAIN_DRAWING: layout.PAIN_DRAWING,
+    Section.RESULTS: layout.RESULTS,
     Section.PLAN: layout.PLAN,
     Section.TREATMENTS_TRIED: layout.TREATMENTS,
     Section.PATIENT_TOLD: layout.PATIENT_TOLD,
@@ -158,12 +175,19 @@ class LetterOptions:
     medication_ids: AbstractSet[int] = frozenset()
     assessment_ids: AbstractSet[int] = frozenset()
     document_ids: AbstractSet[int] = frozenset()
+    result_ids: AbstractSet[int] = frozenset()
 
     def __post_init__(self) -> None:
         # Any set is accepted (a checklist builds plain sets); frozensets are stored so
         # options stay hashable and nobody can change them after they were checked.
         object.__setattr__(self, "sections", frozenset(Section(s) for s in self.sections))
-        for name in ("diagnosis_ids", "medication_ids", "assessment_ids", "document_ids"):
+        for name in (
+            "diagnosis_ids",
+            "medication_ids",
+            "assessment_ids",
+            "document_ids",
+            "result_ids",
+        ):
             object.__setattr__(self, name, _ids(getattr(self, name)))
 
     def with_section(self, section: Section, on: bool = True) -> LetterOptions:
@@ -222,6 +246,7 @@ class LetterChoices:
             medication_ids=ticked(Section.MEDICATIONS),
             assessment_ids=ticked(Section.SCORES),
             document_ids=frozenset(d.id for d in self.documents if d.selected),
+            result_ids=ticked(Section.RESULTS),
         )
 
 
@@ -272,6 +297,7 @@ class _Chart:
     consent: consents.ConsentView | None = None
     pain_drawing: pain_drawings.PainDrawingView | None = None  # the newest
     allergy_status: allergy_rules.AllergyStatus | None = None  # None: not for this role
+    results: tuple[monitoring.ResultView, ...] = ()  # newest first
 
     @property
     def mental_health(self) -> bool:
@@ -383,6 +409,11 @@ def _read_chart(session: Session, actor: Actor, referral_id: int) -> _Chart:
         consent=consents.valid_consent(session, patient_id, row.recipient_member_id, on)
         if may_include(actor, DataCategory.SUBSTANCE_USE)
         else None,
+        results=tuple(
+            r
+            for r in monitoring.results_of(session, actor, patient_id)
+            if may_include(actor, r.category)
+        ),
     )
 
 
@@ -447,6 +478,7 @@ def _choices(chart: _Chart) -> LetterChoices:
                 first and a.kind in wanted,
             )
         )
+    results = _result_choices(chart)
     sections = []
     if discipline in REHABILITATION | PSYCHIATRY | HEADACHE:
         title = {
@@ -459,6 +491,7 @@ def _choices(chart: _Chart) -> LetterChoices:
         Section.DIAGNOSES: diagnoses,
         Section.MEDICATIONS: medications,
         Section.SCORES: tuple(assessments),
+        Section.RESULTS: results,
     }
     defaults = {
         Section.DIAGNOSES: True,
@@ -467,6 +500,7 @@ def _choices(chart: _Chart) -> LetterChoices:
         Section.SCORES: True,
         # Only when the referrer ticks it: a drawing is not part of every referral note.
         Section.PAIN_DRAWING: False,
+        Section.RESULTS: discipline in RESULTS_BY_DEFAULT and any(r.selected for r in results),
         Section.PLAN: chart.plan is not None,
         Section.TREATMENTS_TRIED: bool(row.treatments_tried),
         Section.PATIENT_TOLD: bool(row.patient_told),
@@ -498,6 +532,51 @@ def _choices(chart: _Chart) -> LetterChoices:
         row.reference or "",
         chart.consent.summary if chart.consent is not None else None,
     )
+
+
+def _result_choices(chart: _Chart) -> tuple[ItemChoice, ...]:
+    """Each monitoring result a checkbox; the latest of each kind within a year ticked,
+    a drug screen (substance use) only for mental-health and addiction recipients, as
+    every other substance-use item (§3.3)."""
+    cutoff = today().toordinal() - RECENT_RESULT_DAYS
+    seen: set[monitoring_rules.ResultKind] = set()
+    out = []
+    for r in chart.results:  # newest first: the first of each kind is the latest
+        first = r.kind not in seen
+        seen.add(r.kind)
+        sensitive = r.category in SENSITIVE_CATEGORIES
+        out.append(
+            ItemChoice(
+                r.id,
+                f"{r.kind.label} {r.taken_on.isoformat()}",
+                r.summary() + (f" — {'; '.join(r.flags)}" if r.flags else ""),
+                r.category,
+                first
+                and r.taken_on.toordinal() >= cutoff
+                and (chart.mental_health or not sensitive),
+            )
+        )
+    return tuple(out)
+
+
+def _result_lines(results: Sequence[monitoring.ResultView]) -> tuple[ResultLine, ...]:
+    """Printed rows in the Results tab's order of kinds, oldest first within a kind: one
+    row per number, per drug-screen substance, and per PDMP check naming who checked."""
+    order = list(monitoring_rules.ResultKind)
+    lines = []
+    for r in sorted(results, key=lambda r: (order.index(r.kind), r.taken_on, r.id)):
+        for x in r.values:
+            if r.kind == monitoring_rules.ResultKind.DRUG_SCREEN:
+                test = f"Drug screen: {x.label}"
+                expected = "expected" if x.expected else "not expected"
+                value = f"{x.shown} ({expected})"
+            elif r.kind == monitoring_rules.ResultKind.PDMP:
+                test = "PDMP check"
+                value = x.shown + (f", by {r.performed_by}" if r.performed_by else "")
+            else:
+                test, value = x.label, x.shown
+            lines.append(ResultLine(test, r.taken_on, value, x.reference, x.flag))
+    return tuple(lines)
 
 
 # --------------------------------------------------------------------------- wording
@@ -657,9 +736,11 @@ def _letter(
     diagnosis_ids = chosen_ids(Section.DIAGNOSES, options.diagnosis_ids)
     medication_ids = chosen_ids(Section.MEDICATIONS, options.medication_ids)
     assessment_ids = chosen_ids(Section.SCORES, options.assessment_ids)
+    result_ids = chosen_ids(Section.RESULTS, options.result_ids)
     diagnoses = [d for d in chart.diagnoses if d.id in diagnosis_ids]
     medications = [m for m in chart.medications if m.id in medication_ids]
     assessments = [a for a in chart.assessments if a.id in assessment_ids]  # newest first
+    results = [r for r in chart.results if r.id in result_ids]
 
     def listed(section: Section, chosen: Sequence[object], available: Sequence[object]) -> bool:
         """A list section prints only when something in it was ticked, or when the chart has
@@ -669,6 +750,7 @@ def _letter(
     show_diagnoses = listed(Section.DIAGNOSES, diagnoses, chart.diagnoses)
     show_medications = listed(Section.MEDICATIONS, medications, chart.medications)
     show_scores = listed(Section.SCORES, assessments, chart.assessments)
+    show_results = listed(Section.RESULTS, results, chart.results)
 
     refused = [d for d in diagnoses if chart.blocked(d)]
     if refused:
@@ -714,7 +796,7 @@ def _letter(
         else None
     )
     not_included = _not_included(
-        chart, options, diagnoses, medications, assessments, show_scores, plan
+        chart, options, diagnoses, medications, assessments, show_scores, plan, results
     )
 
     name = " ".join(p for p in (patient.given_name, patient.middle_name, patient.family_name) if p)
@@ -768,6 +850,7 @@ def _letter(
         scores=tuple(_score_line(a, _peg_baseline(chart.assessments)) for a in listed_scores)
         if show_scores
         else None,
+        results=_result_lines(results) if show_results else None,
         treatments_tried=(row.treatments_tried or "")
         if Section.TREATMENTS_TRIED in sections
         else None,
@@ -841,6 +924,7 @@ def _not_included(
     assessments: Sequence[AssessmentView],
     show_scores: bool,
     plan: PlanOfTreatment | None,
+    results: Sequence[monitoring.ResultView] = (),
 ) -> tuple[NotIncluded, ...]:
     """The "Not included in this letter" lines: a section the chart has but the letter
     leaves out, and, for recipients outside mental-health and addiction care, the
@@ -854,6 +938,7 @@ def _not_included(
         Section.ALLERGIES: True,  # "none" and "not sent" must never look alike
         Section.SCORES: bool(chart.assessments),
         Section.PAIN_DRAWING: chart.pain_drawing is not None,
+        Section.RESULTS: bool(chart.results),
         Section.PLAN: chart.plan is not None,
         Section.TREATMENTS_TRIED: bool(row.treatments_tried),
         Section.PATIENT_TOLD: bool(row.patient_told),
@@ -865,6 +950,7 @@ def _not_included(
         Section.MEDICATIONS: Section.MEDICATIONS in sections
         and (bool(medications) or not chart.medications),
         Section.SCORES: show_scores,
+        Section.RESULTS: Section.RESULTS in sections and (bool(results) or not chart.results),
     }
     outside = not chart.mental_health
 
@@ -884,9 +970,12 @@ def _not_included(
             return outside and all(
                 assessment_category(a.kind.value) in SENSITIVE_CATEGORIES for a in chart.assessments
             )
+        if section == Section.RESULTS:
+            return outside and all(r.category in SENSITIVE_CATEGORIES for r in chart.results)
         return False
 
-    covered = {s for s in (Section.DIAGNOSES, Section.MEDICATIONS, Section.SCORES) if withheld(s)}
+    listed_sections = (Section.DIAGNOSES, Section.MEDICATIONS, Section.SCORES, Section.RESULTS)
+    covered = {s for s in listed_sections if withheld(s)}
     for section, title in SECTION_TITLES.items():
         shown = printed.get(section, section in sections)
         if available[section] and not shown and section not in covered:
@@ -906,6 +995,8 @@ def _not_included(
             assessment_category(a.kind.value) in SENSITIVE_CATEGORIES for a in assessments
         ):
             out.append(NotIncluded(layout.SCORES, SENSITIVE_SCORES))
+        if named(Section.RESULTS) and not any(r.category in SENSITIVE_CATEGORIES for r in results):
+            out.append(NotIncluded(layout.RESULTS, DRUG_SCREENS))
         if plan is not None:
             out.append(NotIncluded(layout.PLAN, PSYCHOLOGICAL_ACTIVITIES))
     if named(Section.DIAGNOSES) and any(chart.blocked(d) for d in chart.diagnoses):

@@ -228,7 +228,12 @@ class LetterChoicesDialog(QDialog):
         grid.setColumnStretch(1, 1)
         for choice in self.choices.sections:
             name = choice.section.value
-            if choice.section in (Section.DIAGNOSES, Section.MEDICATIONS, Section.SCORES):
+            if choice.section in (
+                Section.DIAGNOSES,
+                Section.MEDICATIONS,
+                Section.SCORES,
+                Section.RESULTS,
+            ):
                 group = _ItemGroup(choice.title, name, choice.selected, choice.items)
                 self.groups[choice.section] = group
                 column.addWidget(group.box)
@@ -383,6 +388,7 @@ class LetterChoicesDialog(QDialog):
             diagnosis_ids=ticked(Section.DIAGNOSES),
             medication_ids=ticked(Section.MEDICATIONS),
             assessment_ids=ticked(Section.SCORES),
+            result_ids=ticked(Section.RESULTS),
             document_ids=self.document_ids() if self.packet_check.isChecked() else frozenset(),
         )
 
