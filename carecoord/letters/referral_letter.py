@@ -678,7 +678,7 @@ def _results(data: LetterData, width: float) -> list[Flowable]:
         _table(
             ("Test", "Date", "Result", "Reference", "Flag"),
             rows,
-            (0.24, 0.18, 0.26, 0.12, 0.2),
+            (0.26, 0.19, 0.3, 0.11, 0.14),
             width,
         ),
     ]

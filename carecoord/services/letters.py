@@ -575,7 +575,10 @@ def _result_lines(results: Sequence[monitoring.ResultView]) -> tuple[ResultLine,
                 value = x.shown + (f", by {r.performed_by}" if r.performed_by else "")
             else:
                 test, value = x.label, x.shown
-            lines.append(ResultLine(test, r.taken_on, value, x.reference, x.flag))
+            flag = x.flag
+            if flag and r.kind == monitoring_rules.ResultKind.DRUG_SCREEN:
+                flag = "unexpected"  # the result cell already says which way
+            lines.append(ResultLine(test, r.taken_on, value, x.reference, flag))
     return tuple(lines)
 
 
