@@ -31,6 +31,7 @@ from carecoord.letters.data import (
     Recipient,
     Referrer,
     RehabilitationEmphasis,
+    ResultLine,
     ScoreLine,
     Urgency,
 )
@@ -107,6 +108,10 @@ def full_letter(**changes: object) -> LetterData:
         mme=MmeTotal(30.0, ("Buprenorphine patch",), ()),
         allergies=(AllergyLine("Penicillin", "Rash", "Moderate"),),
         scores=(PEG, NRS),
+        results=(
+            ResultLine("ALT", date(2024, 2, 20), "71 U/L", "7–56", "high"),
+            ResultLine("Drug screen: Fentanyl", date(2024, 2, 20), "Negative (not expected)"),
+        ),
         treatments_tried="Physiotherapy x 12 sessions: little change. Two epidural steroid "
         "injections: 6 weeks of relief each.",
         patient_told="That rehabilitation aims at function first and pain second.",

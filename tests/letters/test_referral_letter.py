@@ -139,6 +139,7 @@ def test_sections_left_out_print_no_heading() -> None:
         mme=None,
         allergies=None,
         scores=None,
+        results=None,
         treatments_tried=None,
         patient_told=None,
         authorization=None,
@@ -153,9 +154,11 @@ def test_sections_left_out_print_no_heading() -> None:
 
 
 def test_empty_sections_say_none_recorded() -> None:
-    data = full_letter(diagnoses=(), medications=(), mme=None, allergies=(), scores=())
+    data = full_letter(
+        diagnoses=(), medications=(), mme=None, allergies=(), scores=(), results=()
+    )
     text = pdf_text(render_letter(data))
-    assert text.count("None recorded.") == 3  # diagnoses, medications, scores
+    assert text.count("None recorded.") == 4  # diagnoses, medications, scores, results
     assert "Allergy status not yet recorded." in text  # never "none" for allergies
 
 
@@ -242,3 +245,21 @@ def test_letter_text_uses_us_spelling() -> None:
     assert "6 authorized, 1 used" in text
     for british in ("Authorisation", "authorised", "behaviour", "Yours sincerely"):
         assert british not in text
+
+
+def test_monitoring_results_print_with_reference_and_flag() -> None:
+    text = pdf_text(render_letter(full_letter()))
+    assert ordered(
+        text,
+        [
+            "Relevant results: outcome scores",
+            "Relevant results: opioid-therapy monitoring",
+            "ALT",
+            "71 U/L",
+            "7–56",
+            "high",
+            "Drug screen: Fentanyl",
+            "Negative (not expected)",
+            "Plan of treatment",
+        ],
+    )

@@ -149,6 +149,7 @@ def test_letter_prints_identity_recipient_sections_and_mme(
             "Psychiatry focus: mood, risk and psychotropics",
             "Headache profile",
             "Pain drawing",  # ticked only (and this chart has none)
+            "Relevant results: opioid-therapy monitoring",  # no results on this chart
             "Plan of treatment",
             "Authorization",
             "Substance-use records: 42 CFR Part 2",

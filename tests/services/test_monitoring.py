@@ -107,7 +107,11 @@ def test_results_are_stored_with_unit_reference_and_who(db: Database, physician:
     [
         (ResultEntry("liver", today(), values={"alt": 40000}), "alt", "not plausible"),
         (ResultEntry("kidney", today(), values={"egfr": 0}), "egfr", "not plausible"),
-        (ResultEntry("kidney", today(), values={"creatinine": "a"}), "creatinine", "number"),
+        (
+            ResultEntry("kidney", today(), values={"creatinine": "a"}),  # type: ignore[dict-item]
+            "creatinine",
+            "number",
+        ),
         (ResultEntry("vitals", today(), values={"systolic": 120}), "diastolic", "both"),
         (
             ResultEntry("vitals", today(), values={"systolic": 80, "diastolic": 90}),

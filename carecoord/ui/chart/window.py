@@ -39,6 +39,7 @@ TABS = (
         "assessments", "Assessments", "carecoord.ui.chart.assessments_tab", "AssessmentsTab", True
     ),
     TabSpec("plan", "Treatment plan", "carecoord.ui.chart.plan_tab", "PlanTab", True),
+    TabSpec("results", "Results", "carecoord.ui.chart.results_tab", "ResultsTab", True),
     TabSpec("headache", "Headache profile", "carecoord.ui.chart.headache_tab", "HeadacheTab", True),
     TabSpec(
         "pain_drawing",
