@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from carecoord.clinical.monitoring import MAX_PDMP_INTERVAL_DAYS, MIN_PDMP_INTERVAL_DAYS
 from carecoord.clinical.referral_rules import Targets
 from carecoord.errors import CareCoordError, ValidationError
 from carecoord.letters.dates import DATE_FORMATS
@@ -153,6 +154,7 @@ class SettingsPage(QWidget):
         top.addWidget(self._clinic_box(), 3)
         right = QVBoxLayout()
         right.addWidget(self._targets_box())
+        right.addWidget(self._monitoring_box())
         right.addWidget(self._database_box())
         right.addStretch(1)
         top.addLayout(right, 2)
@@ -287,6 +289,24 @@ class SettingsPage(QWidget):
         )
         return box
 
+    def _monitoring_box(self) -> QGroupBox:
+        box = QGroupBox("Opioid-therapy monitoring")
+        box.setObjectName("monitoringBox")
+        form = QFormLayout(box)
+        self.pdmp_interval = QSpinBox()
+        self.pdmp_interval.setObjectName("pdmpInterval")
+        self.pdmp_interval.setRange(MIN_PDMP_INTERVAL_DAYS, MAX_PDMP_INTERVAL_DAYS)
+        self.pdmp_interval.setSuffix(" days")
+        self.pdmp_interval.setMaximumWidth(110)
+        self.errors.add_row(form, "PDMP check every:", "pdmp_interval_days", self.pdmp_interval)
+        form.addRow(
+            hint(
+                "A patient on opioids without a PDMP check for longer is flagged overdue "
+                "(CDC 2022 Rec. 9: from every prescription to every 3 months)."
+            )
+        )
+        return box
+
     def _database_box(self) -> QGroupBox:
         box = QGroupBox("Database")
         box.setObjectName("databaseBox")
@@ -344,6 +364,7 @@ class SettingsPage(QWidget):
         self.paper_size.setCurrentIndex(max(0, self.paper_size.findData(settings.paper_size)))
         self.date_format.setCurrentIndex(max(0, self.date_format.findData(settings.date_format)))
         self.idle_lock.setValue(settings.idle_lock_minutes)
+        self.pdmp_interval.setValue(settings.pdmp_interval_days)
         for name, spin in self.targets.items():
             spin.setValue(getattr(settings.targets, name))
         self.holiday_country.setText(settings.holiday_country)
@@ -360,6 +381,7 @@ class SettingsPage(QWidget):
             self.paper_size,
             self.date_format,
             self.idle_lock,
+            self.pdmp_interval,
             self.choose_logo,
             *self.targets.values(),
             self.holiday_country,
@@ -423,6 +445,7 @@ class SettingsPage(QWidget):
             paper_size=self.paper_size.currentData(),
             date_format=self.date_format.currentData(),
             idle_lock_minutes=self.idle_lock.value(),
+            pdmp_interval_days=self.pdmp_interval.value(),
             targets=targets,
             holiday_country=self.holiday_country.text(),
             holiday_subdivision=self.holiday_subdivision.text(),

@@ -154,9 +154,7 @@ def test_sections_left_out_print_no_heading() -> None:
 
 
 def test_empty_sections_say_none_recorded() -> None:
-    data = full_letter(
-        diagnoses=(), medications=(), mme=None, allergies=(), scores=(), results=()
-    )
+    data = full_letter(diagnoses=(), medications=(), mme=None, allergies=(), scores=(), results=())
     text = pdf_text(render_letter(data))
     assert text.count("None recorded.") == 4  # diagnoses, medications, scores, results
     assert "Allergy status not yet recorded." in text  # never "none" for allergies

@@ -38,6 +38,7 @@ from carecoord.errors import CareCoordError, ValidationError
 from carecoord.services import monitoring
 from carecoord.services.monitoring import MonitoringOverview, ResultEntry, ResultView, ScreenEntry
 from carecoord.services.permissions import Action, allowed
+from carecoord.ui.chart.header import FlowLayout
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.forms import FieldErrors, combo, date_edit, date_of, line_edit, text_of
@@ -68,11 +69,11 @@ class TrendPlot(QWidget):
         self.series: tuple[PlotSeries, ...] = ()
         self.setObjectName(f"plot_{title.replace(' ', '_').lower()}")
         self.setAccessibleName(f"{title} trend")
-        self.setMinimumSize(210, 120)
+        self.setMinimumSize(210, 136)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
     def sizeHint(self) -> QSize:
-        return QSize(240, 128)
+        return QSize(240, 136)
 
     def set_series(self, series: tuple[PlotSeries, ...]) -> None:
         self.series = tuple(s for s in series if s.points)
@@ -109,10 +110,11 @@ class TrendPlot(QWidget):
             painter.end()
             return
         latest = " / ".join(f"{s.points[-1][1]:g}" for s in self.series)
-        painter.drawText(
-            QRectF(0, 4, self.width() - 8, 16), Qt.AlignmentFlag.AlignRight, f"latest {latest}"
+        painter.setPen(muted)
+        painter.drawText(  # its own line: a long title never runs into it
+            QRectF(0, 20, self.width() - 8, 14), Qt.AlignmentFlag.AlignRight, f"latest {latest}"
         )
-        plot = QRectF(40, 26, self.width() - 52, self.height() - 46)
+        plot = QRectF(40, 36, self.width() - 52, self.height() - 56)
         first, last, low, high = self._ranges()
         span_days = max((last - first).days, 1)
 
@@ -223,11 +225,9 @@ class ResultsTab(QWidget):
         left = QWidget()
         column = QVBoxLayout(left)
         column.setContentsMargins(0, 0, 0, 0)
-        self.flags_row = QHBoxLayout()
-        self.flags_row.setSpacing(6)
         flags_holder = QWidget()
         flags_holder.setObjectName("resultFlags")
-        flags_holder.setLayout(self.flags_row)
+        self.flags_row = FlowLayout(flags_holder)
         column.addWidget(flags_holder)
         self.flag_chips: list[QLabel] = []
         self.pdmp_line = hint("")
@@ -268,6 +268,8 @@ class ResultsTab(QWidget):
         table.verticalHeader().hide()
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         table.horizontalHeader().setStretchLastSection(True)
+        # Fixed height (set when filled): the box keeps to its rows, the page scrolls.
+        table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.tables[kind] = table
         layout.addWidget(table)
         return box
@@ -288,6 +290,7 @@ class ResultsTab(QWidget):
         box = QGroupBox("Record a result")
         box.setObjectName("resultForm")
         box.setMinimumWidth(330)
+        box.setMaximumWidth(440)
         layout = QVBoxLayout(box)
         form = QFormLayout()
         self.kind = combo([(k.label, k) for k in self.kinds_editable])
@@ -400,8 +403,9 @@ class ResultsTab(QWidget):
             label.setObjectName(f"flag_{code}")
             self.flag_chips.append(label)
             self.flags_row.addWidget(label)
-        self.flags_row.addStretch(1) if not self.flag_chips else None
+        overdue = overview.pdmp is not None and overview.pdmp.overdue
         self.pdmp_line.setText(self._pdmp_text(overview))
+        self.pdmp_line.setVisible(not overdue)  # the flag above says it already
         for kind, table in self.tables.items():
             self._fill(table, kind, overview.of_kind(kind))
         for kind, plots in self.plots.items():
