@@ -17,12 +17,14 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from carecoord.clinical.monitoring import PdmpResult, ResultKind, ScreenResult
+from carecoord.clinical.vocabulary import DataCategory
 from carecoord.db import Database
 from carecoord.models import Medication
 from carecoord.services import monitoring
 from carecoord.services.actor import Actor
-from carecoord.services.common import today
+from carecoord.services.common import service, today
 from carecoord.services.monitoring import ResultEntry, ScreenEntry
+from carecoord.services.permissions import Action, require
 
 # What a prescribed drug shows up as on the clinic's panel (clinical/monitoring.DRUG_PANEL).
 PANEL_OF_DRUG = {
@@ -70,6 +72,7 @@ def current_drugs(db: Database) -> dict[int, list[str]]:
     return drugs
 
 
+@service
 def record_demo_results(
     db: Database, actor: Actor, patient_ids: Iterable[int] | None = None, *, limit: int = 40
 ) -> int:
@@ -80,6 +83,7 @@ def record_demo_results(
     screen holds an unexpected result, so the flags show in the demo. Deterministic per
     patient id. Returns the number of results recorded.
     """
+    require(actor, Action.EDIT_CLINICAL, DataCategory.SUBSTANCE_USE)  # drug screens
     drugs = current_drugs(db)
     ids = list(patient_ids) if patient_ids is not None else list(drugs)
     count = 0

@@ -27,6 +27,8 @@ from carecoord.services import (
     documents,
     export,
     letters,
+    monitoring,
+    monitoring_demo,
     notes,
     pain_drawings,
     patients,
@@ -121,6 +123,14 @@ ASSESSMENT: dict[DataCategory, tuple[str, dict[str, Any]]] = {
     P: ("phq9", {"items": [1] * 9}),
     S: ("ort", {"sex": "female"}),
 }
+MONITORING = {
+    G: monitoring.ResultEntry("liver", date.today(), values={"alt": 30}),
+    S: monitoring.ResultEntry(
+        "drug_screen",
+        date.today(),
+        screens=(monitoring.ScreenEntry("cocaine", "negative"),),
+    ),
+}
 PASSWORD = "correct horse battery"  # the password_hash fixture's password
 
 
@@ -196,6 +206,11 @@ class World:
 
     def activity(self) -> plans.PlanView:
         return plans.save_activity(self.db, self.owner, self.plan().id, ACTIVITY)
+
+    def monitoring_result(self, category: DataCategory) -> int:
+        return monitoring.record_result(
+            self.db, self.owner, self.patient(), MONITORING[category]
+        ).id
 
     def member(self) -> team.MemberView:
         return new_member(self.db, self.owner, "physical_rehabilitation", "Wróbel", "Łukasz")
@@ -429,6 +444,18 @@ def _sendable(c: DataCategory) -> Permitted:
 
 
 E = Action
+
+
+def _monitoring_list(c: DataCategory) -> Case:
+    """A drug screen (substance use) is left out whole for a role that may not read it."""
+
+    def call(w: World, a: Actor) -> monitoring.MonitoringOverview:
+        w.monitoring_result(c)
+        return monitoring.list_results(w.db, a, w.patient())
+
+    return Case(call, gate(E.READ_CLINICAL), shows(c, lambda o: bool(o.results)))
+
+
 WALK: dict[str, dict[DataCategory, Case]] = {
     # ---------------------------------------------------------------- Part 2 consent
     "consents.consents_of": {
@@ -996,6 +1023,28 @@ WALK: dict[str, dict[DataCategory, Case]] = {
         )
     },
     # ---------------------------------------------------------------- psychotherapy notes
+    # ---------------------------------------------------------------- monitoring results
+    "monitoring.list_results": per_category(_monitoring_list, (G, S)),
+    "monitoring.record_result": per_category(
+        lambda c: Case(
+            lambda w, a: monitoring.record_result(w.db, a, w.patient(), MONITORING[c]),
+            gate(E.EDIT_CLINICAL, c),
+        ),
+        (G, S),
+    ),
+    "monitoring.remove_result": per_category(
+        lambda c: Case(
+            lambda w, a: monitoring.remove_result(w.db, a, w.monitoring_result(c)),
+            gate(E.EDIT_CLINICAL, c),
+        ),
+        (G, S),
+    ),
+    "monitoring_demo.record_demo_results": {
+        S: Case(
+            lambda w, a: monitoring_demo.record_demo_results(w.db, a, [w.patient()]),
+            gate(E.EDIT_CLINICAL, S),
+        )
+    },
     "notes.create_note": {
         N: Case(
             lambda w, a: notes.create_note(w.db, a, w.patient(), "Process notes"),
