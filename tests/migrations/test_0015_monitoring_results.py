@@ -1,4 +1,4 @@
-"""Revision 0012 on a database with data: the monitoring tables go on downgrade (nothing
+"""Revision 0015 on a database with data: the monitoring tables go on downgrade (nothing
 else changes) and come back empty on upgrade."""
 
 from __future__ import annotations
@@ -20,13 +20,13 @@ def test_monitoring_tables_go_down_and_come_back(db: Database, physician: Actor)
         db, physician, patient.id, ResultEntry("liver", today(), values={"alt": 30})
     )
     with db.engine.begin() as conn:
-        command.downgrade(alembic_config(conn), "0010")
+        command.downgrade(alembic_config(conn), "0014")
     tables = set(inspect(db.engine).get_table_names())
     assert not {"monitoring_results", "monitoring_values"} & tables
     with db.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM patients")).scalar() == 1
     upgrade_to_head(db.engine)
-    assert current_revision(db.engine) == "0012"
+    assert current_revision(db.engine) == "0015"
     with db.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM monitoring_results")).scalar() == 0
     monitoring.record_result(
