@@ -53,7 +53,13 @@ from carecoord.clinical.vocabulary import (
 from carecoord.db import Database
 from carecoord.errors import CareCoordError
 from carecoord.models import Base, Patient
-from carecoord.services import audit, demo_workflow
+from carecoord.services import (
+    audit,
+    demo_allergy,
+    demo_pain_drawings,
+    demo_workflow,
+    monitoring_demo,
+)
 from carecoord.services import demo_names as names
 from carecoord.services.demo_mark import DEMO_SETTING, DEMO_SETTING_VALUE, is_demo_connection
 from carecoord.services.permissions import (
@@ -2348,6 +2354,9 @@ def _fill(
     sink.flush()
     number_all(conn)  # each referral's reference number, as the app gives a new one
     demo_workflow.fill_workflow_extras(conn, day)
+    drawings = demo_pain_drawings.fill_pain_drawings(conn, day)
+    no_known_allergies = demo_allergy.mark_no_known_allergies(conn, day)
+    results = monitoring_demo.fill_monitoring(conn, day)
     written = sink.written
     detail = (
         f"demo data loaded (seed {seed}, relative to {day.isoformat()}): "
@@ -2357,7 +2366,9 @@ def _fill(
         f"{written['care_team_memberships']} care-team memberships, "
         f"{written['assessments']} assessments, {written['treatment_plans']} plans, "
         f"{written['plan_activities']} activities, {written['referrals']} referrals, "
-        f"{written['referral_events']} referral events, {written['documents']} documents"
+        f"{written['referral_events']} referral events, {written['documents']} documents, "
+        f"{drawings} pain drawings, {no_known_allergies} 'no known allergies' confirmations, "
+        f"{results} monitoring results"
     )
     # Through the audit service, which chains the record (ids, hashes, chain head).
     audit.append(

@@ -2,10 +2,11 @@
 patients on opioids (drug screens that match their prescriptions, with a few unexpected
 ones; PDMP checks, some overdue; liver and kidney tests; vitals drifting slowly).
 
-Kept apart from the demo loader so it can call it once the patients and medications exist:
-``record_demo_results(db, physician_actor)``. Every result goes through
-:func:`carecoord.services.monitoring.record_result`, so it is validated and audited like
-one typed in.
+The demo loader calls :func:`fill_monitoring` inside its own transaction once the patients
+and medications exist: each result is validated by the same rules as one typed in
+(:func:`carecoord.services.monitoring.validate_entry`) and covered by the loader's one
+import audit record. :func:`record_demo_results` records them through the audited service
+instead, one by one (for a chosen set of patients in a running clinic demo).
 """
 
 from __future__ import annotations
@@ -14,15 +15,17 @@ import random
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
+from sqlalchemy.orm import Session
 
 from carecoord.clinical.monitoring import PdmpResult, ResultKind, ScreenResult
-from carecoord.clinical.vocabulary import DataCategory
+from carecoord.clinical.vocabulary import DataCategory, UserRole
 from carecoord.db import Database
-from carecoord.models import Medication
+from carecoord.models import Medication, User
 from carecoord.services import monitoring
 from carecoord.services.actor import Actor
 from carecoord.services.common import service, today
+from carecoord.services.demo_mark import is_demo_connection
 from carecoord.services.monitoring import ResultEntry, ScreenEntry
 from carecoord.services.permissions import Action, require
 
@@ -57,13 +60,17 @@ def expected_substances(drugs: Iterable[str]) -> set[str]:
 def current_drugs(db: Database) -> dict[int, list[str]]:
     """Each patient on a current opioid line and their current drugs (read directly: a
     demo builder's query, not a chart read)."""
-    on = today()
-    with db.session() as session:
-        rows = session.execute(
-            select(Medication.patient_id, Medication.drug, Medication.is_opioid).where(
-                (Medication.stop_date.is_(None)) | (Medication.stop_date >= on)
-            )
-        ).all()
+    with db.engine.connect() as conn:
+        return drugs_on(conn, today())
+
+
+def drugs_on(conn: Connection, on: date) -> dict[int, list[str]]:
+    """Each patient on an opioid line current ``on`` that day, with their drugs then."""
+    rows = conn.execute(
+        select(Medication.patient_id, Medication.drug, Medication.is_opioid).where(
+            (Medication.stop_date.is_(None)) | (Medication.stop_date >= on)
+        )
+    ).all()
     on_opioids = {r.patient_id for r in rows if r.is_opioid}
     drugs: dict[int, list[str]] = {p: [] for p in sorted(on_opioids)}
     for r in rows:
@@ -95,6 +102,40 @@ def record_demo_results(
         for entry in entries:
             monitoring.record_result(db, actor, patient_id, entry)
         count += len(entries)
+    return count
+
+
+PHYSICIAN = "drlee"
+"""The demo physician who records the demo results."""
+
+
+def fill_monitoring(conn: Connection, day: date, *, limit: int = 200) -> int:
+    """Write a year of monitoring before ``day`` for up to ``limit`` demo patients on
+    opioids, inside the demo loader's transaction; returns the number of results.
+
+    The same patients, dates and flags as :func:`record_demo_results` (every third
+    patient's PDMP check overdue, every fourth patient's latest screen unexpected).
+
+    Raises:
+        RuntimeError: the database is not a demo database.
+    """
+    if not is_demo_connection(conn):
+        raise RuntimeError("refusing to write demo monitoring results outside the demo")
+    name = conn.execute(select(User.full_name).where(User.username == PHYSICIAN)).scalar()
+    actor = Actor(None, PHYSICIAN, UserRole.PHYSICIAN, full_name=name or "Demo physician")
+    drugs = drugs_on(conn, day)
+    session = Session(bind=conn)  # joins the loader's transaction; never commits it
+    count = 0
+    for index, patient_id in enumerate(list(drugs)[:limit]):
+        rng = random.Random(patient_id)
+        expected = expected_substances(drugs[patient_id])
+        for entry in _entries(rng, day, expected, overdue=index % 3 == 2, odd=index % 4 == 3):
+            row = monitoring.validate_entry(entry, actor, on=day)
+            row.patient_id = patient_id
+            session.add(row)
+            count += 1
+    session.flush()
+    session.close()
     return count
 
 

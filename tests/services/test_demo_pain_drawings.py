@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from carecoord.db import Database
 from carecoord.models import Diagnosis, PainDrawing
 from carecoord.services.demo import fill_demo
-from carecoord.services.demo_pain_drawings import BY_CODE, fill_pain_drawings, marks_for
+from carecoord.services.demo_pain_drawings import BY_CODE, marks_for
 from carecoord.services.pain_drawings import drawing_view
 
 DAY = date(2026, 11, 30)
@@ -44,9 +44,9 @@ def test_radiculopathy_follows_the_side() -> None:
 
 
 def test_demo_clinic_gets_coherent_drawings(db: Database) -> None:
-    fill_demo(db, patients=40, seed=3, today=DAY)
-    with db.engine.begin() as conn:
-        written = fill_pain_drawings(conn, DAY)
+    fill_demo(db, patients=40, seed=3, today=DAY)  # the loader draws them
+    with db.session() as session:
+        written = session.scalar(select(func.count()).select_from(PainDrawing))
     with db.session() as session:
         drawings = [drawing_view(r) for r in session.scalars(select(PainDrawing))]
         codes: dict[int, list[str]] = {}
