@@ -51,12 +51,13 @@ from carecoord.services.permissions import (
     allowed,
     assessment_category,
     diagnosis_category,
-    may_write_psychotherapy_notes,
     referral_category,
 )
 from tests.conftest import make_actor
 from tests.letters.samples import small_pdf
 from tests.services.helpers import PDF_BYTES, new_member, new_patient, new_referral
+from tests.services.test_permissions_matrix import expected_allowed as allows
+from tests.services.test_permissions_matrix import expected_note_writer
 
 
 def test_every_role_has_a_rule_for_every_action() -> None:
@@ -107,8 +108,10 @@ def test_break_glass_adds_reading_only_and_never_notes() -> None:
 # ------------------------------------------------------------------------ the walk
 # Every public service function taking (db, actor, ...) is called for every role (also
 # with break-glass access on, and as the owner of the data) and every data category it
-# handles; the outcome must be what the matrix says. A new service function fails
-# ``test_the_walk_covers_every_service_function`` until it gets an entry here.
+# handles; the outcome must be what the written-out table in test_permissions_matrix.py
+# says (never the matrix under test, so a wrong entry in the code fails here too). A new
+# service function fails ``test_the_walk_covers_every_service_function`` until it gets an
+# entry here.
 
 G, P, N, S = (
     DataCategory.GENERAL,
@@ -263,8 +266,8 @@ Permitted = Callable[[Actor], bool]
 
 @dataclass(frozen=True)
 class Case:
-    """One call; ``permitted`` says (from the matrix) whether it may succeed, and ``check``
-    looks at a permitted result for content the matrix hides from some roles."""
+    """One call; ``permitted`` says (from the written-out table) whether it may succeed;
+    ``check`` looks at a permitted result for content hidden from some roles."""
 
     call: Call
     permitted: Permitted
@@ -272,7 +275,7 @@ class Case:
 
 
 def gate(action: Action, category: DataCategory = G) -> Permitted:
-    return lambda a: allowed(a, action, category)
+    return lambda a: allows(a, action, category)
 
 
 def anyone(_actor: Actor) -> bool:
@@ -283,7 +286,7 @@ def shows(category: DataCategory, visible: Callable[[Any], bool]) -> Callable[[A
     """The result shows the ``category`` item exactly when the actor may read it."""
 
     def check(result: Any, actor: Actor) -> None:
-        assert visible(result) == allowed(actor, Action.READ_CLINICAL, category)
+        assert visible(result) == allows(actor, Action.READ_CLINICAL, category)
 
     return check
 
@@ -295,19 +298,19 @@ def per_category(
 
 
 def printable(c: DataCategory) -> Permitted:
-    return lambda a: allowed(a, Action.READ_CLINICAL, c) and allowed(a, Action.PRINT, c)
+    return lambda a: allows(a, Action.READ_CLINICAL, c) and allows(a, Action.PRINT, c)
 
 
 def _referral_read(c: DataCategory) -> Case:
     def check(view: referrals.ReferralView, actor: Actor) -> None:
-        hidden = not allowed(actor, Action.READ_CLINICAL, c)
+        hidden = not allows(actor, Action.READ_CLINICAL, c)
         assert view.restricted == hidden
         assert (view.reason == referrals.RESTRICTED) == hidden
 
     return Case(
         lambda w, a: referrals.get_referral(w.db, a, w.referral(c).id),
         lambda a: (
-            allowed(a, Action.READ_CLINICAL, c) or allowed(a, Action.EDIT_REFERRAL_LOGISTICS, c)
+            allows(a, Action.READ_CLINICAL, c) or allows(a, Action.EDIT_REFERRAL_LOGISTICS, c)
         ),
         check,
     )
@@ -321,11 +324,11 @@ def _chart(c: DataCategory) -> Case:
 
     def check(result: tuple[Any, int], actor: Actor) -> None:
         loaded, referral_id = result
-        readable = allowed(actor, Action.READ_CLINICAL, c)
+        readable = allows(actor, Action.READ_CLINICAL, c)
         assert any(d.code == DIAGNOSIS[c] for d in loaded.diagnoses) == readable
         [view] = [r for r in loaded.referrals if r.id == referral_id]
         assert view.restricted == (not readable)
-        assert loaded.clinical_restricted == (not allowed(actor, Action.READ_CLINICAL, G))
+        assert loaded.clinical_restricted == (not allows(actor, Action.READ_CLINICAL, G))
 
     return Case(call, gate(Action.READ_DEMOGRAPHICS), check)
 
@@ -349,7 +352,7 @@ def _document_list(c: DataCategory) -> Case:
 
     def check(result: tuple[list[documents.DocumentView], int], actor: Actor) -> None:
         listed, document_id = result
-        assert any(d.id == document_id for d in listed) == allowed(actor, Action.READ_CLINICAL, c)
+        assert any(d.id == document_id for d in listed) == allows(actor, Action.READ_CLINICAL, c)
 
     return Case(call, gate(Action.READ_DEMOGRAPHICS), check)
 
@@ -440,7 +443,7 @@ def _sent(w: World, c: DataCategory) -> letters.SentLetterView:
 
 
 def _sendable(c: DataCategory) -> Permitted:
-    return lambda a: printable(c)(a) and allowed(a, Action.EDIT_REFERRAL_LOGISTICS, c)
+    return lambda a: printable(c)(a) and allows(a, Action.EDIT_REFERRAL_LOGISTICS, c)
 
 
 E = Action
@@ -507,7 +510,7 @@ WALK: dict[str, dict[DataCategory, Case]] = {
     "audit_log.export_csv": {
         G: Case(
             lambda w, a: audit_log.export_csv(w.db, a, audit_log.AuditFilter()),
-            lambda a: allowed(a, E.READ_AUDIT) and allowed(a, E.EXPORT),
+            lambda a: allows(a, E.READ_AUDIT) and allows(a, E.EXPORT),
         )
     },
     # ---------------------------------------------------------------- chart, dashboard
@@ -525,7 +528,7 @@ WALK: dict[str, dict[DataCategory, Case]] = {
                 documents.DocumentUpload("fax.pdf", PDF_BYTES),
                 referral_id=w.referral(c).id,
             ),
-            lambda a: allowed(a, E.EDIT_CLINICAL, c) or allowed(a, E.EDIT_REFERRAL_LOGISTICS, c),
+            lambda a: allows(a, E.EDIT_CLINICAL, c) or allows(a, E.EDIT_REFERRAL_LOGISTICS, c),
         )
     ),
     "documents.get_document_content": per_category(
@@ -1048,13 +1051,13 @@ WALK: dict[str, dict[DataCategory, Case]] = {
     "notes.create_note": {
         N: Case(
             lambda w, a: notes.create_note(w.db, a, w.patient(), "Process notes"),
-            may_write_psychotherapy_notes,
+            expected_note_writer,
         )
     },
     "notes.list_notes": {
         N: Case(
             lambda w, a: (lambda n: notes.list_notes(w.db, a, w.patient()))(w.note()),
-            may_write_psychotherapy_notes,
+            expected_note_writer,
             # Listing is allowed to every author, but shows the owner's note to the owner only.
             lambda rows, a: shows_note(rows, a),
         )
@@ -1187,10 +1190,10 @@ def test_service_function_obeys_the_matrix(db: Database, password_hash: str, nam
                 try:
                     result = case.call(world, actor)
                 except PermissionDenied as error:
-                    pytest.fail(f"{label}: refused although the matrix allows it ({error})")
+                    pytest.fail(f"{label}: refused although the written table allows it ({error})")
                 if case.check is not None:
                     assert case.check(result, actor) is not False, label
             else:
                 with pytest.raises(PermissionDenied):
                     case.call(world, actor)
-                    pytest.fail(f"{label}: allowed although the matrix refuses it")
+                    pytest.fail(f"{label}: allowed although the written table refuses it")
