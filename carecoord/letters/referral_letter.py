@@ -806,7 +806,7 @@ def _sections(data: LetterData, width: float) -> list[tuple[str, list[Flowable]]
 
 
 def story(data: LetterData, width: float) -> list[Flowable]:
-    """The letter's flowables in clinical-reference §3 order; a section left out (``None``)
+    """The letter's flowables in docs/clinical-reference.md §3 order; a section left out (``None``)
     keeps its place through its "Not included in this letter" line."""
     out: list[Flowable] = []
     out += _letterhead(data, width)

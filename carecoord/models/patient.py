@@ -171,7 +171,10 @@ class NoKnownAllergies(Base):
 
 
 class HeadacheProfile(Versioned, Base):
-    """ICHD-3 headache profile for neurology referrals, one per patient (clinical reference §6)."""
+    """ICHD-3 headache profile for neurology referrals, one per patient.
+
+    See docs/clinical-reference.md §6.
+    """
 
     __tablename__ = "headache_profiles"
 

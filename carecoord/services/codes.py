@@ -32,7 +32,8 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-#: The codes a pain clinic uses most (domain reference §7), in the order offered to people.
+#: The codes a pain clinic uses most (docs/clinical-reference.md §7), in the order
+#: offered to people.
 COMMON_PAIN_CODES: tuple[str, ...] = (
     "G89.29",
     "G89.4",

@@ -1,4 +1,7 @@
-"""Suggestions corrected in issue #18: headache red flags, ORT wording (docs §4, §6)."""
+"""Suggestions corrected in issue #18: headache red flags, ORT wording.
+
+See docs/clinical-reference.md §4, §6.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""CareCoord referral states -> FHIR R4 ServiceRequest.status / Task.status (docs §10).
+"""CareCoord referral states -> FHIR R4 ServiceRequest.status / Task.status.
+
+See docs/clinical-reference.md §10.
 
 HL7 FHIR R4 value sets: request-status (ServiceRequest) draft | active | on-hold |
 revoked | completed | entered-in-error | unknown; task-status draft | requested |

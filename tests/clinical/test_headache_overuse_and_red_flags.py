@@ -1,4 +1,6 @@
-"""Medication overuse by drug class (ICHD-3 8.2) and SNNOOP10 red flags (docs §6).
+"""Medication overuse by drug class (ICHD-3 8.2) and SNNOOP10 red flags.
+
+See docs/clinical-reference.md §6.
 
 Thresholds from ICHD-3 (Cephalalgia 2018;38:1-211), 8.2.1-8.2.6: ergotamine, triptans,
 opioids and combination analgesics on >= 10 days a month; simple analgesics (paracetamol,

@@ -1,4 +1,4 @@
-"""PEG shown by its change from baseline, never a severity word (docs §4 "PEG").
+"""PEG shown by its change from baseline, never a severity word (docs/clinical-reference.md §4).
 
 Krebs et al. 2009 (J Gen Intern Med 24:733-8): PEG = mean of three 0-10 items; a 30 %
 reduction from baseline is a meaningful improvement; no severity bands are published.

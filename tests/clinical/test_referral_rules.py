@@ -1,4 +1,7 @@
-"""Referral state machine, FHIR mapping, time targets and authorisation (clinical ref. §2)."""
+"""Referral state machine, FHIR mapping, time targets and authorisation.
+
+See docs/clinical-reference.md §2.
+"""
 
 from __future__ import annotations
 
@@ -174,7 +177,10 @@ SATURDAY = date(2025, 3, 8)
 
 
 def test_default_targets() -> None:
-    """Clinical reference §2, after California timely access: 1, 2, 4 days; 15 / 10 business; 14."""
+    """After California timely access: 1, 2, 4 days; 15 / 10 business; 14.
+
+    See docs/clinical-reference.md §2.2.
+    """
     t = Targets()
     assert (t.stat_days, t.asap_days, t.urgent_days) == (1, 2, 4)
     assert (t.routine_business_days, t.routine_mental_health_business_days) == (15, 10)

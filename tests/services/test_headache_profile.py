@@ -1,4 +1,7 @@
-"""The headache profile stores medication days per class and the red-flag screen (docs §6)."""
+"""The headache profile stores medication days per class and the red-flag screen.
+
+See docs/clinical-reference.md §6.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""A letter's PEG line shows the change from baseline, not a severity word (docs §4 "PEG")."""
+"""A letter's PEG line shows the change from baseline, not a severity word.
+
+See docs/clinical-reference.md §4.
+"""
 
 from __future__ import annotations
 

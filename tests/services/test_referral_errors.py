@@ -1,4 +1,6 @@
-"""Referrals entered in error: permission-checked, audited, off worklists and CMS50 (docs §10)."""
+"""Referrals entered in error: permission-checked, audited, off worklists and CMS50.
+
+See docs/clinical-reference.md §2.4 and §10."""
 
 from __future__ import annotations
 

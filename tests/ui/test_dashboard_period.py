@@ -1,4 +1,7 @@
-"""The dashboard offers CMS50's own calendar period beside the rolling 12 months (docs §2)."""
+"""The dashboard offers CMS50's own calendar period beside the rolling 12 months.
+
+See docs/clinical-reference.md §2.4.
+"""
 
 from __future__ import annotations
 
