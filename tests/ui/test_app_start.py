@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -136,15 +136,34 @@ class Person:
             return
         self.main_title = window.windowTitle()
         self.signed_in_as = window.context.actor.username
-        window.close()  # the last window: the app's event loop ends
-        self.finish(None)
+        self.step_now = self.wait_for_the_end
+        window.close()  # the last window: the app ends by itself, as it does for people
 
-    def finish(self, problem: str | None) -> None:
+    def wait_for_the_end(self) -> None:
+        """Only the deadline: closing the last window must end ``run``."""
+
+    def finish(self, problem: str) -> None:
         self.timer.stop()
         self.problem = problem
         instance = QApplication.instance()
         assert instance is not None
-        instance.exit(0 if problem is None else 3)
+        instance.exit(3)
+
+
+def run_app(person: Person) -> int:
+    """``app.run`` with ``person`` at the keyboard; nothing of it is left for later tests.
+
+    Closing the last window posts a Quit event; one still queued when ``run`` returns would
+    end the next test's dialogs at once, so it is taken off the queue here.
+    """
+    person.timer.start()
+    try:
+        return app.run(None)
+    finally:
+        person.timer.stop()
+        instance = QApplication.instance()
+        assert instance is not None
+        QCoreApplication.removePostedEvents(instance, QEvent.Type.Quit)
 
 
 @pytest.mark.usefixtures("_restore_logging")
@@ -158,8 +177,7 @@ def test_start_shows_sign_in_then_the_main_window(
     db.dispose()
 
     person = Person("drlee", PASSWORD)
-    person.timer.start()
-    code = app.run(None)
+    code = run_app(person)
 
     assert person.problem is None, person.problem
     assert code == 0
@@ -186,12 +204,11 @@ def test_a_wrong_password_keeps_the_sign_in_window(
         dialog = _visible(SignInDialog)
         assert dialog is not None and _visible(MainWindow) is None
         errors.append(dialog.error.text())
+        person.step_now = person.wait_for_the_end
         dialog.reject()  # Cancel with nothing open: the app quits by itself
-        person.timer.stop()
 
     person.wait_for_main_window = refused  # type: ignore[method-assign]
-    person.timer.start()
-    code = app.run(None)
+    code = run_app(person)
 
     assert person.problem is None, person.problem
     assert code == 0
