@@ -14,11 +14,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from carecoord.clinical.vocabulary import DataCategory, UserRole
+from carecoord.errors import ValidationError
 from carecoord.services.actor import Actor
 from carecoord.services.permissions import (
     Action,
     allowed,
+    item_category,
     may_read_psychotherapy_note,
     may_write_psychotherapy_notes,
 )
@@ -157,3 +161,14 @@ def test_psychotherapy_notes_are_written_by_physicians_and_clinicians_read_by_th
         assert may_read_psychotherapy_note(author, 7)
         assert not may_read_psychotherapy_note(author, 8)
         assert not may_read_psychotherapy_note(_actor(role), None)
+
+
+def test_an_item_category_is_one_of_the_three_chart_categories() -> None:
+    """A clinician's choice: empty keeps the default; notes and unknown words are refused."""
+    assert item_category(None, DataCategory.PSYCHIATRIC) == DataCategory.PSYCHIATRIC
+    assert item_category("", DataCategory.GENERAL) == DataCategory.GENERAL
+    assert item_category("substance_use", DataCategory.GENERAL) == DataCategory.SUBSTANCE_USE
+    with pytest.raises(ValidationError, match="must be general, psychiatric or substance use"):
+        item_category("secret", DataCategory.GENERAL)
+    with pytest.raises(ValidationError, match="psychotherapy notes are kept in their own tab"):
+        item_category("psychotherapy_note", DataCategory.GENERAL)
