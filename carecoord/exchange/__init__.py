@@ -1,0 +1,1 @@
+"""Exchange with other systems: pure builders of the formats CareCoord writes (no Qt, no DB)."""
