@@ -17,6 +17,7 @@ from carecoord import __version__
 from carecoord.audit_cli import add_audit_parser, run_audit
 from carecoord.backup_cli import add_backup_parsers, run_backup, run_restore
 from carecoord.errors import CareCoordError, ConfigurationError
+from carecoord.fhir_cli import add_fhir_parser, run_fhir
 from carecoord.plan_cli import add_plan_parser, run_plan
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--user",
         metavar="NAME",
         help="sign in as NAME for commands that read or change patient data (letter, letters, "
-        "plan, backup, restore); default: $CARECOORD_USER. The password is asked for",
+        "plan, fhir, backup, restore); default: $CARECOORD_USER. The password is asked for",
     )
     parser.add_argument(
         "--password-stdin",
@@ -126,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_audit_parser(commands)
     add_backup_parsers(commands)
     add_plan_parser(commands)
+    add_fhir_parser(commands)
     return parser
 
 
@@ -230,6 +232,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_restore(args)
     if args.command == "plan":
         return run_plan(args)
+    if args.command == "fhir":
+        return run_fhir(args)
     raise AssertionError(args.command)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import html
+import json
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -748,6 +749,11 @@ def bundle(refs: Refs, resources: Sequence[JSON], *, timestamp: datetime) -> JSO
         "timestamp": _instant(timestamp),
         "entry": [{"fullUrl": f"urn:uuid:{r['id']}", "resource": r} for r in resources],
     }
+
+
+def to_json(bundle_: JSON) -> bytes:
+    """The bundle as the UTF-8 JSON file CareCoord writes (command line and chart alike)."""
+    return (json.dumps(bundle_, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
 def references(value: Any) -> Iterable[str]:

@@ -120,6 +120,7 @@ class ChartHeader(QWidget):
         self.chips: list[QLabel] = []
 
         top = QHBoxLayout()
+        self.buttons = top  # the chart window adds its actions' buttons here
         top.addWidget(self.name)
         top.addStretch(1)
         top.addWidget(self.edit_button)

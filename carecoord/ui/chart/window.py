@@ -5,14 +5,27 @@ from __future__ import annotations
 import importlib
 import importlib.util
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from carecoord.errors import CareCoordError, NotFound, PermissionDenied
+from carecoord.exchange.fhir_export import to_json
 from carecoord.services import referrals
 from carecoord.services.chart import Chart, load_chart
+from carecoord.services.fhir import export_patient
+from carecoord.services.permissions import Action, allowed
 from carecoord.ui import style
 from carecoord.ui.chart.care_team_tab import CareTeamTab
 from carecoord.ui.chart.header import ChartHeader
@@ -163,6 +176,21 @@ class ChartWindow(QMainWindow):
         close.setShortcut(QKeySequence(QKeySequence.StandardKey.Close))
         close.triggered.connect(self.close)
         self.addAction(close)
+
+        self.export_fhir_action = QAction("Export FHIR…", self)
+        self.export_fhir_action.setObjectName("exportFhir")
+        self.export_fhir_action.setToolTip(
+            "Save this chart as a FHIR R4 bundle (JSON) for another system; "
+            "only what your role may export is included"
+        )
+        self.export_fhir_action.triggered.connect(self.export_fhir)
+        self.export_fhir_action.setVisible(allowed(context.actor.role, Action.EXPORT))
+        export_button = QToolButton()
+        export_button.setObjectName("exportFhirButton")
+        export_button.setDefaultAction(self.export_fhir_action)
+        export_button.setVisible(self.export_fhir_action.isVisible())
+        self.header.buttons.insertWidget(self.header.buttons.count() - 1, export_button)
+        self.addAction(self.export_fhir_action)
 
         self._show(self.chart)
         self._restore_layout()
@@ -329,6 +357,43 @@ class ChartWindow(QMainWindow):
         form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         form.open()
         return form
+
+    def choose_fhir_path(self) -> str | None:
+        """Ask where to save the bundle (a Qt dialog, so it behaves alike everywhere and a
+        test can answer it), starting in the folder used last time."""
+        store = QSettings("CareCoord", "CareCoord")
+        folder = str(store.value("chart/fhirFolder", "") or "")
+        name = f"patient-{self.chart.patient.mrn}-fhir.json"
+        dialog = QFileDialog(self, "Export FHIR bundle", folder, "FHIR JSON (*.json)")
+        dialog.setObjectName("fhirSaveDialog")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        dialog.setDefaultSuffix("json")
+        dialog.selectFile(name)
+        if dialog.exec() != QFileDialog.DialogCode.Accepted or not dialog.selectedFiles():
+            return None
+        path = dialog.selectedFiles()[0]
+        store.setValue("chart/fhirFolder", str(Path(path).parent))
+        return path
+
+    def export_fhir(self) -> str | None:
+        """Export the chart as FHIR R4 (what the role may export, audited) to a chosen file;
+        returns the path written, None when cancelled or refused."""
+        from carecoord.ui.pdf_preview import write_atomically  # loads QtPdf: only when used
+
+        path = self.choose_fhir_path()
+        if not path:
+            return None
+        try:
+            bundle = export_patient(self.context.db, self.context.actor, self.patient_id)
+            write_atomically(path, to_json(bundle))
+        except CareCoordError as error:
+            show_problem(self, error, "Export FHIR")
+            return None
+        except OSError as error:
+            QMessageBox.warning(self, "Not saved", f"The file could not be written: {error}")
+            return None
+        return path
 
     # ------------------------------------------------------------- persistence
     def _restore_layout(self) -> None:

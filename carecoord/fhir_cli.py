@@ -1,0 +1,57 @@
+"""``carecoord fhir export PATIENT_ID --output F.json``: a patient's chart as a FHIR R4 Bundle.
+
+Two functions for ``carecoord.cli``: :func:`add_fhir_parser` adds the sub-command and
+:func:`run_fhir` runs it. The bundle is built and audited by ``services.fhir`` like the
+chart's "Export FHIR…" action, and written atomically (docs/fhir-mapping.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from carecoord.errors import CareCoordError
+
+
+def add_fhir_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add the ``fhir`` sub-command (with its ``export`` action) to ``subparsers``."""
+    fhir = subparsers.add_parser("fhir", help="exchange with other systems in HL7 FHIR R4")
+    actions = fhir.add_subparsers(dest="fhir_command", metavar="ACTION", required=True)
+    export = actions.add_parser(
+        "export", help="write a patient's chart as a FHIR R4 Bundle (JSON), as the role may"
+    )
+    export.add_argument("patient_id", type=int, metavar="PATIENT_ID")
+    export.add_argument("--output", required=True, type=Path, metavar="FILE.json")
+    return fhir
+
+
+def run_fhir(args: argparse.Namespace) -> int:
+    """Write the bundle; 0 on success, 1 (with a message on stderr) when it cannot.
+
+    ``args`` carries ``patient_id``, ``output`` and the global ``database``, ``user`` and
+    ``sign_in_password_stdin`` (the person signs in first; see ``cli.sign_in``).
+    """
+    from carecoord.cli import _atomic_output, check_id, open_current, sign_in
+    from carecoord.exchange.fhir_export import to_json
+    from carecoord.services.fhir import export_patient
+
+    check_id("Patient", args.patient_id)
+    db, _ = open_current(args)
+    try:
+        actor = sign_in(args, db)  # before any file: a refused sign-in writes nothing
+        with _atomic_output(args.output) as out:
+            bundle = export_patient(db, actor, args.patient_id)
+            out.write(to_json(bundle))
+    except CareCoordError as error:  # unknown patient, not allowed, unwritable
+        print(f"carecoord: {error}", file=sys.stderr)
+        return 1
+    finally:
+        db.dispose()
+    count = len(bundle["entry"])
+    print(f"Wrote {count} FHIR resources of patient {args.patient_id} to {args.output}")
+    return 0
+
+
+__all__ = ["add_fhir_parser", "run_fhir"]
