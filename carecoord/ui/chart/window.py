@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QTabWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -185,9 +185,10 @@ class ChartWindow(QMainWindow):
         )
         self.export_fhir_action.triggered.connect(self.export_fhir)
         self.export_fhir_action.setVisible(allowed(context.actor.role, Action.EXPORT))
-        export_button = QToolButton()
+        export_button = QPushButton(self.export_fhir_action.text())
         export_button.setObjectName("exportFhirButton")
-        export_button.setDefaultAction(self.export_fhir_action)
+        export_button.setToolTip(self.export_fhir_action.toolTip())
+        export_button.clicked.connect(self.export_fhir_action.trigger)
         export_button.setVisible(self.export_fhir_action.isVisible())
         self.header.buttons.insertWidget(self.header.buttons.count() - 1, export_button)
         self.addAction(self.export_fhir_action)
