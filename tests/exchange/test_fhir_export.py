@@ -192,6 +192,11 @@ def test_the_front_desk_exports_no_psychiatric_or_substance_use_content(demo: Da
         assert not [s for s in statements if "restricted" in json.dumps(s)]
         assert len(resources(limited)) <= len(resources(full))
     assert physician_found > 0  # the demo holds such content: the check above means something
+    admin = demo_actor(demo, "admin")  # exports, but reads no clinical content
+    kinds = {
+        r["resourceType"] for r in resources(export_patient(demo, admin, patient_ids(demo)[0]))
+    }
+    assert kinds == {"Patient", "CareTeam", "Practitioner"}
 
 
 def test_an_export_is_audited_once_and_a_clinician_may_not_export(
