@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Final
 
+from carecoord.clinical import allergy_status
+
 JSON = dict[str, Any]
 
 LOINC: Final = "http://loinc.org"
@@ -383,6 +385,15 @@ def allergy(
         patient=refs.ref("Patient", patient_key),
         reaction=reactions,
     )
+
+
+def no_known_allergy(refs: Refs, patient_key: int, status: allergy_status.AllergyStatus) -> JSON:
+    """AllergyIntolerance for a confirmed "no known allergies" chart: SNOMED CT 716186003,
+    recorded on the confirmation date by who confirmed it (docs/clinical-reference.md
+    §10.1). Only for that state: "not yet recorded" exports no resource at all."""
+    body = allergy_status.fhir_no_known_allergy(refs.url("Patient", patient_key), status)
+    body.pop("resourceType")
+    return _resource(refs, "AllergyIntolerance", f"no-known/{patient_key}", **body)
 
 
 def _item_components(kind: str, answers: dict[str, Any]) -> list[JSON]:

@@ -177,8 +177,11 @@ def _clinical(session: Session, actor: Actor, refs: fx.Refs, pid: int) -> list[J
                 notes=m.notes,
             )
         )
-    # No "no known allergies" state is recorded yet: an empty list exports no
-    # AllergyIntolerance at all (never SNOMED 716186003, which would claim a fact).
+    # A confirmed "no known allergies" exports SNOMED 716186003; "not yet recorded"
+    # exports nothing (an empty list claims no fact).
+    allergy_state = record.allergy_status_of(session, pid)
+    if allergy_state.no_known_allergies:
+        out.append(fx.no_known_allergy(refs, pid, allergy_state))
     for a in record.allergies_of(session, pid):
         out.append(
             fx.allergy(

@@ -23,6 +23,7 @@ from carecoord.exchange.fhir_export import PROFILES, unresolved
 from carecoord.models import AuditEvent, Patient, User
 from carecoord.services import record
 from carecoord.services.actor import Actor
+from carecoord.services.common import today
 from carecoord.services.demo import fill_demo
 from carecoord.services.documents import DocumentUpload, attach_document
 from carecoord.services.fhir import export_patient
@@ -101,8 +102,8 @@ def test_every_demo_patient_exports_a_valid_r4_bundle_whose_references_resolve(
                 assert resource["meta"]["profile"] == [PROFILES[kind]]
             else:
                 assert "meta" not in resource
-            if kind in ("Observation", "Condition"):
-                for coding in resource["code"]["coding"]:
+            if kind in ("Observation", "Condition", "AllergyIntolerance"):
+                for coding in resource["code"].get("coding", []):
                     codes.setdefault(kind, set()).add(f"{coding['system']}|{coding['code']}")
         (patient,) = resources(bundle, "Patient")
         assert patient["identifier"][0]["value"]
@@ -120,6 +121,7 @@ def test_every_demo_patient_exports_a_valid_r4_bundle_whose_references_resolve(
         "DocumentReference",
     }
     assert {c.split("|")[0] for c in codes["Condition"]} == {"http://hl7.org/fhir/sid/icd-10-cm"}
+    assert "http://snomed.info/sct|716186003" in codes["AllergyIntolerance"]  # demo NKA charts
     observation_codes = codes["Observation"]
     for loinc in ("72514-3", "44261-6", "70274-6"):  # NRS, PHQ-9 total, GAD-7 total
         assert f"http://loinc.org|{loinc}" in observation_codes
@@ -229,9 +231,33 @@ def test_an_export_is_audited_once_and_a_clinician_may_not_export(
 def test_allergies_documents_and_referral_tasks(db: Database, physician: Actor) -> None:
     patient = new_patient(db, physician)
     empty = export_patient(db, physician, patient.id)
-    # No "no known allergies" state exists in CareCoord: nothing is claimed.
+    # "Not yet recorded" claims nothing: no AllergyIntolerance at all.
     assert resources(empty, "AllergyIntolerance") == []
-    record.add_allergy(db, physician, patient.id, "Penicillin", reaction="hives", severity="severe")
+    record.confirm_no_known_allergies(db, physician, patient.id)
+    confirmed = export_patient(db, physician, patient.id)
+    Bundle.parse_obj(confirmed)
+    assert unresolved(confirmed) == []
+    (none_known,) = resources(confirmed, "AllergyIntolerance")
+    assert none_known["code"]["coding"] == [
+        {
+            "system": "http://snomed.info/sct",
+            "code": "716186003",
+            "display": "No known allergy",
+        }
+    ]
+    assert none_known["verificationStatus"]["coding"][0]["code"] == "confirmed"
+    assert none_known["recordedDate"] == today().isoformat()
+    (patient_resource,) = resources(confirmed, "Patient")
+    assert none_known["patient"]["reference"] == f"urn:uuid:{patient_resource['id']}"
+    record.add_allergy(
+        db,
+        physician,
+        patient.id,
+        "Penicillin",
+        reaction="hives",
+        severity="severe",
+        clear_no_known_allergies=True,
+    )
     record.add_medication(
         db,
         physician,
