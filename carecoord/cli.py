@@ -238,6 +238,11 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def _launch_app(args: argparse.Namespace) -> int:
+    from carecoord.prereqs import qt_prerequisites_message
+
+    missing = qt_prerequisites_message()
+    if missing is not None:  # instead of Qt's abort naming the wrong library
+        raise ConfigurationError(missing)
     from carecoord.ui.app import run
 
     return run(args.database)
