@@ -152,6 +152,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # one clear line for people; the traceback goes to the log
+        from carecoord.db import unreachable
+
+        problem = unreachable(exc, _where(args))
+        if problem is not None:  # the server is down or out of reach: not a bug
+            log.warning("command %s: %s", args.command, problem)
+            print(f"carecoord: {problem}", file=sys.stderr)
+            return 2
         log.exception("command %s failed", args.command)
         print(f"carecoord: {explain(exc, args)}", file=sys.stderr)
         return 1
@@ -202,11 +209,12 @@ def _where(args: argparse.Namespace) -> str:
 
 
 def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]  # lazy import keeps --help fast
+    """Open as a workstation: SQLite migrates itself, a PostgreSQL server is only checked."""
     from carecoord.config import resolve_database
-    from carecoord.db import Database
+    from carecoord.db import open_database
 
     location = resolve_database(args.database)
-    return Database(location.url), location
+    return open_database(location.url, location.display()), location
 
 
 def _dispatch(args: argparse.Namespace) -> int:

@@ -117,7 +117,11 @@ def create_db_engine(url: str, *, echo: bool = False, read_only: bool = False) -
         event.listen(engine, "connect", _sqlite_read_only if read_only else _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    engine = create_engine(url, echo=echo, pool_pre_ping=True, hide_parameters=True)
+    # A server that drops packets must not leave the app waiting for minutes.
+    connect_args = {} if "connect_timeout" in parsed.query else {"connect_timeout": 10}
+    engine = create_engine(
+        url, echo=echo, pool_pre_ping=True, hide_parameters=True, connect_args=connect_args
+    )
     if read_only:
         event.listen(engine, "connect", _postgres_read_only)
     return engine
@@ -323,12 +327,139 @@ def revision_known(revision: str) -> bool:
 
 
 def newer_schema_message(revision: str) -> str:
+    """One sentence for a database a newer CareCoord migrated: both versions, what to do."""
     from carecoord import __version__
 
     return (
-        f"this CareCoord ({__version__}) is older than the database, whose schema revision "
-        f"{revision} was written by a newer version; install that version (or newer)"
+        f"this CareCoord ({__version__}, schema revision {HEAD_REVISION}) is older than the "
+        f"database, whose schema revision {revision} was written by a newer version; install "
+        "that version (or newer) on this workstation"
     )
+
+
+class SchemaMismatch(ConfigurationError):
+    """The database's schema is not the one this CareCoord can open (and it may not fix it)."""
+
+
+class DatabaseUnreachable(ConfigurationError):
+    """The database server could not be reached; the message names it and the reason."""
+
+
+# Connection failures from psycopg (the first line of the driver's message).
+UNREACHABLE_MARKERS = (
+    "connection failed",
+    "connection to server",
+    "could not connect",
+    "could not translate host name",
+    "name or service not known",
+    "connection refused",
+    "timeout expired",
+    "no route to host",
+    "network is unreachable",
+    "server closed the connection",
+)
+
+
+def unreachable(error: BaseException, where: str) -> DatabaseUnreachable | None:
+    """``error`` as the one-line "cannot reach the server" a person sees (None: not that)."""
+    from sqlalchemy.exc import OperationalError as SAOperationalError
+
+    if not isinstance(error, SAOperationalError):
+        return None
+    original = error.orig if error.orig is not None else error
+    reason = next((line.strip() for line in str(original).splitlines() if line.strip()), "")
+    if not any(marker in reason.lower() for marker in UNREACHABLE_MARKERS):
+        return None
+    return DatabaseUnreachable(
+        f"cannot connect to the database server of {where} ({reason}); check that the server "
+        "is running and that this computer's network reaches it, then try again"
+    )
+
+
+def stamped_revision(engine: Engine, where: str) -> str | None:
+    """The revision in ``alembic_version`` (None: no CareCoord schema yet), in one query.
+
+    Raises:
+        DatabaseUnreachable: the server cannot be reached.
+        SchemaMismatch: the workstation's role may not read the CareCoord tables.
+    """
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        connection = engine.connect()
+    except OperationalError as error:
+        problem = unreachable(error, where)
+        if problem is not None:
+            raise problem from None
+        raise
+    with connection:
+        try:
+            rows = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+        except DBAPIError as error:
+            sqlstate = getattr(error.orig, "sqlstate", None)
+            message = str(error.orig).lower()
+            if sqlstate == "42P01" or "no such table" in message:
+                return None
+            if sqlstate == "42501":
+                user = engine.url.username or "this role"
+                raise SchemaMismatch(
+                    f"the PostgreSQL role {user} may not read the CareCoord tables in {where}; "
+                    f"the database owner runs 'carecoord db grant {user}'"
+                ) from None
+            raise
+    return str(rows[0][0]) if rows else None
+
+
+def check_schema(engine: Engine, where: str) -> bool:
+    """Whether the schema is this version's, for a workstation opening ``where``.
+
+    Returns False only for a SQLite file behind (or empty), which the workstation then
+    migrates itself. A shared PostgreSQL server is never migrated from a workstation:
+    only ``carecoord db upgrade``, run by the tables' owner, does that.
+
+    Raises:
+        SchemaMismatch: a newer schema (either database), or an older or empty one on
+            PostgreSQL, in one sentence naming both versions and what to do.
+        DatabaseUnreachable: the server cannot be reached.
+    """
+    from carecoord import __version__
+
+    revision = stamped_revision(engine, where)
+    if revision == HEAD_REVISION:
+        return True
+    if revision is not None and not revision_known(revision):
+        raise SchemaMismatch(f"{where}: {newer_schema_message(revision)}")
+    if engine.dialect.name == "sqlite":
+        return False
+    if revision is None:
+        raise SchemaMismatch(
+            f"{where} holds no CareCoord schema yet (this CareCoord {__version__} needs schema "
+            f"revision {HEAD_REVISION}); the database owner runs 'carecoord db upgrade' once, "
+            "then 'carecoord db grant ROLE' for the workstations' role"
+        )
+    raise SchemaMismatch(
+        f"{where} has schema revision {revision}, older than this CareCoord {__version__} "
+        f"(which needs revision {HEAD_REVISION}); the database owner runs 'carecoord db "
+        "upgrade' with this version, then every workstation can start"
+    )
+
+
+def open_database(url: str, where: str) -> Database:
+    """Open ``url`` as a workstation does: a SQLite file is brought to this version's schema,
+    a PostgreSQL server only checked (see check_schema).
+
+    Raises:
+        SchemaMismatch, DatabaseUnreachable: see check_schema.
+    """
+    db = Database(url, migrate=False)
+    try:
+        if not check_schema(db.engine, where):
+            upgrade_to_head(db.engine)
+    except BaseException:
+        db.dispose()
+        raise
+    return db
 
 
 def schema_is_current(engine: Engine) -> bool:

@@ -7,6 +7,7 @@ the first screen). An empty database leads to the welcome dialog instead.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -51,6 +52,8 @@ class Startup(QObject):
         self.main_window: QWidget | None = None
         self.backup_started = False
         self.backup_finished = False
+        self.unreachable_dialog: QMessageBox | None = None
+        self.exit_code: int | None = None
         self.sign_in = SignInDialog(authenticate=self.authenticate)
         self.sign_in.accepted.connect(self.open_main_window)
         self.sign_in.rejected.connect(self._quit_if_nothing_open)
@@ -71,17 +74,23 @@ class Startup(QObject):
 
     def _open(self) -> tuple[Any, Any, Any, bool, bool]:
         from carecoord.config import resolve_database
-        from carecoord.db import Database, schema_is_current, upgrade_to_head
+        from carecoord.db import Database, check_schema, upgrade_to_head
         from carecoord.services.demo_mark import is_demo_database
         from carecoord.services.settings import get_settings
         from carecoord.services.users import has_users
 
         location = resolve_database(self.database_option)
         db = Database(location.url, migrate=False)
-        if not schema_is_current(db.engine):  # rare: copy the file before migrating it
-            self.backup_warning = self._daily_backup(location.url)
-            upgrade_to_head(db.engine)
-        return location, db, get_settings(db), not has_users(db), is_demo_database(db)
+        try:
+            # PostgreSQL is only checked (the owner migrates it with 'db upgrade'); a SQLite
+            # file behind is copied first, then migrated (rare).
+            if not check_schema(db.engine, location.display()):
+                self.backup_warning = self._daily_backup(location.url)
+                upgrade_to_head(db.engine)
+            return location, db, get_settings(db), not has_users(db), is_demo_database(db)
+        except BaseException:
+            db.dispose()
+            raise
 
     def backup_after_sign_in(self) -> None:
         """The day's backup runs once someone is signed in, on a worker thread, so neither
@@ -137,11 +146,55 @@ class Startup(QObject):
         self._ready_to_sign_in()
 
     def _failed(self, error: BaseException) -> None:
+        import logging
+
+        from carecoord.db import DatabaseUnreachable, unreachable
         from carecoord.errors import CareCoordError
 
         self.sign_in.hide()
-        message = str(error) if isinstance(error, CareCoordError) else repr(error)
+        where = "the database"
+        with contextlib.suppress(Exception):
+            from carecoord.config import resolve_database
+
+            where = resolve_database(self.database_option).display()
+        problem = error if isinstance(error, DatabaseUnreachable) else unreachable(error, where)
+        if problem is not None:
+            logging.getLogger(__name__).warning("database unreachable: %s", problem)
+            self.show_unreachable(str(problem))
+            return
+        if isinstance(error, CareCoordError):
+            message = str(error)
+        else:  # the traceback goes to the log, one line to the person
+            logging.getLogger(__name__).error("opening the database failed", exc_info=error)
+            first = (str(error).strip().splitlines() or [type(error).__name__])[0]
+            message = f"{type(error).__name__}: {first}\n\nDetails are in the log file."
         QMessageBox.critical(None, "CareCoord cannot open its database", message)
+        self.app.exit(2)
+
+    def show_unreachable(self, reason: str) -> None:
+        """The server is down or out of reach: say why, offer Retry or Quit (no exit code
+        until the person chooses)."""
+        box = QMessageBox(QMessageBox.Icon.Warning, "CareCoord cannot reach its database", "")
+        box.setObjectName("unreachableDialog")
+        box.setText("The database server cannot be reached.")
+        box.setInformativeText(reason[:1].upper() + reason[1:])
+        box.setStandardButtons(QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Close)
+        box.button(QMessageBox.StandardButton.Close).setText("Quit")
+        box.setDefaultButton(QMessageBox.StandardButton.Retry)
+        box.finished.connect(lambda _result: self._unreachable_answered(box))
+        self.unreachable_dialog = box
+        box.open()
+
+    def _unreachable_answered(self, box: QMessageBox) -> None:
+        self.unreachable_dialog = None
+        retry = box.clickedButton() is box.button(QMessageBox.StandardButton.Retry)
+        box.deleteLater()
+        if retry:
+            self._set_waiting(True)
+            self.sign_in.show()
+            self.open_database()
+            return
+        self.exit_code = 2
         self.app.exit(2)
 
     def _ready_to_sign_in(self) -> None:
