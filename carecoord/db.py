@@ -399,8 +399,13 @@ def stamped_revision(engine: Engine, where: str) -> str | None:
         except DBAPIError as error:
             sqlstate = getattr(error.orig, "sqlstate", None)
             message = str(error.orig).lower()
-            if sqlstate == "42P01" or "no such table" in message:
+            if "no such table" in message:
                 return None
+            if sqlstate == "42P01":
+                connection.rollback()
+                if not _schema_hidden_from_role(connection):
+                    return None
+                sqlstate = "42501"  # the tables exist, but the role may not see the schema
             if sqlstate == "42501":
                 user = engine.url.username or "this role"
                 raise SchemaMismatch(
@@ -409,6 +414,22 @@ def stamped_revision(engine: Engine, where: str) -> str | None:
                 ) from None
             raise
     return str(rows[0][0]) if rows else None
+
+
+def _schema_hidden_from_role(connection: Any) -> bool:
+    """PostgreSQL: an ``alembic_version`` exists in the search path, in a schema this role
+    has no USAGE on (it then looks missing, though the role only lacks its grants)."""
+    from sqlalchemy import text
+
+    hidden = connection.execute(
+        text(
+            "SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE c.relname = 'alembic_version' AND NOT has_schema_privilege(n.oid, 'USAGE') "
+            "AND n.nspname = ANY(string_to_array("
+            "replace(replace(current_setting('search_path'), '\"', ''), ' ', ''), ','))"
+        )
+    ).first()
+    return hidden is not None
 
 
 def check_schema(engine: Engine, where: str) -> bool:

@@ -176,3 +176,46 @@ def test_what_the_role_can_still_do_append_a_well_formed_forged_record(
             {"i": head.last_id + 1, "h": digest},
         )
     assert verify_chain(db).ok  # indistinguishable from a real record: see README "Security"
+
+
+def test_the_workstation_opens_as_the_granted_role_without_migrating(
+    session_as_role: Database,
+) -> None:
+    """The app's own open (check only, never migrate) works with exactly the grants."""
+    from carecoord.db import open_database
+
+    opened = open_database(session_as_role.url, "the clinic server")
+    try:
+        with opened.engine.connect() as conn:
+            assert conn.execute(text("SELECT current_user")).scalar() == ROLE
+    finally:
+        opened.dispose()
+
+
+def test_a_role_without_grants_is_told_to_ask_for_them(
+    owner_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Not "permission denied for table alembic_version": one sentence naming the fix."""
+    from carecoord.db import SchemaMismatch, open_database
+
+    bare = f"{ROLE}_bare"
+    admin = create_engine(pg_base_url() or "", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP ROLE IF EXISTS {bare}"))
+        conn.execute(text(f"CREATE ROLE {bare} LOGIN"))
+    url = make_url(owner_url).set(username=bare, password=None)
+    rendered = url.render_as_string(hide_password=False)
+    try:
+        with pytest.raises(SchemaMismatch) as caught:
+            open_database(rendered, "the clinic server")
+        assert str(caught.value) == (
+            f"the PostgreSQL role {bare} may not read the CareCoord tables in the clinic "
+            f"server; the database owner runs 'carecoord db grant {bare}'"
+        )
+        assert main(["--database", rendered, "demo", "--patients", "2"]) == 2
+        err = capsys.readouterr().err
+        assert f"'carecoord db grant {bare}'" in err and "Traceback" not in err
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP ROLE IF EXISTS {bare}"))
+        admin.dispose()
