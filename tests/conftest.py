@@ -4,19 +4,44 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from platformdirs import user_config_path, user_data_path, user_log_path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
-
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from carecoord.clinical.vocabulary import UserRole
 from carecoord.db import Database
 from carecoord.models import Base
 from carecoord.services.actor import Actor
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# (CareCoord looks its folders up when asked, not on import, so the order above is safe.)
+# Where the person running the tests keeps CareCoord's files, looked up (never created)
+# before the redirection below; tests/core/test_isolation.py checks they stay untouched.
+REAL_LOG_FILE = user_log_path("CareCoord", "CareCoord", ensure_exists=False) / "carecoord.log"
+REAL_DATA_DIR = user_data_path("CareCoord", "CareCoord", ensure_exists=False)
+REAL_CONFIG_DIR = user_config_path("CareCoord", "CareCoord", ensure_exists=False)
+
+# Every per-user folder (log file, default and demo databases, their backups, QSettings,
+# the checkpoint key) points into one throwaway folder for the whole run: set before
+# CareCoord, platformdirs or Qt look anything up, removed when the run ends.
+SANDBOX = Path(tempfile.mkdtemp(prefix="carecoord-tests-"))
+for _variable, _folder in (
+    ("HOME", "home"),  # macOS ~/Library, Qt's fallbacks
+    ("XDG_DATA_HOME", "data"),  # Linux: databases and backups
+    ("XDG_STATE_HOME", "state"),  # Linux: the log file
+    ("XDG_CONFIG_HOME", "config"),  # Linux: QSettings, the checkpoint key
+    ("XDG_CACHE_HOME", "cache"),
+    ("APPDATA", "appdata"),  # Windows
+    ("LOCALAPPDATA", "localappdata"),
+):
+    (SANDBOX / _folder).mkdir()
+    os.environ[_variable] = str(SANDBOX / _folder)
 
 PG_ENV = "CARECOORD_TEST_DATABASE_URL"
 PG_SKIP_REASON = f"PostgreSQL tests need {PG_ENV} (set by .ci/run); none given"
@@ -150,7 +175,13 @@ def admin(db: Database, password_hash: str) -> Actor:
     return make_actor(db, password_hash, "admin", UserRole.ADMINISTRATOR, "Pat Admin")
 
 
-def pytest_report_header(config: pytest.Config) -> str:
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    where = f"per-user files (logs, settings, demo database, backups): {SANDBOX}"
     if pg_base_url():
-        return "databases: SQLite and PostgreSQL (CARECOORD_TEST_DATABASE_URL)"
-    return f"databases: SQLite only; {PG_SKIP_REASON}"
+        return ["databases: SQLite and PostgreSQL (CARECOORD_TEST_DATABASE_URL)", where]
+    return [f"databases: SQLite only; {PG_SKIP_REASON}", where]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The run's per-user folder goes when the run ends."""
+    shutil.rmtree(SANDBOX, ignore_errors=True)

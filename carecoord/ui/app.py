@@ -23,6 +23,26 @@ from carecoord.ui.style import APP_STYLE
 
 EXIT_AFTER_SHOW = "CARECOORD_EXIT_AFTER_SHOW"  # benchmarks: quit once the first window paints
 EXIT_WHEN_READY = "CARECOORD_EXIT_WHEN_READY"  # benchmarks: quit once sign-in can be used
+WELCOME_CHOICE = "startup/welcomeChoice"  # QSettings: "demo" once "Explore with demo data"
+
+
+def remembered_choice() -> str | None:
+    """The welcome choice this user made before ("demo"), or None (ask again)."""
+    from PySide6.QtCore import QSettings
+
+    value = QSettings("CareCoord", "CareCoord").value(WELCOME_CHOICE)
+    return value if isinstance(value, str) else None
+
+
+def remember_choice(choice: str | None) -> None:
+    from PySide6.QtCore import QSettings
+
+    settings = QSettings("CareCoord", "CareCoord")
+    if choice is None:
+        settings.remove(WELCOME_CHOICE)
+    else:
+        settings.setValue(WELCOME_CHOICE, choice)
+    settings.sync()
 
 
 class FirstPaint(QObject):
@@ -57,6 +77,7 @@ class Startup(QObject):
         self.sign_in = SignInDialog(authenticate=self.authenticate)
         self.sign_in.accepted.connect(self.open_main_window)
         self.sign_in.rejected.connect(self._quit_if_nothing_open)
+        self.sign_in.set_up_requested.connect(self.set_up_instead)
         self._set_waiting(True)
 
     # ------------------------------------------------------------------ database
@@ -140,8 +161,14 @@ class Startup(QObject):
         self.location, self.db, self.settings, empty, demo = result
         self.demo = self.demo or demo  # a marked demo database always says DEMO
         if empty:
+            from carecoord.ui.welcome import DEMO
+
             self.sign_in.hide()
-            self.welcome()
+            if remembered_choice() == DEMO:  # chosen before: straight to the demo clinic
+                self.sign_in.set_up_instead.show()
+                self.open_demo()
+            else:
+                self.welcome()
             return
         self._ready_to_sign_in()
 
@@ -230,7 +257,21 @@ class Startup(QObject):
             self.sign_in.actor = dialog.admin
             self.open_main_window()
         elif dialog.choice == DEMO:
+            remember_choice(DEMO)
             self.open_demo()
+
+    def set_up_instead(self) -> None:
+        """Leave the demo clinic for the welcome dialog over the clinic's own (empty)
+        database, and stop skipping it."""
+        remember_choice(None)
+        self.sign_in.set_up_instead.hide()
+        self.sign_in.hide()
+        if self.db is not None:
+            self.db.dispose()
+            self.db = None
+        self.demo = False
+        self._set_waiting(True)
+        self.open_database()
 
     def open_demo(self) -> None:
         """Open (and fill on first use) the separate demo database."""

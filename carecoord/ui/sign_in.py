@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -25,7 +26,13 @@ class SignInDialog(QDialog):
 
     ``authenticate`` is called with (username, password) and returns an Actor or None; it
     is passed in so the dialog can appear before the database has finished opening.
+
+    Signals:
+        set_up_requested(): "Set up my clinic instead…" was clicked (shown only after a
+            remembered "Explore with demo data" choice skipped the welcome dialog).
     """
+
+    set_up_requested = Signal()
 
     def __init__(
         self,
@@ -53,6 +60,12 @@ class SignInDialog(QDialog):
         self.demo_hint.setObjectName("demoHint")
         self.demo_hint.setVisible(demo)
         layout.addWidget(self.demo_hint)
+        self.set_up_instead = QPushButton("Set up my clinic instead…")
+        self.set_up_instead.setObjectName("setUpInstead")
+        self.set_up_instead.setFlat(True)
+        self.set_up_instead.hide()
+        self.set_up_instead.clicked.connect(self.set_up_requested)
+        layout.addWidget(self.set_up_instead, 0, Qt.AlignmentFlag.AlignLeft)
         self.waiting = hint("Opening the database…")
         self.waiting.setObjectName("openingDatabase")
         self.waiting.hide()
