@@ -14,7 +14,7 @@ from typing import Final, cast
 from sqlalchemy import Connection, Table, insert, select
 
 from carecoord.clinical.pain_map import PainMark, validate_marks
-from carecoord.models import Diagnosis, PainDrawing, utcnow
+from carecoord.models import Diagnosis, PainDrawing, Patient, utcnow
 
 Spot = tuple[str, float, float, str]  # view, x, y, kind — drawn on the patient's RIGHT side
 
@@ -176,8 +176,11 @@ def fill_pain_drawings(conn: Connection, today: date) -> int:
         How many drawings were written.
     """
     table = cast(Table, PainDrawing.__table__)
-    rows = conn.execute(
-        select(Diagnosis.patient_id, Diagnosis.code).order_by(Diagnosis.patient_id, Diagnosis.id)
+    rows = conn.execute(  # discharged patients are no longer drawn
+        select(Diagnosis.patient_id, Diagnosis.code)
+        .join(Patient, Patient.id == Diagnosis.patient_id)
+        .where(Patient.discharged_on.is_(None))
+        .order_by(Diagnosis.patient_id, Diagnosis.id)
     )
     chosen: dict[int, str] = {}
     for patient_id, code in rows:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from carecoord.clinical.monitoring import PdmpResult, ResultKind, ScreenResult
 from carecoord.clinical.vocabulary import DataCategory, UserRole
 from carecoord.db import Database
-from carecoord.models import Medication, User
+from carecoord.models import Medication, Patient, User
 from carecoord.services import monitoring
 from carecoord.services.actor import Actor
 from carecoord.services.common import service, today
@@ -111,7 +111,8 @@ PHYSICIAN = "drlee"
 
 def fill_monitoring(conn: Connection, day: date, *, limit: int = 200) -> int:
     """Write a year of monitoring before ``day`` for up to ``limit`` demo patients on
-    opioids, inside the demo loader's transaction; returns the number of results.
+    opioids and still under the clinic's care (not discharged), inside the demo loader's
+    transaction; returns the number of results.
 
     The same patients, dates and flags as :func:`record_demo_results` (every third
     patient's PDMP check overdue, every fourth patient's latest screen unexpected).
@@ -123,7 +124,8 @@ def fill_monitoring(conn: Connection, day: date, *, limit: int = 200) -> int:
         raise RuntimeError("refusing to write demo monitoring results outside the demo")
     name = conn.execute(select(User.full_name).where(User.username == PHYSICIAN)).scalar()
     actor = Actor(None, PHYSICIAN, UserRole.PHYSICIAN, full_name=name or "Demo physician")
-    drugs = drugs_on(conn, day)
+    discharged = set(conn.scalars(select(Patient.id).where(Patient.discharged_on.is_not(None))))
+    drugs = {p: d for p, d in drugs_on(conn, day).items() if p not in discharged}
     session = Session(bind=conn)  # joins the loader's transaction; never commits it
     count = 0
     for index, patient_id in enumerate(list(drugs)[:limit]):

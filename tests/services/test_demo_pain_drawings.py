@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from carecoord.db import Database
-from carecoord.models import Diagnosis, PainDrawing
+from carecoord.models import Diagnosis, PainDrawing, Patient
 from carecoord.services.demo import fill_demo
 from carecoord.services.demo_pain_drawings import BY_CODE, marks_for
 from carecoord.services.pain_drawings import drawing_view
@@ -55,6 +55,11 @@ def test_demo_clinic_gets_coherent_drawings(db: Database) -> None:
         ):
             codes.setdefault(patient_id, []).append(code)
     assert written == len(drawings) > 0 and written % 2 == 0
+    with db.session() as session:
+        discharged = set(
+            session.scalars(select(Patient.id).where(Patient.discharged_on.is_not(None)))
+        )
+    assert discharged and not discharged & {d.patient_id for d in drawings}
     assert {d.drawn_on for d in drawings} == {DAY - timedelta(days=70), DAY - timedelta(days=14)}
     for drawing in drawings:
         regions = {m.region for m in drawing.marks}
