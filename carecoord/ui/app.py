@@ -247,7 +247,9 @@ class Startup(QObject):
         from carecoord.ui.welcome import DEMO, SET_UP, WelcomeDialog
 
         dialog = WelcomeDialog(db=self.db)
-        if not dialog.exec():
+        accepted = dialog.exec()
+        dialog.deleteLater()  # answered: a later welcome is a new dialog
+        if not accepted:
             self.app.quit()
             return
         if dialog.choice == SET_UP and dialog.admin is not None:

@@ -28,10 +28,15 @@ def _answer_welcome(button_name: str | None, seen: list[str]) -> None:
     """Once the welcome dialog is up (modal), click one of its choices or close it."""
 
     def act() -> None:
-        dialog = next(
-            (w for w in QApplication.topLevelWidgets() if isinstance(w, WelcomeDialog)), None
+        dialog = next(  # the one on screen: an earlier one may linger, hidden
+            (
+                w
+                for w in QApplication.topLevelWidgets()
+                if isinstance(w, WelcomeDialog) and w.isVisible()
+            ),
+            None,
         )
-        if dialog is None or not dialog.isVisible():
+        if dialog is None:
             QTimer.singleShot(20, act)
             return
         seen.append("welcome")
