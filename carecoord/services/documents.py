@@ -14,7 +14,7 @@ from carecoord.clinical.vocabulary import DataCategory, DocumentKind
 from carecoord.db import Database
 from carecoord.errors import PermissionDenied, ValidationError
 from carecoord.models import Document, Patient, Referral
-from carecoord.services import audit
+from carecoord.services import audit, review
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
 from carecoord.services.common import load, service, today
@@ -180,8 +180,14 @@ def attach_document(
     upload: DocumentUpload,
     *,
     referral_id: int | None = None,
+    reviewer_member_id: int | None = None,
 ) -> DocumentView:
-    """File a document on a chart (optionally on one of its referrals)."""
+    """File a document on a chart (optionally on one of its referrals).
+
+    An incoming document goes into its reviewer's "Reports to review": the member named
+    (a physician or clinician on the care team who may read it), else the coordinating
+    physician (docs/clinical-reference.md §12). A copy of a letter sent is not reviewed.
+    """
     values = validate_upload(upload)
     with db.session(write=True) as session:
         load(session, Patient, patient_id, "Patient")
@@ -200,6 +206,7 @@ def attach_document(
         document = add_document(
             session, actor, patient_id, values, referral_id=referral_id, category=category
         )
+        review.add_document_for_review(session, actor, document, reviewer_member_id)
         session.commit()
         return view_of(document, actor)
 
