@@ -263,8 +263,9 @@ def add_document_for_review(
 ) -> ReviewItem | None:
     """Put an incoming document in its reviewer's inbox (caller's transaction).
 
-    The reviewer is the one the filer named, else the coordinating physician (none: the
-    item waits unassigned, counted on the dashboard, and any physician may review it).
+    The reviewer is the one the filer named, else the coordinating physician (none, or
+    their account may not read the document: the item waits unassigned, counted on the
+    dashboard, and any physician may review it).
     An outgoing copy (a letter sent) is not reviewed.
 
     Raises:
@@ -275,12 +276,11 @@ def add_document_for_review(
         if reviewer_member_id is not None:
             raise ValidationError("reviewer", "a copy of a letter sent is not reviewed")
         return None
+    allowed_ids = {c.member_id for c in _choices(session, document.patient_id, document.category)}
     if reviewer_member_id is None:
-        reviewer = coordinating_physician(session, document.patient_id)
+        coordinator = coordinating_physician(session, document.patient_id)
+        reviewer = coordinator if coordinator in allowed_ids else None
     else:
-        allowed_ids = {
-            c.member_id for c in _choices(session, document.patient_id, document.category)
-        }
         if not is_record_id(reviewer_member_id) or reviewer_member_id not in allowed_ids:
             raise ValidationError(
                 "reviewer",
