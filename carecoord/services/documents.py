@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from carecoord.clinical.vocabulary import DataCategory, DocumentKind
 from carecoord.db import Database
 from carecoord.errors import PermissionDenied, ValidationError
-from carecoord.models import Document, Patient, Referral
+from carecoord.models import Document, Patient, Referral, ReviewItem, TeamMember
 from carecoord.services import audit, review
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
@@ -75,6 +75,9 @@ class DocumentView:
     filed_by: str
     filed_at: datetime
     category: DataCategory = DataCategory.GENERAL
+    # Where its review stands ("To review · Avery Lee, MD", "Reviewed · clinically
+    # relevant"); empty for a letter sent or a document filed before reviews (§12).
+    review: str = ""
 
 
 def view_of(row: Document, actor: Actor) -> DocumentView:
@@ -222,8 +225,9 @@ def list_documents(db: Database, actor: Actor, patient_id: int) -> list[Document
             .where(Document.patient_id == patient_id)
             .order_by(Document.received_on.desc(), Document.id.desc())
         ).all()
+        states = _review_states(session, [d.id for d in rows])
         result = [
-            view_of(d, actor)
+            replace(view_of(d, actor), review=states.get(d.id, ""))
             for d in rows
             if may_read(actor, d.category) or d.kind == DocumentKind.LETTER_SENT
         ]
@@ -253,3 +257,36 @@ def get_document_content(
         )
         session.commit()
         return view_of(document, actor), content
+
+
+def _review_states(session: Session, document_ids: list[int]) -> dict[int, str]:
+    """Each document's review state in a word or two (who, never the note)."""
+    if not document_ids:
+        return {}
+    rows = session.execute(
+        select(
+            ReviewItem.document_id,
+            ReviewItem.kind,
+            ReviewItem.acknowledged_on,
+            ReviewItem.clinically_relevant,
+            TeamMember,
+        )
+        .outerjoin(TeamMember, TeamMember.id == ReviewItem.reviewer_member_id)
+        .where(ReviewItem.document_id.in_(document_ids))
+    ).all()
+    states: dict[int, str] = {}
+    for document_id, kind, done, relevant, member in rows:
+        if document_id is None:
+            continue
+        report = kind == review.ReviewKind.SPECIALIST_REPORT.value
+        if done is not None:
+            states[document_id] = (
+                f"Acknowledged {done.isoformat()}"
+                if report
+                else f"Reviewed {done.isoformat()} · "
+                + ("clinically relevant" if relevant else "not relevant")
+            )
+        else:
+            who = member.display_name if member is not None else "unassigned"
+            states[document_id] = f"{'To acknowledge' if report else 'To review'} · {who}"
+    return states

@@ -115,6 +115,8 @@ def test_filed_imaging_waits_for_the_coordinating_physician(
     board = dashboard.dashboard(db, front_desk, on=TODAY)
     assert board.documents_to_review_count == 1
     assert board.acknowledgement is not None and board.acknowledgement.unacknowledged == 0
+    listed = documents.list_documents(db, front_desk, clinic.patient)
+    assert [d.review for d in listed] == ["To review · Avery Lee, MD"]
 
     done = review.record_review(
         db, clinic.doctor, item.id, clinically_relevant=True, note="L4-5 protrusion; discuss"
@@ -127,6 +129,8 @@ def test_filed_imaging_waits_for_the_coordinating_physician(
     )
     assert review.reports_to_review(db, clinic.doctor) == []
     assert dashboard.dashboard(db, front_desk, on=TODAY).documents_to_review_count == 0
+    listed = documents.list_documents(db, front_desk, clinic.patient)
+    assert [d.review for d in listed] == ["Reviewed 2026-11-18 · clinically relevant"]
     lee = clinic.doctor.team_member_id
     assert _audit(db) == [
         ("create", "frontdesk", f"imaging to review, reviewer {lee}"),
@@ -145,6 +149,8 @@ def test_each_incoming_kind_has_its_inbox_kind_and_a_letter_sent_none(
     documents.attach_document(db, clinic.doctor, clinic.patient, letter)
     kinds = [i.kind.value for i in review.reports_to_review(db, clinic.doctor)]
     assert kinds == ["outside_report", "lab_result", "other_document"]
+    states = [d.review for d in documents.list_documents(db, clinic.doctor, clinic.patient)]
+    assert states == ["", *["To review · Avery Lee, MD"] * 3]  # newest first: the letter
     with pytest.raises(ValidationError) as error:
         documents.attach_document(
             db,

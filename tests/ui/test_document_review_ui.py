@@ -107,6 +107,8 @@ def test_filing_names_a_reviewer_from_the_team(
         assert dialog.save() is True
     [item] = review.reports_to_review(context.db, therapist.actor)
     assert (item.kind, item.title) == (ReviewKind.IMAGING, "MRI lumbar spine")
+    assert tab.model.index(0, 6).data() == "To review · Jo Park, MD"
+    save_screenshot(tab, "documents_tab_review")
 
 
 def test_paste_an_image_or_a_pdf_from_the_clipboard(

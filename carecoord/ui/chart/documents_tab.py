@@ -152,7 +152,7 @@ def pick_files(parent: QWidget) -> list[str]:
 class DocumentTableModel(RowsTableModel):
     """A chart's documents, newest first."""
 
-    HEADERS = ("Received", "Kind", "Title / file", "Referral", "Size", "Filed by")
+    HEADERS = ("Received", "Kind", "Title / file", "Referral", "Size", "Filed by", "Review")
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.rows):
@@ -168,6 +168,7 @@ class DocumentTableModel(RowsTableModel):
                 f"#{row.referral_id}" if row.referral_id else "",
                 human_size(row.size_bytes),
                 row.filed_by,
+                row.review,
             )[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             return (
@@ -448,7 +449,7 @@ class DocumentsTab(QWidget):
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((100, 130, 420, 80, 80)):
+        for column, width in enumerate((100, 120, 300, 70, 70, 90)):
             self.table.setColumnWidth(column, width)
         self.table.activated.connect(lambda _index: self.open_selected())
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
