@@ -965,12 +965,15 @@ class _Random(random.Random):
         return items[int(self.random() * len(items))]
 
 
-def report_pdf(heading: str = "Specialist report") -> bytes:
+def report_pdf(
+    heading: str = "Specialist report",
+    findings: str = "see the referral history in CareCoord.",
+) -> bytes:
     """A one-page, valid PDF marked as a fictional document (built by hand: fast)."""
     lines = (
         (16, heading),
         (11, "DEMONSTRATION DOCUMENT - fictional patient, not a medical record."),
-        (11, "Findings: see the referral history in CareCoord."),
+        (11, f"Findings: {findings}"),
         (11, f"Filed to {names.CLINIC_NAME} demo data."),
     )
     parts = ["BT", "72 720 Td"]

@@ -11,6 +11,8 @@ its transaction, after the patients and care teams are written:
 
     demo_document_review.fill_document_reviews(conn, day, report_pdf)
 
+``report_pdf(heading, findings)`` makes each demonstration PDF.
+
 The demo's one "import" audit record covers these rows like the rest of its data.
 """
 
@@ -40,6 +42,8 @@ OPEN_FOR_PHYSICIAN = 5
 """drlee's newest documents still to review (at most half of theirs)."""
 OPEN_WITHIN_DAYS = 7
 """Anyone else's documents from the last week still to review."""
+FINDINGS = "in the reviewer's note, when clinically relevant."
+"""What the demonstration PDF says under its heading."""
 
 
 # kind, title, file name, note when clinically relevant
@@ -71,10 +75,10 @@ DOCUMENTS: Final = (
 )
 
 
-def fill_document_reviews(conn: Connection, today: date, pdf: Callable[[str], bytes]) -> int:
+def fill_document_reviews(conn: Connection, today: date, pdf: Callable[[str, str], bytes]) -> int:
     """File one incoming document for every third demo patient, each with its review item.
 
-    ``pdf(heading)`` makes the demonstration PDF. Deterministic (by patient id). Returns
+    ``pdf(heading, findings)`` makes the demonstration PDF. Deterministic (by patient id). Returns
     how many documents were filed.
 
     Raises:
@@ -108,7 +112,7 @@ def fill_document_reviews(conn: Connection, today: date, pdf: Callable[[str], by
     ).all()
     documents = cast(Table, Document.__table__)
     next_id = int(conn.execute(select(func.max(documents.c.id))).scalar() or 0) + 1
-    content = {kind: pdf(title) for kind, title, _name, _note in DOCUMENTS}
+    content = {kind: pdf(title, FINDINGS) for kind, title, _name, _note in DOCUMENTS}
     filed, items = [], []
     for offset, (patient_id, created_at, reviewer) in enumerate(rows):
         kind, title, file_name, note = DOCUMENTS[(patient_id // EVERY) % len(DOCUMENTS)]

@@ -72,7 +72,9 @@ def test_demo_documents_are_mostly_reviewed_and_a_few_wait_for_drlee(db: Databas
     # The demo PDF says what it is.
     name, media, content = review.open_document(db, doctor, documents[0].id)
     assert (name, media) == ("orthopaedics-letter.pdf", "application/pdf")
-    assert content == report_pdf("Orthopaedic clinic letter")
+    assert content == report_pdf(
+        "Orthopaedic clinic letter", "in the reviewer's note, when clinically relevant."
+    )
 
 
 def test_a_clinic_database_is_refused(db: Database, physician: Actor) -> None:

@@ -178,7 +178,7 @@ def test_the_inbox_records_a_documents_review(
     page.show()
     assert page.table.rowCount() == 1
     cells = [page.table.item(0, c) for c in (2, 3)]
-    assert [c.text() if c else None for c in cells] == ["Lab result", "Liver panel"]
+    assert [c.text() if c else None for c in cells] == ["Lab result · Liver panel", ""]
     assert page.acknowledge_button.text() == "Record review"
     assert not page.acknowledge_button.isEnabled()  # read it first
     assert page.relevant.isVisibleTo(page) and not page.follow_up.isVisibleTo(page)

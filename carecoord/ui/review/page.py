@@ -34,7 +34,9 @@ from carecoord.ui.forms import FieldErrors
 from carecoord.ui.pdf_preview import PdfPreview
 from carecoord.ui.style import hint, page_title
 
-COLUMNS = ("Patient", "MRN", "What", "From / title", "Received", "Waiting")
+COLUMNS = ("Patient", "MRN", "What", "From", "Received", "Waiting")
+MAX_COLUMN_WIDTH = 230
+"""Long disciplines and titles are cut (the tooltip has them whole), so every column shows."""
 
 
 class ReviewPage(QWidget):
@@ -264,18 +266,24 @@ class ReviewPage(QWidget):
     def _fill(self) -> None:
         self.table.setRowCount(len(self.items))
         for row, item in enumerate(self.items):
-            what = item.kind.label + (f" · {item.discipline.label}" if item.discipline else "")
+            detail = item.discipline.label if item.discipline else item.title
+            what = item.kind.label + (f" · {detail}" if detail else "")
             cells = (
                 item.patient_name,
                 item.mrn,
                 what,
-                item.from_name or item.title or "",
+                item.from_name or "",
                 item.received_on.isoformat(),
                 f"{item.days_waiting} d",
             )
             for column, text in enumerate(cells):
-                self.table.setItem(row, column, QTableWidgetItem(text))
+                cell = QTableWidgetItem(text)
+                cell.setToolTip(text)
+                self.table.setItem(row, column, cell)
         self.table.resizeColumnsToContents()
+        for column in range(len(COLUMNS)):
+            if self.table.columnWidth(column) > MAX_COLUMN_WIDTH:
+                self.table.setColumnWidth(column, MAX_COLUMN_WIDTH)
         count = len(self.items)
         self.summary.setText(
             f"{count} item{'s' if count != 1 else ''} waiting for you to read and "
