@@ -184,6 +184,7 @@ def test_the_inbox_records_a_documents_review(
     assert page.relevant.isVisibleTo(page) and not page.follow_up.isVisibleTo(page)
     qtbot.mouseClick(page.open_button, Qt.MouseButton.LeftButton)
     assert page.acknowledge_button.isEnabled()
+    assert page.pdf.title == "Liver panel"  # what printing and "Save as PDF" call it
 
     qtbot.mouseClick(page.acknowledge_button, Qt.MouseButton.LeftButton)  # no answer yet
     error = page.findChild(QLabel, "clinically_relevantError")

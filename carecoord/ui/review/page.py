@@ -200,6 +200,9 @@ class ReviewPage(QWidget):
             show_problem(self, error, "Report not opened")
             return False
         if media_type == "application/pdf":
+            # Printing and "Save as PDF" name what it is, not always "Specialist's report".
+            self.pdf.title = item.title or item.kind.label
+            self.pdf.view.setAccessibleName(self.pdf.title)
             self.pdf.set_pdf(content)
             self.viewer.setCurrentWidget(self.pdf)
         else:
