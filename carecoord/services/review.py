@@ -160,13 +160,7 @@ def reviewer_for(session: Session, row: Referral) -> int | None:
     """Who must read the report: the referring clinician, else the coordinating physician."""
     if row.referring_member_id is not None:
         return row.referring_member_id
-    return session.scalar(
-        select(CareTeamMembership.member_id).where(
-            CareTeamMembership.patient_id == row.patient_id,
-            CareTeamMembership.role == CareTeamRole.COORDINATING_PHYSICIAN,
-            CareTeamMembership.until.is_(None),
-        )
-    )
+    return coordinating_physician(session, row.patient_id)
 
 
 def add_report_for_review(
