@@ -206,3 +206,37 @@ def test_the_inbox_records_a_documents_review(
             True,
             "ALT 62 U/L; repeat in 4 weeks",
         )
+
+
+def test_filing_on_the_chart_updates_the_sidebar_count(
+    qtbot: QtBot, context: AppContext, password_hash: str, pdf_file: Path
+) -> None:
+    from carecoord.ui.main_window import MainWindow
+
+    patient, doctor, _therapist = _team(context, password_hash)
+    window = MainWindow(context=doctor)
+    qtbot.addWidget(window)
+    window.show()
+
+    def titles() -> list[str]:
+        return [window.navigation.item(i).text() for i in range(window.navigation.count())]
+
+    assert "Reports to review" in titles()
+    tab = _tab(qtbot, doctor, patient)  # the same session's chart: same events
+    dialog = tab.attach_files([pdf_file])
+    assert dialog is not None
+    dialog.kind.setCurrentIndex(dialog.kind.findData(DocumentKind.IMAGING))
+    with qtbot.waitSignal(tab.changed, timeout=2000):
+        assert dialog.save() is True
+    assert "Reports to review (1)" in titles()
+    inbox = window.show_page("review")
+    assert isinstance(inbox, ReviewPage) and inbox.table.rowCount() == 1
+    # Filed while the inbox is not shown: it reads again when it comes back.
+    window.show_page("patients")
+    documents.attach_document(
+        doctor.db,
+        doctor.actor,
+        patient,
+        DocumentUpload("labs.pdf", PDF_BYTES, "lab_result"),
+    )
+    assert window.show_page("review") is inbox and inbox.table.rowCount() == 2
