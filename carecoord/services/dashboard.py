@@ -40,7 +40,11 @@ from carecoord.services.actor import Actor
 from carecoord.services.common import service
 from carecoord.services.common import today as local_today
 from carecoord.services.permissions import Action, allowed, require
-from carecoord.services.review import AcknowledgementFigures, acknowledgement_figures
+from carecoord.services.review import (
+    AcknowledgementFigures,
+    acknowledgement_figures,
+    documents_to_review,
+)
 from carecoord.services.worklist import (
     IN_ERROR_IDS,
     OPEN_PENDING,
@@ -164,6 +168,9 @@ class Dashboard:
     booked_late_count: int = 0
     holds_past_review_count: int = 0
     acknowledgement: AcknowledgementFigures | None = None
+    # Incoming documents (imaging, labs, outside reports) filed and not yet reviewed by
+    # anyone (docs/clinical-reference.md §12); an index-only count.
+    documents_to_review_count: int = 0
 
     @property
     def open_total(self) -> int:
@@ -251,6 +258,7 @@ def dashboard(
         booked_late_count = count_view(session, WorklistView.BOOKED_LATE, day)
         holds_past_review = count_view(session, WorklistView.HOLD_REVIEW, day)
         acknowledgement = acknowledgement_figures(session, add_months(day, -MEASURE_MONTHS))
+        documents_waiting = documents_to_review(session)
     with db.session(write=True) as session:
         audit.record(
             session,
@@ -280,6 +288,7 @@ def dashboard(
         booked_late_count=booked_late_count,
         holds_past_review_count=holds_past_review,
         acknowledgement=acknowledgement,
+        documents_to_review_count=documents_waiting,
     )
 
 

@@ -56,6 +56,7 @@ from carecoord.models import Base, Patient
 from carecoord.services import (
     audit,
     demo_allergy,
+    demo_document_review,
     demo_pain_drawings,
     demo_workflow,
     monitoring_demo,
@@ -964,12 +965,15 @@ class _Random(random.Random):
         return items[int(self.random() * len(items))]
 
 
-def report_pdf() -> bytes:
-    """A one-page, valid PDF marked as a fictional specialist report (built by hand: fast)."""
+def report_pdf(
+    heading: str = "Specialist report",
+    findings: str = "see the referral history in CareCoord.",
+) -> bytes:
+    """A one-page, valid PDF marked as a fictional document (built by hand: fast)."""
     lines = (
-        (16, "Specialist report"),
+        (16, heading),
         (11, "DEMONSTRATION DOCUMENT - fictional patient, not a medical record."),
-        (11, "Findings: see the referral history in CareCoord."),
+        (11, f"Findings: {findings}"),
         (11, f"Filed to {names.CLINIC_NAME} demo data."),
     )
     parts = ["BT", "72 720 Td"]
@@ -2357,6 +2361,7 @@ def _fill(
     drawings = demo_pain_drawings.fill_pain_drawings(conn, day)
     no_known_allergies = demo_allergy.mark_no_known_allergies(conn, day)
     results = monitoring_demo.fill_monitoring(conn, day)
+    incoming = demo_document_review.fill_document_reviews(conn, day, report_pdf)
     written = sink.written
     detail = (
         f"demo data loaded (seed {seed}, relative to {day.isoformat()}): "
@@ -2368,7 +2373,7 @@ def _fill(
         f"{written['plan_activities']} activities, {written['referrals']} referrals, "
         f"{written['referral_events']} referral events, {written['documents']} documents, "
         f"{drawings} pain drawings, {no_known_allergies} 'no known allergies' confirmations, "
-        f"{results} monitoring results"
+        f"{results} monitoring results, {incoming} incoming documents with their reviews"
     )
     # Through the audit service, which chains the record (ids, hashes, chain head).
     audit.append(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from carecoord.clinical.vocabulary import DataCategory, DocumentKind
 from carecoord.db import Database
 from carecoord.errors import PermissionDenied, ValidationError
-from carecoord.models import Document, Patient, Referral
-from carecoord.services import audit
+from carecoord.models import Document, Patient, Referral, ReviewItem, TeamMember
+from carecoord.services import audit, review
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
 from carecoord.services.common import load, service, today
@@ -75,6 +75,9 @@ class DocumentView:
     filed_by: str
     filed_at: datetime
     category: DataCategory = DataCategory.GENERAL
+    # Where its review stands ("To review · Avery Lee, MD", "Reviewed · clinically
+    # relevant"); empty for a letter sent or a document filed before reviews (§12).
+    review: str = ""
 
 
 def view_of(row: Document, actor: Actor) -> DocumentView:
@@ -180,8 +183,14 @@ def attach_document(
     upload: DocumentUpload,
     *,
     referral_id: int | None = None,
+    reviewer_member_id: int | None = None,
 ) -> DocumentView:
-    """File a document on a chart (optionally on one of its referrals)."""
+    """File a document on a chart (optionally on one of its referrals).
+
+    An incoming document goes into its reviewer's "Reports to review": the member named
+    (a physician or clinician on the care team who may read it), else the coordinating
+    physician (docs/clinical-reference.md §12). A copy of a letter sent is not reviewed.
+    """
     values = validate_upload(upload)
     with db.session(write=True) as session:
         load(session, Patient, patient_id, "Patient")
@@ -200,6 +209,7 @@ def attach_document(
         document = add_document(
             session, actor, patient_id, values, referral_id=referral_id, category=category
         )
+        review.add_document_for_review(session, actor, document, reviewer_member_id)
         session.commit()
         return view_of(document, actor)
 
@@ -215,8 +225,9 @@ def list_documents(db: Database, actor: Actor, patient_id: int) -> list[Document
             .where(Document.patient_id == patient_id)
             .order_by(Document.received_on.desc(), Document.id.desc())
         ).all()
+        states = _review_states(session, [d.id for d in rows])
         result = [
-            view_of(d, actor)
+            replace(view_of(d, actor), review=states.get(d.id, ""))
             for d in rows
             if may_read(actor, d.category) or d.kind == DocumentKind.LETTER_SENT
         ]
@@ -246,3 +257,36 @@ def get_document_content(
         )
         session.commit()
         return view_of(document, actor), content
+
+
+def _review_states(session: Session, document_ids: list[int]) -> dict[int, str]:
+    """Each document's review state in a word or two (who, never the note)."""
+    if not document_ids:
+        return {}
+    rows = session.execute(
+        select(
+            ReviewItem.document_id,
+            ReviewItem.kind,
+            ReviewItem.acknowledged_on,
+            ReviewItem.clinically_relevant,
+            TeamMember,
+        )
+        .outerjoin(TeamMember, TeamMember.id == ReviewItem.reviewer_member_id)
+        .where(ReviewItem.document_id.in_(document_ids))
+    ).all()
+    states: dict[int, str] = {}
+    for document_id, kind, done, relevant, member in rows:
+        if document_id is None:
+            continue
+        report = kind == review.ReviewKind.SPECIALIST_REPORT.value
+        if done is not None:
+            states[document_id] = (
+                f"Acknowledged {done.isoformat()}"
+                if report
+                else f"Reviewed {done.isoformat()} · "
+                + ("clinically relevant" if relevant else "not relevant")
+            )
+        else:
+            who = member.display_name if member is not None else "unassigned"
+            states[document_id] = f"{'To acknowledge' if report else 'To review'} · {who}"
+    return states

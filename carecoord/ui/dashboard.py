@@ -404,12 +404,16 @@ class DashboardPage(QWidget):
         self.acknowledge_days_tile = Tile(
             "acknowledgeDaysTile", "Median days, report to acknowledgement (12 months)"
         )
+        self.documents_review_tile = Tile(
+            "documentsReviewTile", "Documents filed, not yet reviewed", accent=WARNING
+        )
         for column, tile in enumerate(
             (
                 self.booked_late_tile,
                 self.hold_review_tile,
                 self.unacknowledged_tile,
                 self.acknowledge_days_tile,
+                self.documents_review_tile,
             )
         ):
             grid.addWidget(tile, 4, column)
@@ -588,6 +592,10 @@ class DashboardPage(QWidget):
         self.unacknowledged_tile.set_value(number(waiting), WARNING if waiting else OK)
         median = figures.median_days_to_acknowledge if figures else None
         self.acknowledge_days_tile.set_value("—" if median is None else f"{median:g} d")
+        documents_waiting = board.documents_to_review_count
+        self.documents_review_tile.set_value(
+            number(documents_waiting), WARNING if documents_waiting else OK
+        )
         lists: tuple[tuple[QTableView, Sequence[Any], int, str], ...] = (
             (self.overdue_view, board.overdue, board.overdue_count, "Overdue referrals"),
             (self.loops_view, loop.open_loops, open_loops, "Open loops"),

@@ -116,6 +116,8 @@ class MainWindow(QMainWindow):
         navigator.new_referral_requested.connect(self.new_referral)
         context.events.settings_changed.connect(self._update_title)
         context.events.referral_changed.connect(lambda _id: self.update_review_count())
+        # A document filed on a chart (or reviewed) changes someone's inbox.
+        context.events.patient_changed.connect(lambda _id: self.update_review_count())
         self.update_review_count()
         self._restore_layout()
 

@@ -184,6 +184,17 @@ class World:
         assert item_id is not None
         return item_id
 
+    def document_review(self, category: DataCategory) -> int:
+        """A document filed on the chart, waiting for review (no coordinating physician:
+        unassigned, so only a physician may record its review)."""
+        document = self.document(category)
+        with self.db.session() as session:
+            item_id = session.scalar(
+                select(ReviewItem.id).where(ReviewItem.document_id == document.id)
+            )
+        assert item_id is not None
+        return item_id
+
     def document(self, category: DataCategory) -> documents.DocumentView:
         upload = documents.DocumentUpload("report.pdf", PDF_BYTES, "specialist_report")
         return documents.attach_document(
@@ -887,6 +898,21 @@ WALK: dict[str, dict[DataCategory, Case]] = {
         lambda c: Case(
             lambda w, a: review.open_document(w.db, a, w.review_item(c)),
             gate(E.READ_CLINICAL, c),
+        )
+    ),
+    "review.record_review": per_category(
+        lambda c: Case(
+            lambda w, a: review.record_review(
+                w.db, a, w.document_review(c), clinically_relevant=False, note="Nothing new"
+            ),
+            # Unassigned: a physician only (the named reviewer is tested in test_review_documents).
+            lambda a: a.role == UserRole.PHYSICIAN and allowed(a, E.EDIT_CLINICAL, c),
+        )
+    ),
+    "review.reviewer_choices": per_category(
+        lambda c: Case(
+            lambda w, a: review.reviewer_choices(w.db, a, w.patient(), c),
+            gate(E.READ_DEMOGRAPHICS),
         )
     ),
     "review.count_to_review": {G: Case(lambda w, a: review.count_to_review(w.db, a), anyone)},

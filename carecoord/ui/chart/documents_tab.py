@@ -1,16 +1,24 @@
-"""The chart's Documents tab: reports, imaging and labs on file; attach, drop, open."""
+"""The chart's Documents tab: reports, imaging and labs on file; attach, drop, paste, open.
+
+Every incoming document is filed with a named reviewer (docs/clinical-reference.md §12).
+"""
 
 from __future__ import annotations
 
 import os
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
+    QBuffer,
     QByteArray,
     QDate,
+    QIODevice,
+    QMimeData,
     QModelIndex,
     QPersistentModelIndex,
     QSettings,
@@ -23,12 +31,16 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDragLeaveEvent,
     QDropEvent,
+    QGuiApplication,
     QHideEvent,
+    QImage,
+    QImageWriter,
     QKeySequence,
     QShortcut,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -43,8 +55,8 @@ from PySide6.QtWidgets import (
 
 from carecoord.clinical.vocabulary import DataCategory, DocumentKind
 from carecoord.errors import CareCoordError, ValidationError
-from carecoord.services import documents
-from carecoord.services.documents import DocumentUpload, DocumentView
+from carecoord.services import documents, review
+from carecoord.services.documents import DocumentUpload, DocumentView, media_type_for
 from carecoord.services.permissions import Action, allowed
 from carecoord.ui.category_field import category_combo, chosen, may_file
 from carecoord.ui.context import AppContext
@@ -61,7 +73,57 @@ SETTINGS_KEY = "chart/documents/columns"
 FILE_FIELDS = ("file_name", "content", "media_type")
 DROP_STYLE = f"QWidget#documentsTab {{ border: 2px dashed {INFO}; border-radius: 6px; }}"
 
+PDF_MIME = "application/pdf"
+
 _open_dir: tempfile.TemporaryDirectory[str] | None = None
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One file to attach: a file on disk, or bytes pasted from the clipboard."""
+
+    name: str
+    path: Path | None = None
+    content: bytes | None = None
+
+    def read(self) -> bytes:
+        """The bytes (OSError when a file on disk cannot be read)."""
+        if self.content is not None:
+            return self.content
+        assert self.path is not None
+        return self.path.read_bytes()
+
+    @property
+    def size(self) -> str:
+        if self.content is not None:
+            return human_size(len(self.content))
+        assert self.path is not None
+        return _size_of(self.path)
+
+
+def clipboard_files(data: QMimeData | None, now: datetime | None = None) -> list[Incoming]:
+    """What the clipboard holds that a chart accepts: copied PDF or image files (their
+    URLs), PDF data, or an image (saved as PNG). Empty when it holds none of these."""
+    if data is None:
+        return []
+    stamp = f"{now or datetime.now():%Y%m%d-%H%M%S}"
+    files = [
+        Path(url.toLocalFile())
+        for url in data.urls()
+        if url.isLocalFile() and media_type_for(url.toLocalFile())
+    ]
+    if files:
+        return [Incoming(p.name, path=p) for p in files if p.is_file()]
+    if data.hasFormat(PDF_MIME):
+        return [Incoming(f"clipboard-{stamp}.pdf", content=bytes(data.data(PDF_MIME).data()))]
+    if data.hasImage():
+        image = data.imageData()
+        if isinstance(image, QImage) and not image.isNull():
+            buffer = QBuffer()
+            buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+            QImageWriter(buffer, QByteArray(b"png")).write(image)
+            return [Incoming(f"clipboard-{stamp}.png", content=bytes(buffer.data().data()))]
+    return []
 
 
 def _temp_dir() -> Path:
@@ -90,7 +152,7 @@ def pick_files(parent: QWidget) -> list[str]:
 class DocumentTableModel(RowsTableModel):
     """A chart's documents, newest first."""
 
-    HEADERS = ("Received", "Kind", "Title / file", "Referral", "Size", "Filed by")
+    HEADERS = ("Received", "Kind", "Title / file", "Referral", "Size", "Filed by", "Review")
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.rows):
@@ -106,6 +168,7 @@ class DocumentTableModel(RowsTableModel):
                 f"#{row.referral_id}" if row.referral_id else "",
                 human_size(row.size_bytes),
                 row.filed_by,
+                row.review,
             )[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             return (
@@ -135,21 +198,23 @@ class AttachDocumentDialog(QDialog):
         *,
         context: AppContext,
         patient_id: int,
-        paths: list[Path],
+        paths: list[Path] | None = None,
+        pasted: list[Incoming] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.context = context
         self.patient_id = patient_id
-        self.paths = list(paths)
+        self.paths = list(paths or [])
+        self.files = [Incoming(p.name, path=p) for p in self.paths] + list(pasted or [])
         self.show_problem = show_problem
         self.setObjectName("attachDocumentDialog")
-        self.setWindowTitle("Attach documents" if len(self.paths) > 1 else "Attach document")
+        self.setWindowTitle("Attach documents" if len(self.files) > 1 else "Attach document")
         self.setAccessibleName(self.windowTitle())
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.errors = FieldErrors()
-        listing = "\n".join(f"{p.name}  ({_size_of(p)})" for p in self.paths)
+        listing = "\n".join(f"{f.name}  ({f.size})" for f in self.files)
         self.files_label = QLabel(listing)
         self.files_label.setObjectName("attachFiles")
         self.files_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -159,7 +224,7 @@ class AttachDocumentDialog(QDialog):
         self.errors.add_row(form, "Kind:", "kind", self.kind)
         self.title_edit = line_edit(placeholder="optional, e.g. Neurology consult report")
         self.title_edit.setObjectName("documentTitle")
-        if len(self.paths) > 1:
+        if len(self.files) > 1:
             self.title_edit.setEnabled(False)
             self.title_edit.setPlaceholderText("each file is listed under its file name")
         self.errors.add_row(form, "Title:", "title", self.title_edit)
@@ -169,6 +234,16 @@ class AttachDocumentDialog(QDialog):
         self.errors.add_row(form, "Received on:", "received_on", self.received)
         self.category = category_combo(may_file(context.actor), automatic="general")
         self.errors.add_row(form, "Who may read:", "category", self.category)
+        self.reviewer = QComboBox()
+        self.reviewer.setObjectName("documentReviewer")
+        self.reviewer.setToolTip(
+            "Who reads it and records whether it is clinically relevant; by default the "
+            "coordinating physician"
+        )
+        self.errors.add_row(form, "Reviewer:", "reviewer", self.reviewer)
+        self.kind.currentIndexChanged.connect(lambda *_: self.fill_reviewers())
+        self.category.currentIndexChanged.connect(lambda *_: self.fill_reviewers())
+        self.fill_reviewers()
         layout.addLayout(form)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -186,29 +261,55 @@ class AttachDocumentDialog(QDialog):
         layout.addWidget(buttons)
         self.setMinimumWidth(480)
 
+    def fill_reviewers(self) -> None:
+        """The care team's physicians and clinicians who may read a document of the chosen
+        category, the coordinating physician first; none for a copy of a letter sent."""
+        keep = self.reviewer.currentData()
+        self.reviewer.clear()
+        if self.kind.currentData() == DocumentKind.LETTER_SENT:
+            self.reviewer.addItem("Not reviewed: a copy of a letter the clinic sent", None)
+            self.reviewer.setEnabled(False)
+            return
+        try:
+            choices = review.reviewer_choices(
+                self.context.db, self.context.actor, self.patient_id, chosen(self.category)
+            )
+        except CareCoordError:
+            choices = []
+        if not any(c.default for c in choices):
+            self.reviewer.addItem("Unassigned: any physician may review it", None)
+        for choice in choices:
+            suffix = " (default)" if choice.default else ""
+            self.reviewer.addItem(
+                f"{choice.name} — {choice.team_role.label.lower()}{suffix}", choice.member_id
+            )
+        self.reviewer.setEnabled(True)
+        if keep is not None and self.reviewer.findData(keep) >= 0:
+            self.reviewer.setCurrentIndex(self.reviewer.findData(keep))
+
     def _uploads(self) -> list[DocumentUpload] | None:
         """Read and check every file; None (with the message shown) when one is refused."""
         uploads = []
-        for path in self.paths:
+        for incoming in self.files:
             try:
-                content = path.read_bytes()
+                content = incoming.read()
             except OSError as error:
                 self.errors.show(
-                    ValidationError("file", f"cannot be read: {error.strerror} ({path.name})")
+                    ValidationError("file", f"cannot be read: {error.strerror} ({incoming.name})")
                 )
                 return None
             upload = DocumentUpload(
-                file_name=path.name,
+                file_name=incoming.name,
                 content=content,
                 kind=self.kind.currentData(),
-                title=text_of(self.title_edit) if len(self.paths) == 1 else None,
+                title=text_of(self.title_edit) if len(self.files) == 1 else None,
                 received_on=date_of(self.received),
                 category=chosen(self.category),
             )
             try:
                 documents.validate_upload(upload)
             except ValidationError as error:
-                self._show(error, path.name)
+                self._show(error, incoming.name)
                 return None
             uploads.append(upload)
         return uploads
@@ -231,7 +332,11 @@ class AttachDocumentDialog(QDialog):
             try:
                 stored.append(
                     documents.attach_document(
-                        self.context.db, self.context.actor, self.patient_id, upload
+                        self.context.db,
+                        self.context.actor,
+                        self.patient_id,
+                        upload,
+                        reviewer_member_id=self.reviewer.currentData(),
                     )
                 )
             except ValidationError as error:
@@ -256,7 +361,8 @@ def _size_of(path: Path) -> str:
 
 
 class DocumentsTab(QWidget):
-    """Documents filed on a chart: attach with a picker or by dropping files, open them.
+    """Documents filed on a chart: attach with a picker, by dropping files or by pasting an
+    image or PDF from the clipboard; open them.
 
     ``opener`` (hands a file URL to the system viewer), ``pick_files`` (the file
     picker) and ``show_problem`` are attributes so tests can replace them.
@@ -297,6 +403,18 @@ class DocumentsTab(QWidget):
             self.attach_button.setToolTip("Attach PDF, PNG, JPEG or TIFF files to this chart")
             self.attach_button.clicked.connect(self.choose_files)
             bar.addWidget(self.attach_button)
+            self.paste_button = QPushButton("Paste")
+            self.paste_button.setObjectName("pasteDocument")
+            self.paste_button.setAccessibleName("Attach from the clipboard")
+            self.paste_button.setToolTip(
+                "Attach an image or PDF copied to the clipboard "
+                f"({QKeySequence(QKeySequence.StandardKey.Paste).toString()})"
+            )
+            self.paste_button.clicked.connect(self.paste_from_clipboard)
+            bar.addWidget(self.paste_button)
+            paste = QShortcut(QKeySequence.StandardKey.Paste, self)
+            paste.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            paste.activated.connect(self.paste_from_clipboard)
         self.open_button = QPushButton("Open")
         self.open_button.setObjectName("openDocument")
         self.open_button.setAccessibleName("Open the selected document")
@@ -311,7 +429,9 @@ class DocumentsTab(QWidget):
         shortcut.activated.connect(self.open_selected)
         bar.addSpacing(12)
         self.drop_hint = hint(
-            "or drop PDF, PNG, JPEG or TIFF files here to attach them" if self.can_attach else ""
+            "or drop PDF, PNG, JPEG or TIFF files here, or paste an image or PDF"
+            if self.can_attach
+            else ""
         )
         self.drop_hint.setObjectName("dropHint")
         bar.addWidget(self.drop_hint, 1)
@@ -329,7 +449,7 @@ class DocumentsTab(QWidget):
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((100, 130, 420, 80, 80)):
+        for column, width in enumerate((100, 120, 300, 70, 70, 90)):
             self.table.setColumnWidth(column, width)
         self.table.activated.connect(lambda _index: self.open_selected())
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
@@ -379,10 +499,30 @@ class DocumentsTab(QWidget):
     def attach_files(self, paths: list[Path]) -> AttachDocumentDialog | None:
         """Open the details form for ``paths`` (window-modal, not blocking) and return it."""
         files = [p for p in paths if p.is_file()]
-        if not files or not self.can_attach:
+        if not files:
+            return None
+        return self._open_dialog(paths=files)
+
+    def paste_from_clipboard(self) -> AttachDocumentDialog | None:
+        """Attach what the clipboard holds: an image (stored as PNG) or a PDF."""
+        incoming = clipboard_files(QGuiApplication.clipboard().mimeData())
+        if not incoming:
+            self.drop_hint.setText("The clipboard holds no image or PDF to attach.")
+            return None
+        pasted = [i for i in incoming if i.path is None]
+        return self._open_dialog(paths=[i.path for i in incoming if i.path], pasted=pasted)
+
+    def _open_dialog(
+        self, *, paths: list[Path], pasted: list[Incoming] | None = None
+    ) -> AttachDocumentDialog | None:
+        if not self.can_attach:
             return None
         dialog = AttachDocumentDialog(
-            context=self.context, patient_id=self.patient_id, paths=files, parent=self
+            context=self.context,
+            patient_id=self.patient_id,
+            paths=paths,
+            pasted=pasted,
+            parent=self,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.attached.connect(self._attached)
@@ -463,4 +603,11 @@ class DocumentsTab(QWidget):
         super().hideEvent(event)
 
 
-__all__ = ["AttachDocumentDialog", "DocumentTableModel", "DocumentsTab", "human_size"]
+__all__ = [
+    "AttachDocumentDialog",
+    "DocumentTableModel",
+    "DocumentsTab",
+    "Incoming",
+    "clipboard_files",
+    "human_size",
+]

@@ -1,18 +1,22 @@
 """Reports to review: the coordinating physician reads each specialist's report and
-acknowledges it, which closes the referral loop for them (docs/clinical-reference.md §2)."""
+acknowledges it, which closes the referral loop for them (docs/clinical-reference.md §2);
+every other incoming document is read and reviewed with "clinically relevant" yes or no
+and an optional note (docs/clinical-reference.md §12)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QButtonGroup,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QRadioButton,
     QSplitter,
     QStackedWidget,
     QTableWidget,
@@ -21,19 +25,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from carecoord.errors import CareCoordError
+from carecoord.errors import CareCoordError, ValidationError
 from carecoord.services import review
 from carecoord.services.review import FollowUp, ReviewItemView
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
+from carecoord.ui.forms import FieldErrors
 from carecoord.ui.pdf_preview import PdfPreview
 from carecoord.ui.style import hint, page_title
 
 COLUMNS = ("Patient", "MRN", "What", "From", "Received", "Waiting")
+MAX_COLUMN_WIDTH = 230
+"""Long disciplines and titles are cut (the tooltip has them whole), so every column shows."""
 
 
 class ReviewPage(QWidget):
-    """The signed-in clinician's unread items, oldest first; open one, read it, acknowledge.
+    """The signed-in clinician's unread items, oldest first; open one, read it, then
+    acknowledge a specialist's report or record a document's review.
 
     Signals:
         count_changed(int): how many items still wait (the sidebar shows it).
@@ -46,6 +54,7 @@ class ReviewPage(QWidget):
         self.context = context
         self.items: list[ReviewItemView] = []
         self.opened: set[int] = set()
+        self._shown_once = False
         self.setObjectName("reviewPage")
 
         self.summary = QLabel()
@@ -61,12 +70,14 @@ class ReviewPage(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.table.doubleClicked.connect(lambda _index: self.open_selected())
-        self.empty = hint("Nothing to review. Reports the front desk files appear here.")
+        self.empty = hint(
+            "Nothing to review. Reports, imaging and lab results filed for you appear here."
+        )
         self.empty.setObjectName("reviewEmpty")
 
-        self.open_button = QPushButton("Open report")
+        self.open_button = QPushButton("Open")
         self.open_button.setObjectName("openReviewItem")
-        self.open_button.setAccessibleName("Open the selected report")
+        self.open_button.setAccessibleName("Open the selected report or document")
         self.open_button.clicked.connect(self.open_selected)
         self.chart_button = QPushButton("Open chart")
         self.chart_button.setObjectName("openReviewChart")
@@ -79,15 +90,28 @@ class ReviewPage(QWidget):
         self.image = QLabel()
         self.image.setObjectName("reviewImage")
         self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.placeholder = hint("Select a report and choose “Open report” to read it.")
+        self.placeholder = hint("Select a report or document and choose “Open” to read it.")
         for widget in (self.placeholder, self.pdf, self.image):
             self.viewer.addWidget(widget)
 
         self.note = QPlainTextEdit()
         self.note.setObjectName("acknowledgeNote")
-        self.note.setAccessibleName("Note (optional)")
         self.note.setPlaceholderText("Optional note for the chart")
         self.note.setMaximumHeight(70)
+        self.relevant = QWidget()
+        self.relevant.setObjectName("clinicallyRelevant")
+        self.relevant.setAccessibleName("Clinically relevant")
+        self.relevant_yes = QRadioButton("Yes")
+        self.relevant_yes.setObjectName("relevantYes")
+        self.relevant_no = QRadioButton("No")
+        self.relevant_no.setObjectName("relevantNo")
+        self.relevant_group = QButtonGroup(self)
+        relevant_row = QHBoxLayout(self.relevant)
+        relevant_row.setContentsMargins(0, 0, 0, 0)
+        for button in (self.relevant_yes, self.relevant_no):
+            self.relevant_group.addButton(button)
+            relevant_row.addWidget(button)
+        relevant_row.addStretch(1)
         self.follow_up = QComboBox()
         self.follow_up.setObjectName("acknowledgeFollowUp")
         self.follow_up.setAccessibleName("Follow-up")
@@ -100,9 +124,15 @@ class ReviewPage(QWidget):
         self.acknowledge_button.setProperty("role", "primary")
         self.acknowledge_button.setToolTip("Read the report first; this closes the loop")
         self.acknowledge_button.clicked.connect(self.acknowledge_selected)
-        form = QFormLayout()
-        form.addRow("Note:", self.note)
-        form.addRow("Follow-up:", self.follow_up)
+        self.form = QFormLayout()
+        self.errors = FieldErrors()
+        self.errors.add_row(
+            self.form, "Clinically relevant*:", "clinically_relevant", self.relevant
+        )
+        self.relevant_group.buttonToggled.connect(lambda *_: self.errors.clear())
+        self.errors.add_row(self.form, "Note:", "note", self.note)
+        self.errors.add_row(self.form, "Follow-up:", "follow_up", self.follow_up)
+        self.note.setAccessibleName("Note (optional)")
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -119,7 +149,7 @@ class ReviewPage(QWidget):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.viewer, 1)
-        right_layout.addLayout(form)
+        right_layout.addLayout(self.form)
         acknowledge_row = QHBoxLayout()
         acknowledge_row.addStretch(1)
         acknowledge_row.addWidget(self.acknowledge_button)
@@ -134,6 +164,13 @@ class ReviewPage(QWidget):
         layout.addWidget(splitter, 1)
         context.events.referral_changed.connect(lambda _id: self.refresh())
         self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Read the inbox again when the page comes back: documents may have been filed."""
+        super().showEvent(event)
+        if self._shown_once:
+            self.refresh()
+        self._shown_once = True
 
     # ------------------------------------------------------------------ public
     def refresh(self) -> None:
@@ -163,6 +200,9 @@ class ReviewPage(QWidget):
             show_problem(self, error, "Report not opened")
             return False
         if media_type == "application/pdf":
+            # Printing and "Save as PDF" name what it is, not always "Specialist's report".
+            self.pdf.title = item.title or item.kind.label
+            self.pdf.view.setAccessibleName(self.pdf.title)
             self.pdf.set_pdf(content)
             self.viewer.setCurrentWidget(self.pdf)
         else:
@@ -175,23 +215,46 @@ class ReviewPage(QWidget):
         return True
 
     def acknowledge_selected(self) -> bool:
-        """Acknowledge the opened report with the optional note and follow-up."""
+        """Acknowledge the opened report (note, follow-up), or record the opened document's
+        review (clinically relevant yes or no, note); a refused field is named beside it."""
         item = self.selected()
         if item is None or item.id not in self.opened:
             return False
+        self.errors.clear()
         try:
-            review.acknowledge(
-                self.context.db,
-                self.context.actor,
-                item.id,
-                note=self.note.toPlainText(),
-                follow_up=self.follow_up.currentData(),
-            )
+            if item.kind.is_document:
+                relevant = (
+                    True
+                    if self.relevant_yes.isChecked()
+                    else False
+                    if self.relevant_no.isChecked()
+                    else None
+                )
+                review.record_review(
+                    self.context.db,
+                    self.context.actor,
+                    item.id,
+                    clinically_relevant=relevant,
+                    note=self.note.toPlainText(),
+                )
+            else:
+                review.acknowledge(
+                    self.context.db,
+                    self.context.actor,
+                    item.id,
+                    note=self.note.toPlainText(),
+                    follow_up=self.follow_up.currentData(),
+                )
+        except ValidationError as error:
+            if not self.errors.show(error):
+                show_problem(self, error, "Not recorded")
+            return False
         except CareCoordError as error:
-            show_problem(self, error, "Not acknowledged")
+            show_problem(self, error, "Not recorded")
             return False
         self.note.clear()
         self.follow_up.setCurrentIndex(0)
+        self._clear_relevant()
         self.viewer.setCurrentWidget(self.placeholder)
         self.context.events.patient_changed.emit(item.patient_id)
         self.refresh()
@@ -206,7 +269,8 @@ class ReviewPage(QWidget):
     def _fill(self) -> None:
         self.table.setRowCount(len(self.items))
         for row, item in enumerate(self.items):
-            what = item.kind.label + (f" · {item.discipline.label}" if item.discipline else "")
+            detail = item.discipline.label if item.discipline else item.title
+            what = item.kind.label + (f" · {detail}" if detail else "")
             cells = (
                 item.patient_name,
                 item.mrn,
@@ -216,11 +280,17 @@ class ReviewPage(QWidget):
                 f"{item.days_waiting} d",
             )
             for column, text in enumerate(cells):
-                self.table.setItem(row, column, QTableWidgetItem(text))
+                cell = QTableWidgetItem(text)
+                cell.setToolTip(text)
+                self.table.setItem(row, column, cell)
         self.table.resizeColumnsToContents()
+        for column in range(len(COLUMNS)):
+            if self.table.columnWidth(column) > MAX_COLUMN_WIDTH:
+                self.table.setColumnWidth(column, MAX_COLUMN_WIDTH)
         count = len(self.items)
         self.summary.setText(
-            f"{count} report{'s' if count != 1 else ''} waiting for you to read and acknowledge"
+            f"{count} item{'s' if count != 1 else ''} waiting for you to read and "
+            "acknowledge or review"
         )
         self.empty.setVisible(not self.items)
         if self.items and self.table.currentRow() < 0:
@@ -232,6 +302,28 @@ class ReviewPage(QWidget):
         self.open_button.setEnabled(item is not None)
         self.chart_button.setEnabled(item is not None)
         ready = item is not None and item.id in self.opened
+        document = item is not None and item.kind.is_document
         self.acknowledge_button.setEnabled(ready)
         self.note.setEnabled(ready)
         self.follow_up.setEnabled(ready)
+        self.relevant.setEnabled(ready)
+        # A document is reviewed (clinically relevant?); a report acknowledged (follow-up?).
+        for field, shown in ((self.relevant, document), (self.follow_up, not document)):
+            holder = field.parentWidget()
+            assert holder is not None  # the form row's holder (FieldErrors.add_row)
+            self.form.setRowVisible(holder, shown)
+        self.acknowledge_button.setText("Record review" if document else "Acknowledge")
+        self.acknowledge_button.setAccessibleName(
+            "Record the document's review" if document else "Acknowledge the report"
+        )
+        self.acknowledge_button.setToolTip(
+            "Read the document first; say whether it is clinically relevant"
+            if document
+            else "Read the report first; this closes the loop"
+        )
+
+    def _clear_relevant(self) -> None:
+        self.relevant_group.setExclusive(False)
+        self.relevant_yes.setChecked(False)
+        self.relevant_no.setChecked(False)
+        self.relevant_group.setExclusive(True)
