@@ -26,6 +26,7 @@ from carecoord.services import (
     dashboard,
     documents,
     export,
+    fhir,
     letters,
     monitoring,
     monitoring_demo,
@@ -552,6 +553,10 @@ WALK: dict[str, dict[DataCategory, Case]] = {
     # ---------------------------------------------------------------- export, letters
     "export.worklist_csv": {
         G: Case(lambda w, a: export.worklist_csv(w.db, a, "to_send"), gate(E.EXPORT))
+    },
+    # A FHIR bundle holds what the role may read; the export itself needs the export right.
+    "fhir.export_patient": {
+        G: Case(lambda w, a: fhir.export_patient(w.db, a, w.patient()), gate(E.EXPORT))
     },
     "export.record_printed_list": {
         G: Case(lambda w, a: export.record_printed_list(w.db, a, "list printed"), gate(E.PRINT))
