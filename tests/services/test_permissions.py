@@ -19,6 +19,7 @@ from carecoord.db import Database
 from carecoord.errors import PermissionDenied, ValidationError
 from carecoord.models import ReviewItem, User, utcnow
 from carecoord.services import (
+    appointments,
     assessments,
     audit_log,
     chart,
@@ -460,6 +461,20 @@ def _monitoring_list(c: DataCategory) -> Case:
 
 
 WALK: dict[str, dict[DataCategory, Case]] = {
+    # ---------------------------------------------------------------- calendar files
+    "appointments.referral_calendar": per_category(
+        lambda c: Case(
+            lambda w, a: appointments.referral_calendar(w.db, a, w.scheduled(c).id),
+            lambda a: allows(a, E.READ_CLINICAL, c) or allows(a, E.EDIT_REFERRAL_LOGISTICS, c),
+            lambda result, a: result[1].startswith(b"BEGIN:VCALENDAR"),
+        )
+    ),
+    "appointments.activity_calendar": {
+        G: Case(
+            lambda w, a: appointments.activity_calendar(w.db, a, w.activity().activities[0].id),
+            gate(E.READ_CLINICAL),
+        )
+    },
     # ---------------------------------------------------------------- Part 2 consent
     "consents.consents_of": {
         S: Case(lambda w, a: consents.consents_of(w.db, a, w.patient()), gate(E.READ_CLINICAL, S))
