@@ -328,8 +328,10 @@ def _prepare(
         chosen = [d for d in _destinations(row, settings) if d.method == method]
         if not chosen:
             what = "an e-mail address" if method == DeliveryMethod.EMAIL else "a fax number"
-            gateway = "" if settings.fax_gateway or method == DeliveryMethod.EMAIL else (
-                " (and the clinic has no e-mail-to-fax gateway set)"
+            gateway = (
+                ""
+                if settings.fax_gateway or method == DeliveryMethod.EMAIL
+                else (" (and the clinic has no e-mail-to-fax gateway set)")
             )
             raise ValidationError("method", f"the recipient has no {what}{gateway}")
         if workflow.TABLE.get((row.state, workflow.Event.SEND)) is not None:
