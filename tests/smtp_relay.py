@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import socket
 import ssl
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
@@ -47,6 +47,7 @@ class RelayHandler:
 
     refuse: set[str] = field(default_factory=set)
     received: list[Received] = field(default_factory=list)
+    on_message: Callable[[], None] | None = None  # called as each message is taken
 
     async def handle_RCPT(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: Any
@@ -67,6 +68,8 @@ class RelayHandler:
                 and server.transport.get_extra_info("ssl_object") is not None,
             )
         )
+        if self.on_message is not None:
+            self.on_message()
         return "250 2.0.0 Message accepted for delivery"
 
 
