@@ -467,7 +467,20 @@ def send_letter(
             document_id=None,
         )
         raise DeliveryFailed(refused.answer, failed) from None
-    sent = letters.record_sent_letter(db, actor, referral_id, pdf, how)
+    try:
+        sent = letters.record_sent_letter(db, actor, referral_id, pdf, how)
+    except CareCoordError as error:  # the letter is out: say so, even though not marked
+        _record(
+            db,
+            actor,
+            referral_id,
+            prepared,
+            message_id=message_id,
+            outcome=DeliveryOutcome.ACCEPTED,
+            answer=f"accepted, but the referral could not be marked sent: {error}",
+            document_id=None,
+        )
+        raise
     return _record(
         db,
         actor,
