@@ -119,3 +119,15 @@ def test_no_relay_means_no_send_button(qtbot: QtBot, context: AppContext) -> Non
     window = LetterPreviewWindow(context=context, referral_id=referral_id)
     qtbot.addWidget(window)
     assert not window.email_button.isVisibleTo(window)
+
+
+def test_a_clinician_who_may_print_but_not_send_sees_no_send_button(
+    qtbot: QtBot, relay_context: AppContext, password_hash: str
+) -> None:
+    context = relay_context
+    referral_id = draft_referral(context.db, context.actor)
+    context.actor = make_actor(context.db, password_hash, "jpark", UserRole.CLINICIAN, "Jo Park")
+    window = LetterPreviewWindow(context=context, referral_id=referral_id)
+    qtbot.addWidget(window)
+    assert window.preview.page_count() >= 1  # the letter prints for a clinician
+    assert not window.email_button.isVisibleTo(window)

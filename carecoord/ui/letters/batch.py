@@ -43,6 +43,7 @@ from carecoord.errors import CareCoordError
 from carecoord.letters.packet import combine
 from carecoord.services import delivery, letters, referrals
 from carecoord.services.delivery import DeliveryFailed, DeliveryView
+from carecoord.services.permissions import Action, allowed
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.forms import ERROR_STYLE
@@ -573,7 +574,11 @@ class BatchLettersDialog(QDialog):
         self.send_button.setVisible(bool(result.pdfs))
         self.to_send = result.pdfs
         self.relay_button.setText("Send these…")
-        self.relay_button.setVisible(bool(result.pdfs) and self.context.settings.relay_configured)
+        self.relay_button.setVisible(
+            bool(result.pdfs)
+            and self.context.settings.relay_configured
+            and allowed(self.context.actor.role, Action.EDIT_REFERRAL_LOGISTICS)
+        )
 
     def _labels(self, referral_ids: list[int]) -> dict[int, str]:
         """ "Zoë Ñúñez, ref. RPC-000012" for each skipped referral (its id if unreadable)."""

@@ -137,7 +137,6 @@ class LetterPreviewWindow(QDialog):
             "Send this exact letter to the recipient's e-mail or fax through the clinic's relay"
         )
         self.email_button.clicked.connect(self.send_letter)
-        self.email_button.setVisible(self.context.settings.relay_configured)
         self.send_dialog: SendLetterDialog | None = None
 
         self.preview = PdfPreview(
@@ -202,6 +201,12 @@ class LetterPreviewWindow(QDialog):
         if view.sensitive:
             self.chips.addWidget(chip("Sensitive", "warning"))
         self.send_button.setVisible(view.may("send"))
+        # The service's own rule: print the letter and handle the referral's logistics.
+        self.email_button.setVisible(
+            self.context.settings.relay_configured
+            and view.may(referrals.LETTER)
+            and view.may(referrals.NOTE)
+        )
 
     def _say(self, text: str) -> None:
         self.status.setText(text)
