@@ -327,13 +327,12 @@ def _prepare(
             )
         chosen = [d for d in _destinations(row, settings) if d.method == method]
         if not chosen:
-            what = "an e-mail address" if method == DeliveryMethod.EMAIL else "a fax number"
-            gateway = (
-                ""
-                if settings.fax_gateway or method == DeliveryMethod.EMAIL
-                else (" (and the clinic has no e-mail-to-fax gateway set)")
-            )
-            raise ValidationError("method", f"the recipient has no {what}{gateway}")
+            if method == DeliveryMethod.FAX and not settings.fax_gateway:
+                why = "the clinic has no e-mail-to-fax gateway (Settings)"
+            else:
+                what = "e-mail address" if method == DeliveryMethod.EMAIL else "fax number"
+                why = f"the team directory has no {what} for the recipient"
+            raise ValidationError("method", why)
         if workflow.TABLE.get((row.state, workflow.Event.SEND)) is not None:
             if expected_version is not None:
                 check_version(row, expected_version, ENTITY)

@@ -291,7 +291,7 @@ def test_a_missing_password_or_relay_is_said_before_anything_is_sent(
     assert no_password.value.field == "smtp_password"
     with pytest.raises(ValidationError) as no_gateway:
         delivery.send_letter(db, physician, referral_id, pdf, "fax")
-    assert no_gateway.value.field == "method"
+    assert str(no_gateway.value) == ("method: the clinic has no e-mail-to-fax gateway (Settings)")
     with pytest.raises(ValidationError) as printed:
         delivery.send_letter(db, physician, referral_id, pdf, "print")
     assert printed.value.field == "method"
