@@ -81,14 +81,15 @@ def _checkpoint_key_outside_home(
 
 @pytest.fixture(autouse=True)
 def memory_keyring() -> Iterator[MemoryKeyring]:
-    """Every test's keyring is an empty in-memory one, never the tester's OS keyring."""
+    """Every test's keyring is an empty in-memory one, never the tester's OS keyring.
+
+    The OS backend is never even looked up (that may probe D-Bus); the next test sets a
+    fresh backend, so none is restored."""
     import keyring
 
-    before = keyring.get_keyring()
     backend = MemoryKeyring()
     keyring.set_keyring(backend)
     yield backend
-    keyring.set_keyring(before)
 
 
 @pytest.fixture(scope="session")
