@@ -17,6 +17,7 @@ from carecoord.clinical.vocabulary import UserRole
 from carecoord.db import Database
 from carecoord.models import Base
 from carecoord.services.actor import Actor
+from tests.memory_keyring import MemoryKeyring
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -76,6 +77,19 @@ def _checkpoint_key_outside_home(
     """Audit checkpoints' MAC key in a test folder, never in the tester's configuration."""
     key = tmp_path_factory.getbasetemp() / "checkpoint-key" / "audit-checkpoint.key"
     monkeypatch.setenv("CARECOORD_CHECKPOINT_KEY", str(key))
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """Every test's keyring is an empty in-memory one, never the tester's OS keyring.
+
+    The OS backend is never even looked up (that may probe D-Bus); the next test sets a
+    fresh backend, so none is restored."""
+    import keyring
+
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,7 @@ from carecoord.models.assessment import Assessment
 from carecoord.models.audit_chain import AuditChainHead
 from carecoord.models.base import Base, utcnow
 from carecoord.models.consent import Part2Consent
+from carecoord.models.delivery import DeliveryOutcome, LetterDelivery
 from carecoord.models.document import Document
 from carecoord.models.monitoring import MonitoringResult, MonitoringValue
 from carecoord.models.note import PsychotherapyNote
@@ -30,9 +31,11 @@ __all__ = [
     "Base",
     "BreakGlassReason",
     "CareTeamMembership",
+    "DeliveryOutcome",
     "Diagnosis",
     "Document",
     "HeadacheProfile",
+    "LetterDelivery",
     "Medication",
     "MonitoringResult",
     "MonitoringValue",

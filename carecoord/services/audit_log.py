@@ -39,6 +39,7 @@ KNOWN_ACTIONS = (
     "search",
     "print",
     "export",
+    "send",
     "transition",
     "note",
     "discharge",

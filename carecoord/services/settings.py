@@ -1,10 +1,12 @@
-"""Clinic-wide settings: letterhead, paper size, referral time targets and how often a
-PDMP check is due."""
+"""Clinic-wide settings: letterhead, paper size, referral time targets, how often a PDMP
+check is due, and the SMTP relay that sends letters by e-mail and e-mail-to-fax (its
+password lives in the OS keyring, never here: carecoord/services/delivery.py)."""
 
 from __future__ import annotations
 
 import base64
 import json
+import re
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date
 from typing import Any
@@ -27,6 +29,17 @@ from carecoord.services.permissions import Action, require
 
 PAPER_SIZES = ("letter", "a4")
 MAX_LOGO_BYTES = 2 * 1024 * 1024
+# How the workstation talks to the relay: TLS from the first byte, or STARTTLS before
+# anything else is said. There is no plain-text choice: letters carry PHI (HIPAA §164.312(e)).
+SMTP_SECURITY = {
+    "starttls": "STARTTLS (usually port 587)",
+    "tls": "Implicit TLS (usually port 465)",
+}
+SMTP_DEFAULT_PORT = {"starttls": 587, "tls": 465}
+FAX_PLACEHOLDER = "{fax}"
+HOST_RE = re.compile(
+    r"^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$"
+)
 
 
 @dataclass(frozen=True)
@@ -50,6 +63,18 @@ class ClinicSettings:
     # A patient on opioids without a PDMP check in this many days is overdue (CDC 2022
     # Rec. 9; docs/clinical-reference.md §5.1).
     pdmp_interval_days: int = monitoring.DEFAULT_PDMP_INTERVAL_DAYS
+    # The clinic's SMTP relay for letters by e-mail and e-mail-to-fax (docs/sending.md).
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_security: str = "starttls"  # "starttls" or "tls" (SMTP_SECURITY); never plain text
+    smtp_user: str = ""  # empty: the relay takes mail without signing in
+    sender_address: str = ""  # From: of every letter sent
+    fax_gateway: str = ""  # e-mail-to-fax address pattern, e.g. {fax}@fax.example.net
+
+    @property
+    def relay_configured(self) -> bool:
+        """Whether letters can be sent through the relay (host and sender set)."""
+        return bool(self.smtp_host and self.sender_address)
 
     @property
     def is_configured(self) -> bool:
@@ -93,7 +118,7 @@ def load_settings(session: Session) -> ClinicSettings:
             kwargs[f.name] = Targets(**json.loads(raw))
         elif f.name == "logo_png":
             kwargs[f.name] = base64.b64decode(raw) if raw else None
-        elif f.name in ("idle_lock_minutes", "pdmp_interval_days"):
+        elif f.name in ("idle_lock_minutes", "pdmp_interval_days", "smtp_port"):
             kwargs[f.name] = int(raw)
         elif f.name == "closure_dates":
             kwargs[f.name] = tuple(date.fromisoformat(d) for d in json.loads(raw))
@@ -133,8 +158,9 @@ def validate_settings(settings: ClinicSettings) -> ClinicSettings:
         day = v.a_date(raw, "closure_dates")
         if day is not None:
             closures.append(day)
+    relay = validate_relay(settings)
     return replace(
-        settings,
+        relay,
         clinic_name=v.required_text(settings.clinic_name, "clinic_name", max_length=160),
         address=v.text(settings.address, "address", max_length=400, multiline=True) or "",
         phone=v.phone(settings.phone) or "",
@@ -155,6 +181,54 @@ def validate_settings(settings: ClinicSettings) -> ClinicSettings:
         holiday_country=country,
         holiday_subdivision=subdivision,
         closure_dates=tuple(sorted(set(closures))),
+    )
+
+
+def fax_address(pattern: str, number: str) -> str:
+    """The e-mail address that faxes ``number``: its digits put into the gateway pattern
+    (``{fax}@fax.example.net`` and ``(503) 555-0201`` give ``5035550201@fax.example.net``)."""
+    digits = "".join(c for c in number if c.isdigit())
+    if not digits:
+        raise ValidationError("fax", "the recipient has no fax number")
+    return pattern.replace(FAX_PLACEHOLDER, digits)
+
+
+def validate_relay(settings: ClinicSettings) -> ClinicSettings:
+    """The relay settings, checked: a host name, a port, TLS required, a sender address,
+    a fax pattern holding ``{fax}``. Blank host means letters are not sent by e-mail.
+
+    Raises:
+        ValidationError: naming the field (``smtp_security`` for anything but TLS).
+    """
+    security = str(settings.smtp_security or "").strip().lower()
+    if security not in SMTP_SECURITY:
+        raise ValidationError(
+            "smtp_security",
+            "must be STARTTLS or implicit TLS; letters are never sent over plain text",
+        )
+    host = (v.text(settings.smtp_host, "smtp_host", max_length=253) or "").lower()
+    if host and not HOST_RE.match(host):
+        raise ValidationError("smtp_host", "give the relay's host name only (smtp.example.org)")
+    port = v.integer(settings.smtp_port, "smtp_port", minimum=1, maximum=65535, required=True)
+    user = v.text(settings.smtp_user, "smtp_user", max_length=254) or ""
+    sender = v.email(settings.sender_address, "sender_address") or ""
+    if host and not sender:
+        raise ValidationError("sender_address", "letters need a sender address")
+    gateway = v.text(settings.fax_gateway, "fax_gateway", max_length=254) or ""
+    if gateway:
+        if gateway.count(FAX_PLACEHOLDER) != 1:
+            raise ValidationError(
+                "fax_gateway", "must hold {fax} once, for example {fax}@fax.example.net"
+            )
+        v.email(fax_address(gateway, "5035550100"), "fax_gateway")
+    return replace(
+        settings,
+        smtp_host=host,
+        smtp_port=port or SMTP_DEFAULT_PORT[security],
+        smtp_security=security,
+        smtp_user=user,
+        sender_address=sender,
+        fax_gateway=gateway,
     )
 
 

@@ -1,4 +1,5 @@
-"""Clinic settings (letterhead, paper, letter dates, idle lock, time targets), users, database."""
+"""Clinic settings (letterhead, paper, letter dates, idle lock, time targets, the SMTP relay
+for letters by e-mail and fax), users, database."""
 
 from __future__ import annotations
 
@@ -31,9 +32,15 @@ from carecoord.clinical.monitoring import MAX_PDMP_INTERVAL_DAYS, MIN_PDMP_INTER
 from carecoord.clinical.referral_rules import Targets
 from carecoord.errors import CareCoordError, ValidationError
 from carecoord.letters.dates import DATE_FORMATS
-from carecoord.services import team, users
+from carecoord.services import delivery, team, users
 from carecoord.services.permissions import Action, allowed
-from carecoord.services.settings import MAX_LOGO_BYTES, ClinicSettings, save_settings
+from carecoord.services.settings import (
+    MAX_LOGO_BYTES,
+    SMTP_DEFAULT_PORT,
+    SMTP_SECURITY,
+    ClinicSettings,
+    save_settings,
+)
 from carecoord.services.users import UserView
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
@@ -151,7 +158,11 @@ class SettingsPage(QWidget):
 
         top = QHBoxLayout()
         top.setSpacing(12)
-        top.addWidget(self._clinic_box(), 3)
+        left = QVBoxLayout()
+        left.addWidget(self._clinic_box())
+        left.addWidget(self._relay_box())
+        left.addStretch(1)
+        top.addLayout(left, 3)
         right = QVBoxLayout()
         right.addWidget(self._targets_box())
         right.addWidget(self._monitoring_box())
@@ -246,6 +257,74 @@ class SettingsPage(QWidget):
         self.errors.add_row(form, "Dates in letters:", "date_format", self.date_format)
         self.errors.add_row(form, "Lock after idle:", "idle_lock_minutes", self.idle_lock)
         return box
+
+    def _relay_box(self) -> QGroupBox:
+        box = QGroupBox("Letters by e-mail and fax")
+        box.setObjectName("relayBox")
+        form = QFormLayout(box)
+        self.smtp_host = line_edit(max_length=253, placeholder="smtp.example.org")
+        self.smtp_host.setObjectName("smtpHost")
+        self.smtp_host.setAccessibleName("SMTP relay host")
+        self.smtp_port = QSpinBox()
+        self.smtp_port.setObjectName("smtpPort")
+        self.smtp_port.setAccessibleName("SMTP relay port")
+        self.smtp_port.setRange(1, 65535)
+        self.smtp_port.setMaximumWidth(110)
+        self.smtp_security = combo([(label, key) for key, label in SMTP_SECURITY.items()])
+        self.smtp_security.setObjectName("smtpSecurity")
+        self.smtp_security.setAccessibleName("How the connection to the relay is encrypted")
+        self.smtp_security.setMaximumWidth(260)
+        self.smtp_security.currentIndexChanged.connect(self._security_changed)
+        self.smtp_user = line_edit(max_length=254, placeholder="blank: the relay needs no sign-in")
+        self.smtp_user.setObjectName("smtpUser")
+        self.smtp_user.setAccessibleName("SMTP relay user name")
+        self.smtp_password = QLineEdit()
+        self.smtp_password.setObjectName("smtpPassword")
+        self.smtp_password.setAccessibleName("SMTP relay password")
+        self.smtp_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.sender_address = line_edit(max_length=254, placeholder="letters@clinic.example")
+        self.sender_address.setObjectName("senderAddress")
+        self.sender_address.setAccessibleName("Sender address of letters")
+        self.fax_gateway = line_edit(max_length=254, placeholder="{fax}@fax.example.net")
+        self.fax_gateway.setObjectName("faxGateway")
+        self.fax_gateway.setAccessibleName("E-mail-to-fax gateway address pattern")
+        self.errors.add_row(form, "SMTP relay:", "smtp_host", self.smtp_host)
+        self.errors.add_row(form, "Port:", "smtp_port", self.smtp_port)
+        self.errors.add_row(form, "Encryption:", "smtp_security", self.smtp_security)
+        self.errors.add_row(form, "User name:", "smtp_user", self.smtp_user)
+        self.errors.add_row(form, "Password:", "smtp_password", self.smtp_password)
+        self.errors.add_row(form, "Sender address:", "sender_address", self.sender_address)
+        self.errors.add_row(form, "E-mail-to-fax:", "fax_gateway", self.fax_gateway)
+        form.addRow(
+            hint(
+                "Letters go to the recipient's e-mail, or to their fax through the gateway "
+                "({fax} becomes the number's digits), over TLS only: never plain text. The "
+                "password is kept in this workstation's keyring, never in the database; "
+                "each workstation that sends enters it once."
+            )
+        )
+        return box
+
+    def _security_changed(self) -> None:
+        """Follow the usual port for the chosen encryption, unless another was typed."""
+        security = self.smtp_security.currentData()
+        if self.smtp_port.value() in SMTP_DEFAULT_PORT.values() and security:
+            self.smtp_port.setValue(SMTP_DEFAULT_PORT[security])
+
+    def _password_state(self) -> None:
+        if not self.can_edit:
+            self.smtp_password.setPlaceholderText("")
+            return
+        try:
+            stored = delivery.relay_password_stored(self.context.db, self.context.actor)
+        except CareCoordError as error:
+            self.smtp_password.setPlaceholderText(str(error))
+            return
+        self.smtp_password.setPlaceholderText(
+            "stored in this workstation's keyring; type to replace"
+            if stored
+            else "not stored on this workstation"
+        )
 
     def _targets_box(self) -> QGroupBox:
         box = QGroupBox("Referral time targets")
@@ -371,9 +450,30 @@ class SettingsPage(QWidget):
         self.holiday_subdivision.setText(settings.holiday_subdivision)
         self.closure_dates.setText(", ".join(d.isoformat() for d in settings.closure_dates))
         self.set_logo(settings.logo_png)
+        self.smtp_host.setText(settings.smtp_host)
+        self.smtp_security.blockSignals(True)
+        self.smtp_security.setCurrentIndex(
+            max(0, self.smtp_security.findData(settings.smtp_security))
+        )
+        self.smtp_security.blockSignals(False)
+        self.smtp_port.setValue(settings.smtp_port)
+        self.smtp_user.setText(settings.smtp_user)
+        self.smtp_password.clear()
+        self.sender_address.setText(settings.sender_address)
+        self.fax_gateway.setText(settings.fax_gateway)
+        self._password_state()
 
     def _set_editable(self, editable: bool) -> None:
-        for edit in (self.clinic_name, self.phone, self.fax, self.email):
+        for edit in (
+            self.clinic_name,
+            self.phone,
+            self.fax,
+            self.email,
+            self.smtp_host,
+            self.smtp_user,
+            self.sender_address,
+            self.fax_gateway,
+        ):
             edit.setReadOnly(not editable)
             edit.setClearButtonEnabled(editable)
         self.address.setReadOnly(not editable)
@@ -387,6 +487,9 @@ class SettingsPage(QWidget):
             self.holiday_country,
             self.holiday_subdivision,
             self.closure_dates,
+            self.smtp_port,
+            self.smtp_security,
+            self.smtp_password,
         ):
             widget.setEnabled(editable)
         self.remove_logo.setEnabled(editable and self.logo is not None)
@@ -450,6 +553,12 @@ class SettingsPage(QWidget):
             holiday_country=self.holiday_country.text(),
             holiday_subdivision=self.holiday_subdivision.text(),
             closure_dates=self._closure_dates(),
+            smtp_host=self.smtp_host.text(),
+            smtp_port=self.smtp_port.value(),
+            smtp_security=self.smtp_security.currentData(),
+            smtp_user=self.smtp_user.text(),
+            sender_address=self.sender_address.text(),
+            fax_gateway=self.fax_gateway.text(),
         )
 
     def _closure_dates(self) -> tuple[date, ...]:
@@ -481,8 +590,23 @@ class SettingsPage(QWidget):
             show_problem(self, error)
             return False
         self.context.settings = saved
+        password = self.smtp_password.text()
+        if password:
+            try:
+                delivery.set_relay_password(self.context.db, self.context.actor, password)
+            except ValidationError as error:
+                self.fill(saved)
+                self.errors.show(error)
+                return False
+            except CareCoordError as error:
+                show_problem(self, error)
+                return False
         self.fill(saved)
-        self.saved_label.setText("Settings saved.")
+        self.saved_label.setText(
+            "Settings saved; the relay password is in this workstation's keyring."
+            if password
+            else "Settings saved."
+        )
         self.context.events.settings_changed.emit()
         return True
 

@@ -19,11 +19,13 @@ from carecoord.db import Database
 from carecoord.errors import PermissionDenied, ValidationError
 from carecoord.models import ReviewItem, User, utcnow
 from carecoord.services import (
+    appointments,
     assessments,
     audit_log,
     chart,
     consents,
     dashboard,
+    delivery,
     documents,
     export,
     fhir,
@@ -458,6 +460,26 @@ def _sendable(c: DataCategory) -> Permitted:
     return lambda a: printable(c)(a) and allows(a, Action.EDIT_REFERRAL_LOGISTICS, c)
 
 
+def _unsent(w: World, a: Actor, c: DataCategory) -> object:
+    """Sending is allowed or refused before the relay is looked at; none is set up here."""
+    try:
+        return delivery.send_letter(w.db, a, w.referral(c).id, PDF_BYTES, "email")
+    except ValidationError as error:
+        assert error.field == "smtp_host"
+        return error
+
+
+def _relay_password(w: World, a: Actor) -> None:
+    relay = settings.ClinicSettings(
+        clinic_name="Riverside",
+        smtp_host="smtp.riverside.example",
+        smtp_user="letters",
+        sender_address="letters@riverside.example",
+    )
+    settings.save_settings(w.db, w.admin, relay)
+    delivery.set_relay_password(w.db, a, "relay secret")
+
+
 E = Action
 
 
@@ -472,6 +494,20 @@ def _monitoring_list(c: DataCategory) -> Case:
 
 
 WALK: dict[str, dict[DataCategory, Case]] = {
+    # ---------------------------------------------------------------- calendar files
+    "appointments.referral_calendar": per_category(
+        lambda c: Case(
+            lambda w, a: appointments.referral_calendar(w.db, a, w.scheduled(c).id),
+            lambda a: allows(a, E.READ_CLINICAL, c) or allows(a, E.EDIT_REFERRAL_LOGISTICS, c),
+            lambda result, a: result[1].startswith(b"BEGIN:VCALENDAR"),
+        )
+    ),
+    "appointments.activity_calendar": {
+        G: Case(
+            lambda w, a: appointments.activity_calendar(w.db, a, w.activity().activities[0].id),
+            gate(E.READ_CLINICAL),
+        )
+    },
     # ---------------------------------------------------------------- Part 2 consent
     "consents.consents_of": {
         S: Case(lambda w, a: consents.consents_of(w.db, a, w.patient()), gate(E.READ_CLINICAL, S))
@@ -550,6 +586,20 @@ WALK: dict[str, dict[DataCategory, Case]] = {
         )
     ),
     "documents.list_documents": per_category(_document_list),
+    # ---------------------------------------------------------------- e-mail and fax
+    "delivery.destinations": per_category(
+        lambda c: Case(lambda w, a: delivery.destinations(w.db, a, w.referral(c).id), _sendable(c))
+    ),
+    "delivery.deliveries": per_category(
+        lambda c: Case(lambda w, a: delivery.deliveries(w.db, a, w.referral(c).id), _sendable(c))
+    ),
+    "delivery.send_letter": per_category(
+        lambda c: Case(lambda w, a: _unsent(w, a, c), _sendable(c))
+    ),
+    "delivery.set_relay_password": {G: Case(_relay_password, gate(E.MANAGE_SETTINGS))},
+    "delivery.relay_password_stored": {
+        G: Case(lambda w, a: delivery.relay_password_stored(w.db, a), gate(E.MANAGE_SETTINGS))
+    },
     # ---------------------------------------------------------------- export, letters
     "export.worklist_csv": {
         G: Case(lambda w, a: export.worklist_csv(w.db, a, "to_send"), gate(E.EXPORT))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
@@ -52,12 +53,13 @@ from carecoord.clinical.vocabulary import (
     PlanStatus,
 )
 from carecoord.errors import CareCoordError, ConflictError, ValidationError
-from carecoord.services import assessments, plan_report, plans, referrals, team
+from carecoord.services import appointments, assessments, plan_report, plans, referrals, team
 from carecoord.services.assessments import AssessmentView
 from carecoord.services.permissions import Action, allowed
 from carecoord.services.plan_report import goal_progress
 from carecoord.services.plans import ActivityInput, ActivityView, GoalInput, GoalView, PlanView
 from carecoord.services.referrals import ReferralView
+from carecoord.ui.calendar_file import Chooser, save_calendar_file
 from carecoord.ui.category_field import category_combo, chosen, may_write
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
@@ -790,6 +792,7 @@ class PlanTab(QWidget):
         self.setAccessibleName("Treatment plan")
         self.show_problem: Callable[[QWidget | None, CareCoordError], None] = show_problem
         self.confirm_delete: Callable[[ActivityView], bool] = self._confirm_delete
+        self.choose_calendar_file: Chooser | None = None  # None: the Qt save dialog
         self.plans: list[PlanView] = []
         self.plan: PlanView | None = None
         self.scores: list[AssessmentView] = []
@@ -902,10 +905,18 @@ class PlanTab(QWidget):
             "Delete activity", "deleteActivity", "Delete the selected activity"
         )
         self.delete_activity_button.clicked.connect(lambda: self.delete_activity())
+        self.calendar_button = _button(
+            "Add to calendar…",
+            "activityToCalendar",
+            "Save the selected activity's start as a calendar file",
+            "An .ics file: date and who; nothing clinical",
+        )
+        self.calendar_button.clicked.connect(lambda: self.add_to_calendar())
         for button in (
             self.add_activity_button,
             self.edit_activity_button,
             self.delete_activity_button,
+            self.calendar_button,
         ):
             activities_bar.addWidget(button)
         activities_bar.addStretch(1)
@@ -1145,6 +1156,18 @@ class PlanTab(QWidget):
             return False
         self._saved(view)
         return True
+
+    def add_to_calendar(self, activity: ActivityView | None = None) -> Path | None:
+        """Save the selected (or given) activity's start as an .ics file."""
+        chosen = activity or self._selected(self.activities_table)
+        if not isinstance(chosen, ActivityView):
+            return None
+        db, actor, activity_id = self.context.db, self.context.actor, chosen.id
+        return save_calendar_file(
+            self,
+            lambda: appointments.activity_calendar(db, actor, activity_id),
+            self.choose_calendar_file,
+        )
 
     def open_item(self, item: object) -> QDialog | None:
         """What a timeline click opens: the activity's editor, the referral (through the

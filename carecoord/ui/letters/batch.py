@@ -1,4 +1,5 @@
-"""Many letters in one go: the worklist's selection as one combined PDF or one file each.
+"""Many letters in one go: the worklist's selection as one combined PDF or one file each,
+then, where the clinic has an SMTP relay, sent to each recipient by e-mail or fax.
 
 Generation runs on a worker thread (each letter opens its own database session through
 the service), with a progress dialog that cancels between letters. Output is written
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QProgressDialog,
     QPushButton,
     QRadioButton,
@@ -39,7 +41,9 @@ from PySide6.QtWidgets import (
 from carecoord.clinical.vocabulary import DeliveryMethod
 from carecoord.errors import CareCoordError
 from carecoord.letters.packet import combine
-from carecoord.services import letters, referrals
+from carecoord.services import delivery, letters, referrals
+from carecoord.services.delivery import DeliveryFailed, DeliveryView
+from carecoord.services.permissions import Action, allowed
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.forms import ERROR_STYLE
@@ -138,6 +142,49 @@ def generate_batch(
     )
 
 
+@dataclass(frozen=True)
+class SendResult:
+    """What a batch send did: accepted deliveries, refusals with the relay's answer, and
+    whether it was cancelled (the letters not tried are neither)."""
+
+    sent: tuple[tuple[int, DeliveryView], ...]
+    failed: tuple[tuple[int, str], ...]
+    cancelled: bool
+    untried: tuple[int, ...] = ()
+
+
+def send_batch(
+    pdfs: Sequence[tuple[int, bytes]],
+    send: Callable[[int, bytes], DeliveryView],
+    *,
+    cancelled: threading.Event,
+    progress: Callable[[int, int], None] | None = None,
+) -> SendResult:
+    """Send each letter through the relay; stops between letters when cancelled.
+
+    A refusal (or any reason the service gives) is kept with its text and the next letter
+    goes ahead; each letter is marked sent by the service only when the relay took it.
+    """
+    sent: list[tuple[int, DeliveryView]] = []
+    failed: list[tuple[int, str]] = []
+    total = len(pdfs)
+    for number, (referral_id, pdf) in enumerate(pdfs):
+        if cancelled.is_set():
+            untried = tuple(rid for rid, _pdf in pdfs[number:])
+            return SendResult(tuple(sent), tuple(failed), True, untried)
+        if progress is not None:
+            progress(number, total)
+        try:
+            sent.append((referral_id, send(referral_id, pdf)))
+        except DeliveryFailed as error:
+            failed.append((referral_id, error.answer))
+        except CareCoordError as error:
+            failed.append((referral_id, str(error)))
+    if progress is not None:
+        progress(total, total)
+    return SendResult(tuple(sent), tuple(failed), False)
+
+
 class _BatchWorker(QObject):
     """Runs :func:`generate_batch` on its own thread.
 
@@ -151,7 +198,7 @@ class _BatchWorker(QObject):
     finished = Signal(object)
     failed = Signal(object)
 
-    def __init__(self, work: Callable[[Callable[[int, int], None]], BatchResult]) -> None:
+    def __init__(self, work: Callable[[Callable[[int, int], None]], Any]) -> None:
         super().__init__()
         self.work = work
 
@@ -174,9 +221,11 @@ class BatchLettersDialog(QDialog):
     Signals:
         batch_finished(object): the BatchResult (also after a cancel or a failure: then
             ``None``).
+        send_finished(object): the SendResult of "Send these…" (``None`` if it stopped).
     """
 
     batch_finished = Signal(object)
+    send_finished = Signal(object)
 
     def __init__(
         self, *, context: AppContext, referral_ids: Sequence[int], parent: QWidget | None = None
@@ -271,6 +320,19 @@ class BatchLettersDialog(QDialog):
         )
         self.send_button.clicked.connect(self.mark_all_sent)
         self.send_button.hide()
+        self.relay_button = QPushButton("Send these…")
+        self.relay_button.setObjectName("batchSendRelay")
+        self.relay_button.setAccessibleName("Send these letters by secure e-mail or fax")
+        self.relay_button.setToolTip(
+            "Each letter goes to its recipient's e-mail or fax through the clinic's relay and "
+            "its referral is marked sent when the relay accepts it"
+        )
+        self.relay_button.clicked.connect(self.send_all)
+        self.relay_button.hide()
+        self.to_send: tuple[tuple[int, bytes], ...] = ()
+        self.send_value: SendResult | None = None
+        self.ask_relay_method: Callable[[], DeliveryMethod | None] = self._ask_relay_method
+        self.send_method = DeliveryMethod.EMAIL
         self.ask_send: Callable[[], tuple[DeliveryMethod, date] | None] = lambda: ask_send_details(
             self
         )
@@ -292,6 +354,7 @@ class BatchLettersDialog(QDialog):
         bottom = QHBoxLayout()
         bottom.addWidget(self.print_button)
         bottom.addWidget(self.send_button)
+        bottom.addWidget(self.relay_button)
         bottom.addStretch(1)
         bottom.addWidget(buttons)
 
@@ -509,6 +572,13 @@ class BatchLettersDialog(QDialog):
             result.mode == BatchMode.COMBINED and not result.cancelled and bool(count)
         )
         self.send_button.setVisible(bool(result.pdfs))
+        self.to_send = result.pdfs
+        self.relay_button.setText("Send these…")
+        self.relay_button.setVisible(
+            bool(result.pdfs)
+            and self.context.settings.relay_configured
+            and allowed(self.context.actor.role, Action.EDIT_REFERRAL_LOGISTICS)
+        )
 
     def _labels(self, referral_ids: list[int]) -> dict[int, str]:
         """ "Zoë Ñúñez, ref. RPC-000012" for each skipped referral (its id if unreadable)."""
@@ -547,6 +617,114 @@ class BatchLettersDialog(QDialog):
         self._say(text, error=not sent, warning=bool(problems) and bool(sent))
         self.send_button.setVisible(False)
         return sent
+
+    # ------------------------------------------------------------------ the relay
+    def _ask_relay_method(self) -> DeliveryMethod | None:
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Send these letters",
+            f"Send {len(self.to_send)} letter(s) through the clinic's relay, each to its "
+            "recipient's address in the team directory?",
+            parent=self,
+        )
+        by_email = box.addButton("By e-mail", QMessageBox.ButtonRole.AcceptRole)
+        by_fax = box.addButton("By fax", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        clicked = box.clickedButton()
+        if clicked is by_email:
+            return DeliveryMethod.EMAIL
+        if clicked is by_fax:
+            return DeliveryMethod.FAX
+        return None
+
+    def send_all(self) -> bool:
+        """Send the letters not sent yet through the relay, on a worker thread with progress
+        and Cancel (between letters)."""
+        pending = self.to_send
+        if self.is_running() or not pending:
+            return False
+        method = self.ask_relay_method()
+        if method is None:
+            return False
+        self.cancel_requested = threading.Event()
+        db, actor, cancel = self.context.db, self.context.actor, self.cancel_requested
+
+        def send_one(referral_id: int, pdf: bytes) -> DeliveryView:
+            return delivery.send_letter(db, actor, referral_id, pdf, method)
+
+        def work(progress: Callable[[int, int], None]) -> SendResult:
+            return send_batch(pending, send_one, cancelled=cancel, progress=progress)
+
+        self.send_method = method
+        self.send_button.hide()
+        self.relay_button.hide()
+        self.generate_button.setEnabled(False)
+        self._progress = QProgressDialog(
+            "Connecting to the relay…", "Cancel", 0, len(pending), self
+        )
+        self._progress.setObjectName("batchSendProgress")
+        self._progress.setWindowTitle("Sending letters")
+        self._progress.setWindowModality(Qt.WindowModality.WindowModal)
+        self._progress.setMinimumDuration(300)
+        self._progress.setAutoClose(False)
+        self._progress.setAutoReset(False)
+        self._progress.canceled.connect(self.cancel)
+        thread = QThread()
+        worker = _BatchWorker(work)
+        worker.moveToThread(thread)
+        thread.started.connect(worker.run)
+        worker.progress.connect(self._advance)
+        worker.finished.connect(self._sent_all)
+        worker.failed.connect(self._send_stopped)
+        worker.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
+        worker.failed.connect(thread.quit, Qt.ConnectionType.DirectConnection)
+        thread.finished.connect(worker.deleteLater)
+        thread.finished.connect(lambda: _RUNNING.discard(thread))
+        thread.finished.connect(thread.deleteLater)
+        thread.worker = worker  # type: ignore[attr-defined]  # keep the worker referenced
+        _RUNNING.add(thread)
+        self._thread = thread
+        thread.start()
+        return True
+
+    def _sent_all(self, value: Any) -> None:
+        self._end()
+        outcome: SendResult = value
+        self.send_value = outcome
+        how = "e-mail" if self.send_method == DeliveryMethod.EMAIL else "fax"
+        count = len(outcome.sent)
+        text = (
+            f"Sent {count} letter{'s' if count != 1 else ''} by {how}; "
+            "each referral is marked sent and its letter kept."
+        )
+        if outcome.failed:
+            names = self._labels([rid for rid, _why in outcome.failed])
+            reasons = "; ".join(f"{names[rid]}: {why}" for rid, why in outcome.failed[:5])
+            more = f" and {len(outcome.failed) - 5} more" if len(outcome.failed) > 5 else ""
+            text += f"\nNot sent {len(outcome.failed)}: {reasons}{more}."
+        if outcome.cancelled:
+            text += f"\nCancelled: {len(outcome.untried)} not tried."
+        left = {rid for rid, _why in outcome.failed} | set(outcome.untried)
+        self.to_send = tuple((rid, pdf) for rid, pdf in self.to_send if rid in left)
+        self._say(
+            text,
+            error=not count,
+            warning=bool(count) and bool(left),
+        )
+        self.relay_button.setText(f"Send the {len(self.to_send)} not sent…")
+        self.relay_button.setVisible(bool(self.to_send))
+        for referral_id, _view in outcome.sent:
+            self.context.events.referral_changed.emit(referral_id)
+        for referral_id, _why in outcome.failed:
+            self.context.events.referral_changed.emit(referral_id)
+        self.send_finished.emit(outcome)
+
+    def _send_stopped(self, error: Any) -> None:
+        self._end()
+        self._say(f"Sending stopped: {error}", error=True)
+        self.relay_button.setVisible(bool(self.to_send))
+        self.send_finished.emit(None)
 
     def wait(self) -> None:
         """Cancel and wait for a running batch (before the dialog goes away)."""

@@ -1,4 +1,5 @@
-"""The letter preview window: see the letter, print it, save it, mark the referral sent."""
+"""The letter preview window: see the letter, print it, save it, send it by e-mail or fax,
+mark the referral sent."""
 
 from __future__ import annotations
 
@@ -20,11 +21,13 @@ from PySide6.QtWidgets import (
 from carecoord.clinical.vocabulary import DeliveryMethod, ReferralState
 from carecoord.errors import CareCoordError
 from carecoord.services import letters, referrals
+from carecoord.services.delivery import DeliveryView
 from carecoord.services.letters import LetterOptions
 from carecoord.services.referrals import ReferralView
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.letters.choices_dialog import LetterChoicesDialog
+from carecoord.ui.letters.send_dialog import SendLetterDialog
 from carecoord.ui.pdf_preview import PdfPreview
 from carecoord.ui.referrals.actions import Answer, ReferralActions
 from carecoord.ui.style import WARNING, chip, hint, page_title
@@ -127,12 +130,20 @@ class LetterPreviewWindow(QDialog):
         self.send_button.setAccessibleName("Mark the referral as sent")
         self.send_button.setToolTip("Record how and when the letter left the clinic")
         self.send_button.clicked.connect(self.mark_as_sent)
+        self.email_button = QPushButton("Send…")
+        self.email_button.setObjectName("sendLetter")
+        self.email_button.setAccessibleName("Send the letter by secure e-mail or e-mail-to-fax")
+        self.email_button.setToolTip(
+            "Send this exact letter to the recipient's e-mail or fax through the clinic's relay"
+        )
+        self.email_button.clicked.connect(self.send_letter)
+        self.send_dialog: SendLetterDialog | None = None
 
         self.preview = PdfPreview(
             pdf=pdf,
             title="Referral letter",
             suggested_name=self._file_name(),
-            extra_buttons=(self.contents_button, self.send_button),
+            extra_buttons=(self.contents_button, self.email_button, self.send_button),
             after_print=self._printed,
             after_save=self._saved,
         )
@@ -190,6 +201,12 @@ class LetterPreviewWindow(QDialog):
         if view.sensitive:
             self.chips.addWidget(chip("Sensitive", "warning"))
         self.send_button.setVisible(view.may("send"))
+        # The service's own rule: print the letter and handle the referral's logistics.
+        self.email_button.setVisible(
+            self.context.settings.relay_configured
+            and view.may(referrals.LETTER)
+            and view.may(referrals.NOTE)
+        )
 
     def _say(self, text: str) -> None:
         self.status.setText(text)
@@ -265,6 +282,32 @@ class LetterPreviewWindow(QDialog):
         self._say(f"Marked sent by {how} on {sent_on:%Y-%m-%d}; a copy of this letter is kept.")
         self.sent.emit(moved.id)
         return True
+
+    def send_letter(self) -> SendLetterDialog | None:
+        """Open Send… for the letter on show (the relay gets exactly these bytes)."""
+        try:
+            dialog = SendLetterDialog(
+                context=self.context,
+                referral_id=self.referral_id,
+                pdf=self.preview.pdf_bytes(),
+                parent=self,
+            )
+        except CareCoordError as error:
+            show_problem(self, error, "Not sent")
+            return None
+        dialog.sent.connect(self._sent_by_relay)
+        self.send_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _sent_by_relay(self, result: DeliveryView) -> None:
+        self.reload()
+        how = "fax" if result.fax_number else "e-mail"
+        self._say(
+            f"Sent by {how} to {result.fax_number or result.address}; the relay accepted it "
+            "and a copy of this letter is kept."
+        )
+        self.sent.emit(self.referral_id)
 
     def reload(self) -> None:
         """Read the referral again (its state may have moved elsewhere)."""

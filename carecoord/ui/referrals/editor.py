@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QDate, QDateTime, QSettings, Qt, QTime, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence
@@ -44,7 +45,7 @@ from carecoord.clinical.vocabulary import (
     ReferralState,
 )
 from carecoord.errors import CareCoordError, ConflictError, ValidationError
-from carecoord.services import patients, referrals, team
+from carecoord.services import appointments, patients, referrals, team
 from carecoord.services.permissions import Action, allowed, referral_category
 from carecoord.services.referrals import (
     AUTHORISE,
@@ -58,6 +59,7 @@ from carecoord.services.referrals import (
     ReferralInput,
     ReferralView,
 )
+from carecoord.ui.calendar_file import Chooser, save_calendar_file
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.forms import FieldErrors, combo, date_edit, date_of, line_edit, set_date, text_of
@@ -311,6 +313,7 @@ class ReferralEditor(QDialog):
             self, title, prompt
         )
         self.run_report_dialog: Callable[[ReferralView], bool] = self._run_report_dialog
+        self.choose_calendar_file: Chooser | None = None  # None: the Qt save dialog
         self.confirm_discard: Callable[[], bool] = lambda: confirm_discard(self)
         self._loaded_request: ReferralInput | None = None
         self._loaded_authorization: AuthorizationInput | None = None
@@ -369,6 +372,12 @@ class ReferralEditor(QDialog):
         self.letter_button.setAccessibleName("Referral letter: choose contents, preview, print")
         self.letter_button.clicked.connect(self.open_letter)
         buttons_row.addWidget(self.letter_button)
+        self.calendar_button = QPushButton("Add to calendar…")
+        self.calendar_button.setObjectName("addToCalendar")
+        self.calendar_button.setAccessibleName("Save the appointment as a calendar file")
+        self.calendar_button.setToolTip("An .ics file: date, specialist, place; nothing clinical")
+        self.calendar_button.clicked.connect(self.add_to_calendar)
+        buttons_row.addWidget(self.calendar_button)
         workflow_layout.addWidget(self.state_line)
         workflow_layout.addLayout(buttons_row)
 
@@ -842,6 +851,11 @@ class ReferralEditor(QDialog):
         self.note_button.setVisible(can_log)
         self.error_button.setVisible(self.view is not None and self.view.may(ENTERED_IN_ERROR))
         self.save_button.setVisible(request or authorization)
+        self.calendar_button.setVisible(
+            self.view is not None
+            and self.view.state == S.SCHEDULED
+            and self.view.appointment_date is not None
+        )
         printable = self.view is not None and self.view.may(LETTER)
         self.letter_button.setEnabled(printable)
         self.letter_button.setToolTip(
@@ -1122,6 +1136,17 @@ class ReferralEditor(QDialog):
         if view is None or (self.is_dirty() and not self.save()):
             return
         self.letter_window = open_letter(context=self.context, referral_id=view.id, parent=self)
+
+    def add_to_calendar(self) -> Path | None:
+        """Save the booked appointment as an .ics file (no clinical detail in it)."""
+        if self.view is None:
+            return None
+        db, actor, referral_id = self.context.db, self.context.actor, self.view.id
+        return save_calendar_file(
+            self,
+            lambda: appointments.referral_calendar(db, actor, referral_id),
+            self.choose_calendar_file,
+        )
 
     def add_note(self) -> None:
         """Record a note in the history (a call chasing the report, say)."""

@@ -1,0 +1,55 @@
+""" "Add to calendar…": ask where to save the .ics a service made, and write it whole."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from carecoord.errors import CareCoordError
+from carecoord.ui.errors import show_problem
+from carecoord.ui.pdf_preview import write_atomically
+
+SETTINGS_FOLDER = "calendar/folder"
+Chooser = Callable[[str], str | None]
+
+
+def ask_ics_path(parent: QWidget | None, suggested: str) -> str | None:
+    """The Qt save dialog, in the folder used last time."""
+    path, _ = QFileDialog.getSaveFileName(
+        parent, "Add to calendar", suggested, "Calendar files (*.ics)"
+    )
+    return path or None
+
+
+def save_calendar_file(
+    parent: QWidget | None,
+    make: Callable[[], tuple[str, bytes]],
+    choose: Chooser | None = None,
+) -> Path | None:
+    """Make the file (an audited service call), ask where, write it atomically.
+
+    Returns:
+        The file written, or None when cancelled or refused (the reason is shown).
+    """
+    try:
+        name, data = make()
+    except CareCoordError as error:
+        show_problem(parent, error, "No calendar file")
+        return None
+    store = QSettings("CareCoord", "CareCoord")
+    folder = str(store.value(SETTINGS_FOLDER, "") or "")
+    start = Path(folder) if folder and Path(folder).is_dir() else Path.home()
+    chosen = (choose or (lambda s: ask_ics_path(parent, s)))(str(start / name))
+    if not chosen:
+        return None
+    target = Path(chosen if chosen.lower().endswith(".ics") else f"{chosen}.ics")
+    try:
+        write_atomically(target, data)
+    except OSError as error:
+        show_problem(parent, CareCoordError(f"The calendar file could not be written: {error}"))
+        return None
+    store.setValue(SETTINGS_FOLDER, str(target.parent))
+    return target
