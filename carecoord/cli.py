@@ -75,6 +75,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="fill an empty database with a fictional demo clinic")
     demo.add_argument("--patients", type=int, default=60, metavar="N", help="default 60")
     demo.add_argument("--seed", type=int, default=1, metavar="S", help="default 1")
+    demo.add_argument(
+        "--check",
+        action="store_true",
+        help="fill nothing: read the database and print every coherence finding "
+        "(exit status 1 when there is one)",
+    )
 
     commands.add_parser("info", help="show which database is used and what it holds")
 
@@ -305,6 +311,8 @@ def _db(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from carecoord.services.demo import fill_demo
 
+    if args.check:
+        return _demo_check(args)
     if args.patients < 1:
         raise CareCoordError("--patients must be at least 1")
     db, location = _open(args)
@@ -326,6 +334,24 @@ def _demo(args: argparse.Namespace) -> int:
     )
     db.dispose()
     return 0
+
+
+def _demo_check(args: argparse.Namespace) -> int:
+    """Print the demo coherence checker's findings and a count per rule; read only."""
+    from carecoord.services import demo_coherence
+
+    db, location = _open(args)
+    try:
+        findings = demo_coherence.check(db)
+    finally:
+        db.dispose()
+    for finding in findings:
+        print(finding)
+    tally = ", ".join(f"{rule} {n}" for rule, n in demo_coherence.counts(findings).items() if n)
+    print(
+        f"{location.display()}: {len(findings)} coherence finding(s){': ' + tally if tally else ''}"
+    )
+    return 1 if findings else 0
 
 
 def _info(args: argparse.Namespace) -> int:
