@@ -213,7 +213,10 @@ def check_connection(conn: Connection, today: date) -> list[Finding]:
     def add(patient_id: int, problems: Iterable[tuple[str, str]]) -> None:
         found.extend(Finding(patient_id, rule, detail) for rule, detail in problems)
 
-    disciplines = dict(conn.execute(select(TeamMember.id, TeamMember.discipline)).tuples().all())
+    disciplines = {
+        member_id: discipline
+        for member_id, discipline in conn.execute(select(TeamMember.id, TeamMember.discipline))
+    }
     for r in conn.execute(
         select(
             Referral.id,
