@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Final
 
 from carecoord.clinical import drugs
@@ -102,7 +103,8 @@ STARTING: Final = _re(r"\btrial of\b|\bstart(ing)?\b|\bconsider(ing)?\b")
 
 ACTIVITY_SITES: Final[tuple[tuple[re.Pattern[str], tuple[str, ...], str], ...]] = (
     (_re(r"occipital"), (*HEADACHE, "M54.2", "M53.0"), "headache or neck pain"),
-    (_re(r"lumbar|epidural"), LUMBAR, "lumbar spine pain"),
+    (_re(r"lumbar"), LUMBAR, "lumbar spine pain"),
+    (_re(r"epidural"), (*LUMBAR, *CERVICAL), "spinal pain"),
     (_re(r"medial branch|facet|radiofrequency"), (*LUMBAR, *CERVICAL), "spinal pain"),
     (_re(r"genicular|\bknee"), ("M17", "M22", "M23", "M25.56"), "knee pain"),
     (_re(r"spinal cord stimulat"), ("M96.1", "M54.1", "G90.5", "G62", "E11.4"),
@@ -151,8 +153,8 @@ class ChartFacts:
     def __post_init__(self) -> None:
         object.__setattr__(self, "_plain", tuple(_plain(c) for c in self.codes))
 
-    def has_code(self, prefixes: Iterable[str]) -> bool:
-        wanted = tuple(_plain(p) for p in prefixes)
+    def has_code(self, prefixes: tuple[str, ...]) -> bool:
+        wanted = _plain_prefixes(prefixes)
         return any(code.startswith(wanted) for code in self._plain)
 
     def drugs_on(self, day: date) -> list[Line]:
@@ -183,6 +185,11 @@ def _plain(code: str) -> str:
     return code.strip().upper().replace(".", "")
 
 
+@lru_cache(maxsize=256)
+def _plain_prefixes(prefixes: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(_plain(p) for p in prefixes)
+
+
 def _classes(lines: Iterable[Line]) -> tuple[set[DrugClass], set[str]]:
     classes: set[DrugClass] = set()
     ingredients: set[str] = set()
@@ -193,6 +200,48 @@ def _classes(lines: Iterable[Line]) -> tuple[set[DrugClass], set[str]]:
     return classes, ingredients
 
 
+@dataclass(frozen=True, slots=True)
+class _Words:
+    """What one text names, found once per distinct text (the demo asks millions of times)."""
+
+    disciplines: tuple[tuple[str, frozenset[Discipline]], ...]
+    self_harm: bool
+    findings: tuple[tuple[tuple[str, ...], str], ...]
+    sites: tuple[tuple[tuple[str, ...], str], ...]
+    positive_phq9: bool
+    low_mood: bool
+    anxious: bool
+    starting: bool
+    classes: frozenset[DrugClass]
+    named: frozenset[str]
+    preventive: bool
+
+
+@lru_cache(maxsize=4096)
+def _words(text: str) -> _Words:
+    wanted: set[DrugClass] = set()
+    for pattern, word_classes in DRUG_WORDS:
+        if pattern.search(text):
+            wanted |= word_classes
+    return _Words(
+        disciplines=tuple(
+            (hit.group(0), allowed)
+            for pattern, allowed in TEXT_DISCIPLINES
+            if (hit := pattern.search(text))
+        ),
+        self_harm=bool(SELF_HARM.search(text)),
+        findings=tuple((p, needs) for pattern, p, needs in CHART_FINDINGS if pattern.search(text)),
+        sites=tuple((p, needs) for pattern, p, needs in ACTIVITY_SITES if pattern.search(text)),
+        positive_phq9=bool(POSITIVE_PHQ9.search(text)),
+        low_mood=bool(LOW_MOOD.search(text)),
+        anxious=bool(ANXIOUS.search(text)),
+        starting=bool(STARTING.search(text)),
+        classes=frozenset(wanted),
+        named=frozenset(drugs.recognise(text).ingredients),
+        preventive=bool(PREVENTIVE.search(text)),
+    )
+
+
 def drug_problem(text: str, facts: ChartFacts, day: date) -> str | None:
     """Why ``text`` asks about drugs the patient does not take on ``day`` (None: it fits).
 
@@ -200,25 +249,24 @@ def drug_problem(text: str, facts: ChartFacts, day: date) -> str | None:
     ("before NSAID or opioid changes" needs an NSAID or an opioid); text about starting a
     drug ("trial of topical lidocaine") always fits.
     """
-    if not text or STARTING.search(text):
+    if not text:
         return None
-    wanted: set[DrugClass] = set()
-    for pattern, word_classes in DRUG_WORDS:
-        if pattern.search(text):
-            wanted |= word_classes
-    named = set(drugs.recognise(text).ingredients)
-    preventive = bool(PREVENTIVE.search(text))
-    if not wanted and not named and not preventive:
+    words = _words(text)
+    if words.starting or not (words.classes or words.named or words.preventive):
         return None
     taken = facts.drugs_on(day)
     taken_classes, ingredients = _classes(taken)
-    if wanted & taken_classes or named & ingredients:
+    if words.classes & taken_classes or words.named & ingredients:
         return None
-    if preventive and any(p in line.drug.lower() for line in taken for p in HEADACHE_PREVENTIVES):
+    if words.preventive and any(
+        p in line.drug.lower() for line in taken for p in HEADACHE_PREVENTIVES
+    ):
         return None
-    if preventive:
-        named.add("a headache preventive")
-    asked = sorted({str(c) for c in wanted} | named)
+    asked = sorted(
+        {str(c) for c in words.classes}
+        | words.named
+        | ({"a headache preventive"} if words.preventive else set())
+    )
     return f"{text!r} asks about {', '.join(asked)}; none is taken on {day.isoformat()}"
 
 
@@ -250,26 +298,29 @@ def referral_problems(
     for text in texts:
         if not text:
             continue
-        for pattern, allowed in TEXT_DISCIPLINES:
-            hit = pattern.search(text)
-            if hit and which not in allowed:
+        words = _words(text)
+        for hit, allowed in words.disciplines:
+            if which not in allowed:
                 found.append(
-                    (DISCIPLINE_MISMATCH, f"{hit.group(0)!r} in a {which.label} referral: {text!r}")
+                    (DISCIPLINE_MISMATCH, f"{hit!r} in a {which.label} referral: {text!r}")
                 )
-        if SELF_HARM.search(text) and not facts.self_harm(day):
+        if words.self_harm and not facts.self_harm(day):
             found.append(
                 (SELF_HARM_WITHOUT_PHQ9, f"{text!r} but no PHQ-9 item 9 > 0 by {day.isoformat()}")
             )
-        for pattern, prefixes, needs in CHART_FINDINGS:
-            if pattern.search(text) and not facts.has_code(prefixes):
+        for prefixes, needs in words.findings:
+            if not facts.has_code(prefixes):
                 found.append((REASON_WITHOUT_FINDING, f"{text!r} without {needs}"))
-        if POSITIVE_PHQ9.search(text) and not facts.positive_phq9(day):
+        for prefixes, needs in words.sites:  # "epidural" for a migraine patient
+            if not facts.has_code(prefixes):
+                found.append((REASON_WITHOUT_FINDING, f"{text!r} needs {needs}"))
+        if words.positive_phq9 and not facts.positive_phq9(day):
             found.append((REASON_WITHOUT_FINDING, f"{text!r} without a PHQ-9 total >= 10"))
-        if LOW_MOOD.search(text) and not facts.depressed(day):
+        if words.low_mood and not facts.depressed(day):
             found.append(
                 (REASON_WITHOUT_FINDING, f"{text!r} without depression (F32/F33, PHQ-9 >= 10)")
             )
-        if ANXIOUS.search(text) and not facts.anxious(day):
+        if words.anxious and not facts.anxious(day):
             found.append((REASON_WITHOUT_FINDING, f"{text!r} without anxiety (F41, GAD-7 >= 10)"))
         problem = drug_problem(text, facts, day)
         if problem:
@@ -291,8 +342,8 @@ def referral_problems(
 def activity_problems(facts: ChartFacts, description: str, day: date) -> list[tuple[str, str]]:
     """(rule, detail) for an activity that does not fit the diagnoses or the drugs on ``day``."""
     found: list[tuple[str, str]] = []
-    for pattern, prefixes, needs in ACTIVITY_SITES:
-        if pattern.search(description) and not facts.has_code(prefixes):
+    for prefixes, needs in _words(description).sites:
+        if not facts.has_code(prefixes):
             found.append(
                 (ACTIVITY_DIAGNOSIS_MISMATCH, f"{description!r} needs {needs}; codes {facts.codes}")
             )

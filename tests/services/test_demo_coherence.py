@@ -4,12 +4,17 @@ services, and the 300-patient demo clinic passing every rule."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
+import pytest
+
+from carecoord import cli
 from carecoord.db import Database
 from carecoord.services import assessments, patients, plans, record
 from carecoord.services.actor import Actor
 from carecoord.services.common import today
-from carecoord.services.demo_coherence import RULES, Finding, check
+from carecoord.services.demo import fill_demo
+from carecoord.services.demo_coherence import RULES, Finding, check, counts
 from carecoord.services.monitoring import ResultEntry, record_result
 from carecoord.services.record import MedicationInput
 from tests.services.helpers import new_member, new_patient, new_referral
@@ -74,6 +79,7 @@ def test_every_rule_has_a_test_below() -> None:
 def test_discipline_mismatch(db: Database, physician: Actor) -> None:
     patient = new_patient(db, physician)
     psychologist = new_member(db, physician, "psychology", "Berg", "Lena")
+    record.add_diagnosis(db, physician, patient.id, "M54.50")
     new_referral(
         db,
         physician,
@@ -299,3 +305,18 @@ def test_psychiatry_referral_without_a_mental_health_reason(db: Database, physic
     ]
     assessments.record_assessment(db, physician, patient.id, "gad7", {"items": [2] * 7})
     assert check(db, today=today()) == []
+
+
+def test_the_300_patient_demo_is_coherent(db: Database) -> None:
+    fill_demo(db, patients=300, seed=13, today=DEMO_DAY)
+    findings = check(db, today=DEMO_DAY)
+    assert counts(findings) == dict.fromkeys(RULES, 0), "\n".join(map(str, findings[:40]))
+
+
+def test_cli_check_prints_the_findings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "demo.sqlite3"
+    assert cli.main(["--database", str(path), "demo", "--patients", "40"]) == 0
+    capsys.readouterr()
+    assert cli.main(["--database", str(path), "demo", "--check"]) == 0
+    out = capsys.readouterr().out
+    assert out.endswith("0 coherence finding(s)\n")
