@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from carecoord import cli
+from carecoord.clinical.vocabulary import UserRole
 from carecoord.db import Database
 from carecoord.services import assessments, patients, plans, record
-from carecoord.services.actor import Actor
+from carecoord.services.actor import Actor, system_actor
 from carecoord.services.common import today
 from carecoord.services.demo import fill_demo
 from carecoord.services.demo_coherence import RULES, Finding, check, counts
@@ -320,3 +321,21 @@ def test_cli_check_prints_the_findings(tmp_path: Path, capsys: pytest.CaptureFix
     assert cli.main(["--database", str(path), "demo", "--check"]) == 0
     out = capsys.readouterr().out
     assert out.endswith("0 coherence finding(s)\n")
+
+
+def test_cli_check_fails_on_a_finding(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "demo.sqlite3"
+    assert cli.main(["--database", str(path), "demo", "--patients", "5"]) == 0
+    db = Database(f"sqlite:///{path}")
+    doctor = system_actor(UserRole.PHYSICIAN)
+    for drug in ("sertraline", "escitalopram", "fluoxetine"):
+        record.add_medication(db, doctor, 1, MedicationInput(drug, 10, "mg", "daily"))
+    db.dispose()
+    capsys.readouterr()
+    assert cli.main(["--database", str(path), "demo", "--check"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert [line for line in lines if line.startswith("patient ")] == [
+        "patient 1: duplicate_drug_class: 4 current SSRI/SNRI lines: "
+        "duloxetine, sertraline, escitalopram, fluoxetine"  # the demo's one, and the three added
+    ]
+    assert lines[-1].endswith(": 1 coherence finding(s): duplicate_drug_class 1")
