@@ -2067,6 +2067,11 @@ class _Builder:
         day = max(chart.since, today - timedelta(days=offset + duration))
         if day + timedelta(days=duration) > today:
             day = today - timedelta(days=duration)
+        if day < chart.since:  # a short chart (discharged soon after coming): a quicker path
+            span = (today - chart.since).days
+            gaps = [gap * span // duration for gap in gaps]
+            duration = sum(gaps)
+            day = chart.since
         if alert_day is not None:  # made after the PHQ-9 that showed it, never before
             day = max(day, alert_day)
         created = day
@@ -2134,7 +2139,7 @@ class _Builder:
                 outcome = AuthorizationOutcome.PENDING
             elif state in (S.DECLINED, S.CANCELLED, S.DRAFT) and roll < 0.15:
                 outcome = AuthorizationOutcome.DENIED
-                if state is S.CANCELLED:
+                if state is S.CANCELLED and not discharged:
                     reason = "Payer denied authorisation; the patient chose not to appeal."
             elif state in (S.DRAFT, S.SENT, S.ACCEPTED) and roll < 0.3:
                 outcome = AuthorizationOutcome.PENDING
