@@ -29,6 +29,8 @@ SELF_HARM_WITHOUT_PHQ9: Final = "self_harm_without_phq9_item9"
 DRUG_NOT_TAKEN: Final = "drug_not_taken"
 PSYCHIATRY_WITHOUT_REASON: Final = "psychiatry_without_reason"
 ACTIVITY_DIAGNOSIS_MISMATCH: Final = "activity_diagnosis_mismatch"
+TAPER_IN_OUD: Final = "taper_in_oud"
+TRIAL_OF_CURRENT_DRUG: Final = "trial_of_current_drug"
 
 HEADACHE: Final = ("G43", "G44", "R51")
 LUMBAR: Final = ("M54.1", "M54.4", "M54.5", "M51", "M48.06", "M96.1", "M47.816", "M47.817")
@@ -98,6 +100,8 @@ HEADACHE_PREVENTIVES: Final = (
     "onabotulinumtoxin",
 )  # fmt: skip
 """Headache preventives (AHS 2021 consensus): "despite preventive treatment" needs one."""
+TAPER: Final = _re(r"\btaper")
+TRIAL: Final = _re(r"\btrial of\b")
 STARTING: Final = _re(r"\btrial of\b|\bstart(ing)?\b|\bconsider(ing)?\b")
 """Text about starting a drug, which the patient of course does not take yet."""
 
@@ -212,6 +216,8 @@ class _Words:
     low_mood: bool
     anxious: bool
     starting: bool
+    taper: bool
+    trial: bool
     classes: frozenset[DrugClass]
     named: frozenset[str]
     preventive: bool
@@ -236,6 +242,8 @@ def _words(text: str) -> _Words:
         low_mood=bool(LOW_MOOD.search(text)),
         anxious=bool(ANXIOUS.search(text)),
         starting=bool(STARTING.search(text)),
+        taper=bool(TAPER.search(text)),
+        trial=bool(TRIAL.search(text)),
         classes=frozenset(wanted),
         named=frozenset(drugs.recognise(text).ingredients),
         preventive=bool(PREVENTIVE.search(text)),
@@ -268,6 +276,33 @@ def drug_problem(text: str, facts: ChartFacts, day: date) -> str | None:
         | ({"a headache preventive"} if words.preventive else set())
     )
     return f"{text!r} asks about {', '.join(asked)}; none is taken on {day.isoformat()}"
+
+
+def treatment_problems(text: str, facts: ChartFacts, day: date) -> list[tuple[str, str]]:
+    """A taper asked for a patient with an opioid use disorder (CDC 2022 Rec. 12: offer or
+    continue treatment for OUD; tapering is not its treatment), or a "trial of" a drug the
+    patient already takes on ``day``."""
+    words = _words(text)
+    found: list[tuple[str, str]] = []
+    if words.taper and facts.has_code(OUD):
+        found.append(
+            (
+                TAPER_IN_OUD,
+                f"{text!r} for a patient with an opioid use disorder (F11): offer or continue "
+                "its treatment instead (CDC 2022 Rec. 12)",
+            )
+        )
+    if words.trial and words.named:
+        _, ingredients = _classes(facts.drugs_on(day))
+        already = sorted(words.named & ingredients)
+        if already:
+            found.append(
+                (
+                    TRIAL_OF_CURRENT_DRUG,
+                    f"{text!r} while {', '.join(already)} is taken on {day.isoformat()}",
+                )
+            )
+    return found
 
 
 def tried_problem(text: str | None, facts: ChartFacts) -> str | None:
@@ -325,6 +360,7 @@ def referral_problems(
         problem = drug_problem(text, facts, day)
         if problem:
             found.append((DRUG_NOT_TAKEN, problem))
+        found += treatment_problems(text, facts, day)
     problem = tried_problem(treatments_tried, facts)
     if problem:
         found.append((DRUG_NOT_TAKEN, problem))
@@ -350,6 +386,7 @@ def activity_problems(facts: ChartFacts, description: str, day: date) -> list[tu
     problem = drug_problem(description, facts, day)
     if problem:
         found.append((DRUG_NOT_TAKEN, problem))
+    found += treatment_problems(description, facts, day)
     return found
 
 

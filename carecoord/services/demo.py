@@ -2006,8 +2006,6 @@ class _Builder:
         facts = self.current_facts
         fitting = []
         for ask in REFERRAL_TEXT[discipline]:
-            if chart.oud and "tapering" in ask.question:
-                continue  # opioid use disorder: treat it, do not taper its treatment
             reason = ask.reason.format(condition=chart.profile.name)
             if not coherence.referral_problems(facts, discipline, day, (reason, ask.question)):
                 fitting.append(ask)

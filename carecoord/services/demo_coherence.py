@@ -5,7 +5,8 @@ incoherence: a referral text that does not fit the recipient's discipline or the
 self-harm text without a positive PHQ-9 item 9, questions about drugs the patient does
 not take, two current drugs of one therapeutic group, activities that do not fit the
 plan's diagnoses, dates after discharge, before registration or in the future,
-naloxone claimed but missing, a psychiatry referral without a mental-health reason.
+naloxone claimed but missing, a psychiatry referral without a mental-health reason, an
+opioid taper for a patient with an opioid use disorder, a "trial" of a drug already taken.
 
 It ships (not under tools/) because ``carecoord demo --check`` runs it on a demo
 database that a clinic's IT set up, and because the rules it applies are the clinical
@@ -57,6 +58,8 @@ RULES: Final = (
     coherence.DRUG_NOT_TAKEN,
     DUPLICATE_DRUG_CLASS,
     coherence.ACTIVITY_DIAGNOSIS_MISMATCH,
+    coherence.TAPER_IN_OUD,
+    coherence.TRIAL_OF_CURRENT_DRUG,
     AFTER_DISCHARGE,
     BEFORE_REGISTRATION,
     IN_FUTURE,

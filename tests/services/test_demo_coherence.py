@@ -69,6 +69,8 @@ def test_every_rule_has_a_test_below() -> None:
         "drug_not_taken",
         "duplicate_drug_class",
         "activity_diagnosis_mismatch",
+        "taper_in_oud",
+        "trial_of_current_drug",
         "after_discharge",
         "before_registration",
         "in_future",
@@ -213,6 +215,51 @@ def test_activity_that_does_not_fit_the_diagnosis(db: Database, physician: Actor
         (
             "activity_diagnosis_mismatch",
             "activity 2: 'Occipital nerve block' needs headache or neck pain; codes ('M54.50',)",
+        )
+    ]
+
+
+def test_opioid_taper_for_a_patient_with_an_opioid_use_disorder(
+    db: Database, physician: Actor
+) -> None:
+    patient = new_patient(db, physician)
+    record.add_diagnosis(db, physician, patient.id, "F11.20")
+    add_drug(db, physician, patient.id, "buprenorphine/naloxone", 8, "daily", route="sublingual")
+    add_naloxone(db, physician, patient.id)
+    plan = plans.create_plan(db, physician, patient.id, title="OUD and pain", started_on=today())
+    plans.save_activity(
+        db,
+        physician,
+        plan.id,
+        plans.ActivityInput("medication", "Opioid taper by 10 % a month", today()),
+    )
+    found = check(db, today=today())
+    assert [(f.rule, f.detail) for f in found] == [
+        (
+            "taper_in_oud",
+            "activity 1: 'Opioid taper by 10 % a month' for a patient with an opioid use "
+            "disorder (F11): offer or continue its treatment instead (CDC 2022 Rec. 12)",
+        )
+    ]
+
+
+def test_trial_of_a_drug_already_taken(db: Database, physician: Actor) -> None:
+    patient = new_patient(db, physician)
+    record.add_diagnosis(db, physician, patient.id, "G62.9")
+    add_drug(db, physician, patient.id, "lidocaine 5% patch", 1, unit="patch", route="other")
+    plan = plans.create_plan(db, physician, patient.id, title="Neuropathy", started_on=today())
+    plans.save_activity(
+        db,
+        physician,
+        plan.id,
+        plans.ActivityInput("medication", "Trial of topical lidocaine", today()),
+    )
+    found = check(db, today=today())
+    assert [(f.rule, f.detail) for f in found] == [
+        (
+            "trial_of_current_drug",
+            "activity 1: 'Trial of topical lidocaine' while lidocaine is taken on "
+            f"{today().isoformat()}",
         )
     ]
 
