@@ -386,3 +386,12 @@ def test_cli_check_fails_on_a_finding(tmp_path: Path, capsys: pytest.CaptureFixt
         "duloxetine, sertraline, escitalopram, fluoxetine"  # the demo's one, and the three added
     ]
     assert lines[-1].endswith(": 1 coherence finding(s): duplicate_drug_class 1")
+
+
+def test_cli_check_never_creates_a_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "missing.sqlite3"
+    assert cli.main(["--database", str(path), "demo", "--check"]) == 1
+    assert capsys.readouterr().err == f"carecoord: sqlite:///{path}: no database file to check\n"
+    assert not path.exists()
