@@ -70,7 +70,7 @@ TEXT_DISCIPLINES: Final[tuple[tuple[re.Pattern[str], frozenset[Discipline]], ...
 
 SELF_HARM: Final = _re(r"self[- ]harm|suicid")
 POSITIVE_PHQ9: Final = _re(r"positive PHQ-9|PHQ-9 screen")
-LOW_MOOD: Final = _re(r"low mood|depress")
+LOW_MOOD: Final = _re(r"low mood|\bdepress")  # not "antidepressant"
 ANXIOUS: Final = _re(r"anxiety|anxious")
 
 CHART_FINDINGS: Final[tuple[tuple[re.Pattern[str], tuple[str, ...], str], ...]] = (
