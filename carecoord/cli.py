@@ -75,6 +75,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="fill an empty database with a fictional demo clinic")
     demo.add_argument("--patients", type=int, default=60, metavar="N", help="default 60")
     demo.add_argument("--seed", type=int, default=1, metavar="S", help="default 1")
+    demo.add_argument(
+        "--check",
+        action="store_true",
+        help="fill nothing: read the database and print every coherence finding "
+        "(exit status 1 when there is one)",
+    )
 
     commands.add_parser("info", help="show which database is used and what it holds")
 
@@ -305,6 +311,8 @@ def _db(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from carecoord.services.demo import fill_demo
 
+    if args.check:
+        return _demo_check(args)
     if args.patients < 1:
         raise CareCoordError("--patients must be at least 1")
     db, location = _open(args)
@@ -326,6 +334,36 @@ def _demo(args: argparse.Namespace) -> int:
     )
     db.dispose()
     return 0
+
+
+def _demo_check(args: argparse.Namespace) -> int:
+    """Print the demo coherence checker's findings and a count per rule; opened read-only,
+    so checking never creates, migrates or writes anything."""
+    from carecoord.config import resolve_database, sqlite_path
+    from carecoord.db import Database, schema_is_current
+    from carecoord.services import demo_coherence
+
+    location = resolve_database(args.database)
+    path = sqlite_path(location.url)
+    if path is not None and not path.exists():
+        raise CareCoordError(f"{location.display()}: no database file to check")
+    db = Database(location.url, read_only=True)
+    try:
+        if not schema_is_current(db.engine):
+            raise CareCoordError(
+                f"{location.display()} is not at this version's schema; run 'carecoord db "
+                "upgrade' first (checking changes nothing)"
+            )
+        findings = demo_coherence.check(db)
+    finally:
+        db.dispose()
+    for finding in findings:
+        print(finding)
+    tally = ", ".join(f"{rule} {n}" for rule, n in demo_coherence.counts(findings).items() if n)
+    print(
+        f"{location.display()}: {len(findings)} coherence finding(s){': ' + tally if tally else ''}"
+    )
+    return 1 if findings else 0
 
 
 def _info(args: argparse.Namespace) -> int:

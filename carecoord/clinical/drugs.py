@@ -459,3 +459,97 @@ def display_names() -> list[str]:
 def drug_class_of(name: str) -> frozenset[DrugClass]:
     """The classes of every ingredient recognised in ``name`` (empty when unknown)."""
     return recognise(name).classes
+
+
+# ------------------------------------------------------------------ therapeutic duplicates
+
+SEROTONERGIC_REUPTAKE: Final = frozenset(
+    {
+        "sertraline",
+        "fluoxetine",
+        "paroxetine",
+        "citalopram",
+        "escitalopram",
+        "duloxetine",
+        "venlafaxine",
+        "desvenlafaxine",
+        "milnacipran",
+    }
+)
+"""SSRIs and SNRIs: two together add serotonin toxicity without added benefit."""
+TRICYCLICS: Final = frozenset({"amitriptyline", "nortriptyline", "desipramine", "imipramine"})
+LONG_ACTING_BRANDS: Final = frozenset(
+    {
+        "oxycontin",
+        "xtampza er",
+        "hysingla er",
+        "zohydro er",
+        "ms contin",
+        "kadian",
+        "arymo er",
+        "morphabond er",
+        "embeda",
+        "exalgo",
+        "nucynta er",
+        "conzip",
+        "duragesic",
+        "butrans",
+        "belbuca",
+        "dolophine",
+    }
+)
+"""Brands in the FDA's extended-release / long-acting (ER/LA) opioid class."""
+_LONG_ACTING_WORDS: Final = frozenset(
+    {"er", "xr", "sr", "cr", "la", "extended", "transdermal", "patch", "buccal", "film"}
+)
+_TOPICAL_ROUTES: Final = frozenset({"topical", "transdermal", "other"})
+_TOPICAL_WORDS: Final = frozenset({"gel", "cream", "topical", "patch", "solution"})
+
+
+def is_long_acting_opioid(name: str, route: str | None = None) -> bool:
+    """True for an ER/LA opioid line: an extended-release form, a patch or buccal film,
+    methadone, or an ER/LA brand (FDA ER/LA opioid class). OUD products are not counted:
+    buprenorphine for opioid use disorder is treatment, not an analgesic regimen."""
+    match = recognise(name)
+    if not match.opioids or OUD_TREATMENT_BRANDS.intersection(match.brands):
+        return False
+    if "naloxone" in match.ingredients:  # buprenorphine/naloxone: an OUD product
+        return False
+    words = set(_key(name).split())
+    return (
+        bool(words & _LONG_ACTING_WORDS)
+        or (route or "").lower() == "transdermal"
+        or "methadone" in match.opioids
+        or bool(LONG_ACTING_BRANDS.intersection(match.brands))
+    )
+
+
+def duplicate_group(name: str, route: str | None = None) -> str | None:
+    """The therapeutic group in which two current lines are a duplicate, or None.
+
+    Groups (one line each is the norm): SSRI/SNRI, tricyclic antidepressant,
+    benzodiazepine, gabapentinoid, systemic NSAID (a gel beside a tablet is not a
+    duplicate), muscle relaxant and long-acting opioid (a short-acting opioid for
+    breakthrough pain beside one is the intended pattern, CDC 2022 Rec. 3).
+    """
+    match = recognise(name)
+    ingredients = set(match.ingredients)
+    if ingredients & SEROTONERGIC_REUPTAKE:
+        return "SSRI/SNRI"
+    if ingredients & TRICYCLICS:
+        return "tricyclic antidepressant"
+    if match.has(C.BENZODIAZEPINE):
+        return "benzodiazepine"
+    if match.has(C.GABAPENTINOID):
+        return "gabapentinoid"
+    if match.has(C.MUSCLE_RELAXANT):
+        return "muscle relaxant"
+    if is_long_acting_opioid(name, route):
+        return "long-acting opioid"
+    if match.has(C.NSAID) and "aspirin" not in ingredients:
+        topical = (route or "").lower() in _TOPICAL_ROUTES or bool(
+            set(_key(name).split()) & _TOPICAL_WORDS
+        )
+        if not topical:
+            return "systemic NSAID"
+    return None

@@ -28,7 +28,7 @@ from typing import Any, Final, NamedTuple, TypeVar
 
 from sqlalchemy import Connection, func, select, text
 
-from carecoord.clinical import instruments, mme
+from carecoord.clinical import coherence, drugs, instruments, mme
 from carecoord.clinical import referral_rules as rules
 from carecoord.clinical.vocabulary import (
     ActivityStatus,
@@ -686,8 +686,28 @@ REFERRAL_TEXT: Final[dict[Discipline, tuple[_Ask, ...]]] = {
             E.SHARED_CARE,
         ),
         _Ask(
+            "Low mood complicating {condition}.",
+            "Please assess mood and advise on psychotropics compatible with the pain regimen.",
+            E.SHARED_CARE,
+        ),
+        _Ask(
+            "Generalised anxiety complicating {condition}.",
+            "Please assess the anxiety and advise on treatment compatible with the pain regimen.",
+            E.SHARED_CARE,
+        ),
+        _Ask(
+            "Thoughts of self-harm on PHQ-9 item 9 in a patient with {condition}.",
+            "Please see the patient for a same-day safety assessment and advise on follow-up.",
+            E.ADVICE,
+        ),
+        _Ask(
             "Positive PHQ-9 screen in a patient with {condition}.",
             "Is there a depressive disorder needing treatment, and is the antidepressant adequate?",
+            E.ADVICE,
+        ),
+        _Ask(
+            "Positive PHQ-9 screen in a patient with {condition}.",
+            "Is there a depressive disorder needing treatment?",
             E.ADVICE,
         ),
     ),
@@ -696,6 +716,12 @@ REFERRAL_TEXT: Final[dict[Discipline, tuple[_Ask, ...]]] = {
             "Frequent headaches despite preventive treatment.",
             "Please confirm the headache diagnosis and advise on prevention and medication "
             "overuse.",
+            E.DIAGNOSIS,
+        ),
+        _Ask(
+            "Frequent headaches; no preventive treatment yet.",
+            "Please confirm the headache diagnosis and advise on starting prevention and on "
+            "medication overuse.",
             E.DIAGNOSIS,
         ),
         _Ask(
@@ -711,6 +737,12 @@ REFERRAL_TEXT: Final[dict[Discipline, tuple[_Ask, ...]]] = {
             "ablation?",
             E.TREATMENT,
         ),
+        _Ask(
+            "{condition} not controlled with conservative care.",
+            "Is the patient a candidate for an image-guided injection or another interventional "
+            "procedure?",
+            E.TREATMENT,
+        ),
     ),
     D.NEUROSURGERY: (
         _Ask(
@@ -718,11 +750,21 @@ REFERRAL_TEXT: Final[dict[Discipline, tuple[_Ask, ...]]] = {
             "Is there a surgical option, or is a spinal cord stimulator trial worth considering?",
             E.ADVICE,
         ),
+        _Ask(
+            "{condition} with structural findings on imaging.",
+            "Is there a surgical option?",
+            E.ADVICE,
+        ),
     ),
     D.INTERNAL_MEDICINE: (
         _Ask(
             "Medical conditions affecting the treatment of {condition}.",
             "Please optimise blood pressure and renal function before NSAID or opioid changes.",
+            E.ADVICE,
+        ),
+        _Ask(
+            "Medical conditions affecting the treatment of {condition}.",
+            "Please review blood pressure, renal and liver function before medication changes.",
             E.ADVICE,
         ),
     ),
@@ -763,9 +805,20 @@ REFERRAL_TEXT: Final[dict[Discipline, tuple[_Ask, ...]]] = {
         ),
     ),
     D.PAIN_REHABILITATION_PROGRAM: (
+        _Ask(  # the chart's F11: tapering is not the aim, treatment of the disorder is
+            "Opioid use disorder in the setting of {condition}.",
+            "Please evaluate for the interdisciplinary programme alongside the treatment of "
+            "the opioid use disorder.",
+            E.TRANSFER,
+        ),
         _Ask(
-            "Opioid dependence in the setting of {condition}.",
+            "Long-term opioid therapy with limited benefit for {condition}.",
             "Please evaluate for the interdisciplinary programme with supervised opioid tapering.",
+            E.TRANSFER,
+        ),
+        _Ask(
+            "Persistent disability from {condition} despite multimodal care.",
+            "Please evaluate for the interdisciplinary pain rehabilitation programme.",
             E.TRANSFER,
         ),
     ),
@@ -778,6 +831,11 @@ REFERRAL_TEXT: Final[dict[Discipline, tuple[_Ask, ...]]] = {
         _Ask(
             "Poor sleep worsening {condition}.",
             "Is there a sleep disorder, and does it bear on the opioid or sedative regimen?",
+            E.ADVICE,
+        ),
+        _Ask(
+            "Poor sleep worsening {condition}.",
+            "Is there a sleep disorder, such as sleep apnoea, that needs treatment?",
             E.ADVICE,
         ),
     ),
@@ -887,6 +945,7 @@ ACTIVITIES: Final[dict[Modality, tuple[tuple[str, tuple[int, int] | None], ...]]
         ("Titrate neuropathic agent to effect", None),
         ("Opioid taper by 10 % a month", None),
         ("Trial of topical lidocaine", None),
+        ("Review of the analgesic regimen and its side effects", None),
     ),
     Modality.INTERVENTIONAL: (
         ("Lumbar epidural steroid injection", (1, 2)),
@@ -894,6 +953,8 @@ ACTIVITIES: Final[dict[Modality, tuple[tuple[str, tuple[int, int] | None], ...]]
         ("Occipital nerve block", (1, 2)),
         ("Spinal cord stimulator trial", (1, 1)),
         ("Genicular nerve block", (1, 2)),
+        ("Trigger point injections", (2, 4)),
+        ("Sympathetic nerve block", (1, 3)),
     ),
     Modality.PHYSICAL_THERAPY: (
         ("Graded activity programme, twice weekly", (8, 12)),
@@ -1045,6 +1106,7 @@ class _Chart(NamedTuple):
     drug_names: tuple[str, ...]
     payer: str | None
     member_no: str | None
+    lines: tuple[coherence.Line, ...] = ()
 
 
 # ----------------------------------------------------------------------------- builder
@@ -1068,7 +1130,7 @@ class _Builder:
         self.peg_cache: dict[tuple[int, int, int], tuple[str, float, str]] = {}
         self.profile_weights = [p.weight for p in PROFILES]
         self.opioid_weights = [w for _, w in OPIOIDS]
-        self.discipline_cum: dict[tuple[bool, bool, bool, bool], tuple[list[Discipline], list[int]]]
+        self.discipline_cum: dict[tuple[bool, ...], tuple[list[Discipline], list[int]]]
         self.discipline_cum = {}
         self.referral_index = 0
         self.states = list(S)
@@ -1079,6 +1141,9 @@ class _Builder:
         # Per-patient facts the later steps use (set by team_for and assessments).
         self.current_coordinator = 0
         self.current_alert = False
+        self.current_alert_day: date | None = None
+        self.current_facts = coherence.ChartFacts()
+        self.current_discharged = False
         self.therapist_member = 0
 
     def next_id(self, table: str) -> int:
@@ -1264,11 +1329,17 @@ class _Builder:
                 *self.versioned(since, "frontdesk"),
             )
         )
-        chart = self.chart(patient_id, since, _v(sex), born, payer, member_no)
-        self.team_for(chart)
-        visits = self.assessments(chart)
-        self.plan(chart, visits)
-        self.referrals(chart)
+        # A discharged patient's chart ends on the discharge day: build it as of that day.
+        self.today = discharged_on or today
+        self.current_discharged = discharged
+        try:
+            chart = self.chart(patient_id, since, _v(sex), born, payer, member_no)
+            self.team_for(chart)
+            visits = self.assessments(chart)
+            self.plan(chart, visits)
+            self.referrals(chart)
+        finally:
+            self.today = today
 
     def chart(
         self,
@@ -1295,8 +1366,10 @@ class _Builder:
             codes.append("F11.20")
         elif opioid:
             codes.append("Z79.891")
-        optional = [*(["F32.A"] if depressed else []), *(["F41.1"] if anxious else [])]
-        optional += [c for c in profile.extra if rng.random() < 0.4]
+        # Depression and anxiety are always coded: the scores, drugs and psychiatry
+        # referrals that follow refer to them.
+        codes += [*(["F32.A"] if depressed else []), *(["F41.1"] if anxious else [])]
+        optional = [c for c in profile.extra if rng.random() < 0.4]
         wanted = max(len(codes), rng.between(1, 4))
         codes += optional[: max(0, wanted - len(codes))]
         codes = codes[:4]
@@ -1366,21 +1439,31 @@ class _Builder:
         if (depressed or anxious) and rng.random() < 0.7:
             pool.insert(0, rng.pick(MOOD_DRUGS))
         chosen: list[str] = []
+        # One drug per therapeutic group (no SSRI beside an SNRI, no two NSAIDs).
+        groups = {drugs.duplicate_group(d.drug, d.route) for d, _ in lines} - {None}
         for key in pool:
             if len(chosen) >= wanted_drugs:
                 break
+            group = drugs.duplicate_group(NON_OPIOIDS[key].drug, NON_OPIOIDS[key].route)
+            if group is not None and group in groups:
+                continue
             if key not in chosen and rng.random() < 0.75:
                 chosen.append(key)
+                groups.add(group)
         if not lines and not chosen:
             chosen.append(pool[0] if pool else "acetaminophen")
         for key in chosen:
             drug = NON_OPIOIDS[key]
             lines.append((drug, rng.pick(drug.doses)))
+        taken: list[coherence.Line] = []
         for drug, dose in lines:
-            start = since + timedelta(days=rng.between(0, 60))
+            # Taken when the patient came (the intake medication list), some stopped since.
+            start = since - timedelta(days=rng.between(0, 60))
             stop = None
-            if rng.random() < 0.08:
+            # Naloxone and the treatment of an OUD stay while the risk does (CDC 2022 Rec. 8, 12).
+            if rng.random() < 0.08 and drug is not NALOXONE and drug is not OUD_TREATMENT:
                 stop = min(self.today, start + timedelta(days=rng.between(30, 200)))
+            taken.append(coherence.Line(drug.drug, start, stop, drug.route))
             sink.rows["medications"].append(
                 (
                     self.next_id("medications"),
@@ -1398,7 +1481,7 @@ class _Builder:
                     None,
                     drug.indication,
                     _v(medication_category(drug.drug, drug.indication)),
-                    *self.versioned(start, "drlee"),
+                    *self.versioned(since, "drlee"),
                 )
             )
         if profile.headache:
@@ -1434,6 +1517,7 @@ class _Builder:
             drug_names=tuple(d.drug for d, _ in lines if d.drug in NON_OPIOID_NAMES),
             payer=payer,
             member_no=member_no,
+            lines=tuple(taken),
         )
 
     def team_for(self, chart: _Chart) -> None:
@@ -1618,6 +1702,9 @@ class _Builder:
             )
             visits.append((day, value, items))
         alert = False
+        alert_day: date | None = None
+        phq9: list[coherence.Score] = []
+        gad7: list[coherence.Score] = []
         phq_times = rng.between(2, 3) if chart.depressed else (1 if rng.random() < 0.4 else 0)
         for day in sorted(rng.sample(dates, min(phq_times, len(dates)))):
             weights = (20, 40, 30, 10) if chart.depressed else (60, 30, 8, 2)
@@ -1628,7 +1715,10 @@ class _Builder:
             answers9 = {"items": items9}
             phq = instruments.score(AssessmentKind.PHQ9, answers9)
             flag = isinstance(phq, instruments.Phq9Result) and phq.self_harm_flag
+            if flag and alert_day is None:
+                alert_day = day
             alert = alert or flag
+            phq9.append(coherence.Score(day, int(phq.total), items9[8]))
             rows.append(
                 (
                     self.next_id("assessments"),
@@ -1648,6 +1738,7 @@ class _Builder:
             weights = (15, 40, 30, 15) if chart.anxious else (60, 30, 8, 2)
             answers7 = {"items": rng.choices((0, 1, 2, 3), weights=weights, k=7)}
             gad = instruments.score(AssessmentKind.GAD7, answers7)
+            gad7.append(coherence.Score(day, int(gad.total)))
             rows.append(
                 (
                     self.next_id("assessments"),
@@ -1695,6 +1786,10 @@ class _Builder:
                 )
             )
         self.current_alert = alert
+        self.current_alert_day = alert_day
+        self.current_facts = coherence.ChartFacts(
+            chart.codes, chart.lines, tuple(phq9), tuple(gad7)
+        )
         return visits
 
     # ------------------------------------------------------------------------------ plans
@@ -1714,6 +1809,8 @@ class _Builder:
             if roll < 0.93
             else PlanStatus.COMPLETED
         )
+        if self.current_discharged:  # care ended with the discharge
+            current = PlanStatus.COMPLETED if roll < 0.7 else PlanStatus.DISCONTINUED
         plans.append((current, first_day))
         for status, started in plans:
             plan_id = self.next_id("treatment_plans")
@@ -1779,14 +1876,6 @@ class _Builder:
         self, plan_id: int, modality: Modality, plan_status: PlanStatus, started: date, ends: date
     ) -> None:
         rng, sink, today = self.rng, self.sink, self.today
-        description, sessions = rng.pick(ACTIVITIES[modality])
-        disciplines = ACTIVITY_DISCIPLINES[modality]
-        responsible = (
-            self.current_coordinator
-            if not disciplines
-            else rng.pick(self.by_discipline[rng.pick(disciplines)]).id
-        )
-        planned = None if sessions is None else rng.between(*sessions)
         span = max(0, (ends - started).days)
         start = started + timedelta(days=rng.between(0, min(span, 120)))
         end: date | None = None
@@ -1808,6 +1897,23 @@ class _Builder:
             )
         if status is ActivityStatus.PLANNED:
             start = today + timedelta(days=rng.between(3, 45))
+        # Only activities that fit the chart: the site of the pain, the drugs taken then.
+        options = [
+            option
+            for option in ACTIVITIES[modality]
+            if self.activity_fits(option[0], status, min(start, today))
+        ]
+        if not options:
+            return
+        description, sessions = rng.pick(options)
+        disciplines = ACTIVITY_DISCIPLINES[modality]
+        responsible = (
+            self.current_coordinator
+            if not disciplines
+            else rng.pick(self.by_discipline[rng.pick(disciplines)]).id
+        )
+        planned = None if sessions is None else rng.between(*sessions)
+        if status is ActivityStatus.PLANNED:
             done = 0
         elif status is ActivityStatus.ACTIVE:
             done = 0 if planned is None else rng.between(0, max(0, planned - 1))
@@ -1838,12 +1944,35 @@ class _Builder:
             )
         )
 
+    def activity_fits(self, description: str, status: ActivityStatus, day: date) -> bool:
+        """The activity fits the diagnoses and the drugs taken on ``day``; naloxone taught
+        (active or done) only where naloxone is on the list (CDC 2022 Rec. 8)."""
+        facts = self.current_facts
+        if coherence.activity_problems(facts, description, day):
+            return False
+        if "naloxone" in description.lower() and status is not ActivityStatus.PLANNED:
+            return any(
+                "naloxone" in match.ingredients and not match.opioids
+                for match in (drugs.recognise(line.drug) for line in facts.drugs_on(self.today))
+            )
+        return True
+
     # -------------------------------------------------------------------------- referrals
     def weights_for(self, chart: _Chart) -> tuple[list[Discipline], list[int]]:
-        key = (chart.profile.headache, chart.profile.spine, chart.opioid, chart.depressed)
+        """Referral disciplines weighted by what the chart gives them to do: no psychiatry
+        without a mental-health reason, no neurosurgery for knee pain."""
+        facts = self.current_facts
+        mental = chart.depressed or chart.anxious or self.current_alert
+        neuropathic = facts.has_code(coherence.NEUROPATHIC)
+        neck = facts.has_code(coherence.CERVICAL)
+        key = (chart.profile.headache, chart.profile.spine, chart.opioid, mental,
+               chart.depressed, neuropathic, neck)  # fmt: skip
         cached = self.discipline_cum.get(key)
         if cached is None:
             weights = dict(BASE_WEIGHTS)
+            weights[D.NEUROLOGY_HEADACHE] = 4 if neuropathic else 0
+            weights[D.NEUROSURGERY] = 3 if neck else 0
+            weights[D.PSYCHIATRY] = 8 if mental else 0
             if chart.profile.headache:
                 weights[D.NEUROLOGY_HEADACHE] = 22
             if chart.profile.spine:
@@ -1853,7 +1982,7 @@ class _Builder:
                 weights[D.PAIN_REHABILITATION_PROGRAM] = 3
             if chart.depressed:
                 weights[D.PSYCHIATRY] = 14
-            population = list(weights)
+            population = [d for d in weights if weights[d]]
             cum: list[int] = []
             total = 0
             for discipline in population:
@@ -1876,6 +2005,16 @@ class _Builder:
         for i, discipline in enumerate(disciplines):
             self.referral(chart, discipline, urgent_psych=self.current_alert and i == 1)
 
+    def fitting_asks(self, chart: _Chart, discipline: Discipline, day: date) -> list[_Ask]:
+        """The discipline's texts that fit this chart on ``day`` (clinical/coherence.py)."""
+        facts = self.current_facts
+        fitting = []
+        for ask in REFERRAL_TEXT[discipline]:
+            reason = ask.reason.format(condition=chart.profile.name)
+            if not coherence.referral_problems(facts, discipline, day, (reason, ask.question)):
+                fitting.append(ask)
+        return fitting
+
     def referral(self, chart: _Chart, discipline: Discipline, *, urgent_psych: bool) -> None:
         rng, sink, today = self.rng, self.sink, self.today
         referral_id = self.next_id("referrals")
@@ -1885,12 +2024,9 @@ class _Builder:
             state = self.states[k % len(self.states)]
         else:
             state = rng.choices(self.states, cum_weights=self.state_cum)[0]
-        recipient = rng.pick(self.by_discipline[discipline])
-        creator = (
-            "therapist"
-            if discipline in (D.PSYCHOLOGY, D.PHYSICAL_THERAPY) and rng.random() < 0.3
-            else "drlee"
-        )
+        discharged = self.current_discharged and state in rules.OPEN_STATES
+        if discharged:  # the clinic's discharge ended what was still open
+            state = S.CANCELLED
         roll = rng.random()
         priority = (
             Priority.ROUTINE
@@ -1903,20 +2039,6 @@ class _Builder:
         )
         if urgent_psych:
             priority = Priority.STAT if rng.random() < 0.3 else Priority.URGENT
-        priority_reason = None
-        if priority is not Priority.ROUTINE:
-            priority_reason = (
-                PRIORITY_REASONS[Priority.STAT][0]
-                if urgent_psych
-                else rng.pick(PRIORITY_REASONS[priority])
-            )
-        ask = rng.pick(REFERRAL_TEXT[discipline])
-        tried_drugs = ", ".join(chart.drug_names[:3])
-        tried = f"{tried_drugs}; {rng.pick(TRIED)}" if tried_drugs else rng.pick(TRIED)
-        sensitive = discipline == D.PAIN_REHABILITATION_PROGRAM or (
-            discipline in (D.PSYCHIATRY, D.PSYCHOLOGY, D.SOCIAL_WORK) and rng.random() < 0.1
-        )
-
         path, held_from = _path(rng, state)
         reason = None
         if state is S.ON_HOLD:
@@ -1924,17 +2046,64 @@ class _Builder:
         elif state is S.DECLINED:
             reason = rng.pick(DECLINE_REASONS)
         elif state is S.CANCELLED:
-            reason = rng.pick(CANCEL_REASONS)
+            reason = (
+                "Patient discharged from the clinic." if discharged else rng.pick(CANCEL_REASONS)
+            )
 
         # Dates along the path: open referrals end near today, closed ones anywhere since.
         gaps = [0, *(_gap(rng, step) for step in path[1:])]
         duration = sum(gaps)
+        alert_day = self.current_alert_day if urgent_psych else None
+        if alert_day is not None and alert_day + timedelta(days=duration) > today:
+            # The self-harm answer came lately: sent the same day, nothing after that yet.
+            state, path, held_from, reason, gaps, duration = (
+                S.SENT,
+                [S.DRAFT, S.SENT],
+                None,
+                None,
+                [0, 0],
+                0,
+            )
         available = max(0, (today - chart.since).days - duration)
         offset = rng.between(0, min(available, OPEN_OFFSETS.get(state, available)))
         day = max(chart.since, today - timedelta(days=offset + duration))
         if day + timedelta(days=duration) > today:
             day = today - timedelta(days=duration)
+        if day < chart.since:  # a short chart (discharged soon after coming): a quicker path
+            span = (today - chart.since).days
+            gaps = [gap * span // duration for gap in gaps]
+            duration = sum(gaps)
+            day = chart.since
+        if alert_day is not None:  # made after the PHQ-9 that showed it, never before
+            day = max(day, alert_day)
         created = day
+
+        facts = self.current_facts
+        asks = self.fitting_asks(chart, discipline, created)
+        if not asks:  # nothing this discipline could be asked fits the chart yet
+            discipline = D.PHYSICAL_THERAPY
+            asks = self.fitting_asks(chart, discipline, created)
+        ask = rng.pick(asks)
+        recipient = rng.pick(self.by_discipline[discipline])
+        creator = (
+            "therapist"
+            if discipline in (D.PSYCHOLOGY, D.PHYSICAL_THERAPY) and rng.random() < 0.3
+            else "drlee"
+        )
+        priority_reason = None
+        if priority is not Priority.ROUTINE:
+            reasons = [  # the self-harm reason only on the referral made for it
+                text
+                for text in PRIORITY_REASONS[Priority.STAT if urgent_psych else priority]
+                if bool(coherence.SELF_HARM.search(text)) == urgent_psych
+                and not coherence.referral_problems(facts, discipline, created, (text,))
+            ]
+            priority_reason = rng.pick(reasons)
+        tried_drugs = ", ".join(chart.drug_names[:3])
+        tried = f"{tried_drugs}; {rng.pick(TRIED)}" if tried_drugs else rng.pick(TRIED)
+        sensitive = discipline == D.PAIN_REHABILITATION_PROGRAM or (
+            discipline in (D.PSYCHIATRY, D.PSYCHOLOGY, D.SOCIAL_WORK) and rng.random() < 0.1
+        )
         reached: dict[ReferralState, date] = {}
         for step, gap in zip(path, gaps, strict=True):
             day += timedelta(days=gap)
@@ -1972,7 +2141,7 @@ class _Builder:
                 outcome = AuthorizationOutcome.PENDING
             elif state in (S.DECLINED, S.CANCELLED, S.DRAFT) and roll < 0.15:
                 outcome = AuthorizationOutcome.DENIED
-                if state is S.CANCELLED:
+                if state is S.CANCELLED and not discharged:
                     reason = "Payer denied authorisation; the patient chose not to appeal."
             elif state in (S.DRAFT, S.SENT, S.ACCEPTED) and roll < 0.3:
                 outcome = AuthorizationOutcome.PENDING

@@ -126,12 +126,19 @@ def fill_monitoring(conn: Connection, day: date, *, limit: int = 200) -> int:
     actor = Actor(None, PHYSICIAN, UserRole.PHYSICIAN, full_name=name or "Demo physician")
     discharged = set(conn.scalars(select(Patient.id).where(Patient.discharged_on.is_not(None))))
     drugs = {p: d for p, d in drugs_on(conn, day).items() if p not in discharged}
+    # Results start with the patient's registration here (created_at is the day they came).
+    registered = {
+        patient_id: created_at.date()
+        for patient_id, created_at in conn.execute(select(Patient.id, Patient.created_at))
+    }
     session = Session(bind=conn)  # joins the loader's transaction; never commits it
     count = 0
     for index, patient_id in enumerate(list(drugs)[:limit]):
         rng = random.Random(patient_id)
         expected = expected_substances(drugs[patient_id])
         for entry in _entries(rng, day, expected, overdue=index % 3 == 2, odd=index % 4 == 3):
+            if isinstance(entry.taken_on, date) and entry.taken_on < registered[patient_id]:
+                continue  # before the patient came to the clinic: not this clinic's result
             row = monitoring.validate_entry(entry, actor, on=day)
             row.patient_id = patient_id
             session.add(row)

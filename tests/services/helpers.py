@@ -63,12 +63,15 @@ def new_referral(
     recipient: team.MemberView,
     **extra: object,
 ) -> referrals.ReferralView:
+    fields: dict[str, object] = {
+        "reason": "Chronic low back pain with low mood; please assess",
+        "clinical_question": "Is an SNRI appropriate alongside the current plan?",
+        **extra,  # a test may give its own reason and question
+    }
     data = referrals.ReferralInput(
         patient_id=patient_id,
         discipline=recipient.discipline,
-        reason="Chronic low back pain with low mood; please assess",
         recipient_member_id=recipient.id,
-        clinical_question="Is an SNRI appropriate alongside the current plan?",
-        **extra,  # type: ignore[arg-type]
+        **fields,  # type: ignore[arg-type]
     )
     return referrals.create_referral(db, actor, data)

@@ -3,6 +3,7 @@ is prescribed except the deliberately unexpected ones, and some PDMP checks are 
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
 import pytest
@@ -38,7 +39,18 @@ def test_demo_clinic_has_coherent_monitoring(db: Database) -> None:
     assert discharged, "the demo discharges some patients"
     # Only patients on opioids and still under the clinic's care are monitored.
     assert monitored and monitored <= set(drugs) - discharged
-    assert total == 12 * len(monitored)  # 4 PDMP checks, 2 screens, liver, kidney, 4 vitals
+    # 4 PDMP checks, 2 screens, liver, kidney and 4 vitals over the last year, less those
+    # dated before the patient registered (not this clinic's results).
+    with db.session() as session:
+        rows = session.execute(
+            select(MonitoringResult.patient_id, MonitoringResult.taken_on, Patient.created_at).join(
+                Patient, Patient.id == MonitoringResult.patient_id
+            )
+        ).all()
+    assert all(taken_on >= created_at.date() for _, taken_on, created_at in rows)
+    per_patient = Counter(patient_id for patient_id, _, _ in rows)
+    assert max(per_patient.values()) == 12
+    assert total == len(rows)
     codes: list[str] = []
     for patient_id in sorted(monitored):
         overview = monitoring.list_results(db, physician, patient_id)
