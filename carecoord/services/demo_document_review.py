@@ -100,7 +100,7 @@ def fill_document_reviews(conn: Connection, today: date, pdf: Callable[[str, str
     patients = cast(Table, Patient.__table__)
     teams = cast(Table, CareTeamMembership.__table__)
     rows = conn.execute(
-        select(patients.c.id, patients.c.created_at, teams.c.member_id)
+        select(patients.c.id, patients.c.created_at, patients.c.discharged_on, teams.c.member_id)
         .outerjoin(
             teams,
             (teams.c.patient_id == patients.c.id)
@@ -114,11 +114,11 @@ def fill_document_reviews(conn: Connection, today: date, pdf: Callable[[str, str
     next_id = int(conn.execute(select(func.max(documents.c.id))).scalar() or 0) + 1
     content = {kind: pdf(title, FINDINGS) for kind, title, _name, _note in DOCUMENTS}
     filed, items = [], []
-    for offset, (patient_id, created_at, reviewer) in enumerate(rows):
+    for offset, (patient_id, created_at, discharged_on, reviewer) in enumerate(rows):
         kind, title, file_name, note = DOCUMENTS[(patient_id // EVERY) % len(DOCUMENTS)]
         registered = created_at.date() if created_at is not None else today
         received = max(today - timedelta(days=(patient_id * 17) % WITHIN_DAYS), registered)
-        received = min(received, today)
+        received = min(received, today, discharged_on or today)  # none after discharge
         body = content[kind]
         document_id = next_id + offset
         filed.append(
