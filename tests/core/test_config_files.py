@@ -7,6 +7,7 @@ each test.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -54,6 +55,7 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="the Linux places")
 def test_the_files_are_where_it_says(machine: Path) -> None:
     assert user_config_file() == USER_FILE
     assert machine_config_path({}) == Path("/etc/carecoord/carecoord.toml")
