@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from carecoord.config import ENV_MACHINE_CONFIG
 from carecoord.ui.app import Startup
 from carecoord.ui.worker import wait_for_all
+from tests.ui.conftest import settle_app_exit
 
 
 def test_a_bad_machine_file_is_a_message_then_exit_2(
@@ -38,7 +38,4 @@ def test_a_bad_machine_file_is_a_message_then_exit_2(
     button.click()
     assert startup.error_dialog is None and startup.exit_code == 2
     wait_for_all()
-    # app.exit(2) outside a running event loop leaves the application quitting, which would
-    # stall later tests' worker threads; one real (empty) turn of exec() clears that.
-    QTimer.singleShot(0, app.quit)
-    app.exec()
+    settle_app_exit(app)
