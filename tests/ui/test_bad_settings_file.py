@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 from carecoord.config import ENV_MACHINE_CONFIG
 from carecoord.ui.app import Startup
 from carecoord.ui.worker import wait_for_all
-from tests.ui.conftest import settle_app_exit
+from tests.ui.conftest import save_screenshot, settle_app_exit
 
 
 def test_a_bad_machine_file_is_a_message_then_exit_2(
@@ -33,6 +33,7 @@ def test_a_bad_machine_file_is_a_message_then_exit_2(
     assert box.text().startswith(f"{machine}: database.url holds a password; ")
     assert "PGPASSFILE" in box.text() and "s3cret" not in box.text()
     assert startup.db is None and not startup.sign_in.isVisible()
+    save_screenshot(box, "bad_settings_file")
     button = box.button(QMessageBox.StandardButton.Ok)
     assert button is not None
     button.click()
