@@ -104,7 +104,7 @@ def resolve_database(
     option: str | None = None, environ: Mapping[str, str] | None = None
 ) -> DatabaseLocation:
     """Pick the database URL by precedence: command line, environment, user file, machine
-    file, default file; a PostgreSQL URL without sslmode gets the configured one.
+    file, default file; a PostgreSQL URL gets the sslmode of the highest source naming one.
 
     Raises:
         ConfigurationError: the URL is unusable (unsupported dialect, SQLite on a share), or
@@ -190,7 +190,8 @@ def _folders(value: object) -> tuple[Path, ...] | None:
         return None
     if not all(isinstance(item, str) and item.strip() for item in value):
         return None
-    return tuple(Path(item.strip()).expanduser() for item in value)
+    folders = tuple(Path(item.strip()).expanduser() for item in value)
+    return folders if all(folder.is_absolute() for folder in folders) else None
 
 
 def _region(value: object) -> str | None:
@@ -205,7 +206,7 @@ KEYS: dict[str, tuple[str, Any]] = {
     ),
     "database.sslmode": (f"must be one of {', '.join(SSLMODES)}", _sslmode),
     "backup.folders": (
-        "must be a list of folder paths (text), backups in the first",
+        "must be a list of absolute folder paths (text), backups in the first",
         _folders,
     ),
     "clinic.country": ("must be a country code such as US, CA or GB (text)", _region),

@@ -190,10 +190,12 @@ def test_the_user_file_is_refused_too_even_when_the_command_line_wins(
         ("[database]\nurl = 'clinic.sqlite3'\n", ": database.url must be an absolute SQLite "
          "file path or a URL (found 'clinic.sqlite3', relative to whichever folder CareCoord "
          "starts in)"),
-        ("[backup]\nfolders = [1, 2]\n", ": backup.folders must be a list of folder paths "
-         "(text), backups in the first (found [1, 2])"),
-        ("[backup]\nfolders = []\n", ": backup.folders must be a list of folder paths "
-         "(text), backups in the first (found [])"),
+        ("[backup]\nfolders = [1, 2]\n", ": backup.folders must be a list of absolute folder "
+         "paths (text), backups in the first (found [1, 2])"),
+        ("[backup]\nfolders = ['backups']\n", ": backup.folders must be a list of absolute "
+         "folder paths (text), backups in the first (found ['backups'])"),
+        ("[backup]\nfolders = []\n", ": backup.folders must be a list of absolute folder "
+         "paths (text), backups in the first (found [])"),
         ("[clinic]\ncountry = 'Narnia!'\n", ": clinic.country must be a country code such as "
          "US, CA or GB (text) (found 'Narnia!')"),
         ("[clinic]\ncountry = 'XQ'\n", ": clinic.country 'XQ' is not a country whose public "
