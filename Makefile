@@ -4,8 +4,12 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+LOCK := requirements/lock.txt
+LOCK_TOOLS := .venv-lock
+UV_VERSION := 0.13.9
+LOCK_ARGS ?=
 
-.PHONY: run test check lint typecheck unit fast permissions-doc bench demo clean
+.PHONY: run test check lint typecheck unit fast permissions-doc bench demo clean lock
 
 # Coverage gate of `make unit` (and so `make test`): 90 % of carecoord overall, then 98 %
 # of the clinical rules and the permission matrix. `make unit COVERAGE=` runs without it.
@@ -14,14 +18,33 @@ STRICT_COVERAGE := carecoord/clinical/*,carecoord/services/permissions.py
 # The fast subset: pure rules and known-answer tests, no database, no Qt (`make check`).
 FAST_TESTS ?= tests/clinical tests/services/test_permissions_matrix.py \
 	tests/services/test_audit_hash_vectors.py tests/core/test_permissions_doc.py \
-	tests/core/test_config.py
+	tests/core/test_config.py tests/core/test_lock.py
 
-$(STAMP): pyproject.toml setup.py
+# Every package, with the test tools and pip itself, comes from the lock at the exact version
+# and file hash it names (tests/core/test_lock.py checks the lock against pyproject.toml and
+# this environment against the lock); CareCoord itself goes in editable, adding nothing.
+$(STAMP): pyproject.toml setup.py $(LOCK)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "CareCoord needs Python 3.11 or newer")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@# First without resolving: it brings the locked pip (the pip of a new venv can be too old
+	@# for --require-hashes with a pinned extra, such as fhir.resources' pydantic[email]);
+	@# then with it, which checks that the lock is complete and consistent.
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
+
+# `make lock` rewrites the lock after a change to pyproject.toml, keeping every pin that still
+# fits; `make lock LOCK_ARGS=--upgrade` (or `--upgrade-package NAME`) moves to newer releases.
+# uv resolves for every platform (--universal) from Python 3.11 up and records the hashes of
+# all of each release's files. It runs from its own small venv, so .venv holds the lock only.
+lock:
+	@$(LOCK_TOOLS)/bin/uv --version 2>/dev/null | grep -qx 'uv $(UV_VERSION)' || { \
+		$(PYTHON) -m venv $(LOCK_TOOLS) && \
+		$(LOCK_TOOLS)/bin/python -m pip install --quiet 'uv==$(UV_VERSION)'; }
+	$(LOCK_TOOLS)/bin/uv pip compile --quiet --universal --generate-hashes --python-version 3.11 \
+		--extra test --custom-compile-command 'make lock' $(LOCK_ARGS) \
+		pyproject.toml requirements/pip.in -o $(LOCK)
 
 run: $(STAMP)
 	$(BIN)/carecoord $(ARGS)
@@ -61,4 +84,4 @@ demo: $(STAMP)
 	$(BIN)/carecoord demo $(ARGS)
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(LOCK_TOOLS) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -19,7 +19,8 @@ def add_audit_parser(subparsers: Any) -> argparse.ArgumentParser:
         description="Run SQLite's integrity check, walk the audit trail in order and check "
         "every record's hash and its link to the one before, and check the trail against "
         "every checkpoint of this database found outside it (default: the backups folder "
-        "beside the SQLite file, or $CARECOORD_CHECKPOINT_DIR). Reports the first altered, "
+        "beside the SQLite file, or $CARECOORD_CHECKPOINT_DIR, or the settings files' "
+        "backup.folders). Reports the first altered, "
         "missing, re-hashed or hand-inserted record and exits with status 1; exits 0 when "
         "the trail is intact. Never changes the database.",
     )
@@ -36,7 +37,8 @@ def add_audit_parser(subparsers: Any) -> argparse.ArgumentParser:
         "the database",
         description="Check the trail, then write a small file naming its newest record and "
         "hash (with an HMAC made with a key kept in your configuration folder) into DIR "
-        "(default: the backups folder beside the SQLite file, or $CARECOORD_CHECKPOINT_DIR). "
+        "(default: the backups folder beside the SQLite file, or $CARECOORD_CHECKPOINT_DIR, or "
+        "the first of the settings files' backup.folders). "
         "Copy checkpoints somewhere the database's users cannot write: a later "
         "'carecoord audit verify' proves that no record up to a checkpoint was changed.",
     )
@@ -87,9 +89,9 @@ def _checkpoint(db: Any, args: argparse.Namespace, where: str) -> int:
 
 
 def _verify(db: Any, args: argparse.Namespace, where: str) -> int:
-    from carecoord.services.checkpoints import check_trail, checkpoint_folder, describe_failure
+    from carecoord.services.checkpoints import check_trail, checkpoint_folders, describe_failure
 
-    folders = args.checkpoints or [checkpoint_folder(db.url)]
+    folders = args.checkpoints or checkpoint_folders(db.url)
     check = check_trail(db, folders)
     result = check.result
     if check.ok:

@@ -41,8 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--database",
         metavar="URL",
-        help="database URL or SQLite file path (default: $CARECOORD_DATABASE_URL, "
-        "else a SQLite file in your user data folder)",
+        help="database URL or SQLite file path (default: $CARECOORD_DATABASE_URL, else "
+        "database.url of your or the machine's settings file, else a SQLite file in your user "
+        "data folder; 'carecoord config show' tells which)",
     )
     parser.add_argument(
         "--user",
@@ -83,6 +84,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     commands.add_parser("info", help="show which database is used and what it holds")
+
+    config = commands.add_parser(
+        "config",
+        help="the settings in effect and where each comes from",
+        description="Settings come from, in order: the command line (--database), the "
+        "environment (CARECOORD_DATABASE_URL, PGSSLMODE), the user's settings file, the "
+        "machine's settings file, else defaults. See docs/it-guide.md.",
+    )
+    config_commands = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
+    config_commands.add_parser(
+        "show", help="print each setting in effect and where it came from (opens no database)"
+    )
 
     letter = commands.add_parser("letter", help="write one referral's letter as a PDF")
     letter.add_argument("referral_id", type=int, metavar="REFERRAL_ID")
@@ -232,6 +245,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _demo(args)
     if args.command == "info":
         return _info(args)
+    if args.command == "config":
+        return _config_show(args)
     if args.command == "user":
         return _user(args)
     if args.command == "letter":
@@ -410,6 +425,41 @@ def _info(args: argparse.Namespace) -> int:
     print("Holds: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
     if demo:
         print("DEMO database: fictional patients written by 'carecoord demo'")
+    return 0
+
+
+def _config_show(args: argparse.Namespace) -> int:
+    """Each effective setting and its source, so IT can see which file or variable won."""
+    from carecoord.config import load_configuration, redact_url, sqlite_path
+
+    config = load_configuration(args.database)
+    print("CareCoord settings (command line > environment > user file > machine file > default)")
+    for kind, path, present in config.files:
+        print(f"{kind}: {path} ({'read' if present else 'none there'})")
+    url: str = config.url.value
+    print(f"database.url = {redact_url(url)}  (from {config.url.source})")
+    if sqlite_path(url) is not None:
+        sslmode = "not used (SQLite)"
+    elif config.sslmode.value is None:
+        sslmode = "not set (libpq's default: prefer)"
+    else:
+        sslmode = config.sslmode.value
+    print(f"database.sslmode = {sslmode}  (from {config.sslmode.source})")
+    folders = config.backup_folders.value
+    if folders:
+        shown = ", ".join(str(folder) for folder in folders)
+    else:
+        database_file = sqlite_path(url)
+        shown = (
+            f"beside the SQLite file ({database_file.expanduser().resolve().parent / 'backups'})"
+            if database_file is not None
+            else "none (PostgreSQL: the server's pg_dump)"
+        )
+    print(f"backup.folders = {shown}  (from {config.backup_folders.source})")
+    country = config.country.value or "US"
+    print(f"clinic.country = {country}  (from {config.country.source})")
+    subdivision = config.subdivision.value or "none"
+    print(f"clinic.subdivision = {subdivision}  (from {config.subdivision.source})")
     return 0
 
 

@@ -43,6 +43,9 @@ for _variable, _folder in (
 ):
     (SANDBOX / _folder).mkdir()
     os.environ[_variable] = str(SANDBOX / _folder)
+# The machine-wide settings file (/etc/carecoord/carecoord.toml on Linux) of the computer
+# running the tests must not change them: a path in the sandbox, absent unless a test writes it.
+os.environ["CARECOORD_MACHINE_CONFIG"] = str(SANDBOX / "machine" / "carecoord.toml")
 
 PG_ENV = "CARECOORD_TEST_DATABASE_URL"
 PG_SKIP_REASON = f"PostgreSQL tests need {PG_ENV} (set by .ci/run); none given"

@@ -78,7 +78,13 @@ def default_backup_folder() -> Path:
 
 
 def backup_folder_for(database: Path) -> Path:
-    """Where the daily backups (and audit checkpoints) of ``database`` go: beside it."""
+    """Where the daily backups (and audit checkpoints) of ``database`` go: the first of the
+    settings files' ``backup.folders`` (IT's choice, e.g. another disk), else beside it."""
+    from carecoord.config import configured_backup_folders
+
+    configured = configured_backup_folders()
+    if configured:
+        return configured[0]
     return database.expanduser().resolve().parent / "backups"
 
 

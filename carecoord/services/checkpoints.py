@@ -29,7 +29,13 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
-from carecoord.config import APP_AUTHOR, APP_NAME, sqlite_path, user_data_dir
+from carecoord.config import (
+    APP_AUTHOR,
+    APP_NAME,
+    configured_backup_folders,
+    sqlite_path,
+    user_data_dir,
+)
 from carecoord.db import Database
 from carecoord.errors import CareCoordError
 from carecoord.models import AuditEvent
@@ -81,16 +87,27 @@ class TrailCheck:
 
 # --------------------------------------------------------------------------- locations
 def checkpoint_folder(url: str, environ: Mapping[str, str] | None = None) -> Path:
-    """Where checkpoints go: $CARECOORD_CHECKPOINT_DIR, else the ``backups`` folder beside
-    the SQLite file (where the daily backups are), else (PostgreSQL) the user's
-    ``backups`` folder."""
+    """Where checkpoints go: $CARECOORD_CHECKPOINT_DIR, else the first of the settings
+    files' ``backup.folders``, else the ``backups`` folder beside the SQLite file (where the
+    daily backups are), else (PostgreSQL) the user's ``backups`` folder."""
     env = os.environ if environ is None else environ
     if env.get(ENV_FOLDER):
         return Path(env[ENV_FOLDER]).expanduser()
+    configured = configured_backup_folders(env)
+    if configured:
+        return configured[0]
     path = sqlite_path(url)
     if path is not None:
         return path.expanduser().resolve().parent / "backups"
     return user_data_dir() / "backups"
+
+
+def checkpoint_folders(url: str, environ: Mapping[str, str] | None = None) -> list[Path]:
+    """Every folder ``audit verify`` reads by default: where checkpoints go, then the other
+    ``backup.folders`` of the settings files (IT's copies)."""
+    first = checkpoint_folder(url, environ)
+    others = configured_backup_folders(os.environ if environ is None else environ)
+    return [first, *(folder for folder in others if folder != first)]
 
 
 def database_identity(url: str) -> str:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from carecoord.clinical import monitoring
 from carecoord.clinical import referral_workflow as workflow
 from carecoord.clinical.referral_rules import Targets
+from carecoord.config import configured_region
 from carecoord.db import Database
 from carecoord.errors import ValidationError
 from carecoord.letters.dates import DATE_FORMATS
@@ -107,9 +108,16 @@ def encode_settings(settings: ClinicSettings) -> dict[str, str]:
 
 
 def load_settings(session: Session) -> ClinicSettings:
-    """Settings inside an open session (defaults for anything never saved)."""
+    """Settings inside an open session (defaults for anything never saved; the public-holiday
+    region's default is the settings files' clinic.country and clinic.subdivision, so a
+    clinic IT has configured counts its own holidays from the first referral on)."""
     stored = {s.key: s.value for s in session.scalars(select(Setting))}
     kwargs: dict[str, Any] = {}
+    if "holiday_country" not in stored:
+        country, subdivision = configured_region()
+        if country is not None:
+            kwargs["holiday_country"] = country
+            kwargs["holiday_subdivision"] = subdivision or ""
     for f in fields(ClinicSettings):
         if f.name not in stored:
             continue

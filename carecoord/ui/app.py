@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
 
@@ -73,6 +73,7 @@ class Startup(QObject):
         self.backup_started = False
         self.backup_finished = False
         self.unreachable_dialog: QMessageBox | None = None
+        self.error_dialog: QMessageBox | None = None
         self.exit_code: int | None = None
         self.sign_in = SignInDialog(authenticate=self.authenticate)
         self.sign_in.accepted.connect(self.open_main_window)
@@ -189,13 +190,24 @@ class Startup(QObject):
             logging.getLogger(__name__).warning("database unreachable: %s", problem)
             self.show_unreachable(str(problem))
             return
-        if isinstance(error, CareCoordError):
+        if isinstance(error, CareCoordError):  # a settings file's problem names the file
             message = str(error)
         else:  # the traceback goes to the log, one line to the person
             logging.getLogger(__name__).error("opening the database failed", exc_info=error)
             first = (str(error).strip().splitlines() or [type(error).__name__])[0]
             message = f"{type(error).__name__}: {first}\n\nDetails are in the log file."
-        QMessageBox.critical(None, "CareCoord cannot open its database", message)
+        box = QMessageBox(QMessageBox.Icon.Critical, "CareCoord cannot open its database", message)
+        box.setObjectName("cannotOpenDialog")
+        box.setWindowModality(Qt.WindowModality.ApplicationModal)
+        box.finished.connect(lambda _result: self._quit_after_error(box))
+        self.error_dialog = box
+        box.show()
+
+    def _quit_after_error(self, box: QMessageBox) -> None:
+        """Nothing was opened: closing the message ends the app with status 2."""
+        self.error_dialog = None
+        box.deleteLater()
+        self.exit_code = 2
         self.app.exit(2)
 
     def show_unreachable(self, reason: str) -> None:

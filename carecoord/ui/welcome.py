@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtGui import QPixmap
@@ -24,7 +25,6 @@ from carecoord.errors import ValidationError
 from carecoord.services import settings as settings_service
 from carecoord.services import users
 from carecoord.services.actor import Actor
-from carecoord.services.settings import ClinicSettings
 from carecoord.ui.forms import FieldErrors, line_edit, text_edit, text_of
 from carecoord.ui.style import hint, page_title
 
@@ -159,7 +159,8 @@ class WelcomeDialog(QDialog):
         """Validate everything first, then save settings and the administrator together."""
         self.errors.clear()
         password = self.admin_password.text()
-        clinic = ClinicSettings(
+        clinic = replace(
+            settings_service.get_settings(self.db),  # the defaults, with IT's holiday region
             clinic_name=text_of(self.clinic_name) or "",
             address=text_of(self.address) or "",
             phone=text_of(self.phone) or "",

@@ -36,7 +36,7 @@ def mounts(tmp_path: Path) -> str:
 def test_option_beats_environment_beats_default(tmp_path: Path) -> None:
     env = {ENV_DATABASE_URL: "postgresql://clinic@db.example.org/carecoord"}
     chosen = resolve_database(str(tmp_path / "given.sqlite3"), env)
-    assert chosen.source == "option" and chosen.url.endswith("given.sqlite3")
+    assert chosen.source == "command line" and chosen.url.endswith("given.sqlite3")
     from_env = resolve_database(None, env)
     assert from_env.source == "environment"
     assert from_env.url == "postgresql+psycopg://clinic@db.example.org/carecoord"

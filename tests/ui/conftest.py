@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QApplication
 
 from carecoord.clinical.vocabulary import UserRole
 from carecoord.db import Database
@@ -92,6 +93,16 @@ def demo_context(demo_template: Path, tmp_path: Path) -> Iterator[AppContext]:
         actor = actor_of(user)
     yield AppContext(db=db, actor=actor, settings=get_settings(db), demo=True)
     db.dispose()
+
+
+def settle_app_exit(app: QApplication) -> None:
+    """Clear what ``app.exit(2)`` left behind when no event loop was running (the tests drive
+    Startup by hand): Qt then treats the application as quitting, and later tests' worker
+    threads never report back. One real, empty turn of ``exec()`` resets it."""
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(0, app.quit)
+    app.exec()
 
 
 def save_screenshot(widget: object, name: str) -> Path:

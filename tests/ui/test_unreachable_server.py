@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from carecoord.ui.app import Startup
 from carecoord.ui.worker import wait_for_all
-from tests.ui.conftest import save_screenshot
+from tests.ui.conftest import save_screenshot, settle_app_exit
 
 
 def closed_port() -> int:
@@ -51,3 +51,4 @@ def test_unreachable_server_offers_retry_and_quit(qtbot: QtBot) -> None:
     quit_button.click()
     assert startup.unreachable_dialog is None and startup.exit_code == 2
     wait_for_all()
+    settle_app_exit(app)
