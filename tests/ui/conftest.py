@@ -32,6 +32,21 @@ def _app_look_and_private_settings(qapp: object, tmp_path_factory: pytest.TempPa
         QSettings.setPath(kind, QSettings.Scope.UserScope, str(folder))
 
 
+@pytest.fixture(autouse=True)
+def _no_quit_left_behind(qapp: QApplication, request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test whose code called ``app.quit()``/``exit()`` with no ``exec()`` running leaves
+    Qt quitting: every later event loop (qtbot's waits included) returns at once and
+    worker threads never report back. Found here, after the test, and settled."""
+    yield
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(0, loop.quit)
+    if loop.exec() != 0:  # -1: Qt is still quitting
+        print(f"\n{request.node.nodeid} left the application quitting; settled")
+        settle_app_exit(qapp)
+
+
 @pytest.fixture
 def ui_db(sqlite_db: Database) -> Database:
     """UI tests run on SQLite; the services below them are tested on both databases."""
