@@ -55,12 +55,15 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
     from PySide6.QtWidgets import QApplication
+    from sqlalchemy import select
 
     from carecoord.clinical.vocabulary import UserRole
     from carecoord.db import Database
+    from carecoord.models import User
     from carecoord.services import patients
     from carecoord.services.actor import Actor
     from carecoord.services.settings import get_settings
+    from carecoord.services.users import actor_of
     from carecoord.ui.chart.window import ChartWindow
     from carecoord.ui.context import AppContext
     from carecoord.ui.patients.page import PatientsPage
@@ -136,11 +139,14 @@ def main(argv: list[str] | None = None) -> int:
 
     (top,) = raw.execute("SELECT max(id) FROM patients").fetchone()
     charts = []
-    doctor = AppContext(
-        db=db,
-        actor=Actor(None, "benchmark", UserRole.PHYSICIAN, None, "Benchmark"),
-        settings=context.settings,
-    )
+    # The demo clinic's physician account: the chart's psychotherapy-notes tab lists its
+    # author's notes, which an actor without an account has none of (the tab would stop
+    # the run with a modal error).
+    with db.session() as session:
+        account = session.scalar(select(User).where(User.username == "drlee"))
+        assert account is not None, "the benchmark needs the demo clinic's drlee account"
+        physician = actor_of(account)
+    doctor = AppContext(db=db, actor=physician, settings=context.settings)
     for i in range(10):
         window = ChartWindow(context=doctor, patient_id=1 + (i * 7919) % top)
         window.show()
