@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    Computed,
     Date,
     ForeignKey,
     Index,
@@ -34,6 +35,10 @@ OPEN_APPROVED_SQL = text("auth_outcome = 'approved' AND closed_on IS NULL")
 OPEN_PENDING_SQL = text("auth_outcome = 'pending' AND closed_on IS NULL")
 CLOSED_SQL = text("closed_on IS NOT NULL")
 IN_ERROR_SQL = text("entered_in_error_at IS NOT NULL")
+# "To send" lists the most urgent drafts first: STAT, ASAP, urgent, then routine.
+PRIORITY_RANK_SQL = (
+    "CASE priority WHEN 'stat' THEN 0 WHEN 'asap' THEN 1 WHEN 'urgent' THEN 2 ELSE 3 END"
+)
 
 
 class Referral(Versioned, Base):
@@ -58,6 +63,12 @@ class Referral(Versioned, Base):
     priority: Mapped[Priority] = mapped_column(
         enum_column(Priority, "priority"), default=Priority.ROUTINE
     )
+    # Computed by the database from ``priority``, so "To send" walks an index in display
+    # order instead of sorting every draft by a CASE expression, and no writer can let it
+    # drift from ``priority``. Stored, as PostgreSQL indexes only stored generated
+    # columns; revision 0017 adds it to SQLite as virtual (SQLite cannot add a stored
+    # column in place), which reads the same values and indexes them alike.
+    priority_rank: Mapped[int] = mapped_column(Integer, Computed(PRIORITY_RANK_SQL, persisted=True))
     priority_reason: Mapped[str | None] = mapped_column(String(400))
     expectation: Mapped[Expectation] = mapped_column(
         enum_column(Expectation, "expectation"), default=Expectation.ADVICE
@@ -125,11 +136,16 @@ class Referral(Versioned, Base):
     )
 
     __table_args__ = (
-        Index("ix_referrals_state_due_on", "state", "due_on"),
-        Index("ix_referrals_due_on", "due_on"),
+        # Every worklist index ends in ``id``, the tie-breaker of each view's order, so a
+        # keyset page ("after this sort key and id") is one index range scan on both
+        # SQLite and PostgreSQL, however deep in the list it starts.
+        Index("ix_referrals_state_due_on", "state", "due_on", "id"),
+        Index("ix_referrals_due_on", "due_on", "id"),
+        # "To send": drafts by urgency, then age.
+        Index("ix_referrals_state_priority_rank", "state", "priority_rank", "id"),
         Index("ix_referrals_reference", "reference", unique=True),
         # "Booked past target": scheduled referrals whose booking is late, in date order.
-        Index("ix_referrals_state_booked_late_due_on", "state", "booked_late", "due_on"),
+        Index("ix_referrals_state_booked_late_due_on", "state", "booked_late", "due_on", "id"),
         Index("ix_referrals_discipline_state", "discipline", "state"),
         # (sent_on, patient_id) lets the CMS50 loop-closure measure find first referrals
         # from the index alone.
@@ -138,6 +154,7 @@ class Referral(Versioned, Base):
         Index(
             "ix_referrals_closed_on",
             "closed_on",
+            "id",
             sqlite_where=CLOSED_SQL,
             postgresql_where=CLOSED_SQL,
         ),
@@ -145,6 +162,7 @@ class Referral(Versioned, Base):
         Index(
             "ix_referrals_open_approved_valid_to",
             "auth_valid_to",
+            "id",
             # the rest make the index covering, so counting never reads the table
             "auth_outcome",
             "closed_on",
@@ -156,6 +174,7 @@ class Referral(Versioned, Base):
         Index(
             "ix_referrals_open_pending_requested_at",
             "auth_requested_at",
+            "id",
             "auth_outcome",
             "closed_on",
             sqlite_where=OPEN_PENDING_SQL,

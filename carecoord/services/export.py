@@ -13,7 +13,13 @@ from carecoord.services import validation as v
 from carecoord.services.actor import Actor
 from carecoord.services.common import csv_cell, service
 from carecoord.services.permissions import Action, require
-from carecoord.services.worklist import WorklistFilter, WorklistRow, WorklistView, worklist
+from carecoord.services.worklist import (
+    WorklistCursor,
+    WorklistFilter,
+    WorklistRow,
+    WorklistView,
+    worklist_page,
+)
 
 PAGE_SIZE = 1000
 COLUMNS = (
@@ -98,15 +104,17 @@ def worklist_csv(
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
     written = 0
-    offset = 0
-    while True:
-        page = worklist(db, actor, chosen, filters=filters, limit=PAGE_SIZE, offset=offset, on=on)
-        for row in page:
+    cursor: WorklistCursor | None = None
+    while True:  # keyset pages: the last costs what the first does
+        page = worklist_page(
+            db, actor, chosen, filters=filters, after=cursor, limit=PAGE_SIZE, on=on
+        )
+        for row in page.rows:
             writer.writerow(_line(row))
-        written += len(page)
-        if len(page) < PAGE_SIZE:
+        written += len(page.rows)
+        if page.next is None:
             break
-        offset += PAGE_SIZE
+        cursor = page.next
     with db.session(write=True) as session:
         audit.record(
             session,

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from carecoord.clinical import referral_rules as rules
@@ -128,13 +129,6 @@ class WorklistRow:
     no_show_count: int = 0
 
 
-PRIORITY_RANK = case(
-    {Priority.STAT.value: 0, Priority.ASAP.value: 1, Priority.URGENT.value: 2},
-    value=Referral.priority,
-    else_=3,
-)
-
-
 def _view_condition(view: WorklistView, on: date, *, counting: bool = False) -> Any:
     """The WHERE clause of a view, phrased so the planner serves each from one index.
 
@@ -170,16 +164,34 @@ def _view_condition(view: WorklistView, on: date, *, counting: bool = False) -> 
     return Referral.closed_on.is_not(None)
 
 
-def _order(view: WorklistView) -> tuple[Any, ...]:
+@dataclass(frozen=True)
+class _Sort:
+    """A view's display order: one sort key, then ``id`` in the same direction.
+
+    ``nullable`` keys list their rows without a key last, on both databases (SQLite
+    would put NULLs first, PostgreSQL last), as a second part read by id.
+    """
+
+    key: Any
+    descending: bool = False
+    nullable: bool = True
+
+
+def _sort(view: WorklistView) -> _Sort:
     if view == WorklistView.TO_SEND:
-        return (PRIORITY_RANK, Referral.id)
+        # The rank the database computes from the priority (STAT first), indexed with
+        # the state: no page sorts the drafts.
+        return _Sort(Referral.priority_rank, nullable=False)
     if view == WorklistView.CLOSED:
-        return (Referral.closed_on.desc(), Referral.id.desc())
+        return _Sort(Referral.closed_on, descending=True, nullable=False)
     if view == WorklistView.AUTH_EXPIRING:
-        return (Referral.auth_valid_to, Referral.id)
+        return _Sort(Referral.auth_valid_to)
     if view == WorklistView.AUTH_PENDING:
-        return (Referral.auth_requested_at, Referral.id)
-    return (Referral.due_on, Referral.id)
+        return _Sort(Referral.auth_requested_at)
+    # Overdue and holds past review only hold rows with a due date before the day.
+    return _Sort(
+        Referral.due_on, nullable=view not in (WorklistView.OVERDUE, WorklistView.HOLD_REVIEW)
+    )
 
 
 def _filters(filters: WorklistFilter | None, view: WorklistView) -> list[Any]:
@@ -209,6 +221,154 @@ def _filters(filters: WorklistFilter | None, view: WorklistView) -> list[Any]:
 
 Recipient = aliased(TeamMember)
 
+PAGE_COLUMNS = (
+    Referral.id,
+    Referral.patient_id,
+    Patient.family_name,
+    Patient.given_name,
+    Patient.mrn,
+    Patient.date_of_birth,
+    Referral.discipline,
+    Recipient.given_name.label("r_given"),
+    Recipient.family_name.label("r_family"),
+    Recipient.credentials.label("r_credentials"),
+    Referral.priority,
+    Referral.state,
+    Referral.sent_on,
+    Referral.due_on,
+    Referral.appointment_date,
+    Referral.appointment_due,
+    Referral.report_due,
+    Referral.auth_outcome,
+    Referral.auth_valid_to,
+    Referral.auth_visits_authorized,
+    Referral.auth_visits_used,
+    Referral.version,
+    Referral.booked_late,
+    Referral.hold_review_on,
+    Referral.no_show_count,
+)
+
+
+@dataclass(frozen=True)
+class WorklistCursor:
+    """Where the next page of a view starts: after the last row shown.
+
+    ``part`` 0 holds the rows with a sort key, part 1 (nullable keys only) those
+    without; ``key`` and ``id`` are the last row's. ``on`` is the day the first page was
+    judged on, so "overdue" means the same on every page. Small: a list keeps one per page.
+    """
+
+    on: date
+    part: int
+    key: Any
+    id: int
+
+
+@dataclass(frozen=True)
+class WorklistPage:
+    rows: list[WorklistRow]
+    next: WorklistCursor | None  # None: this was the last page
+
+
+def _page_statement(
+    view: WorklistView,
+    day: date,
+    filters: WorklistFilter | None,
+    part: int,
+    step: str,
+    after: WorklistCursor | None,
+    limit: int,
+) -> Any:
+    """One step of a page: the view's rows of one part after the cursor, in index order.
+
+    Steps after a cursor (key K, id I): "tie" reads the rows with key K and an id past
+    I, "beyond" those with a key past K. Each is an index range that starts at the
+    cursor (equality on the key, then the id), so a page deep in the list costs what the
+    first does, unlike an OFFSET that reads past every earlier row. (SQLite seeks a row
+    value (key, id) on its first column only, which with many equal keys, such as
+    routine drafts, would read past every earlier tie.)
+    """
+    order = _sort(view)
+    key = order.key
+    conditions = [_view_condition(view, day), NOT_IN_ERROR, *_filters(filters, view)]
+    if order.nullable:
+        conditions.append(key.is_not(None) if part == 0 else key.is_(None))
+    before = operator.lt if order.descending else operator.gt
+    columns: tuple[Any, ...] = (key, Referral.id)
+    if after is not None and step == "tie":
+        conditions += [key == after.key, before(Referral.id, after.id)]
+        columns = (Referral.id,)
+    elif after is not None and step == "beyond":
+        if part == 0:
+            conditions.append(before(key, bindparam("after_key", after.key, type_=key.type)))
+        else:  # rows without a key, in id order
+            conditions.append(before(Referral.id, after.id))
+    if part == 1:
+        columns = (Referral.id,)
+    sort = [c.desc() if order.descending else c for c in columns]
+    return (
+        select(*PAGE_COLUMNS, key.label("sort_key"))
+        .join(Patient, Patient.id == Referral.patient_id)
+        .outerjoin(Recipient, Recipient.id == Referral.recipient_member_id)
+        .where(*conditions)
+        .order_by(*sort)
+        .limit(limit)
+    )
+
+
+def _steps(order: _Sort, after: WorklistCursor | None) -> list[tuple[int, str]]:
+    """The (part, step) reads a page may need, in display order."""
+    nulls = [(1, "all")] if order.nullable else []
+    if after is None:
+        return [(0, "all"), *nulls]
+    if after.part == 0:
+        return [(0, "tie"), (0, "beyond"), *nulls]
+    return [(1, "beyond")]
+
+
+@service
+def worklist_page(
+    db: Database,
+    actor: Actor,
+    view: WorklistView | str,
+    *,
+    filters: WorklistFilter | None = None,
+    after: WorklistCursor | None = None,
+    limit: int = 100,
+    on: date | None = None,
+) -> WorklistPage:
+    """One page of a worklist, starting after ``after`` (keyset paging).
+
+    Logistics only, so the front desk sees every referral. Every page, at any depth,
+    is at most three index range scans of at most ``limit`` rows. Audited per page.
+    """
+    require(actor, Action.EDIT_REFERRAL_LOGISTICS, DataCategory.GENERAL)
+    chosen = v.choice(view, WorklistView, "view")
+    limit = max(1, min(int(limit), 1000))
+    day = after.on if after is not None else (on or local_today())
+    rows: list[WorklistRow] = []
+    cursor = after
+    with db.session(write=True) as session:
+        for part, step in _steps(_sort(chosen), after):
+            if len(rows) >= limit:
+                break
+            stmt = _page_statement(chosen, day, filters, part, step, after, limit - len(rows))
+            found = list(session.execute(stmt))
+            rows.extend(_row(r, day) for r in found)
+            if found:
+                cursor = WorklistCursor(day, part, found[-1].sort_key, found[-1].id)
+        audit.record(
+            session,
+            actor,
+            "read",
+            "Worklist",
+            detail=f"{chosen.value}: {len(rows)} rows ({'next' if after else 'first'} page)",
+        )
+        session.commit()
+    # A full page may be the last one; the next read then finds nothing and says so.
+    return WorklistPage(rows, cursor if len(rows) == limit else None)
+
 
 @service
 def worklist(
@@ -218,59 +378,10 @@ def worklist(
     *,
     filters: WorklistFilter | None = None,
     limit: int = 100,
-    offset: int = 0,
     on: date | None = None,
 ) -> list[WorklistRow]:
-    """One page of a worklist. Logistics only, so the front desk sees every referral."""
-    require(actor, Action.EDIT_REFERRAL_LOGISTICS, DataCategory.GENERAL)
-    chosen = v.choice(view, WorklistView, "view")
-    day = on or local_today()
-    stmt = (
-        select(
-            Referral.id,
-            Referral.patient_id,
-            Patient.family_name,
-            Patient.given_name,
-            Patient.mrn,
-            Patient.date_of_birth,
-            Referral.discipline,
-            Recipient.given_name.label("r_given"),
-            Recipient.family_name.label("r_family"),
-            Recipient.credentials.label("r_credentials"),
-            Referral.priority,
-            Referral.state,
-            Referral.sent_on,
-            Referral.due_on,
-            Referral.appointment_date,
-            Referral.appointment_due,
-            Referral.report_due,
-            Referral.auth_outcome,
-            Referral.auth_valid_to,
-            Referral.auth_visits_authorized,
-            Referral.auth_visits_used,
-            Referral.version,
-            Referral.booked_late,
-            Referral.hold_review_on,
-            Referral.no_show_count,
-        )
-        .join(Patient, Patient.id == Referral.patient_id)
-        .outerjoin(Recipient, Recipient.id == Referral.recipient_member_id)
-        .where(_view_condition(chosen, day), NOT_IN_ERROR, *_filters(filters, chosen))
-        .order_by(*_order(chosen))
-        .limit(max(1, min(limit, 1000)))
-        .offset(max(0, offset))
-    )
-    with db.session(write=True) as session:
-        rows = [_row(r, day) for r in session.execute(stmt)]
-        audit.record(
-            session,
-            actor,
-            "read",
-            "Worklist",
-            detail=f"{chosen.value}: {len(rows)} rows (offset {offset})",
-        )
-        session.commit()
-        return rows
+    """The first ``limit`` rows of a worklist (see :func:`worklist_page` for the rest)."""
+    return worklist_page(db, actor, view, filters=filters, limit=limit, on=on).rows
 
 
 def _row(r: Any, day: date) -> WorklistRow:
@@ -319,23 +430,41 @@ def count_view(session: Session, view: WorklistView, on: date) -> int:
     return int(session.scalar(stmt) or 0)
 
 
+COUNT_CAP = 1000
+"""Counts stop here: a tab reads "1,000+" rather than counting a list nobody scrolls whole."""
+
+
+def count_text(count: int, cap: int = COUNT_CAP) -> str:
+    """A count as a tab shows it: exact up to ``cap``, else "1,000+"."""
+    return f"{cap:,}+" if count > cap else f"{count:,}"
+
+
 @service
 def worklist_counts(
-    db: Database, actor: Actor, *, filters: WorklistFilter | None = None, on: date | None = None
+    db: Database,
+    actor: Actor,
+    *,
+    filters: WorklistFilter | None = None,
+    on: date | None = None,
+    cap: int = COUNT_CAP,
 ) -> dict[WorklistView, int]:
-    """How many referrals each view holds (shown on the view tabs)."""
+    """How many referrals each view holds (shown on the view tabs).
+
+    Exact up to ``cap``; a larger view counts as ``cap + 1``, meaning "more than cap"
+    (:func:`count_text`). Each count reads at most that many index entries, so the tabs
+    cost the same in a clinic of any size, and all views are counted in one statement
+    (one round trip).
+    """
     require(actor, Action.EDIT_REFERRAL_LOGISTICS, DataCategory.GENERAL)
     day = on or local_today()
-    counts: dict[WorklistView, int] = {}
+    views = list(WorklistView)
+    counts = []
+    for view in views:
+        # Referrals entered in error are excluded by id (NOT_IN_ERROR), so every count
+        # stays an index-only scan.
+        conditions = [_view_condition(view, day, counting=True), NOT_IN_ERROR]
+        capped = select(Referral.id).where(*conditions, *_filters(filters, view)).limit(cap + 1)
+        counts.append(select(func.count()).select_from(capped.subquery()).scalar_subquery())
     with db.session() as session:
-        # Subtracting the few referrals entered in error (by their ids, usually none)
-        # counts faster than excluding them row by row.
-        in_error = list(session.scalars(select(Referral.id).where(IN_ERROR)))
-        for view in WorklistView:
-            condition = (_view_condition(view, day, counting=True), *_filters(filters, view))
-            stmt = select(func.count()).select_from(Referral)
-            total = int(session.scalar(stmt.where(*condition)) or 0)
-            if in_error:
-                total -= int(session.scalar(stmt.where(*condition, Referral.id.in_(in_error))) or 0)
-            counts[view] = total
-    return counts
+        found = session.execute(select(*counts)).one()
+    return {view: int(n or 0) for view, n in zip(views, found, strict=True)}

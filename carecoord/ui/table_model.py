@@ -58,9 +58,10 @@ class RowsTableModel(QAbstractTableModel):
 
 
 class PagedTableModel(QAbstractTableModel):
-    """Rows read from a service one page at a time as the view scrolls (lists that can
-    hold thousands: the worklist, the audit trail). Subclasses supply ``fetch_page``,
-    ``columnCount``, ``headerData`` and ``data``."""
+    """Rows read from a service one page at a time as the view scrolls, by OFFSET, every
+    row kept (the audit trail; the patient list and the worklist use
+    :class:`KeysetTableModel`). Subclasses supply ``fetch_page``, ``columnCount``,
+    ``headerData`` and ``data``."""
 
     PAGE_SIZE = 100
 

@@ -1188,6 +1188,12 @@ WALK: dict[str, dict[DataCategory, Case]] = {
     "worklist.worklist": {
         G: Case(lambda w, a: worklist.worklist(w.db, a, "to_send"), gate(E.EDIT_REFERRAL_LOGISTICS))
     },
+    "worklist.worklist_page": {
+        G: Case(
+            lambda w, a: worklist.worklist_page(w.db, a, "to_send"),
+            gate(E.EDIT_REFERRAL_LOGISTICS),
+        )
+    },
     "worklist.worklist_counts": {
         G: Case(lambda w, a: worklist.worklist_counts(w.db, a), gate(E.EDIT_REFERRAL_LOGISTICS))
     },

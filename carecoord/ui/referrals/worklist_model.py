@@ -1,4 +1,4 @@
-"""The worklist table model: pages of one worklist view, fetched from the service as scrolled."""
+"""The worklist table model: keyset pages of one worklist view, fetched as scrolled."""
 
 from __future__ import annotations
 
@@ -17,10 +17,16 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from carecoord.clinical.referral_rules import OPEN_STATES, authorization_expiring
 from carecoord.clinical.vocabulary import AuthorizationOutcome, Priority
 from carecoord.errors import CareCoordError
-from carecoord.services.worklist import WorklistFilter, WorklistRow, WorklistView, worklist
+from carecoord.services.worklist import (
+    WorklistCursor,
+    WorklistFilter,
+    WorklistRow,
+    WorklistView,
+    worklist_page,
+)
 from carecoord.ui.context import AppContext
 from carecoord.ui.style import CHIP_BACKGROUND, DANGER, WARNING
-from carecoord.ui.table_model import PagedTableModel
+from carecoord.ui.table_model import KeysetTableModel
 
 PAGE_SIZE = 100
 COLUMNS = (
@@ -110,8 +116,12 @@ def cell_text(row: WorklistRow, column: int) -> str:
     return ""
 
 
-class WorklistModel(PagedTableModel):
+class WorklistModel(KeysetTableModel):
     """One worklist view, fetched 100 rows at a time as the table scrolls.
+
+    Pages are keyset pages (each starts after the previous page's last row), so the
+    thousandth page costs what the first does; only the pages near what the view last
+    showed stay in memory, and a released page is read again from its cursor.
 
     Overdue rows get a red tint *and* a "⚠ N d" marker, so the mark does not rely on
     colour; urgent, ASAP and STAT referrals are bold.
@@ -125,8 +135,18 @@ class WorklistModel(PagedTableModel):
     loaded = Signal()
     PAGE_SIZE = PAGE_SIZE  # the module constant, which callers and tests import
 
-    def __init__(self, *, context: AppContext, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        context: AppContext,
+        parent: QObject | None = None,
+        page_size: int = PAGE_SIZE,
+        keep_pages: int = KeysetTableModel.KEEP_PAGES,
+    ) -> None:
+        """``page_size`` rows per read; at most ``keep_pages`` pages held in memory."""
         super().__init__(parent)
+        self.PAGE_SIZE = page_size
+        self.KEEP_PAGES = keep_pages
         self.context = context
         self.view = WorklistView.OVERDUE
         self.filters: WorklistFilter | None = None
@@ -148,25 +168,29 @@ class WorklistModel(PagedTableModel):
         self.restart()
         self.loaded.emit()
 
-    def fetch_page(self, offset: int) -> list[WorklistRow] | None:
+    def fetch_after(
+        self, cursor: WorklistCursor | None
+    ) -> tuple[list[WorklistRow], WorklistCursor | None] | None:
         try:
-            return worklist(
+            page = worklist_page(
                 self.context.db,
                 self.context.actor,
                 self.view,
                 filters=self.filters,
-                limit=PAGE_SIZE,
-                offset=offset,
+                after=cursor,
+                limit=self.PAGE_SIZE,
             )
         except CareCoordError as error:
             self.failed.emit(error)
             return None
+        return page.rows, page.next
 
     def row_of(self, referral_id: int) -> int:
-        """The row showing ``referral_id`` (-1 when not loaded)."""
-        for number, row in enumerate(self.rows):
-            if row.id == referral_id:
-                return number
+        """The row showing ``referral_id`` (-1 when not among the pages held)."""
+        for index in sorted(self.pages):
+            for within, row in enumerate(self.pages[index]):
+                if row.id == referral_id:
+                    return index * self.PAGE_SIZE + within
         return -1
 
     # ----------------------------------------------------------- Qt overrides

@@ -40,7 +40,13 @@ from carecoord.clinical.vocabulary import Discipline, Priority, ReferralState
 from carecoord.errors import CareCoordError, ConflictError, ValidationError
 from carecoord.services import export, referrals, team
 from carecoord.services.referrals import ReferralView
-from carecoord.services.worklist import WorklistFilter, WorklistView, worklist_counts
+from carecoord.services.worklist import (
+    COUNT_CAP,
+    WorklistFilter,
+    WorklistView,
+    count_text,
+    worklist_counts,
+)
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.forms import ERROR_STYLE, date_edit, date_of
@@ -573,7 +579,8 @@ class ReferralsPage(QWidget):
         self._start(work, self._exported, self._export_failed)
 
     def printable_html(self) -> str:
-        """The rows loaded so far as an HTML table (File › Print list)."""
+        """The rows loaded so far as an HTML table (File › Print list); pages the model
+        released to save memory are read again, so the printout has no gaps."""
         head = "".join(f"<th align='left'>{html.escape(c)}</th>" for c in COLUMNS)
         body = "".join(
             "<tr>"
@@ -581,7 +588,8 @@ class ReferralsPage(QWidget):
                 f"<td>{html.escape(cell_text(row, column))}</td>" for column in range(len(COLUMNS))
             )
             + "</tr>"
-            for row in self.model.rows
+            for row in (self.model.row_at(n) for n in range(self.model.rowCount()))
+            if row is not None
         )
         return (
             f"<h2>Referrals — {html.escape(self.current_view().label)}</h2>"
@@ -627,7 +635,7 @@ class ReferralsPage(QWidget):
         if total is None or total < shown:
             self.status.setText(f"{shown:,} referral{'s' if shown != 1 else ''}")
         else:
-            self.status.setText(f"Showing {shown:,} of {total:,}")
+            self.status.setText(f"Showing {shown:,} of {count_text(total)}")
 
     def _say(self, text: str, *, error: bool = False) -> None:
         self.message.setStyleSheet(f"color: {DANGER};" if error else "")
@@ -642,7 +650,7 @@ class ReferralsPage(QWidget):
 
     # ------------------------------------------------------------- counts, threads
     def _request_counts(self, filters: WorklistFilter) -> None:
-        """Count every view off the GUI thread (about 120 ms on a large clinic)."""
+        """Count every view off the GUI thread (one capped statement; see worklist_counts)."""
         self._count_generation += 1
         generation = self._count_generation
         db, actor = self.context.db, self.context.actor
@@ -660,8 +668,10 @@ class ReferralsPage(QWidget):
         for row, view in enumerate(VIEW_ORDER):
             item = self.views.item(row)
             count = counts.get(view, 0)
-            item.setText(f"{view.label} ({count:,})")
-            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{view.label}, {count} referrals")
+            # Counts stop at COUNT_CAP: the tab says "1,000+", never a made-up total.
+            item.setText(f"{view.label} ({count_text(count)})")
+            spoken = f"more than {COUNT_CAP:,}" if count > COUNT_CAP else f"{count}"
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{view.label}, {spoken} referrals")
             alarming = view in (V.OVERDUE, V.AUTH_EXPIRING) and count > 0
             item.setForeground(QBrush(QColor(DANGER)) if alarming else QBrush())
             font = item.font()
