@@ -7,8 +7,8 @@ tie-breaker of each view's order, so a page that starts "after this key and id" 
 index range scan at any depth, on PostgreSQL as on SQLite (where the rowid already
 trailed every index).
 
-Revision ID: 0017
-Revises: 0013
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-12-05
 """
 
@@ -18,8 +18,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision: str = "0017"
-down_revision: str | Sequence[str] | None = "0013"
+revision: str = "0018"
+down_revision: str | Sequence[str] | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -107,7 +107,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    """Restore the indexes of 0013 and drop the rank."""
+    """Restore the indexes as before (0014 to 0017 left them alone) and drop the rank."""
     _rebuild(after=False)
     op.drop_index("ix_referrals_state_priority_rank", table_name="referrals")
     if op.get_bind().dialect.name == "sqlite":

@@ -1,4 +1,4 @@
-"""Revision 0017 on a database with referrals: the priority rank is computed for rows that
+"""Revision 0018 on a database with referrals: the priority rank is computed for rows that
 existed before it, follows later priority changes, and goes and comes back cleanly."""
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def test_rank_down_and_up_with_referrals(db: Database, physician: Actor, front_d
     routine = new_referral(db, physician, patient.id, rehab)
     stat = new_referral(db, physician, patient.id, rehab, priority="stat", priority_reason="Now")
     with db.engine.begin() as conn:
-        command.downgrade(alembic_config(conn), "0013")
+        command.downgrade(alembic_config(conn), "0017")
     columns = {c["name"] for c in inspect(db.engine).get_columns("referrals")}
     assert "priority_rank" not in columns
     upgrade_to_head(db.engine)
