@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from carecoord import __version__
 from carecoord.services.permissions import Action, allowed
 from carecoord.ui.context import AppContext
+from carecoord.ui.screen_fit import restore_or_fit, scroll_when_cramped
 from carecoord.ui.style import WARNING
 
 log = logging.getLogger(__name__)
@@ -214,7 +215,7 @@ class MainWindow(QMainWindow):
             if counted is not None:
                 counted.connect(self.update_review_count)
             self.pages[key] = widget
-            self.stack.addWidget(widget)
+            self.stack.addWidget(scroll_when_cramped(widget))
         return self.pages[key]
 
     def show_page_at(self, row: int) -> None:
@@ -222,8 +223,20 @@ class MainWindow(QMainWindow):
             return
         key = self.specs[row].key
         widget = self.page(key)
-        self.stack.setCurrentWidget(widget)
+        self.stack.setCurrentWidget(self._holder(widget))
         self.print_action.setEnabled(hasattr(widget, "printable_html"))
+
+    def _holder(self, page: QWidget) -> QWidget:
+        """The scroll area holding ``page`` in the stack."""
+        holder = page.parentWidget()
+        while holder is not None and holder.parentWidget() is not self.stack:
+            holder = holder.parentWidget()
+        return holder if holder is not None else page
+
+    def current_page(self) -> QWidget | None:
+        """The page shown (not the scroll area around it)."""
+        row = self.navigation.currentRow()
+        return self.pages.get(self.specs[row].key) if row >= 0 else None
 
     def show_page(self, key: str) -> QWidget:
         row = next(i for i, s in enumerate(self.specs) if s.key == key)
@@ -251,7 +264,7 @@ class MainWindow(QMainWindow):
             focus()
 
     def print_current(self) -> None:
-        widget = self.stack.currentWidget()
+        widget = self.current_page()
         html = getattr(widget, "printable_html", None)
         if not callable(html):
             return
@@ -328,11 +341,7 @@ class MainWindow(QMainWindow):
     # ---------------------------------------------------------------- persistence
     def _restore_layout(self) -> None:
         store = settings_store()
-        geometry = store.value("main/geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 800)
+        restore_or_fit(self, store.value("main/geometry"), 1280, 800, maximise=True)
         last = store.value("main/page", "dashboard")
         keys = [s.key for s in self.specs]
         self.navigation.setCurrentRow(keys.index(last) if last in keys else 0)

@@ -43,6 +43,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from carecoord.ui.flow_layout import FlowLayout
+
 ZOOM_STEP = 1.25
 MIN_ZOOM = 0.25
 MAX_ZOOM = 4.0
@@ -292,21 +294,32 @@ class PdfPreview(QWidget):
         self._shortcut(QKeySequence(key.Print), self.print_pdf, "printAction")
         self._shortcut(QKeySequence(key.Save), self.save_as, "saveAction")
 
-        bar = QHBoxLayout()
-        bar.setSpacing(4)
+        # Two groups: on one row when there is room, on two on a small screen.
+        pages = QWidget()
+        pages_row = QHBoxLayout(pages)
+        pages_row.setContentsMargins(0, 0, 0, 0)
+        pages_row.setSpacing(4)
         for widget in (self.previous_button, self.page_label, self.next_button):
-            bar.addWidget(widget)
-        bar.addSpacing(16)
+            pages_row.addWidget(widget)
+        pages_row.addSpacing(16)
         for widget in (self.zoom_out_button, self.zoom_label, self.zoom_in_button):
-            bar.addWidget(widget)
-        bar.addWidget(self.fit_button)
-        bar.addStretch(1)
+            pages_row.addWidget(widget)
+        pages_row.addWidget(self.fit_button)
+        outputs = QWidget()
+        outputs_row = QHBoxLayout(outputs)
+        outputs_row.setContentsMargins(0, 0, 0, 0)
+        outputs_row.setSpacing(4)
         self.extra_buttons = list(extra_buttons)
         for button in self.extra_buttons:
-            bar.addWidget(button)
-        bar.addSpacing(8)
-        bar.addWidget(self.save_button)
-        bar.addWidget(self.print_button)
+            outputs_row.addWidget(button)
+        outputs_row.addSpacing(8)
+        outputs_row.addWidget(self.save_button)
+        outputs_row.addWidget(self.print_button)
+        bar = QWidget()
+        bar.setObjectName("previewToolbar")
+        flow = FlowLayout(bar, spacing=8, last_to_the_right=True)
+        flow.addWidget(pages)
+        flow.addWidget(outputs)
 
         self.view = QPdfView(self)
         self.view.setObjectName("pdfView")
@@ -323,7 +336,7 @@ class PdfPreview(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(bar)
+        layout.addWidget(bar)
         layout.addWidget(self.view, 1)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

@@ -45,6 +45,7 @@ from carecoord.services.permissions import Action, allowed
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.forms import FieldErrors, text_of
+from carecoord.ui.screen_fit import fit_dialog
 from carecoord.ui.style import CHIP_BACKGROUND, DANGER, hint, page_title
 
 log = logging.getLogger(__name__)
@@ -207,6 +208,7 @@ class UnlockDialog(QDialog):
         layout.addLayout(row)
         self.signed_in = actor.username
         self.password.setFocus(Qt.FocusReason.OtherFocusReason)
+        fit_dialog(self)
 
     def set_other_user(self, other: bool) -> None:
         """Switch between unlocking and signing in as a different person."""
@@ -305,6 +307,7 @@ class BreakGlassDialog(QDialog):
         buttons.accepted.connect(self.start)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        fit_dialog(self)
 
     def start(self) -> bool:
         """Ask the service (which audits it); True and accepted when access began."""
@@ -361,6 +364,7 @@ class ChangePasswordDialog(QDialog):
         layout.addWidget(hint(f"At least {users.MIN_PASSWORD_LENGTH} characters."))
         layout.addLayout(form)
         layout.addWidget(buttons)
+        fit_dialog(self)
 
     @staticmethod
     def _secret(name: str) -> QLineEdit:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from carecoord.errors import CareCoordError
 from carecoord.services.actor import Actor
+from carecoord.ui.screen_fit import fit_dialog
 from carecoord.ui.style import DANGER, hint, page_title
 
 
@@ -84,6 +85,7 @@ class SignInDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.username.setFocus(Qt.FocusReason.OtherFocusReason)
+        fit_dialog(self)
 
     def set_waiting(self, waiting: bool) -> None:
         """While the database opens, typing is allowed but signing in is not yet."""

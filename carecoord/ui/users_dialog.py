@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QByteArray, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,6 +31,7 @@ from carecoord.services.users import UserView
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.forms import FieldErrors, combo, line_edit
+from carecoord.ui.screen_fit import fit_dialog, restore_or_fit
 from carecoord.ui.style import DANGER, OK, WARNING, hint, page_title
 
 Index = QModelIndex | QPersistentModelIndex
@@ -197,6 +198,7 @@ class UserEditDialog(QDialog):
             )
         )
         layout.addWidget(buttons)
+        fit_dialog(self)
 
     def _explain_role(self) -> None:
         role = self.role.currentData()
@@ -284,6 +286,7 @@ class ResetPasswordDialog(QDialog):
         )
         layout.addLayout(form)
         layout.addWidget(buttons)
+        fit_dialog(self)
 
     def save(self) -> bool:
         self.errors.clear()
@@ -448,9 +451,7 @@ class UserManagementDialog(QDialog):
     def _restore(self) -> None:
         from PySide6.QtCore import QSettings
 
-        geometry = QSettings("CareCoord", "CareCoord").value(GEOMETRY_KEY)
-        if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
-            self.resize(900, 480)
+        restore_or_fit(self, QSettings("CareCoord", "CareCoord").value(GEOMETRY_KEY), 900, 480)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         from PySide6.QtCore import QSettings

@@ -6,7 +6,7 @@ import textwrap
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import QByteArray, QDate, QSettings, Qt, Signal
+from PySide6.QtCore import QDate, QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -32,6 +32,7 @@ from carecoord.services.assessments import AssessmentView
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.forms import ERROR_STYLE, FieldErrors, date_edit, date_of
+from carecoord.ui.screen_fit import restore_or_fit
 from carecoord.ui.style import MUTED, chip, hint
 
 SELF_HARM_TEXT = (
@@ -126,9 +127,9 @@ class AssessmentDialog(QDialog):
             self.age = patient.age()
         self._build()
         self._update_total()
-        geometry = QSettings("CareCoord", "CareCoord").value(self._settings_key())
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
+        saved = QSettings("CareCoord", "CareCoord").value(self._settings_key())
+        width = 760 if self.kind in (AssessmentKind.PHQ9, AssessmentKind.GAD7) else 680
+        restore_or_fit(self, saved, width, 640)
 
     # ----------------------------------------------------------------- layout
     def _build(self) -> None:
@@ -201,7 +202,6 @@ class AssessmentDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         outer.addWidget(buttons)
-        self.resize(760 if self.kind in (AssessmentKind.PHQ9, AssessmentKind.GAD7) else 680, 640)
 
     def _error_label(self, name: str) -> QLabel:
         label = QLabel()

@@ -50,6 +50,7 @@ from carecoord.ui.category_field import category_combo, chosen, may_file
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.forms import FieldErrors, combo, date_edit, date_of, line_edit, text_of
+from carecoord.ui.screen_fit import fit_dialog
 from carecoord.ui.style import INFO, hint
 from carecoord.ui.table_model import RowsTableModel
 
@@ -185,6 +186,7 @@ class AttachDocumentDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.setMinimumWidth(480)
+        fit_dialog(self)
 
     def _uploads(self) -> list[DocumentUpload] | None:
         """Read and check every file; None (with the message shown) when one is refused."""

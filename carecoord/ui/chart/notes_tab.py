@@ -6,7 +6,7 @@ notes), not when the chart opens.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -30,6 +30,7 @@ from carecoord.services.permissions import may_write_psychotherapy_notes
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.forms import FieldErrors
+from carecoord.ui.screen_fit import restore_or_fit
 from carecoord.ui.style import CHIP_BACKGROUND, INFO, hint
 
 PRIVACY_STATEMENT = (
@@ -93,9 +94,7 @@ class NoteDialog(QDialog):
         layout.addWidget(statement)
         layout.addLayout(form, 1)
         layout.addWidget(buttons)
-        geometry = QSettings("CareCoord", "CareCoord").value(DIALOG_GEOMETRY)
-        if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
-            self.resize(640, 440)
+        restore_or_fit(self, QSettings("CareCoord", "CareCoord").value(DIALOG_GEOMETRY), 640, 440)
 
     def save(self) -> bool:
         """Store through the service; True (and accepted) when it worked."""

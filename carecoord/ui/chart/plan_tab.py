@@ -72,6 +72,7 @@ from carecoord.ui.forms import (
     text_of,
 )
 from carecoord.ui.pdf_preview import PdfPreview
+from carecoord.ui.screen_fit import fit_to_screen, restore_or_fit
 from carecoord.ui.style import DANGER, OK, chip, hint
 from carecoord.ui.table_model import RowsTableModel
 from carecoord.ui.timeline.items import TimelineItem, build_timeline
@@ -255,7 +256,7 @@ class PlanDialog(_PlanFormDialog):
             if plan
             else "A new plan starts as a draft; set it active once it is agreed with the patient."
         )
-        self.resize(560, 400)
+        fit_to_screen(self, 560, 400)
 
     def _submit(self) -> PlanView:
         db, actor = self.context.db, self.context.actor
@@ -352,7 +353,7 @@ class GoalDialog(_PlanFormDialog):
         self._finish_layout(
             "Lower is better on PEG and NRS: a drop of 30 % is clinically meaningful."
         )
-        self.resize(560, 350)
+        fit_to_screen(self, 560, 350)
 
     def _set_range(self, measure: str) -> None:
         top = 1000.0 if measure == "other" else 10.0
@@ -483,7 +484,7 @@ class ActivityDialog(_PlanFormDialog):
             "A procedure is one day: leave the end “not set”. The responsible person must be "
             "on this patient's care team, or an external specialist."
         )
-        self.resize(600, 450)
+        fit_to_screen(self, 600, 450)
 
     def _fill_responsible(self, current: int | None) -> None:
         box = self.responsible
@@ -591,9 +592,8 @@ class PlanPdfDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.preview, 1)
         layout.addLayout(bottom)
-        geometry = _settings().value(f"{SETTINGS_PREFIX}/pdfGeometry")
-        if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
-            self.resize(900, 980)
+        saved = _settings().value(f"{SETTINGS_PREFIX}/pdfGeometry")
+        restore_or_fit(self, saved, 900, 980, maximise=True)
         db, actor = context.db, context.actor
         self.worker_thread: QThread | None = run_in_thread(
             self,

@@ -54,6 +54,7 @@ from carecoord.ui.chart.icd_picker import IcdPicker
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.patients.form import grow_to_fit
+from carecoord.ui.screen_fit import fit_dialog
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 Column = tuple[str, Callable[[Any], str]]
@@ -246,6 +247,7 @@ class ServiceDialog(QDialog):
         layout.addLayout(self.form)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(420)
+        fit_dialog(self)
 
     def set_intro(self, text: str) -> None:
         self.intro.setText(text)

@@ -18,7 +18,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, QThread, Signal
+from PySide6.QtCore import QObject, QSettings, Qt, QThread, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -46,6 +46,7 @@ from carecoord.ui.forms import ERROR_STYLE
 from carecoord.ui.letters.preview import ask_send_details
 from carecoord.ui.letters.sending import mark_sent
 from carecoord.ui.pdf_preview import PdfPreview, write_atomically
+from carecoord.ui.screen_fit import restore_or_fit
 from carecoord.ui.style import DANGER, OK, WARNING, hint, page_title
 
 SETTINGS_FOLDER = "letterBatch/folder"
@@ -576,11 +577,7 @@ class BatchLettersDialog(QDialog):
 
     # ------------------------------------------------------------------ geometry
     def _restore(self) -> None:
-        geometry = settings_store().value("letterBatch/geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(660, 330)
+        restore_or_fit(self, settings_store().value("letterBatch/geometry"), 660, 330)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.wait()
@@ -621,11 +618,8 @@ class BatchPreviewWindow(QDialog):
         layout.addWidget(page_title(f"{result.letters} referral letters"))
         layout.addWidget(self.preview, 1)
         layout.addWidget(self.status)
-        geometry = settings_store().value(SETTINGS_PREVIEW_GEOMETRY)
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(900, 860)
+        saved = settings_store().value(SETTINGS_PREVIEW_GEOMETRY)
+        restore_or_fit(self, saved, 900, 860, maximise=True)
 
     def _printed(self, pages: int) -> None:
         problems = []

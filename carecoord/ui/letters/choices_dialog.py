@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -23,6 +23,7 @@ from carecoord.clinical.vocabulary import DataCategory
 from carecoord.services import letters, referrals
 from carecoord.services.letters import ItemChoice, LetterChoices, LetterOptions, Section
 from carecoord.ui.context import AppContext
+from carecoord.ui.screen_fit import restore_or_fit
 from carecoord.ui.style import MUTED, chip, hint, page_title
 
 ALWAYS_PRINTED = (
@@ -398,11 +399,7 @@ class LetterChoicesDialog(QDialog):
 
     # ------------------------------------------------------------------ geometry
     def _restore(self) -> None:
-        geometry = QSettings("CareCoord", "CareCoord").value(SETTINGS_GEOMETRY)
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(720, 720)
+        restore_or_fit(self, QSettings("CareCoord", "CareCoord").value(SETTINGS_GEOMETRY), 720, 720)
 
     def done(self, result: int) -> None:
         QSettings("CareCoord", "CareCoord").setValue(SETTINGS_GEOMETRY, self.saveGeometry())

@@ -31,6 +31,7 @@ from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.forms import combo, date_edit, date_of
 from carecoord.ui.letters.sending import mark_sent
+from carecoord.ui.screen_fit import fit_dialog
 
 E = Event
 ORDER: Final = (
@@ -184,6 +185,7 @@ class ActionDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.buttons)
         self._update()
+        fit_dialog(self)
 
     def _update(self) -> None:
         ready = True

@@ -30,6 +30,7 @@ from carecoord.services.referrals import ReferralView
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.forms import FieldErrors, date_edit, date_of, text_edit, text_of
+from carecoord.ui.screen_fit import fit_to_screen
 from carecoord.ui.style import hint
 
 REPORT_FILE_FILTER = "Reports (*.pdf *.png *.jpg *.jpeg *.tif *.tiff)"
@@ -186,7 +187,7 @@ class ReportDialog(QDialog):
             hint("Filing the report closes the referral and stores the file on the chart.")
         )
         layout.addWidget(buttons)
-        self.resize(520, self.sizeHint().height())
+        fit_to_screen(self, 520, self.sizeHint().height())
 
     # ------------------------------------------------------------------ slots
     def pick_file(self) -> None:

@@ -43,6 +43,7 @@ from carecoord.services.referrals import ReferralView
 from carecoord.services.worklist import WorklistFilter, WorklistView, worklist_counts
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
+from carecoord.ui.flow_layout import FlowLayout
 from carecoord.ui.forms import ERROR_STYLE, date_edit, date_of
 from carecoord.ui.letters.batch import BatchLettersDialog
 from carecoord.ui.referrals.actions import Answer, ReferralActions
@@ -286,7 +287,8 @@ class ReferralsPage(QWidget):
         self.clear_button.setObjectName("clearFilters")
         self.clear_button.setAccessibleName("Clear filters")
         self.clear_button.clicked.connect(self.clear_filters)
-        filters = QHBoxLayout()
+        # Filters wrap onto a second row on a narrow screen instead of widening the window.
+        filters = FlowLayout()
         for name, label, widget in (
             ("filterDiscipline", "Discipline", self.discipline_filter),
             ("filterPriority", "Priority", self.priority_filter),
@@ -305,10 +307,13 @@ class ReferralsPage(QWidget):
             edit.setAccessibleName(label)
             text.setBuddy(edit)
             edit.dateChanged.connect(lambda _day: self._filter_timer.start())
-            filters.addWidget(text)
-            filters.addWidget(edit)
+            pair = QWidget()  # a label stays on the same row as its date field
+            pair_layout = QHBoxLayout(pair)
+            pair_layout.setContentsMargins(0, 0, 0, 0)
+            pair_layout.addWidget(text)
+            pair_layout.addWidget(edit)
+            filters.addWidget(pair)
         filters.addWidget(self.clear_button)
-        filters.addStretch(1)
         self.filter_error = QLabel()
         self.filter_error.setObjectName("filterError")
         self.filter_error.setStyleSheet(ERROR_STYLE)
@@ -338,12 +343,16 @@ class ReferralsPage(QWidget):
             "Save or print the letters of the selected referrals in one go (Ctrl+A selects all)"
         )
         self.letters_button.clicked.connect(self.batch_letters)
+        buttons = FlowLayout(align_right=True)
+        for button in (self.open_button, self.send_button, self.attach_button):
+            buttons.addWidget(button)
+        buttons.addWidget(self.letters_button)
+        button_row = QWidget()
+        button_row.setLayout(buttons)
+        button_row.setMinimumWidth(self.letters_button.sizeHint().width() * 2)
         actions = QHBoxLayout()
-        actions.addWidget(self.view_hint, 1)
-        actions.addWidget(self.open_button)
-        actions.addWidget(self.send_button)
-        actions.addWidget(self.attach_button)
-        actions.addWidget(self.letters_button)
+        actions.addWidget(self.view_hint, 3)
+        actions.addWidget(button_row, 2)
 
         self.table = WorklistTable()
         self.table.setObjectName("worklistTable")
@@ -365,8 +374,11 @@ class ReferralsPage(QWidget):
         self.message.setObjectName("worklistMessage")
         self.message.setWordWrap(True)
 
+        filter_row = QWidget()
+        filter_row.setObjectName("worklistFilters")
+        filter_row.setLayout(filters)
         right = QVBoxLayout()
-        right.addLayout(filters)
+        right.addWidget(filter_row)
         right.addWidget(self.filter_error)
         right.addLayout(actions)
         right.addWidget(self.table, 1)
