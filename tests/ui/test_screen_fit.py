@@ -280,6 +280,11 @@ def dialogs(context: AppContext) -> Iterator[tuple[str, Callable[[], QWidget]]]:
     yield "allergy", lambda: AllergyDialog(context=c, patient_id=patient)
 
 
+def wait_until_ready(qtbot: QtBot, loader: object) -> None:
+    """The code set's index is built on a worker thread; closing first would crash."""
+    qtbot.waitUntil(lambda: bool(getattr(loader, "is_ready", False)), timeout=30_000)
+
+
 def test_dialogs_fit(qtbot: QtBot, demo_context: AppContext, screen: QRect) -> None:
     seen = 0
     for name, build in dialogs(demo_context):
@@ -290,7 +295,7 @@ def test_dialogs_fit(qtbot: QtBot, demo_context: AppContext, screen: QRect) -> N
         # Background work must end before the dialog goes (as the dialogs' own tests do).
         loader = getattr(dialog, "loader", None)
         if loader is not None:
-            qtbot.waitUntil(lambda held=loader: bool(held.is_ready), timeout=30_000)
+            wait_until_ready(qtbot, loader)
         wait = getattr(dialog, "wait", None)
         if callable(wait):
             wait()
