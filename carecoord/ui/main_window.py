@@ -25,7 +25,6 @@ from carecoord import __version__
 from carecoord.services.permissions import Action, allowed
 from carecoord.ui.context import AppContext
 from carecoord.ui.screen_fit import restore_or_fit, scroll_when_cramped
-from carecoord.ui.style import WARNING
 
 log = logging.getLogger(__name__)
 
@@ -84,11 +83,6 @@ class MainWindow(QMainWindow):
         self.navigation.setObjectName("navigation")
         self.navigation.setAccessibleName("Sections")
         self.navigation.setFixedWidth(200)  # fits "Reports to review (NN)"
-        self.navigation.setStyleSheet(
-            "QListWidget { border: none; background: #eef2f7; font-size: 14px; padding-top: 8px; }"
-            "QListWidget::item { padding: 9px 14px; }"
-            "QListWidget::item:selected { background: #1f5f8b; color: white; }"
-        )
         for spec in self.specs:
             item = QListWidgetItem(spec.title)
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
@@ -182,7 +176,6 @@ class MainWindow(QMainWindow):
         if self.context.demo:
             demo = QLabel("DEMO — fictional patients")
             demo.setObjectName("demoBadge")
-            demo.setStyleSheet(f"color: white; background: {WARNING}; padding: 1px 8px;")
             bar.addPermanentWidget(demo)
 
     def _update_title(self) -> None:

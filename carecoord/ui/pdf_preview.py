@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from carecoord.ui.flow_layout import FlowLayout
+from carecoord.ui.style import PAPER, scheme
 
 ZOOM_STEP = 1.25
 MIN_ZOOM = 0.25
@@ -111,7 +112,7 @@ def render_page(document: QPdfDocument, page: int, dpi: float) -> QImage:
 def on_white(image: QImage) -> QImage:
     """QtPdf renders onto a transparent image; paper is white."""
     out = QImage(image.size(), QImage.Format.Format_RGB32)
-    out.fill(QColor("white"))
+    out.fill(QColor(PAPER))
     painter = QPainter(out)
     painter.drawImage(0, 0, image)
     painter.end()
@@ -327,7 +328,7 @@ class PdfPreview(QWidget):
         self.view.setDocument(self.document)
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
         self.view.setPageSpacing(12)
-        self.view.setStyleSheet("QPdfView { background: #8a8f96; }")
+        self.view.setStyleSheet(f"QPdfView {{ background: {scheme().page_surround}; }}")
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self.view.pageNavigator().currentPageChanged.connect(self._update_pages)
         self.view.zoomFactorChanged.connect(self._update_zoom)

@@ -46,7 +46,7 @@ from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.forms import FieldErrors, text_of
 from carecoord.ui.screen_fit import fit_dialog
-from carecoord.ui.style import CHIP_BACKGROUND, DANGER, hint, page_title
+from carecoord.ui.style import bg, fg, hint, page_title, scheme
 
 log = logging.getLogger(__name__)
 
@@ -84,18 +84,19 @@ class LockOverlay(QWidget):
         self.setAccessibleName("Locked")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setAutoFillBackground(True)
-        self.setStyleSheet("QWidget#lockOverlay { background: #22313f; }")
+        text, background = scheme().lock
+        self.setStyleSheet(f"QWidget#lockOverlay {{ background: {background}; }}")
         layout = QVBoxLayout(self)
         layout.addStretch(1)
         title = QLabel("CareCoord is locked")
         title.setObjectName("lockOverlayTitle")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        title.setStyleSheet("color: white; font-size: 22px; font-weight: 600;")
+        title.setStyleSheet(f"color: {text}; font-size: 22px; font-weight: 600;")
         layout.addWidget(title)
         note = QLabel("Patient information is hidden. Unlock in the CareCoord unlock window.")
         note.setAlignment(Qt.AlignmentFlag.AlignCenter)
         note.setWordWrap(True)
-        note.setStyleSheet("color: #d6dde4; font-size: 13px;")
+        note.setStyleSheet(f"color: {text}; font-size: 13px;")
         layout.addWidget(note)
         layout.addStretch(2)
         self._retitling = False
@@ -186,7 +187,7 @@ class UnlockDialog(QDialog):
         layout.addLayout(form)
         self.error = QLabel()
         self.error.setObjectName("unlockError")
-        self.error.setStyleSheet(f"color: {DANGER};")
+        self.error.setStyleSheet(f"color: {fg('danger')};")
         self.error.setWordWrap(True)
         self.error.hide()
         layout.addWidget(self.error)
@@ -276,8 +277,7 @@ class BreakGlassDialog(QDialog):
         warning.setObjectName("breakGlassWarning")
         warning.setWordWrap(True)
         warning.setStyleSheet(
-            f"background: {CHIP_BACKGROUND['danger']}; color: {DANGER}; padding: 8px; "
-            "border-radius: 4px;"
+            f"background: {bg('danger')}; color: {fg('danger')}; padding: 8px; border-radius: 4px;"
         )
         layout.addWidget(warning)
         form = QFormLayout()
@@ -450,7 +450,8 @@ class SessionGuard(QObject):
         self.banner = QLabel()
         self.banner.setObjectName("breakGlassBanner")
         self.banner.setStyleSheet(
-            f"color: white; background: {DANGER}; padding: 1px 10px; font-weight: 600;"
+            f"color: {scheme().banner[0]}; background: {scheme().banner[1]}; "
+            "padding: 1px 10px; font-weight: 600;"
         )
         self.banner.hide()
 

@@ -32,7 +32,7 @@ from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.forms import FieldErrors, combo, line_edit
 from carecoord.ui.screen_fit import fit_dialog, restore_or_fit
-from carecoord.ui.style import DANGER, OK, WARNING, hint, page_title
+from carecoord.ui.style import hint, page_title, qcolor
 
 Index = QModelIndex | QPersistentModelIndex
 ROLE_HELP = {
@@ -96,11 +96,8 @@ class UserTableModel(QAbstractTableModel):
             )
             return values[column]
         if role == Qt.ItemDataRole.ForegroundRole and column == 4:
-            from PySide6.QtGui import QColor
-
             status = status_of(user)
-            colour = OK if status == "Active" else DANGER if status == "Deactivated" else WARNING
-            return QColor(colour)
+            return qcolor({"Active": "ok", "Deactivated": "danger"}.get(status, "warning"))
         return None
 
     def headerData(

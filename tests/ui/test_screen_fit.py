@@ -189,6 +189,24 @@ def test_a_geometry_remembered_on_a_big_monitor_is_brought_back_on_screen(
     assert LAPTOP.contains(frame), frame
 
 
+def test_sign_in_heading_wraps_instead_of_being_cut_off(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from carecoord.ui.sign_in import SignInDialog
+
+    pretend_screen(monkeypatch, QRect(0, 0, 420, 400))  # narrower than the heading's one line
+    name = "Riverside Pain & Function Center of the Upper Valley"
+    dialog = SignInDialog(authenticate=lambda _u, _p: None, clinic_name=name)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    settle(qtbot)
+    assert dialog.frameGeometry().width() <= 420
+    heading = dialog.heading
+    assert heading.fontMetrics().horizontalAdvance(name) > heading.width()  # it must wrap
+    assert heading.minimumSizeHint().width() <= heading.width()
+    assert heading.heightForWidth(heading.width()) <= heading.height()  # every line shows
+
+
 # ------------------------------------------------------------------ the walk
 def test_main_window_pages_fit(qtbot: QtBot, demo_context: AppContext, screen: QRect) -> None:
     window = MainWindow(context=demo_context)

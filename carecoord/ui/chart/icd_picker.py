@@ -139,7 +139,7 @@ class IcdPicker(QDialog):
         self.errors.add_row(form, "Onset", "onset", self.onset_edit)
         self.code_error = QLabel()
         self.code_error.setObjectName("codeError")
-        self.code_error.setStyleSheet(forms.ERROR_STYLE)
+        self.code_error.setStyleSheet(forms.error_style())
         self.code_error.setWordWrap(True)
         self.code_error.hide()
         self.errors.labels["code"] = self.code_error

@@ -31,7 +31,7 @@ from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.forms import FieldErrors
 from carecoord.ui.screen_fit import restore_or_fit
-from carecoord.ui.style import CHIP_BACKGROUND, INFO, hint
+from carecoord.ui.style import bg, fg, hint
 
 PRIVACY_STATEMENT = (
     "Psychotherapy notes are visible only to their author. They are kept apart from the "
@@ -166,7 +166,7 @@ class NotesTab(QWidget):
         statement.setObjectName("notesPrivacyStatement")
         statement.setWordWrap(True)
         statement.setStyleSheet(
-            f"background: {CHIP_BACKGROUND['info']}; color: {INFO}; padding: 8px; "
+            f"background: {bg('info')}; color: {fg('info')}; padding: 8px; "
             "border-radius: 4px; font-weight: 600;"
         )
         layout = QVBoxLayout(self)

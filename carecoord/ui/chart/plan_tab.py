@@ -62,18 +62,18 @@ from carecoord.ui.category_field import category_combo, chosen, may_write
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.forms import (
-    ERROR_STYLE,
     FieldErrors,
     combo,
     date_edit,
     date_of,
+    error_style,
     line_edit,
     text_edit,
     text_of,
 )
 from carecoord.ui.pdf_preview import PdfPreview
 from carecoord.ui.screen_fit import fit_to_screen, restore_or_fit
-from carecoord.ui.style import DANGER, OK, chip, hint
+from carecoord.ui.style import chip, fg, hint, qcolor
 from carecoord.ui.table_model import RowsTableModel
 from carecoord.ui.timeline.items import TimelineItem, build_timeline
 from carecoord.ui.timeline.widget import TimelineWidget
@@ -155,7 +155,7 @@ class _PlanFormDialog(QDialog):
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.message = QLabel()
         self.message.setObjectName("formMessage")
-        self.message.setStyleSheet(ERROR_STYLE + " font-size: 13px;")
+        self.message.setStyleSheet(error_style() + " font-size: 13px;")
         self.message.setWordWrap(True)
         self.message.hide()
         self.buttons = QDialogButtonBox(
@@ -665,7 +665,7 @@ class GoalsModel(RowsTableModel):
                 return progress.detail or progress.text
             return goal.description if column == 1 else None
         if role == Qt.ItemDataRole.ForegroundRole and column == 7:
-            colour = {"ok": OK, "danger": DANGER}.get(progress.level)
+            colour = {"ok": fg("ok"), "danger": fg("danger")}.get(progress.level)
             return QColor(colour) if colour else None
         if (
             role == Qt.ItemDataRole.FontRole
@@ -717,9 +717,9 @@ class ActivitiesModel(RowsTableModel):
             return a.stop_reason if column == 6 and a.stop_reason else a.description
         if role == Qt.ItemDataRole.ForegroundRole and column == 6:
             if a.status is ActivityStatus.STOPPED:
-                return QColor(DANGER)
+                return qcolor("danger")
             if a.status is ActivityStatus.DONE:
-                return QColor(OK)
+                return qcolor("ok")
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 5:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == self.ViewRole:

@@ -16,7 +16,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -126,7 +126,7 @@ class RecordsModel(QAbstractTableModel):
         ):
             return self.columns[index.column()][1](item)
         if role == Qt.ItemDataRole.ForegroundRole and self.muted is not None and self.muted(item):
-            return QBrush(QColor(style.MUTED))
+            return QBrush(style.qcolor("muted"))
         return None
 
 
@@ -844,8 +844,8 @@ class SummaryTab(QWidget):
             level = "danger" if serious else "warning"
             self.mme_advice.setText("<br>".join(escape(line) for line in lines))
             self.mme_advice.setStyleSheet(
-                f"QLabel {{ background: {style.CHIP_BACKGROUND[level]}; "
-                f"color: {style.CHIP_FOREGROUND[level]}; border-radius: 4px; padding: 4px 8px; "
+                f"QLabel {{ background: {style.bg(level)}; "
+                f"color: {style.chip_fg(level)}; border-radius: 4px; padding: 4px 8px; "
                 "font-weight: 600; }"
             )
             self.mme_advice.show()

@@ -42,12 +42,12 @@ from carecoord.letters.packet import combine
 from carecoord.services import letters, referrals
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
-from carecoord.ui.forms import ERROR_STYLE
+from carecoord.ui.forms import error_style
 from carecoord.ui.letters.preview import ask_send_details
 from carecoord.ui.letters.sending import mark_sent
 from carecoord.ui.pdf_preview import PdfPreview, write_atomically
 from carecoord.ui.screen_fit import restore_or_fit
-from carecoord.ui.style import DANGER, OK, WARNING, hint, page_title
+from carecoord.ui.style import fg, hint, page_title
 
 SETTINGS_FOLDER = "letterBatch/folder"
 SETTINGS_MODE = "letterBatch/mode"
@@ -237,7 +237,7 @@ class BatchLettersDialog(QDialog):
         self.browse_button.clicked.connect(self.browse)
         self.path_error = QLabel()
         self.path_error.setObjectName("batchPathError")
-        self.path_error.setStyleSheet(ERROR_STYLE)
+        self.path_error.setStyleSheet(error_style())
         self.path_error.setWordWrap(True)
         self.path_error.hide()
         path_row = QHBoxLayout()
@@ -520,7 +520,7 @@ class BatchLettersDialog(QDialog):
         return {rid: found.get(rid, f"referral {rid}") for rid in referral_ids}
 
     def _say(self, text: str, *, error: bool = False, warning: bool = False) -> None:
-        colour = DANGER if error else WARNING if warning else OK
+        colour = fg("danger") if error else fg("warning") if warning else fg("ok")
         self.result_label.setStyleSheet(f"color: {colour}; font-weight: 600;")
         self.result_label.setText(text)
 

@@ -24,7 +24,7 @@ from carecoord.services import letters, referrals
 from carecoord.services.letters import ItemChoice, LetterChoices, LetterOptions, Section
 from carecoord.ui.context import AppContext
 from carecoord.ui.screen_fit import restore_or_fit
-from carecoord.ui.style import MUTED, chip, hint, page_title
+from carecoord.ui.style import chip, fg, hint, page_title
 
 ALWAYS_PRINTED = (
     "Always printed: letterhead, date, recipient, patient identification, urgency, "
@@ -72,7 +72,7 @@ def _item_row(item: ItemChoice, name: str) -> tuple[QCheckBox, QWidget]:
     line.setSpacing(8)
     line.addWidget(box)
     detail = QLabel(item.detail)
-    detail.setStyleSheet(f"color: {MUTED};")
+    detail.setStyleSheet(f"color: {fg('muted')};")
     line.addWidget(detail)
     if badge is not None:
         label = chip(badge[0], badge[1])
@@ -117,7 +117,7 @@ class _ItemGroup:
         self.none_button.clicked.connect(lambda: self.select_all(False))
         self.count = QLabel()
         self.count.setObjectName(f"count_{name}")
-        self.count.setStyleSheet(f"color: {MUTED};")
+        self.count.setStyleSheet(f"color: {fg('muted')};")
         head.addWidget(QLabel("Select:"))
         head.addWidget(self.all_button)
         head.addWidget(self.none_button)
@@ -139,7 +139,7 @@ class _ItemGroup:
         button.setAccessibleName(accessible)
         button.setFlat(True)
         button.setCursor(Qt.CursorShape.PointingHandCursor)
-        button.setStyleSheet("QPushButton { color: #0b5cad; padding: 0 4px; }")
+        button.setProperty("role", "link")
         return button
 
     def _update_count(self) -> None:

@@ -28,7 +28,7 @@ from carecoord.ui.letters.choices_dialog import LetterChoicesDialog
 from carecoord.ui.pdf_preview import PdfPreview
 from carecoord.ui.referrals.actions import Answer, ReferralActions
 from carecoord.ui.screen_fit import fit_to_screen, restore_or_fit
-from carecoord.ui.style import WARNING, chip, hint, page_title
+from carecoord.ui.style import chip, fg, hint, page_title
 
 SETTINGS_GEOMETRY = "letterPreview/geometry"
 
@@ -116,7 +116,7 @@ class LetterPreviewWindow(QDialog):
         self.status.setObjectName("letterStatus")
         self.gaps = hint("")
         self.gaps.setObjectName("letterRecipientGaps")
-        self.gaps.setStyleSheet(f"color: {WARNING}; font-weight: 600;")
+        self.gaps.setStyleSheet(f"color: {fg('warning')}; font-weight: 600;")
 
         self.contents_button = QPushButton("Contents…")
         self.contents_button.setObjectName("letterContents")

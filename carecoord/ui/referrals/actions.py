@@ -247,7 +247,7 @@ class ReferralActions(QObject):
             button.setAccessibleName(LABELS[key].rstrip("…"))
             button.setToolTip(TIPS[key])
             if key in DANGER:
-                button.setStyleSheet("QPushButton { color: #b3261e; }")
+                button.setProperty("role", "danger")  # red text from the app style sheet
             button.clicked.connect(lambda _=False, k=key: on_click(k))
             buttons[key] = button
         return buttons

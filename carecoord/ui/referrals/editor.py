@@ -593,7 +593,7 @@ class ReferralEditor(QDialog):
             "Created by mistake (wrong patient, duplicate): kept in the record with its "
             "history, removed from every worklist; cannot be taken back"
         )
-        self.error_button.setStyleSheet("QPushButton { color: #b3261e; }")
+        self.error_button.setProperty("role", "danger")
         self.error_button.clicked.connect(lambda: self.run_action(ENTERED_IN_ERROR))
         row = QHBoxLayout()
         row.addWidget(hint("Every change, with who made it, when, and why."), 1)

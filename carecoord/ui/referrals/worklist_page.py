@@ -14,7 +14,6 @@ from PySide6.QtGui import (
     QAction,
     QBrush,
     QCloseEvent,
-    QColor,
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
@@ -44,13 +43,13 @@ from carecoord.services.worklist import WorklistFilter, WorklistView, worklist_c
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.flow_layout import FlowLayout
-from carecoord.ui.forms import ERROR_STYLE, date_edit, date_of
+from carecoord.ui.forms import date_edit, date_of, error_style
 from carecoord.ui.letters.batch import BatchLettersDialog
 from carecoord.ui.referrals.actions import Answer, ReferralActions
 from carecoord.ui.referrals.editor import SendDetails, ask_send
 from carecoord.ui.referrals.report_dialog import choose_report_file, report_path_from, upload_from
 from carecoord.ui.referrals.worklist_model import COLUMNS, WorklistModel, cell_text
-from carecoord.ui.style import DANGER, hint, page_title
+from carecoord.ui.style import fg, hint, page_title, qcolor
 from carecoord.ui.worker import run_in_thread
 
 V = WorklistView
@@ -316,7 +315,7 @@ class ReferralsPage(QWidget):
         filters.addWidget(self.clear_button)
         self.filter_error = QLabel()
         self.filter_error.setObjectName("filterError")
-        self.filter_error.setStyleSheet(ERROR_STYLE)
+        self.filter_error.setStyleSheet(error_style())
         self.filter_error.hide()
 
         self.view_hint = hint("")
@@ -642,7 +641,7 @@ class ReferralsPage(QWidget):
             self.status.setText(f"Showing {shown:,} of {total:,}")
 
     def _say(self, text: str, *, error: bool = False) -> None:
-        self.message.setStyleSheet(f"color: {DANGER};" if error else "")
+        self.message.setStyleSheet(f"color: {fg('danger')};" if error else "")
         self.message.setText(text)
 
     def _fetch_failed(self, error: object) -> None:
@@ -675,7 +674,7 @@ class ReferralsPage(QWidget):
             item.setText(f"{view.label} ({count:,})")
             item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{view.label}, {count} referrals")
             alarming = view in (V.OVERDUE, V.AUTH_EXPIRING) and count > 0
-            item.setForeground(QBrush(QColor(DANGER)) if alarming else QBrush())
+            item.setForeground(QBrush(qcolor("danger")) if alarming else QBrush())
             font = item.font()
             font.setBold(alarming)
             item.setFont(font)
