@@ -26,6 +26,7 @@ from carecoord.services import patients
 from carecoord.ui import style
 from carecoord.ui.context import AppContext
 from carecoord.ui.main_window import MainWindow
+from tests.ui.conftest import save_screenshot
 from tests.ui.dark import dark_palette
 
 AA = 4.5
@@ -186,10 +187,13 @@ def check(window: QWidget, where: str) -> int:
 
 
 def test_windows_read_in_light_and_dark(
-    qtbot: QtBot, demo_context: AppContext, palette_name: str
+    qtbot: QtBot, demo_context: AppContext, palette_name: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Also leaves screenshots at 1366×768 in test-artifacts/ (fit_light_*, fit_dark_*)."""
     from carecoord.ui.chart.window import ChartWindow
+    from tests.ui.test_screen_fit import LAPTOP, pretend_screen
 
+    pretend_screen(monkeypatch, LAPTOP)
     window = MainWindow(context=demo_context)
     qtbot.addWidget(window)
     window.showNormal()
@@ -201,6 +205,8 @@ def test_windows_read_in_light_and_dark(
             wait()
         qtbot.wait(50)
         checked += check(window, f"{palette_name} {spec.title}")
+        if spec.key == "dashboard":
+            save_screenshot(window, f"fit_{palette_name}_main_window")
     # The overdue view: tinted rows with coloured text.
     referrals = window.show_page("referrals")
     views = referrals.views  # type: ignore[attr-defined]
@@ -210,6 +216,7 @@ def test_windows_read_in_light_and_dark(
     table = referrals.table  # type: ignore[attr-defined]
     assert table.model().rowCount() > 0
     checked += check(window, f"{palette_name} overdue")
+    save_screenshot(window, f"fit_{palette_name}_worklist_overdue")
     patient_id = patients.search_patients(demo_context.db, demo_context.actor, "")[0].id
     chart = ChartWindow(context=demo_context, patient_id=patient_id)
     qtbot.addWidget(chart)
@@ -218,6 +225,8 @@ def test_windows_read_in_light_and_dark(
         chart.tabs.setCurrentIndex(index)
         qtbot.wait(30)
         checked += check(chart, f"{palette_name} chart {chart.tabs.tabText(index)}")
+        if index == 0:
+            save_screenshot(chart, f"fit_{palette_name}_chart_summary")
     assert checked > 100
     chart.close()
     window.close()
