@@ -343,9 +343,8 @@ class ReferralsPage(QWidget):
         )
         self.letters_button.clicked.connect(self.batch_letters)
         buttons = FlowLayout(align_right=True)
-        for button in (self.open_button, self.send_button, self.attach_button):
+        for button in (self.open_button, self.send_button, self.attach_button, self.letters_button):
             buttons.addWidget(button)
-        buttons.addWidget(self.letters_button)
         button_row = QWidget()
         button_row.setLayout(buttons)
         button_row.setMinimumWidth(self.letters_button.sizeHint().width() * 2)
