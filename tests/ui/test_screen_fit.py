@@ -251,7 +251,8 @@ def admin_context(context: AppContext) -> AppContext:
 
 def dialogs(context: AppContext) -> Iterator[tuple[str, Callable[[], QWidget]]]:
     """Every top-level window and dialog that can be built without a person's input."""
-    from carecoord.services import users
+    from carecoord.clinical.referral_workflow import Event
+    from carecoord.services import referrals, users
     from carecoord.ui.chart.assessment_forms import AssessmentDialog
     from carecoord.ui.chart.icd_picker import IcdPicker
     from carecoord.ui.chart.notes_tab import NoteDialog
@@ -259,19 +260,29 @@ def dialogs(context: AppContext) -> Iterator[tuple[str, Callable[[], QWidget]]]:
     from carecoord.ui.chart.summary_tab import AllergyDialog, MedicationDialog
     from carecoord.ui.letters.batch import BatchLettersDialog
     from carecoord.ui.letters.choices_dialog import LetterChoicesDialog
+    from carecoord.ui.letters.consent_dialog import Part2ConsentDialog
     from carecoord.ui.letters.preview import LetterPreviewWindow
     from carecoord.ui.patients.form import DischargeDialog, PatientForm
+    from carecoord.ui.referrals.actions import ActionDialog
     from carecoord.ui.referrals.editor import ReferralEditor
+    from carecoord.ui.referrals.report_dialog import ReportDialog
     from carecoord.ui.session import BreakGlassDialog, ChangePasswordDialog, UnlockDialog
     from carecoord.ui.sign_in import SignInDialog
     from carecoord.ui.team.member_form import MemberForm
-    from carecoord.ui.users_dialog import UserEditDialog, UserManagementDialog
+    from carecoord.ui.users_dialog import (
+        ResetPasswordDialog,
+        UserEditDialog,
+        UserManagementDialog,
+    )
+    from carecoord.ui.welcome import WelcomeDialog
 
     c = context
     patient = patients.search_patients(c.db, c.actor, "")[0].id
     drafts = [r.id for r in worklist(c.db, c.actor, WorklistView.TO_SEND, limit=50)]
     admin = admin_context(c)
     me = next(u for u in users.list_users(c.db, admin.actor) if u.username == c.actor.username)
+    draft = referrals.get_referral(c.db, c.actor, drafts[0])
+    yield "welcome", lambda: WelcomeDialog(db=c.db)
     yield "sign-in", lambda: SignInDialog(authenticate=lambda _u, _p: None, clinic_name="Demo")
     yield "unlock", lambda: UnlockDialog(actor=c.actor, clinic_name="Demo")
     yield "change password", lambda: ChangePasswordDialog(context=c)
@@ -290,6 +301,16 @@ def dialogs(context: AppContext) -> Iterator[tuple[str, Callable[[], QWidget]]]:
     yield "users", lambda: UserManagementDialog(context=admin)
     yield "new user", lambda: UserEditDialog(context=admin)
     yield "edit user", lambda: UserEditDialog(context=admin, user=me)
+    yield "reset password", lambda: ResetPasswordDialog(context=admin, user=me)
+    yield "cancel referral", lambda: ActionDialog(Event.CANCEL.value, draft)
+    yield "mark sent", lambda: ActionDialog(Event.SEND.value, draft)
+    yield "file a report", lambda: ReportDialog(context=c, referral=draft)
+    yield (
+        "Part 2 consent",
+        lambda: Part2ConsentDialog(
+            context=c, patient_id=patient, recipient_member_id=None, recipient_name="Dr Example"
+        ),
+    )
     yield "team member", lambda: MemberForm(context=c)
     yield "diagnosis picker", lambda: IcdPicker()
     yield "note", lambda: NoteDialog(context=c, patient_id=patient)
