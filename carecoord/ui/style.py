@@ -279,16 +279,20 @@ APP_STYLE = app_style(LIGHT)
 
 
 def apply_app_style(app: QGuiApplication) -> None:
-    """Set the style sheet for the app's palette now and whenever the OS switches scheme."""
+    """Set the style sheet for the app's palette now and whenever the OS switches scheme.
+
+    The switch is handled once the event loop is back (the new palette may arrive after
+    the scheme signal). Colours a screen set for itself change when it is next opened.
+    """
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     if not isinstance(app, QApplication):
         return
     app.setStyleSheet(app_style())
-    hints = app.styleHints()
-    changed = getattr(hints, "colorSchemeChanged", None)
+    changed = getattr(app.styleHints(), "colorSchemeChanged", None)
     if changed is not None:  # Qt ≥ 6.5
-        changed.connect(lambda *_: app.setStyleSheet(app_style()))
+        changed.connect(lambda *_: QTimer.singleShot(0, lambda: app.setStyleSheet(app_style())))
 
 
 def chip_style(level: str) -> str:

@@ -210,16 +210,21 @@ def test_sign_in_heading_wraps_instead_of_being_cut_off(
 
 # ------------------------------------------------------------------ the walk
 def test_main_window_pages_fit(qtbot: QtBot, demo_context: AppContext, screen: QRect) -> None:
-    window = MainWindow(context=demo_context)
-    qtbot.addWidget(window)
-    window.show()
-    for spec in window.specs:
-        page = window.show_page(spec.key)
-        wait = getattr(page, "wait_for_threads", None)
-        if callable(wait):
-            wait()
-        assert_fits(qtbot, window, screen, f"main window, {spec.title}")
-    window.close()
+    seen = set()
+    # The physician's sections, then the administrator's (the audit trail is theirs).
+    for context in (demo_context, admin_context(demo_context)):
+        window = MainWindow(context=context)
+        qtbot.addWidget(window)
+        window.show()
+        for spec in window.specs:
+            page = window.show_page(spec.key)
+            wait = getattr(page, "wait_for_threads", None)
+            if callable(wait):
+                wait()
+            assert_fits(qtbot, window, screen, f"main window, {spec.title}")
+            seen.add(spec.key)
+        window.close()
+    assert {"dashboard", "referrals", "review", "audit", "settings"} <= seen
 
 
 def test_chart_tabs_fit(qtbot: QtBot, demo_context: AppContext, screen: QRect) -> None:

@@ -76,6 +76,20 @@ def test_the_palette_chooses_the_scheme() -> None:
     assert style.DARK.header[1] in style.app_style(style.DARK)
 
 
+def test_start_up_picks_the_style_sheet_from_the_palette(qapp: QApplication) -> None:
+    before = qapp.palette()
+    try:
+        qapp.setPalette(dark_palette())
+        style.apply_app_style(qapp)
+        assert style.DARK.navigation[1] in qapp.styleSheet()
+        qapp.setPalette(before)
+        style.apply_app_style(qapp)
+        assert style.LIGHT.navigation[1] in qapp.styleSheet()
+    finally:
+        qapp.setPalette(before)
+        qapp.setStyleSheet(style.APP_STYLE)
+
+
 # ------------------------------------------------------------- painted windows
 @pytest.fixture(params=["light", "dark"])
 def palette_name(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[str]:
@@ -230,6 +244,15 @@ def test_windows_read_in_light_and_dark(
     assert checked > 100
     chart.close()
     window.close()
+    from tests.ui.test_screen_fit import admin_context
+
+    admin = MainWindow(context=admin_context(demo_context))
+    qtbot.addWidget(admin)
+    admin.showNormal()
+    admin.show_page("audit")
+    qtbot.wait(100)
+    check(admin, f"{palette_name} audit trail")
+    admin.close()
 
 
 def test_dialogs_read_in_light_and_dark(
