@@ -204,9 +204,13 @@ def test_windows_read_in_light_and_dark(
     qtbot: QtBot, demo_context: AppContext, palette_name: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Also leaves screenshots at 1366×768 in test-artifacts/ (fit_light_*, fit_dark_*)."""
-    from carecoord.ui.chart.window import ChartWindow
+    from PySide6.QtCore import QSettings
+
+    from carecoord.ui.chart.window import SETTINGS_GEOMETRY, ChartWindow
     from tests.ui.test_screen_fit import LAPTOP, pretend_screen
 
+    for key in ("main/geometry", SETTINGS_GEOMETRY):  # as on a first start
+        QSettings("CareCoord", "CareCoord").remove(key)
     pretend_screen(monkeypatch, LAPTOP)
     window = MainWindow(context=demo_context)
     qtbot.addWidget(window)
