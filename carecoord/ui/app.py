@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidge
 
 from carecoord.ui.errors import ExceptionHook
 from carecoord.ui.sign_in import SignInDialog
-from carecoord.ui.style import APP_STYLE
+from carecoord.ui.style import apply_app_style
 
 EXIT_AFTER_SHOW = "CARECOORD_EXIT_AFTER_SHOW"  # benchmarks: quit once the first window paints
 EXIT_WHEN_READY = "CARECOORD_EXIT_WHEN_READY"  # benchmarks: quit once sign-in can be used
@@ -372,7 +372,7 @@ def run(database_option: str | None = None, argv: Sequence[str] | None = None) -
     assert isinstance(app, QApplication)
     app.setApplicationName("CareCoord")
     app.setOrganizationName("CareCoord")
-    app.setStyleSheet(APP_STYLE)
+    apply_app_style(app)  # light or dark, following the palette (and the OS when it switches)
     from carecoord.paths import resource
 
     app.setWindowIcon(QIcon(str(resource("icons", "carecoord.svg"))))

@@ -17,7 +17,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -43,7 +43,7 @@ from carecoord.services.permissions import Action, allowed
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.forms import FieldErrors
-from carecoord.ui.style import DANGER, MUTED, OK, WARNING, hint, page_title
+from carecoord.ui.style import fg, hint, page_title, qcolor
 from carecoord.ui.table_model import PagedTableModel
 from carecoord.ui.worker import run_in_thread, wait_for_all
 
@@ -132,9 +132,9 @@ class AuditModel(PagedTableModel):
         self.sort_key = "at"
         self.descending = True
         self.total = 0
-        self._alarm = QBrush(QColor(DANGER))
-        self._notable = QBrush(QColor(WARNING))
-        self._muted = QBrush(QColor(MUTED))
+        self._alarm = QBrush(qcolor("danger"))
+        self._notable = QBrush(qcolor("warning"))
+        self._muted = QBrush(qcolor("muted"))
 
     # ------------------------------------------------------------------ queries
     def set_filters(self, filters: AuditFilter) -> bool:
@@ -519,7 +519,7 @@ class AuditViewer(QWidget):
         if isinstance(error, ValidationError) and self.errors.show(error):
             return
         if isinstance(error, CareCoordError):
-            self._say(str(error), colour=DANGER)
+            self._say(str(error), colour=fg("danger"))
             self.show_problem(error)
             return
         raise TypeError(f"unexpected failure: {error!r}")
@@ -532,10 +532,10 @@ class AuditViewer(QWidget):
     def _export_failed(self, error: object) -> None:
         self.export_button.setEnabled(True)
         if isinstance(error, CareCoordError):
-            self._say("Export failed.", colour=DANGER)
+            self._say("Export failed.", colour=fg("danger"))
             self.show_problem(error)
             return
-        self._say(f"Export failed: the file could not be written ({error}).", colour=DANGER)
+        self._say(f"Export failed: the file could not be written ({error}).", colour=fg("danger"))
 
     def _verified(self, result: object) -> None:
         self.verify_button.setEnabled(True)
@@ -544,15 +544,15 @@ class AuditViewer(QWidget):
             self._say(
                 f"✓ Intact: the whole trail ({result.checked:,} records) matches its hash "
                 f"chain (head {result.last_hash[:12]}…).",
-                colour=OK,
+                colour=fg("ok"),
             )
         else:
-            self._say(f"⚠ Damaged: {result.problem}.", colour=DANGER)
+            self._say(f"⚠ Damaged: {result.problem}.", colour=fg("danger"))
         self.verified.emit(result)
 
     def _verify_failed(self, error: object) -> None:
         self.verify_button.setEnabled(True)
-        self._say(f"The check could not run: {error}", colour=DANGER)
+        self._say(f"The check could not run: {error}", colour=fg("danger"))
 
     def _start(
         self,

@@ -47,7 +47,7 @@ from carecoord.services.dashboard import (
 )
 from carecoord.services.worklist import WorklistRow
 from carecoord.ui.context import AppContext
-from carecoord.ui.style import CHIP_BACKGROUND, DANGER, INFO, MUTED, OK, WARNING, hint, page_title
+from carecoord.ui.style import bg, fg, hint, page_title, scheme
 from carecoord.ui.worker import run_in_thread
 
 Index = QModelIndex | QPersistentModelIndex
@@ -145,13 +145,15 @@ class RowsModel(QAbstractTableModel):
 class Tile(QFrame):
     """A number with a caption; its accent colour says whether it needs attention."""
 
-    def __init__(self, name: str, caption: str, *, accent: str = INFO) -> None:
+    def __init__(self, name: str, caption: str, *, accent: str | None = None) -> None:
         super().__init__()
         self.setObjectName(name)
         self.setFrameShape(QFrame.Shape.StyledPanel)
+        accent = accent or fg("info")
+        colours = scheme()
         self.setStyleSheet(
-            f"QFrame#{name} {{ background: white; border: 1px solid #d9dee5; "
-            f"border-left: 4px solid {accent}; border-radius: 6px; }}"
+            f"QFrame#{name} {{ background: {colours.base}; border: 1px solid "
+            f"{colours.panel_border}; border-left: 4px solid {accent}; border-radius: 6px; }}"
         )
         column = self.column = QVBoxLayout(self)
         column.setContentsMargins(12, 8, 12, 8)
@@ -162,7 +164,7 @@ class Tile(QFrame):
         self.caption = QLabel(caption)
         self.caption.setObjectName(f"{name}Caption")
         self.caption.setWordWrap(True)
-        self.caption.setStyleSheet(f"color: {MUTED};")
+        self.caption.setStyleSheet(f"color: {fg('muted')};")
         column.addWidget(self.value)
         column.addWidget(self.caption)
         self.setAccessibleName(caption)
@@ -187,13 +189,13 @@ def _overdue_columns() -> list[Column]:
         Column("Priority", lambda r: r.priority.label),
         Column("State", lambda r: r.state.label),
         Column("Due", lambda r: day_text(r.due_on)),
-        Column("Overdue", lambda r: f"{r.days_overdue} d", lambda r: DANGER),
+        Column("Overdue", lambda r: f"{r.days_overdue} d", lambda r: fg("danger")),
     ]
 
 
 def _loop_columns() -> list[Column]:
     def state_colour(loop: OpenLoop) -> str | None:
-        return MUTED if loop.state not in (s for s, _ in STATE_TILES) else None
+        return fg("muted") if loop.state not in (s for s, _ in STATE_TILES) else None
 
     return [
         Column("Patient", lambda r: r.patient_name),
@@ -219,7 +221,7 @@ def _gap_columns() -> list[Column]:
         Column(
             "Missing core roles",
             lambda g: ", ".join(ROLE_SHORT[r] for r in g.missing),
-            lambda g: WARNING,
+            lambda g: fg("warning"),
         ),
     ]
 
@@ -241,7 +243,7 @@ def _expiring_columns() -> list[Column]:
         Column("Discipline", lambda r: r.discipline.label),
         Column("Recipient", _recipient),
         Column("State", lambda r: r.state.label),
-        Column("Authorisation", left, lambda r: WARNING),
+        Column("Authorisation", left, lambda r: fg("warning")),
     ]
 
 
@@ -260,7 +262,7 @@ def _decision_columns() -> list[Column]:
         Column("Payer", lambda d: d.payer or "payer not recorded"),
         Column("Requested", lambda d: d.requested_at.astimezone().strftime("%Y-%m-%d %H:%M")),
         Column("Request", lambda d: "Expedited (72 h)" if d.expedited else "Standard (7 days)"),
-        Column("Waiting", _waiting, lambda d: DANGER),
+        Column("Waiting", _waiting, lambda d: fg("danger")),
     ]
 
 
@@ -336,8 +338,10 @@ class DashboardPage(QWidget):
         outer.addWidget(self.medication_review)
 
         # The quality measure, with what it means.
-        self.closure_tile = Tile("loopClosureTile", "Referral loops closed", accent=OK)
-        self.closure_tile.value.setStyleSheet(f"font-size: 20px; font-weight: 600; color: {OK};")
+        self.closure_tile = Tile("loopClosureTile", "Referral loops closed", accent=fg("ok"))
+        self.closure_tile.value.setStyleSheet(
+            f"font-size: 20px; font-weight: 600; color: {fg('ok')};"
+        )
         period_row = QHBoxLayout()
         period_label = QLabel("Shown:")
         self.closure_period = QComboBox()
@@ -351,7 +355,7 @@ class DashboardPage(QWidget):
         self.closure_period.currentIndexChanged.connect(self._period_changed)
         self.closure_other = QLabel("")
         self.closure_other.setObjectName("loopClosureOtherPeriod")
-        self.closure_other.setStyleSheet(f"color: {MUTED};")
+        self.closure_other.setStyleSheet(f"color: {fg('muted')};")
         period_row.addWidget(period_label)
         period_row.addWidget(self.closure_period)
         period_row.addSpacing(12)
@@ -376,14 +380,14 @@ class DashboardPage(QWidget):
         attention = QLabel("Needs attention")
         attention.setStyleSheet("font-weight: 600;")
         grid.addWidget(attention, 2, 0, 1, 6)
-        self.overdue_tile = Tile("overdueTile", "Overdue referrals", accent=DANGER)
-        self.loops_tile = Tile("openLoopsTile", "Open loops (no report yet)", accent=WARNING)
-        self.gaps_tile = Tile("teamGapsTile", "Patients with care-team gaps", accent=WARNING)
+        self.overdue_tile = Tile("overdueTile", "Overdue referrals", accent=fg("danger"))
+        self.loops_tile = Tile("openLoopsTile", "Open loops (no report yet)", accent=fg("warning"))
+        self.gaps_tile = Tile("teamGapsTile", "Patients with care-team gaps", accent=fg("warning"))
         self.expiring_tile = Tile(
-            "authExpiringTile", "Authorisations expiring in 14 days", accent=WARNING
+            "authExpiringTile", "Authorisations expiring in 14 days", accent=fg("warning")
         )
         self.decisions_tile = Tile(
-            "decisionsTile", "Payer decisions overdue (CMS-0057-F)", accent=DANGER
+            "decisionsTile", "Payer decisions overdue (CMS-0057-F)", accent=fg("danger")
         )
         for column, tile in enumerate(
             (
@@ -396,10 +400,10 @@ class DashboardPage(QWidget):
         ):
             grid.addWidget(tile, 3, column)
         # The referral loop as it really runs: late bookings, stale holds, unread reports.
-        self.booked_late_tile = Tile("bookedLateTile", "Booked past target", accent=WARNING)
-        self.hold_review_tile = Tile("holdReviewTile", "Holds past review", accent=WARNING)
+        self.booked_late_tile = Tile("bookedLateTile", "Booked past target", accent=fg("warning"))
+        self.hold_review_tile = Tile("holdReviewTile", "Holds past review", accent=fg("warning"))
         self.unacknowledged_tile = Tile(
-            "unacknowledgedTile", "Reports received, not yet acknowledged", accent=WARNING
+            "unacknowledgedTile", "Reports received, not yet acknowledged", accent=fg("warning")
         )
         self.acknowledge_days_tile = Tile(
             "acknowledgeDaysTile", "Median days, report to acknowledgement (12 months)"
@@ -521,8 +525,7 @@ class DashboardPage(QWidget):
             text = "The dashboard could not be loaded because of an unexpected problem."
         self.message.setText(text)
         self.message.setStyleSheet(
-            f"background: {CHIP_BACKGROUND['danger']}; color: {DANGER}; padding: 8px; "
-            "border-radius: 4px;"
+            f"background: {bg('danger')}; color: {fg('danger')}; padding: 8px; border-radius: 4px;"
         )
         self.message.show()
         self.as_of.setText("")
@@ -562,34 +565,34 @@ class DashboardPage(QWidget):
             f"{number(review or 0)} current medication line(s) need review: route not "
             "recorded, so those patients' daily MME is incomplete."
         )
-        self.medication_review.setStyleSheet(f"color: {WARNING}; font-weight: 600;")
+        self.medication_review.setStyleSheet(f"color: {fg('warning')}; font-weight: 600;")
         self.closure_other.setText(f"Beside it: {closure_text(other)}")
         for state, tile in self.state_tiles.items():
             tile.set_value(number(board.open_count(state)))
         self.overdue_tile.set_value(
-            number(board.overdue_count), DANGER if board.overdue_count else OK
+            number(board.overdue_count), fg("danger") if board.overdue_count else fg("ok")
         )
         open_loops = loop.denominator - loop.numerator
-        self.loops_tile.set_value(number(open_loops), WARNING if open_loops else OK)
+        self.loops_tile.set_value(number(open_loops), fg("warning") if open_loops else fg("ok"))
         self.gaps_tile.set_value(
-            number(board.team_gap_count), WARNING if board.team_gap_count else OK
+            number(board.team_gap_count), fg("warning") if board.team_gap_count else fg("ok")
         )
         expiring = number(len(board.auth_expiring)) + ("+" if board.auth_expiring_more else "")
-        self.expiring_tile.set_value(expiring, WARNING if board.auth_expiring else OK)
+        self.expiring_tile.set_value(expiring, fg("warning") if board.auth_expiring else fg("ok"))
         self.decisions_tile.set_value(
             number(board.decisions_overdue_count),
-            DANGER if board.decisions_overdue_count else OK,
+            fg("danger") if board.decisions_overdue_count else fg("ok"),
         )
         self.booked_late_tile.set_value(
-            number(board.booked_late_count), WARNING if board.booked_late_count else OK
+            number(board.booked_late_count), fg("warning") if board.booked_late_count else fg("ok")
         )
         self.hold_review_tile.set_value(
             number(board.holds_past_review_count),
-            WARNING if board.holds_past_review_count else OK,
+            fg("warning") if board.holds_past_review_count else fg("ok"),
         )
         figures = board.acknowledgement
         waiting = figures.unacknowledged if figures else 0
-        self.unacknowledged_tile.set_value(number(waiting), WARNING if waiting else OK)
+        self.unacknowledged_tile.set_value(number(waiting), fg("warning") if waiting else fg("ok"))
         median = figures.median_days_to_acknowledge if figures else None
         self.acknowledge_days_tile.set_value("—" if median is None else f"{median:g} d")
         documents_waiting = board.documents_to_review_count

@@ -18,7 +18,14 @@ from PySide6.QtWidgets import (
 
 from carecoord.errors import ValidationError
 
-ERROR_STYLE = "color: #b00020; font-size: 11px;"
+
+def error_style() -> str:
+    """The style of an error line beside a field (red that reads on this palette)."""
+    from carecoord.ui.style import fg
+
+    return f"color: {fg('danger')}; font-size: 11px;"
+
+
 NO_DATE = QDate(1900, 1, 1)
 
 
@@ -46,7 +53,7 @@ class FieldErrors:
         column.addWidget(widget)
         error = QLabel()
         error.setObjectName(f"{field}Error")
-        error.setStyleSheet(ERROR_STYLE)
+        error.setStyleSheet(error_style())
         error.setWordWrap(True)
         error.hide()
         column.addWidget(error)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from carecoord import __version__
 from carecoord.services.permissions import Action, allowed
 from carecoord.ui.context import AppContext
-from carecoord.ui.style import WARNING
+from carecoord.ui.screen_fit import restore_or_fit, scroll_when_cramped
 
 log = logging.getLogger(__name__)
 
@@ -83,11 +83,6 @@ class MainWindow(QMainWindow):
         self.navigation.setObjectName("navigation")
         self.navigation.setAccessibleName("Sections")
         self.navigation.setFixedWidth(200)  # fits "Reports to review (NN)"
-        self.navigation.setStyleSheet(
-            "QListWidget { border: none; background: #eef2f7; font-size: 14px; padding-top: 8px; }"
-            "QListWidget::item { padding: 9px 14px; }"
-            "QListWidget::item:selected { background: #1f5f8b; color: white; }"
-        )
         for spec in self.specs:
             item = QListWidgetItem(spec.title)
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
@@ -183,7 +178,6 @@ class MainWindow(QMainWindow):
         if self.context.demo:
             demo = QLabel("DEMO — fictional patients")
             demo.setObjectName("demoBadge")
-            demo.setStyleSheet(f"color: white; background: {WARNING}; padding: 1px 8px;")
             bar.addPermanentWidget(demo)
 
     def _update_title(self) -> None:
@@ -216,7 +210,7 @@ class MainWindow(QMainWindow):
             if counted is not None:
                 counted.connect(self.update_review_count)
             self.pages[key] = widget
-            self.stack.addWidget(widget)
+            self.stack.addWidget(scroll_when_cramped(widget))
         return self.pages[key]
 
     def show_page_at(self, row: int) -> None:
@@ -224,8 +218,20 @@ class MainWindow(QMainWindow):
             return
         key = self.specs[row].key
         widget = self.page(key)
-        self.stack.setCurrentWidget(widget)
+        self.stack.setCurrentWidget(self._holder(widget))
         self.print_action.setEnabled(hasattr(widget, "printable_html"))
+
+    def _holder(self, page: QWidget) -> QWidget:
+        """The scroll area holding ``page`` in the stack."""
+        holder = page.parentWidget()
+        while holder is not None and holder.parentWidget() is not self.stack:
+            holder = holder.parentWidget()
+        return holder if holder is not None else page
+
+    def current_page(self) -> QWidget | None:
+        """The page shown (not the scroll area around it)."""
+        row = self.navigation.currentRow()
+        return self.pages.get(self.specs[row].key) if row >= 0 else None
 
     def show_page(self, key: str) -> QWidget:
         row = next(i for i, s in enumerate(self.specs) if s.key == key)
@@ -253,7 +259,7 @@ class MainWindow(QMainWindow):
             focus()
 
     def print_current(self) -> None:
-        widget = self.stack.currentWidget()
+        widget = self.current_page()
         html = getattr(widget, "printable_html", None)
         if not callable(html):
             return
@@ -330,11 +336,7 @@ class MainWindow(QMainWindow):
     # ---------------------------------------------------------------- persistence
     def _restore_layout(self) -> None:
         store = settings_store()
-        geometry = store.value("main/geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 800)
+        restore_or_fit(self, store.value("main/geometry"), 1280, 800, maximise=True)
         last = store.value("main/page", "dashboard")
         keys = [s.key for s in self.specs]
         self.navigation.setCurrentRow(keys.index(last) if last in keys else 0)

@@ -43,6 +43,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from carecoord.ui.flow_layout import FlowLayout
+from carecoord.ui.style import PAPER, scheme
+
 ZOOM_STEP = 1.25
 MIN_ZOOM = 0.25
 MAX_ZOOM = 4.0
@@ -109,7 +112,7 @@ def render_page(document: QPdfDocument, page: int, dpi: float) -> QImage:
 def on_white(image: QImage) -> QImage:
     """QtPdf renders onto a transparent image; paper is white."""
     out = QImage(image.size(), QImage.Format.Format_RGB32)
-    out.fill(QColor("white"))
+    out.fill(QColor(PAPER))
     painter = QPainter(out)
     painter.drawImage(0, 0, image)
     painter.end()
@@ -292,21 +295,32 @@ class PdfPreview(QWidget):
         self._shortcut(QKeySequence(key.Print), self.print_pdf, "printAction")
         self._shortcut(QKeySequence(key.Save), self.save_as, "saveAction")
 
-        bar = QHBoxLayout()
-        bar.setSpacing(4)
+        # Two groups: on one row when there is room, on two on a small screen.
+        pages = QWidget()
+        pages_row = QHBoxLayout(pages)
+        pages_row.setContentsMargins(0, 0, 0, 0)
+        pages_row.setSpacing(4)
         for widget in (self.previous_button, self.page_label, self.next_button):
-            bar.addWidget(widget)
-        bar.addSpacing(16)
+            pages_row.addWidget(widget)
+        pages_row.addSpacing(16)
         for widget in (self.zoom_out_button, self.zoom_label, self.zoom_in_button):
-            bar.addWidget(widget)
-        bar.addWidget(self.fit_button)
-        bar.addStretch(1)
+            pages_row.addWidget(widget)
+        pages_row.addWidget(self.fit_button)
+        outputs = QWidget()
+        outputs_row = QHBoxLayout(outputs)
+        outputs_row.setContentsMargins(0, 0, 0, 0)
+        outputs_row.setSpacing(4)
         self.extra_buttons = list(extra_buttons)
         for button in self.extra_buttons:
-            bar.addWidget(button)
-        bar.addSpacing(8)
-        bar.addWidget(self.save_button)
-        bar.addWidget(self.print_button)
+            outputs_row.addWidget(button)
+        outputs_row.addSpacing(8)
+        outputs_row.addWidget(self.save_button)
+        outputs_row.addWidget(self.print_button)
+        bar = QWidget()
+        bar.setObjectName("previewToolbar")
+        flow = FlowLayout(bar, spacing=8, last_to_the_right=True)
+        flow.addWidget(pages)
+        flow.addWidget(outputs)
 
         self.view = QPdfView(self)
         self.view.setObjectName("pdfView")
@@ -314,7 +328,7 @@ class PdfPreview(QWidget):
         self.view.setDocument(self.document)
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
         self.view.setPageSpacing(12)
-        self.view.setStyleSheet("QPdfView { background: #8a8f96; }")
+        self.view.setStyleSheet(f"QPdfView {{ background: {scheme().page_surround}; }}")
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self.view.pageNavigator().currentPageChanged.connect(self._update_pages)
         self.view.zoomFactorChanged.connect(self._update_zoom)
@@ -323,7 +337,7 @@ class PdfPreview(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(bar)
+        layout.addWidget(bar)
         layout.addWidget(self.view, 1)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

@@ -45,7 +45,8 @@ from carecoord.services.permissions import Action, allowed
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.forms import FieldErrors, text_of
-from carecoord.ui.style import CHIP_BACKGROUND, DANGER, hint, page_title
+from carecoord.ui.screen_fit import fit_dialog
+from carecoord.ui.style import bg, fg, hint, page_title, scheme
 
 log = logging.getLogger(__name__)
 
@@ -83,18 +84,19 @@ class LockOverlay(QWidget):
         self.setAccessibleName("Locked")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setAutoFillBackground(True)
-        self.setStyleSheet("QWidget#lockOverlay { background: #22313f; }")
+        text, background = scheme().lock
+        self.setStyleSheet(f"QWidget#lockOverlay {{ background: {background}; }}")
         layout = QVBoxLayout(self)
         layout.addStretch(1)
         title = QLabel("CareCoord is locked")
         title.setObjectName("lockOverlayTitle")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        title.setStyleSheet("color: white; font-size: 22px; font-weight: 600;")
+        title.setStyleSheet(f"color: {text}; font-size: 22px; font-weight: 600;")
         layout.addWidget(title)
         note = QLabel("Patient information is hidden. Unlock in the CareCoord unlock window.")
         note.setAlignment(Qt.AlignmentFlag.AlignCenter)
         note.setWordWrap(True)
-        note.setStyleSheet("color: #d6dde4; font-size: 13px;")
+        note.setStyleSheet(f"color: {text}; font-size: 13px;")
         layout.addWidget(note)
         layout.addStretch(2)
         self._retitling = False
@@ -185,7 +187,7 @@ class UnlockDialog(QDialog):
         layout.addLayout(form)
         self.error = QLabel()
         self.error.setObjectName("unlockError")
-        self.error.setStyleSheet(f"color: {DANGER};")
+        self.error.setStyleSheet(f"color: {fg('danger')};")
         self.error.setWordWrap(True)
         self.error.hide()
         layout.addWidget(self.error)
@@ -207,6 +209,7 @@ class UnlockDialog(QDialog):
         layout.addLayout(row)
         self.signed_in = actor.username
         self.password.setFocus(Qt.FocusReason.OtherFocusReason)
+        fit_dialog(self)
 
     def set_other_user(self, other: bool) -> None:
         """Switch between unlocking and signing in as a different person."""
@@ -274,8 +277,7 @@ class BreakGlassDialog(QDialog):
         warning.setObjectName("breakGlassWarning")
         warning.setWordWrap(True)
         warning.setStyleSheet(
-            f"background: {CHIP_BACKGROUND['danger']}; color: {DANGER}; padding: 8px; "
-            "border-radius: 4px;"
+            f"background: {bg('danger')}; color: {fg('danger')}; padding: 8px; border-radius: 4px;"
         )
         layout.addWidget(warning)
         form = QFormLayout()
@@ -305,6 +307,7 @@ class BreakGlassDialog(QDialog):
         buttons.accepted.connect(self.start)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        fit_dialog(self)
 
     def start(self) -> bool:
         """Ask the service (which audits it); True and accepted when access began."""
@@ -361,6 +364,7 @@ class ChangePasswordDialog(QDialog):
         layout.addWidget(hint(f"At least {users.MIN_PASSWORD_LENGTH} characters."))
         layout.addLayout(form)
         layout.addWidget(buttons)
+        fit_dialog(self)
 
     @staticmethod
     def _secret(name: str) -> QLineEdit:
@@ -446,7 +450,8 @@ class SessionGuard(QObject):
         self.banner = QLabel()
         self.banner.setObjectName("breakGlassBanner")
         self.banner.setStyleSheet(
-            f"color: white; background: {DANGER}; padding: 1px 10px; font-weight: 600;"
+            f"color: {scheme().banner[0]}; background: {scheme().banner[1]}; "
+            "padding: 1px 10px; font-weight: 600;"
         )
         self.banner.hide()
 

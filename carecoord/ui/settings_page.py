@@ -45,7 +45,7 @@ from carecoord.services.users import UserView
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.forms import FieldErrors, combo, line_edit, text_edit, text_of
-from carecoord.ui.style import CHIP_BACKGROUND, INFO, WARNING, hint, page_title
+from carecoord.ui.style import PAPER, PAPER_TEXT, bg, fg, hint, page_title, scheme
 
 Index = QModelIndex | QPersistentModelIndex
 PAPER_SIZES = (("US Letter (8.5 × 11 in)", "letter"), ("A4 (210 × 297 mm)", "a4"))
@@ -151,8 +151,7 @@ class SettingsPage(QWidget):
             note = QLabel(READ_ONLY_NOTE)
             note.setObjectName("settingsReadOnlyNote")
             note.setStyleSheet(
-                f"background: {CHIP_BACKGROUND['info']}; color: {INFO}; padding: 8px; "
-                "border-radius: 4px;"
+                f"background: {bg('info')}; color: {fg('info')}; padding: 8px; border-radius: 4px;"
             )
             column.addWidget(note)
 
@@ -239,7 +238,9 @@ class SettingsPage(QWidget):
         self.logo_preview.setAccessibleName("Logo preview")
         self.logo_preview.setFixedSize(180, 64)
         self.logo_preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.logo_preview.setStyleSheet("border: 1px dashed #c4cad3; background: white;")
+        self.logo_preview.setStyleSheet(
+            f"border: 1px dashed {scheme().panel_border}; background: {PAPER}; color: {PAPER_TEXT};"
+        )
         self.choose_logo = QPushButton("Choose PNG…")
         self.choose_logo.setObjectName("chooseLogo")
         self.choose_logo.setAccessibleName("Choose a PNG logo")
@@ -400,7 +401,7 @@ class SettingsPage(QWidget):
         form.addRow("Kind:", kind)
         if self.context.demo:
             demo = QLabel("DEMO data: fictional patients, safe to explore.")
-            demo.setStyleSheet(f"color: {WARNING}; font-weight: 600;")
+            demo.setStyleSheet(f"color: {fg('warning')}; font-weight: 600;")
             form.addRow("", demo)
         return box
 

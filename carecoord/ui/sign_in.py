@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
 
 from carecoord.errors import CareCoordError
 from carecoord.services.actor import Actor
-from carecoord.ui.style import DANGER, hint, page_title
+from carecoord.ui.screen_fit import fit_dialog
+from carecoord.ui.style import fg, hint, page_title
 
 
 class SignInDialog(QDialog):
@@ -51,6 +52,7 @@ class SignInDialog(QDialog):
 
         layout = QVBoxLayout(self)
         self.heading = page_title(clinic_name or "CareCoord")
+        self.heading.setWordWrap(True)  # a long clinic name wraps on a small (200 %) screen
         layout.addWidget(self.heading)
         layout.addWidget(hint("Sign in to see and change patient information."))
         self.demo_hint = hint(
@@ -83,7 +85,7 @@ class SignInDialog(QDialog):
         layout.addLayout(form)
         self.error = QLabel()
         self.error.setObjectName("signInError")
-        self.error.setStyleSheet(f"color: {DANGER};")
+        self.error.setStyleSheet(f"color: {fg('danger')};")
         self.error.setWordWrap(True)
         self.error.hide()
         layout.addWidget(self.error)
@@ -97,6 +99,7 @@ class SignInDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.username.setFocus(Qt.FocusReason.OtherFocusReason)
+        fit_dialog(self)
 
     def set_waiting(self, waiting: bool) -> None:
         """While the database opens, typing is allowed but signing in is not yet."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QByteArray, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,7 +31,8 @@ from carecoord.services.users import UserView
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.forms import FieldErrors, combo, line_edit
-from carecoord.ui.style import DANGER, OK, WARNING, hint, page_title
+from carecoord.ui.screen_fit import fit_dialog, restore_or_fit
+from carecoord.ui.style import hint, page_title, qcolor
 
 Index = QModelIndex | QPersistentModelIndex
 ROLE_HELP = {
@@ -95,11 +96,8 @@ class UserTableModel(QAbstractTableModel):
             )
             return values[column]
         if role == Qt.ItemDataRole.ForegroundRole and column == 4:
-            from PySide6.QtGui import QColor
-
             status = status_of(user)
-            colour = OK if status == "Active" else DANGER if status == "Deactivated" else WARNING
-            return QColor(colour)
+            return qcolor({"Active": "ok", "Deactivated": "danger"}.get(status, "warning"))
         return None
 
     def headerData(
@@ -197,6 +195,7 @@ class UserEditDialog(QDialog):
             )
         )
         layout.addWidget(buttons)
+        fit_dialog(self)
 
     def _explain_role(self) -> None:
         role = self.role.currentData()
@@ -284,6 +283,7 @@ class ResetPasswordDialog(QDialog):
         )
         layout.addLayout(form)
         layout.addWidget(buttons)
+        fit_dialog(self)
 
     def save(self) -> bool:
         self.errors.clear()
@@ -448,9 +448,7 @@ class UserManagementDialog(QDialog):
     def _restore(self) -> None:
         from PySide6.QtCore import QSettings
 
-        geometry = QSettings("CareCoord", "CareCoord").value(GEOMETRY_KEY)
-        if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
-            self.resize(900, 480)
+        restore_or_fit(self, QSettings("CareCoord", "CareCoord").value(GEOMETRY_KEY), 900, 480)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         from PySide6.QtCore import QSettings

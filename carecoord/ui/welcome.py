@@ -26,6 +26,7 @@ from carecoord.services import settings as settings_service
 from carecoord.services import users
 from carecoord.services.actor import Actor
 from carecoord.ui.forms import FieldErrors, line_edit, text_edit, text_of
+from carecoord.ui.screen_fit import fit_dialog
 from carecoord.ui.style import hint, page_title
 
 SET_UP = "set_up"
@@ -52,6 +53,7 @@ class WelcomeDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.choice_page)
         layout.addWidget(self.setup_page)
+        fit_dialog(self)
 
     def _choice_page(self) -> QWidget:
         page = QWidget()

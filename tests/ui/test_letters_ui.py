@@ -34,7 +34,7 @@ from carecoord.ui.letters import (
 from carecoord.ui.pdf_preview import PdfPreview, load_pdf, render_page, write_atomically
 from carecoord.ui.referrals.editor import ReferralEditor
 from carecoord.ui.referrals.worklist_page import ReferralsPage
-from carecoord.ui.style import DANGER, OK
+from carecoord.ui.style import fg
 from tests.letters.samples import small_pdf
 from tests.services.helpers import new_member, new_patient, new_referral
 from tests.ui.conftest import ARTIFACTS, save_screenshot
@@ -455,7 +455,7 @@ def test_batch_per_file_and_combined(
     assert result.files == (str(combined),)
     assert len(PdfReader(combined).pages) >= pages
     assert dialog.result_label.text() == f"{len(ids)} letters saved to {combined}."
-    assert OK in dialog.result_label.styleSheet()
+    assert fg("ok") in dialog.result_label.styleSheet()
     assert "letter generated (batch)" in history(demo_context, ids[0])
     assert dialog.print_button.isVisible()
     path = save_screenshot(dialog, "letter_batch")
@@ -532,7 +532,7 @@ def test_batch_checks_the_output_and_skips_what_may_not_be_printed(
     first = referrals.get_referral(demo_context.db, demo_context.actor, result.skipped[0][0])
     assert f"{first.patient_name}, ref. {first.reference}" in text
     assert "referral " + str(result.skipped[0][0]) + ":" not in text
-    assert DANGER not in dialog.result_label.styleSheet()  # letters were saved: not red
+    assert fg("danger") not in dialog.result_label.styleSheet()  # letters were saved: not red
 
 
 # --------------------------------------------------------------------- entry points

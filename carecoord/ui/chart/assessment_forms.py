@@ -6,7 +6,7 @@ import textwrap
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import QByteArray, QDate, QSettings, Qt, Signal
+from PySide6.QtCore import QDate, QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -31,8 +31,9 @@ from carecoord.services import assessments, patients
 from carecoord.services.assessments import AssessmentView
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
-from carecoord.ui.forms import ERROR_STYLE, FieldErrors, date_edit, date_of
-from carecoord.ui.style import MUTED, chip, hint
+from carecoord.ui.forms import FieldErrors, date_edit, date_of, error_style
+from carecoord.ui.screen_fit import restore_or_fit
+from carecoord.ui.style import chip, fg, hint
 
 SELF_HARM_TEXT = (
     "Item 9 positive: same-day safety assessment today · "
@@ -126,9 +127,9 @@ class AssessmentDialog(QDialog):
             self.age = patient.age()
         self._build()
         self._update_total()
-        geometry = QSettings("CareCoord", "CareCoord").value(self._settings_key())
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
+        saved = QSettings("CareCoord", "CareCoord").value(self._settings_key())
+        width = 760 if self.kind in (AssessmentKind.PHQ9, AssessmentKind.GAD7) else 680
+        restore_or_fit(self, saved, width, 640)
 
     # ----------------------------------------------------------------- layout
     def _build(self) -> None:
@@ -182,7 +183,7 @@ class AssessmentDialog(QDialog):
         outer.addWidget(self.advice_label)
         self.message = QLabel()
         self.message.setObjectName("formMessage")
-        self.message.setStyleSheet(ERROR_STYLE + " font-size: 13px;")
+        self.message.setStyleSheet(error_style() + " font-size: 13px;")
         self.message.setWordWrap(True)
         self.message.hide()
         outer.addWidget(self.message)
@@ -201,12 +202,11 @@ class AssessmentDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         outer.addWidget(buttons)
-        self.resize(760 if self.kind in (AssessmentKind.PHQ9, AssessmentKind.GAD7) else 680, 640)
 
     def _error_label(self, name: str) -> QLabel:
         label = QLabel()
         label.setObjectName(f"{name}_error")
-        label.setStyleSheet(ERROR_STYLE)
+        label.setStyleSheet(error_style())
         label.setWordWrap(True)
         label.hide()
         return label
@@ -246,7 +246,7 @@ class AssessmentDialog(QDialog):
             group.idToggled.connect(self._answer_changed)
             column.addWidget(row)
             anchors = QLabel(f"0 = {low}  …  10 = {high}")
-            anchors.setStyleSheet(f"color: {MUTED}; margin-left: 12px;")
+            anchors.setStyleSheet(f"color: {fg('muted')}; margin-left: 12px;")
             column.addWidget(anchors)
             error = self._error_label(name)
             column.addWidget(error)
@@ -309,7 +309,7 @@ class AssessmentDialog(QDialog):
             box.toggled.connect(self._answer_changed)
             grid.addWidget(box, 2 * number - 1, 0)
             points = QLabel(self._ort_points(field))
-            points.setStyleSheet(f"color: {MUTED};")
+            points.setStyleSheet(f"color: {fg('muted')};")
             grid.addWidget(points, 2 * number - 1, 1, Qt.AlignmentFlag.AlignRight)
             error = self._error_label(f"ort_item_{number}")
             grid.addWidget(error, 2 * number, 0, 1, 2)
@@ -364,7 +364,7 @@ class AssessmentDialog(QDialog):
                 f"Answered {answered} of {len(self.items)} — the total appears when every "
                 "question is answered"
             )
-            self.total_label.setStyleSheet(f"font-size: 13px; color: {MUTED};")
+            self.total_label.setStyleSheet(f"font-size: 13px; color: {fg('muted')};")
         else:
             band = result.band
             if self.kind is AssessmentKind.PEG:

@@ -12,7 +12,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QHideEvent
+from PySide6.QtGui import QFont, QHideEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -41,7 +41,7 @@ from carecoord.ui.chart.assessment_forms import (
 from carecoord.ui.chart.trend_chart import TrendChart
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
-from carecoord.ui.style import DANGER, OK, chip, hint
+from carecoord.ui.style import chip, fg, hint, qcolor
 from carecoord.ui.table_model import RowsTableModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -93,7 +93,7 @@ class AssessmentTableModel(RowsTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return _answers_text(row)
         if role == Qt.ItemDataRole.ForegroundRole and row.alert and column == 4:
-            return QColor(DANGER)
+            return qcolor("danger")
         if role == Qt.ItemDataRole.FontRole and row.alert and column == 4:
             font = QFont()
             font.setBold(True)
@@ -298,7 +298,7 @@ class AssessmentsTab(QWidget):
             return
         text, level = change_text(kind, first.total, last.total)
         label.setText(text)
-        colour = {"ok": OK, "danger": DANGER}.get(level)
+        colour = {"ok": fg("ok"), "danger": fg("danger")}.get(level)
         label.setStyleSheet(f"font-weight: 600; color: {colour};" if colour else "")
         label.setToolTip(
             f"First {first.taken_on.isoformat()}, latest {last.taken_on.isoformat()}; "

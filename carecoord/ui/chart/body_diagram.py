@@ -28,13 +28,11 @@ from carecoord.clinical.pain_map import (
     body_map,
     symbol,
 )
+from carecoord.ui.style import qcolor, scheme
 
 GAP = 36.0  # diagram units between the views
 TOP = 24.0  # room for the view titles
-BODY_FILL = QColor("#F3F6F9")
-REGION_LINE = QColor("#C9D2DC")
-OUTLINE = QColor("#39424E")
-HIGHLIGHT = QColor(255, 214, 102, 110)
+HIGHLIGHT_ALPHA = 110  # the hovered region: the warning colour, see-through
 STROKE_SPACING = 9.0  # diagram units between marks laid while dragging
 REMOVE_RADIUS = 8.0
 
@@ -214,16 +212,19 @@ class BodyDiagram(QWidget):
             painter.save()
             painter.translate(dx + self.view_origin(view) * scale, dy + TOP * scale)
             painter.scale(scale, scale)
-            region_pen = QPen(REGION_LINE)
+            fill, line, outline_colour = (QColor(c) for c in scheme().body)
+            highlight = QColor(scheme().region_marked)
+            highlight.setAlpha(HIGHLIGHT_ALPHA)
+            region_pen = QPen(line)
             region_pen.setCosmetic(True)
             region_pen.setWidthF(0.8)
             painter.setPen(region_pen)
             for region, path in zip(self.diagram.of(view), self._paths[view], strict=True):
-                painter.setBrush(BODY_FILL)
+                painter.setBrush(fill)
                 painter.drawPath(path)
                 if region.key in marked:
-                    painter.fillPath(path, HIGHLIGHT)
-            outline = QPen(OUTLINE)
+                    painter.fillPath(path, highlight)
+            outline = QPen(outline_colour)
             outline.setCosmetic(True)
             outline.setWidthF(1.8)
             painter.setPen(outline)
@@ -238,7 +239,7 @@ class BodyDiagram(QWidget):
     def _labels(
         self, painter: QPainter, view: BodyView, scale: float, dx: float, dy: float
     ) -> None:
-        painter.setPen(QColor("#202124"))
+        painter.setPen(self.palette().color(self.foregroundRole()))
         font = painter.font()
         font.setBold(True)
         painter.setFont(font)
@@ -250,7 +251,7 @@ class BodyDiagram(QWidget):
         )
         font.setBold(False)
         painter.setFont(font)
-        painter.setPen(QColor("#5f6368"))
+        painter.setPen(qcolor("muted"))
         sides = ("R", "L") if view is BodyView.FRONT else ("L", "R")
         for x, side in zip((12.0, self.diagram.width - 12.0), sides, strict=True):
             centre = self.to_widget(view, x, 250)

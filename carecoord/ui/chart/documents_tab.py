@@ -62,7 +62,8 @@ from carecoord.ui.category_field import category_combo, chosen, may_file
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.forms import FieldErrors, combo, date_edit, date_of, line_edit, text_of
-from carecoord.ui.style import INFO, hint
+from carecoord.ui.screen_fit import fit_dialog
+from carecoord.ui.style import hint, scheme
 from carecoord.ui.table_model import RowsTableModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -71,7 +72,14 @@ FilePicker = Callable[[QWidget], list[str]]
 FILE_FILTER = "Documents (*.pdf *.png *.jpg *.jpeg *.tif *.tiff);;All files (*)"
 SETTINGS_KEY = "chart/documents/columns"
 FILE_FIELDS = ("file_name", "content", "media_type")
-DROP_STYLE = f"QWidget#documentsTab {{ border: 2px dashed {INFO}; border-radius: 6px; }}"
+
+
+def drop_style() -> str:
+    """The outline shown while a file is dragged over the tab (in the palette's colour)."""
+    return (
+        f"QWidget#documentsTab {{ border: 2px dashed {scheme().drop_active}; border-radius: 6px; }}"
+    )
+
 
 PDF_MIME = "application/pdf"
 
@@ -260,6 +268,7 @@ class AttachDocumentDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.setMinimumWidth(480)
+        fit_dialog(self)
 
     def fill_reviewers(self) -> None:
         """The care team's physicians and clinicians who may read a document of the chosen
@@ -545,7 +554,7 @@ class DocumentsTab(QWidget):
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if self.can_attach and self._local_files(event):
             event.acceptProposedAction()
-            self.setStyleSheet(DROP_STYLE)
+            self.setStyleSheet(drop_style())
         else:
             event.ignore()
 

@@ -30,7 +30,7 @@ from carecoord.services.record import HeadacheView
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.forms import FieldErrors, combo, line_edit, text_edit, text_of
-from carecoord.ui.style import CHIP_BACKGROUND, CHIP_FOREGROUND, hint, page_title
+from carecoord.ui.style import bg, chip_fg, hint, page_title, scheme
 
 EMPTY_TEXT = "No headache profile — fill it in for neurology referrals"
 RISK_LEVEL = {"none": "ok", "possible": "warning", "likely": "danger"}
@@ -361,13 +361,13 @@ class HeadacheTab(QWidget):
         headline, level = f"Medication-overuse risk: {risk.level}", RISK_LEVEL[risk.level]
         self.risk_label.setText(f"{headline[:1].upper()}{headline[1:]}")
         self.risk_label.setStyleSheet(
-            f"font-size: 17px; font-weight: 700; color: {CHIP_FOREGROUND[level]};"
+            f"font-size: 17px; font-weight: 700; color: {chip_fg(level)};"
         )
         self.risk_frame.setStyleSheet(
-            f"QFrame#overuseRiskPanel {{ background: {CHIP_BACKGROUND[level]}; "
-            f"border: 1px solid {CHIP_FOREGROUND[level]}; border-radius: 6px; }}"
-            f"QFrame#overuseRiskPanel QLabel {{ background: transparent; color: #202124; }}"
-            f"QFrame#overuseRiskPanel QLabel#overuseRisk {{ color: {CHIP_FOREGROUND[level]}; }}"
+            f"QFrame#overuseRiskPanel {{ background: {bg(level)}; "
+            f"border: 1px solid {chip_fg(level)}; border-radius: 6px; }}"
+            f"QFrame#overuseRiskPanel QLabel {{ background: transparent; color: {scheme().text}; }}"
+            f"QFrame#overuseRiskPanel QLabel#overuseRisk {{ color: {chip_fg(level)}; }}"
         )
         reasons = " ".join(f"{r}." for r in risk.reasons)
         self.risk_detail.setText(
@@ -380,16 +380,16 @@ class HeadacheTab(QWidget):
     def _show_flags(self) -> None:
         flags = self.red_flags()
         if flags is None:
-            text, colour = RED_FLAG_NOT_SCREENED, CHIP_FOREGROUND["warning"]
+            text, colour = RED_FLAG_NOT_SCREENED, chip_fg("warning")
         elif not flags:
-            text, colour = RED_FLAG_NONE, CHIP_FOREGROUND["ok"]
+            text, colour = RED_FLAG_NONE, chip_fg("ok")
         else:
             text = (
                 "Red flags: "
                 + "; ".join(f.label for f in flags)
                 + " — urgent neurology referral suggested."
             )
-            colour = CHIP_FOREGROUND["danger"]
+            colour = chip_fg("danger")
         self.flags_label.setText(text)
         self.flags_label.setStyleSheet(f"font-weight: 600; color: {colour};")
 

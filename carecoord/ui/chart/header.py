@@ -137,8 +137,10 @@ class ChartHeader(QWidget):
         layout.addLayout(people)
         layout.addWidget(self.alerts)
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        colours = style.scheme()
         self.setStyleSheet(
-            "#chartHeader { background: #f3f6fa; border-bottom: 1px solid #d9dee5; }"
+            f"#chartHeader {{ background: {colours.panel[1]}; color: {colours.panel[0]}; "
+            f"border-bottom: 1px solid {colours.panel_border}; }}"
         )
 
     def show_chart(self, chart: Chart, today: date | None = None) -> None:

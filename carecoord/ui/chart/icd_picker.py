@@ -24,6 +24,7 @@ from carecoord.services import codes
 from carecoord.services.codes import CodeEntry
 from carecoord.ui import forms, style
 from carecoord.ui.errors import show_problem
+from carecoord.ui.screen_fit import fit_to_screen
 from carecoord.ui.worker import run_in_thread
 
 DEBOUNCE_MS = 150
@@ -114,7 +115,7 @@ class IcdPicker(QDialog):
             self.loader.ready.connect(self._code_set_ready)
             self.loader.failed.connect(self._code_set_failed)
             self.loader.start()
-        self.resize(640, 520)
+        fit_to_screen(self, 640, 520)
 
     def _build(self) -> None:
         self.search = QLineEdit()
@@ -138,7 +139,7 @@ class IcdPicker(QDialog):
         self.errors.add_row(form, "Onset", "onset", self.onset_edit)
         self.code_error = QLabel()
         self.code_error.setObjectName("codeError")
-        self.code_error.setStyleSheet(forms.ERROR_STYLE)
+        self.code_error.setStyleSheet(forms.error_style())
         self.code_error.setWordWrap(True)
         self.code_error.hide()
         self.errors.labels["code"] = self.code_error

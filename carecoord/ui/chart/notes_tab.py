@@ -6,7 +6,7 @@ notes), not when the chart opens.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -30,7 +30,8 @@ from carecoord.services.permissions import may_write_psychotherapy_notes
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.forms import FieldErrors
-from carecoord.ui.style import CHIP_BACKGROUND, INFO, hint
+from carecoord.ui.screen_fit import restore_or_fit
+from carecoord.ui.style import bg, fg, hint
 
 PRIVACY_STATEMENT = (
     "Psychotherapy notes are visible only to their author. They are kept apart from the "
@@ -93,9 +94,7 @@ class NoteDialog(QDialog):
         layout.addWidget(statement)
         layout.addLayout(form, 1)
         layout.addWidget(buttons)
-        geometry = QSettings("CareCoord", "CareCoord").value(DIALOG_GEOMETRY)
-        if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
-            self.resize(640, 440)
+        restore_or_fit(self, QSettings("CareCoord", "CareCoord").value(DIALOG_GEOMETRY), 640, 440)
 
     def save(self) -> bool:
         """Store through the service; True (and accepted) when it worked."""
@@ -167,7 +166,7 @@ class NotesTab(QWidget):
         statement.setObjectName("notesPrivacyStatement")
         statement.setWordWrap(True)
         statement.setStyleSheet(
-            f"background: {CHIP_BACKGROUND['info']}; color: {INFO}; padding: 8px; "
+            f"background: {bg('info')}; color: {fg('info')}; padding: 8px; "
             "border-radius: 4px; font-weight: 600;"
         )
         layout = QVBoxLayout(self)

@@ -64,17 +64,18 @@ from carecoord.ui.category_field import category_combo, chosen, may_write
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.forms import (
-    ERROR_STYLE,
     FieldErrors,
     combo,
     date_edit,
     date_of,
+    error_style,
     line_edit,
     text_edit,
     text_of,
 )
 from carecoord.ui.pdf_preview import PdfPreview
-from carecoord.ui.style import DANGER, OK, chip, hint
+from carecoord.ui.screen_fit import fit_to_screen, restore_or_fit
+from carecoord.ui.style import chip, fg, hint, qcolor
 from carecoord.ui.table_model import RowsTableModel
 from carecoord.ui.timeline.items import TimelineItem, build_timeline
 from carecoord.ui.timeline.widget import TimelineWidget
@@ -156,7 +157,7 @@ class _PlanFormDialog(QDialog):
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.message = QLabel()
         self.message.setObjectName("formMessage")
-        self.message.setStyleSheet(ERROR_STYLE + " font-size: 13px;")
+        self.message.setStyleSheet(error_style() + " font-size: 13px;")
         self.message.setWordWrap(True)
         self.message.hide()
         self.buttons = QDialogButtonBox(
@@ -257,7 +258,7 @@ class PlanDialog(_PlanFormDialog):
             if plan
             else "A new plan starts as a draft; set it active once it is agreed with the patient."
         )
-        self.resize(560, 400)
+        fit_to_screen(self, 560, 400)
 
     def _submit(self) -> PlanView:
         db, actor = self.context.db, self.context.actor
@@ -354,7 +355,7 @@ class GoalDialog(_PlanFormDialog):
         self._finish_layout(
             "Lower is better on PEG and NRS: a drop of 30 % is clinically meaningful."
         )
-        self.resize(560, 350)
+        fit_to_screen(self, 560, 350)
 
     def _set_range(self, measure: str) -> None:
         top = 1000.0 if measure == "other" else 10.0
@@ -485,7 +486,7 @@ class ActivityDialog(_PlanFormDialog):
             "A procedure is one day: leave the end “not set”. The responsible person must be "
             "on this patient's care team, or an external specialist."
         )
-        self.resize(600, 450)
+        fit_to_screen(self, 600, 450)
 
     def _fill_responsible(self, current: int | None) -> None:
         box = self.responsible
@@ -593,9 +594,8 @@ class PlanPdfDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.preview, 1)
         layout.addLayout(bottom)
-        geometry = _settings().value(f"{SETTINGS_PREFIX}/pdfGeometry")
-        if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
-            self.resize(900, 980)
+        saved = _settings().value(f"{SETTINGS_PREFIX}/pdfGeometry")
+        restore_or_fit(self, saved, 900, 980, maximise=True)
         db, actor = context.db, context.actor
         self.worker_thread: QThread | None = run_in_thread(
             self,
@@ -667,7 +667,7 @@ class GoalsModel(RowsTableModel):
                 return progress.detail or progress.text
             return goal.description if column == 1 else None
         if role == Qt.ItemDataRole.ForegroundRole and column == 7:
-            colour = {"ok": OK, "danger": DANGER}.get(progress.level)
+            colour = {"ok": fg("ok"), "danger": fg("danger")}.get(progress.level)
             return QColor(colour) if colour else None
         if (
             role == Qt.ItemDataRole.FontRole
@@ -719,9 +719,9 @@ class ActivitiesModel(RowsTableModel):
             return a.stop_reason if column == 6 and a.stop_reason else a.description
         if role == Qt.ItemDataRole.ForegroundRole and column == 6:
             if a.status is ActivityStatus.STOPPED:
-                return QColor(DANGER)
+                return qcolor("danger")
             if a.status is ActivityStatus.DONE:
-                return QColor(OK)
+                return qcolor("ok")
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 5:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == self.ViewRole:

@@ -27,7 +27,7 @@ from carecoord.services.referrals import LETTER, ReferralView
 from carecoord.ui.context import AppContext
 from carecoord.ui.letters.preview import open_letter
 from carecoord.ui.referrals.actions import ReferralActions
-from carecoord.ui.style import CHIP_BACKGROUND, DANGER, hint
+from carecoord.ui.style import bg, fg, hint, qcolor
 
 COLUMNS = ("Discipline", "Recipient", "Priority", "State", "Sent", "Due", "Overdue")
 SETTINGS_COLUMNS = "chart/referrals/columns"
@@ -166,8 +166,8 @@ class ReferralsTab(QWidget):
         selected_id = self.referrals[selected].id if 0 <= selected < len(self.referrals) else None
         bold = QFont()
         bold.setBold(True)
-        tint = QBrush(QColor(CHIP_BACKGROUND["danger"]))
-        red = QBrush(QColor(DANGER))
+        tint = QBrush(QColor(bg("danger")))
+        red = QBrush(qcolor("danger"))
         self.table.setRowCount(len(self.referrals))
         for row, view in enumerate(self.referrals):
             days = (date.today() - view.due_on).days if view.overdue and view.due_on else 0
@@ -190,7 +190,7 @@ class ReferralsTab(QWidget):
                     item.setForeground(red)
                     item.setToolTip(f"Overdue since {_iso(view.due_on)}")
                 elif view.state in CLOSED_STATES:
-                    item.setForeground(QBrush(QColor("#5f6368")))
+                    item.setForeground(QBrush(qcolor("muted")))
                 self.table.setItem(row, column, item)
         open_count = sum(1 for v in self.referrals if v.state not in CLOSED_STATES)
         overdue = sum(1 for v in self.referrals if v.overdue)
@@ -198,7 +198,7 @@ class ReferralsTab(QWidget):
         parts.append(f"{open_count} open")
         if overdue:
             parts.append(
-                f"<span style='color:{DANGER}; font-weight:600'>⚠ {overdue} overdue</span>"
+                f"<span style='color:{fg('danger')}; font-weight:600'>⚠ {overdue} overdue</span>"
             )
         self.summary.setText(" · ".join(parts))
         self.empty.setVisible(not self.referrals)

@@ -42,7 +42,7 @@ from carecoord.ui.chart.header import FlowLayout
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.forms import FieldErrors, combo, date_edit, date_of, line_edit, text_of
-from carecoord.ui.style import DANGER, MUTED, OK, OKABE_ITO, WARNING, chip, hint
+from carecoord.ui.style import OKABE_ITO, chip, hint, qcolor, scheme
 
 NOT_TESTED = ""
 EMPTY_KIND = "None recorded."
@@ -94,9 +94,9 @@ class TrendPlot(QWidget):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         text = self.palette().windowText().color()
-        muted = QColor(MUTED)
+        muted = qcolor("muted")
         painter.fillRect(self.rect(), self.palette().base())
-        painter.setPen(QPen(QColor("#d9dee5"), 1))
+        painter.setPen(QPen(QColor(scheme().grid), 1))
         painter.drawRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5))
         bold = QFont(self.font())
         bold.setBold(True)
@@ -132,7 +132,7 @@ class TrendPlot(QWidget):
                 continue
             top = y(ref_high) if ref_high is not None else plot.top()
             bottom = y(ref_low) if ref_low is not None else plot.bottom()
-            band = QColor(OK)
+            band = qcolor("ok")
             band.setAlpha(28)
             painter.fillRect(QRectF(plot.left(), top, plot.width(), bottom - top), band)
         painter.setPen(QPen(muted, 1))
@@ -166,7 +166,7 @@ class TrendPlot(QWidget):
             for d, v in s.points:
                 point = QPointF(x(d), y(v))
                 if rules.out_of_range(v, *s.reference):
-                    painter.setPen(QPen(QColor(DANGER), 1.8))
+                    painter.setPen(QPen(qcolor("danger"), 1.8))
                     painter.setBrush(Qt.BrushStyle.NoBrush)
                     painter.drawRect(QRectF(point.x() - 3.5, point.y() - 3.5, 7, 7))
                 else:
@@ -445,7 +445,7 @@ class ResultsTab(QWidget):
         if not results:
             table.setRowCount(1)
             item = QTableWidgetItem(EMPTY_KIND)
-            item.setForeground(QColor(MUTED))
+            item.setForeground(qcolor("muted"))
             table.setItem(0, 0, item)
             table.setSpan(0, 0, 1, table.columnCount())
             table.setFixedHeight(table.horizontalHeader().height() + table.rowHeight(0) + 6)
@@ -457,7 +457,7 @@ class ResultsTab(QWidget):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, result.id)
                 if flagged:
-                    item.setForeground(QColor(DANGER if kind != ResultKind.PDMP else WARNING))
+                    item.setForeground(qcolor("danger" if kind != ResultKind.PDMP else "warning"))
                     font = item.font()
                     font.setBold(True)
                     item.setFont(font)

@@ -16,7 +16,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -54,6 +54,7 @@ from carecoord.ui.chart.icd_picker import IcdPicker
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.patients.form import grow_to_fit
+from carecoord.ui.screen_fit import fit_dialog
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 Column = tuple[str, Callable[[Any], str]]
@@ -125,7 +126,7 @@ class RecordsModel(QAbstractTableModel):
         ):
             return self.columns[index.column()][1](item)
         if role == Qt.ItemDataRole.ForegroundRole and self.muted is not None and self.muted(item):
-            return QBrush(QColor(style.MUTED))
+            return QBrush(style.qcolor("muted"))
         return None
 
 
@@ -246,6 +247,7 @@ class ServiceDialog(QDialog):
         layout.addLayout(self.form)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(420)
+        fit_dialog(self)
 
     def set_intro(self, text: str) -> None:
         self.intro.setText(text)
@@ -842,8 +844,8 @@ class SummaryTab(QWidget):
             level = "danger" if serious else "warning"
             self.mme_advice.setText("<br>".join(escape(line) for line in lines))
             self.mme_advice.setStyleSheet(
-                f"QLabel {{ background: {style.CHIP_BACKGROUND[level]}; "
-                f"color: {style.CHIP_FOREGROUND[level]}; border-radius: 4px; padding: 4px 8px; "
+                f"QLabel {{ background: {style.bg(level)}; "
+                f"color: {style.chip_fg(level)}; border-radius: 4px; padding: 4px 8px; "
                 "font-weight: 600; }"
             )
             self.mme_advice.show()

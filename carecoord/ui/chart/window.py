@@ -7,7 +7,7 @@ import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -32,6 +32,7 @@ from carecoord.ui.chart.header import ChartHeader
 from carecoord.ui.chart.summary_tab import SummaryTab
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
+from carecoord.ui.screen_fit import restore_or_fit, scroll_when_cramped
 
 
 @dataclass(frozen=True)
@@ -124,8 +125,11 @@ class LazyPage(QWidget):
 
     def hold(self, widget: QWidget) -> None:
         self.content = widget
-        self.box.addWidget(widget)
+        # A tab taller or wider than a small screen scrolls; the window stays on screen.
+        holder = scroll_when_cramped(widget)
+        self.box.addWidget(holder)
         if self.isVisible():  # show it now, so tabs that load on show do so at once
+            holder.show()
             widget.show()
 
 
@@ -399,11 +403,7 @@ class ChartWindow(QMainWindow):
     # ------------------------------------------------------------- persistence
     def _restore_layout(self) -> None:
         store = QSettings("CareCoord", "CareCoord")
-        geometry = store.value(SETTINGS_GEOMETRY)
-        if isinstance(geometry, QByteArray) and self.restoreGeometry(geometry):
-            pass
-        else:
-            self.resize(1180, 820)
+        restore_or_fit(self, store.value(SETTINGS_GEOMETRY), 1180, 820, maximise=True)
         last = store.value(SETTINGS_TAB, "summary")
         if isinstance(last, str):
             self.show_tab(last)

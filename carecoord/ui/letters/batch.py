@@ -19,7 +19,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, QThread, Signal
+from PySide6.QtCore import QObject, QSettings, Qt, QThread, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -46,11 +46,12 @@ from carecoord.services.delivery import DeliveryFailed, DeliveryView
 from carecoord.services.permissions import Action, allowed
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
-from carecoord.ui.forms import ERROR_STYLE
+from carecoord.ui.forms import error_style
 from carecoord.ui.letters.preview import ask_send_details
 from carecoord.ui.letters.sending import mark_sent
 from carecoord.ui.pdf_preview import PdfPreview, write_atomically
-from carecoord.ui.style import DANGER, OK, WARNING, hint, page_title
+from carecoord.ui.screen_fit import restore_or_fit
+from carecoord.ui.style import fg, hint, page_title
 
 SETTINGS_FOLDER = "letterBatch/folder"
 SETTINGS_MODE = "letterBatch/mode"
@@ -285,7 +286,7 @@ class BatchLettersDialog(QDialog):
         self.browse_button.clicked.connect(self.browse)
         self.path_error = QLabel()
         self.path_error.setObjectName("batchPathError")
-        self.path_error.setStyleSheet(ERROR_STYLE)
+        self.path_error.setStyleSheet(error_style())
         self.path_error.setWordWrap(True)
         self.path_error.hide()
         path_row = QHBoxLayout()
@@ -589,7 +590,7 @@ class BatchLettersDialog(QDialog):
         return {rid: found.get(rid, f"referral {rid}") for rid in referral_ids}
 
     def _say(self, text: str, *, error: bool = False, warning: bool = False) -> None:
-        colour = DANGER if error else WARNING if warning else OK
+        colour = fg("danger") if error else fg("warning") if warning else fg("ok")
         self.result_label.setStyleSheet(f"color: {colour}; font-weight: 600;")
         self.result_label.setText(text)
 
@@ -754,11 +755,7 @@ class BatchLettersDialog(QDialog):
 
     # ------------------------------------------------------------------ geometry
     def _restore(self) -> None:
-        geometry = settings_store().value("letterBatch/geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(660, 330)
+        restore_or_fit(self, settings_store().value("letterBatch/geometry"), 660, 330)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.wait()
@@ -799,11 +796,8 @@ class BatchPreviewWindow(QDialog):
         layout.addWidget(page_title(f"{result.letters} referral letters"))
         layout.addWidget(self.preview, 1)
         layout.addWidget(self.status)
-        geometry = settings_store().value(SETTINGS_PREVIEW_GEOMETRY)
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(900, 860)
+        saved = settings_store().value(SETTINGS_PREVIEW_GEOMETRY)
+        restore_or_fit(self, saved, 900, 860, maximise=True)
 
     def _printed(self, pages: int) -> None:
         problems = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -23,7 +23,8 @@ from carecoord.clinical.vocabulary import DataCategory
 from carecoord.services import letters, referrals
 from carecoord.services.letters import ItemChoice, LetterChoices, LetterOptions, Section
 from carecoord.ui.context import AppContext
-from carecoord.ui.style import MUTED, chip, hint, page_title
+from carecoord.ui.screen_fit import restore_or_fit
+from carecoord.ui.style import chip, fg, hint, page_title
 
 ALWAYS_PRINTED = (
     "Always printed: letterhead, date, recipient, patient identification, urgency, "
@@ -71,7 +72,7 @@ def _item_row(item: ItemChoice, name: str) -> tuple[QCheckBox, QWidget]:
     line.setSpacing(8)
     line.addWidget(box)
     detail = QLabel(item.detail)
-    detail.setStyleSheet(f"color: {MUTED};")
+    detail.setStyleSheet(f"color: {fg('muted')};")
     line.addWidget(detail)
     if badge is not None:
         label = chip(badge[0], badge[1])
@@ -116,7 +117,7 @@ class _ItemGroup:
         self.none_button.clicked.connect(lambda: self.select_all(False))
         self.count = QLabel()
         self.count.setObjectName(f"count_{name}")
-        self.count.setStyleSheet(f"color: {MUTED};")
+        self.count.setStyleSheet(f"color: {fg('muted')};")
         head.addWidget(QLabel("Select:"))
         head.addWidget(self.all_button)
         head.addWidget(self.none_button)
@@ -138,7 +139,7 @@ class _ItemGroup:
         button.setAccessibleName(accessible)
         button.setFlat(True)
         button.setCursor(Qt.CursorShape.PointingHandCursor)
-        button.setStyleSheet("QPushButton { color: #0b5cad; padding: 0 4px; }")
+        button.setProperty("role", "link")
         return button
 
     def _update_count(self) -> None:
@@ -398,11 +399,7 @@ class LetterChoicesDialog(QDialog):
 
     # ------------------------------------------------------------------ geometry
     def _restore(self) -> None:
-        geometry = QSettings("CareCoord", "CareCoord").value(SETTINGS_GEOMETRY)
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(720, 720)
+        restore_or_fit(self, QSettings("CareCoord", "CareCoord").value(SETTINGS_GEOMETRY), 720, 720)
 
     def done(self, result: int) -> None:
         QSettings("CareCoord", "CareCoord").setValue(SETTINGS_GEOMETRY, self.saveGeometry())

@@ -20,6 +20,7 @@ from carecoord.services.consents import ConsentInput, ConsentView
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.forms import FieldErrors, date_edit, date_of, line_edit, text_of
+from carecoord.ui.screen_fit import fit_dialog
 from carecoord.ui.style import hint, page_title
 
 EXPLANATION = (
@@ -95,6 +96,7 @@ class Part2ConsentDialog(QDialog):
         layout.addWidget(hint(EXPLANATION))
         layout.addLayout(form)
         layout.addWidget(buttons)
+        fit_dialog(self)
 
     def data(self) -> ConsentInput:
         return ConsentInput(

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QDate, QSettings, Qt, Signal
+from PySide6.QtCore import QDate, QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -30,7 +30,8 @@ from carecoord.ui.letters.choices_dialog import LetterChoicesDialog
 from carecoord.ui.letters.send_dialog import SendLetterDialog
 from carecoord.ui.pdf_preview import PdfPreview
 from carecoord.ui.referrals.actions import Answer, ReferralActions
-from carecoord.ui.style import WARNING, chip, hint, page_title
+from carecoord.ui.screen_fit import fit_to_screen, restore_or_fit
+from carecoord.ui.style import chip, fg, hint, page_title
 
 SETTINGS_GEOMETRY = "letterPreview/geometry"
 
@@ -118,7 +119,7 @@ class LetterPreviewWindow(QDialog):
         self.status.setObjectName("letterStatus")
         self.gaps = hint("")
         self.gaps.setObjectName("letterRecipientGaps")
-        self.gaps.setStyleSheet(f"color: {WARNING}; font-weight: 600;")
+        self.gaps.setStyleSheet(f"color: {fg('warning')}; font-weight: 600;")
 
         self.contents_button = QPushButton("Contents…")
         self.contents_button.setObjectName("letterContents")
@@ -322,11 +323,8 @@ class LetterPreviewWindow(QDialog):
 
     # ------------------------------------------------------------------ geometry
     def _restore(self) -> None:
-        geometry = QSettings("CareCoord", "CareCoord").value(SETTINGS_GEOMETRY)
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(940, 860)
+        saved = QSettings("CareCoord", "CareCoord").value(SETTINGS_GEOMETRY)
+        restore_or_fit(self, saved, 940, 860, maximise=True)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         QSettings("CareCoord", "CareCoord").setValue(SETTINGS_GEOMETRY, self.saveGeometry())
@@ -383,7 +381,7 @@ class SentCopyWindow(QDialog):
         layout.addWidget(page_title("Copy of the letter as it was sent"))
         layout.addWidget(hint("The stored letter is never changed; this copy is marked as one."))
         layout.addWidget(self.preview, 1)
-        self.resize(940, 860)
+        fit_to_screen(self, 940, 860, maximise=True)
 
 
 def open_sent_copy(

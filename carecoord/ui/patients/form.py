@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -25,6 +25,7 @@ from carecoord.services.patients import PatientDetail, PatientInput, PatientSumm
 from carecoord.ui import forms, style
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
+from carecoord.ui.screen_fit import fit_dialog, fit_to_screen, restore_or_fit
 
 US_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 DATE_HINT = "YYYY-MM-DD or MM/DD/YYYY"
@@ -51,7 +52,7 @@ def grow_to_fit(dialog: QWidget) -> None:
     if layout is not None:
         layout.activate()
     hint = dialog.sizeHint()
-    dialog.resize(max(dialog.width(), hint.width()), max(dialog.height(), hint.height()))
+    fit_to_screen(dialog, max(dialog.width(), hint.width()), max(dialog.height(), hint.height()))
 
 
 def ask_duplicate(parent: QWidget | None, matches: list[PatientSummary]) -> bool:
@@ -249,9 +250,8 @@ class PatientForm(QDialog):
 
     # ---------------------------------------------------------------- geometry
     def _restore_geometry(self) -> None:
-        geometry = QSettings("CareCoord", "CareCoord").value("patientForm/geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
+        saved = QSettings("CareCoord", "CareCoord").value("patientForm/geometry")
+        restore_or_fit(self, saved, self.sizeHint().width(), self.sizeHint().height())
 
     def done(self, result: int) -> None:
         QSettings("CareCoord", "CareCoord").setValue("patientForm/geometry", self.saveGeometry())
@@ -296,6 +296,7 @@ class DischargeDialog(QDialog):
         self.version = 0
         self.load()
         self.reason.setFocus(Qt.FocusReason.OtherFocusReason)
+        fit_dialog(self)
 
     def load(self) -> None:
         detail = patients.get_patient(self.context.db, self.context.actor, self.patient_id)

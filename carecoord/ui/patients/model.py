@@ -10,7 +10,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 
 from carecoord.clinical.vocabulary import PatientStatus
 from carecoord.services import patients
@@ -110,7 +110,7 @@ class PatientSearchModel(KeysetTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
             return f"{patient.display_name}, MRN {patient.mrn}"
         if role == Qt.ItemDataRole.ForegroundRole and patient.status == PatientStatus.DISCHARGED:
-            return QBrush(QColor(style.MUTED))
+            return QBrush(style.qcolor("muted"))
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 3:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.UserRole:

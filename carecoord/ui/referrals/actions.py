@@ -31,6 +31,7 @@ from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.forms import combo, date_edit, date_of
 from carecoord.ui.letters.sending import mark_sent
+from carecoord.ui.screen_fit import fit_dialog
 
 E = Event
 ORDER: Final = (
@@ -184,6 +185,7 @@ class ActionDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.buttons)
         self._update()
+        fit_dialog(self)
 
     def _update(self) -> None:
         ready = True
@@ -245,7 +247,7 @@ class ReferralActions(QObject):
             button.setAccessibleName(LABELS[key].rstrip("…"))
             button.setToolTip(TIPS[key])
             if key in DANGER:
-                button.setStyleSheet("QPushButton { color: #b3261e; }")
+                button.setProperty("role", "danger")  # red text from the app style sheet
             button.clicked.connect(lambda _=False, k=key: on_click(k))
             buttons[key] = button
         return buttons

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QDate, QDateTime, QSettings, Qt, QTime, Signal
+from PySide6.QtCore import QDate, QDateTime, QSettings, Qt, QTime, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -68,6 +68,7 @@ from carecoord.ui.letters.preview import LetterPreviewWindow, open_letter, open_
 from carecoord.ui.letters.sending import mark_sent
 from carecoord.ui.referrals.actions import Answer, ReferralActions
 from carecoord.ui.referrals.report_dialog import ReportDialog
+from carecoord.ui.screen_fit import fit_dialog, restore_or_fit
 from carecoord.ui.style import chip, hint, page_title
 
 S = ReferralState
@@ -174,6 +175,7 @@ class _Prompt(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(self.buttons)
+        fit_dialog(self)
 
 
 class ReasonDialog(_Prompt):
@@ -600,7 +602,7 @@ class ReferralEditor(QDialog):
             "Created by mistake (wrong patient, duplicate): kept in the record with its "
             "history, removed from every worklist; cannot be taken back"
         )
-        self.error_button.setStyleSheet("QPushButton { color: #b3261e; }")
+        self.error_button.setProperty("role", "danger")
         self.error_button.clicked.connect(lambda: self.run_action(ENTERED_IN_ERROR))
         row = QHBoxLayout()
         row.addWidget(hint("Every change, with who made it, when, and why."), 1)
@@ -1229,11 +1231,7 @@ class ReferralEditor(QDialog):
 
     def _restore(self) -> None:
         store = settings_store()
-        geometry = store.value("referralEditor/geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1000, 660)
+        restore_or_fit(self, store.value("referralEditor/geometry"), 1000, 660)
         tab = store.value("referralEditor/tab", 0)
         index = int(tab) if isinstance(tab, int | str) and str(tab).isdigit() else 0
         if self.tabs.isTabEnabled(index):

@@ -30,12 +30,11 @@ from carecoord.services.referrals import ReferralView
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.forms import FieldErrors, date_edit, date_of, text_edit, text_of
-from carecoord.ui.style import hint
+from carecoord.ui.screen_fit import fit_to_screen
+from carecoord.ui.style import hint, scheme
 
 REPORT_FILE_FILTER = "Reports (*.pdf *.png *.jpg *.jpeg *.tif *.tiff)"
-DROP_STYLE = (
-    "QLabel {{ border: 2px dashed {colour}; border-radius: 8px; padding: 14px; color: #3c4043; }}"
-)
+DROP_STYLE = "QLabel {{ border: 2px dashed {colour}; border-radius: 8px; padding: 14px; }}"
 
 
 def is_report_file(path: str | Path) -> bool:
@@ -129,7 +128,7 @@ class ReportDialog(QDialog):
         self.drop_zone.setObjectName("reportDropZone")
         self.drop_zone.setAccessibleName("Drop zone for the report file")
         self.drop_zone.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.drop_zone.setStyleSheet(DROP_STYLE.format(colour="#9aa5b1"))
+        self.drop_zone.setStyleSheet(DROP_STYLE.format(colour=scheme().drop_outline))
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
@@ -186,7 +185,7 @@ class ReportDialog(QDialog):
             hint("Filing the report closes the referral and stores the file on the chart.")
         )
         layout.addWidget(buttons)
-        self.resize(520, self.sizeHint().height())
+        fit_to_screen(self, 520, self.sizeHint().height())
 
     # ------------------------------------------------------------------ slots
     def pick_file(self) -> None:
@@ -254,16 +253,16 @@ class ReportDialog(QDialog):
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if not self.no_report.isChecked() and report_path_from(event.mimeData()):
             event.acceptProposedAction()
-            self.drop_zone.setStyleSheet(DROP_STYLE.format(colour="#0b5cad"))
+            self.drop_zone.setStyleSheet(DROP_STYLE.format(colour=scheme().drop_active))
         else:
             event.ignore()
 
     def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
-        self.drop_zone.setStyleSheet(DROP_STYLE.format(colour="#9aa5b1"))
+        self.drop_zone.setStyleSheet(DROP_STYLE.format(colour=scheme().drop_outline))
 
     def dropEvent(self, event: QDropEvent) -> None:
         path = report_path_from(event.mimeData())
-        self.drop_zone.setStyleSheet(DROP_STYLE.format(colour="#9aa5b1"))
+        self.drop_zone.setStyleSheet(DROP_STYLE.format(colour=scheme().drop_outline))
         if path:
             self.set_file(path)
             event.acceptProposedAction()

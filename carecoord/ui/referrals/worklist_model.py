@@ -25,7 +25,7 @@ from carecoord.services.worklist import (
     worklist_page,
 )
 from carecoord.ui.context import AppContext
-from carecoord.ui.style import CHIP_BACKGROUND, DANGER, WARNING
+from carecoord.ui.style import bg, qcolor
 from carecoord.ui.table_model import KeysetTableModel
 
 PAGE_SIZE = 100
@@ -152,9 +152,9 @@ class WorklistModel(KeysetTableModel):
         self.filters: WorklistFilter | None = None
         self._bold = QFont()
         self._bold.setBold(True)
-        self._overdue_background = QBrush(QColor(CHIP_BACKGROUND["danger"]))
-        self._overdue_foreground = QBrush(QColor(DANGER))
-        self._warning_foreground = QBrush(QColor(WARNING))
+        self._overdue_background = QBrush(QColor(bg("danger")))
+        self._overdue_foreground = QBrush(qcolor("danger"))
+        self._warning_foreground = QBrush(qcolor("warning"))
 
     # ---------------------------------------------------------------- queries
     def set_query(self, view: WorklistView, filters: WorklistFilter | None = None) -> None:

@@ -14,7 +14,6 @@ from PySide6.QtGui import (
     QAction,
     QBrush,
     QCloseEvent,
-    QColor,
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
@@ -49,13 +48,14 @@ from carecoord.services.worklist import (
 )
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
-from carecoord.ui.forms import ERROR_STYLE, date_edit, date_of
+from carecoord.ui.flow_layout import FlowLayout
+from carecoord.ui.forms import date_edit, date_of, error_style
 from carecoord.ui.letters.batch import BatchLettersDialog
 from carecoord.ui.referrals.actions import Answer, ReferralActions
 from carecoord.ui.referrals.editor import SendDetails, ask_send
 from carecoord.ui.referrals.report_dialog import choose_report_file, report_path_from, upload_from
 from carecoord.ui.referrals.worklist_model import COLUMNS, WorklistModel, cell_text
-from carecoord.ui.style import DANGER, hint, page_title
+from carecoord.ui.style import fg, hint, page_title, qcolor
 from carecoord.ui.worker import run_in_thread
 
 V = WorklistView
@@ -292,7 +292,8 @@ class ReferralsPage(QWidget):
         self.clear_button.setObjectName("clearFilters")
         self.clear_button.setAccessibleName("Clear filters")
         self.clear_button.clicked.connect(self.clear_filters)
-        filters = QHBoxLayout()
+        # Filters wrap onto a second row on a narrow screen instead of widening the window.
+        filters = FlowLayout()
         for name, label, widget in (
             ("filterDiscipline", "Discipline", self.discipline_filter),
             ("filterPriority", "Priority", self.priority_filter),
@@ -311,13 +312,16 @@ class ReferralsPage(QWidget):
             edit.setAccessibleName(label)
             text.setBuddy(edit)
             edit.dateChanged.connect(lambda _day: self._filter_timer.start())
-            filters.addWidget(text)
-            filters.addWidget(edit)
+            pair = QWidget()  # a label stays on the same row as its date field
+            pair_layout = QHBoxLayout(pair)
+            pair_layout.setContentsMargins(0, 0, 0, 0)
+            pair_layout.addWidget(text)
+            pair_layout.addWidget(edit)
+            filters.addWidget(pair)
         filters.addWidget(self.clear_button)
-        filters.addStretch(1)
         self.filter_error = QLabel()
         self.filter_error.setObjectName("filterError")
-        self.filter_error.setStyleSheet(ERROR_STYLE)
+        self.filter_error.setStyleSheet(error_style())
         self.filter_error.hide()
 
         self.view_hint = hint("")
@@ -344,12 +348,15 @@ class ReferralsPage(QWidget):
             "Save or print the letters of the selected referrals in one go (Ctrl+A selects all)"
         )
         self.letters_button.clicked.connect(self.batch_letters)
+        buttons = FlowLayout(align_right=True)
+        for button in (self.open_button, self.send_button, self.attach_button, self.letters_button):
+            buttons.addWidget(button)
+        button_row = QWidget()
+        button_row.setLayout(buttons)
+        button_row.setMinimumWidth(self.letters_button.sizeHint().width() * 2)
         actions = QHBoxLayout()
-        actions.addWidget(self.view_hint, 1)
-        actions.addWidget(self.open_button)
-        actions.addWidget(self.send_button)
-        actions.addWidget(self.attach_button)
-        actions.addWidget(self.letters_button)
+        actions.addWidget(self.view_hint, 3)
+        actions.addWidget(button_row, 2)
 
         self.table = WorklistTable()
         self.table.setObjectName("worklistTable")
@@ -371,8 +378,11 @@ class ReferralsPage(QWidget):
         self.message.setObjectName("worklistMessage")
         self.message.setWordWrap(True)
 
+        filter_row = QWidget()
+        filter_row.setObjectName("worklistFilters")
+        filter_row.setLayout(filters)
         right = QVBoxLayout()
-        right.addLayout(filters)
+        right.addWidget(filter_row)
         right.addWidget(self.filter_error)
         right.addLayout(actions)
         right.addWidget(self.table, 1)
@@ -638,7 +648,7 @@ class ReferralsPage(QWidget):
             self.status.setText(f"Showing {shown:,} of {count_text(total)}")
 
     def _say(self, text: str, *, error: bool = False) -> None:
-        self.message.setStyleSheet(f"color: {DANGER};" if error else "")
+        self.message.setStyleSheet(f"color: {fg('danger')};" if error else "")
         self.message.setText(text)
 
     def _fetch_failed(self, error: object) -> None:
@@ -673,7 +683,7 @@ class ReferralsPage(QWidget):
             spoken = f"more than {COUNT_CAP:,}" if count > COUNT_CAP else f"{count}"
             item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{view.label}, {spoken} referrals")
             alarming = view in (V.OVERDUE, V.AUTH_EXPIRING) and count > 0
-            item.setForeground(QBrush(QColor(DANGER)) if alarming else QBrush())
+            item.setForeground(QBrush(qcolor("danger")) if alarming else QBrush())
             font = item.font()
             font.setBold(alarming)
             item.setFont(font)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QSettings
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -31,6 +31,7 @@ from carecoord.ui.forms import (
     text_edit,
     text_of,
 )
+from carecoord.ui.screen_fit import restore_or_fit
 from carecoord.ui.style import hint
 
 GEOMETRY_KEY = "memberForm/geometry"
@@ -126,9 +127,8 @@ class MemberForm(QDialog):
         layout.addWidget(self.buttons)
 
         self.fill(member)
-        geometry = QSettings("CareCoord", "CareCoord").value(GEOMETRY_KEY)
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
+        saved = QSettings("CareCoord", "CareCoord").value(GEOMETRY_KEY)
+        restore_or_fit(self, saved, self.sizeHint().width(), self.sizeHint().height())
 
     def fill(self, member: MemberView | None) -> None:
         """Show ``member`` (or an empty internal member) in the fields."""

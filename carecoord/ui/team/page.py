@@ -37,7 +37,7 @@ from carecoord.services.team import MemberView
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.forms import combo
-from carecoord.ui.style import CHIP_BACKGROUND, DANGER, MUTED, WARNING, hint, page_title
+from carecoord.ui.style import bg, fg, hint, page_title, qcolor
 from carecoord.ui.team.member_form import MemberForm
 
 Index = QModelIndex | QPersistentModelIndex
@@ -143,12 +143,12 @@ class MemberModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole:
             if expiring:
                 expired = (member.board_certification_expires or self.on) < self.on
-                return QBrush(QColor(DANGER if expired else WARNING))
+                return QBrush(QColor(fg("danger") if expired else fg("warning")))
             if not member.active:
-                return QBrush(QColor(MUTED))
+                return QBrush(qcolor("muted"))
             return None
         if role == Qt.ItemDataRole.BackgroundRole and expiring:
-            return QBrush(QColor(CHIP_BACKGROUND["warning"]))
+            return QBrush(QColor(bg("warning")))
         if role == Qt.ItemDataRole.FontRole and expiring:
             font = QFont()
             font.setBold(True)

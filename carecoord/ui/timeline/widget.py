@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from carecoord.ui import style
 from carecoord.ui.chart.trend_chart import NRS_SERIES, PEG_SERIES, Series
 from carecoord.ui.timeline.items import (
     ItemKind,
@@ -62,8 +63,8 @@ from carecoord.ui.timeline.items import (
 )
 from carecoord.ui.timeline.scale import ZOOM_ORDER, TimeScale, Zoom, next_zoom
 
-LIGHT_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000")
-DARK_COLOURS = ("#3D9BE0", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
+LIGHT_COLOURS = style.LIGHT.chart_lines
+DARK_COLOURS = style.DARK.chart_lines
 EMPTY_TEXT = "Nothing on the timeline yet: add activities to the plan, or send a referral."
 SETTINGS_ZOOM = "timeline/zoom"
 TREND_HEIGHT = 92.0
@@ -95,7 +96,7 @@ def series_colour(spec: Series, palette: QPalette) -> QColor:
 
 def _ink_on(colour: QColor) -> QColor:
     luminance = 0.2126 * colour.redF() + 0.7152 * colour.greenF() + 0.0722 * colour.blueF()
-    return QColor("#000000") if luminance > 0.45 else QColor("#ffffff")
+    return QColor(Qt.GlobalColor.black) if luminance > 0.45 else QColor(Qt.GlobalColor.white)
 
 
 def _with_alpha(colour: QColor, alpha: int) -> QColor:
