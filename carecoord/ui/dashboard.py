@@ -409,7 +409,7 @@ class DashboardPage(QWidget):
             "acknowledgeDaysTile", "Median days, report to acknowledgement (12 months)"
         )
         self.documents_review_tile = Tile(
-            "documentsReviewTile", "Documents filed, not yet reviewed", accent=WARNING
+            "documentsReviewTile", "Documents filed, not yet reviewed", accent=fg("warning")
         )
         for column, tile in enumerate(
             (
@@ -597,7 +597,7 @@ class DashboardPage(QWidget):
         self.acknowledge_days_tile.set_value("—" if median is None else f"{median:g} d")
         documents_waiting = board.documents_to_review_count
         self.documents_review_tile.set_value(
-            number(documents_waiting), WARNING if documents_waiting else OK
+            number(documents_waiting), fg("warning") if documents_waiting else fg("ok")
         )
         lists: tuple[tuple[QTableView, Sequence[Any], int, str], ...] = (
             (self.overdue_view, board.overdue, board.overdue_count, "Overdue referrals"),

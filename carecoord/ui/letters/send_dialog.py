@@ -27,7 +27,7 @@ from carecoord.errors import CareCoordError
 from carecoord.services import delivery, referrals
 from carecoord.services.delivery import DeliveryFailed, DeliveryView, Destination
 from carecoord.ui.context import AppContext
-from carecoord.ui.style import DANGER, OK, hint, page_title
+from carecoord.ui.style import fg, hint, page_title
 from carecoord.ui.worker import run_in_thread
 
 
@@ -130,7 +130,7 @@ class SendLetterDialog(QDialog):
             say(
                 self.status,
                 "No SMTP relay is set up: an administrator sets it in Settings.",
-                DANGER,
+                fg("danger"),
             )
         self.setMinimumWidth(600)
         self.resize(600, self.sizeHint().height())
@@ -182,7 +182,7 @@ class SendLetterDialog(QDialog):
             self.status,
             f"Sent: the relay accepted the letter for {result.address} "
             f"(Message-ID {result.message_id}). A copy is kept; the referral is marked sent.",
-            OK,
+            fg("ok"),
         )
         self.send_button.hide()
         self.context.events.referral_changed.emit(self.referral_id)
@@ -196,7 +196,7 @@ class SendLetterDialog(QDialog):
             text = f"Not sent: {error}"
         else:
             text = f"Not sent: an unexpected problem ({error})"
-        say(self.status, text, DANGER)
+        say(self.status, text, fg("danger"))
         self.send_button.setText("Retry")
         self.send_button.setAccessibleName("Try sending the letter again")
         self.send_button.setEnabled(True)
