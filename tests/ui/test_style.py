@@ -114,7 +114,9 @@ def background_of(widget: QWidget) -> QColor:
             or current.testAttribute(Qt.WidgetAttribute.WA_StyledBackground)
             or current.isWindow()
         ) and current.backgroundRole() != QPalette.ColorRole.NoRole:
-            return current.palette().color(current.backgroundRole())
+            colour = current.palette().color(current.backgroundRole())
+            if colour.alpha() > 0:  # "background: transparent" shows what is behind
+                return colour
         current = parent
     return QApplication.palette().color(QPalette.ColorRole.Window)
 

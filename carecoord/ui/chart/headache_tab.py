@@ -360,14 +360,12 @@ class HeadacheTab(QWidget):
             risk = headache_rules.OveruseRisk("none", ())
         headline, level = f"Medication-overuse risk: {risk.level}", RISK_LEVEL[risk.level]
         self.risk_label.setText(f"{headline[:1].upper()}{headline[1:]}")
-        self.risk_label.setStyleSheet(
-            f"font-size: 17px; font-weight: 700; color: {chip_fg(level)};"
-        )
-        self.risk_frame.setStyleSheet(
+        self.risk_frame.setStyleSheet(  # one sheet: the labels sit on the panel's colour
             f"QFrame#overuseRiskPanel {{ background: {bg(level)}; "
             f"border: 1px solid {chip_fg(level)}; border-radius: 6px; }}"
             f"QFrame#overuseRiskPanel QLabel {{ background: transparent; color: {scheme().text}; }}"
-            f"QFrame#overuseRiskPanel QLabel#overuseRisk {{ color: {chip_fg(level)}; }}"
+            f"QFrame#overuseRiskPanel QLabel#overuseRisk {{ color: {chip_fg(level)}; "
+            "font-size: 17px; font-weight: 700; }"
         )
         reasons = " ".join(f"{r}." for r in risk.reasons)
         self.risk_detail.setText(

@@ -13,6 +13,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QSize,
     Qt,
     Signal,
 )
@@ -130,8 +131,21 @@ class RecordsModel(QAbstractTableModel):
         return None
 
 
+class RecordsTable(QTableView):
+    """A records table that asks for about four rows, not Qt's default 192 px: pages in a
+    scroll area are laid out at their preferred height, and three default tables plus
+    wrapped warnings would push the tab's buttons below a laptop screen. Spare room
+    still goes to the tables (their layout stretches them)."""
+
+    PREFERRED_HEIGHT = 140
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(hint.width(), min(hint.height(), self.PREFERRED_HEIGHT))
+
+
 def records_table(model: RecordsModel, name: str, accessible: str) -> QTableView:
-    table = QTableView()
+    table = RecordsTable()
     table.setObjectName(name)
     table.setAccessibleName(accessible)
     table.setModel(model)
