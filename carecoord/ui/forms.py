@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from carecoord.errors import ValidationError
+from carecoord.ui.date_field import MIN_DATE, DateField
 
 
 def error_style() -> str:
@@ -26,7 +26,7 @@ def error_style() -> str:
     return f"color: {fg('danger')}; font-size: 11px;"
 
 
-NO_DATE = QDate(1900, 1, 1)
+NO_DATE = MIN_DATE  # what "not set" was before DateField; setDate(NO_DATE) still clears
 
 
 class FieldErrors:
@@ -109,32 +109,23 @@ def text_edit(text: str | None = None, *, lines: int = 3) -> QPlainTextEdit:
     return edit
 
 
-def date_edit(value: date | None = None, *, optional: bool = False) -> QDateEdit:
-    """A calendar date picker; optional ones show "not set" at their minimum date."""
-    edit = QDateEdit()
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setMinimumDate(NO_DATE)
-    edit.setMaximumDate(QDate(2200, 12, 31))
-    if optional:
-        edit.setSpecialValueText("not set")
-    set_date(edit, value, optional=optional)
-    return edit
+def date_edit(value: date | None = None, *, optional: bool = False) -> DateField:
+    """The app's date field (typed or picked); optional ones can be "not set"."""
+    return DateField(value, optional=optional)
 
 
-def set_date(edit: QDateEdit, value: date | None, *, optional: bool = False) -> None:
-    if value is None:
-        edit.setDate(NO_DATE if optional else QDate.currentDate())
-    else:
-        edit.setDate(QDate(value.year, value.month, value.day))
+def set_date(edit: DateField, value: date | None, *, optional: bool = False) -> None:
+    """Show ``value``; None is "not set" on an optional field and today on a required one."""
+    edit.set_value(value)
 
 
-def date_of(edit: QDateEdit) -> date | None:
-    """The picked date, or None for an optional picker left at "not set"."""
-    picked = edit.date()
-    if picked == NO_DATE:
-        return None
-    return date(picked.year(), picked.month(), picked.day())
+def date_of(edit: DateField) -> date | None:
+    """The date typed or picked, or None for an optional field left "not set".
+
+    Read without reformatting the text, as the worklist filters read it while typing; an
+    unreadable text keeps the last real date and is explained beside the field.
+    """
+    return edit.value()
 
 
 def text_of(widget: QLineEdit | QPlainTextEdit) -> str | None:

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
@@ -61,6 +60,7 @@ from carecoord.services.referrals import (
 )
 from carecoord.ui.calendar_file import Chooser, save_calendar_file
 from carecoord.ui.context import AppContext
+from carecoord.ui.date_field import DateField
 from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.forms import FieldErrors, combo, date_edit, date_of, line_edit, set_date, text_of
 from carecoord.ui.forms import text_edit as make_text_edit
@@ -799,7 +799,7 @@ class ReferralEditor(QDialog):
         self._set_date(self.auth_to_edit, auth.valid_to)
 
     @staticmethod
-    def _set_date(edit: QDateEdit, value: date | str | None) -> None:
+    def _set_date(edit: DateField, value: date | str | None) -> None:
         set_date(
             edit, date.fromisoformat(value) if isinstance(value, str) else value, optional=True
         )

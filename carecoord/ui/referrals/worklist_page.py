@@ -467,7 +467,7 @@ class ReferralsPage(QWidget):
             box.blockSignals(False)
         for edit in (self.from_filter, self.to_filter):
             edit.blockSignals(True)
-            edit.setDate(edit.minimumDate())
+            edit.clear()
             edit.blockSignals(False)
         self._fill_recipients()
         self.refresh()
