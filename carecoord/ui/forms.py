@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QComboBox,
     QFormLayout,
     QLabel,
@@ -15,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from carecoord.errors import ValidationError
+from carecoord.errors import ValidationError, ValidationErrors
 from carecoord.ui.date_field import MIN_DATE, DateField
 
 
@@ -30,11 +32,17 @@ NO_DATE = MIN_DATE  # what "not set" was before DateField; setDate(NO_DATE) stil
 
 
 class FieldErrors:
-    """Maps service field names to the error label shown under that field."""
+    """Maps service field names to the error label shown under that field.
 
-    def __init__(self) -> None:
+    Every error of a save is shown at once; an error goes away when its field is fixed:
+    with ``revalidate`` (the service's own check of the whole form) as soon as the rule
+    passes, otherwise as soon as the field is edited.
+    """
+
+    def __init__(self, revalidate: Callable[[], object] | None = None) -> None:
         self.labels: dict[str, QLabel] = {}
         self.widgets: dict[str, QWidget] = {}
+        self.revalidate = revalidate
 
     def add_row(
         self,
@@ -66,7 +74,45 @@ class FieldErrors:
         for name in (field, *aliases):
             self.labels[name] = error
             self.widgets[name] = widget
+        self._watch(widget, error)
         return widget
+
+    def _watch(self, widget: QWidget, error: QLabel) -> None:
+        """Re-check a shown error whenever its field changes."""
+        signal = None
+        if isinstance(widget, QLineEdit | QPlainTextEdit | LimitedTextEdit):
+            signal = widget.textChanged
+        elif isinstance(widget, QComboBox):
+            signal = widget.currentIndexChanged
+        elif isinstance(widget, DateField):
+            signal = widget.dateChanged
+        elif isinstance(widget, QAbstractSpinBox) and hasattr(widget, "valueChanged"):
+            signal = widget.valueChanged
+        if signal is not None:
+            signal.connect(lambda *_: self._edited(error))
+
+    def _edited(self, error: QLabel) -> None:
+        if error.isHidden():
+            return
+        if self.revalidate is None:
+            error.clear()
+            error.hide()
+            return
+        try:
+            self.revalidate()
+        except ValidationError as problem:
+            still = {id(self._label_for(e.field)): e for e in errors_in(problem)}
+        else:
+            still = {}
+        for label in set(self.labels.values()):
+            if label.isHidden():
+                continue  # not nagging about fields the person has not saved yet
+            remaining = still.get(id(label))
+            if remaining is None:
+                label.clear()
+                label.hide()
+            else:
+                label.setText(sentence(remaining.message))
 
     def clear(self) -> None:
         for label in self.labels.values():
@@ -74,23 +120,108 @@ class FieldErrors:
             label.hide()
 
     def show(self, error: ValidationError) -> bool:
-        """Show ``error`` under its field; False when no field here matches its name."""
+        """Show every error in ``error`` under its field (focus on the first).
+
+        False when one of them names no field here (the caller explains it another way).
+        """
         self.clear()
-        label = self.labels.get(error.field) or self._prefix_match(error.field)
-        if label is None:
-            return False
-        label.setText(error.message[:1].upper() + error.message[1:])
-        label.show()
-        widget = self.widgets.get(error.field)
-        if widget is not None:
-            widget.setFocus(Qt.FocusReason.OtherFocusReason)
-        return True
+        all_shown = True
+        first: QWidget | None = None
+        for each in errors_in(error):
+            label = self._label_for(each.field)
+            if label is None:
+                all_shown = False
+                continue
+            label.setText(sentence(each.message))
+            label.show()
+            if first is None:
+                first = self.widgets.get(each.field) or self._widget_for(each.field)
+        if first is not None:
+            first.setFocus(Qt.FocusReason.OtherFocusReason)
+        return all_shown
+
+    def _label_for(self, field: str) -> QLabel | None:
+        return self.labels.get(field) or self._prefix_match(field)
+
+    def _widget_for(self, field: str) -> QWidget | None:
+        for name, widget in self.widgets.items():
+            if field.startswith(name):
+                return widget
+        return None
 
     def _prefix_match(self, field: str) -> QLabel | None:
         for name, label in self.labels.items():
             if field.startswith(name):
                 return label
         return None
+
+
+def errors_in(error: ValidationError) -> list[ValidationError]:
+    """The single errors a ValidationError stands for (several for ValidationErrors)."""
+    return list(error.errors) if isinstance(error, ValidationErrors) else [error]
+
+
+def sentence(message: str) -> str:
+    return message[:1].upper() + message[1:]
+
+
+class LimitedTextEdit(QWidget):
+    """Multi-line text with an "n / max" counter that refuses input beyond ``max_length``.
+
+    Pasting 10,000 characters into a reason used to end in a modal box from the service;
+    here the text is cut at the limit where it is typed and the counter says why.
+    """
+
+    textChanged = Signal()
+
+    def __init__(self, text: str | None = None, *, max_length: int, lines: int = 3) -> None:
+        super().__init__()
+        self.max_length = max_length
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(1)
+        self.edit = QPlainTextEdit()
+        self.edit.setTabChangesFocus(True)
+        self.edit.setFixedHeight(self.edit.fontMetrics().lineSpacing() * lines + 14)
+        column.addWidget(self.edit)
+        self.counter = QLabel()
+        self.counter.setObjectName("lengthCounter")
+        self.counter.setAlignment(Qt.AlignmentFlag.AlignRight)
+        column.addWidget(self.counter)
+        self.setFocusProxy(self.edit)
+        self.edit.textChanged.connect(self._changed)
+        self.setPlainText(text or "")
+
+    def toPlainText(self) -> str:
+        return self.edit.toPlainText()
+
+    def setPlainText(self, text: str) -> None:
+        self.edit.setPlainText(text)
+
+    def setPlaceholderText(self, text: str) -> None:
+        self.edit.setPlaceholderText(text)
+
+    def _changed(self) -> None:
+        text = self.edit.toPlainText()
+        if len(text) > self.max_length:
+            cursor = self.edit.textCursor()
+            position = min(cursor.position(), self.max_length)
+            self.edit.blockSignals(True)
+            self.edit.setPlainText(text[: self.max_length])
+            self.edit.blockSignals(False)
+            cursor = self.edit.textCursor()
+            cursor.setPosition(position)
+            self.edit.setTextCursor(cursor)
+        length = len(self.edit.toPlainText())
+        self.counter.setText(f"{length} / {self.max_length}")
+        full = length >= self.max_length
+        from carecoord.ui.style import fg
+
+        self.counter.setStyleSheet(f"color: {fg('danger' if full else 'muted')}; font-size: 11px;")
+        self.counter.setToolTip(
+            f"At most {self.max_length} characters; the rest was not taken" if full else ""
+        )
+        self.textChanged.emit()
 
 
 def line_edit(text: str | None = None, *, placeholder: str = "", max_length: int = 0) -> QLineEdit:
@@ -100,6 +231,11 @@ def line_edit(text: str | None = None, *, placeholder: str = "", max_length: int
         edit.setMaxLength(max_length)
     edit.setClearButtonEnabled(True)
     return edit
+
+
+def limited_text(text: str | None = None, *, max_length: int, lines: int = 3) -> LimitedTextEdit:
+    """A reason or note box that counts characters and stops at the service's maximum."""
+    return LimitedTextEdit(text, max_length=max_length, lines=lines)
 
 
 def text_edit(text: str | None = None, *, lines: int = 3) -> QPlainTextEdit:
@@ -128,7 +264,7 @@ def date_of(edit: DateField) -> date | None:
     return edit.value()
 
 
-def text_of(widget: QLineEdit | QPlainTextEdit) -> str | None:
+def text_of(widget: QLineEdit | QPlainTextEdit | LimitedTextEdit) -> str | None:
     value = widget.text() if isinstance(widget, QLineEdit) else widget.toPlainText()
     return value.strip() or None
 
