@@ -339,7 +339,8 @@ def test_export_csv_of_the_current_view(qtbot: QtBot, context: AppContext, tmp_p
         qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
     assert done.args == [str(target)]
     assert suggested == [f"referrals-overdue-{date.today().isoformat()}.csv"]
-    with target.open(encoding="utf-8", newline="") as handle:
+    assert target.read_bytes()[:3] == b"\xef\xbb\xbf"  # the BOM: Excel reads it as UTF-8
+    with target.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert [int(r["referral_id"]) for r in rows] == [late.id]
     assert rows[0]["patient"] == "Ñúñez, Zoë"
