@@ -125,6 +125,9 @@ class DateField(QWidget):
         self.edit.setMaxLength(24)
         self.edit.textEdited.connect(self._typed)
         self.edit.editingFinished.connect(self._finished)
+        widest = self.edit.fontMetrics().horizontalAdvance("12/31/2200  ")
+        self.edit.setMinimumWidth(widest + 12)  # a date is short: no full-width box
+        self.edit.setMaximumWidth(widest * 2)
         row.addWidget(self.edit, 1)
         self.calendar_button = QToolButton()
         self.calendar_button.setObjectName("dateCalendar")
@@ -141,6 +144,7 @@ class DateField(QWidget):
         self.clear_button.clicked.connect(self.clear)
         self.clear_button.setVisible(optional)
         row.addWidget(self.clear_button)
+        row.addStretch(0)
         self.error_label = QLabel()
         self.error_label.setObjectName("dateError")
         from carecoord.ui.forms import error_style
