@@ -198,6 +198,18 @@ class LimitedTextEdit(QWidget):
     def setPlainText(self, text: str) -> None:
         self.edit.setPlainText(text)
 
+    def setReadOnly(self, read_only: bool) -> None:
+        self.edit.setReadOnly(read_only)
+        self.counter.setVisible(not read_only)
+
+    def setTabChangesFocus(self, on: bool) -> None:
+        self.edit.setTabChangesFocus(on)
+
+    def setObjectName(self, name: str) -> None:
+        """The text box takes the name too, so findChild(QPlainTextEdit, name) still finds it."""
+        super().setObjectName(name)
+        self.edit.setObjectName(name)
+
     def setPlaceholderText(self, text: str) -> None:
         self.edit.setPlaceholderText(text)
 

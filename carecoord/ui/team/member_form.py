@@ -26,6 +26,7 @@ from carecoord.ui.forms import (
     combo,
     date_edit,
     date_of,
+    limited_text,
     line_edit,
     set_date,
     text_edit,
@@ -72,7 +73,7 @@ class MemberForm(QDialog):
         self.fax = line_edit(max_length=40)
         self.email = line_edit(max_length=254)
         self.address = text_edit(lines=3)
-        self.notes = text_edit(lines=3)
+        self.notes = limited_text(max_length=4000, lines=3)
 
         people = QFormLayout()
         self.errors.add_row(people, "Given name*:", "given_name", self.given_name)
