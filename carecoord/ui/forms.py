@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QComboBox,
@@ -165,6 +166,30 @@ def sentence(message: str) -> str:
     return message[:1].upper() + message[1:]
 
 
+class _CountedEdit(QPlainTextEdit):
+    """A text box with its "n / max" counter in the bottom-right corner, inside its frame, so
+    counting adds no height (the chart fits a 1366×768 laptop)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.counter = QLabel(self)
+        self.counter.setObjectName("lengthCounter")
+        self.counter.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.setViewportMargins(0, 0, 0, self.counter.fontMetrics().height() - 4)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.place_counter()
+
+    def place_counter(self) -> None:
+        self.counter.adjustSize()
+        frame = self.frameWidth()
+        self.counter.move(
+            self.width() - self.counter.width() - frame - 4,
+            self.height() - self.counter.height() - frame,
+        )
+
+
 class LimitedTextEdit(QWidget):
     """Multi-line text with an "n / max" counter that refuses input beyond ``max_length``.
 
@@ -179,15 +204,11 @@ class LimitedTextEdit(QWidget):
         self.max_length = max_length
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(1)
-        self.edit = QPlainTextEdit()
+        self.edit = _CountedEdit()
         self.edit.setTabChangesFocus(True)
         self.edit.setFixedHeight(self.edit.fontMetrics().lineSpacing() * lines + 14)
         column.addWidget(self.edit)
-        self.counter = QLabel()
-        self.counter.setObjectName("lengthCounter")
-        self.counter.setAlignment(Qt.AlignmentFlag.AlignRight)
-        column.addWidget(self.counter)
+        self.counter = self.edit.counter
         self.setFocusProxy(self.edit)
         self.edit.textChanged.connect(self._changed)
         self.setPlainText(text or "")
@@ -233,6 +254,7 @@ class LimitedTextEdit(QWidget):
         self.counter.setToolTip(
             f"At most {self.max_length} characters; the rest was not taken" if full else ""
         )
+        self.edit.place_counter()
         self.textChanged.emit()
 
 
