@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from datetime import date
 from enum import StrEnum
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from carecoord.errors import ValidationError, ValidationErrors
 
@@ -36,6 +36,10 @@ class Collector:
 
     def failed(self, field: str) -> bool:
         return any(e.field == field for e in self.errors)
+
+    def fields(self, rules: dict[str, Callable[[], object]]) -> dict[str, Any]:
+        """Each rule's result by name; failures are kept (None in their place)."""
+        return {name: self.check(rule) for name, rule in rules.items()}
 
     def raise_any(self) -> None:
         """One failure raises as a plain ValidationError, several as ValidationErrors."""

@@ -59,7 +59,7 @@ class MemberForm(QDialog):
         self.setWindowTitle("Edit team member" if member else "Add team member")
         self.setAccessibleName(self.windowTitle())
 
-        self.errors = FieldErrors()
+        self.errors = FieldErrors(revalidate=lambda: team.validate_member(self.data()))
         self.given_name = line_edit(max_length=80)
         self.family_name = line_edit(max_length=80)
         self.credentials = line_edit(placeholder="MD, DO, PT, PhD, LCSW …", max_length=60)
