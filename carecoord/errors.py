@@ -18,6 +18,20 @@ class ValidationError(CareCoordError, ValueError):
         self.message = message
 
 
+class ValidationErrors(ValidationError):
+    """Several fields broke rules at once, so a form can show every error beside its field.
+
+    It is a ValidationError naming the first of them, so callers that show one still work.
+    """
+
+    def __init__(self, errors: list[ValidationError]) -> None:
+        if not errors:
+            raise ValueError("ValidationErrors needs at least one error")
+        super().__init__(errors[0].field, errors[0].message)
+        self.args = ("; ".join(f"{e.field}: {e.message}" for e in errors),)
+        self.errors = list(errors)
+
+
 class NotFound(CareCoordError, LookupError):
     """The record asked for does not exist (or was removed meanwhile)."""
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import bindparam, select
@@ -141,6 +142,17 @@ def csv_cell(text: str) -> str:
     ``-``, ``@``, a tab or a carriage return gets a leading apostrophe (OWASP CSV injection).
     Every CSV CareCoord writes passes its text cells through here."""
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+CSV_ENCODING = "utf-8-sig"
+"""CSV files start with the UTF-8 byte-order mark: without it Excel reads them as the
+local code page and garbles accented names (Ñúñez shows as Ã‘ÃºÃ±ez)."""
+
+
+def write_csv(path: str | Path, text: str) -> None:
+    """Write CSV text from :func:`csv.writer` as Excel opens it: UTF-8 with a BOM, lines as
+    written (RFC 4180 CRLF, no translation)."""
+    Path(path).write_text(text, encoding=CSV_ENCODING, newline="")
 
 
 def today() -> date:

@@ -119,42 +119,62 @@ def detail_of(row: Patient) -> PatientDetail:
 
 
 def validate(data: PatientInput, *, on: date | None = None) -> dict[str, Any]:
-    """The column values for ``data``, or ValidationError naming the first bad field."""
+    """The column values for ``data``; ValidationError(s) naming every bad field at once,
+    so the form shows all of them on one save."""
     now = on or today()
-    family = v.required_text(data.family_name, "family_name", max_length=80)
-    given = v.required_text(data.given_name, "given_name", max_length=80)
-    if not v.search_key(family):
-        raise ValidationError("family_name", "must contain letters or digits")
-    if not v.search_key(given):
-        raise ValidationError("given_name", "must contain letters or digits")
-    born = v.required_date(data.date_of_birth, "date_of_birth")
+    errors = v.Collector()
+    family = errors.check(lambda: v.required_text(data.family_name, "family_name", max_length=80))
+    given = errors.check(lambda: v.required_text(data.given_name, "given_name", max_length=80))
+    if family is not None and not v.search_key(family):
+        errors.add("family_name", "must contain letters or digits")
+    if given is not None and not v.search_key(given):
+        errors.add("given_name", "must contain letters or digits")
+    born = errors.check(lambda: _birth_date(data.date_of_birth, now))
+    mrn = errors.check(lambda: _mrn(data.mrn))
+    values = {
+        "middle_name": lambda: v.text(data.middle_name, "middle_name", max_length=80),
+        "sex": lambda: v.choice(data.sex, AdministrativeSex, "sex"),
+        "phone": lambda: v.phone(data.phone),
+        "email": lambda: v.email(data.email),
+        "address": lambda: v.text(data.address, "address", max_length=400, multiline=True),
+        "preferred_language": lambda: v.text(
+            data.preferred_language, "preferred_language", max_length=40
+        ),
+        "insurance_payer": lambda: v.text(data.insurance_payer, "insurance_payer", max_length=120),
+        "insurance_member_id": lambda: v.text(
+            data.insurance_member_id, "insurance_member_id", max_length=60
+        ),
+        "notes": lambda: v.text(data.notes, "notes", max_length=4000, multiline=True),
+    }
+    checked: dict[str, Any] = {name: errors.check(rule) for name, rule in values.items()}
+    errors.raise_any()
+    assert family is not None and given is not None and born is not None
+    return {
+        "family_name": family,
+        "given_name": given,
+        "family_key": v.search_key(family),
+        "given_key": v.search_key(given),
+        "date_of_birth": born,
+        "mrn": mrn,
+        **checked,
+    }
+
+
+def _birth_date(value: object, now: date) -> date:
+    born = v.required_date(value, "date_of_birth")
     v.not_future(born, "date_of_birth", now)
     if age_on(born, now) > MAX_AGE_YEARS:
         raise ValidationError("date_of_birth", f"gives an age over {MAX_AGE_YEARS} years")
-    mrn = v.text(data.mrn, "mrn", max_length=32)
+    return born
+
+
+def _mrn(value: object) -> str | None:
+    mrn = v.text(value, "mrn", max_length=32)
     if mrn is not None:
         mrn = mrn.upper()
         if not MRN_RE.match(mrn):
             raise ValidationError("mrn", "may hold only letters, digits and hyphens")
-    return {
-        "family_name": family,
-        "given_name": given,
-        "middle_name": v.text(data.middle_name, "middle_name", max_length=80),
-        "family_key": v.search_key(family),
-        "given_key": v.search_key(given),
-        "date_of_birth": born,
-        "sex": v.choice(data.sex, AdministrativeSex, "sex"),
-        "mrn": mrn,
-        "phone": v.phone(data.phone),
-        "email": v.email(data.email),
-        "address": v.text(data.address, "address", max_length=400, multiline=True),
-        "preferred_language": v.text(data.preferred_language, "preferred_language", max_length=40),
-        "insurance_payer": v.text(data.insurance_payer, "insurance_payer", max_length=120),
-        "insurance_member_id": v.text(
-            data.insurance_member_id, "insurance_member_id", max_length=60
-        ),
-        "notes": v.text(data.notes, "notes", max_length=4000, multiline=True),
-    }
+    return mrn
 
 
 def _duplicates(

@@ -129,24 +129,30 @@ def membership_view(row: CareTeamMembership) -> MembershipView:
 
 
 def validate_member(data: MemberInput) -> dict[str, Any]:
-    return {
-        "family_name": v.required_text(data.family_name, "family_name", max_length=80),
-        "given_name": v.required_text(data.given_name, "given_name", max_length=80),
-        "discipline": v.choice(data.discipline, Discipline, "discipline"),
-        "credentials": v.text(data.credentials, "credentials", max_length=60),
-        "specialty": v.text(data.specialty, "specialty", max_length=120),
-        "organisation": v.text(data.organisation, "organisation", max_length=160),
-        "board_name": v.text(data.board_name, "board_name", max_length=160),
-        "board_certification_expires": v.a_date(
-            data.board_certification_expires, "board_certification_expires"
-        ),
-        "phone": v.phone(data.phone),
-        "fax": v.phone(data.fax, "fax"),
-        "email": v.email(data.email),
-        "address": v.text(data.address, "address", max_length=400, multiline=True),
-        "is_internal": v.flag(data.is_internal, "is_internal"),
-        "notes": v.text(data.notes, "notes", max_length=4000, multiline=True),
-    }
+    """The column values; ValidationError(s) naming every bad field, so the form shows all."""
+    errors = v.Collector()
+    values = errors.fields(
+        {
+            "family_name": lambda: v.required_text(data.family_name, "family_name", max_length=80),
+            "given_name": lambda: v.required_text(data.given_name, "given_name", max_length=80),
+            "discipline": lambda: v.choice(data.discipline, Discipline, "discipline"),
+            "credentials": lambda: v.text(data.credentials, "credentials", max_length=60),
+            "specialty": lambda: v.text(data.specialty, "specialty", max_length=120),
+            "organisation": lambda: v.text(data.organisation, "organisation", max_length=160),
+            "board_name": lambda: v.text(data.board_name, "board_name", max_length=160),
+            "board_certification_expires": lambda: v.a_date(
+                data.board_certification_expires, "board_certification_expires"
+            ),
+            "phone": lambda: v.phone(data.phone),
+            "fax": lambda: v.phone(data.fax, "fax"),
+            "email": lambda: v.email(data.email),
+            "address": lambda: v.text(data.address, "address", max_length=400, multiline=True),
+            "is_internal": lambda: v.flag(data.is_internal, "is_internal"),
+            "notes": lambda: v.text(data.notes, "notes", max_length=4000, multiline=True),
+        }
+    )
+    errors.raise_any()
+    return values
 
 
 @service

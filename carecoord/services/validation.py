@@ -4,14 +4,50 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from enum import StrEnum
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from carecoord.errors import ValidationError
+from carecoord.errors import ValidationError, ValidationErrors
 
 E = TypeVar("E", bound=StrEnum)
+T = TypeVar("T")
+
+
+class Collector:
+    """Runs field checks and keeps every failure, so one save reports all bad fields."""
+
+    def __init__(self) -> None:
+        self.errors: list[ValidationError] = []
+
+    def check(self, rule: Callable[[], T]) -> T | None:
+        """The rule's result, or None (the failure kept) when it raised ValidationError."""
+        try:
+            return rule()
+        except ValidationErrors as several:
+            self.errors.extend(several.errors)
+        except ValidationError as error:
+            self.errors.append(error)
+        return None
+
+    def add(self, field: str, message: str) -> None:
+        self.errors.append(ValidationError(field, message))
+
+    def failed(self, field: str) -> bool:
+        return any(e.field == field for e in self.errors)
+
+    def fields(self, rules: dict[str, Callable[[], object]]) -> dict[str, Any]:
+        """Each rule's result by name; failures are kept (None in their place)."""
+        return {name: self.check(rule) for name, rule in rules.items()}
+
+    def raise_any(self) -> None:
+        """One failure raises as a plain ValidationError, several as ValidationErrors."""
+        if len(self.errors) == 1:
+            raise self.errors[0]
+        if self.errors:
+            raise ValidationErrors(self.errors)
+
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE_RE = re.compile(r"^[0-9+()\-./ xext]{3,40}$", re.IGNORECASE)

@@ -39,6 +39,7 @@ from carecoord.services import audit_log
 from carecoord.services.audit import VerifyResult
 from carecoord.services.audit_log import KNOWN_ACTIONS, AuditFilter, AuditRow
 from carecoord.services.checkpoints import verify_with_checkpoints
+from carecoord.services.common import write_csv
 from carecoord.services.permissions import Action, allowed
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
@@ -482,7 +483,7 @@ class AuditViewer(QWidget):
 
         def work() -> str:
             text = audit_log.export_csv(db, actor, filters, sort=sort, descending=descending)
-            Path(path).write_text(text, encoding="utf-8", newline="")
+            write_csv(path, text)
             return path
 
         self.export_button.setEnabled(False)

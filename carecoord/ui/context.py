@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, Signal
 from carecoord.db import Database
 from carecoord.services.actor import Actor
 from carecoord.services.settings import ClinicSettings
+from carecoord.ui.date_field import set_iso_display
 
 
 class DataEvents(QObject):
@@ -52,3 +53,9 @@ class AppContext:
     demo: bool = False
     events: DataEvents = field(default_factory=DataEvents)
     navigator: Navigator = field(default_factory=Navigator)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        """Date fields follow the clinic's date setting: "iso" shows YYYY-MM-DD everywhere."""
+        super().__setattr__(name, value)
+        if name == "settings" and isinstance(value, ClinicSettings):
+            set_iso_display(value.date_format == "iso")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QComboBox,
-    QDateEdit,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -16,7 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from carecoord.errors import ValidationError
+from carecoord.errors import ValidationError, ValidationErrors
+from carecoord.ui.date_field import MIN_DATE, DateField
 
 
 def error_style() -> str:
@@ -26,15 +29,21 @@ def error_style() -> str:
     return f"color: {fg('danger')}; font-size: 11px;"
 
 
-NO_DATE = QDate(1900, 1, 1)
+NO_DATE = MIN_DATE  # what "not set" was before DateField; setDate(NO_DATE) still clears
 
 
 class FieldErrors:
-    """Maps service field names to the error label shown under that field."""
+    """Maps service field names to the error label shown under that field.
 
-    def __init__(self) -> None:
+    Every error of a save is shown at once; an error goes away when its field is fixed:
+    with ``revalidate`` (the service's own check of the whole form) as soon as the rule
+    passes, otherwise as soon as the field is edited.
+    """
+
+    def __init__(self, revalidate: Callable[[], object] | None = None) -> None:
         self.labels: dict[str, QLabel] = {}
         self.widgets: dict[str, QWidget] = {}
+        self.revalidate = revalidate
 
     def add_row(
         self,
@@ -66,7 +75,45 @@ class FieldErrors:
         for name in (field, *aliases):
             self.labels[name] = error
             self.widgets[name] = widget
+        self._watch(widget, error)
         return widget
+
+    def _watch(self, widget: QWidget, error: QLabel) -> None:
+        """Re-check a shown error whenever its field changes."""
+        signal = None
+        if isinstance(widget, QLineEdit | QPlainTextEdit | LimitedTextEdit):
+            signal = widget.textChanged
+        elif isinstance(widget, QComboBox):
+            signal = widget.currentIndexChanged
+        elif isinstance(widget, DateField):
+            signal = widget.dateChanged
+        elif isinstance(widget, QAbstractSpinBox) and hasattr(widget, "valueChanged"):
+            signal = widget.valueChanged
+        if signal is not None:
+            signal.connect(lambda *_: self._edited(error))
+
+    def _edited(self, error: QLabel) -> None:
+        if error.isHidden():
+            return
+        if self.revalidate is None:
+            error.clear()
+            error.hide()
+            return
+        try:
+            self.revalidate()
+        except ValidationError as problem:
+            still = {id(self._label_for(e.field)): e for e in errors_in(problem)}
+        else:
+            still = {}
+        for label in set(self.labels.values()):
+            if label.isHidden():
+                continue  # not nagging about fields the person has not saved yet
+            remaining = still.get(id(label))
+            if remaining is None:
+                label.clear()
+                label.hide()
+            else:
+                label.setText(sentence(remaining.message))
 
     def clear(self) -> None:
         for label in self.labels.values():
@@ -74,23 +121,141 @@ class FieldErrors:
             label.hide()
 
     def show(self, error: ValidationError) -> bool:
-        """Show ``error`` under its field; False when no field here matches its name."""
+        """Show every error in ``error`` under its field (focus on the first).
+
+        False when one of them names no field here (the caller explains it another way).
+        """
         self.clear()
-        label = self.labels.get(error.field) or self._prefix_match(error.field)
-        if label is None:
-            return False
-        label.setText(error.message[:1].upper() + error.message[1:])
-        label.show()
-        widget = self.widgets.get(error.field)
-        if widget is not None:
-            widget.setFocus(Qt.FocusReason.OtherFocusReason)
-        return True
+        all_shown = True
+        first: QWidget | None = None
+        for each in errors_in(error):
+            label = self._label_for(each.field)
+            if label is None:
+                all_shown = False
+                continue
+            label.setText(sentence(each.message))
+            label.show()
+            if first is None:
+                first = self.widgets.get(each.field) or self._widget_for(each.field)
+        if first is not None:
+            first.setFocus(Qt.FocusReason.OtherFocusReason)
+        return all_shown
+
+    def _label_for(self, field: str) -> QLabel | None:
+        return self.labels.get(field) or self._prefix_match(field)
+
+    def _widget_for(self, field: str) -> QWidget | None:
+        for name, widget in self.widgets.items():
+            if field.startswith(name):
+                return widget
+        return None
 
     def _prefix_match(self, field: str) -> QLabel | None:
         for name, label in self.labels.items():
             if field.startswith(name):
                 return label
         return None
+
+
+def errors_in(error: ValidationError) -> list[ValidationError]:
+    """The single errors a ValidationError stands for (several for ValidationErrors)."""
+    return list(error.errors) if isinstance(error, ValidationErrors) else [error]
+
+
+def sentence(message: str) -> str:
+    return message[:1].upper() + message[1:]
+
+
+class _CountedEdit(QPlainTextEdit):
+    """A text box with its "n / max" counter in the bottom-right corner, inside its frame, so
+    counting adds no height (the chart fits a 1366×768 laptop)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.counter = QLabel(self)
+        self.counter.setObjectName("lengthCounter")
+        self.counter.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.setViewportMargins(0, 0, 0, self.counter.fontMetrics().height() - 4)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.place_counter()
+
+    def place_counter(self) -> None:
+        self.counter.adjustSize()
+        frame = self.frameWidth()
+        self.counter.move(
+            self.width() - self.counter.width() - frame - 4,
+            self.height() - self.counter.height() - frame,
+        )
+
+
+class LimitedTextEdit(QWidget):
+    """Multi-line text with an "n / max" counter that refuses input beyond ``max_length``.
+
+    Pasting 10,000 characters into a reason used to end in a modal box from the service;
+    here the text is cut at the limit where it is typed and the counter says why.
+    """
+
+    textChanged = Signal()
+
+    def __init__(self, text: str | None = None, *, max_length: int, lines: int = 3) -> None:
+        super().__init__()
+        self.max_length = max_length
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.edit = _CountedEdit()
+        self.edit.setTabChangesFocus(True)
+        self.edit.setFixedHeight(self.edit.fontMetrics().lineSpacing() * lines + 14)
+        column.addWidget(self.edit)
+        self.counter = self.edit.counter
+        self.setFocusProxy(self.edit)
+        self.edit.textChanged.connect(self._changed)
+        self.setPlainText(text or "")
+
+    def toPlainText(self) -> str:
+        return self.edit.toPlainText()
+
+    def setPlainText(self, text: str) -> None:
+        self.edit.setPlainText(text)
+
+    def setReadOnly(self, read_only: bool) -> None:
+        self.edit.setReadOnly(read_only)
+        self.counter.setVisible(not read_only)
+
+    def setTabChangesFocus(self, on: bool) -> None:
+        self.edit.setTabChangesFocus(on)
+
+    def setObjectName(self, name: str) -> None:
+        """The text box takes the name too, so findChild(QPlainTextEdit, name) still finds it."""
+        super().setObjectName(name)
+        self.edit.setObjectName(name)
+
+    def setPlaceholderText(self, text: str) -> None:
+        self.edit.setPlaceholderText(text)
+
+    def _changed(self) -> None:
+        text = self.edit.toPlainText()
+        if len(text) > self.max_length:
+            cursor = self.edit.textCursor()
+            position = min(cursor.position(), self.max_length)
+            self.edit.blockSignals(True)
+            self.edit.setPlainText(text[: self.max_length])
+            self.edit.blockSignals(False)
+            cursor = self.edit.textCursor()
+            cursor.setPosition(position)
+            self.edit.setTextCursor(cursor)
+        length = len(self.edit.toPlainText())
+        self.counter.setText(f"{length} / {self.max_length}")
+        full = length >= self.max_length
+        from carecoord.ui.style import fg
+
+        self.counter.setStyleSheet(f"color: {fg('danger' if full else 'muted')}; font-size: 11px;")
+        self.counter.setToolTip(
+            f"At most {self.max_length} characters; the rest was not taken" if full else ""
+        )
+        self.edit.place_counter()
+        self.textChanged.emit()
 
 
 def line_edit(text: str | None = None, *, placeholder: str = "", max_length: int = 0) -> QLineEdit:
@@ -102,6 +267,11 @@ def line_edit(text: str | None = None, *, placeholder: str = "", max_length: int
     return edit
 
 
+def limited_text(text: str | None = None, *, max_length: int, lines: int = 3) -> LimitedTextEdit:
+    """A reason or note box that counts characters and stops at the service's maximum."""
+    return LimitedTextEdit(text, max_length=max_length, lines=lines)
+
+
 def text_edit(text: str | None = None, *, lines: int = 3) -> QPlainTextEdit:
     edit = QPlainTextEdit(text or "")
     edit.setTabChangesFocus(True)
@@ -109,35 +279,26 @@ def text_edit(text: str | None = None, *, lines: int = 3) -> QPlainTextEdit:
     return edit
 
 
-def date_edit(value: date | None = None, *, optional: bool = False) -> QDateEdit:
-    """A calendar date picker; optional ones show "not set" at their minimum date."""
-    edit = QDateEdit()
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setMinimumDate(NO_DATE)
-    edit.setMaximumDate(QDate(2200, 12, 31))
-    if optional:
-        edit.setSpecialValueText("not set")
-    set_date(edit, value, optional=optional)
-    return edit
+def date_edit(value: date | None = None, *, optional: bool = False) -> DateField:
+    """The app's date field (typed or picked); optional ones can be "not set"."""
+    return DateField(value, optional=optional)
 
 
-def set_date(edit: QDateEdit, value: date | None, *, optional: bool = False) -> None:
-    if value is None:
-        edit.setDate(NO_DATE if optional else QDate.currentDate())
-    else:
-        edit.setDate(QDate(value.year, value.month, value.day))
+def set_date(edit: DateField, value: date | None, *, optional: bool = False) -> None:
+    """Show ``value``; None is "not set" on an optional field and today on a required one."""
+    edit.set_value(value)
 
 
-def date_of(edit: QDateEdit) -> date | None:
-    """The picked date, or None for an optional picker left at "not set"."""
-    picked = edit.date()
-    if picked == NO_DATE:
-        return None
-    return date(picked.year(), picked.month(), picked.day())
+def date_of(edit: DateField) -> date | None:
+    """The date typed or picked, or None for an optional field left "not set".
+
+    Read without reformatting the text, as the worklist filters read it while typing; an
+    unreadable text keeps the last real date and is explained beside the field.
+    """
+    return edit.value()
 
 
-def text_of(widget: QLineEdit | QPlainTextEdit) -> str | None:
+def text_of(widget: QLineEdit | QPlainTextEdit | LimitedTextEdit) -> str | None:
     value = widget.text() if isinstance(widget, QLineEdit) else widget.toPlainText()
     return value.strip() or None
 

@@ -219,7 +219,9 @@ class SettingsPage(QWidget):
         self.date_format = combo([(example, key) for key, example in DATE_FORMATS.items()])
         self.date_format.setObjectName("dateFormat")
         self.date_format.setMaximumWidth(260)
-        self.date_format.setToolTip("How referral letters print dates")
+        self.date_format.setToolTip(
+            "How referral letters print dates; ISO also shows YYYY-MM-DD in date fields"
+        )
         self.idle_lock = QSpinBox()
         self.idle_lock.setRange(1, 240)
         self.idle_lock.setSuffix(" min")

@@ -223,7 +223,8 @@ def test_export_csv_is_written_and_audited(
     with qtbot.waitSignal(viewer.exported, timeout=10_000):
         viewer.export_csv()
     settle_threads(qtbot)
-    rows = list(csv.reader(target.open(encoding="utf-8")))
+    assert target.read_bytes().startswith(b"\xef\xbb\xbfid,time_utc,")
+    rows = list(csv.reader(target.open(encoding="utf-8-sig")))
     assert rows[0][:5] == ["id", "time_utc", "username", "user_id", "action"]
     assert [r[4] for r in rows[1:]] == ["sign_in_failed"]
     assert rows[1][2] == "frontdesk" and len(rows[1][-1]) == 64

@@ -7,9 +7,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QPushButton
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+)
 from pytestqt.qtbot import QtBot
 
 from carecoord.clinical.vocabulary import PatientStatus
@@ -246,7 +253,7 @@ def test_enter_opens_chart_and_discharge_readmit(qtbot: QtBot, context: AppConte
     qtbot.mouseClick(confirm, Qt.MouseButton.LeftButton)  # no reason yet
     reason_error = dialog.findChild(QLabel, "discharge_reasonError")
     assert reason_error is not None and "required" in reason_error.text()
-    qtbot.keyClicks(dialog.reason, "Goals met; back to primary care")
+    qtbot.keyClicks(dialog.reason.edit, "Goals met; back to primary care")
     qtbot.mouseClick(confirm, Qt.MouseButton.LeftButton)
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert page.model.rowCount() == 0  # active patients only
@@ -344,3 +351,90 @@ def test_model_releases_pages_far_off_screen_and_reads_them_again(
     assert len(model.pages) == 2 and 0 in model.pages
     assert model.data(model.index(259, 1)) is not None
     qtmodeltester.check(model)
+
+
+def test_every_bad_field_is_shown_at_once_and_goes_when_fixed(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    form = PatientForm(context=context)
+    qtbot.addWidget(form)
+    form.show()
+    fill(qtbot, form, family="Okafor", given="", born="02/30/1980", email="ada.example")
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+
+    shown = {
+        name: label.text()
+        for name in ("family_name", "given_name", "date_of_birth", "email")
+        if (label := form.findChild(QLabel, f"{name}Error")) is not None and label.isVisible()
+    }
+    assert shown == {
+        "given_name": "Is required",
+        "date_of_birth": "Must be a real date, typed as YYYY-MM-DD or MM/DD/YYYY",
+        "email": "Is not an e-mail address",
+    }
+    email_error = form.findChild(QLabel, "emailError")
+    given_error = form.findChild(QLabel, "given_nameError")
+    assert email_error is not None and given_error is not None
+    form.email.selectAll()  # retyped over the old text: every keystroke is re-checked
+    qtbot.keyClicks(form.email, "ada@")  # still wrong: the message stays
+    assert email_error.isVisible() and email_error.text() == "Is not an e-mail address"
+    fill(qtbot, form, email="ada@example.org")  # fixed: its message goes, the others stay
+    assert not email_error.isVisible()
+    assert given_error.isVisible() and given_error.text() == "Is required"
+    fill(qtbot, form, given="Ada", born="02/28/1980")
+    assert not given_error.isVisible()
+    assert patients.count_patients(context.db, context.actor) == 0
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert form.result() == QDialog.DialogCode.Accepted
+    saved = patients.get_patient(context.db, context.actor, form.saved_patient_id or 0)
+    assert (saved.given_name, saved.date_of_birth, saved.email) == (
+        "Ada",
+        date(1980, 2, 28),
+        "ada@example.org",
+    )
+
+
+def test_a_10000_character_reason_is_cut_at_the_maximum_without_a_box(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    patient = new_patient(context.db, context.actor, "Okafor", "Ada", date(1975, 4, 2))
+    dialog = DischargeDialog(context=context, patient_id=patient.id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.reason.counter.text() == "0 / 400"
+    dialog.reason.edit.insertPlainText("x" * 10_000)  # a paste
+    assert len(dialog.reason.toPlainText()) == 400
+    assert dialog.reason.counter.text() == "400 / 400"
+    qtbot.keyClicks(dialog.reason.edit, "more")
+    assert dialog.reason.toPlainText() == "x" * 400
+    assert QApplication.activeModalWidget() in (None, dialog)
+    assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox)]
+    dialog.save()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    detail = patients.get_patient(context.db, context.actor, patient.id)
+    assert detail.status == PatientStatus.DISCHARGED
+
+
+def test_duplicate_dialog_opens_the_existing_chart(qtbot: QtBot, context: AppContext) -> None:
+    existing = new_patient(context.db, context.actor, "Ñúñez", "Zoë", date(1980, 5, 12))
+    form = PatientForm(context=context)
+    qtbot.addWidget(form)
+    form.show()
+    fill(qtbot, form, family="Nunez", given="Zoe", born="05/12/1980")
+    clicked: list[str] = []
+
+    def press_open() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox) and box.objectName() == "duplicateDialog"
+        button = box.findChild(QPushButton, "openExistingChart")
+        assert button is not None
+        clicked.append(button.text())
+        button.click()
+
+    QTimer.singleShot(100, press_open)
+    with qtbot.waitSignal(context.navigator.chart_requested, timeout=3000) as opened:
+        qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert clicked == ["Open the existing chart"]
+    assert opened.args == [existing.id]
+    assert form.result() == QDialog.DialogCode.Rejected
+    assert patients.count_patients(context.db, context.actor) == 1

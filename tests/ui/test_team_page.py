@@ -121,6 +121,33 @@ def test_member_form_shows_a_bad_email_beside_the_field(qtbot: QtBot, context: A
     assert form.saved is not None and form.saved.email == "ada@example.org"
 
 
+def test_member_form_shows_two_bad_fields_at_once(qtbot: QtBot, context: AppContext) -> None:
+    form = MemberForm(context=context)
+    qtbot.addWidget(form)
+    form.show()
+    qtbot.keyClicks(form.family_name, "Okafor")
+    form.discipline.setCurrentIndex(form.discipline.findData(Discipline.PSYCHIATRY))
+    qtbot.keyClicks(form.phone, "call me")
+    qtbot.keyClicks(form.email, "ada-at-example")
+    assert not form.save()
+    errors = {
+        name: label.text()
+        for name in ("given_name", "phone", "email")
+        if (label := form.findChild(QLabel, f"{name}Error")) is not None and label.isVisible()
+    }
+    assert errors == {
+        "given_name": "Is required",
+        "phone": "Is not a telephone number",
+        "email": "Is not an e-mail address",
+    }
+    form.phone.setText("555-0142")
+    phone_error = form.findChild(QLabel, "phoneError")
+    email_error = form.findChild(QLabel, "emailError")
+    assert phone_error is not None and not phone_error.isVisible()
+    assert email_error is not None and email_error.isVisible()
+    assert team.list_members(context.db, context.actor, active_only=False) == []
+
+
 def test_edit_through_the_form(qtbot: QtBot, context: AppContext) -> None:
     member = new_member(context.db, context.actor, "psychiatry", "Okafor", "Ada")
     page = open_page(qtbot, context)

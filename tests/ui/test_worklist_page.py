@@ -188,6 +188,32 @@ def test_counts_on_each_view_and_filters(qtbot: QtBot, context: AppContext) -> N
     settle(qtbot, page)
 
 
+def test_sent_from_and_to_filters_accept_typing(qtbot: QtBot, context: AppContext) -> None:
+    """A typed date filters at once; the clear button makes the filter "not set" again."""
+    patient_id, rehab, _ = clinic(context)
+    old = send(context, new_referral(context.db, context.actor, patient_id, rehab), 40)
+    new = send(context, new_referral(context.db, context.actor, patient_id, rehab), 2)
+    page = make_page(qtbot, context, V.AWAITING_ACCEPTANCE)
+    assert sorted(r.id for r in page.model.rows) == sorted([old.id, new.id])
+    since = (date.today() - timedelta(days=10)).isoformat()
+    page.from_filter.edit.setFocus()
+    qtbot.keyClicks(page.from_filter.edit, since)
+    qtbot.keyClick(page.from_filter.edit, Qt.Key.Key_Return)
+    assert page.from_filter.value() == date.today() - timedelta(days=10)
+    filters = page.filters()
+    assert filters is not None and filters.date_from == date.today() - timedelta(days=10)
+    qtbot.waitUntil(lambda: [r.id for r in page.model.rows] == [new.id], timeout=3000)
+    page.to_filter.edit.setFocus()
+    qtbot.keyClicks(page.to_filter.edit, "2000-01-01")
+    qtbot.keyClick(page.to_filter.edit, Qt.Key.Key_Return)
+    assert page.filters() is None
+    assert page.filter_error.text() == "The end date is before the start date."
+    qtbot.mouseClick(page.to_filter.clear_button, Qt.MouseButton.LeftButton)
+    assert page.to_filter.value() is None
+    assert page.filters() is not None
+    settle(qtbot, page)
+
+
 def test_open_with_double_click_and_enter(qtbot: QtBot, context: AppContext) -> None:
     patient_id, rehab, _ = clinic(context)
     late = send(context, new_referral(context.db, context.actor, patient_id, rehab), 40)
@@ -313,7 +339,8 @@ def test_export_csv_of_the_current_view(qtbot: QtBot, context: AppContext, tmp_p
         qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
     assert done.args == [str(target)]
     assert suggested == [f"referrals-overdue-{date.today().isoformat()}.csv"]
-    with target.open(encoding="utf-8", newline="") as handle:
+    assert target.read_bytes()[:3] == b"\xef\xbb\xbf"  # the BOM: Excel reads it as UTF-8
+    with target.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert [int(r["referral_id"]) for r in rows] == [late.id]
     assert rows[0]["patient"] == "Ñúñez, Zoë"

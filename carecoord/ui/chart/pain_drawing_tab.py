@@ -29,12 +29,19 @@ from carecoord.clinical.vocabulary import DataCategory
 from carecoord.errors import CareCoordError, ConflictError, ValidationError
 from carecoord.services import pain_drawings
 from carecoord.services.common import today
-from carecoord.services.pain_drawings import PainDrawingInput, PainDrawingView
+from carecoord.services.pain_drawings import MAX_NOTES, PainDrawingInput, PainDrawingView
 from carecoord.services.permissions import Action, allowed
 from carecoord.ui.chart.body_diagram import BodyDiagram, kind_icon
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
-from carecoord.ui.forms import FieldErrors, date_edit, date_of, set_date, text_edit, text_of
+from carecoord.ui.forms import (
+    FieldErrors,
+    date_edit,
+    date_of,
+    limited_text,
+    set_date,
+    text_of,
+)
 from carecoord.ui.style import hint, page_title
 
 NEW_ITEM = "New drawing (not saved)"
@@ -190,7 +197,7 @@ class PainDrawingTab(QWidget):
             # QFormLayout grows only expanding fields: a wrapping label would stay narrow.
             label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
         form.addRow("Regions:", self.regions_label)
-        self.notes = text_edit(lines=2)
+        self.notes = limited_text(max_length=MAX_NOTES, lines=2)
         self.notes.setObjectName("painDrawingNotes")
         self.notes.setReadOnly(not self.can_edit)
         self.notes.textChanged.connect(self._edited)

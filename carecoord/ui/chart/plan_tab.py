@@ -69,8 +69,8 @@ from carecoord.ui.forms import (
     date_edit,
     date_of,
     error_style,
+    limited_text,
     line_edit,
-    text_edit,
     text_of,
 )
 from carecoord.ui.pdf_preview import PdfPreview
@@ -251,7 +251,7 @@ class PlanDialog(_PlanFormDialog):
         self.review_on = date_edit(plan.review_on if plan else None, optional=True)
         self.review_on.setMaximumWidth(160)
         self.field_errors.add_row(self.form, "Review on:", "review_on", self.review_on)
-        self.notes = text_edit(plan.notes if plan else None, lines=4)
+        self.notes = limited_text(plan.notes if plan else None, max_length=4000, lines=4)
         self.field_errors.add_row(self.form, "Notes:", "notes", self.notes)
         self._finish_layout(
             None

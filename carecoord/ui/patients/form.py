@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from carecoord.clinical.vocabulary import AdministrativeSex, PatientStatus
-from carecoord.errors import CareCoordError, ConflictError, ValidationError
+from carecoord.errors import CareCoordError, ConflictError, ValidationError, ValidationErrors
 from carecoord.services import patients
 from carecoord.services.patients import PatientDetail, PatientInput, PatientSummary
 from carecoord.ui import forms, style
@@ -55,8 +55,13 @@ def grow_to_fit(dialog: QWidget) -> None:
     fit_to_screen(dialog, max(dialog.width(), hint.width()), max(dialog.height(), hint.height()))
 
 
-def ask_duplicate(parent: QWidget | None, matches: list[PatientSummary]) -> bool:
-    """Ask whether to register a patient although look-alikes exist; True = save anyway."""
+DuplicateAnswer = bool | int
+"""What to do about look-alikes: True = save anyway, False = go back, an int = open that chart."""
+
+
+def ask_duplicate(parent: QWidget | None, matches: list[PatientSummary]) -> DuplicateAnswer:
+    """Ask whether to register a patient although look-alikes exist, or open the existing
+    chart (the first, closest match) instead."""
     listed = "\n".join(
         f"• {m.display_name}, born {m.date_of_birth.isoformat()}, MRN {m.mrn}"
         f"{' (discharged)' if m.status == PatientStatus.DISCHARGED else ''}"
@@ -73,11 +78,34 @@ def ask_duplicate(parent: QWidget | None, matches: list[PatientSummary]) -> bool
         f"{listed}\n\nOpen the existing chart instead if this is the same person. "
         "Save anyway only for a different person."
     )
+    label = "Open the existing chart"
+    if len(matches) > 1:
+        label = f"Open the chart of MRN {matches[0].mrn}"
+    open_chart = box.addButton(label, QMessageBox.ButtonRole.ActionRole)
+    open_chart.setObjectName("openExistingChart")
     save = box.addButton("Save anyway", QMessageBox.ButtonRole.AcceptRole)
+    save.setObjectName("saveAnyway")
     back = box.addButton("Go back", QMessageBox.ButtonRole.RejectRole)
+    back.setObjectName("goBack")
     box.setDefaultButton(back)
     box.exec()
+    if box.clickedButton() is open_chart:
+        return matches[0].id
     return box.clickedButton() is save
+
+
+def explain_dates(error: ValidationError) -> ValidationError:
+    """The service reads ISO only; the form also takes MM/DD/YYYY, so its message says so."""
+    parts = forms.errors_in(error)
+    fixed = [
+        ValidationError(e.field, f"must be a real date, typed as {DATE_HINT}")
+        if e.field == "date_of_birth" and e.message.startswith("must be a date")
+        else e
+        for e in parts
+    ]
+    if fixed == parts:
+        return error
+    return fixed[0] if len(fixed) == 1 else ValidationErrors(fixed)
 
 
 class PatientForm(QDialog):
@@ -97,12 +125,11 @@ class PatientForm(QDialog):
         self.patient_id = patient_id
         self.version: int | None = None
         self.saved_patient_id: int | None = None
-        self.confirm_duplicate: Callable[[list[PatientSummary]], bool] = lambda matches: (
-            ask_duplicate(self, matches)
-        )
+        self.confirm_duplicate: Callable[[list[PatientSummary]], DuplicateAnswer]
+        self.confirm_duplicate = lambda matches: ask_duplicate(self, matches)
         self.setObjectName("patientForm")
         self.setWindowTitle("New patient" if patient_id is None else "Edit patient")
-        self.errors = forms.FieldErrors()
+        self.errors = forms.FieldErrors(revalidate=lambda: patients.validate(self.data()))
         self._build()
         if patient_id is not None:
             self.load()
@@ -119,11 +146,11 @@ class PatientForm(QDialog):
         self.mrn = forms.line_edit(placeholder="blank = next clinic number", max_length=32)
         self.phone = forms.line_edit(placeholder="e.g. 555-0142", max_length=40)
         self.email = forms.line_edit(max_length=254)
-        self.address = forms.text_edit(lines=3)
+        self.address = forms.limited_text(max_length=400, lines=3)
         self.language = forms.line_edit(placeholder="e.g. English, Spanish", max_length=40)
         self.payer = forms.line_edit(max_length=120)
         self.member_id = forms.line_edit(max_length=60)
-        self.notes = forms.text_edit(lines=3)
+        self.notes = forms.limited_text(max_length=4000, lines=3)
 
         identity = QGroupBox("Patient")
         left = QFormLayout(identity)
@@ -224,7 +251,12 @@ class PatientForm(QDialog):
                 try:
                     saved = patients.create_patient(db, actor, data)
                 except patients.PossibleDuplicate as duplicate:
-                    if not self.confirm_duplicate(duplicate.matches):
+                    answer = self.confirm_duplicate(duplicate.matches)
+                    if answer is False:
+                        return
+                    if answer is not True:  # the id of the existing chart to open instead
+                        self.context.navigator.chart_requested.emit(int(answer))
+                        self.reject()
                         return
                     saved = patients.create_patient(db, actor, data, allow_duplicate=True)
             else:
@@ -233,6 +265,7 @@ class PatientForm(QDialog):
                     db, actor, self.patient_id, data, expected_version=self.version
                 )
         except ValidationError as error:
+            error = explain_dates(error)
             if self.errors.show(error):
                 grow_to_fit(self)
             else:
@@ -271,7 +304,7 @@ class DischargeDialog(QDialog):
         self.errors = forms.FieldErrors()
         self.on_date = forms.date_edit(date.today())
         self.on_date.setObjectName("dischargeDate")
-        self.reason = forms.text_edit(lines=3)
+        self.reason = forms.limited_text(max_length=400, lines=3)
         self.reason.setObjectName("dischargeReason")
         self.title = style.hint("")
         form = QFormLayout()

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -29,7 +28,7 @@ from carecoord.services import referral_errors, referrals
 from carecoord.services.referrals import ENTERED_IN_ERROR, FILE_REPORT, UNDO, ReferralView
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
-from carecoord.ui.forms import combo, date_edit, date_of
+from carecoord.ui.forms import LimitedTextEdit, combo, date_edit, date_of
 from carecoord.ui.letters.sending import mark_sent
 from carecoord.ui.screen_fit import fit_dialog
 
@@ -126,7 +125,7 @@ class ActionDialog(QDialog):
         self.setWindowTitle(LABELS[key].rstrip("…"))
         form = QFormLayout()
         self.sent_via = self.on = self.appointment = self.review_on = None
-        self.reason: QPlainTextEdit | None = None
+        self.reason: LimitedTextEdit | None = None
         self.confirm: QCheckBox | None = None
         today = date.today()
         if key == E.SEND.value:
@@ -161,7 +160,7 @@ class ActionDialog(QDialog):
             self.review_on.setAccessibleName("Review on")
             form.addRow("Review on:", self.review_on)
         if key in REASON_PROMPTS:
-            self.reason = QPlainTextEdit()
+            self.reason = LimitedTextEdit(max_length=400)
             self.reason.setObjectName("actionReason")
             self.reason.setAccessibleName(REASON_PROMPTS[key])
             self.reason.setTabChangesFocus(True)

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
@@ -61,9 +60,18 @@ from carecoord.services.referrals import (
 )
 from carecoord.ui.calendar_file import Chooser, save_calendar_file
 from carecoord.ui.context import AppContext
+from carecoord.ui.date_field import DateField
 from carecoord.ui.errors import offer_reload, show_problem
-from carecoord.ui.forms import FieldErrors, combo, date_edit, date_of, line_edit, set_date, text_of
-from carecoord.ui.forms import text_edit as make_text_edit
+from carecoord.ui.forms import (
+    FieldErrors,
+    combo,
+    date_edit,
+    date_of,
+    limited_text,
+    line_edit,
+    set_date,
+    text_of,
+)
 from carecoord.ui.letters.preview import LetterPreviewWindow, open_letter, open_sent_copy
 from carecoord.ui.letters.sending import mark_sent
 from carecoord.ui.referrals.actions import Answer, ReferralActions
@@ -465,16 +473,16 @@ class ReferralEditor(QDialog):
         self.errors.add_row(
             right, self.priority_reason_label_text, "priority_reason", self.priority_reason_edit
         )
-        self.reason_edit = make_text_edit(lines=3)
+        self.reason_edit = limited_text(max_length=4000, lines=3)
         self.reason_edit.setObjectName("reason")
         self.errors.add_row(right, "Reason for referral:*", "reason", self.reason_edit)
-        self.question_edit = make_text_edit(lines=2)
+        self.question_edit = limited_text(max_length=4000, lines=2)
         self.question_edit.setObjectName("clinicalQuestion")
         self.errors.add_row(right, "Question to answer:", "clinical_question", self.question_edit)
-        self.told_edit = make_text_edit(lines=2)
+        self.told_edit = limited_text(max_length=2000, lines=2)
         self.told_edit.setObjectName("patientTold")
         self.errors.add_row(right, "Patient was told:", "patient_told", self.told_edit)
-        self.tried_edit = make_text_edit(lines=2)
+        self.tried_edit = limited_text(max_length=4000, lines=2)
         self.tried_edit.setObjectName("treatmentsTried")
         self.errors.add_row(right, "Treatments tried:", "treatments_tried", self.tried_edit)
 
@@ -799,7 +807,7 @@ class ReferralEditor(QDialog):
         self._set_date(self.auth_to_edit, auth.valid_to)
 
     @staticmethod
-    def _set_date(edit: QDateEdit, value: date | str | None) -> None:
+    def _set_date(edit: DateField, value: date | str | None) -> None:
         set_date(
             edit, date.fromisoformat(value) if isinstance(value, str) else value, optional=True
         )

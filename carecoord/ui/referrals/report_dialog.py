@@ -29,7 +29,7 @@ from carecoord.services.documents import EXTENSIONS, DocumentUpload
 from carecoord.services.referrals import ReferralView
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
-from carecoord.ui.forms import FieldErrors, date_edit, date_of, text_edit, text_of
+from carecoord.ui.forms import FieldErrors, date_edit, date_of, limited_text, text_of
 from carecoord.ui.screen_fit import fit_to_screen
 from carecoord.ui.style import hint, scheme
 
@@ -154,7 +154,7 @@ class ReportDialog(QDialog):
         self.no_report.setAccessibleName("There is no report")
         self.no_report.toggled.connect(self._no_report_toggled)
         form.addRow("", self.no_report)
-        self.reason_edit = text_edit(lines=2)
+        self.reason_edit = limited_text(max_length=400, lines=2)
         self.reason_edit.setObjectName("noReportReason")
         self.reason_edit.setPlaceholderText("Why, e.g. the specialist reports by phone only")
         self.reason_edit.setEnabled(False)

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from carecoord.clinical.vocabulary import Discipline, Priority, ReferralState
 from carecoord.errors import CareCoordError, ConflictError, ValidationError
 from carecoord.services import export, referrals, team
+from carecoord.services.common import write_csv
 from carecoord.services.referrals import ReferralView
 from carecoord.services.worklist import (
     COUNT_CAP,
@@ -467,7 +468,7 @@ class ReferralsPage(QWidget):
             box.blockSignals(False)
         for edit in (self.from_filter, self.to_filter):
             edit.blockSignals(True)
-            edit.setDate(edit.minimumDate())
+            edit.clear()
             edit.blockSignals(False)
         self._fill_recipients()
         self.refresh()
@@ -581,7 +582,7 @@ class ReferralsPage(QWidget):
 
         def work() -> str:
             text = export.worklist_csv(db, actor, view, filters)
-            Path(path).write_text(text, encoding="utf-8", newline="")
+            write_csv(path, text)
             return path
 
         self.export_button.setEnabled(False)

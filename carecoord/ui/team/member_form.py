@@ -26,6 +26,7 @@ from carecoord.ui.forms import (
     combo,
     date_edit,
     date_of,
+    limited_text,
     line_edit,
     set_date,
     text_edit,
@@ -58,7 +59,7 @@ class MemberForm(QDialog):
         self.setWindowTitle("Edit team member" if member else "Add team member")
         self.setAccessibleName(self.windowTitle())
 
-        self.errors = FieldErrors()
+        self.errors = FieldErrors(revalidate=lambda: team.validate_member(self.data()))
         self.given_name = line_edit(max_length=80)
         self.family_name = line_edit(max_length=80)
         self.credentials = line_edit(placeholder="MD, DO, PT, PhD, LCSW …", max_length=60)
@@ -72,7 +73,7 @@ class MemberForm(QDialog):
         self.fax = line_edit(max_length=40)
         self.email = line_edit(max_length=254)
         self.address = text_edit(lines=3)
-        self.notes = text_edit(lines=3)
+        self.notes = limited_text(max_length=4000, lines=3)
 
         people = QFormLayout()
         self.errors.add_row(people, "Given name*:", "given_name", self.given_name)
