@@ -43,7 +43,7 @@ lock:
 		$(PYTHON) -m venv $(LOCK_TOOLS) && \
 		$(LOCK_TOOLS)/bin/python -m pip install --quiet 'uv==$(UV_VERSION)'; }
 	$(LOCK_TOOLS)/bin/uv pip compile --quiet --universal --generate-hashes --python-version 3.11 \
-		--extra test --custom-compile-command 'make lock' $(LOCK_ARGS) \
+		--extra test --extra dist --custom-compile-command 'make lock' $(LOCK_ARGS) \
 		pyproject.toml requirements/pip.in -o $(LOCK)
 
 run: $(STAMP)
