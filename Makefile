@@ -86,7 +86,7 @@ demo: $(STAMP)
 # The desktop bundle (README, "Desktop bundle"): dist/carecoord/ with the windowed `carecoord`
 # and the console `carecoord-cli`, built by PyInstaller (the lock's `dist` extra) from
 # carecoord.spec. `make test` builds it too, in a temporary folder, and runs it
-# (tests/dist/test_bundle.py).
+# (tests/bundle/test_bundle.py).
 dist: $(STAMP)
 	$(BIN)/pyinstaller --noconfirm --clean --distpath dist --workpath build/pyinstaller carecoord.spec
 	@du -sh dist/carecoord

@@ -5,7 +5,8 @@ Why: a frozen app finds its migrations, resources and the data files of its depe
 differently from a checkout (a first manual bundle failed at ``db upgrade`` with
 ``ModuleNotFoundError: carecoord._migrations``), and nothing else in the suite runs the
 frozen program. Every run uses its own HOME and XDG folders, so nothing touches the
-tester's files.
+tester's files. (The folder is tests/bundle, not tests/dist: pytest never collects a
+folder named dist or build.)
 """
 
 from __future__ import annotations
