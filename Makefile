@@ -9,7 +9,7 @@ LOCK_TOOLS := .venv-lock
 UV_VERSION := 0.13.9
 LOCK_ARGS ?=
 
-.PHONY: run test check lint typecheck unit fast permissions-doc bench demo clean lock
+.PHONY: run test check lint typecheck unit fast permissions-doc bench demo clean lock dist
 
 # Coverage gate of `make unit` (and so `make test`): 90 % of carecoord overall, then 98 %
 # of the clinical rules and the permission matrix. `make unit COVERAGE=` runs without it.
@@ -43,7 +43,7 @@ lock:
 		$(PYTHON) -m venv $(LOCK_TOOLS) && \
 		$(LOCK_TOOLS)/bin/python -m pip install --quiet 'uv==$(UV_VERSION)'; }
 	$(LOCK_TOOLS)/bin/uv pip compile --quiet --universal --generate-hashes --python-version 3.11 \
-		--extra test --custom-compile-command 'make lock' $(LOCK_ARGS) \
+		--extra test --extra dist --custom-compile-command 'make lock' $(LOCK_ARGS) \
 		pyproject.toml requirements/pip.in -o $(LOCK)
 
 run: $(STAMP)
@@ -82,6 +82,14 @@ bench: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/carecoord demo $(ARGS)
+
+# The desktop bundle (README, "Desktop bundle"): dist/carecoord/ with the windowed `carecoord`
+# and the console `carecoord-cli`, built by PyInstaller (the lock's `dist` extra) from
+# carecoord.spec. `make test` builds it too, in a temporary folder, and runs it
+# (tests/bundle/test_bundle.py).
+dist: $(STAMP)
+	$(BIN)/pyinstaller --noconfirm --clean --distpath dist --workpath build/pyinstaller carecoord.spec
+	@du -sh dist/carecoord
 
 clean:
 	rm -rf $(VENV) $(LOCK_TOOLS) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -45,9 +45,13 @@ def test_wheel_contains_migrations_resources_and_entry_point(wheel: Path) -> Non
     assert "carecoord/_migrations/script.py.mako" in names
     assert "carecoord/_resources/fonts/DejaVuSans.ttf" in names
     assert "carecoord/_resources/icons/carecoord.svg" in names
+    assert "carecoord/_resources/icons/carecoord.ico" in names
     assert "carecoord/_resources/body_map.json" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "carecoord = carecoord.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    declared = zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "carecoord = carecoord.cli:main" in declared
+    # The desktop app without a console window (Windows' pythonw launcher).
+    assert "[gui_scripts]\ncarecoord-gui = carecoord.cli:main" in declared
 
 
 def test_installed_wheel_migrates_a_database_outside_the_checkout(
