@@ -477,34 +477,15 @@ class BatchLettersDialog(QDialog):
         self.print_button.hide()
         self.send_button.hide()
         self.generate_button.setEnabled(False)
-        self._progress = QProgressDialog("Preparing letters…", "Cancel", 0, len(ids), self)
-        self._progress.setObjectName("batchProgress")
-        self._progress.setWindowTitle("Generating letters")
-        self._progress.setWindowModality(Qt.WindowModality.WindowModal)
-        self._progress.setMinimumDuration(300)
-        self._progress.setAutoClose(False)
-        self._progress.setAutoReset(False)
-        self._progress.canceled.connect(self.cancel)
-
-        # Unparented and kept in _RUNNING until done: closing the dialog never destroys a
-        # running thread; its bound-method slots are dropped when the dialog goes.
-        thread = QThread()
-        worker = _BatchWorker(work)
-        worker.moveToThread(thread)
-        thread.started.connect(worker.run)
-        worker.progress.connect(self._advance)
-        worker.finished.connect(self._finished)
-        worker.failed.connect(self._failed)
-        # Direct: quit from the worker's own thread, so a GUI-thread wait() can return.
-        worker.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
-        worker.failed.connect(thread.quit, Qt.ConnectionType.DirectConnection)
-        thread.finished.connect(worker.deleteLater)
-        thread.finished.connect(lambda: _RUNNING.discard(thread))
-        thread.finished.connect(thread.deleteLater)
-        thread.worker = worker  # type: ignore[attr-defined]  # keep the worker referenced
-        _RUNNING.add(thread)
-        self._thread = thread
-        thread.start()
+        self._run_batch(
+            "batchProgress",
+            "Generating letters",
+            "Preparing letters…",
+            len(ids),
+            work,
+            self._finished,
+            self._failed,
+        )
         return True
 
     def cancel(self) -> None:
@@ -661,23 +642,47 @@ class BatchLettersDialog(QDialog):
         self.send_button.hide()
         self.relay_button.hide()
         self.generate_button.setEnabled(False)
-        self._progress = QProgressDialog(
-            "Connecting to the relay…", "Cancel", 0, len(pending), self
+        self._run_batch(
+            "batchSendProgress",
+            "Sending letters",
+            "Connecting to the relay…",
+            len(pending),
+            work,
+            self._sent_all,
+            self._send_stopped,
         )
-        self._progress.setObjectName("batchSendProgress")
-        self._progress.setWindowTitle("Sending letters")
+        return True
+
+    def _run_batch(
+        self,
+        name: str,
+        title: str,
+        first_step: str,
+        steps: int,
+        work: Callable[..., Any],
+        on_done: Callable[[Any], None],
+        on_failed: Callable[[Any], None],
+    ) -> None:
+        """Run ``work`` on its own thread behind a cancellable, window-modal progress dialog
+        (generating and sending letters share it)."""
+        self._progress = QProgressDialog(first_step, "Cancel", 0, steps, self)
+        self._progress.setObjectName(name)
+        self._progress.setWindowTitle(title)
         self._progress.setWindowModality(Qt.WindowModality.WindowModal)
         self._progress.setMinimumDuration(300)
         self._progress.setAutoClose(False)
         self._progress.setAutoReset(False)
         self._progress.canceled.connect(self.cancel)
+        # Unparented and kept in _RUNNING until done: closing the dialog never destroys a
+        # running thread; its bound-method slots are dropped when the dialog goes.
         thread = QThread()
         worker = _BatchWorker(work)
         worker.moveToThread(thread)
         thread.started.connect(worker.run)
         worker.progress.connect(self._advance)
-        worker.finished.connect(self._sent_all)
-        worker.failed.connect(self._send_stopped)
+        worker.finished.connect(on_done)
+        worker.failed.connect(on_failed)
+        # Direct: quit from the worker's own thread, so a GUI-thread wait() can return.
         worker.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
         worker.failed.connect(thread.quit, Qt.ConnectionType.DirectConnection)
         thread.finished.connect(worker.deleteLater)
@@ -687,7 +692,6 @@ class BatchLettersDialog(QDialog):
         _RUNNING.add(thread)
         self._thread = thread
         thread.start()
-        return True
 
     def _sent_all(self, value: Any) -> None:
         self._end()
