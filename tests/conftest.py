@@ -19,6 +19,8 @@ from carecoord.models import Base
 from carecoord.services.actor import Actor
 from tests.memory_keyring import MemoryKeyring
 
+pytest_plugins = ["tests.hang_watchdog"]
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 # (CareCoord looks its folders up when asked, not on import, so the order above is safe.)

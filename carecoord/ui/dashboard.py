@@ -48,7 +48,7 @@ from carecoord.services.dashboard import (
 from carecoord.services.worklist import WorklistRow
 from carecoord.ui.context import AppContext
 from carecoord.ui.style import bg, fg, hint, page_title, scheme
-from carecoord.ui.worker import run_in_thread
+from carecoord.ui.worker import run_in_thread, wait_for_thread
 
 Index = QModelIndex | QPersistentModelIndex
 REFRESH_DELAY_MS = 400
@@ -485,12 +485,7 @@ class DashboardPage(QWidget):
 
     def wait_for_threads(self) -> None:
         """Block until a running load has finished (the main window calls this on quit)."""
-        thread = getattr(self, "_thread", None)
-        try:
-            if thread is not None and thread.isRunning():
-                thread.wait()
-        except RuntimeError:  # the thread object was already deleted after finishing
-            pass
+        wait_for_thread(getattr(self, "_thread", None))
 
     def _finish_loading(self) -> None:
         self._loading = False

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -109,9 +109,34 @@ def run_in_thread(
     return thread
 
 
-def wait_for_all(timeout_ms: int = 30_000) -> None:
+# How long a screen that is going away waits for its background job: long enough for
+# any real job, short enough that a stuck one (a database lock held elsewhere, say)
+# never freezes the window for good. The job's thread is owned by this module, so it
+# finishes on its own even after the wait gives up.
+THREAD_WAIT_MS = 30_000
+
+
+def wait_for_thread(thread: QThread | None, timeout_ms: int = THREAD_WAIT_MS) -> bool:
+    """Wait for ``thread`` to finish, at most ``timeout_ms``; True when it has finished.
+
+    Never waits forever on the GUI thread; a thread object Qt already deleted counts
+    as finished.
+    """
+    if thread is None:
+        return True
+    try:
+        finished = bool(thread.wait(timeout_ms))
+    except RuntimeError:  # already finished and deleted by Qt
+        return True
+    if not finished:
+        logging.getLogger(__name__).warning(
+            "a background job was still running after %.1f s; its screen closed anyway",
+            timeout_ms / 1000,
+        )
+    return finished
+
+
+def wait_for_all(timeout_ms: int = THREAD_WAIT_MS) -> None:
     """Let every running worker finish (called when the app quits)."""
     for relay in list(_running):
-        if relay.job_thread is not None:
-            with contextlib.suppress(RuntimeError):  # already deleted
-                relay.job_thread.wait(timeout_ms)
+        wait_for_thread(relay.job_thread, timeout_ms)

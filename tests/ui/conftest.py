@@ -113,10 +113,12 @@ def demo_context(demo_template: Path, tmp_path: Path) -> Iterator[AppContext]:
 def settle_app_exit(app: QApplication) -> None:
     """Clear what ``app.exit(2)`` left behind when no event loop was running (the tests drive
     Startup by hand): Qt then treats the application as quitting, and later tests' worker
-    threads never report back. One real, empty turn of ``exec()`` resets it."""
+    threads never report back. One real, empty turn of ``exec()`` resets it. It ends with
+    ``exit(0)``, never ``quit()``: Qt 6 lets a window refuse ``quit()`` (a close guard, a
+    question), and this turn would then never end."""
     from PySide6.QtCore import QTimer
 
-    QTimer.singleShot(0, app.quit)
+    QTimer.singleShot(0, lambda: app.exit(0))
     app.exec()
 
 

@@ -8,7 +8,6 @@ opens its editor (a referral opens through the navigator).
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -79,7 +78,7 @@ from carecoord.ui.style import chip, fg, hint, qcolor
 from carecoord.ui.table_model import RowsTableModel
 from carecoord.ui.timeline.items import TimelineItem, build_timeline
 from carecoord.ui.timeline.widget import TimelineWidget
-from carecoord.ui.worker import run_in_thread
+from carecoord.ui.worker import run_in_thread, wait_for_thread
 
 Index = QModelIndex | QPersistentModelIndex
 SETTINGS_PREFIX = "chart/plan"
@@ -621,9 +620,7 @@ class PlanPdfDialog(QDialog):
     def wait(self) -> None:
         """Let the worker finish (before this dialog goes away)."""
         thread, self.worker_thread = self.worker_thread, None
-        if thread is not None:
-            with contextlib.suppress(RuntimeError):  # already finished and deleted by Qt
-                thread.wait()
+        wait_for_thread(thread)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         _settings().setValue(f"{SETTINGS_PREFIX}/pdfGeometry", self.saveGeometry())

@@ -9,7 +9,6 @@ only complete letters.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import threading
 from collections.abc import Callable, Sequence
@@ -52,6 +51,7 @@ from carecoord.ui.letters.sending import mark_sent
 from carecoord.ui.pdf_preview import PdfPreview, write_atomically
 from carecoord.ui.screen_fit import restore_or_fit
 from carecoord.ui.style import fg, hint, page_title
+from carecoord.ui.worker import wait_for_thread
 
 SETTINGS_FOLDER = "letterBatch/folder"
 SETTINGS_MODE = "letterBatch/mode"
@@ -737,8 +737,7 @@ class BatchLettersDialog(QDialog):
         if thread is None:
             return
         self.cancel_requested.set()
-        with contextlib.suppress(RuntimeError):  # already finished and deleted by Qt
-            thread.wait()
+        wait_for_thread(thread)
 
     # ------------------------------------------------------------------ printing
     def preview_and_print(self) -> BatchPreviewWindow | None:

@@ -7,7 +7,6 @@ worker thread; its answer is shown as it came, and a refused letter can be sent 
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from typing import Any
 
@@ -28,7 +27,7 @@ from carecoord.services import delivery, referrals
 from carecoord.services.delivery import DeliveryFailed, DeliveryView, Destination
 from carecoord.ui.context import AppContext
 from carecoord.ui.style import fg, hint, page_title
-from carecoord.ui.worker import run_in_thread
+from carecoord.ui.worker import run_in_thread, wait_for_thread
 
 
 def say(label: QLabel, text: str, colour: str = "") -> None:
@@ -203,9 +202,7 @@ class SendLetterDialog(QDialog):
 
     def wait(self) -> None:
         """Let a send in progress finish (before the dialog goes)."""
-        if self.job is not None:
-            with contextlib.suppress(RuntimeError):  # already finished and deleted by Qt
-                self.job.wait()
+        wait_for_thread(self.job)
 
     def reject(self) -> None:
         if self.is_running():  # the relay is being talked to; its answer must be recorded

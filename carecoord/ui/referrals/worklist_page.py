@@ -57,7 +57,7 @@ from carecoord.ui.referrals.editor import SendDetails, ask_send
 from carecoord.ui.referrals.report_dialog import choose_report_file, report_path_from, upload_from
 from carecoord.ui.referrals.worklist_model import COLUMNS, WorklistModel, cell_text
 from carecoord.ui.style import fg, hint, page_title, qcolor
-from carecoord.ui.worker import run_in_thread
+from carecoord.ui.worker import run_in_thread, wait_for_thread
 
 V = WorklistView
 VIEW_ORDER: tuple[WorklistView, ...] = (
@@ -728,7 +728,7 @@ class ReferralsPage(QWidget):
             with contextlib.suppress(RuntimeError):  # already finished and deleted by Qt
                 # run_in_thread's own quit is queued to this (blocked) thread: ask directly.
                 thread.quit()
-                thread.wait()
+            wait_for_thread(thread)
         self._threads.clear()
 
     # ------------------------------------------------------------ persistence
