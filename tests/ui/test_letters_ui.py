@@ -24,13 +24,9 @@ from carecoord.services.letters import Section
 from carecoord.services.worklist import WorklistView, worklist
 from carecoord.ui.chart.referrals_tab import ReferralsTab
 from carecoord.ui.context import AppContext
-from carecoord.ui.letters import (
-    BatchLettersDialog,
-    BatchMode,
-    BatchResult,
-    LetterChoicesDialog,
-    LetterPreviewWindow,
-)
+from carecoord.ui.letters.batch import BatchLettersDialog, BatchMode, BatchResult
+from carecoord.ui.letters.choices_dialog import LetterChoicesDialog
+from carecoord.ui.letters.preview import LetterPreviewWindow
 from carecoord.ui.pdf_preview import PdfPreview, load_pdf, render_page, write_atomically
 from carecoord.ui.referrals.editor import ReferralEditor
 from carecoord.ui.referrals.worklist_page import ReferralsPage

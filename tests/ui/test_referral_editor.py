@@ -31,13 +31,8 @@ from carecoord.services.worklist import WorklistView, worklist
 from carecoord.ui.chart.referrals_tab import ReferralsTab
 from carecoord.ui.context import AppContext
 from carecoord.ui.referrals.actions import Answer, ReferralActions
-from carecoord.ui.referrals.editor import (
-    RESTRICTED_TEXT,
-    ReasonDialog,
-    ReferralEditor,
-    SendDetails,
-    SendDialog,
-)
+from carecoord.ui.referrals.editor import RESTRICTED_TEXT, ReferralEditor
+from carecoord.ui.referrals.prompts import ReasonDialog, SendDetails, SendDialog
 from carecoord.ui.referrals.report_dialog import ReportDialog
 from carecoord.ui.referrals.worklist_page import ReferralsPage
 from tests.services.helpers import PDF_BYTES, new_member, new_patient, new_referral

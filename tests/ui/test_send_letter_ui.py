@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from carecoord.clinical.vocabulary import ReferralState, UserRole
 from carecoord.services import letters, referrals
 from carecoord.ui.context import AppContext
-from carecoord.ui.letters import LetterPreviewWindow
+from carecoord.ui.letters.preview import LetterPreviewWindow
 from carecoord.ui.letters.send_dialog import SendLetterDialog
 from tests.conftest import make_actor
 from tests.services.test_delivery import MEMBER_EMAIL, configure, draft_referral

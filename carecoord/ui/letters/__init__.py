@@ -1,14 +1,6 @@
-"""Referral letters in the desktop app: choosing contents, previewing, printing, batches."""
+"""Referral letters in the desktop app: choosing contents, previewing, printing, batches.
 
-from carecoord.ui.letters.batch import BatchLettersDialog, BatchMode, BatchResult
-from carecoord.ui.letters.choices_dialog import LetterChoicesDialog
-from carecoord.ui.letters.preview import LetterPreviewWindow, open_letter
-
-__all__ = [
-    "BatchLettersDialog",
-    "BatchMode",
-    "BatchResult",
-    "LetterChoicesDialog",
-    "LetterPreviewWindow",
-    "open_letter",
-]
+Import from the modules themselves (``carecoord.ui.letters.preview`` …): this package file
+imports nothing, so the referral screens and the letter screens never load each other
+half-way.
+"""

@@ -30,6 +30,7 @@ from carecoord.ui.letters.choices_dialog import LetterChoicesDialog
 from carecoord.ui.letters.send_dialog import SendLetterDialog
 from carecoord.ui.pdf_preview import PdfPreview
 from carecoord.ui.referrals.actions import Answer, ReferralActions
+from carecoord.ui.referrals.prompts import SendDialog
 from carecoord.ui.screen_fit import fit_to_screen, restore_or_fit
 from carecoord.ui.style import chip, fg, hint, page_title
 
@@ -38,8 +39,6 @@ SETTINGS_GEOMETRY = "letterPreview/geometry"
 
 def ask_send_details(parent: QWidget | None) -> tuple[DeliveryMethod, date] | None:
     """How and when the letter left (print preselected: it was just previewed to print)."""
-    from carecoord.ui.referrals.editor import SendDialog
-
     dialog = SendDialog(parent)
     dialog.method.setCurrentIndex(max(dialog.method.findData(DeliveryMethod.PRINT), 0))
     dialog.sent_on.setDate(QDate.currentDate())

@@ -53,7 +53,7 @@ from carecoord.ui.flow_layout import FlowLayout
 from carecoord.ui.forms import date_edit, date_of, error_style
 from carecoord.ui.letters.batch import BatchLettersDialog
 from carecoord.ui.referrals.actions import Answer, ReferralActions
-from carecoord.ui.referrals.editor import SendDetails, ask_send
+from carecoord.ui.referrals.prompts import SendDetails, ask_send
 from carecoord.ui.referrals.report_dialog import choose_report_file, report_path_from, upload_from
 from carecoord.ui.referrals.worklist_model import COLUMNS, WorklistModel, cell_text
 from carecoord.ui.style import fg, hint, page_title, qcolor
