@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, event, insert, select, update
+from sqlalchemy import Connection, event, func, insert, select, update
 from sqlalchemy.orm import Session, SessionTransaction
 
 from carecoord.clinical.vocabulary import DataCategory
@@ -43,6 +43,8 @@ _HEAD = select(AuditChainHead.last_id, AuditChainHead.last_hash).where(AuditChai
 _HEAD_FOR_UPDATE = _HEAD.with_for_update()
 _ADVANCE = update(AuditChainHead).where(AuditChainHead.id == 1)  # SET from the parameters
 _ANY_EVENT = select(AuditEvent.id).limit(1)
+# PostgreSQL: serialises starting a new chain (an arbitrary, fixed advisory-lock key).
+_FIRST_HEAD_LOCK = select(func.pg_advisory_xact_lock(0x4341524543484149))
 
 
 class AuditChainError(CareCoordError):
@@ -142,6 +144,15 @@ def _lock_head(connection: Connection) -> tuple[int, str]:
     row = connection.execute(_HEAD_FOR_UPDATE if postgres else _HEAD).first()
     if row is not None:
         return int(row.last_id), str(row.last_hash)
+    if postgres:
+        # Two workstations writing the very first records: without this lock the second
+        # could find no record, then have its head insert checked by the guard trigger
+        # after the first committed one ("must name the newest audit record"). The lock
+        # lasts until this transaction ends; the head is read again once it is held.
+        connection.execute(_FIRST_HEAD_LOCK)
+        row = connection.execute(_HEAD_FOR_UPDATE).first()
+        if row is not None:
+            return int(row.last_id), str(row.last_hash)
     # No head: a new, emptied (TRUNCATEd) or damaged trail. Start a chain only when empty.
     if connection.execute(_ANY_EVENT).first() is not None:
         raise AuditChainError(
