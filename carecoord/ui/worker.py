@@ -15,18 +15,22 @@ class Worker(QObject):
     Signals:
         finished(object): the function's return value.
         failed(object): the exception it raised.
+        progress(int, int): steps done and steps in all, when the function reports them
+            (it is then called with ``progress.emit`` as its one argument).
     """
 
     finished = Signal(object)
     failed = Signal(object)
+    progress = Signal(int, int)
 
-    def __init__(self, function: Callable[[], Any]) -> None:
+    def __init__(self, function: Callable[..., Any], *, reports_progress: bool = False) -> None:
         super().__init__()
         self.function = function
+        self.reports_progress = reports_progress
 
     def run(self) -> None:
         try:
-            result = self.function()
+            result = self.function(self.progress.emit) if self.reports_progress else self.function()
         except Exception as error:  # handed to the GUI thread, which shows it
             self.failed.emit(error)
         else:
@@ -44,11 +48,15 @@ class _Relay(QObject):
     """
 
     def __init__(
-        self, on_done: Callable[[Any], None], on_error: Callable[[BaseException], None]
+        self,
+        on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException], None],
+        on_progress: Callable[[int, int], None] | None = None,
     ) -> None:
         super().__init__()
         self.on_done = on_done
         self.on_error = on_error
+        self.on_progress = on_progress
         self.cancelled = False
         self.job_thread: QThread | None = None
         self.worker: Worker | None = None
@@ -67,12 +75,24 @@ class _Relay(QObject):
         if not self.cancelled:
             self.on_error(error)  # type: ignore[arg-type]
 
+    @Slot(int, int)
+    def progress(self, done: int, total: int) -> None:
+        if not self.cancelled and self.on_progress is not None:
+            self.on_progress(done, total)
+
     @Slot()
     def release(self) -> None:
-        if self.job_thread is not None:
-            self.job_thread.deleteLater()
-        if self.worker is not None:
-            self.worker.deleteLater()
+        """Let go of the finished job, on the GUI thread.
+
+        ``finished`` is emitted while the thread is still winding down; waiting here (the
+        binding releases the GIL while it waits) lets it end before the thread and the
+        worker are destroyed. Deleting a QThread that is still finishing makes Qt wait for
+        it inside the destructor while this thread may hold the GIL the ending thread
+        needs: a deadlock that hung a test run. Nothing is deleted on the worker's thread.
+        """
+        thread, self.job_thread, self.worker = self.job_thread, None, None
+        if thread is not None:
+            wait_for_thread(thread)
         _running.discard(self)
 
 
@@ -81,23 +101,26 @@ _running: set[_Relay] = set()
 
 def run_in_thread(
     parent: QObject,
-    function: Callable[[], Any],
+    function: Callable[..., Any],
     on_done: Callable[[Any], None],
     on_error: Callable[[BaseException], None],
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> QThread:
     """Start ``function`` on a new thread; the callbacks run on the GUI thread.
 
-    The job is owned by this module until it finishes, so closing the screen that started
-    it never destroys a running thread; if ``parent`` is destroyed first, the callbacks
-    are dropped.
+    With ``on_progress``, ``function`` is called with one argument, a ``progress(done,
+    total)`` callable it may call from its thread. The job is owned by this module until
+    it finishes, so closing the screen that started it never destroys a running thread;
+    if ``parent`` is destroyed first, the callbacks are dropped.
     """
-    relay = _Relay(on_done, on_error)
+    relay = _Relay(on_done, on_error, on_progress)
     thread = QThread()
-    worker = Worker(function)
+    worker = Worker(function, reports_progress=on_progress is not None)
     worker.moveToThread(thread)
     relay.job_thread, relay.worker = thread, worker
     parent.destroyed.connect(relay.cancel)
     thread.started.connect(worker.run)
+    worker.progress.connect(relay.progress)
     worker.finished.connect(relay.done)
     worker.failed.connect(relay.error)
     # Direct: quit from the worker's own thread, so a GUI-thread wait() can return.

@@ -35,3 +35,25 @@ def test_a_finished_job_and_no_job_count_as_finished(qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: results == [42])
     assert wait_for_thread(thread) is True
     assert wait_for_thread(None) is True
+
+
+def test_a_job_is_let_go_only_once_its_thread_has_ended(qtbot: QtBot) -> None:
+    """Destroying a QThread that is still winding down hung a test run (GIL deadlock)."""
+    from carecoord.ui import worker
+
+    owner = QObject()
+    steps: list[tuple[int, int]] = []
+    results: list[object] = []
+
+    def job(progress: object) -> str:
+        for done in range(3):
+            progress(done, 3)  # type: ignore[operator]
+        return "done"
+
+    thread = run_in_thread(
+        owner, job, results.append, results.append, on_progress=lambda d, t: steps.append((d, t))
+    )
+    [relay] = [r for r in worker._running if r.job_thread is thread]
+    qtbot.waitUntil(lambda: results == ["done"] and relay not in worker._running)
+    assert steps == [(0, 3), (1, 3), (2, 3)]
+    assert thread.isFinished()  # still a live object, ended before it was let go

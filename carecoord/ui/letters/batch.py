@@ -18,7 +18,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QSettings, Qt, QThread, Signal
+from PySide6.QtCore import QSettings, Qt, QThread, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -51,14 +51,11 @@ from carecoord.ui.letters.sending import mark_sent
 from carecoord.ui.pdf_preview import PdfPreview, write_atomically
 from carecoord.ui.screen_fit import restore_or_fit
 from carecoord.ui.style import fg, hint, page_title
-from carecoord.ui.worker import wait_for_thread
+from carecoord.ui.worker import run_in_thread, wait_for_thread
 
 SETTINGS_FOLDER = "letterBatch/folder"
 SETTINGS_MODE = "letterBatch/mode"
 SETTINGS_PREVIEW_GEOMETRY = "letterBatch/previewGeometry"
-
-
-_RUNNING: set[QThread] = set()
 
 
 def settings_store() -> QSettings:
@@ -184,32 +181,6 @@ def send_batch(
     if progress is not None:
         progress(total, total)
     return SendResult(tuple(sent), tuple(failed), False)
-
-
-class _BatchWorker(QObject):
-    """Runs :func:`generate_batch` on its own thread.
-
-    Signals:
-        progress(int, int): letters done, letters in all.
-        finished(object): the BatchResult.
-        failed(object): the exception that stopped the batch.
-    """
-
-    progress = Signal(int, int)
-    finished = Signal(object)
-    failed = Signal(object)
-
-    def __init__(self, work: Callable[[Callable[[int, int], None]], Any]) -> None:
-        super().__init__()
-        self.work = work
-
-    def run(self) -> None:
-        try:
-            result = self.work(self.progress.emit)
-        except Exception as error:  # handed to the GUI thread, which shows it
-            self.failed.emit(error)
-        else:
-            self.finished.emit(result)
 
 
 class BatchLettersDialog(QDialog):
@@ -673,25 +644,9 @@ class BatchLettersDialog(QDialog):
         self._progress.setAutoClose(False)
         self._progress.setAutoReset(False)
         self._progress.canceled.connect(self.cancel)
-        # Unparented and kept in _RUNNING until done: closing the dialog never destroys a
-        # running thread; its bound-method slots are dropped when the dialog goes.
-        thread = QThread()
-        worker = _BatchWorker(work)
-        worker.moveToThread(thread)
-        thread.started.connect(worker.run)
-        worker.progress.connect(self._advance)
-        worker.finished.connect(on_done)
-        worker.failed.connect(on_failed)
-        # Direct: quit from the worker's own thread, so a GUI-thread wait() can return.
-        worker.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
-        worker.failed.connect(thread.quit, Qt.ConnectionType.DirectConnection)
-        thread.finished.connect(worker.deleteLater)
-        thread.finished.connect(lambda: _RUNNING.discard(thread))
-        thread.finished.connect(thread.deleteLater)
-        thread.worker = worker  # type: ignore[attr-defined]  # keep the worker referenced
-        _RUNNING.add(thread)
-        self._thread = thread
-        thread.start()
+        # The job belongs to ui.worker until it has finished: closing the dialog never
+        # destroys a running thread, and the callbacks are dropped once the dialog goes.
+        self._thread = run_in_thread(self, work, on_done, on_failed, on_progress=self._advance)
 
     def _sent_all(self, value: Any) -> None:
         self._end()
