@@ -36,12 +36,10 @@ def _signed_in(args: argparse.Namespace, url: str) -> Any:
     """An administrator signs in when the database holds accounts at this version's schema
     (audited as that person); a missing, damaged or older database has nobody to sign in
     as, and the command runs as the system."""
-    from sqlalchemy.exc import SQLAlchemyError
-
     from carecoord.cli import sign_in
     from carecoord.clinical.vocabulary import UserRole
     from carecoord.config import sqlite_path
-    from carecoord.db import Database, current_revision, head_revision
+    from carecoord.db import Database, DatabaseError, current_revision, head_revision
     from carecoord.services.actor import system_actor
     from carecoord.services.users import has_users
 
@@ -50,7 +48,7 @@ def _signed_in(args: argparse.Namespace, url: str) -> Any:
         db = Database(url, migrate=False)
         try:
             usable = current_revision(db.engine) == head_revision() and has_users(db)
-        except SQLAlchemyError:
+        except DatabaseError:
             usable = False
         try:
             if usable:

@@ -186,11 +186,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 def explain(error: BaseException, args: argparse.Namespace) -> str:
     """One line saying what went wrong with a database, a file or the disk, without a
     traceback (which is in the log file)."""
-    from sqlalchemy.exc import DBAPIError
+    from carecoord.db import database_error_text
 
     where = _where(args)
-    if isinstance(error, DBAPIError):
-        text = _first_line(error.orig if error.orig is not None else error)
+    text = database_error_text(error)
+    if text is not None:
         lower = text.lower()
         for needles, message in (
             (("file is not a database",), f"{where} is not a SQLite database (or is damaged)"),
@@ -383,11 +383,15 @@ def _demo_check(args: argparse.Namespace) -> int:
 
 def _info(args: argparse.Namespace) -> int:
     """What the database is and holds; opened read-only, so it never creates or migrates."""
-    from sqlalchemy import func, inspect, select
-
     from carecoord.config import resolve_database, sqlite_path
-    from carecoord.db import Database, current_revision, newer_schema_message, revision_known
-    from carecoord.models import Patient, Referral, TeamMember, User
+    from carecoord.db import (
+        Database,
+        current_revision,
+        newer_schema_message,
+        revision_known,
+        table_names,
+    )
+    from carecoord.services.database_info import holdings
     from carecoord.services.demo_mark import is_demo_database
 
     location = resolve_database(args.database)
@@ -401,7 +405,7 @@ def _info(args: argparse.Namespace) -> int:
     try:
         revision = current_revision(db.engine)
         if revision is None:
-            tables = inspect(db.engine).get_table_names()
+            tables = table_names(db.engine)
             if tables:
                 raise CareCoordError(
                     f"{location.display()} is not a CareCoord database (it holds other tables: "
@@ -411,13 +415,7 @@ def _info(args: argparse.Namespace) -> int:
             return 0
         if not revision_known(revision):
             raise CareCoordError(newer_schema_message(revision))
-        with db.session() as session:
-            counts = {
-                "patients": session.scalar(select(func.count()).select_from(Patient)),
-                "referrals": session.scalar(select(func.count()).select_from(Referral)),
-                "team members": session.scalar(select(func.count()).select_from(TeamMember)),
-                "users": session.scalar(select(func.count()).select_from(User)),
-            }
+        counts = holdings(db)
         demo = is_demo_database(db)
     finally:
         db.dispose()

@@ -9,9 +9,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import NullPool
@@ -514,3 +514,23 @@ def head_revision() -> str | None:
 def throwaway_engine() -> Engine:
     """An in-memory SQLite engine without pooling surprises (for scripts and tests)."""
     return create_engine("sqlite://", poolclass=NullPool)
+
+
+# ------------------------------------------------------------- for the command line
+DatabaseError = SQLAlchemyError
+"""Any error of the database layer; the command line and the UI catch it by this name and
+never import the database library themselves."""
+
+
+def database_error_text(error: BaseException) -> str | None:
+    """The first line of the driver's own words when ``error`` came from the database
+    driver (a DBAPIError), else None."""
+    if not isinstance(error, DBAPIError):
+        return None
+    cause: BaseException = error.orig if error.orig is not None else error
+    return (str(cause).strip().splitlines() or [type(cause).__name__])[0]
+
+
+def table_names(engine: Engine) -> list[str]:
+    """The tables in the database (or schema) ``engine`` points at."""
+    return list(inspect(engine).get_table_names())

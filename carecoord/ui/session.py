@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -38,7 +38,6 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from carecoord.errors import CareCoordError, ValidationError
-from carecoord.models import utcnow
 from carecoord.services import users
 from carecoord.services.actor import Actor
 from carecoord.services.permissions import Action, allowed
@@ -680,7 +679,7 @@ class SessionGuard(QObject):
         until = actor.break_glass_until
         assert until is not None
         self.context.actor = actor
-        self.expiry.start(max(0, int((until - utcnow()).total_seconds() * 1000)))
+        self.expiry.start(max(0, int((until - datetime.now(UTC)).total_seconds() * 1000)))
         self.banner.setText(f"EMERGENCY ACCESS until {_local_time(until)}")
         self.banner.setToolTip("Break-glass access: every record you open is audited.")
         self.banner.setAccessibleName(self.banner.text())

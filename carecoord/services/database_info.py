@@ -1,0 +1,24 @@
+"""What a database holds, in counts, for `carecoord info` (no patient details, no sign-in)."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from carecoord.db import Database
+from carecoord.models import Patient, Referral, TeamMember, User
+
+_COUNTED = (
+    ("patients", Patient),
+    ("referrals", Referral),
+    ("team members", TeamMember),
+    ("users", User),
+)
+
+
+def holdings(db: Database) -> dict[str, int]:
+    """How many patients, referrals, team members and user accounts the database holds."""
+    with db.session() as session:
+        return {
+            what: int(session.scalar(select(func.count()).select_from(model)) or 0)
+            for what, model in _COUNTED
+        }
