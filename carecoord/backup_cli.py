@@ -36,7 +36,7 @@ def _signed_in(args: argparse.Namespace, url: str) -> Any:
     """An administrator signs in when the database holds accounts at this version's schema
     (audited as that person); a missing, damaged or older database has nobody to sign in
     as, and the command runs as the system."""
-    from carecoord.cli import sign_in
+    from carecoord.cli_common import sign_in
     from carecoord.clinical.vocabulary import UserRole
     from carecoord.config import sqlite_path
     from carecoord.db import Database, DatabaseError, current_revision, head_revision

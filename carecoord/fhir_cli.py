@@ -31,9 +31,9 @@ def run_fhir(args: argparse.Namespace) -> int:
     """Write the bundle; 0 on success, 1 (with a message on stderr) when it cannot.
 
     ``args`` carries ``patient_id``, ``output`` and the global ``database``, ``user`` and
-    ``sign_in_password_stdin`` (the person signs in first; see ``cli.sign_in``).
+    ``sign_in_password_stdin`` (the person signs in first; see ``cli_common.sign_in``).
     """
-    from carecoord.cli import _atomic_output, check_id, open_current, sign_in
+    from carecoord.cli_common import atomic_output, check_id, open_current, sign_in
     from carecoord.exchange.fhir_export import to_json
     from carecoord.services.fhir import export_patient
 
@@ -41,7 +41,7 @@ def run_fhir(args: argparse.Namespace) -> int:
     db, _ = open_current(args)
     try:
         actor = sign_in(args, db)  # before any file: a refused sign-in writes nothing
-        with _atomic_output(args.output) as out:
+        with atomic_output(args.output) as out:
             bundle = export_patient(db, actor, args.patient_id)
             out.write(to_json(bundle))
     except CareCoordError as error:  # unknown patient, not allowed, unwritable

@@ -35,9 +35,9 @@ def run_plan(args: argparse.Namespace) -> int:
     """Write the plan PDF; 0 on success, 1 (with a message on stderr) when it cannot.
 
     ``args`` carries ``patient_id``, ``output``, ``plan_id`` and the global ``database``,
-    ``user`` and ``sign_in_password_stdin`` (the person signs in first; see ``cli.sign_in``).
+    ``user`` and ``sign_in_password_stdin`` (the person signs in first; see ``cli_common.sign_in``).
     """
-    from carecoord.cli import _atomic_output, check_id, open_current, sign_in
+    from carecoord.cli_common import atomic_output, check_id, open_current, sign_in
     from carecoord.services.plan_report import generate_plan_pdf
 
     check_id("Patient", args.patient_id)
@@ -47,7 +47,7 @@ def run_plan(args: argparse.Namespace) -> int:
         actor = sign_in(args, db)  # before any file: a refused sign-in writes nothing
         # The output file is opened first: an unwritable folder fails before the plan is
         # read (and audited); an unknown patient leaves no file behind.
-        with _atomic_output(args.output) as out:
+        with atomic_output(args.output) as out:
             out.write(generate_plan_pdf(db, actor, args.patient_id, getattr(args, "plan_id", None)))
     except CareCoordError as error:  # unknown patient or plan, not allowed, unwritable
         print(f"carecoord: {error}", file=sys.stderr)
