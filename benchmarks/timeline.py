@@ -33,8 +33,8 @@ from carecoord.clinical.vocabulary import (
 )
 from carecoord.services.assessments import AssessmentView
 from carecoord.services.plans import ActivityView, GoalView, PlanView
+from carecoord.timescale import ZOOM_ORDER, Zoom
 from carecoord.ui.timeline.items import build_timeline
-from carecoord.ui.timeline.scale import ZOOM_ORDER, Zoom
 from carecoord.ui.timeline.widget import TimelineWidget
 
 RUNS = 40

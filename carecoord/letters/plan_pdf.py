@@ -3,7 +3,7 @@
 Goals with their progress, the timeline drawn as vector graphics (lanes per modality and
 referral discipline, bars and diamonds, review and today markers, the PEG/NRS trend on its
 own 0–10 axis) and the activities table. The time axis uses the same
-:class:`~carecoord.letters.timescale.TimeScale` as the timeline widget, fitted to the page;
+:class:`~carecoord.timescale.TimeScale` as the timeline widget, fitted to the page;
 fonts, tables, letterhead and the "page X of Y" footer are the referral letter's.
 """
 
@@ -50,7 +50,7 @@ from carecoord.letters.referral_letter import (
     register_fonts,
     text,
 )
-from carecoord.letters.timescale import TimeScale, Zoom, pack_rows
+from carecoord.timescale import TimeScale, Zoom, pack_rows
 
 # Okabe–Ito, in Modality order (black for the seventh: yellow does not show on paper).
 MODALITY_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000")

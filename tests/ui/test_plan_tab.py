@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from carecoord.clinical.vocabulary import ActivityStatus, AssessmentKind, GoalAxis, Modality
 from carecoord.models import Assessment, TreatmentPlan
 from carecoord.services import assessments, plans, team
+from carecoord.timescale import Zoom
 from carecoord.ui.chart.plan_tab import (
     ActivityDialog,
     GoalDialog,
@@ -23,7 +24,6 @@ from carecoord.ui.chart.plan_tab import (
 )
 from carecoord.ui.context import AppContext
 from carecoord.ui.timeline.items import ItemKind, build_timeline
-from carecoord.ui.timeline.scale import Zoom
 from carecoord.ui.timeline.widget import TimelineWidget
 from tests.services.helpers import new_member, new_patient
 from tests.ui.conftest import save_screenshot

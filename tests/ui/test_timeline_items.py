@@ -22,6 +22,7 @@ from carecoord.clinical.vocabulary import (
 from carecoord.services.assessments import AssessmentView
 from carecoord.services.plans import ActivityView, GoalView, PlanView
 from carecoord.services.referrals import AuthorizationInput, ReferralView
+from carecoord.timescale import TimeScale, Zoom
 from carecoord.ui.timeline.items import (
     ItemKind,
     Shape,
@@ -32,7 +33,6 @@ from carecoord.ui.timeline.items import (
     layout_items,
     nearest_point,
 )
-from carecoord.ui.timeline.scale import TimeScale, Zoom
 
 TODAY = date(2025, 6, 1)
 

@@ -8,13 +8,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from carecoord.letters.timescale import pack_rows
-from carecoord.ui.timeline.scale import (
+from carecoord.timescale import (
     PIXELS_PER_DAY,
     ZOOM_ORDER,
     TimeScale,
     Zoom,
     next_zoom,
+    pack_rows,
 )
 
 ORIGIN = date(2025, 1, 1)

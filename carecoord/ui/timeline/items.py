@@ -20,10 +20,10 @@ from carecoord.clinical.vocabulary import (
     Modality,
     ReferralState,
 )
-from carecoord.letters.timescale import TimeScale, pack_rows
 from carecoord.services.assessments import AssessmentView
 from carecoord.services.plans import ActivityView, PlanView
 from carecoord.services.referrals import ReferralView
+from carecoord.timescale import TimeScale, pack_rows
 
 OPEN_PLANNED_DAYS = 28  # how long an open-ended planned activity is drawn
 MIN_BAR_PIXELS = 4.0

@@ -1,7 +1,7 @@
 """The treatment-plan timeline: lanes of bars and diamonds over a zoomable time axis.
 
 Painted with QPainter from pure data (:mod:`carecoord.ui.timeline.items`) through a pure
-date → pixel scale (:mod:`carecoord.ui.timeline.scale`). Only what is in view is painted,
+date → pixel scale (:mod:`carecoord.timescale`). Only what is in view is painted,
 so a thousand activities still paint in a few milliseconds. Text and backgrounds come
 from the palette (light and dark themes); modality colours are Okabe–Ito, and status is
 shown by pattern (solid, dashed outline, tint, cross-hatch with a stop cap) so nothing
@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from carecoord.timescale import ZOOM_ORDER, TimeScale, Zoom, next_zoom
 from carecoord.ui import style
 from carecoord.ui.chart.trend_chart import NRS_SERIES, PEG_SERIES, Series
 from carecoord.ui.timeline.items import (
@@ -61,7 +62,6 @@ from carecoord.ui.timeline.items import (
     layout_items,
     nearest_point,
 )
-from carecoord.ui.timeline.scale import ZOOM_ORDER, TimeScale, Zoom, next_zoom
 
 LIGHT_COLOURS = style.LIGHT.chart_lines
 DARK_COLOURS = style.DARK.chart_lines

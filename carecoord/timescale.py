@@ -1,7 +1,6 @@
-"""Date ↔ position mapping shared by the timeline widget and the plan PDF (pure, no Qt).
+"""Date ↔ position mapping shared by the timeline widget and the plan PDF (pure: no Qt,
+no database; an import contract keeps it so, and both the UI and the PDF code use it).
 
-It lives beside the PDF code because ``carecoord.letters`` may not import ``carecoord.ui``
-(import-linter contract); ``carecoord.ui.timeline.scale`` re-exports it for the widget.
 A scale maps whole days to x from an origin at a zoom level's pixels per day, answers the
 reverse question (which day is under x), and names the tick marks and the periods (months,
 quarters, years) to print along the time axis at that zoom.
