@@ -16,7 +16,8 @@ from carecoord.clinical.allergy_status import ADD_QUESTION, NOT_RECORDED
 from carecoord.letters.dates import format_date
 from carecoord.services import record
 from carecoord.services.chart import load_chart
-from carecoord.ui.chart.summary_tab import AllergyDialog, SummaryTab
+from carecoord.ui.chart.medication_dialogs import AllergyDialog
+from carecoord.ui.chart.summary_tab import SummaryTab
 from carecoord.ui.chart.window import ChartWindow
 from carecoord.ui.context import AppContext
 from tests.services.helpers import new_patient

@@ -12,7 +12,8 @@ from carecoord.clinical.vocabulary import DataCategory, UserRole
 from carecoord.errors import TemporaryFailure
 from carecoord.services import chart as chart_service
 from carecoord.ui.category_field import category_combo, may_write
-from carecoord.ui.chart.summary_tab import MedicationDialog, SummaryTab
+from carecoord.ui.chart.medication_dialogs import MedicationDialog
+from carecoord.ui.chart.summary_tab import SummaryTab
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from tests.conftest import make_actor

@@ -21,7 +21,8 @@ from carecoord.services.record import MedicationInput
 from carecoord.ui.chart import window as window_module
 from carecoord.ui.chart.care_team_tab import AssignMemberDialog, CareTeamTab
 from carecoord.ui.chart.icd_picker import IcdPicker, code_set_loader
-from carecoord.ui.chart.summary_tab import MedicationDialog, StopMedicationDialog, SummaryTab
+from carecoord.ui.chart.medication_dialogs import MedicationDialog, StopMedicationDialog
+from carecoord.ui.chart.summary_tab import SummaryTab
 from carecoord.ui.chart.window import TABS, ChartWindow, TabSpec, tab_class
 from carecoord.ui.context import AppContext
 from tests.conftest import make_actor

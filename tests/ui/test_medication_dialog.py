@@ -13,7 +13,8 @@ from sqlalchemy import update
 from carecoord.models import Medication
 from carecoord.services import record
 from carecoord.services.record import MedicationInput
-from carecoord.ui.chart.summary_tab import MedicationDialog, SummaryTab
+from carecoord.ui.chart.medication_dialogs import MedicationDialog
+from carecoord.ui.chart.summary_tab import SummaryTab
 from carecoord.ui.chart.window import ChartWindow
 from carecoord.ui.context import AppContext
 from tests.services.helpers import new_patient

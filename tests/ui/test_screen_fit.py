@@ -260,9 +260,9 @@ def dialogs(context: AppContext) -> Iterator[tuple[str, Callable[[], QWidget]]]:
     from carecoord.services import referrals, users
     from carecoord.ui.chart.assessment_forms import AssessmentDialog
     from carecoord.ui.chart.icd_picker import IcdPicker
+    from carecoord.ui.chart.medication_dialogs import AllergyDialog, MedicationDialog
     from carecoord.ui.chart.notes_tab import NoteDialog
     from carecoord.ui.chart.plan_tab import PlanDialog
-    from carecoord.ui.chart.summary_tab import AllergyDialog, MedicationDialog
     from carecoord.ui.letters.batch import BatchLettersDialog
     from carecoord.ui.letters.choices_dialog import LetterChoicesDialog
     from carecoord.ui.letters.consent_dialog import Part2ConsentDialog

@@ -27,10 +27,11 @@ from carecoord.services.chart import Chart, load_chart
 from carecoord.services.permissions import Action, allowed, referral_category
 from carecoord.services.team import CareTeam, MembershipView
 from carecoord.ui import forms, style
-from carecoord.ui.chart.summary_tab import (
+from carecoord.ui.context import AppContext
+from carecoord.ui.errors import show_problem
+from carecoord.ui.kit.records import (
     Column,
     RecordsModel,
-    ServiceDialog,
     action_button,
     ask_yes_no,
     empty_hint,
@@ -38,8 +39,7 @@ from carecoord.ui.chart.summary_tab import (
     records_table,
     selected_row,
 )
-from carecoord.ui.context import AppContext
-from carecoord.ui.errors import show_problem
+from carecoord.ui.kit.service_dialog import ServiceDialog
 
 PRIORITY_LEVEL = {
     Priority.STAT: "danger",

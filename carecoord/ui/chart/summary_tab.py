@@ -2,196 +2,58 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import date
-from functools import cache
 from html import escape
-from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QSize,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
-    QCompleter,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from carecoord.clinical import allergy_status, drugs, medication_line, mme
-from carecoord.clinical.mme import FREQUENCY_LABELS, PRN
-from carecoord.clinical.vocabulary import AllergySeverity, DataCategory
-from carecoord.errors import CareCoordError, ConflictError, ValidationError
+from carecoord.clinical import allergy_status, mme
+from carecoord.clinical.mme import PRN
+from carecoord.clinical.vocabulary import DataCategory
+from carecoord.errors import CareCoordError, ConflictError
 from carecoord.services import record
 from carecoord.services.chart import Chart, load_chart
 from carecoord.services.permissions import Action, allowed, diagnosis_category
 from carecoord.services.record import (
     AllergyView,
     DiagnosisView,
-    MedicationInput,
     MedicationView,
 )
-from carecoord.ui import forms, style
-from carecoord.ui.category_field import category_combo, chosen, may_write
+from carecoord.ui import style
 from carecoord.ui.chart.icd_picker import IcdPicker
+from carecoord.ui.chart.medication_dialogs import (
+    AllergyDialog,
+    MedicationDialog,
+    StopMedicationDialog,
+)
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
-from carecoord.ui.patients.form import grow_to_fit
-from carecoord.ui.screen_fit import fit_dialog
-
-AnyIndex = QModelIndex | QPersistentModelIndex
-Column = tuple[str, Callable[[Any], str]]
-INDICATION_ITEMS = tuple(medication_line.INDICATIONS.items())
-
-
-def iso(value: date | None) -> str:
-    return value.isoformat() if value else ""
-
-
-def ask_yes_no(parent: QWidget, title: str, question: str) -> bool:
-    """A yes/no question (the default of the tabs' injectable ``confirm``)."""
-    answer = QMessageBox.question(parent, title, question)
-    return answer == QMessageBox.StandardButton.Yes
-
-
-# --------------------------------------------------------------------- shared widgets
-class RecordsModel(QAbstractTableModel):
-    """A read-only table over a short list of plain records (a chart's lists are short).
-
-    ``muted(row)`` greys a row (resolved diagnoses, stopped medications, past members).
-    """
-
-    def __init__(
-        self,
-        columns: Sequence[Column],
-        *,
-        muted: Callable[[Any], bool] | None = None,
-        parent: QObject | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.columns = list(columns)
-        self.muted = muted
-        self.rows: list[Any] = []
-
-    def set_rows(self, rows: Sequence[Any]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> Any:
-        return self.rows[row] if 0 <= row < len(self.rows) else None
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.columns)
-        ):
-            return self.columns[section][0]
-        return None
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not (0 <= index.row() < len(self.rows)):
-            return None
-        item = self.rows[index.row()]
-        if role in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.ToolTipRole,
-            Qt.ItemDataRole.AccessibleTextRole,
-        ):
-            return self.columns[index.column()][1](item)
-        if role == Qt.ItemDataRole.ForegroundRole and self.muted is not None and self.muted(item):
-            return QBrush(style.qcolor("muted"))
-        return None
-
-
-class RecordsTable(QTableView):
-    """A records table that asks for about four rows, not Qt's default 192 px: pages in a
-    scroll area are laid out at their preferred height, and three default tables plus
-    wrapped warnings would push the tab's buttons below a laptop screen. Spare room
-    still goes to the tables (their layout stretches them)."""
-
-    PREFERRED_HEIGHT = 140
-
-    def sizeHint(self) -> QSize:
-        hint = super().sizeHint()
-        return QSize(hint.width(), min(hint.height(), self.PREFERRED_HEIGHT))
-
-
-def records_table(model: RecordsModel, name: str, accessible: str) -> QTableView:
-    table = RecordsTable()
-    table.setObjectName(name)
-    table.setAccessibleName(accessible)
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    table.setTabKeyNavigation(False)
-    table.setWordWrap(False)
-    table.verticalHeader().hide()
-    table.verticalHeader().setDefaultSectionSize(24)
-    header = table.horizontalHeader()
-    header.setHighlightSections(False)
-    header.setStretchLastSection(True)
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    return table
-
-
-def empty_hint(model: RecordsModel, text: str, name: str) -> QLabel:
-    """A line shown only while ``model`` is empty, so an empty table reads as "none"."""
-    label = style.hint(text)
-    label.setObjectName(name)
-
-    def update() -> None:
-        label.setVisible(model.rowCount() == 0)
-
-    model.modelReset.connect(update)
-    update()
-    return label
-
-
-def selected_row(table: QTableView) -> Any:
-    model = table.model()
-    index = table.currentIndex()
-    if not index.isValid() or not table.selectionModel().hasSelection():
-        return None
-    assert isinstance(model, RecordsModel)
-    return model.row_at(index.row())
-
-
-def action_button(text: str, name: str, slot: Callable[[], object]) -> QPushButton:
-    button = QPushButton(text)
-    button.setObjectName(name)
-    button.setAccessibleName(text.rstrip("…"))
-    button.clicked.connect(lambda: slot())
-    return button
+from carecoord.ui.kit.records import (
+    Column,
+    RecordsModel,
+    action_button,
+    ask_yes_no,
+    empty_hint,
+    iso,
+    records_table,
+    selected_row,
+)
 
 
 def _part2_check(picker: IcdPicker) -> QCheckBox:
@@ -216,407 +78,6 @@ def _part2_check(picker: IcdPicker) -> QCheckBox:
     return check
 
 
-class ServiceDialog(QDialog):
-    """A small form dialog whose OK runs a service call; refusals are shown beside fields.
-
-    Subclasses fill ``self.form`` through ``self.errors.add_row`` and implement ``save``,
-    which calls :meth:`attempt`. ``reload`` runs when the person chooses to reload after a
-    conflict (the dialog then closes: the record it edited has changed).
-    """
-
-    def __init__(
-        self,
-        *,
-        context: AppContext,
-        title: str,
-        name: str,
-        ok_text: str,
-        parent: QWidget | None = None,
-        reload: Callable[[], None] | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.reload = reload
-        self.setObjectName(name)
-        self.setWindowTitle(title)
-        self.errors = forms.FieldErrors()
-        self.intro = style.hint("")
-        self.intro.hide()
-        self.form = QFormLayout()
-        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(ok_text)
-        self.ok_button.setObjectName(f"{name}Ok")
-        self.ok_button.setAccessibleName(ok_text)
-        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setObjectName(f"{name}Cancel")
-        cancel.setAccessibleName("Cancel")
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.intro)
-        layout.addLayout(self.form)
-        layout.addWidget(self.buttons)
-        self.setMinimumWidth(420)
-        fit_dialog(self)
-
-    def set_intro(self, text: str) -> None:
-        self.intro.setText(text)
-        self.intro.show()
-
-    def save(self) -> None:
-        raise NotImplementedError
-
-    def reroute(self, error: ValidationError) -> ValidationError:
-        """An error wrapped under another field ("frequency: max_doses_per_day: ...") goes
-        to the field it names, when this form has that field."""
-        inner, _, message = error.message.partition(": ")
-        if message and inner in self.errors.labels:
-            return ValidationError(inner, message)
-        return error
-
-    def attempt(self, action: Callable[[], object]) -> bool:
-        """Run ``action``; True when it succeeded (then the dialog is accepted)."""
-        self.errors.clear()
-        try:
-            action()
-        except ValidationError as error:
-            error = self.reroute(error)
-            if self.errors.show(error):
-                grow_to_fit(self)
-            else:
-                show_problem(self, error, self.windowTitle())
-            return False
-        except ConflictError as error:
-
-            def reload() -> None:
-                if self.reload is not None:
-                    self.reload()
-                self.reject()
-
-            offer_reload(self, error, reload)
-            return False
-        except CareCoordError as error:
-            retried: list[bool] = []
-            show_problem(
-                self, error, self.windowTitle(), retry=lambda: retried.append(self.attempt(action))
-            )
-            return bool(retried and retried[0])
-        self.accept()
-        return True
-
-
-# ---------------------------------------------------------------------- medications
-@cache
-def accepted_frequencies() -> frozenset[str]:
-    """The frequency codes the medication service accepts (asked once, without a database),
-    so the combo never offers a choice that the service would refuse."""
-    accepted = set()
-    for code in FREQUENCY_LABELS:
-        probe = MedicationInput("paracetamol", 1, "mg", code, max_doses_per_day=4)
-        try:
-            record.validate_medication(probe)
-        except ValidationError as error:
-            if error.field == "frequency":
-                continue
-        accepted.add(code)
-    return frozenset(accepted)
-
-
-def frequency_items(current: str | None = None) -> list[tuple[str, object]]:
-    """Frequency choices, one per meaning ("qd" and "daily" are both once a day)."""
-    items: list[tuple[str, object]] = []
-    labels: set[str] = set()
-    accepted = accepted_frequencies()
-    for code, label in FREQUENCY_LABELS.items():
-        if code != current and (label in labels or code not in accepted):
-            continue
-        labels.add(label)
-        items.append((f"{label} ({code})", code))
-    return items
-
-
-def drug_hint(name: str) -> str:
-    """What the vocabulary makes of a typed drug name, shown under the field."""
-    if not name.strip():
-        return ""
-    match = drugs.recognise(name)
-    if match.ingredients:
-        classes = sorted({c.value for c in match.classes if c is not drugs.DrugClass.OTHER})
-        text = " + ".join(match.ingredients)
-        return f"{text} · {', '.join(classes)}" if classes else text
-    typo = drugs.looks_like_opioid(name)
-    if typo is not None:
-        return f"Looks like an opioid ({typo}?) — not counted in the MME until the name is fixed."
-    return "Not in the drug list (free text is kept as typed)."
-
-
-class MedicationDialog(ServiceDialog):
-    """Add or edit a structured medication line (opioid daily MME is computed by the service).
-
-    The drug field offers the vocabulary's generic and brand names as you type, but any
-    text is kept; unit, route, frequency and indication are coded. A refused save shows
-    its message beside the field at fault.
-    """
-
-    def __init__(
-        self,
-        *,
-        context: AppContext,
-        patient_id: int,
-        medication: MedicationView | None = None,
-        parent: QWidget | None = None,
-        reload: Callable[[], None] | None = None,
-    ) -> None:
-        super().__init__(
-            context=context,
-            title="Add medication" if medication is None else f"Edit {medication.drug}",
-            name="medicationDialog",
-            ok_text="Save medication",
-            parent=parent,
-            reload=reload,
-        )
-        self.patient_id = patient_id
-        self.medication = medication
-        m = medication
-        self.drug = forms.line_edit(
-            m.drug if m else None, placeholder="e.g. oxycodone, Percocet", max_length=120
-        )
-        completer = QCompleter(drugs.display_names(), self.drug)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        self.drug.setCompleter(completer)
-        self.drug_info = style.hint("")
-        self.drug_info.setObjectName("drugHint")
-        self.dose = forms.line_edit(f"{m.dose:g}" if m else None, placeholder="e.g. 10")
-        units = list(medication_line.UNITS)
-        if m and m.unit not in units:
-            units.append(m.unit)
-        self.unit = forms.combo([(u, u) for u in units], m.unit if m else "mg")
-        self.concentration = forms.line_edit(
-            f"{m.concentration_mg_per_ml:g}" if m and m.concentration_mg_per_ml else None,
-            placeholder="mg per mL, e.g. 10",
-        )
-        self.frequency = forms.combo(
-            frequency_items(m.frequency if m else None), m.frequency if m else "bid"
-        )
-        self.max_doses = forms.line_edit(
-            f"{m.max_doses_per_day:g}" if m and m.max_doses_per_day else None,
-            placeholder="e.g. 4",
-        )
-        routes: list[tuple[str, object]] = [
-            (label, code) for code, label in medication_line.ROUTES.items()
-        ]
-        if m and m.route not in medication_line.ROUTES:
-            routes.append((medication_line.route_label(m.route), m.route))
-        self.route = forms.combo(routes, m.route if m else "oral")
-        self.indication = forms.combo(
-            [("not recorded", ""), *((label, code) for code, label in INDICATION_ITEMS)],
-            (m.indication or "") if m else "",
-        )
-        self.start = forms.date_edit(m.start_date if m else None, optional=True)
-        self.stop = forms.date_edit(m.stop_date if m else None, optional=True)
-        self.notes = forms.line_edit(m.notes if m and m.notes else None, max_length=400)
-        add = self.errors.add_row
-        add(self.form, "Drug *", "drug", self.drug)
-        self.form.addRow("", self.drug_info)
-        add(self.form, "Dose (strength) *", "dose", self.dose)
-        add(self.form, "Unit *", "unit", self.unit)
-        add(self.form, "Concentration *", "concentration_mg_per_ml", self.concentration)
-        add(self.form, "Route *", "route", self.route)
-        add(self.form, "Frequency *", "frequency", self.frequency)
-        add(self.form, "Max doses per day *", "max_doses_per_day", self.max_doses)
-        add(self.form, "Indication", "indication", self.indication)
-        add(self.form, "Started", "start_date", self.start)
-        add(self.form, "Stopped", "stop_date", self.stop)
-        add(self.form, "Notes", "notes", self.notes)
-        self.category = category_combo(
-            may_write(context.actor), m.category if m else None, automatic="from drug and notes"
-        )
-        add(self.form, "Who may read", "category", self.category)
-        self.set_intro(
-            "A fentanyl or buprenorphine patch: its rate in mcg/h, route transdermal, "
-            "frequency “continuous”. Combination tablets: the opioid component in mg. "
-            "Liquids in mL need the concentration. Methadone or buprenorphine for opioid "
-            "use disorder: choose that indication (it is not converted to MME)."
-        )
-        if m and m.needs_review:
-            self.review = style.hint(f"Needs review: {m.needs_review}")
-            self.review.setObjectName("medicationNeedsReview")
-            self.form.insertRow(0, self.review)
-        self.frequency.currentIndexChanged.connect(self._frequency_changed)
-        self.unit.currentIndexChanged.connect(self._unit_changed)
-        self.drug.textChanged.connect(self._drug_changed)
-        self._frequency_changed()
-        self._unit_changed()
-        self._drug_changed()
-        self.drug.setFocus()
-
-    def _row_visible(self, widget: QWidget, visible: bool) -> None:
-        holder = widget.parentWidget()
-        assert holder is not None
-        self.form.setRowVisible(holder, visible)
-
-    def _frequency_changed(self) -> None:
-        """Maximum doses per day only matter (and are required) for as-needed medicines."""
-        self._row_visible(self.max_doses, self.frequency.currentData() == PRN)
-
-    def _unit_changed(self) -> None:
-        """The concentration only matters for a dose measured in mL."""
-        self._row_visible(self.concentration, self.unit.currentData() == "mL")
-
-    def _drug_changed(self) -> None:
-        self.drug_info.setText(drug_hint(self.drug.text()))
-
-    def _number(self, text: str, field: str, *, required: bool) -> float | None:
-        text = text.strip().replace(",", ".")
-        if not text:
-            if required:
-                raise ValidationError(field, "is required")
-            return None
-        try:
-            return float(text)
-        except ValueError:
-            raise ValidationError(field, "must be a number") from None
-
-    def data(self) -> MedicationInput:
-        prn = self.frequency.currentData() == PRN
-        in_ml = self.unit.currentData() == "mL"
-        return MedicationInput(
-            drug=self.drug.text(),
-            dose=self._number(self.dose.text(), "dose", required=True) or 0.0,
-            unit=str(self.unit.currentData()),
-            frequency=str(self.frequency.currentData()),
-            route=str(self.route.currentData()),
-            start_date=forms.date_of(self.start),
-            stop_date=forms.date_of(self.stop),
-            max_doses_per_day=(
-                self._number(self.max_doses.text(), "max_doses_per_day", required=False)
-                if prn
-                else None
-            ),
-            notes=forms.text_of(self.notes),
-            indication=str(self.indication.currentData() or "") or None,
-            concentration_mg_per_ml=(
-                self._number(self.concentration.text(), "concentration_mg_per_ml", required=False)
-                if in_ml
-                else None
-            ),
-            category=chosen(self.category),
-        )
-
-    def save(self) -> None:
-        db, actor = self.context.db, self.context.actor
-        if self.medication is None:
-            self.attempt(lambda: record.add_medication(db, actor, self.patient_id, self.data()))
-        else:
-            m = self.medication
-            self.attempt(
-                lambda: record.update_medication(
-                    db, actor, m.id, self.data(), expected_version=m.version
-                )
-            )
-
-
-class StopMedicationDialog(ServiceDialog):
-    """Stop a medication on a date (it stays in the list, greyed)."""
-
-    def __init__(
-        self,
-        *,
-        context: AppContext,
-        medication: MedicationView,
-        parent: QWidget | None = None,
-        reload: Callable[[], None] | None = None,
-    ) -> None:
-        super().__init__(
-            context=context,
-            title=f"Stop {medication.drug}",
-            name="stopMedicationDialog",
-            ok_text="Stop medication",
-            parent=parent,
-            reload=reload,
-        )
-        self.medication = medication
-        self.on = forms.date_edit(date.today())
-        self.errors.add_row(self.form, "Stopped on *", "stop_date", self.on)
-        self.set_intro(
-            f"{medication.drug} {medication.dose:g} {medication.unit} "
-            f"{medication.frequency_label}. The line stays on the chart, greyed, and counts "
-            "toward the daily MME up to and including the day it stopped."
-        )
-
-    def save(self) -> None:
-        m = self.medication
-        self.attempt(
-            lambda: record.stop_medication(
-                self.context.db,
-                self.context.actor,
-                m.id,
-                on=forms.date_of(self.on),
-                expected_version=m.version,
-            )
-        )
-
-
-class AllergyDialog(ServiceDialog):
-    """Record an allergy or intolerance.
-
-    On a chart that says "no known allergies" Save first asks whether to record the
-    allergy and clear that statement (``confirm``, injectable like the tab's); the
-    service refuses the allergy without that answer.
-    """
-
-    def __init__(
-        self,
-        *,
-        context: AppContext,
-        patient_id: int,
-        parent: QWidget | None = None,
-        no_known_allergies: bool = False,
-        confirm: Callable[[QWidget, str, str], bool] = ask_yes_no,
-    ) -> None:
-        super().__init__(
-            context=context,
-            title="Add allergy",
-            name="allergyDialog",
-            ok_text="Save allergy",
-            parent=parent,
-        )
-        self.patient_id = patient_id
-        self.no_known_allergies = no_known_allergies
-        self.confirm = confirm
-        self.substance = forms.line_edit(placeholder="e.g. penicillin, latex", max_length=120)
-        self.reaction = forms.line_edit(placeholder="e.g. hives", max_length=200)
-        self.severity = forms.combo([(s.label, s.value) for s in AllergySeverity], "unknown")
-        self.errors.add_row(self.form, "Substance *", "substance", self.substance)
-        self.errors.add_row(self.form, "Reaction", "reaction", self.reaction)
-        self.errors.add_row(self.form, "Severity", "severity", self.severity)
-        if no_known_allergies:
-            self.set_intro("This chart says no known allergies; saving an allergy clears that.")
-        self.substance.setFocus()
-
-    def save(self) -> None:
-        clear = self.no_known_allergies
-        if clear and not self.confirm(self, "No known allergies", allergy_status.ADD_QUESTION):
-            return  # the dialog stays open with what was typed
-        self.attempt(
-            lambda: record.add_allergy(
-                self.context.db,
-                self.context.actor,
-                self.patient_id,
-                self.substance.text(),
-                reaction=forms.text_of(self.reaction),
-                severity=str(self.severity.currentData()),
-                clear_no_known_allergies=clear,
-            )
-        )
-
-
-# -------------------------------------------------------------------------- the tab
 def _mme_text(m: MedicationView) -> str:
     if m.daily_mme is not None:
         return f"{m.daily_mme:g} MME/day"

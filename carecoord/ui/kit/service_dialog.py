@@ -1,0 +1,117 @@
+"""A small form dialog whose OK runs a service call and shows refusals beside the fields
+(every chart tab's add/edit dialogs build on it)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QVBoxLayout,
+    QWidget,
+)
+
+from carecoord.errors import CareCoordError, ConflictError, ValidationError
+from carecoord.ui import forms, style
+from carecoord.ui.context import AppContext
+from carecoord.ui.errors import offer_reload, show_problem
+from carecoord.ui.patients.form import grow_to_fit
+from carecoord.ui.screen_fit import fit_dialog
+
+
+class ServiceDialog(QDialog):
+    """A small form dialog whose OK runs a service call; refusals are shown beside fields.
+
+    Subclasses fill ``self.form`` through ``self.errors.add_row`` and implement ``save``,
+    which calls :meth:`attempt`. ``reload`` runs when the person chooses to reload after a
+    conflict (the dialog then closes: the record it edited has changed).
+    """
+
+    def __init__(
+        self,
+        *,
+        context: AppContext,
+        title: str,
+        name: str,
+        ok_text: str,
+        parent: QWidget | None = None,
+        reload: Callable[[], None] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.reload = reload
+        self.setObjectName(name)
+        self.setWindowTitle(title)
+        self.errors = forms.FieldErrors()
+        self.intro = style.hint("")
+        self.intro.hide()
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(ok_text)
+        self.ok_button.setObjectName(f"{name}Ok")
+        self.ok_button.setAccessibleName(ok_text)
+        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setObjectName(f"{name}Cancel")
+        cancel.setAccessibleName("Cancel")
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addLayout(self.form)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(420)
+        fit_dialog(self)
+
+    def set_intro(self, text: str) -> None:
+        self.intro.setText(text)
+        self.intro.show()
+
+    def save(self) -> None:
+        raise NotImplementedError
+
+    def reroute(self, error: ValidationError) -> ValidationError:
+        """An error wrapped under another field ("frequency: max_doses_per_day: ...") goes
+        to the field it names, when this form has that field."""
+        inner, _, message = error.message.partition(": ")
+        if message and inner in self.errors.labels:
+            return ValidationError(inner, message)
+        return error
+
+    def attempt(self, action: Callable[[], object]) -> bool:
+        """Run ``action``; True when it succeeded (then the dialog is accepted)."""
+        self.errors.clear()
+        try:
+            action()
+        except ValidationError as error:
+            error = self.reroute(error)
+            if self.errors.show(error):
+                grow_to_fit(self)
+            else:
+                show_problem(self, error, self.windowTitle())
+            return False
+        except ConflictError as error:
+
+            def reload() -> None:
+                if self.reload is not None:
+                    self.reload()
+                self.reject()
+
+            offer_reload(self, error, reload)
+            return False
+        except CareCoordError as error:
+            retried: list[bool] = []
+            show_problem(
+                self, error, self.windowTitle(), retry=lambda: retried.append(self.attempt(action))
+            )
+            return bool(retried and retried[0])
+        self.accept()
+        return True
+
+
+# ---------------------------------------------------------------------- medications
