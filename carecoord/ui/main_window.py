@@ -219,7 +219,7 @@ class MainWindow(QMainWindow):
         key = self.specs[row].key
         widget = self.page(key)
         self.stack.setCurrentWidget(self._holder(widget))
-        self.print_action.setEnabled(hasattr(widget, "printable_html"))
+        self.print_action.setEnabled(hasattr(widget, "print_content"))
 
     def _holder(self, page: QWidget) -> QWidget:
         """The scroll area holding ``page`` in the stack."""
@@ -258,25 +258,14 @@ class MainWindow(QMainWindow):
         if callable(focus):
             focus()
 
-    def print_current(self) -> None:
-        widget = self.current_page()
-        html = getattr(widget, "printable_html", None)
-        if not callable(html):
-            return
-        from PySide6.QtGui import QTextDocument
-        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+    def print_current(self) -> QWidget | None:
+        """The current list as a landscape PDF, previewed with Print… (File › Print list)."""
+        from carecoord.ui.list_printing import open_list_print
 
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        dialog = QPrintDialog(printer, self)
-        if dialog.exec():
-            from carecoord.services.export import record_printed_list
-
-            document = QTextDocument()
-            document.setHtml(html())
-            document.print_(printer)
-            record_printed_list(
-                self.context.db, self.context.actor, f"{self.current_key()} list printed"
-            )
+        page = self.current_page()
+        return (
+            None if page is None else open_list_print(self.context, page, self.current_key(), self)
+        )
 
     def close_active(self) -> None:
         """Close the active chart or referral window; the main window itself stays."""

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from carecoord.clinical.vocabulary import PatientStatus
 from carecoord.errors import CareCoordError, ConflictError
+from carecoord.letters.list_pdf import ListContent
 from carecoord.services import patients
 from carecoord.services.patients import PatientSummary
 from carecoord.services.permissions import Action, allowed
@@ -28,7 +29,7 @@ from carecoord.ui import style
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.patients.form import DischargeDialog, PatientForm
-from carecoord.ui.patients.model import PAGE_SIZE, PatientSearchModel
+from carecoord.ui.patients.model import COLUMNS, PAGE_SIZE, PatientSearchModel
 
 DEBOUNCE_MS = 150
 SETTINGS_COLUMNS = "patients/columns"
@@ -163,6 +164,35 @@ class PatientsPage(QWidget):
         self.run_search()
         if selected is not None:
             self.select_patient(selected.id)
+
+    def print_content(self) -> ListContent:
+        """Every patient the search finds (not only the rows scrolled to), for File › Print
+        list, with the search and the discharged choice as its filters."""
+        while self.model.canFetchMore():
+            self.model.fetchMore()
+        filters: list[str] = []
+        if self.search.text().strip():
+            filters.append(self.tr("Search: {text}").format(text=self.search.text().strip()))
+        filters.append(
+            self.tr("Discharged patients shown")
+            if self.show_discharged.isChecked()
+            else self.tr("Active patients only")
+        )
+        return ListContent(
+            view=self.tr("Patients"),
+            filters=tuple(filters),
+            columns=tuple(
+                str(self.model.headerData(c, Qt.Orientation.Horizontal))
+                for c in range(len(COLUMNS))
+            ),
+            rows=tuple(
+                tuple(
+                    str(self.model.data(self.model.index(r, c)) or "") for c in range(len(COLUMNS))
+                )
+                for r in range(self.model.rowCount())
+            ),
+            keep_whole=frozenset({1, 2}),
+        )
 
     def selected_patient(self) -> PatientSummary | None:
         index = self.table.currentIndex()

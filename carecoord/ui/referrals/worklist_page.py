@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import html
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -37,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from carecoord.clinical.vocabulary import Discipline, Priority, ReferralState
 from carecoord.errors import CareCoordError, ConflictError, ValidationError
+from carecoord.letters.list_pdf import ListContent
 from carecoord.services import export, referrals, team
 from carecoord.services.common import write_csv
 from carecoord.services.referrals import ReferralView
@@ -589,24 +589,41 @@ class ReferralsPage(QWidget):
         self._say(f"Exporting {view.label.lower()}…")
         self._start(work, self._exported, self._export_failed)
 
-    def printable_html(self) -> str:
-        """The rows loaded so far as an HTML table (File › Print list); pages the model
+    def print_content(self) -> ListContent:
+        """The view's rows for File › Print list, with the filters in force; pages the model
         released to save memory are read again, so the printout has no gaps."""
-        head = "".join(f"<th align='left'>{html.escape(c)}</th>" for c in COLUMNS)
-        body = "".join(
-            "<tr>"
-            + "".join(
-                f"<td>{html.escape(cell_text(row, column))}</td>" for column in range(len(COLUMNS))
+        rows = (self.model.row_at(n) for n in range(self.model.rowCount()))
+        return ListContent(
+            view=self.tr("Referrals — {view}").format(view=self.current_view().label),
+            filters=self.filter_descriptions(),
+            columns=COLUMNS,
+            rows=tuple(
+                tuple(cell_text(row, column) for column in range(len(COLUMNS)))
+                for row in rows
+                if row is not None
+            ),
+            keep_whole=frozenset({1, 6, 7}),
+        )
+
+    def filter_descriptions(self) -> tuple[str, ...]:
+        """The filters that narrow the view, as "Discipline: Psychiatry" lines."""
+        chosen: list[tuple[str, str]] = []
+        for label, box in (
+            (self.tr("Discipline"), self.discipline_filter),
+            (self.tr("Priority"), self.priority_filter),
+            (self.tr("Recipient"), self.recipient_filter),
+        ):
+            if box.currentIndex() > 0:
+                chosen.append((label, box.currentText()))
+        start, end = date_of(self.from_filter), date_of(self.to_filter)
+        if start or end:
+            chosen.append(
+                (
+                    self.from_label.text().rstrip(":"),
+                    f"{start.isoformat() if start else '…'} – {end.isoformat() if end else '…'}",
+                )
             )
-            + "</tr>"
-            for row in (self.model.row_at(n) for n in range(self.model.rowCount()))
-            if row is not None
-        )
-        return (
-            f"<h2>Referrals — {html.escape(self.current_view().label)}</h2>"
-            f"<p>{date.today().isoformat()}</p>"
-            f"<table border='1' cellspacing='0' cellpadding='3'><tr>{head}</tr>{body}</table>"
-        )
+        return tuple(f"{label}: {value}" for label, value in chosen)
 
     # --------------------------------------------------------------- internals
     def _open(self, referral_id: int) -> None:
