@@ -120,7 +120,7 @@ class DateField(QWidget):
         column.addLayout(row)
         self.edit = QLineEdit()
         self.edit.setObjectName("dateText")
-        self.edit.setPlaceholderText("not set" if optional else accepted_formats())
+        self.edit.setPlaceholderText(self.tr("not set") if optional else accepted_formats())
         self.edit.setToolTip(f"Type a date as {accepted_formats()}, or pick it")
         self.edit.setMaxLength(24)
         self.edit.textEdited.connect(self._typed)

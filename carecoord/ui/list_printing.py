@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
 
 from carecoord.letters.list_pdf import ListContent, PrintedList, render_list
@@ -20,10 +20,7 @@ from carecoord.services.export import record_printed_list
 from carecoord.ui.context import AppContext
 from carecoord.ui.pdf_preview import PdfPreview
 from carecoord.ui.screen_fit import fit_to_screen
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("ListPrinting", text)
+from carecoord.ui.translation import translate
 
 
 class Printable(Protocol):
@@ -41,11 +38,13 @@ def printed_list(
         content=content,
         clinic_name=settings.clinic_name or "CareCoord",
         clinic_address=settings.address,
-        printed=tr("Printed {when} by {user}").format(when=when, user=context.actor.display_name),
-        filters_label=tr("Filters"),
-        no_filters=tr("none"),
-        empty=tr("No rows in this view."),
-        page_format=tr("Page {page} of {total}"),
+        printed=translate("ListPrinting", "Printed {when} by {user}").format(
+            when=when, user=context.actor.display_name
+        ),
+        filters_label=translate("ListPrinting", "Filters"),
+        no_filters=translate("ListPrinting", "none"),
+        empty=translate("ListPrinting", "No rows in this view."),
+        page_format=translate("ListPrinting", "Page {page} of {total}"),
         paper_size=settings.paper_size,
     )
 
@@ -62,7 +61,9 @@ class ListPrintDialog(QDialog):
         self.context = context
         self.key = key
         self.pdf = render_list(printed)
-        self.setWindowTitle(tr("Print list — {view}").format(view=printed.content.view))
+        self.setWindowTitle(
+            translate("ListPrinting", "Print list — {view}").format(view=printed.content.view)
+        )
         stamp = datetime.now().strftime("%Y-%m-%d")
         self.preview = PdfPreview(
             pdf=self.pdf,
