@@ -9,7 +9,7 @@ they stay in the clinic's language.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QLocale, QSettings, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
 
 from carecoord.paths import resource
 
@@ -48,8 +48,23 @@ def install_translator(app: QCoreApplication, language: str) -> QTranslator | No
     translator = QTranslator(app)
     if not translator.load(qm_file(language)):
         return None
+    # Qt's own strings too: standard buttons ("Cancel"), file and print dialogs.
+    qt_own = QTranslator(app)
+    if qt_own.load(
+        f"qtbase_{language}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    ):
+        app.installTranslator(qt_own)
+        translator.setProperty("qtbase", qt_own)  # removed together (tests switch back)
     app.installTranslator(translator)
     return translator
+
+
+def remove_translator(app: QCoreApplication, translator: QTranslator) -> None:
+    """Undo :func:`install_translator` (back to English)."""
+    qt_own = translator.property("qtbase")
+    if isinstance(qt_own, QTranslator):
+        app.removeTranslator(qt_own)
+    app.removeTranslator(translator)
 
 
 def translate(context: str, source: str) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QListWidget, QMenuBar
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QListWidget, QMenuBar
 from pytestqt.qtbot import QtBot
 
 from carecoord.ui import vocabulary
@@ -24,6 +24,7 @@ from carecoord.ui.translation import (
     chosen_language,
     install_translator,
     qm_file,
+    remove_translator,
 )
 from tests.ui.conftest import save_screenshot
 
@@ -125,7 +126,7 @@ def spanish(qapp: QApplication) -> Iterator[None]:
     translator = install_translator(qapp, "es")
     assert translator is not None
     yield
-    qapp.removeTranslator(translator)
+    remove_translator(qapp, translator)
 
 
 def test_main_window_and_screens_speak_spanish(
@@ -172,6 +173,8 @@ def test_sign_in_speaks_spanish(qtbot: QtBot, spanish: None) -> None:
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.ok_button.text() == "Iniciar sesión"
+    cancel = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Cancel)  # type: ignore[union-attr]
+    assert cancel.text() == "Cancelar"  # Qt's own strings, from qtbase_es
     assert dialog.windowTitle() == "Iniciar sesión — CareCoord"
     dialog.username.setText("nadie")
     dialog.password.setText("x")
