@@ -111,6 +111,9 @@ class DateField(QWidget):
         self._minimum = MIN_DATE
         self._maximum = MAX_DATE
         self.error = ""
+        # The service field this date is saved as (set by forms.FieldErrors.add_row): then an
+        # unreadable text stops the save with the error beside the field (forms.date_of).
+        self.field_name: str | None = None
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)

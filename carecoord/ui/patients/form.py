@@ -364,7 +364,7 @@ class DischargeDialog(QDialog):
                 self.context.db,
                 self.context.actor,
                 self.patient_id,
-                on=forms.date_of(self.on_date),
+                on=forms.saved_date(self.on_date),
                 reason=forms.text_of(self.reason),
                 expected_version=self.version,
             )
