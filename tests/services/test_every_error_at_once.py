@@ -22,9 +22,7 @@ def fields_of(error: pytest.ExceptionInfo[ValidationError]) -> set[str]:
 
 def test_a_goal_reports_every_bad_field() -> None:
     with pytest.raises(ValidationError) as error:
-        validate_goal(
-            GoalInput(axis="mood", description="", measure="peg", baseline=14, target=-1)
-        )
+        validate_goal(GoalInput(axis="mood", description="", measure="peg", baseline=14, target=-1))
     assert fields_of(error) == {"axis", "description", "baseline", "target"}
 
 
