@@ -18,6 +18,7 @@ from carecoord.services import patients
 from carecoord.services.patients import PatientSummary, SearchAudit, SearchCursor
 from carecoord.ui import style
 from carecoord.ui.context import AppContext
+from carecoord.ui.date_field import display_text
 from carecoord.ui.table_model import KeysetTableModel
 from carecoord.ui.translation import QT_TRANSLATE_NOOP
 from carecoord.ui.vocabulary import label
@@ -134,7 +135,7 @@ class PatientSearchModel(KeysetTableModel):
         if column == 1:
             return patient.mrn
         if column == 2:
-            return patient.date_of_birth.isoformat()
+            return display_text(patient.date_of_birth)  # the locale's, or ISO by setting
         if column == 3:
             return str(patient.age(self.today))
         if column == 4:

@@ -25,6 +25,7 @@ from carecoord.services.worklist import (
     worklist_page,
 )
 from carecoord.ui.context import AppContext
+from carecoord.ui.date_field import display_text
 from carecoord.ui.style import bg, qcolor
 from carecoord.ui.table_model import KeysetTableModel
 from carecoord.ui.translation import QT_TRANSLATE_NOOP, translate
@@ -54,7 +55,9 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 
 
 def _iso(value: date | None) -> str:
-    return value.isoformat() if value is not None else ""
+    """A table date as the reader's locale writes it (four-digit year), or ISO when the
+    clinic's date setting says so (Settings › Dates in letters: 1973-03-04)."""
+    return display_text(value)
 
 
 def authorisation_text(row: WorklistRow) -> str:
@@ -63,9 +66,7 @@ def authorisation_text(row: WorklistRow) -> str:
         return label(row.auth_outcome)
     parts = [label(AuthorizationOutcome.APPROVED)]
     if row.auth_valid_to is not None:
-        parts.append(
-            translate("WorklistModel", "to {date}").format(date=row.auth_valid_to.isoformat())
-        )
+        parts.append(translate("WorklistModel", "to {date}").format(date=_iso(row.auth_valid_to)))
     if row.auth_visits_left is not None:
         left = (
             translate("WorklistModel", "{count} visit left")
