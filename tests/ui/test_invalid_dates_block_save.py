@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
-from PySide6.QtCore import QLocale, QSettings
 from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -19,16 +18,12 @@ from carecoord.ui.chart.plan_tab import PlanDialog
 from carecoord.ui.context import AppContext
 from carecoord.ui.patients.form import DischargeDialog
 from tests.services.helpers import new_patient
+from tests.ui.conftest import us_locale
 
 
 @pytest.fixture(autouse=True)
 def _us_locale_and_own_settings(tmp_path: Path) -> Iterator[None]:
-    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
-        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp_path / "settings"))
-    before = QLocale()
-    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
-    yield
-    QLocale.setDefault(before)
+    yield from us_locale(tmp_path)
 
 
 def _patient(context: AppContext) -> int:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import QLocale, QModelIndex, QSettings
+from PySide6.QtCore import QModelIndex
 from pytestqt.qtbot import QtBot
 
 from carecoord.letters.list_pdf import render_list
@@ -20,19 +20,14 @@ from carecoord.ui.date_field import set_iso_display
 from carecoord.ui.list_printing import printed_list
 from carecoord.ui.patients.page import PatientsPage
 from tests.services.helpers import new_patient
+from tests.ui.conftest import us_locale
 
 US_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b")
 
 
 @pytest.fixture(autouse=True)
 def _us_locale(tmp_path: Path) -> Iterator[None]:
-    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
-        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp_path / "settings"))
-    before = QLocale()
-    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
-    yield
-    QLocale.setDefault(before)
-    set_iso_display(False)
+    yield from us_locale(tmp_path)
 
 
 def _born_cell(page: PatientsPage) -> str:
