@@ -64,9 +64,10 @@ from carecoord.ui.letters.batch import BatchLettersDialog
 from carecoord.ui.referrals.actions import Answer, ReferralActions
 from carecoord.ui.referrals.editor import SendDetails, ask_send
 from carecoord.ui.referrals.report_dialog import choose_report_file, report_path_from, upload_from
+from carecoord.ui.referrals.view_hints import VIEW_HINTS
 from carecoord.ui.referrals.worklist_model import COLUMNS, WorklistModel, cell_text
 from carecoord.ui.style import fg, hint, page_title, qcolor
-from carecoord.ui.translation import QT_TRANSLATE_NOOP, translate
+from carecoord.ui.translation import translate
 from carecoord.ui.worker import run_in_thread
 
 V = WorklistView
@@ -84,60 +85,6 @@ VIEW_ORDER: tuple[WorklistView, ...] = (
     V.HOLD_REVIEW,
     V.CLOSED,
 )
-VIEW_HINTS: dict[WorklistView, str] = {
-    V.OVERDUE: QT_TRANSLATE_NOOP(
-        "ReferralsPage",
-        "Past their target: no appointment by the due date, or no report 14 days after "
-        "the visit. Chase the specialist's office.",
-    ),
-    V.TO_SEND: QT_TRANSLATE_NOOP(
-        "ReferralsPage",
-        "Drafts ready to go. Select them, choose Letters… to save or print their letters, "
-        "and Mark sent… once they have left (print, fax, e-mail or portal).",
-    ),
-    V.AWAITING_ACCEPTANCE: QT_TRANSLATE_NOOP(
-        "ReferralsPage",
-        "Sent; waiting for the specialist to accept.",
-    ),
-    V.TO_SCHEDULE: QT_TRANSLATE_NOOP(
-        "ReferralsPage",
-        "Accepted by the specialist; book the appointment.",
-    ),
-    V.AWAITING_VISIT: QT_TRANSLATE_NOOP(
-        "ReferralsPage",
-        "Booked. A passed appointment date means the visit still needs recording.",
-    ),
-    V.AWAITING_REPORT: QT_TRANSLATE_NOOP(
-        "ReferralsPage",
-        "Seen. Drop the specialist's report (PDF or image) on its row, or select "
-        "the row and choose Attach report…, to close the loop.",
-    ),
-    V.AUTH_EXPIRING: QT_TRANSLATE_NOOP(
-        "ReferralsPage",
-        "Approved authorisations ending within 14 days or down to one visit.",
-    ),
-    V.AUTH_PENDING: QT_TRANSLATE_NOOP(
-        "ReferralsPage",
-        "Waiting for the payer's decision (7 days standard, 72 hours expedited).",
-    ),
-    V.ON_HOLD: QT_TRANSLATE_NOOP(
-        "ReferralsPage",
-        "Paused referrals: open one to resume or cancel it.",
-    ),
-    V.BOOKED_LATE: QT_TRANSLATE_NOOP(
-        "ReferralsPage",
-        "Booked later than the appointment target: ask the specialist's office "
-        "for an earlier slot, or offer another specialist.",
-    ),
-    V.HOLD_REVIEW: QT_TRANSLATE_NOOP(
-        "ReferralsPage",
-        "Held referrals past their review date: resume or cancel them.",
-    ),
-    V.CLOSED: QT_TRANSLATE_NOOP(
-        "ReferralsPage",
-        "Report received, declined or cancelled; newest first.",
-    ),
-}
 
 
 def settings_store() -> QSettings:
