@@ -9,7 +9,7 @@ LOCK_TOOLS := .venv-lock
 UV_VERSION := 0.13.9
 LOCK_ARGS ?=
 
-.PHONY: run test check lint typecheck unit fast permissions-doc bench demo clean lock dist
+.PHONY: run test check lint typecheck unit fast permissions-doc bench demo clean lock dist translations
 
 # Coverage gate of `make unit` (and so `make test`): 90 % of carecoord overall, then 98 %
 # of the clinical rules and the permission matrix. `make unit COVERAGE=` runs without it.
@@ -46,8 +46,18 @@ lock:
 		--extra test --extra dist --custom-compile-command 'make lock' $(LOCK_ARGS) \
 		pyproject.toml requirements/pip.in -o $(LOCK)
 
-run: $(STAMP)
+run: $(STAMP) translations
 	$(BIN)/carecoord $(ARGS)
+
+# The screens' translations (README, "Language"): pyside6-lupdate gathers every tr() and
+# translate() string of carecoord/ui into the .ts file translators edit (keeping their work,
+# dropping strings no longer in the code), and pyside6-lrelease compiles it into the .qm the
+# app loads. tests/ui/test_translations.py fails when either is stale.
+TS_FILES := resources/translations/carecoord_es.ts
+translations: $(STAMP)
+	$(BIN)/pyside6-lupdate -silent -locations none -no-obsolete \
+		$$(find carecoord/ui -name '*.py' | LC_ALL=C sort) -ts $(TS_FILES)
+	@for ts in $(TS_FILES); do $(BIN)/pyside6-lrelease -silent $$ts -qm $${ts%.ts}.qm; done
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -65,7 +75,7 @@ unit: $(STAMP)
 fast: $(STAMP)
 	$(BIN)/python -m pytest -q $(FAST_TESTS) $(PYTEST_ARGS)
 
-test: lint typecheck unit
+test: translations lint typecheck unit
 
 check: lint fast
 

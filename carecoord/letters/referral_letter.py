@@ -242,6 +242,21 @@ def _heading(title: str) -> list[Flowable]:
 
 
 # --------------------------------------------------------------------------- tables
+DATA_TABLE = TableStyle(
+    [
+        ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.6, ACCENT),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ]
+)
+"""Header row tinted and ruled, rows ruled: every data table of letters, plans and lists."""
+
+
 def _table(
     header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float], width: float
 ) -> Table:
@@ -249,20 +264,7 @@ def _table(
     data = [[_p(escape(h), SMALL_BOLD) for h in header]]
     data += [[_p(cell, SMALL) for cell in row] for row in rows]
     table = Table(data, colWidths=[w * width for w in widths], repeatRows=1, hAlign="LEFT")
-    table.setStyle(
-        TableStyle(
-            [
-                ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
-                ("LINEBELOW", (0, 0), (-1, 0), 0.6, ACCENT),
-                ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-                ("LEFTPADDING", (0, 0), (-1, -1), 3),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-            ]
-        )
-    )
+    table.setStyle(DATA_TABLE)
     return table
 
 
@@ -831,12 +833,17 @@ class _Footer:
     notice: str
 
 
-class _NumberedCanvas(Canvas):
-    """Two passes: pages are kept until the end, so each can say "Page X of Y"."""
+FooterPainter = Callable[[Canvas, int, int], None]
+"""Draws one page's footer: (canvas, page number, page count)."""
 
-    def __init__(self, *args: Any, footer: _Footer, **kwargs: Any) -> None:
+
+class PagedCanvas(Canvas):
+    """Two passes: pages are kept until the end, so each footer can say "Page X of Y"
+    (letters, plans and printed lists alike)."""
+
+    def __init__(self, *args: Any, paint_footer: FooterPainter, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._footer = footer
+        self._paint_footer = paint_footer
         self._pages: list[dict[str, Any]] = []
 
     def showPage(self) -> None:  # ReportLab names it so
@@ -847,34 +854,47 @@ class _NumberedCanvas(Canvas):
         total = len(self._pages)
         for state in self._pages:
             self.__dict__.update(state)
-            self._draw_footer(total)
+            self.saveState()
+            self._paint_footer(self, self._pageNumber, total)
+            self.restoreState()
             super().showPage()
         super().save()
 
-    def _draw_footer(self, total: int) -> None:
-        page_width, _ = self._pagesize
-        width = page_width - 2 * MARGIN
-        top = BOTTOM_MARGIN - 0.45 * cm
-        self.saveState()
-        self.setStrokeColor(RULE)
-        self.setLineWidth(0.5)
-        self.line(MARGIN, top, page_width - MARGIN, top)
-        self.setFillColor(INK)
-        self.setFont(FONT, 7.5)
-        self.drawString(MARGIN, top - 10, self._footer.patient_line)
-        self.setFont(FONT_BOLD, 8)
-        self.drawRightString(page_width - MARGIN, top - 10, f"Page {self._pageNumber} of {total}")
-        notice = Paragraph(self._footer.notice, FOOTER)
-        _, height = notice.wrap(width, BOTTOM_MARGIN)
-        notice.drawOn(self, MARGIN, top - 14 - height)
-        self.restoreState()
+
+def paged_canvas(paint_footer: FooterPainter) -> Callable[..., Canvas]:
+    """A ReportLab ``canvasmaker`` whose pages get ``paint_footer``."""
+
+    def make(*args: Any, **kwargs: Any) -> Canvas:
+        return PagedCanvas(*args, paint_footer=paint_footer, **kwargs)
+
+    return make
+
+
+def footer_rule(canvas: Canvas, top: float, margin: float, left: str, right: str) -> None:
+    """A thin rule across the page at ``top`` with ``left`` under it and the page number
+    (``right``, bold) at the right margin."""
+    page_width, _ = canvas._pagesize
+    canvas.setStrokeColor(RULE)
+    canvas.setLineWidth(0.5)
+    canvas.line(margin, top, page_width - margin, top)
+    canvas.setFillColor(INK)
+    canvas.setFont(FONT, 7.5)
+    canvas.drawString(margin, top - 10, left)
+    canvas.setFont(FONT_BOLD, 8)
+    canvas.drawRightString(page_width - margin, top - 10, right)
 
 
 def _canvas_maker(footer: _Footer) -> Callable[..., Canvas]:
-    def make(*args: Any, **kwargs: Any) -> Canvas:
-        return _NumberedCanvas(*args, footer=footer, **kwargs)
+    def paint(canvas: Canvas, number: int, total: int) -> None:
+        page_width, _ = canvas._pagesize
+        width = page_width - 2 * MARGIN
+        top = BOTTOM_MARGIN - 0.45 * cm
+        footer_rule(canvas, top, MARGIN, footer.patient_line, f"Page {number} of {total}")
+        notice = Paragraph(footer.notice, FOOTER)
+        _, height = notice.wrap(width, BOTTOM_MARGIN)
+        notice.drawOn(canvas, MARGIN, top - 14 - height)
 
-    return make
+    return paged_canvas(paint)
 
 
 def page_footer(

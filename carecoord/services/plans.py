@@ -153,53 +153,84 @@ def plan_view(p: TreatmentPlan, actor: Actor) -> PlanView:
 
 
 def validate_goal(data: GoalInput) -> dict[str, object]:
-    measure = v.required_text(data.measure, "measure", max_length=40).lower()
-    if measure not in MEASURES:
-        raise ValidationError("measure", "must be one of: " + ", ".join(MEASURES))
+    """The goal's column values; ValidationError(s) naming every bad field at once."""
+    errors = v.Collector()
+
+    def measure_of() -> str:
+        measure = v.required_text(data.measure, "measure", max_length=40).lower()
+        if measure not in MEASURES:
+            raise ValidationError("measure", "must be one of: " + ", ".join(MEASURES))
+        return measure
+
+    measure = errors.check(measure_of)
     top = 1000.0 if measure == "other" else 10.0
-    return {
-        "axis": v.choice(data.axis, GoalAxis, "axis"),
-        "description": v.required_text(data.description, "description", max_length=400),
-        "measure": measure,
-        "baseline": v.number(data.baseline, "baseline", minimum=0, maximum=top),
-        "target": v.number(data.target, "target", minimum=0, maximum=top),
-        "review_on": v.a_date(data.review_on, "review_on"),
-    }
+    values = errors.fields(
+        {
+            "axis": lambda: v.choice(data.axis, GoalAxis, "axis"),
+            "description": lambda: v.required_text(data.description, "description", max_length=400),
+            "baseline": lambda: v.number(data.baseline, "baseline", minimum=0, maximum=top),
+            "target": lambda: v.number(data.target, "target", minimum=0, maximum=top),
+            "review_on": lambda: v.a_date(data.review_on, "review_on"),
+        }
+    )
+    errors.raise_any()
+    return {**values, "measure": measure}
+
+
+def _responsible(session: Session, patient_id: int, member_id: object) -> int | None:
+    """The responsible member, who must be in the directory (and, if internal, on the
+    patient's care team)."""
+    if member_id is None:
+        return None
+    member = session.get(TeamMember, member_id) if isinstance(member_id, int) else None
+    if member is None:
+        raise ValidationError("responsible_member", "is not in the team directory")
+    on_team = session.scalar(
+        select(CareTeamMembership.id).where(
+            CareTeamMembership.patient_id == patient_id,
+            CareTeamMembership.member_id == member_id,
+            CareTeamMembership.until.is_(None),
+        )
+    )
+    if on_team is None and member.is_internal:
+        raise ValidationError(
+            "responsible_member",
+            f"{member.display_name} is not on this patient's care team (add them first)",
+        )
+    return member.id
 
 
 def validate_activity(session: Session, patient_id: int, data: ActivityInput) -> dict[str, object]:
-    start = v.required_date(data.start_on, "start_on")
-    end = v.a_date(data.end_on, "end_on")
-    v.not_before(end, start, "end_on", "the start date")
-    planned = v.integer(data.sessions_planned, "sessions_planned", minimum=0, maximum=1000)
-    done = v.integer(data.sessions_done, "sessions_done", minimum=0, maximum=1000) or 0
+    """The activity's column values; ValidationError(s) naming every bad field at once."""
+    errors = v.Collector()
+    start = errors.check(lambda: v.required_date(data.start_on, "start_on"))
+    end = errors.check(lambda: v.a_date(data.end_on, "end_on"))
+    errors.check(lambda: v.not_before(end, start, "end_on", "the start date"))
+    planned = errors.check(
+        lambda: v.integer(data.sessions_planned, "sessions_planned", minimum=0, maximum=1000)
+    )
+    done = errors.check(
+        lambda: v.integer(data.sessions_done, "sessions_done", minimum=0, maximum=1000)
+    )
+    done = done or 0
     if planned is not None and done > planned:
-        raise ValidationError("sessions_done", "cannot exceed the sessions planned")
-    status = v.choice(data.status, ActivityStatus, "status")
-    reason = v.text(data.stop_reason, "stop_reason", max_length=400)
-    if status == ActivityStatus.STOPPED and not reason:
-        raise ValidationError("stop_reason", "say why the activity was stopped")
-    member_id = data.responsible_member_id
-    if member_id is not None:
-        member = session.get(TeamMember, member_id) if isinstance(member_id, int) else None
-        if member is None:
-            raise ValidationError("responsible_member", "is not in the team directory")
-        on_team = session.scalar(
-            select(CareTeamMembership.id).where(
-                CareTeamMembership.patient_id == patient_id,
-                CareTeamMembership.member_id == member_id,
-                CareTeamMembership.until.is_(None),
-            )
-        )
-        if on_team is None and member.is_internal:
-            raise ValidationError(
-                "responsible_member",
-                f"{member.display_name} is not on this patient's care team (add them first)",
-            )
-    modality = v.choice(data.modality, Modality, "modality")
+        errors.add("sessions_done", "cannot exceed the sessions planned")
+    status = errors.check(lambda: v.choice(data.status, ActivityStatus, "status"))
+    reason = errors.check(lambda: v.text(data.stop_reason, "stop_reason", max_length=400))
+    if status == ActivityStatus.STOPPED and not reason and not errors.failed("stop_reason"):
+        errors.add("stop_reason", "say why the activity was stopped")
+    member_id = errors.check(lambda: _responsible(session, patient_id, data.responsible_member_id))
+    modality = errors.check(lambda: v.choice(data.modality, Modality, "modality"))
+    description = errors.check(
+        lambda: v.required_text(data.description, "description", max_length=400)
+    )
+    category = errors.check(
+        lambda: item_category(data.category, activity_category(modality)) if modality else None
+    )
+    errors.raise_any()
     return {
         "modality": modality,
-        "description": v.required_text(data.description, "description", max_length=400),
+        "description": description,
         "start_on": start,
         "end_on": end,
         "responsible_member_id": member_id,
@@ -207,7 +238,7 @@ def validate_activity(session: Session, patient_id: int, data: ActivityInput) ->
         "sessions_done": done,
         "status": status,
         "stop_reason": reason if status == ActivityStatus.STOPPED else None,
-        "category": item_category(data.category, activity_category(modality)),
+        "category": category,
     }
 
 

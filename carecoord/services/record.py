@@ -336,6 +336,20 @@ def medication_view(row: Medication, actor: Actor) -> MedicationView:
     return replace(view, daily_mme=daily, mme_note=note, needs_review=review)
 
 
+def _frequency(value: object) -> str:
+    frequency = v.required_text(value, "frequency", max_length=20).lower()
+    if frequency not in mme.FREQUENCY_LABELS:
+        raise ValidationError("frequency", "must be one of: " + ", ".join(mme.FREQUENCY_LABELS))
+    return frequency
+
+
+def _route(value: object) -> str:
+    route = medication_line.route_code(v.required_text(value, "route", max_length=30))
+    if route == medication_line.UNKNOWN_ROUTE:
+        raise ValidationError("route", "choose the route the medication is given by")
+    return route
+
+
 def validate_medication(data: MedicationInput) -> dict[str, Any]:
     """Check a line as entered; the error names the field and the rule.
 
@@ -344,27 +358,36 @@ def validate_medication(data: MedicationInput) -> dict[str, Any]:
     without an hourly unit; an opioid in mL without its concentration; an as-needed
     line without its maximum doses per day.
     """
-    drug = v.required_text(data.drug, "drug", max_length=120)
-    dose = v.number(data.dose, "dose", minimum=0, maximum=100_000, required=True)
-    if dose is None:
-        raise ValidationError("dose", "is required")
-    unit = medication_line.unit_code(v.required_text(data.unit, "unit", max_length=20))
-    frequency = v.required_text(data.frequency, "frequency", max_length=20).lower()
-    if frequency not in mme.FREQUENCY_LABELS:
-        raise ValidationError("frequency", "must be one of: " + ", ".join(mme.FREQUENCY_LABELS))
-    route = medication_line.route_code(v.required_text(data.route, "route", max_length=30))
-    if route == medication_line.UNKNOWN_ROUTE:
-        raise ValidationError("route", "choose the route the medication is given by")
-    indication = medication_line.indication_code(data.indication)
-    max_doses = v.number(data.max_doses_per_day, "max_doses_per_day", minimum=0.1, maximum=48)
-    concentration = v.number(
-        data.concentration_mg_per_ml, "concentration_mg_per_ml", minimum=0.001, maximum=10_000
+    errors = v.Collector()  # every field's error at once; the line's rules need them all
+    drug = errors.check(lambda: v.required_text(data.drug, "drug", max_length=120))
+    dose = errors.check(
+        lambda: v.number(data.dose, "dose", minimum=0, maximum=100_000, required=True)
+    )
+    if dose is None and not errors.failed("dose"):
+        errors.add("dose", "is required")
+    unit = errors.check(
+        lambda: medication_line.unit_code(v.required_text(data.unit, "unit", max_length=20))
+    )
+    frequency = errors.check(lambda: _frequency(data.frequency))
+    route = errors.check(lambda: _route(data.route))
+    indication = errors.check(lambda: medication_line.indication_code(data.indication))
+    max_doses = errors.check(
+        lambda: v.number(data.max_doses_per_day, "max_doses_per_day", minimum=0.1, maximum=48)
+    )
+    concentration = errors.check(
+        lambda: v.number(
+            data.concentration_mg_per_ml, "concentration_mg_per_ml", minimum=0.001, maximum=10_000
+        )
     )
     if unit != "mL":
         concentration = None
-    start = v.a_date(data.start_date, "start_date")
-    stop = v.a_date(data.stop_date, "stop_date")
-    v.not_before(stop, start, "stop_date", "the start date")
+    start = errors.check(lambda: v.a_date(data.start_date, "start_date"))
+    stop = errors.check(lambda: v.a_date(data.stop_date, "stop_date"))
+    errors.check(lambda: v.not_before(stop, start, "stop_date", "the start date"))
+    notes_checked = errors.check(lambda: v.text(data.notes, "notes", max_length=400))
+    errors.raise_any()
+    assert drug is not None and dose is not None and unit is not None
+    assert frequency is not None and route is not None
     is_opioid = mme.is_opioid(drug)
     mme.check_line(
         mme.MedicationDose(
@@ -379,7 +402,7 @@ def validate_medication(data: MedicationInput) -> dict[str, Any]:
         ),
         opioid=is_opioid,
     )
-    notes = v.text(data.notes, "notes", max_length=400)
+    notes = notes_checked
     default_category = medication_category(
         drug, notes, medication_line.INDICATIONS.get(indication or "")
     )

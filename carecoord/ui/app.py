@@ -373,6 +373,9 @@ def run(database_option: str | None = None, argv: Sequence[str] | None = None) -
     app.setApplicationName("CareCoord")
     app.setOrganizationName("CareCoord")
     apply_app_style(app)  # light or dark, following the palette (and the OS when it switches)
+    from carecoord.ui.translation import chosen_language, install_translator
+
+    install_translator(app, chosen_language())  # Spanish screens on a Spanish system
     from carecoord.paths import resource
 
     app.setWindowIcon(QIcon(str(resource("icons", "carecoord.svg"))))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -47,6 +46,7 @@ from carecoord.services.dashboard import (
 )
 from carecoord.services.worklist import WorklistRow
 from carecoord.ui.context import AppContext
+from carecoord.ui.flow_layout import FlowLayout
 from carecoord.ui.style import bg, fg, hint, page_title, scheme
 from carecoord.ui.worker import run_in_thread, wait_for_thread
 
@@ -282,6 +282,19 @@ def closure_text(loop: LoopClosure) -> str:
     )
 
 
+TILE_WIDTH = 168  # six to a row on a laptop, three on a 960-px window
+
+
+def tile_flow(tiles: Iterable[Tile]) -> FlowLayout:
+    """Tiles of one width, wrapping onto further rows when the page is narrow."""
+    flow = FlowLayout(spacing=8)
+    for tile in tiles:
+        tile.setFixedWidth(TILE_WIDTH)
+        tile.setMinimumHeight(84)
+        flow.addWidget(tile)
+    return flow
+
+
 class DashboardPage(QWidget):
     """Tiles and short lists for the coordinator and the front desk, loaded off the GUI thread.
 
@@ -342,7 +355,7 @@ class DashboardPage(QWidget):
         self.closure_tile.value.setStyleSheet(
             f"font-size: 20px; font-weight: 600; color: {fg('ok')};"
         )
-        period_row = QHBoxLayout()
+        period_row = FlowLayout(spacing=8)  # wraps on a small screen instead of scrolling
         period_label = QLabel("Shown:")
         self.closure_period = QComboBox()
         self.closure_period.setObjectName("loopClosurePeriod")
@@ -356,30 +369,28 @@ class DashboardPage(QWidget):
         self.closure_other = QLabel("")
         self.closure_other.setObjectName("loopClosureOtherPeriod")
         self.closure_other.setStyleSheet(f"color: {fg('muted')};")
+        self.closure_other.setWordWrap(True)  # a long "Beside it: …" must not widen the page
+        self.closure_other.setMinimumWidth(220)
         period_row.addWidget(period_label)
         period_row.addWidget(self.closure_period)
-        period_row.addSpacing(12)
-        period_row.addWidget(self.closure_other, 1)
+        period_row.addWidget(self.closure_other)
         self.closure_tile.column.addLayout(period_row)
         explanation = hint(MEASURE_EXPLANATION)
         explanation.setObjectName("loopClosureExplanation")
         self.closure_tile.column.addWidget(explanation)
         outer.addWidget(self.closure_tile)
 
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(8)
-        grid.setVerticalSpacing(8)
+        # Tiles flow onto as many rows as the width needs (never a sideways scroll).
         open_label = QLabel("Open referrals by state")
         open_label.setStyleSheet("font-weight: 600;")
-        grid.addWidget(open_label, 0, 0, 1, 6)
+        outer.addWidget(open_label)
         self.state_tiles: dict[ReferralState, Tile] = {}
-        for column, (state, caption) in enumerate(STATE_TILES):
-            tile = Tile(f"stateTile_{state.value}", caption)
-            self.state_tiles[state] = tile
-            grid.addWidget(tile, 1, column)
+        for state, caption in STATE_TILES:
+            self.state_tiles[state] = Tile(f"stateTile_{state.value}", caption)
+        outer.addLayout(tile_flow(self.state_tiles.values()))
         attention = QLabel("Needs attention")
         attention.setStyleSheet("font-weight: 600;")
-        grid.addWidget(attention, 2, 0, 1, 6)
+        outer.addWidget(attention)
         self.overdue_tile = Tile("overdueTile", "Overdue referrals", accent=fg("danger"))
         self.loops_tile = Tile("openLoopsTile", "Open loops (no report yet)", accent=fg("warning"))
         self.gaps_tile = Tile("teamGapsTile", "Patients with care-team gaps", accent=fg("warning"))
@@ -389,16 +400,13 @@ class DashboardPage(QWidget):
         self.decisions_tile = Tile(
             "decisionsTile", "Payer decisions overdue (CMS-0057-F)", accent=fg("danger")
         )
-        for column, tile in enumerate(
-            (
-                self.overdue_tile,
-                self.loops_tile,
-                self.gaps_tile,
-                self.expiring_tile,
-                self.decisions_tile,
-            )
-        ):
-            grid.addWidget(tile, 3, column)
+        attention_tiles = [
+            self.overdue_tile,
+            self.loops_tile,
+            self.gaps_tile,
+            self.expiring_tile,
+            self.decisions_tile,
+        ]
         # The referral loop as it really runs: late bookings, stale holds, unread reports.
         self.booked_late_tile = Tile("bookedLateTile", "Booked past target", accent=fg("warning"))
         self.hold_review_tile = Tile("holdReviewTile", "Holds past review", accent=fg("warning"))
@@ -411,19 +419,14 @@ class DashboardPage(QWidget):
         self.documents_review_tile = Tile(
             "documentsReviewTile", "Documents filed, not yet reviewed", accent=fg("warning")
         )
-        for column, tile in enumerate(
-            (
-                self.booked_late_tile,
-                self.hold_review_tile,
-                self.unacknowledged_tile,
-                self.acknowledge_days_tile,
-                self.documents_review_tile,
-            )
-        ):
-            grid.addWidget(tile, 4, column)
-        for column in range(6):
-            grid.setColumnStretch(column, 1)
-        outer.addLayout(grid)
+        attention_tiles += [
+            self.booked_late_tile,
+            self.hold_review_tile,
+            self.unacknowledged_tile,
+            self.acknowledge_days_tile,
+            self.documents_review_tile,
+        ]
+        outer.addLayout(tile_flow(attention_tiles))
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("dashboardLists")

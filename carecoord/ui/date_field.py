@@ -111,6 +111,9 @@ class DateField(QWidget):
         self._minimum = MIN_DATE
         self._maximum = MAX_DATE
         self.error = ""
+        # The service field this date is saved as (set by forms.FieldErrors.add_row): then an
+        # unreadable text stops the save with the error beside the field (forms.date_of).
+        self.field_name: str | None = None
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
@@ -120,7 +123,7 @@ class DateField(QWidget):
         column.addLayout(row)
         self.edit = QLineEdit()
         self.edit.setObjectName("dateText")
-        self.edit.setPlaceholderText("not set" if optional else accepted_formats())
+        self.edit.setPlaceholderText(self.tr("not set") if optional else accepted_formats())
         self.edit.setToolTip(f"Type a date as {accepted_formats()}, or pick it")
         self.edit.setMaxLength(24)
         self.edit.textEdited.connect(self._typed)

@@ -68,6 +68,8 @@ class FieldErrors:
         column.addWidget(error)
         if not widget.objectName():
             widget.setObjectName(field)
+        if isinstance(widget, DateField):
+            widget.field_name = field
         widget.setAccessibleName(label.rstrip(":*").strip())
         title = QLabel(label)
         title.setBuddy(widget)
@@ -293,8 +295,24 @@ def date_of(edit: DateField) -> date | None:
     """The date typed or picked, or None for an optional field left "not set".
 
     Read without reformatting the text, as the worklist filters read it while typing; an
-    unreadable text keeps the last real date and is explained beside the field.
+    unreadable text keeps the last real date and is explained beside the field (a save uses
+    :func:`saved_date`, which refuses it).
     """
+    return edit.value()
+
+
+def saved_date(edit: DateField) -> date | None:
+    """The date to save: never another than the one shown. An unreadable text
+    ("2025-02-30", "next tuesday") raises a ValidationError naming the field (the name
+    :meth:`FieldErrors.add_row` gave it), so the save stops with the error beside it.
+
+    Raises:
+        ValidationError: The field holds text that is not a date in range.
+    """
+    if not edit.commit_text():
+        message = edit.error
+        edit.error_label.hide()  # the form shows it once, in the field's own error line
+        raise ValidationError(edit.field_name or "date", message[:1].lower() + message[1:])
     return edit.value()
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QCoreApplication, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -25,6 +25,7 @@ from carecoord import __version__
 from carecoord.services.permissions import Action, allowed
 from carecoord.ui.context import AppContext
 from carecoord.ui.screen_fit import restore_or_fit, scroll_when_cramped
+from carecoord.ui.vocabulary import label
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +35,13 @@ class PageSpec:
     """A navigation entry; the page's module is imported the first time it is shown."""
 
     key: str
-    title: str
+    title: str  # English (marked for lupdate in ui/vocabulary.py); ``label`` is shown
     module: str
     cls: str
+
+    @property
+    def label(self) -> str:
+        return QCoreApplication.translate("MainWindow", self.title)
 
 
 PAGES = (
@@ -81,10 +86,10 @@ class MainWindow(QMainWindow):
 
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
-        self.navigation.setAccessibleName("Sections")
+        self.navigation.setAccessibleName(self.tr("Sections"))
         self.navigation.setFixedWidth(200)  # fits "Reports to review (NN)"
         for spec in self.specs:
-            item = QListWidgetItem(spec.title)
+            item = QListWidgetItem(spec.label)
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
             self.navigation.addItem(item)
         self.stack = QStackedWidget()
@@ -118,36 +123,46 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ construction
     def _build_actions(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
         self.new_patient_action = self._action(
-            "New patient…", "newPatient", QKeySequence.StandardKey.New, self.new_patient
+            self.tr("New patient…"), "newPatient", QKeySequence.StandardKey.New, self.new_patient
         )
         self.find_action = self._action(
-            "Find patient…", "findPatient", QKeySequence.StandardKey.Find, self.find_patient
+            self.tr("Find patient…"),
+            "findPatient",
+            QKeySequence.StandardKey.Find,
+            self.find_patient,
         )
         self.print_action = self._action(
-            "Print list…", "printList", QKeySequence.StandardKey.Print, self.print_current
+            self.tr("Print list…"), "printList", QKeySequence.StandardKey.Print, self.print_current
         )
         self.close_action = self._action(
-            "Close window", "closeWindow", QKeySequence.StandardKey.Close, self.close_active
+            self.tr("Close window"),
+            "closeWindow",
+            QKeySequence.StandardKey.Close,
+            self.close_active,
         )
-        quit_action = self._action("Quit", "quit", QKeySequence.StandardKey.Quit, self.close)
+        quit_action = self._action(
+            self.tr("Quit"), "quit", QKeySequence.StandardKey.Quit, self.close
+        )
         for action in (self.new_patient_action, self.find_action, self.print_action):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(self.close_action)
         file_menu.addAction(quit_action)
-        go_menu = self.menuBar().addMenu("&Go")
+        go_menu = self.menuBar().addMenu(self.tr("&Go"))
         for index, spec in enumerate(self.specs):
             action = self._action(
-                spec.title,
+                spec.label,
                 f"go_{spec.key}",
                 QKeySequence(f"Ctrl+{index + 1}"),
                 lambda checked=False, i=index: self.navigation.setCurrentRow(i),
             )
             go_menu.addAction(action)
-        help_menu = self.menuBar().addMenu("&Help")
-        help_menu.addAction(self._action("About CareCoord", "about", None, self.show_about))
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        help_menu.addAction(
+            self._action(self.tr("About CareCoord"), "about", None, self.show_about)
+        )
 
     def _action(
         self,
@@ -166,23 +181,29 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         actor = self.context.actor
-        self.user_label = QLabel(f"Signed in as {actor.display_name} ({actor.role.label.lower()})")
+        self.user_label = QLabel(
+            self.tr("Signed in as {name} ({role})").format(
+                name=actor.display_name, role=label(actor.role).lower()
+            )
+        )
         self.user_label.setObjectName("signedInUser")
         db = self.context.db
-        where = "this workstation" if db.dialect == "sqlite" else "shared server"
-        self.database_label = QLabel(f"Database: {db.display_url()} ({where})")
+        where = self.tr("this workstation") if db.dialect == "sqlite" else self.tr("shared server")
+        self.database_label = QLabel(
+            self.tr("Database: {url} ({where})").format(url=db.display_url(), where=where)
+        )
         self.database_label.setObjectName("databaseLabel")
         bar = self.statusBar()
         bar.addWidget(self.user_label)
         bar.addPermanentWidget(self.database_label)
         if self.context.demo:
-            demo = QLabel("DEMO — fictional patients")
+            demo = QLabel(self.tr("DEMO — fictional patients"))
             demo.setObjectName("demoBadge")
             bar.addPermanentWidget(demo)
 
     def _update_title(self) -> None:
         clinic = self.context.settings.clinic_name or "CareCoord"
-        demo = " — DEMO" if self.context.demo else ""
+        demo = self.tr(" — DEMO") if self.context.demo else ""
         self.setWindowTitle(f"{clinic} — CareCoord{demo}")
 
     def update_review_count(self, count: int | None = None) -> None:
@@ -195,8 +216,12 @@ class MainWindow(QMainWindow):
 
             count = count_to_review(self.context.db, self.context.actor)
         item = self.navigation.item(row)
-        item.setText(f"Reports to review ({count})" if count else "Reports to review")
-        item.setData(Qt.ItemDataRole.AccessibleTextRole, f"Reports to review: {count} waiting")
+        label = self.tr("Reports to review")
+        item.setText(f"{label} ({count})" if count else label)
+        item.setData(
+            Qt.ItemDataRole.AccessibleTextRole,
+            self.tr("Reports to review: {count} waiting").format(count=count),
+        )
 
     # ---------------------------------------------------------------------- pages
     def page(self, key: str) -> QWidget:
@@ -219,7 +244,7 @@ class MainWindow(QMainWindow):
         key = self.specs[row].key
         widget = self.page(key)
         self.stack.setCurrentWidget(self._holder(widget))
-        self.print_action.setEnabled(hasattr(widget, "printable_html"))
+        self.print_action.setEnabled(hasattr(widget, "print_content"))
 
     def _holder(self, page: QWidget) -> QWidget:
         """The scroll area holding ``page`` in the stack."""
@@ -258,25 +283,14 @@ class MainWindow(QMainWindow):
         if callable(focus):
             focus()
 
-    def print_current(self) -> None:
-        widget = self.current_page()
-        html = getattr(widget, "printable_html", None)
-        if not callable(html):
-            return
-        from PySide6.QtGui import QTextDocument
-        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+    def print_current(self) -> QWidget | None:
+        """The current list as a landscape PDF, previewed with Print… (File › Print list)."""
+        from carecoord.ui.list_printing import open_list_print
 
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        dialog = QPrintDialog(printer, self)
-        if dialog.exec():
-            from carecoord.services.export import record_printed_list
-
-            document = QTextDocument()
-            document.setHtml(html())
-            document.print_(printer)
-            record_printed_list(
-                self.context.db, self.context.actor, f"{self.current_key()} list printed"
-            )
+        page = self.current_page()
+        return (
+            None if page is None else open_list_print(self.context, page, self.current_key(), self)
+        )
 
     def close_active(self) -> None:
         """Close the active chart or referral window; the main window itself stays."""
@@ -289,8 +303,10 @@ class MainWindow(QMainWindow):
     def show_about(self) -> None:
         QMessageBox.about(
             self,
-            "About CareCoord",
-            f"CareCoord {__version__}\nCare coordination for multidisciplinary pain clinics.",
+            self.tr("About CareCoord"),
+            self.tr(
+                "CareCoord {version}\nCare coordination for multidisciplinary pain clinics."
+            ).format(version=__version__),
         )
 
     # ----------------------------------------------------------- windows on demand

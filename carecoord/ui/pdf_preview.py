@@ -26,7 +26,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction, QColor, QImage, QKeySequence, QPainter
+from PySide6.QtGui import QAction, QColor, QImage, QKeySequence, QPageLayout, QPainter
 from PySide6.QtPdf import QPdfDocument, QPdfDocumentRenderOptions
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -442,9 +442,19 @@ class PdfPreview(QWidget):
         self.zoom_out_button.setEnabled(zoom > MIN_ZOOM + 1e-6)
 
     # ------------------------------------------------------------------ printing
-    def _run_print_dialog(self) -> QPrinter | None:
+    def new_printer(self) -> QPrinter:
+        """A printer set up for this document: its name, and landscape when the pages are
+        wider than tall (a landscape list would otherwise shrink onto a portrait sheet)."""
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setDocName(self.title)
+        if self.page_count():
+            size = self.document.pagePointSize(0)
+            if size.width() > size.height():
+                printer.setPageOrientation(QPageLayout.Orientation.Landscape)
+        return printer
+
+    def _run_print_dialog(self) -> QPrinter | None:
+        printer = self.new_printer()
         dialog = QPrintDialog(printer, self)
         dialog.setObjectName("printDialog")
         dialog.setWindowTitle(f"Print {self.title}")

@@ -45,6 +45,7 @@ from carecoord.services.users import UserView
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.forms import FieldErrors, combo, line_edit, text_edit, text_of
+from carecoord.ui.language_box import LanguageBox
 from carecoord.ui.style import PAPER, PAPER_TEXT, bg, fg, hint, page_title, scheme
 
 Index = QModelIndex | QPersistentModelIndex
@@ -166,6 +167,7 @@ class SettingsPage(QWidget):
         right.addWidget(self._targets_box())
         right.addWidget(self._monitoring_box())
         right.addWidget(self._database_box())
+        right.addWidget(LanguageBox())  # the person's own choice, editable by every role
         right.addStretch(1)
         top.addLayout(right, 2)
         column.addLayout(top)

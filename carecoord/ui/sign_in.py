@@ -47,41 +47,44 @@ class SignInDialog(QDialog):
         self.authenticate = authenticate
         self.actor: Actor | None = None
         self.setObjectName("signInDialog")
-        self.setWindowTitle("Sign in — CareCoord" + (" — DEMO" if demo else ""))
+        self.setWindowTitle(self.tr("Sign in — CareCoord") + (self.tr(" — DEMO") if demo else ""))
         self.setMinimumWidth(380)
 
         layout = QVBoxLayout(self)
         self.heading = page_title(clinic_name or "CareCoord")
         self.heading.setWordWrap(True)  # a long clinic name wraps on a small (200 %) screen
         layout.addWidget(self.heading)
-        layout.addWidget(hint("Sign in to see and change patient information."))
+        layout.addWidget(hint(self.tr("Sign in to see and change patient information.")))
         self.demo_hint = hint(
-            "Demo clinic with fictional patients: sign in as drlee (physician), therapist "
-            "(clinician), frontdesk (front desk) or admin (administrator); the password is demo."
+            self.tr(
+                "Demo clinic with fictional patients: sign in as drlee (physician), "
+                "therapist (clinician), frontdesk (front desk) or admin (administrator); "
+                "the password is demo."
+            )
         )
         self.demo_hint.setObjectName("demoHint")
         self.demo_hint.setVisible(demo)
         layout.addWidget(self.demo_hint)
-        self.set_up_instead = QPushButton("Set up my clinic instead…")
+        self.set_up_instead = QPushButton(self.tr("Set up my clinic instead…"))
         self.set_up_instead.setObjectName("setUpInstead")
         self.set_up_instead.setFlat(True)
         self.set_up_instead.hide()
         self.set_up_instead.clicked.connect(self.set_up_requested)
         layout.addWidget(self.set_up_instead, 0, Qt.AlignmentFlag.AlignLeft)
-        self.waiting = hint("Opening the database…")
+        self.waiting = hint(self.tr("Opening the database…"))
         self.waiting.setObjectName("openingDatabase")
         self.waiting.hide()
         layout.addWidget(self.waiting)
         form = QFormLayout()
         self.username = QLineEdit()
         self.username.setObjectName("username")
-        self.username.setAccessibleName("User name")
+        self.username.setAccessibleName(self.tr("User name"))
         self.password = QLineEdit()
         self.password.setObjectName("password")
-        self.password.setAccessibleName("Password")
+        self.password.setAccessibleName(self.tr("Password"))
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        form.addRow("User name:", self.username)
-        form.addRow("Password:", self.password)
+        form.addRow(self.tr("User name:"), self.username)
+        form.addRow(self.tr("Password:"), self.password)
         layout.addLayout(form)
         self.error = QLabel()
         self.error.setObjectName("signInError")
@@ -93,7 +96,7 @@ class SignInDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Sign in")
+        self.ok_button.setText(self.tr("Sign in"))
         self.ok_button.setObjectName("signInButton")
         buttons.accepted.connect(self.try_sign_in)
         buttons.rejected.connect(self.reject)
@@ -115,7 +118,7 @@ class SignInDialog(QDialog):
     def try_sign_in(self) -> None:
         name = self.username.text().strip()
         if not name or not self.password.text():
-            self._fail("Enter your user name and password.")
+            self._fail(self.tr("Enter your user name and password."))
             return
         try:
             actor = self.authenticate(name, self.password.text())
@@ -124,7 +127,7 @@ class SignInDialog(QDialog):
             self.password.clear()
             return
         if actor is None:
-            self._fail("That user name and password do not match an active account.")
+            self._fail(self.tr("That user name and password do not match an active account."))
             self.password.clear()
             self.password.setFocus(Qt.FocusReason.OtherFocusReason)
             return

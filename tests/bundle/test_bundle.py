@@ -141,7 +141,12 @@ def test_the_folder_holds_both_executables_and_the_data_files(bundle: Path) -> N
     shipped = sorted(p.name for p in (migrations / "versions").glob("[0-9]*.py"))
     assert shipped == sorted(p.name for p in (ROOT / "migrations" / "versions").glob("[0-9]*.py"))
     resources = internal / "carecoord" / "_resources"
-    for name in ("fonts/DejaVuSans.ttf", "icons/carecoord.svg", "body_map.json"):
+    for name in (
+        "fonts/DejaVuSans.ttf",
+        "icons/carecoord.svg",
+        "body_map.json",
+        "translations/carecoord_es.qm",  # the Spanish screens
+    ):
         assert (resources / name).is_file(), name
     # The ICD-10-CM tables the diagnosis picker reads, byte for byte as installed.
     spec = importlib.util.find_spec("simple_icd_10_cm")

@@ -47,6 +47,7 @@ def test_wheel_contains_migrations_resources_and_entry_point(wheel: Path) -> Non
     assert "carecoord/_resources/icons/carecoord.svg" in names
     assert "carecoord/_resources/icons/carecoord.ico" in names
     assert "carecoord/_resources/body_map.json" in names
+    assert "carecoord/_resources/translations/carecoord_es.qm" in names  # Spanish screens
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     declared = zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "carecoord = carecoord.cli:main" in declared

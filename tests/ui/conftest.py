@@ -128,3 +128,19 @@ def save_screenshot(widget: object, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     assert widget.grab().save(str(path))  # type: ignore[attr-defined]
     return path
+
+
+def us_locale(tmp_path: Path) -> Iterator[None]:
+    """For an autouse fixture: en_US dates (MM/DD/YYYY typed and shown) and QSettings in a
+    temporary folder; both restored afterwards."""
+    from PySide6.QtCore import QLocale, QSettings
+
+    from carecoord.ui.date_field import set_iso_display
+
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    before = QLocale()
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+    yield
+    QLocale.setDefault(before)
+    set_iso_display(False)

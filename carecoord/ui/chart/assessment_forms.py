@@ -31,7 +31,7 @@ from carecoord.services import assessments, patients
 from carecoord.services.assessments import AssessmentView
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
-from carecoord.ui.forms import FieldErrors, date_edit, date_of, error_style
+from carecoord.ui.forms import FieldErrors, date_edit, error_style, saved_date
 from carecoord.ui.screen_fit import restore_or_fit
 from carecoord.ui.style import chip, fg, hint
 
@@ -409,7 +409,7 @@ class AssessmentDialog(QDialog):
                 self.patient_id,
                 self.kind,
                 self.answers(),
-                taken_on=date_of(self.taken_on),
+                taken_on=saved_date(self.taken_on),
             )
         except ValidationError as error:
             self._show_validation(error)

@@ -154,7 +154,7 @@ class AssignMemberDialog(ServiceDialog):
                 self.patient_id,
                 int(member_id),
                 role,
-                since=forms.date_of(self.since),
+                since=forms.saved_date(self.since),
                 notes=forms.text_of(self.notes),
                 replace_coordinator=replace,
             )
@@ -195,7 +195,7 @@ class EndMembershipDialog(ServiceDialog):
                 self.context.db,
                 self.context.actor,
                 m.id,
-                until=forms.date_of(self.until),
+                until=forms.saved_date(self.until),
                 expected_version=m.version,
             )
         )

@@ -224,7 +224,11 @@ class IcdPicker(QDialog):
         if code is None:
             return
         self.errors.clear()
-        onset = forms.date_of(self.onset_edit)
+        try:
+            onset = forms.saved_date(self.onset_edit)
+        except ValidationError as error:
+            self.errors.show(error)
+            return
         if self.save is not None:
             try:
                 self.save(code, onset)

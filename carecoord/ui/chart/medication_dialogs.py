@@ -214,8 +214,8 @@ class MedicationDialog(ServiceDialog):
             unit=str(self.unit.currentData()),
             frequency=str(self.frequency.currentData()),
             route=str(self.route.currentData()),
-            start_date=forms.date_of(self.start),
-            stop_date=forms.date_of(self.stop),
+            start_date=forms.saved_date(self.start),
+            stop_date=forms.saved_date(self.stop),
             max_doses_per_day=(
                 self._number(self.max_doses.text(), "max_doses_per_day", required=False)
                 if prn
@@ -279,7 +279,7 @@ class StopMedicationDialog(ServiceDialog):
                 self.context.db,
                 self.context.actor,
                 m.id,
-                on=forms.date_of(self.on),
+                on=forms.saved_date(self.on),
                 expected_version=m.version,
             )
         )

@@ -66,10 +66,10 @@ from carecoord.ui.forms import (
     FieldErrors,
     combo,
     date_edit,
-    date_of,
     error_style,
     limited_text,
     line_edit,
+    saved_date,
     text_of,
 )
 from carecoord.ui.pdf_preview import PdfPreview
@@ -262,8 +262,8 @@ class PlanDialog(_PlanFormDialog):
     def _submit(self) -> PlanView:
         db, actor = self.context.db, self.context.actor
         title = self.title_edit.text()
-        started = date_of(self.started_on)
-        review = date_of(self.review_on)
+        started = saved_date(self.started_on)
+        review = saved_date(self.review_on)
         notes = text_of(self.notes)
         if self.plan is None:
             return plans.create_plan(
@@ -408,7 +408,7 @@ class GoalDialog(_PlanFormDialog):
             measure=self.measure.currentData(),
             baseline=_number_of(self.baseline),
             target=_number_of(self.target),
-            review_on=date_of(self.review_on),
+            review_on=saved_date(self.review_on),
         )
         return plans.save_goal(
             self.context.db,
@@ -536,8 +536,8 @@ class ActivityDialog(_PlanFormDialog):
         data = ActivityInput(
             modality=self.modality.currentData(),
             description=self.description.text(),
-            start_on=date_of(self.start_on) or date.today(),
-            end_on=date_of(self.end_on),
+            start_on=saved_date(self.start_on) or date.today(),
+            end_on=saved_date(self.end_on),
             responsible_member_id=self.responsible.currentData(),
             sessions_planned=None if planned < 0 else planned,
             sessions_done=self.sessions_done.value(),

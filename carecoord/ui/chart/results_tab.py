@@ -41,7 +41,7 @@ from carecoord.services.permissions import Action, allowed
 from carecoord.ui.chart.header import FlowLayout
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
-from carecoord.ui.forms import FieldErrors, combo, date_edit, date_of, line_edit, text_of
+from carecoord.ui.forms import FieldErrors, combo, date_edit, line_edit, saved_date, text_of
 from carecoord.ui.style import OKABE_ITO, chip, hint, qcolor, scheme
 
 NOT_TESTED = ""
@@ -505,7 +505,7 @@ class ResultsTab(QWidget):
         service to refuse by field)."""
         kind: ResultKind = self.kind.currentData()
         note = text_of(self.note)
-        taken_on = date_of(self.taken_on)
+        taken_on = saved_date(self.taken_on)
         if kind == ResultKind.DRUG_SCREEN:
             screens = tuple(
                 ScreenEntry(code, result.currentData(), expected.isChecked())

@@ -19,7 +19,7 @@ from carecoord.services import consents
 from carecoord.services.consents import ConsentInput, ConsentView
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
-from carecoord.ui.forms import FieldErrors, date_edit, date_of, line_edit, text_of
+from carecoord.ui.forms import FieldErrors, date_edit, line_edit, saved_date, text_of
 from carecoord.ui.screen_fit import fit_dialog
 from carecoord.ui.style import hint, page_title
 
@@ -101,10 +101,10 @@ class Part2ConsentDialog(QDialog):
     def data(self) -> ConsentInput:
         return ConsentInput(
             given_by=text_of(self.given_by) or "",
-            signed_on=date_of(self.signed_on),
+            signed_on=saved_date(self.signed_on),
             scope=text_of(self.scope) or "",
             purpose=text_of(self.purpose) or "",
-            expires_on=date_of(self.expires_on),
+            expires_on=saved_date(self.expires_on),
             recipient_member_id=self.recipient_member_id
             if self.this_recipient.isChecked()
             else None,

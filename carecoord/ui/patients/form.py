@@ -26,6 +26,7 @@ from carecoord.ui import forms, style
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.screen_fit import fit_dialog, fit_to_screen, restore_or_fit
+from carecoord.ui.translation import translate
 
 US_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 DATE_HINT = "YYYY-MM-DD or MM/DD/YYYY"
@@ -62,30 +63,40 @@ DuplicateAnswer = bool | int
 def ask_duplicate(parent: QWidget | None, matches: list[PatientSummary]) -> DuplicateAnswer:
     """Ask whether to register a patient although look-alikes exist, or open the existing
     chart (the first, closest match) instead."""
+    discharged = translate("PatientForm", " (discharged)")
     listed = "\n".join(
-        f"• {m.display_name}, born {m.date_of_birth.isoformat()}, MRN {m.mrn}"
-        f"{' (discharged)' if m.status == PatientStatus.DISCHARGED else ''}"
+        translate("PatientForm", "• {name}, born {born}, MRN {mrn}").format(
+            name=m.display_name, born=m.date_of_birth.isoformat(), mrn=m.mrn
+        )
+        + (discharged if m.status == PatientStatus.DISCHARGED else "")
         for m in matches[:8]
     )
     box = QMessageBox(
         QMessageBox.Icon.Warning,
-        "Possible duplicate patient",
-        "A patient with the same name and date of birth is already registered:",
+        translate("PatientForm", "Possible duplicate patient"),
+        translate(
+            "PatientForm", "A patient with the same name and date of birth is already registered:"
+        ),
         parent=parent,
     )
     box.setObjectName("duplicateDialog")
     box.setInformativeText(
-        f"{listed}\n\nOpen the existing chart instead if this is the same person. "
-        "Save anyway only for a different person."
+        listed
+        + "\n\n"
+        + translate(
+            "PatientForm",
+            "Open the existing chart instead if this is the same person. "
+            "Save anyway only for a different person.",
+        )
     )
-    label = "Open the existing chart"
+    label = translate("PatientForm", "Open the existing chart")
     if len(matches) > 1:
-        label = f"Open the chart of MRN {matches[0].mrn}"
+        label = translate("PatientForm", "Open the chart of MRN {mrn}").format(mrn=matches[0].mrn)
     open_chart = box.addButton(label, QMessageBox.ButtonRole.ActionRole)
     open_chart.setObjectName("openExistingChart")
-    save = box.addButton("Save anyway", QMessageBox.ButtonRole.AcceptRole)
+    save = box.addButton(translate("PatientForm", "Save anyway"), QMessageBox.ButtonRole.AcceptRole)
     save.setObjectName("saveAnyway")
-    back = box.addButton("Go back", QMessageBox.ButtonRole.RejectRole)
+    back = box.addButton(translate("PatientForm", "Go back"), QMessageBox.ButtonRole.RejectRole)
     back.setObjectName("goBack")
     box.setDefaultButton(back)
     box.exec()
@@ -128,7 +139,9 @@ class PatientForm(QDialog):
         self.confirm_duplicate: Callable[[list[PatientSummary]], DuplicateAnswer]
         self.confirm_duplicate = lambda matches: ask_duplicate(self, matches)
         self.setObjectName("patientForm")
-        self.setWindowTitle("New patient" if patient_id is None else "Edit patient")
+        self.setWindowTitle(
+            self.tr("New patient") if patient_id is None else self.tr("Edit patient")
+        )
         self.errors = forms.FieldErrors(revalidate=lambda: patients.validate(self.data()))
         self._build()
         if patient_id is not None:
@@ -152,28 +165,28 @@ class PatientForm(QDialog):
         self.member_id = forms.line_edit(max_length=60)
         self.notes = forms.limited_text(max_length=4000, lines=3)
 
-        identity = QGroupBox("Patient")
+        identity = QGroupBox(self.tr("Patient"))
         left = QFormLayout(identity)
-        errors.add_row(left, "Family name *", "family_name", self.family)
-        errors.add_row(left, "Given name *", "given_name", self.given)
-        errors.add_row(left, "Middle name", "middle_name", self.middle)
-        errors.add_row(left, "Date of birth *", "date_of_birth", self.born)
-        errors.add_row(left, "Sex", "sex", self.sex)
-        errors.add_row(left, "MRN", "mrn", self.mrn)
+        errors.add_row(left, self.tr("Family name *"), "family_name", self.family)
+        errors.add_row(left, self.tr("Given name *"), "given_name", self.given)
+        errors.add_row(left, self.tr("Middle name"), "middle_name", self.middle)
+        errors.add_row(left, self.tr("Date of birth *"), "date_of_birth", self.born)
+        errors.add_row(left, self.tr("Sex"), "sex", self.sex)
+        errors.add_row(left, self.tr("MRN"), "mrn", self.mrn)
         if self.patient_id is None:
-            left.addRow("", style.hint("Assigned automatically when left blank."))
+            left.addRow("", style.hint(self.tr("Assigned automatically when left blank.")))
 
-        contact = QGroupBox("Contact and insurance")
+        contact = QGroupBox(self.tr("Contact and insurance"))
         right = QFormLayout(contact)
-        errors.add_row(right, "Phone", "phone", self.phone)
-        errors.add_row(right, "E-mail", "email", self.email)
-        errors.add_row(right, "Address", "address", self.address)
-        errors.add_row(right, "Preferred language", "preferred_language", self.language)
-        errors.add_row(right, "Insurance payer", "insurance_payer", self.payer)
-        errors.add_row(right, "Member id", "insurance_member_id", self.member_id)
+        errors.add_row(right, self.tr("Phone"), "phone", self.phone)
+        errors.add_row(right, self.tr("E-mail"), "email", self.email)
+        errors.add_row(right, self.tr("Address"), "address", self.address)
+        errors.add_row(right, self.tr("Preferred language"), "preferred_language", self.language)
+        errors.add_row(right, self.tr("Insurance payer"), "insurance_payer", self.payer)
+        errors.add_row(right, self.tr("Member id"), "insurance_member_id", self.member_id)
 
         notes_form = QFormLayout()
-        errors.add_row(notes_form, "Notes", "notes", self.notes)
+        errors.add_row(notes_form, self.tr("Notes"), "notes", self.notes)
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -181,11 +194,11 @@ class PatientForm(QDialog):
         self.buttons.setObjectName("patientFormButtons")
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setObjectName("savePatient")
-        self.save_button.setAccessibleName("Save patient")
+        self.save_button.setAccessibleName(self.tr("Save patient"))
         self.save_button.setProperty("role", "primary")
         cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
         cancel.setObjectName("cancelPatient")
-        cancel.setAccessibleName("Cancel")
+        cancel.setAccessibleName(self.tr("Cancel"))
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
 
@@ -193,7 +206,7 @@ class PatientForm(QDialog):
         columns.addWidget(identity, 1)
         columns.addWidget(contact, 1)
         layout = QVBoxLayout(self)
-        layout.addWidget(style.hint("Fields marked * are required."))
+        layout.addWidget(style.hint(self.tr("Fields marked * are required.")))
         layout.addLayout(columns)
         layout.addLayout(notes_form)
         layout.addWidget(self.buttons)
@@ -222,7 +235,7 @@ class PatientForm(QDialog):
         self.payer.setText(detail.insurance_payer or "")
         self.member_id.setText(detail.insurance_member_id or "")
         self.notes.setPlainText(detail.notes or "")
-        self.setWindowTitle(f"Edit patient — {detail.display_name}")
+        self.setWindowTitle(self.tr("Edit patient — {name}").format(name=detail.display_name))
 
     def data(self) -> PatientInput:
         return PatientInput(
@@ -269,13 +282,13 @@ class PatientForm(QDialog):
             if self.errors.show(error):
                 grow_to_fit(self)
             else:
-                show_problem(self, error, "Patient not saved")
+                show_problem(self, error, self.tr("Patient not saved"))
             return
         except ConflictError as error:
             offer_reload(self, error, self.load)
             return
         except CareCoordError as error:
-            show_problem(self, error, "Patient not saved")
+            show_problem(self, error, self.tr("Patient not saved"))
             return
         self.saved_patient_id = saved.id
         self.context.events.patient_changed.emit(saved.id)
@@ -308,18 +321,20 @@ class DischargeDialog(QDialog):
         self.reason.setObjectName("dischargeReason")
         self.title = style.hint("")
         form = QFormLayout()
-        self.errors.add_row(form, "Discharged on *", "discharged_on", self.on_date)
-        self.errors.add_row(form, "Reason *", "discharge_reason", self.reason, aliases=("status",))
+        self.errors.add_row(form, self.tr("Discharged on *"), "discharged_on", self.on_date)
+        self.errors.add_row(
+            form, self.tr("Reason *"), "discharge_reason", self.reason, aliases=("status",)
+        )
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText("Discharge")
+        ok.setText(self.tr("Discharge"))
         ok.setObjectName("confirmDischarge")
-        ok.setAccessibleName("Discharge")
+        ok.setAccessibleName(self.tr("Discharge"))
         cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
         cancel.setObjectName("cancelDischarge")
-        cancel.setAccessibleName("Cancel")
+        cancel.setAccessibleName(self.tr("Cancel"))
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -334,10 +349,12 @@ class DischargeDialog(QDialog):
     def load(self) -> None:
         detail = patients.get_patient(self.context.db, self.context.actor, self.patient_id)
         self.version = detail.version
-        self.setWindowTitle(f"Discharge {detail.display_name}")
+        self.setWindowTitle(self.tr("Discharge {name}").format(name=detail.display_name))
         self.title.setText(
-            f"Discharge {detail.display_name} (MRN {detail.mrn}). The chart stays searchable "
-            "with “Show discharged”, and the patient can be readmitted later."
+            self.tr(
+                "Discharge {name} (MRN {mrn}). The chart stays searchable "
+                "with “Show discharged”, and the patient can be readmitted later."
+            ).format(name=detail.display_name, mrn=detail.mrn)
         )
 
     def save(self) -> None:
@@ -347,7 +364,7 @@ class DischargeDialog(QDialog):
                 self.context.db,
                 self.context.actor,
                 self.patient_id,
-                on=forms.date_of(self.on_date),
+                on=forms.saved_date(self.on_date),
                 reason=forms.text_of(self.reason),
                 expected_version=self.version,
             )
@@ -355,13 +372,13 @@ class DischargeDialog(QDialog):
             if self.errors.show(error):
                 grow_to_fit(self)
             else:
-                show_problem(self, error, "Not discharged")
+                show_problem(self, error, self.tr("Not discharged"))
             return
         except ConflictError as error:
             offer_reload(self, error, self.load)
             return
         except CareCoordError as error:
-            show_problem(self, error, "Not discharged")
+            show_problem(self, error, self.tr("Not discharged"))
             return
         self.context.events.patient_changed.emit(self.patient_id)
         self.accept()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import (
+    QCoreApplication,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -17,10 +18,21 @@ from carecoord.services import patients
 from carecoord.services.patients import PatientSummary, SearchAudit, SearchCursor
 from carecoord.ui import style
 from carecoord.ui.context import AppContext
+from carecoord.ui.date_field import display_text
 from carecoord.ui.table_model import KeysetTableModel
+from carecoord.ui.translation import QT_TRANSLATE_NOOP
+from carecoord.ui.vocabulary import label
 
 PAGE_SIZE = 50
-COLUMNS = ("Name", "MRN", "Date of birth", "Age", "Sex", "Phone", "Status")
+COLUMNS = (  # English; headerData shows them in the reader's language
+    QT_TRANSLATE_NOOP("PatientSearchModel", "Name"),
+    QT_TRANSLATE_NOOP("PatientSearchModel", "MRN"),
+    QT_TRANSLATE_NOOP("PatientSearchModel", "Date of birth"),
+    QT_TRANSLATE_NOOP("PatientSearchModel", "Age"),
+    QT_TRANSLATE_NOOP("PatientSearchModel", "Sex"),
+    QT_TRANSLATE_NOOP("PatientSearchModel", "Phone"),
+    QT_TRANSLATE_NOOP("PatientSearchModel", "Status"),
+)
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
@@ -97,7 +109,7 @@ class PatientSearchModel(KeysetTableModel):
             and orientation == Qt.Orientation.Horizontal
             and 0 <= section < len(COLUMNS)
         ):
-            return COLUMNS[section]
+            return QCoreApplication.translate("PatientSearchModel", COLUMNS[section])
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -108,7 +120,7 @@ class PatientSearchModel(KeysetTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return self._text(patient, column)
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
-            return f"{patient.display_name}, MRN {patient.mrn}"
+            return self.tr("{name}, MRN {mrn}").format(name=patient.display_name, mrn=patient.mrn)
         if role == Qt.ItemDataRole.ForegroundRole and patient.status == PatientStatus.DISCHARGED:
             return QBrush(style.qcolor("muted"))
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 3:
@@ -123,13 +135,13 @@ class PatientSearchModel(KeysetTableModel):
         if column == 1:
             return patient.mrn
         if column == 2:
-            return patient.date_of_birth.isoformat()
+            return display_text(patient.date_of_birth)  # the locale's, or ISO by setting
         if column == 3:
             return str(patient.age(self.today))
         if column == 4:
-            return patient.sex.label
+            return label(patient.sex)
         if column == 5:
             return patient.phone or ""
         if column == 6:
-            return patient.status.label
+            return label(patient.status)
         return ""

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QObject, QSettings, Qt, QTimer
+from PySide6.QtCore import (
+    QByteArray,
+    QCoreApplication,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QSettings,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QHideEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from carecoord.clinical.vocabulary import PatientStatus
 from carecoord.errors import CareCoordError, ConflictError
+from carecoord.letters.list_pdf import ListContent
 from carecoord.services import patients
 from carecoord.services.patients import PatientSummary
 from carecoord.services.permissions import Action, allowed
@@ -28,7 +38,7 @@ from carecoord.ui import style
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.patients.form import DischargeDialog, PatientForm
-from carecoord.ui.patients.model import PAGE_SIZE, PatientSearchModel
+from carecoord.ui.patients.model import COLUMNS, PatientSearchModel
 
 DEBOUNCE_MS = 150
 SETTINGS_COLUMNS = "patients/columns"
@@ -38,8 +48,10 @@ DEFAULT_WIDTHS = (240, 110, 110, 50, 80, 130, 90)
 def ask_readmit(parent: QWidget, patient: PatientSummary) -> bool:
     answer = QMessageBox.question(
         parent,
-        "Readmit patient",
-        f"Return {patient.display_name} (MRN {patient.mrn}) to active care?",
+        QCoreApplication.translate("PatientsPage", "Readmit patient"),
+        QCoreApplication.translate(
+            "PatientsPage", "Return {name} (MRN {mrn}) to active care?"
+        ).format(name=patient.display_name, mrn=patient.mrn),
     )
     return answer == QMessageBox.StandardButton.Yes
 
@@ -73,24 +85,26 @@ class PatientsPage(QWidget):
     def _build(self) -> None:
         self.search = QLineEdit()
         self.search.setObjectName("patientSearch")
-        self.search.setAccessibleName("Search patients")
+        self.search.setAccessibleName(self.tr("Search patients"))
         self.search.setPlaceholderText(
-            "Search by name (“smith jo” or “smith, jo”), MRN, "
-            "or date of birth (YYYY-MM-DD or MM/DD/YYYY)"
+            self.tr(
+                "Search by name (“smith jo” or “smith, jo”), MRN, "
+                "or date of birth (YYYY-MM-DD or MM/DD/YYYY)"
+            )
         )
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._typed)
         self.search.returnPressed.connect(self._search_return)
         self.search.installEventFilter(self)
 
-        self.show_discharged = QCheckBox("Show discharged")
+        self.show_discharged = QCheckBox(self.tr("Show discharged"))
         self.show_discharged.setObjectName("showDischarged")
-        self.show_discharged.setAccessibleName("Show discharged patients")
+        self.show_discharged.setAccessibleName(self.tr("Show discharged patients"))
         self.show_discharged.toggled.connect(self.run_search)
 
         self.table = QTableView()
         self.table.setObjectName("patientTable")
-        self.table.setAccessibleName("Patients")
+        self.table.setAccessibleName(self.tr("Patients"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -112,17 +126,21 @@ class PatientsPage(QWidget):
         self.result_hint = style.hint("")
         self.result_hint.setObjectName("resultHint")
 
-        self.new_button = self._button("New patient…", "newPatientButton", self.new_patient)
+        self.new_button = self._button(
+            self.tr("New patient…"), "newPatientButton", self.new_patient
+        )
         new_keys = QKeySequence(QKeySequence.StandardKey.New).toString(
             QKeySequence.SequenceFormat.NativeText
         )
-        self.new_button.setToolTip(f"Register a new patient ({new_keys})")
+        self.new_button.setToolTip(self.tr("Register a new patient ({keys})").format(keys=new_keys))
         self.new_button.setProperty("role", "primary")
-        self.open_button = self._button("Open chart", "openChartButton", self.open_chart)
-        self.open_button.setToolTip("Open the selected patient's chart (Enter or double-click)")
-        self.edit_button = self._button("Edit…", "editPatientButton", self.edit_patient)
+        self.open_button = self._button(self.tr("Open chart"), "openChartButton", self.open_chart)
+        self.open_button.setToolTip(
+            self.tr("Open the selected patient's chart (Enter or double-click)")
+        )
+        self.edit_button = self._button(self.tr("Edit…"), "editPatientButton", self.edit_patient)
         self.discharge_button = self._button(
-            "Discharge…", "dischargeButton", self.discharge_or_readmit
+            self.tr("Discharge…"), "dischargeButton", self.discharge_or_readmit
         )
         for button in (self.new_button, self.edit_button, self.discharge_button):
             button.setVisible(self.can_edit)
@@ -138,7 +156,7 @@ class PatientsPage(QWidget):
         buttons.addWidget(self.new_button)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(style.page_title("Patients"))
+        layout.addWidget(style.page_title(self.tr("Patients")))
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
@@ -164,6 +182,35 @@ class PatientsPage(QWidget):
         if selected is not None:
             self.select_patient(selected.id)
 
+    def print_content(self) -> ListContent:
+        """Every patient the search finds (not only the rows scrolled to), for File › Print
+        list, with the search and the discharged choice as its filters."""
+        while self.model.canFetchMore():
+            self.model.fetchMore()
+        filters: list[str] = []
+        if self.search.text().strip():
+            filters.append(self.tr("Search: {text}").format(text=self.search.text().strip()))
+        filters.append(
+            self.tr("Discharged patients shown")
+            if self.show_discharged.isChecked()
+            else self.tr("Active patients only")
+        )
+        return ListContent(
+            view=self.tr("Patients"),
+            filters=tuple(filters),
+            columns=tuple(
+                str(self.model.headerData(c, Qt.Orientation.Horizontal))
+                for c in range(len(COLUMNS))
+            ),
+            rows=tuple(
+                tuple(
+                    str(self.model.data(self.model.index(r, c)) or "") for c in range(len(COLUMNS))
+                )
+                for r in range(self.model.rowCount())
+            ),
+            keep_whole=frozenset({1, 2}),
+        )
+
     def selected_patient(self) -> PatientSummary | None:
         index = self.table.currentIndex()
         if not index.isValid() or not self.table.selectionModel().hasSelection():
@@ -188,7 +235,7 @@ class PatientsPage(QWidget):
         try:
             self.model.set_query(self.search.text(), self.show_discharged.isChecked())
         except CareCoordError as error:
-            show_problem(self, error, "Search")
+            show_problem(self, error, self.tr("Search"))
 
     def _search_return(self) -> None:
         """Enter in the search box: search now; open the chart when one patient matches."""
@@ -219,33 +266,38 @@ class PatientsPage(QWidget):
         shown = self.model.rowCount()
         text = self.search.text().strip()
         query = patients.parse_search(text)
+        born = query.date_of_birth.isoformat() if query.date_of_birth else ""
         how = {
-            "date": f"born {query.date_of_birth.isoformat() if query.date_of_birth else ''}",
-            "mrn": f"with an MRN starting {query.mrn_prefix}",
-            "name": f"named “{text}”",
+            "date": self.tr("born {date}").format(date=born),
+            "mrn": self.tr("with an MRN starting {prefix}").format(prefix=query.mrn_prefix),
+            "name": self.tr("named “{text}”").format(text=text),
             "all": "",
         }[query.kind]
-        scope = "" if self.show_discharged.isChecked() else "active "
+        active = not self.show_discharged.isChecked()
         if shown == 0:
             if text:
-                advice = "Check the spelling, or try the MRN or the date of birth"
-            elif not self.show_discharged.isChecked():
-                advice = "Use “New patient…” to register one"
+                advice = self.tr("Check the spelling, or try the MRN or the date of birth")
+            elif active:
+                advice = self.tr("Use “New patient…” to register one")
             else:
-                advice = "No patients are registered yet: use “New patient…” to add the first"
-            if not self.show_discharged.isChecked():
-                advice += ", or tick “Show discharged”"
-            self.result_hint.setText(f"No {scope}patient {how}. {advice}.".replace("  ", " "))
+                advice = self.tr(
+                    "No patients are registered yet: use “New patient…” to add the first"
+                )
+            if active:
+                advice += self.tr(", or tick “Show discharged”")
+            none = self.tr("No active patient {how}. {advice}.") if active else None
+            none = none or self.tr("No patient {how}. {advice}.")
+            self.result_hint.setText(none.format(how=how, advice=advice).replace("  ", " "))
             return
         more = "+" if self.model.canFetchMore() else ""
-        noun = "patient" if shown == 1 and not more else "patients"
-        suffix = " (scroll for more)" if more else ""
-        if shown >= PAGE_SIZE or more:
-            self.result_hint.setText(
-                " ".join(f"{shown}{more} {scope}{noun} {how}".split()) + suffix
-            )
+        one = shown == 1 and not more
+        if active:
+            found = self.tr("{count} active patient {how}") if one else None
+            found = found or self.tr("{count} active patients {how}")
         else:
-            self.result_hint.setText(" ".join(f"{shown} {scope}{noun} {how}".split()))
+            found = self.tr("{count} patient {how}") if one else self.tr("{count} patients {how}")
+        line = " ".join(found.format(count=f"{shown}{more}", how=how).split())
+        self.result_hint.setText(line + (self.tr(" (scroll for more)") if more else ""))
 
     def hideEvent(self, event: QHideEvent) -> None:
         """Leaving the list (another page, the window closing) ends the search session:
@@ -257,7 +309,7 @@ class PatientsPage(QWidget):
         try:
             self.model.flush_audit()
         except CareCoordError as error:
-            show_problem(self, error, "Search")
+            show_problem(self, error, self.tr("Search"))
 
     # ----------------------------------------------------------------- actions
     def _activated(self, index: QModelIndex) -> None:
@@ -292,7 +344,7 @@ class PatientsPage(QWidget):
         try:
             form = PatientForm(context=self.context, patient_id=patient.id, parent=self)
         except CareCoordError as error:
-            show_problem(self, error, "Edit patient")
+            show_problem(self, error, self.tr("Edit patient"))
             return None
         form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         form.open()
@@ -308,7 +360,7 @@ class PatientsPage(QWidget):
         try:
             dialog = DischargeDialog(context=self.context, patient_id=patient.id, parent=self)
         except CareCoordError as error:
-            show_problem(self, error, "Discharge")
+            show_problem(self, error, self.tr("Discharge"))
             return None
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
@@ -325,7 +377,7 @@ class PatientsPage(QWidget):
             offer_reload(self, error, self.refresh)
             return
         except CareCoordError as error:
-            show_problem(self, error, "Readmit")
+            show_problem(self, error, self.tr("Readmit"))
             return
         self.context.events.patient_changed.emit(patient.id)
 
@@ -334,11 +386,11 @@ class PatientsPage(QWidget):
         for button in (self.open_button, self.edit_button, self.discharge_button):
             button.setEnabled(patient is not None)
         if patient is not None and patient.status == PatientStatus.DISCHARGED:
-            self.discharge_button.setText("Readmit…")
-            self.discharge_button.setAccessibleName("Readmit")
+            self.discharge_button.setText(self.tr("Readmit…"))
+            self.discharge_button.setAccessibleName(self.tr("Readmit"))
         else:
-            self.discharge_button.setText("Discharge…")
-            self.discharge_button.setAccessibleName("Discharge")
+            self.discharge_button.setText(self.tr("Discharge…"))
+            self.discharge_button.setAccessibleName(self.tr("Discharge"))
 
     def _patient_changed(self, _patient_id: int) -> None:
         self.refresh()

@@ -29,7 +29,7 @@ from carecoord.services.documents import EXTENSIONS, DocumentUpload
 from carecoord.services.referrals import ReferralView
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
-from carecoord.ui.forms import FieldErrors, date_edit, date_of, limited_text, text_of
+from carecoord.ui.forms import FieldErrors, date_edit, limited_text, saved_date, text_of
 from carecoord.ui.screen_fit import fit_to_screen
 from carecoord.ui.style import hint, scheme
 
@@ -209,8 +209,8 @@ class ReportDialog(QDialog):
     def save(self) -> None:
         """File the report (or the reason there is none) through the service."""
         self.errors.clear()
-        received = date_of(self.received_edit)
         try:
+            received = saved_date(self.received_edit)
             upload = None
             why_none = None
             if self.no_report.isChecked():

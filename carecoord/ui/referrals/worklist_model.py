@@ -25,22 +25,25 @@ from carecoord.services.worklist import (
     worklist_page,
 )
 from carecoord.ui.context import AppContext
+from carecoord.ui.date_field import display_text
 from carecoord.ui.style import bg, qcolor
 from carecoord.ui.table_model import KeysetTableModel
+from carecoord.ui.translation import QT_TRANSLATE_NOOP, translate
+from carecoord.ui.vocabulary import label
 
 PAGE_SIZE = 100
-COLUMNS = (
-    "Patient",
-    "MRN",
-    "Discipline",
-    "Recipient",
-    "Priority",
-    "State",
-    "Sent",
-    "Due",
-    "Appointment",
-    "Days overdue",
-    "Authorisation",
+COLUMNS = (  # English; headerData shows them in the reader's language
+    QT_TRANSLATE_NOOP("WorklistModel", "Patient"),
+    QT_TRANSLATE_NOOP("WorklistModel", "MRN"),
+    QT_TRANSLATE_NOOP("WorklistModel", "Discipline"),
+    QT_TRANSLATE_NOOP("WorklistModel", "Recipient"),
+    QT_TRANSLATE_NOOP("WorklistModel", "Priority"),
+    QT_TRANSLATE_NOOP("WorklistModel", "State"),
+    QT_TRANSLATE_NOOP("WorklistModel", "Sent"),
+    QT_TRANSLATE_NOOP("WorklistModel", "Due"),
+    QT_TRANSLATE_NOOP("WorklistModel", "Appointment"),
+    QT_TRANSLATE_NOOP("WorklistModel", "Days overdue"),
+    QT_TRANSLATE_NOOP("WorklistModel", "Authorisation"),
 )
 OVERDUE_COLUMN = COLUMNS.index("Days overdue")
 APPOINTMENT_COLUMN = COLUMNS.index("Appointment")
@@ -52,18 +55,25 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 
 
 def _iso(value: date | None) -> str:
-    return value.isoformat() if value is not None else ""
+    """A table date as the reader's locale writes it (four-digit year), or ISO when the
+    clinic's date setting says so (Settings › Dates in letters: 1973-03-04)."""
+    return display_text(value)
 
 
 def authorisation_text(row: WorklistRow) -> str:
     """The authorisation cell: outcome, end date and visits left, with a warning mark."""
     if row.auth_outcome != AuthorizationOutcome.APPROVED:
-        return row.auth_outcome.label
-    parts = ["Approved"]
+        return label(row.auth_outcome)
+    parts = [label(AuthorizationOutcome.APPROVED)]
     if row.auth_valid_to is not None:
-        parts.append(f"to {row.auth_valid_to.isoformat()}")
+        parts.append(translate("WorklistModel", "to {date}").format(date=_iso(row.auth_valid_to)))
     if row.auth_visits_left is not None:
-        parts.append(f"{row.auth_visits_left} visit{'s' if row.auth_visits_left != 1 else ''} left")
+        left = (
+            translate("WorklistModel", "{count} visit left")
+            if row.auth_visits_left == 1
+            else translate("WorklistModel", "{count} visits left")
+        )
+        parts.append(left.format(count=row.auth_visits_left))
     text = " · ".join(parts)
     return f"⚠ {text}" if auth_warning(row) else text
 
@@ -88,17 +98,22 @@ def cell_text(row: WorklistRow, column: int) -> str:
     if column == 1:
         return row.mrn
     if column == 2:
-        return row.discipline.label
+        return label(row.discipline)
     if column == 3:
-        return row.recipient_name or "Not chosen"
+        return row.recipient_name or translate("WorklistModel", "Not chosen")
     if column == 4:
-        return row.priority.label
+        return label(row.priority)
     if column == 5:
-        text = row.state.label
+        text = label(row.state)
         if row.no_show_count:
-            text += f" · {row.no_show_count} no-show" + ("s" if row.no_show_count > 1 else "")
+            missed = (
+                translate("WorklistModel", " · {count} no-show")
+                if row.no_show_count == 1
+                else translate("WorklistModel", " · {count} no-shows")
+            )
+            text += missed.format(count=row.no_show_count)
         if row.hold_review_due:
-            text += " · ⚠ review due"
+            text += translate("WorklistModel", " · ⚠ review due")
         return text
     if column == 6:
         return _iso(row.sent_on)
@@ -107,10 +122,15 @@ def cell_text(row: WorklistRow, column: int) -> str:
     if column == APPOINTMENT_COLUMN:
         text = _iso(row.appointment_date)
         if row.booked_late:
-            text = f"⚠ {text} (past target)"
-        return f"{text} (passed: record the visit)" if row.visit_outcome_missing else text
+            text = translate("WorklistModel", "⚠ {date} (past target)").format(date=text)
+        missing = translate("WorklistModel", "{date} (passed: record the visit)")
+        return missing.format(date=text) if row.visit_outcome_missing else text
     if column == OVERDUE_COLUMN:
-        return f"⚠ {row.days_overdue} d" if row.overdue else ""
+        return (
+            translate("WorklistModel", "⚠ {days} d").format(days=row.days_overdue)
+            if row.overdue
+            else ""
+        )
     if column == AUTH_COLUMN:
         return authorisation_text(row)
     return ""
@@ -202,9 +222,11 @@ class WorklistModel(KeysetTableModel):
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
             if role == Qt.ItemDataRole.DisplayRole:
-                return COLUMNS[section]
+                return translate("WorklistModel", COLUMNS[section])
             if role == Qt.ItemDataRole.ToolTipRole and section == OVERDUE_COLUMN:
-                return "Days past the target (appointment or report due date)"
+                return translate(
+                    "WorklistModel", "Days past the target (appointment or report due date)"
+                )
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
@@ -239,11 +261,21 @@ class WorklistModel(KeysetTableModel):
             # The full text of narrow cells, plus why the row is marked.
             lines = [cell_text(row, column)]
             if row.overdue:
-                lines.append(f"Overdue by {row.days_overdue} days (due {_iso(row.due_on)})")
+                overdue = translate("WorklistModel", "Overdue by {days} days (due {date})")
+                lines.append(overdue.format(days=row.days_overdue, date=_iso(row.due_on)))
             elif row.visit_outcome_missing:
-                lines.append("The appointment date has passed: record whether it took place")
+                lines.append(
+                    translate(
+                        "WorklistModel",
+                        "The appointment date has passed: record whether it took place",
+                    )
+                )
             return "\n".join(line for line in lines if line) or None
         if role == Qt.ItemDataRole.AccessibleTextRole:
             text = cell_text(row, column)
-            return f"{text}, overdue" if row.overdue and column == 0 else text
+            return (
+                translate("WorklistModel", "{text}, overdue").format(text=text)
+                if row.overdue and column == 0
+                else text
+            )
         return None

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import contextlib
-import html
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QThread, QTimer, Signal
+from PySide6.QtCore import (
+    QByteArray,
+    QModelIndex,
+    QSettings,
+    Qt,
+    QThread,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import (
     QAction,
     QBrush,
@@ -37,6 +44,7 @@ from PySide6.QtWidgets import (
 
 from carecoord.clinical.vocabulary import Discipline, Priority, ReferralState
 from carecoord.errors import CareCoordError, ConflictError, ValidationError
+from carecoord.letters.list_pdf import ListContent
 from carecoord.services import export, referrals, team
 from carecoord.services.common import write_csv
 from carecoord.services.referrals import ReferralView
@@ -47,6 +55,7 @@ from carecoord.services.worklist import (
     count_text,
     worklist_counts,
 )
+from carecoord.ui import vocabulary
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.flow_layout import FlowLayout
@@ -55,8 +64,10 @@ from carecoord.ui.letters.batch import BatchLettersDialog
 from carecoord.ui.referrals.actions import Answer, ReferralActions
 from carecoord.ui.referrals.prompts import SendDetails, ask_send
 from carecoord.ui.referrals.report_dialog import choose_report_file, report_path_from, upload_from
+from carecoord.ui.referrals.view_hints import VIEW_HINTS
 from carecoord.ui.referrals.worklist_model import COLUMNS, WorklistModel, cell_text
 from carecoord.ui.style import fg, hint, page_title, qcolor
+from carecoord.ui.translation import translate
 from carecoord.ui.worker import run_in_thread, wait_for_thread
 
 V = WorklistView
@@ -74,24 +85,6 @@ VIEW_ORDER: tuple[WorklistView, ...] = (
     V.HOLD_REVIEW,
     V.CLOSED,
 )
-VIEW_HINTS: dict[WorklistView, str] = {
-    V.OVERDUE: "Past their target: no appointment by the due date, or no report 14 days after "
-    "the visit. Chase the specialist's office.",
-    V.TO_SEND: "Drafts ready to go. Select them, choose Letters… to save or print their letters, "
-    "and Mark sent… once they have left (print, fax, e-mail or portal).",
-    V.AWAITING_ACCEPTANCE: "Sent; waiting for the specialist to accept.",
-    V.TO_SCHEDULE: "Accepted by the specialist; book the appointment.",
-    V.AWAITING_VISIT: "Booked. A passed appointment date means the visit still needs recording.",
-    V.AWAITING_REPORT: "Seen. Drop the specialist's report (PDF or image) on its row, or select "
-    "the row and choose Attach report…, to close the loop.",
-    V.AUTH_EXPIRING: "Approved authorisations ending within 14 days or down to one visit.",
-    V.AUTH_PENDING: "Waiting for the payer's decision (7 days standard, 72 hours expedited).",
-    V.ON_HOLD: "Paused referrals: open one to resume or cancel it.",
-    V.BOOKED_LATE: "Booked later than the appointment target: ask the specialist's office "
-    "for an earlier slot, or offer another specialist.",
-    V.HOLD_REVIEW: "Held referrals past their review date: resume or cancel them.",
-    V.CLOSED: "Report received, declined or cancelled; newest first.",
-}
 
 
 def settings_store() -> QSettings:
@@ -103,7 +96,12 @@ def choose_export_path(parent: QWidget | None, suggested: str) -> str | None:
     store = settings_store()
     folder = str(store.value("referrals/exportFolder", "") or "")
     start = str(Path(folder) / suggested) if folder else suggested
-    path, _ = QFileDialog.getSaveFileName(parent, "Export worklist", start, "CSV files (*.csv)")
+    path, _ = QFileDialog.getSaveFileName(
+        parent,
+        translate("ReferralsPage", "Export worklist"),
+        start,
+        translate("ReferralsPage", "CSV files (*.csv)"),
+    )
     if not path:
         return None
     if not path.lower().endswith(".csv"):
@@ -115,9 +113,12 @@ def choose_export_path(parent: QWidget | None, suggested: str) -> str | None:
 def confirm_attach(parent: QWidget | None, description: str, file_name: str) -> bool:
     answer = QMessageBox.question(
         parent,
-        "File the report",
-        f"File “{file_name}” as the specialist's report for {description}?\n\n"
-        "This closes the referral's loop.",
+        translate("ReferralsPage", "File the report"),
+        translate(
+            "ReferralsPage",
+            "File “{file}” as the specialist's report for {what}?\n\n"
+            "This closes the referral's loop.",
+        ).format(file=file_name, what=description),
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
         QMessageBox.StandardButton.Yes,
     )
@@ -238,22 +239,24 @@ class ReferralsPage(QWidget):
 
     # ------------------------------------------------------------------ layout
     def _build(self) -> None:
-        title = page_title("Referrals")
-        self.refresh_button = QPushButton("Refresh")
+        title = page_title(self.tr("Referrals"))
+        self.refresh_button = QPushButton(self.tr("Refresh"))
         self.refresh_button.setObjectName("refreshWorklist")
-        self.refresh_button.setAccessibleName("Refresh the worklist")
-        self.refresh_button.setToolTip("Refresh (F5)")
+        self.refresh_button.setAccessibleName(self.tr("Refresh the worklist"))
+        self.refresh_button.setToolTip(self.tr("Refresh (F5)"))
         self.refresh_button.clicked.connect(self.refresh)
-        refresh_action = QAction("Refresh", self)
+        refresh_action = QAction(self.tr("Refresh"), self)
         refresh_action.setObjectName("refreshAction")
         refresh_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
         refresh_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         refresh_action.triggered.connect(self.refresh)
         self.addAction(refresh_action)
-        self.export_button = QPushButton("Export CSV…")
+        self.export_button = QPushButton(self.tr("Export CSV…"))
         self.export_button.setObjectName("exportCsv")
-        self.export_button.setAccessibleName("Export this view to a CSV file")
-        self.export_button.setToolTip("Save every row of this view (logistics only) as CSV")
+        self.export_button.setAccessibleName(self.tr("Export this view to a CSV file"))
+        self.export_button.setToolTip(
+            self.tr("Save every row of this view (logistics only) as CSV")
+        )
         self.export_button.clicked.connect(self.export_csv)
         top = QHBoxLayout()
         top.addWidget(title)
@@ -263,9 +266,9 @@ class ReferralsPage(QWidget):
 
         self.views = QListWidget()
         self.views.setObjectName("worklistViews")
-        self.views.setAccessibleName("Worklist views")
+        self.views.setAccessibleName(self.tr("Worklist views"))
         for view in VIEW_ORDER:
-            item = QListWidgetItem(view.label)
+            item = QListWidgetItem(vocabulary.label(view))
             item.setData(Qt.ItemDataRole.UserRole, view.value)
             self.views.addItem(item)
         self.views.setFixedWidth(205)
@@ -273,13 +276,13 @@ class ReferralsPage(QWidget):
         self.views.currentRowChanged.connect(self._view_changed)
 
         self.discipline_filter = QComboBox()
-        self.discipline_filter.addItem("All disciplines", None)
+        self.discipline_filter.addItem(self.tr("All disciplines"), None)
         for discipline in Discipline:
-            self.discipline_filter.addItem(discipline.label, discipline)
+            self.discipline_filter.addItem(vocabulary.label(discipline), discipline)
         self.priority_filter = QComboBox()
-        self.priority_filter.addItem("Any priority", None)
+        self.priority_filter.addItem(self.tr("Any priority"), None)
         for priority in Priority:
-            self.priority_filter.addItem(priority.label, priority)
+            self.priority_filter.addItem(vocabulary.label(priority), priority)
         self.recipient_filter = QComboBox()
         self.recipient_filter.setMinimumContentsLength(18)
         self.recipient_filter.setSizeAdjustPolicy(
@@ -287,27 +290,27 @@ class ReferralsPage(QWidget):
         )
         self.from_filter = date_edit(optional=True)
         self.to_filter = date_edit(optional=True)
-        self.from_label = QLabel("Sent from:")
-        to_label = QLabel("to:")
-        self.clear_button = QPushButton("Clear filters")
+        self.from_label = QLabel(self.tr("Sent from:"))
+        to_label = QLabel(self.tr("to:"))
+        self.clear_button = QPushButton(self.tr("Clear filters"))
         self.clear_button.setObjectName("clearFilters")
-        self.clear_button.setAccessibleName("Clear filters")
+        self.clear_button.setAccessibleName(self.tr("Clear filters"))
         self.clear_button.clicked.connect(self.clear_filters)
         # Filters wrap onto a second row on a narrow screen instead of widening the window.
         filters = FlowLayout()
         for name, label, widget in (
-            ("filterDiscipline", "Discipline", self.discipline_filter),
-            ("filterPriority", "Priority", self.priority_filter),
-            ("filterRecipient", "Recipient", self.recipient_filter),
+            ("filterDiscipline", self.tr("Filter by discipline"), self.discipline_filter),
+            ("filterPriority", self.tr("Filter by priority"), self.priority_filter),
+            ("filterRecipient", self.tr("Filter by recipient"), self.recipient_filter),
         ):
             widget.setObjectName(name)
-            widget.setAccessibleName(f"Filter by {label.lower()}")
+            widget.setAccessibleName(label)
             widget.currentIndexChanged.connect(self._filters_changed)
             filters.addWidget(widget)
         self.discipline_filter.currentIndexChanged.connect(self._fill_recipients)
         for name, label, edit, text in (
-            ("filterFrom", "From date", self.from_filter, self.from_label),
-            ("filterTo", "To date", self.to_filter, to_label),
+            ("filterFrom", self.tr("From date"), self.from_filter, self.from_label),
+            ("filterTo", self.tr("To date"), self.to_filter, to_label),
         ):
             edit.setObjectName(name)
             edit.setAccessibleName(label)
@@ -327,26 +330,28 @@ class ReferralsPage(QWidget):
 
         self.view_hint = hint("")
         self.view_hint.setObjectName("viewHint")
-        self.open_button = QPushButton("Open")
+        self.open_button = QPushButton(self.tr("Open"))
         self.open_button.setObjectName("openReferral")
-        self.open_button.setAccessibleName("Open the selected referral")
-        self.open_button.setToolTip("Open the referral (Enter or double-click)")
+        self.open_button.setAccessibleName(self.tr("Open the selected referral"))
+        self.open_button.setToolTip(self.tr("Open the referral (Enter or double-click)"))
         self.open_button.clicked.connect(self.open_selected)
-        self.send_button = QPushButton("Mark sent…")
+        self.send_button = QPushButton(self.tr("Mark sent…"))
         self.send_button.setObjectName("markSent")
-        self.send_button.setAccessibleName("Mark the selected referrals sent")
+        self.send_button.setAccessibleName(self.tr("Mark the selected referrals sent"))
         self.send_button.setProperty("role", "primary")
         self.send_button.clicked.connect(self.mark_sent)
-        self.attach_button = QPushButton("Attach report…")
+        self.attach_button = QPushButton(self.tr("Attach report…"))
         self.attach_button.setObjectName("attachReport")
-        self.attach_button.setAccessibleName("Attach the specialist's report")
+        self.attach_button.setAccessibleName(self.tr("Attach the specialist's report"))
         self.attach_button.setProperty("role", "primary")
         self.attach_button.clicked.connect(self.attach_report)
-        self.letters_button = QPushButton("Letters…")
+        self.letters_button = QPushButton(self.tr("Letters…"))
         self.letters_button.setObjectName("batchLetters")
-        self.letters_button.setAccessibleName("Letters for the selected referrals")
+        self.letters_button.setAccessibleName(self.tr("Letters for the selected referrals"))
         self.letters_button.setToolTip(
-            "Save or print the letters of the selected referrals in one go (Ctrl+A selects all)"
+            self.tr(
+                "Save or print the letters of the selected referrals in one go (Ctrl+A selects all)"
+            )
         )
         self.letters_button.clicked.connect(self.batch_letters)
         buttons = FlowLayout(align_right=True)
@@ -361,7 +366,7 @@ class ReferralsPage(QWidget):
 
         self.table = WorklistTable()
         self.table.setObjectName("worklistTable")
-        self.table.setAccessibleName("Referrals in this view")
+        self.table.setAccessibleName(self.tr("Referrals in this view"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -404,7 +409,7 @@ class ReferralsPage(QWidget):
         current = self.recipient_filter.currentData()
         self.recipient_filter.blockSignals(True)
         self.recipient_filter.clear()
-        self.recipient_filter.addItem("Any recipient", None)
+        self.recipient_filter.addItem(self.tr("Any recipient"), None)
         try:
             members = team.list_members(
                 self.context.db, self.context.actor, discipline=discipline, active_only=False
@@ -413,7 +418,7 @@ class ReferralsPage(QWidget):
             self._say(str(error), error=True)
             members = []
         for member in members:
-            suffix = "" if member.active else " (inactive)"
+            suffix = "" if member.active else self.tr(" (inactive)")
             self.recipient_filter.addItem(member.display_name + suffix, member.id)
         index = self.recipient_filter.findData(current) if current is not None else 0
         self.recipient_filter.setCurrentIndex(max(index, 0))
@@ -449,7 +454,7 @@ class ReferralsPage(QWidget):
         """The filters as chosen; None (with the reason shown) when the dates clash."""
         start, end = date_of(self.from_filter), date_of(self.to_filter)
         if start and end and end < start:
-            self.filter_error.setText("The end date is before the start date.")
+            self.filter_error.setText(self.tr("The end date is before the start date."))
             self.filter_error.show()
             return None
         self.filter_error.hide()
@@ -488,7 +493,7 @@ class ReferralsPage(QWidget):
         rows = [r for r in (self.model.row_at(n) for n in self.selected_rows()) if r]
         drafts = [r for r in rows if r.state == ReferralState.DRAFT]
         if not drafts:
-            self._say("Select the drafts that have been sent.", error=True)
+            self._say(self.tr("Select the drafts that have been sent."), error=True)
             return
         problems: list[str] = []
         views = []
@@ -515,15 +520,19 @@ class ReferralsPage(QWidget):
         if moved:
             how = asked[0].method.label.lower()
             sent = len(moved)
-            self._say(f"Marked {sent} referral{'s' if sent != 1 else ''} sent by {how}.")
+            done = self.tr("Marked {count} referral sent by {how}.") if sent == 1 else None
+            done = done or self.tr("Marked {count} referrals sent by {how}.")
+            self._say(done.format(count=sent, how=how))
         if problems:
-            self._say("Not sent: " + "; ".join(problems), error=True)
+            self._say(
+                self.tr("Not sent: {problems}").format(problems="; ".join(problems)), error=True
+            )
 
     def batch_letters(self) -> BatchLettersDialog | None:
         """Letters for the selected referrals (all of "To send", say), off the GUI thread."""
         ids = [r.id for r in (self.model.row_at(n) for n in self.selected_rows()) if r]
         if not ids:
-            self._say("Select the referrals whose letters you want.", error=True)
+            self._say(self.tr("Select the referrals whose letters you want."), error=True)
             return None
         dialog = BatchLettersDialog(context=self.context, referral_ids=ids, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -534,7 +543,7 @@ class ReferralsPage(QWidget):
         """Pick the report file for the selected row (Awaiting report view)."""
         rows = self.selected_rows()
         if len(rows) != 1:
-            self._say("Select one referral to attach its report.", error=True)
+            self._say(self.tr("Select one referral to attach its report."), error=True)
             return
         path = self.choose_report_file()
         if path:
@@ -558,15 +567,15 @@ class ReferralsPage(QWidget):
                 report=upload,
             )
         except ConflictError as error:
-            show_problem(self, error, "Report not filed")
+            show_problem(self, error, self.tr("Report not filed"))
             self.refresh()
             return False
         except CareCoordError as error:
-            show_problem(self, error, "Report not filed")
+            show_problem(self, error, self.tr("Report not filed"))
             return False
         self._announce(view.id, view.patient_id)
         self.refresh()
-        self._say(f"Report filed for {what}; the referral is closed.")
+        self._say(self.tr("Report filed for {what}; the referral is closed.").format(what=what))
         return True
 
     def export_csv(self) -> None:
@@ -586,27 +595,47 @@ class ReferralsPage(QWidget):
             return path
 
         self.export_button.setEnabled(False)
-        self._say(f"Exporting {view.label.lower()}…")
+        self._say(self.tr("Exporting {view}…").format(view=vocabulary.label(view).lower()))
         self._start(work, self._exported, self._export_failed)
 
-    def printable_html(self) -> str:
-        """The rows loaded so far as an HTML table (File › Print list); pages the model
+    def print_content(self) -> ListContent:
+        """The view's rows for File › Print list, with the filters in force; pages the model
         released to save memory are read again, so the printout has no gaps."""
-        head = "".join(f"<th align='left'>{html.escape(c)}</th>" for c in COLUMNS)
-        body = "".join(
-            "<tr>"
-            + "".join(
-                f"<td>{html.escape(cell_text(row, column))}</td>" for column in range(len(COLUMNS))
+        rows = (self.model.row_at(n) for n in range(self.model.rowCount()))
+        return ListContent(
+            view=self.tr("Referrals — {view}").format(view=vocabulary.label(self.current_view())),
+            filters=self.filter_descriptions(),
+            columns=tuple(
+                str(self.model.headerData(c, Qt.Orientation.Horizontal))
+                for c in range(len(COLUMNS))
+            ),
+            rows=tuple(
+                tuple(cell_text(row, column) for column in range(len(COLUMNS)))
+                for row in rows
+                if row is not None
+            ),
+            keep_whole=frozenset({1, 6, 7}),
+        )
+
+    def filter_descriptions(self) -> tuple[str, ...]:
+        """The filters that narrow the view, as "Discipline: Psychiatry" lines."""
+        chosen: list[tuple[str, str]] = []
+        for label, box in (
+            (self.tr("Discipline"), self.discipline_filter),
+            (self.tr("Priority"), self.priority_filter),
+            (self.tr("Recipient"), self.recipient_filter),
+        ):
+            if box.currentIndex() > 0:
+                chosen.append((label, box.currentText()))
+        start, end = date_of(self.from_filter), date_of(self.to_filter)
+        if start or end:
+            chosen.append(
+                (
+                    self.from_label.text().rstrip(":"),
+                    f"{start.isoformat() if start else '…'} – {end.isoformat() if end else '…'}",
+                )
             )
-            + "</tr>"
-            for row in (self.model.row_at(n) for n in range(self.model.rowCount()))
-            if row is not None
-        )
-        return (
-            f"<h2>Referrals — {html.escape(self.current_view().label)}</h2>"
-            f"<p>{date.today().isoformat()}</p>"
-            f"<table border='1' cellspacing='0' cellpadding='3'><tr>{head}</tr>{body}</table>"
-        )
+        return tuple(f"{label}: {value}" for label, value in chosen)
 
     # --------------------------------------------------------------- internals
     def _open(self, referral_id: int) -> None:
@@ -621,8 +650,10 @@ class ReferralsPage(QWidget):
 
     def _view_changed(self, _row: int) -> None:
         view = self.current_view()
-        self.view_hint.setText(VIEW_HINTS[view])
-        self.from_label.setText("Created from:" if view == V.TO_SEND else "Sent from:")
+        self.view_hint.setText(translate("ReferralsPage", VIEW_HINTS[view]))
+        self.from_label.setText(
+            self.tr("Created from:") if view == V.TO_SEND else self.tr("Sent from:")
+        )
         self.table.accept_reports = view == V.AWAITING_REPORT
         self.send_button.setVisible(view == V.TO_SEND)
         self.attach_button.setVisible(view == V.AWAITING_REPORT)
@@ -644,9 +675,11 @@ class ReferralsPage(QWidget):
         shown = self.model.rowCount()
         total = self.counts.get(self.current_view())
         if total is None or total < shown:
-            self.status.setText(f"{shown:,} referral{'s' if shown != 1 else ''}")
+            many = self.tr("{count} referral") if shown == 1 else self.tr("{count} referrals")
+            self.status.setText(many.format(count=f"{shown:,}"))
         else:
-            self.status.setText(f"Showing {shown:,} of {count_text(total)}")
+            showing = self.tr("Showing {shown} of {total}")
+            self.status.setText(showing.format(shown=f"{shown:,}", total=count_text(total)))
 
     def _say(self, text: str, *, error: bool = False) -> None:
         self.message.setStyleSheet(f"color: {fg('danger')};" if error else "")
@@ -680,9 +713,14 @@ class ReferralsPage(QWidget):
             item = self.views.item(row)
             count = counts.get(view, 0)
             # Counts stop at COUNT_CAP: the tab says "1,000+", never a made-up total.
-            item.setText(f"{view.label} ({count_text(count)})")
-            spoken = f"more than {COUNT_CAP:,}" if count > COUNT_CAP else f"{count}"
-            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{view.label}, {spoken} referrals")
+            name = vocabulary.label(view)
+            item.setText(f"{name} ({count_text(count)})")
+            spoken = self.tr("more than {cap}").format(cap=f"{COUNT_CAP:,}")
+            spoken = spoken if count > COUNT_CAP else f"{count}"
+            item.setData(
+                Qt.ItemDataRole.AccessibleTextRole,
+                self.tr("{view}, {count} referrals").format(view=name, count=spoken),
+            )
             alarming = view in (V.OVERDUE, V.AUTH_EXPIRING) and count > 0
             item.setForeground(QBrush(qcolor("danger")) if alarming else QBrush())
             font = item.font()
@@ -692,20 +730,22 @@ class ReferralsPage(QWidget):
         self.counts_changed.emit(counts)
 
     def _counts_failed(self, error: object) -> None:
-        self._say(f"Counts unavailable: {error}", error=True)
+        self._say(self.tr("Counts unavailable: {error}").format(error=error), error=True)
 
     def _exported(self, path: object) -> None:
         self.export_button.setEnabled(True)
-        self._say(f"Saved {Path(str(path)).name}.")
+        self._say(self.tr("Saved {name}.").format(name=Path(str(path)).name))
         self.exported.emit(str(path))
 
     def _export_failed(self, error: object) -> None:
         self.export_button.setEnabled(True)
-        self._say("Export failed.", error=True)
+        self._say(self.tr("Export failed."), error=True)
         if isinstance(error, CareCoordError):
-            show_problem(self, error, "Export failed")
+            show_problem(self, error, self.tr("Export failed"))
         else:
-            QMessageBox.warning(self, "Export failed", f"The file could not be written: {error}")
+            QMessageBox.warning(
+                self, self.tr("Export failed"), f"The file could not be written: {error}"
+            )
 
     def _start(
         self,

@@ -6,7 +6,7 @@ and an optional note (docs/clinical-reference.md §12)."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPixmap, QShowEvent
+from PySide6.QtGui import QPixmap, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -37,6 +37,9 @@ from carecoord.ui.style import hint, page_title
 COLUMNS = ("Patient", "MRN", "What", "From", "Received", "Waiting")
 MAX_COLUMN_WIDTH = 230
 """Long disciplines and titles are cut (the tooltip has them whole), so every column shows."""
+
+
+SIDE_BY_SIDE_WIDTH = 1000  # below this the list and the report stack
 
 
 class ReviewPage(QWidget):
@@ -154,7 +157,9 @@ class ReviewPage(QWidget):
         acknowledge_row.addStretch(1)
         acknowledge_row.addWidget(self.acknowledge_button)
         right_layout.addLayout(acknowledge_row)
-        splitter = QSplitter()
+        splitter = self.splitter = QSplitter()
+        splitter.setObjectName("reviewSplitter")
+        splitter.setChildrenCollapsible(False)
         splitter.addWidget(left)
         splitter.addWidget(right)
         splitter.setSizes([620, 560])
@@ -164,6 +169,15 @@ class ReviewPage(QWidget):
         layout.addWidget(splitter, 1)
         context.events.referral_changed.connect(lambda _id: self.refresh())
         self.refresh()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Side by side on a wide page; the list above the report on a narrow one (a
+        960-px window), so the page never scrolls sideways."""
+        super().resizeEvent(event)
+        wide = event.size().width() >= SIDE_BY_SIDE_WIDTH
+        wanted = Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
+        if self.splitter.orientation() != wanted:
+            self.splitter.setOrientation(wanted)
 
     def showEvent(self, event: QShowEvent) -> None:
         """Read the inbox again when the page comes back: documents may have been filed."""
