@@ -238,7 +238,14 @@ def detail_of(actor: Actor, r: IntakeReferral, day: date) -> IntakeDetail:
 
 
 # ---------------------------------------------------------------------------- create
-def insert(session: Session, actor: Actor, values: dict[str, Any], **extra: Any) -> IntakeReferral:
+def insert(
+    session: Session,
+    actor: Actor,
+    values: dict[str, Any],
+    *,
+    detail: str | None = None,
+    **extra: Any,
+) -> IntakeReferral:
     """Add one validated item in the caller's transaction (hand entry and FHIR import)."""
     settings = load_settings(session).workflow
     start = flow.received(values["received_on"], values["requested_priority"], settings)
@@ -246,7 +253,7 @@ def insert(session: Session, actor: Actor, values: dict[str, Any], **extra: Any)
     row.updated_by = actor.username
     session.add(row)
     session.flush()
-    audit.record(session, actor, "create", ENTITY, row.id, category=row.category)
+    audit.record(session, actor, "create", ENTITY, row.id, category=row.category, detail=detail)
     return row
 
 

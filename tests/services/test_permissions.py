@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import itertools
+import json
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -30,6 +31,7 @@ from carecoord.services import (
     export,
     fhir,
     intake,
+    intake_import,
     intake_lists,
     letters,
     monitoring,
@@ -59,6 +61,7 @@ from carecoord.services.permissions import (
     referral_category,
 )
 from tests.conftest import make_actor
+from tests.exchange.test_fhir_import import primary_care_bundle
 from tests.letters.samples import small_pdf
 from tests.services.helpers import PDF_BYTES, new_member, new_patient, new_referral
 from tests.services.test_permissions_matrix import expected_allowed as allows
@@ -534,6 +537,12 @@ def _accept(w: World, a: Actor) -> intake.IntakeDetail:
     item = _intake(w, G)
     member = new_member(w.db, w.owner, "pain_medicine").id
     return intake.accept_intake(w.db, a, item.id, priority="urgent", coordinating_member_id=member)
+
+
+def _import(w: World, a: Actor) -> list[intake.IntakeDetail]:
+    bundle = primary_care_bundle()
+    bundle["entry"][0]["resource"]["identifier"][0]["value"] = f"R-{next(PATIENTS)}"
+    return intake_import.import_bundle(w.db, a, json.dumps(bundle).encode())
 
 
 def _intake_read(c: DataCategory) -> Case:
@@ -1300,6 +1309,7 @@ WALK: dict[str, dict[DataCategory, Case]] = {
             c, E.PRINT, lambda w, a: intake.reply_letter(w.db, a, _intake(w, c, "decline").id)
         )
     ),
+    "intake_import.import_bundle": {G: Case(_import, gate(E.ENTER_INTAKE))},
     "intake_lists.intake_page": {
         G: Case(lambda w, a: intake_lists.intake_page(w.db, a, "received"), gate(E.READ_INTAKE))
     },
