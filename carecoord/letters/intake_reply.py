@@ -79,7 +79,7 @@ def story(data: IntakeReplyData, width: float) -> list[Flowable]:
     referral = [
         ("Patient", "<b>" + text(p.name) + "</b>"),
         ("Date of birth", format_date(p.date_of_birth, fmt)),
-        ("Your record number", text(p.mrn)),
+        ("Your MRN", text(p.mrn)),
         ("Received", format_date(data.received_on, fmt)),
     ]
     return [
@@ -99,6 +99,7 @@ def story(data: IntakeReplyData, width: float) -> list[Flowable]:
         ),
         *_heading(REFERRAL_HEADING),
         _pairs(referral, width),
+        Spacer(1, 4),
         _p("<b>Reason for referral as received:</b> " + text(data.reason_for_referral)),
         *_heading(REASON_HEADING),
         _boxed([_p(text(data.decline_reason))], width),
