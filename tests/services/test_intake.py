@@ -22,7 +22,7 @@ from carecoord.errors import (
     ValidationErrors,
 )
 from carecoord.models import CareTeamMembership, IntakeReferral, Patient
-from carecoord.services import intake, intake_lists
+from carecoord.services import dashboard, intake, intake_lists
 from carecoord.services.actor import Actor
 from carecoord.services.intake_lists import IntakeList
 from tests.services.helpers import audit_actions, count, new_member, new_patient
@@ -100,6 +100,13 @@ def test_lists_page_by_due_date_and_count(db: Database, front_desk: Actor) -> No
     assert counts[IntakeList.OVERDUE] == 3  # received 2, 3 and 4 days ago: triage was due
     overdue = intake_lists.intake_page(db, front_desk, IntakeList.OVERDUE)
     assert all(r.overdue for r in overdue.rows) and len(overdue.rows) == 3
+
+
+def test_dashboard_figures_count_triage_and_overdue(db: Database, front_desk: Actor) -> None:
+    intake.create_intake(db, front_desk, letter(received_on=TODAY - timedelta(days=10)))
+    intake.create_intake(db, front_desk, letter(given_name="Cleo"))
+    figures = dashboard.intake_figures(db, front_desk)
+    assert (figures.awaiting_triage, figures.overdue) == (2, 1)
 
 
 def test_accept_registers_the_patient_and_names_the_coordinator(

@@ -624,6 +624,9 @@ WALK: dict[str, dict[DataCategory, Case]] = {
     },
     # ---------------------------------------------------------------- chart, dashboard
     "chart.load_chart": per_category(_chart),
+    "dashboard.intake_figures": {
+        G: Case(lambda w, a: dashboard.intake_figures(w.db, a), gate(E.READ_INTAKE))
+    },
     "dashboard.dashboard": {
         G: Case(lambda w, a: dashboard.dashboard(w.db, a), gate(E.EDIT_REFERRAL_LOGISTICS))
     },

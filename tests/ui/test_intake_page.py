@@ -205,3 +205,18 @@ def test_the_section_is_offered_to_clinical_roles_not_administrators(
     ]
     page = window.show_page("intake")
     assert isinstance(page, IntakePage)
+
+
+def test_the_dashboard_shows_the_intake_panel(qtbot: QtBot, desk_context: AppContext) -> None:
+    from carecoord.ui.dashboard import DashboardPage
+
+    entered(desk_context)
+    page = DashboardPage(context=desk_context)
+    qtbot.addWidget(page)
+    page.resize(1280, 900)
+    page.show()
+    page.wait_for_threads()
+    assert page.intake_triage_tile.value.text() == "1"
+    assert page.intake_overdue_tile.value.text() == "0"
+    qtbot.waitUntil(lambda: page.board is not None, timeout=5000)
+    page.grab().save(str(SHOTS / "h16i-dashboard.png"))
