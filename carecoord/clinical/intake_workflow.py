@@ -5,7 +5,7 @@ physician (accepted with a priority, declined with a reason, or sent back for mo
 information), waitlisted, booked for a first visit and seen; the referrer may withdraw
 it. The service turns the row into :class:`Facts`, calls :func:`apply`, writes the
 returned changes, audits and commits; nothing here touches a database or a screen
-(docs/clinical-reference.md §2, "Inbound referrals").
+(docs/clinical-reference.md §2.5).
 
 Due dates reuse the outbound rules (``referral_workflow.appointment_target``: calendar
 days for stat / asap / urgent, business days with the clinic's holidays and closures for

@@ -1,5 +1,5 @@
 """Inbound referrals (intake): referrals sent *to* the clinic, tracked from receipt to the
-first visit (docs/clinical-reference.md §2, "Inbound referrals")."""
+first visit (docs/clinical-reference.md §2.5)."""
 
 from __future__ import annotations
 

@@ -53,7 +53,8 @@ COORDINATING_DISCIPLINES = (
     Discipline.NEUROLOGY_HEADACHE,
     Discipline.INTERNAL_MEDICINE,
 )
-"""Physicians who coordinate a pain patient's care (docs/clinical-reference.md §1)."""
+"""Physician disciplines offered as the coordinating physician on accepting (a choice of
+this screen: docs/clinical-reference.md §1 gives every patient one, a physician)."""
 
 
 def _day(value: Any) -> str:
