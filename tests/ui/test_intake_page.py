@@ -28,8 +28,7 @@ from carecoord.ui.main_window import MainWindow
 from tests.conftest import make_actor
 from tests.exchange.test_fhir_import import primary_care_bundle
 from tests.services.helpers import new_member, new_patient
-
-SHOTS = Path("/tmp")
+from tests.ui.conftest import save_screenshot
 
 
 def entered(context: AppContext, given: str = "Bea", codes: tuple[str, ...] = ("G89.4",)) -> int:
@@ -77,7 +76,7 @@ def test_the_form_shows_every_error_beside_its_field_and_saves(
     assert codes_error is not None and "category" in codes_error.text()
     assert form.saved is None
     form.resize(form.sizeHint())
-    form.grab().save(str(SHOTS / "h16i-intake-form-errors.png"))
+    save_screenshot(form, "intake_form_errors")
     form.referrer_name.setText("Dr Mara Quinlan")
     form.family.setText("Okafor")
     form.given.setText("Bea")
@@ -99,7 +98,7 @@ def test_tabs_count_and_the_front_desk_is_not_offered_triage(
     assert page.select(first)
     assert visible_steps(page) == {"withdraw"}  # accept / decline / more info: physicians
     assert "Dr Mara Quinlan" in page.detail.text()
-    page.grab().save(str(SHOTS / "h16i-intake-page-desk.png"))
+    save_screenshot(page, "intake_page_desk")
 
 
 def test_a_physician_accepts_linking_the_look_alike_only_after_confirming(
@@ -111,6 +110,7 @@ def test_a_physician_accepts_linking_the_look_alike_only_after_confirming(
     page = page_for(qtbot, context)
     assert page.select(item_id)
     assert {"accept", "decline", "request_info", "withdraw"} == visible_steps(page)
+    save_screenshot(page, "intake_page_physician")
     asked: list[list[PatientSummary]] = []
     page.ask_acceptance = lambda item: Acceptance(item.requested_priority, member.id)
 
@@ -175,7 +175,7 @@ def test_dropping_a_fhir_file_imports_it_and_a_bad_one_is_explained(
     assert page.tabs.tabText(0) == "Awaiting triage (1)"
     assert page.model.rows[0].patient_name == "Haddad, Noor"
     assert "Imported from from-elm-street.json" in page.message.text()
-    page.grab().save(str(SHOTS / "h16i-intake-page-imported.png"))
+    save_screenshot(page, "intake_page_imported")
     _drop(page, good)
     assert "was imported before" in page.message.text()
     bad = tmp_path / "notes.json"
@@ -219,4 +219,30 @@ def test_the_dashboard_shows_the_intake_panel(qtbot: QtBot, desk_context: AppCon
     assert page.intake_triage_tile.value.text() == "1"
     assert page.intake_overdue_tile.value.text() == "0"
     qtbot.waitUntil(lambda: page.board is not None, timeout=5000)
-    page.grab().save(str(SHOTS / "h16i-dashboard.png"))
+    save_screenshot(page, "dashboard_intake_panel")
+
+
+def test_the_front_desk_waitlists_books_and_records_the_visit(
+    qtbot: QtBot, desk_context: AppContext, password_hash: str
+) -> None:
+    item_id = entered(desk_context)
+    doctor = make_actor(desk_context.db, password_hash, "drlee", UserRole.PHYSICIAN, "Dr Lee")
+    member = new_member(desk_context.db, doctor, "pain_medicine", "Lee", "Avery")
+    intake.accept_intake(
+        desk_context.db, doctor, item_id, priority="routine", coordinating_member_id=member.id
+    )
+    page = page_for(qtbot, desk_context)
+    page.tabs.setCurrentIndex(page.views.index(IntakeList.ACCEPTED))
+    assert page.select(item_id)
+    assert visible_steps(page) == {"waitlist", "book", "withdraw", "chart"}
+    page.perform("waitlist")
+    assert page.tabs.tabText(page.views.index(IntakeList.WAITLISTED)) == "Waitlisted (1)"
+    page.tabs.setCurrentIndex(page.views.index(IntakeList.WAITLISTED))
+    assert page.select(item_id)
+    page.ask_date = lambda title, prompt: date.today()
+    page.perform("book")
+    page.tabs.setCurrentIndex(page.views.index(IntakeList.BOOKED))
+    assert page.select(item_id) and visible_steps(page) == {"seen", "withdraw", "chart"}
+    page.perform("seen")
+    assert intake.get_intake(desk_context.db, doctor, item_id).state is IntakeState.SEEN
+    assert page.problems == []  # type: ignore[attr-defined]

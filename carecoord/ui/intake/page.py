@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTabBar,
     QTableView,
@@ -179,6 +180,8 @@ class IntakePage(QWidget):
         self.detail.setTextFormat(Qt.TextFormat.RichText)
         self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Wrap to the width the splitter gives rather than widen the panel for a long reason.
+        self.detail.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.action_buttons: dict[str, QPushButton] = {}
         actions = QWidget()
         flow = FlowLayout(actions)
@@ -201,6 +204,7 @@ class IntakePage(QWidget):
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        splitter.setSizes([720, 420])  # the list first; the details wrap in what is left
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
