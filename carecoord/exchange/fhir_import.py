@@ -93,6 +93,10 @@ def parse(content: bytes) -> Bundle:
         if first["type"] == "value_error.extra":
             rule = "is not an element of FHIR R4 (is the file R5 or another version?)"
         raise refuse(f"is not valid FHIR R4: {_where(first['loc'], raw)}: {rule}") from None
+    except LookupError:  # fhir.resources: a resourceType it has no class for
+        raise refuse("is not valid FHIR R4: a resource has an unknown resourceType") from None
+    except (TypeError, ValueError, AttributeError, RecursionError) as error:
+        raise refuse(f"is not valid FHIR R4 ({type(error).__name__})") from None
 
 
 def _index(bundle: Bundle) -> dict[str, Any]:

@@ -70,10 +70,14 @@ class IntakeInput:
     requested_priority: Priority | str = Priority.ROUTINE
 
 
-def _codes(values: Sequence[str]) -> list[str]:
+def _codes(values: object) -> list[str]:
+    if isinstance(values, str):
+        values = values.split(",")
+    if not isinstance(values, list | tuple) or not all(isinstance(c, str) for c in values):
+        raise ValidationError("diagnosis_codes", "must be ICD-10-CM codes, as text")
     found: list[str] = []
     for typed in values:
-        if not typed or not typed.strip():
+        if not typed.strip():
             continue
         try:
             code = codes.require_billable(typed).code
@@ -131,7 +135,7 @@ def validate(data: IntakeInput, *, on: date | None = None) -> dict[str, Any]:
             "reason": lambda: v.required_text(
                 data.reason, "reason", max_length=4000, multiline=True
             ),
-            "diagnosis_codes": lambda: _codes(list(data.diagnosis_codes)),
+            "diagnosis_codes": lambda: _codes(data.diagnosis_codes),
             "requested_priority": lambda: v.choice(
                 data.requested_priority, Priority, "requested_priority"
             ),
