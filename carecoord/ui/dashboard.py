@@ -516,6 +516,8 @@ class DashboardPage(QWidget):
         super().showEvent(event)
         if self._stale:
             self.refresh()
+        else:
+            self.refresh_intake()  # intake steps send no event; one cheap count on each visit
 
     def _failed(self, error: BaseException) -> None:
         if isinstance(error, PermissionDenied):

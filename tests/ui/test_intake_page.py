@@ -207,7 +207,9 @@ def test_the_section_is_offered_to_clinical_roles_not_administrators(
     assert isinstance(page, IntakePage)
 
 
-def test_the_dashboard_shows_the_intake_panel(qtbot: QtBot, desk_context: AppContext) -> None:
+def test_the_dashboard_shows_the_intake_panel(
+    qtbot: QtBot, desk_context: AppContext, password_hash: str
+) -> None:
     from carecoord.ui.dashboard import DashboardPage
 
     entered(desk_context)
@@ -220,6 +222,18 @@ def test_the_dashboard_shows_the_intake_panel(qtbot: QtBot, desk_context: AppCon
     assert page.intake_overdue_tile.value.text() == "0"
     qtbot.waitUntil(lambda: page.board is not None, timeout=5000)
     save_screenshot(page, "dashboard_intake_panel")
+    entered(desk_context, "Cleo")
+    page.hide()
+    page.show()  # back on the dashboard: the panel counts again
+    assert page.intake_triage_tile.value.text() == "2"
+    admin = make_actor(desk_context.db, password_hash, "boss", UserRole.ADMINISTRATOR, "Pat")
+    other = DashboardPage(
+        context=AppContext(db=desk_context.db, actor=admin, settings=desk_context.settings)
+    )
+    qtbot.addWidget(other)
+    other.show()
+    other.wait_for_threads()
+    assert not other.intake_row.isVisible()  # administrators see no intake
 
 
 def test_the_front_desk_waitlists_books_and_records_the_visit(
