@@ -97,6 +97,7 @@ def test_tabs_count_and_the_front_desk_is_not_offered_triage(
     assert page.model.rowCount() == 2
     assert page.select(first)
     assert visible_steps(page) == {"withdraw"}  # accept / decline / more info: physicians
+    assert page.triage_hint.isVisible()
     assert "Dr Mara Quinlan" in page.detail.text()
     save_screenshot(page, "intake_page_desk")
 

@@ -196,7 +196,11 @@ class IntakePage(QWidget):
         right.setMinimumWidth(320)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(8, 0, 0, 0)
+        self.triage_hint = style.hint("A physician triages this referral: accept, decline or ask.")
+        self.triage_hint.setObjectName("intakeTriageHint")
+        self.triage_hint.hide()
         right_layout.addWidget(self.detail)
+        right_layout.addWidget(self.triage_hint)
         right_layout.addWidget(actions)
         right_layout.addStretch(1)
         splitter = QSplitter()
@@ -292,6 +296,11 @@ class IntakePage(QWidget):
         self.detail.setText(describe(self.current) if self.current else _EMPTY)
         for key, button in self.action_buttons.items():
             button.setVisible(self.current is not None and self.may(key, self.current))
+        self.triage_hint.setVisible(
+            self.current is not None
+            and Event.ACCEPT in self.current.events
+            and not self.may(Event.ACCEPT.value, self.current)
+        )
 
     def may(self, key: str, item: IntakeDetail) -> bool:
         """Whether the step ``key`` is offered for ``item`` to this user."""
