@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from carecoord.clinical.intake_workflow import IntakeSource
 from carecoord.db import Database
@@ -62,16 +64,29 @@ def import_bundle(db: Database, actor: Actor, content: bytes) -> list[IntakeDeta
                 f"was imported before: the referral is {reference_of(earlier.id)},"
                 f" received {earlier.received_on.isoformat()}"
             )
-        rows = [
-            insert(
-                session,
-                actor,
-                row_values,
-                source=IntakeSource.FHIR,
-                source_identifier=item.source_identifier,
-                detail=f"FHIR R4 import ({len(found)} in the file)",
-            )
-            for item, row_values in zip(found, values, strict=True)
-        ]
+        try:
+            rows = _insert_all(session, actor, found, values)
+        except IntegrityError:  # the same file imported at this moment on another workstation
+            session.rollback()
+            raise refuse("was imported by someone else just now") from None
         session.commit()
         return [detail_of(actor, row, today()) for row in rows]
+
+
+def _insert_all(
+    session: Session,
+    actor: Actor,
+    found: list[ImportedReferral],
+    values: list[dict[str, object]],
+) -> list[IntakeReferral]:
+    return [
+        insert(
+            session,
+            actor,
+            row_values,
+            source=IntakeSource.FHIR,
+            source_identifier=item.source_identifier,
+            detail=f"FHIR R4 import ({len(found)} in the file)",
+        )
+        for item, row_values in zip(found, values, strict=True)
+    ]
