@@ -140,6 +140,7 @@ def test_declining_keeps_a_reply_letter_that_can_be_saved(
     page.ask_reason = lambda title, prompt: "Acute weakness: please refer to spine surgery today"
     page.perform("decline")
     assert page.problems == []  # type: ignore[attr-defined]
+    assert "reply letter to the referrer is kept" in page.message.text()
     page.tabs.setCurrentIndex(page.views.index(IntakeList.CLOSED))
     assert page.select(item_id)
     assert "reply" in visible_steps(page)

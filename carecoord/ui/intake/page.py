@@ -338,7 +338,10 @@ class IntakePage(QWidget):
             self.report_problem(error)
             return
         if done is not None:
-            self.say(f"{reference_of(done.id)}: {done.state.label.lower()}.", "ok")
+            said = f"{reference_of(done.id)}: {done.state.label.lower()}."
+            if done.has_reply_letter and key == Event.DECLINE.value:
+                said += " The reply letter to the referrer is kept: Closed tab, Reply letter…"
+            self.say(said, "ok")
             if done.patient_id is not None:
                 self.context.events.patient_changed.emit(done.patient_id)
             self.refresh()
