@@ -120,14 +120,19 @@ def _resolve(index: dict[str, Any], ref: Any, kinds: tuple[str, ...], what: str)
     return target
 
 
-def _name(resource: Any) -> tuple[str, list[str]]:
+def _human_name(resource: Any) -> Any:
+    """The name to use: the official one, else the first (None when there is none)."""
     names = getattr(resource, "name", None) or []
-    if isinstance(names, str):  # Organization.name
-        return names, []
-    official = next((n for n in names if n.use == "official"), names[0] if names else None)
-    if official is None:
+    return next((n for n in names if n.use == "official"), names[0] if names else None)
+
+
+def _name(resource: Any) -> tuple[str, list[str]]:
+    if isinstance(getattr(resource, "name", None), str):  # Organization.name
+        return resource.name, []
+    name = _human_name(resource)
+    if name is None:
         return "", []
-    return official.family or "", list(official.given or [])
+    return name.family or "", list(name.given or [])
 
 
 def _telecom(resource: Any, system: str) -> str | None:
@@ -135,11 +140,10 @@ def _telecom(resource: Any, system: str) -> str | None:
 
 
 def _person(resource: Any) -> str:
+    """A practitioner as a letter addresses them: given names, family name, ", MD"."""
     family, given = _name(resource)
-    suffix = ""
-    names = getattr(resource, "name", None) or []
-    if names and not isinstance(names, str) and names[0].suffix:
-        suffix = ", " + " ".join(names[0].suffix)
+    name = _human_name(resource)
+    suffix = ", " + " ".join(name.suffix) if name is not None and name.suffix else ""
     return " ".join([*given, family]).strip() + suffix
 
 
