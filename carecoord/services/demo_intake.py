@@ -1,7 +1,8 @@
 """Demo data for the Intake page: a handful of referrals sent to the demo clinic.
 
-One in each state (two awaiting triage, one of them overdue), from fictional primary-care
-doctors, so the page, its tabs and the dashboard panel show something in a demo. Due
+One in each open state (two awaiting triage, one of them overdue) and a declined one,
+from fictional primary-care doctors, so the page, its tabs and the dashboard panel show
+something in a demo. Due
 dates come from the pure workflow; the declined one carries its reply letter. Called by
 the demo builder inside its transaction, after the patients are written:
 
@@ -13,7 +14,7 @@ The demo's one "import" audit record covers these rows like the rest of its data
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
 from typing import Any, cast
 
@@ -32,6 +33,8 @@ from carecoord.services.intake_reply import reference_of
 from carecoord.services.settings import ClinicSettings
 
 F, M = AdministrativeSex.FEMALE, AdministrativeSex.MALE
+BOOKED_IN_DAYS = 7
+"""A demo first visit is booked this many days after the demo's day."""
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,16 @@ ITEMS = (
         (Details(Event.ACCEPT, priority=Priority.URGENT),),
     ),
     _Item(
+        16,
+        REFERRERS[2],
+        ("Delacroix", "Amelie", date(1970, 10, 3), F),
+        "Complex regional pain syndrome of the right hand after a wrist fracture.",
+        "G90.511",
+        Priority.URGENT,
+        # The first visit is booked a week after the demo's day (see BOOKED_IN_DAYS).
+        (Details(Event.ACCEPT, priority=Priority.URGENT), Details(Event.BOOK)),
+    ),
+    _Item(
         5,
         REFERRERS[0],
         ("Sorensen", "Bjorn", date(1949, 8, 15), M),
@@ -174,6 +187,8 @@ def fill_intake(conn: Connection, today: date) -> int:
         received = today - timedelta(days=item.days_ago)
         facts = flow.received(received, item.priority, settings)
         for step in item.moves:
+            if step.event is Event.BOOK:
+                step = replace(step, visit_on=today + timedelta(days=BOOKED_IN_DAYS))
             facts = flow.with_changes(facts, flow.apply(facts, step, today, settings))
         name, practice, fax = item.referrer
         family, given, born, sex = item.patient

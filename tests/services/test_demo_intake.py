@@ -39,8 +39,15 @@ def test_the_demo_fills_the_intake_page(db: Database) -> None:
             S.ACCEPTED,
             S.WAITLISTED,
             S.ACCEPTED,
+            S.BOOKED,
             S.DECLINED,
         ]
+        booked = rows[-2]
+        assert (booked.first_visit_on, booked.first_visit_due) == (
+            date(2026, 11, 25),
+            date(2026, 11, 6),  # urgent: 4 days after receipt on 11-02; booked late
+        )
+        assert booked.booked_late
         # Received 9 days before, urgent: triage was due the next business day.
         assert (rows[1].received_on, rows[1].due_on) == (date(2026, 11, 9), date(2026, 11, 10))
         assert all(r.coordinating_member_id for r in rows if r.state is S.ACCEPTED)
