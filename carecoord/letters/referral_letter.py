@@ -48,6 +48,7 @@ from carecoord.letters.data import (
     PatientIdentification,
     PlanOfTreatment,
     PsychiatryEmphasis,
+    Referrer,
     RehabilitationEmphasis,
     ScoreLine,
 )
@@ -321,7 +322,11 @@ def _boxed(flowables: list[Flowable], width: float) -> Table:
 
 # --------------------------------------------------------------------------- sections
 def _letterhead(data: LetterData, width: float) -> list[Flowable]:
-    head = data.letterhead
+    return letterhead_flowables(data.letterhead, width)
+
+
+def letterhead_flowables(head: Letterhead, width: float) -> list[Flowable]:
+    """The clinic's name, address, contacts and logo above a rule (every letter's top)."""
     left = [_p(text(head.name) or "&nbsp;", CLINIC)]
     if head.address:
         left.append(_p(text(head.address), CLINIC_DETAIL))
@@ -711,7 +716,10 @@ def _authorization(a: AuthorizationDetails, width: float, fmt: DateFormatter) ->
 
 
 def _signature(data: LetterData) -> list[Flowable]:
-    r = data.referrer
+    return _signature_block(data.referrer)
+
+
+def _signature_block(r: Referrer) -> list[Flowable]:
     contact = _join(
         [
             f"Direct phone {r.phone}" if r.phone else None,
@@ -933,11 +941,36 @@ def render_letter(data: LetterData) -> bytes:
     Raises:
         ValueError: An unknown paper size.
     """
+    return build_pdf(
+        lambda width: story(data, width),
+        data.paper_size,
+        _footer(data),
+        title="Referral letter",
+        subject=f"Referral to {data.discipline}" if data.discipline else "Referral",
+        author=data.letterhead.name,
+    )
+
+
+def build_pdf(
+    flowables: Callable[[float], list[Flowable]],
+    paper_size: str,
+    footer: _Footer,
+    *,
+    title: str,
+    subject: str,
+    author: str,
+) -> bytes:
+    """Lay out a letter's flowables (made for the text width) on Letter or A4 pages with
+    the numbered footer; every letter CareCoord writes goes through here.
+
+    Raises:
+        ValueError: An unknown paper size.
+    """
     register_fonts()
     try:
-        page = PAGE_SIZES[data.paper_size.lower()]
+        page = PAGE_SIZES[paper_size.lower()]
     except KeyError:
-        raise ValueError(f"unknown paper size {data.paper_size!r}: use letter or a4") from None
+        raise ValueError(f"unknown paper size {paper_size!r}: use letter or a4") from None
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer,
@@ -946,13 +979,12 @@ def render_letter(data: LetterData) -> bytes:
         rightMargin=MARGIN,
         topMargin=1.6 * cm,
         bottomMargin=BOTTOM_MARGIN,
-        title="Referral letter",
-        subject=f"Referral to {data.discipline}" if data.discipline else "Referral",
-        author=data.letterhead.name,
+        title=title,
+        subject=subject,
+        author=author,
         creator="CareCoord",
     )
-    width = page[0] - 2 * MARGIN
-    document.build(story(data, width), canvasmaker=_canvas_maker(_footer(data)))
+    document.build(flowables(page[0] - 2 * MARGIN), canvasmaker=_canvas_maker(footer))
     return buffer.getvalue()
 
 
@@ -960,7 +992,9 @@ __all__ = [
     "DATE_FORMATS",
     "NOT_INCLUDED",
     "SECTION_ORDER",
+    "build_pdf",
     "format_date",
+    "letterhead_flowables",
     "long_date",
     "register_fonts",
     "render_letter",

@@ -6,6 +6,7 @@ from carecoord.models.base import Base, utcnow
 from carecoord.models.consent import Part2Consent
 from carecoord.models.delivery import DeliveryOutcome, LetterDelivery
 from carecoord.models.document import Document
+from carecoord.models.intake import IntakeReferral
 from carecoord.models.monitoring import MonitoringResult, MonitoringValue
 from carecoord.models.note import PsychotherapyNote
 from carecoord.models.pain_drawing import PainDrawing
@@ -35,6 +36,7 @@ __all__ = [
     "Diagnosis",
     "Document",
     "HeadacheProfile",
+    "IntakeReferral",
     "LetterDelivery",
     "Medication",
     "MonitoringResult",

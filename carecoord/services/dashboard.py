@@ -518,3 +518,25 @@ def _decisions_overdue(session: Session, now: datetime) -> tuple[int, tuple[Pend
         for r in rows
     )
     return count, decisions
+
+
+# ------------------------------------------------------------------------ inbound referrals
+@dataclass(frozen=True)
+class IntakeFigures:
+    """The dashboard's intake panel: referrals waiting for triage, and those overdue."""
+
+    awaiting_triage: int
+    overdue: int
+
+
+@service
+def intake_figures(db: Database, actor: Actor, *, on: date | None = None) -> IntakeFigures:
+    """Counts for the intake panel (capped like the page's tabs; see ``intake_lists``).
+
+    Separate from :func:`dashboard` so roles that read intake without referral logistics
+    (clinicians) see it, and so the dashboard's own query plan is untouched.
+    """
+    from carecoord.services.intake_lists import IntakeList, intake_counts
+
+    counts = intake_counts(db, actor, on=on)
+    return IntakeFigures(counts[IntakeList.RECEIVED], counts[IntakeList.OVERDUE])

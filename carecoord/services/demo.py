@@ -57,6 +57,7 @@ from carecoord.services import (
     audit,
     demo_allergy,
     demo_document_review,
+    demo_intake,
     demo_pain_drawings,
     demo_workflow,
     monitoring_demo,
@@ -2531,6 +2532,7 @@ def _fill(
     no_known_allergies = demo_allergy.mark_no_known_allergies(conn, day)
     results = monitoring_demo.fill_monitoring(conn, day)
     incoming = demo_document_review.fill_document_reviews(conn, day, report_pdf)
+    demo_intake.fill_intake(conn, day)  # referrals to the clinic (services/demo_intake.py)
     written = sink.written
     detail = (
         f"demo data loaded (seed {seed}, relative to {day.isoformat()}): "

@@ -51,7 +51,6 @@ from carecoord.letters.data import (
     GoalLine,
     HeadacheEmphasis,
     LetterData,
-    Letterhead,
     MedicationLine,
     MmeTotal,
     NotIncluded,
@@ -804,14 +803,7 @@ def _letter(
 
     name = " ".join(p for p in (patient.given_name, patient.middle_name, patient.family_name) if p)
     return LetterData(
-        letterhead=Letterhead(
-            settings.clinic_name,
-            settings.address,
-            settings.phone,
-            settings.fax,
-            settings.email,
-            settings.logo_png,
-        ),
+        letterhead=settings.letterhead,
         date=today(),
         paper_size=settings.paper_size,
         recipient=_recipient(row),

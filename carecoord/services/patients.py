@@ -234,29 +234,47 @@ def create_patient(
     require(actor, Action.EDIT_DEMOGRAPHICS)
     values = validate(data)
     with db.session(write=True) as session:
-        _serialise_registration(session, values)
-        if not allow_duplicate:
-            matches = _duplicates(
-                session, values["family_key"], values["given_key"], values["date_of_birth"], None
-            )
-            if matches:
-                raise PossibleDuplicate(matches)
-        wanted_mrn = values.pop("mrn")
-        patient = Patient(**values, mrn=wanted_mrn or f"TMP-{uuid.uuid4().hex[:28]}")
-        patient.updated_by = actor.username
-        session.add(patient)
-        try:
-            session.flush()
-        except IntegrityError:
-            session.rollback()
-            raise ValidationError(
-                "mrn", f"{wanted_mrn} is already used by another patient"
-            ) from None
-        if not wanted_mrn:
-            patient.mrn = f"CC{patient.id:07d}"
-        audit.record(session, actor, "create", ENTITY, patient.id, patient_id=patient.id)
+        patient = register(session, actor, values, allow_duplicate=allow_duplicate)
         session.commit()
         return detail_of(patient)
+
+
+def duplicates_of(session: Session, values: dict[str, Any]) -> list[PatientSummary]:
+    """Registered patients with the names and birth date of validated ``values``."""
+    return _duplicates(
+        session, values["family_key"], values["given_key"], values["date_of_birth"], None
+    )
+
+
+def register(
+    session: Session, actor: Actor, values: dict[str, Any], *, allow_duplicate: bool
+) -> Patient:
+    """Insert a patient from :func:`validate`'s ``values`` inside the caller's transaction
+    (registration and intake acceptance share it); audited, not committed.
+
+    Raises:
+        PossibleDuplicate: look-alikes exist and ``allow_duplicate`` is off.
+        ValidationError: the MRN is taken.
+    """
+    values = dict(values)
+    _serialise_registration(session, values)
+    if not allow_duplicate:
+        matches = duplicates_of(session, values)
+        if matches:
+            raise PossibleDuplicate(matches)
+    wanted_mrn = values.pop("mrn")
+    patient = Patient(**values, mrn=wanted_mrn or f"TMP-{uuid.uuid4().hex[:28]}")
+    patient.updated_by = actor.username
+    session.add(patient)
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise ValidationError("mrn", f"{wanted_mrn} is already used by another patient") from None
+    if not wanted_mrn:
+        patient.mrn = f"CC{patient.id:07d}"
+    audit.record(session, actor, "create", ENTITY, patient.id, patient_id=patient.id)
+    return patient
 
 
 @service
@@ -696,10 +714,12 @@ __all__ = [
     "count_patients",
     "create_patient",
     "discharge_patient",
+    "duplicates_of",
     "find_duplicates",
     "get_patient",
     "parse_search",
     "readmit_patient",
+    "register",
     "search_page",
     "search_patients",
     "update_patient",

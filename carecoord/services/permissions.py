@@ -35,6 +35,9 @@ class Action(StrEnum):
     MANAGE_USERS = "manage users for"
     READ_AUDIT = "read the audit trail of"
     MANAGE_SETTINGS = "change clinic settings for"
+    READ_INTAKE = "read inbound referrals of"
+    ENTER_INTAKE = "enter and schedule inbound referrals of"
+    TRIAGE_INTAKE = "triage inbound referrals of"
 
 
 G, P, N, S = (
@@ -61,6 +64,11 @@ MATRIX: dict[UserRole, dict[Action, frozenset[DataCategory]]] = {
         Action.MANAGE_USERS: GENERAL_ONLY,
         Action.READ_AUDIT: GENERAL_ONLY,
         Action.MANAGE_SETTINGS: GENERAL_ONLY,
+        # Inbound referrals: the item is seen whatever its category (text masked by
+        # "read clinical"); physicians triage, the front desk enters and books.
+        Action.READ_INTAKE: NONE,
+        Action.ENTER_INTAKE: NONE,
+        Action.TRIAGE_INTAKE: NONE,
     },
     UserRole.PHYSICIAN: {
         Action.READ_DEMOGRAPHICS: GENERAL_ONLY,
@@ -74,6 +82,9 @@ MATRIX: dict[UserRole, dict[Action, frozenset[DataCategory]]] = {
         Action.MANAGE_USERS: NONE,
         Action.READ_AUDIT: NONE,
         Action.MANAGE_SETTINGS: NONE,
+        Action.READ_INTAKE: ALL_CLINICAL,
+        Action.ENTER_INTAKE: ALL_CLINICAL,
+        Action.TRIAGE_INTAKE: ALL_CLINICAL,
     },
     UserRole.CLINICIAN: {
         Action.READ_DEMOGRAPHICS: GENERAL_ONLY,
@@ -87,6 +98,9 @@ MATRIX: dict[UserRole, dict[Action, frozenset[DataCategory]]] = {
         Action.MANAGE_USERS: NONE,
         Action.READ_AUDIT: NONE,
         Action.MANAGE_SETTINGS: NONE,
+        Action.READ_INTAKE: ALL_CLINICAL,
+        Action.ENTER_INTAKE: NONE,
+        Action.TRIAGE_INTAKE: NONE,
     },
     UserRole.FRONT_DESK: {
         Action.READ_DEMOGRAPHICS: GENERAL_ONLY,
@@ -101,6 +115,9 @@ MATRIX: dict[UserRole, dict[Action, frozenset[DataCategory]]] = {
         Action.MANAGE_USERS: NONE,
         Action.READ_AUDIT: NONE,
         Action.MANAGE_SETTINGS: NONE,
+        Action.READ_INTAKE: ALL_CLINICAL,
+        Action.ENTER_INTAKE: ALL_CLINICAL,
+        Action.TRIAGE_INTAKE: NONE,
     },
 }
 

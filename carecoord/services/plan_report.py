@@ -25,7 +25,7 @@ from carecoord.clinical.vocabulary import (
 )
 from carecoord.db import Database
 from carecoord.errors import NotFound, ValidationError
-from carecoord.letters.data import Letterhead, PatientIdentification
+from carecoord.letters.data import PatientIdentification
 from carecoord.letters.plan_pdf import (
     PlanActivityLine,
     PlanGoalLine,
@@ -363,14 +363,7 @@ def plan_pdf_data(
         _goal_line(g, goal_progress(g, views, plan_started=plan.started_on)) for g in plan.goals
     )
     return PlanPdfData(
-        letterhead=Letterhead(
-            settings.clinic_name,
-            settings.address,
-            settings.phone,
-            settings.fax,
-            settings.email,
-            settings.logo_png,
-        ),
+        letterhead=settings.letterhead,
         patient=identification,
         title=plan.title,
         status=plan.status.label,

@@ -20,6 +20,7 @@ from carecoord.clinical.referral_rules import Targets
 from carecoord.config import configured_region
 from carecoord.db import Database
 from carecoord.errors import ValidationError
+from carecoord.letters.data import Letterhead
 from carecoord.letters.dates import DATE_FORMATS
 from carecoord.models import Setting
 from carecoord.services import audit
@@ -80,6 +81,13 @@ class ClinicSettings:
     @property
     def is_configured(self) -> bool:
         return bool(self.clinic_name)
+
+    @property
+    def letterhead(self) -> Letterhead:
+        """The clinic as it prints at the top of every letter, plan and reply."""
+        return Letterhead(
+            self.clinic_name, self.address, self.phone, self.fax, self.email, self.logo_png
+        )
 
     @property
     def workflow(self) -> workflow.Settings:

@@ -43,8 +43,10 @@ from carecoord.services.dashboard import (
     PendingDecision,
     TeamGap,
     dashboard,
+    intake_figures,
 )
-from carecoord.services.worklist import WorklistRow
+from carecoord.services.permissions import Action, allowed
+from carecoord.services.worklist import WorklistRow, count_text
 from carecoord.ui.context import AppContext
 from carecoord.ui.flow_layout import FlowLayout
 from carecoord.ui.style import bg, fg, hint, page_title, scheme
@@ -427,6 +429,7 @@ class DashboardPage(QWidget):
             self.documents_review_tile,
         ]
         outer.addLayout(tile_flow(attention_tiles))
+        self._add_intake_panel(outer)
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("dashboardLists")
@@ -473,6 +476,7 @@ class DashboardPage(QWidget):
     # ------------------------------------------------------------------ loading
     def refresh(self) -> None:
         """Reload every figure off the GUI thread (a second request waits for the first)."""
+        self.refresh_intake()
         if self._loading:
             self._again = True
             return
@@ -510,6 +514,8 @@ class DashboardPage(QWidget):
         super().showEvent(event)
         if self._stale:
             self.refresh()
+        else:
+            self.refresh_intake()  # intake steps send no event; one cheap count on each visit
 
     def _failed(self, error: BaseException) -> None:
         if isinstance(error, PermissionDenied):
@@ -640,3 +646,36 @@ class DashboardPage(QWidget):
 
     def _remember_tab(self, index: int) -> None:
         QSettings("CareCoord", "CareCoord").setValue("dashboard/tab", index)
+
+    # ------------------------------------------------------------------ inbound referrals
+    def _add_intake_panel(self, outer: QVBoxLayout) -> None:
+        """Two tiles for referrals to the clinic (roles that read intake only)."""
+        self.intake_row = QWidget()
+        self.intake_row.setObjectName("intakePanel")
+        row = QHBoxLayout(self.intake_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        title = QLabel("Referrals to the clinic")
+        title.setStyleSheet("font-weight: 600;")
+        self.intake_triage_tile = Tile("intakeTriageTile", "Received, awaiting triage")
+        self.intake_overdue_tile = Tile(
+            "intakeOverdueTile", "Intake overdue (triage or first visit)", accent=fg("danger")
+        )
+        row.addWidget(title)
+        row.addWidget(self.intake_triage_tile, 1)
+        row.addWidget(self.intake_overdue_tile, 1)
+        row.addStretch(3)
+        self.intake_row.setVisible(allowed(self.context.actor, Action.READ_INTAKE))
+        outer.addWidget(self.intake_row)
+
+    def refresh_intake(self) -> None:
+        """One capped count statement, so it is read here rather than on a worker thread."""
+        if not allowed(self.context.actor, Action.READ_INTAKE):
+            return
+        try:
+            figures = intake_figures(self.context.db, self.context.actor)
+        except CareCoordError:
+            self.intake_row.hide()
+            return
+        self.intake_triage_tile.set_value(count_text(figures.awaiting_triage))
+        late = fg("danger") if figures.overdue else fg("ok")
+        self.intake_overdue_tile.set_value(count_text(figures.overdue), late)

@@ -48,13 +48,18 @@ PAGES = (
     PageSpec("dashboard", "Dashboard", "carecoord.ui.dashboard", "DashboardPage"),
     PageSpec("patients", "Patients", "carecoord.ui.patients.page", "PatientsPage"),
     PageSpec("referrals", "Referrals", "carecoord.ui.referrals.worklist_page", "ReferralsPage"),
+    PageSpec("intake", "Intake", "carecoord.ui.intake.page", "IntakePage"),
     PageSpec("review", "Reports to review", "carecoord.ui.review.page", "ReviewPage"),
     PageSpec("team", "Team", "carecoord.ui.team.page", "TeamPage"),
     PageSpec("settings", "Settings", "carecoord.ui.settings_page", "SettingsPage"),
     PageSpec("audit", "Audit trail", "carecoord.ui.audit_viewer", "AuditViewer"),
 )
 # Sections shown only to roles that may use them (the services refuse the rest anyway).
-PAGE_ACTIONS = {"audit": Action.READ_AUDIT, "review": Action.READ_CLINICAL}
+PAGE_ACTIONS = {
+    "audit": Action.READ_AUDIT,
+    "review": Action.READ_CLINICAL,
+    "intake": Action.READ_INTAKE,
+}
 
 
 def pages_for(context: AppContext) -> tuple[PageSpec, ...]:

@@ -92,6 +92,7 @@ PAGE_TITLES = (
     QT_TRANSLATE_NOOP("MainWindow", "Dashboard"),
     QT_TRANSLATE_NOOP("MainWindow", "Patients"),
     QT_TRANSLATE_NOOP("MainWindow", "Referrals"),
+    QT_TRANSLATE_NOOP("MainWindow", "Intake"),
     QT_TRANSLATE_NOOP("MainWindow", "Reports to review"),
     QT_TRANSLATE_NOOP("MainWindow", "Team"),
     QT_TRANSLATE_NOOP("MainWindow", "Settings"),

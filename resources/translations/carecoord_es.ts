@@ -182,6 +182,10 @@ Coordinación asistencial para unidades multidisciplinares del dolor.</translati
         <translation>Derivaciones</translation>
     </message>
     <message>
+        <source>Intake</source>
+        <translation>Derivaciones recibidas</translation>
+    </message>
+    <message>
         <source>Team</source>
         <translation>Equipo</translation>
     </message>

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import itertools
+import json
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -29,6 +30,9 @@ from carecoord.services import (
     documents,
     export,
     fhir,
+    intake,
+    intake_import,
+    intake_lists,
     letters,
     monitoring,
     monitoring_demo,
@@ -57,6 +61,7 @@ from carecoord.services.permissions import (
     referral_category,
 )
 from tests.conftest import make_actor
+from tests.exchange.test_fhir_import import primary_care_bundle
 from tests.letters.samples import small_pdf
 from tests.services.helpers import PDF_BYTES, new_member, new_patient, new_referral
 from tests.services.test_permissions_matrix import expected_allowed as allows
@@ -493,6 +498,62 @@ def _monitoring_list(c: DataCategory) -> Case:
     return Case(call, gate(E.READ_CLINICAL), shows(c, lambda o: bool(o.results)))
 
 
+# ---------------------------------------------------------------- inbound referrals
+def _intake(w: World, c: DataCategory, *moves: str, by: Actor | None = None) -> intake.IntakeDetail:
+    """An intake item of category ``c`` (from its diagnosis), entered ``by`` someone (the
+    owner unless named) and moved by the owner."""
+    entry = intake.IntakeInput(
+        referrer_name="Dr Mara Quinlan",
+        family_name="Okafor",
+        given_name=f"Bea{next(PATIENTS)}",
+        date_of_birth=date(1971, 3, 4),
+        reason="Chronic low back pain",
+        diagnosis_codes=(DIAGNOSIS[c],),
+    )
+    item = intake.create_intake(w.db, by or w.owner, entry)
+    for move in moves:
+        if move == "accept":
+            member = new_member(w.db, w.owner, "pain_medicine").id
+            item = intake.accept_intake(
+                w.db, w.owner, item.id, priority="routine", coordinating_member_id=member
+            )
+        elif move == "waitlist":
+            item = intake.waitlist_intake(w.db, w.owner, item.id)
+        elif move == "book":
+            item = intake.book_first_visit(w.db, w.owner, item.id, date.today())
+        elif move == "info":
+            item = intake.request_information(w.db, w.owner, item.id, "MRI report please")
+        elif move == "decline":
+            item = intake.decline_intake(w.db, w.owner, item.id, "Not a pain-clinic question")
+    return item
+
+
+def _intake_case(c: DataCategory, action: Action, call: Callable[[World, Actor], Any]) -> Case:
+    """Reading the item needs "read inbound referrals"; the move needs ``action`` too."""
+    return Case(call, lambda a: allows(a, E.READ_INTAKE, G) and allows(a, action, c))
+
+
+def _accept(w: World, a: Actor) -> intake.IntakeDetail:
+    item = _intake(w, G)
+    member = new_member(w.db, w.owner, "pain_medicine").id
+    return intake.accept_intake(w.db, a, item.id, priority="urgent", coordinating_member_id=member)
+
+
+def _import(w: World, a: Actor) -> list[intake.IntakeDetail]:
+    bundle = primary_care_bundle()
+    bundle["entry"][0]["resource"]["identifier"][0]["value"] = f"R-{next(PATIENTS)}"
+    return intake_import.import_bundle(w.db, a, json.dumps(bundle).encode())
+
+
+def _intake_read(c: DataCategory) -> Case:
+    def check(item: intake.IntakeDetail, actor: Actor) -> None:
+        assert (item.reason == "restricted") == (not allows(actor, E.READ_CLINICAL, c))
+
+    return Case(
+        lambda w, a: intake.get_intake(w.db, a, _intake(w, c).id), gate(E.READ_INTAKE, c), check
+    )
+
+
 WALK: dict[str, dict[DataCategory, Case]] = {
     # ---------------------------------------------------------------- calendar files
     "appointments.referral_calendar": per_category(
@@ -563,6 +624,9 @@ WALK: dict[str, dict[DataCategory, Case]] = {
     },
     # ---------------------------------------------------------------- chart, dashboard
     "chart.load_chart": per_category(_chart),
+    "dashboard.intake_figures": {
+        G: Case(lambda w, a: dashboard.intake_figures(w.db, a), gate(E.READ_INTAKE))
+    },
     "dashboard.dashboard": {
         G: Case(lambda w, a: dashboard.dashboard(w.db, a), gate(E.EDIT_REFERRAL_LOGISTICS))
     },
@@ -1183,6 +1247,77 @@ WALK: dict[str, dict[DataCategory, Case]] = {
             )(w.pain_drawing()),
             gate(E.EDIT_CLINICAL),
         )
+    },
+    # ---------------------------------------------------------------- inbound referrals
+    "intake.create_intake": per_category(
+        lambda c: Case(lambda w, a: _intake(w, c, by=a), gate(E.ENTER_INTAKE, c))
+    ),
+    "intake.get_intake": per_category(_intake_read),
+    "intake.accept_intake": {G: _intake_case(G, E.TRIAGE_INTAKE, _accept)},
+    "intake.decline_intake": per_category(
+        lambda c: _intake_case(
+            c,
+            E.TRIAGE_INTAKE,
+            lambda w, a: intake.decline_intake(w.db, a, _intake(w, c).id, "Not for us"),
+        )
+    ),
+    "intake.request_information": per_category(
+        lambda c: _intake_case(
+            c,
+            E.TRIAGE_INTAKE,
+            lambda w, a: intake.request_information(w.db, a, _intake(w, c).id, "MRI please"),
+        )
+    ),
+    "intake.information_received": {
+        P: _intake_case(
+            P,
+            E.ENTER_INTAKE,
+            lambda w, a: intake.information_received(w.db, a, _intake(w, P, "info").id),
+        )
+    },
+    "intake.waitlist_intake": {
+        S: _intake_case(
+            S,
+            E.ENTER_INTAKE,
+            lambda w, a: intake.waitlist_intake(w.db, a, _intake(w, S, "accept").id),
+        )
+    },
+    "intake.book_first_visit": {
+        G: _intake_case(
+            G,
+            E.ENTER_INTAKE,
+            lambda w, a: intake.book_first_visit(
+                w.db, a, _intake(w, G, "accept", "waitlist").id, date.today()
+            ),
+        )
+    },
+    "intake.mark_seen": {
+        G: _intake_case(
+            G,
+            E.ENTER_INTAKE,
+            lambda w, a: intake.mark_seen(
+                w.db, a, _intake(w, G, "accept", "book").id, date.today()
+            ),
+        )
+    },
+    "intake.withdraw_intake": {
+        P: _intake_case(
+            P,
+            E.ENTER_INTAKE,
+            lambda w, a: intake.withdraw_intake(w.db, a, _intake(w, P).id, "Patient moved away"),
+        )
+    },
+    "intake.reply_letter": per_category(
+        lambda c: _intake_case(
+            c, E.PRINT, lambda w, a: intake.reply_letter(w.db, a, _intake(w, c, "decline").id)
+        )
+    ),
+    "intake_import.import_bundle": {G: Case(_import, gate(E.ENTER_INTAKE))},
+    "intake_lists.intake_page": {
+        G: Case(lambda w, a: intake_lists.intake_page(w.db, a, "received"), gate(E.READ_INTAKE))
+    },
+    "intake_lists.intake_counts": {
+        G: Case(lambda w, a: intake_lists.intake_counts(w.db, a), gate(E.READ_INTAKE))
     },
     # ---------------------------------------------------------------- worklists
     "worklist.worklist": {

@@ -41,6 +41,9 @@ EXPECTED_TABLE = """
 | manage users for              | G             | -         | -         | -          |
 | read the audit trail of       | G             | -         | -         | -          |
 | change clinic settings for    | G             | -         | -         | -          |
+| read inbound referrals of     | -             | G P S     | G P S     | G P S      |
+| enter and schedule inbound referrals of | - | G P S     | -         | G P S      |
+| triage inbound referrals of   | -             | G P S     | -         | -          |
 """
 
 BREAK_GLASS_READS = "G P S"

@@ -1,0 +1,160 @@
+"""The Intake page's lists: one view per state (plus overdue and closed), keyset-paged.
+
+Each view is read in (due date, id) order along ``ix_intake_referrals_state_due_on``
+(overdue along ``ix_intake_referrals_due_on``); items without a due date (waiting for the
+referrer, closed) follow in id order. A page starts after the last row shown, so a page
+deep in a long list costs what the first does (as ``services.worklist`` pages).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import func, select
+
+from carecoord.clinical import intake_workflow as flow
+from carecoord.clinical.intake_workflow import IntakeState
+from carecoord.db import Database
+from carecoord.models import IntakeReferral
+from carecoord.services import audit
+from carecoord.services import validation as v
+from carecoord.services.actor import Actor
+from carecoord.services.common import service, today
+from carecoord.services.intake import ENTITY, IntakeRow, row_of
+from carecoord.services.permissions import Action, require
+from carecoord.services.worklist import COUNT_CAP
+
+S = IntakeState
+OWED = (S.RECEIVED, S.ACCEPTED, S.WAITLISTED)
+"""States in which the clinic owes the next step (and so can be overdue)."""
+
+
+class IntakeList(StrEnum):
+    """The page's views: one per open state, the overdue ones, and the closed."""
+
+    RECEIVED = "received"
+    INFO_REQUESTED = "info_requested"
+    ACCEPTED = "accepted"
+    WAITLISTED = "waitlisted"
+    BOOKED = "booked"
+    OVERDUE = "overdue"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        if self is IntakeList.OVERDUE:
+            return "Overdue"
+        if self is IntakeList.CLOSED:
+            return "Closed"
+        return IntakeState(self.value).label
+
+
+def _condition(view: IntakeList, day: date) -> Any:
+    column = IntakeReferral.state
+    if view is IntakeList.OVERDUE:
+        return column.in_(OWED) & (IntakeReferral.due_on < day)
+    if view is IntakeList.CLOSED:
+        return column.in_(tuple(flow.CLOSED))
+    return column == IntakeState(view.value)
+
+
+@dataclass(frozen=True)
+class IntakeCursor:
+    """Where the next page starts: after (``due_on``, ``id``) of the last row shown;
+    ``part`` 1 is the rows without a due date. ``on`` keeps "overdue" fixed across pages."""
+
+    on: date
+    part: int
+    due_on: date | None
+    id: int
+
+
+@dataclass(frozen=True)
+class IntakePage:
+    rows: list[IntakeRow]
+    next: IntakeCursor | None  # None: this was the last page
+
+
+def _statement(
+    view: IntakeList, day: date, part: int, after: IntakeCursor | None, limit: int
+) -> Any:
+    due, ident = IntakeReferral.due_on, IntakeReferral.id
+    conditions = [_condition(view, day)]
+    if part == 0:
+        conditions.append(due.is_not(None))
+        if after is not None and after.part == 0:
+            conditions.append((due > after.due_on) | ((due == after.due_on) & (ident > after.id)))
+        order: tuple[Any, ...] = (due, ident)
+    else:
+        conditions.append(due.is_(None))
+        if after is not None and after.part == 1:
+            conditions.append(ident > after.id)
+        order = (ident,)
+    return select(IntakeReferral).where(*conditions).order_by(*order).limit(limit)
+
+
+@service
+def intake_page(
+    db: Database,
+    actor: Actor,
+    view: IntakeList | str,
+    *,
+    after: IntakeCursor | None = None,
+    limit: int = 100,
+    on: date | None = None,
+) -> IntakePage:
+    """One page of a view, starting after ``after``; clinical text masked by role.
+
+    Audited per page (which view and how many rows, no names).
+    """
+    require(actor, Action.READ_INTAKE)
+    chosen = v.choice(view, IntakeList, "view")
+    limit = max(1, min(int(limit), 1000))
+    day = after.on if after is not None else (on or today())
+    parts = (0, 1) if after is None or after.part == 0 else (1,)
+    rows: list[IntakeRow] = []
+    cursor = after
+    with db.session(write=True) as session:
+        for part in parts:
+            if len(rows) >= limit:
+                break
+            found = list(session.scalars(_statement(chosen, day, part, after, limit - len(rows))))
+            rows.extend(row_of(actor, r, day) for r in found)
+            if found:
+                cursor = IntakeCursor(day, part, found[-1].due_on, found[-1].id)
+        audit.record(
+            session,
+            actor,
+            "read",
+            ENTITY,
+            detail=f"{chosen.value}: {len(rows)} rows ({'next' if after else 'first'} page)",
+        )
+        session.commit()
+    return IntakePage(rows, cursor if len(rows) == limit else None)
+
+
+@service
+def intake_counts(
+    db: Database, actor: Actor, *, on: date | None = None, cap: int = COUNT_CAP
+) -> dict[IntakeList, int]:
+    """How many items each view holds (the page's tabs), exact up to ``cap`` (then cap + 1).
+
+    One statement; each count reads at most ``cap + 1`` index entries.
+    """
+    require(actor, Action.READ_INTAKE)
+    day = on or today()
+    views = list(IntakeList)
+    counts = [
+        select(func.count())
+        .select_from(
+            select(IntakeReferral.id).where(_condition(view, day)).limit(cap + 1).subquery()
+        )
+        .scalar_subquery()
+        for view in views
+    ]
+    with db.session() as session:
+        found = session.execute(select(*counts)).one()
+    return {view: int(n or 0) for view, n in zip(views, found, strict=True)}
