@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt
@@ -24,41 +23,10 @@ from PySide6.QtWidgets import (
 from carecoord import __version__
 from carecoord.services.permissions import Action, allowed
 from carecoord.ui.context import AppContext
+from carecoord.ui.navigation import landing_page, pages_for
 from carecoord.ui.screen_fit import restore_or_fit, scroll_when_cramped
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class PageSpec:
-    """A navigation entry; the page's module is imported the first time it is shown."""
-
-    key: str
-    title: str
-    module: str
-    cls: str
-
-
-PAGES = (
-    PageSpec("dashboard", "Dashboard", "carecoord.ui.dashboard", "DashboardPage"),
-    PageSpec("patients", "Patients", "carecoord.ui.patients.page", "PatientsPage"),
-    PageSpec("referrals", "Referrals", "carecoord.ui.referrals.worklist_page", "ReferralsPage"),
-    PageSpec("review", "Reports to review", "carecoord.ui.review.page", "ReviewPage"),
-    PageSpec("team", "Team", "carecoord.ui.team.page", "TeamPage"),
-    PageSpec("settings", "Settings", "carecoord.ui.settings_page", "SettingsPage"),
-    PageSpec("audit", "Audit trail", "carecoord.ui.audit_viewer", "AuditViewer"),
-)
-# Sections shown only to roles that may use them (the services refuse the rest anyway).
-PAGE_ACTIONS = {"audit": Action.READ_AUDIT, "review": Action.READ_CLINICAL}
-
-
-def pages_for(context: AppContext) -> tuple[PageSpec, ...]:
-    """The navigation entries this user's role may open."""
-    return tuple(
-        spec
-        for spec in PAGES
-        if spec.key not in PAGE_ACTIONS or allowed(context.actor, PAGE_ACTIONS[spec.key])
-    )
 
 
 def settings_store() -> QSettings:
@@ -73,7 +41,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.context = context
         self.setObjectName("mainWindow")
-        self.specs = pages_for(context)
+        self.specs = pages_for(context.actor)
         self.pages: dict[str, QWidget] = {}
         self.chart_windows: dict[int, QWidget] = {}
         self.referral_windows: list[QWidget] = []
@@ -130,6 +98,10 @@ class MainWindow(QMainWindow):
         )
         self.close_action = self._action(
             "Close window", "closeWindow", QKeySequence.StandardKey.Close, self.close_active
+        )
+        # Registering patients is for roles that edit demographics (not a clinician's).
+        self.new_patient_action.setVisible(
+            allowed(self.context.actor.role, Action.EDIT_DEMOGRAPHICS)
         )
         quit_action = self._action("Quit", "quit", QKeySequence.StandardKey.Quit, self.close)
         for action in (self.new_patient_action, self.find_action, self.print_action):
@@ -337,14 +309,17 @@ class MainWindow(QMainWindow):
     def _restore_layout(self) -> None:
         store = settings_store()
         restore_or_fit(self, store.value("main/geometry"), 1280, 800, maximise=True)
-        last = store.value("main/page", "dashboard")
-        keys = [s.key for s in self.specs]
-        self.navigation.setCurrentRow(keys.index(last) if last in keys else 0)
+        # Each user's own last section, when their role may still use it; else their home.
+        key = landing_page(self.context.actor, store.value(self._page_setting()))
+        self.navigation.setCurrentRow([s.key for s in self.specs].index(key))
+
+    def _page_setting(self) -> str:
+        return f"main/page/{self.context.actor.username}"
 
     def closeEvent(self, event: QCloseEvent) -> None:
         store = settings_store()
         store.setValue("main/geometry", self.saveGeometry())
-        store.setValue("main/page", self.current_key())
+        store.setValue(self._page_setting(), self.current_key())
         for window in list(self.chart_windows.values()) + list(self.referral_windows):
             window.close()
         for page in self.pages.values():  # let background counts/loads finish cleanly

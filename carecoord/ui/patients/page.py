@@ -124,9 +124,6 @@ class PatientsPage(QWidget):
         self.discharge_button = self._button(
             "Discharge…", "dischargeButton", self.discharge_or_readmit
         )
-        for button in (self.new_button, self.edit_button, self.discharge_button):
-            button.setVisible(self.can_edit)
-
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.show_discharged)
@@ -142,6 +139,10 @@ class PatientsPage(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
+        # Only once they have a parent: a parentless button shown flashes up as a window of
+        # its own and takes the keyboard focus (the first letter typed after Ctrl+F was lost).
+        for button in (self.new_button, self.edit_button, self.discharge_button):
+            button.setVisible(self.can_edit)
         self._update_buttons()
 
     def _button(self, text: str, name: str, slot: Callable[[], object]) -> QPushButton:
