@@ -47,6 +47,7 @@ from carecoord.services.dashboard import (
 )
 from carecoord.services.worklist import WorklistRow
 from carecoord.ui.context import AppContext
+from carecoord.ui.keyboard import tab_leaves
 from carecoord.ui.style import bg, fg, hint, page_title, scheme
 from carecoord.ui.worker import run_in_thread
 
@@ -452,6 +453,7 @@ class DashboardPage(QWidget):
     # ------------------------------------------------------------------ building
     def _list(self, name: str, title: str, columns: list[Column]) -> QTableView:
         view = QTableView()
+        tab_leaves(view)  # Tab moves on; arrows move between cells
         view.setObjectName(name)
         view.setAccessibleName(title)
         model = RowsModel(columns, view)

@@ -103,6 +103,9 @@ class MainWindow(QMainWindow):
         self.new_patient_action.setVisible(
             allowed(self.context.actor.role, Action.EDIT_DEMOGRAPHICS)
         )
+        # Finding a patient works from every window of the session (a chart, a referral);
+        # Ctrl+W is each secondary window's own (keyboard.close_shortcut).
+        self.find_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         quit_action = self._action("Quit", "quit", QKeySequence.StandardKey.Quit, self.close)
         for action in (self.new_patient_action, self.find_action, self.print_action):
             file_menu.addAction(action)
@@ -130,7 +133,9 @@ class MainWindow(QMainWindow):
     ) -> QAction:
         action = QAction(text, self)
         action.setObjectName(name)
-        if shortcut is not None:
+        if isinstance(shortcut, QKeySequence.StandardKey):
+            action.setShortcuts(shortcut)  # all the platform's keys (Close: Ctrl+F4 and Ctrl+W)
+        elif shortcut is not None:
             action.setShortcut(shortcut)
         action.triggered.connect(slot)
         self.addAction(action)
@@ -225,6 +230,11 @@ class MainWindow(QMainWindow):
         return form
 
     def find_patient(self) -> None:
+        """Show the patient search with the cursor in it (from any window: this one comes
+        to the front)."""
+        if not self.isActiveWindow():
+            self.raise_()
+            self.activateWindow()
         page = self.show_page("patients")
         focus = getattr(page, "focus_search", None)
         if callable(focus):
@@ -251,11 +261,12 @@ class MainWindow(QMainWindow):
             )
 
     def close_active(self) -> None:
-        """Close the active chart or referral window; the main window itself stays."""
+        """Close the active secondary window (a chart, a referral, a preview); the main
+        window itself stays. Ctrl+W anywhere in the session lands here."""
         from PySide6.QtWidgets import QApplication
 
         active = QApplication.activeWindow()
-        if active is not None and active is not self:
+        if active is not None and active is not self and not self.session.is_locked:
             active.close()
 
     def show_about(self) -> None:

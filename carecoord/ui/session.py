@@ -472,6 +472,7 @@ class SessionGuard(QObject):
         self.lock_action = self._action(
             menu, "Lock now", "lockNow", QKeySequence("Ctrl+Shift+L"), self.lock_now
         )
+        self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)  # any window
         menu.addSeparator()
         self.break_glass_action = self._action(
             menu, "Emergency access (break-glass)…", "breakGlass", None, self.ask_break_glass

@@ -42,6 +42,7 @@ from carecoord.ui.chart.header import FlowLayout
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.forms import FieldErrors, combo, date_edit, date_of, line_edit, text_of
+from carecoord.ui.keyboard import tab_leaves
 from carecoord.ui.style import OKABE_ITO, chip, hint, qcolor, scheme
 
 NOT_TESTED = ""
@@ -259,6 +260,7 @@ class ResultsTab(QWidget):
             self.plots[kind] = plots
             layout.addLayout(row)
         table = QTableWidget(0, len(self._headers(kind)))
+        tab_leaves(table)  # Tab moves on; arrows move between cells
         table.setObjectName(f"table_{kind.value}")
         table.setAccessibleName(f"{kind.label} results")
         table.setHorizontalHeaderLabels(self._headers(kind))

@@ -177,7 +177,8 @@ class ChartWindow(QMainWindow):
 
         close = QAction("Close chart", self)
         close.setObjectName("closeChart")
-        close.setShortcut(QKeySequence(QKeySequence.StandardKey.Close))
+        # Every binding of the platform's Close: the first alone is Ctrl+F4, not Ctrl+W.
+        close.setShortcuts(QKeySequence.StandardKey.Close)
         close.triggered.connect(self.close)
         self.addAction(close)
 
@@ -193,8 +194,8 @@ class ChartWindow(QMainWindow):
         export_button.setObjectName("exportFhirButton")
         export_button.setToolTip(self.export_fhir_action.toolTip())
         export_button.clicked.connect(self.export_fhir_action.trigger)
-        export_button.setVisible(self.export_fhir_action.isVisible())
         self.header.buttons.insertWidget(self.header.buttons.count() - 1, export_button)
+        export_button.setVisible(self.export_fhir_action.isVisible())  # once it has a parent
         self.addAction(self.export_fhir_action)
 
         self._show(self.chart)

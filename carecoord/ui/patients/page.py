@@ -27,6 +27,7 @@ from carecoord.services.permissions import Action, allowed
 from carecoord.ui import style
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
+from carecoord.ui.keyboard import tab_order
 from carecoord.ui.patients.form import DischargeDialog, PatientForm
 from carecoord.ui.patients.model import PAGE_SIZE, PatientSearchModel
 
@@ -143,6 +144,16 @@ class PatientsPage(QWidget):
         # its own and takes the keyboard focus (the first letter typed after Ctrl+F was lost).
         for button in (self.new_button, self.edit_button, self.discharge_button):
             button.setVisible(self.can_edit)
+        tab_order(
+            self,
+            self.search,
+            self.show_discharged,
+            self.table,
+            self.open_button,
+            self.edit_button,
+            self.discharge_button,
+            self.new_button,
+        )
         self._update_buttons()
 
     def _button(self, text: str, name: str, slot: Callable[[], object]) -> QPushButton:

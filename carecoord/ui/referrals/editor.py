@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -72,6 +71,7 @@ from carecoord.ui.forms import (
     set_date,
     text_of,
 )
+from carecoord.ui.keyboard import DateTimeEdit, close_shortcut
 from carecoord.ui.letters.preview import LetterPreviewWindow, open_letter, open_sent_copy
 from carecoord.ui.letters.sending import mark_sent
 from carecoord.ui.referrals.actions import Answer, ReferralActions
@@ -310,6 +310,7 @@ class ReferralEditor(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        close_shortcut(self)  # Ctrl+W, as in a chart
         if referral_id is None and patient_id is None:
             raise ValueError("a referral editor needs a referral or a patient")
         self.context = context
@@ -528,7 +529,7 @@ class ReferralEditor(QDialog):
         self.auth_expedited_check.setObjectName("authExpedited")
         self.errors.add_row(left, "", "auth_expedited", self.auth_expedited_check)
         self.auth_expedited_check.setAccessibleName("Expedited request")
-        self.auth_requested_edit = QDateTimeEdit()
+        self.auth_requested_edit = DateTimeEdit()
         self.auth_requested_edit.setObjectName("authRequestedAt")
         self.auth_requested_edit.setCalendarPopup(True)
         self.auth_requested_edit.setDisplayFormat("yyyy-MM-dd HH:mm")
