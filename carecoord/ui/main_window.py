@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from carecoord import __version__
 from carecoord.services.permissions import Action, allowed
+from carecoord.ui import unsaved
 from carecoord.ui.context import AppContext
 from carecoord.ui.navigation import landing_page, pages_for
 from carecoord.ui.screen_fit import restore_or_fit, scroll_when_cramped
@@ -45,6 +46,7 @@ class MainWindow(QMainWindow):
         self.pages: dict[str, QWidget] = {}
         self.chart_windows: dict[int, QWidget] = {}
         self.referral_windows: list[QWidget] = []
+        self.ask_unsaved: unsaved.Ask = unsaved.asker(self)  # Save / Discard / Cancel
         self._update_title()
 
         self.navigation = QListWidget()
@@ -328,6 +330,10 @@ class MainWindow(QMainWindow):
         return f"main/page/{self.context.actor.username}"
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        """Quitting asks once about unsaved work in every window of the session."""
+        if not unsaved.settle(self.session.session_windows(), self.ask_unsaved):
+            event.ignore()
+            return
         store = settings_store()
         store.setValue("main/geometry", self.saveGeometry())
         store.setValue(self._page_setting(), self.current_key())

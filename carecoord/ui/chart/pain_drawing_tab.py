@@ -385,6 +385,13 @@ class PainDrawingTab(QWidget):
         else:
             self.reload()
 
+    def has_unsaved_work(self) -> bool:
+        """Edits not saved yet (the chart asks before it closes; ui/unsaved.py)."""
+        return self.dirty and self.can_edit
+
+    def save_unsaved_work(self) -> bool:
+        return self.save()
+
     def save(self) -> bool:
         """Store the drawing; a refused mark or date is shown by its field."""
         self.errors.clear()

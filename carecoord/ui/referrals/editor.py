@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -57,6 +56,7 @@ from carecoord.services.referrals import (
     ReferralInput,
     ReferralView,
 )
+from carecoord.ui import unsaved
 from carecoord.ui.calendar_file import Chooser, save_calendar_file
 from carecoord.ui.context import AppContext
 from carecoord.ui.date_field import DateField
@@ -267,17 +267,6 @@ def ask_date(parent: QWidget | None, title: str, prompt: str) -> date | None:
     return dialog.answer() if dialog.exec() else None
 
 
-def confirm_discard(parent: QWidget | None) -> bool:
-    answer = QMessageBox.question(
-        parent,
-        "Unsaved changes",
-        "Close without saving your changes to this referral?",
-        QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-        QMessageBox.StandardButton.Cancel,
-    )
-    return answer == QMessageBox.StandardButton.Discard
-
-
 # ------------------------------------------------------------------------- the editor
 class ReferralEditor(QDialog):
     """One referral: a new one for a patient, or an existing one with its workflow.
@@ -325,7 +314,9 @@ class ReferralEditor(QDialog):
         )
         self.run_report_dialog: Callable[[ReferralView], bool] = self._run_report_dialog
         self.choose_calendar_file: Chooser | None = None  # None: the Qt save dialog
-        self.confirm_discard: Callable[[], bool] = lambda: confirm_discard(self)
+        # Closing with unsaved edits: Save / Discard / Cancel (ui/unsaved.py); True = close.
+        self.ask_unsaved: unsaved.Ask = unsaved.asker(self)
+        self.confirm_discard: Callable[[], bool] = lambda: unsaved.settle([self], self.ask_unsaved)
         self._loaded_request: ReferralInput | None = None
         self._loaded_authorization: AuthorizationInput | None = None
         self._members_discipline: Discipline | None = None
@@ -1251,8 +1242,14 @@ class ReferralEditor(QDialog):
         store.setValue("referralEditor/geometry", self.saveGeometry())
         store.setValue("referralEditor/tab", self.tabs.currentIndex())
 
+    def has_unsaved_work(self) -> bool:
+        return self.is_dirty()
+
+    def save_unsaved_work(self) -> bool:
+        return self.save()
+
     def reject(self) -> None:
-        if self.is_dirty() and not self.confirm_discard():
+        if self.is_dirty() and not self.property(unsaved.SETTLED) and not self.confirm_discard():
             return
         self._remember()
         super().reject()
