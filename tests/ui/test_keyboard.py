@@ -244,3 +244,37 @@ def test_lock_and_find_shortcuts_work_from_a_chart_window(
     press(qtbot, Qt.Key.Key_L, CTRL | Qt.KeyboardModifier.ShiftModifier)
     assert window.session.is_locked
     assert window.session.try_unlock("demo")
+
+
+def tab_round(qtbot: QtBot, start: QWidget, limit: int = 150) -> list[QWidget]:
+    """Press Tab from ``start`` until the focus comes back to it; the widgets passed."""
+    passed: list[QWidget] = []
+    for _ in range(limit):
+        press(qtbot, Qt.Key.Key_Tab)
+        if focused() is start:
+            return passed
+        passed.append(focused())
+    raise AssertionError(f"Tab never came back; it stayed in {focused().objectName()}")
+
+
+def test_tab_goes_round_every_chart_tab_the_referral_and_the_patient_form(
+    qtbot: QtBot, demo_context: AppContext
+) -> None:
+    window = active_main_window(qtbot, demo_context)
+    patient_id, referral_id = patient_with_a_referral(demo_context)
+    chart = window.open_chart(patient_id)
+    assert isinstance(chart, ChartWindow)
+    activate(qtbot, chart)
+    for index in range(chart.tabs.count()):
+        chart.tabs.setCurrentIndex(index)
+        bar = chart.tabs.tabBar()
+        bar.setFocus(Qt.FocusReason.TabFocusReason)
+        assert len(tab_round(qtbot, bar)) >= 2, chart.tabs.tabText(index)
+    editor = window.open_referral(referral_id)
+    activate(qtbot, editor)
+    passed = [w.objectName() for w in tab_round(qtbot, focused())]
+    assert {"reason", "clinicalQuestion", "saveReferral"} <= set(passed)
+    form = chart.edit_demographics()
+    activate(qtbot, form)
+    passed = [w.objectName() for w in tab_round(qtbot, focused())]
+    assert passed[-2:] == ["savePatient", "cancelPatient"]

@@ -13,7 +13,7 @@ from carecoord.ui.chart.window import ChartWindow
 from carecoord.ui.context import AppContext
 from carecoord.ui.main_window import MainWindow
 from carecoord.ui.referrals.editor import ReferralEditor
-from carecoord.ui.unsaved import Choice
+from carecoord.ui.unsaved import Choice, unsaved_parts
 from tests.ui.test_session import DEMO_PASSWORD, main_window
 
 NOTE = "Sleep better since the pacing plan; fear of movement lower."
@@ -188,3 +188,23 @@ def test_nothing_unsaved_means_no_question(qtbot: QtBot, demo_context: AppContex
     window.ask_unsaved = never = Answer(Choice.CANCEL)
     window.close()
     assert never.asked == [] and not window.isVisible() and not chart.isVisible()
+
+
+def test_closing_a_chart_with_demographics_being_edited_asks_and_saves(
+    qtbot: QtBot, demo_context: AppContext
+) -> None:
+    window = main_window(qtbot, demo_context)
+    patient_id = first_patient_id(demo_context)
+    chart = window.open_chart(patient_id)
+    assert isinstance(chart, ChartWindow)
+    form = chart.edit_demographics()
+    qtbot.waitExposed(form)
+    assert unsaved_parts(chart) == []  # opened, not edited yet
+    form.phone.setText("555-0199")  # type: ignore[attr-defined]
+    assert unsaved_parts(chart) == [form]
+    chart.ask_unsaved = save = Answer(Choice.SAVE)
+    title = chart.windowTitle()
+    chart.close()
+    assert save.asked == [[title]]
+    qtbot.waitUntil(lambda: patient_id not in window.chart_windows)
+    assert patients.get_patient(demo_context.db, demo_context.actor, patient_id).phone == "555-0199"

@@ -131,6 +131,7 @@ class PatientForm(QDialog):
         self.setWindowTitle("New patient" if patient_id is None else "Edit patient")
         self.errors = forms.FieldErrors(revalidate=lambda: patients.validate(self.data()))
         self._build()
+        self._loaded = self.data()  # what "unsaved" is measured against
         if patient_id is not None:
             self.load()
         self._restore_geometry()
@@ -223,6 +224,7 @@ class PatientForm(QDialog):
         self.member_id.setText(detail.insurance_member_id or "")
         self.notes.setPlainText(detail.notes or "")
         self.setWindowTitle(f"Edit patient — {detail.display_name}")
+        self._loaded = self.data()
 
     def data(self) -> PatientInput:
         return PatientInput(
@@ -240,6 +242,14 @@ class PatientForm(QDialog):
             insurance_member_id=forms.text_of(self.member_id),
             notes=forms.text_of(self.notes),
         )
+
+    def has_unsaved_work(self) -> bool:
+        """Typed changes not saved (the window it belongs to asks; ui/unsaved.py)."""
+        return self.isVisible() and self.saved_patient_id is None and self.data() != self._loaded
+
+    def save_unsaved_work(self) -> bool:
+        self.save()
+        return self.saved_patient_id is not None
 
     def save(self) -> None:
         """Save through the service; stay open (showing why) when it refuses."""
