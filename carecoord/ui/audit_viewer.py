@@ -44,6 +44,7 @@ from carecoord.services.permissions import Action, allowed
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.forms import FieldErrors
+from carecoord.ui.keyboard import DateTimeEdit, tab_leaves
 from carecoord.ui.style import fg, hint, page_title, qcolor
 from carecoord.ui.table_model import PagedTableModel
 from carecoord.ui.worker import run_in_thread, wait_for_all
@@ -234,7 +235,7 @@ class AuditModel(PagedTableModel):
 
 def _date_time_edit(name: str, accessible: str) -> QDateTimeEdit:
     """A date-time picker whose lowest value reads "any time" (no limit)."""
-    edit = QDateTimeEdit()
+    edit = DateTimeEdit()
     edit.setObjectName(name)
     edit.setAccessibleName(accessible)
     edit.setCalendarPopup(True)
@@ -422,6 +423,7 @@ class AuditViewer(QWidget):
         layout.addLayout(bar)
 
         self.table = QTableView()
+        tab_leaves(self.table)  # Tab moves on; arrows move between cells
         self.table.setObjectName("auditTable")
         self.table.setAccessibleName("Audit records")
         self.table.setModel(self.model)

@@ -49,6 +49,7 @@ from carecoord.services.permissions import Action, allowed
 from carecoord.services.worklist import WorklistRow, count_text
 from carecoord.ui.context import AppContext
 from carecoord.ui.flow_layout import FlowLayout
+from carecoord.ui.keyboard import tab_leaves
 from carecoord.ui.style import bg, fg, hint, page_title, scheme
 from carecoord.ui.worker import run_in_thread, wait_for_thread
 
@@ -458,6 +459,7 @@ class DashboardPage(QWidget):
     # ------------------------------------------------------------------ building
     def _list(self, name: str, title: str, columns: list[Column]) -> QTableView:
         view = QTableView()
+        tab_leaves(view)  # Tab moves on; arrows move between cells
         view.setObjectName(name)
         view.setAccessibleName(title)
         model = RowsModel(columns, view)
@@ -664,8 +666,8 @@ class DashboardPage(QWidget):
         row.addWidget(self.intake_triage_tile, 1)
         row.addWidget(self.intake_overdue_tile, 1)
         row.addStretch(3)
+        outer.addWidget(self.intake_row)  # parented first: shown before, it flashes up as a window
         self.intake_row.setVisible(allowed(self.context.actor, Action.READ_INTAKE))
-        outer.addWidget(self.intake_row)
 
     def refresh_intake(self) -> None:
         """One capped count statement, so it is read here rather than on a worker thread."""

@@ -145,8 +145,10 @@ class DateField(QWidget):
         self.clear_button.setAccessibleName("Clear the date")
         self.clear_button.setToolTip("Clear the date (not set)")
         self.clear_button.clicked.connect(self.clear)
-        self.clear_button.setVisible(optional)
         row.addWidget(self.clear_button)
+        # Hidden only once it has a parent: shown parentless it would flash up as a window
+        # of its own and take the keyboard focus from the real one.
+        self.clear_button.setVisible(optional)
         row.addStretch(0)
         self.error_label = QLabel()
         self.error_label.setObjectName("dateError")

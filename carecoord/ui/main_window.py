@@ -5,10 +5,9 @@ from __future__ import annotations
 import importlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QSettings, Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -23,52 +22,13 @@ from PySide6.QtWidgets import (
 
 from carecoord import __version__
 from carecoord.services.permissions import Action, allowed
+from carecoord.ui import unsaved
 from carecoord.ui.context import AppContext
+from carecoord.ui.navigation import landing_page, pages_for
 from carecoord.ui.screen_fit import restore_or_fit, scroll_when_cramped
 from carecoord.ui.vocabulary import label
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class PageSpec:
-    """A navigation entry; the page's module is imported the first time it is shown."""
-
-    key: str
-    title: str  # English (marked for lupdate in ui/vocabulary.py); ``label`` is shown
-    module: str
-    cls: str
-
-    @property
-    def label(self) -> str:
-        return QCoreApplication.translate("MainWindow", self.title)
-
-
-PAGES = (
-    PageSpec("dashboard", "Dashboard", "carecoord.ui.dashboard", "DashboardPage"),
-    PageSpec("patients", "Patients", "carecoord.ui.patients.page", "PatientsPage"),
-    PageSpec("referrals", "Referrals", "carecoord.ui.referrals.worklist_page", "ReferralsPage"),
-    PageSpec("intake", "Intake", "carecoord.ui.intake.page", "IntakePage"),
-    PageSpec("review", "Reports to review", "carecoord.ui.review.page", "ReviewPage"),
-    PageSpec("team", "Team", "carecoord.ui.team.page", "TeamPage"),
-    PageSpec("settings", "Settings", "carecoord.ui.settings_page", "SettingsPage"),
-    PageSpec("audit", "Audit trail", "carecoord.ui.audit_viewer", "AuditViewer"),
-)
-# Sections shown only to roles that may use them (the services refuse the rest anyway).
-PAGE_ACTIONS = {
-    "audit": Action.READ_AUDIT,
-    "review": Action.READ_CLINICAL,
-    "intake": Action.READ_INTAKE,
-}
-
-
-def pages_for(context: AppContext) -> tuple[PageSpec, ...]:
-    """The navigation entries this user's role may open."""
-    return tuple(
-        spec
-        for spec in PAGES
-        if spec.key not in PAGE_ACTIONS or allowed(context.actor, PAGE_ACTIONS[spec.key])
-    )
 
 
 def settings_store() -> QSettings:
@@ -83,10 +43,11 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.context = context
         self.setObjectName("mainWindow")
-        self.specs = pages_for(context)
+        self.specs = pages_for(context.actor)
         self.pages: dict[str, QWidget] = {}
         self.chart_windows: dict[int, QWidget] = {}
         self.referral_windows: list[QWidget] = []
+        self.ask_unsaved: unsaved.Ask = unsaved.asker(self)  # Save / Discard / Cancel
         self._update_title()
 
         self.navigation = QListWidget()
@@ -150,6 +111,13 @@ class MainWindow(QMainWindow):
         quit_action = self._action(
             self.tr("Quit"), "quit", QKeySequence.StandardKey.Quit, self.close
         )
+        # Registering patients is for roles that edit demographics (not a clinician's).
+        self.new_patient_action.setVisible(
+            allowed(self.context.actor.role, Action.EDIT_DEMOGRAPHICS)
+        )
+        # Finding a patient works from every window of the session (a chart, a referral);
+        # Ctrl+W is each secondary window's own (keyboard.close_shortcut).
+        self.find_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         for action in (self.new_patient_action, self.find_action, self.print_action):
             file_menu.addAction(action)
         file_menu.addSeparator()
@@ -178,7 +146,9 @@ class MainWindow(QMainWindow):
     ) -> QAction:
         action = QAction(text, self)
         action.setObjectName(name)
-        if shortcut is not None:
+        if isinstance(shortcut, QKeySequence.StandardKey):
+            action.setShortcuts(shortcut)  # all the platform's keys (Close: Ctrl+F4 and Ctrl+W)
+        elif shortcut is not None:
             action.setShortcut(shortcut)
         action.triggered.connect(slot)
         self.addAction(action)
@@ -283,6 +253,11 @@ class MainWindow(QMainWindow):
         return form
 
     def find_patient(self) -> None:
+        """Show the patient search with the cursor in it (from any window: this one comes
+        to the front)."""
+        if not self.isActiveWindow():
+            self.raise_()
+            self.activateWindow()
         page = self.show_page("patients")
         focus = getattr(page, "focus_search", None)
         if callable(focus):
@@ -298,11 +273,12 @@ class MainWindow(QMainWindow):
         )
 
     def close_active(self) -> None:
-        """Close the active chart or referral window; the main window itself stays."""
+        """Close the active secondary window (a chart, a referral, a preview); the main
+        window itself stays. Ctrl+W anywhere in the session lands here."""
         from PySide6.QtWidgets import QApplication
 
         active = QApplication.activeWindow()
-        if active is not None and active is not self:
+        if active is not None and active is not self and not self.session.is_locked:
             active.close()
 
     def show_about(self) -> None:
@@ -358,14 +334,21 @@ class MainWindow(QMainWindow):
     def _restore_layout(self) -> None:
         store = settings_store()
         restore_or_fit(self, store.value("main/geometry"), 1280, 800, maximise=True)
-        last = store.value("main/page", "dashboard")
-        keys = [s.key for s in self.specs]
-        self.navigation.setCurrentRow(keys.index(last) if last in keys else 0)
+        # Each user's own last section, when their role may still use it; else their home.
+        key = landing_page(self.context.actor, store.value(self._page_setting()))
+        self.navigation.setCurrentRow([s.key for s in self.specs].index(key))
+
+    def _page_setting(self) -> str:
+        return f"main/page/{self.context.actor.username}"
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        """Quitting asks once about unsaved work in every window of the session."""
+        if not unsaved.settle(self.session.session_windows(), self.ask_unsaved):
+            event.ignore()
+            return
         store = settings_store()
         store.setValue("main/geometry", self.saveGeometry())
-        store.setValue("main/page", self.current_key())
+        store.setValue(self._page_setting(), self.current_key())
         for window in list(self.chart_windows.values()) + list(self.referral_windows):
             window.close()
         for page in self.pages.values():  # let background counts/loads finish cleanly

@@ -137,5 +137,6 @@ def scroll_when_cramped(content: QWidget) -> QScrollArea:
     area.setObjectName(f"{content.objectName() or 'page'}Scroll")
     area.setFrameShape(QFrame.Shape.NoFrame)
     area.setWidgetResizable(True)
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a stop of its own when tabbing
     area.setWidget(content)
     return area

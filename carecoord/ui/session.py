@@ -41,6 +41,7 @@ from carecoord.errors import CareCoordError, ValidationError
 from carecoord.services import users
 from carecoord.services.actor import Actor
 from carecoord.services.permissions import Action, allowed
+from carecoord.ui import unsaved
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.forms import FieldErrors, text_of
@@ -435,6 +436,16 @@ class SessionGuard(QObject):
         self.overlays: list[LockOverlay] = []
         self.to_reopen: list[int] = []  # charts closed while locked, reopened on unlock
         self.unlock_dialog: UnlockDialog | None = None
+        # Someone else signing in may only discard the first user's unsaved work (saving
+        # it would record their edits as the first user's) or keep it, locked.
+        self.ask_unsaved_on_switch: unsaved.Ask = lambda where: unsaved.ask(
+            window,
+            where,
+            can_save=False,
+            text=f"{context.actor.display_name} has unsaved changes in {len(where)} "
+            "window(s). Discard them and sign in? Cancel keeps them and the screen stays "
+            "locked for them.",
+        )
         self.last_input = time.monotonic()
         self.idle_check = QTimer(self)
         self.idle_check.timeout.connect(self.check_idle)
@@ -471,6 +482,7 @@ class SessionGuard(QObject):
         self.lock_action = self._action(
             menu, "Lock now", "lockNow", QKeySequence("Ctrl+Shift+L"), self.lock_now
         )
+        self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)  # any window
         menu.addSeparator()
         self.break_glass_action = self._action(
             menu, "Emergency access (break-glass)…", "breakGlass", None, self.ask_break_glass
@@ -626,6 +638,13 @@ class SessionGuard(QObject):
             return True
         dialog.hide()
         windows = self.session_windows()
+        if not unsaved.settle(windows, self.ask_unsaved_on_switch):
+            dialog.show()
+            dialog.show_error(
+                f"{self.context.actor.display_name}'s unsaved changes are kept and the screen "
+                "stays locked: unlock as them to save them."
+            )
+            return False
         for window in sorted(windows, key=lambda w: w is self.window):  # main window last
             window.close()
         still_open = [w for w in windows if w.isVisible()]

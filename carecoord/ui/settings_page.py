@@ -45,6 +45,7 @@ from carecoord.services.users import UserView
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.forms import FieldErrors, combo, line_edit, text_edit, text_of
+from carecoord.ui.keyboard import tab_leaves
 from carecoord.ui.language_box import LanguageBox
 from carecoord.ui.style import PAPER, PAPER_TEXT, bg, fg, hint, page_title, scheme
 
@@ -414,6 +415,7 @@ class SettingsPage(QWidget):
         box.setObjectName("usersBox")
         layout = QVBoxLayout(box)
         self.users_table = QTableView()
+        tab_leaves(self.users_table)  # Tab moves on; arrows move between cells
         self.users_table.setObjectName("usersTable")
         self.users_table.setAccessibleName("User accounts")
         self.users_table.setModel(self.users_model)

@@ -31,6 +31,7 @@ from carecoord.services.users import UserView
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.forms import FieldErrors, combo, line_edit
+from carecoord.ui.keyboard import close_shortcut, tab_leaves
 from carecoord.ui.screen_fit import fit_dialog, restore_or_fit
 from carecoord.ui.style import hint, page_title, qcolor
 
@@ -314,6 +315,7 @@ class UserManagementDialog(QDialog):
 
     def __init__(self, *, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        close_shortcut(self)  # Ctrl+W, as in a chart
         self.context = context
         self.setObjectName("userManagementDialog")
         self.setWindowTitle("Users — CareCoord")
@@ -327,6 +329,7 @@ class UserManagementDialog(QDialog):
         )
         self.model = UserTableModel(self)
         self.table = QTableView()
+        tab_leaves(self.table)  # Tab moves on; arrows move between cells
         self.table.setObjectName("usersTable")
         self.table.setAccessibleName("User accounts")
         self.table.setModel(self.model)

@@ -87,7 +87,7 @@ LABELS = (
     QT_TRANSLATE_NOOP("Vocabulary", "Closed"),
 )
 
-# The navigation's page titles (carecoord.ui.main_window.PAGES), shown by PageSpec.label.
+# The navigation's page titles (carecoord.ui.navigation.PAGES), shown by PageSpec.label.
 PAGE_TITLES = (
     QT_TRANSLATE_NOOP("MainWindow", "Dashboard"),
     QT_TRANSLATE_NOOP("MainWindow", "Patients"),

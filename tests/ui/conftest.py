@@ -47,6 +47,16 @@ def _no_quit_left_behind(qapp: QApplication, request: pytest.FixtureRequest) -> 
         settle_app_exit(qapp)
 
 
+@pytest.fixture(autouse=True)
+def _unsaved_work_never_waits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A window left with unsaved work when a test closes it is discarded instead of
+    asking in a real, blocking message box; tests of the question answer it themselves
+    (the windows' ``ask_unsaved``)."""
+    from carecoord.ui import unsaved
+
+    monkeypatch.setattr(unsaved, "ask", lambda *_args, **_kwargs: unsaved.Choice.DISCARD)
+
+
 @pytest.fixture
 def ui_db(sqlite_db: Database) -> Database:
     """UI tests run on SQLite; the services below them are tested on both databases."""

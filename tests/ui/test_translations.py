@@ -18,7 +18,8 @@ from pytestqt.qtbot import QtBot
 
 from carecoord.ui import vocabulary
 from carecoord.ui.context import AppContext
-from carecoord.ui.main_window import PAGES, MainWindow
+from carecoord.ui.main_window import MainWindow
+from carecoord.ui.navigation import PAGES
 from carecoord.ui.translation import (
     LANGUAGE_KEY,
     chosen_language,
@@ -140,7 +141,7 @@ def test_main_window_and_screens_speak_spanish(
     assert navigation is not None
     shown = [navigation.item(i).text() for i in range(navigation.count())]
     assert shown[:3] == ["Panel", "Pacientes", "Derivaciones"]
-    assert "Configuración" in shown and "Equipo" in shown
+    assert "Derivaciones recibidas" in shown and "Equipo" in shown
     assert any(s.startswith("Informes por revisar") for s in shown)
     menus = [a.text() for a in window.findChild(QMenuBar).actions()]  # type: ignore[union-attr]
     assert menus[:3] == ["&Archivo", "&Ir a", "Ay&uda"]  # "Account" is the session guard's

@@ -41,6 +41,7 @@ from carecoord.ui.chart.assessment_forms import (
 from carecoord.ui.chart.trend_chart import TrendChart
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
+from carecoord.ui.keyboard import tab_leaves
 from carecoord.ui.style import chip, fg, hint, qcolor
 from carecoord.ui.table_model import RowsTableModel
 
@@ -233,6 +234,7 @@ class AssessmentsTab(QWidget):
         bottom_layout.setContentsMargins(0, 0, 0, 0)
         self.model = AssessmentTableModel(self)
         self.table = QTableView()
+        tab_leaves(self.table)  # Tab moves on; arrows move between cells
         self.table.setObjectName("assessmentsTable")
         self.table.setAccessibleName("Recorded assessments")
         self.table.setModel(self.model)

@@ -62,6 +62,7 @@ from carecoord.ui.category_field import category_combo, chosen, may_file
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.forms import FieldErrors, combo, date_edit, date_of, line_edit, text_of
+from carecoord.ui.keyboard import tab_leaves
 from carecoord.ui.screen_fit import fit_dialog
 from carecoord.ui.style import hint, scheme
 from carecoord.ui.table_model import RowsTableModel
@@ -448,6 +449,7 @@ class DocumentsTab(QWidget):
 
         self.model = DocumentTableModel(self)
         self.table = QTableView()
+        tab_leaves(self.table)  # Tab moves on; arrows move between cells
         self.table.setObjectName("documentsTable")
         self.table.setAccessibleName("Documents on this chart")
         self.table.setModel(self.model)

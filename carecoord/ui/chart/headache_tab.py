@@ -401,6 +401,13 @@ class HeadacheTab(QWidget):
             return "none"
 
     # ------------------------------------------------------------------- save
+    def has_unsaved_work(self) -> bool:
+        """Edits not saved yet (the chart asks before it closes; ui/unsaved.py)."""
+        return self.dirty and self.can_edit
+
+    def save_unsaved_work(self) -> bool:
+        return self.save()
+
     def save(self) -> bool:
         """Store the profile; validation beside the field, a conflict offers a reload."""
         self.errors.clear()

@@ -113,7 +113,8 @@ class ChartHeader(QWidget):
         self.edit_button.setObjectName("editDemographics")
         self.edit_button.setAccessibleName("Edit patient details")
         self.edit_button.clicked.connect(self.edit_requested)
-        self.edit_button.setVisible(allowed(context.actor.role, Action.EDIT_DEMOGRAPHICS))
+        if not allowed(context.actor.role, Action.EDIT_DEMOGRAPHICS):
+            self.edit_button.hide()  # (shown while parentless it would flash up as a window)
         self.alerts = QWidget()
         self.alerts.setObjectName("alertChips")
         self.alerts_layout = FlowLayout(self.alerts)

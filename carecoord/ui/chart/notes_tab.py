@@ -96,6 +96,15 @@ class NoteDialog(QDialog):
         layout.addWidget(buttons)
         restore_or_fit(self, QSettings("CareCoord", "CareCoord").value(DIALOG_GEOMETRY), 640, 440)
 
+    def has_unsaved_work(self) -> bool:
+        """Typed text not stored yet (the chart asks before it closes; ui/unsaved.py)."""
+        stored = self.note.text if self.note is not None else ""
+        typed = self.text.toPlainText().strip()
+        return self.isVisible() and self.saved is None and typed != stored.strip()
+
+    def save_unsaved_work(self) -> bool:
+        return self.save()
+
     def save(self) -> bool:
         """Store through the service; True (and accepted) when it worked."""
         self.errors.clear()

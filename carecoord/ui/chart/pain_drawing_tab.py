@@ -124,8 +124,8 @@ class PainDrawingTab(QWidget):
         self.delete_button.setAccessibleName("Delete this pain drawing")
         self.delete_button.clicked.connect(self.delete_current)
         for button in (self.new_button, self.delete_button):
-            button.setVisible(self.can_edit)
             side_layout.addWidget(button)
+            button.setVisible(self.can_edit)
         side.setMinimumWidth(170)
         splitter.addWidget(side)
 
@@ -213,9 +213,10 @@ class PainDrawingTab(QWidget):
         self.save_button.setProperty("role", "primary")
         self.save_button.clicked.connect(self.save)
         for button in (self.discard_button, self.save_button):
-            button.setVisible(self.can_edit)
             buttons.addWidget(button)
         form.addRow(buttons)
+        for button in (self.discard_button, self.save_button):  # once they have a parent
+            button.setVisible(self.can_edit)
         splitter.addWidget(editor)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([180, 900])
@@ -383,6 +384,13 @@ class PainDrawingTab(QWidget):
             self._show(self.current)
         else:
             self.reload()
+
+    def has_unsaved_work(self) -> bool:
+        """Edits not saved yet (the chart asks before it closes; ui/unsaved.py)."""
+        return self.dirty and self.can_edit
+
+    def save_unsaved_work(self) -> bool:
+        return self.save()
 
     def save(self) -> bool:
         """Store the drawing; a refused mark or date is shown by its field."""

@@ -72,6 +72,7 @@ from carecoord.ui.forms import (
     saved_date,
     text_of,
 )
+from carecoord.ui.keyboard import tab_leaves
 from carecoord.ui.pdf_preview import PdfPreview
 from carecoord.ui.screen_fit import fit_to_screen, restore_or_fit
 from carecoord.ui.style import chip, fg, hint, qcolor
@@ -753,6 +754,7 @@ def _button(text: str, name: str, accessible: str, tip: str = "") -> QPushButton
 
 def _table(name: str, accessible: str, model: QAbstractTableModel) -> _Table:
     table = _Table()
+    tab_leaves(table)  # Tab moves on; arrows move between cells
     table.setObjectName(name)
     table.setAccessibleName(accessible)
     table.setModel(model)

@@ -25,6 +25,7 @@ from carecoord.services import referrals
 from carecoord.services.permissions import Action, allowed
 from carecoord.services.referrals import LETTER, ReferralView
 from carecoord.ui.context import AppContext
+from carecoord.ui.keyboard import tab_leaves
 from carecoord.ui.letters.preview import open_letter
 from carecoord.ui.referrals.actions import ReferralActions
 from carecoord.ui.style import bg, fg, hint, qcolor
@@ -81,7 +82,8 @@ class ReferralsTab(QWidget):
         self.new_button.setProperty("role", "primary")
         self.new_button.clicked.connect(self.new_referral)
         # Writing a referral is clinical work; no referral exists yet to ask the service about.
-        self.new_button.setVisible(allowed(context.actor.role, Action.EDIT_CLINICAL))
+        if not allowed(context.actor.role, Action.EDIT_CLINICAL):
+            self.new_button.hide()  # (shown while parentless it would flash up as a window)
         self.open_button = QPushButton("Open")
         self.open_button.setObjectName("openReferral")
         self.open_button.setAccessibleName("Open the selected referral")
@@ -99,6 +101,7 @@ class ReferralsTab(QWidget):
         top.addWidget(self.new_button)
 
         self.table = _Table(0, len(COLUMNS))
+        tab_leaves(self.table)  # Tab moves on; arrows move between cells
         self.table.setObjectName("patientReferrals")
         self.table.setAccessibleName("This patient's referrals")
         self.table.setHorizontalHeaderLabels(list(COLUMNS))

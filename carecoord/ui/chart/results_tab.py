@@ -41,7 +41,15 @@ from carecoord.services.permissions import Action, allowed
 from carecoord.ui.chart.header import FlowLayout
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
-from carecoord.ui.forms import FieldErrors, combo, date_edit, line_edit, saved_date, text_of
+from carecoord.ui.forms import (
+    FieldErrors,
+    combo,
+    date_edit,
+    line_edit,
+    saved_date,
+    text_of,
+)
+from carecoord.ui.keyboard import tab_leaves
 from carecoord.ui.style import OKABE_ITO, chip, hint, qcolor, scheme
 
 NOT_TESTED = ""
@@ -259,6 +267,7 @@ class ResultsTab(QWidget):
             self.plots[kind] = plots
             layout.addLayout(row)
         table = QTableWidget(0, len(self._headers(kind)))
+        tab_leaves(table)  # Tab moves on; arrows move between cells
         table.setObjectName(f"table_{kind.value}")
         table.setAccessibleName(f"{kind.label} results")
         table.setHorizontalHeaderLabels(self._headers(kind))

@@ -26,7 +26,7 @@ from carecoord.services import referrals
 from carecoord.services.chart import Chart, load_chart
 from carecoord.services.fhir import export_patient
 from carecoord.services.permissions import Action, allowed
-from carecoord.ui import style
+from carecoord.ui import style, unsaved
 from carecoord.ui.chart.care_team_tab import CareTeamTab
 from carecoord.ui.chart.header import ChartHeader
 from carecoord.ui.chart.summary_tab import SummaryTab
@@ -157,6 +157,7 @@ class ChartWindow(QMainWindow):
         self.reload_timer.setSingleShot(True)
         self.reload_timer.setInterval(0)
         self.reload_timer.timeout.connect(self.reload)
+        self.ask_unsaved: unsaved.Ask = unsaved.asker(self)  # Save / Discard / Cancel
 
         self.header = ChartHeader(context=context, parent=self)
         self.header.edit_requested.connect(self.edit_demographics)
@@ -177,7 +178,8 @@ class ChartWindow(QMainWindow):
 
         close = QAction("Close chart", self)
         close.setObjectName("closeChart")
-        close.setShortcut(QKeySequence(QKeySequence.StandardKey.Close))
+        # Every binding of the platform's Close: the first alone is Ctrl+F4, not Ctrl+W.
+        close.setShortcuts(QKeySequence.StandardKey.Close)
         close.triggered.connect(self.close)
         self.addAction(close)
 
@@ -193,8 +195,8 @@ class ChartWindow(QMainWindow):
         export_button.setObjectName("exportFhirButton")
         export_button.setToolTip(self.export_fhir_action.toolTip())
         export_button.clicked.connect(self.export_fhir_action.trigger)
-        export_button.setVisible(self.export_fhir_action.isVisible())
         self.header.buttons.insertWidget(self.header.buttons.count() - 1, export_button)
+        export_button.setVisible(self.export_fhir_action.isVisible())  # once it has a parent
         self.addAction(self.export_fhir_action)
 
         self._show(self.chart)
@@ -409,5 +411,9 @@ class ChartWindow(QMainWindow):
             self.show_tab(last)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        """Unsaved work in a tab or an open dialog of this chart is asked about first."""
+        if not unsaved.settle([self], self.ask_unsaved):
+            event.ignore()
+            return
         QSettings("CareCoord", "CareCoord").setValue(SETTINGS_GEOMETRY, self.saveGeometry())
         super().closeEvent(event)

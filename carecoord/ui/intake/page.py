@@ -43,6 +43,7 @@ from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.flow_layout import FlowLayout
 from carecoord.ui.intake import dialogs
+from carecoord.ui.keyboard import tab_leaves
 from carecoord.ui.table_model import RowsTableModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -131,8 +132,9 @@ class IntakePage(QWidget):
         self.import_button = QPushButton("Import FHIR file…")
         self.import_button.setObjectName("importFhir")
         self.import_button.clicked.connect(self.import_chosen)
-        for button in (self.new_button, self.import_button):
-            button.setVisible(may_enter)
+        if not may_enter:  # shown now, before they have a parent, they would flash up as windows
+            self.new_button.hide()
+            self.import_button.hide()
         refresh = QPushButton("Refresh")
         refresh.setObjectName("refreshIntake")
         refresh.clicked.connect(self.refresh)
@@ -163,6 +165,7 @@ class IntakePage(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
+        tab_leaves(self.table)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self.show_selected())
         self.more_button = QPushButton("Show more")
         self.more_button.setObjectName("moreIntake")

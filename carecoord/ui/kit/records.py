@@ -144,7 +144,8 @@ def empty_hint(model: RecordsModel, text: str, name: str) -> QLabel:
         label.setVisible(model.rowCount() == 0)
 
     model.modelReset.connect(update)
-    update()
+    if model.rowCount():  # shown now, before it has a parent, it would flash up as a window
+        label.hide()
     return label
 
 

@@ -46,6 +46,7 @@ from carecoord.services.permissions import Action, allowed
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.forms import error_style
+from carecoord.ui.keyboard import close_shortcut
 from carecoord.ui.letters.preview import ask_send_details
 from carecoord.ui.letters.sending import mark_sent
 from carecoord.ui.pdf_preview import PdfPreview, write_atomically
@@ -203,6 +204,7 @@ class BatchLettersDialog(QDialog):
         self, *, context: AppContext, referral_ids: Sequence[int], parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
+        close_shortcut(self)  # Ctrl+W, as in a chart
         self.context = context
         self.referral_ids = tuple(dict.fromkeys(int(i) for i in referral_ids))
         self.result_value: BatchResult | None = None
@@ -737,6 +739,7 @@ class BatchPreviewWindow(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        close_shortcut(self)  # Ctrl+W, as in a chart
         self.context = context
         self.batch = result
         self.setObjectName("batchPreviewWindow")

@@ -26,6 +26,7 @@ from carecoord.services.letters import LetterOptions
 from carecoord.services.referrals import ReferralView
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
+from carecoord.ui.keyboard import close_shortcut
 from carecoord.ui.letters.choices_dialog import LetterChoicesDialog
 from carecoord.ui.letters.send_dialog import SendLetterDialog
 from carecoord.ui.pdf_preview import PdfPreview
@@ -75,6 +76,7 @@ class LetterPreviewWindow(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        close_shortcut(self)  # Ctrl+W, as in a chart
         self.context = context
         self.referral_id = referral_id
         self.options = options
@@ -367,6 +369,7 @@ class SentCopyWindow(QDialog):
         self, *, context: AppContext, document_id: int, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
+        close_shortcut(self)  # Ctrl+W, as in a chart
         self.context = context
         self.document_id = document_id
         pdf = letters.sent_letter_copy(context.db, context.actor, document_id)

@@ -144,6 +144,7 @@ class PatientForm(QDialog):
         )
         self.errors = forms.FieldErrors(revalidate=lambda: patients.validate(self.data()))
         self._build()
+        self._loaded = self.data()  # what "unsaved" is measured against
         if patient_id is not None:
             self.load()
         self._restore_geometry()
@@ -236,6 +237,7 @@ class PatientForm(QDialog):
         self.member_id.setText(detail.insurance_member_id or "")
         self.notes.setPlainText(detail.notes or "")
         self.setWindowTitle(self.tr("Edit patient — {name}").format(name=detail.display_name))
+        self._loaded = self.data()
 
     def data(self) -> PatientInput:
         return PatientInput(
@@ -253,6 +255,14 @@ class PatientForm(QDialog):
             insurance_member_id=forms.text_of(self.member_id),
             notes=forms.text_of(self.notes),
         )
+
+    def has_unsaved_work(self) -> bool:
+        """Typed changes not saved (the window it belongs to asks; ui/unsaved.py)."""
+        return self.isVisible() and self.saved_patient_id is None and self.data() != self._loaded
+
+    def save_unsaved_work(self) -> bool:
+        self.save()
+        return self.saved_patient_id is not None
 
     def save(self) -> None:
         """Save through the service; stay open (showing why) when it refuses."""

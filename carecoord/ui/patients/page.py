@@ -37,6 +37,7 @@ from carecoord.services.permissions import Action, allowed
 from carecoord.ui import style
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
+from carecoord.ui.keyboard import tab_order
 from carecoord.ui.patients.form import DischargeDialog, PatientForm
 from carecoord.ui.patients.model import COLUMNS, PatientSearchModel
 
@@ -142,9 +143,6 @@ class PatientsPage(QWidget):
         self.discharge_button = self._button(
             self.tr("Discharge…"), "dischargeButton", self.discharge_or_readmit
         )
-        for button in (self.new_button, self.edit_button, self.discharge_button):
-            button.setVisible(self.can_edit)
-
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.show_discharged)
@@ -160,6 +158,20 @@ class PatientsPage(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
+        # Only once they have a parent: a parentless button shown flashes up as a window of
+        # its own and takes the keyboard focus (the first letter typed after Ctrl+F was lost).
+        for button in (self.new_button, self.edit_button, self.discharge_button):
+            button.setVisible(self.can_edit)
+        tab_order(
+            self,
+            self.search,
+            self.show_discharged,
+            self.table,
+            self.open_button,
+            self.edit_button,
+            self.discharge_button,
+            self.new_button,
+        )
         self._update_buttons()
 
     def _button(self, text: str, name: str, slot: Callable[[], object]) -> QPushButton:

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -20,7 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QSpinBox,
     QTabWidget,
@@ -55,6 +53,7 @@ from carecoord.services.referrals import (
     ReferralInput,
     ReferralView,
 )
+from carecoord.ui import unsaved
 from carecoord.ui.calendar_file import Chooser, save_calendar_file
 from carecoord.ui.context import AppContext
 from carecoord.ui.date_field import DateField
@@ -69,6 +68,7 @@ from carecoord.ui.forms import (
     set_date,
     text_of,
 )
+from carecoord.ui.keyboard import DateTimeEdit, close_shortcut
 from carecoord.ui.letters.preview import LetterPreviewWindow, open_letter, open_sent_copy
 from carecoord.ui.letters.sending import mark_sent
 from carecoord.ui.referrals.actions import Answer, ReferralActions
@@ -155,17 +155,6 @@ def describe_event(event: EventView) -> str:
     return EVENT_WHAT.get(event.kind, event.kind.replace("_", " ").capitalize())
 
 
-def confirm_discard(parent: QWidget | None) -> bool:
-    answer = QMessageBox.question(
-        parent,
-        "Unsaved changes",
-        "Close without saving your changes to this referral?",
-        QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-        QMessageBox.StandardButton.Cancel,
-    )
-    return answer == QMessageBox.StandardButton.Discard
-
-
 # ------------------------------------------------------------------------- the editor
 class ReferralEditor(QDialog):
     """One referral: a new one for a patient, or an existing one with its workflow.
@@ -198,6 +187,7 @@ class ReferralEditor(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        close_shortcut(self)  # Ctrl+W, as in a chart
         if referral_id is None and patient_id is None:
             raise ValueError("a referral editor needs a referral or a patient")
         self.context = context
@@ -212,7 +202,9 @@ class ReferralEditor(QDialog):
         )
         self.run_report_dialog: Callable[[ReferralView], bool] = self._run_report_dialog
         self.choose_calendar_file: Chooser | None = None  # None: the Qt save dialog
-        self.confirm_discard: Callable[[], bool] = lambda: confirm_discard(self)
+        # Closing with unsaved edits: Save / Discard / Cancel (ui/unsaved.py); True = close.
+        self.ask_unsaved: unsaved.Ask = unsaved.asker(self)
+        self.confirm_discard: Callable[[], bool] = lambda: unsaved.settle([self], self.ask_unsaved)
         self._loaded_request: ReferralInput | None = None
         self._loaded_authorization: AuthorizationInput | None = None
         self._members_discipline: Discipline | None = None
@@ -416,7 +408,7 @@ class ReferralEditor(QDialog):
         self.auth_expedited_check.setObjectName("authExpedited")
         self.errors.add_row(left, "", "auth_expedited", self.auth_expedited_check)
         self.auth_expedited_check.setAccessibleName("Expedited request")
-        self.auth_requested_edit = QDateTimeEdit()
+        self.auth_requested_edit = DateTimeEdit()
         self.auth_requested_edit.setObjectName("authRequestedAt")
         self.auth_requested_edit.setCalendarPopup(True)
         self.auth_requested_edit.setDisplayFormat("yyyy-MM-dd HH:mm")
@@ -1138,8 +1130,14 @@ class ReferralEditor(QDialog):
         store.setValue("referralEditor/geometry", self.saveGeometry())
         store.setValue("referralEditor/tab", self.tabs.currentIndex())
 
+    def has_unsaved_work(self) -> bool:
+        return self.is_dirty()
+
+    def save_unsaved_work(self) -> bool:
+        return self.save()
+
     def reject(self) -> None:
-        if self.is_dirty() and not self.confirm_discard():
+        if self.is_dirty() and not self.property(unsaved.SETTLED) and not self.confirm_discard():
             return
         self._remember()
         super().reject()

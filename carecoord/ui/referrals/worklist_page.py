@@ -60,6 +60,7 @@ from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.flow_layout import FlowLayout
 from carecoord.ui.forms import date_edit, date_of, error_style
+from carecoord.ui.keyboard import tab_leaves, tab_order
 from carecoord.ui.letters.batch import BatchLettersDialog
 from carecoord.ui.referrals.actions import Answer, ReferralActions
 from carecoord.ui.referrals.prompts import SendDetails, ask_send
@@ -365,6 +366,7 @@ class ReferralsPage(QWidget):
         actions.addWidget(button_row, 2)
 
         self.table = WorklistTable()
+        tab_leaves(self.table)  # Tab moves on; arrows move between cells
         self.table.setObjectName("worklistTable")
         self.table.setAccessibleName(self.tr("Referrals in this view"))
         self.table.setModel(self.model)
@@ -402,6 +404,24 @@ class ReferralsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(body, 1)
+        # Tab as the desk works: the view, its filters, its rows, what to do with them.
+        tab_order(
+            self,
+            self.views,
+            self.discipline_filter,
+            self.priority_filter,
+            self.recipient_filter,
+            self.from_filter,
+            self.to_filter,
+            self.clear_button,
+            self.table,
+            self.open_button,
+            self.send_button,
+            self.attach_button,
+            self.letters_button,
+            self.refresh_button,
+            self.export_button,
+        )
 
     def _fill_recipients(self) -> None:
         """Recipients of the chosen discipline (everyone when none is chosen)."""

@@ -31,6 +31,7 @@ from carecoord.services.review import FollowUp, ReviewItemView
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.forms import FieldErrors
+from carecoord.ui.keyboard import tab_leaves
 from carecoord.ui.pdf_preview import PdfPreview
 from carecoord.ui.style import hint, page_title
 
@@ -63,6 +64,7 @@ class ReviewPage(QWidget):
         self.summary = QLabel()
         self.summary.setObjectName("reviewSummary")
         self.table = QTableWidget(0, len(COLUMNS))
+        tab_leaves(self.table)  # Tab moves on; arrows move between cells
         self.table.setObjectName("reviewItems")
         self.table.setAccessibleName("Reports to review")
         self.table.setHorizontalHeaderLabels(list(COLUMNS))

@@ -37,6 +37,7 @@ from carecoord.services.team import MemberView
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.forms import combo
+from carecoord.ui.keyboard import tab_leaves
 from carecoord.ui.style import bg, fg, hint, page_title, qcolor
 from carecoord.ui.team.member_form import MemberForm
 
@@ -224,6 +225,7 @@ class TeamPage(QWidget):
 
         self.model = MemberModel(self)
         self.table = QTableView()
+        tab_leaves(self.table)  # Tab moves on; arrows move between cells
         self.table.setObjectName("teamTable")
         self.table.setAccessibleName("Team members")
         self.table.setModel(self.model)
