@@ -4,6 +4,7 @@ from carecoord.models.assessment import Assessment
 from carecoord.models.audit_chain import AuditChainHead
 from carecoord.models.base import Base, utcnow
 from carecoord.models.consent import Part2Consent
+from carecoord.models.dashboard_summary import DashboardContribution, DashboardCount
 from carecoord.models.delivery import DeliveryOutcome, LetterDelivery
 from carecoord.models.document import Document
 from carecoord.models.monitoring import MonitoringResult, MonitoringValue
@@ -31,6 +32,8 @@ __all__ = [
     "Base",
     "BreakGlassReason",
     "CareTeamMembership",
+    "DashboardContribution",
+    "DashboardCount",
     "DeliveryOutcome",
     "Diagnosis",
     "Document",

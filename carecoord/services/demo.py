@@ -55,6 +55,7 @@ from carecoord.errors import CareCoordError
 from carecoord.models import Base, Patient
 from carecoord.services import (
     audit,
+    dashboard_summary,
     demo_allergy,
     demo_document_review,
     demo_pain_drawings,
@@ -2531,6 +2532,7 @@ def _fill(
     no_known_allergies = demo_allergy.mark_no_known_allergies(conn, day)
     results = monitoring_demo.fill_monitoring(conn, day)
     incoming = demo_document_review.fill_document_reviews(conn, day, report_pdf)
+    dashboard_summary.rebuild(conn)  # the dashboard's kept counts, from the rows just written
     written = sink.written
     detail = (
         f"demo data loaded (seed {seed}, relative to {day.isoformat()}): "

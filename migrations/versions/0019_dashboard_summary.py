@@ -1,0 +1,48 @@
+"""Dashboard summary: the counts the dashboard shows, kept as steps by day.
+
+Two tables: ``dashboard_counts`` (each figure's steps; a figure on day D is the sum of
+its steps dated on or before D) and ``dashboard_contributions`` (the steps each patient's
+record adds, so a change to one patient moves the totals by the difference). Both are
+filled from the rows already in the database, on SQLite and PostgreSQL alike, by the same
+code that keeps them (carecoord/services/dashboard_summary.py ``rebuild``, which reads
+only columns that exist at this revision).
+
+Revision ID: 0019
+Revises: 0018
+Create Date: 2026-12-05
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision: str = "0019"
+down_revision: str | Sequence[str] | None = "0018"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "dashboard_counts",
+        sa.Column("figure", sa.String(48), primary_key=True),
+        sa.Column("day", sa.Date(), primary_key=True),
+        sa.Column("n", sa.Integer(), nullable=False),
+    )
+    op.create_table(
+        "dashboard_contributions",
+        sa.Column("patient_id", sa.Integer(), primary_key=True),
+        sa.Column("figure", sa.String(48), primary_key=True),
+        sa.Column("day", sa.Date(), primary_key=True),
+        sa.Column("n", sa.Integer(), nullable=False),
+    )
+    from carecoord.services.dashboard_summary import rebuild
+
+    rebuild(op.get_bind())
+
+
+def downgrade() -> None:
+    op.drop_table("dashboard_contributions")
+    op.drop_table("dashboard_counts")
