@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from carecoord.clinical import referral_rules as rules
 from carecoord.clinical.vocabulary import (
     CORE_ROLES,
     CareTeamRole,
@@ -30,7 +29,7 @@ from carecoord.services import audit
 from carecoord.services.actor import Actor
 from carecoord.services.common import service
 from carecoord.services.common import today as local_today
-from carecoord.services.dashboard_scratch import missing_role, report_arrived
+from carecoord.services.dashboard_scratch import late_decisions, missing_role, report_arrived
 from carecoord.services.dashboard_summary import (
     MEASURE_MONTHS,
     OPEN_STATES,
@@ -44,7 +43,6 @@ from carecoord.services.permissions import Action, allowed, require
 from carecoord.services.review import AcknowledgementFigures
 from carecoord.services.worklist import (
     IN_ERROR_IDS,
-    OPEN_PENDING,
     WorklistRow,
     WorklistView,
     worklist,
@@ -214,13 +212,13 @@ def dashboard(
     # Read in a plain transaction: on SQLite a write session would hold the write lock
     # for the whole computation; the audit event gets its own short one.
     with db.session() as session:
-        kept = read_figures(session, day)
+        kept = read_figures(session, day, moment)
         closure = _loop_closure(session, kept.rolling, measurement_period(day), ROLLING)
         closure_calendar = _loop_closure(
             session, kept.calendar, calendar_measurement_period(day), CALENDAR
         )
         gaps = _team_gaps(session)
-        decisions_count, decisions = _decisions_overdue(session, moment)
+        decisions = _decisions_overdue(session, moment)
     with db.session(write=True) as session:
         audit.record(
             session,
@@ -244,7 +242,7 @@ def dashboard(
         team_gaps=gaps,
         auth_expiring=tuple(expiring[:LIST_ROWS]),
         auth_expiring_more=len(expiring) > LIST_ROWS,
-        decisions_overdue_count=decisions_count,
+        decisions_overdue_count=kept.decisions_overdue_count,
         decisions_overdue=decisions,
         medication_review_count=(
             kept.medication_review_count
@@ -364,20 +362,9 @@ def _team_gaps(session: Session) -> tuple[TeamGap, ...]:
     )
 
 
-def _decisions_overdue(session: Session, now: datetime) -> tuple[int, tuple[PendingDecision, ...]]:
-    """Pending authorisations older than CMS-0057-F allows (7 days; 72 h when expedited)."""
-    expedited_limit = now - rules.EXPEDITED_DECISION
-    standard_limit = now - rules.STANDARD_DECISION
-    late = and_(
-        OPEN_PENDING,
-        # Implied by both branches below; lets the partial index serve a range.
-        Referral.auth_requested_at < max(expedited_limit, standard_limit),
-        or_(
-            and_(Referral.auth_expedited.is_(True), Referral.auth_requested_at < expedited_limit),
-            and_(Referral.auth_expedited.is_(False), Referral.auth_requested_at < standard_limit),
-        ),
-    )
-    count = int(session.scalar(select(func.count()).select_from(Referral).where(late)) or 0)
+def _decisions_overdue(session: Session, now: datetime) -> tuple[PendingDecision, ...]:
+    """The oldest pending authorisations past CMS-0057-F's limit (the count is kept)."""
+    late = late_decisions(now)
     rows = session.execute(
         select(
             Referral.id,
@@ -395,7 +382,7 @@ def _decisions_overdue(session: Session, now: datetime) -> tuple[int, tuple[Pend
         .order_by(Referral.auth_requested_at, Referral.id)
         .limit(OVERDUE_ROWS)
     ).all()
-    decisions = tuple(
+    return tuple(
         PendingDecision(
             referral_id=r.id,
             patient_id=r.patient_id,
@@ -409,4 +396,3 @@ def _decisions_overdue(session: Session, now: datetime) -> tuple[int, tuple[Pend
         )
         for r in rows
     )
-    return count, decisions

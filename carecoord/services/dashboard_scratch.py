@@ -8,12 +8,13 @@ databases through bursts of changes.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from carecoord.clinical import referral_rules as rules
 from carecoord.clinical.medication_line import UNKNOWN_ROUTE
 from carecoord.clinical.vocabulary import (
     CORE_ROLES,
@@ -33,11 +34,12 @@ from carecoord.services.dashboard_summary import (
     measurement_period,
 )
 from carecoord.services.review import acknowledgement_figures, documents_to_review
-from carecoord.services.worklist import IN_ERROR_IDS, WorklistView, count_view
+from carecoord.services.worklist import IN_ERROR_IDS, OPEN_PENDING, WorklistView, count_view
 
 
-def scratch_figures(session: Session, day: date) -> SummaryFigures:
-    """Every count the dashboard shows on ``day``, from the rows themselves."""
+def scratch_figures(session: Session, day: date, now: datetime) -> SummaryFigures:
+    """Every count the dashboard shows on ``day`` (payer decisions at ``now``), from the
+    rows themselves."""
     counts = dict(
         session.execute(
             select(Referral.state, func.count())
@@ -66,6 +68,10 @@ def scratch_figures(session: Session, day: date) -> SummaryFigures:
         acknowledged=acknowledgement.acknowledged,
         median_days_to_acknowledge=acknowledgement.median_days_to_acknowledge,
         documents_to_review_count=documents_to_review(session),
+        decisions_overdue_count=int(
+            session.scalar(select(func.count()).select_from(Referral).where(late_decisions(now)))
+            or 0
+        ),
     )
 
 
@@ -131,3 +137,18 @@ def team_gap_count(session: Session) -> int:
         Patient.status == PatientStatus.ACTIVE, or_(*(missing_role(r) for r in CORE_ROLES))
     )
     return int(session.scalar(select(func.count()).select_from(Patient).where(any_gap)) or 0)
+
+
+def late_decisions(now: datetime) -> Any:
+    """Pending authorisations older than CMS-0057-F allows (7 days; 72 h when expedited)."""
+    expedited_limit = now - rules.EXPEDITED_DECISION
+    standard_limit = now - rules.STANDARD_DECISION
+    return and_(
+        OPEN_PENDING,
+        # Implied by both branches below; lets the partial index serve a range.
+        Referral.auth_requested_at < max(expedited_limit, standard_limit),
+        or_(
+            and_(Referral.auth_expedited.is_(True), Referral.auth_requested_at < expedited_limit),
+            and_(Referral.auth_expedited.is_(False), Referral.auth_requested_at < standard_limit),
+        ),
+    )

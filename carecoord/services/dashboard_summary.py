@@ -21,12 +21,23 @@ import calendar
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, event, func, insert, select
+from sqlalchemy import (
+    Connection,
+    and_,
+    delete,
+    event,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import instance_dict
@@ -35,6 +46,7 @@ from carecoord.clinical import referral_rules as rules
 from carecoord.clinical.medication_line import UNKNOWN_ROUTE
 from carecoord.clinical.vocabulary import (
     CORE_ROLES,
+    AuthorizationOutcome,
     DocumentKind,
     PatientStatus,
     ReferralState,
@@ -108,6 +120,8 @@ class SummaryFigures:
     acknowledged: int
     median_days_to_acknowledge: float | None
     documents_to_review_count: int
+    decisions_overdue_count: int
+    """Pending prior-authorisation requests past CMS-0057-F's decision time."""
 
 
 def figures_from(totals: dict[str, int]) -> SummaryFigures:
@@ -131,6 +145,7 @@ def figures_from(totals: dict[str, int]) -> SummaryFigures:
         acknowledged=acknowledged,
         median_days_to_acknowledge=_median(days, acknowledged),
         documents_to_review_count=totals.get("documents_to_review", 0),
+        decisions_overdue_count=totals.get(DECISIONS, 0) + totals.get(DECISIONS_TODAY, 0),
     )
 
 
@@ -149,16 +164,44 @@ def _median(counted: list[tuple[int, int]], total: int) -> float | None:
     return (nth((total - 1) // 2) + nth(total // 2)) / 2
 
 
-TOTALS = (
-    select(DashboardCount.figure, func.sum(DashboardCount.n))
-    .group_by(DashboardCount.figure)
-    .having(func.sum(DashboardCount.n) != 0)
-)
+DECISIONS = "decisions_late"
+"""A pending request counts from the day after the UTC day it became late; the requests
+that become late during ``now``'s own UTC day are counted live (one day's index range)."""
+DECISIONS_TODAY = "decisions_late_today"
 
 
-def read_figures(session: Session, day: date) -> SummaryFigures:
-    """Every figure on ``day``: one aggregate over the steps dated on or before it."""
-    rows = session.execute(TOTALS.where(DashboardCount.day <= day)).all()
+def late_today(now: datetime) -> Any:
+    """Pending requests that became late earlier on ``now``'s UTC day (before ``now``)."""
+    midnight = datetime.combine(now.astimezone(UTC).date(), time(), UTC)
+    pending = and_(
+        Referral.auth_outcome == AuthorizationOutcome.PENDING, Referral.closed_on.is_(None)
+    )
+    became_late = [
+        and_(
+            Referral.auth_expedited.is_(expedited),
+            Referral.auth_requested_at >= midnight - limit,
+            Referral.auth_requested_at < now - limit,
+        )
+        for expedited, limit in ((True, rules.EXPEDITED_DECISION), (False, rules.STANDARD_DECISION))
+    ]
+    return and_(pending, or_(*became_late))
+
+
+def read_figures(session: Session, day: date, now: datetime) -> SummaryFigures:
+    """Every figure on ``day`` (payer decisions at ``now``): one aggregate over the steps
+    dated on or before the day, beside one day's index range of payer requests."""
+    by_day = or_(
+        and_(DashboardCount.figure != DECISIONS, DashboardCount.day <= day),
+        and_(DashboardCount.figure == DECISIONS, DashboardCount.day <= now.astimezone(UTC).date()),
+    )
+    kept = (
+        select(DashboardCount.figure, func.sum(DashboardCount.n))
+        .where(by_day)
+        .group_by(DashboardCount.figure)
+        .having(func.sum(DashboardCount.n) != 0)
+    )
+    today = select(literal(DECISIONS_TODAY), func.count()).where(late_today(now))
+    rows = session.execute(union_all(kept, today)).all()
     return figures_from({name: int(n) for name, n in rows})
 
 
@@ -326,6 +369,10 @@ def _referral_steps(conn: Connection, low: int, high: int, of: Callable[[int], S
             Referral.report_received_on,
             Referral.no_report_reason,
             Referral.entered_in_error_at,
+            Referral.auth_outcome,
+            Referral.closed_on,
+            Referral.auth_requested_at,
+            Referral.auth_expedited,
         )
         .where(_in(Referral.patient_id, low, high))
         .order_by(Referral.patient_id, Referral.sent_on, Referral.id)
@@ -339,6 +386,14 @@ def _referral_steps(conn: Connection, low: int, high: int, of: Callable[[int], S
             own[("booked_late", ALWAYS)] += 1
         if r.state == ReferralState.ON_HOLD and r.due_on is not None:
             own[("hold_review", _next(r.due_on))] += 1
+        if (
+            r.auth_outcome == AuthorizationOutcome.PENDING
+            and r.closed_on is None
+            and r.auth_requested_at is not None
+        ):
+            limit = rules.EXPEDITED_DECISION if r.auth_expedited else rules.STANDARD_DECISION
+            late = (r.auth_requested_at + limit).astimezone(UTC).date()
+            own[(DECISIONS, _next(late))] += 1
         if r.sent_on is None or r.entered_in_error_at is not None:
             continue
         arrivals = [reports[r.id]] if r.id in reports else []

@@ -3,7 +3,7 @@ PostgreSQL), and goes and comes back cleanly."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from alembic import command
@@ -42,8 +42,9 @@ def test_summary_is_filled_from_existing_rows(db: Database, physician: Actor) ->
         kept = summary.kept_totals(conn)
         assert kept == summary.from_scratch_totals(conn)
         assert kept  # something to fill it with
-        figures = summary.read_figures(session, TODAY)
-        assert figures == scratch_figures(session, TODAY)
+        now = datetime.now(UTC)
+        figures = summary.read_figures(session, TODAY, now)
+        assert figures == scratch_figures(session, TODAY, now)
     assert dict(figures.open_by_state)[ReferralState.DRAFT] == 1
     assert figures.overdue_count == 1  # sent 90 days ago, never accepted
     assert figures.rolling == (0, 1)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -70,6 +70,8 @@ class Burst:
             self.add_referral,
             *[self.move] * 5,
             self.file_document,
+            self.authorise,
+            self.authorise,
             self.report,
             self.report,
             self.in_error,
@@ -147,6 +149,31 @@ class Burst:
             report=DocumentUpload("report.pdf", PDF_BYTES) if filed else None,
             no_report_reason=None if filed else "Patient declined the visit",
             received_on=self.since(row.sent_on),
+        )
+
+    def authorise(self) -> None:
+        """A payer request now pending (sometimes expedited), or the payer's answer."""
+        row = self.referral()
+        if row is None:
+            return
+        pending = self.rng.random() < 0.75
+        asked = datetime.now(UTC) - timedelta(minutes=self.rng.randint(0, 60 * 24 * 12))
+        self.days.add(asked.date())
+        referrals.update_authorization(
+            self.db,
+            self.actor,
+            row.id,
+            referrals.AuthorizationInput(
+                outcome="pending" if pending else "approved",
+                payer="Fictional Health",
+                requested_at=asked,
+                expedited=self.rng.random() < 0.4,
+                number=None if pending else "A-1",
+                valid_from=None if pending else TODAY,
+                valid_to=None if pending else TODAY + timedelta(days=90),
+                visits_authorized=None if pending else 6,
+            ),
+            expected_version=row.version,
         )
 
     def in_error(self) -> None:
@@ -288,7 +315,19 @@ def assert_kept_equals_scratch(db: Database, burst: Burst) -> None:
         conn = session.connection()
         assert summary.kept_totals(conn) == summary.from_scratch_totals(conn)
         for day in days_to_check(burst):
-            assert summary.read_figures(session, day) == scratch_figures(session, day), day
+            for now in moments(day, burst.rng):
+                kept = summary.read_figures(session, day, now)
+                assert kept == scratch_figures(session, day, now), (day, now)
+
+
+def moments(day: date, rng: random.Random) -> list[datetime]:
+    """Payer decisions are timed to the second: a random moment of each day; on today
+    also the UTC day's first and last second and the moment itself."""
+    midnight = datetime.combine(day, time(), UTC)
+    chosen = [midnight + timedelta(seconds=rng.randint(0, 86399))]
+    if day == TODAY:
+        chosen += [midnight, midnight + timedelta(seconds=86399), datetime.now(UTC)]
+    return chosen
 
 
 @pytest.mark.parametrize("seed", [17, 1701])
@@ -306,9 +345,10 @@ def test_summary_equals_from_scratch_after_a_random_burst(
     burst.delete_patient()
     accepted += burst.run(30)
     assert_kept_equals_scratch(db, burst)
-    shown = dashboard(db, physician, now=datetime.now(UTC))
+    now = datetime.now(UTC)
+    shown = dashboard(db, physician, now=now)
     with db.session() as session:
-        scratch = scratch_figures(session, TODAY)
+        scratch = scratch_figures(session, TODAY, now)
     assert shown.open_by_state == scratch.open_by_state
     assert shown.overdue_count == scratch.overdue_count
     assert shown.team_gap_count == scratch.team_gap_count
@@ -318,6 +358,7 @@ def test_summary_equals_from_scratch_after_a_random_burst(
         shown.loop_closure_calendar.denominator,
     ) == scratch.calendar
     assert shown.medication_review_count == scratch.medication_review_count
+    assert shown.decisions_overdue_count == scratch.decisions_overdue_count
 
 
 def test_rebuild_restores_a_summary_that_went_wrong(db: Database, physician: Actor) -> None:
@@ -327,7 +368,8 @@ def test_rebuild_restores_a_summary_that_went_wrong(db: Database, physician: Act
     with db.engine.begin() as conn:
         conn.execute(summary.delete(summary.DashboardCount))
     with db.session() as session:
-        assert summary.read_figures(session, TODAY) != scratch_figures(session, TODAY)
+        now = datetime.now(UTC)
+        assert summary.read_figures(session, TODAY, now) != scratch_figures(session, TODAY, now)
     with db.engine.begin() as conn:
         assert summary.rebuild(conn) > 0
     assert_kept_equals_scratch(db, burst)
