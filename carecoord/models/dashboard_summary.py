@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, Integer, String
+from sqlalchemy import Date, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from carecoord.models.base import Base
@@ -39,3 +39,27 @@ class DashboardContribution(Base):
     figure: Mapped[str] = mapped_column(String(48), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     n: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+class DashboardLoop(Base):
+    """A sent referral as CMS50 sees it: when it was sent, when the patient's previous one
+    was (so "first of a period starting on S" is ``previous_sent_on < S <= sent_on``) and
+    when its report arrived. The open-loop list walks these in sending order from one
+    covering index instead of probing each referral's history."""
+
+    __tablename__ = "dashboard_loops"
+    __table_args__ = (
+        Index(
+            "ix_dashboard_loops_sent_on",
+            "sent_on",
+            "referral_id",
+            "previous_sent_on",
+            "arrived_on",
+        ),
+    )
+
+    referral_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(Integer, index=True)
+    sent_on: Mapped[date] = mapped_column(Date)
+    previous_sent_on: Mapped[date | None] = mapped_column(Date)
+    arrived_on: Mapped[date | None] = mapped_column(Date)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from carecoord.clinical.vocabulary import (
@@ -24,12 +24,12 @@ from carecoord.clinical.vocabulary import (
     ReferralState,
 )
 from carecoord.db import Database
-from carecoord.models import Patient, Referral, TeamMember
+from carecoord.models import DashboardLoop, Patient, Referral, TeamMember
 from carecoord.services import audit
 from carecoord.services.actor import Actor
 from carecoord.services.common import service
 from carecoord.services.common import today as local_today
-from carecoord.services.dashboard_scratch import late_decisions, missing_role, report_arrived
+from carecoord.services.dashboard_scratch import late_decisions, missing_role
 from carecoord.services.dashboard_summary import (
     MEASURE_MONTHS,
     OPEN_STATES,
@@ -42,10 +42,9 @@ from carecoord.services.dashboard_summary import (
 from carecoord.services.permissions import Action, allowed, require
 from carecoord.services.review import AcknowledgementFigures
 from carecoord.services.worklist import (
-    IN_ERROR_IDS,
     WorklistRow,
     WorklistView,
-    worklist,
+    first_rows,
 )
 
 __all__ = [
@@ -205,21 +204,19 @@ def dashboard(
     require(actor, Action.EDIT_REFERRAL_LOGISTICS)
     day = on or local_today()
     moment = now or datetime.now(UTC)
-    # The worklist pages come from the worklist service itself, so the dashboard and the
-    # front-desk views can never disagree about what "overdue" means.
-    overdue_rows = tuple(worklist(db, actor, WorklistView.OVERDUE, limit=OVERDUE_ROWS, on=day))
-    expiring = worklist(db, actor, WorklistView.AUTH_EXPIRING, limit=LIST_ROWS + 1, on=day)
-    # Read in a plain transaction: on SQLite a write session would hold the write lock
-    # for the whole computation; the audit event gets its own short one.
-    with db.session() as session:
+    # One short transaction: the kept counts, the first rows of each list (the worklist's
+    # own pages, so the dashboard and the front-desk views never disagree about what
+    # "overdue" means) and the audit event. Every read is an index range or a kept total.
+    with db.session(write=True) as session:
         kept = read_figures(session, day, moment)
+        overdue_rows = tuple(first_rows(session, WorklistView.OVERDUE, day, OVERDUE_ROWS))
+        expiring = first_rows(session, WorklistView.AUTH_EXPIRING, day, LIST_ROWS + 1)
         closure = _loop_closure(session, kept.rolling, measurement_period(day), ROLLING)
         closure_calendar = _loop_closure(
             session, kept.calendar, calendar_measurement_period(day), CALENDAR
         )
         gaps = _team_gaps(session)
         decisions = _decisions_overdue(session, moment)
-    with db.session(write=True) as session:
         audit.record(
             session,
             actor,
@@ -263,50 +260,43 @@ def _loop_closure(
 ) -> LoopClosure:
     """The kept (numerator, denominator) with the first page of open loops beside them."""
     start, end, until = period
-    # The open list walks referrals in sending order and stops after one page, so it
-    # states "is the patient's first" as NOT EXISTS rather than ranking them all.
-    first = aliased(Referral)
-    earlier = aliased(Referral)
-    is_first = ~exists().where(
-        earlier.patient_id == first.patient_id,
-        earlier.sent_on >= start,
-        earlier.id.not_in(IN_ERROR_IDS),
-        or_(
-            earlier.sent_on < first.sent_on,
-            and_(earlier.sent_on == first.sent_on, earlier.id < first.id),
-        ),
-    )
-    eligible = and_(
-        first.sent_on >= start,
-        first.sent_on <= min(until, end),
-        first.id.not_in(IN_ERROR_IDS),
-        is_first,
-        report_arrived(first, end) == 0,
-    )
-    loops = _open_loops(session, first, eligible, LIST_ROWS)
     numerator, denominator = counts
+    loops = _open_loops(session, open_loop(start, end, until), LIST_ROWS)
     return LoopClosure(start, end, until, numerator, denominator, tuple(loops), kind)
 
 
-def _open_loops(session: Session, first: Any, condition: Any, limit: int) -> list[OpenLoop]:
+def open_loop(start: date, end: date, until: date) -> Any:
+    """A kept loop row that is a patient's first referral of the period, without a report
+    by its end (one walk down the covering sent_on index of dashboard_loops)."""
+    return and_(
+        DashboardLoop.sent_on >= start,
+        DashboardLoop.sent_on <= min(until, end),
+        or_(DashboardLoop.previous_sent_on.is_(None), DashboardLoop.previous_sent_on < start),
+        or_(DashboardLoop.arrived_on.is_(None), DashboardLoop.arrived_on > end),
+    )
+
+
+def _open_loops(session: Session, condition: Any, limit: int) -> list[OpenLoop]:
     rows = session.execute(
         select(
-            first.id,
-            first.patient_id,
+            Referral.id,
+            Referral.patient_id,
             Patient.family_name,
             Patient.given_name,
             Patient.mrn,
-            first.discipline,
+            Referral.discipline,
             Recipient.given_name.label("r_given"),
             Recipient.family_name.label("r_family"),
             Recipient.credentials.label("r_credentials"),
-            first.sent_on,
-            first.state,
+            Referral.sent_on,
+            Referral.state,
         )
-        .join(Patient, Patient.id == first.patient_id)
-        .outerjoin(Recipient, Recipient.id == first.recipient_member_id)
+        .select_from(DashboardLoop)
+        .join(Referral, Referral.id == DashboardLoop.referral_id)
+        .join(Patient, Patient.id == Referral.patient_id)
+        .outerjoin(Recipient, Recipient.id == Referral.recipient_member_id)
         .where(condition)
-        .order_by(first.sent_on.desc(), first.id.desc())
+        .order_by(DashboardLoop.sent_on.desc(), DashboardLoop.referral_id.desc())
         .limit(limit)
     ).all()
     return [

@@ -152,3 +152,33 @@ def late_decisions(now: datetime) -> Any:
             and_(Referral.auth_expedited.is_(False), Referral.auth_requested_at < standard_limit),
         ),
     )
+
+
+def open_loop_ids(session: Session, start: date, end: date, until: date, limit: int) -> list[int]:
+    """The newest ``limit`` open loops of a period (first referrals without a report by its
+    end), newest first, probing each referral's history."""
+    first = aliased(Referral)
+    earlier = aliased(Referral)
+    is_first = ~exists().where(
+        earlier.patient_id == first.patient_id,
+        earlier.sent_on >= start,
+        earlier.id.not_in(IN_ERROR_IDS),
+        or_(
+            earlier.sent_on < first.sent_on,
+            and_(earlier.sent_on == first.sent_on, earlier.id < first.id),
+        ),
+    )
+    eligible = and_(
+        first.sent_on >= start,
+        first.sent_on <= min(until, end),
+        first.id.not_in(IN_ERROR_IDS),
+        is_first,
+        report_arrived(first, end) == 0,
+    )
+    query = (
+        select(first.id)
+        .where(eligible)
+        .order_by(first.sent_on.desc(), first.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(query))

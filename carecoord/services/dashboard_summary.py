@@ -56,6 +56,7 @@ from carecoord.models import (
     CareTeamMembership,
     DashboardContribution,
     DashboardCount,
+    DashboardLoop,
     Document,
     Medication,
     Patient,
@@ -253,6 +254,7 @@ def _interval(steps: Steps, figure: str, first: date, after: date) -> None:
 class _Sent:
     """A referral as CMS50 sees it: sent, and the day its report arrived (if it did)."""
 
+    referral_id: int
     sent_on: date
     arrived: date | None
 
@@ -287,9 +289,18 @@ def _in(column: Any, low: int, high: int) -> Any:
     return and_(column >= low, column < high)
 
 
-def patient_steps(conn: Connection, low: int, high: int) -> dict[int, Steps]:
-    """Every step of the patients whose id is in ``low``..``high - 1``, from their rows."""
+@dataclass
+class Facts:
+    """What some patients' records add: their steps, and their sent referrals' CMS50 rows."""
+
+    steps: dict[int, Steps]
+    loops: list[dict[str, Any]]
+
+
+def patient_facts(conn: Connection, low: int, high: int) -> Facts:
+    """Every step and loop row of the patients whose id is in ``low``..``high - 1``."""
     steps: dict[int, Steps] = {}
+    loops: list[dict[str, Any]] = []
 
     def of(patient_id: int) -> Steps:
         return steps.setdefault(patient_id, Counter())
@@ -312,7 +323,7 @@ def patient_steps(conn: Connection, low: int, high: int) -> dict[int, Steps]:
     for patient_id, held in roles.items():
         if any(role not in held for role in CORE_ROLES):
             of(patient_id)[("team_gap", ALWAYS)] += 1
-    _referral_steps(conn, low, high, of)
+    _referral_steps(conn, low, high, of, loops)
     for patient_id, stop_date in conn.execute(
         select(Medication.patient_id, Medication.stop_date).where(
             _in(Medication.patient_id, low, high), Medication.route == UNKNOWN_ROUTE
@@ -340,10 +351,16 @@ def patient_steps(conn: Connection, low: int, high: int) -> dict[int, Steps]:
     for own in steps.values():
         for key in [k for k, n in own.items() if not n]:
             del own[key]
-    return steps
+    return Facts(steps, loops)
 
 
-def _referral_steps(conn: Connection, low: int, high: int, of: Callable[[int], Steps]) -> None:
+def _referral_steps(
+    conn: Connection,
+    low: int,
+    high: int,
+    of: Callable[[int], Steps],
+    loops: list[dict[str, Any]],
+) -> None:
     """Open counts by state, overdue, booked late and held past review, and CMS50."""
     reports = dict(
         conn.execute(
@@ -405,10 +422,22 @@ def _referral_steps(conn: Connection, low: int, high: int, of: Callable[[int], S
         ):
             arrivals.append(r.report_received_on)
         sent.setdefault(r.patient_id, []).append(
-            _Sent(r.sent_on, min(arrivals) if arrivals else None)
+            _Sent(r.id, r.sent_on, min(arrivals) if arrivals else None)
         )
     for patient_id, referrals in sent.items():
         _loop_steps(of(patient_id), referrals)
+        previous: date | None = None
+        for one in referrals:
+            loops.append(
+                {
+                    "referral_id": one.referral_id,
+                    "patient_id": patient_id,
+                    "sent_on": one.sent_on,
+                    "previous_sent_on": previous,
+                    "arrived_on": one.arrived,
+                }
+            )
+            previous = one.sent_on
 
 
 # ------------------------------------------------------------------ keeping the totals
@@ -445,7 +474,11 @@ def refresh_patient(conn: Connection, patient_id: int) -> None:
             )
         }
     )
-    new = patient_steps(conn, patient_id, patient_id + 1).get(patient_id, Counter())
+    facts = patient_facts(conn, patient_id, patient_id + 1)
+    conn.execute(delete(DashboardLoop).where(DashboardLoop.patient_id == patient_id))
+    if facts.loops:
+        conn.execute(insert(DashboardLoop), facts.loops)
+    new = facts.steps.get(patient_id, Counter())
     if new == old:
         return
     deltas: Steps = Counter(new)
@@ -477,31 +510,46 @@ def rebuild(conn: Connection) -> int:
     Used by the migration that added the summary, the demo fill and
     ``carecoord db rebuild-summary``, and by the test that checks the kept totals.
     """
-    conn.execute(delete(DashboardContribution))
-    conn.execute(delete(DashboardCount))
+    for table in (DashboardContribution, DashboardCount, DashboardLoop):
+        conn.execute(delete(table))
     totals: Steps = Counter()
     for low, high in _batches(conn):
-        steps = patient_steps(conn, low, high)
-        _insert_contributions(conn, steps)
-        for own in steps.values():
+        facts = patient_facts(conn, low, high)
+        _insert_contributions(conn, facts.steps)
+        if facts.loops:
+            conn.execute(insert(DashboardLoop), facts.loops)
+        for own in facts.steps.values():
             totals.update(own)
     _add_to_totals(conn, totals)
     return sum(1 for n in totals.values() if n)
 
 
-def from_scratch_totals(conn: Connection) -> Steps:
-    """The totals as ``rebuild`` would write them, without writing (for checks)."""
+def from_scratch(conn: Connection) -> tuple[Steps, list[tuple[Any, ...]]]:
+    """The totals and loop rows as ``rebuild`` would write them, without writing."""
     totals: Steps = Counter()
+    loops: list[tuple[Any, ...]] = []
     for low, high in _batches(conn):
-        for own in patient_steps(conn, low, high).values():
+        facts = patient_facts(conn, low, high)
+        for own in facts.steps.values():
             totals.update(own)
-    return Counter({k: n for k, n in totals.items() if n})
+        loops += [tuple(row.values()) for row in facts.loops]
+    return Counter({k: n for k, n in totals.items() if n}), sorted(loops)
 
 
-def kept_totals(conn: Connection) -> Steps:
-    """The totals as kept in the table (steps that add to nothing left out)."""
+def kept(conn: Connection) -> tuple[Steps, list[tuple[Any, ...]]]:
+    """The totals (steps that add to nothing left out) and loop rows as kept."""
     rows = conn.execute(select(DashboardCount.figure, DashboardCount.day, DashboardCount.n))
-    return Counter({(figure, day): n for figure, day, n in rows if n})
+    loops = conn.execute(
+        select(
+            DashboardLoop.referral_id,
+            DashboardLoop.patient_id,
+            DashboardLoop.sent_on,
+            DashboardLoop.previous_sent_on,
+            DashboardLoop.arrived_on,
+        )
+    )
+    totals = Counter({(figure, day): n for figure, day, n in rows if n})
+    return totals, sorted(tuple(row) for row in loops)
 
 
 # ------------------------------------------------------------------ the session hooks

@@ -1,8 +1,9 @@
 """Dashboard summary: the counts the dashboard shows, kept as steps by day.
 
-Two tables: ``dashboard_counts`` (each figure's steps; a figure on day D is the sum of
-its steps dated on or before D) and ``dashboard_contributions`` (the steps each patient's
-record adds, so a change to one patient moves the totals by the difference). Both are
+Three tables: ``dashboard_counts`` (each figure's steps; a figure on day D is the sum of
+its steps dated on or before D), ``dashboard_contributions`` (the steps each patient's
+record adds, so a change to one patient moves the totals by the difference) and
+``dashboard_loops`` (each sent referral's CMS50 facts, for the open-loop list). All are
 filled from the rows already in the database, on SQLite and PostgreSQL alike, by the same
 code that keeps them (carecoord/services/dashboard_summary.py ``rebuild``, which reads
 only columns that exist at this revision).
@@ -38,11 +39,26 @@ def upgrade() -> None:
         sa.Column("day", sa.Date(), primary_key=True),
         sa.Column("n", sa.Integer(), nullable=False),
     )
+    op.create_table(
+        "dashboard_loops",
+        sa.Column("referral_id", sa.Integer(), primary_key=True),
+        sa.Column("patient_id", sa.Integer(), nullable=False),
+        sa.Column("sent_on", sa.Date(), nullable=False),
+        sa.Column("previous_sent_on", sa.Date()),
+        sa.Column("arrived_on", sa.Date()),
+    )
+    op.create_index("ix_dashboard_loops_patient_id", "dashboard_loops", ["patient_id"])
+    op.create_index(
+        "ix_dashboard_loops_sent_on",
+        "dashboard_loops",
+        ["sent_on", "referral_id", "previous_sent_on", "arrived_on"],
+    )
     from carecoord.services.dashboard_summary import rebuild
 
     rebuild(op.get_bind())
 
 
 def downgrade() -> None:
+    op.drop_table("dashboard_loops")
     op.drop_table("dashboard_contributions")
     op.drop_table("dashboard_counts")

@@ -20,8 +20,15 @@ from carecoord.models import Medication, Patient, Referral, ReviewItem
 from carecoord.services import dashboard_summary as summary
 from carecoord.services import patients, record, referral_errors, referrals, review, team
 from carecoord.services.actor import Actor
-from carecoord.services.dashboard import dashboard
-from carecoord.services.dashboard_scratch import scratch_figures
+from carecoord.services.dashboard import (
+    LIST_ROWS,
+    _open_loops,
+    calendar_measurement_period,
+    dashboard,
+    measurement_period,
+    open_loop,
+)
+from carecoord.services.dashboard_scratch import open_loop_ids, scratch_figures
 from carecoord.services.documents import DocumentUpload, attach_document
 from tests.services.helpers import PDF_BYTES, new_member, new_patient, new_referral
 
@@ -313,8 +320,13 @@ def days_to_check(burst: Burst) -> list[date]:
 def assert_kept_equals_scratch(db: Database, burst: Burst) -> None:
     with db.session() as session:
         conn = session.connection()
-        assert summary.kept_totals(conn) == summary.from_scratch_totals(conn)
+        assert summary.kept(conn) == summary.from_scratch(conn)
         for day in days_to_check(burst):
+            for period in (measurement_period(day), calendar_measurement_period(day)):
+                shown = _open_loops(session, open_loop(*period), LIST_ROWS)
+                assert [loop.referral_id for loop in shown] == open_loop_ids(
+                    session, *period, LIST_ROWS
+                ), (day, period)
             for now in moments(day, burst.rng):
                 kept = summary.read_figures(session, day, now)
                 assert kept == scratch_figures(session, day, now), (day, now)
@@ -380,10 +392,10 @@ def test_a_refused_change_leaves_the_summary_alone(db: Database, physician: Acto
     burst.add_patient()
     ref = new_referral(db, physician, burst.patient_ids()[0], burst.members[0])
     with db.session() as session:
-        before = summary.kept_totals(session.connection())
+        before = summary.kept(session.connection())
     with pytest.raises(CareCoordError):
         referrals.transition(
             db, physician, ref.id, ReferralState.SEEN.value, expected_version=ref.version
         )
     with db.session() as session:
-        assert summary.kept_totals(session.connection()) == before
+        assert summary.kept(session.connection()) == before
