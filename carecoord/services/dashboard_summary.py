@@ -171,21 +171,20 @@ that become late during ``now``'s own UTC day are counted live (one day's index 
 DECISIONS_TODAY = "decisions_late_today"
 
 
-def late_today(now: datetime) -> Any:
-    """Pending requests that became late earlier on ``now``'s UTC day (before ``now``)."""
+def late_today(now: datetime) -> list[Any]:
+    """Pending requests that became late earlier on ``now``'s UTC day (before ``now``): one
+    condition per decision time, each a single range of the pending-requests index."""
     midnight = datetime.combine(now.astimezone(UTC).date(), time(), UTC)
-    pending = and_(
-        Referral.auth_outcome == AuthorizationOutcome.PENDING, Referral.closed_on.is_(None)
-    )
-    became_late = [
+    return [
         and_(
-            Referral.auth_expedited.is_(expedited),
+            Referral.auth_outcome == AuthorizationOutcome.PENDING,
+            Referral.closed_on.is_(None),
             Referral.auth_requested_at >= midnight - limit,
             Referral.auth_requested_at < now - limit,
+            Referral.auth_expedited.is_(expedited),
         )
         for expedited, limit in ((True, rules.EXPEDITED_DECISION), (False, rules.STANDARD_DECISION))
     ]
-    return and_(pending, or_(*became_late))
 
 
 def read_figures(session: Session, day: date, now: datetime) -> SummaryFigures:
@@ -201,9 +200,14 @@ def read_figures(session: Session, day: date, now: datetime) -> SummaryFigures:
         .group_by(DashboardCount.figure)
         .having(func.sum(DashboardCount.n) != 0)
     )
-    today = select(literal(DECISIONS_TODAY), func.count()).where(late_today(now))
-    rows = session.execute(union_all(kept, today)).all()
-    return figures_from({name: int(n) for name, n in rows})
+    today = [
+        select(literal(f"{DECISIONS_TODAY}:{i}"), func.count()).where(condition)
+        for i, condition in enumerate(late_today(now))
+    ]
+    totals: Counter[str] = Counter()
+    for name, n in session.execute(union_all(kept, *today)).all():
+        totals[name.split(":", 1)[0] if name.startswith(DECISIONS_TODAY) else name] += int(n)
+    return figures_from(totals)
 
 
 # ------------------------------------------------------------------ a patient's steps

@@ -3,7 +3,8 @@
 Three tables: ``dashboard_counts`` (each figure's steps; a figure on day D is the sum of
 its steps dated on or before D), ``dashboard_contributions`` (the steps each patient's
 record adds, so a change to one patient moves the totals by the difference) and
-``dashboard_loops`` (each sent referral's CMS50 facts, for the open-loop list). All are
+``dashboard_loops`` (each sent referral's CMS50 facts, for the open-loop list), and an
+index that counts the payer requests becoming late today from index entries. All are
 filled from the rows already in the database, on SQLite and PostgreSQL alike, by the same
 code that keeps them (carecoord/services/dashboard_summary.py ``rebuild``, which reads
 only columns that exist at this revision).
@@ -53,12 +54,21 @@ def upgrade() -> None:
         "dashboard_loops",
         ["sent_on", "referral_id", "previous_sent_on", "arrived_on"],
     )
+    pending = sa.text("auth_outcome = 'pending' AND closed_on IS NULL")
+    op.create_index(
+        "ix_referrals_open_pending_expedited",
+        "referrals",
+        ["auth_expedited", "auth_requested_at", "auth_outcome", "closed_on"],
+        sqlite_where=pending,
+        postgresql_where=pending,
+    )
     from carecoord.services.dashboard_summary import rebuild
 
     rebuild(op.get_bind())
 
 
 def downgrade() -> None:
+    op.drop_index("ix_referrals_open_pending_expedited", table_name="referrals")
     op.drop_table("dashboard_loops")
     op.drop_table("dashboard_contributions")
     op.drop_table("dashboard_counts")
