@@ -57,6 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     db_commands.add_parser("upgrade", help="migrate the database to the newest schema")
     db_commands.add_parser("current", help="show the database's schema revision (read only)")
+    db_commands.add_parser(
+        "rebuild-summary",
+        help="work the dashboard's kept counts out again from every patient's records",
+    )
     grant = db_commands.add_parser(
         "grant",
         help="PostgreSQL: give a workstation role exactly the privileges CareCoord needs",
@@ -286,6 +290,17 @@ def _db(args: argparse.Namespace) -> int:
         db = Database(location.url)
         print(f"{location.display()} is at revision {current_revision(db.engine)} (head)")
         db.dispose()
+        return 0
+    if args.db_command == "rebuild-summary":
+        from carecoord.services.dashboard_summary import rebuild
+
+        db = Database(location.url)
+        try:
+            with db.engine.execution_options(carecoord_write=True).begin() as conn:
+                steps = rebuild(conn)
+        finally:
+            db.dispose()
+        print(f"Rebuilt the dashboard summary of {location.display()}: {steps} steps.")
         return 0
     if args.db_command == "grant":
         from carecoord.services.grants import grant_workstation_role

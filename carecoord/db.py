@@ -25,7 +25,7 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 # The newest migration shipped (tests check it equals Alembic's head): a database already
 # stamped with it opens without importing Alembic or reading the migration scripts.
-HEAD_REVISION = "0019"
+HEAD_REVISION = "0020"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

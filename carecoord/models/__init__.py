@@ -4,6 +4,7 @@ from carecoord.models.assessment import Assessment
 from carecoord.models.audit_chain import AuditChainHead
 from carecoord.models.base import Base, utcnow
 from carecoord.models.consent import Part2Consent
+from carecoord.models.dashboard_summary import DashboardContribution, DashboardCount, DashboardLoop
 from carecoord.models.delivery import DeliveryOutcome, LetterDelivery
 from carecoord.models.document import Document
 from carecoord.models.intake import IntakeReferral
@@ -32,6 +33,9 @@ __all__ = [
     "Base",
     "BreakGlassReason",
     "CareTeamMembership",
+    "DashboardContribution",
+    "DashboardCount",
+    "DashboardLoop",
     "DeliveryOutcome",
     "Diagnosis",
     "Document",

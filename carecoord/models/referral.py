@@ -180,6 +180,17 @@ class Referral(Versioned, Base):
             sqlite_where=OPEN_PENDING_SQL,
             postgresql_where=OPEN_PENDING_SQL,
         ),
+        # The dashboard counts the requests that become late today: per decision time,
+        # one index-only range (revision 0019).
+        Index(
+            "ix_referrals_open_pending_expedited",
+            "auth_expedited",
+            "auth_requested_at",
+            "auth_outcome",
+            "closed_on",
+            sqlite_where=OPEN_PENDING_SQL,
+            postgresql_where=OPEN_PENDING_SQL,
+        ),
         # Partial: referrals entered in error are few; worklists and CMS50 exclude them by id.
         Index(
             "ix_referrals_entered_in_error_at",

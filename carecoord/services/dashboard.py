@@ -1,67 +1,66 @@
 """The clinic at a glance: open and overdue referrals, the CMS50 loop-closure rate,
 care-team gaps and authorisations that need chasing.
 
-Every figure is one SQL aggregate or one short, index-walking page, so the dashboard
-stays fast on a 100,000-patient database.
+Every count comes from the summary kept as records change (services/dashboard_summary.py:
+one aggregate over steps by day, as cheap at 300,000 patients as at 10,000); the lists
+beside them are short, index-walking pages.
 """
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from carecoord.clinical import referral_rules as rules
-from carecoord.clinical.medication_line import UNKNOWN_ROUTE
 from carecoord.clinical.vocabulary import (
     CORE_ROLES,
     CareTeamRole,
     DataCategory,
     Discipline,
-    DocumentKind,
     PatientStatus,
     ReferralState,
 )
 from carecoord.db import Database
-from carecoord.models import (
-    CareTeamMembership,
-    Document,
-    Medication,
-    Patient,
-    Referral,
-    TeamMember,
-)
+from carecoord.models import DashboardLoop, Patient, Referral, TeamMember
 from carecoord.services import audit
 from carecoord.services.actor import Actor
 from carecoord.services.common import service
 from carecoord.services.common import today as local_today
-from carecoord.services.permissions import Action, allowed, require
-from carecoord.services.review import (
-    AcknowledgementFigures,
-    acknowledgement_figures,
-    documents_to_review,
+from carecoord.services.dashboard_scratch import late_decisions, missing_role
+from carecoord.services.dashboard_summary import (
+    MEASURE_MONTHS,
+    OPEN_STATES,
+    REFERRAL_MONTHS,
+    add_months,
+    calendar_measurement_period,
+    measurement_period,
+    read_figures,
 )
+from carecoord.services.permissions import Action, allowed, require
+from carecoord.services.review import AcknowledgementFigures
 from carecoord.services.worklist import (
-    IN_ERROR_IDS,
-    OPEN_PENDING,
-    OVERDUE_STATES,
     WorklistRow,
     WorklistView,
-    count_view,
-    worklist,
+    first_rows,
 )
 
-MEASURE_MONTHS = 12
-REFERRAL_MONTHS = 10
-"""CMS50 (v11 onward) counts only a first referral made in the first 10 months of the
-period, so every referral in the measure has had at least two months for its report."""
+__all__ = [
+    "MEASURE_MONTHS",
+    "OPEN_STATES",
+    "REFERRAL_MONTHS",
+    "Dashboard",
+    "LoopClosure",
+    "add_months",
+    "calendar_measurement_period",
+    "dashboard",
+    "measurement_period",
+]
+
 OVERDUE_ROWS = 20
 LIST_ROWS = 50
-OPEN_STATES = tuple(s for s in ReferralState if s in rules.OPEN_STATES)
 
 Recipient = aliased(TeamMember)
 
@@ -180,31 +179,6 @@ class Dashboard:
         return dict(self.open_by_state).get(state, 0)
 
 
-def add_months(day: date, months: int) -> date:
-    """``day`` moved by whole calendar months, clamped to the month's last day."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(day.day, last))
-
-
-def measurement_period(on: date) -> tuple[date, date, date]:
-    """(start, end, last day a referral counts) of the rolling 12 months ending ``on``."""
-    start = add_months(on, -MEASURE_MONTHS) + timedelta(days=1)
-    referrals_until = add_months(start, REFERRAL_MONTHS) - timedelta(days=1)
-    return start, on, referrals_until
-
-
-def calendar_measurement_period(on: date) -> tuple[date, date, date]:
-    """(start, end, last day a referral counts) of the eCQM's own period containing ``on``.
-
-    CMS50 measures a calendar year and counts each patient's first referral from
-    January 1 to October 31; reports count up to December 31, or up to ``on`` while the
-    year is still running.
-    """
-    return date(on.year, 1, 1), min(on, date(on.year, 12, 31)), date(on.year, 10, 31)
-
-
 @service
 def dashboard(
     db: Database,
@@ -230,36 +204,19 @@ def dashboard(
     require(actor, Action.EDIT_REFERRAL_LOGISTICS)
     day = on or local_today()
     moment = now or datetime.now(UTC)
-    # The worklist pages come from the worklist service itself, so the dashboard and the
-    # front-desk views can never disagree about what "overdue" means.
-    overdue_rows = tuple(worklist(db, actor, WorklistView.OVERDUE, limit=OVERDUE_ROWS, on=day))
-    expiring = worklist(db, actor, WorklistView.AUTH_EXPIRING, limit=LIST_ROWS + 1, on=day)
-    # Read in a plain transaction: on SQLite a write session would hold the write lock
-    # for the whole computation; the audit event gets its own short one.
-    with db.session() as session:
-        open_by_state = _open_by_state(session)
-        overdue_count = int(
-            session.scalar(
-                select(func.count())
-                .select_from(Referral)
-                .where(Referral.state.in_(OVERDUE_STATES), Referral.due_on < day)
-            )
-            or 0
-        )
-        review_count = (
-            _medication_review_count(session, day)
-            if allowed(actor, Action.READ_CLINICAL, DataCategory.GENERAL)
-            else None
-        )
-        closure = _loop_closure(session, *measurement_period(day), ROLLING)
-        closure_calendar = _loop_closure(session, *calendar_measurement_period(day), CALENDAR)
-        gap_count, gaps = _team_gaps(session)
-        decisions_count, decisions = _decisions_overdue(session, moment)
-        booked_late_count = count_view(session, WorklistView.BOOKED_LATE, day)
-        holds_past_review = count_view(session, WorklistView.HOLD_REVIEW, day)
-        acknowledgement = acknowledgement_figures(session, add_months(day, -MEASURE_MONTHS))
-        documents_waiting = documents_to_review(session)
+    # One short transaction: the kept counts, the first rows of each list (the worklist's
+    # own pages, so the dashboard and the front-desk views never disagree about what
+    # "overdue" means) and the audit event. Every read is an index range or a kept total.
     with db.session(write=True) as session:
+        kept = read_figures(session, day, moment)
+        overdue_rows = tuple(first_rows(session, WorklistView.OVERDUE, day, OVERDUE_ROWS))
+        expiring = first_rows(session, WorklistView.AUTH_EXPIRING, day, LIST_ROWS + 1)
+        closure = _loop_closure(session, kept.rolling, measurement_period(day), ROLLING)
+        closure_calendar = _loop_closure(
+            session, kept.calendar, calendar_measurement_period(day), CALENDAR
+        )
+        gaps = _team_gaps(session)
+        decisions = _decisions_overdue(session, moment)
         audit.record(
             session,
             actor,
@@ -273,140 +230,73 @@ def dashboard(
         session.commit()
     return Dashboard(
         on=day,
-        open_by_state=open_by_state,
-        overdue_count=overdue_count,
+        open_by_state=kept.open_by_state,
+        overdue_count=kept.overdue_count,
         overdue=overdue_rows,
         loop_closure=closure,
         loop_closure_calendar=closure_calendar,
-        team_gap_count=gap_count,
+        team_gap_count=kept.team_gap_count,
         team_gaps=gaps,
         auth_expiring=tuple(expiring[:LIST_ROWS]),
         auth_expiring_more=len(expiring) > LIST_ROWS,
-        decisions_overdue_count=decisions_count,
+        decisions_overdue_count=kept.decisions_overdue_count,
         decisions_overdue=decisions,
-        medication_review_count=review_count,
-        booked_late_count=booked_late_count,
-        holds_past_review_count=holds_past_review,
-        acknowledgement=acknowledgement,
-        documents_to_review_count=documents_waiting,
+        medication_review_count=(
+            kept.medication_review_count
+            if allowed(actor, Action.READ_CLINICAL, DataCategory.GENERAL)
+            else None
+        ),
+        booked_late_count=kept.booked_late_count,
+        holds_past_review_count=kept.holds_past_review_count,
+        acknowledgement=AcknowledgementFigures(
+            kept.unacknowledged, kept.acknowledged, kept.median_days_to_acknowledge
+        ),
+        documents_to_review_count=kept.documents_to_review_count,
     )
-
-
-def _medication_review_count(session: Session, day: date) -> int:
-    """Current lines with route "unknown" (an index range on route)."""
-    current = or_(Medication.stop_date.is_(None), Medication.stop_date >= day)
-    query = select(func.count()).where(Medication.route == UNKNOWN_ROUTE, current)
-    return int(session.scalar(query) or 0)
-
-
-def _open_by_state(session: Session) -> tuple[tuple[ReferralState, int], ...]:
-    # state IN (...) lets each state be counted from the covering (state, due_on) index.
-    counts = dict(
-        session.execute(
-            select(Referral.state, func.count())
-            .where(Referral.state.in_(OPEN_STATES))
-            .group_by(Referral.state)
-        ).all()
-    )
-    return tuple((state, int(counts.get(state, 0))) for state in OPEN_STATES)
-
-
-def _report_arrived(r: Any, period_end: date) -> Any:
-    """The recipient's report arrived after the referral was sent (and by the period's end).
-
-    A referral closed as "report received" with a reason instead of a report does not
-    count: no report reached the referrer. A CASE, so the document is only looked up
-    when the referral row itself does not already say a report was filed.
-    """
-    filed_in_row = and_(
-        r.state == ReferralState.REPORT_RECEIVED,
-        r.no_report_reason.is_(None),
-        r.report_received_on >= r.sent_on,
-        r.report_received_on <= period_end,
-    )
-    document = exists().where(
-        Document.referral_id == r.id,
-        Document.kind == DocumentKind.SPECIALIST_REPORT,
-        Document.received_on >= r.sent_on,
-        Document.received_on <= period_end,
-    )
-    return case((filed_in_row, 1), (document, 1), else_=0)
 
 
 def _loop_closure(
-    session: Session, start: date, end: date, until: date, period: str
+    session: Session, counts: tuple[int, int], period: tuple[date, date, date], kind: str
 ) -> LoopClosure:
-    # A referral entered in error never happened as far as the measure is concerned
-    # ("id NOT IN" the few of them keeps the index-only scans, see worklist.IN_ERROR_IDS).
-    in_window = and_(
-        Referral.sent_on >= start,
-        Referral.sent_on <= min(until, end),
-        Referral.id.not_in(IN_ERROR_IDS),
-    )
-    # CMS50: per patient, only the first referral of the period (earliest sent; the lower
-    # id breaks a same-day tie).
-    ranked = (
-        select(
-            Referral.id,
-            func.row_number()
-            .over(partition_by=Referral.patient_id, order_by=(Referral.sent_on, Referral.id))
-            .label("rank"),
-        )
-        .where(in_window)
-        .subquery()
-    )
-    first = aliased(Referral)
-    arrived = _report_arrived(first, end)
-    denominator, numerator = session.execute(
-        select(func.count(), func.coalesce(func.sum(arrived), 0))
-        .select_from(ranked.join(first, first.id == ranked.c.id))
-        .where(ranked.c.rank == 1)
-    ).one()
+    """The kept (numerator, denominator) with the first page of open loops beside them."""
+    start, end, until = period
+    numerator, denominator = counts
+    loops = _open_loops(session, open_loop(start, end, until), LIST_ROWS)
+    return LoopClosure(start, end, until, numerator, denominator, tuple(loops), kind)
 
-    # The open list walks referrals in sending order and stops after one page, so it
-    # states "is the patient's first" as NOT EXISTS rather than ranking them all again.
-    earlier = aliased(Referral)
-    is_first = ~exists().where(
-        earlier.patient_id == first.patient_id,
-        earlier.sent_on >= start,
-        earlier.id.not_in(IN_ERROR_IDS),
-        or_(
-            earlier.sent_on < first.sent_on,
-            and_(earlier.sent_on == first.sent_on, earlier.id < first.id),
-        ),
-    )
-    eligible = and_(
-        first.sent_on >= start,
-        first.sent_on <= min(until, end),
-        first.id.not_in(IN_ERROR_IDS),
-        is_first,
-        arrived == 0,
-    )
-    loops = _open_loops(session, first, eligible, LIST_ROWS)
-    return LoopClosure(
-        start, end, until, int(numerator or 0), int(denominator or 0), tuple(loops), period
+
+def open_loop(start: date, end: date, until: date) -> Any:
+    """A kept loop row that is a patient's first referral of the period, without a report
+    by its end (one walk down the covering sent_on index of dashboard_loops)."""
+    return and_(
+        DashboardLoop.sent_on >= start,
+        DashboardLoop.sent_on <= min(until, end),
+        or_(DashboardLoop.previous_sent_on.is_(None), DashboardLoop.previous_sent_on < start),
+        or_(DashboardLoop.arrived_on.is_(None), DashboardLoop.arrived_on > end),
     )
 
 
-def _open_loops(session: Session, first: Any, condition: Any, limit: int) -> list[OpenLoop]:
+def _open_loops(session: Session, condition: Any, limit: int) -> list[OpenLoop]:
     rows = session.execute(
         select(
-            first.id,
-            first.patient_id,
+            Referral.id,
+            Referral.patient_id,
             Patient.family_name,
             Patient.given_name,
             Patient.mrn,
-            first.discipline,
+            Referral.discipline,
             Recipient.given_name.label("r_given"),
             Recipient.family_name.label("r_family"),
             Recipient.credentials.label("r_credentials"),
-            first.sent_on,
-            first.state,
+            Referral.sent_on,
+            Referral.state,
         )
-        .join(Patient, Patient.id == first.patient_id)
-        .outerjoin(Recipient, Recipient.id == first.recipient_member_id)
+        .select_from(DashboardLoop)
+        .join(Referral, Referral.id == DashboardLoop.referral_id)
+        .join(Patient, Patient.id == Referral.patient_id)
+        .outerjoin(Recipient, Recipient.id == Referral.recipient_member_id)
         .where(condition)
-        .order_by(first.sent_on.desc(), first.id.desc())
+        .order_by(DashboardLoop.sent_on.desc(), DashboardLoop.referral_id.desc())
         .limit(limit)
     ).all()
     return [
@@ -430,22 +320,13 @@ def _recipient(given: str | None, family: str | None, credentials: str | None) -
     return f"{given} {family}" + (f", {credentials}" if credentials else "")
 
 
-def _missing(role: CareTeamRole) -> Any:
-    return ~exists().where(
-        CareTeamMembership.patient_id == Patient.id,
-        CareTeamMembership.role == role,
-        CareTeamMembership.until.is_(None),
-    )
-
-
-def _team_gaps(session: Session) -> tuple[int, tuple[TeamGap, ...]]:
-    """Active patients missing a core role: the count, and the first page by name.
+def _team_gaps(session: Session) -> tuple[TeamGap, ...]:
+    """The first page by name of active patients missing a core role (the count is kept).
 
     Each role is one NOT EXISTS probe of the (patient_id, role) index.
     """
-    missing = [_missing(role) for role in CORE_ROLES]
+    missing = [missing_role(role) for role in CORE_ROLES]
     any_gap = and_(Patient.status == PatientStatus.ACTIVE, or_(*missing))
-    count = int(session.scalar(select(func.count()).select_from(Patient).where(any_gap)) or 0)
     rows = session.execute(
         select(
             Patient.id,
@@ -459,7 +340,7 @@ def _team_gaps(session: Session) -> tuple[int, tuple[TeamGap, ...]]:
         .order_by(Patient.family_key, Patient.given_key, Patient.id)
         .limit(LIST_ROWS)
     ).all()
-    gaps = tuple(
+    return tuple(
         TeamGap(
             patient_id=r.id,
             patient_name=f"{r.family_name}, {r.given_name}",
@@ -469,23 +350,11 @@ def _team_gaps(session: Session) -> tuple[int, tuple[TeamGap, ...]]:
         )
         for r in rows
     )
-    return count, gaps
 
 
-def _decisions_overdue(session: Session, now: datetime) -> tuple[int, tuple[PendingDecision, ...]]:
-    """Pending authorisations older than CMS-0057-F allows (7 days; 72 h when expedited)."""
-    expedited_limit = now - rules.EXPEDITED_DECISION
-    standard_limit = now - rules.STANDARD_DECISION
-    late = and_(
-        OPEN_PENDING,
-        # Implied by both branches below; lets the partial index serve a range.
-        Referral.auth_requested_at < max(expedited_limit, standard_limit),
-        or_(
-            and_(Referral.auth_expedited.is_(True), Referral.auth_requested_at < expedited_limit),
-            and_(Referral.auth_expedited.is_(False), Referral.auth_requested_at < standard_limit),
-        ),
-    )
-    count = int(session.scalar(select(func.count()).select_from(Referral).where(late)) or 0)
+def _decisions_overdue(session: Session, now: datetime) -> tuple[PendingDecision, ...]:
+    """The oldest pending authorisations past CMS-0057-F's limit (the count is kept)."""
+    late = late_decisions(now)
     rows = session.execute(
         select(
             Referral.id,
@@ -503,7 +372,7 @@ def _decisions_overdue(session: Session, now: datetime) -> tuple[int, tuple[Pend
         .order_by(Referral.auth_requested_at, Referral.id)
         .limit(OVERDUE_ROWS)
     ).all()
-    decisions = tuple(
+    return tuple(
         PendingDecision(
             referral_id=r.id,
             patient_id=r.patient_id,
@@ -517,7 +386,6 @@ def _decisions_overdue(session: Session, now: datetime) -> tuple[int, tuple[Pend
         )
         for r in rows
     )
-    return count, decisions
 
 
 # ------------------------------------------------------------------------ inbound referrals

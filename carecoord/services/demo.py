@@ -55,6 +55,7 @@ from carecoord.errors import CareCoordError
 from carecoord.models import Base, Patient
 from carecoord.services import (
     audit,
+    dashboard_summary,
     demo_allergy,
     demo_document_review,
     demo_intake,
@@ -2533,6 +2534,7 @@ def _fill(
     results = monitoring_demo.fill_monitoring(conn, day)
     incoming = demo_document_review.fill_document_reviews(conn, day, report_pdf)
     demo_intake.fill_intake(conn, day)  # referrals to the clinic (services/demo_intake.py)
+    dashboard_summary.rebuild(conn)  # the dashboard's kept counts, from the rows just written
     written = sink.written
     detail = (
         f"demo data loaded (seed {seed}, relative to {day.isoformat()}): "

@@ -327,6 +327,34 @@ def _steps(order: _Sort, after: WorklistCursor | None) -> list[tuple[int, str]]:
     return [(1, "beyond")]
 
 
+def _read_page(
+    session: Session,
+    view: WorklistView,
+    day: date,
+    filters: WorklistFilter | None,
+    after: WorklistCursor | None,
+    limit: int,
+) -> tuple[list[WorklistRow], WorklistCursor | None]:
+    """A page's rows and the cursor after its last row (inside the caller's session)."""
+    rows: list[WorklistRow] = []
+    cursor = after
+    for part, step in _steps(_sort(view), after):
+        if len(rows) >= limit:
+            break
+        stmt = _page_statement(view, day, filters, part, step, after, limit - len(rows))
+        found = list(session.execute(stmt))
+        rows.extend(_row(r, day) for r in found)
+        if found:
+            cursor = WorklistCursor(day, part, found[-1].sort_key, found[-1].id)
+    return rows, cursor
+
+
+def first_rows(session: Session, view: WorklistView, day: date, limit: int) -> list[WorklistRow]:
+    """A view's first ``limit`` rows inside the caller's session, which audits the read
+    (the dashboard's lists come from here, so they never disagree with the worklist)."""
+    return _read_page(session, view, day, None, None, limit)[0]
+
+
 @service
 def worklist_page(
     db: Database,
@@ -347,17 +375,8 @@ def worklist_page(
     chosen = v.choice(view, WorklistView, "view")
     limit = max(1, min(int(limit), 1000))
     day = after.on if after is not None else (on or local_today())
-    rows: list[WorklistRow] = []
-    cursor = after
     with db.session(write=True) as session:
-        for part, step in _steps(_sort(chosen), after):
-            if len(rows) >= limit:
-                break
-            stmt = _page_statement(chosen, day, filters, part, step, after, limit - len(rows))
-            found = list(session.execute(stmt))
-            rows.extend(_row(r, day) for r in found)
-            if found:
-                cursor = WorklistCursor(day, part, found[-1].sort_key, found[-1].id)
+        rows, cursor = _read_page(session, chosen, day, filters, after, limit)
         audit.record(
             session,
             actor,

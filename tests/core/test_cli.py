@@ -44,6 +44,24 @@ def test_db_current_then_upgrade(tmp_path: Path) -> None:
     assert "up to date" in after.stdout
 
 
+def test_db_rebuild_summary_restores_the_dashboard_counts(tmp_path: Path) -> None:
+    from sqlalchemy import create_engine, text
+
+    database = tmp_path / "summary.sqlite3"
+    assert run("--database", str(database), "demo", "--patients", "5").returncode == 0
+    engine = create_engine(f"sqlite:///{database}")
+    with engine.begin() as conn:
+        filled = conn.execute(text("SELECT figure, day, n FROM dashboard_counts")).all()
+        conn.execute(text("DELETE FROM dashboard_counts"))
+    result = run("--database", str(database), "db", "rebuild-summary")
+    assert result.returncode == 0, result.stderr
+    assert "Rebuilt the dashboard summary" in result.stdout
+    with engine.connect() as conn:
+        again = conn.execute(text("SELECT figure, day, n FROM dashboard_counts")).all()
+    engine.dispose()
+    assert filled and sorted(again) == sorted(filled)
+
+
 def test_environment_variable_chooses_the_database(tmp_path: Path) -> None:
     database = tmp_path / "env.sqlite3"
     result = run("info", env={"CARECOORD_DATABASE_URL": str(database)})
