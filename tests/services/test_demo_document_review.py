@@ -11,11 +11,11 @@ from sqlalchemy import func, select
 
 from carecoord.clinical.vocabulary import UserRole
 from carecoord.db import Database
+from carecoord.demo import fill_demo, report_pdf
+from carecoord.demo.document_review import count_waiting, fill_document_reviews
 from carecoord.models import Document, ReviewItem, User
 from carecoord.services import dashboard, review
 from carecoord.services.actor import Actor
-from carecoord.services.demo import fill_demo, report_pdf
-from carecoord.services.demo_document_review import count_waiting, fill_document_reviews
 from carecoord.services.review import DOCUMENT_KINDS, ReviewKind
 from tests.services.helpers import new_patient
 
