@@ -29,12 +29,13 @@ class AssessmentSteps(BuilderState):
         if not dates:
             dates.append(today)
         baseline = rng.between(5, 9)
-        course = rng.random()
+        better, partly, _ = chart.archetype.course  # the archetype's usual course
+        course = rng.random() * sum(chart.archetype.course)
         final = baseline * (
             rng.uniform(0.4, 0.7)
-            if course < 0.55
+            if course < better
             else rng.uniform(0.8, 0.95)
-            if course < 0.8
+            if course < better + partly
             else rng.uniform(0.95, 1.15)
         )
         steps = max(1, len(dates) - 1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from carecoord.clinical import coherence, drugs, mme
+from carecoord.clinical import coherence, drugs, headache, mme
 from carecoord.clinical.vocabulary import (
     CareTeamRole,
     Discipline,
@@ -52,15 +52,15 @@ class ChartSteps(BuilderState):
         """Diagnoses, medications, allergies and headache archetype of one patient."""
         rng, sink = self.rng, self.sink
         archetype = rng.choices(ARCHETYPES, cum_weights=ARCHETYPE_CUM)[0]
-        opioid = rng.random() < 0.40
-        oud = opioid and rng.random() < 0.15
+        opioid = rng.random() < archetype.opioid
+        oud = opioid and rng.random() < archetype.oud
         showcase = None
         if opioid and self.opioid_index < len(SHOWCASES):
             showcase = SHOWCASES[self.opioid_index]
             oud = showcase.oud
-        depressed = rng.random() < (0.35 if archetype.name == "fibromyalgia" else 0.25)
-        anxious = rng.random() < 0.2
-        codes = [rng.pick(archetype.primary)]
+        depressed = rng.random() < archetype.depressed
+        anxious = rng.random() < archetype.anxious
+        codes = [rng.pick(archetype.primary), *archetype.always]
         if oud:
             codes.append("F11.20")
         elif opioid:
@@ -68,6 +68,9 @@ class ChartSteps(BuilderState):
         # Depression and anxiety are always coded: the scores, drugs and psychiatry
         # referrals that follow refer to them.
         codes += [*(["F32.A"] if depressed else []), *(["F41.1"] if anxious else [])]
+        if len(codes) > 4 and anxious:  # at most four diagnoses: the anxiety goes unmentioned
+            codes.remove("F41.1")
+            anxious = False
         optional = [c for c in archetype.extra if rng.random() < 0.4]
         wanted = max(len(codes), rng.between(1, 4))
         codes += optional[: max(0, wanted - len(codes))]
@@ -155,12 +158,14 @@ class ChartSteps(BuilderState):
             drug = NON_OPIOIDS[key]
             lines.append((drug, rng.pick(drug.doses)))
         taken: list[coherence.Line] = []
+        lasting = {NALOXONE, OUD_TREATMENT, *(d for d, _ in (showcase.lines if showcase else ()))}
         for drug, dose in lines:
             # Taken when the patient came (the intake medication list), some stopped since.
             start = since - timedelta(days=rng.between(0, 60))
             stop = None
-            # Naloxone and the treatment of an OUD stay while the risk does (CDC 2022 Rec. 8, 12).
-            if rng.random() < 0.08 and drug is not NALOXONE and drug is not OUD_TREATMENT:
+            # Naloxone and the treatment of an OUD stay while the risk does (CDC 2022 Rec. 8,
+            # 12); a showcase's drugs stay, or its alert would not show.
+            if rng.random() < 0.08 and drug not in lasting:
                 stop = min(self.today, start + timedelta(days=rng.between(30, 200)))
             taken.append(coherence.Line(drug.drug, start, stop, drug.route))
             sink.rows["medications"].append(
@@ -187,6 +192,11 @@ class ChartSteps(BuilderState):
             migraine = codes[0].startswith("G43")
             attacks = rng.between(3, 14) if migraine else rng.between(6, 20)
             days = min(30, attacks + rng.between(0, 8))
+            acute = min(days, rng.between(2, 18))
+            if archetype.overuse:  # chronic migraine (>= 15 headache days) with overuse
+                attacks = rng.between(4, 10)
+                days = rng.between(15, 26)
+                acute = rng.between(headache.OVERUSE_LIKELY_DAYS, days)
             sink.rows["headache_profiles"].append(
                 (
                     self.next_id("headache_profiles"),
@@ -195,7 +205,7 @@ class ChartSteps(BuilderState):
                     codes[0] == "G43.109",
                     attacks,
                     days,
-                    min(days, rng.between(2, 18)),
+                    acute,
                     rng.pick(TRIGGERS),
                     None,
                     sink.stamp(since),

@@ -11,12 +11,15 @@ from carecoord.clinical.vocabulary import (
     Modality,
     PlanStatus,
 )
+from carecoord.demo.archetypes import Archetype
 from carecoord.demo.common import sv
 from carecoord.demo.state import BuilderState, Chart
 from carecoord.demo.texts import (
     ACTIVITIES,
     ACTIVITY_DISCIPLINES,
+    ARCHETYPE_ONLY,
     MODALITIES,
+    MODALITY_OF,
     MODALITY_WEIGHTS,
     STOP_REASONS,
 )
@@ -60,7 +63,7 @@ class PlanSteps(BuilderState):
                 (
                     plan_id,
                     chart.id,
-                    f"Multimodal plan: {chart.archetype.name}",
+                    f"Multimodal plan: {chart.archetype.said}",
                     sv(status),
                     sink.day(started),
                     sink.day(review),
@@ -104,11 +107,19 @@ class PlanSteps(BuilderState):
             picks = rng.choices(MODALITIES, weights=MODALITY_WEIGHTS, k=count - 1)
             picks.append(MODALITIES[self.modality_index % len(MODALITIES)])
             self.modality_index += 1
+            if chart.archetype.activities:  # what the archetype calls for comes first
+                picks.insert(0, MODALITY_OF[rng.pick(chart.archetype.activities)])
             for modality in dict.fromkeys(picks):
-                self.activity(plan_id, modality, status, started, ends)
+                self.activity(chart.archetype, plan_id, modality, status, started, ends)
 
     def activity(
-        self, plan_id: int, modality: Modality, plan_status: PlanStatus, started: date, ends: date
+        self,
+        archetype: Archetype,
+        plan_id: int,
+        modality: Modality,
+        plan_status: PlanStatus,
+        started: date,
+        ends: date,
     ) -> None:
         rng, sink, today = self.rng, self.sink, self.today
         span = max(0, (ends - started).days)
@@ -132,14 +143,20 @@ class PlanSteps(BuilderState):
             )
         if status is ActivityStatus.PLANNED:
             start = today + timedelta(days=rng.between(3, 45))
-        # Only activities that fit the chart: the site of the pain, the drugs taken then.
+        # Only activities that fit the archetype and the chart: the site of the pain, the
+        # drugs taken then; the archetype's own activities most of the time.
         options = [
             option
             for option in ACTIVITIES[modality]
-            if self.activity_fits(option[0], status, min(start, today))
+            if option[0] not in archetype.never
+            and (option[0] not in ARCHETYPE_ONLY or option[0] in archetype.activities)
+            and self.activity_fits(option[0], status, min(start, today))
         ]
         if not options:
             return
+        favoured = [option for option in options if option[0] in archetype.activities]
+        if favoured and rng.random() < 0.7:
+            options = favoured
         description, sessions = rng.pick(options)
         disciplines = ACTIVITY_DISCIPLINES[modality]
         responsible = (

@@ -51,23 +51,30 @@ class ReferralSteps(BuilderState):
         mental = chart.depressed or chart.anxious or self.current_alert
         neuropathic = facts.has_code(coherence.NEUROPATHIC)
         neck = facts.has_code(coherence.CERVICAL)
-        key = (chart.archetype.headache, chart.archetype.spine, chart.opioid, mental,
-               chart.depressed, neuropathic, neck)  # fmt: skip
+        archetype = chart.archetype
+        key = (archetype.name, chart.opioid, mental, chart.depressed, neuropathic, neck)
         cached = self.discipline_cum.get(key)
         if cached is None:
             weights = dict(BASE_WEIGHTS)
-            weights[D.NEUROLOGY_HEADACHE] = 4 if neuropathic else 0
-            weights[D.NEUROSURGERY] = 3 if neck else 0
-            weights[D.PSYCHIATRY] = 8 if mental else 0
-            if chart.archetype.headache:
+            if archetype.headache:
                 weights[D.NEUROLOGY_HEADACHE] = 22
-            if chart.archetype.spine:
+            if archetype.spine:
                 weights[D.NEUROSURGERY] = 8
                 weights[D.ANESTHESIOLOGY] = 14
             if chart.opioid:
                 weights[D.PAIN_REHABILITATION_PROGRAM] = 3
             if chart.depressed:
                 weights[D.PSYCHIATRY] = 14
+            weights.update(archetype.referrals)
+            # What the chart does not give a discipline to do, it is not asked to do.
+            if not mental:
+                weights[D.PSYCHIATRY] = 0
+            if not (neuropathic or archetype.headache):
+                weights[D.NEUROLOGY_HEADACHE] = 0
+            if not (neck or archetype.spine):
+                weights[D.NEUROSURGERY] = 0
+            if not chart.opioid:  # the programme's opioid weaning is not for them
+                weights[D.PAIN_REHABILITATION_PROGRAM] = BASE_WEIGHTS[D.PAIN_REHABILITATION_PROGRAM]
             population = [d for d in weights if weights[d]]
             cum: list[int] = []
             total = 0
@@ -95,8 +102,11 @@ class ReferralSteps(BuilderState):
         """The discipline's texts that fit this chart on ``day`` (clinical/coherence.py)."""
         facts = self.current_facts
         fitting = []
+        never = tuple(text.lower() for text in chart.archetype.never)
         for ask in REFERRAL_TEXT[discipline]:
-            reason = ask.reason.format(condition=chart.archetype.name)
+            reason = ask.reason.format(condition=chart.archetype.said)
+            if any(text in ask.question.lower() for text in never):
+                continue  # a stimulator trial asked for a patient who has one
             if not coherence.referral_problems(facts, discipline, day, (reason, ask.question)):
                 fitting.append(ask)
         return fitting
@@ -300,7 +310,7 @@ class ReferralSteps(BuilderState):
                 sv(priority),
                 priority_reason,
                 sv(ask.expectation),
-                sentence(ask.reason.format(condition=chart.archetype.name)),
+                sentence(ask.reason.format(condition=chart.archetype.said)),
                 ask.question,
                 rng.pick(TOLD),
                 tried,

@@ -61,7 +61,7 @@ class BuilderState:
         self.pdf_sha = hashlib.sha256(self.pdf).hexdigest()
         self.nrs_cache: dict[int, tuple[str, float, str]] = {}
         self.peg_cache: dict[tuple[int, int, int], tuple[str, float, str]] = {}
-        self.discipline_cum: dict[tuple[bool, ...], tuple[list[Discipline], list[int]]]
+        self.discipline_cum: dict[tuple[object, ...], tuple[list[Discipline], list[int]]]
         self.discipline_cum = {}
         self.referral_index = 0
         self.states = list(S)

@@ -309,12 +309,15 @@ ACTIVITIES: Final[dict[Modality, tuple[tuple[str, tuple[int, int] | None], ...]]
         ("Opioid taper by 10 % a month", None),
         ("Trial of topical lidocaine", None),
         ("Review of the analgesic regimen and its side effects", None),
+        ("Buprenorphine/naloxone maintenance with monthly review", None),
+        ("Withdrawal of the overused acute medication with a headache diary", None),
     ),
     Modality.INTERVENTIONAL: (
         ("Lumbar epidural steroid injection", (1, 2)),
         ("Medial branch blocks, then radiofrequency ablation", (2, 3)),
         ("Occipital nerve block", (1, 2)),
         ("Spinal cord stimulator trial", (1, 1)),
+        ("Spinal cord stimulator reprogramming and review", (1, 2)),
         ("Genicular nerve block", (1, 2)),
         ("Trigger point injections", (2, 4)),
         ("Sympathetic nerve block", (1, 3)),
@@ -323,6 +326,7 @@ ACTIVITIES: Final[dict[Modality, tuple[tuple[str, tuple[int, int] | None], ...]]
         ("Graded activity programme, twice weekly", (8, 12)),
         ("Aquatic therapy", (6, 10)),
         ("Core stabilisation and home exercise programme", (6, 12)),
+        ("Graded motor imagery and mirror therapy", (6, 10)),
     ),
     Modality.PSYCHOLOGICAL: (
         ("CBT for chronic pain", (8, 10)),
@@ -344,7 +348,21 @@ ACTIVITIES: Final[dict[Modality, tuple[tuple[str, tuple[int, int] | None], ...]]
         ("Pain neuroscience education", (1, 3)),
         ("Sleep and pacing workshop", (2, 4)),
         ("Naloxone and safe opioid storage teaching", (1, 1)),
+        ("Foot care and activity education", (1, 2)),
     ),
+}
+ARCHETYPE_ONLY: Final = frozenset(
+    {
+        "Buprenorphine/naloxone maintenance with monthly review",
+        "Withdrawal of the overused acute medication with a headache diary",
+        "Spinal cord stimulator reprogramming and review",
+        "Graded motor imagery and mirror therapy",
+        "Foot care and activity education",
+    }
+)
+"""Activities only the archetypes that name them get (``Archetype.activities``)."""
+MODALITY_OF: Final[dict[str, Modality]] = {
+    description: modality for modality, options in ACTIVITIES.items() for description, _ in options
 }
 ACTIVITY_DISCIPLINES: Final[dict[Modality, tuple[Discipline, ...]]] = {
     Modality.MEDICATION: (),  # the coordinating physician
