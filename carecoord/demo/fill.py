@@ -23,10 +23,9 @@ from carecoord.demo.builder import Builder
 from carecoord.demo.common import BATCH_PATIENTS, DEMO_USERNAMES, report_pdf
 from carecoord.demo.sink import COLUMNS, Sink
 from carecoord.errors import CareCoordError
-from carecoord.models import Base, Patient
+from carecoord.models import Base, Patient, Setting
 from carecoord.services import audit
 from carecoord.services.demo_mark import DEMO_SETTING, DEMO_SETTING_VALUE, is_demo_connection
-from carecoord.services.reference import number_all
 
 D = Discipline
 
@@ -176,6 +175,8 @@ def _fill(
     builder = Builder(sink, _max_ids(conn), seed, day)
     usernames = set(conn.execute(text("SELECT username FROM users")).scalars())
     has_settings = conn.execute(text("SELECT COUNT(*) FROM settings")).scalar_one() > 0
+    named = conn.execute(select(Setting.value).where(Setting.key == "clinic_name")).scalar()
+    builder.clinic_name = named or builder.clinic_name
     builder.team()
     builder.users(usernames)
     builder.therapist_member = next(m.id for m in builder.members if m.discipline == D.PSYCHOLOGY)
@@ -190,7 +191,6 @@ def _fill(
             if progress is not None:
                 progress(index + 1, patients)
     sink.flush()
-    number_all(conn)  # each referral's reference number, as the app gives a new one
     demo_workflow.fill_workflow_extras(conn, day)
     drawings = demo_pain_drawings.fill_pain_drawings(conn, day)
     no_known_allergies = demo_allergy.mark_no_known_allergies(conn, day)

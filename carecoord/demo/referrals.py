@@ -35,6 +35,7 @@ from carecoord.demo.texts import (
 from carecoord.services.permissions import (
     referral_category,
 )
+from carecoord.services.reference import referral_reference
 
 D = Discipline
 
@@ -207,7 +208,7 @@ class ReferralSteps(BuilderState):
 
         sent_on = reached.get(S.SENT)
         sent_via = rng.pick(SEND_METHODS) if sent_on else None
-        appointment_due = rules.appointment_due(sent_on, priority, discipline) if sent_on else None
+        appointment_due = self.appointment_due(sent_on, priority, discipline) if sent_on else None
         appointment_date: date | None = None
         booked = reached.get(S.SCHEDULED)
         if booked is not None:
@@ -219,7 +220,7 @@ class ReferralSteps(BuilderState):
         seen_on = reached.get(S.SEEN)
         if seen_on is not None:
             appointment_date = seen_on
-        report_due = rules.report_due(seen_on) if seen_on else None
+        report_due = self.report_due(seen_on) if seen_on else None
         received = reached.get(S.REPORT_RECEIVED)
         closed_on = reached.get(state) if state in rules.CLOSED_STATES else None
         due_on = {
@@ -303,6 +304,7 @@ class ReferralSteps(BuilderState):
         sink.rows["referrals"].append(
             (
                 referral_id,
+                referral_reference(self.clinic_name, referral_id),  # as the app numbers one
                 chart.id,
                 self.current_coordinator if creator == "drlee" else self.therapist_member,
                 recipient.id,

@@ -159,6 +159,7 @@ COLUMNS: Final[dict[str, tuple[str, ...]]] = {
     ),
     "referrals": (
         "id",
+        "reference",
         "patient_id",
         "referring_member_id",
         "recipient_member_id",

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from carecoord.clinical import coherence
+from carecoord.clinical import referral_rules as rules
 from carecoord.clinical.vocabulary import (
     Discipline,
     ReferralState,
 )
+from carecoord.demo import clinic
 from carecoord.demo.archetypes import Archetype
 from carecoord.demo.common import LOADED_BY, DemoRandom, cumulative, report_pdf
 from carecoord.demo.sink import Sink
@@ -76,6 +79,11 @@ class BuilderState:
         self.current_facts = coherence.ChartFacts()
         self.current_discharged = False
         self.therapist_member = 0
+        self.clinic_name = clinic.CLINIC_NAME  # the settings' name, which references quote
+        # The referral rules' due dates, remembered per argument: the same days, priorities
+        # and disciplines come back thousands of times in a large demo.
+        self.appointment_due = lru_cache(maxsize=65536)(rules.appointment_due)
+        self.report_due = lru_cache(maxsize=4096)(rules.report_due)
 
     def next_id(self, table: str) -> int:
         self.ids[table] += 1
