@@ -229,40 +229,50 @@ class ChartSteps(BuilderState):
             lines=tuple(taken),
         )
 
+    def membership(
+        self,
+        patient_id: int,
+        member_id: int,
+        role: CareTeamRole,
+        start: date,
+        end: date | None,
+        note: str | None,
+    ) -> None:
+        """One care-team membership row, recorded by drlee on its first day."""
+        sink = self.sink
+        sink.rows["care_team_memberships"].append(
+            (
+                self.next_id("care_team_memberships"),
+                patient_id,
+                member_id,
+                sv(role),
+                sink.day(start),
+                sink.day(end),
+                note,
+                *self.versioned(start, "drlee"),
+            )
+        )
+
     def team_for(self, chart: Chart) -> None:
         """Care team: one active coordinator always; ~15 % miss a core role (the gap warning)."""
-        rng, sink, today = self.rng, self.sink, self.today
-        rows = sink.rows["care_team_memberships"]
+        rng, today = self.rng, self.today
         coordinators = self.by_discipline[D.PAIN_MEDICINE]
         coordinator = rng.pick(coordinators)
         since = chart.since
         if rng.random() < 0.1:  # handed over from another coordinator
             previous = rng.pick([m for m in coordinators if m.id != coordinator.id])
             handover = since + timedelta(days=rng.between(20, max(21, (today - since).days - 10)))
-            rows.append(
-                (
-                    self.next_id("care_team_memberships"),
-                    chart.id,
-                    previous.id,
-                    sv(CareTeamRole.COORDINATING_PHYSICIAN),
-                    sink.day(since),
-                    sink.day(handover),
-                    "Handed over coordination.",
-                    *self.versioned(since, "drlee"),
-                )
+            self.membership(
+                chart.id,
+                previous.id,
+                CareTeamRole.COORDINATING_PHYSICIAN,
+                since,
+                handover,
+                "Handed over coordination.",
             )
             since = handover
-        rows.append(
-            (
-                self.next_id("care_team_memberships"),
-                chart.id,
-                coordinator.id,
-                sv(CareTeamRole.COORDINATING_PHYSICIAN),
-                sink.day(since),
-                None,
-                None,
-                *self.versioned(since, "drlee"),
-            )
+        self.membership(
+            chart.id, coordinator.id, CareTeamRole.COORDINATING_PHYSICIAN, since, None, None
         )
 
         self.current_coordinator = coordinator.id
@@ -280,61 +290,24 @@ class ChartSteps(BuilderState):
                     end = min(
                         today - timedelta(days=1), start + timedelta(days=rng.between(30, 200))
                     )
-                    rows.append(
-                        (
-                            self.next_id("care_team_memberships"),
-                            chart.id,
-                            member.id,
-                            sv(role),
-                            sink.day(start),
-                            sink.day(max(start, end)),
-                            "Moved on; not replaced.",
-                            *self.versioned(start, "drlee"),
-                        )
+                    self.membership(
+                        chart.id,
+                        member.id,
+                        role,
+                        start,
+                        max(start, end),
+                        "Moved on; not replaced.",
                     )
                 continue
-            rows.append(
-                (
-                    self.next_id("care_team_memberships"),
-                    chart.id,
-                    member.id,
-                    sv(role),
-                    sink.day(start),
-                    None,
-                    None,
-                    *self.versioned(start, "drlee"),
-                )
-            )
+            self.membership(chart.id, member.id, role, start, None, None)
         if rng.random() < 0.35:
             discipline = rng.pick((D.PHYSICAL_THERAPY, D.PSYCHOLOGY, D.COMPLEMENTARY_MEDICINE))
             member = rng.pick(self.by_discipline[discipline])
             start = chart.since + timedelta(days=rng.between(0, 90))
-            rows.append(
-                (
-                    self.next_id("care_team_memberships"),
-                    chart.id,
-                    member.id,
-                    sv(CareTeamRole.THERAPIST),
-                    sink.day(start),
-                    None,
-                    None,
-                    *self.versioned(start, "drlee"),
-                )
-            )
+            self.membership(chart.id, member.id, CareTeamRole.THERAPIST, start, None, None)
         if chart.archetype.headache and rng.random() < 0.5:
             member = rng.pick(self.by_discipline[D.NEUROLOGY_HEADACHE])
-            rows.append(
-                (
-                    self.next_id("care_team_memberships"),
-                    chart.id,
-                    member.id,
-                    sv(CareTeamRole.CONSULTANT),
-                    sink.day(chart.since),
-                    None,
-                    None,
-                    *self.versioned(chart.since, "drlee"),
-                )
-            )
+            self.membership(chart.id, member.id, CareTeamRole.CONSULTANT, chart.since, None, None)
         if rng.random() < 0.08:  # a therapist who has since left the practice
             leaver = next(
                 (m for m in self.members if not m.active and m.discipline == D.PHYSICAL_THERAPY),
@@ -342,15 +315,11 @@ class ChartSteps(BuilderState):
             )
             if leaver is not None:
                 end = min(today - timedelta(days=1), chart.since + timedelta(days=90))
-                rows.append(
-                    (
-                        self.next_id("care_team_memberships"),
-                        chart.id,
-                        leaver.id,
-                        sv(CareTeamRole.THERAPIST),
-                        sink.day(chart.since),
-                        sink.day(end),
-                        "Clinician left the practice.",
-                        *self.versioned(chart.since, "drlee"),
-                    )
+                self.membership(
+                    chart.id,
+                    leaver.id,
+                    CareTeamRole.THERAPIST,
+                    chart.since,
+                    end,
+                    "Clinician left the practice.",
                 )
