@@ -171,7 +171,45 @@ def _fill(
     progress: Callable[[int, int], None] | None,
     started: float,
 ) -> DemoSummary:
+    """The fill, step by step: the directory, the patients in batches, then the later
+    fills that read what the patients' rows hold. A new demo step is one line at the end."""
     sink = Sink(conn)
+    builder = _directory(conn, sink, seed, day)
+    for index in range(patients):
+        builder.patient(index)
+        if (index + 1) % BATCH_PATIENTS == 0:
+            sink.flush()
+            if progress is not None:
+                progress(index + 1, patients)
+    sink.flush()
+    later: dict[str, int] = {}
+    demo_workflow.fill_workflow_extras(conn, day)
+    later["pain drawings"] = demo_pain_drawings.fill_pain_drawings(conn, day)
+    later["'no known allergies' confirmations"] = demo_allergy.mark_no_known_allergies(conn, day)
+    later["monitoring results"] = monitoring_demo.fill_monitoring(conn, day)
+    later["incoming documents with their reviews"] = demo_document_review.fill_document_reviews(
+        conn, day, report_pdf
+    )
+    _record_the_load(conn, builder, seed, day, later)
+    if progress is not None:
+        progress(patients, patients)
+    written = sink.written
+    return DemoSummary(
+        team_members=written["team_members"],
+        patients=written["patients"],
+        referrals=written["referrals"],
+        assessments=written["assessments"],
+        plans=written["treatment_plans"],
+        activities=written["plan_activities"],
+        documents=written["documents"],
+        users=written["users"],
+        seconds=round(time.perf_counter() - started, 2),
+    )
+
+
+def _directory(conn: Connection, sink: Sink, seed: int, day: date) -> Builder:
+    """The builder, after writing the team, the demo accounts and (in a database without
+    them) the clinic settings with the demo mark."""
     builder = Builder(sink, _max_ids(conn), seed, day)
     usernames = set(conn.execute(text("SELECT username FROM users")).scalars())
     has_settings = conn.execute(text("SELECT COUNT(*) FROM settings")).scalar_one() > 0
@@ -184,19 +222,15 @@ def _fill(
         builder.settings()
         sink.rows["settings"].append((DEMO_SETTING, DEMO_SETTING_VALUE))
     sink.flush()
-    for index in range(patients):
-        builder.patient(index)
-        if (index + 1) % BATCH_PATIENTS == 0:
-            sink.flush()
-            if progress is not None:
-                progress(index + 1, patients)
-    sink.flush()
-    demo_workflow.fill_workflow_extras(conn, day)
-    drawings = demo_pain_drawings.fill_pain_drawings(conn, day)
-    no_known_allergies = demo_allergy.mark_no_known_allergies(conn, day)
-    results = monitoring_demo.fill_monitoring(conn, day)
-    incoming = demo_document_review.fill_document_reviews(conn, day, report_pdf)
-    written = sink.written
+    return builder
+
+
+def _record_the_load(
+    conn: Connection, builder: Builder, seed: int, day: date, later: dict[str, int]
+) -> None:
+    """One audit record of what the load wrote (through the audit service, which chains
+    it), and PostgreSQL's id sequences moved past the ids assigned here."""
+    written = builder.sink.written
     detail = (
         f"demo data loaded (seed {seed}, relative to {day.isoformat()}): "
         f"{written['team_members']} team members, {written['users']} users, "
@@ -206,10 +240,8 @@ def _fill(
         f"{written['assessments']} assessments, {written['treatment_plans']} plans, "
         f"{written['plan_activities']} activities, {written['referrals']} referrals, "
         f"{written['referral_events']} referral events, {written['documents']} documents, "
-        f"{drawings} pain drawings, {no_known_allergies} 'no known allergies' confirmations, "
-        f"{results} monitoring results, {incoming} incoming documents with their reviews"
+        + ", ".join(f"{count} {what}" for what, count in later.items())
     )
-    # Through the audit service, which chains the record (ids, hashes, chain head).
     audit.append(
         conn,
         [
@@ -227,16 +259,3 @@ def _fill(
     )
     if conn.dialect.name == "postgresql":
         _reset_sequences(conn)
-    if progress is not None:
-        progress(patients, patients)
-    return DemoSummary(
-        team_members=written["team_members"],
-        patients=written["patients"],
-        referrals=written["referrals"],
-        assessments=written["assessments"],
-        plans=written["treatment_plans"],
-        activities=written["plan_activities"],
-        documents=written["documents"],
-        users=written["users"],
-        seconds=round(time.perf_counter() - started, 2),
-    )
