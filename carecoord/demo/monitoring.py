@@ -42,13 +42,16 @@ def fill_monitoring(conn: Connection, day: date, *, limit: int = 200) -> int:
     discharged = set(conn.scalars(select(Patient.id).where(Patient.discharged_on.is_not(None))))
     drugs = {p: d for p, d in drugs_on(conn, day).items() if p not in discharged}
     # Results start with the patient's registration here (created_at is the day they came).
+    chosen = list(drugs)[:limit]
     registered = {
         patient_id: created_at.date()
-        for patient_id, created_at in conn.execute(select(Patient.id, Patient.created_at))
+        for patient_id, created_at in conn.execute(
+            select(Patient.id, Patient.created_at).where(Patient.id.in_(chosen))
+        )
     }
     session = Session(bind=conn)  # joins the loader's transaction; never commits it
     count = 0
-    for index, patient_id in enumerate(list(drugs)[:limit]):
+    for index, patient_id in enumerate(chosen):
         rng = random.Random(patient_id)
         expected = expected_substances(drugs[patient_id])
         for entry in demo_entries(rng, day, expected, overdue=index % 3 == 2, odd=index % 4 == 3):
