@@ -107,7 +107,7 @@ def has_patients(url: str) -> bool:
 
 def build(url: str, patient_count: int, seed: int) -> float:
     """Fill a new database with the demo clinic; returns the seconds it took."""
-    from carecoord.services.demo import fill_demo
+    from carecoord.demo import fill_demo
 
     path = sqlite_path(url) if url.startswith("sqlite") else None
     if path is not None:

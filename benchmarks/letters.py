@@ -61,7 +61,7 @@ def prepare(database: Path | None, patients: int, seed: int, folder: Path) -> Pa
     if database is not None:
         shutil.copyfile(database, path)
         return path
-    from carecoord.services.demo import fill_demo
+    from carecoord.demo import fill_demo
 
     db = Database(f"sqlite:///{path}")
     fill_demo(db, patients=patients, seed=seed)

@@ -333,7 +333,7 @@ def _db(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from carecoord.services.demo import fill_demo
+    from carecoord.demo import fill_demo
 
     if args.check:
         return _demo_check(args)
@@ -365,7 +365,7 @@ def _demo_check(args: argparse.Namespace) -> int:
     so checking never creates, migrates or writes anything."""
     from carecoord.config import resolve_database, sqlite_path
     from carecoord.db import Database, schema_is_current
-    from carecoord.services import demo_coherence
+    from carecoord.demo import check as demo_coherence
 
     location = resolve_database(args.database)
     path = sqlite_path(location.url)

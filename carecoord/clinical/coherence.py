@@ -4,7 +4,7 @@ A pain physician reading a chart notices at once a question about a drug the pat
 does not take, a headache question for a back-pain patient, a psychiatry referral
 without a mental-health reason or a genicular nerve block in a migraine plan. These
 rules say so in words; the demo builder uses them to pick texts that fit each fictional
-patient, and the demo coherence checker (services/demo_coherence.py) uses them to prove
+patient, and the demo coherence checker (carecoord/demo/check.py) uses them to prove
 that it did. Activity sites follow the plan modalities of docs/clinical-reference.md §8.
 """
 

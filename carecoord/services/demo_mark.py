@@ -2,7 +2,7 @@
 
 ``carecoord demo`` writes the mark with its fictional clinic; nothing else does. A
 database without the mark that holds accounts or clinic settings is a clinic's, and the
-demo refuses it (see ``services.demo.fill_demo``).
+demo refuses it (see ``carecoord.demo.fill_demo``).
 """
 
 from __future__ import annotations

@@ -2,10 +2,8 @@
 patients on opioids (drug screens that match their prescriptions, with a few unexpected
 ones; PDMP checks, some overdue; liver and kidney tests; vitals drifting slowly).
 
-The demo loader calls :func:`fill_monitoring` inside its own transaction once the patients
-and medications exist: each result is validated by the same rules as one typed in
-(:func:`carecoord.services.monitoring.validate_entry`) and covered by the loader's one
-import audit record. :func:`record_demo_results` records them through the audited service
+The demo loader (``carecoord.demo.monitoring``) writes these entries in bulk inside its
+own transaction; :func:`record_demo_results` records them through the audited service
 instead, one by one (for a chosen set of patients in a running clinic demo).
 """
 
@@ -16,16 +14,14 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from sqlalchemy import Connection, select
-from sqlalchemy.orm import Session
 
 from carecoord.clinical.monitoring import PdmpResult, ResultKind, ScreenResult
-from carecoord.clinical.vocabulary import DataCategory, UserRole
+from carecoord.clinical.vocabulary import DataCategory
 from carecoord.db import Database
-from carecoord.models import Medication, Patient, User
+from carecoord.models import Medication
 from carecoord.services import monitoring
 from carecoord.services.actor import Actor
 from carecoord.services.common import service, today
-from carecoord.services.demo_mark import is_demo_connection
 from carecoord.services.monitoring import ResultEntry, ScreenEntry
 from carecoord.services.permissions import Action, require
 
@@ -98,57 +94,14 @@ def record_demo_results(
     for index, patient_id in enumerate(ids[:limit]):
         rng = random.Random(patient_id)
         expected = expected_substances(drugs.get(patient_id, []))
-        entries = list(_entries(rng, now, expected, overdue=index % 3 == 2, odd=index % 4 == 3))
+        entries = list(demo_entries(rng, now, expected, overdue=index % 3 == 2, odd=index % 4 == 3))
         for entry in entries:
             monitoring.record_result(db, actor, patient_id, entry)
         count += len(entries)
     return count
 
 
-PHYSICIAN = "drlee"
-"""The demo physician who records the demo results."""
-
-
-def fill_monitoring(conn: Connection, day: date, *, limit: int = 200) -> int:
-    """Write a year of monitoring before ``day`` for up to ``limit`` demo patients on
-    opioids and still under the clinic's care (not discharged), inside the demo loader's
-    transaction; returns the number of results.
-
-    The same patients, dates and flags as :func:`record_demo_results` (every third
-    patient's PDMP check overdue, every fourth patient's latest screen unexpected).
-
-    Raises:
-        RuntimeError: the database is not a demo database.
-    """
-    if not is_demo_connection(conn):
-        raise RuntimeError("refusing to write demo monitoring results outside the demo")
-    name = conn.execute(select(User.full_name).where(User.username == PHYSICIAN)).scalar()
-    actor = Actor(None, PHYSICIAN, UserRole.PHYSICIAN, full_name=name or "Demo physician")
-    discharged = set(conn.scalars(select(Patient.id).where(Patient.discharged_on.is_not(None))))
-    drugs = {p: d for p, d in drugs_on(conn, day).items() if p not in discharged}
-    # Results start with the patient's registration here (created_at is the day they came).
-    registered = {
-        patient_id: created_at.date()
-        for patient_id, created_at in conn.execute(select(Patient.id, Patient.created_at))
-    }
-    session = Session(bind=conn)  # joins the loader's transaction; never commits it
-    count = 0
-    for index, patient_id in enumerate(list(drugs)[:limit]):
-        rng = random.Random(patient_id)
-        expected = expected_substances(drugs[patient_id])
-        for entry in _entries(rng, day, expected, overdue=index % 3 == 2, odd=index % 4 == 3):
-            if isinstance(entry.taken_on, date) and entry.taken_on < registered[patient_id]:
-                continue  # before the patient came to the clinic: not this clinic's result
-            row = monitoring.validate_entry(entry, actor, on=day)
-            row.patient_id = patient_id
-            session.add(row)
-            count += 1
-    session.flush()
-    session.close()
-    return count
-
-
-def _entries(
+def demo_entries(
     rng: random.Random, now: date, expected: set[str], *, overdue: bool, odd: bool
 ) -> Iterable[ResultEntry]:
     # PDMP every ~80 days; an overdue patient's last check is four months old.

@@ -20,8 +20,8 @@ from sqlalchemy import select
 from carecoord import cli
 from carecoord.clinical.vocabulary import Discipline
 from carecoord.db import Database
+from carecoord.demo import fill_demo
 from carecoord.models import AuditEvent, Referral
-from carecoord.services.demo import fill_demo
 
 
 @pytest.fixture(scope="module")

@@ -18,13 +18,13 @@ from sqlalchemy import func, select
 from carecoord.cli import main
 from carecoord.clinical.vocabulary import DataCategory, Discipline
 from carecoord.db import Database
+from carecoord.demo import fill_demo
 from carecoord.errors import NotFound, PermissionDenied
 from carecoord.exchange.fhir_export import PROFILES, unresolved
 from carecoord.models import AuditEvent, Patient, User
 from carecoord.services import record
 from carecoord.services.actor import Actor
 from carecoord.services.common import today
-from carecoord.services.demo import fill_demo
 from carecoord.services.documents import DocumentUpload, attach_document
 from carecoord.services.fhir import export_patient
 from carecoord.services.permissions import PSYCHIATRIC_DRUGS, SUBSTANCE_USE_DRUGS

@@ -13,9 +13,9 @@ from sqlalchemy import select
 
 from carecoord import cli
 from carecoord.db import Database
+from carecoord.demo import fill_demo
 from carecoord.models import Referral, ReferralEvent
 from carecoord.services import letters
-from carecoord.services.demo import fill_demo
 from tests.letters.samples import pdf_text
 
 SIGN_IN = ["--user", "drlee", "--password-stdin"]

@@ -66,7 +66,7 @@ def test_a_forced_downgrade_edit_and_upgrade_is_caught_by_a_checkpoint(
 
 
 def test_upgrade_marks_a_database_the_demo_filled_before(tmp_path: Path) -> None:
-    from carecoord.services.demo import fill_demo
+    from carecoord.demo import fill_demo
     from carecoord.services.demo_mark import is_demo_database
 
     demo = Database(f"sqlite:///{tmp_path / 'old-demo.sqlite3'}")

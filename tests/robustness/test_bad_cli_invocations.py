@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from carecoord.db import Database
-from carecoord.services.demo import fill_demo
+from carecoord.demo import fill_demo
 
 SIGN_IN = ("--user", "drlee", "--password-stdin")
 ADMIN = ("--user", "admin", "--password-stdin")

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
+from carecoord import demo
 from carecoord.clinical import instruments, mme, opioid_safety
 from carecoord.clinical import referral_rules as rules
 from carecoord.clinical.care_team import care_team_gaps
@@ -29,6 +30,8 @@ from carecoord.clinical.vocabulary import (
     UserRole,
 )
 from carecoord.db import Database
+from carecoord.demo import DemoRefused, DemoSummary, fill_demo
+from carecoord.demo.archetypes import ICD
 from carecoord.models import (
     Assessment,
     AuditEvent,
@@ -46,9 +49,8 @@ from carecoord.models import (
     TeamMember,
     User,
 )
-from carecoord.services import demo, record
+from carecoord.services import record
 from carecoord.services.actor import system_actor
-from carecoord.services.demo import DemoRefused, DemoSummary, fill_demo
 from carecoord.services.patients import PatientInput, create_patient
 from carecoord.services.settings import get_settings
 from carecoord.services.validation import search_key
@@ -237,12 +239,12 @@ def test_diagnosis_titles_are_the_official_ones(filled: tuple[Database, DemoSumm
     assert set(per_patient) == {p.id for p in _all(db, Patient)}
     assert all(1 <= c <= 4 for c in per_patient.values())
     for d in diagnoses:
-        assert demo.ICD[d.code] == d.title
+        assert ICD[d.code] == d.title
     try:
         import simple_icd_10_cm as cm
     except ImportError:  # pragma: no cover - the package is a dependency
         return
-    for code, title in demo.ICD.items():
+    for code, title in ICD.items():
         assert cm.is_leaf(code), code
         assert cm.get_description(code) == title
 

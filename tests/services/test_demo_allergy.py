@@ -10,11 +10,11 @@ from sqlalchemy import select
 from carecoord.clinical.allergy_status import AllergyState
 from carecoord.clinical.vocabulary import UserRole
 from carecoord.db import Database
+from carecoord.demo import fill_demo
+from carecoord.demo.allergy import count_confirmed, mark_no_known_allergies
 from carecoord.models import Patient, User
 from carecoord.services.actor import Actor
 from carecoord.services.chart import load_chart
-from carecoord.services.demo import fill_demo
-from carecoord.services.demo_allergy import count_confirmed, mark_no_known_allergies
 from tests.services.helpers import new_patient
 
 DAY = date(2026, 12, 7)

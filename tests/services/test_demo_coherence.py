@@ -11,11 +11,11 @@ import pytest
 from carecoord import cli
 from carecoord.clinical.vocabulary import UserRole
 from carecoord.db import Database
+from carecoord.demo import fill_demo
+from carecoord.demo.check import RULES, Finding, check, counts
 from carecoord.services import assessments, patients, plans, record
 from carecoord.services.actor import Actor, system_actor
 from carecoord.services.common import today
-from carecoord.services.demo import fill_demo
-from carecoord.services.demo_coherence import RULES, Finding, check, counts
 from carecoord.services.monitoring import ResultEntry, record_result
 from carecoord.services.record import MedicationInput
 from tests.services.helpers import new_member, new_patient, new_referral

@@ -11,11 +11,11 @@ from sqlalchemy import func, select
 
 from carecoord.clinical.vocabulary import UserRole
 from carecoord.db import Database
+from carecoord.demo import fill_demo, report_pdf
+from carecoord.demo.document_review import count_waiting, fill_document_reviews
 from carecoord.models import Document, ReviewItem, User
 from carecoord.services import dashboard, review
 from carecoord.services.actor import Actor
-from carecoord.services.demo import fill_demo, report_pdf
-from carecoord.services.demo_document_review import count_waiting, fill_document_reviews
 from carecoord.services.review import DOCUMENT_KINDS, ReviewKind
 from tests.services.helpers import new_patient
 
@@ -45,30 +45,29 @@ def test_demo_documents_are_mostly_reviewed_and_a_few_wait_for_drlee(db: Databas
         incoming = session.scalar(
             select(func.count()).select_from(Document).where(Document.referral_id.is_(None))
         )
-    # Every third patient (ids 1, 4 … 28) and drlee's own patient (27).
-    assert [i.patient_id for i in items] == [1, 4, 7, 10, 13, 16, 19, 22, 25, 27, 28]
-    assert incoming == len(items) == 11  # one review item per incoming document
+    # Every third patient (ids 1, 4 … 28) and drlee's own patients (5, 24).
+    assert [i.patient_id for i in items] == [1, 4, 5, 7, 10, 13, 16, 19, 22, 24, 25, 28]
+    assert incoming == len(items) == 12  # one review item per incoming document
     reviewed = [i for i in items if i.acknowledged_on is not None]
-    assert len(reviewed) == 9
+    assert len(reviewed) == 11
     for item in reviewed:
         assert item.acknowledged_on is not None
         assert item.received_on <= item.acknowledged_on <= DAY
         assert item.clinically_relevant is not None
         assert (item.note is not None) == item.clinically_relevant  # relevant ones say why
-    assert sum(bool(i.clinically_relevant) for i in reviewed) == 5
+    assert sum(bool(i.clinically_relevant) for i in reviewed) == 7
     assert {i.acknowledged_by for i in reviewed} == {"drlee"}
 
     waiting = review.reports_to_review(db, doctor)
     documents = [w for w in waiting if w.kind.is_document]
     assert [(w.patient_id, w.kind, w.title) for w in documents] == [
-        (4, ReviewKind.LAB_RESULT, "Liver and kidney panel"),
-        (27, ReviewKind.LAB_RESULT, "Liver and kidney panel"),
+        (5, ReviewKind.LAB_RESULT, "Liver and kidney panel"),
     ]
     assert all(titles[w.document_id] == w.title for w in documents if w.document_id)
     with db.engine.connect() as conn:
-        assert count_waiting(conn) == 2
+        assert count_waiting(conn) == 1
     board = dashboard.dashboard(db, doctor, on=DAY)
-    assert board.documents_to_review_count == 2
+    assert board.documents_to_review_count == 1
     # The demo PDF says what it is.
     name, media, content = review.open_document(db, doctor, documents[0].id)
     assert (name, media) == ("labs-liver-kidney.pdf", "application/pdf")

@@ -12,10 +12,10 @@ from sqlalchemy import select
 
 from carecoord.clinical.intake_workflow import IntakeState
 from carecoord.db import Database
+from carecoord.demo.intake import fill_intake
 from carecoord.models import IntakeReferral, User
 from carecoord.services import intake
 from carecoord.services.demo import fill_demo
-from carecoord.services.demo_intake import fill_intake
 from carecoord.services.intake_lists import IntakeList, intake_counts
 from carecoord.services.users import actor_of
 

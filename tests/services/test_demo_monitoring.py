@@ -12,11 +12,12 @@ from sqlalchemy import func, select
 from carecoord.clinical.monitoring import ResultKind
 from carecoord.clinical.vocabulary import UserRole
 from carecoord.db import Database
+from carecoord.demo import fill_demo
+from carecoord.demo.monitoring import fill_monitoring
 from carecoord.models import MonitoringResult, Patient, User
 from carecoord.services import monitoring
 from carecoord.services.actor import Actor
-from carecoord.services.demo import fill_demo
-from carecoord.services.monitoring_demo import current_drugs, expected_substances, fill_monitoring
+from carecoord.services.monitoring_demo import current_drugs, expected_substances
 
 
 def _demo_physician(db: Database) -> Actor:

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from carecoord.db import Database
+from carecoord.demo import fill_demo
+from carecoord.demo.pain_drawings import BY_CODE, marks_for
 from carecoord.models import Diagnosis, PainDrawing, Patient
-from carecoord.services.demo import fill_demo
-from carecoord.services.demo_pain_drawings import BY_CODE, marks_for
 from carecoord.services.pain_drawings import drawing_view
 
 DAY = date(2026, 11, 30)

@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import func, select
 
 from carecoord.db import Database
+from carecoord.demo import DemoRefused, fill_demo
 from carecoord.models import Setting, User
 from carecoord.services import settings as clinic_settings
 from carecoord.services import users
-from carecoord.services.demo import DemoRefused, fill_demo
 from carecoord.services.demo_mark import is_demo_database
 
 

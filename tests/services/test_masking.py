@@ -268,8 +268,8 @@ def test_audit_details_name_ids_and_fields_only(
 def test_the_demo_clinic_carries_categories(db: Database) -> None:
     from sqlalchemy import func
 
+    from carecoord.demo import fill_demo
     from carecoord.models import Document, PlanActivity
-    from carecoord.services.demo import fill_demo
 
     fill_demo(db, patients=40, seed=3)
     with db.session() as session:

@@ -89,7 +89,7 @@ def desk_context(ui_db: Database, password_hash: str) -> AppContext:
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small demo clinic (60 patients), built once per test session."""
-    from carecoord.services.demo import fill_demo
+    from carecoord.demo import fill_demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
     db = Database(f"sqlite:///{path}")

@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from carecoord.db import Database
+from carecoord.demo import fill_demo
 from carecoord.services import users
-from carecoord.services.demo import fill_demo
 from carecoord.ui.app import Startup
 
 

@@ -6,7 +6,7 @@ something in a demo. Due
 dates come from the pure workflow; the declined one carries its reply letter. Called by
 the demo builder inside its transaction, after the patients are written:
 
-    demo_intake.fill_intake(conn, day)
+    intake.fill_intake(conn, day)
 
 The demo's one "import" audit record covers these rows like the rest of its data.
 """
@@ -24,10 +24,10 @@ from carecoord.clinical import intake_workflow as flow
 from carecoord.clinical.intake_workflow import Details, Event, IntakeSource
 from carecoord.clinical.referral_workflow import Settings
 from carecoord.clinical.vocabulary import AdministrativeSex, DataCategory, Priority
+from carecoord.demo import clinic as names
 from carecoord.letters.data import PatientIdentification, Referrer
 from carecoord.letters.intake_reply import IntakeReplyData, ReferringDoctor, render_reply
 from carecoord.models import IntakeReferral, TeamMember
-from carecoord.services import demo_names as names
 from carecoord.services.demo_mark import is_demo_connection
 from carecoord.services.intake_reply import reference_of
 from carecoord.services.settings import ClinicSettings
