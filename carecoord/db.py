@@ -18,14 +18,11 @@ from sqlalchemy.pool import NullPool
 
 from carecoord.config import check_location, redact_url, sqlite_path
 from carecoord.errors import ConfigurationError, ConflictError, TemporaryFailure
+from carecoord.schema_revision import HEAD_REVISION
 
 log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
-
-# The newest migration shipped (tests check it equals Alembic's head): a database already
-# stamped with it opens without importing Alembic or reading the migration scripts.
-HEAD_REVISION = "0018"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
