@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from carecoord.clinical.vocabulary import AdministrativeSex, PatientStatus
-from carecoord.db import Database
+from carecoord.db import SINGLE_STATEMENT_READS, Database
 from carecoord.errors import CareCoordError, ValidationError
 from carecoord.models import Patient
 from carecoord.services import audit, search_sql
@@ -634,6 +634,8 @@ def _search_connection(db: Database) -> Connection:
     connection = db.engine.connect()
     if db.dialect == "postgresql":
         connection.execution_options(isolation_level="AUTOCOMMIT")
+    else:  # the same on SQLite: no BEGIN and ROLLBACK around a keystroke's SELECTs
+        connection.execution_options(**{SINGLE_STATEMENT_READS: True})
     return connection
 
 
