@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QLabel
 
 Meaning = Literal["danger", "warning", "info", "ok", "muted"]
@@ -275,16 +275,9 @@ QLabel#demoBadge {{ color: {s.demo[0]}; background: {s.demo[1]}; padding: 1px 8p
 
 # The light style sheet, for code that set it before the palette was known.
 APP_STYLE = app_style(LIGHT)
-APP_FONT_PX = 13
-
-
-def use_app_font(app: QGuiApplication) -> None:
-    """The app's 13 px text, as the application font rather than a style-sheet rule: a
-    ``font-size`` rule on every window made each widget of a new window resolve and
-    propagate its font through the sheet (about a tenth of opening a chart, issue 17)."""
-    font = QFont(app.font())
-    font.setPixelSize(APP_FONT_PX)
-    app.setFont(font)
+# No font rule: "QMainWindow, QDialog { font-size: 13px; }" changed no text (a style
+# sheet's font does not propagate to child widgets; they kept the platform font), yet
+# every new window resolved it through the sheet (a few per cent of opening a chart).
 
 
 def apply_app_style(app: QGuiApplication) -> None:
@@ -298,7 +291,6 @@ def apply_app_style(app: QGuiApplication) -> None:
 
     if not isinstance(app, QApplication):
         return
-    use_app_font(app)
     app.setStyleSheet(app_style())
     changed = getattr(app.styleHints(), "colorSchemeChanged", None)
     if changed is not None:  # Qt ≥ 6.5

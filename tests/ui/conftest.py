@@ -23,9 +23,8 @@ def _app_look_and_private_settings(qapp: object, tmp_path_factory: pytest.TempPa
     """The app's style sheet (as in production) and QSettings in a throwaway folder."""
     from PySide6.QtCore import QSettings
 
-    from carecoord.ui.style import APP_STYLE, use_app_font
+    from carecoord.ui.style import APP_STYLE
 
-    use_app_font(qapp)  # type: ignore[arg-type]
     qapp.setStyleSheet(APP_STYLE)  # type: ignore[attr-defined]
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     folder = tmp_path_factory.getbasetemp() / "qsettings"
