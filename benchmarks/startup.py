@@ -2,7 +2,9 @@
 
 Both run as fresh processes (imports included), interleaved, on the offscreen platform;
 then the time until sign-in can be used (database open, schema checked), on a later
-start and on the first start of the day (a data folder without today's backup); then
+start and on the first start of the day (a data folder without today's backup), and
+until the full open has finished (SQLAlchemy and the models loaded: a Sign in pressed
+earlier waits for it); then
 the main window's construction to first paint is timed in-process beside a bare
 QMainWindow. Target (desktop-app issue): app <= 2x the bare window.
 
