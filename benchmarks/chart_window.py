@@ -39,11 +39,11 @@ def main(argv: list[str] | None = None) -> int:
     from carecoord.services.settings import get_settings
     from carecoord.ui.chart.window import SETTINGS_TAB, TABS, ChartWindow
     from carecoord.ui.context import AppContext
-    from carecoord.ui.style import APP_STYLE
+    from carecoord.ui.style import apply_app_style
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
-    app.setStyleSheet(APP_STYLE)  # as the app runs: the style sheet is part of the wait
+    apply_app_style(app)  # as the app runs: the style sheet is part of the wait
     QSettings("CareCoord", "CareCoord").setValue(SETTINGS_TAB, "summary")
     url = f"sqlite:///{args.database}"
     db = Database(url)

@@ -29,7 +29,7 @@ from sqlalchemy.pool import NullPool
 from benchmarks.harness import RESULTS_DIR, Figure, print_table, summary, time_call, write_json
 from carecoord.clinical.vocabulary import UserRole
 from carecoord.config import sqlite_path
-from carecoord.db import Database
+from carecoord.db import SINGLE_STATEMENT_READS, Database
 from carecoord.services import patients
 from carecoord.services.actor import Actor
 from carecoord.services.chart import load_chart
@@ -141,8 +141,12 @@ class RoundTrips:
         event.listen(engine, "before_cursor_execute", self._statement)
 
     def _transaction(self, conn: Any) -> None:
-        # An autocommit connection sends no BEGIN, COMMIT or ROLLBACK to the server.
-        if conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+        # An autocommit connection sends no BEGIN, COMMIT or ROLLBACK to the server, nor
+        # does a SQLite connection of single-statement reads (carecoord.db._sqlite_begin).
+        options = conn.get_execution_options()
+        if options.get("isolation_level") != "AUTOCOMMIT" and not options.get(
+            SINGLE_STATEMENT_READS
+        ):
             self.count += 1
 
     def _statement(self, *_: Any) -> None:

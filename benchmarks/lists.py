@@ -67,11 +67,11 @@ def main(argv: list[str] | None = None) -> int:
     from carecoord.ui.chart.window import ChartWindow
     from carecoord.ui.context import AppContext
     from carecoord.ui.patients.page import PatientsPage
-    from carecoord.ui.style import APP_STYLE
+    from carecoord.ui.style import apply_app_style
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
-    app.setStyleSheet(APP_STYLE)
+    apply_app_style(app)
     url = f"sqlite:///{args.database}"
     db = Database(url)
     raw = Raw(url)

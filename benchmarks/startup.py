@@ -2,7 +2,9 @@
 
 Both run as fresh processes (imports included), interleaved, on the offscreen platform;
 then the time until sign-in can be used (database open, schema checked), on a later
-start and on the first start of the day (a data folder without today's backup); then
+start and on the first start of the day (a data folder without today's backup), and
+until the full open has finished (SQLAlchemy and the models loaded: a Sign in pressed
+earlier waits for it); then
 the main window's construction to first paint is timed in-process beside a bare
 QMainWindow. Target (desktop-app issue): app <= 2x the bare window.
 
@@ -138,7 +140,9 @@ def main(argv: list[str] | None = None) -> int:
     ready_env = {**env, "CARECOORD_EXIT_WHEN_READY": "1"}
     del ready_env["CARECOORD_EXIT_AFTER_SHOW"]
     day_data = Path(tempfile.mkdtemp(prefix="carecoord-bench-"))
-    app_ms, bare_ms, ready_ms, first_of_day_ms = [], [], [], []
+    open_env = {**env, "CARECOORD_EXIT_WHEN_OPEN": "1"}
+    del open_env["CARECOORD_EXIT_AFTER_SHOW"]
+    app_ms, bare_ms, ready_ms, first_of_day_ms, open_ms = [], [], [], [], []
     for run in range(args.runs):
         app_ms.append(time_to_paint(app_command, env))
         bare_ms.append(time_to_paint(bare_command, env))
@@ -146,6 +150,8 @@ def main(argv: list[str] | None = None) -> int:
         # The first start of the day: a data folder without today's backup.
         fresh = {**ready_env, "XDG_DATA_HOME": str(day_data / f"day-{run}")}
         first_of_day_ms.append(time_to_paint(app_command, fresh, "sign-in-ready"))
+        # Sign-in is usable after the quick look; pressing it waits for the full open.
+        open_ms.append(time_to_paint(app_command, open_env, "database-open"))
     shutil.rmtree(day_data, ignore_errors=True)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     window_ms, bare_window_ms = main_window_paint_ms(args.database, args.runs)
@@ -170,6 +176,14 @@ def main(argv: list[str] | None = None) -> int:
             None,
         ),
         (
+            "database fully open (ORM loaded)",
+            open_ms,
+            "bare PySide6 window",
+            bare_ms,
+            "(reported)",
+            None,
+        ),
+        (
             "first window painted (new process)",
             app_ms,
             "bare PySide6 window",
@@ -189,6 +203,8 @@ def main(argv: list[str] | None = None) -> int:
         median, p95 = summary(measured)
         base_median, base_p95 = summary(base)
         met = median <= limit if limit is not None else median / base_median <= 2
+        if target == "(reported)":
+            met = True
         figures.append(
             Figure(name, len(measured), median, p95, base_name, base_median, base_p95, target, met)
         )

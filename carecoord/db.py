@@ -18,14 +18,11 @@ from sqlalchemy.pool import NullPool
 
 from carecoord.config import check_location, redact_url, sqlite_path
 from carecoord.errors import ConfigurationError, ConflictError, TemporaryFailure
+from carecoord.schema_revision import HEAD_REVISION
 
 log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
-
-# The newest migration shipped (tests check it equals Alembic's head): a database already
-# stamped with it opens without importing Alembic or reading the migration scripts.
-HEAD_REVISION = "0020"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -40,12 +37,20 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
+SINGLE_STATEMENT_READS = "carecoord_single_statement_reads"
+"""Execution option for a connection that only reads, one statement at a time (a search
+keystroke): on SQLite it sends no BEGIN and its return to the pool no real ROLLBACK."""
+
+
 def _sqlite_begin(conn: Any) -> None:
     # pysqlite defers BEGIN until the first write, which lets two writers read-then-write
     # past each other. Writers say BEGIN IMMEDIATE: they queue for the write lock (honouring
     # busy_timeout) before reading, so a read-check-write is never interleaved; readers
     # keep plain BEGIN and never wait for a writer under WAL.
-    mode = "IMMEDIATE" if conn.get_execution_options().get("carecoord_write") else "DEFERRED"
+    options = conn.get_execution_options()
+    if options.get(SINGLE_STATEMENT_READS):
+        return  # each SELECT is its own read transaction, as on PostgreSQL in autocommit
+    mode = "IMMEDIATE" if options.get("carecoord_write") else "DEFERRED"
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from carecoord.clinical import allergy_status as allergy_rules
 from carecoord.clinical import mme, opioid_safety, suggestions
@@ -68,8 +68,8 @@ def load_chart(db: Database, actor: Actor, patient_id: int) -> Chart:
         referral_rows = session.scalars(
             select(Referral)
             .where(Referral.patient_id == patient_id)
-            .options(  # one query for every referral's people, not one per member
-                selectinload(Referral.recipient), selectinload(Referral.referring_member)
+            .options(  # each referral's people joined in: no query per member, nor per role
+                joinedload(Referral.recipient), joinedload(Referral.referring_member)
             )
             .order_by(Referral.created_at.desc(), Referral.id.desc())
         ).all()

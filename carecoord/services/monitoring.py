@@ -25,7 +25,7 @@ from carecoord.services import validation as v
 from carecoord.services.actor import Actor
 from carecoord.services.common import load, service, today
 from carecoord.services.permissions import Action, may_read, require
-from carecoord.services.settings import load_settings
+from carecoord.services.settings import pdmp_interval_of
 
 ENTITY = "MonitoringResult"
 PDMP_ANALYTE = "pdmp"
@@ -320,7 +320,7 @@ def overview_of(
     results = results_of(session, actor, patient_id)
     if medications is None:
         medications = record.medications_of(session, patient_id, actor=actor)
-    interval = load_settings(session).pdmp_interval_days
+    interval = pdmp_interval_of(session)
     on_opioids = any(m.is_opioid and m.current for m in medications)
     checks = [r.taken_on for r in results if r.kind == ResultKind.PDMP]
     status = rules.pdmp_status(on_opioids, checks, today(), interval)

@@ -15,10 +15,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from carecoord.clinical.vocabulary import AdministrativeSex, PatientStatus
-from carecoord.db import Database
+from carecoord.db import SINGLE_STATEMENT_READS, Database
 from carecoord.errors import CareCoordError, ValidationError
 from carecoord.models import Patient
-from carecoord.services import audit
+from carecoord.services import audit, search_sql
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
 from carecoord.services.common import apply, check_version, commit, load, service, today
@@ -623,10 +623,11 @@ def search_page(
             if keyed:
                 assert cursor is not None
                 values.update({f"k{i}": k for i, k in enumerate(cursor.key)})
-            found = list(
-                connection.execute(_keyset_statement(shape, part, active_only, keyed), values)
+            # Through the driver's cursor: see search_sql for what that saves per keystroke.
+            found = search_sql.fetch(
+                connection, _keyset_statement(shape, part, active_only, keyed), values
             )
-            rows.extend(PatientSummary(*r[: len(SUMMARY_COLUMNS)]) for r in found)
+            rows.extend(PatientSummary(*search_sql.summary_values(r)) for r in found)
             if found:
                 cursor = SearchCursor(part, tuple(found[-1][len(SUMMARY_COLUMNS) :]))
             if len(rows) < limit:
@@ -651,6 +652,8 @@ def _search_connection(db: Database) -> Connection:
     connection = db.engine.connect()
     if db.dialect == "postgresql":
         connection.execution_options(isolation_level="AUTOCOMMIT")
+    else:  # the same on SQLite: no BEGIN and ROLLBACK around a keystroke's SELECTs
+        connection.execution_options(**{SINGLE_STATEMENT_READS: True})
     return connection
 
 

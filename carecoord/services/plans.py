@@ -432,7 +432,8 @@ def plans_of(session: Session, patient_id: int, *, actor: Actor) -> list[PlanVie
         .where(TreatmentPlan.patient_id == patient_id)
         .options(
             selectinload(TreatmentPlan.goals),
-            selectinload(TreatmentPlan.activities).selectinload(PlanActivity.responsible),
+            # each activity's responsible member joined in (one statement fewer per chart)
+            selectinload(TreatmentPlan.activities).joinedload(PlanActivity.responsible),
         )
         .order_by(TreatmentPlan.started_on.desc(), TreatmentPlan.id.desc())
     )

@@ -143,6 +143,13 @@ def load_settings(session: Session) -> ClinicSettings:
     return ClinicSettings(**kwargs)
 
 
+def pdmp_interval_of(session: Session) -> int:
+    """The PDMP check interval alone: a chart read needs this one setting, not every row
+    (the logo is up to 2 MB of base64 decoded on each load_settings)."""
+    raw = session.scalar(select(Setting.value).where(Setting.key == "pdmp_interval_days"))
+    return int(raw) if raw is not None else ClinicSettings.pdmp_interval_days
+
+
 def get_settings(db: Database) -> ClinicSettings:
     """Clinic settings; not patient data, so any signed-in user may read them."""
     with db.session() as session:

@@ -2,7 +2,10 @@
 
 The sign-in window appears before SQLAlchemy, Alembic and the schema check have run; the
 database opens on a worker thread while the person types (no heavy work before
-the first screen). An empty database leads to the welcome dialog instead.
+the first screen). A SQLite file of this version with accounts makes sign-in usable at
+once (``carecoord.quick_open`` reads it through the standard library); pressing Sign in
+before the full open has finished waits for it. An empty database leads to the welcome
+dialog instead.
 """
 
 from __future__ import annotations
@@ -13,16 +16,19 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
 
+from carecoord.errors import CareCoordError
 from carecoord.ui.errors import ExceptionHook
 from carecoord.ui.sign_in import SignInDialog
 from carecoord.ui.style import apply_app_style
 
 EXIT_AFTER_SHOW = "CARECOORD_EXIT_AFTER_SHOW"  # benchmarks: quit once the first window paints
 EXIT_WHEN_READY = "CARECOORD_EXIT_WHEN_READY"  # benchmarks: quit once sign-in can be used
+EXIT_WHEN_OPEN = "CARECOORD_EXIT_WHEN_OPEN"  # benchmarks: quit once the full open is done
+OPEN_WAIT_MS = 60_000  # a sign-in pressed before the full open waits this long at most
 WELCOME_CHOICE = "startup/welcomeChoice"  # QSettings: "demo" once "Explore with demo data"
 
 
@@ -75,6 +81,9 @@ class Startup(QObject):
         self.unreachable_dialog: QMessageBox | None = None
         self.error_dialog: QMessageBox | None = None
         self.exit_code: int | None = None
+        self.opening = False  # the full open is running on its worker thread
+        self.ready = False  # sign-in can be used (after the quick look or the full open)
+        self._open_wait: QEventLoop | None = None
         self.sign_in = SignInDialog(authenticate=self.authenticate)
         self.sign_in.accepted.connect(self.open_main_window)
         self.sign_in.rejected.connect(self._quit_if_nothing_open)
@@ -92,7 +101,25 @@ class Startup(QObject):
     def open_database(self) -> None:
         from carecoord.ui.worker import run_in_thread
 
+        self.ready = False
+        self._quick_look()
+        self.opening = True
         run_in_thread(self, self._open, self._opened, self._failed)
+
+    def _quick_look(self) -> None:
+        """Make sign-in usable before SQLAlchemy loads when a standard-library look at the
+        SQLite file finds this version's schema and accounts (otherwise the full open
+        decides, as before)."""
+        from carecoord.config import resolve_database
+        from carecoord.quick_open import quick_look
+
+        try:
+            look = quick_look(resolve_database(self.database_option).url)
+        except CareCoordError:  # a bad settings file: the full open reports it
+            return
+        if look is not None:
+            self.demo = self.demo or look.demo
+            self._ready_to_sign_in(look.clinic_name)
 
     def _open(self) -> tuple[Any, Any, Any, bool, bool]:
         from carecoord.config import resolve_database
@@ -160,8 +187,15 @@ class Startup(QObject):
 
     def _opened(self, result: tuple[Any, Any, Any, bool, bool]) -> None:
         self.location, self.db, self.settings, empty, demo = result
+        self.opening = False
         self.demo = self.demo or demo  # a marked demo database always says DEMO
+        if os.environ.get(EXIT_WHEN_OPEN):
+            print("database-open", flush=True)
+            os._exit(0)
+        if self._open_wait is not None:
+            self._open_wait.quit()
         if empty:
+            self.ready = False
             from carecoord.ui.welcome import DEMO
 
             self.sign_in.hide()
@@ -171,14 +205,18 @@ class Startup(QObject):
             else:
                 self.welcome()
             return
-        self._ready_to_sign_in()
+        if not self.ready:
+            self._ready_to_sign_in()
 
     def _failed(self, error: BaseException) -> None:
         import logging
 
         from carecoord.db import DatabaseUnreachable, unreachable
-        from carecoord.errors import CareCoordError
 
+        self.opening = False
+        self.ready = False
+        if self._open_wait is not None:
+            self._open_wait.quit()
         self.sign_in.hide()
         where = "the database"
         with contextlib.suppress(Exception):
@@ -236,12 +274,13 @@ class Startup(QObject):
         self.exit_code = 2
         self.app.exit(2)
 
-    def _ready_to_sign_in(self) -> None:
+    def _ready_to_sign_in(self, clinic_name: str | None = None) -> None:
+        name = self.settings.clinic_name if clinic_name is None else clinic_name
+        self.ready = True
         self.sign_in.setWindowTitle(
-            f"Sign in — {self.settings.clinic_name or 'CareCoord'}"
-            + (" — DEMO" if self.demo else "")
+            f"Sign in — {name or 'CareCoord'}" + (" — DEMO" if self.demo else "")
         )
-        self.sign_in.set_clinic_name(self.settings.clinic_name)
+        self.sign_in.set_clinic_name(name)
         if self.demo:
             self.sign_in.show_demo_hint()
         self._set_waiting(False)
@@ -249,6 +288,9 @@ class Startup(QObject):
         self.sign_in.raise_()
         if os.environ.get(EXIT_WHEN_READY):
             print("sign-in-ready", flush=True)
+            # What was imported by then (tests check the heavy libraries were not).
+            loaded = sorted(list(sys.modules))
+            print("modules:", " ".join(loaded), flush=True)
             os._exit(0)
 
     def _set_waiting(self, waiting: bool) -> None:
@@ -329,11 +371,26 @@ class Startup(QObject):
 
     # ------------------------------------------------------------------- sign in
     def authenticate(self, username: str, password: str) -> Any:
+        if self.db is None and self.opening:
+            self._wait_for_database()
+        if self.db is None:
+            raise CareCoordError("The database has not opened yet; try again in a moment.")
         from carecoord.services.users import authenticate
 
-        if self.db is None:
-            return None
         return authenticate(self.db, username, password)
+
+    def _wait_for_database(self) -> None:
+        """Sign in was pressed while the full open still runs (after the quick look): wait
+        for it in a local event loop, at most ``OPEN_WAIT_MS``, the button disabled."""
+        loop = QEventLoop()
+        self._open_wait = loop
+        QTimer.singleShot(OPEN_WAIT_MS, loop.quit)
+        self._set_waiting(True)
+        try:
+            loop.exec()
+        finally:
+            self._open_wait = None
+            self._set_waiting(not self.ready)
 
     def open_main_window(self) -> None:
         from carecoord.ui.context import AppContext
