@@ -133,6 +133,7 @@ class MainWindow(QMainWindow):
             )
             go_menu.addAction(action)
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        help_menu.setObjectName("helpMenu")
         help_menu.addAction(
             self._action(self.tr("About CareCoord"), "about", None, self.show_about)
         )

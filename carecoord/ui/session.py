@@ -47,6 +47,7 @@ from carecoord.ui.errors import show_problem
 from carecoord.ui.forms import FieldErrors, text_of
 from carecoord.ui.screen_fit import fit_dialog
 from carecoord.ui.style import bg, fg, hint, page_title, scheme
+from carecoord.ui.translation import translate
 
 log = logging.getLogger(__name__)
 
@@ -469,29 +470,47 @@ class SessionGuard(QObject):
     def install(self, window: QMainWindow) -> QMenu:
         """Add the Account menu and the break-glass banner to the main window."""
         bar = window.menuBar()
-        menu = QMenu("&Account", bar)
+        menu = QMenu(translate("MainWindow", "&Account"), bar)
         menu.setObjectName("accountMenu")
-        help_menu = next((a for a in bar.actions() if a.text() == "&Help"), None)
+        help_menu = next(
+            (a for a in bar.actions() if a.menu() and a.menu().objectName() == "helpMenu"), None
+        )
         if help_menu is not None:  # Help stays last
             bar.insertMenu(help_menu, menu)
         else:
             bar.addMenu(menu)
         self.change_password_action = self._action(
-            menu, "Change password…", "changePassword", None, self.change_password
+            menu,
+            translate("MainWindow", "Change password…"),
+            "changePassword",
+            None,
+            self.change_password,
         )
         self.lock_action = self._action(
-            menu, "Lock now", "lockNow", QKeySequence("Ctrl+Shift+L"), self.lock_now
+            menu,
+            translate("MainWindow", "Lock now"),
+            "lockNow",
+            QKeySequence("Ctrl+Shift+L"),
+            self.lock_now,
         )
         self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)  # any window
         menu.addSeparator()
         self.break_glass_action = self._action(
-            menu, "Emergency access (break-glass)…", "breakGlass", None, self.ask_break_glass
+            menu,
+            translate("MainWindow", "Emergency access (break-glass)…"),
+            "breakGlass",
+            None,
+            self.ask_break_glass,
         )
         self.end_break_glass_action = self._action(
-            menu, "End emergency access", "endBreakGlass", None, self.end_break_glass
+            menu,
+            translate("MainWindow", "End emergency access"),
+            "endBreakGlass",
+            None,
+            self.end_break_glass,
         )
         self.manage_users_action = self._action(
-            menu, "Manage users…", "manageUsers", None, self.manage_users
+            menu, translate("MainWindow", "Manage users…"), "manageUsers", None, self.manage_users
         )
         self.manage_users_action.setVisible(allowed(self.context.actor.role, Action.MANAGE_USERS))
         try:

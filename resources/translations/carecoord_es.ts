@@ -197,6 +197,30 @@ Coordinación asistencial para unidades multidisciplinares del dolor.</translati
         <source>Audit trail</source>
         <translation>Registro de auditoría</translation>
     </message>
+    <message>
+        <source>&amp;Account</source>
+        <translation>&amp;Cuenta</translation>
+    </message>
+    <message>
+        <source>Change password…</source>
+        <translation>Cambiar contraseña…</translation>
+    </message>
+    <message>
+        <source>Lock now</source>
+        <translation>Bloquear ahora</translation>
+    </message>
+    <message>
+        <source>Emergency access (break-glass)…</source>
+        <translation>Acceso de emergencia (romper el cristal)…</translation>
+    </message>
+    <message>
+        <source>End emergency access</source>
+        <translation>Terminar el acceso de emergencia</translation>
+    </message>
+    <message>
+        <source>Manage users…</source>
+        <translation>Gestionar usuarios…</translation>
+    </message>
 </context>
 <context>
     <name>PatientForm</name>

@@ -144,7 +144,8 @@ def test_main_window_and_screens_speak_spanish(
     assert "Derivaciones recibidas" in shown and "Equipo" in shown
     assert any(s.startswith("Informes por revisar") for s in shown)
     menus = [a.text() for a in window.findChild(QMenuBar).actions()]  # type: ignore[union-attr]
-    assert menus[:3] == ["&Archivo", "&Ir a", "Ay&uda"]  # "Account" is the session guard's
+    # The session guard's Account menu goes before Help (found by name, not by its text).
+    assert menus == ["&Archivo", "&Ir a", "&Cuenta", "Ay&uda"]
     assert (
         window.user_label.text()
         == f"Sesión iniciada como {demo_context.actor.display_name} (médico)"
