@@ -216,3 +216,9 @@ def commit(session: Session, row: Any = None, entity: str = "Record") -> None:
             getattr(fresh, "updated_by", None),
             getattr(fresh, "updated_at", None),
         ) from None
+
+
+# Loading the service machinery registers the session hooks that keep the dashboard's
+# summary current in every commit. They are not registered by the package file: the
+# sign-in screen imports ``carecoord.services.actor`` before SQLAlchemy may load.
+from carecoord.services import dashboard_summary as _dashboard_summary  # noqa: E402, F401
