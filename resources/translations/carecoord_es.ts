@@ -88,6 +88,10 @@
         <source>Print list — {view}</source>
         <translation>Imprimir lista — {view}</translation>
     </message>
+    <message>
+        <source>First {shown} rows only: narrow the search to print the others</source>
+        <translation>Solo las primeras {shown} filas: acote la búsqueda para imprimir las demás</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>

@@ -149,3 +149,20 @@ def test_print_is_offered_only_where_there_is_a_list(
     assert window.print_current() is None
     window.show_page("patients")
     assert window.print_action.isEnabled()
+
+
+def test_a_printed_patient_list_stops_at_the_print_limit_and_says_so(
+    qtbot: QtBot, demo_context: AppContext
+) -> None:
+    """A whole 100,000-patient clinic is never read and set on the GUI thread."""
+    window = _window(qtbot, demo_context)
+    page = window.show_page("patients")
+    page.show_discharged.setChecked(True)  # type: ignore[attr-defined]
+    page.print_limit = 7  # type: ignore[attr-defined]
+    content = page.print_content()  # type: ignore[attr-defined]
+    assert len(content.rows) == 7
+    assert content.filters[-1] == "First 7 rows only: narrow the search to print the others"
+    page.print_limit = 10_000  # type: ignore[attr-defined]  # the whole demo clinic fits
+    content = page.print_content()  # type: ignore[attr-defined]
+    assert len(content.rows) >= 60
+    assert not any(f.startswith("First ") for f in content.filters)

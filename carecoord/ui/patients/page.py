@@ -40,6 +40,7 @@ from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.keyboard import tab_order
 from carecoord.ui.patients.form import DischargeDialog, PatientForm
 from carecoord.ui.patients.model import COLUMNS, PatientSearchModel
+from carecoord.ui.print_limit import PRINT_LIMIT, limit_note
 
 DEBOUNCE_MS = 150
 SETTINGS_COLUMNS = "patients/columns"
@@ -70,6 +71,7 @@ class PatientsPage(QWidget):
         self.setObjectName("patientsPage")
         self.confirm_readmit: Callable[[QWidget, PatientSummary], bool] = ask_readmit
         self.can_edit = allowed(context.actor.role, Action.EDIT_DEMOGRAPHICS)
+        self.print_limit = PRINT_LIMIT  # rows of File › Print list (a test lowers it)
         self.model = PatientSearchModel(context=context, parent=self)
         self.debounce = QTimer(self)
         self.debounce.setObjectName("searchDebounce")
@@ -195,10 +197,12 @@ class PatientsPage(QWidget):
             self.select_patient(selected.id)
 
     def print_content(self) -> ListContent:
-        """Every patient the search finds (not only the rows scrolled to), for File › Print
-        list, with the search and the discharged choice as its filters."""
-        while self.model.canFetchMore():
+        """Every patient the search finds (not only the rows scrolled to) up to the print
+        limit, for File › Print list, with the search and the discharged choice as its
+        filters."""
+        while self.model.canFetchMore() and self.model.rowCount() < self.print_limit:
             self.model.fetchMore()
+        shown = min(self.model.rowCount(), self.print_limit)
         filters: list[str] = []
         if self.search.text().strip():
             filters.append(self.tr("Search: {text}").format(text=self.search.text().strip()))
@@ -207,6 +211,8 @@ class PatientsPage(QWidget):
             if self.show_discharged.isChecked()
             else self.tr("Active patients only")
         )
+        if self.model.rowCount() > shown or self.model.canFetchMore():
+            filters.append(limit_note(shown))
         return ListContent(
             view=self.tr("Patients"),
             filters=tuple(filters),
@@ -218,7 +224,7 @@ class PatientsPage(QWidget):
                 tuple(
                     str(self.model.data(self.model.index(r, c)) or "") for c in range(len(COLUMNS))
                 )
-                for r in range(self.model.rowCount())
+                for r in range(shown)
             ),
             keep_whole=frozenset({1, 2}),
         )

@@ -62,6 +62,7 @@ from carecoord.ui.flow_layout import FlowLayout
 from carecoord.ui.forms import date_edit, date_of, error_style
 from carecoord.ui.keyboard import tab_leaves, tab_order
 from carecoord.ui.letters.batch import BatchLettersDialog
+from carecoord.ui.print_limit import PRINT_LIMIT, limit_note
 from carecoord.ui.referrals.actions import Answer, ReferralActions
 from carecoord.ui.referrals.prompts import SendDetails, ask_send
 from carecoord.ui.referrals.report_dialog import choose_report_file, report_path_from, upload_from
@@ -621,10 +622,14 @@ class ReferralsPage(QWidget):
     def print_content(self) -> ListContent:
         """The view's rows for File › Print list, with the filters in force; pages the model
         released to save memory are read again, so the printout has no gaps."""
-        rows = (self.model.row_at(n) for n in range(self.model.rowCount()))
+        shown = min(self.model.rowCount(), PRINT_LIMIT)
+        rows = (self.model.row_at(n) for n in range(shown))
+        filters = self.filter_descriptions()
+        if self.model.rowCount() > shown:
+            filters = (*filters, limit_note(shown))
         return ListContent(
             view=self.tr("Referrals — {view}").format(view=vocabulary.label(self.current_view())),
-            filters=self.filter_descriptions(),
+            filters=filters,
             columns=tuple(
                 str(self.model.headerData(c, Qt.Orientation.Horizontal))
                 for c in range(len(COLUMNS))
