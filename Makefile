@@ -82,13 +82,17 @@ check: lint fast
 permissions-doc: $(STAMP)
 	$(BIN)/python -m carecoord.tools.permissions_doc
 
+# make bench [SCALES=10000,100000,300000] [BENCH_PG_URL=postgresql+psycopg://…]
+SCALES ?= 10000,100000,300000
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks $(ARGS)
+	$(BIN)/python -m benchmarks --scales $(SCALES) $(ARGS)
+	if [ -n "$(BENCH_PG_URL)" ]; then $(BIN)/python -m benchmarks --url "$(BENCH_PG_URL)" --scales $(SCALES) $(ARGS); fi
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.startup
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.chart_window
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.lists
 	$(BIN)/python -m benchmarks.letters
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.timeline
+	$(BIN)/python -m benchmarks.goals
 
 demo: $(STAMP)
 	$(BIN)/carecoord demo $(ARGS)
