@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import cast
 
 from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, PolyLine, Rect, String
 from reportlab.lib import colors
@@ -20,14 +19,14 @@ from reportlab.lib.units import cm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, SimpleDocTemplate, Spacer
 
+from carecoord.dates import long_date
 from carecoord.letters import pain_drawing
 from carecoord.letters.data import (
-    LetterData,
     Letterhead,
     PainDrawingPrint,
     PatientIdentification,
 )
-from carecoord.letters.referral_letter import (
+from carecoord.letters.layout import (
     ACCENT,
     BOTTOM_MARGIN,
     FONT,
@@ -37,19 +36,16 @@ from carecoord.letters.referral_letter import (
     PAGE_SIZES,
     RULE,
     SMALL,
-    _canvas_maker,
-    _Footer,
     _heading,
-    _letterhead,
     _p,
     _pairs,
     _style,
     _table,
-    long_date,
-    page_footer,
+    letterhead_flowables,
     register_fonts,
     text,
 )
+from carecoord.letters.pages import _canvas_maker, _Footer, page_footer
 from carecoord.timescale import TimeScale, Zoom, pack_rows
 
 # Okabe–Ito, in Modality order (black for the seventh: yellow does not show on paper).
@@ -723,8 +719,7 @@ def _team(data: PlanPdfData, width: float) -> list[Flowable]:
 
 def story(data: PlanPdfData, width: float) -> list[Flowable]:
     """The plan's flowables: letterhead, summary, goals, timeline, activities, team, notes."""
-    # The letterhead block reads nothing but ``letterhead`` from its argument.
-    out: list[Flowable] = list(_letterhead(cast(LetterData, data), width))
+    out: list[Flowable] = list(letterhead_flowables(data.letterhead, width))
     out += _summary(data, width)
     out += _goals(data, width)
     out += [KeepTogether(_timeline(data, width))]
