@@ -133,6 +133,7 @@ def build_pdf(
     title: str,
     subject: str,
     author: str,
+    top_margin: float = 1.6 * cm,
 ) -> bytes:
     """Lay out a letter's flowables (made for the text width) on Letter or A4 pages with
     the numbered footer; every letter CareCoord writes goes through here.
@@ -151,7 +152,7 @@ def build_pdf(
         pagesize=page,
         leftMargin=MARGIN,
         rightMargin=MARGIN,
-        topMargin=1.6 * cm,
+        topMargin=top_margin,
         bottomMargin=BOTTOM_MARGIN,
         title=title,
         subject=subject,
