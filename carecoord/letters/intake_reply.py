@@ -25,8 +25,9 @@ from carecoord.letters.layout import (
     letterhead_flowables,
     text,
 )
+from carecoord.letters.letter_headings import CONFIDENTIAL
 from carecoord.letters.pages import build_pdf, page_footer
-from carecoord.letters.referral_letter import CONFIDENTIAL, _signature_block
+from carecoord.letters.referral_letter import _signature_block
 
 TITLE = "Your referral: declined"
 REASON_HEADING = "Why we cannot accept it"

@@ -141,6 +141,11 @@ def number(value: float | None) -> str:
     return f"{value:g}"
 
 
+def flag_markup(value: str) -> str:
+    """A warning word or phrase in the urgent red, bold (risk flags, overuse)."""
+    return f'<font color="#{URGENT_INK.hexval()[2:]}"><b>{text(value)}</b></font>'
+
+
 def _join(parts: Iterable[str | None], sep: str = " · ") -> str:
     return sep.join(p for p in parts if p)
 

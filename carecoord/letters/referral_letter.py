@@ -8,7 +8,7 @@ as markup; tables split across pages with their header row repeated.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import date
 
 from reportlab.lib.units import cm
@@ -26,23 +26,16 @@ from carecoord.dates import DATE_FORMATS, format_date, long_date
 from carecoord.letters import pain_drawing
 from carecoord.letters.data import (
     AuthorizationDetails,
-    HeadacheEmphasis,
     LetterData,
     MedicationLine,
-    PlanOfTreatment,
-    PsychiatryEmphasis,
     Referrer,
-    RehabilitationEmphasis,
-    ScoreLine,
 )
 from carecoord.letters.layout import (
-    BOX_PADDING,
     DATE,
     FONT,
     INK,
     OMITTED,
     REFERENCE,
-    SUBHEADING,
     URGENT_FILL,
     URGENT_INK,
     URGENT_TEXT,
@@ -54,68 +47,46 @@ from carecoord.letters.layout import (
     _p,
     _pairs,
     _table,
+    flag_markup,
     letterhead_flowables,
     number,
     register_fonts,
     text,
 )
-from carecoord.letters.pages import _Footer, build_pdf, page_footer
-
-# Section headings in the order docs/clinical-reference.md §3 prints them; tests check this order.
-PATIENT = "Patient"
-URGENCY = "Urgency"
-REASON = "Reason for referral and question"
-REHABILITATION = "Rehabilitation focus: function"
-PSYCHIATRY = "Psychiatry focus: mood, risk and psychotropics"
-HEADACHE = "Headache profile"
-DIAGNOSES = "Problems: relevant history and active diagnoses"
-MEDICATIONS = "Current medications"
-ALLERGIES = "Allergies and intolerances"
-SCORES = "Relevant results: outcome scores"
-PAIN_DRAWING = "Pain drawing"
-RESULTS = "Relevant results: opioid-therapy monitoring"
-PLAN = "Plan of treatment"
-TREATMENTS = "Treatments tried and their effect"
-PATIENT_TOLD = "What the patient has been told"
-AUTHORIZATION = "Authorization"
-PART2 = "Substance-use records: 42 CFR Part 2"
-ENCLOSURES = "Enclosures"
-SECTION_ORDER = (
+from carecoord.letters.letter_focus import (
+    _headache,
+    _plan,
+    _psychiatry,
+    _rehabilitation,
+    _scores_table,
+)
+from carecoord.letters.letter_headings import (
+    ALLERGIES,
+    AUTHORIZATION,
+    CONFIDENTIAL,
+    DIAGNOSES,
+    ENCLOSURES,
+    HEADACHE,
+    MEDICATIONS,
+    NONE_RECORDED,
+    NOT_INCLUDED,
+    PAIN_DRAWING,
+    PART2,
+    PART2_EXPLANATION,
+    PART2_STATEMENT,
     PATIENT,
-    URGENCY,
+    PATIENT_TOLD,
+    PLAN,
+    PSYCHIATRY,
     REASON,
     REHABILITATION,
-    PSYCHIATRY,
-    HEADACHE,
-    DIAGNOSES,
-    MEDICATIONS,
-    ALLERGIES,
-    SCORES,
-    PAIN_DRAWING,
     RESULTS,
-    PLAN,
+    SCORES,
+    SECTION_ORDER,
     TREATMENTS,
-    PATIENT_TOLD,
-    AUTHORIZATION,
-    PART2,
-    ENCLOSURES,
+    URGENCY,
 )
-CONFIDENTIAL = (
-    "CONFIDENTIAL: this letter holds protected health information for the named recipient "
-    "only. If it reached you in error, please tell {clinic}{phone} and destroy it; do "
-    "not copy or forward it."
-)
-NONE_RECORDED = "None recorded."
-NOT_INCLUDED = "Not included in this letter:"
-# 42 CFR 2.32(a)(2), the short statement the rule allows with each disclosure made with
-# the patient's written consent (docs/clinical-reference.md §3).
-PART2_STATEMENT = "42 CFR part 2 prohibits unauthorized use or disclosure of these records."
-PART2_EXPLANATION = (
-    "This letter discloses substance-use-disorder information received from a program "
-    "covered by 42 CFR Part 2, with the patient's written consent on file at the clinic. "
-    "A general authorization to release medical information does not permit you to pass "
-    "it on."
-)
+from carecoord.letters.pages import _Footer, build_pdf, page_footer
 
 
 def _dates(data: LetterData) -> DateFormatter:
@@ -226,119 +197,6 @@ def _medication_cells(m: MedicationLine) -> list[str]:
     return [text(m.drug), text(m.dose), text(m.frequency), text(m.route), mme]
 
 
-def _flag_markup(value: str) -> str:
-    return f'<font color="#{URGENT_INK.hexval()[2:]}"><b>{text(value)}</b></font>'
-
-
-def _scores_table(scores: Sequence[ScoreLine], width: float, fmt: DateFormatter) -> Table:
-    rows = []
-    for s in scores:
-        interpretation = text(s.interpretation)
-        if s.flag:
-            interpretation += "<br/>" + _flag_markup(s.flag)
-        rows.append([text(s.instrument), fmt(s.taken_on), text(s.score), interpretation])
-    return _table(
-        ("Instrument", "Date", "Score", "Interpretation"), rows, (0.22, 0.2, 0.13, 0.45), width
-    )
-
-
-def _rehabilitation(block: RehabilitationEmphasis, width: float) -> list[Flowable]:
-    inner: list[Flowable] = [_p("<b>Functional limits</b>")]
-    if block.functional_limits:
-        inner += [_p("• " + text(line)) for line in block.functional_limits]
-    else:
-        inner.append(_p(NONE_RECORDED))
-    return [*_heading(REHABILITATION), _boxed(inner, width)]
-
-
-def _plan(plan: PlanOfTreatment, width: float, fmt: DateFormatter) -> list[Flowable]:
-    title = text(plan.title) if plan.title else "Active treatment plan"
-    review = f" · review {fmt(plan.review_on)}" if plan.review_on else ""
-    out: list[Flowable] = [*_heading(PLAN), _p(f"<b>{title}</b>{review}")]
-    out.append(_p("<b>Goals</b>", SUBHEADING))
-    if plan.goals:
-        rows = [
-            [
-                text(g.axis),
-                text(g.description),
-                text(g.measure),
-                _join([number(g.baseline), number(g.target)], " → "),
-                fmt(g.review_on),
-            ]
-            for g in plan.goals
-        ]
-        out.append(
-            _table(
-                ("Axis", "Goal", "Measure", "Baseline → target", "Review"),
-                rows,
-                (0.15, 0.37, 0.15, 0.16, 0.17),
-                width,
-            )
-        )
-    else:
-        out.append(_p("No goals recorded on the active plan."))
-    out.append(_p("<b>Activities</b>", SUBHEADING))
-    if plan.activities:
-        rows = [
-            [
-                text(a.modality),
-                text(a.description)
-                + (f"<br/><i>{text(a.responsible)}</i>" if a.responsible else ""),
-                text(a.status) + (f"<br/>{text(a.sessions)}" if a.sessions else ""),
-                _join([fmt(a.start_on), fmt(a.end_on)], " to "),
-            ]
-            for a in plan.activities
-        ]
-        out.append(
-            _table(
-                ("Modality", "Activity", "Status", "Dates"),
-                rows,
-                (0.19, 0.37, 0.19, 0.25),
-                width,
-            )
-        )
-    else:
-        out.append(_p("No activities recorded on the active plan."))
-    return out
-
-
-def _psychiatry(block: PsychiatryEmphasis, width: float, fmt: DateFormatter) -> list[Flowable]:
-    inner: list[Flowable] = [_p("<b>Mood scores</b>")]
-    if block.mood_scores:
-        inner.append(_scores_table(block.mood_scores, width - 2 * BOX_PADDING, fmt))
-    else:
-        inner.append(_p("None among the scores included."))
-    inner.append(_p("<b>Risk flags</b>"))
-    if block.risk_flags:
-        inner += [_p("• " + _flag_markup(flag)) for flag in block.risk_flags]
-    else:
-        inner.append(_p("None among the scores included."))
-    inner.append(_p("<b>Current psychotropics</b>"))
-    if block.psychotropics:
-        inner += [
-            _p("• " + text(_join([m.drug, m.dose, m.frequency, m.route], ", ")))
-            for m in block.psychotropics
-        ]
-    else:
-        inner.append(_p("None among the medications included."))
-    return [*_heading(PSYCHIATRY), _boxed(inner, width)]
-
-
-def _headache(block: HeadacheEmphasis, width: float) -> list[Flowable]:
-    overuse = text(block.overuse_risk)
-    if block.overuse_risk.lower() in ("possible", "likely"):
-        overuse = _flag_markup(block.overuse_risk)
-    pairs = [
-        ("ICHD-3 type", text(block.headache_type + (" with aura" if block.with_aura else ""))),
-        ("Attacks / month", str(block.attacks_per_month)),
-        ("Headache days / month", str(block.headache_days_per_month)),
-        ("Acute-medication days / month", str(block.acute_medication_days_per_month)),
-        ("Medication-overuse risk", overuse),
-        ("Triggers", text(block.triggers) or "none recorded"),
-    ]
-    return [*_heading(HEADACHE), _boxed([_pairs(pairs, width - 2 * BOX_PADDING, 1)], width)]
-
-
 def _diagnoses(data: LetterData, width: float) -> list[Flowable]:
     out: list[Flowable] = [*_heading(DIAGNOSES)]
     if not data.diagnoses:
@@ -390,7 +248,7 @@ def _medications(data: LetterData, width: float) -> list[Flowable]:
                 "conversion factors; only oral opioids and transdermal fentanyl are converted)."
             )
         )
-        out += [_p(_flag_markup(advice)) for advice in data.mme.advice]
+        out += [_p(flag_markup(advice)) for advice in data.mme.advice]
     return out
 
 
@@ -427,7 +285,7 @@ def _results(data: LetterData, width: float) -> list[Flowable]:
     fmt = _dates(data)
     rows = []
     for r in data.results:
-        flag = _flag_markup(r.flag) if r.flag else ""
+        flag = flag_markup(r.flag) if r.flag else ""
         rows.append([text(r.test), fmt(r.taken_on), text(r.value), text(r.reference), flag])
     return [
         *out,
