@@ -20,7 +20,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from carecoord.letters.dates import DEFAULT_DATE_FORMAT, format_date
+from carecoord.dates import DEFAULT_DATE_FORMAT, format_date
 
 NOT_RECORDED = "Allergy status not yet recorded"
 NO_KNOWN = "No known drug allergies"

@@ -4,9 +4,25 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
-from typing import ClassVar, Final, cast
+from dataclasses import dataclass
+from typing import Final, cast
 
+from carecoord.clinical.instrument_results import (
+    ORT_FIELDS,
+    ORT_POINTS,
+    AssessmentResult,
+    Gad7Result,
+    NrsResult,
+    OrtAnswers,
+    OrtResult,
+    PegResult,
+    Phq9Result,
+)
+from carecoord.clinical.instrument_wording import (
+    FREQUENCY_RESPONSES,
+    INSTRUCTIONS,
+    ITEM_WORDING,
+)
 from carecoord.clinical.vocabulary import AdministrativeSex, AssessmentKind
 from carecoord.errors import ValidationError
 
@@ -45,78 +61,6 @@ GAD7_EVALUATION_THRESHOLD: Final = 10
 NRS_MEANINGFUL_POINTS: Final = 2
 MEANINGFUL_PERCENT: Final = 30.0
 
-FREQUENCY_RESPONSES: Final = (
-    "Not at all",
-    "Several days",
-    "More than half the days",
-    "Nearly every day",
-)
-"""PHQ-9 / GAD-7 answer options, scored 0-3 in this order."""
-
-INSTRUCTIONS: Final[dict[AssessmentKind, str]] = {
-    AssessmentKind.NRS: "Choose one number from 0 (no pain) to 10 (worst pain imaginable).",
-    AssessmentKind.PEG: "Choose one number from 0 to 10 for each question.",
-    AssessmentKind.PHQ9: (
-        "Over the last 2 weeks, how often have you been bothered by any of the following problems?"
-    ),
-    AssessmentKind.GAD7: (
-        "Over the last 2 weeks, how often have you been bothered by the following problems?"
-    ),
-    AssessmentKind.ORT: "Mark each box that applies.",
-}
-
-ITEM_WORDING: Final[dict[AssessmentKind, tuple[str, ...]]] = {
-    AssessmentKind.NRS: (
-        "On a scale from 0 (no pain) to 10 (worst pain imaginable), what number best "
-        "describes your pain?",
-    ),
-    AssessmentKind.PEG: (
-        "What number best describes your pain on average in the past week? "
-        "(0 = no pain, 10 = pain as bad as you can imagine)",
-        "What number best describes how, during the past week, pain has interfered with "
-        "your enjoyment of life? (0 = does not interfere, 10 = completely interferes)",
-        "What number best describes how, during the past week, pain has interfered with "
-        "your general activity? (0 = does not interfere, 10 = completely interferes)",
-    ),
-    AssessmentKind.PHQ9: (
-        "Little interest or pleasure in doing things",
-        "Feeling down, depressed, or hopeless",
-        "Trouble falling or staying asleep, or sleeping too much",
-        "Feeling tired or having little energy",
-        "Poor appetite or overeating",
-        "Feeling bad about yourself — or that you are a failure or have let yourself or "
-        "your family down",
-        "Trouble concentrating on things, such as reading the newspaper or watching television",
-        "Moving or speaking so slowly that other people could have noticed? Or the "
-        "opposite — being so fidgety or restless that you have been moving around a lot "
-        "more than usual",
-        "Thoughts that you would be better off dead or of hurting yourself in some way",
-    ),
-    AssessmentKind.GAD7: (
-        "Feeling nervous, anxious, or on edge",
-        "Not being able to stop or control worrying",
-        "Worrying too much about different things",
-        "Trouble relaxing",
-        "Being so restless that it is hard to sit still",
-        "Becoming easily annoyed or irritable",
-        "Feeling afraid as if something awful might happen",
-    ),
-    AssessmentKind.ORT: (
-        "Family history of substance abuse: alcohol",
-        "Family history of substance abuse: illegal drugs",
-        "Family history of substance abuse: prescription drugs",
-        "Personal history of substance abuse: alcohol",
-        "Personal history of substance abuse: illegal drugs",
-        "Personal history of substance abuse: prescription drugs",
-        "Age between 16 and 45",
-        "History of preadolescent sexual abuse",
-        "Psychological disease: attention deficit disorder, obsessive-compulsive disorder, "
-        "bipolar disorder, or schizophrenia",
-        "Psychological disease: depression",
-    ),
-}
-"""Standard item wording per instrument, in scoring order (ORT in ``ORT_FIELDS`` order)."""
-
 
 def _band(kind: AssessmentKind, whole: int) -> str:
     for low, high, name in BANDS[kind]:
@@ -141,131 +85,6 @@ def _items(values: object, kind: AssessmentKind, count: int, high: int) -> tuple
         raise ValidationError(f"{name} items", f"need {count} answers (got {len(values)})")
     return tuple(_item(v, f"{name} item {i}", 0, high) for i, v in enumerate(values, start=1))
 
-
-# --------------------------------------------------------------------------- results
-
-
-@dataclass(frozen=True, slots=True)
-class NrsResult:
-    """Pain numeric rating scale, 0-10."""
-
-    kind: ClassVar[AssessmentKind] = AssessmentKind.NRS
-    total: int
-    band: str
-
-
-@dataclass(frozen=True, slots=True)
-class PegResult:
-    """PEG: mean of Pain, Enjoyment and General-activity interference, 0-10."""
-
-    kind: ClassVar[AssessmentKind] = AssessmentKind.PEG
-    total: float
-    band: str
-    pain: int
-    enjoyment: int
-    activity: int
-
-
-@dataclass(frozen=True, slots=True)
-class Phq9Result:
-    """PHQ-9 depression score, 0-27, with the PHQ-2 and item-9 safety flag."""
-
-    kind: ClassVar[AssessmentKind] = AssessmentKind.PHQ9
-    total: int
-    band: str
-    items: tuple[int, ...]
-    self_harm_flag: bool
-    suggest_psychiatry: bool
-    phq2_total: int
-    phq2_positive: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Gad7Result:
-    """GAD-7 anxiety score, 0-21."""
-
-    kind: ClassVar[AssessmentKind] = AssessmentKind.GAD7
-    total: int
-    band: str
-    items: tuple[int, ...]
-    further_evaluation: bool
-
-
-@dataclass(frozen=True, slots=True)
-class OrtAnswers:
-    """The ten Opioid Risk Tool boxes (Webster 2005); an unmarked box is False."""
-
-    family_alcohol: bool = False
-    family_illegal_drugs: bool = False
-    family_prescription_drugs: bool = False
-    personal_alcohol: bool = False
-    personal_illegal_drugs: bool = False
-    personal_prescription_drugs: bool = False
-    age_16_to_45: bool = False
-    preadolescent_sexual_abuse: bool = False
-    psychological_disease: bool = False
-    depression: bool = False
-
-    def __post_init__(self) -> None:
-        for f in fields(self):
-            if not isinstance(getattr(self, f.name), bool):
-                raise ValidationError(f"ort {f.name}", "must be true or false")
-
-    @classmethod
-    def from_mapping(cls, answers: Mapping[str, object]) -> OrtAnswers:
-        """Build answers from a dict of field name -> bool.
-
-        Missing keys count as unmarked boxes (False), as on the paper form.
-
-        Args:
-            answers: Keys from :data:`ORT_FIELDS`.
-
-        Returns:
-            The answers.
-
-        Raises:
-            ValidationError: An unknown key or a value that is not a bool.
-        """
-        unknown = sorted(set(answers) - set(ORT_FIELDS))
-        if unknown:
-            raise ValidationError(f"ort {unknown[0]}", "is not an ORT item")
-        for key, value in answers.items():
-            if not isinstance(value, bool):
-                raise ValidationError(f"ort {key}", f"must be true or false (got {value!r})")
-        return cls(**{key: bool(value) for key, value in answers.items()})
-
-
-ORT_FIELDS: Final[tuple[str, ...]] = tuple(f.name for f in fields(OrtAnswers))
-
-ORT_POINTS: Final[dict[str, tuple[int, int]]] = {
-    "family_alcohol": (1, 3),
-    "family_illegal_drugs": (2, 3),
-    "family_prescription_drugs": (4, 4),
-    "personal_alcohol": (3, 3),
-    "personal_illegal_drugs": (4, 4),
-    "personal_prescription_drugs": (5, 5),
-    "age_16_to_45": (1, 1),
-    "preadolescent_sexual_abuse": (3, 0),
-    "psychological_disease": (2, 2),
-    "depression": (1, 1),
-}
-"""ORT points per marked box as (female, male), Webster 2005."""
-
-
-@dataclass(frozen=True, slots=True)
-class OrtResult:
-    """Opioid Risk Tool score, 0-26."""
-
-    kind: ClassVar[AssessmentKind] = AssessmentKind.ORT
-    total: int
-    band: str
-    sex: AdministrativeSex
-    scored_as: AdministrativeSex
-    answers: OrtAnswers
-    suggest_rehabilitation: bool
-
-
-AssessmentResult = NrsResult | PegResult | Phq9Result | Gad7Result | OrtResult
 
 # --------------------------------------------------------------------------- scoring
 
@@ -611,3 +430,37 @@ def phq9_change(baseline: int, current: int) -> Phq9Change:
         improved=change <= -PHQ9_MEANINGFUL_POINTS,
         worsened=change >= PHQ9_MEANINGFUL_POINTS,
     )
+
+
+__all__ = [
+    "BANDS",
+    "FREQUENCY_RESPONSES",
+    "GAD7_EVALUATION_THRESHOLD",
+    "INSTRUCTIONS",
+    "ITEM_WORDING",
+    "MEANINGFUL_PERCENT",
+    "NRS_MEANINGFUL_POINTS",
+    "ORT_FIELDS",
+    "ORT_POINTS",
+    "PEG_DERIVED_NOTE",
+    "PHQ2_POSITIVE_THRESHOLD",
+    "PHQ9_MEANINGFUL_POINTS",
+    "PHQ9_REFERRAL_THRESHOLD",
+    "AssessmentResult",
+    "ChangeResult",
+    "Gad7Result",
+    "NrsResult",
+    "OrtAnswers",
+    "OrtResult",
+    "PegResult",
+    "Phq9Change",
+    "Phq9Result",
+    "gad7",
+    "meaningful_change",
+    "nrs",
+    "ort",
+    "peg",
+    "phq9",
+    "phq9_change",
+    "score",
+]

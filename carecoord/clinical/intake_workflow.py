@@ -21,7 +21,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, Final
 
-from carecoord.clinical.referral_workflow import Settings, appointment_target
+from carecoord.clinical.due_dates import Settings, appointment_target
 from carecoord.clinical.vocabulary import Discipline, LabelledEnum, Priority
 from carecoord.errors import IllegalTransition, ValidationError
 

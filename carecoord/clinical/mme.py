@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable
 from dataclasses import KW_ONLY, dataclass
@@ -10,6 +9,14 @@ from decimal import Decimal
 from typing import Final
 
 from carecoord.clinical import drugs, medication_line
+
+# Re-exported: the frequency names were defined here before dose_frequency existed.
+from carecoord.clinical.dose_frequency import CONTINUOUS as CONTINUOUS
+from carecoord.clinical.dose_frequency import FREQUENCIES as FREQUENCIES
+from carecoord.clinical.dose_frequency import FREQUENCY_LABELS as FREQUENCY_LABELS
+from carecoord.clinical.dose_frequency import PRN, exact_daily_dose, frequency_code, to_decimal
+from carecoord.clinical.dose_frequency import daily_dose as daily_dose
+from carecoord.clinical.dose_frequency import frequency_label as frequency_label
 from carecoord.errors import ValidationError
 
 # Arithmetic is done in :class:`~decimal.Decimal` so that published examples and the
@@ -168,16 +175,6 @@ def is_opioid(drug: str) -> bool:
         return False
 
 
-def _decimal(value: float, field: str) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValidationError(field, f"must be a number (got {value!r})")
-    if not math.isfinite(value):
-        raise ValidationError(field, f"must be a finite number (got {value!r})")
-    if value < 0:
-        raise ValidationError(field, f"must not be negative (got {value!r})")
-    return Decimal(str(value))
-
-
 def _daily_mme(drug: str, daily_dose: Decimal) -> Decimal:
     return daily_dose * _FACTORS[_resolve(drug)]
 
@@ -199,111 +196,7 @@ def daily_mme(drug: str, daily_dose: float) -> float:
         NotConvertible: See :func:`conversion_factor`.
         ValueError: Unknown drug.
     """
-    return float(_daily_mme(drug, _decimal(daily_dose, "daily_dose")))
-
-
-# ---------------------------------------------------------------------- frequencies
-
-PRN: Final = "prn"
-CONTINUOUS: Final = "continuous"
-
-FREQUENCIES: Final[dict[str, float]] = {
-    "qd": 1.0,
-    "daily": 1.0,
-    "bid": 2.0,
-    "tid": 3.0,
-    "qid": 4.0,
-    "q4h": 6.0,
-    "q6h": 4.0,
-    "q8h": 3.0,
-    "q12h": 2.0,
-    "qhs": 1.0,
-    CONTINUOUS: 1.0,
-}
-"""Scheduled frequency codes -> doses per day. ``continuous`` is for patches: the
-dose is an hourly rate and the "daily dose" used for MME is that rate. ``prn`` is
-not here because it has no fixed count: see :func:`daily_dose`."""
-
-FREQUENCY_LABELS: Final[dict[str, str]] = {
-    "qd": "once a day",
-    "daily": "once a day",
-    "bid": "twice a day",
-    "tid": "three times a day",
-    "qid": "four times a day",
-    "q4h": "every 4 hours",
-    "q6h": "every 6 hours",
-    "q8h": "every 8 hours",
-    "q12h": "every 12 hours",
-    "qhs": "at bedtime",
-    CONTINUOUS: "continuous (patch)",
-    PRN: "as needed",
-}
-"""Every accepted frequency code (including ``prn``) -> display text."""
-
-
-def _code(frequency: str) -> str:
-    code = ""
-    if isinstance(frequency, str):
-        code = frequency.strip().lower().replace(".", "").replace(" ", "")
-    if code not in FREQUENCY_LABELS:
-        raise ValidationError("frequency", f"unknown frequency {frequency!r}")
-    return code
-
-
-def frequency_label(code: str) -> str:
-    """Return the display text of a frequency code (``"bid"`` -> ``"twice a day"``).
-
-    Args:
-        code: A key of :data:`FREQUENCY_LABELS`, any case, dots allowed ("b.i.d.").
-
-    Returns:
-        The label.
-
-    Raises:
-        ValidationError: Unknown code (a ValueError naming it).
-    """
-    return FREQUENCY_LABELS[_code(code)]
-
-
-def _daily_dose(dose: float, frequency: str, max_doses_per_day: float | None) -> Decimal:
-    amount = _decimal(dose, "dose")
-    code = _code(frequency)
-    cap = None if max_doses_per_day is None else _decimal(max_doses_per_day, "max_doses_per_day")
-    if code == PRN:
-        if cap is None:
-            raise ValidationError(
-                "max_doses_per_day",
-                "an as-needed (prn) medication needs its maximum doses per day to compute MME",
-            )
-        per_day = cap
-    else:
-        per_day = Decimal(str(FREQUENCIES[code]))
-        if cap is not None:
-            per_day = min(per_day, cap)
-    return amount * per_day
-
-
-def daily_dose(dose: float, frequency: str, max_doses_per_day: float | None = None) -> float:
-    """Return the total daily dose of a prescription line.
-
-    PRN lines count at their prescribed maximum (the most the patient may take),
-    so ``max_doses_per_day`` is required for ``prn``. For a scheduled frequency it
-    caps the count ("q4h, max 4 a day" is 4 doses). ``continuous`` returns the
-    hourly rate unchanged, which is what the fentanyl factor expects.
-
-    Args:
-        dose: Amount per administration (mg; mcg/hr for patches).
-        frequency: A frequency code (see :data:`FREQUENCY_LABELS`).
-        max_doses_per_day: Prescribed maximum number of doses a day.
-
-    Returns:
-        The daily dose.
-
-    Raises:
-        ValidationError: Unknown frequency, a negative dose, or ``prn`` without
-            a maximum (ValueErrors naming the field).
-    """
-    return float(_daily_dose(dose, frequency, max_doses_per_day))
+    return float(_daily_mme(drug, to_decimal(daily_dose, "daily_dose")))
 
 
 # --------------------------------------------------------------------- medication lines
@@ -417,7 +310,7 @@ def check_line(line: MedicationDose, *, opioid: bool) -> tuple[str, str, str | N
     unit = medication_line.unit_code(line.unit)
     route = medication_line.route_code(line.route)
     indication = medication_line.indication_code(line.indication)
-    code = _code(line.frequency)
+    code = frequency_code(line.frequency)
     hourly = unit in medication_line.HOURLY_UNITS
     if opioid and route == "transdermal" and not hourly:
         raise ValidationError("unit", "a patch is entered as its rate: mcg/h or mg/h")
@@ -442,23 +335,23 @@ def check_line(line: MedicationDose, *, opioid: bool) -> tuple[str, str, str | N
             "concentration_mg_per_ml", "a dose in mL needs the concentration (mg per mL)"
         )
     if line.concentration_mg_per_ml is not None:
-        _decimal(line.concentration_mg_per_ml, "concentration_mg_per_ml")
+        to_decimal(line.concentration_mg_per_ml, "concentration_mg_per_ml")
     if opioid and code == PRN and line.max_doses_per_day is None:
         raise ValidationError(
             "max_doses_per_day", "an as-needed (prn) medication needs its maximum doses per day"
         )
-    _decimal(line.dose, "dose")
+    to_decimal(line.dose, "dose")
     return unit, route, indication
 
 
 def _milligrams(line: MedicationDose, unit: str) -> Decimal:
     """The dose per administration in mg (mg/h for a rate)."""
-    dose = _decimal(line.dose, "dose")
+    dose = to_decimal(line.dose, "dose")
     if unit in ("mcg", "mcg/h"):
         return dose / 1000
     if unit == "mL":
         assert line.concentration_mg_per_ml is not None
-        return dose * _decimal(line.concentration_mg_per_ml, "concentration_mg_per_ml")
+        return dose * to_decimal(line.concentration_mg_per_ml, "concentration_mg_per_ml")
     return dose
 
 
@@ -512,7 +405,10 @@ def _line_mme(line: MedicationDose, ingredient: str) -> Decimal | NotConverted:
     amount = _milligrams(line, unit)
     if ingredient == "fentanyl":
         return amount * 1000 * _FACTORS[FENTANYL_TRANSDERMAL]  # factor is per mcg/h
-    return _daily_dose(float(amount), line.frequency, line.max_doses_per_day) * _FACTORS[ingredient]
+    return (
+        exact_daily_dose(float(amount), line.frequency, line.max_doses_per_day)
+        * _FACTORS[ingredient]
+    )
 
 
 def total_mme(doses: Iterable[MedicationDose]) -> MmeSummary:

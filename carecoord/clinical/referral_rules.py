@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Final
 
+from carecoord.clinical.due_dates import MENTAL_HEALTH_DISCIPLINES as MENTAL_HEALTH_DISCIPLINES
+from carecoord.clinical.due_dates import Settings, appointment_target
+from carecoord.clinical.due_dates import Targets as Targets
 from carecoord.clinical.vocabulary import Discipline, Priority, ReferralState
 from carecoord.errors import IllegalTransition, ValidationError
 
@@ -144,34 +146,7 @@ def check_transition(
 
 
 # ------------------------------------------------------------------------ time targets
-
-MENTAL_HEALTH_DISCIPLINES: Final = frozenset({Discipline.PSYCHOLOGY, Discipline.SOCIAL_WORK})
-"""Non-physician mental health (psychology / counselling): the shorter routine target."""
-
-
-@dataclass(frozen=True, slots=True)
-class Targets:
-    """Default time targets (editable in settings), after California's timely-access rule."""
-
-    stat_days: int = 1
-    asap_days: int = 2
-    urgent_days: int = 4
-    routine_business_days: int = 15
-    routine_mental_health_business_days: int = 10
-    report_days: int = 14
-
-    def __post_init__(self) -> None:
-        for name in (
-            "stat_days",
-            "asap_days",
-            "urgent_days",
-            "routine_business_days",
-            "routine_mental_health_business_days",
-            "report_days",
-        ):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise ValidationError(name, f"must be a whole number of days >= 0 (got {value!r})")
+# MENTAL_HEALTH_DISCIPLINES and Targets live in due_dates (re-exported here).
 
 
 def add_business_days(start: date, n: int) -> date:
@@ -220,7 +195,7 @@ def appointment_due(
         targets: The clinic's targets (defaults when None).
 
     Business days skip US public holidays (the default calendar); the services use the
-    clinic's own calendar through ``referral_workflow.appointment_target``.
+    clinic's own calendar through ``due_dates.appointment_target``.
 
     Returns:
         The last day that is still on time.
@@ -228,8 +203,6 @@ def appointment_due(
     Raises:
         ValidationError: Unknown priority or discipline.
     """
-    from carecoord.clinical import referral_workflow  # the workflow imports this module
-
     try:
         level = Priority(priority)
     except ValueError:
@@ -238,8 +211,8 @@ def appointment_due(
         kind = Discipline.OTHER_SPECIALIST if discipline is None else Discipline(discipline)
     except ValueError:
         raise ValidationError("discipline", f"unknown discipline {discipline!r}") from None
-    settings = referral_workflow.Settings(targets=targets or Targets())
-    return referral_workflow.appointment_target(sent_on, level, kind, settings)
+    settings = Settings(targets=targets or Targets())
+    return appointment_target(sent_on, level, kind, settings)
 
 
 def report_due(seen_on: date, targets: Targets | None = None) -> date:

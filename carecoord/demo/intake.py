@@ -21,8 +21,8 @@ from typing import Any, cast
 from sqlalchemy import Connection, Table, insert, select
 
 from carecoord.clinical import intake_workflow as flow
+from carecoord.clinical.due_dates import Settings
 from carecoord.clinical.intake_workflow import Details, Event, IntakeSource
-from carecoord.clinical.referral_workflow import Settings
 from carecoord.clinical.vocabulary import AdministrativeSex, DataCategory, Priority
 from carecoord.demo import clinic as names
 from carecoord.letters.data import PatientIdentification, Referrer

@@ -12,10 +12,9 @@ from dataclasses import dataclass
 
 from reportlab.platypus import Flowable, Spacer
 
+from carecoord.dates import DEFAULT_DATE_FORMAT, format_date
 from carecoord.letters.data import Letterhead, PatientIdentification, Referrer
-from carecoord.letters.dates import DEFAULT_DATE_FORMAT, format_date
-from carecoord.letters.referral_letter import (
-    CONFIDENTIAL,
+from carecoord.letters.layout import (
     DATE,
     REFERENCE,
     _boxed,
@@ -23,12 +22,12 @@ from carecoord.letters.referral_letter import (
     _join,
     _p,
     _pairs,
-    _signature_block,
-    build_pdf,
     letterhead_flowables,
-    page_footer,
     text,
 )
+from carecoord.letters.letter_headings import CONFIDENTIAL
+from carecoord.letters.pages import build_pdf, page_footer
+from carecoord.letters.referral_letter import _signature_block
 
 TITLE = "Your referral: declined"
 REASON_HEADING = "Why we cannot accept it"

@@ -21,7 +21,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table
 
-from carecoord.letters.referral_letter import (
+from carecoord.letters.layout import (
     ACCENT,
     CLINIC,
     CLINIC_DETAIL,
@@ -30,11 +30,10 @@ from carecoord.letters.referral_letter import (
     FONT_BOLD,
     PAGE_SIZES,
     _style,
-    footer_rule,
-    paged_canvas,
     register_fonts,
     text,
 )
+from carecoord.letters.pages import footer_rule, paged_canvas
 
 MARGIN = 1.3 * cm
 BOTTOM = 1.5 * cm

@@ -18,7 +18,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
 from carecoord.errors import ValidationError
-from carecoord.letters.referral_letter import FONT, register_fonts
+from carecoord.letters.layout import FONT, register_fonts
 
 IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/tiff"})
 PDF_TYPE = "application/pdf"

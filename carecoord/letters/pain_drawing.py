@@ -12,18 +12,9 @@ from reportlab.lib import colors
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from carecoord.clinical.pain_map import KIND_STYLES, BodyMap, BodyView, PainKind, body_map, symbol
+from carecoord.dates import long_date
 from carecoord.letters.data import PainDrawingPrint
-from carecoord.letters.referral_letter import (
-    FONT,
-    FONT_BOLD,
-    INK,
-    SMALL,
-    _heading,
-    _p,
-    _table,
-    long_date,
-    text,
-)
+from carecoord.letters.layout import FONT, FONT_BOLD, INK, SMALL, _heading, _p, _table, text
 
 TITLE = "Pain drawing"
 WHERE = "Where it hurts"

@@ -5,18 +5,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, String
+from sqlalchemy import JSON, Boolean, Date, Float, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from carecoord.clinical.vocabulary import AssessmentKind
-from carecoord.models.base import Base, Versioned, enum_column
+from carecoord.models.base import Base, Versioned, enum_column, owned_by
 
 
 class Assessment(Versioned, Base):
     __tablename__ = "assessments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    patient_id: Mapped[int] = owned_by("patients")
     kind: Mapped[AssessmentKind] = mapped_column(enum_column(AssessmentKind, "assessment_kind"))
     taken_on: Mapped[date] = mapped_column(Date)
     answers: Mapped[dict[str, Any]] = mapped_column(JSON)

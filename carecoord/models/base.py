@@ -6,7 +6,16 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import DateTime, Dialect, Enum, Integer, MetaData, String, TypeDecorator
+from sqlalchemy import (
+    DateTime,
+    Dialect,
+    Enum,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    TypeDecorator,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 # Named constraints so Alembic batch mode on SQLite can drop and recreate them.
@@ -54,6 +63,16 @@ def enum_column(enum: type[StrEnum], name: str) -> Enum:
         length=max(32, *(len(m.value) for m in enum)),
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
+    )
+
+
+def owned_by(table: str, *, index: bool = False, unique: bool = False) -> Mapped[int]:
+    """The key of the row that owns this one (a patient, a plan, a referral): deleting the
+    owner deletes its rows with it (``ON DELETE CASCADE``)."""
+    return mapped_column(
+        ForeignKey(f"{table}.id", ondelete="CASCADE"),
+        index=index or None,  # None, as when not given: no index of its own
+        unique=unique or None,
     )
 
 

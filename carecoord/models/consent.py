@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from carecoord.models.base import Base, UTCDateTime, utcnow
+from carecoord.models.base import Base, UTCDateTime, owned_by, utcnow
 
 
 class Part2Consent(Base):
@@ -20,7 +20,7 @@ class Part2Consent(Base):
     __tablename__ = "part2_consents"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    patient_id: Mapped[int] = owned_by("patients")
     recipient_member_id: Mapped[int | None] = mapped_column(ForeignKey("team_members.id"))
     recipient: Mapped[str] = mapped_column(String(200))
     given_by: Mapped[str] = mapped_column(String(160))

@@ -10,7 +10,7 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from carecoord.clinical.vocabulary import DeliveryMethod
-from carecoord.models.base import Base, UTCDateTime, enum_column, utcnow
+from carecoord.models.base import Base, UTCDateTime, enum_column, owned_by, utcnow
 
 
 class DeliveryOutcome(StrEnum):
@@ -27,7 +27,7 @@ class LetterDelivery(Base):
     __tablename__ = "letter_deliveries"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id", ondelete="CASCADE"))
+    referral_id: Mapped[int] = owned_by("referrals")
     # The stored "letter sent" copy (only when the relay accepted the message).
     document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"))
     method: Mapped[DeliveryMethod] = mapped_column(

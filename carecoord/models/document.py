@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, LargeB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from carecoord.clinical.vocabulary import DataCategory, DeliveryMethod, DocumentKind
-from carecoord.models.base import Base, UTCDateTime, enum_column, utcnow
+from carecoord.models.base import Base, UTCDateTime, enum_column, owned_by, utcnow
 
 
 class Document(Base):
@@ -17,7 +17,7 @@ class Document(Base):
     __tablename__ = "documents"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    patient_id: Mapped[int] = owned_by("patients")
     referral_id: Mapped[int | None] = mapped_column(
         ForeignKey("referrals.id", ondelete="SET NULL"), index=True
     )

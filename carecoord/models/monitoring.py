@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, String
+from sqlalchemy import Boolean, Date, Float, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from carecoord.clinical.monitoring import ResultKind
 from carecoord.clinical.vocabulary import DataCategory
-from carecoord.models.base import Base, UTCDateTime, enum_column, utcnow
+from carecoord.models.base import Base, UTCDateTime, enum_column, owned_by, utcnow
 
 
 class MonitoringResult(Base):
@@ -21,7 +21,7 @@ class MonitoringResult(Base):
     __tablename__ = "monitoring_results"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    patient_id: Mapped[int] = owned_by("patients")
     kind: Mapped[ResultKind] = mapped_column(enum_column(ResultKind, "monitoring_kind"))
     taken_on: Mapped[date] = mapped_column(Date)
     category: Mapped[DataCategory] = mapped_column(
@@ -48,9 +48,7 @@ class MonitoringValue(Base):
     __tablename__ = "monitoring_values"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    result_id: Mapped[int] = mapped_column(
-        ForeignKey("monitoring_results.id", ondelete="CASCADE"), index=True
-    )
+    result_id: Mapped[int] = owned_by("monitoring_results", index=True)
     analyte: Mapped[str] = mapped_column(String(40))  # analyte or substance code, or "pdmp"
     value: Mapped[float | None] = mapped_column(Float)
     unit: Mapped[str | None] = mapped_column(String(20))

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from carecoord.models.base import Base, UTCDateTime, Versioned, utcnow
+from carecoord.models.base import Base, UTCDateTime, Versioned, owned_by, utcnow
 
 
 class PsychotherapyNote(Versioned, Base):
@@ -20,7 +20,7 @@ class PsychotherapyNote(Versioned, Base):
     __tablename__ = "psychotherapy_notes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    patient_id: Mapped[int] = owned_by("patients")
     author_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     written_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     text: Mapped[str] = mapped_column(Text)

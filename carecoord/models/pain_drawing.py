@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import JSON, Date, ForeignKey, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from carecoord.models.base import Base, Versioned
+from carecoord.models.base import Base, Versioned, owned_by
 
 
 class PainDrawing(Versioned, Base):
@@ -21,7 +21,7 @@ class PainDrawing(Versioned, Base):
     __tablename__ = "pain_drawings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    patient_id: Mapped[int] = owned_by("patients")
     drawn_on: Mapped[date] = mapped_column(Date)
     marks: Mapped[list[dict[str, object]]] = mapped_column(JSON)
     notes: Mapped[str | None] = mapped_column(Text)

@@ -10,7 +10,6 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     Float,
-    ForeignKey,
     Index,
     Integer,
     String,
@@ -26,7 +25,7 @@ from carecoord.clinical.vocabulary import (
     HeadacheType,
     PatientStatus,
 )
-from carecoord.models.base import Base, UTCDateTime, Versioned, enum_column
+from carecoord.models.base import Base, UTCDateTime, Versioned, enum_column, owned_by
 
 # Search keys compare bytewise so a prefix range query uses the index on both databases.
 SEARCH_KEY = String(80).with_variant(String(80, collation="C"), "postgresql")
@@ -77,9 +76,7 @@ class Diagnosis(Versioned, Base):
     __tablename__ = "diagnoses"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    patient_id: Mapped[int] = mapped_column(
-        ForeignKey("patients.id", ondelete="CASCADE"), index=True
-    )
+    patient_id: Mapped[int] = owned_by("patients", index=True)
     code: Mapped[str] = mapped_column(String(10))
     title: Mapped[str] = mapped_column(String(300))
     onset: Mapped[date | None] = mapped_column(Date)
@@ -95,9 +92,7 @@ class Medication(Versioned, Base):
     __tablename__ = "medications"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    patient_id: Mapped[int] = mapped_column(
-        ForeignKey("patients.id", ondelete="CASCADE"), index=True
-    )
+    patient_id: Mapped[int] = owned_by("patients", index=True)
     drug: Mapped[str] = mapped_column(String(120))
     dose: Mapped[float] = mapped_column(Float)
     unit: Mapped[str] = mapped_column(String(20))
@@ -137,9 +132,7 @@ class Allergy(Versioned, Base):
     __tablename__ = "allergies"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    patient_id: Mapped[int] = mapped_column(
-        ForeignKey("patients.id", ondelete="CASCADE"), index=True
-    )
+    patient_id: Mapped[int] = owned_by("patients", index=True)
     substance: Mapped[str] = mapped_column(String(120))
     reaction: Mapped[str | None] = mapped_column(String(200))
     severity: Mapped[AllergySeverity] = mapped_column(
@@ -161,9 +154,7 @@ class NoKnownAllergies(Base):
     __tablename__ = "no_known_allergies"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    patient_id: Mapped[int] = mapped_column(
-        ForeignKey("patients.id", ondelete="CASCADE"), unique=True
-    )
+    patient_id: Mapped[int] = owned_by("patients", unique=True)
     confirmed_by: Mapped[str] = mapped_column(String(64))  # the username
     confirmed_by_name: Mapped[str] = mapped_column(String(160))
     confirmed_on: Mapped[date] = mapped_column(Date)  # the clinic's local calendar date
@@ -179,9 +170,7 @@ class HeadacheProfile(Versioned, Base):
     __tablename__ = "headache_profiles"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    patient_id: Mapped[int] = mapped_column(
-        ForeignKey("patients.id", ondelete="CASCADE"), unique=True
-    )
+    patient_id: Mapped[int] = owned_by("patients", unique=True)
     headache_type: Mapped[HeadacheType] = mapped_column(enum_column(HeadacheType, "headache_type"))
     with_aura: Mapped[bool] = mapped_column(Boolean, default=False)
     attacks_per_month: Mapped[int] = mapped_column(Integer, default=0)

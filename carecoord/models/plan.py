@@ -14,7 +14,7 @@ from carecoord.clinical.vocabulary import (
     Modality,
     PlanStatus,
 )
-from carecoord.models.base import Base, Versioned, enum_column
+from carecoord.models.base import Base, Versioned, enum_column, owned_by
 from carecoord.models.team import TeamMember
 
 
@@ -22,9 +22,7 @@ class TreatmentPlan(Versioned, Base):
     __tablename__ = "treatment_plans"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    patient_id: Mapped[int] = mapped_column(
-        ForeignKey("patients.id", ondelete="CASCADE"), index=True
-    )
+    patient_id: Mapped[int] = owned_by("patients", index=True)
     title: Mapped[str] = mapped_column(String(200))
     status: Mapped[PlanStatus] = mapped_column(
         enum_column(PlanStatus, "plan_status"), default=PlanStatus.DRAFT
@@ -47,9 +45,7 @@ class PlanGoal(Versioned, Base):
     __tablename__ = "plan_goals"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    plan_id: Mapped[int] = mapped_column(
-        ForeignKey("treatment_plans.id", ondelete="CASCADE"), index=True
-    )
+    plan_id: Mapped[int] = owned_by("treatment_plans", index=True)
     axis: Mapped[GoalAxis] = mapped_column(enum_column(GoalAxis, "goal_axis"))
     description: Mapped[str] = mapped_column(String(400))
     measure: Mapped[str] = mapped_column(String(40))
@@ -64,9 +60,7 @@ class PlanActivity(Versioned, Base):
     __tablename__ = "plan_activities"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    plan_id: Mapped[int] = mapped_column(
-        ForeignKey("treatment_plans.id", ondelete="CASCADE"), index=True
-    )
+    plan_id: Mapped[int] = owned_by("treatment_plans", index=True)
     modality: Mapped[Modality] = mapped_column(enum_column(Modality, "modality"))
     description: Mapped[str] = mapped_column(String(400))
     responsible_member_id: Mapped[int | None] = mapped_column(

@@ -27,7 +27,7 @@ from carecoord.clinical.vocabulary import (
     ReferralState,
     SendMethod,
 )
-from carecoord.models.base import Base, UTCDateTime, Versioned, enum_column, utcnow
+from carecoord.models.base import Base, UTCDateTime, Versioned, enum_column, owned_by, utcnow
 from carecoord.models.patient import Patient
 from carecoord.models.team import TeamMember
 
@@ -52,9 +52,7 @@ class Referral(Versioned, Base):
     __tablename__ = "referrals"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    patient_id: Mapped[int] = mapped_column(
-        ForeignKey("patients.id", ondelete="CASCADE"), index=True
-    )
+    patient_id: Mapped[int] = owned_by("patients", index=True)
     referring_member_id: Mapped[int | None] = mapped_column(ForeignKey("team_members.id"))
     recipient_member_id: Mapped[int | None] = mapped_column(
         ForeignKey("team_members.id"), index=True
@@ -208,9 +206,7 @@ class ReferralEvent(Base):
     __tablename__ = "referral_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    referral_id: Mapped[int] = mapped_column(
-        ForeignKey("referrals.id", ondelete="CASCADE"), index=True
-    )
+    referral_id: Mapped[int] = owned_by("referrals", index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     username: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(32))

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from carecoord.models.base import Base, UTCDateTime, utcnow
+from carecoord.models.base import Base, UTCDateTime, owned_by, utcnow
 
 
 class ReviewItem(Base):
@@ -23,9 +23,7 @@ class ReviewItem(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(32))
-    patient_id: Mapped[int] = mapped_column(
-        ForeignKey("patients.id", ondelete="CASCADE"), index=True
-    )
+    patient_id: Mapped[int] = owned_by("patients", index=True)
     referral_id: Mapped[int | None] = mapped_column(
         ForeignKey("referrals.id", ondelete="CASCADE"), index=True
     )

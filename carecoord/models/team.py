@@ -8,7 +8,7 @@ from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from carecoord.clinical.vocabulary import CareTeamRole, Discipline
-from carecoord.models.base import Base, Versioned, enum_column
+from carecoord.models.base import Base, Versioned, enum_column, owned_by
 
 
 class TeamMember(Versioned, Base):
@@ -52,7 +52,7 @@ class CareTeamMembership(Versioned, Base):
     __tablename__ = "care_team_memberships"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    patient_id: Mapped[int] = owned_by("patients")
     member_id: Mapped[int] = mapped_column(ForeignKey("team_members.id"), index=True)
     role: Mapped[CareTeamRole] = mapped_column(enum_column(CareTeamRole, "care_team_role"))
     since: Mapped[date] = mapped_column(Date)

@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 
+from carecoord.clinical.due_dates import Calendar, Settings
 from carecoord.clinical.intake_workflow import (
     Details,
     Event,
@@ -23,7 +24,6 @@ from carecoord.clinical.intake_workflow import (
     triage_due,
     with_changes,
 )
-from carecoord.clinical.referral_workflow import Calendar, Settings
 from carecoord.clinical.vocabulary import Priority
 from carecoord.errors import IllegalTransition, ValidationError
 

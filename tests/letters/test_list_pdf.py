@@ -110,7 +110,7 @@ def test_short_columns_fit_their_widest_cell_and_long_ones_share_the_rest() -> N
     assert max(fit.widths) == fit.widths[3]
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    from carecoord.letters.referral_letter import FONT, register_fonts
+    from carecoord.letters.layout import FONT, register_fonts
 
     register_fonts()
     for column in (2, 4, 5):

@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
+from carecoord.dates import format_date
 from carecoord.letters.data import (
     HeadacheEmphasis,
     MmeTotal,
@@ -16,7 +17,6 @@ from carecoord.letters.data import (
     PsychiatryEmphasis,
     Urgency,
 )
-from carecoord.letters.dates import format_date
 from carecoord.letters.referral_letter import (
     ALLERGIES,
     DIAGNOSES,

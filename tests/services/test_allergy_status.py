@@ -17,9 +17,9 @@ from carecoord.clinical.allergy_status import (
     NOT_RECORDED,
     AllergyState,
 )
+from carecoord.dates import format_date
 from carecoord.db import Database
 from carecoord.errors import PermissionDenied, ValidationError
-from carecoord.letters.dates import format_date
 from carecoord.models import AuditEvent, NoKnownAllergies
 from carecoord.services import plans, record
 from carecoord.services.actor import Actor
