@@ -155,7 +155,7 @@ class UnitOfWork:
         self._scope = _SCOPE.get()
         self._database = db.engine.url.render_as_string(hide_password=True)
         self._reads_due: list[tuple[ReadKey, dict[str, Any]]] = []
-        self._change_audits = 0
+        self._reads_queued = 0  # read records queued on a write unit's session
 
     # -- loading and checking
     def load(self, model: type[T], entity_id: int, entity: str) -> T:
@@ -190,7 +190,6 @@ class UnitOfWork:
             category=category or DataCategory.GENERAL,
             detail=detail,
         )
-        self._change_audits += 1
 
     def audit_read(
         self,
@@ -216,6 +215,7 @@ class UnitOfWork:
         self._reads_due.append((key, values))
         if self.write:  # in the change's own transaction
             audit.record(self.session, self.actor, _READ, entity, **values)
+            self._reads_queued += 1
 
     # -- committing
     def commit(self, row: Any = None, entity: str = "Record") -> None:
@@ -228,12 +228,14 @@ class UnitOfWork:
         if not self.write:
             self._write_reads()
             return
-        if _has_changes(self.session) and not self._change_audits:
+        # Records queued by uow.audit or by a helper calling audit.record on this session.
+        queued = len(self.session.info.get(audit._PENDING) or ())
+        if _has_changes(self.session) and queued <= self._reads_queued:
             self.session.rollback()
             self._reads_due.clear()
             raise AuditMissing(entity)
         _commit(self.session, row, entity)
-        self._change_audits = 0
+        self._reads_queued = 0
         self._settle_reads()
 
     def _settle_reads(self) -> None:
