@@ -147,9 +147,9 @@ def _has_changes(session: Session) -> bool:
 class UnitOfWork:
     """One service call's database work: see the module docstring."""
 
-    def __init__(self, db: Database, actor: Actor, session: Session, write: bool) -> None:
+    def __init__(self, db: Database, actor: Actor | None, session: Session, write: bool) -> None:
         self.db = db
-        self.actor = actor
+        self.actor = actor  # None only before first set-up or sign-in names who acts
         self.session = session
         self.write = write
         self._scope = _SCOPE.get()
@@ -166,7 +166,7 @@ class UnitOfWork:
         """Raise PermissionDenied(role, action, what) unless ``allowed``."""
         if not allowed:
             label = what.label.lower() if isinstance(what, DataCategory) else what
-            raise PermissionDenied(role_of(self.actor).label.lower(), action, label)
+            raise PermissionDenied(role_of(self._who()).label.lower(), action, label)
 
     # -- auditing
     def audit(
@@ -182,7 +182,7 @@ class UnitOfWork:
         """Queue the audit record of a change (or any event); it commits with the unit."""
         audit.record(
             self.session,
-            self.actor,
+            self._who(),
             action,
             entity,
             entity_id,
@@ -201,7 +201,7 @@ class UnitOfWork:
         detail: str | None = None,
     ) -> None:
         """Audit a read, once per read scope (every time outside one)."""
-        key: ReadKey = (self._database, self.actor.user_id, entity, entity_id, patient_id, detail)
+        key: ReadKey = (self._database, self._who().user_id, entity, entity_id, patient_id, detail)
         if self._scope is not None and (
             _already_seen(self._scope, key) or any(key == due for due, _ in self._reads_due)
         ):
@@ -214,8 +214,13 @@ class UnitOfWork:
         }
         self._reads_due.append((key, values))
         if self.write:  # in the change's own transaction
-            audit.record(self.session, self.actor, _READ, entity, **values)
+            audit.record(self.session, self._who(), _READ, entity, **values)
             self._reads_queued += 1
+
+    def _who(self) -> Actor:
+        if self.actor is None:
+            raise RuntimeError("an audit record names who acted: set uow.actor first")
+        return self.actor
 
     # -- committing
     def commit(self, row: Any = None, entity: str = "Record") -> None:
@@ -250,13 +255,13 @@ class UnitOfWork:
             return
         with self.db.session(write=True) as session:
             for key, values in self._reads_due:
-                audit.record(session, self.actor, _READ, key[2], **values)
+                audit.record(session, self._who(), _READ, key[2], **values)
             session.commit()
         self._settle_reads()
 
 
 @contextmanager
-def unit_of_work(db: Database, actor: Actor, *, write: bool = False) -> Iterator[UnitOfWork]:
+def unit_of_work(db: Database, actor: Actor | None, *, write: bool = False) -> Iterator[UnitOfWork]:
     """A unit of work on ``db`` for ``actor``: commits only through :meth:`UnitOfWork.commit`
     (a write unit) or, for a read unit, writes its due read records on leaving normally;
     anything else is rolled back."""
