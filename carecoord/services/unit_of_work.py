@@ -147,15 +147,15 @@ def _has_changes(session: Session) -> bool:
 class UnitOfWork:
     """One service call's database work: see the module docstring."""
 
-    def __init__(self, db: Database, actor: Actor, session: Session, write: bool) -> None:
+    def __init__(self, db: Database, actor: Actor | None, session: Session, write: bool) -> None:
         self.db = db
-        self.actor = actor
+        self.actor = actor  # None only before first set-up or sign-in names who acts
         self.session = session
         self.write = write
         self._scope = _SCOPE.get()
         self._database = db.engine.url.render_as_string(hide_password=True)
         self._reads_due: list[tuple[ReadKey, dict[str, Any]]] = []
-        self._change_audits = 0
+        self._reads_queued = 0  # read records queued on a write unit's session
 
     # -- loading and checking
     def load(self, model: type[T], entity_id: int, entity: str) -> T:
@@ -166,7 +166,7 @@ class UnitOfWork:
         """Raise PermissionDenied(role, action, what) unless ``allowed``."""
         if not allowed:
             label = what.label.lower() if isinstance(what, DataCategory) else what
-            raise PermissionDenied(role_of(self.actor).label.lower(), action, label)
+            raise PermissionDenied(role_of(self._who()).label.lower(), action, label)
 
     # -- auditing
     def audit(
@@ -182,7 +182,7 @@ class UnitOfWork:
         """Queue the audit record of a change (or any event); it commits with the unit."""
         audit.record(
             self.session,
-            self.actor,
+            self._who(),
             action,
             entity,
             entity_id,
@@ -190,7 +190,6 @@ class UnitOfWork:
             category=category or DataCategory.GENERAL,
             detail=detail,
         )
-        self._change_audits += 1
 
     def audit_read(
         self,
@@ -202,7 +201,7 @@ class UnitOfWork:
         detail: str | None = None,
     ) -> None:
         """Audit a read, once per read scope (every time outside one)."""
-        key: ReadKey = (self._database, self.actor.user_id, entity, entity_id, patient_id, detail)
+        key: ReadKey = (self._database, self._who().user_id, entity, entity_id, patient_id, detail)
         if self._scope is not None and (
             _already_seen(self._scope, key) or any(key == due for due, _ in self._reads_due)
         ):
@@ -215,7 +214,13 @@ class UnitOfWork:
         }
         self._reads_due.append((key, values))
         if self.write:  # in the change's own transaction
-            audit.record(self.session, self.actor, _READ, entity, **values)
+            audit.record(self.session, self._who(), _READ, entity, **values)
+            self._reads_queued += 1
+
+    def _who(self) -> Actor:
+        if self.actor is None:
+            raise RuntimeError("an audit record names who acted: set uow.actor first")
+        return self.actor
 
     # -- committing
     def commit(self, row: Any = None, entity: str = "Record") -> None:
@@ -228,12 +233,14 @@ class UnitOfWork:
         if not self.write:
             self._write_reads()
             return
-        if _has_changes(self.session) and not self._change_audits:
+        # Records queued by uow.audit or by a helper calling audit.record on this session.
+        queued = len(self.session.info.get(audit._PENDING) or ())
+        if _has_changes(self.session) and queued <= self._reads_queued:
             self.session.rollback()
             self._reads_due.clear()
             raise AuditMissing(entity)
         _commit(self.session, row, entity)
-        self._change_audits = 0
+        self._reads_queued = 0
         self._settle_reads()
 
     def _settle_reads(self) -> None:
@@ -248,13 +255,13 @@ class UnitOfWork:
             return
         with self.db.session(write=True) as session:
             for key, values in self._reads_due:
-                audit.record(session, self.actor, _READ, key[2], **values)
+                audit.record(session, self._who(), _READ, key[2], **values)
             session.commit()
         self._settle_reads()
 
 
 @contextmanager
-def unit_of_work(db: Database, actor: Actor, *, write: bool = False) -> Iterator[UnitOfWork]:
+def unit_of_work(db: Database, actor: Actor | None, *, write: bool = False) -> Iterator[UnitOfWork]:
     """A unit of work on ``db`` for ``actor``: commits only through :meth:`UnitOfWork.commit`
     (a write unit) or, for a read unit, writes its due read records on leaving normally;
     anything else is rolled back."""
