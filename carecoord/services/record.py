@@ -22,10 +22,10 @@ from carecoord.models import (
     Patient,
     utcnow,
 )
-from carecoord.services import audit, codes
+from carecoord.services import codes
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import apply, check_version, commit, load, service, today
+from carecoord.services.common import apply, check_version, service, today
 from carecoord.services.permissions import (
     Action,
     diagnosis_category,
@@ -51,6 +51,7 @@ from carecoord.services.record_views import current_doses as current_doses
 from carecoord.services.record_views import diagnoses_of as diagnoses_of
 from carecoord.services.record_views import medications_of as medications_of
 from carecoord.services.record_views import mme_summary as mme_summary
+from carecoord.services.unit_of_work import UnitOfWork, unit_of_work
 
 
 @service
@@ -77,10 +78,10 @@ def add_diagnosis(
     started = v.a_date(onset, "onset")
     v.not_future(started, "onset", today())
     note = v.text(notes, "notes", max_length=400)
-    with db.session(write=True) as session:
-        patient = load(session, Patient, patient_id, "Patient")
+    with unit_of_work(db, actor, write=True) as uow:
+        patient = uow.load(Patient, patient_id, "Patient")
         v.not_before(started, patient.date_of_birth, "onset", "the date of birth")
-        existing = session.scalar(
+        existing = uow.session.scalar(
             select(Diagnosis.id).where(
                 Diagnosis.patient_id == patient_id,
                 Diagnosis.code == entry.code,
@@ -99,11 +100,9 @@ def add_diagnosis(
             part2=bool(part2),
             updated_by=actor.username,
         )
-        session.add(row)
-        session.flush()
-        audit.record(
-            session,
-            actor,
+        uow.session.add(row)
+        uow.session.flush()
+        uow.audit(
             "create",
             "Diagnosis",
             row.id,
@@ -111,7 +110,7 @@ def add_diagnosis(
             category=category,
             detail="diagnosis added",
         )
-        session.commit()
+        uow.commit()
         return diagnosis_view(row)
 
 
@@ -120,17 +119,15 @@ def set_diagnosis_active(
     db: Database, actor: Actor, diagnosis_id: int, active: bool, *, expected_version: int
 ) -> DiagnosisView:
     """Resolve (or reactivate) a diagnosis; it stays in the history."""
-    with db.session(write=True) as session:
-        row = load(session, Diagnosis, diagnosis_id, "Diagnosis")
+    with unit_of_work(db, actor, write=True) as uow:
+        row = uow.load(Diagnosis, diagnosis_id, "Diagnosis")
         category = diagnosis_category(row.code)
         require(actor, Action.EDIT_CLINICAL, category)
         check_version(row, expected_version, "Diagnosis")
         if row.active != active:
             row.active = active
             row.updated_by = actor.username
-            audit.record(
-                session,
-                actor,
+            uow.audit(
                 "update",
                 "Diagnosis",
                 row.id,
@@ -138,7 +135,7 @@ def set_diagnosis_active(
                 category=category,
                 detail="active" if active else "resolved",
             )
-            commit(session, row, "Diagnosis")
+            uow.commit(row, "Diagnosis")
         return diagnosis_view(row)
 
 
@@ -148,21 +145,19 @@ def add_medication(
 ) -> MedicationView:
     values = validate_medication(data)
     require(actor, Action.EDIT_CLINICAL, values["category"])
-    with db.session(write=True) as session:
-        load(session, Patient, patient_id, "Patient")
+    with unit_of_work(db, actor, write=True) as uow:
+        uow.load(Patient, patient_id, "Patient")
         row = Medication(patient_id=patient_id, updated_by=actor.username, **values)
-        session.add(row)
-        session.flush()
-        audit.record(
-            session,
-            actor,
+        uow.session.add(row)
+        uow.session.flush()
+        uow.audit(
             "create",
             "Medication",
             row.id,
             patient_id=patient_id,
             category=row.category,
         )
-        session.commit()
+        uow.commit()
         return medication_view(row, actor)
 
 
@@ -177,16 +172,14 @@ def update_medication(
 ) -> MedicationView:
     values = validate_medication(data)
     require(actor, Action.EDIT_CLINICAL, values["category"])
-    with db.session(write=True) as session:
-        row = load(session, Medication, medication_id, "Medication")
+    with unit_of_work(db, actor, write=True) as uow:
+        row = uow.load(Medication, medication_id, "Medication")
         require(actor, Action.EDIT_CLINICAL, row.category)
         check_version(row, expected_version, "Medication")
         changed = apply(row, values)
         if changed:
             row.updated_by = actor.username
-            audit.record(
-                session,
-                actor,
+            uow.audit(
                 "update",
                 "Medication",
                 row.id,
@@ -194,7 +187,7 @@ def update_medication(
                 category=row.category,
                 detail=", ".join(changed),
             )
-            commit(session, row, "Medication")
+            uow.commit(row, "Medication")
         return medication_view(row, actor)
 
 
@@ -209,16 +202,14 @@ def stop_medication(
 ) -> MedicationView:
     require(actor, Action.EDIT_CLINICAL, DataCategory.GENERAL)
     stop = v.a_date(on, "stop_date") or today()
-    with db.session(write=True) as session:
-        row = load(session, Medication, medication_id, "Medication")
+    with unit_of_work(db, actor, write=True) as uow:
+        row = uow.load(Medication, medication_id, "Medication")
         require(actor, Action.EDIT_CLINICAL, row.category)
         check_version(row, expected_version, "Medication")
         v.not_before(stop, row.start_date, "stop_date", "the start date")
         row.stop_date = stop
         row.updated_by = actor.username
-        audit.record(
-            session,
-            actor,
+        uow.audit(
             "update",
             "Medication",
             row.id,
@@ -226,7 +217,7 @@ def stop_medication(
             category=row.category,
             detail="stopped",
         )
-        commit(session, row, "Medication")
+        uow.commit(row, "Medication")
         return medication_view(row, actor)
 
 
@@ -253,16 +244,16 @@ def add_allergy(
         "reaction": v.text(reaction, "reaction", max_length=200),
         "severity": v.choice(severity, AllergySeverity, "severity"),
     }
-    with db.session(write=True) as session:
-        load(session, Patient, patient_id, "Patient")
-        duplicate = session.scalar(
+    with unit_of_work(db, actor, write=True) as uow:
+        uow.load(Patient, patient_id, "Patient")
+        duplicate = uow.session.scalar(
             select(Allergy.id).where(
                 Allergy.patient_id == patient_id, Allergy.substance == values["substance"]
             )
         )
         if duplicate is not None:
             raise ValidationError("substance", f"{values['substance']} is already recorded")
-        confirmed = _no_known_row(session, patient_id)
+        confirmed = _no_known_row(uow.session, patient_id)
         if confirmed is not None:
             if not clear_no_known_allergies:
                 raise ValidationError(
@@ -271,21 +262,19 @@ def add_allergy(
                     f"{confirmed.confirmed_by_name} on {confirmed.confirmed_on.isoformat()}): "
                     "confirm that recording an allergy clears that",
                 )
-            audit.record(
-                session,
-                actor,
+            uow.audit(
                 "delete",
                 ALLERGY_STATUS,
                 confirmed.id,
                 patient_id=patient_id,
                 detail="no known allergies cleared: an allergy was recorded",
             )
-            session.delete(confirmed)
+            uow.session.delete(confirmed)
         row = Allergy(patient_id=patient_id, updated_by=actor.username, **values)
-        session.add(row)
-        session.flush()
-        audit.record(session, actor, "create", "Allergy", row.id, patient_id=patient_id)
-        session.commit()
+        uow.session.add(row)
+        uow.session.flush()
+        uow.audit("create", "Allergy", row.id, patient_id=patient_id)
+        uow.commit()
         return AllergyView(
             row.id, patient_id, row.substance, row.reaction, row.severity, row.version
         )
@@ -308,24 +297,22 @@ def remove_allergy(
     known, in the same transaction; it is refused while other allergies remain.
     """
     require(actor, Action.EDIT_CLINICAL, DataCategory.GENERAL)
-    with db.session(write=True) as session:
-        row = load(session, Allergy, allergy_id, "Allergy")
+    with unit_of_work(db, actor, write=True) as uow:
+        row = uow.load(Allergy, allergy_id, "Allergy")
         check_version(row, expected_version, "Allergy")
         patient_id = row.patient_id
-        audit.record(
-            session,
-            actor,
+        uow.audit(
             "delete",
             "Allergy",
             row.id,
             patient_id=patient_id,
             detail="allergy removed (entered in error)",
         )
-        session.delete(row)
+        uow.session.delete(row)
         if confirm_no_known_allergies:
-            session.flush()
-            _confirm_no_known(session, actor, patient_id)
-        session.commit()
+            uow.session.flush()
+            _confirm_no_known(uow, patient_id)
+        uow.commit()
 
 
 ALLERGY_STATUS = "Allergy status"
@@ -335,9 +322,10 @@ def _no_known_row(session: Session, patient_id: int) -> NoKnownAllergies | None:
     return session.scalar(select(NoKnownAllergies).where(NoKnownAllergies.patient_id == patient_id))
 
 
-def _confirm_no_known(session: Session, actor: Actor, patient_id: int) -> NoKnownAllergies:
-    """Record (or renew) the confirmation in ``session``; refused while allergies are listed."""
-    listed = session.scalar(
+def _confirm_no_known(uow: UnitOfWork, patient_id: int) -> NoKnownAllergies:
+    """Record (or renew) the confirmation in the caller's unit; refused while allergies
+    are listed."""
+    listed = uow.session.scalar(
         select(func.count()).select_from(Allergy).where(Allergy.patient_id == patient_id)
     )
     if listed:
@@ -346,19 +334,19 @@ def _confirm_no_known(session: Session, actor: Actor, patient_id: int) -> NoKnow
             f"the chart lists {listed} allerg{'y' if listed == 1 else 'ies'}: remove any "
             "entered in error before confirming no known allergies",
         )
-    row = _no_known_row(session, patient_id)
+    row = _no_known_row(uow.session, patient_id)
     action = "update" if row is not None else "create"
     if row is None:
         row = NoKnownAllergies(patient_id=patient_id)
-        session.add(row)
+        uow.session.add(row)
+    actor = uow.actor
+    assert actor is not None
     row.confirmed_by = actor.username
     row.confirmed_by_name = actor.display_name
     row.confirmed_on = today()
     row.confirmed_at = utcnow()
-    session.flush()
-    audit.record(
-        session,
-        actor,
+    uow.session.flush()
+    uow.audit(
         action,
         ALLERGY_STATUS,
         row.id,
@@ -378,11 +366,11 @@ def confirm_no_known_allergies(
     ``confirm_no_known_allergies``, while the chart lists any allergy.
     """
     require(actor, Action.EDIT_CLINICAL, DataCategory.GENERAL)
-    with db.session(write=True) as session:
-        load(session, Patient, patient_id, "Patient")
-        _confirm_no_known(session, actor, patient_id)
-        session.commit()
-        return allergy_status_of(session, patient_id)
+    with unit_of_work(db, actor, write=True) as uow:
+        uow.load(Patient, patient_id, "Patient")
+        _confirm_no_known(uow, patient_id)
+        uow.commit()
+        return allergy_status_of(uow.session, patient_id)
 
 
 @service
@@ -391,25 +379,23 @@ def withdraw_no_known_allergies(
 ) -> allergy_status.AllergyStatus:
     """Take back a "no known allergies" confirmed in error: the chart is "not yet asked"."""
     require(actor, Action.EDIT_CLINICAL, DataCategory.GENERAL)
-    with db.session(write=True) as session:
-        load(session, Patient, patient_id, "Patient")
-        row = _no_known_row(session, patient_id)
+    with unit_of_work(db, actor, write=True) as uow:
+        uow.load(Patient, patient_id, "Patient")
+        row = _no_known_row(uow.session, patient_id)
         if row is None:
             raise ValidationError(
                 allergy_status.CONFIRM_FIELD, "this chart does not say no known allergies"
             )
-        audit.record(
-            session,
-            actor,
+        uow.audit(
             "delete",
             ALLERGY_STATUS,
             row.id,
             patient_id=patient_id,
             detail="no known allergies withdrawn (confirmed in error)",
         )
-        session.delete(row)
-        session.commit()
-        return allergy_status_of(session, patient_id)
+        uow.session.delete(row)
+        uow.commit()
+        return allergy_status_of(uow.session, patient_id)
 
 
 def allergy_status_of(
@@ -460,14 +446,14 @@ def save_headache_profile(
         "triggers": v.text(data.triggers, "triggers", max_length=400),
         "notes": v.text(data.notes, "notes", max_length=4000, multiline=True),
     }
-    with db.session(write=True) as session:
-        load(session, Patient, patient_id, "Patient")
-        row = session.scalar(
+    with unit_of_work(db, actor, write=True) as uow:
+        uow.load(Patient, patient_id, "Patient")
+        row = uow.session.scalar(
             select(HeadacheProfile).where(HeadacheProfile.patient_id == patient_id)
         )
         if row is None:
             row = HeadacheProfile(patient_id=patient_id, **values)
-            session.add(row)
+            uow.session.add(row)
             action = "create"
         else:
             check_version(row, expected_version, "Headache profile")
@@ -475,9 +461,9 @@ def save_headache_profile(
             action = "update"
         row.recorded_at = utcnow()
         row.updated_by = actor.username
-        session.flush()
-        audit.record(session, actor, action, "Headache profile", row.id, patient_id=patient_id)
-        commit(session, row, "Headache profile")
+        uow.session.flush()
+        uow.audit(action, "Headache profile", row.id, patient_id=patient_id)
+        uow.commit(row, "Headache profile")
         return headache_view(row)
 
 
@@ -485,16 +471,12 @@ def save_headache_profile(
 def get_headache_profile(db: Database, actor: Actor, patient_id: int) -> HeadacheView | None:
     """The patient's headache profile, or None (an audited read of clinical data)."""
     require(actor, Action.READ_CLINICAL, DataCategory.GENERAL)
-    with db.session(write=True) as session:
-        load(session, Patient, patient_id, "Patient")
-        profile = headache_of(session, patient_id)
-        audit.record(
-            session,
-            actor,
-            "read",
+    with unit_of_work(db, actor) as uow:
+        uow.load(Patient, patient_id, "Patient")
+        profile = headache_of(uow.session, patient_id)
+        uow.audit_read(
             "Headache profile",
             profile.id if profile else None,
             patient_id=patient_id,
         )
-        session.commit()
         return profile
