@@ -18,17 +18,15 @@ from carecoord.clinical.vocabulary import (
     SendMethod,
 )
 from carecoord.db import Database
-from carecoord.errors import IllegalTransition, PermissionDenied, ValidationError
+from carecoord.errors import IllegalTransition, ValidationError
 from carecoord.models import Patient, Referral, utcnow
-from carecoord.services import audit, review
+from carecoord.services import review
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
 from carecoord.services.common import (
     apply,
     check_version,
-    commit,
     is_record_id,
-    load,
     service,
     today,
 )
@@ -38,6 +36,7 @@ from carecoord.services.permissions import (
     Action,
     allowed,
     referral_category,
+    require,
 )
 from carecoord.services.reference import ensure_reference
 from carecoord.services.referral_moves import (
@@ -67,11 +66,7 @@ from carecoord.services.referral_views import (
     NOTE as NOTE,
 )
 from carecoord.services.settings import load_settings
-
-
-def _require(actor: Actor, action: Action, category: DataCategory) -> None:
-    if not allowed(actor, action, category):
-        raise PermissionDenied(actor.role.label.lower(), action.value, category.label.lower())
+from carecoord.services.unit_of_work import unit_of_work
 
 
 def _load(session: Session, referral_id: int) -> Referral:
@@ -98,11 +93,11 @@ def create_referral(
     db: Database, actor: Actor, data: ReferralInput, authorization: AuthorizationInput | None = None
 ) -> ReferralView:
     """Draft a referral. The referrer defaults to the acting clinician's directory entry."""
-    with db.session(write=True) as session:
-        patient = load(session, Patient, data.patient_id, "Patient")
-        values = validate_request(session, data)
+    with unit_of_work(db, actor, write=True) as uow:
+        patient = uow.load(Patient, data.patient_id, "Patient")
+        values = validate_request(uow.session, data)
         category = referral_category(values["discipline"], values["sensitive"])
-        _require(actor, Action.EDIT_CLINICAL, category)
+        require(actor, Action.EDIT_CLINICAL, category)
         if values["referring_member_id"] is None:
             values["referring_member_id"] = actor.team_member_id
         if authorization is None:
@@ -111,13 +106,11 @@ def create_referral(
             )
         values.update(validate_authorization(authorization))
         row = Referral(patient_id=patient.id, state=S.DRAFT, updated_by=actor.username, **values)
-        session.add(row)
-        session.flush()
-        ensure_reference(session, row)
-        _event(session, row, actor, "created", to_state=S.DRAFT)
-        audit.record(
-            session,
-            actor,
+        uow.session.add(row)
+        uow.session.flush()
+        ensure_reference(uow.session, row)
+        _event(uow.session, row, actor, "created", to_state=S.DRAFT)
+        uow.audit(
             "create",
             ENTITY,
             row.id,
@@ -125,8 +118,8 @@ def create_referral(
             category=category,
             detail=f"{row.discipline.value}, {row.priority.value}",
         )
-        session.commit()
-        return view_of(_load(session, row.id), actor, with_events=True)
+        uow.commit()
+        return view_of(_load(uow.session, row.id), actor, with_events=True)
 
 
 @service
@@ -134,18 +127,18 @@ def update_referral(
     db: Database, actor: Actor, referral_id: int, data: ReferralInput, *, expected_version: int
 ) -> ReferralView:
     """Edit the clinical request (not allowed once the referral is closed)."""
-    with db.session(write=True) as session:
-        row = _load(session, referral_id)
+    with unit_of_work(db, actor, write=True) as uow:
+        row = _load(uow.session, referral_id)
         check_version(row, expected_version, ENTITY)
         if data.patient_id != row.patient_id:
             raise ValidationError("patient", "a referral cannot move to another patient")
         if row.state in rules.CLOSED_STATES:
             raise ValidationError("state", f"a {row.state.label.lower()} referral cannot be edited")
-        values = validate_request(session, data)
+        values = validate_request(uow.session, data)
         old_category = referral_category(row.discipline, row.sensitive)
         new_category = referral_category(values["discipline"], values["sensitive"])
-        _require(actor, Action.EDIT_CLINICAL, old_category)
-        _require(actor, Action.EDIT_CLINICAL, new_category)
+        require(actor, Action.EDIT_CLINICAL, old_category)
+        require(actor, Action.EDIT_CLINICAL, new_category)
         if row.state != S.DRAFT and values["discipline"] != row.discipline:
             raise ValidationError("discipline", "cannot change after the referral was sent")
         if values["priority"] != row.priority:
@@ -154,16 +147,14 @@ def update_referral(
                 facts_of(row),
                 workflow.Details(workflow.Event.REPRIORITISE, priority=values["priority"]),
                 today(),
-                load_settings(session).workflow,
+                load_settings(uow.session).workflow,
             )
             values.update(moved.changes)
         changed = apply(row, values)
         if changed:
             row.updated_by = actor.username
-            _event(session, row, actor, "updated", reason="changed: " + ", ".join(changed))
-            audit.record(
-                session,
-                actor,
+            _event(uow.session, row, actor, "updated", reason="changed: " + ", ".join(changed))
+            uow.audit(
                 "update",
                 ENTITY,
                 row.id,
@@ -171,8 +162,8 @@ def update_referral(
                 category=new_category,
                 detail=", ".join(changed),
             )
-            commit(session, row, ENTITY)
-        return view_of(_load(session, row.id), actor, with_events=True)
+            uow.commit(row, ENTITY)
+        return view_of(_load(uow.session, row.id), actor, with_events=True)
 
 
 @service
@@ -186,24 +177,22 @@ def update_authorization(
 ) -> ReferralView:
     """Record the payer's authorisation (front desk work)."""
     values = validate_authorization(data)
-    with db.session(write=True) as session:
-        row = _load(session, referral_id)
+    with unit_of_work(db, actor, write=True) as uow:
+        row = _load(uow.session, referral_id)
         check_version(row, expected_version, ENTITY)
         category = referral_category(row.discipline, row.sensitive)
-        _require(actor, Action.EDIT_REFERRAL_LOGISTICS, category)
+        require(actor, Action.EDIT_REFERRAL_LOGISTICS, category)
         changed = apply(row, values)
         if changed:
             row.updated_by = actor.username
             _event(
-                session,
+                uow.session,
                 row,
                 actor,
                 "authorization",
                 reason=f"authorisation {row.auth_outcome.label.lower()}",
             )
-            audit.record(
-                session,
-                actor,
+            uow.audit(
                 "update",
                 ENTITY,
                 row.id,
@@ -211,8 +200,8 @@ def update_authorization(
                 category=category,
                 detail="authorization: " + ", ".join(changed),
             )
-            commit(session, row, ENTITY)
-        return view_of(_load(session, row.id), actor, with_events=True)
+            uow.commit(row, ENTITY)
+        return view_of(_load(uow.session, row.id), actor, with_events=True)
 
 
 @service
@@ -240,8 +229,8 @@ def transition(
         raise ValidationError(
             "state", "record the specialist's report (or why there is none) to close the loop"
         )
-    with db.session() as session:
-        row = _load(session, referral_id)
+    with unit_of_work(db, actor) as uow:
+        row = _load(uow.session, referral_id)
         event = event_for(row.state, row.held_from, target)
         if workflow.TABLE.get((row.state, event)) is None:
             raise IllegalTransition(row.state, target)
@@ -298,14 +287,14 @@ def perform(
         sent_via=v.optional_choice(sent_via, SendMethod, "sent_via"),
         confirm=v.flag(confirm, "confirm"),
     )
-    with db.session(write=True) as session:
-        row = _load(session, referral_id)
+    with unit_of_work(db, actor, write=True) as uow:
+        row = _load(uow.session, referral_id)
         check_version(row, expected_version, ENTITY)
         category = referral_category(row.discipline, row.sensitive)
-        _require(actor, Action.EDIT_REFERRAL_LOGISTICS, category)
-        apply_event(session, row, actor, details, load_settings(session).workflow)
-        commit(session, row, ENTITY)
-        return view_of(_load(session, row.id), actor, with_events=True)
+        require(actor, Action.EDIT_REFERRAL_LOGISTICS, category)
+        apply_event(uow.session, row, actor, details, load_settings(uow.session).workflow)
+        uow.commit(row, ENTITY)
+        return view_of(_load(uow.session, row.id), actor, with_events=True)
 
 
 @service
@@ -321,11 +310,11 @@ def undo_last_move(
         ValidationError: Nothing to undo, another user's move, too old, or no reason.
     """
     why = v.text(reason, "reason", max_length=400, multiline=True)
-    with db.session(write=True) as session:
-        row = _load(session, referral_id)
+    with unit_of_work(db, actor, write=True) as uow:
+        row = _load(uow.session, referral_id)
         check_version(row, expected_version, ENTITY)
         category = referral_category(row.discipline, row.sensitive)
-        _require(actor, Action.EDIT_REFERRAL_LOGISTICS, category)
+        require(actor, Action.EDIT_REFERRAL_LOGISTICS, category)
         last = _last_move(row)
         workflow.check_undo(
             last_move_by=last.username if last else None,
@@ -339,13 +328,13 @@ def undo_last_move(
         )
         assert last is not None and last.undo_values is not None
         if last.to_state == S.REPORT_RECEIVED:
-            review.withdraw_for_referral(session, row.id)
+            review.withdraw_for_referral(uow.session, row.id)
         source = row.state
         for name, value in json.loads(last.undo_values).items():
             setattr(row, name, _decode(name, value))
         row.updated_by = actor.username
         _event(
-            session,
+            uow.session,
             row,
             actor,
             "undo",
@@ -353,9 +342,7 @@ def undo_last_move(
             to_state=row.state,
             reason=f"undid {source.label.lower()}: {why}",
         )
-        audit.record(
-            session,
-            actor,
+        uow.audit(
             "undo",
             ENTITY,
             row.id,
@@ -363,8 +350,8 @@ def undo_last_move(
             category=category,
             detail=f"{source.value} -> {row.state.value}: {why}",
         )
-        commit(session, row, ENTITY)
-        return view_of(_load(session, row.id), actor, with_events=True)
+        uow.commit(row, ENTITY)
+        return view_of(_load(uow.session, row.id), actor, with_events=True)
 
 
 @service
@@ -395,11 +382,11 @@ def record_report_received(
         if report is not None
         else None
     )
-    with db.session(write=True) as session:
-        row = _load(session, referral_id)
+    with unit_of_work(db, actor, write=True) as uow:
+        row = _load(uow.session, referral_id)
         check_version(row, expected_version, ENTITY)
         category = referral_category(row.discipline, row.sensitive)
-        _require(actor, Action.EDIT_REFERRAL_LOGISTICS, category)
+        require(actor, Action.EDIT_REFERRAL_LOGISTICS, category)
         note = "report filed" if document_values is not None else f"no report: {why_none}"
         details = workflow.Details(
             workflow.Event.REPORT,
@@ -407,48 +394,44 @@ def record_report_received(
             reason=note if document_values is not None else why_none,
             no_report=document_values is None,
         )
-        apply_event(session, row, actor, details, load_settings(session).workflow)
+        apply_event(uow.session, row, actor, details, load_settings(uow.session).workflow)
         if document_values is not None:
             document = add_document(
-                session,
+                uow.session,
                 actor,
                 row.patient_id,
                 document_values,
                 referral_id=row.id,
                 category=category,
             )
-            review.add_report_for_review(session, row, document.id, received)
-        commit(session, row, ENTITY)
-        return view_of(_load(session, row.id), actor, with_events=True)
+            review.add_report_for_review(uow.session, row, document.id, received)
+        uow.commit(row, ENTITY)
+        return view_of(_load(uow.session, row.id), actor, with_events=True)
 
 
 @service
 def add_note(db: Database, actor: Actor, referral_id: int, note: str) -> ReferralView:
     """A free-text history entry (a phone call chasing the report, say)."""
     text = v.required_text(note, "note", max_length=1000, multiline=True)
-    with db.session(write=True) as session:
-        row = _load(session, referral_id)
+    with unit_of_work(db, actor, write=True) as uow:
+        row = _load(uow.session, referral_id)
         category = referral_category(row.discipline, row.sensitive)
-        _require(actor, Action.EDIT_REFERRAL_LOGISTICS, category)
-        _event(session, row, actor, "note", reason=text)
-        audit.record(
-            session, actor, "note", ENTITY, row.id, patient_id=row.patient_id, category=category
-        )
-        session.commit()
-        return view_of(_load(session, row.id), actor, with_events=True)
+        require(actor, Action.EDIT_REFERRAL_LOGISTICS, category)
+        _event(uow.session, row, actor, "note", reason=text)
+        uow.audit("note", ENTITY, row.id, patient_id=row.patient_id, category=category)
+        uow.commit()
+        return view_of(_load(uow.session, row.id), actor, with_events=True)
 
 
 @service
 def record_letter(db: Database, actor: Actor, referral_id: int, what: str) -> None:
     """History and audit entry for a generated, printed or saved letter."""
-    with db.session(write=True) as session:
-        row = _load(session, referral_id)
+    with unit_of_work(db, actor, write=True) as uow:
+        row = _load(uow.session, referral_id)
         category = referral_category(row.discipline, row.sensitive)
-        _require(actor, Action.PRINT, category)
-        _event(session, row, actor, "letter", reason=what)
-        audit.record(
-            session,
-            actor,
+        require(actor, Action.PRINT, category)
+        _event(uow.session, row, actor, "letter", reason=what)
+        uow.audit(
             "print",
             ENTITY,
             row.id,
@@ -456,48 +439,44 @@ def record_letter(db: Database, actor: Actor, referral_id: int, what: str) -> No
             category=category,
             detail=what,
         )
-        session.commit()
+        uow.commit()
 
 
 # --------------------------------------------------------------------------- queries
 @service
 def get_referral(db: Database, actor: Actor, referral_id: int) -> ReferralView:
     """One referral with its history (clinical content hidden where the role may not read it)."""
-    with db.session(write=True) as session:
-        row = _load(session, referral_id)
+    with unit_of_work(db, actor) as uow:
+        row = _load(uow.session, referral_id)
         category = referral_category(row.discipline, row.sensitive)
-        if not (
+        uow.require(
             allowed(actor, Action.READ_CLINICAL, category)
-            or allowed(actor, Action.EDIT_REFERRAL_LOGISTICS, category)
-        ):
-            raise PermissionDenied(actor.role.label.lower(), "read", category.label.lower())
-        view = view_of(row, actor, with_events=True)
-        audit.record(
-            session,
-            actor,
+            or allowed(actor, Action.EDIT_REFERRAL_LOGISTICS, category),
             "read",
+            category,
+        )
+        view = view_of(row, actor, with_events=True)
+        uow.audit_read(
             ENTITY,
             row.id,
             patient_id=row.patient_id,
             category=category,
             detail=RESTRICTED if view.restricted else None,
         )
-        session.commit()
         return view
 
 
 @service
 def list_for_patient(db: Database, actor: Actor, patient_id: int) -> list[ReferralView]:
     """A chart's referrals, newest first (clinical content restricted per the matrix)."""
-    _require(actor, Action.READ_DEMOGRAPHICS, DataCategory.GENERAL)
-    with db.session(write=True) as session:
-        load(session, Patient, patient_id, "Patient")
-        rows = session.scalars(
+    require(actor, Action.READ_DEMOGRAPHICS, DataCategory.GENERAL)
+    with unit_of_work(db, actor) as uow:
+        uow.load(Patient, patient_id, "Patient")
+        rows = uow.session.scalars(
             select(Referral)
             .where(Referral.patient_id == patient_id)
             .order_by(Referral.created_at.desc(), Referral.id.desc())
         ).all()
         views = [view_of(r, actor) for r in rows]
-        audit.record(session, actor, "read", ENTITY, patient_id=patient_id, detail="list")
-        session.commit()
+        uow.audit_read(ENTITY, patient_id=patient_id, detail="list")
         return views
