@@ -42,6 +42,7 @@ from carecoord.services.permissions import (
 from carecoord.services.plans import PlanView, plans_of
 from carecoord.services.reference import ensure_reference
 from carecoord.services.settings import ClinicSettings, load_settings
+from carecoord.services.unit_of_work import UnitOfWork
 
 ENTITY = "Referral"
 MAX_HISTORY_TEXT = 1000  # ReferralEvent.reason's length
@@ -284,12 +285,31 @@ def _load_referral(session: Session, referral_id: int) -> Referral:
     return row
 
 
-def _read_chart(session: Session, actor: Actor, referral_id: int) -> _Chart:
-    """Read, inside the caller's session, everything the letter may use."""
+def _numbered(uow: UnitOfWork, row: Referral) -> str:
+    """The referral's reference number. A row written without the ORM may have none yet:
+    it is numbered now, and that change audited (a unit of work commits no change unaudited)."""
+    if row.reference is not None:
+        return row.reference
+    reference = ensure_reference(uow.session, row)
+    category = referral_category(row.discipline, row.sensitive)
+    uow.audit(
+        "update",
+        ENTITY,
+        row.id,
+        patient_id=row.patient_id,
+        category=category,
+        detail="reference number assigned",
+    )
+    return reference
+
+
+def _read_chart(uow: UnitOfWork, actor: Actor, referral_id: int) -> _Chart:
+    """Read, inside the caller's unit of work, everything the letter may use."""
+    session = uow.session
     row = _load_referral(session, referral_id)
     category = referral_category(row.discipline, row.sensitive)
     _require_print(actor, category)
-    ensure_reference(session, row)
+    _numbered(uow, row)
     patient_id = row.patient_id
     general = may_include(actor, DataCategory.GENERAL)
     referrer = row.referring_member

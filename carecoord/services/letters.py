@@ -36,10 +36,10 @@ from carecoord.letters.dates import format_date
 from carecoord.letters.packet import build_packet, stamp_copy
 from carecoord.letters.referral_letter import render_letter
 from carecoord.models import Document, Patient, Referral, ReferralEvent
-from carecoord.services import audit, referrals
+from carecoord.services import referrals
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import check_version, commit, service, today
+from carecoord.services.common import check_version, service, today
 from carecoord.services.documents import add_document
 from carecoord.services.letter_choices import (
     ENTITY,
@@ -68,6 +68,7 @@ from carecoord.services.permissions import (
 )
 from carecoord.services.reference import ensure_reference, number_all
 from carecoord.services.settings import load_settings
+from carecoord.services.unit_of_work import UnitOfWork, unit_of_work
 
 
 # --------------------------------------------------------------------------- public API
@@ -80,11 +81,11 @@ def default_options(db: Database, actor: Actor, referral_id: int) -> LetterChoic
         NotFound: No such referral.
         PermissionDenied: The actor's role may not print this referral's category.
     """
-    with db.session(write=True) as session:
-        chart = _read_chart(session, actor, referral_id)
+    with unit_of_work(db, actor, write=True) as uow:
+        chart = _read_chart(uow, actor, referral_id)
         choices = _choices(chart)
-        _audit_read(session, actor, chart, "letter options")
-        session.commit()
+        _audit_read(uow, chart, "letter options")
+        uow.commit()
         return choices
 
 
@@ -107,8 +108,8 @@ def letter_data(
         NotFound: No such referral.
         PermissionDenied: The actor's role may not print this referral's category.
     """
-    with db.session(write=True) as session:
-        chart = _read_chart(session, actor, referral_id)
+    with unit_of_work(db, actor, write=True) as uow:
+        chart = _read_chart(uow, actor, referral_id)
         chosen = options if options is not None else _choices(chart).defaults
         enclosures = (
             tuple(Enclosure(d.title, d.kind.label) for d in _attached(chart, chosen))
@@ -116,8 +117,8 @@ def letter_data(
             else ()
         )
         data = _letter(chart, actor, chosen, enclosures)
-        _audit_read(session, actor, chart, "letter data")
-        session.commit()
+        _audit_read(uow, chart, "letter data")
+        uow.commit()
         return data
 
 
@@ -150,14 +151,14 @@ def generate_letter(
         ValidationError: An attached document cannot be read.
     """
     note = v.required_text(what, "what", max_length=MAX_HISTORY_TEXT, multiline=True)
-    with db.session(write=True) as session:
-        chart = _read_chart(session, actor, referral_id)
+    with unit_of_work(db, actor, write=True) as uow:
+        chart = _read_chart(uow, actor, referral_id)
         chosen = options if options is not None else _choices(chart).defaults
         attached = _attached(chart, chosen) if packet else []
         enclosures = tuple(Enclosure(d.title, d.kind.label) for d in attached)
         data = _letter(chart, actor, chosen, enclosures)
-        attachments = _contents(session, attached)
-        session.commit()  # the reference number, if this referral had none yet
+        attachments = _contents(uow.session, attached)
+        uow.commit()  # the reference number, if this referral had none yet (audited)
     pdf = render_letter(data)
     if packet:
         pdf = build_packet(pdf, attachments)
@@ -170,8 +171,8 @@ def generate_letter(
 def referrals_in_state(db: Database, actor: Actor, state: ReferralState | str) -> list[int]:
     """Ids of the referrals in ``state`` whose letters the actor may print, oldest first."""
     wanted = v.choice(state, ReferralState, "state")
-    with db.session() as session:
-        rows = session.execute(
+    with unit_of_work(db, actor) as uow:
+        rows = uow.session.execute(
             select(Referral.id, Referral.discipline, Referral.sensitive)
             .where(Referral.state == wanted)
             .order_by(Referral.id)
@@ -184,17 +185,10 @@ def letter_file_name(referral_id: int, *, packet: bool = False) -> str:
     return f"referral-{referral_id:06d}-{'packet' if packet else 'letter'}.pdf"
 
 
-def _audit_read(session: Session, actor: Actor, chart: _Chart, detail: str) -> None:
+def _audit_read(uow: UnitOfWork, chart: _Chart, detail: str) -> None:
     row = chart.referral
-    audit.record(
-        session,
-        actor,
-        "read",
-        ENTITY,
-        row.id,
-        patient_id=row.patient_id,
-        category=chart.category,
-        detail=detail,
+    uow.audit_read(
+        ENTITY, row.id, patient_id=row.patient_id, category=chart.category, detail=detail
     )
 
 
@@ -302,25 +296,25 @@ def record_sent_letter(
     if not isinstance(pdf_bytes, bytes | bytearray) or not bytes(pdf_bytes).startswith(b"%PDF-"):
         raise ValidationError("pdf", "the letter to keep must be the PDF that was sent")
     content = bytes(pdf_bytes)
-    with db.session(write=True) as session:
-        row = _load_referral(session, referral_id)
+    with unit_of_work(db, actor, write=True) as uow:
+        row = _load_referral(uow.session, referral_id)
         category = referral_category(row.discipline, row.sensitive)
         _require_print(actor, category)
         require(actor, Action.EDIT_REFERRAL_LOGISTICS, category)
-        reference = ensure_reference(session, row)
+        reference = ensure_reference(uow.session, row)
         if workflow.TABLE.get((row.state, workflow.Event.SEND)) is not None:
             if expected_version is not None:
                 check_version(row, expected_version, ENTITY)
             referrals.apply_event(
-                session,
+                uow.session,
                 row,
                 actor,
                 workflow.Details(workflow.Event.SEND, on=day, sent_via=REFERRAL_METHOD[how]),
-                load_settings(session).workflow,
+                load_settings(uow.session).workflow,
             )
         digest = hashlib.sha256(content).hexdigest()
         document = add_document(
-            session,
+            uow.session,
             actor,
             row.patient_id,
             {
@@ -337,7 +331,7 @@ def record_sent_letter(
             referral_id=row.id,
             category=category,
         )
-        session.add(
+        uow.session.add(
             ReferralEvent(
                 referral_id=row.id,
                 username=actor.username,
@@ -348,7 +342,7 @@ def record_sent_letter(
             )
         )
         view = _sent_view(document, reference)
-        commit(session, row, ENTITY)
+        uow.commit(row, ENTITY)
         return view
 
 
@@ -364,27 +358,23 @@ def _load_sent(session: Session, actor: Actor, document_id: int) -> tuple[Docume
 @service
 def sent_letters(db: Database, actor: Actor, referral_id: int) -> list[SentLetterView]:
     """The stored copies of a referral's sent letters, oldest first (an audited read)."""
-    with db.session(write=True) as session:
-        row = _load_referral(session, referral_id)
+    with unit_of_work(db, actor) as uow:
+        row = _load_referral(uow.session, referral_id)
         category = referral_category(row.discipline, row.sensitive)
         _require_print(actor, category)
-        docs = session.scalars(
+        docs = uow.session.scalars(
             select(Document)
             .where(Document.referral_id == row.id, Document.kind == DocumentKind.LETTER_SENT)
             .order_by(Document.filed_at, Document.id)
         ).all()
         views = [_sent_view(d, row.reference or "") for d in docs]
-        audit.record(
-            session,
-            actor,
-            "read",
+        uow.audit_read(
             ENTITY,
             row.id,
             patient_id=row.patient_id,
             category=category,
             detail=f"{len(views)} sent letter(s)",
         )
-        session.commit()
         return views
 
 
@@ -400,12 +390,12 @@ def sent_letter_copy(
         PermissionDenied: The role may not print this referral.
         ValidationError: The stored bytes no longer match their SHA-256.
     """
-    with db.session(write=True) as session:
-        doc, row = _load_sent(session, actor, document_id)
+    with unit_of_work(db, actor, write=True) as uow:
+        doc, row = _load_sent(uow.session, actor, document_id)
         content = doc.content
         if hashlib.sha256(content).hexdigest() != doc.sha256:
             raise ValidationError("sha256", "the stored letter does not match its SHA-256")
-        style = load_settings(session).date_format
+        style = load_settings(uow.session).date_format
         how = doc.sent_via.label.lower() if doc.sent_via else "print"
         note = (
             f"COPY of the letter sent on {format_date(doc.received_on, style)} by {how} "
@@ -413,7 +403,7 @@ def sent_letter_copy(
         )
         category = referral_category(row.discipline, row.sensitive)
         what = "copy of sent letter reprinted" if stamped else "sent letter opened"
-        session.add(
+        uow.session.add(
             ReferralEvent(
                 referral_id=row.id,
                 username=actor.username,
@@ -422,9 +412,7 @@ def sent_letter_copy(
                 document_id=doc.id,
             )
         )
-        audit.record(
-            session,
-            actor,
+        uow.audit(
             "print",
             ENTITY,
             row.id,
@@ -432,7 +420,7 @@ def sent_letter_copy(
             category=category,
             detail=f"{what}, document {doc.id}",
         )
-        session.commit()
+        uow.commit()
     return stamp_copy(content, note) if stamped else content
 
 
@@ -448,8 +436,8 @@ def referral_labels(db: Database, actor: Actor, referral_ids: Sequence[int]) -> 
     wanted = sorted({int(i) for i in referral_ids})
     if not wanted:
         return {}
-    with db.session(write=True) as session:
-        rows = session.execute(
+    with unit_of_work(db, actor, write=True) as uow:
+        rows = uow.session.execute(
             select(
                 Referral.id,
                 Referral.patient_id,
@@ -462,23 +450,29 @@ def referral_labels(db: Database, actor: Actor, referral_ids: Sequence[int]) -> 
         ).all()
         references = {r.id: r.reference for r in rows}
         if any(ref is None for ref in references.values()):
-            number_all(session.connection())
+            number_all(uow.session.connection())
+            for row in rows:
+                if references[row.id] is None:  # numbered now: the change is audited
+                    uow.audit(
+                        "update",
+                        ENTITY,
+                        row.id,
+                        patient_id=row.patient_id,
+                        detail="reference number assigned",
+                    )
             references = dict(
-                session.execute(
+                uow.session.execute(
                     select(Referral.id, Referral.reference).where(Referral.id.in_(wanted))
                 ).tuples()
             )
         for patient_id in sorted({r.patient_id for r in rows}):
-            audit.record(
-                session,
-                actor,
-                "read",
+            uow.audit_read(
                 "Patient",
                 patient_id,
                 patient_id=patient_id,
                 detail="referral labels",
             )
-        session.commit()
+        uow.commit()
     return {r.id: f"{r.family_name}, {r.given_name}, ref. {references[r.id]}" for r in rows}
 
 
@@ -489,8 +483,8 @@ def recipient_gaps(db: Database, actor: Actor, referral_id: int) -> tuple[str, .
     The letter still prints; the preview says what is missing so nobody hunts for it.
     Team-directory data only, so no chart read is audited.
     """
-    with db.session() as session:
-        row = _load_referral(session, referral_id)
+    with unit_of_work(db, actor) as uow:
+        row = _load_referral(uow.session, referral_id)
         _require_print(actor, referral_category(row.discipline, row.sensitive))
         member = row.recipient
         if member is None:
