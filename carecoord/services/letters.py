@@ -12,9 +12,10 @@ marks a referral sent calls it.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -67,8 +68,11 @@ from carecoord.services.permissions import (
     require,
 )
 from carecoord.services.reference import ensure_reference, number_all
+from carecoord.services.referral_moves import record_print
 from carecoord.services.settings import load_settings
-from carecoord.services.unit_of_work import UnitOfWork, unit_of_work
+from carecoord.services.unit_of_work import unit_of_work
+
+T = TypeVar("T")
 
 
 # --------------------------------------------------------------------------- public API
@@ -81,12 +85,7 @@ def default_options(db: Database, actor: Actor, referral_id: int) -> LetterChoic
         NotFound: No such referral.
         PermissionDenied: The actor's role may not print this referral's category.
     """
-    with unit_of_work(db, actor, write=True) as uow:
-        chart = _read_chart(uow, actor, referral_id)
-        choices = _choices(chart)
-        _audit_read(uow, chart, "letter options")
-        uow.commit()
-        return choices
+    return _audited_read(db, actor, referral_id, "letter options", _choices)
 
 
 @service
@@ -108,18 +107,14 @@ def letter_data(
         NotFound: No such referral.
         PermissionDenied: The actor's role may not print this referral's category.
     """
-    with unit_of_work(db, actor, write=True) as uow:
-        chart = _read_chart(uow, actor, referral_id)
+
+    def build(chart: _Chart) -> LetterData:
         chosen = options if options is not None else _choices(chart).defaults
-        enclosures = (
-            tuple(Enclosure(d.title, d.kind.label) for d in _attached(chart, chosen))
-            if packet
-            else ()
-        )
-        data = _letter(chart, actor, chosen, enclosures)
-        _audit_read(uow, chart, "letter data")
-        uow.commit()
-        return data
+        attached = _attached(chart, chosen) if packet else []
+        enclosures = tuple(Enclosure(d.title, d.kind.label) for d in attached)
+        return _letter(chart, actor, chosen, enclosures)
+
+    return _audited_read(db, actor, referral_id, "letter data", build)
 
 
 @service
@@ -185,11 +180,21 @@ def letter_file_name(referral_id: int, *, packet: bool = False) -> str:
     return f"referral-{referral_id:06d}-{'packet' if packet else 'letter'}.pdf"
 
 
-def _audit_read(uow: UnitOfWork, chart: _Chart, detail: str) -> None:
-    row = chart.referral
-    uow.audit_read(
-        ENTITY, row.id, patient_id=row.patient_id, category=chart.category, detail=detail
-    )
+def _audited_read(
+    db: Database, actor: Actor, referral_id: int, detail: str, build: Callable[[_Chart], T]
+) -> T:
+    """``build`` applied to the letter's chart, read in one short unit that audits the read.
+
+    A write unit: reading the chart may number the referral (see ``_numbered``)."""
+    with unit_of_work(db, actor, write=True) as uow:
+        chart = _read_chart(uow, actor, referral_id)
+        result = build(chart)
+        row = chart.referral
+        uow.audit_read(
+            ENTITY, row.id, patient_id=row.patient_id, category=chart.category, detail=detail
+        )
+        uow.commit()
+        return result
 
 
 __all__ = [
@@ -403,23 +408,8 @@ def sent_letter_copy(
         )
         category = referral_category(row.discipline, row.sensitive)
         what = "copy of sent letter reprinted" if stamped else "sent letter opened"
-        uow.session.add(
-            ReferralEvent(
-                referral_id=row.id,
-                username=actor.username,
-                kind="letter",
-                reason=f"{what} ({doc.file_name})",
-                document_id=doc.id,
-            )
-        )
-        uow.audit(
-            "print",
-            ENTITY,
-            row.id,
-            patient_id=row.patient_id,
-            category=category,
-            detail=f"{what}, document {doc.id}",
-        )
+        reason = f"{what} ({doc.file_name})"
+        record_print(uow, row, category, reason, f"{what}, document {doc.id}", document_id=doc.id)
         uow.commit()
     return stamp_copy(content, note) if stamped else content
 

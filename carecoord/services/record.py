@@ -161,6 +161,31 @@ def add_medication(
         return medication_view(row, actor)
 
 
+def _medication_to_edit(uow: UnitOfWork, medication_id: int, expected_version: int) -> Medication:
+    """The medication line an edit changes: loaded, its category's edit right checked, and
+    the version the screen showed."""
+    row = uow.load(Medication, medication_id, "Medication")
+    assert uow.actor is not None
+    require(uow.actor, Action.EDIT_CLINICAL, row.category)
+    check_version(row, expected_version, "Medication")
+    return row
+
+
+def _save_medication(uow: UnitOfWork, row: Medication, detail: str) -> None:
+    """Who changed the line, its audit record (``detail`` says what), commit."""
+    assert uow.actor is not None
+    row.updated_by = uow.actor.username
+    uow.audit(
+        "update",
+        "Medication",
+        row.id,
+        patient_id=row.patient_id,
+        category=row.category,
+        detail=detail,
+    )
+    uow.commit(row, "Medication")
+
+
 @service
 def update_medication(
     db: Database,
@@ -173,21 +198,10 @@ def update_medication(
     values = validate_medication(data)
     require(actor, Action.EDIT_CLINICAL, values["category"])
     with unit_of_work(db, actor, write=True) as uow:
-        row = uow.load(Medication, medication_id, "Medication")
-        require(actor, Action.EDIT_CLINICAL, row.category)
-        check_version(row, expected_version, "Medication")
+        row = _medication_to_edit(uow, medication_id, expected_version)
         changed = apply(row, values)
         if changed:
-            row.updated_by = actor.username
-            uow.audit(
-                "update",
-                "Medication",
-                row.id,
-                patient_id=row.patient_id,
-                category=row.category,
-                detail=", ".join(changed),
-            )
-            uow.commit(row, "Medication")
+            _save_medication(uow, row, ", ".join(changed))
         return medication_view(row, actor)
 
 
@@ -203,21 +217,10 @@ def stop_medication(
     require(actor, Action.EDIT_CLINICAL, DataCategory.GENERAL)
     stop = v.a_date(on, "stop_date") or today()
     with unit_of_work(db, actor, write=True) as uow:
-        row = uow.load(Medication, medication_id, "Medication")
-        require(actor, Action.EDIT_CLINICAL, row.category)
-        check_version(row, expected_version, "Medication")
+        row = _medication_to_edit(uow, medication_id, expected_version)
         v.not_before(stop, row.start_date, "stop_date", "the start date")
         row.stop_date = stop
-        row.updated_by = actor.username
-        uow.audit(
-            "update",
-            "Medication",
-            row.id,
-            patient_id=row.patient_id,
-            category=row.category,
-            detail="stopped",
-        )
-        uow.commit(row, "Medication")
+        _save_medication(uow, row, "stopped")
         return medication_view(row, actor)
 
 

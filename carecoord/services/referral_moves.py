@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from carecoord.clinical import referral_workflow as workflow
 from carecoord.clinical.vocabulary import (
+    DataCategory,
     Priority,
     ReferralState,
     SendMethod,
@@ -32,6 +33,7 @@ from carecoord.services.referral_views import (
     S,
     facts_of,
 )
+from carecoord.services.unit_of_work import UnitOfWork
 
 
 def _event(
@@ -44,6 +46,7 @@ def _event(
     to_state: ReferralState | None = None,
     reason: str | None = None,
     undo_values: str | None = None,
+    document_id: int | None = None,
 ) -> None:
     session.add(
         ReferralEvent(
@@ -54,8 +57,25 @@ def _event(
             to_state=to_state,
             reason=reason,
             undo_values=undo_values,
+            document_id=document_id,
         )
     )
+
+
+def record_print(
+    uow: UnitOfWork,
+    row: Referral,
+    category: DataCategory,
+    reason: str,
+    detail: str,
+    *,
+    document_id: int | None = None,
+) -> None:
+    """A letter printed, saved or reprinted: its history line and its "print" audit record
+    (committed with the caller's unit)."""
+    assert uow.actor is not None
+    _event(uow.session, row, uow.actor, "letter", reason=reason, document_id=document_id)
+    uow.audit("print", ENTITY, row.id, patient_id=row.patient_id, category=category, detail=detail)
 
 
 EVENT_OF_STATE: dict[ReferralState, workflow.Event] = {

@@ -44,6 +44,7 @@ from carecoord.services.referral_moves import (
     _event,
     apply_event,
     event_for,
+    record_print,
 )
 from carecoord.services.referral_views import (
     ENTITY,
@@ -66,7 +67,7 @@ from carecoord.services.referral_views import (
     NOTE as NOTE,
 )
 from carecoord.services.settings import load_settings
-from carecoord.services.unit_of_work import unit_of_work
+from carecoord.services.unit_of_work import UnitOfWork, unit_of_work
 
 
 def _load(session: Session, referral_id: int) -> Referral:
@@ -85,6 +86,24 @@ def _load(session: Session, referral_id: int) -> Referral:
 
         raise NotFound(ENTITY, referral_id)
     return row
+
+
+def _save_update(
+    uow: UnitOfWork, row: Referral, kind: str, reason: str, category: DataCategory, detail: str
+) -> None:
+    """An edit of a referral: who changed it, its history line, its audit record, commit."""
+    actor = uow.actor
+    assert actor is not None
+    row.updated_by = actor.username
+    _event(uow.session, row, actor, kind, reason=reason)
+    uow.audit("update", ENTITY, row.id, patient_id=row.patient_id, category=category, detail=detail)
+    uow.commit(row, ENTITY)
+
+
+def _fresh_view(uow: UnitOfWork, referral_id: int) -> ReferralView:
+    """The referral as stored now, with its history (what every command returns)."""
+    assert uow.actor is not None
+    return view_of(_load(uow.session, referral_id), uow.actor, with_events=True)
 
 
 # ------------------------------------------------------------------------- commands
@@ -119,7 +138,7 @@ def create_referral(
             detail=f"{row.discipline.value}, {row.priority.value}",
         )
         uow.commit()
-        return view_of(_load(uow.session, row.id), actor, with_events=True)
+        return _fresh_view(uow, row.id)
 
 
 @service
@@ -152,18 +171,15 @@ def update_referral(
             values.update(moved.changes)
         changed = apply(row, values)
         if changed:
-            row.updated_by = actor.username
-            _event(uow.session, row, actor, "updated", reason="changed: " + ", ".join(changed))
-            uow.audit(
-                "update",
-                ENTITY,
-                row.id,
-                patient_id=row.patient_id,
-                category=new_category,
-                detail=", ".join(changed),
+            _save_update(
+                uow,
+                row,
+                "updated",
+                "changed: " + ", ".join(changed),
+                new_category,
+                ", ".join(changed),
             )
-            uow.commit(row, ENTITY)
-        return view_of(_load(uow.session, row.id), actor, with_events=True)
+        return _fresh_view(uow, row.id)
 
 
 @service
@@ -184,24 +200,11 @@ def update_authorization(
         require(actor, Action.EDIT_REFERRAL_LOGISTICS, category)
         changed = apply(row, values)
         if changed:
-            row.updated_by = actor.username
-            _event(
-                uow.session,
-                row,
-                actor,
-                "authorization",
-                reason=f"authorisation {row.auth_outcome.label.lower()}",
+            reason = f"authorisation {row.auth_outcome.label.lower()}"
+            _save_update(
+                uow, row, "authorization", reason, category, "authorization: " + ", ".join(changed)
             )
-            uow.audit(
-                "update",
-                ENTITY,
-                row.id,
-                patient_id=row.patient_id,
-                category=category,
-                detail="authorization: " + ", ".join(changed),
-            )
-            uow.commit(row, ENTITY)
-        return view_of(_load(uow.session, row.id), actor, with_events=True)
+        return _fresh_view(uow, row.id)
 
 
 @service
@@ -294,7 +297,7 @@ def perform(
         require(actor, Action.EDIT_REFERRAL_LOGISTICS, category)
         apply_event(uow.session, row, actor, details, load_settings(uow.session).workflow)
         uow.commit(row, ENTITY)
-        return view_of(_load(uow.session, row.id), actor, with_events=True)
+        return _fresh_view(uow, row.id)
 
 
 @service
@@ -351,7 +354,7 @@ def undo_last_move(
             detail=f"{source.value} -> {row.state.value}: {why}",
         )
         uow.commit(row, ENTITY)
-        return view_of(_load(uow.session, row.id), actor, with_events=True)
+        return _fresh_view(uow, row.id)
 
 
 @service
@@ -406,7 +409,7 @@ def record_report_received(
             )
             review.add_report_for_review(uow.session, row, document.id, received)
         uow.commit(row, ENTITY)
-        return view_of(_load(uow.session, row.id), actor, with_events=True)
+        return _fresh_view(uow, row.id)
 
 
 @service
@@ -420,7 +423,7 @@ def add_note(db: Database, actor: Actor, referral_id: int, note: str) -> Referra
         _event(uow.session, row, actor, "note", reason=text)
         uow.audit("note", ENTITY, row.id, patient_id=row.patient_id, category=category)
         uow.commit()
-        return view_of(_load(uow.session, row.id), actor, with_events=True)
+        return _fresh_view(uow, row.id)
 
 
 @service
@@ -430,15 +433,7 @@ def record_letter(db: Database, actor: Actor, referral_id: int, what: str) -> No
         row = _load(uow.session, referral_id)
         category = referral_category(row.discipline, row.sensitive)
         require(actor, Action.PRINT, category)
-        _event(uow.session, row, actor, "letter", reason=what)
-        uow.audit(
-            "print",
-            ENTITY,
-            row.id,
-            patient_id=row.patient_id,
-            category=category,
-            detail=what,
-        )
+        record_print(uow, row, category, what, what)
         uow.commit()
 
 
