@@ -440,20 +440,31 @@ def _last_move(row: Referral) -> ReferralEvent | None:
     return moves[-1] if moves else None
 
 
+def undoable_move(row: Referral, username: str, now: datetime, reason: str | None) -> ReferralEvent:
+    """The last move of this referral, if ``username`` may undo it now with ``reason``.
+
+    Raises:
+        ValidationError: Nothing to undo, another user's move, too old, or no reason.
+    """
+    last = _last_move(row)
+    workflow.check_undo(
+        last_move_by=last.username if last else None,
+        last_move_at=last.at if last else None,
+        last_move_undoable=last is not None
+        and last.kind == "transition"
+        and last.undo_values is not None,
+        user=username,
+        now=now,
+        reason=reason,
+    )
+    assert last is not None and last.undo_values is not None
+    return last
+
+
 def undoable_by(row: Referral, username: str, now: datetime) -> bool:
     """Whether ``username`` may undo this referral's last move now."""
-    last = _last_move(row)
     try:
-        workflow.check_undo(
-            last_move_by=last.username if last else None,
-            last_move_at=last.at if last else None,
-            last_move_undoable=last is not None
-            and last.kind == "transition"
-            and last.undo_values is not None,
-            user=username,
-            now=now,
-            reason="(checking)",
-        )
+        undoable_move(row, username, now, "(checking)")
     except ValidationError:
         return False
     return True

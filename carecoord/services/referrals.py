@@ -52,8 +52,8 @@ from carecoord.services.referral_views import (
     ReferralInput,
     ReferralView,
     S,
-    _last_move,
     facts_of,
+    undoable_move,
     validate_authorization,
     validate_request,
     view_of,
@@ -318,18 +318,8 @@ def undo_last_move(
         check_version(row, expected_version, ENTITY)
         category = referral_category(row.discipline, row.sensitive)
         require(actor, Action.EDIT_REFERRAL_LOGISTICS, category)
-        last = _last_move(row)
-        workflow.check_undo(
-            last_move_by=last.username if last else None,
-            last_move_at=last.at if last else None,
-            last_move_undoable=last is not None
-            and last.kind == "transition"
-            and last.undo_values is not None,
-            user=actor.username,
-            now=utcnow(),
-            reason=why,
-        )
-        assert last is not None and last.undo_values is not None
+        last = undoable_move(row, actor.username, utcnow(), why)
+        assert last.undo_values is not None
         if last.to_state == S.REPORT_RECEIVED:
             review.withdraw_for_referral(uow.session, row.id)
         source = row.state
