@@ -16,15 +16,15 @@ from carecoord.clinical.vocabulary import DataCategory
 from carecoord.db import Database
 from carecoord.errors import PermissionDenied
 from carecoord.models import Patient, PsychotherapyNote, User, utcnow
-from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import check_version, commit, load, service
+from carecoord.services.common import check_version, service
 from carecoord.services.permissions import (
     may_read_psychotherapy_note,
     may_write_psychotherapy_notes,
     role_of,
 )
+from carecoord.services.unit_of_work import unit_of_work
 
 ENTITY = "PsychotherapyNote"
 CATEGORY = DataCategory.PSYCHOTHERAPY_NOTE
@@ -78,8 +78,8 @@ def create_note(
     when = written_at or utcnow()
     if when.tzinfo is None:
         raise ValueError("written_at must be timezone-aware")
-    with db.session(write=True) as session:
-        load(session, Patient, patient_id, "Patient")
+    with unit_of_work(db, actor, write=True) as uow:
+        uow.load(Patient, patient_id, "Patient")
         row = PsychotherapyNote(
             patient_id=patient_id,
             author_user_id=actor.user_id,
@@ -87,12 +87,10 @@ def create_note(
             text=body,
             updated_by=actor.username,
         )
-        session.add(row)
-        session.flush()
-        audit.record(
-            session, actor, "create", ENTITY, row.id, patient_id=patient_id, category=CATEGORY
-        )
-        session.commit()
+        uow.session.add(row)
+        uow.session.flush()
+        uow.audit("create", ENTITY, row.id, patient_id=patient_id, category=CATEGORY)
+        uow.commit()
         return _view(row, actor.display_name)
 
 
@@ -100,9 +98,9 @@ def create_note(
 def list_notes(db: Database, actor: Actor, patient_id: int) -> list[NoteView]:
     """The acting author's own notes on this patient, newest first (nobody else's, ever)."""
     _require_author_role(actor, "read")
-    with db.session(write=True) as session:
-        load(session, Patient, patient_id, "Patient")
-        rows = session.scalars(
+    with unit_of_work(db, actor) as uow:
+        uow.load(Patient, patient_id, "Patient")
+        rows = uow.session.scalars(
             select(PsychotherapyNote)
             .where(
                 PsychotherapyNote.author_user_id == actor.user_id,
@@ -111,10 +109,7 @@ def list_notes(db: Database, actor: Actor, patient_id: int) -> list[NoteView]:
             .order_by(PsychotherapyNote.written_at.desc(), PsychotherapyNote.id.desc())
         ).all()
         result = [_view(r, actor.display_name) for r in rows]
-        audit.record(
-            session, actor, "read", ENTITY, patient_id=patient_id, category=CATEGORY, detail="list"
-        )
-        session.commit()
+        uow.audit_read(ENTITY, patient_id=patient_id, category=CATEGORY, detail="list")
         return result
 
 
@@ -125,14 +120,11 @@ def get_note(db: Database, actor: Actor, note_id: int) -> NoteView:
     Raises:
         PermissionDenied: the acting user did not write it (whatever their role).
     """
-    with db.session(write=True) as session:
-        row = load(session, PsychotherapyNote, note_id, ENTITY)
+    with unit_of_work(db, actor) as uow:
+        row = uow.load(PsychotherapyNote, note_id, ENTITY)
         _own(row, actor)
-        author = session.get(User, row.author_user_id)
-        audit.record(
-            session, actor, "read", ENTITY, row.id, patient_id=row.patient_id, category=CATEGORY
-        )
-        session.commit()
+        author = uow.session.get(User, row.author_user_id)
+        uow.audit_read(ENTITY, row.id, patient_id=row.patient_id, category=CATEGORY)
         return _view(row, author.full_name if author else actor.display_name)
 
 
@@ -142,21 +134,19 @@ def update_note(
 ) -> NoteView:
     """The author amends their note (optimistic locking as everywhere)."""
     body = v.required_text(text, "text", max_length=MAX_TEXT, multiline=True)
-    with db.session(write=True) as session:
-        row = load(session, PsychotherapyNote, note_id, ENTITY)
+    with unit_of_work(db, actor, write=True) as uow:
+        row = uow.load(PsychotherapyNote, note_id, ENTITY)
         _own(row, actor)
         check_version(row, expected_version, ENTITY)
         if row.text != body:
             row.text = body
             row.updated_by = actor.username
-            audit.record(
-                session,
-                actor,
+            uow.audit(
                 "update",
                 ENTITY,
                 row.id,
                 patient_id=row.patient_id,
                 category=CATEGORY,
             )
-            commit(session, row, ENTITY)
+            uow.commit(row, ENTITY)
         return _view(row, actor.display_name)

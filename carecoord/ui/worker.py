@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -17,6 +18,9 @@ class Worker(QObject):
         failed(object): the exception it raised.
         progress(int, int): steps done and steps in all, when the function reports them
             (it is then called with ``progress.emit`` as its one argument).
+
+    The function runs in a copy of the context of the code that created the worker, so
+    the window's read scope (services.unit_of_work.read_scope) follows its background calls.
     """
 
     finished = Signal(object)
@@ -27,10 +31,12 @@ class Worker(QObject):
         super().__init__()
         self.function = function
         self.reports_progress = reports_progress
+        self.context = contextvars.copy_context()
 
     def run(self) -> None:
         try:
-            result = self.function(self.progress.emit) if self.reports_progress else self.function()
+            args = (self.progress.emit,) if self.reports_progress else ()
+            result = self.context.run(self.function, *args)
         except Exception as error:  # handed to the GUI thread, which shows it
             self.failed.emit(error)
         else:

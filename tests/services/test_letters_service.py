@@ -8,13 +8,13 @@ from datetime import date, timedelta
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
 from carecoord.clinical.vocabulary import AssessmentKind, DataCategory, UserRole
 from carecoord.db import Database
 from carecoord.errors import NotFound, PermissionDenied
 from carecoord.letters.referral_letter import NOT_INCLUDED, SECTION_ORDER
-from carecoord.models import AuditEvent, ReferralEvent
+from carecoord.models import AuditEvent, Referral, ReferralEvent
 from carecoord.services import assessments, plans, record, referrals
 from carecoord.services.actor import Actor
 from carecoord.services.documents import DocumentUpload, attach_document
@@ -476,3 +476,36 @@ def test_rehabilitation_and_psychiatry_boxes_print_dates_in_the_clinics_format(
     assert f"(PEG, {written})" in rehab_text
     assert f"scored 1 on {written}" in psych_text
     assert "2026-03-03" not in rehab_text + psych_text
+
+
+def test_a_referral_without_a_number_is_numbered_by_its_letter_and_that_is_audited(
+    db: Database, physician: Actor, chart: Chart
+) -> None:
+    """A row written without the ORM may lack its reference; reading its letter numbers it
+    in the letter's unit of work, which commits no change without an audit record."""
+    referral_id = _rehab_referral(db, physician, chart)
+    with db.session(write=True) as session:
+        session.execute(update(Referral).where(Referral.id == referral_id).values(reference=None))
+        session.commit()
+    default_options(db, physician, referral_id)
+    with db.session() as session:
+        stored = session.get(Referral, referral_id)
+        assert stored is not None and stored.reference is not None
+        numbered = session.scalars(
+            select(AuditEvent).where(AuditEvent.detail == "reference number assigned")
+        ).one()
+        assert (numbered.action, numbered.entity, numbered.entity_id) == (
+            "update",
+            "Referral",
+            referral_id,
+        )
+    default_options(db, physician, referral_id)  # numbered once: nothing more to audit
+    with db.session() as session:
+        assert (
+            session.scalar(
+                select(func.count())
+                .select_from(AuditEvent)
+                .where(AuditEvent.detail == "reference number assigned")
+            )
+            == 1
+        )

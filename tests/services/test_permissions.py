@@ -1345,7 +1345,7 @@ def service_functions() -> dict[str, Callable[..., Any]]:
 
     found: dict[str, Callable[..., Any]] = {}
     for info in pkgutil.iter_modules(package.__path__):
-        if info.name == "common":  # the per-call account check itself, not a use case
+        if info.name in ("common", "unit_of_work"):  # the machinery every use case runs in
             continue
         module = importlib.import_module(f"carecoord.services.{info.name}")
         for name, function in inspect.getmembers(module, inspect.isfunction):

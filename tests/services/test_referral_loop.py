@@ -16,7 +16,15 @@ from carecoord.clinical.vocabulary import Priority, ReferralState
 from carecoord.db import Database
 from carecoord.errors import IllegalTransition, PermissionDenied, ValidationError
 from carecoord.models import AuditEvent, ReviewItem
-from carecoord.services import dashboard, referrals, review, settings, worklist
+from carecoord.services import (
+    dashboard,
+    referral_moves,
+    referral_views,
+    referrals,
+    review,
+    settings,
+    worklist,
+)
 from carecoord.services.actor import Actor
 from carecoord.services.documents import DocumentUpload
 from carecoord.services.referrals import ReferralInput, ReferralView
@@ -29,9 +37,10 @@ TODAY = date(2026, 11, 18)
 
 @pytest.fixture(autouse=True)
 def clinic_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    for module in (referrals, review, worklist, dashboard):
-        name = "today" if module is referrals else "local_today"
-        monkeypatch.setattr(module, name, lambda: TODAY)
+    for module in (referrals, referral_moves, referral_views):
+        monkeypatch.setattr(module, "today", lambda: TODAY)
+    for module in (review, worklist, dashboard):
+        monkeypatch.setattr(module, "local_today", lambda: TODAY)
 
 
 @pytest.fixture

@@ -67,3 +67,16 @@ def test_closing_the_screen_first_drops_the_callbacks(qtbot: QtBot) -> None:
     qtbot.wait(10)
     qtbot.waitUntil(lambda: not worker._running, timeout=5_000)
     assert seen == []
+
+
+def test_the_job_runs_in_a_copy_of_the_callers_context(qtbot: QtBot) -> None:
+    """A window's read scope (a context variable) follows its background calls."""
+    from carecoord.services.unit_of_work import current_read_scope, read_scope
+
+    owner = QObject()
+    seen: list[object] = []
+    with read_scope(("chart", 7)):
+        run_in_thread(owner, current_read_scope, seen.append, seen.append)
+    run_in_thread(owner, current_read_scope, seen.append, seen.append)
+    qtbot.waitUntil(lambda: len(seen) == 2)
+    assert sorted(seen, key=repr) == [("chart", 7), None]

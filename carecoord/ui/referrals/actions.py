@@ -25,7 +25,7 @@ from carecoord.clinical.referral_workflow import Event
 from carecoord.clinical.vocabulary import DeliveryMethod, SendMethod
 from carecoord.errors import CareCoordError, ConflictError
 from carecoord.services import referral_errors, referrals
-from carecoord.services.referrals import ENTERED_IN_ERROR, FILE_REPORT, UNDO, ReferralView
+from carecoord.services.referral_views import ENTERED_IN_ERROR, FILE_REPORT, UNDO, ReferralView
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.forms import LimitedTextEdit, combo, date_edit, date_of

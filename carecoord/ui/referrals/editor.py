@@ -41,7 +41,7 @@ from carecoord.clinical.vocabulary import (
 from carecoord.errors import CareCoordError, ConflictError, ValidationError
 from carecoord.services import appointments, patients, referrals, team
 from carecoord.services.permissions import Action, allowed, referral_category
-from carecoord.services.referrals import (
+from carecoord.services.referral_views import (
     AUTHORISE,
     EDIT,
     ENTERED_IN_ERROR,
