@@ -37,6 +37,7 @@ from carecoord.services.permissions import (
     require,
 )
 from carecoord.services.settings import load_settings
+from carecoord.services.unit_of_work import unit_of_work
 
 ENTITY = "IntakeReferral"
 S = IntakeState
@@ -282,11 +283,10 @@ def create_intake(db: Database, actor: Actor, data: IntakeInput) -> IntakeDetail
 def get_intake(db: Database, actor: Actor, intake_id: int) -> IntakeDetail:
     """One item with everything the panel shows (audited read)."""
     require(actor, Action.READ_INTAKE)
-    with db.session(write=True) as session:
-        row = load(session, IntakeReferral, intake_id, ENTITY)
+    with unit_of_work(db, actor) as uow:
+        row = uow.load(IntakeReferral, intake_id, ENTITY)
         require(actor, Action.READ_INTAKE, row.category)
-        audit.record(session, actor, "read", ENTITY, row.id, category=row.category)
-        session.commit()
+        uow.audit_read(ENTITY, row.id, category=row.category)
         return detail_of(actor, row, today())
 
 
@@ -442,15 +442,13 @@ def decline_intake(
 def reply_letter(db: Database, actor: Actor, intake_id: int) -> bytes:
     """The decline letter exactly as it was made, to print, save or send (audited print)."""
     require(actor, Action.READ_INTAKE)
-    with db.session(write=True) as session:
-        row = load(session, IntakeReferral, intake_id, ENTITY)
+    with unit_of_work(db, actor, write=True) as uow:
+        row = uow.load(IntakeReferral, intake_id, ENTITY)
         require(actor, Action.PRINT, row.category)
         if row.reply_letter is None:
             raise ValidationError("reply_letter", "this referral was not declined with a letter")
-        audit.record(
-            session, actor, "print", ENTITY, row.id, category=row.category, detail="reply letter"
-        )
-        session.commit()
+        uow.audit("print", ENTITY, row.id, category=row.category, detail="reply letter")
+        uow.commit()
         return row.reply_letter
 
 
