@@ -21,8 +21,9 @@ from carecoord.models import Patient
 from carecoord.services import audit, search_sql
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import apply, check_version, commit, load, service, today
+from carecoord.services.common import apply, check_version, service, today
 from carecoord.services.permissions import Action, require
+from carecoord.services.unit_of_work import unit_of_work
 
 ENTITY = "Patient"
 MRN_RE = re.compile(r"^[A-Z0-9][A-Z0-9\-]{0,31}$")
@@ -210,14 +211,16 @@ def find_duplicates(
     """Existing patients with the same names and date of birth (the duplicate warning)."""
     require(actor, Action.READ_DEMOGRAPHICS)
     values = validate(data)
-    with db.session(write=True) as session:
+    with unit_of_work(db, actor, write=True) as uow:
         found = _duplicates(
-            session, values["family_key"], values["given_key"], values["date_of_birth"], exclude_id
+            uow.session,
+            values["family_key"],
+            values["given_key"],
+            values["date_of_birth"],
+            exclude_id,
         )
-        audit.record(
-            session, actor, "search", ENTITY, detail=f"duplicate check, {len(found)} matches"
-        )
-        session.commit()
+        uow.audit("search", ENTITY, detail=f"duplicate check, {len(found)} matches")
+        uow.commit()
         return found
 
 
@@ -288,8 +291,8 @@ def update_patient(
     """
     require(actor, Action.EDIT_DEMOGRAPHICS)
     values = validate(data)
-    with db.session(write=True) as session:
-        patient = load(session, Patient, patient_id, ENTITY)
+    with unit_of_work(db, actor, write=True) as uow:
+        patient = uow.load(Patient, patient_id, ENTITY)
         check_version(patient, expected_version, ENTITY)
         if values["mrn"] is None:
             values.pop("mrn")
@@ -297,20 +300,18 @@ def update_patient(
         if changed:
             patient.updated_by = actor.username
             try:
-                session.flush()
+                uow.session.flush()
             except IntegrityError:
-                session.rollback()
+                uow.session.rollback()
                 raise ValidationError("mrn", "is already used by another patient") from None
-            audit.record(
-                session,
-                actor,
+            uow.audit(
                 "update",
                 ENTITY,
                 patient.id,
                 patient_id=patient.id,
                 detail="changed: " + ", ".join(sorted(set(changed) - {"family_key", "given_key"})),
             )
-            commit(session, patient, ENTITY)
+            uow.commit(patient, ENTITY)
         return detail_of(patient)
 
 
@@ -318,10 +319,9 @@ def update_patient(
 def get_patient(db: Database, actor: Actor, patient_id: int) -> PatientDetail:
     """One patient's demographics (an audited read)."""
     require(actor, Action.READ_DEMOGRAPHICS)
-    with db.session(write=True) as session:
-        patient = load(session, Patient, patient_id, ENTITY)
-        audit.record(session, actor, "read", ENTITY, patient.id, patient_id=patient.id)
-        session.commit()
+    with unit_of_work(db, actor) as uow:
+        patient = uow.load(Patient, patient_id, ENTITY)
+        uow.audit_read(ENTITY, patient.id, patient_id=patient.id)
         return detail_of(patient)
 
 
@@ -339,8 +339,8 @@ def discharge_patient(
     require(actor, Action.EDIT_DEMOGRAPHICS)
     when = v.required_date(on, "discharged_on")
     why = v.required_text(reason, "discharge_reason", max_length=400)
-    with db.session(write=True) as session:
-        patient = load(session, Patient, patient_id, ENTITY)
+    with unit_of_work(db, actor, write=True) as uow:
+        patient = uow.load(Patient, patient_id, ENTITY)
         check_version(patient, expected_version, ENTITY)
         if patient.status == PatientStatus.DISCHARGED:
             raise ValidationError("status", "the patient is already discharged")
@@ -350,8 +350,8 @@ def discharge_patient(
         patient.discharged_on = when
         patient.discharge_reason = why
         patient.updated_by = actor.username
-        audit.record(session, actor, "discharge", ENTITY, patient.id, patient_id=patient.id)
-        commit(session, patient, ENTITY)
+        uow.audit("discharge", ENTITY, patient.id, patient_id=patient.id)
+        uow.commit(patient, ENTITY)
         return detail_of(patient)
 
 
@@ -361,8 +361,8 @@ def readmit_patient(
 ) -> PatientDetail:
     """Return a discharged patient to active care."""
     require(actor, Action.EDIT_DEMOGRAPHICS)
-    with db.session(write=True) as session:
-        patient = load(session, Patient, patient_id, ENTITY)
+    with unit_of_work(db, actor, write=True) as uow:
+        patient = uow.load(Patient, patient_id, ENTITY)
         check_version(patient, expected_version, ENTITY)
         if patient.status == PatientStatus.ACTIVE:
             raise ValidationError("status", "the patient is already active")
@@ -370,8 +370,8 @@ def readmit_patient(
         patient.discharged_on = None
         patient.discharge_reason = None
         patient.updated_by = actor.username
-        audit.record(session, actor, "readmit", ENTITY, patient.id, patient_id=patient.id)
-        commit(session, patient, ENTITY)
+        uow.audit("readmit", ENTITY, patient.id, patient_id=patient.id)
+        uow.commit(patient, ENTITY)
         return detail_of(patient)
 
 
@@ -461,9 +461,9 @@ def flush_search_audit(db: Database, actor: Actor, tally: SearchAudit) -> bool:
     require(actor, Action.READ_DEMOGRAPHICS)  # only someone who may search has searches
     if not tally.searches:
         return False
-    with db.session(write=True) as session:
-        audit.record(session, actor, "search", ENTITY, detail=tally.detail())
-        session.commit()
+    with unit_of_work(db, actor, write=True) as uow:
+        uow.audit("search", ENTITY, detail=tally.detail())
+        uow.commit()
     tally.searches, tally.results, tally.kinds = 0, 0, None
     return True
 
@@ -496,16 +496,14 @@ def search_patients(
         if audit_session.due():
             flush_search_audit(db, actor, audit_session)
         return found
-    with db.session(write=True) as session:
-        found = _run_search(session, query, not include_discharged, limit, offset)
-        audit.record(
-            session,
-            actor,
+    with unit_of_work(db, actor, write=True) as uow:
+        found = _run_search(uow.session, query, not include_discharged, limit, offset)
+        uow.audit(
             "search",
             ENTITY,
             detail=f"{query.kind} search, {len(found)} results (offset {offset})",
         )
-        session.commit()
+        uow.commit()
         return found
 
 
@@ -638,11 +636,9 @@ def search_page(
         if audit_session.due():
             flush_search_audit(db, actor, audit_session)
     else:
-        with db.session(write=True) as session:
-            audit.record(
-                session, actor, "search", ENTITY, detail=f"{query.kind} search, {len(rows)} results"
-            )
-            session.commit()
+        with unit_of_work(db, actor, write=True) as uow:
+            uow.audit("search", ENTITY, detail=f"{query.kind} search, {len(rows)} results")
+            uow.commit()
     return SearchPage(rows, cursor if more else None)
 
 
