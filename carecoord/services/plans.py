@@ -36,6 +36,7 @@ from carecoord.services.permissions import (
     masked,
     require,
 )
+from carecoord.services.unit_of_work import unit_of_work
 
 PLAN = "Treatment plan"
 # PEG as its mean or one of its three items (pain, enjoyment, general activity).
@@ -281,17 +282,17 @@ def create_plan(
     }
     v.not_before(values["review_on"], values["started_on"], "review_on", "the start date")  # type: ignore[arg-type]
     goal_values = [validate_goal(g) for g in goals]
-    with db.session(write=True) as session:
-        load(session, Patient, patient_id, "Patient")
+    with unit_of_work(db, actor, write=True) as uow:
+        uow.load(Patient, patient_id, "Patient")
         plan = TreatmentPlan(
             patient_id=patient_id, status=PlanStatus.DRAFT, updated_by=actor.username, **values
         )
         plan.goals = [PlanGoal(updated_by=actor.username, **g) for g in goal_values]
-        session.add(plan)
-        session.flush()
-        audit.record(session, actor, "create", PLAN, plan.id, patient_id=patient_id)
-        session.commit()
-        return plan_view(_load_plan(session, plan.id), actor)
+        uow.session.add(plan)
+        uow.session.flush()
+        uow.audit("create", PLAN, plan.id, patient_id=patient_id)
+        uow.commit()
+        return plan_view(_load_plan(uow.session, plan.id), actor)
 
 
 @service
@@ -315,23 +316,21 @@ def update_plan(
         "review_on": v.a_date(review_on, "review_on"),
         "notes": v.text(notes, "notes", max_length=4000, multiline=True),
     }
-    with db.session(write=True) as session:
-        plan = _load_plan(session, plan_id)
+    with unit_of_work(db, actor, write=True) as uow:
+        plan = _load_plan(uow.session, plan_id)
         check_version(plan, expected_version, PLAN)
         changed = apply(plan, values)
         if changed:
             plan.updated_by = actor.username
-            audit.record(
-                session,
-                actor,
+            uow.audit(
                 "update",
                 PLAN,
                 plan.id,
                 patient_id=plan.patient_id,
                 detail=", ".join(changed),
             )
-            commit(session, plan, PLAN)
-        return plan_view(_load_plan(session, plan.id), actor)
+            uow.commit(plan, PLAN)
+        return plan_view(_load_plan(uow.session, plan.id), actor)
 
 
 def _save_child(
@@ -414,15 +413,15 @@ def delete_activity(
     db: Database, actor: Actor, activity_id: int, *, expected_version: int
 ) -> PlanView:
     require(actor, Action.EDIT_CLINICAL, DataCategory.GENERAL)
-    with db.session(write=True) as session:
-        activity = load(session, PlanActivity, activity_id, "Activity")
+    with unit_of_work(db, actor, write=True) as uow:
+        activity = uow.load(PlanActivity, activity_id, "Activity")
         require(actor, Action.EDIT_CLINICAL, activity.category)
         check_version(activity, expected_version, "Activity")
-        plan = _load_plan(session, activity.plan_id)
-        audit.record(session, actor, "delete", "Activity", activity.id, patient_id=plan.patient_id)
-        session.delete(activity)
-        session.commit()
-        return plan_view(_load_plan(session, plan.id), actor)
+        plan = _load_plan(uow.session, activity.plan_id)
+        uow.audit("delete", "Activity", activity.id, patient_id=plan.patient_id)
+        uow.session.delete(activity)
+        uow.commit()
+        return plan_view(_load_plan(uow.session, plan.id), actor)
 
 
 def plans_of(session: Session, patient_id: int, *, actor: Actor) -> list[PlanView]:
@@ -443,9 +442,8 @@ def plans_of(session: Session, patient_id: int, *, actor: Actor) -> list[PlanVie
 @service
 def list_plans(db: Database, actor: Actor, patient_id: int) -> list[PlanView]:
     require(actor, Action.READ_CLINICAL)
-    with db.session(write=True) as session:
-        load(session, Patient, patient_id, "Patient")
-        result = plans_of(session, patient_id, actor=actor)
-        audit.record(session, actor, "read", PLAN, patient_id=patient_id, detail="list")
-        session.commit()
+    with unit_of_work(db, actor) as uow:
+        uow.load(Patient, patient_id, "Patient")
+        result = plans_of(uow.session, patient_id, actor=actor)
+        uow.audit_read(PLAN, patient_id=patient_id, detail="list")
         return result
