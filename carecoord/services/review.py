@@ -42,7 +42,7 @@ from carecoord.models import (
 from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import is_record_id, load, service
+from carecoord.services.common import is_record_id, service
 from carecoord.services.common import today as local_today
 from carecoord.services.permissions import (
     Action,
@@ -51,6 +51,7 @@ from carecoord.services.permissions import (
     referral_category,
     require,
 )
+from carecoord.services.unit_of_work import unit_of_work
 
 ENTITY = "ReviewItem"
 
@@ -312,18 +313,14 @@ def reviewer_choices(
     (coordinating physician first); audited as a read of the care team."""
     require(actor, Action.READ_DEMOGRAPHICS)
     chosen = item_category(category, DataCategory.GENERAL)
-    with db.session(write=True) as session:
-        load(session, Patient, patient_id, "Patient")
-        choices = _choices(session, patient_id, chosen)
-        audit.record(
-            session,
-            actor,
-            "read",
+    with unit_of_work(db, actor) as uow:
+        uow.load(Patient, patient_id, "Patient")
+        choices = _choices(uow.session, patient_id, chosen)
+        uow.audit_read(
             ENTITY,
             patient_id=patient_id,
             detail=f"reviewer choices: {len(choices)}",
         )
-        session.commit()
         return choices
 
 
@@ -424,10 +421,9 @@ def reports_to_review(db: Database, actor: Actor) -> list[ReviewItemView]:
     require(actor, Action.READ_CLINICAL, DataCategory.GENERAL)
     if actor.team_member_id is None:
         return []
-    with db.session(write=True) as session:
-        views = _views(session, actor, _open_for(actor))
-        audit.record(session, actor, "read", ENTITY, detail=f"reports to review: {len(views)}")
-        session.commit()
+    with unit_of_work(db, actor) as uow:
+        views = _views(uow.session, actor, _open_for(actor))
+        uow.audit_read(ENTITY, detail=f"reports to review: {len(views)}")
         return views
 
 
@@ -468,25 +464,21 @@ def open_document(db: Database, actor: Actor, item_id: int) -> tuple[str, str, b
         NotFound: No such item, or it has no document.
         PermissionDenied: Not the reviewer, or the category may not be read.
     """
-    with db.session(write=True) as session:
-        item = _load_item(session, item_id)
-        categories = _categories(session, item)
+    with unit_of_work(db, actor) as uow:
+        item = _load_item(uow.session, item_id)
+        categories = _categories(uow.session, item)
         _check_reviewer(actor, item, categories)
         category = categories[0]
-        document = session.get(Document, item.document_id) if item.document_id else None
+        document = uow.session.get(Document, item.document_id) if item.document_id else None
         if document is None:
             raise NotFound("Document", item.document_id or 0)
-        audit.record(
-            session,
-            actor,
-            "read",
+        uow.audit_read(
             "Document",
             document.id,
             patient_id=item.patient_id,
             category=category,
             detail="to review",
         )
-        session.commit()
         return document.file_name, document.media_type, document.content
 
 
@@ -508,9 +500,9 @@ def acknowledge(
     """
     text = v.text(note, "note", max_length=NOTE_MAX, multiline=True)
     decided = v.optional_choice(follow_up, FollowUp, "follow_up")
-    with db.session(write=True) as session:
-        item = _load_item(session, item_id)
-        categories = _categories(session, item)
+    with unit_of_work(db, actor, write=True) as uow:
+        item = _load_item(uow.session, item_id)
+        categories = _categories(uow.session, item)
         _check_reviewer(actor, item, categories)
         category = categories[0]
         if ReviewKind(item.kind).is_document:
@@ -527,9 +519,7 @@ def acknowledge(
         item.acknowledged_by = actor.username
         item.note = text
         item.follow_up = decided.value if decided else None
-        audit.record(
-            session,
-            actor,
+        uow.audit(
             "acknowledge",
             ENTITY,
             item.id,
@@ -537,8 +527,8 @@ def acknowledge(
             category=category,
             detail=f"{item.kind}" + (f", follow-up {decided.value}" if decided else ""),
         )
-        session.commit()
-        return _views(session, actor, [ReviewItem.id == item.id])[0]
+        uow.commit()
+        return _views(uow.session, actor, [ReviewItem.id == item.id])[0]
 
 
 @service
@@ -563,9 +553,9 @@ def record_review(
         raise ValidationError("clinically_relevant", "is required: answer yes or no")
     relevant = v.flag(clinically_relevant, "clinically_relevant")
     text = v.text(note, "note", max_length=NOTE_MAX, multiline=True)
-    with db.session(write=True) as session:
-        item = _load_item(session, item_id)
-        categories = _categories(session, item)
+    with unit_of_work(db, actor, write=True) as uow:
+        item = _load_item(uow.session, item_id)
+        categories = _categories(uow.session, item)
         for category in categories:
             require(actor, Action.READ_CLINICAL, category)
             require(actor, Action.EDIT_CLINICAL, category)
@@ -587,9 +577,7 @@ def record_review(
         item.acknowledged_by = actor.username
         item.clinically_relevant = relevant
         item.note = text
-        audit.record(
-            session,
-            actor,
+        uow.audit(
             "review",
             ENTITY,
             item.id,
@@ -597,8 +585,8 @@ def record_review(
             category=categories[0],
             detail=f"{item.kind}, clinically relevant: {'yes' if relevant else 'no'}",
         )
-        session.commit()
-        return _views(session, actor, [ReviewItem.id == item.id])[0]
+        uow.commit()
+        return _views(uow.session, actor, [ReviewItem.id == item.id])[0]
 
 
 DOCUMENTS_TO_REVIEW = (
