@@ -17,7 +17,7 @@ from carecoord.models import Document, Patient, Referral, ReviewItem, TeamMember
 from carecoord.services import audit, review
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import load, service, today
+from carecoord.services.common import service, today
 from carecoord.services.permissions import (
     Action,
     allowed,
@@ -193,11 +193,11 @@ def attach_document(
     physician (docs/clinical-reference.md §12). A copy of a letter sent is not reviewed.
     """
     values = validate_upload(upload)
-    with db.session(write=True) as session:
-        load(session, Patient, patient_id, "Patient")
+    with unit_of_work(db, actor, write=True) as uow:
+        uow.load(Patient, patient_id, "Patient")
         category = DataCategory.GENERAL
         if referral_id is not None:
-            referral = load(session, Referral, referral_id, "Referral")
+            referral = uow.load(Referral, referral_id, "Referral")
             if referral.patient_id != patient_id:
                 raise ValidationError("referral", "belongs to another patient")
             category = referral_category(referral.discipline, referral.sensitive)
@@ -208,10 +208,10 @@ def attach_document(
         ):
             raise PermissionDenied(actor.role.label.lower(), "file documents on", category.label)
         document = add_document(
-            session, actor, patient_id, values, referral_id=referral_id, category=category
+            uow.session, actor, patient_id, values, referral_id=referral_id, category=category
         )
-        review.add_document_for_review(session, actor, document, reviewer_member_id)
-        session.commit()
+        review.add_document_for_review(uow.session, actor, document, reviewer_member_id)
+        uow.commit()
         return view_of(document, actor)
 
 
