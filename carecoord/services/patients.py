@@ -236,9 +236,9 @@ def create_patient(
     """
     require(actor, Action.EDIT_DEMOGRAPHICS)
     values = validate(data)
-    with db.session(write=True) as session:
-        patient = register(session, actor, values, allow_duplicate=allow_duplicate)
-        session.commit()
+    with unit_of_work(db, actor, write=True) as uow:
+        patient = register(uow.session, actor, values, allow_duplicate=allow_duplicate)
+        uow.commit()
         return detail_of(patient)
 
 
