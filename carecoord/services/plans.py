@@ -25,10 +25,9 @@ from carecoord.models import (
     TeamMember,
     TreatmentPlan,
 )
-from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import apply, check_version, commit, is_record_id, load, service
+from carecoord.services.common import apply, check_version, is_record_id, service
 from carecoord.services.permissions import (
     Action,
     activity_category,
@@ -36,7 +35,7 @@ from carecoord.services.permissions import (
     masked,
     require,
 )
-from carecoord.services.unit_of_work import unit_of_work
+from carecoord.services.unit_of_work import UnitOfWork, unit_of_work
 
 PLAN = "Treatment plan"
 # PEG as its mean or one of its three items (pain, enjoyment, general activity).
@@ -334,8 +333,7 @@ def update_plan(
 
 
 def _save_child(
-    session: Session,
-    actor: Actor,
+    uow: UnitOfWork,
     plan: TreatmentPlan,
     model: type[PlanGoal] | type[PlanActivity],
     child_id: int | None,
@@ -344,12 +342,14 @@ def _save_child(
     entity: str,
 ) -> None:
     """Add a goal or activity to ``plan``, or update one of its own; audit and commit."""
+    actor = uow.actor
+    assert actor is not None
     if child_id is None:
         child = model(plan_id=plan.id, updated_by=actor.username, **values)
-        session.add(child)
+        uow.session.add(child)
         action = "create"
     else:
-        child = load(session, model, child_id, entity)
+        child = uow.load(model, child_id, entity)
         if child.plan_id != plan.id:
             raise ValidationError(entity.lower(), "belongs to another plan")
         check_version(child, expected_version, entity)
@@ -361,11 +361,9 @@ def _save_child(
     require(actor, Action.EDIT_CLINICAL, category)
     if child_id is not None:
         require(actor, Action.EDIT_CLINICAL, getattr(child, "category", DataCategory.GENERAL))
-    session.flush()
-    audit.record(
-        session, actor, action, entity, child.id, patient_id=plan.patient_id, category=category
-    )
-    commit(session, child, entity)
+    uow.session.flush()
+    uow.audit(action, entity, child.id, patient_id=plan.patient_id, category=category)
+    uow.commit(child, entity)
 
 
 @service
@@ -381,10 +379,10 @@ def save_goal(
     """Add a goal, or update goal ``goal_id``."""
     require(actor, Action.EDIT_CLINICAL, DataCategory.GENERAL)
     values = validate_goal(data)
-    with db.session(write=True) as session:
-        plan = _load_plan(session, plan_id)
-        _save_child(session, actor, plan, PlanGoal, goal_id, values, expected_version, "Goal")
-        return plan_view(_load_plan(session, plan.id), actor)
+    with unit_of_work(db, actor, write=True) as uow:
+        plan = _load_plan(uow.session, plan_id)
+        _save_child(uow, plan, PlanGoal, goal_id, values, expected_version, "Goal")
+        return plan_view(_load_plan(uow.session, plan.id), actor)
 
 
 @service
@@ -399,13 +397,19 @@ def save_activity(
 ) -> PlanView:
     """Add an activity, or update activity ``activity_id``."""
     require(actor, Action.EDIT_CLINICAL, DataCategory.GENERAL)
-    with db.session(write=True) as session:
-        plan = _load_plan(session, plan_id)
-        values = validate_activity(session, plan.patient_id, data)
+    with unit_of_work(db, actor, write=True) as uow:
+        plan = _load_plan(uow.session, plan_id)
+        values = validate_activity(uow.session, plan.patient_id, data)
         _save_child(
-            session, actor, plan, PlanActivity, activity_id, values, expected_version, "Activity"
+            uow,
+            plan,
+            PlanActivity,
+            activity_id,
+            values,
+            expected_version,
+            "Activity",
         )
-        return plan_view(_load_plan(session, plan.id), actor)
+        return plan_view(_load_plan(uow.session, plan.id), actor)
 
 
 @service
