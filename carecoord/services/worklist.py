@@ -377,9 +377,11 @@ def worklist_page(
     day = after.on if after is not None else (on or local_today())
     with unit_of_work(db, actor) as uow:
         rows, cursor = _read_page(uow.session, chosen, day, filters, after, limit)
+        page = "next" if after else "first"
         uow.audit_read(
             "Worklist",
-            detail=f"{chosen.value}: {len(rows)} rows ({'next' if after else 'first'} page)",
+            detail=f"{chosen.value}: {len(rows)} rows ({page} page)",
+            same_read=f"{chosen.value}, {page} page",
         )
     # A full page may be the last one; the next read then finds nothing and says so.
     return WorklistPage(rows, cursor if len(rows) == limit else None)
