@@ -715,7 +715,7 @@ WALK: dict[str, dict[DataCategory, Case]] = {
         )
     ),
     # ---------------------------------------------------------------- patients
-    "patients.count_patients": {
+    "patient_search.count_patients": {
         G: Case(lambda w, a: patients.count_patients(w.db, a), gate(E.READ_DEMOGRAPHICS))
     },
     "patients.create_patient": {
@@ -747,13 +747,13 @@ WALK: dict[str, dict[DataCategory, Case]] = {
         G: Case(lambda w, a: patients.get_patient(w.db, a, w.patient()), gate(E.READ_DEMOGRAPHICS))
     },
     "patients.readmit_patient": {G: Case(_readmit, gate(E.EDIT_DEMOGRAPHICS))},
-    "patients.search_patients": {
+    "patient_search.search_patients": {
         G: Case(lambda w, a: patients.search_patients(w.db, a, "nu"), gate(E.READ_DEMOGRAPHICS))
     },
-    "patients.search_page": {
+    "patient_search.search_page": {
         G: Case(lambda w, a: patients.search_page(w.db, a, "nu"), gate(E.READ_DEMOGRAPHICS))
     },
-    "patients.flush_search_audit": {
+    "patient_search.flush_search_audit": {
         G: Case(
             lambda w, a: patients.flush_search_audit(
                 w.db, a, patients.SearchAudit(searches=1, results=0, kinds={"name": 1})
