@@ -1,4 +1,4 @@
-"""User accounts: argon2id hashes, roles, sign-in with lockout, locking, break-glass access.
+"""User accounts: argon2id hashes, roles, sign-in with lockout, locking (break-glass: its module).
 
 Every change to who may do what (an account created, a role changed, an account turned off
 or on, a password reset, a break-glass designation) is audited as a ``permission_change``;
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
@@ -22,13 +22,13 @@ from sqlalchemy.orm import Session
 
 from carecoord.clinical.vocabulary import UserRole
 from carecoord.db import Database
-from carecoord.errors import CareCoordError, PermissionDenied, ValidationError
-from carecoord.models import BreakGlassReason, Setting, SignInFailure, TeamMember, User, utcnow
+from carecoord.errors import CareCoordError, ValidationError
+from carecoord.models import Setting, SignInFailure, TeamMember, User, utcnow
 from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
 from carecoord.services.common import check_version, load, service
-from carecoord.services.permissions import ALL_CLINICAL, Action, allowed, require
+from carecoord.services.permissions import Action, require
 from carecoord.services.unit_of_work import unit_of_work
 
 ENTITY = "User"
@@ -532,115 +532,22 @@ def reset_password(
         return view_of(user)
 
 
-# ------------------------------------------------------------------- break-glass
-@service
-def may_break_glass(db: Database, actor: Actor) -> bool:
-    """Whether this user was designated for emergency access (and the account is active)."""
-    if actor.user_id is None:
-        return False
-    with db.session() as session:
-        user = session.get(User, actor.user_id)
-        return bool(user is not None and user.active and user.break_glass_allowed)
-
-
-@service
-def start_break_glass(
-    db: Database,
-    actor: Actor,
-    reason: str,
-    *,
-    minutes: int = BREAK_GLASS_MINUTES,
-    now: datetime | None = None,
-) -> Actor:
-    """Emergency access: the returned Actor may read every clinical category (not
-    psychotherapy notes) until the time runs out. Audited with the reason.
-
-    Raises:
-        ValidationError: no reason (``reason``) or a duration out of range (``minutes``).
-        PermissionDenied: the user is not designated for break-glass access.
-    """
-    why = v.required_text(reason, "reason", max_length=500, multiline=True)
-    if len(why) < MIN_BREAK_GLASS_REASON:
-        raise ValidationError("reason", f"say why in at least {MIN_BREAK_GLASS_REASON} characters")
-    length = v.integer(
-        minutes, "minutes", minimum=1, maximum=MAX_BREAK_GLASS_MINUTES, required=True
+# Break-glass access moved to services/break_glass.py; its names are still found here.
+_BREAK_GLASS = frozenset(
+    (
+        "may_break_glass",
+        "start_break_glass",
+        "BreakGlassReasonView",
+        "may_review_break_glass",
+        "break_glass_reasons",
+        "end_break_glass",
     )
-    assert length is not None
-    moment = now or utcnow()
-    with unit_of_work(db, actor, write=True) as uow:
-        user = uow.session.get(User, actor.user_id) if actor.user_id is not None else None
-        if user is None or not user.active or not user.break_glass_allowed:
-            raise PermissionDenied(
-                actor.role.label.lower(), "use break-glass access to", "restricted"
-            )
-        until = moment + timedelta(minutes=length)
-        uow.audit(
-            "break_glass",
-            ENTITY,
-            user.id,
-            detail=f"{length} min until {until:%Y-%m-%d %H:%M} UTC (reason kept separately)",
-        )
-        uow.session.add(
-            BreakGlassReason(user_id=user.id, started_at=moment, until=until, reason=why)
-        )
-        uow.commit()
-    return replace(actor, break_glass_until=until)
+)
 
 
-@dataclass(frozen=True)
-class BreakGlassReasonView:
-    id: int
-    user_id: int
-    username: str
-    started_at: datetime
-    until: datetime
-    reason: str
+def __getattr__(name: str) -> Any:
+    if name in _BREAK_GLASS:
+        from carecoord.services import break_glass
 
-
-def may_review_break_glass(who: Actor | UserRole) -> bool:
-    """Reasons describe patients: only a role that reads clinical data of every category
-    reviews them (break-glass itself does not count)."""
-    role = who if isinstance(who, UserRole) else who.role
-    return all(allowed(role, Action.READ_CLINICAL, c) for c in ALL_CLINICAL)
-
-
-@service
-def break_glass_reasons(
-    db: Database, actor: Actor, *, limit: int = 200
-) -> list[BreakGlassReasonView]:
-    """The stated reasons of emergency access, newest first (an audited read).
-
-    Raises:
-        PermissionDenied: the role may not read clinical data of every category.
-    """
-    if not may_review_break_glass(actor):
-        raise PermissionDenied(
-            actor.role.label.lower(), "review break-glass reasons of", "restricted"
-        )
-    with unit_of_work(db, actor) as uow:
-        rows = uow.session.execute(
-            select(BreakGlassReason, User.username)
-            .join(User, User.id == BreakGlassReason.user_id)
-            .order_by(BreakGlassReason.id.desc())
-            .limit(max(1, min(int(limit), 1000)))
-        ).all()
-        uow.audit_read("Break-glass reason", detail=f"{len(rows)} reasons")
-        return [
-            BreakGlassReasonView(r.id, r.user_id, name, r.started_at, r.until, r.reason)
-            for r, name in rows
-        ]
-
-
-def end_break_glass(db: Database, actor: Actor, *, expired: bool = False) -> Actor:
-    """End emergency access (ended by the user, or ``expired``); audited."""
-    if actor.break_glass_until is None:
-        return actor
-    with unit_of_work(db, actor, write=True) as uow:
-        uow.audit(
-            "break_glass_end",
-            ENTITY,
-            actor.user_id,
-            detail="time limit reached" if expired else "ended by the user",
-        )
-        uow.commit()
-    return replace(actor, break_glass_until=None)
+        return getattr(break_glass, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
