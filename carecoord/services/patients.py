@@ -19,7 +19,7 @@ from carecoord.models import Patient
 from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import apply, check_version, service, today
+from carecoord.services.common import apply, check_version, moved, service, today
 from carecoord.services.permissions import Action, require
 from carecoord.services.unit_of_work import unit_of_work
 
@@ -413,8 +413,4 @@ _SEARCH = frozenset(
 
 
 def __getattr__(name: str) -> Any:
-    if name in _SEARCH:
-        from carecoord.services import patient_search
-
-        return getattr(patient_search, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return moved(__name__, name, _SEARCH, "carecoord.services.patient_search")

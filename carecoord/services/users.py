@@ -27,7 +27,7 @@ from carecoord.models import Setting, SignInFailure, TeamMember, User, utcnow
 from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import check_version, load, service
+from carecoord.services.common import check_version, load, moved, service
 from carecoord.services.permissions import Action, require
 from carecoord.services.unit_of_work import unit_of_work
 
@@ -546,8 +546,4 @@ _BREAK_GLASS = frozenset(
 
 
 def __getattr__(name: str) -> Any:
-    if name in _BREAK_GLASS:
-        from carecoord.services import break_glass
-
-        return getattr(break_glass, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return moved(__name__, name, _BREAK_GLASS, "carecoord.services.break_glass")
