@@ -10,11 +10,10 @@ document filed but never read is how abnormal results get lost.
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Final
+from typing import Any, Final
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
@@ -42,7 +41,7 @@ from carecoord.models import (
 from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import is_record_id, service
+from carecoord.services.common import is_record_id, moved, service
 from carecoord.services.common import today as local_today
 from carecoord.services.permissions import (
     Action,
@@ -145,15 +144,6 @@ class ReviewerChoice:
     name: str
     team_role: CareTeamRole
     default: bool  # the coordinating physician, named unless the filer picks another
-
-
-@dataclass(frozen=True)
-class AcknowledgementFigures:
-    """Dashboard figures beside CMS50: reports received but not read, and how fast."""
-
-    unacknowledged: int
-    acknowledged: int
-    median_days_to_acknowledge: float | None
 
 
 # ------------------------------------------------------------ used by the referrals service
@@ -589,44 +579,16 @@ def record_review(
         return _views(uow.session, actor, [ReviewItem.id == item.id])[0]
 
 
-DOCUMENTS_TO_REVIEW = (
-    select(func.count())
-    .select_from(ReviewItem)
-    .where(ReviewItem.acknowledged_on.is_(None), ReviewItem.kind.in_(DOCUMENT_KINDS))
+# The dashboard's figures moved to services/review_figures.py; their names are still found here.
+_FIGURES = frozenset(
+    (
+        "AcknowledgementFigures",
+        "DOCUMENTS_TO_REVIEW",
+        "documents_to_review",
+        "acknowledgement_figures",
+    )
 )
-"""Documents filed and not yet reviewed, every reviewer: the index on (acknowledged_on,
-kind) answers it alone, however many reviewed documents the clinic keeps."""
 
 
-def documents_to_review(session: Session) -> int:
-    """The dashboard's count of :data:`DOCUMENTS_TO_REVIEW`."""
-    return int(session.scalar(DOCUMENTS_TO_REVIEW) or 0)
-
-
-# ------------------------------------------------------------------------ dashboard
-def acknowledgement_figures(session: Session, since: date) -> AcknowledgementFigures:
-    """Reports received and not yet acknowledged (all), and the median days from receipt
-    to acknowledgement for reports acknowledged since ``since``."""
-    unacknowledged = int(
-        session.scalar(
-            select(func.count())
-            .select_from(ReviewItem)
-            .where(
-                ReviewItem.acknowledged_on.is_(None),
-                ReviewItem.kind == ReviewKind.SPECIALIST_REPORT.value,
-            )
-        )
-        or 0
-    )
-    pairs = session.execute(
-        select(ReviewItem.received_on, ReviewItem.acknowledged_on).where(
-            ReviewItem.acknowledged_on >= since,
-            ReviewItem.kind == ReviewKind.SPECIALIST_REPORT.value,
-        )
-    ).all()
-    days = [(ack - received).days for received, ack in pairs if ack is not None]
-    return AcknowledgementFigures(
-        unacknowledged=unacknowledged,
-        acknowledged=len(days),
-        median_days_to_acknowledge=float(statistics.median(days)) if days else None,
-    )
+def __getattr__(name: str) -> Any:
+    return moved(__name__, name, _FIGURES, "carecoord.services.review_figures")
