@@ -292,12 +292,11 @@ def _db(args: argparse.Namespace) -> int:
         db.dispose()
         return 0
     if args.db_command == "rebuild-summary":
-        from carecoord.services.dashboard_summary import rebuild
+        from carecoord.services.database_info import rebuild_dashboard_summary
 
         db = Database(location.url)
         try:
-            with db.engine.execution_options(carecoord_write=True).begin() as conn:
-                steps = rebuild(conn)
+            steps = rebuild_dashboard_summary(db)
         finally:
             db.dispose()
         print(f"Rebuilt the dashboard summary of {location.display()}: {steps} steps.")

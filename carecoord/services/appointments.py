@@ -16,12 +16,12 @@ from carecoord.db import Database
 from carecoord.errors import NotFound, PermissionDenied, ValidationError
 from carecoord.exchange.calendar import Appointment, activity_uid, build_ics, referral_uid
 from carecoord.models import PlanActivity, Referral, TeamMember, TreatmentPlan
-from carecoord.services import audit
 from carecoord.services.actor import Actor
 from carecoord.services.common import is_record_id, service
 from carecoord.services.permissions import Action, allowed, referral_category, require
 from carecoord.services.reference import ensure_reference
 from carecoord.services.settings import ClinicSettings, load_settings
+from carecoord.services.unit_of_work import unit_of_work
 
 
 def _place(member: TeamMember | None) -> str:
@@ -52,9 +52,9 @@ def referral_calendar(db: Database, actor: Actor, referral_id: int) -> tuple[str
         PermissionDenied: The role may neither read nor handle this referral.
         ValidationError: No appointment is booked (field ``appointment_date``).
     """
-    with db.session(write=True) as session:
+    with unit_of_work(db, actor, write=True) as uow:
         row = (
-            session.scalar(
+            uow.session.scalar(
                 select(Referral)
                 .where(Referral.id == referral_id)
                 .options(joinedload(Referral.recipient))
@@ -72,7 +72,7 @@ def referral_calendar(db: Database, actor: Actor, referral_id: int) -> tuple[str
             raise PermissionDenied(actor.role.label.lower(), "read", category.label.lower())
         if row.appointment_date is None:
             raise ValidationError("appointment_date", "no appointment is booked yet")
-        reference = ensure_reference(session, row)
+        reference = ensure_reference(uow.session, row)
         member = row.recipient
         appointment = Appointment(
             uid=referral_uid(row.id),
@@ -82,12 +82,10 @@ def referral_calendar(db: Database, actor: Actor, referral_id: int) -> tuple[str
             location=_place(member),
             contact=(member.phone or "") if member else "",
             reference=reference,
-            clinic=_clinic(load_settings(session)),
+            clinic=_clinic(load_settings(uow.session)),
         )
         data = build_ics([appointment], stamp=datetime.now(UTC))
-        audit.record(
-            session,
-            actor,
+        uow.audit(
             "export",
             "Referral",
             row.id,
@@ -95,7 +93,7 @@ def referral_calendar(db: Database, actor: Actor, referral_id: int) -> tuple[str
             category=category,
             detail="appointment calendar file",
         )
-        session.commit()
+        uow.commit()
     return file_name_for_referral(reference), data
 
 
@@ -111,9 +109,9 @@ def activity_calendar(db: Database, actor: Actor, activity_id: int) -> tuple[str
         PermissionDenied: The role may not read treatment plans.
     """
     require(actor, Action.READ_CLINICAL)
-    with db.session(write=True) as session:
+    with unit_of_work(db, actor, write=True) as uow:
         row = (
-            session.scalar(
+            uow.session.scalar(
                 select(PlanActivity)
                 .where(PlanActivity.id == activity_id)
                 .options(joinedload(PlanActivity.responsible))
@@ -123,7 +121,7 @@ def activity_calendar(db: Database, actor: Actor, activity_id: int) -> tuple[str
         )
         if row is None:
             raise NotFound("Plan activity", activity_id)
-        plan = session.get(TreatmentPlan, row.plan_id)
+        plan = uow.session.get(TreatmentPlan, row.plan_id)
         assert plan is not None  # the foreign key holds
         member = row.responsible
         appointment = Appointment(
@@ -133,17 +131,15 @@ def activity_calendar(db: Database, actor: Actor, activity_id: int) -> tuple[str
             with_whom=member.display_name if member else "the care team",
             location=_place(member),
             contact=(member.phone or "") if member else "",
-            clinic=_clinic(load_settings(session)),
+            clinic=_clinic(load_settings(uow.session)),
         )
         data = build_ics([appointment], stamp=datetime.now(UTC))
-        audit.record(
-            session,
-            actor,
+        uow.audit(
             "export",
             "Treatment plan",
             plan.id,
             patient_id=plan.patient_id,
             detail=f"calendar file for activity {row.id}",
         )
-        session.commit()
+        uow.commit()
     return f"plan-activity-{row.id}.ics", data

@@ -14,11 +14,11 @@ from carecoord.clinical.vocabulary import AssessmentKind
 from carecoord.db import Database
 from carecoord.errors import ValidationError
 from carecoord.models import Assessment, Patient
-from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import load, service, today
+from carecoord.services.common import service, today
 from carecoord.services.permissions import Action, allowed, assessment_category, require
+from carecoord.services.unit_of_work import unit_of_work
 
 ENTITY = "Assessment"
 
@@ -74,8 +74,8 @@ def record_assessment(
     result = instruments.score(which, answers)
     day = v.a_date(taken_on, "taken_on") or today()
     v.not_future(day, "taken_on", today())
-    with db.session(write=True) as session:
-        patient = load(session, Patient, patient_id, "Patient")
+    with unit_of_work(db, actor, write=True) as uow:
+        patient = uow.load(Patient, patient_id, "Patient")
         v.not_before(day, patient.date_of_birth, "taken_on", "the date of birth")
         row = Assessment(
             patient_id=patient_id,
@@ -88,11 +88,9 @@ def record_assessment(
             recorded_by=actor.username,
             updated_by=actor.username,
         )
-        session.add(row)
-        session.flush()
-        audit.record(
-            session,
-            actor,
+        uow.session.add(row)
+        uow.session.flush()
+        uow.audit(
             "create",
             ENTITY,
             row.id,
@@ -100,7 +98,7 @@ def record_assessment(
             category=category,
             detail=which.value,
         )
-        session.commit()
+        uow.commit()
         return view_of(row)
 
 
@@ -130,11 +128,10 @@ def list_assessments(
     db: Database, actor: Actor, patient_id: int, kinds: tuple[AssessmentKind, ...] = ()
 ) -> list[AssessmentView]:
     require(actor, Action.READ_CLINICAL)
-    with db.session(write=True) as session:
-        load(session, Patient, patient_id, "Patient")
-        result = assessments_of(session, actor, patient_id, kinds)
-        audit.record(session, actor, "read", ENTITY, patient_id=patient_id, detail="list")
-        session.commit()
+    with unit_of_work(db, actor) as uow:
+        uow.load(Patient, patient_id, "Patient")
+        result = assessments_of(uow.session, actor, patient_id, kinds)
+        uow.audit_read(ENTITY, patient_id=patient_id, detail="list")
         return result
 
 

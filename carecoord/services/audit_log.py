@@ -21,11 +21,11 @@ from carecoord.clinical.vocabulary import DataCategory
 from carecoord.db import Database
 from carecoord.errors import ValidationError
 from carecoord.models import AuditEvent, Patient, User
-from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
 from carecoord.services.common import csv_cell, service
 from carecoord.services.permissions import RESTRICTED, Action, masked, require
+from carecoord.services.unit_of_work import unit_of_work
 
 ENTITY = "Audit trail"
 MAX_PAGE = 1000
@@ -272,9 +272,8 @@ def start_query(db: Database, actor: Actor, filters: AuditFilter) -> AuditQuery:
         pinned = replace(filters, through_id=int(newest))
         conditions = _conditions(session, pinned)
         total = session.scalar(select(func.count()).select_from(AuditEvent).where(*conditions))
-    with db.session(write=True) as session:
-        audit.record(session, actor, "read", ENTITY, detail=describe(filters))
-        session.commit()
+    with unit_of_work(db, actor) as uow:
+        uow.audit_read(ENTITY, detail=describe(filters))
     return AuditQuery(pinned, int(total or 0))
 
 
@@ -371,13 +370,11 @@ def export_csv(
             if len(rows) < EXPORT_BATCH:
                 break
             offset += EXPORT_BATCH
-    with db.session(write=True) as session:
-        audit.record(
-            session,
-            actor,
+    with unit_of_work(db, actor, write=True) as uow:
+        uow.audit(
             "export",
             ENTITY,
             detail=f"{written} records as CSV ({describe(filters)})",
         )
-        session.commit()
+        uow.commit()
     return out.getvalue()

@@ -586,15 +586,15 @@ def audit_maintenance(url: str, actor: Actor, action: str, detail: str) -> bool:
     before its first migration: the audit trail's chain columns may not exist yet.
     """
     from carecoord.db import Database, current_revision, head_revision
-    from carecoord.services import audit
+    from carecoord.services.unit_of_work import unit_of_work
 
     db = Database(url, migrate=False)
     try:
         if current_revision(db.engine) != head_revision():
             return False
-        with db.session(write=True) as session:
-            audit.record(session, actor, action, "Database", detail=detail)
-            session.commit()
+        with unit_of_work(db, actor, write=True) as uow:
+            uow.audit(action, "Database", detail=detail)
+            uow.commit()
         return True
     finally:
         db.dispose()

@@ -14,13 +14,14 @@ from carecoord.clinical.headache import RedFlag
 from carecoord.clinical.vocabulary import AssessmentKind, DataCategory, Discipline, Priority
 from carecoord.db import Database
 from carecoord.models import Patient, Referral
-from carecoord.services import audit, monitoring, record, referrals, team
+from carecoord.services import monitoring, record, referrals, team
 from carecoord.services.actor import Actor
 from carecoord.services.assessments import AssessmentView, assessments_of, latest
 from carecoord.services.common import load, service
 from carecoord.services.patients import PatientDetail, detail_of
 from carecoord.services.permissions import Action, allowed, require
 from carecoord.services.plans import PlanView, plans_of
+from carecoord.services.unit_of_work import unit_of_work
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,8 @@ def load_chart(db: Database, actor: Actor, patient_id: int) -> Chart:
     """Everything shown on a chart, read in one short transaction (an audited chart read)."""
     require(actor, Action.READ_DEMOGRAPHICS)
     can_read_clinical = allowed(actor, Action.READ_CLINICAL, DataCategory.GENERAL)
-    with db.session(write=True) as session:
+    with unit_of_work(db, actor) as uow:  # a read: audited once per chart opening
+        session = uow.session
         patient = load(session, Patient, patient_id, "Patient")
         care_team = team._care_team(session, patient_id)
         referral_rows = session.scalars(
@@ -93,8 +95,7 @@ def load_chart(db: Database, actor: Actor, patient_id: int) -> Chart:
             allergy_state = None
             assessment_views, plan_views, headache = (), (), None
             monitoring_alerts = ()
-        audit.record(session, actor, "read", "Chart", patient_id, patient_id=patient_id)
-        session.commit()
+        uow.audit_read("Chart", patient_id, patient_id=patient_id)
     summary = record.mme_summary(medications)
     safety = tuple(
         opioid_safety.alerts(

@@ -4,6 +4,7 @@ optimistic-lock check, today."""
 from __future__ import annotations
 
 import functools
+import importlib
 import inspect
 import logging
 from collections.abc import Callable
@@ -153,6 +154,14 @@ def write_csv(path: str | Path, text: str) -> None:
     """Write CSV text from :func:`csv.writer` as Excel opens it: UTF-8 with a BOM, lines as
     written (RFC 4180 CRLF, no translation)."""
     Path(path).write_text(text, encoding=CSV_ENCODING, newline="")
+
+
+def moved(module: str, name: str, names: frozenset[str], target: str) -> Any:
+    """For a module's ``__getattr__``: ``name`` from ``target`` when it moved there (callers
+    keep using the old module's name), else the AttributeError Python would raise."""
+    if name in names:
+        return getattr(importlib.import_module(target), name)
+    raise AttributeError(f"module {module!r} has no attribute {name!r}")
 
 
 def today() -> date:

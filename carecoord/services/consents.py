@@ -18,11 +18,11 @@ from carecoord.clinical.vocabulary import DataCategory
 from carecoord.db import Database
 from carecoord.errors import NotFound, ValidationError
 from carecoord.models import Part2Consent, Patient, TeamMember
-from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import load, service, today
+from carecoord.services.common import service, today
 from carecoord.services.permissions import Action, require
+from carecoord.services.unit_of_work import unit_of_work
 
 ENTITY = "Part2Consent"
 CATEGORY = DataCategory.SUBSTANCE_USE
@@ -136,11 +136,11 @@ def record_consent(db: Database, actor: Actor, patient_id: int, data: ConsentInp
     v.not_future(signed_on, "signed_on", today())
     expires_on = v.required_date(data.expires_on, "expires_on")
     v.not_before(expires_on, signed_on, "expires_on", "the day it was signed")
-    with db.session(write=True) as session:
-        load(session, Patient, patient_id, "Patient")
+    with unit_of_work(db, actor, write=True) as uow:
+        uow.load(Patient, patient_id, "Patient")
         recipient = ANY_TREATING_PROVIDER
         if data.recipient_member_id is not None:
-            member = session.get(TeamMember, data.recipient_member_id)
+            member = uow.session.get(TeamMember, data.recipient_member_id)
             if member is None:
                 raise ValidationError("recipient_member_id", "no such team member")
             recipient = f"{member.given_name} {member.family_name}"
@@ -157,11 +157,9 @@ def record_consent(db: Database, actor: Actor, patient_id: int, data: ConsentInp
             expires_on=expires_on,
             recorded_by=actor.username,
         )
-        session.add(row)
-        session.flush()
-        audit.record(
-            session,
-            actor,
+        uow.session.add(row)
+        uow.session.flush()
+        uow.audit(
             "create",
             ENTITY,
             row.id,
@@ -170,7 +168,7 @@ def record_consent(db: Database, actor: Actor, patient_id: int, data: ConsentInp
             detail=f"to {recipient}, until {expires_on.isoformat()}",
         )
         view = _view(row)
-        session.commit()
+        uow.commit()
         return view
 
 
@@ -187,17 +185,15 @@ def revoke_consent(
     require(actor, Action.EDIT_CLINICAL, CATEGORY)
     day = v.a_date(on, "revoked_on") or today()
     v.not_future(day, "revoked_on", today())
-    with db.session(write=True) as session:
-        row = session.get(Part2Consent, consent_id)
+    with unit_of_work(db, actor, write=True) as uow:
+        row = uow.session.get(Part2Consent, consent_id)
         if row is None:
             raise NotFound(ENTITY, consent_id)
         if row.revoked_on is not None:
             raise ValidationError("revoked_on", "this consent was already revoked")
         v.not_before(day, row.signed_on, "revoked_on", "the day it was signed")
         row.revoked_on = day
-        audit.record(
-            session,
-            actor,
+        uow.audit(
             "update",
             ENTITY,
             row.id,
@@ -206,7 +202,7 @@ def revoke_consent(
             detail=f"revoked {day.isoformat()}",
         )
         view = _view(row)
-        session.commit()
+        uow.commit()
         return view
 
 
@@ -219,19 +215,15 @@ def consents_of(db: Database, actor: Actor, patient_id: int) -> list[ConsentView
         NotFound: No such patient.
     """
     require(actor, Action.READ_CLINICAL, CATEGORY)
-    with db.session(write=True) as session:
-        load(session, Patient, patient_id, "Patient")
-        found = consents_in(session, patient_id)
-        audit.record(
-            session,
-            actor,
-            "read",
+    with unit_of_work(db, actor) as uow:
+        uow.load(Patient, patient_id, "Patient")
+        found = consents_in(uow.session, patient_id)
+        uow.audit_read(
             ENTITY,
             patient_id=patient_id,
             category=CATEGORY,
             detail=f"{len(found)} consent(s)",
         )
-        session.commit()
         return found
 
 

@@ -1,4 +1,5 @@
-"""What a database holds, in counts, for `carecoord info` (no patient details, no sign-in)."""
+"""What a database holds, in counts, for `carecoord info` (no patient details, no sign-in),
+and the maintenance `carecoord db rebuild-summary` runs: the command line itself runs no SQL."""
 
 from __future__ import annotations
 
@@ -22,3 +23,12 @@ def holdings(db: Database) -> dict[str, int]:
             what: int(session.scalar(select(func.count()).select_from(model)) or 0)
             for what, model in _COUNTED
         }
+
+
+def rebuild_dashboard_summary(db: Database) -> int:
+    """Recount the dashboard's summary from the records, in one write transaction (command-line
+    maintenance, no sign-in); how many steps it holds now."""
+    from carecoord.services.dashboard_summary import rebuild
+
+    with db.engine.execution_options(carecoord_write=True).begin() as conn:
+        return rebuild(conn)

@@ -32,13 +32,14 @@ from carecoord.clinical.vocabulary import DeliveryMethod
 from carecoord.db import Database
 from carecoord.errors import CareCoordError, ValidationError
 from carecoord.models import DeliveryOutcome, LetterDelivery, Referral, ReferralEvent
-from carecoord.services import audit, letters, referrals
+from carecoord.services import letters, referrals
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
 from carecoord.services.common import check_version, service, today
 from carecoord.services.permissions import Action, referral_category, require
 from carecoord.services.reference import ensure_reference
 from carecoord.services.settings import ClinicSettings, fax_address, load_settings
+from carecoord.services.unit_of_work import unit_of_work
 
 KEYRING_SERVICE = "CareCoord SMTP relay"
 SEND_METHODS = (DeliveryMethod.EMAIL, DeliveryMethod.FAX)
@@ -124,8 +125,8 @@ def set_relay_password(db: Database, actor: Actor, password: str) -> None:
         ValidationError: No relay user is set, or the keyring refused.
     """
     require(actor, Action.MANAGE_SETTINGS)
-    with db.session(write=True) as session:
-        settings = load_settings(session)
+    with unit_of_work(db, actor, write=True) as uow:
+        settings = load_settings(uow.session)
         if not settings.smtp_host or not settings.smtp_user:
             raise ValidationError("smtp_password", "save the relay's host and user name first")
         try:
@@ -136,10 +137,8 @@ def set_relay_password(db: Database, actor: Actor, password: str) -> None:
         except KeyringError as error:
             raise ValidationError("smtp_password", f"the OS keyring refused: {error}") from None
         what = "stored in" if password else "removed from"
-        audit.record(
-            session, actor, "update", "Settings", detail=f"SMTP relay password {what} the keyring"
-        )
-        session.commit()
+        uow.audit("update", "Settings", detail=f"SMTP relay password {what} the keyring")
+        uow.commit()
 
 
 @service
@@ -371,8 +370,8 @@ def _record(
     destination = prepared.destination
     how = "e-mailed" if destination.method == DeliveryMethod.EMAIL else "faxed by e-mail"
     to = destination.fax_number or destination.address
-    with db.session(write=True) as session:
-        row = session.get(Referral, referral_id)
+    with unit_of_work(db, actor, write=True) as uow:
+        row = uow.session.get(Referral, referral_id)
         assert row is not None  # checked by _prepare; referrals are never deleted
         delivery = LetterDelivery(
             referral_id=referral_id,
@@ -385,12 +384,12 @@ def _record(
             outcome=outcome,
             relay_answer=answer,
         )
-        session.add(delivery)
+        uow.session.add(delivery)
         if outcome == DeliveryOutcome.ACCEPTED:
             text = f"letter {how} to {to}; the relay accepted it, Message-ID {message_id}"
         else:
             text = f"letter not {how} to {to}: {answer}"
-        session.add(
+        uow.session.add(
             ReferralEvent(
                 referral_id=referral_id,
                 username=actor.username,
@@ -399,9 +398,7 @@ def _record(
                 document_id=document_id,
             )
         )
-        audit.record(
-            session,
-            actor,
+        uow.audit(
             "send",
             ENTITY,
             referral_id,
@@ -409,9 +406,9 @@ def _record(
             category=referral_category(row.discipline, row.sensitive),
             detail=f"{destination.method.value} {outcome.value}"[:200],
         )
-        session.flush()
+        uow.session.flush()
         view = _view(delivery)
-        session.commit()
+        uow.commit()
     return view
 
 

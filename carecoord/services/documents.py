@@ -17,7 +17,7 @@ from carecoord.models import Document, Patient, Referral, ReviewItem, TeamMember
 from carecoord.services import audit, review
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import load, service, today
+from carecoord.services.common import service, today
 from carecoord.services.permissions import (
     Action,
     allowed,
@@ -27,6 +27,7 @@ from carecoord.services.permissions import (
     referral_category,
     require,
 )
+from carecoord.services.unit_of_work import unit_of_work
 
 ENTITY = "Document"
 MAX_BYTES = 50 * 1024 * 1024
@@ -192,11 +193,11 @@ def attach_document(
     physician (docs/clinical-reference.md §12). A copy of a letter sent is not reviewed.
     """
     values = validate_upload(upload)
-    with db.session(write=True) as session:
-        load(session, Patient, patient_id, "Patient")
+    with unit_of_work(db, actor, write=True) as uow:
+        uow.load(Patient, patient_id, "Patient")
         category = DataCategory.GENERAL
         if referral_id is not None:
-            referral = load(session, Referral, referral_id, "Referral")
+            referral = uow.load(Referral, referral_id, "Referral")
             if referral.patient_id != patient_id:
                 raise ValidationError("referral", "belongs to another patient")
             category = referral_category(referral.discipline, referral.sensitive)
@@ -207,10 +208,10 @@ def attach_document(
         ):
             raise PermissionDenied(actor.role.label.lower(), "file documents on", category.label)
         document = add_document(
-            session, actor, patient_id, values, referral_id=referral_id, category=category
+            uow.session, actor, patient_id, values, referral_id=referral_id, category=category
         )
-        review.add_document_for_review(session, actor, document, reviewer_member_id)
-        session.commit()
+        review.add_document_for_review(uow.session, actor, document, reviewer_member_id)
+        uow.commit()
         return view_of(document, actor)
 
 
@@ -218,21 +219,20 @@ def attach_document(
 def list_documents(db: Database, actor: Actor, patient_id: int) -> list[DocumentView]:
     """A chart's documents, newest first; front desk sees those it may read."""
     require(actor, Action.READ_DEMOGRAPHICS)
-    with db.session(write=True) as session:
-        load(session, Patient, patient_id, "Patient")
-        rows = session.scalars(
+    with unit_of_work(db, actor) as uow:
+        uow.load(Patient, patient_id, "Patient")
+        rows = uow.session.scalars(
             select(Document)
             .where(Document.patient_id == patient_id)
             .order_by(Document.received_on.desc(), Document.id.desc())
         ).all()
-        states = _review_states(session, [d.id for d in rows])
+        states = _review_states(uow.session, [d.id for d in rows])
         result = [
             replace(view_of(d, actor), review=states.get(d.id, ""))
             for d in rows
             if may_read(actor, d.category) or d.kind == DocumentKind.LETTER_SENT
         ]
-        audit.record(session, actor, "read", ENTITY, patient_id=patient_id, detail="list")
-        session.commit()
+        uow.audit_read(ENTITY, patient_id=patient_id, detail="list")
         return result
 
 
@@ -241,21 +241,17 @@ def get_document_content(
     db: Database, actor: Actor, document_id: int
 ) -> tuple[DocumentView, bytes]:
     """A document and its bytes (an audited read)."""
-    with db.session(write=True) as session:
-        document = load(session, Document, document_id, ENTITY)
+    with unit_of_work(db, actor) as uow:
+        document = uow.load(Document, document_id, ENTITY)
         category = document.category
         require(actor, Action.READ_CLINICAL, category)
         content = document.content
-        audit.record(
-            session,
-            actor,
-            "read",
+        uow.audit_read(
             ENTITY,
             document.id,
             patient_id=document.patient_id,
             category=category,
         )
-        session.commit()
         return view_of(document, actor), content
 
 

@@ -8,11 +8,11 @@ from datetime import date
 
 from carecoord.clinical.referral_rules import FHIR_CODES
 from carecoord.db import Database
-from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
 from carecoord.services.common import csv_cell, service
 from carecoord.services.permissions import Action, require
+from carecoord.services.unit_of_work import unit_of_work
 from carecoord.services.worklist import (
     WorklistCursor,
     WorklistFilter,
@@ -115,15 +115,13 @@ def worklist_csv(
         if page.next is None:
             break
         cursor = page.next
-    with db.session(write=True) as session:
-        audit.record(
-            session,
-            actor,
+    with unit_of_work(db, actor, write=True) as uow:
+        uow.audit(
             "export",
             "Worklist",
             detail=f"{chosen.value}: {written} rows as CSV",
         )
-        session.commit()
+        uow.commit()
     return out.getvalue()
 
 
@@ -132,6 +130,6 @@ def record_printed_list(db: Database, actor: Actor, description: str) -> None:
     """Audit a printed on-screen list (worklist, patient list): it shows patient data."""
     require(actor, Action.PRINT)
     what = v.required_text(description, "description", max_length=200)
-    with db.session(write=True) as session:
-        audit.record(session, actor, "print", "List", detail=what)
-        session.commit()
+    with unit_of_work(db, actor, write=True) as uow:
+        uow.audit("print", "List", detail=what)
+        uow.commit()

@@ -20,10 +20,10 @@ from carecoord.clinical.vocabulary import DataCategory
 from carecoord.db import Database
 from carecoord.exchange import fhir_export as fx
 from carecoord.models import Document, Patient, Referral, TeamMember
-from carecoord.services import audit, record, referrals, team
+from carecoord.services import record, referrals, team
 from carecoord.services.actor import Actor
 from carecoord.services.assessments import assessments_of
-from carecoord.services.common import load, service
+from carecoord.services.common import service
 from carecoord.services.permissions import (
     Action,
     allowed,
@@ -32,6 +32,7 @@ from carecoord.services.permissions import (
     require,
 )
 from carecoord.services.plans import plans_of
+from carecoord.services.unit_of_work import unit_of_work
 
 JSON = fx.JSON
 
@@ -64,20 +65,18 @@ def export_patient(db: Database, actor: Actor, patient_id: int) -> JSON:
     """
     require(actor, Action.EXPORT)
     refs = fx.Refs(uuid.uuid4())
-    with db.session(write=True) as session:
-        row = load(session, Patient, patient_id, "Patient")
-        resources = _resources(session, actor, refs, row)
+    with unit_of_work(db, actor, write=True) as uow:
+        row = uow.load(Patient, patient_id, "Patient")
+        resources = _resources(uow.session, actor, refs, row)
         kinds = sorted({r["resourceType"] for r in resources})
-        audit.record(
-            session,
-            actor,
+        uow.audit(
             "export",
             "Patient",
             patient_id,
             patient_id=patient_id,
             detail=f"FHIR R4 bundle: {len(resources)} resources ({', '.join(kinds)})"[:200],
         )
-        session.commit()
+        uow.commit()
     return fx.bundle(refs, resources, timestamp=datetime.now(UTC))
 
 

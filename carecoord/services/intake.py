@@ -27,7 +27,7 @@ from carecoord.services import audit, codes, patients
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
 from carecoord.services.common import apply as apply_values
-from carecoord.services.common import check_version, commit, is_record_id, load, service, today
+from carecoord.services.common import check_version, is_record_id, load, service, today
 from carecoord.services.intake_reply import reply_pdf
 from carecoord.services.patients import PatientSummary
 from carecoord.services.permissions import (
@@ -37,6 +37,7 @@ from carecoord.services.permissions import (
     require,
 )
 from carecoord.services.settings import load_settings
+from carecoord.services.unit_of_work import unit_of_work
 
 ENTITY = "IntakeReferral"
 S = IntakeState
@@ -272,9 +273,9 @@ def create_intake(db: Database, actor: Actor, data: IntakeInput) -> IntakeDetail
     require(actor, Action.ENTER_INTAKE)
     values = validate(data)
     require(actor, Action.ENTER_INTAKE, values["category"])
-    with db.session(write=True) as session:
-        row = insert(session, actor, values, source=IntakeSource.HAND)
-        session.commit()
+    with unit_of_work(db, actor, write=True) as uow:
+        row = insert(uow.session, actor, values, source=IntakeSource.HAND)
+        uow.commit()
         return detail_of(actor, row, today())
 
 
@@ -282,11 +283,10 @@ def create_intake(db: Database, actor: Actor, data: IntakeInput) -> IntakeDetail
 def get_intake(db: Database, actor: Actor, intake_id: int) -> IntakeDetail:
     """One item with everything the panel shows (audited read)."""
     require(actor, Action.READ_INTAKE)
-    with db.session(write=True) as session:
-        row = load(session, IntakeReferral, intake_id, ENTITY)
+    with unit_of_work(db, actor) as uow:
+        row = uow.load(IntakeReferral, intake_id, ENTITY)
         require(actor, Action.READ_INTAKE, row.category)
-        audit.record(session, actor, "read", ENTITY, row.id, category=row.category)
-        session.commit()
+        uow.audit_read(ENTITY, row.id, category=row.category)
         return detail_of(actor, row, today())
 
 
@@ -329,10 +329,10 @@ def _event(
     db: Database, actor: Actor, intake_id: int, details: flow.Details, expected_version: int | None
 ) -> IntakeDetail:
     require(actor, Action.READ_INTAKE)
-    with db.session(write=True) as session:
-        row = load(session, IntakeReferral, intake_id, ENTITY)
-        _move(session, actor, row, details, expected_version)
-        commit(session, row, ENTITY)
+    with unit_of_work(db, actor, write=True) as uow:
+        row = uow.load(IntakeReferral, intake_id, ENTITY)
+        _move(uow.session, actor, row, details, expected_version)
+        uow.commit(row, ENTITY)
         return detail_of(actor, row, today())
 
 
@@ -428,13 +428,13 @@ def decline_intake(
     """
     text = v.text(reason, "reason", max_length=1000, multiline=True)
     require(actor, Action.READ_INTAKE)
-    with db.session(write=True) as session:
-        row = load(session, IntakeReferral, intake_id, ENTITY)
-        _move(session, actor, row, flow.Details(Event.DECLINE, reason=text), expected_version)
-        pdf = reply_pdf(session, actor, row)
+    with unit_of_work(db, actor, write=True) as uow:
+        row = uow.load(IntakeReferral, intake_id, ENTITY)
+        _move(uow.session, actor, row, flow.Details(Event.DECLINE, reason=text), expected_version)
+        pdf = reply_pdf(uow.session, actor, row)
         row.reply_letter = pdf
         row.reply_letter_sha256 = hashlib.sha256(pdf).hexdigest()
-        commit(session, row, ENTITY)
+        uow.commit(row, ENTITY)
         return detail_of(actor, row, today())
 
 
@@ -442,15 +442,13 @@ def decline_intake(
 def reply_letter(db: Database, actor: Actor, intake_id: int) -> bytes:
     """The decline letter exactly as it was made, to print, save or send (audited print)."""
     require(actor, Action.READ_INTAKE)
-    with db.session(write=True) as session:
-        row = load(session, IntakeReferral, intake_id, ENTITY)
+    with unit_of_work(db, actor, write=True) as uow:
+        row = uow.load(IntakeReferral, intake_id, ENTITY)
         require(actor, Action.PRINT, row.category)
         if row.reply_letter is None:
             raise ValidationError("reply_letter", "this referral was not declined with a letter")
-        audit.record(
-            session, actor, "print", ENTITY, row.id, category=row.category, detail="reply letter"
-        )
-        session.commit()
+        uow.audit("print", ENTITY, row.id, category=row.category, detail="reply letter")
+        uow.commit()
         return row.reply_letter
 
 
@@ -536,19 +534,21 @@ def accept_intake(
     """
     level = v.choice(priority, Priority, "priority")
     require(actor, Action.READ_INTAKE)
-    with db.session(write=True) as session:
-        row = load(session, IntakeReferral, intake_id, ENTITY)
+    with unit_of_work(db, actor, write=True) as uow:
+        row = uow.load(IntakeReferral, intake_id, ENTITY)
         require(actor, Action.TRIAGE_INTAKE, row.category)
         check_version(row, expected_version, ENTITY)
-        member = _coordinator(session, coordinating_member_id)
+        member = _coordinator(uow.session, coordinating_member_id)
         details = flow.Details(Event.ACCEPT, priority=level)
-        flow.apply(_facts(row), details, today(), load_settings(session).workflow)  # refuse early
-        patient = _link(session, actor, row, link_patient_id, confirm_link, register_new)
+        flow.apply(
+            _facts(row), details, today(), load_settings(uow.session).workflow
+        )  # refuse early
+        patient = _link(uow.session, actor, row, link_patient_id, confirm_link, register_new)
         row.patient_id = patient.id
         row.coordinating_member_id = member.id
-        _move(session, actor, row, details, expected_version)
-        _name_coordinator(session, patient.id, member.id)
-        commit(session, row, ENTITY)
+        _move(uow.session, actor, row, details, expected_version)
+        _name_coordinator(uow.session, patient.id, member.id)
+        uow.commit(row, ENTITY)
         return detail_of(actor, row, today())
 
 

@@ -19,6 +19,7 @@ from carecoord.services.common import service, today
 from carecoord.services.intake import IntakeDetail, IntakeInput, detail_of, insert, validate
 from carecoord.services.intake_reply import reference_of
 from carecoord.services.permissions import Action, require
+from carecoord.services.unit_of_work import unit_of_work
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 """A referral bundle is kilobytes; a larger file is not one (and is not read into memory)."""
@@ -53,8 +54,8 @@ def import_bundle(db: Database, actor: Actor, content: bytes) -> list[IntakeDeta
     identifiers = [item.source_identifier for item in found]
     if len(set(identifiers)) < len(identifiers):
         raise refuse("holds the same ServiceRequest twice")
-    with db.session(write=True) as session:
-        earlier = session.execute(
+    with unit_of_work(db, actor, write=True) as uow:
+        earlier = uow.session.execute(
             select(IntakeReferral.id, IntakeReferral.received_on).where(
                 IntakeReferral.source_identifier.in_(identifiers)
             )
@@ -65,11 +66,11 @@ def import_bundle(db: Database, actor: Actor, content: bytes) -> list[IntakeDeta
                 f" received {earlier.received_on.isoformat()}"
             )
         try:
-            rows = _insert_all(session, actor, found, values)
+            rows = _insert_all(uow.session, actor, found, values)
         except IntegrityError:  # the same file imported at this moment on another workstation
-            session.rollback()
+            uow.session.rollback()
             raise refuse("was imported by someone else just now") from None
-        session.commit()
+        uow.commit()
         return [detail_of(actor, row, today()) for row in rows]
 
 

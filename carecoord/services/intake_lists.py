@@ -19,12 +19,12 @@ from carecoord.clinical import intake_workflow as flow
 from carecoord.clinical.intake_workflow import IntakeState
 from carecoord.db import Database
 from carecoord.models import IntakeReferral
-from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
 from carecoord.services.common import service, today
 from carecoord.services.intake import ENTITY, IntakeRow, row_of
 from carecoord.services.permissions import Action, require
+from carecoord.services.unit_of_work import unit_of_work
 from carecoord.services.worklist import COUNT_CAP
 
 S = IntakeState
@@ -117,22 +117,20 @@ def intake_page(
     parts = (0, 1) if after is None or after.part == 0 else (1,)
     rows: list[IntakeRow] = []
     cursor = after
-    with db.session(write=True) as session:
+    with unit_of_work(db, actor) as uow:
         for part in parts:
             if len(rows) >= limit:
                 break
-            found = list(session.scalars(_statement(chosen, day, part, after, limit - len(rows))))
+            found = list(
+                uow.session.scalars(_statement(chosen, day, part, after, limit - len(rows)))
+            )
             rows.extend(row_of(actor, r, day) for r in found)
             if found:
                 cursor = IntakeCursor(day, part, found[-1].due_on, found[-1].id)
-        audit.record(
-            session,
-            actor,
-            "read",
+        uow.audit_read(
             ENTITY,
             detail=f"{chosen.value}: {len(rows)} rows ({'next' if after else 'first'} page)",
         )
-        session.commit()
     return IntakePage(rows, cursor if len(rows) == limit else None)
 
 

@@ -20,12 +20,13 @@ from carecoord.clinical.vocabulary import DataCategory
 from carecoord.db import Database
 from carecoord.errors import ValidationError
 from carecoord.models import MonitoringResult, MonitoringValue, Patient
-from carecoord.services import audit, record
+from carecoord.services import record
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import load, service, today
+from carecoord.services.common import service, today
 from carecoord.services.permissions import Action, may_read, require
 from carecoord.services.settings import pdmp_interval_of
+from carecoord.services.unit_of_work import unit_of_work
 
 ENTITY = "MonitoringResult"
 PDMP_ANALYTE = "pdmp"
@@ -331,11 +332,10 @@ def overview_of(
 def list_results(db: Database, actor: Actor, patient_id: int) -> MonitoringOverview:
     """A chart's monitoring results with the unexpected-screen and overdue-PDMP flags."""
     require(actor, Action.READ_CLINICAL)
-    with db.session(write=True) as session:
-        load(session, Patient, patient_id, "Patient")
-        overview = overview_of(session, actor, patient_id)
-        audit.record(session, actor, "read", ENTITY, patient_id=patient_id, detail="list")
-        session.commit()
+    with unit_of_work(db, actor) as uow:
+        uow.load(Patient, patient_id, "Patient")
+        overview = overview_of(uow.session, actor, patient_id)
+        uow.audit_read(ENTITY, patient_id=patient_id, detail="list")
         return overview
 
 
@@ -346,14 +346,12 @@ def record_result(db: Database, actor: Actor, patient_id: int, entry: ResultEntr
     kind = v.choice(entry.kind, ResultKind, "kind")
     require(actor, Action.EDIT_CLINICAL, category_of(kind))
     row = validate_entry(entry, actor, on=today())
-    with db.session(write=True) as session:
-        load(session, Patient, patient_id, "Patient")
+    with unit_of_work(db, actor, write=True) as uow:
+        uow.load(Patient, patient_id, "Patient")
         row.patient_id = patient_id
-        session.add(row)
-        session.flush()
-        audit.record(
-            session,
-            actor,
+        uow.session.add(row)
+        uow.session.flush()
+        uow.audit(
             "create",
             ENTITY,
             row.id,
@@ -361,21 +359,19 @@ def record_result(db: Database, actor: Actor, patient_id: int, entry: ResultEntr
             category=row.category,
             detail=f"{kind.value}, {len(row.values)} value(s)",
         )
-        session.commit()
+        uow.commit()
         return view_of(row)
 
 
 @service
 def remove_result(db: Database, actor: Actor, result_id: int) -> None:
     """Remove a result entered in error (on the wrong chart, a mistyped value)."""
-    with db.session(write=True) as session:
-        row = load(session, MonitoringResult, result_id, ENTITY)
+    with unit_of_work(db, actor, write=True) as uow:
+        row = uow.load(MonitoringResult, result_id, ENTITY)
         require(actor, Action.EDIT_CLINICAL, row.category)
         patient_id, category, kind = row.patient_id, row.category, row.kind
-        session.delete(row)
-        audit.record(
-            session,
-            actor,
+        uow.session.delete(row)
+        uow.audit(
             "delete",
             ENTITY,
             result_id,
@@ -383,4 +379,4 @@ def remove_result(db: Database, actor: Actor, result_id: int) -> None:
             category=category,
             detail=kind.value,
         )
-        session.commit()
+        uow.commit()

@@ -22,11 +22,11 @@ from carecoord.db import Database
 from carecoord.errors import NotFound, ValidationError
 from carecoord.letters.data import PainDrawingPrint
 from carecoord.models import PainDrawing, Patient
-from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import check_version, commit, load, service, today
+from carecoord.services.common import check_version, service, today
 from carecoord.services.permissions import Action, require
+from carecoord.services.unit_of_work import unit_of_work
 
 ENTITY = "Pain drawing"
 CATEGORY = DataCategory.GENERAL
@@ -130,9 +130,9 @@ def save_pain_drawing(
     require(actor, Action.EDIT_CLINICAL, CATEGORY)
     drawn_on, marks, notes = _validate(data)
     stored = [m.as_json() for m in marks]
-    with db.session(write=True) as session:
-        load(session, Patient, patient_id, "Patient")
-        clash = _same_date(session, patient_id, drawn_on)
+    with unit_of_work(db, actor, write=True) as uow:
+        uow.load(Patient, patient_id, "Patient")
+        clash = _same_date(uow.session, patient_id, drawn_on)
         if clash is not None and clash.id != drawing_id:
             raise ValidationError(
                 "drawn_on",
@@ -141,20 +141,18 @@ def save_pain_drawing(
             )
         if drawing_id is None:
             row = PainDrawing(patient_id=patient_id, drawn_on=drawn_on, marks=stored, notes=notes)
-            session.add(row)
+            uow.session.add(row)
             action = "create"
         else:
-            row = load(session, PainDrawing, drawing_id, ENTITY)
+            row = uow.load(PainDrawing, drawing_id, ENTITY)
             if row.patient_id != patient_id:
                 raise NotFound(ENTITY, drawing_id)
             check_version(row, expected_version, ENTITY)
             row.drawn_on, row.marks, row.notes = drawn_on, stored, notes
             action = "update"
         row.updated_by = actor.username
-        session.flush()
-        audit.record(
-            session,
-            actor,
+        uow.session.flush()
+        uow.audit(
             action,
             ENTITY,
             row.id,
@@ -162,7 +160,7 @@ def save_pain_drawing(
             category=CATEGORY,
             detail=f"{len(marks)} marks",
         )
-        commit(session, row, ENTITY)
+        uow.commit(row, ENTITY)
         return drawing_view(row)
 
 
@@ -180,13 +178,10 @@ def pain_drawings_of(session: Session, patient_id: int) -> list[PainDrawingView]
 def list_pain_drawings(db: Database, actor: Actor, patient_id: int) -> list[PainDrawingView]:
     """Every drawing of the patient, newest first (an audited read)."""
     require(actor, Action.READ_CLINICAL, CATEGORY)
-    with db.session(write=True) as session:
-        load(session, Patient, patient_id, "Patient")
-        drawings = pain_drawings_of(session, patient_id)
-        audit.record(
-            session, actor, "read", ENTITY, patient_id=patient_id, category=CATEGORY, detail="list"
-        )
-        session.commit()
+    with unit_of_work(db, actor) as uow:
+        uow.load(Patient, patient_id, "Patient")
+        drawings = pain_drawings_of(uow.session, patient_id)
+        uow.audit_read(ENTITY, patient_id=patient_id, category=CATEGORY, detail="list")
         return drawings
 
 
@@ -194,13 +189,10 @@ def list_pain_drawings(db: Database, actor: Actor, patient_id: int) -> list[Pain
 def get_pain_drawing(db: Database, actor: Actor, drawing_id: int) -> PainDrawingView:
     """One drawing (an audited read)."""
     require(actor, Action.READ_CLINICAL, CATEGORY)
-    with db.session(write=True) as session:
-        row = load(session, PainDrawing, drawing_id, ENTITY)
+    with unit_of_work(db, actor) as uow:
+        row = uow.load(PainDrawing, drawing_id, ENTITY)
         view = drawing_view(row)
-        audit.record(
-            session, actor, "read", ENTITY, row.id, patient_id=row.patient_id, category=CATEGORY
-        )
-        session.commit()
+        uow.audit_read(ENTITY, row.id, patient_id=row.patient_id, category=CATEGORY)
         return view
 
 
@@ -210,12 +202,10 @@ def delete_pain_drawing(
 ) -> None:
     """Remove a drawing entered in error (audited, optimistic locking)."""
     require(actor, Action.EDIT_CLINICAL, CATEGORY)
-    with db.session(write=True) as session:
-        row = load(session, PainDrawing, drawing_id, ENTITY)
+    with unit_of_work(db, actor, write=True) as uow:
+        row = uow.load(PainDrawing, drawing_id, ENTITY)
         check_version(row, expected_version, ENTITY)
-        audit.record(
-            session,
-            actor,
+        uow.audit(
             "delete",
             ENTITY,
             row.id,
@@ -223,8 +213,8 @@ def delete_pain_drawing(
             category=CATEGORY,
             detail=row.drawn_on.isoformat(),
         )
-        session.delete(row)
-        session.commit()
+        uow.session.delete(row)
+        uow.commit()
 
 
 __all__ = [

@@ -35,14 +35,15 @@ from carecoord.letters.plan_pdf import (
     render_plan,
 )
 from carecoord.models import Patient, Referral
-from carecoord.services import audit, pain_drawings, record, referrals, team
+from carecoord.services import pain_drawings, record, referrals, team
 from carecoord.services.actor import Actor
 from carecoord.services.assessments import AssessmentView, assessments_of
-from carecoord.services.common import load, service, today
+from carecoord.services.common import service, today
 from carecoord.services.letters import may_include
 from carecoord.services.permissions import Action, require
 from carecoord.services.plans import PLAN, ActivityView, GoalView, PlanView, plans_of
 from carecoord.services.settings import load_settings
+from carecoord.services.unit_of_work import unit_of_work
 
 PEG_ITEMS = {"pain": "pain", "enjoy": "enjoyment", "activit": "activity"}
 ITEM_TITLES = {
@@ -327,26 +328,28 @@ def plan_pdf_data(
     """
     require(actor.role, Action.READ_CLINICAL, DataCategory.GENERAL)
     require(actor.role, Action.PRINT, DataCategory.GENERAL)
-    with db.session(write=True) as session:
-        patient = load(session, Patient, patient_id, "Patient")
-        plan = _pick_plan(plans_of(session, patient_id, actor=actor), plan_id, patient_id)
-        views = assessments_of(session, actor, patient_id, (AssessmentKind.PEG, AssessmentKind.NRS))
-        referral_lines = _referral_lines(session, actor, patient_id)
-        care_team = team._care_team(session, patient_id)
-        settings = load_settings(session)
-        load_summary = record.mme_summary(record.medications_of(session, patient_id, actor=actor))
-        drawings = pain_drawings.pain_drawings_of(session, patient_id)  # newest first
-        allergies = record.allergy_status_of(session, patient_id)
-        audit.record(
-            session,
-            actor,
+    with unit_of_work(db, actor, write=True) as uow:
+        patient = uow.load(Patient, patient_id, "Patient")
+        plan = _pick_plan(plans_of(uow.session, patient_id, actor=actor), plan_id, patient_id)
+        views = assessments_of(
+            uow.session, actor, patient_id, (AssessmentKind.PEG, AssessmentKind.NRS)
+        )
+        referral_lines = _referral_lines(uow.session, actor, patient_id)
+        care_team = team._care_team(uow.session, patient_id)
+        settings = load_settings(uow.session)
+        load_summary = record.mme_summary(
+            record.medications_of(uow.session, patient_id, actor=actor)
+        )
+        drawings = pain_drawings.pain_drawings_of(uow.session, patient_id)  # newest first
+        allergies = record.allergy_status_of(uow.session, patient_id)
+        uow.audit(
             "print",
             PLAN,
             plan.id,
             patient_id=patient_id,
             detail="plan summary",
         )
-        session.commit()
+        uow.commit()
         name = " ".join(
             p for p in (patient.given_name, patient.middle_name, patient.family_name) if p
         )

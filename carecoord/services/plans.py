@@ -25,10 +25,9 @@ from carecoord.models import (
     TeamMember,
     TreatmentPlan,
 )
-from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import apply, check_version, commit, is_record_id, load, service
+from carecoord.services.common import apply, check_version, is_record_id, service
 from carecoord.services.permissions import (
     Action,
     activity_category,
@@ -36,6 +35,7 @@ from carecoord.services.permissions import (
     masked,
     require,
 )
+from carecoord.services.unit_of_work import UnitOfWork, unit_of_work
 
 PLAN = "Treatment plan"
 # PEG as its mean or one of its three items (pain, enjoyment, general activity).
@@ -281,17 +281,17 @@ def create_plan(
     }
     v.not_before(values["review_on"], values["started_on"], "review_on", "the start date")  # type: ignore[arg-type]
     goal_values = [validate_goal(g) for g in goals]
-    with db.session(write=True) as session:
-        load(session, Patient, patient_id, "Patient")
+    with unit_of_work(db, actor, write=True) as uow:
+        uow.load(Patient, patient_id, "Patient")
         plan = TreatmentPlan(
             patient_id=patient_id, status=PlanStatus.DRAFT, updated_by=actor.username, **values
         )
         plan.goals = [PlanGoal(updated_by=actor.username, **g) for g in goal_values]
-        session.add(plan)
-        session.flush()
-        audit.record(session, actor, "create", PLAN, plan.id, patient_id=patient_id)
-        session.commit()
-        return plan_view(_load_plan(session, plan.id), actor)
+        uow.session.add(plan)
+        uow.session.flush()
+        uow.audit("create", PLAN, plan.id, patient_id=patient_id)
+        uow.commit()
+        return plan_view(_load_plan(uow.session, plan.id), actor)
 
 
 @service
@@ -315,28 +315,25 @@ def update_plan(
         "review_on": v.a_date(review_on, "review_on"),
         "notes": v.text(notes, "notes", max_length=4000, multiline=True),
     }
-    with db.session(write=True) as session:
-        plan = _load_plan(session, plan_id)
+    with unit_of_work(db, actor, write=True) as uow:
+        plan = _load_plan(uow.session, plan_id)
         check_version(plan, expected_version, PLAN)
         changed = apply(plan, values)
         if changed:
             plan.updated_by = actor.username
-            audit.record(
-                session,
-                actor,
+            uow.audit(
                 "update",
                 PLAN,
                 plan.id,
                 patient_id=plan.patient_id,
                 detail=", ".join(changed),
             )
-            commit(session, plan, PLAN)
-        return plan_view(_load_plan(session, plan.id), actor)
+            uow.commit(plan, PLAN)
+        return plan_view(_load_plan(uow.session, plan.id), actor)
 
 
 def _save_child(
-    session: Session,
-    actor: Actor,
+    uow: UnitOfWork,
     plan: TreatmentPlan,
     model: type[PlanGoal] | type[PlanActivity],
     child_id: int | None,
@@ -345,12 +342,14 @@ def _save_child(
     entity: str,
 ) -> None:
     """Add a goal or activity to ``plan``, or update one of its own; audit and commit."""
+    actor = uow.actor
+    assert actor is not None
     if child_id is None:
         child = model(plan_id=plan.id, updated_by=actor.username, **values)
-        session.add(child)
+        uow.session.add(child)
         action = "create"
     else:
-        child = load(session, model, child_id, entity)
+        child = uow.load(model, child_id, entity)
         if child.plan_id != plan.id:
             raise ValidationError(entity.lower(), "belongs to another plan")
         check_version(child, expected_version, entity)
@@ -362,11 +361,9 @@ def _save_child(
     require(actor, Action.EDIT_CLINICAL, category)
     if child_id is not None:
         require(actor, Action.EDIT_CLINICAL, getattr(child, "category", DataCategory.GENERAL))
-    session.flush()
-    audit.record(
-        session, actor, action, entity, child.id, patient_id=plan.patient_id, category=category
-    )
-    commit(session, child, entity)
+    uow.session.flush()
+    uow.audit(action, entity, child.id, patient_id=plan.patient_id, category=category)
+    uow.commit(child, entity)
 
 
 @service
@@ -382,10 +379,10 @@ def save_goal(
     """Add a goal, or update goal ``goal_id``."""
     require(actor, Action.EDIT_CLINICAL, DataCategory.GENERAL)
     values = validate_goal(data)
-    with db.session(write=True) as session:
-        plan = _load_plan(session, plan_id)
-        _save_child(session, actor, plan, PlanGoal, goal_id, values, expected_version, "Goal")
-        return plan_view(_load_plan(session, plan.id), actor)
+    with unit_of_work(db, actor, write=True) as uow:
+        plan = _load_plan(uow.session, plan_id)
+        _save_child(uow, plan, PlanGoal, goal_id, values, expected_version, "Goal")
+        return plan_view(_load_plan(uow.session, plan.id), actor)
 
 
 @service
@@ -400,13 +397,19 @@ def save_activity(
 ) -> PlanView:
     """Add an activity, or update activity ``activity_id``."""
     require(actor, Action.EDIT_CLINICAL, DataCategory.GENERAL)
-    with db.session(write=True) as session:
-        plan = _load_plan(session, plan_id)
-        values = validate_activity(session, plan.patient_id, data)
+    with unit_of_work(db, actor, write=True) as uow:
+        plan = _load_plan(uow.session, plan_id)
+        values = validate_activity(uow.session, plan.patient_id, data)
         _save_child(
-            session, actor, plan, PlanActivity, activity_id, values, expected_version, "Activity"
+            uow,
+            plan,
+            PlanActivity,
+            activity_id,
+            values,
+            expected_version,
+            "Activity",
         )
-        return plan_view(_load_plan(session, plan.id), actor)
+        return plan_view(_load_plan(uow.session, plan.id), actor)
 
 
 @service
@@ -414,15 +417,15 @@ def delete_activity(
     db: Database, actor: Actor, activity_id: int, *, expected_version: int
 ) -> PlanView:
     require(actor, Action.EDIT_CLINICAL, DataCategory.GENERAL)
-    with db.session(write=True) as session:
-        activity = load(session, PlanActivity, activity_id, "Activity")
+    with unit_of_work(db, actor, write=True) as uow:
+        activity = uow.load(PlanActivity, activity_id, "Activity")
         require(actor, Action.EDIT_CLINICAL, activity.category)
         check_version(activity, expected_version, "Activity")
-        plan = _load_plan(session, activity.plan_id)
-        audit.record(session, actor, "delete", "Activity", activity.id, patient_id=plan.patient_id)
-        session.delete(activity)
-        session.commit()
-        return plan_view(_load_plan(session, plan.id), actor)
+        plan = _load_plan(uow.session, activity.plan_id)
+        uow.audit("delete", "Activity", activity.id, patient_id=plan.patient_id)
+        uow.session.delete(activity)
+        uow.commit()
+        return plan_view(_load_plan(uow.session, plan.id), actor)
 
 
 def plans_of(session: Session, patient_id: int, *, actor: Actor) -> list[PlanView]:
@@ -443,9 +446,8 @@ def plans_of(session: Session, patient_id: int, *, actor: Actor) -> list[PlanVie
 @service
 def list_plans(db: Database, actor: Actor, patient_id: int) -> list[PlanView]:
     require(actor, Action.READ_CLINICAL)
-    with db.session(write=True) as session:
-        load(session, Patient, patient_id, "Patient")
-        result = plans_of(session, patient_id, actor=actor)
-        audit.record(session, actor, "read", PLAN, patient_id=patient_id, detail="list")
-        session.commit()
+    with unit_of_work(db, actor) as uow:
+        uow.load(Patient, patient_id, "Patient")
+        result = plans_of(uow.session, patient_id, actor=actor)
+        uow.audit_read(PLAN, patient_id=patient_id, detail="list")
         return result

@@ -10,11 +10,10 @@ document filed but never read is how abnormal results get lost.
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Final
+from typing import Any, Final
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
@@ -42,7 +41,7 @@ from carecoord.models import (
 from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import is_record_id, load, service
+from carecoord.services.common import is_record_id, moved, service
 from carecoord.services.common import today as local_today
 from carecoord.services.permissions import (
     Action,
@@ -51,6 +50,7 @@ from carecoord.services.permissions import (
     referral_category,
     require,
 )
+from carecoord.services.unit_of_work import unit_of_work
 
 ENTITY = "ReviewItem"
 
@@ -144,15 +144,6 @@ class ReviewerChoice:
     name: str
     team_role: CareTeamRole
     default: bool  # the coordinating physician, named unless the filer picks another
-
-
-@dataclass(frozen=True)
-class AcknowledgementFigures:
-    """Dashboard figures beside CMS50: reports received but not read, and how fast."""
-
-    unacknowledged: int
-    acknowledged: int
-    median_days_to_acknowledge: float | None
 
 
 # ------------------------------------------------------------ used by the referrals service
@@ -312,18 +303,14 @@ def reviewer_choices(
     (coordinating physician first); audited as a read of the care team."""
     require(actor, Action.READ_DEMOGRAPHICS)
     chosen = item_category(category, DataCategory.GENERAL)
-    with db.session(write=True) as session:
-        load(session, Patient, patient_id, "Patient")
-        choices = _choices(session, patient_id, chosen)
-        audit.record(
-            session,
-            actor,
-            "read",
+    with unit_of_work(db, actor) as uow:
+        uow.load(Patient, patient_id, "Patient")
+        choices = _choices(uow.session, patient_id, chosen)
+        uow.audit_read(
             ENTITY,
             patient_id=patient_id,
             detail=f"reviewer choices: {len(choices)}",
         )
-        session.commit()
         return choices
 
 
@@ -424,10 +411,9 @@ def reports_to_review(db: Database, actor: Actor) -> list[ReviewItemView]:
     require(actor, Action.READ_CLINICAL, DataCategory.GENERAL)
     if actor.team_member_id is None:
         return []
-    with db.session(write=True) as session:
-        views = _views(session, actor, _open_for(actor))
-        audit.record(session, actor, "read", ENTITY, detail=f"reports to review: {len(views)}")
-        session.commit()
+    with unit_of_work(db, actor) as uow:
+        views = _views(uow.session, actor, _open_for(actor))
+        uow.audit_read(ENTITY, detail=f"reports to review: {len(views)}")
         return views
 
 
@@ -468,25 +454,21 @@ def open_document(db: Database, actor: Actor, item_id: int) -> tuple[str, str, b
         NotFound: No such item, or it has no document.
         PermissionDenied: Not the reviewer, or the category may not be read.
     """
-    with db.session(write=True) as session:
-        item = _load_item(session, item_id)
-        categories = _categories(session, item)
+    with unit_of_work(db, actor) as uow:
+        item = _load_item(uow.session, item_id)
+        categories = _categories(uow.session, item)
         _check_reviewer(actor, item, categories)
         category = categories[0]
-        document = session.get(Document, item.document_id) if item.document_id else None
+        document = uow.session.get(Document, item.document_id) if item.document_id else None
         if document is None:
             raise NotFound("Document", item.document_id or 0)
-        audit.record(
-            session,
-            actor,
-            "read",
+        uow.audit_read(
             "Document",
             document.id,
             patient_id=item.patient_id,
             category=category,
             detail="to review",
         )
-        session.commit()
         return document.file_name, document.media_type, document.content
 
 
@@ -508,9 +490,9 @@ def acknowledge(
     """
     text = v.text(note, "note", max_length=NOTE_MAX, multiline=True)
     decided = v.optional_choice(follow_up, FollowUp, "follow_up")
-    with db.session(write=True) as session:
-        item = _load_item(session, item_id)
-        categories = _categories(session, item)
+    with unit_of_work(db, actor, write=True) as uow:
+        item = _load_item(uow.session, item_id)
+        categories = _categories(uow.session, item)
         _check_reviewer(actor, item, categories)
         category = categories[0]
         if ReviewKind(item.kind).is_document:
@@ -527,9 +509,7 @@ def acknowledge(
         item.acknowledged_by = actor.username
         item.note = text
         item.follow_up = decided.value if decided else None
-        audit.record(
-            session,
-            actor,
+        uow.audit(
             "acknowledge",
             ENTITY,
             item.id,
@@ -537,8 +517,8 @@ def acknowledge(
             category=category,
             detail=f"{item.kind}" + (f", follow-up {decided.value}" if decided else ""),
         )
-        session.commit()
-        return _views(session, actor, [ReviewItem.id == item.id])[0]
+        uow.commit()
+        return _views(uow.session, actor, [ReviewItem.id == item.id])[0]
 
 
 @service
@@ -563,9 +543,9 @@ def record_review(
         raise ValidationError("clinically_relevant", "is required: answer yes or no")
     relevant = v.flag(clinically_relevant, "clinically_relevant")
     text = v.text(note, "note", max_length=NOTE_MAX, multiline=True)
-    with db.session(write=True) as session:
-        item = _load_item(session, item_id)
-        categories = _categories(session, item)
+    with unit_of_work(db, actor, write=True) as uow:
+        item = _load_item(uow.session, item_id)
+        categories = _categories(uow.session, item)
         for category in categories:
             require(actor, Action.READ_CLINICAL, category)
             require(actor, Action.EDIT_CLINICAL, category)
@@ -587,9 +567,7 @@ def record_review(
         item.acknowledged_by = actor.username
         item.clinically_relevant = relevant
         item.note = text
-        audit.record(
-            session,
-            actor,
+        uow.audit(
             "review",
             ENTITY,
             item.id,
@@ -597,48 +575,20 @@ def record_review(
             category=categories[0],
             detail=f"{item.kind}, clinically relevant: {'yes' if relevant else 'no'}",
         )
-        session.commit()
-        return _views(session, actor, [ReviewItem.id == item.id])[0]
+        uow.commit()
+        return _views(uow.session, actor, [ReviewItem.id == item.id])[0]
 
 
-DOCUMENTS_TO_REVIEW = (
-    select(func.count())
-    .select_from(ReviewItem)
-    .where(ReviewItem.acknowledged_on.is_(None), ReviewItem.kind.in_(DOCUMENT_KINDS))
+# The dashboard's figures moved to services/review_figures.py; their names are still found here.
+_FIGURES = frozenset(
+    (
+        "AcknowledgementFigures",
+        "DOCUMENTS_TO_REVIEW",
+        "documents_to_review",
+        "acknowledgement_figures",
+    )
 )
-"""Documents filed and not yet reviewed, every reviewer: the index on (acknowledged_on,
-kind) answers it alone, however many reviewed documents the clinic keeps."""
 
 
-def documents_to_review(session: Session) -> int:
-    """The dashboard's count of :data:`DOCUMENTS_TO_REVIEW`."""
-    return int(session.scalar(DOCUMENTS_TO_REVIEW) or 0)
-
-
-# ------------------------------------------------------------------------ dashboard
-def acknowledgement_figures(session: Session, since: date) -> AcknowledgementFigures:
-    """Reports received and not yet acknowledged (all), and the median days from receipt
-    to acknowledgement for reports acknowledged since ``since``."""
-    unacknowledged = int(
-        session.scalar(
-            select(func.count())
-            .select_from(ReviewItem)
-            .where(
-                ReviewItem.acknowledged_on.is_(None),
-                ReviewItem.kind == ReviewKind.SPECIALIST_REPORT.value,
-            )
-        )
-        or 0
-    )
-    pairs = session.execute(
-        select(ReviewItem.received_on, ReviewItem.acknowledged_on).where(
-            ReviewItem.acknowledged_on >= since,
-            ReviewItem.kind == ReviewKind.SPECIALIST_REPORT.value,
-        )
-    ).all()
-    days = [(ack - received).days for received, ack in pairs if ack is not None]
-    return AcknowledgementFigures(
-        unacknowledged=unacknowledged,
-        acknowledged=len(days),
-        median_days_to_acknowledge=float(statistics.median(days)) if days else None,
-    )
+def __getattr__(name: str) -> Any:
+    return moved(__name__, name, _FIGURES, "carecoord.services.review_figures")

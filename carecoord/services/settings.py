@@ -23,11 +23,11 @@ from carecoord.errors import ValidationError
 from carecoord.letters.data import Letterhead
 from carecoord.letters.dates import DATE_FORMATS
 from carecoord.models import Setting
-from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
 from carecoord.services.common import service
 from carecoord.services.permissions import Action, require
+from carecoord.services.unit_of_work import unit_of_work
 
 PAPER_SIZES = ("letter", "a4")
 MAX_LOGO_BYTES = 2 * 1024 * 1024
@@ -259,18 +259,18 @@ def validate_relay(settings: ClinicSettings) -> ClinicSettings:
 def save_settings(db: Database, actor: Actor, settings: ClinicSettings) -> ClinicSettings:
     require(actor, Action.MANAGE_SETTINGS)
     clean = validate_settings(settings)
-    with db.session(write=True) as session:
-        existing = {s.key: s for s in session.scalars(select(Setting))}
+    with unit_of_work(db, actor, write=True) as uow:
+        existing = {s.key: s for s in uow.session.scalars(select(Setting))}
         changed = []
         for key, value in encode_settings(clean).items():
             row = existing.get(key)
             if row is None:
-                session.add(Setting(key=key, value=value))
+                uow.session.add(Setting(key=key, value=value))
                 changed.append(key)
             elif row.value != value:
                 row.value = value
                 changed.append(key)
         if changed:
-            audit.record(session, actor, "update", "Settings", detail=", ".join(changed))
-        session.commit()
+            uow.audit("update", "Settings", detail=", ".join(changed))
+        uow.commit()
     return clean

@@ -14,11 +14,11 @@ from carecoord.clinical.vocabulary import CareTeamRole, Discipline
 from carecoord.db import Database
 from carecoord.errors import ValidationError
 from carecoord.models import CareTeamMembership, Patient, TeamMember
-from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import apply, check_version, commit, load, service, today
+from carecoord.services.common import apply, check_version, load, service, today
 from carecoord.services.permissions import Action, require
+from carecoord.services.unit_of_work import unit_of_work
 
 MEMBER = "Team member"
 MEMBERSHIP = "Care-team membership"
@@ -159,12 +159,12 @@ def validate_member(data: MemberInput) -> dict[str, Any]:
 def create_member(db: Database, actor: Actor, data: MemberInput) -> MemberView:
     require(actor, Action.MANAGE_TEAM)
     values = validate_member(data)
-    with db.session(write=True) as session:
+    with unit_of_work(db, actor, write=True) as uow:
         member = TeamMember(**values, updated_by=actor.username)
-        session.add(member)
-        session.flush()
-        audit.record(session, actor, "create", MEMBER, member.id)
-        session.commit()
+        uow.session.add(member)
+        uow.session.flush()
+        uow.audit("create", MEMBER, member.id)
+        uow.commit()
         return member_view(member)
 
 
@@ -174,14 +174,14 @@ def update_member(
 ) -> MemberView:
     require(actor, Action.MANAGE_TEAM)
     values = validate_member(data)
-    with db.session(write=True) as session:
-        member = load(session, TeamMember, member_id, MEMBER)
+    with unit_of_work(db, actor, write=True) as uow:
+        member = uow.load(TeamMember, member_id, MEMBER)
         check_version(member, expected_version, MEMBER)
         changed = apply(member, values)
         if changed:
             member.updated_by = actor.username
-            audit.record(session, actor, "update", MEMBER, member.id, detail=", ".join(changed))
-            commit(session, member, MEMBER)
+            uow.audit("update", MEMBER, member.id, detail=", ".join(changed))
+            uow.commit(member, MEMBER)
         return member_view(member)
 
 
@@ -191,14 +191,14 @@ def set_member_active(
 ) -> MemberView:
     """Deactivate (or reactivate) a member; history keeps pointing at them."""
     require(actor, Action.MANAGE_TEAM)
-    with db.session(write=True) as session:
-        member = load(session, TeamMember, member_id, MEMBER)
+    with unit_of_work(db, actor, write=True) as uow:
+        member = uow.load(TeamMember, member_id, MEMBER)
         check_version(member, expected_version, MEMBER)
         if member.active != active:
             member.active = active
             member.updated_by = actor.username
-            audit.record(session, actor, "activate" if active else "deactivate", MEMBER, member.id)
-            commit(session, member, MEMBER)
+            uow.audit("activate" if active else "deactivate", MEMBER, member.id)
+            uow.commit(member, MEMBER)
         return member_view(member)
 
 
@@ -248,11 +248,10 @@ def list_members(
 @service
 def get_care_team(db: Database, actor: Actor, patient_id: int) -> CareTeam:
     require(actor, Action.READ_DEMOGRAPHICS)
-    with db.session(write=True) as session:
-        load(session, Patient, patient_id, "Patient")
-        team = _care_team(session, patient_id)
-        audit.record(session, actor, "read", MEMBERSHIP, patient_id=patient_id)
-        session.commit()
+    with unit_of_work(db, actor) as uow:
+        uow.load(Patient, patient_id, "Patient")
+        team = _care_team(uow.session, patient_id)
+        uow.audit_read(MEMBERSHIP, patient_id=patient_id)
         return team
 
 
@@ -289,13 +288,13 @@ def assign_member(
     chosen_role = v.choice(role, CareTeamRole, "role")
     start = v.a_date(since, "since") or today()
     note = v.text(notes, "notes", max_length=400)
-    with db.session(write=True) as session:
-        patient = load(session, Patient, patient_id, "Patient")
-        member = load(session, TeamMember, member_id, MEMBER)
+    with unit_of_work(db, actor, write=True) as uow:
+        patient = uow.load(Patient, patient_id, "Patient")
+        member = uow.load(TeamMember, member_id, MEMBER)
         if not member.active:
             raise ValidationError("member", f"{member.display_name} is no longer active")
         v.not_before(start, patient.date_of_birth, "since", "the patient's date of birth")
-        current = session.scalars(
+        current = uow.session.scalars(
             select(CareTeamMembership).where(
                 CareTeamMembership.patient_id == patient_id,
                 CareTeamMembership.until.is_(None),
@@ -316,16 +315,14 @@ def assign_member(
                     )
                 m.until = max(start, m.since)
                 m.updated_by = actor.username
-                audit.record(
-                    session,
-                    actor,
+                uow.audit(
                     "end",
                     MEMBERSHIP,
                     m.id,
                     patient_id=patient_id,
                     detail="replaced as coordinating physician",
                 )
-            session.flush()
+            uow.session.flush()
         membership = CareTeamMembership(
             patient_id=patient_id,
             member_id=member_id,
@@ -334,25 +331,23 @@ def assign_member(
             notes=note,
             updated_by=actor.username,
         )
-        session.add(membership)
+        uow.session.add(membership)
         try:
-            session.flush()
+            uow.session.flush()
         except IntegrityError:
-            session.rollback()
+            uow.session.rollback()
             raise ValidationError(
                 "role", "the patient already has an active coordinating physician"
             ) from None
-        audit.record(
-            session,
-            actor,
+        uow.audit(
             "create",
             MEMBERSHIP,
             membership.id,
             patient_id=patient_id,
             detail=f"{chosen_role.value}: member {member_id}",
         )
-        session.commit()
-        session.refresh(membership)
+        uow.commit()
+        uow.session.refresh(membership)
         return membership_view(membership)
 
 
@@ -368,14 +363,14 @@ def end_membership(
     """Take a member off the team (the membership stays in the history)."""
     require(actor, Action.EDIT_DEMOGRAPHICS)
     end = v.a_date(until, "until") or today()
-    with db.session(write=True) as session:
-        m = load(session, CareTeamMembership, membership_id, MEMBERSHIP)
+    with unit_of_work(db, actor, write=True) as uow:
+        m = uow.load(CareTeamMembership, membership_id, MEMBERSHIP)
         check_version(m, expected_version, MEMBERSHIP)
         if m.until is not None:
             raise ValidationError("until", "this membership has already ended")
         v.not_before(end, m.since, "until", "the start of the membership")
         m.until = end
         m.updated_by = actor.username
-        audit.record(session, actor, "end", MEMBERSHIP, m.id, patient_id=m.patient_id)
-        commit(session, m, MEMBERSHIP)
+        uow.audit("end", MEMBERSHIP, m.id, patient_id=m.patient_id)
+        uow.commit(m, MEMBERSHIP)
         return membership_view(m)

@@ -199,9 +199,15 @@ class UnitOfWork:
         patient_id: int | None = None,
         category: DataCategory | None = None,
         detail: str | None = None,
+        same_read: str | None = None,
     ) -> None:
-        """Audit a read, once per read scope (every time outside one)."""
-        key: ReadKey = (self._database, self._who().user_id, entity, entity_id, patient_id, detail)
+        """Audit a read, once per read scope (every time outside one).
+
+        ``same_read`` stands in for ``detail`` when telling two reads apart, where the
+        detail also reports what was found ("12 rows"): a refresh finding 11 is the same read.
+        """
+        what = detail if same_read is None else same_read
+        key: ReadKey = (self._database, self._who().user_id, entity, entity_id, patient_id, what)
         if self._scope is not None and (
             _already_seen(self._scope, key) or any(key == due for due, _ in self._reads_due)
         ):
@@ -268,5 +274,11 @@ def unit_of_work(db: Database, actor: Actor | None, *, write: bool = False) -> I
     with db.session(write=write) as session:
         uow = UnitOfWork(db, actor, session, write)
         yield uow
+        if not write:
+            if _has_changes(session):
+                raise AuditMissing("a read unit's rows")  # a change belongs in a write unit
+            # Ends the read transaction keeping what was loaded (rows stay readable after
+            # the block, as they do after a write unit's commit); writes nothing.
+            session.commit()
     if not write:
         uow._write_reads()

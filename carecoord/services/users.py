@@ -1,4 +1,4 @@
-"""User accounts: argon2id hashes, roles, sign-in with lockout, locking, break-glass access.
+"""User accounts: argon2id hashes, roles, sign-in with lockout, locking (break-glass: its module).
 
 Every change to who may do what (an account created, a role changed, an account turned off
 or on, a password reset, a break-glass designation) is audited as a ``permission_change``;
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
@@ -22,13 +22,14 @@ from sqlalchemy.orm import Session
 
 from carecoord.clinical.vocabulary import UserRole
 from carecoord.db import Database
-from carecoord.errors import CareCoordError, PermissionDenied, ValidationError
-from carecoord.models import BreakGlassReason, Setting, SignInFailure, TeamMember, User, utcnow
+from carecoord.errors import CareCoordError, ValidationError
+from carecoord.models import Setting, SignInFailure, TeamMember, User, utcnow
 from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import check_version, commit, load, service
-from carecoord.services.permissions import ALL_CLINICAL, Action, allowed, require
+from carecoord.services.common import check_version, load, moved, service
+from carecoord.services.permissions import Action, require
+from carecoord.services.unit_of_work import unit_of_work
 
 ENTITY = "User"
 MIN_PASSWORD_LENGTH = 8
@@ -174,18 +175,18 @@ def create_user(
     chosen = v.choice(role, UserRole, "role")
     secret = validate_password(password)
     designated = v.flag(break_glass_allowed, "break_glass_allowed")
-    with db.session(write=True) as session:
+    with unit_of_work(db, actor, write=True) as uow:
         if actor is None:
-            if session.scalar(select(User.id).limit(1)) is not None:
+            if uow.session.scalar(select(User.id).limit(1)) is not None:
                 raise ValidationError("username", "only an administrator may add users")
             if chosen != UserRole.ADMINISTRATOR:
                 raise ValidationError("role", "the first account must be an administrator")
         else:
             require(actor, Action.MANAGE_USERS)
-        if session.scalar(select(User.id).where(User.username == name)) is not None:
+        if uow.session.scalar(select(User.id).where(User.username == name)) is not None:
             raise ValidationError("username", f"{name} is already taken")
         if team_member_id is not None:
-            load(session, TeamMember, team_member_id, "Team member")
+            uow.load(TeamMember, team_member_id, "Team member")
         user = User(
             username=name,
             full_name=full,
@@ -195,14 +196,14 @@ def create_user(
             break_glass_allowed=designated,
             updated_by=actor.username if actor else name,
         )
-        session.add(user)
-        session.flush()
-        who = actor or actor_of(user)
+        uow.session.add(user)
+        uow.session.flush()
+        uow.actor = actor or actor_of(user)  # the first account audits its own creation
         detail = f"account created, role {chosen.value}"
         if designated:
             detail += ", may use break-glass access"
-        audit.record(session, who, "permission_change", ENTITY, user.id, detail=detail)
-        session.commit()
+        uow.audit("permission_change", ENTITY, user.id, detail=detail)
+        uow.commit()
         return view_of(user)
 
 
@@ -269,19 +270,17 @@ def _claim(
 
 def _failed(db: Database, who: Actor, claim: _Claim, now: datetime, detail: str | None) -> None:
     """Audit a wrong password; raise AccountLocked when this attempt locked the counter."""
-    with db.session(write=True) as session:
-        audit.record(session, who, "sign_in_failed", ENTITY, who.user_id, detail=detail)
+    with unit_of_work(db, who, write=True) as uow:
+        uow.audit("sign_in_failed", ENTITY, who.user_id, detail=detail)
         if claim.until is not None:
-            audit.record(
-                session,
-                who,
+            uow.audit(
                 "lockout",
                 ENTITY,
                 who.user_id,
                 detail=f"{claim.attempts} failed attempts; locked for "
                 f"{lockout_seconds(claim.attempts)} s",
             )
-        session.commit()
+        uow.commit()
     if claim.until is not None:
         raise AccountLocked(claim.until, now)
 
@@ -350,19 +349,19 @@ def authenticate(
     user = _check_password(db, user_id, password or "", moment)
     if user is None:
         return None
-    with db.session(write=True) as session:
-        _succeeded(session, user, password, last_sign_in=moment)
-        actor = actor_of(user)
-        audit.record(session, actor, "sign_in", ENTITY, user.id)
-        session.commit()
+    with unit_of_work(db, None, write=True) as uow:
+        _succeeded(uow.session, user, password, last_sign_in=moment)
+        uow.actor = actor = actor_of(user)
+        uow.audit("sign_in", ENTITY, user.id)
+        uow.commit()
         return actor
 
 
 def record_lock(db: Database, actor: Actor, *, reason: str = "idle") -> None:
     """Audit that the workstation locked this user's session."""
-    with db.session(write=True) as session:
-        audit.record(session, actor, "lock", ENTITY, actor.user_id, detail=reason)
-        session.commit()
+    with unit_of_work(db, actor, write=True) as uow:
+        uow.audit("lock", ENTITY, actor.user_id, detail=reason)
+        uow.commit()
 
 
 @service
@@ -376,10 +375,10 @@ def unlock(db: Database, actor: Actor, password: str, *, now: datetime | None = 
     user = _check_password(db, actor.user_id or 0, password or "", moment)
     if user is None:
         return False
-    with db.session(write=True) as session:
-        _succeeded(session, user, password)
-        audit.record(session, actor, "unlock", ENTITY, user.id)
-        session.commit()
+    with unit_of_work(db, actor, write=True) as uow:
+        _succeeded(uow.session, user, password)
+        uow.audit("unlock", ENTITY, user.id)
+        uow.commit()
         return True
 
 
@@ -400,10 +399,10 @@ def change_password(
     user = _check_password(db, actor.user_id or 0, current or "", moment)
     if user is None:
         raise ValidationError("current_password", "is not your current password")
-    with db.session(write=True) as session:
-        _succeeded(session, user, current, password_hash=hash_password(secret))
-        audit.record(session, actor, "password_change", ENTITY, user.id, detail="own password")
-        session.commit()
+    with unit_of_work(db, actor, write=True) as uow:
+        _succeeded(uow.session, user, current, password_hash=hash_password(secret))
+        uow.audit("password_change", ENTITY, user.id, detail="own password")
+        uow.commit()
 
 
 # ------------------------------------------------------------------ administration
@@ -464,13 +463,13 @@ def update_user(
     full = v.required_text(full_name, "full_name", max_length=160)
     chosen = v.choice(role, UserRole, "role")
     designated = v.flag(break_glass_allowed, "break_glass_allowed")
-    with db.session(write=True) as session:
-        user = load(session, User, user_id, "User")
+    with unit_of_work(db, actor, write=True) as uow:
+        user = uow.load(User, user_id, "User")
         check_version(user, expected_version, ENTITY)
         if team_member_id is not None:
-            load(session, TeamMember, team_member_id, "Team member")
+            uow.load(TeamMember, team_member_id, "Team member")
         if chosen != user.role:
-            _keep_an_administrator(session, user, "role")
+            _keep_an_administrator(uow.session, user, "role")
         changes = []
         if chosen != user.role:
             changes.append(f"role {user.role.value} -> {chosen.value}")
@@ -487,10 +486,8 @@ def update_user(
         user.team_member_id = team_member_id
         user.break_glass_allowed = designated
         user.updated_by = actor.username
-        audit.record(
-            session, actor, "permission_change", ENTITY, user.id, detail="; ".join(changes)
-        )
-        commit(session, user, ENTITY)
+        uow.audit("permission_change", ENTITY, user.id, detail="; ".join(changes))
+        uow.commit(user, ENTITY)
         return view_of(user)
 
 
@@ -501,18 +498,18 @@ def set_user_active(
     """Turn an account off (nobody can sign in with it; its history stays) or on again."""
     require(actor, Action.MANAGE_USERS)
     wanted = v.flag(active, "active")
-    with db.session(write=True) as session:
-        user = load(session, User, user_id, "User")
+    with unit_of_work(db, actor, write=True) as uow:
+        user = uow.load(User, user_id, "User")
         check_version(user, expected_version, ENTITY)
         if user.active == wanted:
             return view_of(user)
         if not wanted:
-            _keep_an_administrator(session, user, "active")
+            _keep_an_administrator(uow.session, user, "active")
         user.active = wanted
         user.updated_by = actor.username
         detail = "account reactivated" if wanted else "account deactivated"
-        audit.record(session, actor, "permission_change", ENTITY, user.id, detail=detail)
-        commit(session, user, ENTITY)
+        uow.audit("permission_change", ENTITY, user.id, detail=detail)
+        uow.commit(user, ENTITY)
         return view_of(user)
 
 
@@ -523,130 +520,30 @@ def reset_password(
     """An administrator sets a new password (the user forgot theirs); clears a lockout."""
     require(actor, Action.MANAGE_USERS)
     secret = validate_password(password)
-    with db.session(write=True) as session:
-        user = load(session, User, user_id, "User")
+    with unit_of_work(db, actor, write=True) as uow:
+        user = uow.load(User, user_id, "User")
         check_version(user, expected_version, ENTITY)
         user.password_hash = hash_password(secret)
         user.failed_attempts = 0
         user.locked_until = None
         user.updated_by = actor.username
-        audit.record(session, actor, "permission_change", ENTITY, user.id, detail="password reset")
-        commit(session, user, ENTITY)
+        uow.audit("permission_change", ENTITY, user.id, detail="password reset")
+        uow.commit(user, ENTITY)
         return view_of(user)
 
 
-# ------------------------------------------------------------------- break-glass
-@service
-def may_break_glass(db: Database, actor: Actor) -> bool:
-    """Whether this user was designated for emergency access (and the account is active)."""
-    if actor.user_id is None:
-        return False
-    with db.session() as session:
-        user = session.get(User, actor.user_id)
-        return bool(user is not None and user.active and user.break_glass_allowed)
-
-
-@service
-def start_break_glass(
-    db: Database,
-    actor: Actor,
-    reason: str,
-    *,
-    minutes: int = BREAK_GLASS_MINUTES,
-    now: datetime | None = None,
-) -> Actor:
-    """Emergency access: the returned Actor may read every clinical category (not
-    psychotherapy notes) until the time runs out. Audited with the reason.
-
-    Raises:
-        ValidationError: no reason (``reason``) or a duration out of range (``minutes``).
-        PermissionDenied: the user is not designated for break-glass access.
-    """
-    why = v.required_text(reason, "reason", max_length=500, multiline=True)
-    if len(why) < MIN_BREAK_GLASS_REASON:
-        raise ValidationError("reason", f"say why in at least {MIN_BREAK_GLASS_REASON} characters")
-    length = v.integer(
-        minutes, "minutes", minimum=1, maximum=MAX_BREAK_GLASS_MINUTES, required=True
+# Break-glass access moved to services/break_glass.py; its names are still found here.
+_BREAK_GLASS = frozenset(
+    (
+        "may_break_glass",
+        "start_break_glass",
+        "BreakGlassReasonView",
+        "may_review_break_glass",
+        "break_glass_reasons",
+        "end_break_glass",
     )
-    assert length is not None
-    moment = now or utcnow()
-    with db.session(write=True) as session:
-        user = session.get(User, actor.user_id) if actor.user_id is not None else None
-        if user is None or not user.active or not user.break_glass_allowed:
-            raise PermissionDenied(
-                actor.role.label.lower(), "use break-glass access to", "restricted"
-            )
-        until = moment + timedelta(minutes=length)
-        audit.record(
-            session,
-            actor,
-            "break_glass",
-            ENTITY,
-            user.id,
-            detail=f"{length} min until {until:%Y-%m-%d %H:%M} UTC (reason kept separately)",
-        )
-        session.add(BreakGlassReason(user_id=user.id, started_at=moment, until=until, reason=why))
-        session.commit()
-    return replace(actor, break_glass_until=until)
+)
 
 
-@dataclass(frozen=True)
-class BreakGlassReasonView:
-    id: int
-    user_id: int
-    username: str
-    started_at: datetime
-    until: datetime
-    reason: str
-
-
-def may_review_break_glass(who: Actor | UserRole) -> bool:
-    """Reasons describe patients: only a role that reads clinical data of every category
-    reviews them (break-glass itself does not count)."""
-    role = who if isinstance(who, UserRole) else who.role
-    return all(allowed(role, Action.READ_CLINICAL, c) for c in ALL_CLINICAL)
-
-
-@service
-def break_glass_reasons(
-    db: Database, actor: Actor, *, limit: int = 200
-) -> list[BreakGlassReasonView]:
-    """The stated reasons of emergency access, newest first (an audited read).
-
-    Raises:
-        PermissionDenied: the role may not read clinical data of every category.
-    """
-    if not may_review_break_glass(actor):
-        raise PermissionDenied(
-            actor.role.label.lower(), "review break-glass reasons of", "restricted"
-        )
-    with db.session(write=True) as session:
-        rows = session.execute(
-            select(BreakGlassReason, User.username)
-            .join(User, User.id == BreakGlassReason.user_id)
-            .order_by(BreakGlassReason.id.desc())
-            .limit(max(1, min(int(limit), 1000)))
-        ).all()
-        audit.record(session, actor, "read", "Break-glass reason", detail=f"{len(rows)} reasons")
-        session.commit()
-        return [
-            BreakGlassReasonView(r.id, r.user_id, name, r.started_at, r.until, r.reason)
-            for r, name in rows
-        ]
-
-
-def end_break_glass(db: Database, actor: Actor, *, expired: bool = False) -> Actor:
-    """End emergency access (ended by the user, or ``expired``); audited."""
-    if actor.break_glass_until is None:
-        return actor
-    with db.session(write=True) as session:
-        audit.record(
-            session,
-            actor,
-            "break_glass_end",
-            ENTITY,
-            actor.user_id,
-            detail="time limit reached" if expired else "ended by the user",
-        )
-        session.commit()
-    return replace(actor, break_glass_until=None)
+def __getattr__(name: str) -> Any:
+    return moved(__name__, name, _BREAK_GLASS, "carecoord.services.break_glass")

@@ -22,12 +22,12 @@ from carecoord.clinical.vocabulary import (
 )
 from carecoord.db import Database
 from carecoord.models import Patient, Referral, TeamMember
-from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
 from carecoord.services.common import service
 from carecoord.services.common import today as local_today
 from carecoord.services.permissions import Action, require
+from carecoord.services.unit_of_work import unit_of_work
 
 S = ReferralState
 OVERDUE_STATES = (S.SENT, S.ACCEPTED, S.SEEN)
@@ -375,16 +375,14 @@ def worklist_page(
     chosen = v.choice(view, WorklistView, "view")
     limit = max(1, min(int(limit), 1000))
     day = after.on if after is not None else (on or local_today())
-    with db.session(write=True) as session:
-        rows, cursor = _read_page(session, chosen, day, filters, after, limit)
-        audit.record(
-            session,
-            actor,
-            "read",
+    with unit_of_work(db, actor) as uow:
+        rows, cursor = _read_page(uow.session, chosen, day, filters, after, limit)
+        page = "next" if after else "first"
+        uow.audit_read(
             "Worklist",
-            detail=f"{chosen.value}: {len(rows)} rows ({'next' if after else 'first'} page)",
+            detail=f"{chosen.value}: {len(rows)} rows ({page} page)",
+            same_read=f"{chosen.value}, {page} page",
         )
-        session.commit()
     # A full page may be the last one; the next read then finds nothing and says so.
     return WorklistPage(rows, cursor if len(rows) == limit else None)
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from carecoord import __version__
 from carecoord.services.permissions import Action, allowed
+from carecoord.services.unit_of_work import new_read_scope
 from carecoord.ui import unsaved
 from carecoord.ui.context import AppContext
 from carecoord.ui.navigation import landing_page, pages_for
@@ -219,6 +220,7 @@ class MainWindow(QMainWindow):
             return
         key = self.specs[row].key
         widget = self.page(key)
+        widget.read_scope_key = new_read_scope(key)  # type: ignore[attr-defined]  # audited once per showing
         self.stack.setCurrentWidget(self._holder(widget))
         self.print_action.setEnabled(hasattr(widget, "print_content"))
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import contextvars
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
@@ -41,6 +42,36 @@ class Worker(QObject):
             self.failed.emit(error)
         else:
             self.finished.emit(result)
+
+
+READ_SCOPE = "read_scope_key"
+"""The attribute a window or page that a person opens sets (to
+``services.unit_of_work.new_read_scope(...)``, once per opening or showing): the reads its
+background jobs and :func:`in_read_scope` blocks make are audited once per opening."""
+
+
+def read_scope_key(widget: QObject | None) -> Hashable | None:
+    """The read scope of the nearest window or page holding ``widget`` (None if none)."""
+    while widget is not None:
+        key = getattr(widget, READ_SCOPE, None)
+        if key is not None:
+            return key
+        widget = widget.parent()
+    return None
+
+
+@contextmanager
+def in_read_scope(widget: QObject) -> Iterator[None]:
+    """Service calls made on the GUI thread inside this block belong to ``widget``'s window
+    (audited once per opening, as its background jobs are)."""
+    key = read_scope_key(widget)
+    if key is None:
+        yield
+        return
+    from carecoord.services.unit_of_work import read_scope  # loads SQLAlchemy: only when used
+
+    with read_scope(key):
+        yield
 
 
 class _Relay(QObject):
@@ -117,11 +148,13 @@ def run_in_thread(
     With ``on_progress``, ``function`` is called with one argument, a ``progress(done,
     total)`` callable it may call from its thread. The job is owned by this module until
     it finishes, so closing the screen that started it never destroys a running thread;
-    if ``parent`` is destroyed first, the callbacks are dropped.
+    if ``parent`` is destroyed first, the callbacks are dropped. The job runs in a copy of
+    the caller's context, in the read scope of ``parent``'s window when it has one.
     """
     relay = _Relay(on_done, on_error, on_progress)
     thread = QThread()
-    worker = Worker(function, reports_progress=on_progress is not None)
+    with in_read_scope(parent):  # the job runs in a copy of this context
+        worker = Worker(function, reports_progress=on_progress is not None)
     worker.moveToThread(thread)
     relay.job_thread, relay.worker = thread, worker
     parent.destroyed.connect(relay.cancel)

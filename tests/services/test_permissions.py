@@ -715,7 +715,7 @@ WALK: dict[str, dict[DataCategory, Case]] = {
         )
     ),
     # ---------------------------------------------------------------- patients
-    "patients.count_patients": {
+    "patient_search.count_patients": {
         G: Case(lambda w, a: patients.count_patients(w.db, a), gate(E.READ_DEMOGRAPHICS))
     },
     "patients.create_patient": {
@@ -747,13 +747,13 @@ WALK: dict[str, dict[DataCategory, Case]] = {
         G: Case(lambda w, a: patients.get_patient(w.db, a, w.patient()), gate(E.READ_DEMOGRAPHICS))
     },
     "patients.readmit_patient": {G: Case(_readmit, gate(E.EDIT_DEMOGRAPHICS))},
-    "patients.search_patients": {
+    "patient_search.search_patients": {
         G: Case(lambda w, a: patients.search_patients(w.db, a, "nu"), gate(E.READ_DEMOGRAPHICS))
     },
-    "patients.search_page": {
+    "patient_search.search_page": {
         G: Case(lambda w, a: patients.search_page(w.db, a, "nu"), gate(E.READ_DEMOGRAPHICS))
     },
-    "patients.flush_search_audit": {
+    "patient_search.flush_search_audit": {
         G: Case(
             lambda w, a: patients.flush_search_audit(
                 w.db, a, patients.SearchAudit(searches=1, results=0, kinds={"name": 1})
@@ -1132,8 +1132,8 @@ WALK: dict[str, dict[DataCategory, Case]] = {
         G: Case(lambda w, a: users.unlock(w.db, a, PASSWORD), anyone, lambda ok, a: ok)
     },
     "users.record_lock": {G: Case(lambda w, a: users.record_lock(w.db, a), anyone)},
-    "users.may_break_glass": {G: Case(lambda w, a: users.may_break_glass(w.db, a), anyone)},
-    "users.start_break_glass": {
+    "break_glass.may_break_glass": {G: Case(lambda w, a: users.may_break_glass(w.db, a), anyone)},
+    "break_glass.start_break_glass": {
         G: Case(
             lambda w, a: users.start_break_glass(
                 w.db, w.designate(a), "Emergency: the patient is in the resuscitation room"
@@ -1141,9 +1141,9 @@ WALK: dict[str, dict[DataCategory, Case]] = {
             anyone,
         )
     },
-    "users.end_break_glass": {G: Case(lambda w, a: users.end_break_glass(w.db, a), anyone)},
+    "break_glass.end_break_glass": {G: Case(lambda w, a: users.end_break_glass(w.db, a), anyone)},
     # Reasons describe patients: roles that read every clinical category (break-glass no).
-    "users.break_glass_reasons": {
+    "break_glass.break_glass_reasons": {
         S: Case(
             lambda w, a: users.break_glass_reasons(w.db, a),
             lambda a: a.role == UserRole.PHYSICIAN,
@@ -1386,7 +1386,7 @@ def _actors(db: Database, password_hash: str) -> tuple[Actor, Actor, list[Actor]
 
 # Audit-only calls that must work even for an account changed meanwhile (locking the
 # screen, ending emergency access): they return no patient data.
-UNCHECKED = {"users.record_lock", "users.end_break_glass"}
+UNCHECKED = {"users.record_lock", "break_glass.end_break_glass"}
 
 
 def test_every_service_function_rechecks_the_account_on_each_call() -> None:

@@ -26,6 +26,7 @@ from carecoord.services import referrals
 from carecoord.services.chart import Chart, load_chart
 from carecoord.services.fhir import export_patient
 from carecoord.services.permissions import Action, allowed
+from carecoord.services.unit_of_work import new_read_scope
 from carecoord.ui import style, unsaved
 from carecoord.ui.chart.care_team_tab import CareTeamTab
 from carecoord.ui.chart.header import ChartHeader
@@ -33,6 +34,7 @@ from carecoord.ui.chart.summary_tab import SummaryTab
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.screen_fit import restore_or_fit, scroll_when_cramped
+from carecoord.ui.worker import in_read_scope
 
 
 @dataclass(frozen=True)
@@ -149,7 +151,9 @@ class ChartWindow(QMainWindow):
         self.context = context
         self.patient_id = patient_id
         self.setObjectName("chartWindow")
-        self.chart: Chart = load_chart(context.db, context.actor, patient_id)
+        self.read_scope_key = new_read_scope("chart")  # reads audited once per opening
+        with in_read_scope(self):
+            self.chart: Chart = load_chart(context.db, context.actor, patient_id)
         self.tab_keys: list[str] = []
         self.stale: set[str] = set()
         self.reported_by: set[QWidget] = set()
@@ -218,6 +222,10 @@ class ChartWindow(QMainWindow):
                 self._add(spec, page)
 
     def _build(self, page: LazyPage) -> QWidget:
+        with in_read_scope(self):  # a tab's first read belongs to this opening
+            return self._build_tab(page)
+
+    def _build_tab(self, page: LazyPage) -> QWidget:
         """The tab inside ``page``, built now if it is not yet."""
         if page.content is not None:
             return page.content
@@ -309,7 +317,8 @@ class ChartWindow(QMainWindow):
         """Read the chart again; refresh the visible tab now and the others when shown."""
         self.reload_timer.stop()
         try:
-            chart = load_chart(self.context.db, self.context.actor, self.patient_id)
+            with in_read_scope(self):
+                chart = load_chart(self.context.db, self.context.actor, self.patient_id)
         except NotFound:
             self.close()
             return
@@ -348,7 +357,8 @@ class ChartWindow(QMainWindow):
             self.stale.discard(key)
             refresh = getattr(self._built(key), "refresh", None)
             if callable(refresh):
-                refresh()
+                with in_read_scope(self):
+                    refresh()
 
     def _tab_changed(self, index: int) -> None:
         if 0 <= index < len(self.tab_keys):

@@ -30,6 +30,7 @@ from carecoord.ui.style import bg, qcolor
 from carecoord.ui.table_model import KeysetTableModel
 from carecoord.ui.translation import QT_TRANSLATE_NOOP, translate
 from carecoord.ui.vocabulary import label
+from carecoord.ui.worker import in_read_scope
 
 PAGE_SIZE = 100
 COLUMNS = (  # English; headerData shows them in the reader's language
@@ -192,14 +193,15 @@ class WorklistModel(KeysetTableModel):
         self, cursor: WorklistCursor | None
     ) -> tuple[list[WorklistRow], WorklistCursor | None] | None:
         try:
-            page = worklist_page(
-                self.context.db,
-                self.context.actor,
-                self.view,
-                filters=self.filters,
-                after=cursor,
-                limit=self.PAGE_SIZE,
-            )
+            with in_read_scope(self):  # audited once per showing of the page
+                page = worklist_page(
+                    self.context.db,
+                    self.context.actor,
+                    self.view,
+                    filters=self.filters,
+                    after=cursor,
+                    limit=self.PAGE_SIZE,
+                )
         except CareCoordError as error:
             self.failed.emit(error)
             return None
