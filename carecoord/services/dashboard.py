@@ -219,7 +219,7 @@ def dashboard(
         rolling, calendar = measurement_period(day), calendar_measurement_period(day)
         overdue_parts = _first_page(WorklistView.OVERDUE, day, OVERDUE_ROWS)
         expiring_parts = _first_page(WorklistView.AUTH_EXPIRING, day, LIST_ROWS + 1)
-        # One statement for all of it (one round trip; services/read_together.py).
+        # On PostgreSQL one statement for all of it, one round trip (read_together.py).
         figures_rows, rolling_rows, calendar_rows, gap_rows, decision_rows, *page_rows = (
             read_together(
                 session,
