@@ -36,15 +36,23 @@ from carecoord.services.dashboard_summary import (
     REFERRAL_MONTHS,
     add_months,
     calendar_measurement_period,
+    figures_of,
+    figures_statement,
     measurement_period,
-    read_figures,
 )
 from carecoord.services.permissions import Action, allowed, require
+from carecoord.services.read_together import read_together
 from carecoord.services.review import AcknowledgementFigures
+
+# The worklist's own first-page statements and row builder (read here in one statement
+# with the dashboard's other lists; services/worklist.py stays the one definition).
 from carecoord.services.worklist import (
     WorklistRow,
     WorklistView,
-    first_rows,
+    _page_statement,
+    _row,
+    _sort,
+    _steps,
 )
 
 __all__ = [
@@ -208,15 +216,31 @@ def dashboard(
     # own pages, so the dashboard and the front-desk views never disagree about what
     # "overdue" means) and the audit event. Every read is an index range or a kept total.
     with db.session(write=True) as session:
-        kept = read_figures(session, day, moment)
-        overdue_rows = tuple(first_rows(session, WorklistView.OVERDUE, day, OVERDUE_ROWS))
-        expiring = first_rows(session, WorklistView.AUTH_EXPIRING, day, LIST_ROWS + 1)
-        closure = _loop_closure(session, kept.rolling, measurement_period(day), ROLLING)
-        closure_calendar = _loop_closure(
-            session, kept.calendar, calendar_measurement_period(day), CALENDAR
+        rolling, calendar = measurement_period(day), calendar_measurement_period(day)
+        overdue_parts = _first_page(WorklistView.OVERDUE, day, OVERDUE_ROWS)
+        expiring_parts = _first_page(WorklistView.AUTH_EXPIRING, day, LIST_ROWS + 1)
+        # On PostgreSQL one statement for all of it, one round trip (read_together.py).
+        figures_rows, rolling_rows, calendar_rows, gap_rows, decision_rows, *page_rows = (
+            read_together(
+                session,
+                [
+                    figures_statement(day, moment),
+                    _open_loops_statement(open_loop(*rolling), LIST_ROWS),
+                    _open_loops_statement(open_loop(*calendar), LIST_ROWS),
+                    _team_gaps_statement(),
+                    _decisions_statement(moment),
+                    *overdue_parts,
+                    *expiring_parts,
+                ],
+            )
         )
-        gaps = _team_gaps(session)
-        decisions = _decisions_overdue(session, moment)
+        kept = figures_of(figures_rows)
+        overdue_rows = tuple(_page_rows(page_rows[: len(overdue_parts)], day, OVERDUE_ROWS))
+        expiring = _page_rows(page_rows[len(overdue_parts) :], day, LIST_ROWS + 1)
+        closure = _loop_closure(kept.rolling, rolling, ROLLING, rolling_rows)
+        closure_calendar = _loop_closure(kept.calendar, calendar, CALENDAR, calendar_rows)
+        gaps = _team_gaps_of(gap_rows)
+        decisions = _decisions_of(decision_rows, moment)
         audit.record(
             session,
             actor,
@@ -255,13 +279,27 @@ def dashboard(
     )
 
 
+def _first_page(view: WorklistView, day: date, limit: int) -> list[Any]:
+    """The statements of a worklist view's first page, one per part (the worklist's own
+    statements, so the dashboard and the front-desk views never disagree)."""
+    return [
+        _page_statement(view, day, None, part, step, None, limit)
+        for part, step in _steps(_sort(view), None)
+    ]
+
+
+def _page_rows(parts: list[list[Any]], day: date, limit: int) -> list[WorklistRow]:
+    """A first page from its parts' rows, in display order (as ``first_rows`` reads it)."""
+    return [_row(r, day) for part in parts for r in part][:limit]
+
+
 def _loop_closure(
-    session: Session, counts: tuple[int, int], period: tuple[date, date, date], kind: str
+    counts: tuple[int, int], period: tuple[date, date, date], kind: str, rows: list[Any]
 ) -> LoopClosure:
     """The kept (numerator, denominator) with the first page of open loops beside them."""
     start, end, until = period
     numerator, denominator = counts
-    loops = _open_loops(session, open_loop(start, end, until), LIST_ROWS)
+    loops = _open_loops_of(rows)
     return LoopClosure(start, end, until, numerator, denominator, tuple(loops), kind)
 
 
@@ -277,7 +315,12 @@ def open_loop(start: date, end: date, until: date) -> Any:
 
 
 def _open_loops(session: Session, condition: Any, limit: int) -> list[OpenLoop]:
-    rows = session.execute(
+    """The first ``limit`` open loops meeting ``condition``, read on their own."""
+    return _open_loops_of(session.execute(_open_loops_statement(condition, limit)).all())
+
+
+def _open_loops_statement(condition: Any, limit: int) -> Any:
+    return (
         select(
             Referral.id,
             Referral.patient_id,
@@ -298,7 +341,10 @@ def _open_loops(session: Session, condition: Any, limit: int) -> list[OpenLoop]:
         .where(condition)
         .order_by(DashboardLoop.sent_on.desc(), DashboardLoop.referral_id.desc())
         .limit(limit)
-    ).all()
+    )
+
+
+def _open_loops_of(rows: Any) -> list[OpenLoop]:
     return [
         OpenLoop(
             referral_id=r.id,
@@ -320,14 +366,14 @@ def _recipient(given: str | None, family: str | None, credentials: str | None) -
     return f"{given} {family}" + (f", {credentials}" if credentials else "")
 
 
-def _team_gaps(session: Session) -> tuple[TeamGap, ...]:
+def _team_gaps_statement() -> Any:
     """The first page by name of active patients missing a core role (the count is kept).
 
     Each role is one NOT EXISTS probe of the (patient_id, role) index.
     """
     missing = [missing_role(role) for role in CORE_ROLES]
     any_gap = and_(Patient.status == PatientStatus.ACTIVE, or_(*missing))
-    rows = session.execute(
+    return (
         select(
             Patient.id,
             Patient.family_name,
@@ -339,7 +385,10 @@ def _team_gaps(session: Session) -> tuple[TeamGap, ...]:
         .where(any_gap)
         .order_by(Patient.family_key, Patient.given_key, Patient.id)
         .limit(LIST_ROWS)
-    ).all()
+    )
+
+
+def _team_gaps_of(rows: Any) -> tuple[TeamGap, ...]:
     return tuple(
         TeamGap(
             patient_id=r.id,
@@ -352,10 +401,9 @@ def _team_gaps(session: Session) -> tuple[TeamGap, ...]:
     )
 
 
-def _decisions_overdue(session: Session, now: datetime) -> tuple[PendingDecision, ...]:
+def _decisions_statement(now: datetime) -> Any:
     """The oldest pending authorisations past CMS-0057-F's limit (the count is kept)."""
-    late = late_decisions(now)
-    rows = session.execute(
+    return (
         select(
             Referral.id,
             Referral.patient_id,
@@ -368,10 +416,13 @@ def _decisions_overdue(session: Session, now: datetime) -> tuple[PendingDecision
             Referral.auth_expedited,
         )
         .join(Patient, Patient.id == Referral.patient_id)
-        .where(late)
+        .where(late_decisions(now))
         .order_by(Referral.auth_requested_at, Referral.id)
         .limit(OVERDUE_ROWS)
-    ).all()
+    )
+
+
+def _decisions_of(rows: Any, now: datetime) -> tuple[PendingDecision, ...]:
     return tuple(
         PendingDecision(
             referral_id=r.id,

@@ -190,6 +190,11 @@ def late_today(now: datetime) -> list[Any]:
 def read_figures(session: Session, day: date, now: datetime) -> SummaryFigures:
     """Every figure on ``day`` (payer decisions at ``now``): one aggregate over the steps
     dated on or before the day, beside one day's index range of payer requests."""
+    return figures_of(session.execute(figures_statement(day, now)).all())
+
+
+def figures_statement(day: date, now: datetime) -> Any:
+    """The statement :func:`read_figures` runs: (step name, total) rows."""
     by_day = or_(
         and_(DashboardCount.figure != DECISIONS, DashboardCount.day <= day),
         and_(DashboardCount.figure == DECISIONS, DashboardCount.day <= now.astimezone(UTC).date()),
@@ -204,8 +209,13 @@ def read_figures(session: Session, day: date, now: datetime) -> SummaryFigures:
         select(literal(f"{DECISIONS_TODAY}:{i}"), func.count()).where(condition)
         for i, condition in enumerate(late_today(now))
     ]
+    return union_all(kept, *today)
+
+
+def figures_of(rows: Any) -> SummaryFigures:
+    """The figures from :func:`figures_statement`'s rows."""
     totals: Counter[str] = Counter()
-    for name, n in session.execute(union_all(kept, *today)).all():
+    for name, n in rows:
         totals[name.split(":", 1)[0] if name.startswith(DECISIONS_TODAY) else name] += int(n)
     return figures_from(totals)
 

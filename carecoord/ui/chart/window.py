@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,46 +40,88 @@ from carecoord.ui.worker import in_read_scope
 class TabSpec:
     key: str
     title: str
-    module: str
-    class_name: str
+    # Imports the tab's module when the tab is first shown (keeps the window quick) and
+    # names its class in code, so a missing or renamed tab is an ImportError and a mypy
+    # error, never a tab that silently disappears.
+    factory: Callable[[], type[QWidget]]
     clinical: bool  # replaced by a notice when the role may not read clinical data
 
 
+def _summary() -> type[QWidget]:
+    return SummaryTab
+
+
+def _care_team() -> type[QWidget]:
+    return CareTeamTab
+
+
+def _referrals() -> type[QWidget]:
+    from carecoord.ui.chart.referrals_tab import ReferralsTab
+
+    return ReferralsTab
+
+
+def _documents() -> type[QWidget]:
+    from carecoord.ui.chart.documents_tab import DocumentsTab
+
+    return DocumentsTab
+
+
+def _assessments() -> type[QWidget]:
+    from carecoord.ui.chart.assessments_tab import AssessmentsTab
+
+    return AssessmentsTab
+
+
+def _plan() -> type[QWidget]:
+    from carecoord.ui.chart.plan_tab import PlanTab
+
+    return PlanTab
+
+
+def _results() -> type[QWidget]:
+    from carecoord.ui.chart.results_tab import ResultsTab
+
+    return ResultsTab
+
+
+def _headache() -> type[QWidget]:
+    from carecoord.ui.chart.headache_tab import HeadacheTab
+
+    return HeadacheTab
+
+
+def _pain_drawing() -> type[QWidget]:
+    from carecoord.ui.chart.pain_drawing_tab import PainDrawingTab
+
+    return PainDrawingTab
+
+
+def _notes() -> type[QWidget]:
+    from carecoord.ui.chart.notes_tab import NotesTab
+
+    return NotesTab
+
+
 TABS = (
-    TabSpec("summary", "Summary", "carecoord.ui.chart.summary_tab", "SummaryTab", True),
-    TabSpec("care_team", "Care team", "carecoord.ui.chart.care_team_tab", "CareTeamTab", False),
-    TabSpec("referrals", "Referrals", "carecoord.ui.chart.referrals_tab", "ReferralsTab", False),
-    TabSpec("documents", "Documents", "carecoord.ui.chart.documents_tab", "DocumentsTab", False),
-    TabSpec(
-        "assessments", "Assessments", "carecoord.ui.chart.assessments_tab", "AssessmentsTab", True
-    ),
-    TabSpec("plan", "Treatment plan", "carecoord.ui.chart.plan_tab", "PlanTab", True),
-    TabSpec("results", "Results", "carecoord.ui.chart.results_tab", "ResultsTab", True),
-    TabSpec("headache", "Headache profile", "carecoord.ui.chart.headache_tab", "HeadacheTab", True),
-    TabSpec(
-        "pain_drawing",
-        "Pain drawing",
-        "carecoord.ui.chart.pain_drawing_tab",
-        "PainDrawingTab",
-        True,
-    ),
-    TabSpec("notes", "Psychotherapy notes", "carecoord.ui.chart.notes_tab", "NotesTab", True),
+    TabSpec("summary", "Summary", _summary, True),
+    TabSpec("care_team", "Care team", _care_team, False),
+    TabSpec("referrals", "Referrals", _referrals, False),
+    TabSpec("documents", "Documents", _documents, False),
+    TabSpec("assessments", "Assessments", _assessments, True),
+    TabSpec("plan", "Treatment plan", _plan, True),
+    TabSpec("results", "Results", _results, True),
+    TabSpec("headache", "Headache profile", _headache, True),
+    TabSpec("pain_drawing", "Pain drawing", _pain_drawing, True),
+    TabSpec("notes", "Psychotherapy notes", _notes, True),
 )
 SETTINGS_GEOMETRY = "chart/geometry"
 SETTINGS_TAB = "chart/lastTab"
 
 
-def tab_class(spec: TabSpec) -> type[QWidget] | None:
-    """The tab's class, imported on first use; None while that module does not exist yet."""
-    try:
-        module = importlib.import_module(spec.module)
-    except ModuleNotFoundError as error:
-        if error.name == spec.module:
-            return None
-        raise
-    found = getattr(module, spec.class_name)
-    assert isinstance(found, type) and issubclass(found, QWidget)
-    return found
+def tab_class(spec: TabSpec) -> type[QWidget]:
+    """The tab's class, its module imported on first use."""
+    return spec.factory()
 
 
 def restricted_notice(spec: TabSpec, context: AppContext) -> QWidget:
@@ -107,11 +148,6 @@ def restricted_notice(spec: TabSpec, context: AppContext) -> QWidget:
     layout.addWidget(body, 0, Qt.AlignmentFlag.AlignHCenter)
     layout.addStretch(2)
     return page
-
-
-def tab_exists(spec: TabSpec) -> bool:
-    """Whether the tab's module ships, found without importing it (that waits for first show)."""
-    return importlib.util.find_spec(spec.module) is not None
 
 
 class LazyPage(QWidget):
@@ -216,7 +252,7 @@ class ChartWindow(QMainWindow):
         for spec in TABS:
             if spec.clinical and restricted:
                 self._add(spec, restricted_notice(spec, self.context))
-            elif tab_exists(spec):
+            else:
                 page = LazyPage(spec)
                 self.pages[spec.key] = page
                 self._add(spec, page)
@@ -240,7 +276,6 @@ class ChartWindow(QMainWindow):
             widget = fed
         else:
             cls = tab_class(spec)
-            assert cls is not None  # tab_exists() found its module
             widget = cls(context=self.context, patient_id=self.patient_id, parent=page)  # type: ignore[call-arg]  # the tabs' agreed constructor
         changed = getattr(widget, "changed", None)
         if changed is not None:
