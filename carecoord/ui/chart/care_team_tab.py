@@ -30,8 +30,6 @@ from carecoord.ui import forms, style
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.kit.records import (
-    Column,
-    RecordsModel,
     action_button,
     ask_yes_no,
     empty_hint,
@@ -40,6 +38,7 @@ from carecoord.ui.kit.records import (
     selected_row,
 )
 from carecoord.ui.kit.service_dialog import ServiceDialog
+from carecoord.ui.kit.table import Column, ColumnTableModel
 
 PRIORITY_LEVEL = {
     Priority.STAT: "danger",
@@ -202,19 +201,13 @@ class EndMembershipDialog(ServiceDialog):
 
 
 CURRENT_COLUMNS: list[Column] = [
-    ("Role", lambda m: m.role.label),
-    ("Member", lambda m: m.member.display_name),
-    ("Discipline", lambda m: m.member.discipline.label),
-    ("Since", lambda m: iso(m.since)),
-    ("Contact", lambda m: " · ".join(x for x in (m.member.phone, m.member.email) if x)),
+    Column("Role", lambda m: m.role.label),
+    Column("Member", lambda m: m.member.display_name),
+    Column("Discipline", lambda m: m.member.discipline.label),
+    Column("Since", lambda m: iso(m.since)),
+    Column("Contact", lambda m: " · ".join(x for x in (m.member.phone, m.member.email) if x)),
 ]
-PAST_COLUMNS: list[Column] = [
-    ("Role", lambda m: m.role.label),
-    ("Member", lambda m: m.member.display_name),
-    ("Discipline", lambda m: m.member.discipline.label),
-    ("Since", lambda m: iso(m.since)),
-    ("Until", lambda m: iso(m.until)),
-]
+PAST_COLUMNS: list[Column] = [*CURRENT_COLUMNS[:4], Column("Until", lambda m: iso(m.until))]
 
 
 def _role_order(m: MembershipView) -> tuple[int, str]:
@@ -252,7 +245,7 @@ class CareTeamTab(QWidget):
         self.core_layout = QVBoxLayout(self.core_box)
         self.core_grid = QGridLayout()
 
-        self.current = RecordsModel(CURRENT_COLUMNS, parent=self)
+        self.current = ColumnTableModel(CURRENT_COLUMNS, parent=self)
         self.current_table = records_table(self.current, "currentTeamTable", "Current team")
         self.current_table.selectionModel().selectionChanged.connect(self._update_buttons)
         for column, width in enumerate((190, 220, 220, 90)):
@@ -273,7 +266,7 @@ class CareTeamTab(QWidget):
         for button in (self.assign_button, self.end_button):
             button.setVisible(self.can_edit)
 
-        self.past = RecordsModel(PAST_COLUMNS, muted=lambda _m: True, parent=self)
+        self.past = ColumnTableModel(PAST_COLUMNS, muted=lambda _m: True, parent=self)
         self.past_table = records_table(self.past, "pastTeamTable", "Past members")
         for column, width in enumerate((190, 220, 220, 90)):
             self.past_table.setColumnWidth(column, width)

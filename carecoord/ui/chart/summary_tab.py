@@ -45,8 +45,6 @@ from carecoord.ui.chart.medication_dialogs import (
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.kit.records import (
-    Column,
-    RecordsModel,
     action_button,
     ask_yes_no,
     empty_hint,
@@ -54,6 +52,7 @@ from carecoord.ui.kit.records import (
     records_table,
     selected_row,
 )
+from carecoord.ui.kit.table import Column, ColumnTableModel
 
 
 def _part2_check(picker: IcdPicker) -> QCheckBox:
@@ -98,25 +97,25 @@ def _dose_text(m: MedicationView) -> str:
 
 
 DIAGNOSIS_COLUMNS: list[Column] = [
-    ("Code", lambda d: d.code),
-    ("Diagnosis", lambda d: d.title),
-    ("Onset", lambda d: iso(d.onset)),
-    ("Status", lambda d: "active" if d.active else "resolved"),
+    Column("Code", lambda d: d.code),
+    Column("Diagnosis", lambda d: d.title),
+    Column("Onset", lambda d: iso(d.onset)),
+    Column("Status", lambda d: "active" if d.active else "resolved"),
 ]
 MEDICATION_COLUMNS: list[Column] = [
-    ("Drug", _drug_text),
-    ("Dose", _dose_text),
-    ("Frequency", lambda m: m.frequency_label),
-    ("Route", lambda m: m.route_label),
-    ("Indication", lambda m: m.indication_label),
-    ("Started", lambda m: iso(m.start_date)),
-    ("Stopped", lambda m: iso(m.stop_date)),
-    ("Daily MME", _mme_text),
+    Column("Drug", _drug_text),
+    Column("Dose", _dose_text),
+    Column("Frequency", lambda m: m.frequency_label),
+    Column("Route", lambda m: m.route_label),
+    Column("Indication", lambda m: m.indication_label),
+    Column("Started", lambda m: iso(m.start_date)),
+    Column("Stopped", lambda m: iso(m.stop_date)),
+    Column("Daily MME", _mme_text),
 ]
 ALLERGY_COLUMNS: list[Column] = [
-    ("Substance", lambda a: a.substance),
-    ("Reaction", lambda a: a.reaction or ""),
-    ("Severity", lambda a: a.severity.label),
+    Column("Substance", lambda a: a.substance),
+    Column("Reaction", lambda a: a.reaction or ""),
+    Column("Severity", lambda a: a.severity.label),
 ]
 
 
@@ -150,7 +149,9 @@ class SummaryTab(QWidget):
 
     # ------------------------------------------------------------------ layout
     def _build(self) -> None:
-        self.diagnoses = RecordsModel(DIAGNOSIS_COLUMNS, muted=lambda d: not d.active, parent=self)
+        self.diagnoses = ColumnTableModel(
+            DIAGNOSIS_COLUMNS, muted=lambda d: not d.active, parent=self
+        )
         self.diagnosis_table = records_table(self.diagnoses, "diagnosisTable", "Diagnoses")
         self.add_diagnosis_button = action_button(
             "Add diagnosis…", "addDiagnosis", self.add_diagnosis
@@ -166,7 +167,7 @@ class SummaryTab(QWidget):
         )
         self.diagnosis_table.selectionModel().selectionChanged.connect(self._update_buttons)
 
-        self.allergies = RecordsModel(ALLERGY_COLUMNS, parent=self)
+        self.allergies = ColumnTableModel(ALLERGY_COLUMNS, parent=self)
         self.allergy_table = records_table(self.allergies, "allergyTable", "Allergies")
         self.add_allergy_button = action_button("Add allergy…", "addAllergy", self.add_allergy)
         self.remove_allergy_button = action_button("Remove…", "removeAllergy", self.remove_allergy)
@@ -194,7 +195,7 @@ class SummaryTab(QWidget):
         )
         self.allergy_table.selectionModel().selectionChanged.connect(self._update_buttons)
 
-        self.medications = RecordsModel(
+        self.medications = ColumnTableModel(
             MEDICATION_COLUMNS, muted=lambda m: not m.current, parent=self
         )
         self.medication_table = records_table(self.medications, "medicationTable", "Medications")
