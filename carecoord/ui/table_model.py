@@ -6,7 +6,7 @@ roles; only where a row comes from differs. Short lists use ``ColumnTableModel``
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, Qt
@@ -110,6 +110,16 @@ class KeysetTableModel(ColumnTableModel):
             self.pages[0] = rows
             self.count = len(rows)
             self.exhausted = self.next_cursor is None
+        self.endResetModel()
+
+    def set_rows(self, rows: Iterable[Any]) -> None:
+        """Show a fixed list instead of a query's pages (nothing more to fetch)."""
+        held = list(rows)
+        self.beginResetModel()
+        size = self.PAGE_SIZE
+        self.pages = {i // size: held[i : i + size] for i in range(0, len(held), size)}
+        self.starts = [None] * len(self.pages)
+        self.count, self.next_cursor, self.exhausted = len(held), None, True
         self.endResetModel()
 
     @property

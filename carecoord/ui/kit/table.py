@@ -24,6 +24,8 @@ from carecoord.ui.translation import translate
 AnyIndex = QModelIndex | QPersistentModelIndex
 Colour = Callable[[Any], str | None]
 """A row's colour meaning ("muted", "danger" … of :mod:`carecoord.ui.style`), or None."""
+RowRole = Qt.ItemDataRole.UserRole
+"""Item data role holding the row object itself (unless a subclass answers it)."""
 SortRole = Qt.ItemDataRole.UserRole + 50
 """Item data role holding a cell's sort key (its display text unless the column says)."""
 
@@ -174,6 +176,8 @@ class ColumnTableModel(QAbstractTableModel):
             return bold_font()
         if role == Qt.ItemDataRole.TextAlignmentRole and column.align is not None:
             return int(column.align | Qt.AlignmentFlag.AlignVCenter)
+        if role == RowRole:
+            return row
         if role == SortRole:
             return column.sort_key(row) if column.sort_key else column.text(row)
         return None
