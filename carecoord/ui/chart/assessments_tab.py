@@ -10,7 +10,6 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSettings,
     Qt,
-    Signal,
 )
 from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import (
@@ -37,7 +36,7 @@ from carecoord.ui.chart.assessment_forms import (
 )
 from carecoord.ui.chart.trend_chart import TrendChart
 from carecoord.ui.context import AppContext
-from carecoord.ui.errors import show_problem
+from carecoord.ui.kit.chart_tab import ChartTab
 from carecoord.ui.kit.table import Column, ColumnTableModel, RowRole, list_table
 from carecoord.ui.style import chip, fg, hint
 
@@ -151,25 +150,21 @@ def change_text(kind: AssessmentKind, first: float, latest: float) -> tuple[str,
     return f"{head} ({percent}not a meaningful change)", ""
 
 
-class AssessmentsTab(QWidget):
+class AssessmentsTab(ChartTab):
     """Assessments on a chart: record buttons, the PEG/NRS trend, the list with alerts.
 
     Signals:
         changed(): an assessment was recorded (the chart header reloads its alerts).
     """
 
-    changed = Signal()
+    OBJECT_NAME = "assessmentsTab"
+    ACCESSIBLE_NAME = "Assessments"
 
     def __init__(
         self, *, context: AppContext, patient_id: int, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.patient_id = patient_id
-        self.show_problem = show_problem
+        super().__init__(context=context, patient_id=patient_id, parent=parent)
         self.dialog: AssessmentDialog | None = None
-        self.setObjectName("assessmentsTab")
-        self.setAccessibleName("Assessments")
         self._build()
         self._restore_settings()
         self.refresh()
@@ -250,12 +245,12 @@ class AssessmentsTab(QWidget):
     # ------------------------------------------------------------------- data
     def refresh(self) -> None:
         """Reload the assessments from the service and redraw table, chart and changes."""
-        try:
-            rows = assessments.list_assessments(
+        rows = self.read(
+            lambda: assessments.list_assessments(
                 self.context.db, self.context.actor, self.patient_id
             )
-        except CareCoordError as error:
-            self.show_problem(self, error)
+        )
+        if rows is None:
             return
         self.model.set_rows(rows)
         self.empty.setVisible(not rows)
@@ -305,7 +300,7 @@ class AssessmentsTab(QWidget):
                 context=self.context, patient_id=self.patient_id, kind=kind, parent=self
             )
         except CareCoordError as error:
-            self.show_problem(self, error)
+            self.problem(error)
             return None
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.saved.connect(self._saved)

@@ -17,7 +17,6 @@ from PySide6.QtCore import (
     QSettings,
     Qt,
     QUrl,
-    Signal,
 )
 from PySide6.QtGui import (
     QDesktopServices,
@@ -50,7 +49,7 @@ from carecoord.ui.chart.document_files import (
     pick_files,
 )
 from carecoord.ui.context import AppContext
-from carecoord.ui.errors import show_problem
+from carecoord.ui.kit.chart_tab import ChartTab
 from carecoord.ui.kit.table import list_table
 from carecoord.ui.style import hint, scheme
 
@@ -78,7 +77,7 @@ def _temp_dir() -> Path:
     return Path(_open_dir.name)
 
 
-class DocumentsTab(QWidget):
+class DocumentsTab(ChartTab):
     """Documents filed on a chart: attach with a picker, by dropping files or by pasting an
     image or PDF from the clipboard; open them.
 
@@ -89,24 +88,20 @@ class DocumentsTab(QWidget):
         changed(): documents were attached.
     """
 
-    changed = Signal()
+    OBJECT_NAME = "documentsTab"
+    ACCESSIBLE_NAME = "Documents"
 
     def __init__(
         self, *, context: AppContext, patient_id: int, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.patient_id = patient_id
+        super().__init__(context=context, patient_id=patient_id, parent=parent)
         self.opener: Opener = QDesktopServices.openUrl
         self.pick_files: FilePicker = pick_files
-        self.show_problem = show_problem
         self.dialog: AttachDocumentDialog | None = None
         role = context.actor.role
         self.can_attach = allowed(role, Action.EDIT_CLINICAL, DataCategory.GENERAL) or allowed(
             role, Action.EDIT_REFERRAL_LOGISTICS, DataCategory.GENERAL
         )
-        self.setObjectName("documentsTab")
-        self.setAccessibleName("Documents")
         self.setAcceptDrops(self.can_attach)
         self._build()
         self.refresh()
@@ -179,10 +174,10 @@ class DocumentsTab(QWidget):
     # ------------------------------------------------------------------- data
     def refresh(self) -> None:
         """Reload the chart's documents from the service."""
-        try:
-            rows = documents.list_documents(self.context.db, self.context.actor, self.patient_id)
-        except CareCoordError as error:
-            self.show_problem(self, error)
+        rows = self.read(
+            lambda: documents.list_documents(self.context.db, self.context.actor, self.patient_id)
+        )
+        if rows is None:
             return
         self.model.set_rows(rows)
         self.empty.setVisible(not rows)
@@ -287,7 +282,7 @@ class DocumentsTab(QWidget):
                 self.context.db, self.context.actor, document_id
             )
         except CareCoordError as error:
-            self.show_problem(self, error)
+            self.problem(error)
             return None
         folder = _temp_dir() / str(view.id)
         folder.mkdir(mode=0o700, exist_ok=True)

@@ -3,7 +3,7 @@ with the medication-overuse risk, and the SNNOOP10 red-flag screen."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -28,8 +28,9 @@ from carecoord.services import record
 from carecoord.services.permissions import Action, allowed
 from carecoord.services.record import HeadacheView
 from carecoord.ui.context import AppContext
-from carecoord.ui.errors import offer_reload, show_problem
+from carecoord.ui.errors import offer_reload
 from carecoord.ui.forms import FieldErrors, combo, line_edit, text_edit, text_of
+from carecoord.ui.kit.chart_tab import ChartTab
 from carecoord.ui.style import bg, chip_fg, hint, page_title, scheme
 
 EMPTY_TEXT = "No headache profile — fill it in for neurology referrals"
@@ -54,7 +55,7 @@ def risk_summary(
     return f"Medication-overuse risk: {risk.level}", RISK_LEVEL[risk.level]
 
 
-class HeadacheTab(QWidget):
+class HeadacheTab(ChartTab):
     """Edit the patient's headache profile; the overuse risk updates while typing.
 
     ``offer_reload`` and ``show_problem`` are attributes so tests can replace the
@@ -64,22 +65,18 @@ class HeadacheTab(QWidget):
         changed(): the profile was saved.
     """
 
-    changed = Signal()
+    OBJECT_NAME = "headacheTab"
+    ACCESSIBLE_NAME = "Headache profile"
 
     def __init__(
         self, *, context: AppContext, patient_id: int, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.patient_id = patient_id
+        super().__init__(context=context, patient_id=patient_id, parent=parent)
         self.offer_reload = offer_reload
-        self.show_problem = show_problem
         self.profile: HeadacheView | None = None
         self.dirty = False
         self._loading = False
         self.can_edit = allowed(context.actor.role, Action.EDIT_CLINICAL, DataCategory.GENERAL)
-        self.setObjectName("headacheTab")
-        self.setAccessibleName("Headache profile")
         self._build()
         self.reload()
 
@@ -286,7 +283,7 @@ class HeadacheTab(QWidget):
                 self.context.db, self.context.actor, self.patient_id
             )
         except CareCoordError as error:
-            self.show_problem(self, error)
+            self.problem(error)
             return
         self._fill(self.profile)
         self.stack.setCurrentWidget(self.form_page if self.profile else self.empty_page)
@@ -434,13 +431,13 @@ class HeadacheTab(QWidget):
             )
         except ValidationError as error:
             if not self.errors.show(error):
-                self.show_problem(self, error)
+                self.problem(error)
             return False
         except ConflictError as error:
             self.offer_reload(self, error, self.reload)
             return False
         except CareCoordError as error:
-            self.show_problem(self, error)
+            self.problem(error)
             return False
         self.profile = saved
         self._fill(saved)

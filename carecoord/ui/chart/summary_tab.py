@@ -8,7 +8,6 @@ from html import escape
 
 from PySide6.QtCore import (
     Qt,
-    Signal,
 )
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -43,7 +42,8 @@ from carecoord.ui.chart.medication_dialogs import (
     StopMedicationDialog,
 )
 from carecoord.ui.context import AppContext
-from carecoord.ui.errors import offer_reload, show_problem
+from carecoord.ui.errors import offer_reload
+from carecoord.ui.kit.chart_tab import ChartTab
 from carecoord.ui.kit.records import (
     action_button,
     ask_yes_no,
@@ -119,7 +119,7 @@ ALLERGY_COLUMNS: list[Column] = [
 ]
 
 
-class SummaryTab(QWidget):
+class SummaryTab(ChartTab):
     """Diagnoses, medications (with the total daily MME and its advice) and allergies.
 
     Every change goes through ``services.record``; the tab then emits ``changed`` and
@@ -129,19 +129,13 @@ class SummaryTab(QWidget):
         changed(): data on this tab was changed by the person.
     """
 
-    changed = Signal()
+    OBJECT_NAME = "summaryTab"
 
     def __init__(
         self, *, context: AppContext, patient_id: int, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.patient_id = patient_id
-        self.setObjectName("summaryTab")
+        super().__init__(context=context, patient_id=patient_id, parent=parent)
         self.chart: Chart | None = None
-        # Standing alone the tab re-reads after a change; the chart window turns this off
-        # because it re-reads once for the header and every tab.
-        self.self_refresh = True
         self.can_edit = allowed(context.actor.role, Action.EDIT_CLINICAL, DataCategory.GENERAL)
         self.confirm: Callable[[QWidget, str, str], bool] = ask_yes_no
         self.make_picker: Callable[[], IcdPicker] = lambda: IcdPicker(parent=self)
@@ -277,12 +271,11 @@ class SummaryTab(QWidget):
     # -------------------------------------------------------------------- data
     def refresh(self) -> None:
         """Read the chart again and show it (the window usually hands it over instead)."""
-        try:
-            chart = load_chart(self.context.db, self.context.actor, self.patient_id)
-        except CareCoordError as error:
-            show_problem(self, error, "Chart")
-            return
-        self.show_chart(chart)
+        chart = self.read(
+            lambda: load_chart(self.context.db, self.context.actor, self.patient_id), "Chart"
+        )
+        if chart is not None:
+            self.show_chart(chart)
 
     def show_chart(self, chart: Chart) -> None:
         self.chart = chart
@@ -344,16 +337,10 @@ class SummaryTab(QWidget):
             self.can_edit and status is not None and status.no_known_allergies
         )
 
-    def _saved(self) -> None:
-        if self.self_refresh:
-            self.refresh()
-        self.context.events.patient_changed.emit(self.patient_id)
-        self.changed.emit()
-
     def _open(self, dialog: QDialog) -> QDialog:
         """Open a dialog without blocking; a saved dialog reports the change."""
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(self._saved)
+        dialog.accepted.connect(self.saved)
         dialog.open()
         return dialog
 
@@ -387,9 +374,9 @@ class SummaryTab(QWidget):
             offer_reload(self, error, self.refresh)
             return
         except CareCoordError as error:
-            show_problem(self, error, "Diagnosis")
+            self.problem(error, "Diagnosis")
             return
-        self._saved()
+        self.saved()
 
     def add_medication(self) -> QDialog:
         return self._open(
@@ -466,9 +453,9 @@ class SummaryTab(QWidget):
             offer_reload(self, error, self.refresh)
             return
         except CareCoordError as error:
-            show_problem(self, error, "Allergy")
+            self.problem(error, "Allergy")
             return
-        self._saved()
+        self.saved()
 
     def confirm_no_known_allergies(self) -> None:
         who = self.context.actor.display_name
@@ -482,9 +469,9 @@ class SummaryTab(QWidget):
         try:
             record.confirm_no_known_allergies(self.context.db, self.context.actor, self.patient_id)
         except CareCoordError as error:
-            show_problem(self, error, "Allergy status")
+            self.problem(error, "Allergy status")
             return
-        self._saved()
+        self.saved()
 
     def withdraw_no_known_allergies(self) -> None:
         if not self.confirm(
@@ -497,6 +484,6 @@ class SummaryTab(QWidget):
         try:
             record.withdraw_no_known_allergies(self.context.db, self.context.actor, self.patient_id)
         except CareCoordError as error:
-            show_problem(self, error, "Allergy status")
+            self.problem(error, "Allergy status")
             return
-        self._saved()
+        self.saved()
