@@ -19,8 +19,8 @@ Index = AnyIndex
 
 class RowsTableModel(ColumnTableModel):
     """A short list whose subclass still answers ``data`` itself, one header per entry of
-    ``HEADERS`` (the plan tab's goals and activities, the intake list, until they move
-    to :class:`Column` specs)."""
+    ``HEADERS`` (the plan tab's goals and activities, until they move to
+    :class:`Column` specs)."""
 
     HEADERS: tuple[str, ...] = ()
     ViewRole = Qt.ItemDataRole.UserRole

@@ -80,3 +80,12 @@ def test_admin_models(qtbot: QtBot, qtmodeltester: Any, demo_context: AppContext
     trail = AuditModel(context=admin)
     assert trail.set_filters(AuditFilter())
     _check_full_then_empty(qtmodeltester, trail)
+
+
+def test_intake_model(qtbot: QtBot, qtmodeltester: Any, desk_context: AppContext) -> None:
+    from tests.ui.test_intake_page import entered, page_for
+
+    entered(desk_context)
+    page = page_for(qtbot, desk_context)
+    assert page.model.data(page.model.index(0, 1)) and page.model.row_of(page.model.index(0, 0))
+    _check_full_then_empty(qtmodeltester, page.model)
