@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from pytestqt.qtbot import QtBot
 
-from carecoord.errors import CareCoordError
+from carecoord.errors import CareCoordError, ConflictError, ValidationError
 from carecoord.ui.chart.assessments_tab import AssessmentsTab
 from carecoord.ui.chart.care_team_tab import CareTeamTab
 from carecoord.ui.chart.documents_tab import DocumentsTab
@@ -16,6 +18,7 @@ from carecoord.ui.chart.referrals_tab import ReferralsTab
 from carecoord.ui.chart.results_tab import ResultsTab
 from carecoord.ui.chart.summary_tab import SummaryTab
 from carecoord.ui.context import AppContext
+from carecoord.ui.forms import FieldErrors
 from carecoord.ui.kit.chart_tab import ChartTab
 from tests.services.helpers import new_patient
 
@@ -66,3 +69,28 @@ def test_refused_read_is_shown_and_a_change_tells_the_chart(
     with qtbot.waitSignal(tab.changed, timeout=1000):
         tab.saved()
     assert changed == [patient_id]
+
+
+def test_a_refused_save_is_explained_and_a_conflict_offers_a_reload(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    tab = ResultsTab(context=context, patient_id=new_patient(context.db, context.actor).id)
+    qtbot.addWidget(tab)
+    shown: list[object] = []
+    offered: list[object] = []
+    tab.show_problem = lambda _parent, error, *_: shown.append(error)
+    tab.offer_reload = lambda _parent, error, reload: offered.append((error, reload))
+
+    def refuse(error: CareCoordError) -> Callable[[], int]:
+        def work() -> int:
+            raise error
+
+        return work
+
+    invalid = ValidationError("dose", "must be positive")
+    assert tab.store(refuse(invalid), FieldErrors()) is None  # no such field here: a box
+    assert shown == [invalid]
+    conflict = ConflictError("result", 1, "Dr Lee", None)
+    assert tab.store(refuse(conflict), FieldErrors()) is None
+    assert offered == [(conflict, tab.reload)]
+    assert tab.store(lambda: 3, FieldErrors()) == 3

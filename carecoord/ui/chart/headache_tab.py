@@ -23,12 +23,11 @@ from PySide6.QtWidgets import (
 from carecoord.clinical import headache as headache_rules
 from carecoord.clinical.headache import AcuteDrugClass, RedFlag
 from carecoord.clinical.vocabulary import DataCategory, HeadacheType
-from carecoord.errors import CareCoordError, ConflictError, ValidationError
+from carecoord.errors import CareCoordError, ValidationError
 from carecoord.services import record
 from carecoord.services.permissions import Action, allowed
 from carecoord.services.record import HeadacheView
 from carecoord.ui.context import AppContext
-from carecoord.ui.errors import offer_reload
 from carecoord.ui.forms import FieldErrors, combo, line_edit, text_edit, text_of
 from carecoord.ui.kit.chart_tab import ChartTab
 from carecoord.ui.style import bg, chip_fg, hint, page_title, scheme
@@ -72,7 +71,6 @@ class HeadacheTab(ChartTab):
         self, *, context: AppContext, patient_id: int, parent: QWidget | None = None
     ) -> None:
         super().__init__(context=context, patient_id=patient_id, parent=parent)
-        self.offer_reload = offer_reload
         self.profile: HeadacheView | None = None
         self.dirty = False
         self._loading = False
@@ -421,23 +419,17 @@ class HeadacheTab(ChartTab):
         )
         # Version 0 never exists: a profile someone else created meanwhile is a conflict.
         expected = self.profile.version if self.profile else 0
-        try:
-            saved = record.save_headache_profile(
+        saved = self.store(
+            lambda: record.save_headache_profile(
                 self.context.db,
                 self.context.actor,
                 self.patient_id,
                 data,
                 expected_version=expected,
-            )
-        except ValidationError as error:
-            if not self.errors.show(error):
-                self.problem(error)
-            return False
-        except ConflictError as error:
-            self.offer_reload(self, error, self.reload)
-            return False
-        except CareCoordError as error:
-            self.problem(error)
+            ),
+            self.errors,
+        )
+        if saved is None:
             return False
         self.profile = saved
         self._fill(saved)

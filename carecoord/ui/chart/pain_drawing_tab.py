@@ -33,7 +33,6 @@ from carecoord.services.pain_drawings import MAX_NOTES, PainDrawingInput, PainDr
 from carecoord.services.permissions import Action, allowed
 from carecoord.ui.chart.body_diagram import BodyDiagram, kind_icon
 from carecoord.ui.context import AppContext
-from carecoord.ui.errors import offer_reload
 from carecoord.ui.forms import (
     FieldErrors,
     date_edit,
@@ -78,7 +77,6 @@ class PainDrawingTab(ChartTab):
         self, *, context: AppContext, patient_id: int, parent: QWidget | None = None
     ) -> None:
         super().__init__(context=context, patient_id=patient_id, parent=parent)
-        self.offer_reload = offer_reload
         self.confirm_discard = self._ask_discard
         self.can_edit = allowed(context.actor.role, Action.EDIT_CLINICAL, DataCategory.GENERAL)
         self.drawings: list[PainDrawingView] = []
@@ -396,24 +394,18 @@ class PainDrawingTab(ChartTab):
             self.drawn_on_value(), tuple(self.diagram.marks), text_of(self.notes)
         )
         current = self.current
-        try:
-            saved = pain_drawings.save_pain_drawing(
+        saved = self.store(
+            lambda: pain_drawings.save_pain_drawing(
                 self.context.db,
                 self.context.actor,
                 self.patient_id,
                 data,
                 drawing_id=current.id if current else None,
                 expected_version=current.version if current else None,
-            )
-        except ValidationError as error:
-            if not self.errors.show(error):
-                self.problem(error)
-            return False
-        except ConflictError as error:
-            self.offer_reload(self, error, self.reload)
-            return False
-        except CareCoordError as error:
-            self.problem(error)
+            ),
+            self.errors,
+        )
+        if saved is None:
             return False
         self._set_dirty(False)
         self.reload(saved.id)

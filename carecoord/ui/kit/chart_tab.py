@@ -14,9 +14,10 @@ from typing import Any, TypeVar
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
-from carecoord.errors import CareCoordError
+from carecoord.errors import CareCoordError, ConflictError, ValidationError
 from carecoord.ui.context import AppContext
-from carecoord.ui.errors import show_problem
+from carecoord.ui.errors import offer_reload, show_problem
+from carecoord.ui.forms import FieldErrors
 
 T = TypeVar("T")
 
@@ -24,9 +25,9 @@ T = TypeVar("T")
 class ChartTab(QWidget):
     """One tab of a chart window: ``context``, ``patient_id`` and :meth:`refresh`.
 
-    ``show_problem`` is an attribute so tests can replace it. ``self_refresh``: standing
-    alone a tab re-reads after its own change; the chart window turns it off for tabs it
-    feeds from its one chart read.
+    ``show_problem`` and ``offer_reload`` are attributes so tests can replace them.
+    ``self_refresh``: standing alone a tab re-reads after its own change; the chart
+    window turns it off for tabs it feeds from its one chart read.
 
     Signals:
         changed(): this tab changed the patient's data (the chart reloads its header).
@@ -48,6 +49,7 @@ class ChartTab(QWidget):
         self.context = context
         self.patient_id = patient_id
         self.show_problem: Callable[..., Any] = show_problem
+        self.offer_reload: Callable[..., Any] = offer_reload
         self.self_refresh = True
         self.setObjectName(self.OBJECT_NAME)
         if self.ACCESSIBLE_NAME:
@@ -72,6 +74,26 @@ class ChartTab(QWidget):
             self.show_problem(self, error, title)
         else:
             self.show_problem(self, error)
+
+    def store(self, work: Callable[[], T], errors: FieldErrors) -> T | None:
+        """``work()``'s result (a save), or None after showing why not: a rule beside its
+        field in ``errors``, a conflict with the offer to :meth:`reload`, anything else
+        in a box."""
+        try:
+            return work()
+        except ValidationError as error:
+            if not errors.show(error):
+                self.problem(error)
+        except ConflictError as error:
+            self.offer_reload(self, error, self.reload)
+        except CareCoordError as error:
+            self.problem(error)
+        return None
+
+    def reload(self) -> None:
+        """Read again, dropping edits (after a conflict); :meth:`refresh` unless a tab
+        keeps edits through a refresh."""
+        self.refresh()
 
     def saved(self) -> None:
         """After this tab stored a change: re-read (unless the chart feeds it), tell the
