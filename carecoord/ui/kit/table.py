@@ -94,6 +94,8 @@ class ColumnTableModel(QAbstractTableModel):
         self.columns: tuple[Column, ...] = tuple(columns)
         self.muted = muted
         self._rows: list[Any] = []
+        # Looked up once: data() runs for every cell and role on every repaint.
+        self._answers_extra = type(self).extra_data is not ColumnTableModel.extra_data
 
     # ------------------------------------------------------------------ rows
     @property
@@ -150,37 +152,20 @@ class ColumnTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.parent().isValid():
+        if not index.isValid():
             return None
-        if not 0 <= index.column() < len(self.columns):
+        number = index.column()
+        if not 0 <= number < len(self.columns):
             return None
         row = self.row_at(index.row())
         if row is None:
             return None
-        column = self.columns[index.column()]
-        extra = self.extra_data(row, index.column(), role)
-        if extra is not None:
-            return extra
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return column.text(row)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return (column.tooltip or column.text)(row) or None
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if column.foreground is not None and (meaning := column.foreground(row)):
-                return brush(meaning)
-            return brush("muted") if self.muted is not None and self.muted(row) else None
-        if role == Qt.ItemDataRole.BackgroundRole and column.background is not None:
-            meaning = column.background(row)
-            return QBrush(QColor(style.bg(meaning))) if meaning else None
-        if role == Qt.ItemDataRole.FontRole and column.bold is not None and column.bold(row):
-            return bold_font()
-        if role == Qt.ItemDataRole.TextAlignmentRole and column.align is not None:
-            return int(column.align | Qt.AlignmentFlag.AlignVCenter)
-        if role == RowRole:
-            return row
-        if role == SortRole:
-            return column.sort_key(row) if column.sort_key else column.text(row)
-        return None
+        if self._answers_extra:
+            extra = self.extra_data(row, number, role)
+            if extra is not None:
+                return extra
+        answer = _ROLE_ANSWERS.get(int(role))
+        return answer(self, self.columns[number], row) if answer is not None else None
 
     def extra_data(self, row: Any, column: int, role: int) -> Any:
         """A subclass's answer for ``role`` before the columns' (None: the columns')."""
@@ -212,3 +197,37 @@ def list_table(
     header.setStretchLastSection(True)
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     return table
+
+
+def _foreground(model: ColumnTableModel, column: Column, row: Any) -> QBrush | None:
+    if column.foreground is not None and (meaning := column.foreground(row)):
+        return brush(meaning)
+    return brush("muted") if model.muted is not None and model.muted(row) else None
+
+
+def _background(_model: ColumnTableModel, column: Column, row: Any) -> QBrush | None:
+    meaning = column.background(row) if column.background is not None else None
+    return QBrush(QColor(style.bg(meaning))) if meaning else None
+
+
+def _alignment(_model: ColumnTableModel, column: Column, _row: Any) -> int | None:
+    return int(column.align | Qt.AlignmentFlag.AlignVCenter) if column.align is not None else None
+
+
+_ROLE_ANSWERS: dict[int, Callable[[ColumnTableModel, Column, Any], Any]] = {
+    int(Qt.ItemDataRole.DisplayRole): lambda _m, column, row: column.text(row),
+    int(Qt.ItemDataRole.AccessibleTextRole): lambda _m, column, row: column.text(row),
+    int(Qt.ItemDataRole.ToolTipRole): lambda _m, column, row: (
+        (column.tooltip or column.text)(row) or None
+    ),
+    int(Qt.ItemDataRole.ForegroundRole): _foreground,
+    int(Qt.ItemDataRole.BackgroundRole): _background,
+    int(Qt.ItemDataRole.FontRole): lambda _m, column, row: (
+        bold_font() if column.bold is not None and column.bold(row) else None
+    ),
+    int(Qt.ItemDataRole.TextAlignmentRole): _alignment,
+    int(RowRole): lambda _m, _column, row: row,
+    int(SortRole): lambda _m, column, row: (
+        column.sort_key(row) if column.sort_key else column.text(row)
+    ),
+}
