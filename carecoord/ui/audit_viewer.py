@@ -17,7 +17,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -45,7 +45,8 @@ from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.forms import FieldErrors
 from carecoord.ui.keyboard import DateTimeEdit, tab_leaves
-from carecoord.ui.style import fg, hint, page_title, qcolor
+from carecoord.ui.kit.table import Column
+from carecoord.ui.style import fg, hint, page_title
 from carecoord.ui.table_model import PagedTableModel
 from carecoord.ui.worker import run_in_thread, wait_for_all
 
@@ -128,15 +129,12 @@ class AuditModel(PagedTableModel):
     PAGE_SIZE = PAGE_SIZE  # the module constant, which callers and tests import
 
     def __init__(self, *, context: AppContext, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(AUDIT_COLUMNS, parent)
         self.context = context
         self.filters = AuditFilter()
         self.sort_key = "at"
         self.descending = True
         self.total = 0
-        self._alarm = QBrush(qcolor("danger"))
-        self._notable = QBrush(qcolor("warning"))
-        self._muted = QBrush(qcolor("muted"))
 
     # ------------------------------------------------------------------ queries
     def set_filters(self, filters: AuditFilter) -> bool:
@@ -175,9 +173,6 @@ class AuditModel(PagedTableModel):
             return None
 
     # ------------------------------------------------------------- Qt overrides
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt default
-        return 0 if parent.isValid() else len(COLUMNS)
-
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):
             return
@@ -185,52 +180,52 @@ class AuditModel(PagedTableModel):
         self.descending = order == Qt.SortOrder.DescendingOrder
         self._reload()
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section][0]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if section == TIME_COLUMN:
-                return "Stored in UTC; shown in this computer's time zone"
-            if section == 6:
-                return "The patient's MRN"
-            return f"Sort by {COLUMNS[section][0].lower()}"
-        return None
-
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.parent().isValid():
-            return None
-        row = self.row_at(index.row())
-        column = index.column()
-        if row is None or not 0 <= column < len(COLUMNS):
-            return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return cell_text(row, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if column == TIME_COLUMN:
-                return f"{row.at.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC"
-            if column == 6 and row.patient_id is not None:
-                return f"Patient id {row.patient_id}"
-            return cell_text(row, column) or None
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if column == ACTION_COLUMN and row.action in ALARMING_ACTIONS:
-                return self._alarm
-            if column == ACTION_COLUMN and row.action in NOTABLE_ACTIONS:
-                return self._notable
-            if column == 0:
-                return self._muted
-            return None
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (0, 5):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+
+def _action_meaning(row: AuditRow) -> str | None:
+    if row.action in ALARMING_ACTIONS:
+        return "danger"
+    return "warning" if row.action in NOTABLE_ACTIONS else None
+
+
+def _time_tip(row: AuditRow) -> str:
+    return f"{row.at.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC"
+
+
+def _patient_tip(row: AuditRow) -> str | None:
+    return f"Patient id {row.patient_id}" if row.patient_id is not None else None
+
+
+SPECIAL_TIPS = {  # column: (cell tooltip, header tooltip)
+    TIME_COLUMN: (_time_tip, "Stored in UTC; shown in this computer's time zone"),
+    6: (_patient_tip, "The patient's MRN"),
+}
+FOREGROUNDS: dict[int, Callable[[AuditRow], str | None]] = {
+    0: lambda _row: "muted",
+    ACTION_COLUMN: _action_meaning,
+}
+
+
+def _audit_column(number: int, header: str) -> Column:
+    """Column ``number`` of the trail: its text, tooltips, colour and alignment."""
+    tooltip, header_tip = SPECIAL_TIPS.get(number, (None, f"Sort by {header.lower()}"))
+    return Column(
+        header,
+        lambda row: cell_text(row, number),
+        tooltip=tooltip,
+        foreground=FOREGROUNDS.get(number),
+        align=Qt.AlignmentFlag.AlignRight if number in (0, 5) else None,
+        header_tooltip=header_tip,
+    )
+
+
+AUDIT_COLUMNS = tuple(
+    _audit_column(number, header) for number, (header, _key) in enumerate(COLUMNS)
+)
 
 
 def _date_time_edit(name: str, accessible: str) -> QDateTimeEdit:

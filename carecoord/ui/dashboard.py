@@ -3,27 +3,21 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
     QSettings,
-    Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QShowEvent
+from PySide6.QtGui import QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
-    QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -32,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from carecoord.clinical.vocabulary import CareTeamRole, ReferralState
+from carecoord.clinical.vocabulary import ReferralState
 from carecoord.errors import CareCoordError, PermissionDenied
 from carecoord.services.dashboard import (
     CALENDAR,
@@ -46,29 +40,27 @@ from carecoord.services.dashboard import (
     intake_figures,
 )
 from carecoord.services.permissions import Action, allowed
-from carecoord.services.worklist import WorklistRow, count_text
+from carecoord.services.worklist import count_text
 from carecoord.ui.context import AppContext
+from carecoord.ui.dashboard_lists import (
+    STATE_TILES,
+    closure_text,
+    decision_columns,
+    expiring_columns,
+    gap_columns,
+    loop_columns,
+    number,
+    overdue_columns,
+)
+from carecoord.ui.dashboard_tiles import Tile, tile_flow
 from carecoord.ui.flow_layout import FlowLayout
-from carecoord.ui.keyboard import tab_leaves
-from carecoord.ui.style import bg, fg, hint, page_title, scheme
+from carecoord.ui.kit.table import Column, ColumnTableModel, list_table
+from carecoord.ui.style import bg, fg, hint, page_title
 from carecoord.ui.worker import run_in_thread, wait_for_thread
 
 Index = QModelIndex | QPersistentModelIndex
 REFRESH_DELAY_MS = 400
 
-STATE_TILES: tuple[tuple[ReferralState, str], ...] = (
-    (ReferralState.DRAFT, "Draft, to send"),
-    (ReferralState.SENT, "Sent, awaiting acceptance"),
-    (ReferralState.ACCEPTED, "Accepted, to schedule"),
-    (ReferralState.SCHEDULED, "Scheduled, awaiting visit"),
-    (ReferralState.SEEN, "Seen, awaiting report"),
-    (ReferralState.ON_HOLD, "On hold"),
-)
-ROLE_SHORT = {
-    CareTeamRole.COORDINATING_PHYSICIAN: "coordinating physician",
-    CareTeamRole.REHABILITATION_SPECIALIST: "rehabilitation specialist",
-    CareTeamRole.PSYCHIATRIST: "psychiatrist",
-}
 MEASURE_EXPLANATION = (
     "CMS50 “Closing the Referral Loop”: the share of referred patients whose specialist's "
     "report arrived after the referral was sent. Each patient counts once, by their first "
@@ -80,222 +72,6 @@ PERIOD_CHOICES = (
     ("Rolling 12 months", ROLLING),
     ("CMS50 period (calendar year)", CALENDAR),
 )
-
-
-def day_text(value: Any) -> str:
-    return value.isoformat() if value is not None else ""
-
-
-def number(value: int) -> str:
-    return f"{value:,}"
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of a dashboard list: a title and how to show a row in it."""
-
-    title: str
-    text: Callable[[Any], str]
-    colour: Callable[[Any], str | None] | None = None
-
-
-class RowsModel(QAbstractTableModel):
-    """A short, read-only list of service rows (the dashboard shows a page, never more)."""
-
-    def __init__(self, columns: Sequence[Column], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.columns = tuple(columns)
-        self.rows: tuple[Any, ...] = ()
-
-    def set_rows(self, rows: Sequence[Any]) -> None:
-        self.beginResetModel()
-        self.rows = tuple(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> Any:
-        return self.rows[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008  # Qt's signature
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008  # Qt's signature
-        return 0 if parent.isValid() else len(self.columns)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        column = self.columns[index.column()]
-        row = self.rows[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return column.text(row)
-        if role == Qt.ItemDataRole.ForegroundRole and column.colour is not None:
-            colour = column.colour(row)
-            return QBrush(QColor(colour)) if colour else None
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.columns)
-        ):
-            return self.columns[section].title
-        return None
-
-
-class Tile(QFrame):
-    """A number with a caption; its accent colour says whether it needs attention."""
-
-    def __init__(self, name: str, caption: str, *, accent: str | None = None) -> None:
-        super().__init__()
-        self.setObjectName(name)
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        accent = accent or fg("info")
-        colours = scheme()
-        self.setStyleSheet(
-            f"QFrame#{name} {{ background: {colours.base}; border: 1px solid "
-            f"{colours.panel_border}; border-left: 4px solid {accent}; border-radius: 6px; }}"
-        )
-        column = self.column = QVBoxLayout(self)
-        column.setContentsMargins(12, 8, 12, 8)
-        column.setSpacing(2)
-        self.value = QLabel("–")
-        self.value.setObjectName(f"{name}Value")
-        self.value.setStyleSheet(f"font-size: 22px; font-weight: 600; color: {accent};")
-        self.caption = QLabel(caption)
-        self.caption.setObjectName(f"{name}Caption")
-        self.caption.setWordWrap(True)
-        self.caption.setStyleSheet(f"color: {fg('muted')};")
-        column.addWidget(self.value)
-        column.addWidget(self.caption)
-        self.setAccessibleName(caption)
-
-    def set_value(self, text: str, accent: str | None = None) -> None:
-        self.value.setText(text)
-        if accent is not None:
-            self.value.setStyleSheet(f"font-size: 22px; font-weight: 600; color: {accent};")
-        self.setAccessibleDescription(text)
-
-
-def _recipient(row: Any) -> str:
-    return row.recipient_name or "no recipient chosen"
-
-
-def _overdue_columns() -> list[Column]:
-    return [
-        Column("Patient", lambda r: r.patient_name),
-        Column("MRN", lambda r: r.mrn),
-        Column("Discipline", lambda r: r.discipline.label),
-        Column("Recipient", _recipient),
-        Column("Priority", lambda r: r.priority.label),
-        Column("State", lambda r: r.state.label),
-        Column("Due", lambda r: day_text(r.due_on)),
-        Column("Overdue", lambda r: f"{r.days_overdue} d", lambda r: fg("danger")),
-    ]
-
-
-def _loop_columns() -> list[Column]:
-    def state_colour(loop: OpenLoop) -> str | None:
-        return fg("muted") if loop.state not in (s for s, _ in STATE_TILES) else None
-
-    return [
-        Column("Patient", lambda r: r.patient_name),
-        Column("MRN", lambda r: r.mrn),
-        Column("Discipline", lambda r: r.discipline.label),
-        Column("Recipient", _recipient),
-        Column("Sent", lambda r: day_text(r.sent_on)),
-        Column("State", lambda r: _loop_state(r), state_colour),
-    ]
-
-
-def _loop_state(loop: OpenLoop) -> str:
-    if loop.state == ReferralState.REPORT_RECEIVED:
-        return "Closed without a report"
-    return loop.state.label
-
-
-def _gap_columns() -> list[Column]:
-    return [
-        Column("Patient", lambda g: g.patient_name),
-        Column("MRN", lambda g: g.mrn),
-        Column("Date of birth", lambda g: day_text(g.date_of_birth)),
-        Column(
-            "Missing core roles",
-            lambda g: ", ".join(ROLE_SHORT[r] for r in g.missing),
-            lambda g: fg("warning"),
-        ),
-    ]
-
-
-def _expiring_columns() -> list[Column]:
-    def left(row: WorklistRow) -> str:
-        parts = []
-        if row.auth_valid_to is not None:
-            parts.append(f"valid to {row.auth_valid_to.isoformat()}")
-        if row.auth_visits_left is not None:
-            parts.append(
-                f"{row.auth_visits_left} visit{'s' if row.auth_visits_left != 1 else ''} left"
-            )
-        return ", ".join(parts)
-
-    return [
-        Column("Patient", lambda r: r.patient_name),
-        Column("MRN", lambda r: r.mrn),
-        Column("Discipline", lambda r: r.discipline.label),
-        Column("Recipient", _recipient),
-        Column("State", lambda r: r.state.label),
-        Column("Authorisation", left, lambda r: fg("warning")),
-    ]
-
-
-def _waiting(decision: PendingDecision) -> str:
-    hours = int(decision.waiting.total_seconds() // 3600)
-    if hours < 72:
-        return f"{hours} h"
-    return f"{decision.waiting.days} d"
-
-
-def _decision_columns() -> list[Column]:
-    return [
-        Column("Patient", lambda d: d.patient_name),
-        Column("MRN", lambda d: d.mrn),
-        Column("Discipline", lambda d: d.discipline.label),
-        Column("Payer", lambda d: d.payer or "payer not recorded"),
-        Column("Requested", lambda d: d.requested_at.astimezone().strftime("%Y-%m-%d %H:%M")),
-        Column("Request", lambda d: "Expedited (72 h)" if d.expedited else "Standard (7 days)"),
-        Column("Waiting", _waiting, lambda d: fg("danger")),
-    ]
-
-
-def closure_text(loop: LoopClosure) -> str:
-    """ "83 % (125 of 150 patients, last 12 months)", or why there is no rate yet.
-
-    The calendar view names its period: "63 % (159 of 251 patients, CMS50 period:
-    calendar year 2026 so far)".
-    """
-    percentage = loop.percentage
-    which = "last 12 months" if loop.period == ROLLING else loop.label
-    if percentage is None:
-        return f"No patients referred in the period yet ({which})"
-    return (
-        f"{percentage:.0f} % ({number(loop.numerator)} of {number(loop.denominator)} "
-        f"patients, {which})"
-    )
-
-
-TILE_WIDTH = 168  # six to a row on a laptop, three on a 960-px window
-
-
-def tile_flow(tiles: Iterable[Tile]) -> FlowLayout:
-    """Tiles of one width, wrapping onto further rows when the page is narrow."""
-    flow = FlowLayout(spacing=8)
-    for tile in tiles:
-        tile.setFixedWidth(TILE_WIDTH)
-        tile.setMinimumHeight(84)
-        flow.addWidget(tile)
-    return flow
 
 
 class DashboardPage(QWidget):
@@ -435,14 +211,14 @@ class DashboardPage(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("dashboardLists")
         self.tabs.setAccessibleName("Dashboard lists")
-        self.overdue_view = self._list("overdueList", "Overdue referrals", _overdue_columns())
-        self.loops_view = self._list("openLoopsList", "Open loops", _loop_columns())
-        self.gaps_view = self._list("teamGapsList", "Care-team gaps", _gap_columns())
+        self.overdue_view = self._list("overdueList", "Overdue referrals", overdue_columns())
+        self.loops_view = self._list("openLoopsList", "Open loops", loop_columns())
+        self.gaps_view = self._list("teamGapsList", "Care-team gaps", gap_columns())
         self.expiring_view = self._list(
-            "authExpiringList", "Authorisations expiring", _expiring_columns()
+            "authExpiringList", "Authorisations expiring", expiring_columns()
         )
         self.decisions_view = self._list(
-            "decisionsList", "Payer decisions overdue", _decision_columns()
+            "decisionsList", "Payer decisions overdue", decision_columns()
         )
         self.tabs.currentChanged.connect(self._remember_tab)
         outer.addWidget(self.tabs, 1)
@@ -458,19 +234,7 @@ class DashboardPage(QWidget):
 
     # ------------------------------------------------------------------ building
     def _list(self, name: str, title: str, columns: list[Column]) -> QTableView:
-        view = QTableView()
-        tab_leaves(view)  # Tab moves on; arrows move between cells
-        view.setObjectName(name)
-        view.setAccessibleName(title)
-        model = RowsModel(columns, view)
-        view.setModel(model)
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        view.setAlternatingRowColors(True)
-        view.verticalHeader().hide()
-        view.horizontalHeader().setStretchLastSection(True)
-        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        view = list_table(ColumnTableModel(columns, parent=self), name, title)
         view.activated.connect(lambda index, v=view: self._open(v, index.row()))
         self.tabs.addTab(view, title)
         return view
@@ -624,7 +388,7 @@ class DashboardPage(QWidget):
         )
         for index, (view, rows, total, title) in enumerate(lists):
             model = view.model()
-            assert isinstance(model, RowsModel)
+            assert isinstance(model, ColumnTableModel)
             model.set_rows(rows)
             shown = f"{title} ({number(total)})"
             if total > len(rows):
@@ -637,13 +401,13 @@ class DashboardPage(QWidget):
     # ------------------------------------------------------------------ actions
     def _open(self, view: QTableView, row: int) -> None:
         model = view.model()
-        assert isinstance(model, RowsModel)
+        assert isinstance(model, ColumnTableModel)
         item = model.row_at(row)
         if isinstance(item, TeamGap):
             self.context.navigator.chart_requested.emit(item.patient_id)
         elif isinstance(item, OpenLoop | PendingDecision):
             self.context.navigator.referral_requested.emit(item.referral_id)
-        else:
+        elif item is not None:
             self.context.navigator.referral_requested.emit(item.id)
 
     def _remember_tab(self, index: int) -> None:

@@ -6,13 +6,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QDialog,
     QFileDialog,
     QFormLayout,
     QFrame,
@@ -23,7 +20,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSpinBox,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -32,7 +28,7 @@ from carecoord.clinical.monitoring import MAX_PDMP_INTERVAL_DAYS, MIN_PDMP_INTER
 from carecoord.clinical.referral_rules import Targets
 from carecoord.errors import CareCoordError, ValidationError
 from carecoord.letters.dates import DATE_FORMATS
-from carecoord.services import delivery, team, users
+from carecoord.services import delivery
 from carecoord.services.permissions import Action, allowed
 from carecoord.services.settings import (
     MAX_LOGO_BYTES,
@@ -41,12 +37,11 @@ from carecoord.services.settings import (
     ClinicSettings,
     save_settings,
 )
-from carecoord.services.users import UserView
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.forms import FieldErrors, combo, line_edit, text_edit, text_of
-from carecoord.ui.keyboard import tab_leaves
 from carecoord.ui.language_box import LanguageBox
+from carecoord.ui.settings_users import UsersBox
 from carecoord.ui.style import PAPER, PAPER_TEXT, bg, fg, hint, page_title, scheme
 
 Index = QModelIndex | QPersistentModelIndex
@@ -72,62 +67,6 @@ def database_kind(dialect: str) -> str:
     if dialect == "postgresql":
         return "PostgreSQL — shared by the clinic's workstations"
     return dialect
-
-
-class UsersModel(QAbstractTableModel):
-    """The clinic's accounts (tens of rows)."""
-
-    COLUMNS = ("User name", "Full name", "Role", "Team member", "Status", "Last sign-in")
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.users: tuple[UserView, ...] = ()
-        self.member_names: dict[int, str] = {}
-
-    def set_users(self, rows: list[UserView], member_names: dict[int, str]) -> None:
-        self.beginResetModel()
-        self.users = tuple(rows)
-        self.member_names = member_names
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008  # Qt's signature
-        return 0 if parent.isValid() else len(self.users)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008  # Qt's signature
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.users):
-            return None
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return None
-        user = self.users[index.row()]
-        member = ""
-        if user.team_member_id is not None:
-            member = self.member_names.get(user.team_member_id, f"member {user.team_member_id}")
-        signed_in = ""
-        if user.last_sign_in is not None:
-            signed_in = user.last_sign_in.astimezone().strftime("%Y-%m-%d %H:%M")
-        values = (
-            user.username,
-            user.full_name,
-            user.role.label,
-            member,
-            "Active" if user.active else "Inactive",
-            signed_in or "never",
-        )
-        return values[index.column()]
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.COLUMNS)
-        ):
-            return self.COLUMNS[section]
-        return None
 
 
 class SettingsPage(QWidget):
@@ -188,10 +127,14 @@ class SettingsPage(QWidget):
         if self.can_edit:
             column.addLayout(save_row)
 
-        self.users_model = UsersModel(self)
+        self.users_box = UsersBox(context=context, parent=self)
+        self.users_model = self.users_box.model
+        self.user_dialog = self.users_box.user_dialog
         if self.can_manage_users:
-            column.addWidget(self._users_box())
-            self.refresh_users()
+            column.addWidget(self.users_box)
+            self.users_box.refresh()
+        else:
+            self.users_box.hide()
         column.addStretch(1)
 
         scroll = QScrollArea()
@@ -410,35 +353,6 @@ class SettingsPage(QWidget):
             form.addRow("", demo)
         return box
 
-    def _users_box(self) -> QGroupBox:
-        box = QGroupBox("Users")
-        box.setObjectName("usersBox")
-        layout = QVBoxLayout(box)
-        self.users_table = QTableView()
-        tab_leaves(self.users_table)  # Tab moves on; arrows move between cells
-        self.users_table.setObjectName("usersTable")
-        self.users_table.setAccessibleName("User accounts")
-        self.users_table.setModel(self.users_model)
-        self.users_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.users_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.users_table.setAlternatingRowColors(True)
-        self.users_table.verticalHeader().hide()
-        self.users_table.horizontalHeader().setStretchLastSection(True)
-        self.users_table.setMinimumHeight(160)
-        layout.addWidget(self.users_table)
-        row = QHBoxLayout()
-        row.addWidget(
-            hint("Each person signs in with their own account; the audit trail names them.")
-        )
-        row.addStretch(1)
-        self.manage_users_button = QPushButton("Manage users…")
-        self.manage_users_button.setObjectName("manageUsers")
-        self.manage_users_button.setAccessibleName("Add, change or deactivate user accounts")
-        self.manage_users_button.clicked.connect(self.manage_users)
-        row.addWidget(self.manage_users_button)
-        layout.addLayout(row)
-        return box
-
     # ------------------------------------------------------------------ values
     def fill(self, settings: ClinicSettings) -> None:
         self.errors.clear()
@@ -619,25 +533,3 @@ class SettingsPage(QWidget):
 
     def _settings_changed(self) -> None:
         self.fill(self.context.settings)
-
-    # ------------------------------------------------------------------ users
-    def refresh_users(self) -> None:
-        try:
-            rows = users.list_users(self.context.db, self.context.actor)
-            members = team.list_members(self.context.db, self.context.actor, active_only=False)
-        except CareCoordError as error:
-            show_problem(self, error)
-            return
-        self.users_model.set_users(rows, {m.id: m.display_name for m in members})
-        self.users_table.resizeColumnsToContents()
-
-    def user_dialog(self) -> QDialog:
-        """The administrators' user management (one place for every account change)."""
-        from carecoord.ui.users_dialog import UserManagementDialog
-
-        dialog = UserManagementDialog(context=self.context, parent=self)
-        dialog.finished.connect(lambda _result: self.refresh_users())
-        return dialog
-
-    def manage_users(self) -> None:
-        self.user_dialog().open()

@@ -1,73 +1,49 @@
-"""A read-only table model over a short list of plain rows (a chart's documents, scores…).
+"""Table models that read long lists from a service a page at a time.
 
-Long lists page through the services instead (see the patient and worklist models).
+Both are :class:`~carecoord.ui.kit.table.ColumnTableModel` s: the columns answer Qt's
+roles; only where a row comes from differs. Short lists use ``ColumnTableModel`` itself.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QObject, Qt
 from PySide6.QtWidgets import QWidget
 
-Index = QModelIndex | QPersistentModelIndex
+from carecoord.ui.kit.table import AnyIndex, Column, ColumnTableModel
+
+Index = AnyIndex
 
 
-class RowsTableModel(QAbstractTableModel):
-    """Rows held in memory, one column per entry of ``HEADERS``; subclasses add ``data``."""
+class RowsTableModel(ColumnTableModel):
+    """A short list whose subclass still answers ``data`` itself, one header per entry of
+    ``HEADERS`` (the plan tab's goals and activities, until they move to
+    :class:`Column` specs)."""
 
     HEADERS: tuple[str, ...] = ()
     ViewRole = Qt.ItemDataRole.UserRole
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[Any] = []
-
-    def arrange(self, rows: list[Any]) -> list[Any]:
-        """The display order (as given, unless a subclass sorts)."""
-        return rows
-
-    def set_rows(self, rows: Iterable[Any]) -> None:
-        self.beginResetModel()
-        self.rows = self.arrange(list(rows))
-        self.endResetModel()
+        super().__init__(
+            [Column(header, lambda _row: "") for header in self.HEADERS], parent=parent
+        )
 
     def row_of(self, index: Index) -> Any | None:
         """The plain row behind ``index``, or None for an invalid index."""
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        return self.rows[index.row()]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008  # Qt's default
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008  # Qt's default
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.HEADERS[section]
-        return None
+        return self.row_at(index.row()) if index.isValid() else None
 
 
-class PagedTableModel(QAbstractTableModel):
+class PagedTableModel(ColumnTableModel):
     """Rows read from a service one page at a time as the view scrolls, by OFFSET, every
     row kept (the audit trail; the patient list and the worklist use
-    :class:`KeysetTableModel`). Subclasses supply ``fetch_page``, ``columnCount``,
-    ``headerData`` and ``data``."""
+    :class:`KeysetTableModel`). Subclasses supply ``fetch_page``."""
 
     PAGE_SIZE = 100
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[Any] = []
+    def __init__(self, columns: Sequence[Column] = (), parent: QObject | None = None) -> None:
+        super().__init__(columns, parent=parent)
         self.exhausted = True
 
     def fetch_page(self, offset: int) -> list[Any] | None:
@@ -77,17 +53,11 @@ class PagedTableModel(QAbstractTableModel):
     def restart(self) -> None:
         """Forget the loaded rows and read the first page again."""
         self.beginResetModel()
-        self.rows = []
+        self._rows = []
         page = self.fetch_page(0)
-        self.rows = page or []
+        self._rows = page or []
         self.exhausted = page is None or len(page) < self.PAGE_SIZE
         self.endResetModel()
-
-    def row_at(self, row: int) -> Any | None:
-        return self.rows[row] if 0 <= row < len(self.rows) else None
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008  # Qt's default
-        return 0 if parent.isValid() else len(self.rows)
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008  # Qt's default
         return not parent.isValid() and not self.exhausted
@@ -95,18 +65,13 @@ class PagedTableModel(QAbstractTableModel):
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008  # Qt's default
         if parent.isValid() or self.exhausted:
             return
-        page = self.fetch_page(len(self.rows))
+        page = self.fetch_page(len(self._rows))
         # Decided before inserting, so views listening to rowsInserted see the final state.
         self.exhausted = not page or len(page) < self.PAGE_SIZE
-        if not page:
-            return
-        start = len(self.rows)
-        self.beginInsertRows(QModelIndex(), start, start + len(page) - 1)
-        self.rows.extend(page)
-        self.endInsertRows()
+        self.append(page or [])
 
 
-class KeysetTableModel(QAbstractTableModel):
+class KeysetTableModel(ColumnTableModel):
     """A long list read a page at a time with keyset cursors, holding only the pages near
     what the view last asked for.
 
@@ -120,8 +85,8 @@ class KeysetTableModel(QAbstractTableModel):
     PAGE_SIZE = 100
     KEEP_PAGES = 12
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self, columns: Sequence[Column] = (), parent: QObject | None = None) -> None:
+        super().__init__(columns, parent=parent)
         self.pages: dict[int, list[Any]] = {}
         self.starts: list[Any] = []  # starts[i]: the cursor page i is read after
         self.next_cursor: Any = None
@@ -147,10 +112,23 @@ class KeysetTableModel(QAbstractTableModel):
             self.exhausted = self.next_cursor is None
         self.endResetModel()
 
+    def set_rows(self, rows: Iterable[Any]) -> None:
+        """Show a fixed list instead of a query's pages (nothing more to fetch)."""
+        held = list(rows)
+        self.beginResetModel()
+        size = self.PAGE_SIZE
+        self.pages = {i // size: held[i : i + size] for i in range(0, len(held), size)}
+        self.starts = [None] * len(self.pages)
+        self.count, self.next_cursor, self.exhausted = len(held), None, True
+        self.endResetModel()
+
     @property
     def rows(self) -> list[Any]:
         """The rows held now, in order (the loaded pages; for tests and small lists)."""
         return [row for index in sorted(self.pages) for row in self.pages[index]]
+
+    def row_count(self) -> int:
+        return self.count
 
     def row_at(self, row: int) -> Any | None:
         if not 0 <= row < self.count:
@@ -164,6 +142,15 @@ class KeysetTableModel(QAbstractTableModel):
             self._release_far_from(index)
         return page[within] if within < len(page) else None
 
+    def held_row(self, predicate: Any) -> int:
+        """The row number of the first held row for which ``predicate`` is true, or -1
+        (rows of released pages are not read again)."""
+        for index in sorted(self.pages):
+            for within, row in enumerate(self.pages[index]):
+                if predicate(row):
+                    return index * self.PAGE_SIZE + within
+        return -1
+
     def loaded_rows(self) -> int:
         return sum(len(page) for page in self.pages.values())
 
@@ -171,9 +158,6 @@ class KeysetTableModel(QAbstractTableModel):
         while len(self.pages) > self.KEEP_PAGES:
             farthest = max(self.pages, key=lambda i: abs(i - index))
             del self.pages[farthest]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008  # Qt's default
-        return 0 if parent.isValid() else self.count
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008  # Qt's default
         return not parent.isValid() and not self.exhausted

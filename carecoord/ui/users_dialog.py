@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,8 +32,10 @@ from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.forms import FieldErrors, combo, line_edit
 from carecoord.ui.keyboard import close_shortcut, tab_leaves
+from carecoord.ui.kit.table import Column, ColumnTableModel
 from carecoord.ui.screen_fit import fit_dialog, restore_or_fit
-from carecoord.ui.style import hint, page_title, qcolor
+from carecoord.ui.style import hint, page_title
+from carecoord.ui.users_columns import user_columns
 
 Index = QModelIndex | QPersistentModelIndex
 ROLE_HELP = {
@@ -53,64 +55,32 @@ def status_of(user: UserView, now: datetime | None = None) -> str:
     return "Active"
 
 
-class UserTableModel(QAbstractTableModel):
+def _status_meaning(user: UserView) -> str:
+    return {"Active": "ok", "Deactivated": "danger"}.get(status_of(user), "warning")
+
+
+class UserTableModel(ColumnTableModel):
     """The clinic's accounts (tens of rows, so read whole)."""
 
-    COLUMNS = ("User name", "Full name", "Role", "Break-glass", "Status", "Last sign-in")
-
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.users: tuple[UserView, ...] = ()
+        super().__init__(
+            user_columns(
+                Column("Break-glass", lambda u: "Allowed" if u.break_glass_allowed else "—"),
+                Column("Status", status_of, foreground=_status_meaning),
+            ),
+            parent=parent,
+        )
+
+    @property
+    def users(self) -> list[UserView]:
+        return self.rows
 
     def set_users(self, rows: list[UserView]) -> None:
-        self.beginResetModel()
-        self.users = tuple(rows)
-        self.endResetModel()
+        self.set_rows(rows)
 
     def user_at(self, row: int) -> UserView | None:
-        return self.users[row] if 0 <= row < len(self.users) else None
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008  # Qt's signature
-        return 0 if parent.isValid() else len(self.users)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008  # Qt's signature
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.users):
-            return None
-        user = self.users[index.row()]
-        column = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            signed_in = (
-                user.last_sign_in.astimezone().strftime("%Y-%m-%d %H:%M")
-                if user.last_sign_in
-                else "never"
-            )
-            values = (
-                user.username,
-                user.full_name,
-                user.role.label,
-                "Allowed" if user.break_glass_allowed else "—",
-                status_of(user),
-                signed_in,
-            )
-            return values[column]
-        if role == Qt.ItemDataRole.ForegroundRole and column == 4:
-            status = status_of(user)
-            return qcolor({"Active": "ok", "Deactivated": "danger"}.get(status, "warning"))
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.COLUMNS)
-        ):
-            return self.COLUMNS[section]
-        return None
+        found: UserView | None = self.row_at(row)
+        return found
 
 
 def _password_edit(name: str) -> QLineEdit:

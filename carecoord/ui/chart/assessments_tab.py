@@ -10,17 +10,13 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSettings,
     Qt,
-    Signal,
 )
-from PySide6.QtGui import QFont, QHideEvent
+from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -40,10 +36,9 @@ from carecoord.ui.chart.assessment_forms import (
 )
 from carecoord.ui.chart.trend_chart import TrendChart
 from carecoord.ui.context import AppContext
-from carecoord.ui.errors import show_problem
-from carecoord.ui.keyboard import tab_leaves
-from carecoord.ui.style import chip, fg, hint, qcolor
-from carecoord.ui.table_model import RowsTableModel
+from carecoord.ui.kit.chart_tab import ChartTab
+from carecoord.ui.kit.table import Column, ColumnTableModel, RowRole, list_table
+from carecoord.ui.style import chip, fg, hint
 
 Index = QModelIndex | QPersistentModelIndex
 SETTINGS_PREFIX = "chart/assessments"
@@ -56,54 +51,55 @@ RECORD_ORDER = (
 )
 
 
-class AssessmentTableModel(RowsTableModel):
+class AssessmentTableModel(ColumnTableModel):
     """Recorded assessments, newest first (a patient has tens, not thousands)."""
 
-    HEADERS = ("Date taken", "Instrument", "Score", "Band", "Alert", "Recorded by")
+    ViewRole = RowRole
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(
+            [
+                Column("Date taken", lambda r: r.taken_on.isoformat(), tooltip=_answers_text),
+                Column("Instrument", lambda r: r.kind.label, tooltip=_answers_text),
+                Column(
+                    "Score",
+                    lambda r: format_total(r.kind, r.total),
+                    align=Qt.AlignmentFlag.AlignRight,
+                    tooltip=_answers_text,
+                ),
+                Column("Band", self.band_text, tooltip=_answers_text),
+                Column(
+                    "Alert",
+                    lambda r: SELF_HARM_TEXT if r.alert else "",
+                    tooltip=_answers_text,
+                    foreground=_alert_meaning,
+                    bold=lambda r: r.alert,
+                ),
+                Column("Recorded by", lambda r: r.recorded_by, tooltip=_answers_text),
+            ],
+            parent=parent,
+        )
+        self.peg_baseline: AssessmentView | None = None
 
     def arrange(self, rows: list[Any]) -> list[Any]:
         pegs = sorted(
             (r for r in rows if r.kind is AssessmentKind.PEG), key=lambda r: (r.taken_on, r.id)
         )
-        self.peg_baseline: AssessmentView | None = pegs[0] if pegs else None
+        self.peg_baseline = pegs[0] if pegs else None
         return sorted(rows, key=lambda r: (r.taken_on, r.id), reverse=True)
 
     def band_text(self, row: AssessmentView) -> str:
         """The band, except for a PEG: Krebs 2009 has none, so its change from baseline."""
         if row.kind is not AssessmentKind.PEG:
             return row.band
-        baseline = getattr(self, "peg_baseline", None)
+        baseline = self.peg_baseline
         if baseline is None or baseline.id == row.id:
             return peg_display.change_from_baseline(None, row.total)
         return peg_display.change_from_baseline(baseline.total, row.total)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        row = self.rows[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (
-                row.taken_on.isoformat(),
-                row.kind.label,
-                format_total(row.kind, row.total),
-                self.band_text(row),
-                SELF_HARM_TEXT if row.alert else "",
-                row.recorded_by,
-            )[column]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return _answers_text(row)
-        if role == Qt.ItemDataRole.ForegroundRole and row.alert and column == 4:
-            return qcolor("danger")
-        if role == Qt.ItemDataRole.FontRole and row.alert and column == 4:
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == 2:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == self.ViewRole:
-            return row
-        return None
+
+def _alert_meaning(row: AssessmentView) -> str | None:
+    return "danger" if row.alert else None
 
 
 def _answers_text(row: AssessmentView) -> str:
@@ -154,25 +150,21 @@ def change_text(kind: AssessmentKind, first: float, latest: float) -> tuple[str,
     return f"{head} ({percent}not a meaningful change)", ""
 
 
-class AssessmentsTab(QWidget):
+class AssessmentsTab(ChartTab):
     """Assessments on a chart: record buttons, the PEG/NRS trend, the list with alerts.
 
     Signals:
         changed(): an assessment was recorded (the chart header reloads its alerts).
     """
 
-    changed = Signal()
+    OBJECT_NAME = "assessmentsTab"
+    ACCESSIBLE_NAME = "Assessments"
 
     def __init__(
         self, *, context: AppContext, patient_id: int, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.patient_id = patient_id
-        self.show_problem = show_problem
+        super().__init__(context=context, patient_id=patient_id, parent=parent)
         self.dialog: AssessmentDialog | None = None
-        self.setObjectName("assessmentsTab")
-        self.setAccessibleName("Assessments")
         self._build()
         self._restore_settings()
         self.refresh()
@@ -233,18 +225,7 @@ class AssessmentsTab(QWidget):
         bottom_layout = QVBoxLayout(bottom)
         bottom_layout.setContentsMargins(0, 0, 0, 0)
         self.model = AssessmentTableModel(self)
-        self.table = QTableView()
-        tab_leaves(self.table)  # Tab moves on; arrows move between cells
-        self.table.setObjectName("assessmentsTable")
-        self.table.setAccessibleName("Recorded assessments")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table = list_table(self.model, "assessmentsTable", "Recorded assessments")
         # the band column also holds a PEG's change from baseline (Krebs 2009 has no bands)
         for column, width in enumerate((100, 90, 80, 440, 220)):
             self.table.setColumnWidth(column, width)
@@ -264,12 +245,12 @@ class AssessmentsTab(QWidget):
     # ------------------------------------------------------------------- data
     def refresh(self) -> None:
         """Reload the assessments from the service and redraw table, chart and changes."""
-        try:
-            rows = assessments.list_assessments(
+        rows = self.read(
+            lambda: assessments.list_assessments(
                 self.context.db, self.context.actor, self.patient_id
             )
-        except CareCoordError as error:
-            self.show_problem(self, error)
+        )
+        if rows is None:
             return
         self.model.set_rows(rows)
         self.empty.setVisible(not rows)
@@ -319,7 +300,7 @@ class AssessmentsTab(QWidget):
                 context=self.context, patient_id=self.patient_id, kind=kind, parent=self
             )
         except CareCoordError as error:
-            self.show_problem(self, error)
+            self.problem(error)
             return None
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.saved.connect(self._saved)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -28,10 +28,8 @@ from carecoord.services.permissions import Action, allowed, referral_category
 from carecoord.services.team import CareTeam, MembershipView
 from carecoord.ui import forms, style
 from carecoord.ui.context import AppContext
-from carecoord.ui.errors import show_problem
+from carecoord.ui.kit.chart_tab import ChartTab
 from carecoord.ui.kit.records import (
-    Column,
-    RecordsModel,
     action_button,
     ask_yes_no,
     empty_hint,
@@ -40,6 +38,7 @@ from carecoord.ui.kit.records import (
     selected_row,
 )
 from carecoord.ui.kit.service_dialog import ServiceDialog
+from carecoord.ui.kit.table import Column, ColumnTableModel
 
 PRIORITY_LEVEL = {
     Priority.STAT: "danger",
@@ -202,19 +201,13 @@ class EndMembershipDialog(ServiceDialog):
 
 
 CURRENT_COLUMNS: list[Column] = [
-    ("Role", lambda m: m.role.label),
-    ("Member", lambda m: m.member.display_name),
-    ("Discipline", lambda m: m.member.discipline.label),
-    ("Since", lambda m: iso(m.since)),
-    ("Contact", lambda m: " · ".join(x for x in (m.member.phone, m.member.email) if x)),
+    Column("Role", lambda m: m.role.label),
+    Column("Member", lambda m: m.member.display_name),
+    Column("Discipline", lambda m: m.member.discipline.label),
+    Column("Since", lambda m: iso(m.since)),
+    Column("Contact", lambda m: " · ".join(x for x in (m.member.phone, m.member.email) if x)),
 ]
-PAST_COLUMNS: list[Column] = [
-    ("Role", lambda m: m.role.label),
-    ("Member", lambda m: m.member.display_name),
-    ("Discipline", lambda m: m.member.discipline.label),
-    ("Since", lambda m: iso(m.since)),
-    ("Until", lambda m: iso(m.until)),
-]
+PAST_COLUMNS: list[Column] = [*CURRENT_COLUMNS[:4], Column("Until", lambda m: iso(m.until))]
 
 
 def _role_order(m: MembershipView) -> tuple[int, str]:
@@ -222,26 +215,20 @@ def _role_order(m: MembershipView) -> tuple[int, str]:
     return core, m.member.family_name
 
 
-class CareTeamTab(QWidget):
+class CareTeamTab(ChartTab):
     """Who is on the patient's team, which core role is missing, and what the rules suggest.
 
     Signals:
         changed(): the team was changed here.
     """
 
-    changed = Signal()
+    OBJECT_NAME = "careTeamTab"
 
     def __init__(
         self, *, context: AppContext, patient_id: int, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.patient_id = patient_id
-        self.setObjectName("careTeamTab")
+        super().__init__(context=context, patient_id=patient_id, parent=parent)
         self.chart: Chart | None = None
-        # Standing alone the tab re-reads after a change; the chart window turns this off
-        # because it re-reads once for the header and every tab.
-        self.self_refresh = True
         self.can_edit = allowed(context.actor.role, Action.EDIT_DEMOGRAPHICS)
         self._build()
 
@@ -252,7 +239,7 @@ class CareTeamTab(QWidget):
         self.core_layout = QVBoxLayout(self.core_box)
         self.core_grid = QGridLayout()
 
-        self.current = RecordsModel(CURRENT_COLUMNS, parent=self)
+        self.current = ColumnTableModel(CURRENT_COLUMNS, parent=self)
         self.current_table = records_table(self.current, "currentTeamTable", "Current team")
         self.current_table.selectionModel().selectionChanged.connect(self._update_buttons)
         for column, width in enumerate((190, 220, 220, 90)):
@@ -273,7 +260,7 @@ class CareTeamTab(QWidget):
         for button in (self.assign_button, self.end_button):
             button.setVisible(self.can_edit)
 
-        self.past = RecordsModel(PAST_COLUMNS, muted=lambda _m: True, parent=self)
+        self.past = ColumnTableModel(PAST_COLUMNS, muted=lambda _m: True, parent=self)
         self.past_table = records_table(self.past, "pastTeamTable", "Past members")
         for column, width in enumerate((190, 220, 220, 90)):
             self.past_table.setColumnWidth(column, width)
@@ -295,12 +282,11 @@ class CareTeamTab(QWidget):
 
     # -------------------------------------------------------------------- data
     def refresh(self) -> None:
-        try:
-            chart = load_chart(self.context.db, self.context.actor, self.patient_id)
-        except CareCoordError as error:
-            show_problem(self, error, "Care team")
-            return
-        self.show_chart(chart)
+        chart = self.read(
+            lambda: load_chart(self.context.db, self.context.actor, self.patient_id), "Care team"
+        )
+        if chart is not None:
+            self.show_chart(chart)
 
     def show_chart(self, chart: Chart) -> None:
         self.chart = chart
@@ -418,12 +404,6 @@ class CareTeamTab(QWidget):
         self.end_button.setEnabled(selected_row(self.current_table) is not None)
 
     # ----------------------------------------------------------------- actions
-    def _saved(self) -> None:
-        if self.self_refresh:
-            self.refresh()
-        self.context.events.patient_changed.emit(self.patient_id)
-        self.changed.emit()
-
     def assign(self, role: CareTeamRole | None = None) -> AssignMemberDialog | None:
         if self.chart is None:
             return None
@@ -436,10 +416,10 @@ class CareTeamTab(QWidget):
                 parent=self,
             )
         except CareCoordError as error:
-            show_problem(self, error, "Assign member")
+            self.problem(error, "Assign member")
             return None
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(self._saved)
+        dialog.accepted.connect(self.saved)
         dialog.open()
         return dialog
 
@@ -451,7 +431,7 @@ class CareTeamTab(QWidget):
             context=self.context, membership=membership, parent=self, reload=self.refresh
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(self._saved)
+        dialog.accepted.connect(self.saved)
         dialog.open()
         return dialog
 

@@ -3,7 +3,7 @@ with the medication-overuse risk, and the SNNOOP10 red-flag screen."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -23,13 +23,13 @@ from PySide6.QtWidgets import (
 from carecoord.clinical import headache as headache_rules
 from carecoord.clinical.headache import AcuteDrugClass, RedFlag
 from carecoord.clinical.vocabulary import DataCategory, HeadacheType
-from carecoord.errors import CareCoordError, ConflictError, ValidationError
+from carecoord.errors import CareCoordError, ValidationError
 from carecoord.services import record
 from carecoord.services.permissions import Action, allowed
 from carecoord.services.record import HeadacheView
 from carecoord.ui.context import AppContext
-from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.forms import FieldErrors, combo, line_edit, text_edit, text_of
+from carecoord.ui.kit.chart_tab import ChartTab
 from carecoord.ui.style import bg, chip_fg, hint, page_title, scheme
 
 EMPTY_TEXT = "No headache profile — fill it in for neurology referrals"
@@ -54,7 +54,7 @@ def risk_summary(
     return f"Medication-overuse risk: {risk.level}", RISK_LEVEL[risk.level]
 
 
-class HeadacheTab(QWidget):
+class HeadacheTab(ChartTab):
     """Edit the patient's headache profile; the overuse risk updates while typing.
 
     ``offer_reload`` and ``show_problem`` are attributes so tests can replace the
@@ -64,22 +64,17 @@ class HeadacheTab(QWidget):
         changed(): the profile was saved.
     """
 
-    changed = Signal()
+    OBJECT_NAME = "headacheTab"
+    ACCESSIBLE_NAME = "Headache profile"
 
     def __init__(
         self, *, context: AppContext, patient_id: int, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.patient_id = patient_id
-        self.offer_reload = offer_reload
-        self.show_problem = show_problem
+        super().__init__(context=context, patient_id=patient_id, parent=parent)
         self.profile: HeadacheView | None = None
         self.dirty = False
         self._loading = False
         self.can_edit = allowed(context.actor.role, Action.EDIT_CLINICAL, DataCategory.GENERAL)
-        self.setObjectName("headacheTab")
-        self.setAccessibleName("Headache profile")
         self._build()
         self.reload()
 
@@ -286,7 +281,7 @@ class HeadacheTab(QWidget):
                 self.context.db, self.context.actor, self.patient_id
             )
         except CareCoordError as error:
-            self.show_problem(self, error)
+            self.problem(error)
             return
         self._fill(self.profile)
         self.stack.setCurrentWidget(self.form_page if self.profile else self.empty_page)
@@ -424,23 +419,17 @@ class HeadacheTab(QWidget):
         )
         # Version 0 never exists: a profile someone else created meanwhile is a conflict.
         expected = self.profile.version if self.profile else 0
-        try:
-            saved = record.save_headache_profile(
+        saved = self.store(
+            lambda: record.save_headache_profile(
                 self.context.db,
                 self.context.actor,
                 self.patient_id,
                 data,
                 expected_version=expected,
-            )
-        except ValidationError as error:
-            if not self.errors.show(error):
-                self.show_problem(self, error)
-            return False
-        except ConflictError as error:
-            self.offer_reload(self, error, self.reload)
-            return False
-        except CareCoordError as error:
-            self.show_problem(self, error)
+            ),
+            self.errors,
+        )
+        if saved is None:
             return False
         self.profile = saved
         self._fill(saved)

@@ -6,7 +6,7 @@ notes), not when the chart opens.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -30,6 +30,7 @@ from carecoord.services.permissions import may_write_psychotherapy_notes
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.forms import FieldErrors
+from carecoord.ui.kit.chart_tab import ChartTab
 from carecoord.ui.screen_fit import restore_or_fit
 from carecoord.ui.style import bg, fg, hint
 
@@ -148,7 +149,7 @@ class NoteDialog(QDialog):
         super().closeEvent(event)
 
 
-class NotesTab(QWidget):
+class NotesTab(ChartTab):
     """The signed-in author's psychotherapy notes on this patient, newest first.
 
     Roles that cannot keep such notes see why instead of a list.
@@ -158,17 +159,14 @@ class NotesTab(QWidget):
             anywhere else in it).
     """
 
-    changed = Signal()
+    OBJECT_NAME = "notesTab"
 
     def __init__(
         self, *, context: AppContext, patient_id: int, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.patient_id = patient_id
+        super().__init__(context=context, patient_id=patient_id, parent=parent)
         self.notes: list[NoteView] = []
         self.loaded = False
-        self.setObjectName("notesTab")
         self.can_write = may_write_psychotherapy_notes(context.actor)
 
         statement = QLabel(PRIVACY_STATEMENT)
@@ -258,7 +256,7 @@ class NotesTab(QWidget):
         try:
             self.notes = notes.list_notes(self.context.db, self.context.actor, self.patient_id)
         except CareCoordError as error:
-            show_problem(self, error, "Psychotherapy notes")
+            self.problem(error, "Psychotherapy notes")
             return
         self.list.clear()
         for note in self.notes:

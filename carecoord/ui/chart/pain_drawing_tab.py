@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -33,7 +33,6 @@ from carecoord.services.pain_drawings import MAX_NOTES, PainDrawingInput, PainDr
 from carecoord.services.permissions import Action, allowed
 from carecoord.ui.chart.body_diagram import BodyDiagram, kind_icon
 from carecoord.ui.context import AppContext
-from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.forms import (
     FieldErrors,
     date_edit,
@@ -42,6 +41,7 @@ from carecoord.ui.forms import (
     set_date,
     text_of,
 )
+from carecoord.ui.kit.chart_tab import ChartTab
 from carecoord.ui.style import hint, page_title
 
 NEW_ITEM = "New drawing (not saved)"
@@ -60,7 +60,7 @@ def regions_text(marks: list[PainMark] | tuple[PainMark, ...]) -> str:
     return "; ".join(f"{r.label}: {r.kinds_text}" for r in summary)
 
 
-class PainDrawingTab(QWidget):
+class PainDrawingTab(ChartTab):
     """Draw, save and compare the patient's pain drawings.
 
     ``offer_reload``, ``show_problem`` and ``confirm_discard`` are attributes so tests can
@@ -70,24 +70,19 @@ class PainDrawingTab(QWidget):
         changed(): a drawing was saved or removed.
     """
 
-    changed = Signal()
+    OBJECT_NAME = "painDrawingTab"
+    ACCESSIBLE_NAME = "Pain drawing"
 
     def __init__(
         self, *, context: AppContext, patient_id: int, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.patient_id = patient_id
-        self.offer_reload = offer_reload
-        self.show_problem = show_problem
+        super().__init__(context=context, patient_id=patient_id, parent=parent)
         self.confirm_discard = self._ask_discard
         self.can_edit = allowed(context.actor.role, Action.EDIT_CLINICAL, DataCategory.GENERAL)
         self.drawings: list[PainDrawingView] = []
         self.current: PainDrawingView | None = None
         self.dirty = False
         self._loading = False
-        self.setObjectName("painDrawingTab")
-        self.setAccessibleName("Pain drawing")
         self._build()
         self.reload()
 
@@ -234,7 +229,7 @@ class PainDrawingTab(QWidget):
                 self.context.db, self.context.actor, self.patient_id
             )
         except CareCoordError as error:
-            self.show_problem(self, error)
+            self.problem(error)
             return
         self._loading = True
         try:
@@ -399,24 +394,18 @@ class PainDrawingTab(QWidget):
             self.drawn_on_value(), tuple(self.diagram.marks), text_of(self.notes)
         )
         current = self.current
-        try:
-            saved = pain_drawings.save_pain_drawing(
+        saved = self.store(
+            lambda: pain_drawings.save_pain_drawing(
                 self.context.db,
                 self.context.actor,
                 self.patient_id,
                 data,
                 drawing_id=current.id if current else None,
                 expected_version=current.version if current else None,
-            )
-        except ValidationError as error:
-            if not self.errors.show(error):
-                self.show_problem(self, error)
-            return False
-        except ConflictError as error:
-            self.offer_reload(self, error, self.reload)
-            return False
-        except CareCoordError as error:
-            self.show_problem(self, error)
+            ),
+            self.errors,
+        )
+        if saved is None:
             return False
         self._set_dirty(False)
         self.reload(saved.id)
@@ -443,7 +432,7 @@ class PainDrawingTab(QWidget):
             self.offer_reload(self, error, self.reload)
             return
         except CareCoordError as error:
-            self.show_problem(self, error)
+            self.problem(error)
             return
         self._set_dirty(False)
         self.reload()

@@ -26,6 +26,7 @@ from carecoord.services.permissions import Action, allowed
 from carecoord.services.referrals import LETTER, ReferralView
 from carecoord.ui.context import AppContext
 from carecoord.ui.keyboard import tab_leaves
+from carecoord.ui.kit.chart_tab import ChartTab
 from carecoord.ui.letters.preview import open_letter
 from carecoord.ui.referrals.actions import ReferralActions
 from carecoord.ui.style import bg, fg, hint, qcolor
@@ -51,7 +52,7 @@ class _Table(QTableWidget):
         super().keyPressEvent(event)
 
 
-class ReferralsTab(QWidget):
+class ReferralsTab(ChartTab):
     """A patient's referrals, newest first, with their state and whether they are overdue.
 
     Opening or creating a referral is asked of the main window through
@@ -63,16 +64,13 @@ class ReferralsTab(QWidget):
             which announces its changes through ``context.events`` instead.
     """
 
-    changed = Signal()
+    OBJECT_NAME = "referralsTab"
 
     def __init__(
         self, *, context: AppContext, patient_id: int, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.patient_id = patient_id
+        super().__init__(context=context, patient_id=patient_id, parent=parent)
         self.referrals: list[ReferralView] = []
-        self.setObjectName("referralsTab")
 
         self.summary = QLabel()
         self.summary.setObjectName("referralsSummary")

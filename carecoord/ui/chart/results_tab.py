@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen, QPolygonF
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,7 +40,6 @@ from carecoord.services.monitoring import MonitoringOverview, ResultEntry, Resul
 from carecoord.services.permissions import Action, allowed
 from carecoord.ui.chart.header import FlowLayout
 from carecoord.ui.context import AppContext
-from carecoord.ui.errors import show_problem
 from carecoord.ui.forms import (
     FieldErrors,
     combo,
@@ -50,6 +49,7 @@ from carecoord.ui.forms import (
     text_of,
 )
 from carecoord.ui.keyboard import tab_leaves
+from carecoord.ui.kit.chart_tab import ChartTab
 from carecoord.ui.style import OKABE_ITO, chip, hint, qcolor, scheme
 
 NOT_TESTED = ""
@@ -197,29 +197,26 @@ def plots_for(kind: ResultKind) -> list[tuple[str, str, tuple[str, ...]]]:
 
 
 # --------------------------------------------------------------------------- the tab
-class ResultsTab(QWidget):
+class ResultsTab(ChartTab):
     """Monitoring results of one patient.
 
     Signals:
         changed(): a result was recorded or removed (the chart header's flags change).
     """
 
-    changed = Signal()
+    PROBLEM_TITLE = "Results"
+    OBJECT_NAME = "resultsTab"
+    ACCESSIBLE_NAME = "Results"
 
     def __init__(
         self, *, context: AppContext, patient_id: int, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.patient_id = patient_id
-        self.show_problem = show_problem
+        super().__init__(context=context, patient_id=patient_id, parent=parent)
         self.overview: MonitoringOverview | None = None
         role = context.actor.role
         self.kinds_editable = [
             k for k in ResultKind if allowed(role, Action.EDIT_CLINICAL, monitoring.category_of(k))
         ]
-        self.setObjectName("resultsTab")
-        self.setAccessibleName("Results")
         self.tables: dict[ResultKind, QTableWidget] = {}
         self.plots: dict[ResultKind, list[tuple[TrendPlot, tuple[str, ...]]]] = {}
         self.errors = FieldErrors()
@@ -394,12 +391,11 @@ class ResultsTab(QWidget):
 
     # ----------------------------------------------------------------- data
     def refresh(self) -> None:
-        try:
-            overview = monitoring.list_results(self.context.db, self.context.actor, self.patient_id)
-        except CareCoordError as error:
-            self.show_problem(self, error, "Results")
-            return
-        self.show_overview(overview)
+        overview = self.read(
+            lambda: monitoring.list_results(self.context.db, self.context.actor, self.patient_id)
+        )
+        if overview is not None:
+            self.show_overview(overview)
 
     def show_overview(self, overview: MonitoringOverview) -> None:
         self.overview = overview
@@ -550,10 +546,10 @@ class ResultsTab(QWidget):
             )
         except ValidationError as error:
             if not self.errors.show(error):
-                self.show_problem(self, error, "Results")
+                self.problem(error)
             return False
         except CareCoordError as error:
-            self.show_problem(self, error, "Results")
+            self.problem(error)
             return False
         self._clear_form()
         self.saved_label.setText(f"{view.kind.label} of {view.taken_on.isoformat()} saved.")

@@ -8,7 +8,6 @@ from html import escape
 
 from PySide6.QtCore import (
     Qt,
-    Signal,
 )
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -43,10 +42,9 @@ from carecoord.ui.chart.medication_dialogs import (
     StopMedicationDialog,
 )
 from carecoord.ui.context import AppContext
-from carecoord.ui.errors import offer_reload, show_problem
+from carecoord.ui.errors import offer_reload
+from carecoord.ui.kit.chart_tab import ChartTab
 from carecoord.ui.kit.records import (
-    Column,
-    RecordsModel,
     action_button,
     ask_yes_no,
     empty_hint,
@@ -54,6 +52,7 @@ from carecoord.ui.kit.records import (
     records_table,
     selected_row,
 )
+from carecoord.ui.kit.table import Column, ColumnTableModel
 
 
 def _part2_check(picker: IcdPicker) -> QCheckBox:
@@ -98,29 +97,29 @@ def _dose_text(m: MedicationView) -> str:
 
 
 DIAGNOSIS_COLUMNS: list[Column] = [
-    ("Code", lambda d: d.code),
-    ("Diagnosis", lambda d: d.title),
-    ("Onset", lambda d: iso(d.onset)),
-    ("Status", lambda d: "active" if d.active else "resolved"),
+    Column("Code", lambda d: d.code),
+    Column("Diagnosis", lambda d: d.title),
+    Column("Onset", lambda d: iso(d.onset)),
+    Column("Status", lambda d: "active" if d.active else "resolved"),
 ]
 MEDICATION_COLUMNS: list[Column] = [
-    ("Drug", _drug_text),
-    ("Dose", _dose_text),
-    ("Frequency", lambda m: m.frequency_label),
-    ("Route", lambda m: m.route_label),
-    ("Indication", lambda m: m.indication_label),
-    ("Started", lambda m: iso(m.start_date)),
-    ("Stopped", lambda m: iso(m.stop_date)),
-    ("Daily MME", _mme_text),
+    Column("Drug", _drug_text),
+    Column("Dose", _dose_text),
+    Column("Frequency", lambda m: m.frequency_label),
+    Column("Route", lambda m: m.route_label),
+    Column("Indication", lambda m: m.indication_label),
+    Column("Started", lambda m: iso(m.start_date)),
+    Column("Stopped", lambda m: iso(m.stop_date)),
+    Column("Daily MME", _mme_text),
 ]
 ALLERGY_COLUMNS: list[Column] = [
-    ("Substance", lambda a: a.substance),
-    ("Reaction", lambda a: a.reaction or ""),
-    ("Severity", lambda a: a.severity.label),
+    Column("Substance", lambda a: a.substance),
+    Column("Reaction", lambda a: a.reaction or ""),
+    Column("Severity", lambda a: a.severity.label),
 ]
 
 
-class SummaryTab(QWidget):
+class SummaryTab(ChartTab):
     """Diagnoses, medications (with the total daily MME and its advice) and allergies.
 
     Every change goes through ``services.record``; the tab then emits ``changed`` and
@@ -130,19 +129,13 @@ class SummaryTab(QWidget):
         changed(): data on this tab was changed by the person.
     """
 
-    changed = Signal()
+    OBJECT_NAME = "summaryTab"
 
     def __init__(
         self, *, context: AppContext, patient_id: int, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.patient_id = patient_id
-        self.setObjectName("summaryTab")
+        super().__init__(context=context, patient_id=patient_id, parent=parent)
         self.chart: Chart | None = None
-        # Standing alone the tab re-reads after a change; the chart window turns this off
-        # because it re-reads once for the header and every tab.
-        self.self_refresh = True
         self.can_edit = allowed(context.actor.role, Action.EDIT_CLINICAL, DataCategory.GENERAL)
         self.confirm: Callable[[QWidget, str, str], bool] = ask_yes_no
         self.make_picker: Callable[[], IcdPicker] = lambda: IcdPicker(parent=self)
@@ -150,7 +143,9 @@ class SummaryTab(QWidget):
 
     # ------------------------------------------------------------------ layout
     def _build(self) -> None:
-        self.diagnoses = RecordsModel(DIAGNOSIS_COLUMNS, muted=lambda d: not d.active, parent=self)
+        self.diagnoses = ColumnTableModel(
+            DIAGNOSIS_COLUMNS, muted=lambda d: not d.active, parent=self
+        )
         self.diagnosis_table = records_table(self.diagnoses, "diagnosisTable", "Diagnoses")
         self.add_diagnosis_button = action_button(
             "Add diagnosis…", "addDiagnosis", self.add_diagnosis
@@ -166,7 +161,7 @@ class SummaryTab(QWidget):
         )
         self.diagnosis_table.selectionModel().selectionChanged.connect(self._update_buttons)
 
-        self.allergies = RecordsModel(ALLERGY_COLUMNS, parent=self)
+        self.allergies = ColumnTableModel(ALLERGY_COLUMNS, parent=self)
         self.allergy_table = records_table(self.allergies, "allergyTable", "Allergies")
         self.add_allergy_button = action_button("Add allergy…", "addAllergy", self.add_allergy)
         self.remove_allergy_button = action_button("Remove…", "removeAllergy", self.remove_allergy)
@@ -194,7 +189,7 @@ class SummaryTab(QWidget):
         )
         self.allergy_table.selectionModel().selectionChanged.connect(self._update_buttons)
 
-        self.medications = RecordsModel(
+        self.medications = ColumnTableModel(
             MEDICATION_COLUMNS, muted=lambda m: not m.current, parent=self
         )
         self.medication_table = records_table(self.medications, "medicationTable", "Medications")
@@ -276,12 +271,11 @@ class SummaryTab(QWidget):
     # -------------------------------------------------------------------- data
     def refresh(self) -> None:
         """Read the chart again and show it (the window usually hands it over instead)."""
-        try:
-            chart = load_chart(self.context.db, self.context.actor, self.patient_id)
-        except CareCoordError as error:
-            show_problem(self, error, "Chart")
-            return
-        self.show_chart(chart)
+        chart = self.read(
+            lambda: load_chart(self.context.db, self.context.actor, self.patient_id), "Chart"
+        )
+        if chart is not None:
+            self.show_chart(chart)
 
     def show_chart(self, chart: Chart) -> None:
         self.chart = chart
@@ -343,16 +337,10 @@ class SummaryTab(QWidget):
             self.can_edit and status is not None and status.no_known_allergies
         )
 
-    def _saved(self) -> None:
-        if self.self_refresh:
-            self.refresh()
-        self.context.events.patient_changed.emit(self.patient_id)
-        self.changed.emit()
-
     def _open(self, dialog: QDialog) -> QDialog:
         """Open a dialog without blocking; a saved dialog reports the change."""
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(self._saved)
+        dialog.accepted.connect(self.saved)
         dialog.open()
         return dialog
 
@@ -386,9 +374,9 @@ class SummaryTab(QWidget):
             offer_reload(self, error, self.refresh)
             return
         except CareCoordError as error:
-            show_problem(self, error, "Diagnosis")
+            self.problem(error, "Diagnosis")
             return
-        self._saved()
+        self.saved()
 
     def add_medication(self) -> QDialog:
         return self._open(
@@ -465,9 +453,9 @@ class SummaryTab(QWidget):
             offer_reload(self, error, self.refresh)
             return
         except CareCoordError as error:
-            show_problem(self, error, "Allergy")
+            self.problem(error, "Allergy")
             return
-        self._saved()
+        self.saved()
 
     def confirm_no_known_allergies(self) -> None:
         who = self.context.actor.display_name
@@ -481,9 +469,9 @@ class SummaryTab(QWidget):
         try:
             record.confirm_no_known_allergies(self.context.db, self.context.actor, self.patient_id)
         except CareCoordError as error:
-            show_problem(self, error, "Allergy status")
+            self.problem(error, "Allergy status")
             return
-        self._saved()
+        self.saved()
 
     def withdraw_no_known_allergies(self) -> None:
         if not self.confirm(
@@ -496,6 +484,6 @@ class SummaryTab(QWidget):
         try:
             record.withdraw_no_known_allergies(self.context.db, self.context.actor, self.patient_id)
         except CareCoordError as error:
-            show_problem(self, error, "Allergy status")
+            self.problem(error, "Allergy status")
             return
-        self._saved()
+        self.saved()

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -44,7 +44,7 @@ from carecoord.ui.errors import show_problem
 from carecoord.ui.flow_layout import FlowLayout
 from carecoord.ui.intake import dialogs
 from carecoord.ui.keyboard import tab_leaves
-from carecoord.ui.table_model import RowsTableModel
+from carecoord.ui.kit.table import Column, ColumnTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 PAGE_SIZE = 200
@@ -63,31 +63,40 @@ def _day(value: Any) -> str:
     return value.isoformat() if value is not None else ""
 
 
-class IntakeModel(RowsTableModel):
-    HEADERS = ("Received", "Patient", "Born", "Referrer", "Priority", "Due", "Reason")
+def _priority(row: IntakeRow) -> str:
+    text = (row.priority or row.requested_priority).label
+    return text if row.priority is not None else text + " (requested)"
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row: IntakeRow | None = self.row_of(index)
-        if row is None:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            priority = (row.priority or row.requested_priority).label
-            if row.priority is None:
-                priority += " (requested)"
-            due = _day(row.first_visit_on or row.due_on) + (" — overdue" if row.overdue else "")
-            cells = (
-                _day(row.received_on),
-                row.patient_name,
-                _day(row.date_of_birth),
-                row.referrer_name + (f", {row.referrer_practice}" if row.referrer_practice else ""),
-                priority,
-                due,
-                row.reason.splitlines()[0] if row.reason else "",
-            )
-            return cells[index.column()]
-        if role == Qt.ItemDataRole.BackgroundRole and row.overdue:
-            return QColor(style.bg("danger"))
-        return None
+
+def _intake_column(header: str, text: Callable[[IntakeRow], str]) -> Column:
+    """Overdue referrals are tinted (every cell), like the worklist's."""
+    return Column(header, text, background=lambda r: "danger" if r.overdue else None)
+
+
+INTAKE_COLUMNS = (
+    _intake_column("Received", lambda r: _day(r.received_on)),
+    _intake_column("Patient", lambda r: r.patient_name),
+    _intake_column("Born", lambda r: _day(r.date_of_birth)),
+    _intake_column(
+        "Referrer",
+        lambda r: r.referrer_name + (f", {r.referrer_practice}" if r.referrer_practice else ""),
+    ),
+    _intake_column("Priority", _priority),
+    _intake_column(
+        "Due",
+        lambda r: _day(r.first_visit_on or r.due_on) + (" — overdue" if r.overdue else ""),
+    ),
+    _intake_column("Reason", lambda r: r.reason.splitlines()[0] if r.reason else ""),
+)
+
+
+class IntakeModel(ColumnTableModel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(INTAKE_COLUMNS, parent=parent)
+
+    def row_of(self, index: Index) -> IntakeRow | None:
+        found: IntakeRow | None = self.row_at(index.row()) if index.isValid() else None
+        return found
 
 
 class IntakePage(QWidget):

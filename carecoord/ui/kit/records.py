@@ -1,25 +1,15 @@
-"""Small record tables and buttons shared by the chart tabs: a read-only table model
-over plain rows, its table view, an empty-state hint, the selected row, an action button,
-a yes/no question."""
+"""Small record tables and buttons shared by the chart tabs: a table view for a
+:class:`~carecoord.ui.kit.table.ColumnTableModel`, an empty-state hint, the selected row,
+an action button, a yes/no question."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QSize,
-    Qt,
-)
-from PySide6.QtGui import QBrush
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -28,9 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from carecoord.ui import style
-
-AnyIndex = QModelIndex | QPersistentModelIndex
-Column = tuple[str, Callable[[Any], str]]
+from carecoord.ui.kit.table import ColumnTableModel, list_table
 
 
 def iso(value: date | None) -> str:
@@ -44,64 +32,6 @@ def ask_yes_no(parent: QWidget, title: str, question: str) -> bool:
 
 
 # --------------------------------------------------------------------- shared widgets
-class RecordsModel(QAbstractTableModel):
-    """A read-only table over a short list of plain records (a chart's lists are short).
-
-    ``muted(row)`` greys a row (resolved diagnoses, stopped medications, past members).
-    """
-
-    def __init__(
-        self,
-        columns: Sequence[Column],
-        *,
-        muted: Callable[[Any], bool] | None = None,
-        parent: QObject | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.columns = list(columns)
-        self.muted = muted
-        self.rows: list[Any] = []
-
-    def set_rows(self, rows: Sequence[Any]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> Any:
-        return self.rows[row] if 0 <= row < len(self.rows) else None
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.columns)
-        ):
-            return self.columns[section][0]
-        return None
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not (0 <= index.row() < len(self.rows)):
-            return None
-        item = self.rows[index.row()]
-        if role in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.ToolTipRole,
-            Qt.ItemDataRole.AccessibleTextRole,
-        ):
-            return self.columns[index.column()][1](item)
-        if role == Qt.ItemDataRole.ForegroundRole and self.muted is not None and self.muted(item):
-            return QBrush(style.qcolor("muted"))
-        return None
-
-
 class RecordsTable(QTableView):
     """A records table that asks for about four rows, not Qt's default 192 px: pages in a
     scroll area are laid out at their preferred height, and three default tables plus
@@ -115,27 +45,14 @@ class RecordsTable(QTableView):
         return QSize(hint.width(), min(hint.height(), self.PREFERRED_HEIGHT))
 
 
-def records_table(model: RecordsModel, name: str, accessible: str) -> QTableView:
-    table = RecordsTable()
-    table.setObjectName(name)
-    table.setAccessibleName(accessible)
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    table.setTabKeyNavigation(False)
-    table.setWordWrap(False)
-    table.verticalHeader().hide()
+def records_table(model: ColumnTableModel, name: str, accessible: str) -> QTableView:
+    table = list_table(model, name, accessible, word_wrap=False, view_class=RecordsTable)
     table.verticalHeader().setDefaultSectionSize(24)
-    header = table.horizontalHeader()
-    header.setHighlightSections(False)
-    header.setStretchLastSection(True)
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    table.horizontalHeader().setHighlightSections(False)
     return table
 
 
-def empty_hint(model: RecordsModel, text: str, name: str) -> QLabel:
+def empty_hint(model: ColumnTableModel, text: str, name: str) -> QLabel:
     """A line shown only while ``model`` is empty, so an empty table reads as "none"."""
     label = style.hint(text)
     label.setObjectName(name)
@@ -154,7 +71,7 @@ def selected_row(table: QTableView) -> Any:
     index = table.currentIndex()
     if not index.isValid() or not table.selectionModel().hasSelection():
         return None
-    assert isinstance(model, RecordsModel)
+    assert isinstance(model, ColumnTableModel)
     return model.row_at(index.row())
 
 

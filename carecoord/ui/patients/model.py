@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import (
-    QCoreApplication,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-)
-from PySide6.QtGui import QBrush
+from PySide6.QtCore import QObject, Qt
 
 from carecoord.clinical.vocabulary import PatientStatus
 from carecoord.services import patients
 from carecoord.services.patients import PatientSummary, SearchAudit, SearchCursor
-from carecoord.ui import style
 from carecoord.ui.context import AppContext
 from carecoord.ui.date_field import display_text
+from carecoord.ui.kit.table import Column
 from carecoord.ui.table_model import KeysetTableModel
-from carecoord.ui.translation import QT_TRANSLATE_NOOP
+from carecoord.ui.translation import QT_TRANSLATE_NOOP, translate
 from carecoord.ui.vocabulary import label
 
 PAGE_SIZE = 50
@@ -33,7 +27,10 @@ COLUMNS = (  # English; headerData shows them in the reader's language
     QT_TRANSLATE_NOOP("PatientSearchModel", "Phone"),
     QT_TRANSLATE_NOOP("PatientSearchModel", "Status"),
 )
-AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+def _discharged(patient: PatientSummary) -> bool:
+    return patient.status == PatientStatus.DISCHARGED
 
 
 class PatientSearchModel(KeysetTableModel):
@@ -47,7 +44,8 @@ class PatientSearchModel(KeysetTableModel):
     PAGE_SIZE = PAGE_SIZE  # the module constant, which callers and tests import
 
     def __init__(self, *, context: AppContext, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(_columns(lambda: self.today), parent)
+        self.muted = _discharged
         self.context = context
         self.text = ""
         self.include_discharged = False
@@ -91,57 +89,43 @@ class PatientSearchModel(KeysetTableModel):
 
     def row_of(self, patient_id: int) -> int:
         """The row showing ``patient_id``, or -1."""
-        for index in sorted(self.pages):
-            for within, p in enumerate(self.pages[index]):
-                if p.id == patient_id:
-                    return index * PAGE_SIZE + within
-        return -1
+        return self.held_row(lambda p: p.id == patient_id)
 
-    # ------------------------------------------------------------- Qt overrides
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(COLUMNS)
-        ):
-            return QCoreApplication.translate("PatientSearchModel", COLUMNS[section])
-        return None
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        patient = self.row_at(index.row()) if index.isValid() else None
-        if patient is None:
-            return None
-        column = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._text(patient, column)
-        if role == Qt.ItemDataRole.ToolTipRole and column == 0:
-            return self.tr("{name}, MRN {mrn}").format(name=patient.display_name, mrn=patient.mrn)
-        if role == Qt.ItemDataRole.ForegroundRole and patient.status == PatientStatus.DISCHARGED:
-            return QBrush(style.qcolor("muted"))
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == 3:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    def extra_data(self, patient: PatientSummary, column: int, role: int) -> object:
         if role == Qt.ItemDataRole.UserRole:
             return patient.id
         return None
 
-    def _text(self, patient: PatientSummary, column: int) -> str:
-        if column == 0:
-            return patient.display_name
-        if column == 1:
-            return patient.mrn
-        if column == 2:
-            return display_text(patient.date_of_birth)  # the locale's, or ISO by setting
-        if column == 3:
-            return str(patient.age(self.today))
-        if column == 4:
-            return label(patient.sex)
-        if column == 5:
-            return patient.phone or ""
-        if column == 6:
-            return label(patient.status)
-        return ""
+
+def _columns(today: Callable[[], date]) -> tuple[Column, ...]:
+    """The list's columns; ``today`` is the search's day (for the age)."""
+    context = "PatientSearchModel"
+    return (
+        Column(
+            COLUMNS[0],
+            lambda p: p.display_name,
+            tooltip=lambda p: translate("PatientSearchModel", "{name}, MRN {mrn}").format(
+                name=p.display_name, mrn=p.mrn
+            ),
+            context=context,
+        ),
+        Column(COLUMNS[1], lambda p: p.mrn, tooltip=_no_tip, context=context),
+        # The locale's date, or ISO by setting.
+        Column(
+            COLUMNS[2], lambda p: display_text(p.date_of_birth), tooltip=_no_tip, context=context
+        ),
+        Column(
+            COLUMNS[3],
+            lambda p: p.age(today()),
+            align=Qt.AlignmentFlag.AlignRight,
+            tooltip=_no_tip,
+            context=context,
+        ),
+        Column(COLUMNS[4], lambda p: label(p.sex), tooltip=_no_tip, context=context),
+        Column(COLUMNS[5], lambda p: p.phone or "", tooltip=_no_tip, context=context),
+        Column(COLUMNS[6], lambda p: label(p.status), tooltip=_no_tip, context=context),
+    )
+
+
+def _no_tip(_patient: PatientSummary) -> None:
+    return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -12,7 +13,6 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont
 
 from carecoord.clinical.referral_rules import OPEN_STATES, authorization_expiring
 from carecoord.clinical.vocabulary import AuthorizationOutcome, Priority
@@ -26,7 +26,7 @@ from carecoord.services.worklist import (
 )
 from carecoord.ui.context import AppContext
 from carecoord.ui.date_field import display_text
-from carecoord.ui.style import bg, qcolor
+from carecoord.ui.kit.table import Column
 from carecoord.ui.table_model import KeysetTableModel
 from carecoord.ui.translation import QT_TRANSLATE_NOOP, translate
 from carecoord.ui.vocabulary import label
@@ -165,17 +165,12 @@ class WorklistModel(KeysetTableModel):
         keep_pages: int = KeysetTableModel.KEEP_PAGES,
     ) -> None:
         """``page_size`` rows per read; at most ``keep_pages`` pages held in memory."""
-        super().__init__(parent)
+        super().__init__(WORKLIST_COLUMNS, parent)
         self.PAGE_SIZE = page_size
         self.KEEP_PAGES = keep_pages
         self.context = context
         self.view = WorklistView.OVERDUE
         self.filters: WorklistFilter | None = None
-        self._bold = QFont()
-        self._bold.setBold(True)
-        self._overdue_background = QBrush(QColor(bg("danger")))
-        self._overdue_foreground = QBrush(qcolor("danger"))
-        self._warning_foreground = QBrush(qcolor("warning"))
 
     # ---------------------------------------------------------------- queries
     def set_query(self, view: WorklistView, filters: WorklistFilter | None = None) -> None:
@@ -209,28 +204,9 @@ class WorklistModel(KeysetTableModel):
 
     def row_of(self, referral_id: int) -> int:
         """The row showing ``referral_id`` (-1 when not among the pages held)."""
-        for index in sorted(self.pages):
-            for within, row in enumerate(self.pages[index]):
-                if row.id == referral_id:
-                    return index * self.PAGE_SIZE + within
-        return -1
+        return self.held_row(lambda row: row.id == referral_id)
 
     # ----------------------------------------------------------- Qt overrides
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt default
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
-            if role == Qt.ItemDataRole.DisplayRole:
-                return translate("WorklistModel", COLUMNS[section])
-            if role == Qt.ItemDataRole.ToolTipRole and section == OVERDUE_COLUMN:
-                return translate(
-                    "WorklistModel", "Days past the target (appointment or report due date)"
-                )
-        return None
-
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.ItemIsDropEnabled
@@ -238,46 +214,59 @@ class WorklistModel(KeysetTableModel):
             Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDropEnabled
         )
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.parent().isValid():
-            return None
-        row = self.row_at(index.row())
-        column = index.column()
-        if row is None or not 0 <= column < len(COLUMNS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return cell_text(row, column)
+    def extra_data(self, row: WorklistRow, column: int, role: int) -> Any:
         if role == ReferralIdRole:
             return row.id
-        if role == Qt.ItemDataRole.FontRole and row.priority in URGENT:
-            return self._bold
-        if role == Qt.ItemDataRole.BackgroundRole and row.overdue:
-            return self._overdue_background
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if row.overdue and column in (0, OVERDUE_COLUMN):
-                return self._overdue_foreground
-            if column == AUTH_COLUMN and auth_warning(row):
-                return self._warning_foreground
-            return None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            # The full text of narrow cells, plus why the row is marked.
-            lines = [cell_text(row, column)]
-            if row.overdue:
-                overdue = translate("WorklistModel", "Overdue by {days} days (due {date})")
-                lines.append(overdue.format(days=row.days_overdue, date=_iso(row.due_on)))
-            elif row.visit_outcome_missing:
-                lines.append(
-                    translate(
-                        "WorklistModel",
-                        "The appointment date has passed: record whether it took place",
-                    )
-                )
-            return "\n".join(line for line in lines if line) or None
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            text = cell_text(row, column)
-            return (
-                translate("WorklistModel", "{text}, overdue").format(text=text)
-                if row.overdue and column == 0
-                else text
-            )
+        if role == Qt.ItemDataRole.AccessibleTextRole and row.overdue and column == 0:
+            return translate("WorklistModel", "{text}, overdue").format(text=cell_text(row, 0))
         return None
+
+
+def _foreground(column: int) -> Callable[[WorklistRow], str | None]:
+    def meaning(row: WorklistRow) -> str | None:
+        if row.overdue and column in (0, OVERDUE_COLUMN):
+            return "danger"
+        return "warning" if column == AUTH_COLUMN and auth_warning(row) else None
+
+    return meaning
+
+
+def _tooltip(column: int) -> Callable[[WorklistRow], str | None]:
+    def tip(row: WorklistRow) -> str | None:
+        """The full text of narrow cells, plus why the row is marked."""
+        lines = [cell_text(row, column)]
+        if row.overdue:
+            overdue = translate("WorklistModel", "Overdue by {days} days (due {date})")
+            lines.append(overdue.format(days=row.days_overdue, date=_iso(row.due_on)))
+        elif row.visit_outcome_missing:
+            lines.append(
+                translate(
+                    "WorklistModel",
+                    "The appointment date has passed: record whether it took place",
+                )
+            )
+        return "\n".join(line for line in lines if line) or None
+
+    return tip
+
+
+def _column(number: int, header: str) -> Column:
+    return Column(
+        header,
+        lambda row: cell_text(row, number),
+        tooltip=_tooltip(number),
+        foreground=_foreground(number),
+        background=lambda row: "danger" if row.overdue else None,
+        bold=lambda row: row.priority in URGENT,
+        context="WorklistModel",
+        header_tooltip=(
+            QT_TRANSLATE_NOOP(
+                "WorklistModel", "Days past the target (appointment or report due date)"
+            )
+            if number == OVERDUE_COLUMN
+            else None
+        ),
+    )
+
+
+WORKLIST_COLUMNS = tuple(_column(number, header) for number, header in enumerate(COLUMNS))

@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QByteArray,
     QModelIndex,
     QPersistentModelIndex,
     QSettings,
-    Qt,
     QTimer,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -37,8 +33,8 @@ from carecoord.services.team import MemberView
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.forms import combo
-from carecoord.ui.keyboard import tab_leaves
-from carecoord.ui.style import bg, fg, hint, page_title, qcolor
+from carecoord.ui.kit.table import Column, ColumnTableModel, list_table
+from carecoord.ui.style import hint, page_title
 from carecoord.ui.team.member_form import MemberForm
 
 Index = QModelIndex | QPersistentModelIndex
@@ -83,89 +79,62 @@ def board_text(member: MemberView, on: date) -> str:
     return f"{expires.isoformat()} (expires in {days} d)"
 
 
-class MemberModel(QAbstractTableModel):
+class MemberModel(ColumnTableModel):
     """The filtered directory (a clinic has hundreds of members, so one query holds them)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.members: tuple[MemberView, ...] = ()
+        super().__init__(self._columns(), muted=lambda m: not m.active, parent=parent)
         self.on = today()
 
+    def _columns(self) -> list[Column]:
+        texts: tuple[Callable[[MemberView], str], ...] = (
+            lambda m: f"{m.family_name}, {m.given_name}",
+            lambda m: m.credentials or "",
+            lambda m: m.discipline.label,
+            lambda m: m.specialty or "",
+            lambda m: m.organisation or "",
+            lambda m: "Internal" if m.is_internal else "External",
+            lambda m: m.phone or "",
+            lambda m: m.fax or "",
+            lambda m: board_text(m, self.on),
+            lambda m: "Active" if m.active else "Inactive",
+        )
+        columns = [Column(header, text) for header, text in zip(COLUMNS, texts, strict=True)]
+        columns[BOARD_COLUMN] = Column(
+            COLUMNS[BOARD_COLUMN],
+            texts[BOARD_COLUMN],
+            tooltip=self._board_tip,
+            foreground=self._board_meaning,
+            background=lambda m: "warning" if m.board_expiring(self.on) else None,
+            bold=lambda m: m.board_expiring(self.on),
+        )
+        return columns
+
+    def _board_tip(self, member: MemberView) -> str | None:
+        if member.board_expiring(self.on):
+            return "Board certification expires within 60 days: ask for the renewal."
+        return member.board_name or board_text(member, self.on) or None
+
+    def _board_meaning(self, member: MemberView) -> str | None:
+        if not member.board_expiring(self.on):
+            return None
+        expired = (member.board_certification_expires or self.on) < self.on
+        return "danger" if expired else "warning"
+
+    @property
+    def members(self) -> list[MemberView]:
+        return self.rows
+
     def set_members(self, members: Sequence[MemberView], on: date) -> None:
-        self.beginResetModel()
-        self.members = tuple(members)
         self.on = on
-        self.endResetModel()
+        self.set_rows(members)
 
     def member_at(self, row: int) -> MemberView:
-        return self.members[row]
+        member: MemberView = self.rows[row]
+        return member
 
     def row_of(self, member_id: int) -> int:
-        for row, member in enumerate(self.members):
-            if member.id == member_id:
-                return row
-        return -1
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008  # Qt's signature
-        return 0 if parent.isValid() else len(self.members)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008  # Qt's signature
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def _text(self, member: MemberView, column: int) -> str:
-        values = (
-            f"{member.family_name}, {member.given_name}",
-            member.credentials or "",
-            member.discipline.label,
-            member.specialty or "",
-            member.organisation or "",
-            "Internal" if member.is_internal else "External",
-            member.phone or "",
-            member.fax or "",
-            board_text(member, self.on),
-            "Active" if member.active else "Inactive",
-        )
-        return values[column]
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.members):
-            return None
-        member = self.members[index.row()]
-        column = index.column()
-        expiring = column == BOARD_COLUMN and member.board_expiring(self.on)
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(member, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if expiring:
-                return "Board certification expires within 60 days: ask for the renewal."
-            if column == BOARD_COLUMN and member.board_name:
-                return member.board_name
-            return self._text(member, column) or None
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if expiring:
-                expired = (member.board_certification_expires or self.on) < self.on
-                return QBrush(QColor(fg("danger") if expired else fg("warning")))
-            if not member.active:
-                return QBrush(qcolor("muted"))
-            return None
-        if role == Qt.ItemDataRole.BackgroundRole and expiring:
-            return QBrush(QColor(bg("warning")))
-        if role == Qt.ItemDataRole.FontRole and expiring:
-            font = QFont()
-            font.setBold(True)
-            return font
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(COLUMNS)
-        ):
-            return COLUMNS[section]
-        return None
+        return self.find(lambda m: m.id == member_id)
 
 
 class TeamPage(QWidget):
@@ -224,18 +193,7 @@ class TeamPage(QWidget):
         layout.addLayout(filters)
 
         self.model = MemberModel(self)
-        self.table = QTableView()
-        tab_leaves(self.table)  # Tab moves on; arrows move between cells
-        self.table.setObjectName("teamTable")
-        self.table.setAccessibleName("Team members")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = list_table(self.model, "teamTable", "Team members", word_wrap=False)
         self.table.activated.connect(lambda index: self.edit_row(index.row()))
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         layout.addWidget(self.table, 1)

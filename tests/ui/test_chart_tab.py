@@ -1,0 +1,96 @@
+"""The chart-tab base: every tab reads through it, shows a refused read, tells the chart."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from carecoord.errors import CareCoordError, ConflictError, ValidationError
+from carecoord.ui.chart.assessments_tab import AssessmentsTab
+from carecoord.ui.chart.care_team_tab import CareTeamTab
+from carecoord.ui.chart.documents_tab import DocumentsTab
+from carecoord.ui.chart.headache_tab import HeadacheTab
+from carecoord.ui.chart.notes_tab import NotesTab
+from carecoord.ui.chart.pain_drawing_tab import PainDrawingTab
+from carecoord.ui.chart.referrals_tab import ReferralsTab
+from carecoord.ui.chart.results_tab import ResultsTab
+from carecoord.ui.chart.summary_tab import SummaryTab
+from carecoord.ui.context import AppContext
+from carecoord.ui.forms import FieldErrors
+from carecoord.ui.kit.chart_tab import ChartTab
+from tests.services.helpers import new_patient
+
+TABS = (
+    SummaryTab,
+    CareTeamTab,
+    ReferralsTab,
+    DocumentsTab,
+    NotesTab,
+    AssessmentsTab,
+    ResultsTab,
+    HeadacheTab,
+    PainDrawingTab,
+)
+
+
+@pytest.mark.parametrize("tab_class", TABS, ids=lambda c: c.__name__)
+def test_every_tab_is_a_chart_tab(
+    qtbot: QtBot, context: AppContext, tab_class: type[ChartTab]
+) -> None:
+    patient = new_patient(context.db, context.actor)
+    tab = tab_class(context=context, patient_id=patient.id)
+    qtbot.addWidget(tab)
+    tab.refresh()
+    assert isinstance(tab, ChartTab)
+    assert tab.patient_id == patient.id and tab.objectName().endswith("Tab")
+
+
+def test_refused_read_is_shown_and_a_change_tells_the_chart(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    patient_id = new_patient(context.db, context.actor).id
+    tab = ResultsTab(context=context, patient_id=patient_id)
+    qtbot.addWidget(tab)
+    shown: list[tuple[object, ...]] = []
+    tab.show_problem = lambda *args: shown.append(args)
+
+    def refuse() -> int:
+        raise CareCoordError("no such chart")
+
+    assert tab.read(refuse) is None
+    assert shown and shown[-1][0] is tab and str(shown[-1][1]) == "no such chart"
+    assert shown[-1][2] == "Results"  # the tab's own title
+    assert tab.read(lambda: 7) == 7
+    tab.self_refresh = False
+    changed: list[int] = []
+    context.events.patient_changed.connect(changed.append)
+    with qtbot.waitSignal(tab.changed, timeout=1000):
+        tab.saved()
+    assert changed == [patient_id]
+
+
+def test_a_refused_save_is_explained_and_a_conflict_offers_a_reload(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    tab = ResultsTab(context=context, patient_id=new_patient(context.db, context.actor).id)
+    qtbot.addWidget(tab)
+    shown: list[object] = []
+    offered: list[object] = []
+    tab.show_problem = lambda _parent, error, *_: shown.append(error)
+    tab.offer_reload = lambda _parent, error, reload: offered.append((error, reload))
+
+    def refuse(error: CareCoordError) -> Callable[[], int]:
+        def work() -> int:
+            raise error
+
+        return work
+
+    invalid = ValidationError("dose", "must be positive")
+    assert tab.store(refuse(invalid), FieldErrors()) is None  # no such field here: a box
+    assert shown == [invalid]
+    conflict = ConflictError("result", 1, "Dr Lee", None)
+    assert tab.store(refuse(conflict), FieldErrors()) is None
+    assert offered == [(conflict, tab.reload)]
+    assert tab.store(lambda: 3, FieldErrors()) == 3

@@ -1,0 +1,64 @@
+"""The kit's column-spec table model answers Qt's roles from its Column specs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+
+from carecoord.ui import style
+from carecoord.ui.kit.table import Column, ColumnTableModel, SortRole
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    count: int | None
+    stale: bool = False
+
+
+COLUMNS = (
+    Column("Name", lambda r: r.name, tooltip=lambda r: f"{r.name}!"),
+    Column(
+        "Count",
+        lambda r: r.count,
+        display=lambda v: "—" if v is None else f"{v:,}",
+        align=Qt.AlignmentFlag.AlignRight,
+        sort_key=lambda r: r.count or 0,
+        foreground=lambda r: "danger" if (r.count or 0) > 100 else None,
+        background=lambda r: "warning" if r.stale else None,
+        header_tooltip="How many",
+    ),
+)
+
+
+def test_model_with_rows_and_empty(qtmodeltester, qapp) -> None:
+    model = ColumnTableModel(COLUMNS, muted=lambda r: r.stale)
+    qtmodeltester.check(model)
+    model.set_rows([Row("a", 1500), Row("b", None, stale=True)])
+    qtmodeltester.check(model)
+    index = model.index(0, 1)
+    assert model.data(index) == "1,500"
+    assert model.data(model.index(1, 1)) == "—"
+    assert model.data(model.index(0, 0), Qt.ItemDataRole.ToolTipRole) == "a!"
+    assert model.data(index, SortRole) == 1500
+    assert model.data(index, Qt.ItemDataRole.ForegroundRole).color() == style.qcolor("danger")
+    assert model.data(model.index(1, 0), Qt.ItemDataRole.ForegroundRole).color() == (
+        style.qcolor("muted")
+    )
+    assert model.data(model.index(1, 1), Qt.ItemDataRole.BackgroundRole) is not None
+    assert model.data(index, Qt.ItemDataRole.TextAlignmentRole) == int(
+        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+    )
+    assert model.headerData(1, Qt.Orientation.Horizontal) == "Count"
+    assert model.headerData(1, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole) == (
+        "How many"
+    )
+    model.append([Row("c", 3)])
+    qtmodeltester.check(model)
+    assert model.rowCount() == 3 and model.row_at(2) == Row("c", 3)
+    assert model.row_at(3) is None
+    assert model.find(lambda r: r.name == "b") == 1
+    model.set_rows([])
+    qtmodeltester.check(model)
+    assert model.rowCount() == 0
