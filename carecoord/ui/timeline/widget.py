@@ -48,7 +48,7 @@ from PySide6.QtWidgets import (
 
 from carecoord.timescale import ZOOM_ORDER, TimeScale, Zoom, next_zoom
 from carecoord.ui import style
-from carecoord.ui.chart.trend_chart import NRS_SERIES, PEG_SERIES, Series
+from carecoord.ui.kit.score_series import NRS_SERIES, PEG_SERIES, Series
 from carecoord.ui.timeline.items import (
     ItemKind,
     Layout,
