@@ -26,8 +26,8 @@ from carecoord.services.permissions import Action, allowed
 from carecoord.services.referrals import LETTER, ReferralView
 from carecoord.ui.context import AppContext
 from carecoord.ui.keyboard import tab_leaves
+from carecoord.ui.kit.referral_actions import ReferralActions
 from carecoord.ui.letters.preview import open_letter
-from carecoord.ui.referrals.actions import ReferralActions
 from carecoord.ui.style import bg, fg, hint, qcolor
 
 COLUMNS = ("Discipline", "Recipient", "Priority", "State", "Sent", "Due", "Overdue")

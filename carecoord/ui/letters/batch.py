@@ -47,8 +47,8 @@ from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.forms import error_style
 from carecoord.ui.keyboard import close_shortcut
+from carecoord.ui.kit.letter_sending import mark_sent
 from carecoord.ui.letters.preview import ask_send_details
-from carecoord.ui.letters.sending import mark_sent
 from carecoord.ui.pdf_preview import PdfPreview, write_atomically
 from carecoord.ui.screen_fit import restore_or_fit
 from carecoord.ui.style import fg, hint, page_title

@@ -61,11 +61,11 @@ from carecoord.ui.errors import show_problem
 from carecoord.ui.flow_layout import FlowLayout
 from carecoord.ui.forms import date_edit, date_of, error_style
 from carecoord.ui.keyboard import tab_leaves, tab_order
+from carecoord.ui.kit.referral_actions import Answer, ReferralActions
+from carecoord.ui.kit.referral_prompts import SendDetails, ask_send
+from carecoord.ui.kit.referral_report import choose_report_file, report_path_from, upload_from
 from carecoord.ui.letters.batch import BatchLettersDialog
 from carecoord.ui.print_limit import PRINT_LIMIT, limit_note
-from carecoord.ui.referrals.actions import Answer, ReferralActions
-from carecoord.ui.referrals.prompts import SendDetails, ask_send
-from carecoord.ui.referrals.report_dialog import choose_report_file, report_path_from, upload_from
 from carecoord.ui.referrals.view_hints import VIEW_HINTS
 from carecoord.ui.referrals.worklist_model import COLUMNS, WorklistModel, cell_text
 from carecoord.ui.style import fg, hint, page_title, qcolor
