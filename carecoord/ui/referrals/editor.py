@@ -78,7 +78,7 @@ from carecoord.ui.kit.referral_prompts import (
     ask_send,
 )
 from carecoord.ui.kit.referral_report import ReportDialog
-from carecoord.ui.letters.preview import LetterPreviewWindow, open_letter, open_sent_copy
+from carecoord.ui.openers import LetterPreviewWindow, open_letter, open_sent_copy
 from carecoord.ui.screen_fit import restore_or_fit
 from carecoord.ui.style import chip, hint, page_title
 

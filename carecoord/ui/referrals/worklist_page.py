@@ -64,7 +64,7 @@ from carecoord.ui.keyboard import tab_leaves, tab_order
 from carecoord.ui.kit.referral_actions import Answer, ReferralActions
 from carecoord.ui.kit.referral_prompts import SendDetails, ask_send
 from carecoord.ui.kit.referral_report import choose_report_file, report_path_from, upload_from
-from carecoord.ui.letters.batch import BatchLettersDialog
+from carecoord.ui.openers import BatchLettersDialog
 from carecoord.ui.print_limit import PRINT_LIMIT, limit_note
 from carecoord.ui.referrals.view_hints import VIEW_HINTS
 from carecoord.ui.referrals.worklist_model import COLUMNS, WorklistModel, cell_text
