@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from carecoord.ui.error_line import error_style
+
 MIN_DATE = QDate(1900, 1, 1)
 MAX_DATE = QDate(2200, 12, 31)
 ISO = "yyyy-MM-dd"
@@ -152,8 +154,6 @@ class DateField(QWidget):
         row.addStretch(0)
         self.error_label = QLabel()
         self.error_label.setObjectName("dateError")
-        from carecoord.ui.forms import error_style
-
         self.error_label.setStyleSheet(error_style())
         self.error_label.setWordWrap(True)
         self.error_label.hide()

@@ -20,14 +20,7 @@ from PySide6.QtWidgets import (
 
 from carecoord.errors import ValidationError, ValidationErrors
 from carecoord.ui.date_field import MIN_DATE, DateField
-
-
-def error_style() -> str:
-    """The style of an error line beside a field (red that reads on this palette)."""
-    from carecoord.ui.style import fg
-
-    return f"color: {fg('danger')}; font-size: 11px;"
-
+from carecoord.ui.error_line import error_style as error_style  # screens import it from here
 
 NO_DATE = MIN_DATE  # what "not set" was before DateField; setDate(NO_DATE) still clears
 

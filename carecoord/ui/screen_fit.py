@@ -140,3 +140,12 @@ def scroll_when_cramped(content: QWidget) -> QScrollArea:
     area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a stop of its own when tabbing
     area.setWidget(content)
     return area
+
+
+def grow_to_fit(dialog: QWidget) -> None:
+    """Make room for an error line that just appeared instead of squeezing the fields."""
+    layout = dialog.layout()
+    if layout is not None:
+        layout.activate()
+    hint = dialog.sizeHint()
+    fit_to_screen(dialog, max(dialog.width(), hint.width()), max(dialog.height(), hint.height()))

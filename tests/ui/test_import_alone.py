@@ -14,7 +14,7 @@ import sys
 import pytest
 
 FIRST_IMPORTS = [
-    "carecoord.ui.referrals.actions",
+    "carecoord.ui.kit.referral_actions",
     "carecoord.ui.referrals.editor",
     "carecoord.ui.referrals.worklist_page",
     "carecoord.ui.letters.preview",

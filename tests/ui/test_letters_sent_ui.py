@@ -19,11 +19,11 @@ from carecoord.services.letters import Section
 from carecoord.ui.chart.icd_picker import IcdPicker
 from carecoord.ui.chart.summary_tab import SummaryTab
 from carecoord.ui.context import AppContext
+from carecoord.ui.kit.referral_prompts import SendDetails
 from carecoord.ui.letters.choices_dialog import LetterChoicesDialog
 from carecoord.ui.letters.consent_dialog import Part2ConsentDialog
 from carecoord.ui.letters.preview import LetterPreviewWindow, SentCopyWindow
 from carecoord.ui.referrals.editor import ReferralEditor
-from carecoord.ui.referrals.prompts import SendDetails
 from tests.letters.samples import page_texts, pdf_text
 from tests.services.helpers import new_member, new_patient, new_referral
 from tests.ui.conftest import save_screenshot

@@ -30,10 +30,10 @@ from carecoord.services.referrals import ReferralView
 from carecoord.services.worklist import WorklistView, worklist
 from carecoord.ui.chart.referrals_tab import ReferralsTab
 from carecoord.ui.context import AppContext
-from carecoord.ui.referrals.actions import Answer, ReferralActions
+from carecoord.ui.kit.referral_actions import Answer, ReferralActions
+from carecoord.ui.kit.referral_prompts import ReasonDialog, SendDetails, SendDialog
+from carecoord.ui.kit.referral_report import ReportDialog
 from carecoord.ui.referrals.editor import RESTRICTED_TEXT, ReferralEditor
-from carecoord.ui.referrals.prompts import ReasonDialog, SendDetails, SendDialog
-from carecoord.ui.referrals.report_dialog import ReportDialog
 from carecoord.ui.referrals.worklist_page import ReferralsPage
 from tests.services.helpers import PDF_BYTES, new_member, new_patient, new_referral
 from tests.ui.conftest import save_screenshot

@@ -18,10 +18,10 @@ from carecoord.services.referrals import ReferralView
 from carecoord.services.worklist import WorklistView
 from carecoord.ui.context import AppContext
 from carecoord.ui.dashboard import DashboardPage
+from carecoord.ui.kit.referral_actions import Answer
+from carecoord.ui.kit.referral_report import ReportDialog
 from carecoord.ui.main_window import MainWindow
-from carecoord.ui.referrals.actions import Answer
 from carecoord.ui.referrals.editor import ReferralEditor
-from carecoord.ui.referrals.report_dialog import ReportDialog
 from carecoord.ui.referrals.worklist_page import ReferralsPage
 from carecoord.ui.review.page import ReviewPage
 from tests.services.helpers import PDF_BYTES, new_member, new_patient, new_referral

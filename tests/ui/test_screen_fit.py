@@ -263,14 +263,14 @@ def dialogs(context: AppContext) -> Iterator[tuple[str, Callable[[], QWidget]]]:
     from carecoord.ui.chart.medication_dialogs import AllergyDialog, MedicationDialog
     from carecoord.ui.chart.notes_tab import NoteDialog
     from carecoord.ui.chart.plan_tab import PlanDialog
+    from carecoord.ui.kit.referral_actions import ActionDialog
+    from carecoord.ui.kit.referral_report import ReportDialog
     from carecoord.ui.letters.batch import BatchLettersDialog
     from carecoord.ui.letters.choices_dialog import LetterChoicesDialog
     from carecoord.ui.letters.consent_dialog import Part2ConsentDialog
     from carecoord.ui.letters.preview import LetterPreviewWindow
     from carecoord.ui.patients.form import DischargeDialog, PatientForm
-    from carecoord.ui.referrals.actions import ActionDialog
     from carecoord.ui.referrals.editor import ReferralEditor
-    from carecoord.ui.referrals.report_dialog import ReportDialog
     from carecoord.ui.session import BreakGlassDialog, ChangePasswordDialog, UnlockDialog
     from carecoord.ui.sign_in import SignInDialog
     from carecoord.ui.team.member_form import MemberForm

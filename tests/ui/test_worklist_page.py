@@ -24,8 +24,8 @@ from carecoord.services.referrals import ReferralView
 from carecoord.services.team import MemberView
 from carecoord.services.worklist import WorklistView
 from carecoord.ui.context import AppContext
+from carecoord.ui.kit.referral_prompts import SendDetails
 from carecoord.ui.referrals.editor import ReferralEditor
-from carecoord.ui.referrals.prompts import SendDetails
 from carecoord.ui.referrals.worklist_model import PAGE_SIZE, ReferralIdRole, WorklistModel
 from carecoord.ui.referrals.worklist_page import VIEW_ORDER, ReferralsPage
 from tests.services.helpers import PDF_BYTES, new_member, new_patient, new_referral

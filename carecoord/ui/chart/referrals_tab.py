@@ -27,8 +27,8 @@ from carecoord.services.referrals import LETTER, ReferralView
 from carecoord.ui.context import AppContext
 from carecoord.ui.keyboard import tab_leaves
 from carecoord.ui.kit.chart_tab import ChartTab
-from carecoord.ui.letters.preview import open_letter
-from carecoord.ui.referrals.actions import ReferralActions
+from carecoord.ui.kit.referral_actions import ReferralActions
+from carecoord.ui.openers import open_letter
 from carecoord.ui.style import bg, fg, hint, qcolor
 
 COLUMNS = ("Discipline", "Recipient", "Priority", "State", "Sent", "Due", "Overdue")

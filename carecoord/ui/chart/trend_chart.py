@@ -19,7 +19,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-from carecoord.ui.style import OKABE_ITO
+from carecoord.ui.kit.score_series import NRS_SERIES, PEG_SERIES, Series
 
 EMPTY_TEXT = "No PEG or NRS scores yet"
 SCALE_MAX = 10.0
@@ -34,21 +34,6 @@ class ChartPoint:
     series: str
     taken_on: date
     value: float
-
-
-@dataclass(frozen=True)
-class Series:
-    """A named line with its Okabe–Ito colours (light, dark) and its point shape."""
-
-    name: str
-    light: str
-    dark: str
-    shape: str  # "circle" or "square": colour is never the only cue
-    decimals: int
-
-
-PEG_SERIES = Series("PEG", OKABE_ITO[0], OKABE_ITO[4], "circle", 1)
-NRS_SERIES = Series("NRS", OKABE_ITO[5], OKABE_ITO[1], "square", 0)
 
 
 class TrendChart(QWidget):

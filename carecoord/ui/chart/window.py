@@ -403,7 +403,7 @@ class ChartWindow(QMainWindow):
 
     # ----------------------------------------------------------------- actions
     def edit_demographics(self) -> QWidget:
-        from carecoord.ui.patients.form import PatientForm
+        from carecoord.ui.openers import PatientForm
 
         form = PatientForm(context=self.context, patient_id=self.patient_id, parent=self)
         form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

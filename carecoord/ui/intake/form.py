@@ -20,8 +20,7 @@ from carecoord.services.intake import IntakeDetail, IntakeInput
 from carecoord.ui import forms, style
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
-from carecoord.ui.patients.form import grow_to_fit
-from carecoord.ui.screen_fit import fit_dialog
+from carecoord.ui.screen_fit import fit_dialog, grow_to_fit
 
 
 class IntakeForm(QDialog):

@@ -17,8 +17,7 @@ from carecoord.errors import CareCoordError, ConflictError, ValidationError
 from carecoord.ui import forms, style
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
-from carecoord.ui.patients.form import grow_to_fit
-from carecoord.ui.screen_fit import fit_dialog
+from carecoord.ui.screen_fit import fit_dialog, grow_to_fit
 
 
 class ServiceDialog(QDialog):

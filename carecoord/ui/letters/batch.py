@@ -12,13 +12,11 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, QThread, Signal
+from PySide6.QtCore import Qt, QThread, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -39,149 +37,31 @@ from PySide6.QtWidgets import (
 
 from carecoord.clinical.vocabulary import DeliveryMethod
 from carecoord.errors import CareCoordError
-from carecoord.letters.packet import combine
-from carecoord.services import delivery, letters, referrals
-from carecoord.services.delivery import DeliveryFailed, DeliveryView
+from carecoord.services import delivery, letters
+from carecoord.services.delivery import DeliveryView
 from carecoord.services.permissions import Action, allowed
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.forms import error_style
 from carecoord.ui.keyboard import close_shortcut
+from carecoord.ui.kit.letter_sending import mark_sent
+from carecoord.ui.letters.batch_preview import BatchPreviewWindow
+from carecoord.ui.letters.batch_run import (
+    SETTINGS_FOLDER,
+    SETTINGS_MODE,
+    BatchMode,
+    BatchResult,
+    SendResult,
+    generate_batch,
+    send_batch,
+    settings_store,
+)
 from carecoord.ui.letters.preview import ask_send_details
-from carecoord.ui.letters.sending import mark_sent
-from carecoord.ui.pdf_preview import PdfPreview, write_atomically
 from carecoord.ui.screen_fit import restore_or_fit
 from carecoord.ui.style import fg, hint, page_title
 from carecoord.ui.worker import run_in_thread, wait_for_thread
 
-SETTINGS_FOLDER = "letterBatch/folder"
-SETTINGS_MODE = "letterBatch/mode"
-SETTINGS_PREVIEW_GEOMETRY = "letterBatch/previewGeometry"
-
-
-def settings_store() -> QSettings:
-    return QSettings("CareCoord", "CareCoord")
-
-
-class BatchMode(StrEnum):
-    COMBINED = "combined"
-    PER_FILE = "per_file"
-
-
-@dataclass(frozen=True)
-class BatchResult:
-    """What a batch wrote; ``pdfs`` keeps each letter's exact bytes (immutable) so the
-    letters can be marked sent with the very copy that was printed or saved."""
-
-    mode: BatchMode
-    target: str
-    files: tuple[str, ...]
-    referral_ids: tuple[int, ...]
-    skipped: tuple[tuple[int, str], ...]
-    cancelled: bool
-    pdfs: tuple[tuple[int, bytes], ...] = ()
-
-    @property
-    def letters(self) -> int:
-        return len(self.referral_ids)
-
-
-def generate_batch(
-    referral_ids: Sequence[int],
-    generate: Callable[[int], bytes],
-    mode: BatchMode,
-    target: str,
-    *,
-    cancelled: threading.Event,
-    progress: Callable[[int, int], None] | None = None,
-) -> BatchResult:
-    """Generate each letter and write the output; stops between letters when cancelled.
-
-    A letter the user may not print, or one that fails to render for a domain reason, is
-    skipped with its reason; the others go ahead.
-
-    Raises:
-        OSError: The output could not be written (nothing half-written is left).
-    """
-    done: list[int] = []
-    files: list[str] = []
-    pdfs: list[bytes] = []
-    kept: list[tuple[int, bytes]] = []
-    skipped: list[tuple[int, str]] = []
-    total = len(referral_ids)
-    for number, referral_id in enumerate(referral_ids):
-        if cancelled.is_set():
-            break
-        if progress is not None:
-            progress(number, total)
-        try:
-            pdf = generate(referral_id)
-        except CareCoordError as error:
-            skipped.append((referral_id, str(error)))
-            continue
-        if mode == BatchMode.PER_FILE:
-            path = str(Path(target) / letters.letter_file_name(referral_id))
-            write_atomically(path, pdf)
-            files.append(path)
-        else:
-            pdfs.append(pdf)
-        kept.append((referral_id, pdf))
-        done.append(referral_id)
-    stopped = cancelled.is_set() and len(done) + len(skipped) < total
-    if mode == BatchMode.COMBINED:
-        if stopped:
-            done, kept = [], []  # a cancelled pile is not half-saved
-        elif pdfs:
-            write_atomically(target, combine(pdfs))
-            files.append(target)
-    if progress is not None and not stopped:
-        progress(total, total)
-    return BatchResult(
-        mode, target, tuple(files), tuple(done), tuple(skipped), stopped, tuple(kept)
-    )
-
-
-@dataclass(frozen=True)
-class SendResult:
-    """What a batch send did: accepted deliveries, refusals with the relay's answer, and
-    whether it was cancelled (the letters not tried are neither)."""
-
-    sent: tuple[tuple[int, DeliveryView], ...]
-    failed: tuple[tuple[int, str], ...]
-    cancelled: bool
-    untried: tuple[int, ...] = ()
-
-
-def send_batch(
-    pdfs: Sequence[tuple[int, bytes]],
-    send: Callable[[int, bytes], DeliveryView],
-    *,
-    cancelled: threading.Event,
-    progress: Callable[[int, int], None] | None = None,
-) -> SendResult:
-    """Send each letter through the relay; stops between letters when cancelled.
-
-    A refusal (or any reason the service gives) is kept with its text and the next letter
-    goes ahead; each letter is marked sent by the service only when the relay took it.
-    """
-    sent: list[tuple[int, DeliveryView]] = []
-    failed: list[tuple[int, str]] = []
-    total = len(pdfs)
-    for number, (referral_id, pdf) in enumerate(pdfs):
-        if cancelled.is_set():
-            untried = tuple(rid for rid, _pdf in pdfs[number:])
-            return SendResult(tuple(sent), tuple(failed), True, untried)
-        if progress is not None:
-            progress(number, total)
-        try:
-            sent.append((referral_id, send(referral_id, pdf)))
-        except DeliveryFailed as error:
-            failed.append((referral_id, error.answer))
-        except CareCoordError as error:
-            failed.append((referral_id, str(error)))
-    if progress is not None:
-        progress(total, total)
-    return SendResult(tuple(sent), tuple(failed), False)
+__all__ = ["BatchLettersDialog", "BatchMode", "BatchResult", "SendResult"]
 
 
 class BatchLettersDialog(QDialog):
@@ -725,57 +605,3 @@ class BatchLettersDialog(QDialog):
     def reject(self) -> None:
         self.wait()
         super().reject()
-
-
-class BatchPreviewWindow(QDialog):
-    """The combined letters in the PDF preview; printing records each letter as printed."""
-
-    def __init__(
-        self,
-        *,
-        context: AppContext,
-        pdf: bytes,
-        result: BatchResult,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        close_shortcut(self)  # Ctrl+W, as in a chart
-        self.context = context
-        self.batch = result
-        self.setObjectName("batchPreviewWindow")
-        self.setWindowTitle(f"{result.letters} referral letters")
-        self.setSizeGripEnabled(True)
-        self.preview = PdfPreview(
-            pdf=pdf,
-            title="Referral letters",
-            suggested_name=Path(result.target).name,
-            after_print=self._printed,
-        )
-        self.status = hint(f"{result.letters} letters · {self.preview.page_count()} pages")
-        self.status.setObjectName("batchPreviewStatus")
-        layout = QVBoxLayout(self)
-        layout.addWidget(page_title(f"{result.letters} referral letters"))
-        layout.addWidget(self.preview, 1)
-        layout.addWidget(self.status)
-        saved = settings_store().value(SETTINGS_PREVIEW_GEOMETRY)
-        restore_or_fit(self, saved, 900, 860, maximise=True)
-
-    def _printed(self, pages: int) -> None:
-        problems = []
-        for referral_id in self.batch.referral_ids:
-            try:
-                referrals.record_letter(
-                    self.context.db, self.context.actor, referral_id, "letter printed (batch)"
-                )
-            except CareCoordError as error:
-                problems.append(f"referral {referral_id}: {error}")
-                continue
-            self.context.events.referral_changed.emit(referral_id)
-        text = f"Printed {pages} pages; each letter is recorded in its referral's history."
-        if problems:
-            text += " Not recorded: " + "; ".join(problems)
-        self.status.setText(text)
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        settings_store().setValue(SETTINGS_PREVIEW_GEOMETRY, self.saveGeometry())
-        super().closeEvent(event)

@@ -27,11 +27,11 @@ from carecoord.services.referrals import ReferralView
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.keyboard import close_shortcut
+from carecoord.ui.kit.referral_actions import Answer, ReferralActions
+from carecoord.ui.kit.referral_prompts import SendDialog
 from carecoord.ui.letters.choices_dialog import LetterChoicesDialog
 from carecoord.ui.letters.send_dialog import SendLetterDialog
 from carecoord.ui.pdf_preview import PdfPreview
-from carecoord.ui.referrals.actions import Answer, ReferralActions
-from carecoord.ui.referrals.prompts import SendDialog
 from carecoord.ui.screen_fit import fit_to_screen, restore_or_fit
 from carecoord.ui.style import chip, fg, hint, page_title
 

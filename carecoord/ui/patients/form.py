@@ -25,7 +25,7 @@ from carecoord.services.patients import PatientDetail, PatientInput, PatientSumm
 from carecoord.ui import forms, style
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
-from carecoord.ui.screen_fit import fit_dialog, fit_to_screen, restore_or_fit
+from carecoord.ui.screen_fit import fit_dialog, grow_to_fit, restore_or_fit
 from carecoord.ui.translation import translate
 
 US_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
@@ -45,15 +45,6 @@ def typed_date(text: str) -> str | date:
         except ValueError:
             pass
     return text.strip()
-
-
-def grow_to_fit(dialog: QWidget) -> None:
-    """Make room for an error line that just appeared instead of squeezing the fields."""
-    layout = dialog.layout()
-    if layout is not None:
-        layout.activate()
-    hint = dialog.sizeHint()
-    fit_to_screen(dialog, max(dialog.width(), hint.width()), max(dialog.height(), hint.height()))
 
 
 DuplicateAnswer = bool | int

@@ -69,16 +69,16 @@ from carecoord.ui.forms import (
     text_of,
 )
 from carecoord.ui.keyboard import DateTimeEdit, close_shortcut
-from carecoord.ui.letters.preview import LetterPreviewWindow, open_letter, open_sent_copy
-from carecoord.ui.letters.sending import mark_sent
-from carecoord.ui.referrals.actions import Answer, ReferralActions
-from carecoord.ui.referrals.prompts import (
+from carecoord.ui.kit.letter_sending import mark_sent
+from carecoord.ui.kit.referral_actions import Answer, ReferralActions
+from carecoord.ui.kit.referral_prompts import (
     SendDetails,
     ask_date,
     ask_reason,
     ask_send,
 )
-from carecoord.ui.referrals.report_dialog import ReportDialog
+from carecoord.ui.kit.referral_report import ReportDialog
+from carecoord.ui.openers import LetterPreviewWindow, open_letter, open_sent_copy
 from carecoord.ui.screen_fit import restore_or_fit
 from carecoord.ui.style import chip, hint, page_title
 

@@ -10,8 +10,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QByteArray,
-    QModelIndex,
-    QSettings,
     Qt,
     QThread,
     QTimer,
@@ -19,37 +17,26 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import (
     QAction,
-    QBrush,
     QCloseEvent,
-    QDragEnterEvent,
-    QDragMoveEvent,
-    QDropEvent,
-    QKeyEvent,
     QKeySequence,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from carecoord.clinical.vocabulary import Discipline, Priority, ReferralState
+from carecoord.clinical.vocabulary import ReferralState
 from carecoord.errors import CareCoordError, ConflictError, ValidationError
 from carecoord.letters.list_pdf import ListContent
 from carecoord.services import export, referrals, team
 from carecoord.services.common import write_csv
 from carecoord.services.referrals import ReferralView
 from carecoord.services.worklist import (
-    COUNT_CAP,
     WorklistFilter,
     WorklistView,
     count_text,
@@ -59,136 +46,27 @@ from carecoord.ui import vocabulary
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.flow_layout import FlowLayout
-from carecoord.ui.forms import date_edit, date_of, error_style
 from carecoord.ui.keyboard import tab_leaves, tab_order
-from carecoord.ui.letters.batch import BatchLettersDialog
+from carecoord.ui.kit.referral_actions import Answer, ReferralActions
+from carecoord.ui.kit.referral_prompts import SendDetails, ask_send
+from carecoord.ui.kit.referral_report import choose_report_file, upload_from
+from carecoord.ui.openers import BatchLettersDialog
 from carecoord.ui.print_limit import PRINT_LIMIT, limit_note
-from carecoord.ui.referrals.actions import Answer, ReferralActions
-from carecoord.ui.referrals.prompts import SendDetails, ask_send
-from carecoord.ui.referrals.report_dialog import choose_report_file, report_path_from, upload_from
 from carecoord.ui.referrals.view_hints import VIEW_HINTS
+from carecoord.ui.referrals.worklist_filters import WorklistFilterBar
 from carecoord.ui.referrals.worklist_model import COLUMNS, WorklistModel, cell_text
-from carecoord.ui.style import fg, hint, page_title, qcolor
+from carecoord.ui.referrals.worklist_prompts import (
+    choose_export_path,
+    confirm_attach,
+    settings_store,
+)
+from carecoord.ui.referrals.worklist_table import WorklistTable
+from carecoord.ui.referrals.worklist_views import VIEW_ORDER, WorklistViewList
+from carecoord.ui.style import fg, hint, page_title
 from carecoord.ui.translation import translate
 from carecoord.ui.worker import run_in_thread, wait_for_thread
 
 V = WorklistView
-VIEW_ORDER: tuple[WorklistView, ...] = (
-    V.OVERDUE,
-    V.TO_SEND,
-    V.AWAITING_ACCEPTANCE,
-    V.TO_SCHEDULE,
-    V.AWAITING_VISIT,
-    V.AWAITING_REPORT,
-    V.AUTH_EXPIRING,
-    V.AUTH_PENDING,
-    V.ON_HOLD,
-    V.BOOKED_LATE,
-    V.HOLD_REVIEW,
-    V.CLOSED,
-)
-
-
-def settings_store() -> QSettings:
-    return QSettings("CareCoord", "CareCoord")
-
-
-def choose_export_path(parent: QWidget | None, suggested: str) -> str | None:
-    """Ask where to save the CSV, starting in the folder used last time."""
-    store = settings_store()
-    folder = str(store.value("referrals/exportFolder", "") or "")
-    start = str(Path(folder) / suggested) if folder else suggested
-    path, _ = QFileDialog.getSaveFileName(
-        parent,
-        translate("ReferralsPage", "Export worklist"),
-        start,
-        translate("ReferralsPage", "CSV files (*.csv)"),
-    )
-    if not path:
-        return None
-    if not path.lower().endswith(".csv"):
-        path += ".csv"
-    store.setValue("referrals/exportFolder", str(Path(path).parent))
-    return path
-
-
-def confirm_attach(parent: QWidget | None, description: str, file_name: str) -> bool:
-    answer = QMessageBox.question(
-        parent,
-        translate("ReferralsPage", "File the report"),
-        translate(
-            "ReferralsPage",
-            "File “{file}” as the specialist's report for {what}?\n\n"
-            "This closes the referral's loop.",
-        ).format(file=file_name, what=description),
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-        QMessageBox.StandardButton.Yes,
-    )
-    return answer == QMessageBox.StandardButton.Yes
-
-
-class WorklistTable(QTableView):
-    """The worklist's table: Enter opens a row; report files can be dropped on a row.
-
-    Signals:
-        open_requested(int): the referral id of the row to open.
-        file_dropped(int, str): a report file (path) was dropped on a row (row number).
-    """
-
-    open_requested = Signal(int)
-    file_dropped = Signal(int, str)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.accept_reports = False
-        self.setAcceptDrops(True)
-        self.viewport().setAcceptDrops(True)
-        self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
-        self.setDropIndicatorShown(True)
-        self.doubleClicked.connect(self._open_index)
-
-    def _open_index(self, index: QModelIndex) -> None:
-        referral_id = index.siblingAtColumn(0).data(Qt.ItemDataRole.UserRole + 1)
-        if isinstance(referral_id, int):
-            self.open_requested.emit(referral_id)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
-            self._open_index(self.currentIndex())
-            return
-        super().keyPressEvent(event)
-
-    def _drop_target(self, event: QDragMoveEvent | QDropEvent) -> tuple[int, str] | None:
-        if not self.accept_reports:
-            return None
-        path = report_path_from(event.mimeData())
-        index = self.indexAt(event.position().toPoint())
-        if path is None or not index.isValid():
-            return None
-        return index.row(), path
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if self.accept_reports and report_path_from(event.mimeData()):
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        target = self._drop_target(event)
-        if target is None:
-            event.ignore()
-            return
-        self.selectRow(target[0])
-        event.acceptProposedAction()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        target = self._drop_target(event)
-        if target is None:
-            event.ignore()
-            return
-        event.acceptProposedAction()
-        self.selectRow(target[0])
-        self.file_dropped.emit(*target)
 
 
 class ReferralsPage(QWidget):
@@ -266,69 +144,21 @@ class ReferralsPage(QWidget):
         top.addWidget(self.refresh_button)
         top.addWidget(self.export_button)
 
-        self.views = QListWidget()
-        self.views.setObjectName("worklistViews")
-        self.views.setAccessibleName(self.tr("Worklist views"))
-        for view in VIEW_ORDER:
-            item = QListWidgetItem(vocabulary.label(view))
-            item.setData(Qt.ItemDataRole.UserRole, view.value)
-            self.views.addItem(item)
-        self.views.setFixedWidth(205)
-        self.views.setSpacing(2)
+        self.views = WorklistViewList()
         self.views.currentRowChanged.connect(self._view_changed)
 
-        self.discipline_filter = QComboBox()
-        self.discipline_filter.addItem(self.tr("All disciplines"), None)
-        for discipline in Discipline:
-            self.discipline_filter.addItem(vocabulary.label(discipline), discipline)
-        self.priority_filter = QComboBox()
-        self.priority_filter.addItem(self.tr("Any priority"), None)
-        for priority in Priority:
-            self.priority_filter.addItem(vocabulary.label(priority), priority)
-        self.recipient_filter = QComboBox()
-        self.recipient_filter.setMinimumContentsLength(18)
-        self.recipient_filter.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
-        self.from_filter = date_edit(optional=True)
-        self.to_filter = date_edit(optional=True)
-        self.from_label = QLabel(self.tr("Sent from:"))
-        to_label = QLabel(self.tr("to:"))
-        self.clear_button = QPushButton(self.tr("Clear filters"))
-        self.clear_button.setObjectName("clearFilters")
-        self.clear_button.setAccessibleName(self.tr("Clear filters"))
+        self.filter_bar = WorklistFilterBar()
+        bar = self.filter_bar
+        self.discipline_filter, self.priority_filter = bar.discipline_filter, bar.priority_filter
+        self.recipient_filter, self.clear_button = bar.recipient_filter, bar.clear_button
+        self.from_filter, self.to_filter = bar.from_filter, bar.to_filter
+        self.from_label, self.filter_error = bar.from_label, bar.error
         self.clear_button.clicked.connect(self.clear_filters)
-        # Filters wrap onto a second row on a narrow screen instead of widening the window.
-        filters = FlowLayout()
-        for name, label, widget in (
-            ("filterDiscipline", self.tr("Filter by discipline"), self.discipline_filter),
-            ("filterPriority", self.tr("Filter by priority"), self.priority_filter),
-            ("filterRecipient", self.tr("Filter by recipient"), self.recipient_filter),
-        ):
-            widget.setObjectName(name)
-            widget.setAccessibleName(label)
-            widget.currentIndexChanged.connect(self._filters_changed)
-            filters.addWidget(widget)
+        for box in (self.discipline_filter, self.priority_filter, self.recipient_filter):
+            box.currentIndexChanged.connect(self._filters_changed)
         self.discipline_filter.currentIndexChanged.connect(self._fill_recipients)
-        for name, label, edit, text in (
-            ("filterFrom", self.tr("From date"), self.from_filter, self.from_label),
-            ("filterTo", self.tr("To date"), self.to_filter, to_label),
-        ):
-            edit.setObjectName(name)
-            edit.setAccessibleName(label)
-            text.setBuddy(edit)
+        for edit in (self.from_filter, self.to_filter):
             edit.dateChanged.connect(lambda _day: self._filter_timer.start())
-            pair = QWidget()  # a label stays on the same row as its date field
-            pair_layout = QHBoxLayout(pair)
-            pair_layout.setContentsMargins(0, 0, 0, 0)
-            pair_layout.addWidget(text)
-            pair_layout.addWidget(edit)
-            filters.addWidget(pair)
-        filters.addWidget(self.clear_button)
-        self.filter_error = QLabel()
-        self.filter_error.setObjectName("filterError")
-        self.filter_error.setStyleSheet(error_style())
-        self.filter_error.hide()
 
         self.view_hint = hint("")
         self.view_hint.setObjectName("viewHint")
@@ -387,11 +217,8 @@ class ReferralsPage(QWidget):
         self.message.setObjectName("worklistMessage")
         self.message.setWordWrap(True)
 
-        filter_row = QWidget()
-        filter_row.setObjectName("worklistFilters")
-        filter_row.setLayout(filters)
         right = QVBoxLayout()
-        right.addWidget(filter_row)
+        right.addWidget(self.filter_bar)
         right.addWidget(self.filter_error)
         right.addLayout(actions)
         right.addWidget(self.table, 1)
@@ -426,31 +253,22 @@ class ReferralsPage(QWidget):
 
     def _fill_recipients(self) -> None:
         """Recipients of the chosen discipline (everyone when none is chosen)."""
-        discipline = self.discipline_filter.currentData()
-        current = self.recipient_filter.currentData()
-        self.recipient_filter.blockSignals(True)
-        self.recipient_filter.clear()
-        self.recipient_filter.addItem(self.tr("Any recipient"), None)
         try:
             members = team.list_members(
-                self.context.db, self.context.actor, discipline=discipline, active_only=False
+                self.context.db,
+                self.context.actor,
+                discipline=self.discipline_filter.currentData(),
+                active_only=False,
             )
         except CareCoordError as error:
             self._say(str(error), error=True)
             members = []
-        for member in members:
-            suffix = "" if member.active else self.tr(" (inactive)")
-            self.recipient_filter.addItem(member.display_name + suffix, member.id)
-        index = self.recipient_filter.findData(current) if current is not None else 0
-        self.recipient_filter.setCurrentIndex(max(index, 0))
-        self.recipient_filter.blockSignals(False)
-        if current is not None and index < 0:
+        if self.filter_bar.set_recipients(members):
             self._filters_changed()
 
     # ----------------------------------------------------------------- public
     def current_view(self) -> WorklistView:
-        item = self.views.currentItem()
-        return WorklistView(item.data(Qt.ItemDataRole.UserRole)) if item else V.OVERDUE
+        return self.views.current_view()
 
     def select_view(self, view: WorklistView | str) -> None:
         """Show one worklist view (its first page)."""
@@ -473,29 +291,10 @@ class ReferralsPage(QWidget):
 
     def filters(self) -> WorklistFilter | None:
         """The filters as chosen; None (with the reason shown) when the dates clash."""
-        start, end = date_of(self.from_filter), date_of(self.to_filter)
-        if start and end and end < start:
-            self.filter_error.setText(self.tr("The end date is before the start date."))
-            self.filter_error.show()
-            return None
-        self.filter_error.hide()
-        return WorklistFilter(
-            discipline=self.discipline_filter.currentData(),
-            priority=self.priority_filter.currentData(),
-            recipient_member_id=self.recipient_filter.currentData(),
-            date_from=start,
-            date_to=end,
-        )
+        return self.filter_bar.chosen()
 
     def clear_filters(self) -> None:
-        for box in (self.discipline_filter, self.priority_filter, self.recipient_filter):
-            box.blockSignals(True)
-            box.setCurrentIndex(0)
-            box.blockSignals(False)
-        for edit in (self.from_filter, self.to_filter):
-            edit.blockSignals(True)
-            edit.clear()
-            edit.blockSignals(False)
+        self.filter_bar.reset()
         self._fill_recipients()
         self.refresh()
 
@@ -644,23 +443,7 @@ class ReferralsPage(QWidget):
 
     def filter_descriptions(self) -> tuple[str, ...]:
         """The filters that narrow the view, as "Discipline: Psychiatry" lines."""
-        chosen: list[tuple[str, str]] = []
-        for label, box in (
-            (self.tr("Discipline"), self.discipline_filter),
-            (self.tr("Priority"), self.priority_filter),
-            (self.tr("Recipient"), self.recipient_filter),
-        ):
-            if box.currentIndex() > 0:
-                chosen.append((label, box.currentText()))
-        start, end = date_of(self.from_filter), date_of(self.to_filter)
-        if start or end:
-            chosen.append(
-                (
-                    self.from_label.text().rstrip(":"),
-                    f"{start.isoformat() if start else '…'} – {end.isoformat() if end else '…'}",
-                )
-            )
-        return tuple(f"{label}: {value}" for label, value in chosen)
+        return self.filter_bar.descriptions()
 
     # --------------------------------------------------------------- internals
     def _open(self, referral_id: int) -> None:
@@ -734,23 +517,7 @@ class ReferralsPage(QWidget):
         if generation != self._count_generation:
             return
         self.counts = counts
-        for row, view in enumerate(VIEW_ORDER):
-            item = self.views.item(row)
-            count = counts.get(view, 0)
-            # Counts stop at COUNT_CAP: the tab says "1,000+", never a made-up total.
-            name = vocabulary.label(view)
-            item.setText(f"{name} ({count_text(count)})")
-            spoken = self.tr("more than {cap}").format(cap=f"{COUNT_CAP:,}")
-            spoken = spoken if count > COUNT_CAP else f"{count}"
-            item.setData(
-                Qt.ItemDataRole.AccessibleTextRole,
-                self.tr("{view}, {count} referrals").format(view=name, count=spoken),
-            )
-            alarming = view in (V.OVERDUE, V.AUTH_EXPIRING) and count > 0
-            item.setForeground(QBrush(qcolor("danger")) if alarming else QBrush())
-            font = item.font()
-            font.setBold(alarming)
-            item.setFont(font)
+        self.views.show_counts(counts)
         self._update_status()
         self.counts_changed.emit(counts)
 

@@ -1,6 +1,7 @@
 """One controller for every referral action, used by the editor, the letter preview, the
 worklist and the chart: what the user may do comes from the service's view, never from
-the screen."""
+the screen. In the kit because the letter preview and the chart use it as much as the
+referral screens do."""
 
 from __future__ import annotations
 
@@ -29,7 +30,8 @@ from carecoord.services.referral_views import ENTERED_IN_ERROR, FILE_REPORT, UND
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.forms import LimitedTextEdit, combo, date_edit, date_of
-from carecoord.ui.letters.sending import mark_sent
+from carecoord.ui.kit.letter_sending import mark_sent
+from carecoord.ui.kit.referral_report import ReportDialog
 from carecoord.ui.screen_fit import fit_dialog
 
 E = Event
@@ -350,8 +352,6 @@ class ReferralActions(QObject):
         return dialog.answer() if dialog.exec() else None
 
     def _report_dialog(self, view: ReferralView) -> ReferralView | None:
-        from carecoord.ui.referrals.report_dialog import ReportDialog
-
         dialog = ReportDialog(context=self.context, referral=view, parent=self.widget)
         if dialog.exec() and dialog.result_view is not None:
             result: ReferralView = dialog.result_view

@@ -1,6 +1,6 @@
 """Small modal questions of the referral workflow: why, how and when it was sent, which date.
 
-Their own module so that the letter preview (which asks how a letter left) and the referral
+In the kit so that the letter preview (which asks how a letter left) and the referral
 screens use them without importing each other.
 """
 

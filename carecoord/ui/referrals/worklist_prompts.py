@@ -1,0 +1,51 @@
+"""The worklist's questions: where to save the CSV export, and whether to file a report.
+
+Plain functions so the page keeps them as attributes that tests answer.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from carecoord.ui.translation import translate
+
+
+def settings_store() -> QSettings:
+    return QSettings("CareCoord", "CareCoord")
+
+
+def choose_export_path(parent: QWidget | None, suggested: str) -> str | None:
+    """Ask where to save the CSV, starting in the folder used last time."""
+    store = settings_store()
+    folder = str(store.value("referrals/exportFolder", "") or "")
+    start = str(Path(folder) / suggested) if folder else suggested
+    path, _ = QFileDialog.getSaveFileName(
+        parent,
+        translate("ReferralsPage", "Export worklist"),
+        start,
+        translate("ReferralsPage", "CSV files (*.csv)"),
+    )
+    if not path:
+        return None
+    if not path.lower().endswith(".csv"):
+        path += ".csv"
+    store.setValue("referrals/exportFolder", str(Path(path).parent))
+    return path
+
+
+def confirm_attach(parent: QWidget | None, description: str, file_name: str) -> bool:
+    answer = QMessageBox.question(
+        parent,
+        translate("ReferralsPage", "File the report"),
+        translate(
+            "ReferralsPage",
+            "File “{file}” as the specialist's report for {what}?\n\n"
+            "This closes the referral's loop.",
+        ).format(file=file_name, what=description),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Yes,
+    )
+    return answer == QMessageBox.StandardButton.Yes
