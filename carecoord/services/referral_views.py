@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Final
 
-from sqlalchemy.orm import Session
-
 from carecoord.clinical import referral_rules as rules
 from carecoord.clinical import referral_workflow as workflow
 from carecoord.clinical.vocabulary import (
@@ -24,7 +22,7 @@ from carecoord.clinical.vocabulary import (
     SendMethod,
 )
 from carecoord.errors import ValidationError
-from carecoord.models import Referral, ReferralEvent, TeamMember, utcnow
+from carecoord.models import Referral, ReferralEvent, utcnow
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
 from carecoord.services.common import (
@@ -325,49 +323,6 @@ def view_of(row: Referral, actor: Actor, *, with_events: bool = False) -> Referr
 
 
 # ----------------------------------------------------------------------- validation
-def _member(session: Session, member_id: int | None, field: str) -> TeamMember | None:
-    if member_id is None:
-        return None
-    member = session.get(TeamMember, member_id) if isinstance(member_id, int) else None
-    if member is None:
-        raise ValidationError(field, "is not in the team directory")
-    return member
-
-
-def validate_request(session: Session, data: ReferralInput) -> dict[str, Any]:
-    """Column values for the clinical request, or ValidationError naming the field."""
-    discipline = v.choice(data.discipline, Discipline, "discipline")
-    priority = v.choice(data.priority, Priority, "priority")
-    priority_reason = v.text(data.priority_reason, "priority_reason", max_length=400)
-    if priority != Priority.ROUTINE and not priority_reason:
-        raise ValidationError("priority_reason", f"say why this referral is {priority.label}")
-    recipient = _member(session, data.recipient_member_id, "recipient")
-    if recipient is not None and recipient.discipline != discipline:
-        raise ValidationError(
-            "recipient", f"{recipient.display_name} is not in {discipline.label.lower()}"
-        )
-    if recipient is not None and not recipient.active:
-        raise ValidationError("recipient", f"{recipient.display_name} is no longer active")
-    _member(session, data.referring_member_id, "referring_member")
-    return {
-        "discipline": discipline,
-        "priority": priority,
-        "priority_reason": priority_reason if priority != Priority.ROUTINE else None,
-        "expectation": v.choice(data.expectation, Expectation, "expectation"),
-        "reason": v.required_text(data.reason, "reason", max_length=4000, multiline=True),
-        "clinical_question": v.text(
-            data.clinical_question, "clinical_question", max_length=4000, multiline=True
-        ),
-        "patient_told": v.text(data.patient_told, "patient_told", max_length=2000, multiline=True),
-        "treatments_tried": v.text(
-            data.treatments_tried, "treatments_tried", max_length=4000, multiline=True
-        ),
-        "sensitive": v.flag(data.sensitive, "sensitive"),
-        "recipient_member_id": data.recipient_member_id,
-        "referring_member_id": data.referring_member_id,
-    }
-
-
 def validate_authorization(data: AuthorizationInput) -> dict[str, Any]:
     outcome = v.choice(data.outcome, AuthorizationOutcome, "auth_outcome")
     valid_from = v.a_date(data.valid_from, "auth_valid_from")

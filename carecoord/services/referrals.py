@@ -39,6 +39,7 @@ from carecoord.services.permissions import (
     require,
 )
 from carecoord.services.reference import ensure_reference
+from carecoord.services.referral_checks import request_values
 from carecoord.services.referral_moves import (
     _decode,
     _event,
@@ -55,7 +56,6 @@ from carecoord.services.referral_views import (
     facts_of,
     undoable_move,
     validate_authorization,
-    validate_request,
     view_of,
 )
 
@@ -114,7 +114,7 @@ def create_referral(
     """Draft a referral. The referrer defaults to the acting clinician's directory entry."""
     with unit_of_work(db, actor, write=True) as uow:
         patient = uow.load(Patient, data.patient_id, "Patient")
-        values = validate_request(uow.session, data)
+        values = request_values(uow.session, data)  # every bad field at once
         category = referral_category(values["discipline"], values["sensitive"])
         require(actor, Action.EDIT_CLINICAL, category)
         if values["referring_member_id"] is None:
@@ -153,7 +153,7 @@ def update_referral(
             raise ValidationError("patient", "a referral cannot move to another patient")
         if row.state in rules.CLOSED_STATES:
             raise ValidationError("state", f"a {row.state.label.lower()} referral cannot be edited")
-        values = validate_request(uow.session, data)
+        values = request_values(uow.session, data)  # every bad field at once
         old_category = referral_category(row.discipline, row.sensitive)
         new_category = referral_category(values["discipline"], values["sensitive"])
         require(actor, Action.EDIT_CLINICAL, old_category)

@@ -14,6 +14,7 @@ from carecoord.errors import (
     IllegalTransition,
     PermissionDenied,
     ValidationError,
+    ValidationErrors,
 )
 from carecoord.models import Document, Referral, ReferralEvent
 from carecoord.services import documents, referrals
@@ -348,3 +349,27 @@ def test_notes_and_letters_go_into_the_history(
         ("note", "Phoned the office; report promised Friday"),
         ("letter", "letter generated"),
     ]
+
+
+def test_every_bad_request_field_is_reported_at_once(
+    db: Database, physician: Actor, setup: tuple
+) -> None:
+    """Urgent without a reason, a recipient of another discipline and a blank reason: one
+    save names all three, and neither a new row nor a change is written."""
+    patient_id, psych, rehab = setup
+    bad = ReferralInput(
+        patient_id, "psychiatry", "  ", priority="urgent", recipient_member_id=rehab.id
+    )
+    with pytest.raises(ValidationErrors) as error:
+        referrals.create_referral(db, physician, bad)
+    found = {e.field: e.message for e in error.value.errors}
+    assert set(found) == {"priority_reason", "recipient", "reason"}
+    assert "urgent" in found["priority_reason"].lower()
+    assert "is not in psychiatry" in found["recipient"]
+    assert count(db, Referral) == 0
+
+    good = new_referral(db, physician, patient_id, psych)
+    with pytest.raises(ValidationErrors) as error:
+        referrals.update_referral(db, physician, good.id, bad, expected_version=good.version)
+    assert {e.field for e in error.value.errors} == {"priority_reason", "recipient", "reason"}
+    assert referrals.get_referral(db, physician, good.id).version == good.version

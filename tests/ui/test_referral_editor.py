@@ -553,3 +553,43 @@ def test_entered_in_error_asks_why_and_leaves_only_the_history(
     assert not editor.save_button.isVisible()
     editor.tabs.setCurrentIndex(2)
     save_screenshot(editor, "referral_entered_in_error")
+
+
+def test_every_bad_field_is_shown_beside_it_and_each_clears_when_fixed(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    """Urgent without a reason, a blank reason and a recipient deactivated while the form
+    was open: one save shows all three, and editing each field clears its own error."""
+    from carecoord.services import team
+
+    patient = new_patient(context.db, context.actor)
+    psych = new_member(context.db, context.actor, "psychiatry", "Okafor", "Ada")
+    editor = make_editor(qtbot, context, patient_id=patient.id, discipline="psychiatry")
+    editor.recipient_combo.setCurrentIndex(editor.recipient_combo.findData(psych.id))
+    editor.priority_combo.setCurrentIndex(editor.priority_combo.findData(Priority.URGENT))
+    team.set_member_active(
+        context.db, context.actor, psych.id, False, expected_version=psych.version
+    )
+
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+
+    labels = {
+        field: editor.findChild(QLabel, f"{field}Error")
+        for field in ("priority_reason", "reason", "recipient")
+    }
+    assert all(label is not None and label.isVisible() for label in labels.values())
+    assert labels["priority_reason"].text() == "Say why this referral is Urgent"
+    assert labels["reason"].text()
+    assert labels["recipient"].text() == "Ada Okafor, MD is no longer active"
+    assert editor.view is None
+    assert referrals.list_for_patient(context.db, context.actor, patient.id) == []
+
+    editor.reason_edit.setPlainText("Low mood, poor sleep")
+    assert not labels["reason"].isVisible()
+    assert labels["priority_reason"].isVisible() and labels["recipient"].isVisible()
+    editor.priority_reason_edit.setText("Thoughts of self-harm on PHQ-9 item 9")
+    assert not labels["priority_reason"].isVisible() and labels["recipient"].isVisible()
+    editor.recipient_combo.setCurrentIndex(editor.recipient_combo.findData(None))
+    assert not labels["recipient"].isVisible()
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert editor.view is not None and editor.view.recipient_member_id is None

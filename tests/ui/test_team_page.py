@@ -189,3 +189,43 @@ def test_screenshot(qtbot: QtBot, demo_context: AppContext) -> None:
     }
     assert len(colours) > 20
     assert page.model.rowCount() > 10
+
+
+def test_ctrl_n_is_new_patient_and_ctrl_shift_n_adds_a_member_on_the_team_page(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    """Ctrl+N has one owner (New patient): the team page's Add took the same keys once,
+    so Qt found the shortcut ambiguous and neither fired."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from tests.ui.test_keyboard import CTRL, activate, active_main_window, press
+
+    window = active_main_window(qtbot, context)
+    page = window.show_page("team")
+    assert isinstance(page, TeamPage)
+    page.table.setFocus()
+    added: list[bool] = []
+    page.add_button.clicked.connect(lambda: added.append(True))
+
+    opened: list[str] = []
+
+    def close_form() -> None:
+        modal = QApplication.activeModalWidget()
+        if modal is not None:
+            opened.append(type(modal).__name__)
+            modal.close()
+
+    closer = QTimer(page)  # the member form is modal: close it when it shows
+    closer.timeout.connect(close_form)
+    closer.start(20)
+    press(qtbot, Qt.Key.Key_N, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: added == [True] and opened == ["MemberForm"])
+    closer.stop()
+
+    activate(qtbot, window)
+    assert window.new_patient_action.isVisible(), "this role registers patients"
+    with qtbot.waitSignal(window.new_patient_action.triggered, timeout=2000):
+        press(qtbot, Qt.Key.Key_N, CTRL)
+    assert window.current_key() == "patients"
+    assert added == [True]

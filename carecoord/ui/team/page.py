@@ -137,6 +137,9 @@ class MemberModel(ColumnTableModel):
         return self.find(lambda m: m.id == member_id)
 
 
+ADD_MEMBER_KEYS = "Ctrl+Shift+N"
+
+
 class TeamPage(QWidget):
     """The team directory with filters; Add, Edit and Deactivate / Reactivate."""
 
@@ -153,8 +156,10 @@ class TeamPage(QWidget):
         header.addWidget(page_title("Team directory"))
         header.addStretch(1)
         self.add_button = self._button("teamAdd", "Add member…", "Add a team member", self.add)
-        self.add_button.setShortcut(QKeySequence(QKeySequence.StandardKey.New))
-        self.add_button.setToolTip("Add a team member (Ctrl+N)")
+        # Ctrl+N stays the main window's "New patient" everywhere: a second owner of the
+        # same keys makes Qt call the shortcut ambiguous and neither would fire.
+        self.add_button.setShortcut(QKeySequence(ADD_MEMBER_KEYS))
+        self.add_button.setToolTip("Add a team member (Ctrl+Shift+N)")
         self.add_button.setProperty("role", "primary")
         self.edit_button = self._button(
             "teamEdit", "Edit…", "Edit the selected member", self.edit_selected
