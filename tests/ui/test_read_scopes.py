@@ -18,7 +18,7 @@ from carecoord.services.worklist import WorklistView
 from carecoord.ui.chart.window import ChartWindow
 from carecoord.ui.context import AppContext
 from carecoord.ui.main_window import MainWindow
-from carecoord.ui.referrals.prompts import SendDetails
+from carecoord.ui.kit.referral_prompts import SendDetails
 from tests.services.helpers import new_member, new_patient, new_referral
 
 
