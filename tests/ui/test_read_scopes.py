@@ -17,8 +17,8 @@ from carecoord.models import AuditEvent
 from carecoord.services.worklist import WorklistView
 from carecoord.ui.chart.window import ChartWindow
 from carecoord.ui.context import AppContext
-from carecoord.ui.main_window import MainWindow
 from carecoord.ui.kit.referral_prompts import SendDetails
+from carecoord.ui.main_window import MainWindow
 from tests.services.helpers import new_member, new_patient, new_referral
 
 
