@@ -45,7 +45,8 @@ class Goal:
 
 def _load(path: Path) -> dict[str, Any] | None:
     try:
-        return json.loads(path.read_text())  # type: ignore[no-any-return]
+        document: dict[str, Any] = json.loads(path.read_text())
+        return document
     except (OSError, ValueError):
         return None
 

@@ -4,9 +4,10 @@ accident, and a read is audited once per read scope."""
 from __future__ import annotations
 
 import threading
+from typing import cast
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import Table, select, update
 
 from carecoord.clinical.vocabulary import DataCategory
 from carecoord.db import Database
@@ -184,10 +185,11 @@ def test_a_version_clash_becomes_a_conflict(db: Database, physician: Actor) -> N
     with unit_of_work(db, physician, write=True) as uow:
         row = uow.load(Patient, patient.id, "Patient")
         # Someone else's save lands between this read and the UPDATE (as on PostgreSQL).
+        table = cast(Table, Patient.__table__)
         uow.session.execute(
-            update(Patient.__table__)
-            .where(Patient.__table__.c.id == patient.id)
-            .values(version=Patient.__table__.c.version + 1, updated_by="someone")
+            update(table)
+            .where(table.c.id == patient.id)
+            .values(version=table.c.version + 1, updated_by="someone")
         )
         row.family_name = "Changed"
         uow.audit("update", "Patient", row.id, patient_id=row.id)

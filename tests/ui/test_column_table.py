@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.modeltest import ModelTester
 
 from carecoord.ui import style
 from carecoord.ui.kit.table import Column, ColumnTableModel, SortRole
@@ -32,7 +34,7 @@ COLUMNS = (
 )
 
 
-def test_model_with_rows_and_empty(qtmodeltester, qapp) -> None:
+def test_model_with_rows_and_empty(qtmodeltester: ModelTester, qapp: QApplication) -> None:
     model = ColumnTableModel(COLUMNS, muted=lambda r: r.stale)
     qtmodeltester.check(model)
     model.set_rows([Row("a", 1500), Row("b", None, stale=True)])

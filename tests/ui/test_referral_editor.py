@@ -573,11 +573,13 @@ def test_every_bad_field_is_shown_beside_it_and_each_clears_when_fixed(
 
     qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
 
-    labels = {
-        field: editor.findChild(QLabel, f"{field}Error")
-        for field in ("priority_reason", "reason", "recipient")
-    }
-    assert all(label is not None and label.isVisible() for label in labels.values())
+    def error_label(field: str) -> QLabel:
+        found = editor.findChild(QLabel, f"{field}Error")
+        assert found is not None, field
+        return found
+
+    labels = {field: error_label(field) for field in ("priority_reason", "reason", "recipient")}
+    assert all(label.isVisible() for label in labels.values())
     assert labels["priority_reason"].text() == "Say why this referral is Urgent"
     assert labels["reason"].text()
     assert labels["recipient"].text() == "Ada Okafor, MD is no longer active"
