@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from carecoord.clinical.vocabulary import (
@@ -24,12 +24,12 @@ from carecoord.clinical.vocabulary import (
     ReferralState,
 )
 from carecoord.db import Database
-from carecoord.models import DashboardLoop, Patient, Referral, TeamMember
+from carecoord.models import CareTeamMembership, DashboardLoop, Patient, Referral, TeamMember
 from carecoord.services import audit
 from carecoord.services.actor import Actor
 from carecoord.services.common import service
 from carecoord.services.common import today as local_today
-from carecoord.services.dashboard_scratch import late_decisions, missing_role
+from carecoord.services.dashboard_scratch import late_decisions
 from carecoord.services.dashboard_summary import (
     MEASURE_MONTHS,
     OPEN_STATES,
@@ -282,10 +282,28 @@ def dashboard(
 def _first_page(view: WorklistView, day: date, limit: int) -> list[Any]:
     """The statements of a worklist view's first page, one per part (the worklist's own
     statements, so the dashboard and the front-desk views never disagree)."""
-    return [
+    parts = [
         _page_statement(view, day, None, part, step, None, limit)
         for part, step in _steps(_sort(view), None)
     ]
+    return [_only_if_short(part, parts[:i], limit) for i, part in enumerate(parts)]
+
+
+def _only_if_short(part: Any, before: list[Any], limit: int) -> Any:
+    """``part`` read only while the parts before it hold fewer than ``limit`` rows.
+
+    Sent together in one statement every part would otherwise be read: the undated part
+    of "Authorisations expiring" walks every referral when it matches none (400 ms at
+    100,000 patients on PostgreSQL). The condition is uncorrelated, so the database
+    evaluates it once and skips the part's scan when the page is already full.
+    """
+    if not before:
+        return part
+    held = sum(
+        (select(func.count()).select_from(b.subquery()).scalar_subquery() for b in before),
+        start=literal(0),
+    )
+    return part.where(held < limit)
 
 
 def _page_rows(parts: list[list[Any]], day: date, limit: int) -> list[WorklistRow]:
@@ -369,9 +387,12 @@ def _recipient(given: str | None, family: str | None, credentials: str | None) -
 def _team_gaps_statement() -> Any:
     """The first page by name of active patients missing a core role (the count is kept).
 
-    Each role is one NOT EXISTS probe of the (patient_id, role) index.
+    Each role is a count of the patient's current members in it, probed through the
+    (patient_id, role) index for each patient the name-ordered walk meets. Not NOT EXISTS:
+    PostgreSQL turns an OR of NOT EXISTS into hashed sub-plans that read every membership
+    of the clinic first (400 ms at 100,000 patients against a few ms for the probes).
     """
-    missing = [missing_role(role) for role in CORE_ROLES]
+    missing = [_members_in(role) == 0 for role in CORE_ROLES]
     any_gap = and_(Patient.status == PatientStatus.ACTIVE, or_(*missing))
     return (
         select(
@@ -385,6 +406,19 @@ def _team_gaps_statement() -> Any:
         .where(any_gap)
         .order_by(Patient.family_key, Patient.given_key, Patient.id)
         .limit(LIST_ROWS)
+    )
+
+
+def _members_in(role: CareTeamRole) -> Any:
+    """How many current members in ``role`` the outer query's patient has (a scalar probe)."""
+    return (
+        select(func.count())
+        .where(
+            CareTeamMembership.patient_id == Patient.id,
+            CareTeamMembership.role == role,
+            CareTeamMembership.until.is_(None),
+        )
+        .scalar_subquery()
     )
 
 
