@@ -18,7 +18,18 @@ from collections.abc import Callable, Iterable
 from enum import Enum
 from typing import Protocol, runtime_checkable
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QComboBox,
+    QDialog,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QTextEdit,
+    QWidget,
+)
 
 SETTLED = "unsavedWorkSettled"  # property set on a window whose unsaved work was decided
 
@@ -72,6 +83,52 @@ def settle(windows: Iterable[QWidget], ask: Ask) -> bool:
     for window in given:
         window.setProperty(SETTLED, True)
     return True
+
+
+def field_values(root: QWidget) -> list[object]:
+    """What a person can type or pick in ``root``'s fields, in widget order (compared
+    with an earlier call, it tells whether anything was changed)."""
+    values: list[object] = []
+    for widget in root.findChildren(QWidget):
+        if isinstance(widget, QLineEdit):
+            values.append(widget.text())
+        elif isinstance(widget, QPlainTextEdit | QTextEdit):
+            values.append(widget.toPlainText())
+        elif isinstance(widget, QComboBox):
+            values.append(widget.currentIndex())
+        elif isinstance(widget, QAbstractSpinBox):
+            values.append(widget.text())
+        elif isinstance(widget, QAbstractButton) and widget.isCheckable():
+            values.append(widget.isChecked())
+    return values
+
+
+class FormDialog(QDialog):
+    """A dialog whose unsaved work is any field changed since it was first shown.
+
+    Subclasses implement ``save`` (True when stored, the dialog then closes); windows
+    find the open dialog through :func:`unsaved_parts` and ask before discarding it.
+    """
+
+    _shown_values: list[object] | None = None
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._shown_values is None:  # the initial values: pre-filled, not typed
+            self._shown_values = field_values(self)
+        super().showEvent(event)
+
+    def has_unsaved_work(self) -> bool:
+        return (
+            self.isVisible()
+            and self._shown_values is not None
+            and field_values(self) != self._shown_values
+        )
+
+    def save_unsaved_work(self) -> bool:
+        return self.save()
+
+    def save(self) -> bool:
+        raise NotImplementedError
 
 
 def _inside(window: QWidget, other: QWidget) -> bool:

@@ -11,7 +11,6 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QFrame,
@@ -34,6 +33,7 @@ from carecoord.ui.errors import show_problem
 from carecoord.ui.forms import FieldErrors, date_edit, error_style, saved_date
 from carecoord.ui.screen_fit import restore_or_fit
 from carecoord.ui.style import chip, fg, hint
+from carecoord.ui.unsaved import FormDialog
 
 SELF_HARM_TEXT = (
     "Item 9 positive: same-day safety assessment today · "
@@ -88,7 +88,7 @@ class _Item:
         return None if checked < 0 else checked
 
 
-class AssessmentDialog(QDialog):
+class AssessmentDialog(FormDialog):
     """Enter one instrument's answers, see the live total and band, save through the service.
 
     Answer controls are named ``<kind>_item_<n>_<value>`` (radio buttons, in the button

@@ -79,6 +79,7 @@ from carecoord.ui.style import chip, fg, hint, qcolor
 from carecoord.ui.table_model import RowsTableModel
 from carecoord.ui.timeline.items import TimelineItem, build_timeline
 from carecoord.ui.timeline.widget import TimelineWidget
+from carecoord.ui.unsaved import FormDialog
 from carecoord.ui.worker import run_in_thread, wait_for_thread
 
 Index = QModelIndex | QPersistentModelIndex
@@ -129,7 +130,7 @@ def _optional_count() -> QSpinBox:
 
 
 # --------------------------------------------------------------------------- dialogs
-class _PlanFormDialog(QDialog):
+class _PlanFormDialog(FormDialog):
     """Shared frame: fields with errors beside them, Save / Cancel, remembered geometry.
 
     Signals:
