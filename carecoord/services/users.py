@@ -31,6 +31,8 @@ from carecoord.services.common import check_version, load, moved, service
 from carecoord.services.permissions import Action, require
 from carecoord.services.unit_of_work import unit_of_work
 
+FIELD_MEMBER = "team_member_id"  # the form's field (users_dialog.py) that shows the error
+
 ENTITY = "User"
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 256
@@ -185,8 +187,7 @@ def create_user(
             require(actor, Action.MANAGE_USERS)
         if uow.session.scalar(select(User.id).where(User.username == name)) is not None:
             raise ValidationError("username", f"{name} is already taken")
-        if team_member_id is not None:
-            uow.load(TeamMember, team_member_id, "Team member")
+        _check_member_link(uow.session, team_member_id, None)
         user = User(
             username=name,
             full_name=full,
@@ -436,6 +437,27 @@ def _other_active_admins(session: Session, user_id: int) -> int:
     )
 
 
+def _check_member_link(session: Session, member_id: int | None, user_id: int | None) -> None:
+    """One account per directory entry, and only an active one: "my patients", reviews
+    and letters all follow this link, so two accounts on one member would mix people."""
+    if member_id is None:
+        return
+    member = session.get(TeamMember, member_id)
+    if member is None:
+        raise ValidationError(FIELD_MEMBER, "no such team member")
+    if not member.active:
+        raise ValidationError(FIELD_MEMBER, f"{member.display_name} is inactive")
+    other = session.scalar(
+        select(User.username).where(User.team_member_id == member_id, User.id != user_id)
+        if user_id is not None
+        else select(User.username).where(User.team_member_id == member_id)
+    )
+    if other is not None:
+        raise ValidationError(
+            FIELD_MEMBER, f"{member.display_name} is already linked to the account {other}"
+        )
+
+
 def _keep_an_administrator(session: Session, user: User, field: str) -> None:
     """Refuse to leave the clinic without an active administrator (nobody could fix it)."""
     if (
@@ -466,8 +488,8 @@ def update_user(
     with unit_of_work(db, actor, write=True) as uow:
         user = uow.load(User, user_id, "User")
         check_version(user, expected_version, ENTITY)
-        if team_member_id is not None:
-            uow.load(TeamMember, team_member_id, "Team member")
+        if team_member_id != user.team_member_id:  # a kept link may be to a retired member
+            _check_member_link(uow.session, team_member_id, user.id)
         if chosen != user.role:
             _keep_an_administrator(uow.session, user, "role")
         changes = []

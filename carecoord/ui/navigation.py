@@ -4,8 +4,8 @@ Every section names the actions it is for; a role is offered a section only when
 permission matrix (services/permissions.py) allows all of them, so nobody is sent to a
 page that would only say "not allowed". The landing section follows the same matrix:
 whoever coordinates care (clinical editing and referral logistics) lands on the
-dashboard, whoever runs referral logistics on the worklist, whoever treats on the
-patients, whoever runs the clinic's set-up on the settings.
+dashboard, whoever runs referral logistics on the worklist, whoever treats on their own
+patients (My patients), whoever runs the clinic's set-up on the settings.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ PAGES = (
     PageSpec("referrals", "Referrals", "carecoord.ui.referrals.worklist_page", "ReferralsPage"),
     PageSpec("intake", "Intake", "carecoord.ui.intake.page", "IntakePage"),
     PageSpec("review", "Reports to review", "carecoord.ui.review.page", "ReviewPage"),
+    PageSpec("my_patients", "My patients", "carecoord.ui.my_patients.page", "MyPatientsPage"),
     PageSpec("team", "Team", "carecoord.ui.team.page", "TeamPage"),
     PageSpec("settings", "Settings", "carecoord.ui.settings_page", "SettingsPage"),
     PageSpec("audit", "Audit trail", "carecoord.ui.audit_viewer", "AuditViewer"),
@@ -54,6 +55,7 @@ NEEDS: dict[str, tuple[Action, ...]] = {
     "referrals": (A.EDIT_REFERRAL_LOGISTICS, A.READ_CLINICAL),
     "intake": (A.READ_INTAKE,),
     "review": (A.READ_CLINICAL, A.EDIT_CLINICAL),  # reviewing a report acknowledges it
+    "my_patients": (A.READ_CLINICAL, A.EDIT_CLINICAL),  # those who treat: their own patients
     "settings": (A.MANAGE_SETTINGS,),
     "audit": (A.READ_AUDIT,),
 }
@@ -63,6 +65,7 @@ NEEDS: dict[str, tuple[Action, ...]] = {
 HOME = (
     ("dashboard", (A.EDIT_CLINICAL, A.EDIT_REFERRAL_LOGISTICS)),
     ("referrals", (A.EDIT_REFERRAL_LOGISTICS,)),
+    ("my_patients", (A.EDIT_CLINICAL,)),
     ("patients", (A.EDIT_CLINICAL,)),
     ("settings", (A.MANAGE_SETTINGS, A.MANAGE_USERS)),
 )

@@ -135,7 +135,13 @@ class UserEditDialog(QDialog):
         self.role_help.setObjectName("roleHelp")
         self.role.currentIndexChanged.connect(lambda *_: self._explain_role())
         self._explain_role()
-        members = team.list_members(context.db, context.actor, active_only=False)
+        # Active members only (a member who left cannot be linked), plus the kept link.
+        linked = user.team_member_id if user else None
+        members = [
+            m
+            for m in team.list_members(context.db, context.actor, active_only=False)
+            if m.active or m.id == linked
+        ]
         self.member = combo(
             [("Not linked", None)] + [(m.display_name, m.id) for m in members],
             user.team_member_id if user else None,

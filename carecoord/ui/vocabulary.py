@@ -94,6 +94,7 @@ PAGE_TITLES = (
     QT_TRANSLATE_NOOP("MainWindow", "Referrals"),
     QT_TRANSLATE_NOOP("MainWindow", "Intake"),
     QT_TRANSLATE_NOOP("MainWindow", "Reports to review"),
+    QT_TRANSLATE_NOOP("MainWindow", "My patients"),
     QT_TRANSLATE_NOOP("MainWindow", "Team"),
     QT_TRANSLATE_NOOP("MainWindow", "Settings"),
     QT_TRANSLATE_NOOP("MainWindow", "Audit trail"),

@@ -190,6 +190,10 @@ Coordinación asistencial para unidades multidisciplinares del dolor.</translati
         <translation>Derivaciones recibidas</translation>
     </message>
     <message>
+        <source>My patients</source>
+        <translation>Mis pacientes</translation>
+    </message>
+    <message>
         <source>Team</source>
         <translation>Equipo</translation>
     </message>
@@ -224,6 +228,65 @@ Coordinación asistencial para unidades multidisciplinares del dolor.</translati
     <message>
         <source>Manage users…</source>
         <translation>Gestionar usuarios…</translation>
+    </message>
+</context>
+<context>
+    <name>MyPatientsPage</name>
+    <message>
+        <source>Patient</source>
+        <translation>Paciente</translation>
+    </message>
+    <message>
+        <source>MRN</source>
+        <translation>N.º de historia</translation>
+    </message>
+    <message>
+        <source>Plan</source>
+        <translation>Plan</translation>
+    </message>
+    <message>
+        <source>Plan status</source>
+        <translation>Estado del plan</translation>
+    </message>
+    <message>
+        <source>Next review</source>
+        <translation>Próxima revisión</translation>
+    </message>
+    <message>
+        <source>My patients</source>
+        <translation>Mis pacientes</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Cargando…</translation>
+    </message>
+    <message>
+        <source>Your account is not linked to a team member. Ask the administrator to link it in Users.</source>
+        <translation>Su cuenta no está vinculada a un miembro del equipo. Pida al administrador que la vincule en Usuarios.</translation>
+    </message>
+    <message>
+        <source>Open chart</source>
+        <translation>Abrir historia</translation>
+    </message>
+    <message>
+        <source>Open the selected patient&apos;s chart (Enter or double-click)</source>
+        <translation>Abrir la historia del paciente seleccionado (Intro o doble clic)</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Actualizar</translation>
+    </message>
+    <message>
+        <source>No patient has you on their current care team.</source>
+        <translation>Ningún paciente le tiene en su equipo de atención actual.</translation>
+    </message>
+    <message>
+        <source>The first {count} patients by name.</source>
+        <translation>Los primeros {count} pacientes por nombre.</translation>
+    </message>
+    <message>
+        <source>{count} patients.</source>
+        <translation>{count} pacientes.</translation>
     </message>
 </context>
 <context>

@@ -36,6 +36,7 @@ from carecoord.services import (
     letters,
     monitoring,
     monitoring_demo,
+    my_patients,
     notes,
     pain_drawings,
     patients,
@@ -1034,6 +1035,12 @@ WALK: dict[str, dict[DataCategory, Case]] = {
             gate(E.READ_DEMOGRAPHICS),
         )
     ),
+    "my_patients.my_patients": {
+        G: Case(
+            lambda w, a: my_patients.my_patients(w.db, a),
+            lambda a: a.role in (UserRole.CLINICIAN, UserRole.PHYSICIAN),
+        )
+    },
     "review.count_to_review": {G: Case(lambda w, a: review.count_to_review(w.db, a), anyone)},
     "review.reports_to_review": {
         G: Case(lambda w, a: review.reports_to_review(w.db, a), gate(E.READ_CLINICAL))

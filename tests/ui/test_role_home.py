@@ -17,9 +17,20 @@ EXPECTED = {
     "frontdesk": ("referrals", ["Dashboard", "Patients", "Referrals", "Intake", "Team"]),
     "drlee": (
         "dashboard",
-        ["Dashboard", "Patients", "Referrals", "Intake", "Reports to review", "Team"],
+        [
+            "Dashboard",
+            "Patients",
+            "Referrals",
+            "Intake",
+            "Reports to review",
+            "My patients",
+            "Team",
+        ],
     ),
-    "therapist": ("patients", ["Patients", "Intake", "Reports to review", "Team"]),
+    "therapist": (
+        "my_patients",
+        ["Patients", "Intake", "Reports to review", "My patients", "Team"],
+    ),
     "admin": ("settings", ["Patients", "Team", "Settings", "Audit trail"]),
 }
 REFUSALS = ("may not", "not allowed", "not available for your role")
@@ -79,7 +90,7 @@ def test_a_remembered_section_the_role_cannot_use_gives_way_to_its_home(
     store.setValue("main/page/therapist", "referrals")  # not a clinician's section
     store.setValue("main/page/frontdesk", "team")  # theirs: kept
     therapist = open_main_window(qtbot, as_user(demo_context, "therapist"))
-    assert therapist.current_key() == "patients"
+    assert therapist.current_key() == "my_patients"
     therapist.close()
     desk = open_main_window(qtbot, as_user(demo_context, "frontdesk"))
     assert desk.current_key() == "team"

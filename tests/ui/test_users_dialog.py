@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from carecoord.clinical.vocabulary import UserRole
 from carecoord.models import AuditEvent, User
-from carecoord.services import users
+from carecoord.services import team, users
 from carecoord.ui.context import AppContext
 from carecoord.ui.users_dialog import ResetPasswordDialog, UserManagementDialog
 from tests.ui.conftest import save_screenshot
@@ -125,3 +125,43 @@ def test_screenshot_user_management(qtbot: QtBot, demo_context: AppContext) -> N
     image = dialog.grab().toImage()
     colours = {image.pixel(x, y) for x in range(0, image.width(), 9) for y in range(0, 300, 5)}
     assert len(colours) > 8 and path.exists()
+
+
+def test_the_team_member_link_offers_active_members_and_refuses_a_taken_one(
+    qtbot: QtBot, demo_context: AppContext
+) -> None:
+    context = admin_context(demo_context)
+    members = team.list_members(context.db, context.actor, active_only=False)
+    accounts = users.list_users(context.db, context.actor)
+    taken = {u.team_member_id: u.username for u in accounts if u.team_member_id is not None}
+    free = [m for m in members if m.active and m.id not in taken]
+    left = free.pop()
+    team.set_member_active(context.db, context.actor, left.id, False, expected_version=left.version)
+    account = users.create_user(
+        context.db,
+        context.actor,
+        username="jpark",
+        full_name="Jo Park",
+        password="long enough secret",
+        role=UserRole.CLINICIAN,
+    )
+    dialog = UserManagementDialog(context=context)
+    qtbot.addWidget(dialog)
+    edit = dialog.user_dialog(account)
+    qtbot.addWidget(edit)
+    edit.show()
+    offered = [edit.member.itemData(i) for i in range(edit.member.count())]
+    assert offered[0] is None and left.id not in offered
+
+    taken_id = next(iter(taken))
+    edit.member.setCurrentIndex(edit.member.findData(taken_id))
+    assert not edit.save()
+    error = edit.findChild(QLabel, "team_member_idError")
+    assert error is not None and not error.isHidden()
+    assert f"account {taken[taken_id]}" in error.text()
+
+    edit.member.setCurrentIndex(edit.member.findData(free[0].id))
+    assert edit.save()
+    assert "team member link" in permission_changes(context)[-1]
+    linked = next(u for u in users.list_users(context.db, context.actor) if u.id == account.id)
+    assert linked.team_member_id == free[0].id

@@ -1,0 +1,1 @@
+"""The clinician's home page: their own patients (issue 14)."""
