@@ -106,7 +106,15 @@ def test_main_window_shell(qtbot: QtBot, context: AppContext) -> None:
     assert "this workstation" in window.database_label.text()
     titles = [window.navigation.item(i).text() for i in range(window.navigation.count())]
     # Settings are the administrator's (tests/ui/test_role_home.py lists every role's).
-    assert titles == ["Dashboard", "Patients", "Referrals", "Intake", "Reports to review", "Team"]
+    assert titles == [
+        "Dashboard",
+        "Patients",
+        "Referrals",
+        "Intake",
+        "Reports to review",
+        "My patients",
+        "Team",
+    ]
 
 
 def test_demo_window_is_labelled(qtbot: QtBot, context: AppContext) -> None:
