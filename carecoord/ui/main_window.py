@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -205,8 +204,7 @@ class MainWindow(QMainWindow):
         """The page for ``key``, built on first use (keeps start-up light)."""
         if key not in self.pages:
             spec = next(s for s in self.specs if s.key == key)
-            module = importlib.import_module(spec.module)
-            widget: QWidget = getattr(module, spec.cls)(context=self.context)
+            widget = spec.load()(context=self.context)  # type: ignore[call-arg]  # pages take the context
             widget.setObjectName(f"{spec.key}Page")
             counted = getattr(widget, "count_changed", None)
             if counted is not None:

@@ -10,22 +10,28 @@ patients (My patients), whoever runs the clinic's set-up on the settings.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QWidget
 
 from carecoord.services.actor import Actor
 from carecoord.services.permissions import Action, allowed
 
+PageLoader = Callable[[], type[QWidget]]
+
 
 @dataclass(frozen=True)
 class PageSpec:
-    """A navigation entry; the page's module is imported the first time it is shown."""
+    """A navigation entry; ``load`` imports the page's class the first time it is shown.
+
+    The loaders below import by name, not from strings: a renamed or missing page fails
+    mypy, the import contracts and the start-up tests instead of vanishing from the list."""
 
     key: str
     title: str  # English (marked for lupdate in ui/vocabulary.py); ``label`` is shown
-    module: str
-    cls: str
+    load: PageLoader
 
     @property
     def label(self) -> str:
@@ -37,17 +43,72 @@ class PageSpec:
         return NEEDS.get(self.key, (Action.READ_DEMOGRAPHICS,))
 
 
+# Each page's module is imported on first showing, so start-up loads none of them.
+def _dashboard_page() -> type[QWidget]:
+    from carecoord.ui.dashboard import DashboardPage
+
+    return DashboardPage
+
+
+def _patients_page() -> type[QWidget]:
+    from carecoord.ui.patients.page import PatientsPage
+
+    return PatientsPage
+
+
+def _referrals_page() -> type[QWidget]:
+    from carecoord.ui.referrals.worklist_page import ReferralsPage
+
+    return ReferralsPage
+
+
+def _intake_page() -> type[QWidget]:
+    from carecoord.ui.intake.page import IntakePage
+
+    return IntakePage
+
+
+def _review_page() -> type[QWidget]:
+    from carecoord.ui.review.page import ReviewPage
+
+    return ReviewPage
+
+
+def _my_patients_page() -> type[QWidget]:
+    from carecoord.ui.my_patients.page import MyPatientsPage
+
+    return MyPatientsPage
+
+
+def _team_page() -> type[QWidget]:
+    from carecoord.ui.team.page import TeamPage
+
+    return TeamPage
+
+
+def _settings_page() -> type[QWidget]:
+    from carecoord.ui.settings_page import SettingsPage
+
+    return SettingsPage
+
+
+def _audit_page() -> type[QWidget]:
+    from carecoord.ui.audit_viewer import AuditViewer
+
+    return AuditViewer
+
+
 A = Action
 PAGES = (
-    PageSpec("dashboard", "Dashboard", "carecoord.ui.dashboard", "DashboardPage"),
-    PageSpec("patients", "Patients", "carecoord.ui.patients.page", "PatientsPage"),
-    PageSpec("referrals", "Referrals", "carecoord.ui.referrals.worklist_page", "ReferralsPage"),
-    PageSpec("intake", "Intake", "carecoord.ui.intake.page", "IntakePage"),
-    PageSpec("review", "Reports to review", "carecoord.ui.review.page", "ReviewPage"),
-    PageSpec("my_patients", "My patients", "carecoord.ui.my_patients.page", "MyPatientsPage"),
-    PageSpec("team", "Team", "carecoord.ui.team.page", "TeamPage"),
-    PageSpec("settings", "Settings", "carecoord.ui.settings_page", "SettingsPage"),
-    PageSpec("audit", "Audit trail", "carecoord.ui.audit_viewer", "AuditViewer"),
+    PageSpec("dashboard", "Dashboard", _dashboard_page),
+    PageSpec("patients", "Patients", _patients_page),
+    PageSpec("referrals", "Referrals", _referrals_page),
+    PageSpec("intake", "Intake", _intake_page),
+    PageSpec("review", "Reports to review", _review_page),
+    PageSpec("my_patients", "My patients", _my_patients_page),
+    PageSpec("team", "Team", _team_page),
+    PageSpec("settings", "Settings", _settings_page),
+    PageSpec("audit", "Audit trail", _audit_page),
 )
 NEEDS: dict[str, tuple[Action, ...]] = {
     # Referrals show their discipline and reason (clinical), beside the logistics.
