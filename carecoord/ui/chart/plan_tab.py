@@ -5,27 +5,23 @@ Everything goes through ``services.plans`` (validation beside the field) and
 activities together with the patient's referrals and PEG/NRS scores; clicking an item
 opens its editor (a referral opens through the navigator).
 
-The tab's pieces live beside it: the tables' column specs in ``plan_models``, the shared
-dialog frame in ``plan_form``, the plan and goal dialogs in ``plan_dialogs``, the
-activity dialog in ``plan_activity_dialog`` and the PDF preview in ``plan_pdf``.
+The tab's pieces live beside it: the chooser, title and chips in ``plan_header``, the
+tables' column specs in ``plan_models``, the dialogs' shared frame in ``plan_form``, the
+plan and goal dialogs in ``plan_dialogs``, the activity dialog in
+``plan_activity_dialog`` and the PDF preview in ``plan_pdf``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QHideEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QSizePolicy,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -42,6 +38,7 @@ from carecoord.ui.calendar_file import Chooser, save_calendar_file
 from carecoord.ui.chart.plan_activity_dialog import ActivityDialog
 from carecoord.ui.chart.plan_dialogs import GoalDialog, PlanDialog
 from carecoord.ui.chart.plan_form import SETTINGS_PREFIX, PlanFormDialog, plan_settings
+from carecoord.ui.chart.plan_header import PlanHeader, plan_button
 from carecoord.ui.chart.plan_models import ActivitiesModel, GoalRow, GoalsModel
 from carecoord.ui.chart.plan_pdf import PlanPdfDialog
 from carecoord.ui.context import AppContext
@@ -49,7 +46,7 @@ from carecoord.ui.forms import FieldErrors
 from carecoord.ui.kit.chart_tab import ChartTab
 from carecoord.ui.kit.records import ask_yes_no
 from carecoord.ui.kit.table import ColumnTableModel, RowRole, list_table
-from carecoord.ui.style import chip, hint
+from carecoord.ui.style import hint
 from carecoord.ui.timeline.items import TimelineItem, build_timeline
 from carecoord.ui.timeline.widget import TimelineWidget
 
@@ -68,15 +65,6 @@ class _Table(QTableView):
             self.delete_requested.emit()
             return
         super().keyPressEvent(event)
-
-
-def _button(text: str, name: str, accessible: str, tip: str = "") -> QPushButton:
-    button = QPushButton(text)
-    button.setObjectName(name)
-    button.setAccessibleName(accessible)
-    if tip:
-        button.setToolTip(tip)
-    return button
 
 
 def _table(name: str, accessible: str, model: ColumnTableModel) -> _Table:
@@ -117,52 +105,12 @@ class PlanTab(ChartTab):
     # ----------------------------------------------------------------- layout
     def _build(self) -> None:
         outer = QVBoxLayout(self)
-        bar = QHBoxLayout()
-        chooser_label = QLabel("Plan:")
-        self.chooser = QComboBox()
-        self.chooser.setObjectName("planChooser")
-        self.chooser.setAccessibleName("Choose the treatment plan")
-        self.chooser.setMinimumWidth(420)
-        self.chooser.currentIndexChanged.connect(self._plan_chosen)
-        chooser_label.setBuddy(self.chooser)
-        self.new_plan_button = _button("New plan…", "newPlan", "New treatment plan")
-        self.new_plan_button.clicked.connect(self.new_plan)
-        self.edit_plan_button = _button(
-            "Edit plan…", "editPlan", "Edit the plan", "Title, status, dates and notes"
-        )
-        self.edit_plan_button.clicked.connect(self.edit_plan)
-        self.pdf_button = _button(
-            "Plan PDF…", "planPdf", "Plan PDF", "Preview, print or save the plan summary"
-        )
-        self.pdf_button.setProperty("role", "primary")
-        self.pdf_button.clicked.connect(self.show_pdf)
-        self.title = QLabel()
-        self.title.setObjectName("planTitle")
-        self.title.setStyleSheet("font-size: 17px; font-weight: 600;")
-        self.title.setMaximumWidth(460)
-        self.chips = QHBoxLayout()
-        self.subtitle = hint("")
-        self.subtitle.setObjectName("planSubtitle")
-        self.subtitle.setWordWrap(False)
-        self.subtitle.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.chooser_row = QWidget()
-        self.chooser_row.setObjectName("planChooserRow")
-        choose = QHBoxLayout(self.chooser_row)
-        choose.setContentsMargins(0, 0, 0, 0)
-        choose.addWidget(chooser_label)
-        choose.addWidget(self.chooser)
-        self.plan_count = hint("")
-        self.plan_count.setObjectName("planCount")
-        choose.addWidget(self.plan_count, 1)
-        outer.addWidget(self.chooser_row)
-        bar.addWidget(self.title)
-        bar.addLayout(self.chips)
-        bar.addSpacing(8)
-        bar.addWidget(self.subtitle, 1)
-        bar.addWidget(self.new_plan_button)
-        bar.addWidget(self.edit_plan_button)
-        bar.addWidget(self.pdf_button)
-        outer.addLayout(bar)
+        self.header = PlanHeader()
+        self.header.plan_chosen.connect(self._plan_chosen)
+        self.header.new_plan_button.clicked.connect(self.new_plan)
+        self.header.edit_plan_button.clicked.connect(self.edit_plan)
+        self.header.pdf_button.clicked.connect(self.show_pdf)
+        outer.addWidget(self.header)
         self.empty = hint(
             "No treatment plan yet. Create one to set goals on pain, function and quality of "
             "life and to plan activities across the team."
@@ -189,9 +137,9 @@ class PlanTab(ChartTab):
         goals_column.addWidget(self.goal_gaps)
         goals_layout.addLayout(goals_column, 1)
         goals_buttons = QVBoxLayout()
-        self.add_goal_button = _button("Add goal…", "addGoal", "Add a goal")
+        self.add_goal_button = plan_button("Add goal…", "addGoal", "Add a goal")
         self.add_goal_button.clicked.connect(lambda: self.add_goal())
-        self.edit_goal_button = _button("Edit goal…", "editGoal", "Edit the selected goal")
+        self.edit_goal_button = plan_button("Edit goal…", "editGoal", "Edit the selected goal")
         self.edit_goal_button.clicked.connect(self.edit_goal)
         goals_buttons.addWidget(self.add_goal_button)
         goals_buttons.addWidget(self.edit_goal_button)
@@ -206,17 +154,17 @@ class PlanTab(ChartTab):
         activities_layout = QHBoxLayout(activities_box)
         activities_layout.setContentsMargins(0, 4, 0, 4)
         activities_bar = QVBoxLayout()
-        self.add_activity_button = _button("Add activity…", "addActivity", "Add an activity")
+        self.add_activity_button = plan_button("Add activity…", "addActivity", "Add an activity")
         self.add_activity_button.clicked.connect(self.add_activity)
-        self.edit_activity_button = _button(
+        self.edit_activity_button = plan_button(
             "Edit activity…", "editActivity", "Edit the selected activity"
         )
         self.edit_activity_button.clicked.connect(lambda: self.edit_activity())
-        self.delete_activity_button = _button(
+        self.delete_activity_button = plan_button(
             "Delete activity", "deleteActivity", "Delete the selected activity"
         )
         self.delete_activity_button.clicked.connect(lambda: self.delete_activity())
-        self.calendar_button = _button(
+        self.calendar_button = plan_button(
             "Add to calendar…",
             "activityToCalendar",
             "Save the selected activity's start as a calendar file",
@@ -250,8 +198,8 @@ class PlanTab(ChartTab):
         outer.addWidget(self.splitter, 1)
 
         for button in (
-            self.new_plan_button,
-            self.edit_plan_button,
+            self.header.new_plan_button,
+            self.header.edit_plan_button,
             self.add_goal_button,
             self.edit_goal_button,
             self.add_activity_button,
@@ -271,14 +219,7 @@ class PlanTab(ChartTab):
         if keep is None or all(p.id != keep for p in self.plans):
             active = [p for p in self.plans if p.status is PlanStatus.ACTIVE]
             keep = (active[0] if active else self.plans[0]).id if self.plans else None
-        self.chooser.blockSignals(True)
-        self.chooser.clear()
-        for p in self.plans:
-            self.chooser.addItem(
-                f"{p.title} — {p.status.label.lower()}, from {p.started_on.isoformat()}", p.id
-            )
-        self.chooser.setCurrentIndex(max(self.chooser.findData(keep), 0))
-        self.chooser.blockSignals(False)
+        self.header.list_plans(self.plans, keep)
         self._show_plan(next((p for p in self.plans if p.id == keep), None))
 
     def _read_patient(
@@ -294,22 +235,16 @@ class PlanTab(ChartTab):
             referrals.list_for_patient(db, actor, self.patient_id),
         )
 
-    def _plan_chosen(self, _index: int) -> None:
-        plan_id = self.chooser.currentData()
+    def _plan_chosen(self, plan_id: object) -> None:
         self._show_plan(next((p for p in self.plans if p.id == plan_id), None))
 
     def _show_plan(self, plan: PlanView | None) -> None:
         self.plan = plan
         has_plan = plan is not None
         self.empty.setVisible(not has_plan)
-        several = len(self.plans) > 1
-        self.chooser_row.setVisible(several)
-        self.plan_count.setText(
-            f"{len(self.plans)} plans for this patient; the active one opens first."
-        )
         for control in (
-            self.edit_plan_button,
-            self.pdf_button,
+            self.header.edit_plan_button,
+            self.header.pdf_button,
             self.add_goal_button,
             self.edit_goal_button,
             self.add_activity_button,
@@ -317,57 +252,16 @@ class PlanTab(ChartTab):
             self.delete_activity_button,
         ):
             control.setEnabled(has_plan)
-        self.new_plan_button.setProperty("role", "" if has_plan else "primary")
-        self.new_plan_button.style().unpolish(self.new_plan_button)
-        self.new_plan_button.style().polish(self.new_plan_button)
-        while self.chips.count():
-            item = self.chips.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.deleteLater()
-        if plan is None:
-            self.title.setText("Treatment plan")
-            self.title.setToolTip("")
-            self.subtitle.setText("")
-            self.goals_model.show_plan(None, ())
-            self.activities_model.set_rows([])
-            self.goal_gaps.setText("")
-            self.goal_gaps.hide()
-            self.timeline.set_data(build_timeline(None, self.referrals, self.scores))
-            return
-        metrics = self.title.fontMetrics()
-        self.title.setText(metrics.elidedText(plan.title, Qt.TextElideMode.ElideRight, 450))
-        self.title.setToolTip(plan.title)
-        level = {
-            PlanStatus.ACTIVE: "ok",
-            PlanStatus.DRAFT: "info",
-            PlanStatus.COMPLETED: "info",
-            PlanStatus.DISCONTINUED: "warning",
-        }[plan.status]
-        status = chip(plan.status.label, level)
-        status.setObjectName("planStatusChip")
-        self.chips.addWidget(status)
-        today = date.today()
-        if (
-            plan.review_on is not None
-            and plan.review_on < today
-            and plan.status
-            in (
-                PlanStatus.ACTIVE,
-                PlanStatus.DRAFT,
-            )
-        ):
-            overdue = chip(f"Review overdue since {plan.review_on.isoformat()}", "danger")
-            overdue.setObjectName("reviewOverdueChip")
-            self.chips.addWidget(overdue)
-        review = plan.review_on.isoformat() if plan.review_on else "not set"
-        self.subtitle.setText(f"Started {plan.started_on.isoformat()} · review {review}")
-        self.subtitle.setToolTip(plan.notes or "")
+        self.header.show_plan(plan)
         self.goals_model.show_plan(plan, self.scores)
-        missing = [a.label.lower() for a in GoalAxis if all(g.axis is not a for g in plan.goals)]
+        self.activities_model.set_rows(plan.activities if plan else ())
+        missing = (
+            [a.label.lower() for a in GoalAxis if all(g.axis is not a for g in plan.goals)]
+            if plan
+            else []
+        )
         self.goal_gaps.setText(f"No goal yet for: {', '.join(missing)}." if missing else "")
         self.goal_gaps.setVisible(bool(missing))
-        self.activities_model.set_rows(plan.activities)
         self.timeline.set_data(build_timeline(plan, self.referrals, self.scores))
 
     def progress_texts(self) -> list[str]:
