@@ -9,30 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QModelIndex, QObject
 
 from carecoord.ui.kit.table import AnyIndex, Column, ColumnTableModel
 
 Index = AnyIndex
-
-
-class RowsTableModel(ColumnTableModel):
-    """A short list whose subclass still answers ``data`` itself, one header per entry of
-    ``HEADERS`` (the plan tab's goals and activities, until they move to
-    :class:`Column` specs)."""
-
-    HEADERS: tuple[str, ...] = ()
-    ViewRole = Qt.ItemDataRole.UserRole
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(
-            [Column(header, lambda _row: "") for header in self.HEADERS], parent=parent
-        )
-
-    def row_of(self, index: Index) -> Any | None:
-        """The plain row behind ``index``, or None for an invalid index."""
-        return self.row_at(index.row()) if index.isValid() else None
 
 
 class PagedTableModel(ColumnTableModel):

@@ -89,3 +89,20 @@ def test_intake_model(qtbot: QtBot, qtmodeltester: Any, desk_context: AppContext
     page = page_for(qtbot, desk_context)
     assert page.model.data(page.model.index(0, 1)) and page.model.row_of(page.model.index(0, 0))
     _check_full_then_empty(qtmodeltester, page.model)
+
+
+def test_plan_models(qtbot: QtBot, qtmodeltester: Any, demo_context: AppContext) -> None:
+    from carecoord.services import plans
+    from carecoord.ui.chart.plan_models import ActivitiesModel, GoalRow, GoalsModel
+    from tests.ui.test_plan_tab import _busiest_plan_patient
+
+    db, actor = demo_context.db, demo_context.actor
+    patient_id = _busiest_plan_patient(demo_context)
+    plan = plans.list_plans(db, actor, patient_id)[0]
+    goals = GoalsModel()
+    goals.show_plan(plan, assessments.list_assessments(db, actor, patient_id))
+    assert isinstance(goals.data(goals.index(0, 0), RowRole), GoalRow)
+    _check_full_then_empty(qtmodeltester, goals)
+    activities = ActivitiesModel()
+    activities.set_rows(plan.activities)
+    _check_full_then_empty(qtmodeltester, activities)
