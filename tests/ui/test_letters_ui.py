@@ -552,7 +552,7 @@ def test_letter_button_follows_print_permission(
     new = ReferralEditor(context=context, patient_id=chart.patient_id)
     qtbot.addWidget(new)
     new.confirm_discard = lambda: True
-    assert not new.letter_button.isEnabled()
+    assert not new.letter_tools.letter_button.isEnabled()
 
     tab = ReferralsTab(context=desk_context, patient_id=chart.patient_id)
     qtbot.addWidget(tab)
