@@ -127,7 +127,7 @@ def test_new_referral_filters_recipients_by_discipline(qtbot: QtBot, context: Ap
         qtbot.waitSignal(context.events.referral_changed, timeout=2000),
         qtbot.waitSignal(context.events.patient_changed, timeout=2000),
     ):
-        qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(editor.save_bar.save_button, Qt.MouseButton.LeftButton)
 
     assert editor.view is not None
     view = referrals.get_referral(context.db, context.actor, editor.view.id)
@@ -151,7 +151,7 @@ def test_urgent_without_a_reason_is_explained_beside_the_field(
     assert editor.request.priority_reason_edit.isEnabled()
     editor.request.reason_edit.setPlainText("Low mood, poor sleep")
 
-    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(editor.save_bar.save_button, Qt.MouseButton.LeftButton)
 
     error = editor.findChild(QLabel, "priority_reasonError")
     assert error is not None and error.isVisible()
@@ -160,7 +160,7 @@ def test_urgent_without_a_reason_is_explained_beside_the_field(
     assert referrals.list_for_patient(context.db, context.actor, patient.id) == []
 
     editor.request.priority_reason_edit.setText("Thoughts of self-harm on PHQ-9 item 9")
-    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(editor.save_bar.save_button, Qt.MouseButton.LeftButton)
     assert not error.isVisible()
     assert editor.view is not None and editor.view.priority_reason is not None
 
@@ -267,7 +267,7 @@ def test_walk_to_report_received_leaves_overdue_and_closes(
     assert editor.view.state == S.REPORT_RECEIVED
     assert editor.view.report_received_on == date.today()
     assert shown_transitions(editor) == {"action_undo"}  # the filing, within 24 hours
-    assert not editor.save_button.isVisible()  # closed: nothing left to edit
+    assert not editor.save_bar.save_button.isVisible()  # closed: nothing left to edit
 
     # The worklist heard the changes: no longer overdue, now closed.
     qtbot.waitUntil(
@@ -401,7 +401,8 @@ def test_front_desk_sees_logistics_only_on_a_psychiatric_referral(
     save_screenshot(editor, "referral_editor_restricted")
     # Logistics stay possible: the workflow and the authorisation.
     assert shown_transitions(editor) == {"action_send", "action_cancel"}
-    assert editor.authorization.outcome_combo.isEnabled() and editor.save_button.isVisible()
+    assert editor.authorization.outcome_combo.isEnabled()
+    assert editor.save_bar.save_button.isVisible()
     editor.authorization.outcome_combo.setCurrentIndex(
         editor.authorization.outcome_combo.findData("approved")
     )
@@ -565,7 +566,7 @@ def test_entered_in_error_asks_why_and_leaves_only_the_history(
         editor.history.tree.topLevelItem(0).text(3)
         == "Duplicate of the neurosurgery referral above"
     )
-    assert not editor.save_button.isVisible()
+    assert not editor.save_bar.save_button.isVisible()
     editor.tabs.setCurrentIndex(2)
     save_screenshot(editor, "referral_entered_in_error")
 
@@ -590,7 +591,7 @@ def test_every_bad_field_is_shown_beside_it_and_each_clears_when_fixed(
         context.db, context.actor, psych.id, False, expected_version=psych.version
     )
 
-    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(editor.save_bar.save_button, Qt.MouseButton.LeftButton)
 
     def error_label(field: str) -> QLabel:
         found = editor.findChild(QLabel, f"{field}Error")
@@ -612,5 +613,5 @@ def test_every_bad_field_is_shown_beside_it_and_each_clears_when_fixed(
     assert not labels["priority_reason"].isVisible() and labels["recipient"].isVisible()
     editor.request.recipient_combo.setCurrentIndex(editor.request.recipient_combo.findData(None))
     assert not labels["recipient"].isVisible()
-    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(editor.save_bar.save_button, Qt.MouseButton.LeftButton)
     assert editor.view is not None and editor.view.recipient_member_id is None

@@ -7,11 +7,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QSettings, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
-    QHBoxLayout,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -42,8 +40,8 @@ from carecoord.ui.referrals.editor_letters import LetterTools
 from carecoord.ui.referrals.editor_prompts import EditorPrompts
 from carecoord.ui.referrals.editor_request import RESTRICTED_TEXT, RequestForm
 from carecoord.ui.referrals.editor_status import StatusPanel
+from carecoord.ui.referrals.editor_widgets import SaveBar
 from carecoord.ui.screen_fit import restore_or_fit
-from carecoord.ui.style import hint
 
 __all__ = ["RESTRICTED_TEXT", "ReferralEditor"]
 
@@ -67,8 +65,9 @@ class ReferralEditor(QDialog):
 
     Its parts: :attr:`status` (title, chips, workflow buttons), :attr:`request`,
     :attr:`authorization` and :attr:`history` (the tabs), :attr:`letter_tools` (letter and
-    calendar). The small prompts are attributes of :attr:`prompts`, and ``confirm_discard``
-    and ``ask_unsaved`` of the window, so tests and scripts can answer them.
+    calendar) and :attr:`save_bar`. The small prompts are attributes of :attr:`prompts`, and
+    ``confirm_discard`` and ``ask_unsaved`` of the window, so tests and scripts can answer
+    them.
 
     Signals:
         saved(int): the referral id after any change was stored.
@@ -141,28 +140,12 @@ class ReferralEditor(QDialog):
         self.tabs.addTab(self.authorization, "Authorisation")
         self.tabs.addTab(self.history, "History")
 
-        self.footer = hint("")
-        self.footer.setObjectName("savedBy")
-        box = QDialogButtonBox()
-        self.save_button = box.addButton("Save", QDialogButtonBox.ButtonRole.ApplyRole)
-        self.save_button.setObjectName("saveReferral")
-        self.save_button.setAccessibleName("Save referral")
-        self.save_button.setProperty("role", "primary")
-        self.save_button.setShortcut(QKeySequence(QKeySequence.StandardKey.Save))
-        self.save_button.setToolTip("Save (Ctrl+S)")
-        self.save_button.clicked.connect(self.save)
-        close_button = box.addButton(QDialogButtonBox.StandardButton.Close)
-        close_button.setObjectName("closeReferral")
-        close_button.setAccessibleName("Close")
-        close_button.clicked.connect(self.reject)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.footer, 1)
-        bottom.addWidget(box)
+        self.save_bar = SaveBar(save=self.save, close=self.reject)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
         layout.addWidget(self.tabs, 1)
-        layout.addLayout(bottom)
+        layout.addWidget(self.save_bar)
 
     # ----------------------------------------------------------------- filling
     def _show_new(self, patient_id: int, discipline: str) -> None:
@@ -178,7 +161,7 @@ class ReferralEditor(QDialog):
         self._loaded_authorization = self.authorization.authorization_input()
         self._apply_permissions()
         self.tabs.setTabEnabled(HISTORY_TAB, False)
-        self.footer.setText("")
+        self.save_bar.footer.setText("")
 
     def _show(self, view: ReferralView) -> None:
         """Fill every part of the editor from the service's view."""
@@ -192,7 +175,7 @@ class ReferralEditor(QDialog):
         self.history.show_view(view)
         self.tabs.setTabEnabled(HISTORY_TAB, True)
         self.tabs.setTabText(HISTORY_TAB, f"History ({len(view.events)})")
-        self.footer.setText(
+        self.save_bar.footer.setText(
             f"Last changed by {view.updated_by or 'unknown'} at {local_time(view.updated_at)}"
         )
         self._loaded_request = self._request_input() if self._can_edit_request() else None
@@ -222,7 +205,7 @@ class ReferralEditor(QDialog):
         self.request.refresh_priority_reason()
         self.authorization.set_editable(authorization)
         self.letter_tools.show_view(self.view)
-        self.save_button.setVisible(request or authorization)
+        self.save_bar.save_button.setVisible(request or authorization)
 
     # ------------------------------------------------------------------ input
     def _request_input(self) -> ReferralInput:

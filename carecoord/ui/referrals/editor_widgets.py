@@ -1,5 +1,5 @@
-"""Small pieces the referral editor's parts share: a row of widgets replaced as a whole,
-named buttons and form fields, and choosing a combo box entry by its data."""
+"""Small pieces of the referral editor: a row of widgets replaced as a whole, named
+buttons and form fields, choosing a combo box entry by its data, and the Save bar."""
 
 from __future__ import annotations
 
@@ -7,10 +7,19 @@ from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QPushButton, QWidget
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QPushButton,
+    QWidget,
+)
 
 from carecoord.ui.forms import FieldErrors
 from carecoord.ui.kit.records import action_button
+from carecoord.ui.style import hint
 
 W = TypeVar("W", bound=QWidget)
 
@@ -65,3 +74,35 @@ def form_field(errors: FieldErrors, form: QFormLayout, label: str, field: str, w
 def choose(box: QComboBox, value: object) -> None:
     """Select the entry whose data is ``value`` (the first entry when none has it)."""
     box.setCurrentIndex(max(box.findData(value), 0))
+
+
+class SaveBar(QWidget):
+    """The editor's last line: who changed the referral last (:attr:`footer`), then Save
+    (Ctrl+S) and Close."""
+
+    def __init__(
+        self,
+        *,
+        save: Callable[[], object],
+        close: Callable[[], object],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.footer = hint("")
+        self.footer.setObjectName("savedBy")
+        box = QDialogButtonBox()
+        self.save_button = box.addButton("Save", QDialogButtonBox.ButtonRole.ApplyRole)
+        self.save_button.setObjectName("saveReferral")
+        self.save_button.setAccessibleName("Save referral")
+        self.save_button.setProperty("role", "primary")
+        self.save_button.setShortcut(QKeySequence(QKeySequence.StandardKey.Save))
+        self.save_button.setToolTip("Save (Ctrl+S)")
+        self.save_button.clicked.connect(lambda: save())
+        close_button = box.addButton(QDialogButtonBox.StandardButton.Close)
+        close_button.setObjectName("closeReferral")
+        close_button.setAccessibleName("Close")
+        close_button.clicked.connect(lambda: close())
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.footer, 1)
+        row.addWidget(box)
