@@ -62,8 +62,8 @@ def _generated(qtbot: QtBot, context: AppContext, tmp_path: Path) -> BatchLetter
     dialog = BatchLettersDialog(context=context, referral_ids=_referrals(context))
     qtbot.addWidget(dialog)
     dialog.show()
-    dialog.set_mode(BatchMode.PER_FILE)
-    dialog.path_edit.setText(str(tmp_path))
+    dialog.output.set_mode(BatchMode.PER_FILE)
+    dialog.output.path_edit.setText(str(tmp_path))
     with qtbot.waitSignal(dialog.batch_finished, timeout=60_000):
         assert dialog.start()
     assert dialog.relay_button.isVisibleTo(dialog)

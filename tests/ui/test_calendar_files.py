@@ -43,15 +43,15 @@ def test_editor_saves_the_appointment_as_an_ics_without_clinical_detail(
     editor = ReferralEditor(context=context, referral_id=referral_id)
     qtbot.addWidget(editor)
     editor.resize(980, 760)
-    assert editor.calendar_button.isVisibleTo(editor)
+    assert editor.letter_tools.calendar_button.isVisibleTo(editor)
     suggested: list[str] = []
 
     def choose(start: str) -> str:
         suggested.append(Path(start).name)
         return str(tmp_path / "visit")  # no extension: .ics is added
 
-    editor.choose_calendar_file = choose
-    written = editor.add_to_calendar()
+    editor.letter_tools.choose_calendar_file = choose
+    written = editor.letter_tools.add_to_calendar()
     view = referrals.get_referral(context.db, context.actor, referral_id)
     assert suggested == [f"appointment-{view.reference}.ics"]
     assert written == tmp_path / "visit.ics"
@@ -73,7 +73,7 @@ def test_editor_hides_the_button_until_an_appointment_is_booked(
     row = new_referral(db, actor, patient.id, new_member(db, actor))
     editor = ReferralEditor(context=context, referral_id=row.id)
     qtbot.addWidget(editor)
-    assert not editor.calendar_button.isVisibleTo(editor)
+    assert not editor.letter_tools.calendar_button.isVisibleTo(editor)
 
 
 def test_plan_tab_saves_the_selected_activity_and_cancel_writes_nothing(

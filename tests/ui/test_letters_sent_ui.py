@@ -54,8 +54,8 @@ def test_editor_mark_sent_keeps_the_letter_and_history_opens_the_copy(
     qtbot.addWidget(editor)
     editor.confirm_discard = lambda: True
     view = editor.view
-    assert view is not None and f"Ref. {view.reference}" in editor.patient_line.text()
-    editor.ask_send = lambda: SendDetails(DeliveryMethod.HAND, date.today())
+    assert view is not None and f"Ref. {view.reference}" in editor.status.patient_line.text()
+    editor.prompts.ask_send = lambda: SendDetails(DeliveryMethod.HAND, date.today())
     assert editor.move_to(ReferralState.SENT)
     moved = referrals.get_referral(context.db, context.actor, referral_id)
     assert moved.state == ReferralState.SENT and moved.sent_via == SendMethod.PRINT
@@ -66,11 +66,13 @@ def test_editor_mark_sent_keeps_the_letter_and_history_opens_the_copy(
     )
 
     # The history line links to the copy; double-clicking opens it, marked as a copy.
-    items = [editor.history.topLevelItem(i) for i in range(editor.history.topLevelItemCount())]
+    items = [
+        editor.history.tree.topLevelItem(i) for i in range(editor.history.tree.topLevelItemCount())
+    ]
     linked = [i for i in items if i is not None and i.data(0, Qt.ItemDataRole.UserRole)]
     assert linked and "open copy" in linked[0].text(2)
-    editor._history_opened(linked[0])
-    window = editor.sent_copy_window
+    editor.history.open_copy(linked[0])
+    window = editor.history.sent_copy_window
     assert isinstance(window, SentCopyWindow)  # deletes itself on close
     assert all("COPY of the letter sent on" in p for p in page_texts(window.preview.pdf_bytes()))
     window.close()

@@ -431,9 +431,9 @@ def test_batch_per_file_and_combined(
 
     folder = tmp_path / "letters"
     folder.mkdir()
-    dialog.set_mode(BatchMode.PER_FILE)
-    dialog.choose_folder = lambda start: str(folder)
-    dialog.browse()
+    dialog.output.set_mode(BatchMode.PER_FILE)
+    dialog.output.choose_folder = lambda start: str(folder)
+    dialog.output.browse()
     result = run_batch(qtbot, dialog)
     assert not result.cancelled and result.letters == len(ids) and not result.skipped
     files = sorted(folder.iterdir())
@@ -443,10 +443,10 @@ def test_batch_per_file_and_combined(
     assert not dialog.print_button.isVisible()
 
     combined = tmp_path / "pile.pdf"
-    dialog.set_mode(BatchMode.COMBINED)
-    dialog.choose_file = lambda start: str(tmp_path / "pile")
-    dialog.browse()
-    assert dialog.path_edit.text() == str(combined)
+    dialog.output.set_mode(BatchMode.COMBINED)
+    dialog.output.choose_file = lambda start: str(tmp_path / "pile")
+    dialog.output.browse()
+    assert dialog.output.path_edit.text() == str(combined)
     result = run_batch(qtbot, dialog)
     assert result.files == (str(combined),)
     assert len(PdfReader(combined).pages) >= pages
@@ -475,8 +475,8 @@ def test_batch_cancel_after_first_letter_writes_nothing(
     qtbot.addWidget(dialog)
     out = tmp_path / "out"
     out.mkdir()
-    dialog.set_mode(BatchMode.COMBINED)
-    dialog.path_edit.setText(str(out / "pile.pdf"))
+    dialog.output.set_mode(BatchMode.COMBINED)
+    dialog.output.path_edit.setText(str(out / "pile.pdf"))
     real = dialog.generate_one
     calls: list[int] = []
 
@@ -502,12 +502,12 @@ def test_batch_checks_the_output_and_skips_what_may_not_be_printed(
 
     dialog = BatchLettersDialog(context=demo_context, referral_ids=[1])
     qtbot.addWidget(dialog)
-    dialog.set_mode(BatchMode.PER_FILE)
-    dialog.path_edit.setText(str(tmp_path / "nowhere"))
+    dialog.output.set_mode(BatchMode.PER_FILE)
+    dialog.output.path_edit.setText(str(tmp_path / "nowhere"))
     assert not dialog.start()
-    assert "does not exist" in dialog.path_error.text()
-    dialog.path_edit.setText("")
-    assert not dialog.start() and dialog.path_error.text() == "Choose a folder."
+    assert "does not exist" in dialog.output.path_error.text()
+    dialog.output.path_edit.setText("")
+    assert not dialog.start() and dialog.output.path_error.text() == "Choose a folder."
 
     with demo_context.db.session() as session:
         desk = actor_of(session.scalars(select(User).where(User.role == UserRole.FRONT_DESK)).one())
@@ -517,8 +517,8 @@ def test_batch_checks_the_output_and_skips_what_may_not_be_printed(
     assert printable and set(ids) - printable  # the pile holds psychiatric referrals too
     dialog = BatchLettersDialog(context=desk_context, referral_ids=ids)
     qtbot.addWidget(dialog)
-    dialog.set_mode(BatchMode.PER_FILE)
-    dialog.path_edit.setText(str(tmp_path))
+    dialog.output.set_mode(BatchMode.PER_FILE)
+    dialog.output.path_edit.setText(str(tmp_path))
     result = run_batch(qtbot, dialog)
     assert set(result.referral_ids) == printable
     assert {rid for rid, _why in result.skipped} == set(ids) - printable
@@ -552,7 +552,7 @@ def test_letter_button_follows_print_permission(
     new = ReferralEditor(context=context, patient_id=chart.patient_id)
     qtbot.addWidget(new)
     new.confirm_discard = lambda: True
-    assert not new.letter_button.isEnabled()
+    assert not new.letter_tools.letter_button.isEnabled()
 
     tab = ReferralsTab(context=desk_context, patient_id=chart.patient_id)
     qtbot.addWidget(tab)
@@ -595,8 +595,8 @@ def test_batch_marks_every_letter_sent_and_keeps_each_copy(
     ids = sendable[:3]
     dialog = BatchLettersDialog(context=demo_context, referral_ids=ids)
     qtbot.addWidget(dialog)
-    dialog.set_mode(BatchMode.PER_FILE)
-    dialog.path_edit.setText(str(tmp_path))
+    dialog.output.set_mode(BatchMode.PER_FILE)
+    dialog.output.path_edit.setText(str(tmp_path))
     result = run_batch(qtbot, dialog)
     assert dialog.send_button.isVisibleTo(dialog)
     from datetime import date

@@ -107,22 +107,27 @@ def test_new_referral_filters_recipients_by_discipline(qtbot: QtBot, context: Ap
     new_member(context.db, context.actor, "psychiatry", "Okafor", "Ada")
     editor = make_editor(qtbot, context, patient_id=patient.id)
     assert editor.findChildren(QPushButton, "action_send") == []
-    assert editor.auth_payer_edit.text() == "Acme Health"  # from the patient's insurance
+    assert editor.authorization.payer_edit.text() == "Acme Health"  # from the patient's insurance
 
-    editor.discipline_combo.setCurrentIndex(
-        editor.discipline_combo.findData(Discipline.PHYSICAL_REHABILITATION)
+    editor.request.discipline_combo.setCurrentIndex(
+        editor.request.discipline_combo.findData(Discipline.PHYSICAL_REHABILITATION)
     )
-    names = [editor.recipient_combo.itemText(i) for i in range(editor.recipient_combo.count())]
+    names = [
+        editor.request.recipient_combo.itemText(i)
+        for i in range(editor.request.recipient_combo.count())
+    ]
     assert names == ["Not chosen yet", "Lena Berg, MD — Rehab"]
-    editor.recipient_combo.setCurrentIndex(editor.recipient_combo.findData(rehab.id))
-    editor.reason_edit.setPlainText("Deconditioning after two years of low back pain")
-    editor.question_edit.setPlainText("Which graded activity programme suits her?")
+    editor.request.recipient_combo.setCurrentIndex(
+        editor.request.recipient_combo.findData(rehab.id)
+    )
+    editor.request.reason_edit.setPlainText("Deconditioning after two years of low back pain")
+    editor.request.question_edit.setPlainText("Which graded activity programme suits her?")
 
     with (
         qtbot.waitSignal(context.events.referral_changed, timeout=2000),
         qtbot.waitSignal(context.events.patient_changed, timeout=2000),
     ):
-        qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(editor.save_bar.save_button, Qt.MouseButton.LeftButton)
 
     assert editor.view is not None
     view = referrals.get_referral(context.db, context.actor, editor.view.id)
@@ -138,13 +143,15 @@ def test_urgent_without_a_reason_is_explained_beside_the_field(
 ) -> None:
     patient = new_patient(context.db, context.actor)
     editor = make_editor(qtbot, context, patient_id=patient.id, discipline="psychiatry")
-    assert editor.discipline_combo.currentData() == Discipline.PSYCHIATRY
-    assert not editor.priority_reason_edit.isEnabled()
-    editor.priority_combo.setCurrentIndex(editor.priority_combo.findData(Priority.URGENT))
-    assert editor.priority_reason_edit.isEnabled()
-    editor.reason_edit.setPlainText("Low mood, poor sleep")
+    assert editor.request.discipline_combo.currentData() == Discipline.PSYCHIATRY
+    assert not editor.request.priority_reason_edit.isEnabled()
+    editor.request.priority_combo.setCurrentIndex(
+        editor.request.priority_combo.findData(Priority.URGENT)
+    )
+    assert editor.request.priority_reason_edit.isEnabled()
+    editor.request.reason_edit.setPlainText("Low mood, poor sleep")
 
-    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(editor.save_bar.save_button, Qt.MouseButton.LeftButton)
 
     error = editor.findChild(QLabel, "priority_reasonError")
     assert error is not None and error.isVisible()
@@ -152,8 +159,8 @@ def test_urgent_without_a_reason_is_explained_beside_the_field(
     assert editor.view is None
     assert referrals.list_for_patient(context.db, context.actor, patient.id) == []
 
-    editor.priority_reason_edit.setText("Thoughts of self-harm on PHQ-9 item 9")
-    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    editor.request.priority_reason_edit.setText("Thoughts of self-harm on PHQ-9 item 9")
+    qtbot.mouseClick(editor.save_bar.save_button, Qt.MouseButton.LeftButton)
     assert not error.isVisible()
     assert editor.view is not None and editor.view.priority_reason is not None
 
@@ -183,7 +190,7 @@ def test_walk_to_report_received_leaves_overdue_and_closes(
     editor = make_editor(qtbot, context, referral_id=draft.id)
     assert editor.view is not None
     assert shown_transitions(editor) == {"action_send", "action_cancel"}
-    editor.ask_send = lambda: SendDetails(DeliveryMethod.PORTAL, date.today())
+    editor.prompts.ask_send = lambda: SendDetails(DeliveryMethod.PORTAL, date.today())
     click(qtbot, editor, S.SENT)
     assert editor.view.state == S.SENT and editor.view.sent_via == SendMethod.PORTAL
     assert shown_transitions(editor) == {
@@ -208,7 +215,7 @@ def test_walk_to_report_received_leaves_overdue_and_closes(
         "action_undo",
     }
     # Accepted and Seen ask for their date (the shared action dialog, answered here).
-    editor.ask_action = lambda key, view: Answer(on=date.today())
+    editor.prompts.ask_action = lambda key, view: Answer(on=date.today())
     click(qtbot, editor, S.ACCEPTED)
     assert editor.view.state == S.ACCEPTED
     assert shown_transitions(editor) == {
@@ -225,7 +232,7 @@ def test_walk_to_report_received_leaves_overdue_and_closes(
         asked.append(prompt)
         return date.today()
 
-    editor.ask_date = appointment
+    editor.prompts.ask_date = appointment
     click(qtbot, editor, S.SCHEDULED)
     assert asked == ["Appointment date:"]
     assert editor.view.state == S.SCHEDULED and editor.view.appointment_date == date.today()
@@ -255,12 +262,12 @@ def test_walk_to_report_received_leaves_overdue_and_closes(
             qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
         return dialog.result_view is not None
 
-    editor.run_report_dialog = file_report
+    editor.prompts.run_report_dialog = file_report
     click(qtbot, editor, S.REPORT_RECEIVED)
     assert editor.view.state == S.REPORT_RECEIVED
     assert editor.view.report_received_on == date.today()
     assert shown_transitions(editor) == {"action_undo"}  # the filing, within 24 hours
-    assert not editor.save_button.isVisible()  # closed: nothing left to edit
+    assert not editor.save_bar.save_button.isVisible()  # closed: nothing left to edit
 
     # The worklist heard the changes: no longer overdue, now closed.
     qtbot.waitUntil(
@@ -332,7 +339,7 @@ def test_decline_asks_for_a_reason_and_history_shows_who_when_why(
         prompts.append((title, prompt))
         return answers.pop(0)
 
-    editor.ask_reason = ask
+    editor.prompts.ask_reason = ask
     click(qtbot, editor, S.DECLINED)  # the person cancels the prompt: nothing changes
     assert editor.view is not None and editor.view.state == S.SENT
     click(qtbot, editor, S.DECLINED)
@@ -340,7 +347,7 @@ def test_decline_asks_for_a_reason_and_history_shows_who_when_why(
     assert editor.view.state == S.DECLINED
     assert shown_transitions(editor) == {"action_undo"}
 
-    history = editor.history
+    history = editor.history.tree
     rows = [
         [history.topLevelItem(i).text(c) for c in range(4)]
         for i in range(history.topLevelItemCount())
@@ -382,25 +389,31 @@ def test_front_desk_sees_logistics_only_on_a_psychiatric_referral(
 
     notice = editor.findChild(QLabel, "restrictedNotice")
     assert notice is not None and notice.isVisible() and notice.text() == RESTRICTED_TEXT
-    assert not editor.clinical_box.isVisible()
-    assert editor.reason_edit.toPlainText() == ""
+    assert not editor.request.clinical_box.isVisible()
+    assert editor.request.reason_edit.toPlainText() == ""
     texts = " ".join(w.text() for w in editor.findChildren(QLabel))
     assert "low back pain" not in texts.lower()
-    assert not editor.discipline_combo.isEnabled() and not editor.recipient_combo.isEnabled()
+    assert (
+        not editor.request.discipline_combo.isEnabled()
+        and not editor.request.recipient_combo.isEnabled()
+    )
     editor.resize(1000, 600)
     save_screenshot(editor, "referral_editor_restricted")
     # Logistics stay possible: the workflow and the authorisation.
     assert shown_transitions(editor) == {"action_send", "action_cancel"}
-    assert editor.auth_outcome_combo.isEnabled() and editor.save_button.isVisible()
-    editor.auth_outcome_combo.setCurrentIndex(editor.auth_outcome_combo.findData("approved"))
-    editor.auth_number_edit.setText("PA-77")
-    editor.auth_visits_edit.setValue(6)
+    assert editor.authorization.outcome_combo.isEnabled()
+    assert editor.save_bar.save_button.isVisible()
+    editor.authorization.outcome_combo.setCurrentIndex(
+        editor.authorization.outcome_combo.findData("approved")
+    )
+    editor.authorization.number_edit.setText("PA-77")
+    editor.authorization.visits_edit.setValue(6)
     assert editor.save()
     assert editor.view is not None and editor.view.authorization.number == "PA-77"
     assert editor.view.reason == "restricted"
     stored = referrals.get_referral(context.db, context.actor, view.id)
     assert stored.reason == view.reason  # the clinical request was not touched
-    editor.ask_send = lambda: SendDetails(DeliveryMethod.FAX, date.today())
+    editor.prompts.ask_send = lambda: SendDetails(DeliveryMethod.FAX, date.today())
     click(qtbot, editor, S.SENT)
     assert editor.view.state == S.SENT
 
@@ -418,7 +431,7 @@ def test_a_conflict_offers_to_reload(qtbot: QtBot, context: AppContext) -> None:
         referrals.AuthorizationInput(outcome="pending", payer="Acme Health"),
         expected_version=view.version,
     )
-    editor.reason_edit.setPlainText("Changed here too")
+    editor.request.reason_edit.setPlainText("Changed here too")
     seen: list[str] = []
 
     def press_reload() -> None:
@@ -432,7 +445,7 @@ def test_a_conflict_offers_to_reload(qtbot: QtBot, context: AppContext) -> None:
     assert not editor.save()
     assert seen == ["conflictDialog"]
     assert editor.view is not None and editor.view.authorization.payer == "Acme Health"
-    assert editor.reason_edit.toPlainText() == view.reason  # reloaded
+    assert editor.request.reason_edit.toPlainText() == view.reason  # reloaded
 
 
 def test_referrals_tab_lists_and_asks_to_open(qtbot: QtBot, context: AppContext) -> None:
@@ -498,7 +511,7 @@ def test_screenshot_editor_on_a_demo_referral(qtbot: QtBot, demo_context: AppCon
     editor.tabs.setCurrentIndex(1)
     save_screenshot(editor, "referral_editor_authorisation")
     editor.tabs.setCurrentIndex(2)
-    assert editor.history.topLevelItemCount() == len(view.events) > 1
+    assert editor.history.tree.topLevelItemCount() == len(view.events) > 1
     save_screenshot(editor, "referral_editor_history")
 
 
@@ -537,7 +550,7 @@ def test_entered_in_error_asks_why_and_leaves_only_the_history(
         prompts.append(title)
         return answers.pop(0)
 
-    editor.ask_reason = ask
+    editor.prompts.ask_reason = ask
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # cancelled: nothing changes
     assert editor.view is not None and not editor.view.entered_in_error
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
@@ -547,10 +560,13 @@ def test_entered_in_error_asks_why_and_leaves_only_the_history(
     assert shown_transitions(editor) == set()
     assert button.isHidden()
     assert editor.findChild(QLabel, "enteredInErrorChip") is not None
-    assert "entered in error" in editor.state_line.text()
-    assert editor.history.topLevelItem(0).text(2) == "Entered in error"
-    assert editor.history.topLevelItem(0).text(3) == "Duplicate of the neurosurgery referral above"
-    assert not editor.save_button.isVisible()
+    assert "entered in error" in editor.status.state_line.text()
+    assert editor.history.tree.topLevelItem(0).text(2) == "Entered in error"
+    assert (
+        editor.history.tree.topLevelItem(0).text(3)
+        == "Duplicate of the neurosurgery referral above"
+    )
+    assert not editor.save_bar.save_button.isVisible()
     editor.tabs.setCurrentIndex(2)
     save_screenshot(editor, "referral_entered_in_error")
 
@@ -565,13 +581,17 @@ def test_every_bad_field_is_shown_beside_it_and_each_clears_when_fixed(
     patient = new_patient(context.db, context.actor)
     psych = new_member(context.db, context.actor, "psychiatry", "Okafor", "Ada")
     editor = make_editor(qtbot, context, patient_id=patient.id, discipline="psychiatry")
-    editor.recipient_combo.setCurrentIndex(editor.recipient_combo.findData(psych.id))
-    editor.priority_combo.setCurrentIndex(editor.priority_combo.findData(Priority.URGENT))
+    editor.request.recipient_combo.setCurrentIndex(
+        editor.request.recipient_combo.findData(psych.id)
+    )
+    editor.request.priority_combo.setCurrentIndex(
+        editor.request.priority_combo.findData(Priority.URGENT)
+    )
     team.set_member_active(
         context.db, context.actor, psych.id, False, expected_version=psych.version
     )
 
-    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(editor.save_bar.save_button, Qt.MouseButton.LeftButton)
 
     def error_label(field: str) -> QLabel:
         found = editor.findChild(QLabel, f"{field}Error")
@@ -586,12 +606,12 @@ def test_every_bad_field_is_shown_beside_it_and_each_clears_when_fixed(
     assert editor.view is None
     assert referrals.list_for_patient(context.db, context.actor, patient.id) == []
 
-    editor.reason_edit.setPlainText("Low mood, poor sleep")
+    editor.request.reason_edit.setPlainText("Low mood, poor sleep")
     assert not labels["reason"].isVisible()
     assert labels["priority_reason"].isVisible() and labels["recipient"].isVisible()
-    editor.priority_reason_edit.setText("Thoughts of self-harm on PHQ-9 item 9")
+    editor.request.priority_reason_edit.setText("Thoughts of self-harm on PHQ-9 item 9")
     assert not labels["priority_reason"].isVisible() and labels["recipient"].isVisible()
-    editor.recipient_combo.setCurrentIndex(editor.recipient_combo.findData(None))
+    editor.request.recipient_combo.setCurrentIndex(editor.request.recipient_combo.findData(None))
     assert not labels["recipient"].isVisible()
-    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(editor.save_bar.save_button, Qt.MouseButton.LeftButton)
     assert editor.view is not None and editor.view.recipient_member_id is None

@@ -63,18 +63,18 @@ def test_no_show_reschedule_seen_report_acknowledge(
     qtbot.addWidget(editor)
     editor.confirm_discard = lambda: True
     editor.show()
-    editor.ask_date = lambda title, prompt: TODAY - timedelta(days=5)
+    editor.prompts.ask_date = lambda title, prompt: TODAY - timedelta(days=5)
     click(qtbot, editor, "schedule")
     assert editor.view is not None and editor.view.state == S.SCHEDULED
 
     answers: list[Answer] = []
-    editor.ask_action = lambda key, view: answers.pop(0)
+    editor.prompts.ask_action = lambda key, view: answers.pop(0)
     answers.append(Answer(reason="Patient forgot; called to rebook"))
     click(qtbot, editor, "no_show")
     assert editor.view.state == S.ACCEPTED and editor.view.no_show_count == 1
-    assert "no-shows: 1" in editor.state_line.text()
+    assert "no-shows: 1" in editor.status.state_line.text()
 
-    editor.ask_date = lambda title, prompt: TODAY - timedelta(days=3)
+    editor.prompts.ask_date = lambda title, prompt: TODAY - timedelta(days=3)
     click(qtbot, editor, "schedule")
     answers.append(
         Answer(appointment_date=TODAY - timedelta(days=2), reason="Specialist's clinic moved it")
@@ -115,11 +115,12 @@ def test_no_show_reschedule_seen_report_acknowledge(
             qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
         return dialog.result_view is not None
 
-    editor.run_report_dialog = file_report
+    editor.prompts.run_report_dialog = file_report
     click(qtbot, editor, "file_report")
     assert editor.view.state == S.REPORT_RECEIVED
     history = [
-        editor.history.topLevelItem(i).text(3) for i in range(editor.history.topLevelItemCount())
+        editor.history.tree.topLevelItem(i).text(3)
+        for i in range(editor.history.tree.topLevelItemCount())
     ]
     assert "no-show 1: Patient forgot; called to rebook" in history
     assert "report filed" in history

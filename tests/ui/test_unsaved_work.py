@@ -77,7 +77,7 @@ def question_of(context: AppContext, referral_id: int) -> str | None:
 def edited_referral(window: MainWindow, referral_id: int, question: str) -> ReferralEditor:
     editor = window.open_referral(referral_id)
     assert isinstance(editor, ReferralEditor)
-    editor.question_edit.setPlainText(question)
+    editor.request.question_edit.setPlainText(question)
     assert editor.has_unsaved_work()
     return editor
 

@@ -9,7 +9,6 @@ only complete letters.
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -19,18 +18,12 @@ from typing import Any
 from PySide6.QtCore import Qt, QThread, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QProgressDialog,
-    QPushButton,
-    QRadioButton,
     QVBoxLayout,
     QWidget,
 )
@@ -42,13 +35,11 @@ from carecoord.services.delivery import DeliveryView
 from carecoord.services.permissions import Action, allowed
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
-from carecoord.ui.forms import error_style
 from carecoord.ui.keyboard import close_shortcut
 from carecoord.ui.kit.letter_sending import mark_sent
+from carecoord.ui.letters.batch_output import BatchOutput
 from carecoord.ui.letters.batch_preview import BatchPreviewWindow
 from carecoord.ui.letters.batch_run import (
-    SETTINGS_FOLDER,
-    SETTINGS_MODE,
     BatchMode,
     BatchResult,
     SendResult,
@@ -56,6 +47,7 @@ from carecoord.ui.letters.batch_run import (
     send_batch,
     settings_store,
 )
+from carecoord.ui.letters.buttons import letter_button, main_button, standard_button
 from carecoord.ui.letters.preview import ask_send_details
 from carecoord.ui.screen_fit import restore_or_fit
 from carecoord.ui.style import fg, hint, page_title
@@ -68,8 +60,9 @@ class BatchLettersDialog(QDialog):
     """Generate the letters of many referrals: one combined PDF or one file each.
 
     Each letter carries its recipient's default contents and is recorded in its
-    referral's history; "Mark these sent…" keeps each generated letter as sent. ``choose_file``,
-    ``choose_folder`` and ``generate_one`` are attributes so tests answer them.
+    referral's history; "Mark these sent…" keeps each generated letter as sent. Where they go
+    is chosen in :attr:`output` (a :class:`BatchOutput`); ``generate_one`` is an attribute so
+    tests answer it.
 
     Signals:
         batch_finished(object): the BatchResult (also after a cancel or a failure: then
@@ -92,8 +85,6 @@ class BatchLettersDialog(QDialog):
         self.cancel_requested = threading.Event()
         self._progress: QProgressDialog | None = None
         self.preview_window: BatchPreviewWindow | None = None
-        self.choose_file: Callable[[str], str | None] = self._choose_file
-        self.choose_folder: Callable[[str], str | None] = self._choose_folder
         db, actor = context.db, context.actor
         self.generate_one: Callable[[int], bytes] = lambda referral_id: letters.generate_letter(
             db, actor, referral_id, what="letter generated (batch)"
@@ -115,74 +106,37 @@ class BatchLettersDialog(QDialog):
             "Open a single referral's letter to choose its contents item by item."
         )
 
-        output = QGroupBox("Save as")
-        output.setObjectName("batchOutput")
-        self.combined_radio = QRadioButton("One combined PDF — to print the whole pile in one go")
-        self.combined_radio.setObjectName("modeCombined")
-        self.combined_radio.setAccessibleName("One combined PDF")
-        self.per_file_radio = QRadioButton(
-            "One file per referral — to fax or e-mail each letter separately"
-        )
-        self.per_file_radio.setObjectName("modePerFile")
-        self.per_file_radio.setAccessibleName("One file per referral")
-        self.modes = QButtonGroup(self)
-        self.modes.addButton(self.combined_radio)
-        self.modes.addButton(self.per_file_radio)
-        self.path_label = QLabel()
-        self.path_edit = QLineEdit()
-        self.path_edit.setObjectName("batchPath")
-        self.path_edit.setClearButtonEnabled(True)
-        self.path_label.setBuddy(self.path_edit)
-        self.browse_button = QPushButton("Browse…")
-        self.browse_button.setObjectName("batchBrowse")
-        self.browse_button.setAccessibleName("Choose where to save")
-        self.browse_button.clicked.connect(self.browse)
-        self.path_error = QLabel()
-        self.path_error.setObjectName("batchPathError")
-        self.path_error.setStyleSheet(error_style())
-        self.path_error.setWordWrap(True)
-        self.path_error.hide()
-        path_row = QHBoxLayout()
-        path_row.addWidget(self.path_label)
-        path_row.addWidget(self.path_edit, 1)
-        path_row.addWidget(self.browse_button)
-        self.names_hint = hint("")
-        self.names_hint.setObjectName("batchNamesHint")
-        box = QVBoxLayout(output)
-        box.addWidget(self.combined_radio)
-        box.addWidget(self.per_file_radio)
-        box.addSpacing(6)
-        box.addLayout(path_row)
-        box.addWidget(self.path_error)
-        box.addWidget(self.names_hint)
+        self.output = BatchOutput(self.referral_ids)
 
         self.result_label = QLabel()
         self.result_label.setObjectName("batchResult")
         self.result_label.setWordWrap(True)
         self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.print_button = QPushButton("Preview and print all…")
-        self.print_button.setObjectName("batchPrintAll")
-        self.print_button.setAccessibleName("Preview and print all letters")
-        self.print_button.setToolTip("Open the combined PDF to print every letter in one go")
-        self.print_button.clicked.connect(self.preview_and_print)
-        self.print_button.hide()
-        self.send_button = QPushButton("Mark these sent…")
-        self.send_button.setObjectName("batchMarkSent")
-        self.send_button.setAccessibleName("Mark the referrals of these letters sent")
-        self.send_button.setToolTip(
-            "Record how the letters left; each letter is kept exactly as generated"
+        self.print_button = letter_button(
+            "Preview and print all…",
+            "batchPrintAll",
+            "Preview and print all letters",
+            self.preview_and_print,
+            tip="Open the combined PDF to print every letter in one go",
+            hidden=True,
         )
-        self.send_button.clicked.connect(self.mark_all_sent)
-        self.send_button.hide()
-        self.relay_button = QPushButton("Send these…")
-        self.relay_button.setObjectName("batchSendRelay")
-        self.relay_button.setAccessibleName("Send these letters by secure e-mail or fax")
-        self.relay_button.setToolTip(
-            "Each letter goes to its recipient's e-mail or fax through the clinic's relay and "
-            "its referral is marked sent when the relay accepts it"
+        self.send_button = letter_button(
+            "Mark these sent…",
+            "batchMarkSent",
+            "Mark the referrals of these letters sent",
+            self.mark_all_sent,
+            tip="Record how the letters left; each letter is kept exactly as generated",
+            hidden=True,
         )
-        self.relay_button.clicked.connect(self.send_all)
-        self.relay_button.hide()
+        self.relay_button = letter_button(
+            "Send these…",
+            "batchSendRelay",
+            "Send these letters by secure e-mail or fax",
+            self.send_all,
+            tip="Each letter goes to its recipient's e-mail or fax through the clinic's relay "
+            "and its referral is marked sent when the relay accepts it",
+            hidden=True,
+        )
         self.to_send: tuple[tuple[int, bytes], ...] = ()
         self.send_value: SendResult | None = None
         self.ask_relay_method: Callable[[], DeliveryMethod | None] = self._ask_relay_method
@@ -192,18 +146,18 @@ class BatchLettersDialog(QDialog):
         )
 
         buttons = QDialogButtonBox()
-        self.generate_button = buttons.addButton(
-            "Generate letters", QDialogButtonBox.ButtonRole.ActionRole
+        self.generate_button = main_button(
+            buttons,
+            "Generate letters",
+            QDialogButtonBox.ButtonRole.ActionRole,
+            "batchGenerate",
+            "Generate the letters",
         )
-        self.generate_button.setObjectName("batchGenerate")
-        self.generate_button.setAccessibleName("Generate the letters")
-        self.generate_button.setProperty("role", "primary")
-        self.generate_button.setDefault(True)
         self.generate_button.setEnabled(bool(self.referral_ids))
         self.generate_button.clicked.connect(self.start)
-        close = buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        close.setObjectName("batchClose")
-        close.setAccessibleName("Close")
+        close = standard_button(
+            buttons, QDialogButtonBox.StandardButton.Close, "batchClose", "Close"
+        )
         close.clicked.connect(self.close)
         bottom = QHBoxLayout()
         bottom.addWidget(self.print_button)
@@ -215,93 +169,10 @@ class BatchLettersDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(intro)
-        layout.addWidget(output)
+        layout.addWidget(self.output)
         layout.addWidget(self.result_label)
         layout.addStretch(1)
         layout.addLayout(bottom)
-
-        mode = str(settings_store().value(SETTINGS_MODE, BatchMode.COMBINED.value))
-        (self.per_file_radio if mode == BatchMode.PER_FILE else self.combined_radio).setChecked(
-            True
-        )
-        self._mode_changed()
-        self.modes.buttonToggled.connect(lambda *_: self._mode_changed())
-
-    # ------------------------------------------------------------------ choices
-    def mode(self) -> BatchMode:
-        return BatchMode.PER_FILE if self.per_file_radio.isChecked() else BatchMode.COMBINED
-
-    def set_mode(self, mode: BatchMode) -> None:
-        (self.per_file_radio if mode == BatchMode.PER_FILE else self.combined_radio).setChecked(
-            True
-        )
-
-    def _folder(self) -> str:
-        folder = str(settings_store().value(SETTINGS_FOLDER, "") or "")
-        return folder if folder and Path(folder).is_dir() else str(Path.home())
-
-    def _default_file(self) -> str:
-        return str(Path(self._folder()) / f"referral-letters-{date.today().isoformat()}.pdf")
-
-    def _mode_changed(self) -> None:
-        combined = self.mode() == BatchMode.COMBINED
-        self.path_label.setText("File:" if combined else "Folder:")
-        self.path_edit.setAccessibleName("PDF file to write" if combined else "Folder to write to")
-        self.path_edit.setText(self._default_file() if combined else self._folder())
-        first = letters.letter_file_name(self.referral_ids[0]) if self.referral_ids else ""
-        self.names_hint.setText(
-            "All letters in one PDF, in worklist order."
-            if combined
-            else f"Files are named by referral number ({first}, …); existing ones are replaced."
-        )
-        self.path_error.hide()
-
-    def _choose_file(self, start: str) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Save the letters as", start, "PDF files (*.pdf)"
-        )
-        return path or None
-
-    def _choose_folder(self, start: str) -> str | None:
-        return QFileDialog.getExistingDirectory(self, "Save the letters in", start) or None
-
-    def browse(self) -> None:
-        current = self.path_edit.text().strip()
-        if self.mode() == BatchMode.COMBINED:
-            chosen = self.choose_file(current or self._default_file())
-            if chosen and not chosen.lower().endswith(".pdf"):
-                chosen += ".pdf"
-        else:
-            chosen = self.choose_folder(current or self._folder())
-        if chosen:
-            self.path_edit.setText(chosen)
-
-    def _target(self) -> str | None:
-        """The checked output path, or None with the reason shown under the field."""
-        text = self.path_edit.text().strip()
-        combined = self.mode() == BatchMode.COMBINED
-        problem = None
-        if not text:
-            problem = "Choose the file to write." if combined else "Choose a folder."
-        else:
-            path = Path(text).expanduser()
-            folder = path.parent if combined else path
-            if combined and not path.suffix:
-                path = path.with_suffix(".pdf")
-            if combined and path.is_dir():
-                problem = "That is a folder; give a file name ending in .pdf."
-            elif not folder.is_dir():
-                problem = f"The folder {folder} does not exist."
-            elif not os.access(folder, os.W_OK):
-                problem = f"You may not write in {folder}."
-            text = str(path)
-        if problem:
-            self.path_error.setText(problem)
-            self.path_error.show()
-            self.path_edit.setFocus()
-            return None
-        self.path_error.hide()
-        return text
 
     # ------------------------------------------------------------------ running
     def is_running(self) -> bool:
@@ -311,15 +182,11 @@ class BatchLettersDialog(QDialog):
         """Check the output and start generating on a worker thread."""
         if self.is_running() or not self.referral_ids:
             return False
-        target = self._target()
+        target = self.output.target()
         if target is None:
             return False
-        mode = self.mode()
-        store = settings_store()
-        store.setValue(SETTINGS_MODE, mode.value)
-        store.setValue(
-            SETTINGS_FOLDER, str(Path(target).parent if mode == BatchMode.COMBINED else target)
-        )
+        self.output.remember(target)
+        mode = self.output.mode()
         self.cancel_requested = threading.Event()
         ids, generate, cancel = self.referral_ids, self.generate_one, self.cancel_requested
 

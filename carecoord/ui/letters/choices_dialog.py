@@ -23,6 +23,7 @@ from carecoord.clinical.vocabulary import DataCategory
 from carecoord.services import letters, referrals
 from carecoord.services.letters import ItemChoice, LetterChoices, LetterOptions, Section
 from carecoord.ui.context import AppContext
+from carecoord.ui.letters.buttons import letter_button, main_button, standard_button
 from carecoord.ui.screen_fit import restore_or_fit
 from carecoord.ui.style import chip, fg, hint, page_title
 
@@ -258,16 +259,14 @@ class LetterChoicesDialog(QDialog):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
 
         buttons = QDialogButtonBox()
-        self.preview_button = buttons.addButton(
-            "Preview letter", QDialogButtonBox.ButtonRole.AcceptRole
+        self.preview_button = main_button(
+            buttons,
+            "Preview letter",
+            QDialogButtonBox.ButtonRole.AcceptRole,
+            "previewLetter",
+            "Preview the letter",
         )
-        self.preview_button.setObjectName("previewLetter")
-        self.preview_button.setAccessibleName("Preview the letter")
-        self.preview_button.setProperty("role", "primary")
-        self.preview_button.setDefault(True)
-        cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setObjectName("cancelChoices")
-        cancel.setAccessibleName("Cancel")
+        standard_button(buttons, QDialogButtonBox.StandardButton.Cancel, "cancelChoices", "Cancel")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
 
@@ -291,10 +290,12 @@ class LetterChoicesDialog(QDialog):
             "Part 2 program cannot go in this letter."
         )
         self.consent_label.setObjectName("part2ConsentStatus")
-        self.consent_button = QPushButton("Part 2 consent…")
-        self.consent_button.setObjectName("recordPart2Consent")
-        self.consent_button.setAccessibleName("Record the patient's Part 2 consent")
-        self.consent_button.clicked.connect(self.record_consent)
+        self.consent_button = letter_button(
+            "Part 2 consent…",
+            "recordPart2Consent",
+            "Record the patient's Part 2 consent",
+            self.record_consent,
+        )
         row.addWidget(self.consent_label, 1)
         row.addWidget(self.consent_button)
         return row

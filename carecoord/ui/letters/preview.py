@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -29,6 +28,7 @@ from carecoord.ui.errors import show_problem
 from carecoord.ui.keyboard import close_shortcut
 from carecoord.ui.kit.referral_actions import Answer, ReferralActions
 from carecoord.ui.kit.referral_prompts import SendDialog
+from carecoord.ui.letters.buttons import letter_button
 from carecoord.ui.letters.choices_dialog import LetterChoicesDialog
 from carecoord.ui.letters.send_dialog import SendLetterDialog
 from carecoord.ui.pdf_preview import PdfPreview
@@ -122,23 +122,28 @@ class LetterPreviewWindow(QDialog):
         self.gaps.setObjectName("letterRecipientGaps")
         self.gaps.setStyleSheet(f"color: {fg('warning')}; font-weight: 600;")
 
-        self.contents_button = QPushButton("Contents…")
-        self.contents_button.setObjectName("letterContents")
-        self.contents_button.setAccessibleName("Choose what goes in the letter")
-        self.contents_button.setToolTip("Tick or untick sections and items, then regenerate")
-        self.contents_button.clicked.connect(self.change_contents)
-        self.send_button = QPushButton("Mark as sent…")
-        self.send_button.setObjectName("markAsSent")
-        self.send_button.setAccessibleName("Mark the referral as sent")
-        self.send_button.setToolTip("Record how and when the letter left the clinic")
-        self.send_button.clicked.connect(self.mark_as_sent)
-        self.email_button = QPushButton("Send…")
-        self.email_button.setObjectName("sendLetter")
-        self.email_button.setAccessibleName("Send the letter by secure e-mail or e-mail-to-fax")
-        self.email_button.setToolTip(
-            "Send this exact letter to the recipient's e-mail or fax through the clinic's relay"
+        self.contents_button = letter_button(
+            "Contents…",
+            "letterContents",
+            "Choose what goes in the letter",
+            self.change_contents,
+            tip="Tick or untick sections and items, then regenerate",
         )
-        self.email_button.clicked.connect(self.send_letter)
+        self.send_button = letter_button(
+            "Mark as sent…",
+            "markAsSent",
+            "Mark the referral as sent",
+            self.mark_as_sent,
+            tip="Record how and when the letter left the clinic",
+        )
+        self.email_button = letter_button(
+            "Send…",
+            "sendLetter",
+            "Send the letter by secure e-mail or e-mail-to-fax",
+            self.send_letter,
+            tip="Send this exact letter to the recipient's e-mail or fax "
+            "through the clinic's relay",
+        )
         self.send_dialog: SendLetterDialog | None = None
 
         self.preview = PdfPreview(
@@ -149,10 +154,7 @@ class LetterPreviewWindow(QDialog):
             after_print=self._printed,
             after_save=self._saved,
         )
-        self.close_button = QPushButton("Close")
-        self.close_button.setObjectName("closeLetter")
-        self.close_button.setAccessibleName("Close the letter")
-        self.close_button.clicked.connect(self.close)
+        self.close_button = letter_button("Close", "closeLetter", "Close the letter", self.close)
 
         title_row = QHBoxLayout()
         title_row.addWidget(self.title)
