@@ -25,7 +25,6 @@ from carecoord.clinical.vocabulary import (
 )
 from carecoord.db import Database
 from carecoord.models import CareTeamMembership, DashboardLoop, Patient, Referral, TeamMember
-from carecoord.services import audit
 from carecoord.services.actor import Actor
 from carecoord.services.common import service
 from carecoord.services.common import today as local_today
@@ -43,6 +42,7 @@ from carecoord.services.dashboard_summary import (
 from carecoord.services.permissions import Action, allowed, require
 from carecoord.services.read_together import read_together
 from carecoord.services.review import AcknowledgementFigures
+from carecoord.services.unit_of_work import unit_of_work
 
 # The worklist's own first-page statements and row builder (read here in one statement
 # with the dashboard's other lists; services/worklist.py stays the one definition).
@@ -212,17 +212,18 @@ def dashboard(
     require(actor, Action.EDIT_REFERRAL_LOGISTICS)
     day = on or local_today()
     moment = now or datetime.now(UTC)
-    # One short transaction: the kept counts, the first rows of each list (the worklist's
-    # own pages, so the dashboard and the front-desk views never disagree about what
-    # "overdue" means) and the audit event. Every read is an index range or a kept total.
-    with db.session(write=True) as session:
+    # One short read transaction: the kept counts and the first rows of each list (the
+    # worklist's own pages, so the dashboard and the front-desk views never disagree about
+    # what "overdue" means). Every read is an index range or a kept total. The read is
+    # audited once per dashboard opening, its record in a short write of its own.
+    with unit_of_work(db, actor) as uow:
         rolling, calendar = measurement_period(day), calendar_measurement_period(day)
         overdue_parts = _first_page(WorklistView.OVERDUE, day, OVERDUE_ROWS)
         expiring_parts = _first_page(WorklistView.AUTH_EXPIRING, day, LIST_ROWS + 1)
         # On PostgreSQL one statement for all of it, one round trip (read_together.py).
         figures_rows, rolling_rows, calendar_rows, gap_rows, decision_rows, *page_rows = (
             read_together(
-                session,
+                uow.session,
                 [
                     figures_statement(day, moment),
                     _open_loops_statement(open_loop(*rolling), LIST_ROWS),
@@ -241,17 +242,14 @@ def dashboard(
         closure_calendar = _loop_closure(kept.calendar, calendar, CALENDAR, calendar_rows)
         gaps = _team_gaps_of(gap_rows)
         decisions = _decisions_of(decision_rows, moment)
-        audit.record(
-            session,
-            actor,
-            "read",
+        uow.audit_read(
             "Dashboard",
             detail=(
                 f"dashboard: {len(closure.open_loops)} open loops, {len(gaps)} team gaps, "
                 f"{len(decisions)} payer decisions listed"
             ),
+            same_read="dashboard",
         )
-        session.commit()
     return Dashboard(
         on=day,
         open_by_state=kept.open_by_state,

@@ -482,6 +482,6 @@ def worklist_counts(
         conditions = [_view_condition(view, day, counting=True), NOT_IN_ERROR]
         capped = select(Referral.id).where(*conditions, *_filters(filters, view)).limit(cap + 1)
         counts.append(select(func.count()).select_from(capped.subquery()).scalar_subquery())
-    with db.session() as session:
-        found = session.execute(select(*counts)).one()
+    with unit_of_work(db, actor) as uow:  # counts alone name no patient: no read record
+        found = uow.session.execute(select(*counts)).one()
     return {view: int(n or 0) for view, n in zip(views, found, strict=True)}
