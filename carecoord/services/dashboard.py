@@ -28,15 +28,13 @@ from carecoord.models import CareTeamMembership, DashboardLoop, Patient, Referra
 from carecoord.services.actor import Actor
 from carecoord.services.common import service
 from carecoord.services.common import today as local_today
+from carecoord.services.dashboard_figures import OPEN_STATES, figures_of, figures_statement
 from carecoord.services.dashboard_scratch import late_decisions
 from carecoord.services.dashboard_summary import (
     MEASURE_MONTHS,
-    OPEN_STATES,
     REFERRAL_MONTHS,
     add_months,
     calendar_measurement_period,
-    figures_of,
-    figures_statement,
     measurement_period,
 )
 from carecoord.services.permissions import Action, allowed, require

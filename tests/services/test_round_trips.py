@@ -20,7 +20,7 @@ from carecoord.models import Patient, Referral
 from carecoord.services.actor import Actor
 from carecoord.services.chart import load_chart
 from carecoord.services.dashboard import dashboard
-from carecoord.services.dashboard_summary import figures_statement
+from carecoord.services.dashboard_figures import figures_statement
 from carecoord.services.read_together import read_together
 from tests.services.helpers import new_member, new_patient, new_referral
 
