@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid
+from functools import partial
 
 import keyring
 from keyring.errors import KeyringError
@@ -449,41 +450,20 @@ def send_letter(
         pdf=pdf,
     )
     message_id = str(message["Message-ID"])
+    # Every attempt is kept, whatever the relay answered (see _record).
+    attempt = partial(_record, db, actor, referral_id, prepared, message_id=message_id)
     try:
         relay(prepared.settings, prepared.password, message)
     except _RelayAnswer as refused:
-        failed = _record(
-            db,
-            actor,
-            referral_id,
-            prepared,
-            message_id=message_id,
-            outcome=refused.outcome,
-            answer=refused.answer,
-            document_id=None,
-        )
+        failed = attempt(outcome=refused.outcome, answer=refused.answer, document_id=None)
         raise DeliveryFailed(refused.answer, failed) from None
     try:
         sent = letters.record_sent_letter(db, actor, referral_id, pdf, how)
     except CareCoordError as error:  # the letter is out: say so, even though not marked
-        _record(
-            db,
-            actor,
-            referral_id,
-            prepared,
-            message_id=message_id,
+        attempt(
             outcome=DeliveryOutcome.ACCEPTED,
             answer=f"accepted, but the referral could not be marked sent: {error}",
             document_id=None,
         )
         raise
-    return _record(
-        db,
-        actor,
-        referral_id,
-        prepared,
-        message_id=message_id,
-        outcome=DeliveryOutcome.ACCEPTED,
-        answer=None,
-        document_id=sent.document_id,
-    )
+    return attempt(outcome=DeliveryOutcome.ACCEPTED, answer=None, document_id=sent.document_id)
