@@ -188,25 +188,26 @@ def _conditions(session: Session, filters: AuditFilter) -> list[Any]:
     return conditions
 
 
+ROW_COLUMNS = (
+    AuditEvent.id,
+    AuditEvent.at,
+    AuditEvent.username,
+    AuditEvent.user_id,
+    AuditEvent.action,
+    AuditEvent.entity,
+    AuditEvent.entity_id,
+    AuditEvent.patient_id,
+    Patient.mrn,
+    AuditEvent.data_category,
+    AuditEvent.detail,
+    AuditEvent.hash,
+)
+"""An :class:`AuditRow`'s fields in its order (``_row`` reads them by position)."""
+
+
 def _rows_statement(session: Session, filters: AuditFilter) -> Select:
-    return (
-        select(
-            AuditEvent.id,
-            AuditEvent.at,
-            AuditEvent.username,
-            AuditEvent.user_id,
-            AuditEvent.action,
-            AuditEvent.entity,
-            AuditEvent.entity_id,
-            AuditEvent.patient_id,
-            Patient.mrn,
-            AuditEvent.data_category,
-            AuditEvent.detail,
-            AuditEvent.hash,
-        )
-        .outerjoin(Patient, Patient.id == AuditEvent.patient_id)
-        .where(*_conditions(session, filters))
-    )
+    stmt = select(*ROW_COLUMNS).outerjoin(Patient, Patient.id == AuditEvent.patient_id)
+    return stmt.where(*_conditions(session, filters))
 
 
 def _ordered(stmt: Select[Any], sort: str, descending: bool) -> Select[Any]:
