@@ -188,25 +188,26 @@ def _conditions(session: Session, filters: AuditFilter) -> list[Any]:
     return conditions
 
 
+ROW_COLUMNS = (
+    AuditEvent.id,
+    AuditEvent.at,
+    AuditEvent.username,
+    AuditEvent.user_id,
+    AuditEvent.action,
+    AuditEvent.entity,
+    AuditEvent.entity_id,
+    AuditEvent.patient_id,
+    Patient.mrn,
+    AuditEvent.data_category,
+    AuditEvent.detail,
+    AuditEvent.hash,
+)
+"""An :class:`AuditRow`'s fields in its order (``_row`` reads them by position)."""
+
+
 def _rows_statement(session: Session, filters: AuditFilter) -> Select:
-    return (
-        select(
-            AuditEvent.id,
-            AuditEvent.at,
-            AuditEvent.username,
-            AuditEvent.user_id,
-            AuditEvent.action,
-            AuditEvent.entity,
-            AuditEvent.entity_id,
-            AuditEvent.patient_id,
-            Patient.mrn,
-            AuditEvent.data_category,
-            AuditEvent.detail,
-            AuditEvent.hash,
-        )
-        .outerjoin(Patient, Patient.id == AuditEvent.patient_id)
-        .where(*_conditions(session, filters))
-    )
+    stmt = select(*ROW_COLUMNS).outerjoin(Patient, Patient.id == AuditEvent.patient_id)
+    return stmt.where(*_conditions(session, filters))
 
 
 def _ordered(stmt: Select[Any], sort: str, descending: bool) -> Select[Any]:
@@ -256,6 +257,21 @@ def describe(filters: AuditFilter) -> str:
     return ", ".join(parts) or "no filter"
 
 
+def _newest(session: Session) -> int:
+    """The newest record's id (0 for an empty trail): where a query pins its pages."""
+    return int(session.scalar(select(func.max(AuditEvent.id))) or 0)
+
+
+def _count(session: Session, filters: AuditFilter) -> int:
+    conditions = _conditions(session, filters)
+    return int(session.scalar(select(func.count()).select_from(AuditEvent).where(*conditions)) or 0)
+
+
+def _sorted_rows(session: Session, filters: AuditFilter, sort: str, descending: bool) -> Select:
+    """The matching records' statement in the chosen order, for pages and the export."""
+    return _ordered(_rows_statement(session, filters), sort, descending)
+
+
 @service
 def start_query(db: Database, actor: Actor, filters: AuditFilter) -> AuditQuery:
     """Begin viewing the trail: pin the newest record, count the matches, audit the view.
@@ -265,18 +281,17 @@ def start_query(db: Database, actor: Actor, filters: AuditFilter) -> AuditQuery:
         ValidationError: a filter value is unusable (named by field).
     """
     require(actor, Action.READ_AUDIT)
-    # Counted in a read transaction: on SQLite a write session would hold the write lock
-    # for the count; the audit record gets its own short one.
-    with db.session() as session:
-        newest = session.scalar(select(func.max(AuditEvent.id))) or 0
-        pinned = replace(filters, through_id=int(newest))
-        conditions = _conditions(session, pinned)
-        total = session.scalar(select(func.count()).select_from(AuditEvent).where(*conditions))
+    # A read unit: on SQLite a write session would hold the write lock for the count; the
+    # audit record gets its own short one.
     with unit_of_work(db, actor) as uow:
+        pinned = replace(filters, through_id=_newest(uow.session))
+        total = _count(uow.session, pinned)
         uow.audit_read(ENTITY, detail=describe(filters))
-    return AuditQuery(pinned, int(total or 0))
+    return AuditQuery(pinned, total)
 
 
+# Paging, counting and listing names are the viewing start_query audited: no record of
+# their own (a viewer scrolling would otherwise write one per page).
 @service
 def page(
     db: Database,
@@ -293,30 +308,25 @@ def page(
     require(actor, Action.READ_AUDIT)
     limit = max(1, min(int(limit), MAX_PAGE))
     offset = max(0, int(offset))
-    with db.session() as session:
-        stmt = _ordered(_rows_statement(session, filters), sort, descending)
-        return [
-            _readable(_row(r), actor) for r in session.execute(stmt.limit(limit).offset(offset))
-        ]
+    with unit_of_work(db, actor) as uow:
+        stmt = _sorted_rows(uow.session, filters, sort, descending).limit(limit).offset(offset)
+        return [_readable(_row(r), actor) for r in uow.session.execute(stmt)]
 
 
 @service
 def count(db: Database, actor: Actor, filters: AuditFilter) -> int:
     """How many records match ``filters``."""
     require(actor, Action.READ_AUDIT)
-    with db.session() as session:
-        conditions = _conditions(session, filters)
-        return int(
-            session.scalar(select(func.count()).select_from(AuditEvent).where(*conditions)) or 0
-        )
+    with unit_of_work(db, actor) as uow:
+        return _count(uow.session, filters)
 
 
 @service
 def usernames(db: Database, actor: Actor) -> list[str]:
     """Account names, for the viewer's user filter."""
     require(actor, Action.READ_AUDIT)
-    with db.session() as session:
-        return list(session.scalars(select(User.username).order_by(User.username)))
+    with unit_of_work(db, actor) as uow:
+        return list(uow.session.scalars(select(User.username).order_by(User.username)))
 
 
 @service
@@ -340,11 +350,13 @@ def export_csv(
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     written = 0
-    with db.session() as session:
+    # Read in a read unit (a write one would hold SQLite's write lock for the whole export);
+    # the export's audit record gets its own short write unit.
+    with unit_of_work(db, actor) as reading:
+        session = reading.session
         if filters.through_id is None:
-            newest = session.scalar(select(func.max(AuditEvent.id))) or 0
-            filters = replace(filters, through_id=int(newest))
-        stmt = _ordered(_rows_statement(session, filters), sort, descending)
+            filters = replace(filters, through_id=_newest(session))
+        stmt = _sorted_rows(session, filters, sort, descending)
         offset = 0
         while True:
             rows = session.execute(stmt.limit(EXPORT_BATCH).offset(offset)).all()

@@ -30,8 +30,8 @@ def may_break_glass(db: Database, actor: Actor) -> bool:
     """Whether this user was designated for emergency access (and the account is active)."""
     if actor.user_id is None:
         return False
-    with db.session() as session:
-        user = session.get(User, actor.user_id)
+    with unit_of_work(db, actor) as uow:  # the user's own account, no patient: no read record
+        user = uow.session.get(User, actor.user_id)
         return bool(user is not None and user.active and user.break_glass_allowed)
 
 

@@ -17,7 +17,7 @@ from carecoord.models import Patient, Referral
 from carecoord.services import monitoring, record, referrals, team
 from carecoord.services.actor import Actor
 from carecoord.services.assessments import AssessmentView, assessments_of, latest
-from carecoord.services.common import load, service
+from carecoord.services.common import service
 from carecoord.services.patients import PatientDetail, detail_of
 from carecoord.services.permissions import Action, allowed, require
 from carecoord.services.plans import PlanView, plans_of
@@ -65,7 +65,7 @@ def load_chart(db: Database, actor: Actor, patient_id: int) -> Chart:
     can_read_clinical = allowed(actor, Action.READ_CLINICAL, DataCategory.GENERAL)
     with unit_of_work(db, actor) as uow:  # a read: audited once per chart opening
         session = uow.session
-        patient = load(session, Patient, patient_id, "Patient")
+        patient = uow.load(Patient, patient_id, "Patient")
         care_team = team._care_team(session, patient_id)
         referral_rows = session.scalars(
             select(Referral)

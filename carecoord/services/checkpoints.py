@@ -165,6 +165,7 @@ def _mac(key: bytes, body: Mapping[str, object]) -> str:
 
 # ------------------------------------------------------------------------------ reading
 def _first_hash(db: Database) -> str | None:
+    # A direct session: the audit chain's first hash, no patient data and no actor to audit.
     with db.session() as session:
         return session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id).limit(1))
 
@@ -223,6 +224,7 @@ def integrity_problems(db: Database) -> list[str]:
     """``PRAGMA integrity_check`` on SQLite (empty when "ok"; nothing to run on PostgreSQL)."""
     if db.dialect != "sqlite":
         return []
+    # A direct connection: the file's own integrity check reads no patient data.
     with db.engine.connect() as connection:
         rows = [str(r[0]) for r in connection.exec_driver_sql("PRAGMA integrity_check")]
     return [] if rows == ["ok"] else rows

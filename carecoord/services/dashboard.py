@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, literal, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from carecoord.clinical.vocabulary import (
     CORE_ROLES,
@@ -24,25 +24,31 @@ from carecoord.clinical.vocabulary import (
     ReferralState,
 )
 from carecoord.db import Database
-from carecoord.models import CareTeamMembership, DashboardLoop, Patient, Referral, TeamMember
-from carecoord.services import audit
+from carecoord.models import CareTeamMembership, DashboardLoop, Patient, Referral
 from carecoord.services.actor import Actor
 from carecoord.services.common import service
 from carecoord.services.common import today as local_today
+from carecoord.services.dashboard_figures import OPEN_STATES, figures_of, figures_statement
 from carecoord.services.dashboard_scratch import late_decisions
 from carecoord.services.dashboard_summary import (
     MEASURE_MONTHS,
-    OPEN_STATES,
     REFERRAL_MONTHS,
     add_months,
     calendar_measurement_period,
-    figures_of,
-    figures_statement,
     measurement_period,
 )
 from carecoord.services.permissions import Action, allowed, require
 from carecoord.services.read_together import read_together
+from carecoord.services.referral_lines import (
+    PATIENT_COLUMNS,
+    RECIPIENT_COLUMNS,
+    Recipient,
+    patient_name,
+    recipient_name,
+    referral_fields,
+)
 from carecoord.services.review import AcknowledgementFigures
+from carecoord.services.unit_of_work import unit_of_work
 
 # The worklist's own first-page statements and row builder (read here in one statement
 # with the dashboard's other lists; services/worklist.py stays the one definition).
@@ -69,8 +75,6 @@ __all__ = [
 
 OVERDUE_ROWS = 20
 LIST_ROWS = 50
-
-Recipient = aliased(TeamMember)
 
 
 @dataclass(frozen=True)
@@ -212,17 +216,18 @@ def dashboard(
     require(actor, Action.EDIT_REFERRAL_LOGISTICS)
     day = on or local_today()
     moment = now or datetime.now(UTC)
-    # One short transaction: the kept counts, the first rows of each list (the worklist's
-    # own pages, so the dashboard and the front-desk views never disagree about what
-    # "overdue" means) and the audit event. Every read is an index range or a kept total.
-    with db.session(write=True) as session:
+    # One short read transaction: the kept counts and the first rows of each list (the
+    # worklist's own pages, so the dashboard and the front-desk views never disagree about
+    # what "overdue" means). Every read is an index range or a kept total. The read is
+    # audited once per dashboard opening, its record in a short write of its own.
+    with unit_of_work(db, actor) as uow:
         rolling, calendar = measurement_period(day), calendar_measurement_period(day)
         overdue_parts = _first_page(WorklistView.OVERDUE, day, OVERDUE_ROWS)
         expiring_parts = _first_page(WorklistView.AUTH_EXPIRING, day, LIST_ROWS + 1)
         # On PostgreSQL one statement for all of it, one round trip (read_together.py).
         figures_rows, rolling_rows, calendar_rows, gap_rows, decision_rows, *page_rows = (
             read_together(
-                session,
+                uow.session,
                 [
                     figures_statement(day, moment),
                     _open_loops_statement(open_loop(*rolling), LIST_ROWS),
@@ -241,17 +246,14 @@ def dashboard(
         closure_calendar = _loop_closure(kept.calendar, calendar, CALENDAR, calendar_rows)
         gaps = _team_gaps_of(gap_rows)
         decisions = _decisions_of(decision_rows, moment)
-        audit.record(
-            session,
-            actor,
-            "read",
+        uow.audit_read(
             "Dashboard",
             detail=(
                 f"dashboard: {len(closure.open_loops)} open loops, {len(gaps)} team gaps, "
                 f"{len(decisions)} payer decisions listed"
             ),
+            same_read="dashboard",
         )
-        session.commit()
     return Dashboard(
         on=day,
         open_by_state=kept.open_by_state,
@@ -340,15 +342,9 @@ def _open_loops(session: Session, condition: Any, limit: int) -> list[OpenLoop]:
 def _open_loops_statement(condition: Any, limit: int) -> Any:
     return (
         select(
-            Referral.id,
-            Referral.patient_id,
-            Patient.family_name,
-            Patient.given_name,
-            Patient.mrn,
+            *PATIENT_COLUMNS,
             Referral.discipline,
-            Recipient.given_name.label("r_given"),
-            Recipient.family_name.label("r_family"),
-            Recipient.credentials.label("r_credentials"),
+            *RECIPIENT_COLUMNS,
             Referral.sent_on,
             Referral.state,
         )
@@ -365,23 +361,13 @@ def _open_loops_statement(condition: Any, limit: int) -> Any:
 def _open_loops_of(rows: Any) -> list[OpenLoop]:
     return [
         OpenLoop(
-            referral_id=r.id,
-            patient_id=r.patient_id,
-            patient_name=f"{r.family_name}, {r.given_name}",
-            mrn=r.mrn,
-            discipline=r.discipline,
-            recipient_name=_recipient(r.r_given, r.r_family, r.r_credentials),
+            **referral_fields(r),
+            recipient_name=recipient_name(r),
             sent_on=r.sent_on,
             state=r.state,
         )
         for r in rows
     ]
-
-
-def _recipient(given: str | None, family: str | None, credentials: str | None) -> str | None:
-    if not family:
-        return None
-    return f"{given} {family}" + (f", {credentials}" if credentials else "")
 
 
 def _team_gaps_statement() -> Any:
@@ -426,7 +412,7 @@ def _team_gaps_of(rows: Any) -> tuple[TeamGap, ...]:
     return tuple(
         TeamGap(
             patient_id=r.id,
-            patient_name=f"{r.family_name}, {r.given_name}",
+            patient_name=patient_name(r),
             mrn=r.mrn,
             date_of_birth=r.date_of_birth,
             missing=tuple(role for i, role in enumerate(CORE_ROLES) if r[5 + i]),
@@ -439,11 +425,7 @@ def _decisions_statement(now: datetime) -> Any:
     """The oldest pending authorisations past CMS-0057-F's limit (the count is kept)."""
     return (
         select(
-            Referral.id,
-            Referral.patient_id,
-            Patient.family_name,
-            Patient.given_name,
-            Patient.mrn,
+            *PATIENT_COLUMNS,
             Referral.discipline,
             Referral.auth_payer,
             Referral.auth_requested_at,
@@ -459,11 +441,7 @@ def _decisions_statement(now: datetime) -> Any:
 def _decisions_of(rows: Any, now: datetime) -> tuple[PendingDecision, ...]:
     return tuple(
         PendingDecision(
-            referral_id=r.id,
-            patient_id=r.patient_id,
-            patient_name=f"{r.family_name}, {r.given_name}",
-            mrn=r.mrn,
-            discipline=r.discipline,
+            **referral_fields(r),
             payer=r.auth_payer,
             requested_at=r.auth_requested_at,
             expedited=bool(r.auth_expedited),

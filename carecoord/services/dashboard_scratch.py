@@ -24,11 +24,10 @@ from carecoord.clinical.vocabulary import (
     ReferralState,
 )
 from carecoord.models import CareTeamMembership, Document, Medication, Patient, Referral
+from carecoord.services.dashboard_figures import OPEN_STATES, SummaryFigures
 from carecoord.services.dashboard_summary import (
     MEASURE_MONTHS,
-    OPEN_STATES,
     OVERDUE_STATES,
-    SummaryFigures,
     add_months,
     calendar_measurement_period,
     measurement_period,

@@ -18,6 +18,7 @@ _COUNTED = (
 
 def holdings(db: Database) -> dict[str, int]:
     """How many patients, referrals, team members and user accounts the database holds."""
+    # A direct session: command-line maintenance before any sign-in; counts name nobody.
     with db.session() as session:
         return {
             what: int(session.scalar(select(func.count()).select_from(model)) or 0)
@@ -30,5 +31,6 @@ def rebuild_dashboard_summary(db: Database) -> int:
     maintenance, no sign-in); how many steps it holds now."""
     from carecoord.services.dashboard_summary import rebuild
 
+    # A direct connection: command-line maintenance before any sign-in, recounting totals.
     with db.engine.execution_options(carecoord_write=True).begin() as conn:
         return rebuild(conn)

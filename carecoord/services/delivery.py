@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid
+from functools import partial
 
 import keyring
 from keyring.errors import KeyringError
@@ -37,7 +38,7 @@ from carecoord.services import validation as v
 from carecoord.services.actor import Actor
 from carecoord.services.common import check_version, service, today
 from carecoord.services.permissions import Action, referral_category, require
-from carecoord.services.reference import ensure_reference
+from carecoord.services.reference import assign_reference
 from carecoord.services.settings import ClinicSettings, fax_address, load_settings
 from carecoord.services.unit_of_work import unit_of_work
 
@@ -145,8 +146,8 @@ def set_relay_password(db: Database, actor: Actor, password: str) -> None:
 def relay_password_stored(db: Database, actor: Actor) -> bool:
     """Whether the keyring holds a password for the configured relay account."""
     require(actor, Action.MANAGE_SETTINGS)
-    with db.session() as session:
-        settings = load_settings(session)
+    with unit_of_work(db, actor) as uow:  # clinic settings: no patient data, no read record
+        settings = load_settings(uow.session)
     if not settings.smtp_host or not settings.smtp_user:
         return False
     return _stored_password(settings) is not None
@@ -187,17 +188,17 @@ def destinations(db: Database, actor: Actor, referral_id: int) -> list[Destinati
         NotFound: No such referral.
         PermissionDenied: The role may not send this referral's letter.
     """
-    with db.session() as session:
-        row = _load(session, actor, referral_id)
-        return _destinations(row, load_settings(session))
+    with unit_of_work(db, actor) as uow:
+        row = _load(uow.session, actor, referral_id)
+        return _destinations(row, load_settings(uow.session))
 
 
 @service
 def deliveries(db: Database, actor: Actor, referral_id: int) -> list[DeliveryView]:
     """Every attempt to send this referral's letter through the relay, oldest first."""
-    with db.session() as session:
-        row = _load(session, actor, referral_id)
-        found = session.scalars(
+    with unit_of_work(db, actor) as uow:
+        row = _load(uow.session, actor, referral_id)
+        found = uow.session.scalars(
             select(LetterDelivery)
             .where(LetterDelivery.referral_id == row.id)
             .order_by(LetterDelivery.at, LetterDelivery.id)
@@ -317,9 +318,9 @@ def _prepare(
 ) -> _Prepared:
     """Everything checked before a byte leaves: permission, relay, recipient, and that the
     referral can be marked sent once the relay accepts."""
-    with db.session(write=True) as session:
-        row = _load(session, actor, referral_id)
-        settings = load_settings(session)
+    with unit_of_work(db, actor, write=True) as uow:
+        row = _load(uow.session, actor, referral_id)
+        settings = load_settings(uow.session)
         if not settings.relay_configured:
             raise ValidationError(
                 "smtp_host", "set up the clinic's SMTP relay in Settings before sending"
@@ -345,8 +346,8 @@ def _prepare(
                 today(),
                 settings.workflow,
             )
-        reference = ensure_reference(session, row)
-        session.commit()
+        reference = assign_reference(uow, row)
+        uow.commit(row, ENTITY)
         recipient = row.recipient.display_name if row.recipient else "the recipient"
     password = _stored_password(settings) if settings.smtp_user else None
     if settings.smtp_user and password is None:
@@ -449,41 +450,20 @@ def send_letter(
         pdf=pdf,
     )
     message_id = str(message["Message-ID"])
+    # Every attempt is kept, whatever the relay answered (see _record).
+    attempt = partial(_record, db, actor, referral_id, prepared, message_id=message_id)
     try:
         relay(prepared.settings, prepared.password, message)
     except _RelayAnswer as refused:
-        failed = _record(
-            db,
-            actor,
-            referral_id,
-            prepared,
-            message_id=message_id,
-            outcome=refused.outcome,
-            answer=refused.answer,
-            document_id=None,
-        )
+        failed = attempt(outcome=refused.outcome, answer=refused.answer, document_id=None)
         raise DeliveryFailed(refused.answer, failed) from None
     try:
         sent = letters.record_sent_letter(db, actor, referral_id, pdf, how)
     except CareCoordError as error:  # the letter is out: say so, even though not marked
-        _record(
-            db,
-            actor,
-            referral_id,
-            prepared,
-            message_id=message_id,
+        attempt(
             outcome=DeliveryOutcome.ACCEPTED,
             answer=f"accepted, but the referral could not be marked sent: {error}",
             document_id=None,
         )
         raise
-    return _record(
-        db,
-        actor,
-        referral_id,
-        prepared,
-        message_id=message_id,
-        outcome=DeliveryOutcome.ACCEPTED,
-        answer=None,
-        document_id=sent.document_id,
-    )
+    return attempt(outcome=DeliveryOutcome.ACCEPTED, answer=None, document_id=sent.document_id)

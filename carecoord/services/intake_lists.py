@@ -153,6 +153,6 @@ def intake_counts(
         .scalar_subquery()
         for view in views
     ]
-    with db.session() as session:
-        found = session.execute(select(*counts)).one()
+    with unit_of_work(db, actor) as uow:  # counts alone name no patient: no read record
+        found = uow.session.execute(select(*counts)).one()
     return {view: int(n or 0) for view, n in zip(views, found, strict=True)}

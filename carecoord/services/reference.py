@@ -9,7 +9,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from carecoord.models import Referral, Setting
+from carecoord.services.permissions import referral_category
 from carecoord.services.settings import load_settings
+from carecoord.services.unit_of_work import UnitOfWork
 
 
 def reference_prefix(clinic_name: str) -> str:
@@ -39,6 +41,23 @@ def ensure_reference(session: Session, row: Referral) -> str:
         )
         set_committed_value(row, "reference", value)
     return row.reference or ""
+
+
+def assign_reference(uow: UnitOfWork, row: Referral) -> str:
+    """:func:`ensure_reference` inside a write unit of work: numbering a referral is a
+    change, so when it happens now it is audited, naming the referral and its number."""
+    if row.reference is not None:
+        return row.reference
+    value = ensure_reference(uow.session, row)
+    uow.audit(
+        "update",
+        "Referral",
+        row.id,
+        patient_id=row.patient_id,
+        category=referral_category(row.discipline, row.sensitive),
+        detail=f"reference number {value} assigned",
+    )
+    return value
 
 
 def number_all(conn: Connection) -> None:

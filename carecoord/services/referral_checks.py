@@ -8,7 +8,7 @@ is bad), as the goal, activity and medication forms do (``validation.Collector``
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -16,9 +16,7 @@ from carecoord.clinical.vocabulary import Discipline, Expectation, Priority
 from carecoord.errors import ValidationError
 from carecoord.models import TeamMember
 from carecoord.services import validation as v
-
-if TYPE_CHECKING:  # referrals imports this module
-    from carecoord.services.referrals import ReferralInput
+from carecoord.services.referral_views import ReferralInput
 
 
 def _member(session: Session, member_id: object, field: str) -> TeamMember | None:

@@ -9,14 +9,14 @@ the CMS50 loop-closure measure instead, while its row, history and audit trail r
 from __future__ import annotations
 
 from carecoord.db import Database
-from carecoord.errors import PermissionDenied, ValidationError
+from carecoord.errors import ValidationError
 from carecoord.models import Referral, ReferralEvent, utcnow
-from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import check_version, commit, load, service
+from carecoord.services.common import check_version, service
 from carecoord.services.permissions import Action, allowed, referral_category
 from carecoord.services.referrals import ReferralView, view_of
+from carecoord.services.unit_of_work import unit_of_work
 
 ENTITY = "Referral"
 EVENT_KIND = "entered_in_error"
@@ -48,13 +48,12 @@ def mark_entered_in_error(
         ConflictError: Someone else changed the referral first.
         NotFound: No such referral.
     """
-    with db.session(write=True) as session:
-        row = load(session, Referral, referral_id, ENTITY)
+    with unit_of_work(db, actor, write=True) as uow:
+        row = uow.load(Referral, referral_id, ENTITY)
         category = referral_category(row.discipline, row.sensitive)
-        if not allowed(actor, Action.EDIT_CLINICAL, category):
-            raise PermissionDenied(
-                actor.role.label.lower(), Action.EDIT_CLINICAL.value, category.label.lower()
-            )
+        uow.require(
+            allowed(actor, Action.EDIT_CLINICAL, category), Action.EDIT_CLINICAL.value, category
+        )
         why = v.required_text(reason, "reason", max_length=400)
         if row.entered_in_error_at is not None:
             raise ValidationError("referral", "is already marked as entered in error")
@@ -64,7 +63,7 @@ def mark_entered_in_error(
         row.entered_in_error_reason = why
         row.due_on = None  # no longer anything to chase
         row.updated_by = actor.username
-        session.add(
+        uow.session.add(
             ReferralEvent(
                 referral_id=row.id,
                 username=actor.username,
@@ -74,9 +73,7 @@ def mark_entered_in_error(
                 reason=why,
             )
         )
-        audit.record(
-            session,
-            actor,
+        uow.audit(
             "update",
             ENTITY,
             row.id,
@@ -84,8 +81,8 @@ def mark_entered_in_error(
             category=category,
             detail="marked entered in error",
         )
-        commit(session, row, ENTITY)
-        session.refresh(row)
+        uow.commit(row, ENTITY)
+        uow.session.refresh(row)
         return view_of(row, actor, with_events=True)
 
 

@@ -345,9 +345,11 @@ def count_to_review(db: Database, actor: Actor) -> int:
         actor, Action.READ_CLINICAL, DataCategory.GENERAL
     ):
         return 0
-    with db.session() as session:
+    with unit_of_work(db, actor) as uow:  # a count alone names no patient: no read record
         return int(
-            session.scalar(select(func.count()).select_from(ReviewItem).where(*_open_for(actor)))
+            uow.session.scalar(
+                select(func.count()).select_from(ReviewItem).where(*_open_for(actor))
+            )
             or 0
         )
 

@@ -152,6 +152,7 @@ def pdmp_interval_of(session: Session) -> int:
 
 def get_settings(db: Database) -> ClinicSettings:
     """Clinic settings; not patient data, so any signed-in user may read them."""
+    # A direct session: no patient data to audit, and the sign-in screen reads them unsigned.
     with db.session() as session:
         return load_settings(session)
 

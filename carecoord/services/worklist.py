@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import and_, bindparam, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from carecoord.clinical import referral_rules as rules
 from carecoord.clinical import referral_workflow as workflow
@@ -21,12 +21,19 @@ from carecoord.clinical.vocabulary import (
     ReferralState,
 )
 from carecoord.db import Database
-from carecoord.models import Patient, Referral, TeamMember
+from carecoord.models import Patient, Referral
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
 from carecoord.services.common import service
 from carecoord.services.common import today as local_today
 from carecoord.services.permissions import Action, require
+from carecoord.services.referral_lines import (
+    PATIENT_COLUMNS,
+    RECIPIENT_COLUMNS,
+    Recipient,
+    patient_name,
+    recipient_name,
+)
 from carecoord.services.unit_of_work import unit_of_work
 
 S = ReferralState
@@ -219,19 +226,11 @@ def _filters(filters: WorklistFilter | None, view: WorklistView) -> list[Any]:
     return conditions
 
 
-Recipient = aliased(TeamMember)
-
 PAGE_COLUMNS = (
-    Referral.id,
-    Referral.patient_id,
-    Patient.family_name,
-    Patient.given_name,
-    Patient.mrn,
+    *PATIENT_COLUMNS,
     Patient.date_of_birth,
     Referral.discipline,
-    Recipient.given_name.label("r_given"),
-    Recipient.family_name.label("r_family"),
-    Recipient.credentials.label("r_credentials"),
+    *RECIPIENT_COLUMNS,
     Referral.priority,
     Referral.state,
     Referral.sent_on,
@@ -402,11 +401,6 @@ def worklist(
 
 
 def _row(r: Any, day: date) -> WorklistRow:
-    recipient = None
-    if r.r_family:
-        recipient = f"{r.r_given} {r.r_family}" + (
-            f", {r.r_credentials}" if r.r_credentials else ""
-        )
     is_overdue = rules.is_overdue(r.state, r.appointment_due, r.report_due, day)
     visits_left = (
         None
@@ -416,11 +410,11 @@ def _row(r: Any, day: date) -> WorklistRow:
     return WorklistRow(
         id=r.id,
         patient_id=r.patient_id,
-        patient_name=f"{r.family_name}, {r.given_name}",
+        patient_name=patient_name(r),
         mrn=r.mrn,
         date_of_birth=r.date_of_birth,
         discipline=r.discipline,
-        recipient_name=recipient,
+        recipient_name=recipient_name(r),
         priority=r.priority,
         state=r.state,
         sent_on=r.sent_on,
@@ -482,6 +476,6 @@ def worklist_counts(
         conditions = [_view_condition(view, day, counting=True), NOT_IN_ERROR]
         capped = select(Referral.id).where(*conditions, *_filters(filters, view)).limit(cap + 1)
         counts.append(select(func.count()).select_from(capped.subquery()).scalar_subquery())
-    with db.session() as session:
-        found = session.execute(select(*counts)).one()
+    with unit_of_work(db, actor) as uow:  # counts alone name no patient: no read record
+        found = uow.session.execute(select(*counts)).one()
     return {view: int(n or 0) for view, n in zip(views, found, strict=True)}

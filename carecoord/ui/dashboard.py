@@ -56,7 +56,7 @@ from carecoord.ui.dashboard_tiles import Tile, tile_flow
 from carecoord.ui.flow_layout import FlowLayout
 from carecoord.ui.kit.table import Column, ColumnTableModel, list_table
 from carecoord.ui.style import bg, fg, hint, page_title
-from carecoord.ui.worker import run_in_thread, wait_for_thread
+from carecoord.ui.worker import in_read_scope, run_in_thread, wait_for_thread
 
 Index = QModelIndex | QPersistentModelIndex
 REFRESH_DELAY_MS = 400
@@ -254,7 +254,10 @@ class DashboardPage(QWidget):
         db, actor = self.context.db, self.context.actor
         # Parented to the application, so the thread outlives a page closed mid-load.
         parent = QCoreApplication.instance() or self
-        self._thread = run_in_thread(parent, lambda: dashboard(db, actor), self._show, self._failed)
+        with in_read_scope(self):  # the page's read scope: audited once per showing
+            self._thread = run_in_thread(
+                parent, lambda: dashboard(db, actor), self._show, self._failed
+            )
 
     def wait_for_threads(self) -> None:
         """Block until a running load has finished (the main window calls this on quit)."""

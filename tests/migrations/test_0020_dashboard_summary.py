@@ -13,6 +13,7 @@ from carecoord.clinical.vocabulary import ReferralState
 from carecoord.db import Database, alembic_config, upgrade_to_head
 from carecoord.services import dashboard_summary as summary
 from carecoord.services.actor import Actor
+from carecoord.services.dashboard_figures import read_figures
 from carecoord.services.dashboard_scratch import scratch_figures
 from tests.services.helpers import new_member, new_patient, new_referral
 from tests.services.test_dashboard import TODAY, send
@@ -43,7 +44,7 @@ def test_summary_is_filled_from_existing_rows(db: Database, physician: Actor) ->
         assert kept == summary.from_scratch(conn)
         assert kept[0] and len(kept[1]) == 1  # steps, and the one sent referral's loop row
         now = datetime.now(UTC)
-        figures = summary.read_figures(session, TODAY, now)
+        figures = read_figures(session, TODAY, now)
         assert figures == scratch_figures(session, TODAY, now)
     assert dict(figures.open_by_state)[ReferralState.DRAFT] == 1
     assert figures.overdue_count == 1  # sent 90 days ago, never accepted

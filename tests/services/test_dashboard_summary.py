@@ -28,6 +28,7 @@ from carecoord.services.dashboard import (
     measurement_period,
     open_loop,
 )
+from carecoord.services.dashboard_figures import read_figures
 from carecoord.services.dashboard_scratch import open_loop_ids, scratch_figures
 from carecoord.services.documents import DocumentUpload, attach_document
 from tests.services.helpers import PDF_BYTES, new_member, new_patient, new_referral
@@ -328,7 +329,7 @@ def assert_kept_equals_scratch(db: Database, burst: Burst) -> None:
                     session, *period, LIST_ROWS
                 ), (day, period)
             for now in moments(day, burst.rng):
-                kept = summary.read_figures(session, day, now)
+                kept = read_figures(session, day, now)
                 assert kept == scratch_figures(session, day, now), (day, now)
 
 
@@ -381,7 +382,7 @@ def test_rebuild_restores_a_summary_that_went_wrong(db: Database, physician: Act
         conn.execute(summary.delete(summary.DashboardCount))
     with db.session() as session:
         now = datetime.now(UTC)
-        assert summary.read_figures(session, TODAY, now) != scratch_figures(session, TODAY, now)
+        assert read_figures(session, TODAY, now) != scratch_figures(session, TODAY, now)
     with db.engine.begin() as conn:
         assert summary.rebuild(conn) > 0
     assert_kept_equals_scratch(db, burst)

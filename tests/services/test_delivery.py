@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 import trustme
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from carecoord.clinical.vocabulary import DeliveryMethod, ReferralState, SendMethod
 from carecoord.db import Database
 from carecoord.errors import PermissionDenied, ValidationError
-from carecoord.models import DeliveryOutcome, Setting
+from carecoord.models import AuditEvent, DeliveryOutcome, Referral, Setting
 from carecoord.services import delivery, letters, record, referrals, settings
 from carecoord.services.actor import Actor
 from carecoord.services.delivery import DeliveryFailed
@@ -295,3 +295,39 @@ def test_a_missing_password_or_relay_is_said_before_anything_is_sent(
     with pytest.raises(ValidationError) as printed:
         delivery.send_letter(db, physician, referral_id, pdf, "print")
     assert printed.value.field == "method"
+
+
+def test_numbering_the_referral_before_sending_is_audited_naming_it_and_its_number(
+    db: Database, admin: Actor, physician: Actor, authority: trustme.CA
+) -> None:
+    """A referral written without the ORM may have no reference yet: sending numbers it in
+    the unit of work that checks the send, and that change has its own audit record."""
+    with running_relay(authority, "starttls") as relay:
+        configure(db, admin, relay, "starttls")
+        referral_id = draft_referral(db, physician)
+        pdf = letters.generate_letter(db, physician, referral_id)
+        with db.session(write=True) as session:
+            session.execute(
+                update(Referral).where(Referral.id == referral_id).values(reference=None)
+            )
+            session.commit()
+        delivery.send_letter(db, physician, referral_id, pdf, "email")
+    view = referrals.get_referral(db, physician, referral_id)
+    assert view.reference
+    with db.session() as session:
+        [numbered] = session.execute(
+            select(
+                AuditEvent.action,
+                AuditEvent.entity,
+                AuditEvent.entity_id,
+                AuditEvent.patient_id,
+                AuditEvent.detail,
+            ).where(AuditEvent.detail.like("reference number % assigned"))
+        ).all()
+    assert (numbered.action, numbered.entity, numbered.entity_id, numbered.patient_id) == (
+        "update",
+        "Referral",
+        referral_id,
+        view.patient_id,
+    )
+    assert numbered.detail == f"reference number {view.reference} assigned"

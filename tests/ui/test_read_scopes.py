@@ -119,3 +119,28 @@ def test_mark_sent_does_not_audit_the_worklist_read_again(
     written = events(context.db)[before:]
     assert ("transition", "Referral") in written
     assert ("read", "Worklist") not in written
+
+
+def test_refreshing_the_dashboard_audits_its_read_once_per_showing(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    window = MainWindow(context=context)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.show_page("dashboard")  # built (its first load comes with it)
+    qtbot.wait(200)
+    page.wait_for_threads()  # type: ignore[attr-defined]
+
+    def showing() -> int:
+        """Show the dashboard again and refresh it three times: the records it added."""
+        window.show_page("referrals")
+        window.show_page("dashboard")
+        before = reads(context.db)["Dashboard"]
+        for _ in range(3):
+            with qtbot.waitSignal(page.loaded, timeout=10_000):  # type: ignore[attr-defined]
+                page.refresh()  # type: ignore[attr-defined]
+            page.wait_for_threads()  # type: ignore[attr-defined]
+        return reads(context.db)["Dashboard"] - before
+
+    assert showing() == 1
+    assert showing() == 1  # each showing is audited, once
