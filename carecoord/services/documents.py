@@ -27,6 +27,7 @@ from carecoord.services.permissions import (
     referral_category,
     require,
 )
+from carecoord.services.rows import newest_first
 from carecoord.services.unit_of_work import unit_of_work
 
 ENTITY = "Document"
@@ -221,11 +222,7 @@ def list_documents(db: Database, actor: Actor, patient_id: int) -> list[Document
     require(actor, Action.READ_DEMOGRAPHICS)
     with unit_of_work(db, actor) as uow:
         uow.load(Patient, patient_id, "Patient")
-        rows = uow.session.scalars(
-            select(Document)
-            .where(Document.patient_id == patient_id)
-            .order_by(Document.received_on.desc(), Document.id.desc())
-        ).all()
+        rows = newest_first(uow.session, Document, patient_id, Document.received_on)
         states = _review_states(uow.session, [d.id for d in rows])
         result = [
             replace(view_of(d, actor), review=states.get(d.id, ""))

@@ -46,7 +46,7 @@ from carecoord.letters.data import (
     Urgency,
 )
 from carecoord.letters.dates import format_date
-from carecoord.models import Document, Referral, TeamMember
+from carecoord.models import Document, Patient, Referral, TeamMember
 from carecoord.services import consents, monitoring, pain_drawings, record
 from carecoord.services.actor import Actor
 from carecoord.services.assessments import AssessmentView
@@ -77,6 +77,21 @@ from carecoord.services.letter_choices import (
 from carecoord.services.permissions import (
     assessment_category,
 )
+
+
+def identification_of(patient: Patient) -> PatientIdentification:
+    """Who a printed page is about, as every letter and plan summary heads it: full name
+    (given, middle, family), date of birth, MRN, sex, phone and insurance."""
+    name = " ".join(p for p in (patient.given_name, patient.middle_name, patient.family_name) if p)
+    return PatientIdentification(
+        name,
+        patient.date_of_birth,
+        patient.mrn,
+        patient.sex.label,
+        patient.phone,
+        patient.insurance_payer,
+        patient.insurance_member_id,
+    )
 
 
 def _result_lines(results: Sequence[monitoring.ResultView]) -> tuple[ResultLine, ...]:
@@ -293,21 +308,12 @@ def _letter(
         chart, options, diagnoses, medications, assessments, show_scores, plan, results
     )
 
-    name = " ".join(p for p in (patient.given_name, patient.middle_name, patient.family_name) if p)
     return LetterData(
         letterhead=settings.letterhead,
         date=today(),
         paper_size=settings.paper_size,
         recipient=_recipient(row),
-        patient=PatientIdentification(
-            name,
-            patient.date_of_birth,
-            patient.mrn,
-            patient.sex.label,
-            patient.phone,
-            patient.insurance_payer,
-            patient.insurance_member_id,
-        ),
+        patient=identification_of(patient),
         urgency=Urgency(
             row.priority.value,
             row.priority.label,

@@ -24,6 +24,7 @@ from carecoord.services.permissions import (
     may_write_psychotherapy_notes,
     role_of,
 )
+from carecoord.services.rows import add_audited
 from carecoord.services.unit_of_work import unit_of_work
 
 ENTITY = "PsychotherapyNote"
@@ -87,9 +88,7 @@ def create_note(
             text=body,
             updated_by=actor.username,
         )
-        uow.session.add(row)
-        uow.session.flush()
-        uow.audit("create", ENTITY, row.id, patient_id=patient_id, category=CATEGORY)
+        add_audited(uow, row, ENTITY, patient_id=patient_id, category=CATEGORY)
         uow.commit()
         return _view(row, actor.display_name)
 

@@ -30,6 +30,7 @@ from carecoord.services import validation as v
 from carecoord.services.actor import Actor
 from carecoord.services.common import today
 from carecoord.services.permissions import (
+    PSYCHIATRIC_DRUGS,
     diagnosis_category,
     item_category,
     masked,
@@ -38,30 +39,20 @@ from carecoord.services.permissions import (
 )
 
 PSYCHOTROPIC_WORDS = (
-    "sertraline",
+    *PSYCHIATRIC_DRUGS,
     "duloxetine",
     "venlafaxine",
-    "amitriptyline",
-    "nortriptyline",
-    "fluoxetine",
-    "escitalopram",
-    "citalopram",
-    "paroxetine",
-    "bupropion",
-    "mirtazapine",
-    "trazodone",
-    "quetiapine",
-    "aripiprazole",
-    "lithium",
-    "lamotrigine",
-    "buspirone",
-    "clonazepam",
-    "lorazepam",
-    "diazepam",
-    "alprazolam",
     "desvenlafaxine",
     "milnacipran",
+    "amitriptyline",
+    "nortriptyline",
+    "trazodone",
+    "lamotrigine",
+    "clonazepam",
+    "diazepam",
 )
+"""Drug names that make a medication psychotropic: the psychiatric-only drugs and those
+with another use too (pain, sleep, muscle spasm)."""
 ROUTES = tuple(medication_line.ROUTES)
 PSYCHOTROPIC_CLASSES = frozenset(
     {

@@ -18,6 +18,7 @@ from carecoord.services import validation as v
 from carecoord.services.actor import Actor
 from carecoord.services.common import apply, check_version, load, service, today
 from carecoord.services.permissions import Action, require
+from carecoord.services.rows import add_audited
 from carecoord.services.unit_of_work import unit_of_work
 
 MEMBER = "Team member"
@@ -161,9 +162,7 @@ def create_member(db: Database, actor: Actor, data: MemberInput) -> MemberView:
     values = validate_member(data)
     with unit_of_work(db, actor, write=True) as uow:
         member = TeamMember(**values, updated_by=actor.username)
-        uow.session.add(member)
-        uow.session.flush()
-        uow.audit("create", MEMBER, member.id)
+        add_audited(uow, member, MEMBER, patient_id=None)
         uow.commit()
         return member_view(member)
 

@@ -1,0 +1,82 @@
+"""Reading and adding rows the way every service does: one row by id with its
+relationships, a chart's rows newest first, and a new row with its ``create`` audit record.
+
+They keep the services' rules in one place: an id that cannot be a row's id is NotFound
+(never a database error), lists of a chart are newest first with the newest id breaking
+ties, and a row added is audited in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.base import ExecutableOption
+
+from carecoord.clinical.vocabulary import DataCategory
+from carecoord.errors import NotFound
+from carecoord.services.common import is_record_id
+
+if TYPE_CHECKING:
+    from carecoord.services.unit_of_work import UnitOfWork
+
+T = TypeVar("T")
+
+
+def load_with(
+    session: Session,
+    model: type[T],
+    entity_id: int,
+    entity: str,
+    *options: ExecutableOption,
+    fresh: bool = False,
+) -> T:
+    """The row with id ``entity_id``, loaded with ``options`` (its relationships), or
+    NotFound naming ``entity``. ``fresh`` re-reads a row the session already holds."""
+    if not is_record_id(entity_id):
+        raise NotFound(entity, entity_id)
+    statement = select(model).filter_by(id=entity_id).options(*options)
+    if fresh:
+        statement = statement.execution_options(populate_existing=True)
+    row = session.scalar(statement)
+    if row is None:
+        raise NotFound(entity, entity_id)
+    return row
+
+
+def newest_first(
+    session: Session,
+    model: type[T],
+    patient_id: int,
+    when: Any,
+    *options: ExecutableOption,
+) -> Sequence[T]:
+    """The patient's rows of ``model``, latest ``when`` (a date column) first; rows of the
+    same date newest id first, so the order never changes between two readings."""
+    newest_id = inspect(model).primary_key[0].desc()
+    return session.scalars(
+        select(model)
+        .filter_by(patient_id=patient_id)
+        .options(*options)
+        .order_by(when.desc(), newest_id)
+    ).all()
+
+
+def add_audited(
+    uow: UnitOfWork,
+    row: Any,
+    entity: str,
+    *,
+    patient_id: int | None,
+    category: DataCategory | None = None,
+    detail: str | None = None,
+) -> None:
+    """Add ``row`` and queue its ``create`` audit record (the flush gives it its id).
+
+    ``patient_id`` is always named (None for a row outside any chart) so that a chart's row
+    is never audited without its patient."""
+    uow.session.add(row)
+    uow.session.flush()
+    uow.audit("create", entity, row.id, patient_id=patient_id, category=category, detail=detail)
