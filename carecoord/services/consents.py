@@ -21,7 +21,7 @@ from carecoord.services import validation as v
 from carecoord.services.actor import Actor
 from carecoord.services.common import service, today
 from carecoord.services.permissions import Action, require
-from carecoord.services.rows import add_audited, newest_first
+from carecoord.services.rows import add_audited, newest_first, view_from
 from carecoord.services.unit_of_work import unit_of_work
 
 ENTITY = "Part2Consent"
@@ -83,19 +83,7 @@ class ConsentView:
 
 
 def _view(row: Part2Consent) -> ConsentView:
-    return ConsentView(
-        row.id,
-        row.patient_id,
-        row.recipient_member_id,
-        row.recipient,
-        row.given_by,
-        row.signed_on,
-        row.scope,
-        row.purpose,
-        row.expires_on,
-        row.revoked_on,
-        row.recorded_by,
-    )
+    return view_from(ConsentView, row)
 
 
 def consents_in(session: Session, patient_id: int) -> list[ConsentView]:

@@ -77,6 +77,7 @@ from carecoord.services.letter_choices import (
 from carecoord.services.permissions import (
     assessment_category,
 )
+from carecoord.services.rows import view_from
 
 
 def identification_of(patient: Patient) -> PatientIdentification:
@@ -160,15 +161,11 @@ def _recipient(row: Referral) -> Recipient:
     credentials = (member.credentials or "").replace(".", "").upper().split(",")
     doctor = any(c.strip() in DOCTOR_CREDENTIALS for c in credentials)
     salutation = f"Dear Dr. {member.family_name}," if doctor else f"Dear {_person(member)},"
-    return Recipient(
+    return view_from(
+        Recipient,
+        member,
         name=_person(member),
-        credentials=member.credentials,
         discipline=member.discipline.label,
-        specialty=member.specialty,
-        organisation=member.organisation,
-        address=member.address,
-        phone=member.phone,
-        fax=member.fax,
         salutation=salutation,
     )
 
@@ -177,13 +174,8 @@ def _referrer(chart: _Chart, actor: Actor) -> Referrer:
     member = chart.referrer_member
     if member is None:
         return Referrer(actor.display_name)
-    return Referrer(
-        name=_person(member),
-        credentials=member.credentials,
-        role=member.specialty or member.discipline.label,
-        phone=member.phone,
-        fax=member.fax,
-        email=member.email,
+    return view_from(
+        Referrer, member, name=_person(member), role=member.specialty or member.discipline.label
     )
 
 

@@ -24,7 +24,7 @@ from carecoord.services import validation as v
 from carecoord.services.actor import Actor
 from carecoord.services.common import service, today
 from carecoord.services.permissions import Action, may_read, require
-from carecoord.services.rows import add_audited, newest_first
+from carecoord.services.rows import add_audited, newest_first, view_from
 from carecoord.services.settings import pdmp_interval_of
 from carecoord.services.unit_of_work import unit_of_work
 
@@ -203,18 +203,7 @@ def _value_view(kind: ResultKind, row: MonitoringValue) -> ValueView:
 
 
 def view_of(row: MonitoringResult) -> ResultView:
-    return ResultView(
-        row.id,
-        row.patient_id,
-        row.kind,
-        row.taken_on,
-        row.category,
-        row.performed_by,
-        row.note,
-        row.recorded_by,
-        row.recorded_at,
-        tuple(_value_view(row.kind, x) for x in row.values),
-    )
+    return view_from(ResultView, row, values=tuple(_value_view(row.kind, x) for x in row.values))
 
 
 # --------------------------------------------------------------------------- validation

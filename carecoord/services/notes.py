@@ -24,7 +24,7 @@ from carecoord.services.permissions import (
     may_write_psychotherapy_notes,
     role_of,
 )
-from carecoord.services.rows import add_audited
+from carecoord.services.rows import add_audited, view_from
 from carecoord.services.unit_of_work import unit_of_work
 
 ENTITY = "PsychotherapyNote"
@@ -45,16 +45,7 @@ class NoteView:
 
 
 def _view(row: PsychotherapyNote, author_name: str) -> NoteView:
-    return NoteView(
-        row.id,
-        row.patient_id,
-        row.author_user_id,
-        author_name,
-        row.written_at,
-        row.text,
-        row.version,
-        row.updated_at,
-    )
+    return view_from(NoteView, row, author_name=author_name)
 
 
 def _require_author_role(actor: Actor, what: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -21,6 +21,7 @@ from carecoord.services import validation as v
 from carecoord.services.actor import Actor
 from carecoord.services.common import apply, check_version, moved, service, today
 from carecoord.services.permissions import Action, require
+from carecoord.services.rows import view_from
 from carecoord.services.unit_of_work import UnitOfWork, unit_of_work
 
 ENTITY = "Patient"
@@ -100,21 +101,11 @@ def age_on(born: date, on: date) -> int:
 
 
 def summary_of(row: Patient) -> PatientSummary:
-    return PatientSummary(
-        id=row.id,
-        mrn=row.mrn,
-        family_name=row.family_name,
-        given_name=row.given_name,
-        date_of_birth=row.date_of_birth,
-        sex=row.sex,
-        status=row.status,
-        phone=row.phone,
-    )
+    return view_from(PatientSummary, row)
 
 
 def detail_of(row: Patient) -> PatientDetail:
-    values = {f.name: getattr(row, f.name) for f in fields(PatientDetail)}
-    return PatientDetail(**values)
+    return view_from(PatientDetail, row)
 
 
 def validate(data: PatientInput, *, on: date | None = None) -> dict[str, Any]:

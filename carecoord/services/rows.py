@@ -1,5 +1,6 @@
 """Reading and adding rows the way every service does: one row by id with its
-relationships, a chart's rows newest first, and a new row with its ``create`` audit record.
+relationships, a chart's rows newest first, a view copied from a row, and a new row with
+its ``create`` audit record.
 
 They keep the services' rules in one place: an id that cannot be a row's id is NotFound
 (never a database error), lists of a chart are newest first with the newest id breaking
@@ -9,6 +10,7 @@ ties, and a row added is audited in the same transaction.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import fields
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import inspect, select
@@ -20,9 +22,12 @@ from carecoord.errors import NotFound
 from carecoord.services.common import is_record_id
 
 if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
     from carecoord.services.unit_of_work import UnitOfWork
 
 T = TypeVar("T")
+V = TypeVar("V", bound="DataclassInstance")
 
 
 def load_with(
@@ -62,6 +67,17 @@ def newest_first(
         .options(*options)
         .order_by(when.desc(), newest_id)
     ).all()
+
+
+def view_from(view: type[V], row: object, **computed: Any) -> V:
+    """The ``view`` dataclass of ``row``: each field is the row's attribute of the same
+    name, unless ``computed`` gives it (masked text, labels, derived values). A field the
+    row lacks, or a ``computed`` name that is no field, is an error, never a silent gap."""
+    names = [f.name for f in fields(view) if f.init]
+    unknown = computed.keys() - set(names)
+    if unknown:
+        raise TypeError(f"{view.__name__} has no field {', '.join(sorted(unknown))}")
+    return view(**{n: computed[n] if n in computed else getattr(row, n) for n in names})
 
 
 def add_audited(

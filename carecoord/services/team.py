@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -18,7 +18,7 @@ from carecoord.services import validation as v
 from carecoord.services.actor import Actor
 from carecoord.services.common import apply, check_version, load, service, today
 from carecoord.services.permissions import Action, require
-from carecoord.services.rows import add_audited
+from carecoord.services.rows import add_audited, view_from
 from carecoord.services.unit_of_work import unit_of_work
 
 MEMBER = "Team member"
@@ -113,20 +113,11 @@ class CareTeam:
 
 
 def member_view(row: TeamMember) -> MemberView:
-    return MemberView(**{f.name: getattr(row, f.name) for f in fields(MemberView)})
+    return view_from(MemberView, row)
 
 
 def membership_view(row: CareTeamMembership) -> MembershipView:
-    return MembershipView(
-        id=row.id,
-        patient_id=row.patient_id,
-        member=member_view(row.member),
-        role=row.role,
-        since=row.since,
-        until=row.until,
-        notes=row.notes,
-        version=row.version,
-    )
+    return view_from(MembershipView, row, member=member_view(row.member))
 
 
 def validate_member(data: MemberInput) -> dict[str, Any]:

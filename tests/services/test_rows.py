@@ -1,8 +1,9 @@
-"""The shared row helpers: load by id with relationships, a chart's rows newest first, a
-row added with its ``create`` audit record."""
+"""The shared row helpers: load by id with relationships, a chart's rows newest first, a view
+copied from a row, a row added with its ``create`` audit record."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import pytest
@@ -15,7 +16,7 @@ from carecoord.errors import NotFound
 from carecoord.models import AuditEvent, Diagnosis, Patient
 from carecoord.services.actor import Actor
 from carecoord.services.common import MAX_ID
-from carecoord.services.rows import add_audited, load_with, newest_first
+from carecoord.services.rows import add_audited, load_with, newest_first, view_from
 from carecoord.services.unit_of_work import unit_of_work
 from tests.services.helpers import new_patient
 
@@ -78,3 +79,29 @@ def test_add_audited_adds_and_audits_in_one_transaction(db: Database, physician:
             patient.id,
             "added",
         )
+
+
+@dataclass(frozen=True)
+class _Shown:
+    id: int
+    title: str
+    label: str
+
+
+@dataclass
+class _Stored:
+    id: int
+    title: str
+    code: str
+
+
+def test_view_from_copies_same_names_and_takes_computed_fields() -> None:
+    row = _Stored(7, "Fictional pain clinic letter", "G44.2")
+    assert view_from(_Shown, row, label=row.code.lower()) == _Shown(
+        7, "Fictional pain clinic letter", "g44.2"
+    )
+    assert view_from(_Shown, row, label="x", title="restricted").title == "restricted"
+    with pytest.raises(AttributeError):
+        view_from(_Shown, row)  # the row has no "label" and none was computed
+    with pytest.raises(TypeError, match="no field labl"):
+        view_from(_Shown, row, label="x", labl="typo")
