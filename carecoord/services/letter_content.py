@@ -180,18 +180,12 @@ def _referrer(chart: _Chart, actor: Actor) -> Referrer:
 
 
 def _authorization(row: Referral) -> AuthorizationDetails:
-    return AuthorizationDetails(
+    return view_from(
+        AuthorizationDetails,
+        row,
+        "auth_",
         outcome=row.auth_outcome.label,
-        payer=row.auth_payer,
-        member_id=row.auth_member_id,
-        number=row.auth_number,
-        provider=row.auth_provider,
-        service=row.auth_service,
-        visits_authorized=row.auth_visits_authorized,
         visits_used=row.auth_visits_used or 0,
-        valid_from=row.auth_valid_from,
-        valid_to=row.auth_valid_to,
-        denial_reason=row.auth_denial_reason,
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import fields
+from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import inspect, select
@@ -69,15 +70,22 @@ def newest_first(
     ).all()
 
 
-def view_from(view: type[V], row: object, **computed: Any) -> V:
+@cache
+def _field_names(view: type[DataclassInstance]) -> tuple[str, ...]:
+    """The fields a view's constructor takes (worked out once per view class)."""
+    return tuple(f.name for f in fields(view) if f.init)
+
+
+def view_from(view: type[V], row: object, prefix: str = "", /, **computed: Any) -> V:
     """The ``view`` dataclass of ``row``: each field is the row's attribute of the same
-    name, unless ``computed`` gives it (masked text, labels, derived values). A field the
-    row lacks, or a ``computed`` name that is no field, is an error, never a silent gap."""
-    names = [f.name for f in fields(view) if f.init]
+    name (after ``prefix``: the authorisation's ``payer`` is ``auth_payer``), unless
+    ``computed`` gives it (masked text, labels, derived values). A field the row lacks, or
+    a ``computed`` name that is no field, is an error, never a silent gap."""
+    names = _field_names(view)
     unknown = computed.keys() - set(names)
     if unknown:
         raise TypeError(f"{view.__name__} has no field {', '.join(sorted(unknown))}")
-    return view(**{n: computed[n] if n in computed else getattr(row, n) for n in names})
+    return view(**{n: computed[n] if n in computed else getattr(row, prefix + n) for n in names})
 
 
 def add_audited(

@@ -105,3 +105,21 @@ def test_view_from_copies_same_names_and_takes_computed_fields() -> None:
         view_from(_Shown, row)  # the row has no "label" and none was computed
     with pytest.raises(TypeError, match="no field labl"):
         view_from(_Shown, row, label="x", labl="typo")
+
+
+@dataclass
+class _Authorised:
+    auth_payer: str
+    auth_number: str
+
+
+@dataclass(frozen=True)
+class _Authorisation:
+    payer: str
+    number: str
+
+
+def test_view_from_reads_prefixed_columns() -> None:
+    row = _Authorised("Fictional Mutual", "A-1")
+    assert view_from(_Authorisation, row, "auth_") == _Authorisation("Fictional Mutual", "A-1")
+    assert view_from(_Authorisation, row, "auth_", number="A-2").number == "A-2"
