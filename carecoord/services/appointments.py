@@ -7,19 +7,20 @@ activity description ever goes into the event (carecoord/exchange/calendar.py).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import Session, joinedload
 
 from carecoord.db import Database
-from carecoord.errors import NotFound, PermissionDenied, ValidationError
+from carecoord.errors import PermissionDenied, ValidationError
 from carecoord.exchange.calendar import Appointment, activity_uid, build_ics, referral_uid
 from carecoord.models import PlanActivity, Referral, TeamMember, TreatmentPlan
 from carecoord.services.actor import Actor
-from carecoord.services.common import is_record_id, service
+from carecoord.services.common import service
 from carecoord.services.permissions import Action, allowed, referral_category, require
 from carecoord.services.reference import ensure_reference
+from carecoord.services.rows import load_with
 from carecoord.services.settings import ClinicSettings, load_settings
 from carecoord.services.unit_of_work import unit_of_work
 
@@ -33,6 +34,22 @@ def _place(member: TeamMember | None) -> str:
 
 def _clinic(settings: ClinicSettings) -> str:
     return " · ".join(p for p in (settings.clinic_name, settings.phone) if p)
+
+
+def _calendar_file(
+    session: Session, booked: Appointment, member: TeamMember | None, reference: str = ""
+) -> bytes:
+    """The .ics of ``booked`` (its ``with_whom`` says who when no member is named) with the
+    member's place and phone, the reference and the clinic: logistics only."""
+    appointment = replace(
+        booked,
+        with_whom=member.display_name if member else booked.with_whom,
+        location=_place(member),
+        contact=(member.phone or "") if member else "",
+        reference=reference,
+        clinic=_clinic(load_settings(session)),
+    )
+    return build_ics([appointment], stamp=datetime.now(UTC))
 
 
 def file_name_for_referral(reference: str) -> str:
@@ -53,17 +70,9 @@ def referral_calendar(db: Database, actor: Actor, referral_id: int) -> tuple[str
         ValidationError: No appointment is booked (field ``appointment_date``).
     """
     with unit_of_work(db, actor, write=True) as uow:
-        row = (
-            uow.session.scalar(
-                select(Referral)
-                .where(Referral.id == referral_id)
-                .options(joinedload(Referral.recipient))
-            )
-            if is_record_id(referral_id)
-            else None
+        row = load_with(
+            uow.session, Referral, referral_id, "Referral", joinedload(Referral.recipient)
         )
-        if row is None:
-            raise NotFound("Referral", referral_id)
         category = referral_category(row.discipline, row.sensitive)
         if not (
             allowed(actor, Action.READ_CLINICAL, category)
@@ -73,18 +82,12 @@ def referral_calendar(db: Database, actor: Actor, referral_id: int) -> tuple[str
         if row.appointment_date is None:
             raise ValidationError("appointment_date", "no appointment is booked yet")
         reference = ensure_reference(uow.session, row)
-        member = row.recipient
-        appointment = Appointment(
-            uid=referral_uid(row.id),
-            sequence=row.version,
-            day=row.appointment_date,
-            with_whom=member.display_name if member else "the specialist",
-            location=_place(member),
-            contact=(member.phone or "") if member else "",
-            reference=reference,
-            clinic=_clinic(load_settings(uow.session)),
+        data = _calendar_file(
+            uow.session,
+            Appointment(referral_uid(row.id), row.version, row.appointment_date, "the specialist"),
+            row.recipient,
+            reference,
         )
-        data = build_ics([appointment], stamp=datetime.now(UTC))
         uow.audit(
             "export",
             "Referral",
@@ -110,30 +113,20 @@ def activity_calendar(db: Database, actor: Actor, activity_id: int) -> tuple[str
     """
     require(actor, Action.READ_CLINICAL)
     with unit_of_work(db, actor, write=True) as uow:
-        row = (
-            uow.session.scalar(
-                select(PlanActivity)
-                .where(PlanActivity.id == activity_id)
-                .options(joinedload(PlanActivity.responsible))
-            )
-            if is_record_id(activity_id)
-            else None
+        row = load_with(
+            uow.session,
+            PlanActivity,
+            activity_id,
+            "Plan activity",
+            joinedload(PlanActivity.responsible),
         )
-        if row is None:
-            raise NotFound("Plan activity", activity_id)
         plan = uow.session.get(TreatmentPlan, row.plan_id)
         assert plan is not None  # the foreign key holds
-        member = row.responsible
-        appointment = Appointment(
-            uid=activity_uid(row.id),
-            sequence=row.version,
-            day=row.start_on,
-            with_whom=member.display_name if member else "the care team",
-            location=_place(member),
-            contact=(member.phone or "") if member else "",
-            clinic=_clinic(load_settings(uow.session)),
+        data = _calendar_file(
+            uow.session,
+            Appointment(activity_uid(row.id), row.version, row.start_on, "the care team"),
+            row.responsible,
         )
-        data = build_ics([appointment], stamp=datetime.now(UTC))
         uow.audit(
             "export",
             "Treatment plan",

@@ -18,6 +18,7 @@ from carecoord.services import validation as v
 from carecoord.services.actor import Actor
 from carecoord.services.common import service, today
 from carecoord.services.permissions import Action, allowed, assessment_category, require
+from carecoord.services.rows import add_audited, view_from
 from carecoord.services.unit_of_work import unit_of_work
 
 ENTITY = "Assessment"
@@ -37,17 +38,7 @@ class AssessmentView:
 
 
 def view_of(row: Assessment) -> AssessmentView:
-    return AssessmentView(
-        row.id,
-        row.patient_id,
-        row.kind,
-        row.taken_on,
-        dict(row.answers),
-        row.total,
-        row.band,
-        row.alert,
-        row.recorded_by,
-    )
+    return view_from(AssessmentView, row, answers=dict(row.answers))
 
 
 def _alert(result: instruments.AssessmentResult) -> bool:
@@ -88,16 +79,7 @@ def record_assessment(
             recorded_by=actor.username,
             updated_by=actor.username,
         )
-        uow.session.add(row)
-        uow.session.flush()
-        uow.audit(
-            "create",
-            ENTITY,
-            row.id,
-            patient_id=patient_id,
-            category=category,
-            detail=which.value,
-        )
+        add_audited(uow, row, ENTITY, patient_id=patient_id, category=category, detail=which.value)
         uow.commit()
         return view_of(row)
 

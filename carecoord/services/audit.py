@@ -71,16 +71,15 @@ def record(
     if pending is None:
         pending = session.info[_PENDING] = []
     pending.append(
-        {
-            "user_id": actor.user_id,
-            "username": actor.username,
-            "action": action,
-            "entity": entity,
-            "entity_id": entity_id,
-            "patient_id": patient_id,
-            "data_category": category.value,
-            "detail": detail,
-        }
+        event_values(
+            actor,
+            action,
+            entity,
+            entity_id,
+            patient_id=patient_id,
+            category=category,
+            detail=detail,
+        )
     )
 
 

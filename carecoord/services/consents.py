@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from carecoord.clinical.vocabulary import DataCategory
@@ -22,6 +21,7 @@ from carecoord.services import validation as v
 from carecoord.services.actor import Actor
 from carecoord.services.common import service, today
 from carecoord.services.permissions import Action, require
+from carecoord.services.rows import add_audited, newest_first, view_from
 from carecoord.services.unit_of_work import unit_of_work
 
 ENTITY = "Part2Consent"
@@ -83,28 +83,12 @@ class ConsentView:
 
 
 def _view(row: Part2Consent) -> ConsentView:
-    return ConsentView(
-        row.id,
-        row.patient_id,
-        row.recipient_member_id,
-        row.recipient,
-        row.given_by,
-        row.signed_on,
-        row.scope,
-        row.purpose,
-        row.expires_on,
-        row.revoked_on,
-        row.recorded_by,
-    )
+    return view_from(ConsentView, row)
 
 
 def consents_in(session: Session, patient_id: int) -> list[ConsentView]:
     """Every consent of the patient, newest first (inside the caller's session)."""
-    rows = session.scalars(
-        select(Part2Consent)
-        .where(Part2Consent.patient_id == patient_id)
-        .order_by(Part2Consent.signed_on.desc(), Part2Consent.id.desc())
-    )
+    rows = newest_first(session, Part2Consent, patient_id, Part2Consent.signed_on)
     return [_view(r) for r in rows]
 
 
@@ -157,12 +141,10 @@ def record_consent(db: Database, actor: Actor, patient_id: int, data: ConsentInp
             expires_on=expires_on,
             recorded_by=actor.username,
         )
-        uow.session.add(row)
-        uow.session.flush()
-        uow.audit(
-            "create",
+        add_audited(
+            uow,
+            row,
             ENTITY,
-            row.id,
             patient_id=patient_id,
             category=CATEGORY,
             detail=f"to {recipient}, until {expires_on.isoformat()}",

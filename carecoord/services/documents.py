@@ -27,6 +27,7 @@ from carecoord.services.permissions import (
     referral_category,
     require,
 )
+from carecoord.services.rows import newest_first, view_from
 from carecoord.services.unit_of_work import unit_of_work
 
 ENTITY = "Document"
@@ -84,20 +85,12 @@ class DocumentView:
 def view_of(row: Document, actor: Actor) -> DocumentView:
     """A document's listing; title and file name read "restricted" for a role that may not
     read its category."""
-    return DocumentView(
-        id=row.id,
-        patient_id=row.patient_id,
-        referral_id=row.referral_id,
-        kind=row.kind,
+    return view_from(
+        DocumentView,
+        row,
         title=masked(actor, row.category, row.title),
         file_name=masked(actor, row.category, row.file_name),
-        media_type=row.media_type,
-        size_bytes=row.size_bytes,
-        sha256=row.sha256,
-        received_on=row.received_on,
-        filed_by=row.filed_by,
-        filed_at=row.filed_at,
-        category=row.category,
+        review="",
     )
 
 
@@ -221,11 +214,7 @@ def list_documents(db: Database, actor: Actor, patient_id: int) -> list[Document
     require(actor, Action.READ_DEMOGRAPHICS)
     with unit_of_work(db, actor) as uow:
         uow.load(Patient, patient_id, "Patient")
-        rows = uow.session.scalars(
-            select(Document)
-            .where(Document.patient_id == patient_id)
-            .order_by(Document.received_on.desc(), Document.id.desc())
-        ).all()
+        rows = newest_first(uow.session, Document, patient_id, Document.received_on)
         states = _review_states(uow.session, [d.id for d in rows])
         result = [
             replace(view_of(d, actor), review=states.get(d.id, ""))

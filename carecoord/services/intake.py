@@ -36,6 +36,7 @@ from carecoord.services.permissions import (
     masked,
     require,
 )
+from carecoord.services.rows import view_from
 from carecoord.services.settings import load_settings
 from carecoord.services.unit_of_work import unit_of_work
 
@@ -292,7 +293,7 @@ def get_intake(db: Database, actor: Actor, intake_id: int) -> IntakeDetail:
 
 # ---------------------------------------------------------------------------- moves
 def _facts(row: IntakeReferral) -> flow.Facts:
-    return flow.Facts(**{f.name: getattr(row, f.name) for f in fields(flow.Facts)})
+    return view_from(flow.Facts, row)
 
 
 def _move(

@@ -46,7 +46,7 @@ from carecoord.letters.data import (
     Urgency,
 )
 from carecoord.letters.dates import format_date
-from carecoord.models import Document, Referral, TeamMember
+from carecoord.models import Document, Patient, Referral, TeamMember
 from carecoord.services import consents, monitoring, pain_drawings, record
 from carecoord.services.actor import Actor
 from carecoord.services.assessments import AssessmentView
@@ -77,6 +77,22 @@ from carecoord.services.letter_choices import (
 from carecoord.services.permissions import (
     assessment_category,
 )
+from carecoord.services.rows import view_from
+
+
+def identification_of(patient: Patient) -> PatientIdentification:
+    """Who a printed page is about, as every letter and plan summary heads it: full name
+    (given, middle, family), date of birth, MRN, sex, phone and insurance."""
+    name = " ".join(p for p in (patient.given_name, patient.middle_name, patient.family_name) if p)
+    return PatientIdentification(
+        name,
+        patient.date_of_birth,
+        patient.mrn,
+        patient.sex.label,
+        patient.phone,
+        patient.insurance_payer,
+        patient.insurance_member_id,
+    )
 
 
 def _result_lines(results: Sequence[monitoring.ResultView]) -> tuple[ResultLine, ...]:
@@ -145,15 +161,11 @@ def _recipient(row: Referral) -> Recipient:
     credentials = (member.credentials or "").replace(".", "").upper().split(",")
     doctor = any(c.strip() in DOCTOR_CREDENTIALS for c in credentials)
     salutation = f"Dear Dr. {member.family_name}," if doctor else f"Dear {_person(member)},"
-    return Recipient(
+    return view_from(
+        Recipient,
+        member,
         name=_person(member),
-        credentials=member.credentials,
         discipline=member.discipline.label,
-        specialty=member.specialty,
-        organisation=member.organisation,
-        address=member.address,
-        phone=member.phone,
-        fax=member.fax,
         salutation=salutation,
     )
 
@@ -162,29 +174,18 @@ def _referrer(chart: _Chart, actor: Actor) -> Referrer:
     member = chart.referrer_member
     if member is None:
         return Referrer(actor.display_name)
-    return Referrer(
-        name=_person(member),
-        credentials=member.credentials,
-        role=member.specialty or member.discipline.label,
-        phone=member.phone,
-        fax=member.fax,
-        email=member.email,
+    return view_from(
+        Referrer, member, name=_person(member), role=member.specialty or member.discipline.label
     )
 
 
 def _authorization(row: Referral) -> AuthorizationDetails:
-    return AuthorizationDetails(
+    return view_from(
+        AuthorizationDetails,
+        row,
+        "auth_",
         outcome=row.auth_outcome.label,
-        payer=row.auth_payer,
-        member_id=row.auth_member_id,
-        number=row.auth_number,
-        provider=row.auth_provider,
-        service=row.auth_service,
-        visits_authorized=row.auth_visits_authorized,
         visits_used=row.auth_visits_used or 0,
-        valid_from=row.auth_valid_from,
-        valid_to=row.auth_valid_to,
-        denial_reason=row.auth_denial_reason,
     )
 
 
@@ -293,21 +294,12 @@ def _letter(
         chart, options, diagnoses, medications, assessments, show_scores, plan, results
     )
 
-    name = " ".join(p for p in (patient.given_name, patient.middle_name, patient.family_name) if p)
     return LetterData(
         letterhead=settings.letterhead,
         date=today(),
         paper_size=settings.paper_size,
         recipient=_recipient(row),
-        patient=PatientIdentification(
-            name,
-            patient.date_of_birth,
-            patient.mrn,
-            patient.sex.label,
-            patient.phone,
-            patient.insurance_payer,
-            patient.insurance_member_id,
-        ),
+        patient=identification_of(patient),
         urgency=Urgency(
             row.priority.value,
             row.priority.label,

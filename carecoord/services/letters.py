@@ -52,6 +52,7 @@ from carecoord.services.letter_choices import (
     SectionChoice,
     _Chart,
     _choices,
+    _DocumentEntry,
     _load_referral,
     _read_chart,
     _require_print,
@@ -88,6 +89,17 @@ def default_options(db: Database, actor: Actor, referral_id: int) -> LetterChoic
     return _audited_read(db, actor, referral_id, "letter options", _choices)
 
 
+def _compose(
+    chart: _Chart, actor: Actor, options: LetterOptions | None, packet: bool
+) -> tuple[LetterData, list[_DocumentEntry]]:
+    """The letter's data and the documents a packet encloses (none for a letter alone);
+    ``None`` options take the discipline's defaults."""
+    chosen = options if options is not None else _choices(chart).defaults
+    attached = _attached(chart, chosen) if packet else []
+    enclosures = tuple(Enclosure(d.title, d.kind.label) for d in attached)
+    return _letter(chart, actor, chosen, enclosures), attached
+
+
 @service
 def letter_data(
     db: Database,
@@ -109,10 +121,7 @@ def letter_data(
     """
 
     def build(chart: _Chart) -> LetterData:
-        chosen = options if options is not None else _choices(chart).defaults
-        attached = _attached(chart, chosen) if packet else []
-        enclosures = tuple(Enclosure(d.title, d.kind.label) for d in attached)
-        return _letter(chart, actor, chosen, enclosures)
+        return _compose(chart, actor, options, packet)[0]
 
     return _audited_read(db, actor, referral_id, "letter data", build)
 
@@ -148,10 +157,7 @@ def generate_letter(
     note = v.required_text(what, "what", max_length=MAX_HISTORY_TEXT, multiline=True)
     with unit_of_work(db, actor, write=True) as uow:
         chart = _read_chart(uow, actor, referral_id)
-        chosen = options if options is not None else _choices(chart).defaults
-        attached = _attached(chart, chosen) if packet else []
-        enclosures = tuple(Enclosure(d.title, d.kind.label) for d in attached)
-        data = _letter(chart, actor, chosen, enclosures)
+        data, attached = _compose(chart, actor, options, packet)
         attachments = _contents(uow.session, attached)
         uow.commit()  # the reference number, if this referral had none yet (audited)
     pdf = render_letter(data)

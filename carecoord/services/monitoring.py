@@ -11,7 +11,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from carecoord.clinical import monitoring as rules
@@ -25,6 +24,7 @@ from carecoord.services import validation as v
 from carecoord.services.actor import Actor
 from carecoord.services.common import service, today
 from carecoord.services.permissions import Action, may_read, require
+from carecoord.services.rows import add_audited, newest_first, view_from
 from carecoord.services.settings import pdmp_interval_of
 from carecoord.services.unit_of_work import unit_of_work
 
@@ -203,18 +203,7 @@ def _value_view(kind: ResultKind, row: MonitoringValue) -> ValueView:
 
 
 def view_of(row: MonitoringResult) -> ResultView:
-    return ResultView(
-        row.id,
-        row.patient_id,
-        row.kind,
-        row.taken_on,
-        row.category,
-        row.performed_by,
-        row.note,
-        row.recorded_by,
-        row.recorded_at,
-        tuple(_value_view(row.kind, x) for x in row.values),
-    )
+    return view_from(ResultView, row, values=tuple(_value_view(row.kind, x) for x in row.values))
 
 
 # --------------------------------------------------------------------------- validation
@@ -301,12 +290,13 @@ def _numeric_values(
 def results_of(session: Session, actor: Actor, patient_id: int) -> list[ResultView]:
     """The results ``actor`` may read, newest first (a drug screen is left out whole for a
     role without substance-use access: that one was taken tells something already)."""
-    rows = session.scalars(
-        select(MonitoringResult)
-        .where(MonitoringResult.patient_id == patient_id)
-        .options(selectinload(MonitoringResult.values))
-        .order_by(MonitoringResult.taken_on.desc(), MonitoringResult.id.desc())
-    ).all()
+    rows = newest_first(
+        session,
+        MonitoringResult,
+        patient_id,
+        MonitoringResult.taken_on,
+        selectinload(MonitoringResult.values),
+    )
     return [view_of(r) for r in rows if may_read(actor, r.category)]
 
 
@@ -349,12 +339,10 @@ def record_result(db: Database, actor: Actor, patient_id: int, entry: ResultEntr
     with unit_of_work(db, actor, write=True) as uow:
         uow.load(Patient, patient_id, "Patient")
         row.patient_id = patient_id
-        uow.session.add(row)
-        uow.session.flush()
-        uow.audit(
-            "create",
+        add_audited(
+            uow,
+            row,
             ENTITY,
-            row.id,
             patient_id=patient_id,
             category=row.category,
             detail=f"{kind.value}, {len(row.values)} value(s)",

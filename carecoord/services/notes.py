@@ -24,6 +24,7 @@ from carecoord.services.permissions import (
     may_write_psychotherapy_notes,
     role_of,
 )
+from carecoord.services.rows import add_audited, view_from
 from carecoord.services.unit_of_work import unit_of_work
 
 ENTITY = "PsychotherapyNote"
@@ -44,16 +45,7 @@ class NoteView:
 
 
 def _view(row: PsychotherapyNote, author_name: str) -> NoteView:
-    return NoteView(
-        row.id,
-        row.patient_id,
-        row.author_user_id,
-        author_name,
-        row.written_at,
-        row.text,
-        row.version,
-        row.updated_at,
-    )
+    return view_from(NoteView, row, author_name=author_name)
 
 
 def _require_author_role(actor: Actor, what: str) -> None:
@@ -87,9 +79,7 @@ def create_note(
             text=body,
             updated_by=actor.username,
         )
-        uow.session.add(row)
-        uow.session.flush()
-        uow.audit("create", ENTITY, row.id, patient_id=patient_id, category=CATEGORY)
+        add_audited(uow, row, ENTITY, patient_id=patient_id, category=CATEGORY)
         uow.commit()
         return _view(row, actor.display_name)
 

@@ -26,6 +26,7 @@ from carecoord.services import validation as v
 from carecoord.services.actor import Actor
 from carecoord.services.common import check_version, service, today
 from carecoord.services.permissions import Action, require
+from carecoord.services.rows import newest_first
 from carecoord.services.unit_of_work import unit_of_work
 
 ENTITY = "Pain drawing"
@@ -166,11 +167,7 @@ def save_pain_drawing(
 
 def pain_drawings_of(session: Session, patient_id: int) -> list[PainDrawingView]:
     """The patient's drawings, newest first (the caller checks and audits)."""
-    rows = session.scalars(
-        select(PainDrawing)
-        .where(PainDrawing.patient_id == patient_id)
-        .order_by(PainDrawing.drawn_on.desc(), PainDrawing.id.desc())
-    )
+    rows = newest_first(session, PainDrawing, patient_id, PainDrawing.drawn_on)
     return [drawing_view(r) for r in rows]
 
 

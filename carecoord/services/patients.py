@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -21,7 +21,8 @@ from carecoord.services import validation as v
 from carecoord.services.actor import Actor
 from carecoord.services.common import apply, check_version, moved, service, today
 from carecoord.services.permissions import Action, require
-from carecoord.services.unit_of_work import unit_of_work
+from carecoord.services.rows import view_from
+from carecoord.services.unit_of_work import UnitOfWork, unit_of_work
 
 ENTITY = "Patient"
 MRN_RE = re.compile(r"^[A-Z0-9][A-Z0-9\-]{0,31}$")
@@ -100,21 +101,11 @@ def age_on(born: date, on: date) -> int:
 
 
 def summary_of(row: Patient) -> PatientSummary:
-    return PatientSummary(
-        id=row.id,
-        mrn=row.mrn,
-        family_name=row.family_name,
-        given_name=row.given_name,
-        date_of_birth=row.date_of_birth,
-        sex=row.sex,
-        status=row.status,
-        phone=row.phone,
-    )
+    return view_from(PatientSummary, row)
 
 
 def detail_of(row: Patient) -> PatientDetail:
-    values = {f.name: getattr(row, f.name) for f in fields(PatientDetail)}
-    return PatientDetail(**values)
+    return view_from(PatientDetail, row)
 
 
 def validate(data: PatientInput, *, on: date | None = None) -> dict[str, Any]:
@@ -344,13 +335,7 @@ def discharge_patient(
             raise ValidationError("status", "the patient is already discharged")
         v.not_before(when, patient.date_of_birth, "discharged_on", "the date of birth")
         v.not_future(when, "discharged_on", today())
-        patient.status = PatientStatus.DISCHARGED
-        patient.discharged_on = when
-        patient.discharge_reason = why
-        patient.updated_by = actor.username
-        uow.audit("discharge", ENTITY, patient.id, patient_id=patient.id)
-        uow.commit(patient, ENTITY)
-        return detail_of(patient)
+        return _set_status(uow, actor, patient, PatientStatus.DISCHARGED, when, why, "discharge")
 
 
 @service
@@ -364,13 +349,27 @@ def readmit_patient(
         check_version(patient, expected_version, ENTITY)
         if patient.status == PatientStatus.ACTIVE:
             raise ValidationError("status", "the patient is already active")
-        patient.status = PatientStatus.ACTIVE
-        patient.discharged_on = None
-        patient.discharge_reason = None
-        patient.updated_by = actor.username
-        uow.audit("readmit", ENTITY, patient.id, patient_id=patient.id)
-        uow.commit(patient, ENTITY)
-        return detail_of(patient)
+        return _set_status(uow, actor, patient, PatientStatus.ACTIVE, None, None, "readmit")
+
+
+def _set_status(
+    uow: UnitOfWork,
+    actor: Actor,
+    patient: Patient,
+    status: PatientStatus,
+    discharged_on: date | None,
+    reason: str | None,
+    action: str,
+) -> PatientDetail:
+    """Move the patient in or out of active care (a discharge keeps its date and reason),
+    audited as ``action``; commit."""
+    patient.status = status
+    patient.discharged_on = discharged_on
+    patient.discharge_reason = reason
+    patient.updated_by = actor.username
+    uow.audit(action, ENTITY, patient.id, patient_id=patient.id)
+    uow.commit(patient, ENTITY)
+    return detail_of(patient)
 
 
 __all__ = [

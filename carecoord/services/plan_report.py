@@ -25,7 +25,6 @@ from carecoord.clinical.vocabulary import (
 )
 from carecoord.db import Database
 from carecoord.errors import NotFound, ValidationError
-from carecoord.letters.data import PatientIdentification
 from carecoord.letters.plan_pdf import (
     PlanActivityLine,
     PlanGoalLine,
@@ -39,6 +38,7 @@ from carecoord.services import pain_drawings, record, referrals, team
 from carecoord.services.actor import Actor
 from carecoord.services.assessments import AssessmentView, assessments_of
 from carecoord.services.common import service, today
+from carecoord.services.letter_content import identification_of
 from carecoord.services.letters import may_include
 from carecoord.services.permissions import Action, require
 from carecoord.services.plans import PLAN, ActivityView, GoalView, PlanView, plans_of
@@ -350,18 +350,7 @@ def plan_pdf_data(
             detail="plan summary",
         )
         uow.commit()
-        name = " ".join(
-            p for p in (patient.given_name, patient.middle_name, patient.family_name) if p
-        )
-        identification = PatientIdentification(
-            name,
-            patient.date_of_birth,
-            patient.mrn,
-            patient.sex.label,
-            patient.phone,
-            patient.insurance_payer,
-            patient.insurance_member_id,
-        )
+        identification = identification_of(patient)
     goals = tuple(
         _goal_line(g, goal_progress(g, views, plan_started=plan.started_on)) for g in plan.goals
     )

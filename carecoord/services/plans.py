@@ -27,7 +27,7 @@ from carecoord.models import (
 )
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import apply, check_version, is_record_id, service
+from carecoord.services.common import apply, check_version, service
 from carecoord.services.permissions import (
     Action,
     activity_category,
@@ -35,6 +35,7 @@ from carecoord.services.permissions import (
     masked,
     require,
 )
+from carecoord.services.rows import add_audited, load_with, newest_first
 from carecoord.services.unit_of_work import UnitOfWork, unit_of_work
 
 PLAN = "Treatment plan"
@@ -243,21 +244,15 @@ def validate_activity(session: Session, patient_id: int, data: ActivityInput) ->
 
 
 def _load_plan(session: Session, plan_id: int) -> TreatmentPlan:
-    if not is_record_id(plan_id):
-        from carecoord.errors import NotFound
-
-        raise NotFound(PLAN, plan_id)
-    plan = session.scalar(
-        select(TreatmentPlan)
-        .where(TreatmentPlan.id == plan_id)
-        .options(selectinload(TreatmentPlan.goals), selectinload(TreatmentPlan.activities))
-        .execution_options(populate_existing=True)
+    return load_with(
+        session,
+        TreatmentPlan,
+        plan_id,
+        PLAN,
+        selectinload(TreatmentPlan.goals),
+        selectinload(TreatmentPlan.activities),
+        fresh=True,
     )
-    if plan is None:
-        from carecoord.errors import NotFound
-
-        raise NotFound(PLAN, plan_id)
-    return plan
 
 
 @service
@@ -287,9 +282,7 @@ def create_plan(
             patient_id=patient_id, status=PlanStatus.DRAFT, updated_by=actor.username, **values
         )
         plan.goals = [PlanGoal(updated_by=actor.username, **g) for g in goal_values]
-        uow.session.add(plan)
-        uow.session.flush()
-        uow.audit("create", PLAN, plan.id, patient_id=patient_id)
+        add_audited(uow, plan, PLAN, patient_id=patient_id)
         uow.commit()
         return plan_view(_load_plan(uow.session, plan.id), actor)
 
@@ -430,15 +423,14 @@ def delete_activity(
 
 def plans_of(session: Session, patient_id: int, *, actor: Actor) -> list[PlanView]:
     """A chart's plans, newest first, as ``actor`` may read them."""
-    rows = session.scalars(
-        select(TreatmentPlan)
-        .where(TreatmentPlan.patient_id == patient_id)
-        .options(
-            selectinload(TreatmentPlan.goals),
-            # each activity's responsible member joined in (one statement fewer per chart)
-            selectinload(TreatmentPlan.activities).joinedload(PlanActivity.responsible),
-        )
-        .order_by(TreatmentPlan.started_on.desc(), TreatmentPlan.id.desc())
+    rows = newest_first(
+        session,
+        TreatmentPlan,
+        patient_id,
+        TreatmentPlan.started_on,
+        selectinload(TreatmentPlan.goals),
+        # each activity's responsible member joined in (one statement fewer per chart)
+        selectinload(TreatmentPlan.activities).joinedload(PlanActivity.responsible),
     )
     return [plan_view(p, actor) for p in rows]
 

@@ -51,6 +51,7 @@ from carecoord.services.record_views import current_doses as current_doses
 from carecoord.services.record_views import diagnoses_of as diagnoses_of
 from carecoord.services.record_views import medications_of as medications_of
 from carecoord.services.record_views import mme_summary as mme_summary
+from carecoord.services.rows import add_audited
 from carecoord.services.unit_of_work import UnitOfWork, unit_of_work
 
 
@@ -100,12 +101,10 @@ def add_diagnosis(
             part2=bool(part2),
             updated_by=actor.username,
         )
-        uow.session.add(row)
-        uow.session.flush()
-        uow.audit(
-            "create",
+        add_audited(
+            uow,
+            row,
             "Diagnosis",
-            row.id,
             patient_id=patient_id,
             category=category,
             detail="diagnosis added",
@@ -148,15 +147,7 @@ def add_medication(
     with unit_of_work(db, actor, write=True) as uow:
         uow.load(Patient, patient_id, "Patient")
         row = Medication(patient_id=patient_id, updated_by=actor.username, **values)
-        uow.session.add(row)
-        uow.session.flush()
-        uow.audit(
-            "create",
-            "Medication",
-            row.id,
-            patient_id=patient_id,
-            category=row.category,
-        )
+        add_audited(uow, row, "Medication", patient_id=patient_id, category=row.category)
         uow.commit()
         return medication_view(row, actor)
 
@@ -265,18 +256,9 @@ def add_allergy(
                     f"{confirmed.confirmed_by_name} on {confirmed.confirmed_on.isoformat()}): "
                     "confirm that recording an allergy clears that",
                 )
-            uow.audit(
-                "delete",
-                ALLERGY_STATUS,
-                confirmed.id,
-                patient_id=patient_id,
-                detail="no known allergies cleared: an allergy was recorded",
-            )
-            uow.session.delete(confirmed)
+            _delete_no_known(uow, confirmed, "no known allergies cleared: an allergy was recorded")
         row = Allergy(patient_id=patient_id, updated_by=actor.username, **values)
-        uow.session.add(row)
-        uow.session.flush()
-        uow.audit("create", "Allergy", row.id, patient_id=patient_id)
+        add_audited(uow, row, "Allergy", patient_id=patient_id)
         uow.commit()
         return AllergyView(
             row.id, patient_id, row.substance, row.reaction, row.severity, row.version
@@ -389,16 +371,15 @@ def withdraw_no_known_allergies(
             raise ValidationError(
                 allergy_status.CONFIRM_FIELD, "this chart does not say no known allergies"
             )
-        uow.audit(
-            "delete",
-            ALLERGY_STATUS,
-            row.id,
-            patient_id=patient_id,
-            detail="no known allergies withdrawn (confirmed in error)",
-        )
-        uow.session.delete(row)
+        _delete_no_known(uow, row, "no known allergies withdrawn (confirmed in error)")
         uow.commit()
         return allergy_status_of(uow.session, patient_id)
+
+
+def _delete_no_known(uow: UnitOfWork, row: NoKnownAllergies, why: str) -> None:
+    """Take a chart's "no known allergies" away (the chart is "not yet asked"), audited."""
+    uow.audit("delete", ALLERGY_STATUS, row.id, patient_id=row.patient_id, detail=why)
+    uow.session.delete(row)
 
 
 def allergy_status_of(

@@ -30,38 +30,30 @@ from carecoord.services import validation as v
 from carecoord.services.actor import Actor
 from carecoord.services.common import today
 from carecoord.services.permissions import (
+    PSYCHIATRIC_DRUGS,
     diagnosis_category,
     item_category,
     masked,
     may_read,
     medication_category,
 )
+from carecoord.services.rows import view_from
 
 PSYCHOTROPIC_WORDS = (
-    "sertraline",
+    *PSYCHIATRIC_DRUGS,
     "duloxetine",
     "venlafaxine",
-    "amitriptyline",
-    "nortriptyline",
-    "fluoxetine",
-    "escitalopram",
-    "citalopram",
-    "paroxetine",
-    "bupropion",
-    "mirtazapine",
-    "trazodone",
-    "quetiapine",
-    "aripiprazole",
-    "lithium",
-    "lamotrigine",
-    "buspirone",
-    "clonazepam",
-    "lorazepam",
-    "diazepam",
-    "alprazolam",
     "desvenlafaxine",
     "milnacipran",
+    "amitriptyline",
+    "nortriptyline",
+    "trazodone",
+    "lamotrigine",
+    "clonazepam",
+    "diazepam",
 )
+"""Drug names that make a medication psychotropic: the psychiatric-only drugs and those
+with another use too (pain, sleep, muscle spasm)."""
 ROUTES = tuple(medication_line.ROUTES)
 PSYCHOTROPIC_CLASSES = frozenset(
     {
@@ -89,17 +81,8 @@ class DiagnosisView:
 
 
 def diagnosis_view(row: Diagnosis) -> DiagnosisView:
-    return DiagnosisView(
-        row.id,
-        row.patient_id,
-        row.code,
-        row.title,
-        row.onset,
-        row.active,
-        row.notes,
-        diagnosis_category(row.code),
-        row.version,
-        bool(row.part2),
+    return view_from(
+        DiagnosisView, row, category=diagnosis_category(row.code), part2=bool(row.part2)
     )
 
 
@@ -210,27 +193,16 @@ def _safe_label(frequency: str) -> str:
 def medication_view(row: Medication, actor: Actor) -> MedicationView:
     """The view of one stored row, its notes masked for a role that may not read its
     category; never raises for data that no longer validates."""
-    view = MedicationView(
-        id=row.id,
-        patient_id=row.patient_id,
-        drug=row.drug,
-        dose=row.dose,
-        unit=row.unit,
-        frequency=row.frequency,
+    view = view_from(
+        MedicationView,
+        row,
         frequency_label=_safe_label(row.frequency),
-        route=row.route,
-        start_date=row.start_date,
-        stop_date=row.stop_date,
-        max_doses_per_day=row.max_doses_per_day,
         is_opioid=mme.is_opioid(row.drug),
         is_psychotropic=row.is_psychotropic or _psychotropic(row.drug),
         daily_mme=None,
         mme_note=None,
         notes=masked(actor, row.category, row.notes),
-        version=row.version,
-        indication=row.indication,
-        concentration_mg_per_ml=row.concentration_mg_per_ml,
-        category=row.category,
+        needs_review=None,
     )
     line = view.dose_line()
     summary = mme.total_mme([line])

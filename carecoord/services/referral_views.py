@@ -35,6 +35,7 @@ from carecoord.services.permissions import (
     may_read,
     referral_category,
 )
+from carecoord.services.rows import view_from
 
 ENTITY = "Referral"
 S = ReferralState
@@ -160,22 +161,7 @@ class ReferralView:
 
 
 def _authorization_of(row: Referral) -> AuthorizationInput:
-    return AuthorizationInput(
-        outcome=row.auth_outcome,
-        payer=row.auth_payer,
-        member_id=row.auth_member_id,
-        number=row.auth_number,
-        denial_reason=row.auth_denial_reason,
-        requested_at=row.auth_requested_at,
-        expedited=row.auth_expedited,
-        issued_on=row.auth_issued_on,
-        provider=row.auth_provider,
-        service=row.auth_service,
-        visits_authorized=row.auth_visits_authorized,
-        visits_used=row.auth_visits_used,
-        valid_from=row.auth_valid_from,
-        valid_to=row.auth_valid_to,
-    )
+    return view_from(AuthorizationInput, row, "auth_")
 
 
 def overdue(row: Referral, on: date) -> bool:
@@ -252,66 +238,31 @@ def view_of(row: Referral, actor: Actor, *, with_events: bool = False) -> Referr
     def mask(value: str | None) -> str | None:
         return masked(actor, category, value)
 
-    view = ReferralView(
-        id=row.id,
-        patient_id=row.patient_id,
+    view = view_from(
+        ReferralView,
+        row,
         patient_name=f"{row.patient.family_name}, {row.patient.given_name}",
         patient_mrn=row.patient.mrn,
         patient_date_of_birth=row.patient.date_of_birth,
-        discipline=row.discipline,
-        recipient_member_id=row.recipient_member_id,
         recipient_name=row.recipient.display_name if row.recipient else None,
-        referring_member_id=row.referring_member_id,
         referring_name=row.referring_member.display_name if row.referring_member else None,
-        priority=row.priority,
         priority_reason=mask(row.priority_reason),
-        expectation=row.expectation,
-        reason=masked(actor, category, row.reason),
+        reason=mask(row.reason),
         clinical_question=mask(row.clinical_question),
         patient_told=mask(row.patient_told),
         treatments_tried=mask(row.treatments_tried),
-        sensitive=row.sensitive,
         category=category,
         restricted=restricted,
-        state=row.state,
-        held_from=row.held_from,
         legal_next=rules.legal_transitions(row.state, row.held_from),
-        sent_on=row.sent_on,
-        sent_via=row.sent_via,
-        accepted_on=row.accepted_on,
-        appointment_due=row.appointment_due,
-        appointment_date=row.appointment_date,
         booked_late=bool(row.booked_late),
         no_show_count=row.no_show_count or 0,
-        hold_reason=row.hold_reason,
-        hold_review_on=row.hold_review_on,
         hold_review_due=workflow.hold_review_due(row.state, row.hold_review_on, on),
-        seen_on=row.seen_on,
-        report_due=row.report_due,
-        report_received_on=row.report_received_on,
         no_report_reason=mask(row.no_report_reason),
-        due_on=row.due_on,
-        closed_on=row.closed_on,
         overdue=overdue(row, on),
         authorization=_authorization_of(row),
         authorization_expiring=auth_expiring(row, on),
         authorization_decision_overdue=auth_decision_overdue(row, utcnow()),
-        version=row.version,
-        updated_by=row.updated_by,
-        updated_at=row.updated_at,
-        events=tuple(
-            EventView(
-                e.id,
-                e.at,
-                e.username,
-                e.kind,
-                e.from_state,
-                e.to_state,
-                mask(e.reason),
-                e.document_id,
-            )
-            for e in row.events
-        )
+        events=tuple(view_from(EventView, e, reason=mask(e.reason)) for e in row.events)
         if with_events
         else (),
         reference=row.reference or "",
@@ -365,28 +316,13 @@ def validate_authorization(data: AuthorizationInput) -> dict[str, Any]:
 
 def facts_of(row: Referral) -> workflow.Facts:
     """The workflow's plain copy of a referral row."""
-    return workflow.Facts(
-        state=row.state,
-        priority=row.priority,
-        discipline=row.discipline,
-        held_from=row.held_from,
+    return view_from(
+        workflow.Facts,
+        row,
         has_recipient=row.recipient_member_id is not None,
         authorization_denied=row.auth_outcome == AuthorizationOutcome.DENIED,
-        sent_on=row.sent_on,
-        sent_via=row.sent_via,
-        accepted_on=row.accepted_on,
-        appointment_due=row.appointment_due,
-        appointment_date=row.appointment_date,
         booked_late=bool(row.booked_late),
         no_show_count=row.no_show_count or 0,
-        seen_on=row.seen_on,
-        report_due=row.report_due,
-        report_received_on=row.report_received_on,
-        no_report_reason=row.no_report_reason,
-        hold_reason=row.hold_reason,
-        hold_review_on=row.hold_review_on,
-        due_on=row.due_on,
-        closed_on=row.closed_on,
     )
 
 

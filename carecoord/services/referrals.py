@@ -6,7 +6,6 @@ import json
 from dataclasses import replace
 from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from carecoord.clinical import referral_rules as rules
@@ -26,7 +25,6 @@ from carecoord.services.actor import Actor
 from carecoord.services.common import (
     apply,
     check_version,
-    is_record_id,
     service,
     today,
 )
@@ -66,26 +64,15 @@ from carecoord.services.referral_views import (
 from carecoord.services.referral_views import (
     NOTE as NOTE,
 )
+from carecoord.services.rows import load_with, newest_first
 from carecoord.services.settings import load_settings
 from carecoord.services.unit_of_work import UnitOfWork, unit_of_work
 
 
 def _load(session: Session, referral_id: int) -> Referral:
-    if not is_record_id(referral_id):
-        from carecoord.errors import NotFound
-
-        raise NotFound(ENTITY, referral_id)
-    row = session.scalars(
-        select(Referral)
-        .where(Referral.id == referral_id)
-        .options(selectinload(Referral.events))
-        .execution_options(populate_existing=True)
-    ).first()
-    if row is None:
-        from carecoord.errors import NotFound
-
-        raise NotFound(ENTITY, referral_id)
-    return row
+    return load_with(
+        session, Referral, referral_id, ENTITY, selectinload(Referral.events), fresh=True
+    )
 
 
 def _save_update(
@@ -457,11 +444,7 @@ def list_for_patient(db: Database, actor: Actor, patient_id: int) -> list[Referr
     require(actor, Action.READ_DEMOGRAPHICS, DataCategory.GENERAL)
     with unit_of_work(db, actor) as uow:
         uow.load(Patient, patient_id, "Patient")
-        rows = uow.session.scalars(
-            select(Referral)
-            .where(Referral.patient_id == patient_id)
-            .order_by(Referral.created_at.desc(), Referral.id.desc())
-        ).all()
+        rows = newest_first(uow.session, Referral, patient_id, Referral.created_at)
         views = [view_of(r, actor) for r in rows]
         uow.audit_read(ENTITY, patient_id=patient_id, detail="list")
         return views

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -18,6 +18,7 @@ from carecoord.services import validation as v
 from carecoord.services.actor import Actor
 from carecoord.services.common import apply, check_version, load, service, today
 from carecoord.services.permissions import Action, require
+from carecoord.services.rows import add_audited, view_from
 from carecoord.services.unit_of_work import unit_of_work
 
 MEMBER = "Team member"
@@ -112,20 +113,11 @@ class CareTeam:
 
 
 def member_view(row: TeamMember) -> MemberView:
-    return MemberView(**{f.name: getattr(row, f.name) for f in fields(MemberView)})
+    return view_from(MemberView, row)
 
 
 def membership_view(row: CareTeamMembership) -> MembershipView:
-    return MembershipView(
-        id=row.id,
-        patient_id=row.patient_id,
-        member=member_view(row.member),
-        role=row.role,
-        since=row.since,
-        until=row.until,
-        notes=row.notes,
-        version=row.version,
-    )
+    return view_from(MembershipView, row, member=member_view(row.member))
 
 
 def validate_member(data: MemberInput) -> dict[str, Any]:
@@ -161,9 +153,7 @@ def create_member(db: Database, actor: Actor, data: MemberInput) -> MemberView:
     values = validate_member(data)
     with unit_of_work(db, actor, write=True) as uow:
         member = TeamMember(**values, updated_by=actor.username)
-        uow.session.add(member)
-        uow.session.flush()
-        uow.audit("create", MEMBER, member.id)
+        add_audited(uow, member, MEMBER, patient_id=None)
         uow.commit()
         return member_view(member)
 

@@ -29,6 +29,7 @@ from carecoord.services import validation as v
 from carecoord.services.actor import Actor
 from carecoord.services.common import check_version, load, moved, service
 from carecoord.services.permissions import Action, require
+from carecoord.services.rows import view_from
 from carecoord.services.unit_of_work import unit_of_work
 
 FIELD_MEMBER = "team_member_id"  # the form's field (users_dialog.py) that shows the error
@@ -129,18 +130,7 @@ def actor_of(user: User) -> Actor:
 
 
 def view_of(user: User) -> UserView:
-    return UserView(
-        user.id,
-        user.username,
-        user.full_name,
-        user.role,
-        user.team_member_id,
-        user.active,
-        user.last_sign_in,
-        user.version,
-        user.break_glass_allowed,
-        user.locked_until,
-    )
+    return view_from(UserView, user)
 
 
 def validate_password(password: object, field: str = "password") -> str:

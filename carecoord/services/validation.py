@@ -110,9 +110,7 @@ def a_date(value: object, field: str, *, required: bool = False) -> date | None:
     The one date check of every service input: a string is parsed first and then meets
     the same range rule as a date (a year 9999 would break due dates and the plan PDF).
     """
-    if value is None or value == "":
-        if required:
-            raise ValidationError(field, "is required")
+    if _empty(value, field, required):
         return None
     if isinstance(value, str):
         try:
@@ -171,16 +169,11 @@ def integer(
     maximum: int | None = None,
     required: bool = False,
 ) -> int | None:
-    if value is None or value == "":
-        if required:
-            raise ValidationError(field, "is required")
+    if _empty(value, field, required):
         return None
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValidationError(field, "must be a whole number")
-    if minimum is not None and value < minimum:
-        raise ValidationError(field, f"must be at least {minimum}")
-    if maximum is not None and value > maximum:
-        raise ValidationError(field, f"must be at most {maximum}")
+    _within(value, field, minimum, maximum)
     return value
 
 
@@ -192,20 +185,34 @@ def number(
     maximum: float | None = None,
     required: bool = False,
 ) -> float | None:
-    if value is None or value == "":
-        if required:
-            raise ValidationError(field, "is required")
+    if _empty(value, field, required):
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValidationError(field, "must be a number")
     result = float(value)
     if result != result or result in (float("inf"), float("-inf")):
         raise ValidationError(field, "must be a finite number")
-    if minimum is not None and result < minimum:
-        raise ValidationError(field, f"must be at least {minimum:g}")
-    if maximum is not None and result > maximum:
-        raise ValidationError(field, f"must be at most {maximum:g}")
+    _within(result, field, minimum, maximum, "g")
     return result
+
+
+def _empty(value: object, field: str, required: bool) -> bool:
+    """Whether nothing was given (None or blank); that is an error when ``required``."""
+    if value is None or value == "":
+        if required:
+            raise ValidationError(field, "is required")
+        return True
+    return False
+
+
+def _within(
+    value: float, field: str, minimum: float | None, maximum: float | None, shown: str = ""
+) -> None:
+    """Check the bounds given; the message shows a bound with the format spec ``shown``."""
+    if minimum is not None and value < minimum:
+        raise ValidationError(field, f"must be at least {minimum:{shown}}")
+    if maximum is not None and value > maximum:
+        raise ValidationError(field, f"must be at most {maximum:{shown}}")
 
 
 def flag(value: object, field: str) -> bool:
