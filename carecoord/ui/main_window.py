@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from carecoord import __version__
 from carecoord.services.permissions import Action, allowed
-from carecoord.services.unit_of_work import new_read_scope
+from carecoord.services.unit_of_work import new_read_scope, read_scope
 from carecoord.ui import unsaved
 from carecoord.ui.context import AppContext
 from carecoord.ui.navigation import landing_page, pages_for
@@ -217,8 +217,10 @@ class MainWindow(QMainWindow):
         if row < 0:
             return
         key = self.specs[row].key
-        widget = self.page(key)
-        widget.read_scope_key = new_read_scope(key)  # type: ignore[attr-defined]  # audited once per showing
+        scope = new_read_scope(key)  # the page's reads are audited once per showing
+        with read_scope(scope):  # including those it makes while it is built
+            widget = self.page(key)
+        widget.read_scope_key = scope  # type: ignore[attr-defined]
         self.stack.setCurrentWidget(self._holder(widget))
         self.print_action.setEnabled(hasattr(widget, "print_content"))
 

@@ -144,3 +144,20 @@ def test_refreshing_the_dashboard_audits_its_read_once_per_showing(
 
     assert showing() == 1
     assert showing() == 1  # each showing is audited, once
+
+
+def test_the_dashboards_first_showing_is_audited_once_with_its_refreshes(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    """The page reads while it is built: that read belongs to the showing that built it."""
+    window = MainWindow(context=context)  # the physician lands on the dashboard: built here
+    qtbot.addWidget(window)
+    window.show()
+    page = window.show_page("dashboard")
+    qtbot.wait(200)
+    page.wait_for_threads()  # type: ignore[attr-defined]
+    for _ in range(2):
+        with qtbot.waitSignal(page.loaded, timeout=10_000):  # type: ignore[attr-defined]
+            page.refresh()  # type: ignore[attr-defined]
+        page.wait_for_threads()  # type: ignore[attr-defined]
+    assert reads(context.db)["Dashboard"] == 1
