@@ -64,3 +64,38 @@ def test_model_with_rows_and_empty(qtmodeltester: ModelTester, qapp: QApplicatio
     model.set_rows([])
     qtmodeltester.check(model)
     assert model.rowCount() == 0
+
+
+class CountingModel(ColumnTableModel):
+    """Counts row look-ups and answers one extra role (an id)."""
+
+    extra_roles = frozenset({int(Qt.ItemDataRole.UserRole) + 7})
+
+    def __init__(self) -> None:
+        super().__init__(COLUMNS)
+        self.lookups = 0
+
+    def row_at(self, row: int) -> Row | None:
+        self.lookups += 1
+        found: Row | None = super().row_at(row)
+        return found
+
+    def extra_data(self, row: Row, column: int, role: int) -> object:
+        return f"id-{row.name}"
+
+
+def test_unanswered_role_fetches_no_row(qapp: QApplication) -> None:
+    model = CountingModel()
+    model.set_rows([Row("a", 1)])
+    index = model.index(0, 0)
+    for role in (
+        Qt.ItemDataRole.SizeHintRole,
+        Qt.ItemDataRole.DecorationRole,
+        Qt.ItemDataRole.CheckStateRole,
+        Qt.ItemDataRole.UserRole + 3,
+    ):
+        assert model.data(index, role) is None
+    assert model.lookups == 0
+    assert model.data(index) == "a"
+    assert model.data(index, Qt.ItemDataRole.UserRole + 7) == "id-a"
+    assert model.lookups == 2

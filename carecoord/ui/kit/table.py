@@ -80,8 +80,14 @@ class ColumnTableModel(QAbstractTableModel):
     """Rows in memory shown through ``columns``.
 
     ``muted(row)`` greys a whole row (resolved diagnoses, inactive accounts);
-    subclasses that need more (a bold font, an id role) override :meth:`extra_data`.
+    subclasses that need more (a bold font, an id role) override :meth:`extra_data`
+    and name the roles it answers in :attr:`extra_roles`.
     """
+
+    extra_roles: frozenset[int] = frozenset()
+    """The roles :meth:`extra_data` answers. Qt asks many roles of every cell (size
+    hints, decoration …); a role neither here nor among the columns' answers is refused
+    before the row is looked up, which a paged list would otherwise pay per role."""
 
     def __init__(
         self,
@@ -94,8 +100,6 @@ class ColumnTableModel(QAbstractTableModel):
         self.columns: tuple[Column, ...] = tuple(columns)
         self.muted = muted
         self._rows: list[Any] = []
-        # Looked up once: data() runs for every cell and role on every repaint.
-        self._answers_extra = type(self).extra_data is not ColumnTableModel.extra_data
 
     # ------------------------------------------------------------------ rows
     @property
@@ -157,18 +161,21 @@ class ColumnTableModel(QAbstractTableModel):
         number = index.column()
         if not 0 <= number < len(self.columns):
             return None
+        role = int(role)
+        answer = _ROLE_ANSWERS.get(role)
+        extra = role in self.extra_roles
+        if answer is None and not extra:
+            return None  # before row_at: most roles Qt asks are answered by no one
         row = self.row_at(index.row())
         if row is None:
             return None
-        if self._answers_extra:
-            extra = self.extra_data(row, number, role)
-            if extra is not None:
-                return extra
-        answer = _ROLE_ANSWERS.get(int(role))
+        if extra and (found := self.extra_data(row, number, role)) is not None:
+            return found
         return answer(self, self.columns[number], row) if answer is not None else None
 
     def extra_data(self, row: Any, column: int, role: int) -> Any:
-        """A subclass's answer for ``role`` before the columns' (None: the columns')."""
+        """A subclass's answer for ``role`` (one of :attr:`extra_roles`) before the
+        columns' (None: the columns')."""
         return None
 
 
