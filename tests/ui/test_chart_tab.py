@@ -94,3 +94,17 @@ def test_a_refused_save_is_explained_and_a_conflict_offers_a_reload(
     assert tab.store(refuse(conflict), FieldErrors()) is None
     assert offered == [(conflict, tab.reload)]
     assert tab.store(lambda: 3, FieldErrors()) == 3
+
+
+def test_setup_runs_last_with_the_patient_and_names_set(qtbot: QtBot, context: AppContext) -> None:
+    seen: list[tuple[int, str]] = []
+
+    class Probe(ChartTab):
+        OBJECT_NAME = "probeTab"
+
+        def setup(self) -> None:
+            seen.append((self.patient_id, self.objectName()))
+
+    tab = Probe(context=context, patient_id=42)
+    qtbot.addWidget(tab)
+    assert seen == [(42, "probeTab")]

@@ -224,12 +224,9 @@ class CareTeamTab(ChartTab):
 
     OBJECT_NAME = "careTeamTab"
 
-    def __init__(
-        self, *, context: AppContext, patient_id: int, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(context=context, patient_id=patient_id, parent=parent)
+    def setup(self) -> None:
         self.chart: Chart | None = None
-        self.can_edit = allowed(context.actor.role, Action.EDIT_DEMOGRAPHICS)
+        self.can_edit = allowed(self.context.actor.role, Action.EDIT_DEMOGRAPHICS)
         self._build()
 
     # ------------------------------------------------------------------ layout

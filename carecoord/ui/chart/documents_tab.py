@@ -48,7 +48,6 @@ from carecoord.ui.chart.document_files import (
     human_size,
     pick_files,
 )
-from carecoord.ui.context import AppContext
 from carecoord.ui.kit.chart_tab import ChartTab
 from carecoord.ui.kit.table import list_table
 from carecoord.ui.style import hint, scheme
@@ -91,14 +90,11 @@ class DocumentsTab(ChartTab):
     OBJECT_NAME = "documentsTab"
     ACCESSIBLE_NAME = "Documents"
 
-    def __init__(
-        self, *, context: AppContext, patient_id: int, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(context=context, patient_id=patient_id, parent=parent)
+    def setup(self) -> None:
         self.opener: Opener = QDesktopServices.openUrl
         self.pick_files: FilePicker = pick_files
         self.dialog: AttachDocumentDialog | None = None
-        role = context.actor.role
+        role = self.context.actor.role
         self.can_attach = allowed(role, Action.EDIT_CLINICAL, DataCategory.GENERAL) or allowed(
             role, Action.EDIT_REFERRAL_LOGISTICS, DataCategory.GENERAL
         )

@@ -27,7 +27,6 @@ from carecoord.errors import CareCoordError, ValidationError
 from carecoord.services import record
 from carecoord.services.permissions import Action, allowed
 from carecoord.services.record import HeadacheView
-from carecoord.ui.context import AppContext
 from carecoord.ui.forms import FieldErrors, combo, line_edit, text_edit, text_of
 from carecoord.ui.kit.chart_tab import ChartTab
 from carecoord.ui.style import bg, chip_fg, hint, page_title, scheme
@@ -67,14 +66,11 @@ class HeadacheTab(ChartTab):
     OBJECT_NAME = "headacheTab"
     ACCESSIBLE_NAME = "Headache profile"
 
-    def __init__(
-        self, *, context: AppContext, patient_id: int, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(context=context, patient_id=patient_id, parent=parent)
+    def setup(self) -> None:
         self.profile: HeadacheView | None = None
         self.dirty = False
         self._loading = False
-        self.can_edit = allowed(context.actor.role, Action.EDIT_CLINICAL, DataCategory.GENERAL)
+        self.can_edit = allowed(self.context.actor.role, Action.EDIT_CLINICAL, DataCategory.GENERAL)
         self._build()
         self.reload()
 

@@ -161,13 +161,10 @@ class NotesTab(ChartTab):
 
     OBJECT_NAME = "notesTab"
 
-    def __init__(
-        self, *, context: AppContext, patient_id: int, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(context=context, patient_id=patient_id, parent=parent)
+    def setup(self) -> None:
         self.notes: list[NoteView] = []
         self.loaded = False
-        self.can_write = may_write_psychotherapy_notes(context.actor)
+        self.can_write = may_write_psychotherapy_notes(self.context.actor)
 
         statement = QLabel(PRIVACY_STATEMENT)
         statement.setObjectName("notesPrivacyStatement")
@@ -228,7 +225,7 @@ class NotesTab(ChartTab):
             layout.addWidget(self.empty)
             layout.addWidget(self.splitter, 1)
         else:
-            role = context.actor.role.label.lower()
+            role = self.context.actor.role.label.lower()
             article = "an" if role[:1] in "aeiou" else "a"
             refusal = hint(
                 f"{article.capitalize()} {role} account does not keep psychotherapy notes. "

@@ -32,7 +32,6 @@ from carecoord.services.common import today
 from carecoord.services.pain_drawings import MAX_NOTES, PainDrawingInput, PainDrawingView
 from carecoord.services.permissions import Action, allowed
 from carecoord.ui.chart.body_diagram import BodyDiagram, kind_icon
-from carecoord.ui.context import AppContext
 from carecoord.ui.forms import (
     FieldErrors,
     date_edit,
@@ -73,12 +72,9 @@ class PainDrawingTab(ChartTab):
     OBJECT_NAME = "painDrawingTab"
     ACCESSIBLE_NAME = "Pain drawing"
 
-    def __init__(
-        self, *, context: AppContext, patient_id: int, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(context=context, patient_id=patient_id, parent=parent)
+    def setup(self) -> None:
         self.confirm_discard = self._ask_discard
-        self.can_edit = allowed(context.actor.role, Action.EDIT_CLINICAL, DataCategory.GENERAL)
+        self.can_edit = allowed(self.context.actor.role, Action.EDIT_CLINICAL, DataCategory.GENERAL)
         self.drawings: list[PainDrawingView] = []
         self.current: PainDrawingView | None = None
         self.dirty = False

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
-    QWidget,
 )
 
 from carecoord.clinical.referral_rules import CLOSED_STATES
@@ -24,7 +23,6 @@ from carecoord.errors import CareCoordError
 from carecoord.services import referrals
 from carecoord.services.permissions import Action, allowed
 from carecoord.services.referrals import LETTER, ReferralView
-from carecoord.ui.context import AppContext
 from carecoord.ui.keyboard import tab_leaves
 from carecoord.ui.kit.chart_tab import ChartTab
 from carecoord.ui.kit.referral_actions import ReferralActions
@@ -66,10 +64,7 @@ class ReferralsTab(ChartTab):
 
     OBJECT_NAME = "referralsTab"
 
-    def __init__(
-        self, *, context: AppContext, patient_id: int, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(context=context, patient_id=patient_id, parent=parent)
+    def setup(self) -> None:
         self.referrals: list[ReferralView] = []
 
         self.summary = QLabel()
@@ -80,7 +75,7 @@ class ReferralsTab(ChartTab):
         self.new_button.setProperty("role", "primary")
         self.new_button.clicked.connect(self.new_referral)
         # Writing a referral is clinical work; no referral exists yet to ask the service about.
-        if not allowed(context.actor.role, Action.EDIT_CLINICAL):
+        if not allowed(self.context.actor.role, Action.EDIT_CLINICAL):
             self.new_button.hide()  # (shown while parentless it would flash up as a window)
         self.open_button = QPushButton("Open")
         self.open_button.setObjectName("openReferral")
@@ -119,7 +114,7 @@ class ReferralsTab(ChartTab):
         self.empty = hint("No referrals yet. Use “New referral…” to write one.")
         self.empty.setObjectName("noReferrals")
 
-        self.referral_actions = ReferralActions(context=context, parent=self)
+        self.referral_actions = ReferralActions(context=self.context, parent=self)
         self.referral_actions.reload = self.refresh
         self.workflow_row = QHBoxLayout()
         self.workflow_row.setSpacing(6)

@@ -39,7 +39,6 @@ from carecoord.services import monitoring
 from carecoord.services.monitoring import MonitoringOverview, ResultEntry, ResultView, ScreenEntry
 from carecoord.services.permissions import Action, allowed
 from carecoord.ui.chart.header import FlowLayout
-from carecoord.ui.context import AppContext
 from carecoord.ui.forms import (
     FieldErrors,
     combo,
@@ -208,12 +207,9 @@ class ResultsTab(ChartTab):
     OBJECT_NAME = "resultsTab"
     ACCESSIBLE_NAME = "Results"
 
-    def __init__(
-        self, *, context: AppContext, patient_id: int, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(context=context, patient_id=patient_id, parent=parent)
+    def setup(self) -> None:
         self.overview: MonitoringOverview | None = None
-        role = context.actor.role
+        role = self.context.actor.role
         self.kinds_editable = [
             k for k in ResultKind if allowed(role, Action.EDIT_CLINICAL, monitoring.category_of(k))
         ]

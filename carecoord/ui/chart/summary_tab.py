@@ -41,7 +41,6 @@ from carecoord.ui.chart.medication_dialogs import (
     MedicationDialog,
     StopMedicationDialog,
 )
-from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload
 from carecoord.ui.kit.chart_tab import ChartTab
 from carecoord.ui.kit.records import (
@@ -131,12 +130,9 @@ class SummaryTab(ChartTab):
 
     OBJECT_NAME = "summaryTab"
 
-    def __init__(
-        self, *, context: AppContext, patient_id: int, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(context=context, patient_id=patient_id, parent=parent)
+    def setup(self) -> None:
         self.chart: Chart | None = None
-        self.can_edit = allowed(context.actor.role, Action.EDIT_CLINICAL, DataCategory.GENERAL)
+        self.can_edit = allowed(self.context.actor.role, Action.EDIT_CLINICAL, DataCategory.GENERAL)
         self.confirm: Callable[[QWidget, str, str], bool] = ask_yes_no
         self.make_picker: Callable[[], IcdPicker] = lambda: IcdPicker(parent=self)
         self._build()

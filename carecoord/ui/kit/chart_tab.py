@@ -25,6 +25,9 @@ T = TypeVar("T")
 class ChartTab(QWidget):
     """One tab of a chart window: ``context``, ``patient_id`` and :meth:`refresh`.
 
+    Every tab is made the same way (``context``, ``patient_id``, ``parent``); a tab
+    builds itself in :meth:`setup`, which the constructor calls last.
+
     ``show_problem`` and ``offer_reload`` are attributes so tests can replace them.
     ``self_refresh``: standing alone a tab re-reads after its own change; the chart
     window turns it off for tabs it feeds from its one chart read.
@@ -54,6 +57,10 @@ class ChartTab(QWidget):
         self.setObjectName(self.OBJECT_NAME)
         if self.ACCESSIBLE_NAME:
             self.setAccessibleName(self.ACCESSIBLE_NAME)
+        self.setup()
+
+    def setup(self) -> None:
+        """Build the tab (its state, widgets and first read): the constructor's last step."""
 
     def refresh(self) -> None:
         """Read the tab's data again (each tab says what)."""
