@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
 from carecoord.errors import CareCoordError, ConflictError, ValidationError
@@ -19,7 +20,7 @@ from carecoord.ui.chart.results_tab import ResultsTab
 from carecoord.ui.chart.summary_tab import SummaryTab
 from carecoord.ui.context import AppContext
 from carecoord.ui.forms import FieldErrors
-from carecoord.ui.kit.chart_tab import ChartTab
+from carecoord.ui.kit.chart_tab import ChartTab, EditorTab
 from tests.services.helpers import new_patient
 
 TABS = (
@@ -108,3 +109,34 @@ def test_setup_runs_last_with_the_patient_and_names_set(qtbot: QtBot, context: A
     tab = Probe(context=context, patient_id=42)
     qtbot.addWidget(tab)
     assert seen == [(42, "probeTab")]
+
+
+def test_editor_tab_counts_edits_but_not_its_own_filling(qtbot: QtBot, context: AppContext) -> None:
+    class Form(EditorTab):
+        def setup(self) -> None:
+            self.can_edit = True
+            self.save_button = QPushButton()
+            self.discard_button = QPushButton()
+            self.reads = 0
+            self.stored = True
+
+        def reload(self) -> None:
+            self.reads += 1
+
+        def save(self) -> bool:
+            return self.stored
+
+    tab = Form(context=context, patient_id=1)
+    qtbot.addWidget(tab)
+    with tab.filling_fields():
+        tab.edited()
+    assert not tab.dirty and not tab.filling
+    tab.refresh()
+    assert tab.reads == 1
+    tab.edited("typed")
+    assert tab.dirty and tab.save_button.isEnabled() and tab.has_unsaved_work()
+    tab.refresh()  # unsaved edits are kept
+    assert tab.reads == 1
+    assert tab.save_unsaved_work()
+    tab.set_dirty(False)
+    assert not tab.discard_button.isEnabled() and not tab.has_unsaved_work()

@@ -28,7 +28,7 @@ from carecoord.services import record
 from carecoord.services.permissions import Action, allowed
 from carecoord.services.record import HeadacheView
 from carecoord.ui.forms import FieldErrors, combo, line_edit, text_edit, text_of
-from carecoord.ui.kit.chart_tab import ChartTab
+from carecoord.ui.kit.chart_tab import EditorTab
 from carecoord.ui.style import bg, chip_fg, hint, page_title, scheme
 
 EMPTY_TEXT = "No headache profile — fill it in for neurology referrals"
@@ -53,7 +53,7 @@ def risk_summary(
     return f"Medication-overuse risk: {risk.level}", RISK_LEVEL[risk.level]
 
 
-class HeadacheTab(ChartTab):
+class HeadacheTab(EditorTab):
     """Edit the patient's headache profile; the overuse risk updates while typing.
 
     ``offer_reload`` and ``show_problem`` are attributes so tests can replace the
@@ -68,8 +68,6 @@ class HeadacheTab(ChartTab):
 
     def setup(self) -> None:
         self.profile: HeadacheView | None = None
-        self.dirty = False
-        self._loading = False
         self.can_edit = allowed(self.context.actor.role, Action.EDIT_CLINICAL, DataCategory.GENERAL)
         self._build()
         self.reload()
@@ -207,20 +205,20 @@ class HeadacheTab(ChartTab):
         scroll.setWidget(form_holder)
         page_layout.addWidget(scroll, 1)
 
-        self.type_combo.currentIndexChanged.connect(self._edited)
-        self.with_aura.toggled.connect(self._edited)
+        self.type_combo.currentIndexChanged.connect(self.edited)
+        self.with_aura.toggled.connect(self.edited)
         for spin in (
             self.attacks,
             self.headache_days,
             self.medication_days,
             *self.class_days.values(),
         ):
-            spin.valueChanged.connect(self._edited)
-        self.flags_box.toggled.connect(self._edited)
+            spin.valueChanged.connect(self.edited)
+        self.flags_box.toggled.connect(self.edited)
         for box in self.flag_boxes.values():
-            box.toggled.connect(self._edited)
-        self.triggers.textChanged.connect(self._edited)
-        self.notes.textChanged.connect(self._edited)
+            box.toggled.connect(self.edited)
+        self.triggers.textChanged.connect(self.edited)
+        self.notes.textChanged.connect(self.edited)
 
         if self.can_edit:
             buttons = QHBoxLayout()
@@ -261,15 +259,6 @@ class HeadacheTab(ChartTab):
         return spin
 
     # ------------------------------------------------------------------- data
-    def refresh(self) -> None:
-        """Reload from the service unless the person is editing.
-
-        Unsaved edits are never thrown away by a change elsewhere on the chart; if the
-        profile itself changed meanwhile, saving reports the conflict and offers a reload.
-        """
-        if not self.dirty:
-            self.reload()
-
     def reload(self) -> None:
         """Reload the profile from the service, discarding unsaved edits."""
         try:
@@ -283,8 +272,7 @@ class HeadacheTab(ChartTab):
         self.stack.setCurrentWidget(self.form_page if self.profile else self.empty_page)
 
     def _fill(self, profile: HeadacheView | None) -> None:
-        self._loading = True
-        try:
+        with self.filling_fields():
             self.errors.clear()
             index = self.type_combo.findData(
                 profile.headache_type if profile else HeadacheType.MIGRAINE
@@ -303,9 +291,7 @@ class HeadacheTab(ChartTab):
                 box.setChecked(bool(found and flag in found))
             self.triggers.setText((profile.triggers or "") if profile else "")
             self.notes.setPlainText((profile.notes or "") if profile else "")
-        finally:
-            self._loading = False
-        self._set_dirty(False)
+        self.set_dirty(False)
         if profile is not None and profile.recorded_at is not None:
             self.saved_label.setText(f"Last saved {profile.recorded_at.date().isoformat()}")
         else:
@@ -316,20 +302,14 @@ class HeadacheTab(ChartTab):
         """Show the empty form for a patient without a profile."""
         self._fill(None)
         self.stack.setCurrentWidget(self.form_page)
-        self._set_dirty(True)
+        self.set_dirty(True)
         self.type_combo.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def _edited(self, *_: object) -> None:
-        if self._loading:
-            return
-        self._set_dirty(True)
-        self._show_risk()
-
-    def _set_dirty(self, dirty: bool) -> None:
-        self.dirty = dirty
-        if self.can_edit:
-            self.save_button.setEnabled(dirty)
-            self.discard_button.setEnabled(dirty)
+    def edited(self, *_: object) -> None:
+        """An edit also updates the overuse risk shown beside the form."""
+        super().edited()
+        if not self.filling:
+            self._show_risk()
 
     def days_by_class(self) -> dict[AcuteDrugClass, int | None]:
         """The days per class as entered (None where "not recorded")."""
@@ -392,13 +372,6 @@ class HeadacheTab(ChartTab):
             return "none"
 
     # ------------------------------------------------------------------- save
-    def has_unsaved_work(self) -> bool:
-        """Edits not saved yet (the chart asks before it closes; ui/unsaved.py)."""
-        return self.dirty and self.can_edit
-
-    def save_unsaved_work(self) -> bool:
-        return self.save()
-
     def save(self) -> bool:
         """Store the profile; validation beside the field, a conflict offers a reload."""
         self.errors.clear()
@@ -429,8 +402,7 @@ class HeadacheTab(ChartTab):
             return False
         self.profile = saved
         self._fill(saved)
-        self.changed.emit()
-        self.context.events.patient_changed.emit(self.patient_id)
+        self.tell_chart()
         return True
 
 

@@ -40,7 +40,7 @@ from carecoord.ui.forms import (
     set_date,
     text_of,
 )
-from carecoord.ui.kit.chart_tab import ChartTab
+from carecoord.ui.kit.chart_tab import EditorTab
 from carecoord.ui.style import hint, page_title
 
 NEW_ITEM = "New drawing (not saved)"
@@ -59,7 +59,7 @@ def regions_text(marks: list[PainMark] | tuple[PainMark, ...]) -> str:
     return "; ".join(f"{r.label}: {r.kinds_text}" for r in summary)
 
 
-class PainDrawingTab(ChartTab):
+class PainDrawingTab(EditorTab):
     """Draw, save and compare the patient's pain drawings.
 
     ``offer_reload``, ``show_problem`` and ``confirm_discard`` are attributes so tests can
@@ -77,8 +77,6 @@ class PainDrawingTab(ChartTab):
         self.can_edit = allowed(self.context.actor.role, Action.EDIT_CLINICAL, DataCategory.GENERAL)
         self.drawings: list[PainDrawingView] = []
         self.current: PainDrawingView | None = None
-        self.dirty = False
-        self._loading = False
         self._build()
         self.reload()
 
@@ -126,7 +124,7 @@ class PainDrawingTab(ChartTab):
         self.errors = FieldErrors()
         self.drawn_on = date_edit(today())
         self.drawn_on.setObjectName("painDrawnOn")
-        self.drawn_on.dateChanged.connect(self._edited)
+        self.drawn_on.dateChanged.connect(self.edited)
         self.errors.add_row(form, "Date:", "drawn_on", self.drawn_on)
         self.kinds = QButtonGroup(self)
         self.kinds.setExclusive(True)
@@ -191,7 +189,7 @@ class PainDrawingTab(ChartTab):
         self.notes = limited_text(max_length=MAX_NOTES, lines=2)
         self.notes.setObjectName("painDrawingNotes")
         self.notes.setReadOnly(not self.can_edit)
-        self.notes.textChanged.connect(self._edited)
+        self.notes.textChanged.connect(self.edited)
         self.errors.add_row(form, "Notes:", "notes", self.notes)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -213,11 +211,6 @@ class PainDrawingTab(ChartTab):
         splitter.setSizes([180, 900])
 
     # ------------------------------------------------------------------- data
-    def refresh(self) -> None:
-        """Reload unless the person is drawing (unsaved marks are never thrown away)."""
-        if not self.dirty:
-            self.reload()
-
     def reload(self, select_id: int | None = None) -> None:
         """Read the drawings again and show ``select_id`` (default: the newest)."""
         try:
@@ -227,8 +220,7 @@ class PainDrawingTab(ChartTab):
         except CareCoordError as error:
             self.problem(error)
             return
-        self._loading = True
-        try:
+        with self.filling_fields():
             self.dates.clear()
             for drawing in self.drawings:
                 marked = len(drawing.regions)
@@ -237,8 +229,6 @@ class PainDrawingTab(ChartTab):
                 )
                 item.setData(Qt.ItemDataRole.UserRole, drawing.id)
                 self.dates.addItem(item)
-        finally:
-            self._loading = False
         index = next((i for i, d in enumerate(self.drawings) if d.id == select_id), 0)
         if self.drawings:
             self.dates.setCurrentRow(index)
@@ -249,16 +239,13 @@ class PainDrawingTab(ChartTab):
             self._show(None)
 
     def _show(self, drawing: PainDrawingView | None) -> None:
-        self._loading = True
-        try:
+        with self.filling_fields():
             self.current = drawing
             self.errors.clear()
             set_date(self.drawn_on, drawing.drawn_on if drawing else today())
             self.diagram.set_marks(drawing.marks if drawing else ())
             self.notes.setPlainText((drawing.notes or "") if drawing else "")
-        finally:
-            self._loading = False
-        self._set_dirty(False)
+        self.set_dirty(False)
         if drawing is None:
             self.saved_label.setText("No pain drawing recorded" if not self.can_edit else "")
         else:
@@ -320,21 +307,12 @@ class PainDrawingTab(ChartTab):
 
     def _marks_changed(self) -> None:
         self.errors.clear()
-        self._edited()
+        self.edited()
         self._show_regions()
         self._show_comparison()
 
     def _refused(self, message: str) -> None:
         self.errors.show(ValidationError("marks", message))
-
-    def _edited(self, *_: object) -> None:
-        if not self._loading:
-            self._set_dirty(True)
-
-    def _set_dirty(self, dirty: bool) -> None:
-        self.dirty = dirty
-        self.save_button.setEnabled(dirty and self.can_edit)
-        self.discard_button.setEnabled(dirty and self.can_edit)
 
     def _ask_discard(self) -> bool:
         answer = QMessageBox.question(
@@ -343,15 +321,14 @@ class PainDrawingTab(ChartTab):
         return answer == QMessageBox.StandardButton.Yes
 
     def _date_picked(self, row: int) -> None:
-        if self._loading or not 0 <= row < len(self.drawings):
+        if self.filling or not 0 <= row < len(self.drawings):
             return
         picked = self.drawings[row]
         if self.current is not None and picked.id == self.current.id:
             return
         if self.dirty and not self.confirm_discard():
-            self._loading = True
-            self.dates.setCurrentRow(-1 if self.current is None else self._row_of(self.current))
-            self._loading = False
+            with self.filling_fields():
+                self.dates.setCurrentRow(-1 if self.current is None else self._row_of(self.current))
             return
         self._show(picked)
 
@@ -362,26 +339,18 @@ class PainDrawingTab(ChartTab):
         """An empty diagram dated today, compared with the newest drawing."""
         if self.dirty and not self.confirm_discard():
             return
-        self._loading = True
-        self.dates.setCurrentRow(-1)
-        self._loading = False
+        with self.filling_fields():
+            self.dates.setCurrentRow(-1)
         self._show(None)
         self.saved_label.setText(NEW_ITEM)
-        self._set_dirty(self.can_edit)
+        self.set_dirty(self.can_edit)
 
     def discard(self) -> None:
-        self._set_dirty(False)
+        self.set_dirty(False)
         if self.current is not None:
             self._show(self.current)
         else:
             self.reload()
-
-    def has_unsaved_work(self) -> bool:
-        """Edits not saved yet (the chart asks before it closes; ui/unsaved.py)."""
-        return self.dirty and self.can_edit
-
-    def save_unsaved_work(self) -> bool:
-        return self.save()
 
     def save(self) -> bool:
         """Store the drawing; a refused mark or date is shown by its field."""
@@ -403,10 +372,9 @@ class PainDrawingTab(ChartTab):
         )
         if saved is None:
             return False
-        self._set_dirty(False)
+        self.set_dirty(False)
         self.reload(saved.id)
-        self.changed.emit()
-        self.context.events.patient_changed.emit(self.patient_id)
+        self.tell_chart()
         return True
 
     def delete_current(self) -> None:
@@ -430,7 +398,7 @@ class PainDrawingTab(ChartTab):
         except CareCoordError as error:
             self.problem(error)
             return
-        self._set_dirty(False)
+        self.set_dirty(False)
         self.reload()
         self.changed.emit()
 

@@ -2,17 +2,18 @@
 their errors, and telling the chart after a change.
 
 A tab that holds edits speaks the unsaved-work protocol of :mod:`carecoord.ui.unsaved`
-itself (``has_unsaved_work`` / ``save_unsaved_work``); the base does not claim it, so
-only tabs that edit are asked before the chart closes.
+(``has_unsaved_work`` / ``save_unsaved_work``) through :class:`EditorTab`; the plain
+base does not claim it, so only tabs that edit are asked before the chart closes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QPushButton, QWidget
 
 from carecoord.errors import CareCoordError, ConflictError, ValidationError
 from carecoord.ui.context import AppContext
@@ -107,5 +108,63 @@ class ChartTab(QWidget):
         rest of the application and the chart."""
         if self.self_refresh:
             self.refresh()
+        self.tell_chart()
+
+    def tell_chart(self) -> None:
+        """Tell the rest of the application and the chart that this patient changed."""
         self.context.events.patient_changed.emit(self.patient_id)
         self.changed.emit()
+
+
+class EditorTab(ChartTab):
+    """A chart tab with a form the person edits and saves (headache profile, pain drawing).
+
+    Edits are never thrown away by a change elsewhere on the chart: :meth:`refresh`
+    re-reads only while nothing is unsaved. A subclass sets ``can_edit``, makes
+    ``save_button`` and ``discard_button`` (only when it may edit), connects its fields'
+    change signals to :meth:`edited`, fills its fields inside :meth:`filling_fields` and
+    implements :meth:`reload` and :meth:`save`.
+    """
+
+    can_edit = False
+    dirty = False
+    filling = False  # the tab is filling its fields (their signals are no edits)
+    save_button: QPushButton
+    discard_button: QPushButton
+
+    def refresh(self) -> None:
+        """Read again unless the person is editing (a save then reports any conflict)."""
+        if not self.dirty:
+            self.reload()
+
+    @contextmanager
+    def filling_fields(self) -> Iterator[None]:
+        """Fill the fields without their change signals counting as the person's edits."""
+        self.filling = True
+        try:
+            yield
+        finally:
+            self.filling = False
+
+    def edited(self, *_: object) -> None:
+        """A field changed: unsaved work, unless the tab itself is filling the form."""
+        if not self.filling:
+            self.set_dirty(True)
+
+    def set_dirty(self, dirty: bool) -> None:
+        """Whether unsaved edits are held; Save and Discard are offered only then."""
+        self.dirty = dirty
+        if self.can_edit:
+            self.save_button.setEnabled(dirty)
+            self.discard_button.setEnabled(dirty)
+
+    def has_unsaved_work(self) -> bool:
+        """Edits not saved yet (the chart asks before it closes; ui/unsaved.py)."""
+        return self.dirty and self.can_edit
+
+    def save_unsaved_work(self) -> bool:
+        return self.save()
+
+    def save(self) -> bool:
+        """Store the form; False when refused (the reason is shown)."""
+        raise NotImplementedError
