@@ -11,7 +11,6 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
-    QDialogButtonBox,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -31,6 +30,7 @@ from carecoord.services.assessments import AssessmentView
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.forms import FieldErrors, date_edit, error_style, saved_date
+from carecoord.ui.kit.dialog_buttons import save_cancel_buttons
 from carecoord.ui.screen_fit import restore_or_fit
 from carecoord.ui.style import chip, fg, hint
 from carecoord.ui.unsaved import FormDialog
@@ -188,19 +188,13 @@ class AssessmentDialog(FormDialog):
         self.message.hide()
         outer.addWidget(self.message)
 
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        buttons = save_cancel_buttons(
+            self,
+            self.save,
+            names=("saveAssessment", "cancelAssessment"),
+            accessible="Save assessment",
         )
         buttons.setObjectName("assessmentButtons")
-        save = buttons.button(QDialogButtonBox.StandardButton.Save)
-        save.setObjectName("saveAssessment")
-        save.setAccessibleName("Save assessment")
-        save.setProperty("role", "primary")
-        cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setObjectName("cancelAssessment")
-        cancel.setAccessibleName("Cancel")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
         outer.addWidget(buttons)
 
     def _error_label(self, name: str) -> QLabel:

@@ -305,9 +305,7 @@ class AssessmentsTab(ChartTab):
         return dialog
 
     def _saved(self, _view: AssessmentView) -> None:
-        self.refresh()
-        self.changed.emit()
-        self.context.events.patient_changed.emit(self.patient_id)
+        self.saved()
 
     # --------------------------------------------------------------- settings
     def _restore_settings(self) -> None:

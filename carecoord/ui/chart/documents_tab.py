@@ -232,9 +232,7 @@ class DocumentsTab(ChartTab):
         return dialog
 
     def _attached(self, _views: list[DocumentView]) -> None:
-        self.refresh()
-        self.changed.emit()
-        self.context.events.patient_changed.emit(self.patient_id)
+        self.saved()
 
     @staticmethod
     def _local_files(event: QDragEnterEvent | QDropEvent) -> list[Path]:

@@ -10,7 +10,6 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -31,6 +30,7 @@ from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.forms import FieldErrors
 from carecoord.ui.kit.chart_tab import ChartTab
+from carecoord.ui.kit.dialog_buttons import save_cancel_buttons
 from carecoord.ui.screen_fit import restore_or_fit
 from carecoord.ui.style import bg, fg, hint
 
@@ -78,19 +78,9 @@ class NoteDialog(QDialog):
         self.text.setMinimumHeight(260)
         form = QFormLayout()
         self.errors.add_row(form, "Note*:", "text", self.text)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        buttons = save_cancel_buttons(
+            self, self.save, names=("noteSave", "noteCancel"), text="Save note"
         )
-        save = buttons.button(QDialogButtonBox.StandardButton.Save)
-        save.setText("Save note")
-        save.setObjectName("noteSave")
-        save.setAccessibleName("Save note")
-        save.setProperty("role", "primary")
-        cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setObjectName("noteCancel")
-        cancel.setAccessibleName("Cancel")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(statement)
         layout.addLayout(form, 1)

@@ -1,0 +1,33 @@
+"""The kit's Save / Cancel row: names, the primary role, and what each button runs."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox
+from pytestqt.qtbot import QtBot
+
+from carecoord.ui.kit.dialog_buttons import save_cancel_buttons
+
+
+def test_save_runs_the_dialogs_save_and_cancel_rejects(qtbot: QtBot) -> None:
+    dialog = QDialog()
+    qtbot.addWidget(dialog)
+    saves: list[bool] = []
+    box = save_cancel_buttons(dialog, lambda: saves.append(True), names=("xSave", "xCancel"))
+    save = box.button(QDialogButtonBox.StandardButton.Save)
+    cancel = box.button(QDialogButtonBox.StandardButton.Cancel)
+    assert (save.objectName(), cancel.objectName()) == ("xSave", "xCancel")
+    assert save.property("role") == "primary" and save.accessibleName() == save.text()
+    save.click()
+    assert saves == [True]
+    dialog.open()
+    cancel.click()
+    assert dialog.result() == QDialog.DialogCode.Rejected and not dialog.isVisible()
+
+
+def test_label_and_accessible_name(qtbot: QtBot) -> None:
+    dialog = QDialog()
+    qtbot.addWidget(dialog)
+    box = save_cancel_buttons(dialog, dialog.accept, names=("a", "b"), text="Attach")
+    assert box.button(QDialogButtonBox.StandardButton.Save).accessibleName() == "Attach"
+    box = save_cancel_buttons(dialog, dialog.accept, names=("a", "b"), accessible="Save it")
+    assert box.button(QDialogButtonBox.StandardButton.Save).accessibleName() == "Save it"
