@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
 from carecoord.errors import CareCoordError, ConflictError, ValidationError
+from carecoord.services.chart import Chart
 from carecoord.ui.chart.assessments_tab import AssessmentsTab
 from carecoord.ui.chart.care_team_tab import CareTeamTab
 from carecoord.ui.chart.documents_tab import DocumentsTab
@@ -20,7 +21,7 @@ from carecoord.ui.chart.results_tab import ResultsTab
 from carecoord.ui.chart.summary_tab import SummaryTab
 from carecoord.ui.context import AppContext
 from carecoord.ui.forms import FieldErrors
-from carecoord.ui.kit.chart_tab import ChartTab, EditorTab
+from carecoord.ui.kit.chart_tab import ChartFedTab, ChartTab, EditorTab
 from tests.services.helpers import new_patient
 
 TABS = (
@@ -140,3 +141,18 @@ def test_editor_tab_counts_edits_but_not_its_own_filling(qtbot: QtBot, context: 
     assert tab.save_unsaved_work()
     tab.set_dirty(False)
     assert not tab.discard_button.isEnabled() and not tab.has_unsaved_work()
+
+
+def test_chart_fed_tab_reads_the_chart_when_standing_alone(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    patient_id = new_patient(context.db, context.actor).id
+
+    class Fed(ChartFedTab):
+        def show_chart(self, chart: Chart) -> None:
+            self.chart = chart
+
+    tab = Fed(context=context, patient_id=patient_id)
+    qtbot.addWidget(tab)
+    tab.refresh()
+    assert tab.chart is not None

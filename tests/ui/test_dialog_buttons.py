@@ -1,11 +1,16 @@
-"""The kit's Save / Cancel row: names, the primary role, and what each button runs."""
+"""The kit's dialog pieces: the Save / Cancel row (names, primary role, what each button
+runs) and the one-date change dialog."""
 
 from __future__ import annotations
+
+from datetime import date, timedelta
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
+from carecoord.ui.context import AppContext
 from carecoord.ui.kit.dialog_buttons import save_cancel_buttons
+from carecoord.ui.kit.service_dialog import DatedChangeDialog
 
 
 def test_save_runs_the_dialogs_save_and_cancel_rejects(qtbot: QtBot) -> None:
@@ -31,3 +36,22 @@ def test_label_and_accessible_name(qtbot: QtBot) -> None:
     assert box.button(QDialogButtonBox.StandardButton.Save).accessibleName() == "Attach"
     box = save_cancel_buttons(dialog, dialog.accept, names=("a", "b"), accessible="Save it")
     assert box.button(QDialogButtonBox.StandardButton.Save).accessibleName() == "Save it"
+
+
+def test_dated_change_dialog_passes_the_date_entered(qtbot: QtBot, context: AppContext) -> None:
+    changed: list[date | None] = []
+    dialog = DatedChangeDialog(
+        context=context,
+        title="Stop",
+        name="stopThing",
+        ok_text="Stop",
+        label="On *",
+        field="on",
+        intro="The thing stops.",
+        change=changed.append,
+    )
+    qtbot.addWidget(dialog)
+    dialog.on.setDate(dialog.on.date().addDays(-1))
+    dialog.save()
+    assert changed == [date.today() - timedelta(days=1)]
+    assert dialog.result() == QDialog.DialogCode.Accepted and dialog.intro.text()

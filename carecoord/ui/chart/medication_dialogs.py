@@ -4,7 +4,6 @@ frequency, daily MME), stop one, record an allergy."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from functools import cache
 
 from PySide6.QtCore import (
@@ -28,7 +27,7 @@ from carecoord.ui import forms, style
 from carecoord.ui.category_field import category_combo, chosen, may_write
 from carecoord.ui.context import AppContext
 from carecoord.ui.kit.records import ask_yes_no
-from carecoord.ui.kit.service_dialog import ServiceDialog
+from carecoord.ui.kit.service_dialog import DatedChangeDialog, ServiceDialog
 
 INDICATION_ITEMS = tuple(medication_line.INDICATIONS.items())
 
@@ -244,7 +243,7 @@ class MedicationDialog(ServiceDialog):
             )
 
 
-class StopMedicationDialog(ServiceDialog):
+class StopMedicationDialog(DatedChangeDialog):
     """Stop a medication on a date (it stays in the list, greyed)."""
 
     def __init__(
@@ -255,34 +254,24 @@ class StopMedicationDialog(ServiceDialog):
         parent: QWidget | None = None,
         reload: Callable[[], None] | None = None,
     ) -> None:
+        m = medication
         super().__init__(
             context=context,
-            title=f"Stop {medication.drug}",
+            title=f"Stop {m.drug}",
             name="stopMedicationDialog",
             ok_text="Stop medication",
+            label="Stopped on *",
+            field="stop_date",
+            intro=f"{m.drug} {m.dose:g} {m.unit} {m.frequency_label}. The line stays on the "
+            "chart, greyed, and counts toward the daily MME up to and including the day it "
+            "stopped.",
+            change=lambda on: record.stop_medication(
+                context.db, context.actor, m.id, on=on, expected_version=m.version
+            ),
             parent=parent,
             reload=reload,
         )
         self.medication = medication
-        self.on = forms.date_edit(date.today())
-        self.errors.add_row(self.form, "Stopped on *", "stop_date", self.on)
-        self.set_intro(
-            f"{medication.drug} {medication.dose:g} {medication.unit} "
-            f"{medication.frequency_label}. The line stays on the chart, greyed, and counts "
-            "toward the daily MME up to and including the day it stopped."
-        )
-
-    def save(self) -> None:
-        m = self.medication
-        self.attempt(
-            lambda: record.stop_medication(
-                self.context.db,
-                self.context.actor,
-                m.id,
-                on=forms.saved_date(self.on),
-                expected_version=m.version,
-            )
-        )
 
 
 class AllergyDialog(ServiceDialog):

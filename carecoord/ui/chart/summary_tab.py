@@ -27,7 +27,7 @@ from carecoord.clinical.mme import PRN
 from carecoord.clinical.vocabulary import DataCategory
 from carecoord.errors import CareCoordError, ConflictError
 from carecoord.services import record
-from carecoord.services.chart import Chart, load_chart
+from carecoord.services.chart import Chart
 from carecoord.services.permissions import Action, allowed, diagnosis_category
 from carecoord.services.record import (
     AllergyView,
@@ -42,7 +42,7 @@ from carecoord.ui.chart.medication_dialogs import (
     StopMedicationDialog,
 )
 from carecoord.ui.errors import offer_reload
-from carecoord.ui.kit.chart_tab import ChartTab
+from carecoord.ui.kit.chart_tab import ChartFedTab
 from carecoord.ui.kit.records import (
     action_button,
     ask_yes_no,
@@ -118,7 +118,7 @@ ALLERGY_COLUMNS: list[Column] = [
 ]
 
 
-class SummaryTab(ChartTab):
+class SummaryTab(ChartFedTab):
     """Diagnoses, medications (with the total daily MME and its advice) and allergies.
 
     Every change goes through ``services.record``; the tab then emits ``changed`` and
@@ -131,7 +131,6 @@ class SummaryTab(ChartTab):
     OBJECT_NAME = "summaryTab"
 
     def setup(self) -> None:
-        self.chart: Chart | None = None
         self.can_edit = allowed(self.context.actor.role, Action.EDIT_CLINICAL, DataCategory.GENERAL)
         self.confirm: Callable[[QWidget, str, str], bool] = ask_yes_no
         self.make_picker: Callable[[], IcdPicker] = lambda: IcdPicker(parent=self)
@@ -265,14 +264,6 @@ class SummaryTab(ChartTab):
         return box
 
     # -------------------------------------------------------------------- data
-    def refresh(self) -> None:
-        """Read the chart again and show it (the window usually hands it over instead)."""
-        chart = self.read(
-            lambda: load_chart(self.context.db, self.context.actor, self.patient_id), "Chart"
-        )
-        if chart is not None:
-            self.show_chart(chart)
-
     def show_chart(self, chart: Chart) -> None:
         self.chart = chart
         self.diagnoses.set_rows(chart.diagnoses)

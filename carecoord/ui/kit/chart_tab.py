@@ -16,6 +16,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QPushButton, QWidget
 
 from carecoord.errors import CareCoordError, ConflictError, ValidationError
+from carecoord.services.chart import Chart, load_chart
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.forms import FieldErrors
@@ -167,4 +168,26 @@ class EditorTab(ChartTab):
 
     def save(self) -> bool:
         """Store the form; False when refused (the reason is shown)."""
+        raise NotImplementedError
+
+
+class ChartFedTab(ChartTab):
+    """A tab showing the whole chart read (summary, care team): the chart window hands it
+    the one read it made (:meth:`show_chart`); standing alone it reads the chart itself.
+    """
+
+    READ_TITLE = "Chart"  # the error box's title when the chart cannot be read
+    chart: Chart | None = None
+
+    def refresh(self) -> None:
+        """Read the chart again and show it (the window usually hands it over instead)."""
+        chart = self.read(
+            lambda: load_chart(self.context.db, self.context.actor, self.patient_id),
+            self.READ_TITLE,
+        )
+        if chart is not None:
+            self.show_chart(chart)
+
+    def show_chart(self, chart: Chart) -> None:
+        """Show ``chart`` (each tab its part of it)."""
         raise NotImplementedError

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -114,3 +115,38 @@ class ServiceDialog(QDialog):
 
 
 # ---------------------------------------------------------------------- medications
+
+
+class DatedChangeDialog(ServiceDialog):
+    """Asks the one date a change to a record takes effect (a membership's last day, a
+    medication's stop date), today by default, under a sentence saying what changes.
+
+    ``change(day)`` makes the service call with the date entered (None when blank, for
+    the service to refuse); ``field`` is the name the service's refusal gives for the
+    date, so it shows beside it.
+    """
+
+    def __init__(
+        self,
+        *,
+        context: AppContext,
+        title: str,
+        name: str,
+        ok_text: str,
+        label: str,
+        field: str,
+        intro: str,
+        change: Callable[[date | None], object],
+        parent: QWidget | None = None,
+        reload: Callable[[], None] | None = None,
+    ) -> None:
+        super().__init__(
+            context=context, title=title, name=name, ok_text=ok_text, parent=parent, reload=reload
+        )
+        self.change = change
+        self.on = forms.date_edit(date.today())
+        self.errors.add_row(self.form, label, field, self.on)
+        self.set_intro(intro)
+
+    def save(self) -> None:
+        self.attempt(lambda: self.change(forms.saved_date(self.on)))
