@@ -40,16 +40,8 @@ def test_label_and_accessible_name(qtbot: QtBot) -> None:
 
 def test_dated_change_dialog_passes_the_date_entered(qtbot: QtBot, context: AppContext) -> None:
     changed: list[date | None] = []
-    dialog = DatedChangeDialog(
-        context=context,
-        title="Stop",
-        name="stopThing",
-        ok_text="Stop",
-        label="On *",
-        field="on",
-        intro="The thing stops.",
-        change=changed.append,
-    )
+    dialog = DatedChangeDialog(context=context, title="Stop", name="stopIt", ok_text="Stop")
+    dialog.ask_date("On *", "on", "The thing stops.", changed.append)
     qtbot.addWidget(dialog)
     dialog.on.setDate(dialog.on.date().addDays(-1))
     dialog.save()

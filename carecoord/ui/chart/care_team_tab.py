@@ -171,23 +171,24 @@ class EndMembershipDialog(DatedChangeDialog):
         parent: QWidget | None = None,
         reload: Callable[[], None] | None = None,
     ) -> None:
-        m = membership
         super().__init__(
             context=context,
             title="End membership",
             name="endMembershipDialog",
             ok_text="End membership",
-            label="Last day *",
-            field="until",
-            intro=f"{m.member.display_name} leaves the team as "
-            f"{m.role.label.lower()} (since {m.since.isoformat()}).",
-            change=lambda until: team.end_membership(
-                context.db, context.actor, m.id, until=until, expected_version=m.version
-            ),
             parent=parent,
             reload=reload,
         )
-        self.membership = membership
+        self.membership = m = membership
+        self.ask_date(
+            "Last day *",
+            "until",
+            f"{m.member.display_name} leaves the team as {m.role.label.lower()} "
+            f"(since {m.since.isoformat()}).",
+            lambda until: team.end_membership(
+                context.db, context.actor, m.id, until=until, expected_version=m.version
+            ),
+        )
 
 
 CURRENT_COLUMNS: list[Column] = [

@@ -254,24 +254,24 @@ class StopMedicationDialog(DatedChangeDialog):
         parent: QWidget | None = None,
         reload: Callable[[], None] | None = None,
     ) -> None:
-        m = medication
         super().__init__(
             context=context,
-            title=f"Stop {m.drug}",
+            title=f"Stop {medication.drug}",
             name="stopMedicationDialog",
             ok_text="Stop medication",
-            label="Stopped on *",
-            field="stop_date",
-            intro=f"{m.drug} {m.dose:g} {m.unit} {m.frequency_label}. The line stays on the "
-            "chart, greyed, and counts toward the daily MME up to and including the day it "
-            "stopped.",
-            change=lambda on: record.stop_medication(
-                context.db, context.actor, m.id, on=on, expected_version=m.version
-            ),
             parent=parent,
             reload=reload,
         )
-        self.medication = medication
+        self.medication = m = medication
+        self.ask_date(
+            "Stopped on *",
+            "stop_date",
+            f"{m.drug} {m.dose:g} {m.unit} {m.frequency_label}. The line stays on the chart, "
+            "greyed, and counts toward the daily MME up to and including the day it stopped.",
+            lambda on: record.stop_medication(
+                context.db, context.actor, m.id, on=on, expected_version=m.version
+            ),
+        )
 
 
 class AllergyDialog(ServiceDialog):

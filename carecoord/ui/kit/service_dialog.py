@@ -121,28 +121,19 @@ class DatedChangeDialog(ServiceDialog):
     """Asks the one date a change to a record takes effect (a membership's last day, a
     medication's stop date), today by default, under a sentence saying what changes.
 
-    ``change(day)`` makes the service call with the date entered (None when blank, for
-    the service to refuse); ``field`` is the name the service's refusal gives for the
-    date, so it shows beside it.
+    A subclass builds the dialog as any :class:`ServiceDialog`, then calls
+    :meth:`ask_date`.
     """
 
-    def __init__(
-        self,
-        *,
-        context: AppContext,
-        title: str,
-        name: str,
-        ok_text: str,
-        label: str,
-        field: str,
-        intro: str,
-        change: Callable[[date | None], object],
-        parent: QWidget | None = None,
-        reload: Callable[[], None] | None = None,
+    on: forms.DateField
+    change: Callable[[date | None], object]
+
+    def ask_date(
+        self, label: str, field: str, intro: str, change: Callable[[date | None], object]
     ) -> None:
-        super().__init__(
-            context=context, title=title, name=name, ok_text=ok_text, parent=parent, reload=reload
-        )
+        """Add the date row and say what changes. ``change(day)`` makes the service call
+        with the date entered (None when blank, for the service to refuse); ``field`` is
+        the name the service's refusal gives for the date, so it shows beside it."""
         self.change = change
         self.on = forms.date_edit(date.today())
         self.errors.add_row(self.form, label, field, self.on)
