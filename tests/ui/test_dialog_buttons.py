@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from carecoord.ui.context import AppContext
 from carecoord.ui.kit.dialog_buttons import save_cancel_buttons
+from carecoord.ui.kit.records import action_button
 from carecoord.ui.kit.service_dialog import DatedChangeDialog
 
 
@@ -47,3 +48,29 @@ def test_dated_change_dialog_passes_the_date_entered(qtbot: QtBot, context: AppC
     dialog.save()
     assert changed == [date.today() - timedelta(days=1)]
     assert dialog.result() == QDialog.DialogCode.Accepted and dialog.intro.text()
+
+
+def test_action_button_names_tips_and_runs_its_slot(qtbot: QtBot) -> None:
+    runs: list[str] = []
+    plain = action_button("Delete…", "deleteIt", lambda: runs.append("plain"))
+    qtbot.addWidget(plain)
+    assert plain.accessibleName() == "Delete" and not plain.toolTip()
+    assert plain.property("role") is None
+    main = action_button(
+        "Save",
+        "saveIt",
+        lambda: runs.append("main"),
+        accessible="Save it",
+        tooltip="Tip",
+        primary=True,
+    )
+    qtbot.addWidget(main)
+    assert (main.objectName(), main.accessibleName(), main.toolTip()) == (
+        "saveIt",
+        "Save it",
+        "Tip",
+    )
+    assert main.property("role") == "primary"
+    plain.click()
+    main.click()
+    assert runs == ["plain", "main"]

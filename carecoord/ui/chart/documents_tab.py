@@ -49,6 +49,7 @@ from carecoord.ui.chart.document_files import (
     pick_files,
 )
 from carecoord.ui.kit.chart_tab import ChartTab
+from carecoord.ui.kit.records import action_button
 from carecoord.ui.kit.table import list_table
 from carecoord.ui.style import hint, scheme
 
@@ -106,11 +107,13 @@ class DocumentsTab(ChartTab):
         outer = QVBoxLayout(self)
         bar = QHBoxLayout()
         if self.can_attach:
-            self.attach_button = QPushButton("Attach…")
-            self.attach_button.setObjectName("attachDocument")
-            self.attach_button.setAccessibleName("Attach documents")
-            self.attach_button.setToolTip("Attach PDF, PNG, JPEG or TIFF files to this chart")
-            self.attach_button.clicked.connect(self.choose_files)
+            self.attach_button = action_button(
+                "Attach…",
+                "attachDocument",
+                self.choose_files,
+                accessible="Attach documents",
+                tooltip="Attach PDF, PNG, JPEG or TIFF files to this chart",
+            )
             bar.addWidget(self.attach_button)
             self.paste_button = QPushButton("Paste")
             self.paste_button.setObjectName("pasteDocument")

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QScrollArea,
     QSpinBox,
     QStackedWidget,
@@ -29,6 +28,7 @@ from carecoord.services.permissions import Action, allowed
 from carecoord.services.record import HeadacheView
 from carecoord.ui.forms import FieldErrors, combo, line_edit, text_edit, text_of
 from carecoord.ui.kit.chart_tab import EditorTab
+from carecoord.ui.kit.records import action_button
 from carecoord.ui.style import bg, chip_fg, hint, page_title, scheme
 
 EMPTY_TEXT = "No headache profile — fill it in for neurology referrals"
@@ -89,11 +89,9 @@ class HeadacheTab(EditorTab):
         message.setStyleSheet("font-size: 15px;")
         empty_layout.addWidget(message)
         if self.can_edit:
-            start = QPushButton("Fill in headache profile")
-            start.setObjectName("startHeadacheProfile")
-            start.setAccessibleName("Fill in headache profile")
-            start.setProperty("role", "primary")
-            start.clicked.connect(self.start_profile)
+            start = action_button(
+                "Fill in headache profile", "startHeadacheProfile", self.start_profile, primary=True
+            )
             row = QHBoxLayout()
             row.addStretch(1)
             row.addWidget(start)
@@ -223,16 +221,15 @@ class HeadacheTab(EditorTab):
         if self.can_edit:
             buttons = QHBoxLayout()
             buttons.addStretch(1)
-            self.discard_button = QPushButton("Discard changes")
-            self.discard_button.setObjectName("discardHeadache")
-            self.discard_button.setAccessibleName("Discard changes")
-            self.discard_button.clicked.connect(self.reload)
+            self.discard_button = action_button("Discard changes", "discardHeadache", self.reload)
             buttons.addWidget(self.discard_button)
-            self.save_button = QPushButton("Save profile")
-            self.save_button.setObjectName("saveHeadache")
-            self.save_button.setAccessibleName("Save headache profile")
-            self.save_button.setProperty("role", "primary")
-            self.save_button.clicked.connect(self.save)
+            self.save_button = action_button(
+                "Save profile",
+                "saveHeadache",
+                self.save,
+                accessible="Save headache profile",
+                primary=True,
+            )
             buttons.addWidget(self.save_button)
             page_layout.addLayout(buttons)
         else:

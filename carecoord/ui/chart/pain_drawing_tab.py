@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMessageBox,
-    QPushButton,
     QSizePolicy,
     QSplitter,
     QToolButton,
@@ -41,6 +40,7 @@ from carecoord.ui.forms import (
     text_of,
 )
 from carecoord.ui.kit.chart_tab import EditorTab
+from carecoord.ui.kit.records import action_button
 from carecoord.ui.style import hint, page_title
 
 NEW_ITEM = "New drawing (not saved)"
@@ -104,14 +104,15 @@ class PainDrawingTab(EditorTab):
         self.dates.setAccessibleName("Pain drawings by date")
         self.dates.currentRowChanged.connect(self._date_picked)
         side_layout.addWidget(self.dates, 1)
-        self.new_button = QPushButton("New drawing")
-        self.new_button.setObjectName("newPainDrawing")
-        self.new_button.setAccessibleName("New pain drawing")
-        self.new_button.clicked.connect(self.new_drawing)
-        self.delete_button = QPushButton("Delete drawing…")
-        self.delete_button.setObjectName("deletePainDrawing")
-        self.delete_button.setAccessibleName("Delete this pain drawing")
-        self.delete_button.clicked.connect(self.delete_current)
+        self.new_button = action_button(
+            "New drawing", "newPainDrawing", self.new_drawing, accessible="New pain drawing"
+        )
+        self.delete_button = action_button(
+            "Delete drawing…",
+            "deletePainDrawing",
+            self.delete_current,
+            accessible="Delete this pain drawing",
+        )
         for button in (self.new_button, self.delete_button):
             side_layout.addWidget(button)
             button.setVisible(self.can_edit)
@@ -193,14 +194,14 @@ class PainDrawingTab(EditorTab):
         self.errors.add_row(form, "Notes:", "notes", self.notes)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        self.discard_button = QPushButton("Discard changes")
-        self.discard_button.setObjectName("discardPainDrawing")
-        self.discard_button.clicked.connect(self.discard)
-        self.save_button = QPushButton("Save drawing")
-        self.save_button.setObjectName("savePainDrawing")
-        self.save_button.setAccessibleName("Save the pain drawing")
-        self.save_button.setProperty("role", "primary")
-        self.save_button.clicked.connect(self.save)
+        self.discard_button = action_button("Discard changes", "discardPainDrawing", self.discard)
+        self.save_button = action_button(
+            "Save drawing",
+            "savePainDrawing",
+            self.save,
+            accessible="Save the pain drawing",
+            primary=True,
+        )
         for button in (self.discard_button, self.save_button):
             buttons.addWidget(button)
         form.addRow(buttons)

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -25,6 +24,7 @@ from carecoord.services.permissions import Action, allowed
 from carecoord.services.referrals import LETTER, ReferralView
 from carecoord.ui.keyboard import tab_leaves
 from carecoord.ui.kit.chart_tab import ChartTab
+from carecoord.ui.kit.records import action_button
 from carecoord.ui.kit.referral_actions import ReferralActions
 from carecoord.ui.openers import open_letter
 from carecoord.ui.style import bg, fg, hint, qcolor
@@ -69,24 +69,30 @@ class ReferralsTab(ChartTab):
 
         self.summary = QLabel()
         self.summary.setObjectName("referralsSummary")
-        self.new_button = QPushButton("New referral…")
-        self.new_button.setObjectName("newReferral")
-        self.new_button.setAccessibleName("New referral for this patient")
-        self.new_button.setProperty("role", "primary")
-        self.new_button.clicked.connect(self.new_referral)
+        self.new_button = action_button(
+            "New referral…",
+            "newReferral",
+            self.new_referral,
+            accessible="New referral for this patient",
+            primary=True,
+        )
         # Writing a referral is clinical work; no referral exists yet to ask the service about.
         if not allowed(self.context.actor.role, Action.EDIT_CLINICAL):
             self.new_button.hide()  # (shown while parentless it would flash up as a window)
-        self.open_button = QPushButton("Open")
-        self.open_button.setObjectName("openReferral")
-        self.open_button.setAccessibleName("Open the selected referral")
-        self.open_button.setToolTip("Open the referral (Enter or double-click)")
-        self.open_button.clicked.connect(self.open_selected)
-        self.letter_button = QPushButton("Letter…")
-        self.letter_button.setObjectName("referralLetter")
-        self.letter_button.setAccessibleName("Letter for the selected referral")
-        self.letter_button.setToolTip("Choose what goes in the letter, then preview, print or save")
-        self.letter_button.clicked.connect(self.letter_for_selected)
+        self.open_button = action_button(
+            "Open",
+            "openReferral",
+            self.open_selected,
+            accessible="Open the selected referral",
+            tooltip="Open the referral (Enter or double-click)",
+        )
+        self.letter_button = action_button(
+            "Letter…",
+            "referralLetter",
+            self.letter_for_selected,
+            accessible="Letter for the selected referral",
+            tooltip="Choose what goes in the letter, then preview, print or save",
+        )
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
         top.addWidget(self.letter_button)

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QPushButton,
     QScrollArea,
     QSizePolicy,
     QStackedWidget,
@@ -49,6 +48,7 @@ from carecoord.ui.forms import (
 )
 from carecoord.ui.keyboard import tab_leaves
 from carecoord.ui.kit.chart_tab import ChartTab
+from carecoord.ui.kit.records import action_button
 from carecoord.ui.style import OKABE_ITO, chip, hint, qcolor, scheme
 
 NOT_TESTED = ""
@@ -320,10 +320,7 @@ class ResultsTab(ChartTab):
         self.saved_label = hint("")
         self.saved_label.setObjectName("resultSaved")
         buttons.addWidget(self.saved_label)
-        self.save_button = QPushButton("Save result")
-        self.save_button.setObjectName("saveResult")
-        self.save_button.setProperty("role", "primary")
-        self.save_button.clicked.connect(self.save)
+        self.save_button = action_button("Save result", "saveResult", self.save, primary=True)
         buttons.addWidget(self.save_button)
         layout.addLayout(buttons)
         layout.addStretch(1)
