@@ -29,7 +29,7 @@ from carecoord.services.record import HeadacheView
 from carecoord.ui.forms import FieldErrors, combo, line_edit, text_edit, text_of
 from carecoord.ui.kit.chart_tab import EditorTab
 from carecoord.ui.kit.records import action_button
-from carecoord.ui.style import bg, chip_fg, hint, page_title, scheme
+from carecoord.ui.style import bg, chip_fg, scheme
 
 EMPTY_TEXT = "No headache profile — fill it in for neurology referrals"
 RISK_LEVEL = {"none": "ok", "possible": "warning", "likely": "danger"}
@@ -104,14 +104,7 @@ class HeadacheTab(EditorTab):
         page = QWidget()
         page_layout = QVBoxLayout(page)
         page_layout.setContentsMargins(0, 0, 0, 0)
-        title_row = QHBoxLayout()
-        title_row.addWidget(page_title("Headache profile"))
-        title_row.addStretch(1)
-        self.saved_label = hint("")
-        self.saved_label.setObjectName("headacheSavedAt")
-        self.saved_label.setWordWrap(False)
-        title_row.addWidget(self.saved_label)
-        page_layout.addLayout(title_row)
+        page_layout.addLayout(self.title_row("Headache profile", "headacheSavedAt"))
 
         self.risk_frame = QFrame()
         self.risk_frame.setObjectName("overuseRiskPanel")

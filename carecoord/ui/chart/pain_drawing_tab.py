@@ -41,7 +41,7 @@ from carecoord.ui.forms import (
 )
 from carecoord.ui.kit.chart_tab import EditorTab
 from carecoord.ui.kit.records import action_button
-from carecoord.ui.style import hint, page_title
+from carecoord.ui.style import hint
 
 NEW_ITEM = "New drawing (not saved)"
 NO_COMPARISON = "No comparison"
@@ -83,14 +83,7 @@ class PainDrawingTab(EditorTab):
     # ----------------------------------------------------------------- layout
     def _build(self) -> None:
         outer = QVBoxLayout(self)
-        title_row = QHBoxLayout()
-        title_row.addWidget(page_title("Pain drawing"))
-        title_row.addStretch(1)
-        self.saved_label = hint("")
-        self.saved_label.setObjectName("painDrawingSavedAt")
-        self.saved_label.setWordWrap(False)
-        title_row.addWidget(self.saved_label)
-        outer.addLayout(title_row)
+        outer.addLayout(self.title_row("Pain drawing", "painDrawingSavedAt"))
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         outer.addWidget(splitter, 1)

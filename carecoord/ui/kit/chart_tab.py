@@ -13,13 +13,14 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from carecoord.errors import CareCoordError, ConflictError, ValidationError
 from carecoord.services.chart import Chart, load_chart
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.forms import FieldErrors
+from carecoord.ui.style import hint, page_title
 
 T = TypeVar("T")
 
@@ -132,6 +133,19 @@ class EditorTab(ChartTab):
     filling = False  # the tab is filling its fields (their signals are no edits)
     save_button: QPushButton
     discard_button: QPushButton
+    saved_label: QLabel
+
+    def title_row(self, title: str, saved_name: str) -> QHBoxLayout:
+        """The form's title and, at its right, :attr:`saved_label` (named ``saved_name``)
+        where the tab says when the shown record was saved."""
+        row = QHBoxLayout()
+        row.addWidget(page_title(title))
+        row.addStretch(1)
+        self.saved_label = hint("")
+        self.saved_label.setObjectName(saved_name)
+        self.saved_label.setWordWrap(False)
+        row.addWidget(self.saved_label)
+        return row
 
     def refresh(self) -> None:
         """Read again unless the person is editing (a save then reports any conflict)."""
