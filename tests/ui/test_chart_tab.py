@@ -96,6 +96,11 @@ def test_a_refused_save_is_explained_and_a_conflict_offers_a_reload(
     assert tab.store(refuse(conflict), FieldErrors()) is None
     assert offered == [(conflict, tab.reload)]
     assert tab.store(lambda: 3, FieldErrors()) == 3
+    # A change without a form (apply): the same offer on a conflict, other refusals boxed.
+    assert tab.apply(lambda: 3)
+    assert not tab.apply(refuse(conflict)) and offered[-1] == (conflict, tab.reload)
+    refused = CareCoordError("refused")
+    assert not tab.apply(refuse(refused), "Results") and shown[-1] is refused
 
 
 def test_setup_runs_last_with_the_patient_and_names_set(qtbot: QtBot, context: AppContext) -> None:

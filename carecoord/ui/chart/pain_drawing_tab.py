@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from carecoord.clinical import pain_map
 from carecoord.clinical.pain_map import KIND_STYLES, PainKind, PainMark
 from carecoord.clinical.vocabulary import DataCategory
-from carecoord.errors import CareCoordError, ConflictError, ValidationError
+from carecoord.errors import CareCoordError, ValidationError
 from carecoord.services import pain_drawings
 from carecoord.services.common import today
 from carecoord.services.pain_drawings import MAX_NOTES, PainDrawingInput, PainDrawingView
@@ -382,15 +382,11 @@ class PainDrawingTab(EditorTab):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        try:
-            pain_drawings.delete_pain_drawing(
+        if not self.apply(
+            lambda: pain_drawings.delete_pain_drawing(
                 self.context.db, self.context.actor, current.id, expected_version=current.version
             )
-        except ConflictError as error:
-            self.offer_reload(self, error, self.reload)
-            return
-        except CareCoordError as error:
-            self.problem(error)
+        ):
             return
         self.set_dirty(False)
         self.reload()

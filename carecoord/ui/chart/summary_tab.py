@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from carecoord.clinical import allergy_status, mme
 from carecoord.clinical.mme import PRN
 from carecoord.clinical.vocabulary import DataCategory
-from carecoord.errors import CareCoordError, ConflictError
+from carecoord.errors import CareCoordError
 from carecoord.services import record
 from carecoord.services.chart import Chart
 from carecoord.services.permissions import Action, allowed, diagnosis_category
@@ -41,7 +41,6 @@ from carecoord.ui.chart.medication_dialogs import (
     MedicationDialog,
     StopMedicationDialog,
 )
-from carecoord.ui.errors import offer_reload
 from carecoord.ui.kit.chart_tab import ChartFedTab
 from carecoord.ui.kit.records import (
     action_button,
@@ -349,21 +348,17 @@ class SummaryTab(ChartFedTab):
         diagnosis: DiagnosisView | None = selected_row(self.diagnosis_table)
         if diagnosis is None:
             return
-        try:
-            record.set_diagnosis_active(
+        if self.apply(
+            lambda: record.set_diagnosis_active(
                 self.context.db,
                 self.context.actor,
                 diagnosis.id,
                 not diagnosis.active,
                 expected_version=diagnosis.version,
-            )
-        except ConflictError as error:
-            offer_reload(self, error, self.refresh)
-            return
-        except CareCoordError as error:
-            self.problem(error, "Diagnosis")
-            return
-        self.saved()
+            ),
+            "Diagnosis",
+        ):
+            self.saved()
 
     def add_medication(self) -> QDialog:
         return self._open(
@@ -428,21 +423,17 @@ class SummaryTab(ChartFedTab):
             "allergies (drugs, foods, latex or anything else)? Answer No to leave the allergy "
             "status “not yet recorded”.",
         )
-        try:
-            record.remove_allergy(
+        if self.apply(
+            lambda: record.remove_allergy(
                 self.context.db,
                 self.context.actor,
                 allergy.id,
                 expected_version=allergy.version,
                 confirm_no_known_allergies=confirm_none,
-            )
-        except ConflictError as error:
-            offer_reload(self, error, self.refresh)
-            return
-        except CareCoordError as error:
-            self.problem(error, "Allergy")
-            return
-        self.saved()
+            ),
+            "Allergy",
+        ):
+            self.saved()
 
     def confirm_no_known_allergies(self) -> None:
         who = self.context.actor.display_name

@@ -100,6 +100,19 @@ class ChartTab(QWidget):
             self.problem(error)
         return None
 
+    def apply(self, work: Callable[[], object], title: str = "") -> bool:
+        """Run a change made without a form (a toggle, a removal); True when stored. A
+        conflict offers to :meth:`reload`; anything else is shown in a box (``title``)."""
+        try:
+            work()
+        except ConflictError as error:
+            self.offer_reload(self, error, self.reload)
+            return False
+        except CareCoordError as error:
+            self.problem(error, title)
+            return False
+        return True
+
     def reload(self) -> None:
         """Read again, dropping edits (after a conflict); :meth:`refresh` unless a tab
         keeps edits through a refresh."""
