@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QTableWidget
 from pytestqt.modeltest import ModelTester
 
 from carecoord.ui import style
-from carecoord.ui.kit.table import Column, ColumnTableModel, SortRole
+from carecoord.ui.kit.table import Column, ColumnTableModel, SortRole, read_only_rows
 
 
 @dataclass(frozen=True)
@@ -99,3 +99,13 @@ def test_unanswered_role_fetches_no_row(qapp: QApplication) -> None:
     assert model.data(index) == "a"
     assert model.data(index, Qt.ItemDataRole.UserRole + 7) == "id-a"
     assert model.lookups == 2
+
+
+def test_read_only_rows_sets_up_a_table_widget_too(qapp: QApplication) -> None:
+    table = read_only_rows(QTableWidget(2, 2), "things", "The things", word_wrap=False)
+    assert (table.objectName(), table.accessibleName()) == ("things", "The things")
+    assert table.selectionBehavior() == QAbstractItemView.SelectionBehavior.SelectRows
+    assert table.selectionMode() == QAbstractItemView.SelectionMode.SingleSelection
+    assert table.editTriggers() == QAbstractItemView.EditTrigger.NoEditTriggers
+    assert not table.wordWrap() and table.verticalHeader().isHidden()
+    assert table.tabKeyNavigation() is False

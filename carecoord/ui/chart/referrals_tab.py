@@ -8,7 +8,6 @@ from functools import partial
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QTableWidget,
@@ -22,10 +21,10 @@ from carecoord.errors import CareCoordError
 from carecoord.services import referrals
 from carecoord.services.permissions import Action, allowed
 from carecoord.services.referrals import LETTER, ReferralView
-from carecoord.ui.keyboard import tab_leaves
 from carecoord.ui.kit.chart_tab import ChartTab
 from carecoord.ui.kit.records import action_button
 from carecoord.ui.kit.referral_actions import ReferralActions
+from carecoord.ui.kit.table import read_only_rows
 from carecoord.ui.openers import open_letter
 from carecoord.ui.style import bg, fg, hint, qcolor
 
@@ -99,19 +98,11 @@ class ReferralsTab(ChartTab):
         top.addWidget(self.open_button)
         top.addWidget(self.new_button)
 
-        self.table = _Table(0, len(COLUMNS))
-        tab_leaves(self.table)  # Tab moves on; arrows move between cells
-        self.table.setObjectName("patientReferrals")
-        self.table.setAccessibleName("This patient's referrals")
+        self.table = read_only_rows(
+            _Table(0, len(COLUMNS)), "patientReferrals", "This patient's referrals", word_wrap=False
+        )
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
         header.setHighlightSections(False)
         header.sectionResized.connect(self._remember_columns)
         self.table.doubleClicked.connect(lambda index: self._open_row(index.row()))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -187,13 +187,22 @@ def list_table(
     word_wrap: bool = True,
     view_class: type[QTableView] = QTableView,
 ) -> QTableView:
-    """A read-only table of whole-row, single selection (the lists of pages and tabs);
-    Tab moves on to the next control, the arrows move between cells."""
+    """A read-only table of whole-row, single selection showing ``model`` (the lists of
+    pages and tabs); see :func:`read_only_rows`."""
     table = view_class()
+    table.setModel(model)
+    return read_only_rows(table, name, accessible, word_wrap=word_wrap)
+
+
+TableT = TypeVar("TableT", bound=QTableView)
+
+
+def read_only_rows(table: TableT, name: str, accessible: str, *, word_wrap: bool = True) -> TableT:
+    """Make ``table`` (a view or a QTableWidget) a read-only list of whole-row, single
+    selection; Tab moves on to the next control, the arrows move between cells."""
     tab_leaves(table)
     table.setObjectName(name)
     table.setAccessibleName(accessible)
-    table.setModel(model)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
