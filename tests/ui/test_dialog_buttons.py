@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 from carecoord.ui.context import AppContext
 from carecoord.ui.kit.dialog_buttons import save_cancel_buttons
 from carecoord.ui.kit.records import action_button
-from carecoord.ui.kit.service_dialog import DatedChangeDialog
+from carecoord.ui.kit.service_dialog import DatedChangeDialog, ServiceDialog
 
 
 def test_save_runs_the_dialogs_save_and_cancel_rejects(qtbot: QtBot) -> None:
@@ -74,3 +74,21 @@ def test_action_button_names_tips_and_runs_its_slot(qtbot: QtBot) -> None:
     plain.click()
     main.click()
     assert runs == ["plain", "main"]
+
+
+def test_service_dialog_names_from_class_attributes(qtbot: QtBot, context: AppContext) -> None:
+    class Fixed(ServiceDialog):
+        TITLE = "Add thing"
+        NAME = "thingDialog"
+        OK_TEXT = "Save thing"
+
+    dialog = Fixed(context=context)
+    qtbot.addWidget(dialog)
+    assert (dialog.windowTitle(), dialog.objectName()) == ("Add thing", "thingDialog")
+    assert (dialog.ok_button.text(), dialog.ok_button.objectName()) == (
+        "Save thing",
+        "thingDialogOk",
+    )
+    edit = Fixed(context=context, title="Edit thing")
+    qtbot.addWidget(edit)
+    assert edit.windowTitle() == "Edit thing"

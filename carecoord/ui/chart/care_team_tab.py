@@ -62,6 +62,10 @@ class AssignMemberDialog(ServiceDialog):
             coordinating physician; a yes/no message box by default.
     """
 
+    TITLE = "Assign care-team member"
+    NAME = "assignMemberDialog"
+    OK_TEXT = "Assign"
+
     def __init__(
         self,
         *,
@@ -71,13 +75,7 @@ class AssignMemberDialog(ServiceDialog):
         role: CareTeamRole | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(
-            context=context,
-            title="Assign care-team member",
-            name="assignMemberDialog",
-            ok_text="Assign",
-            parent=parent,
-        )
+        super().__init__(context=context, parent=parent)
         self.patient_id = patient_id
         self.care_team = care_team
         self.confirm_replace: Callable[[str, str], bool] = lambda current, new: ask_yes_no(
@@ -163,6 +161,10 @@ class AssignMemberDialog(ServiceDialog):
 class EndMembershipDialog(DatedChangeDialog):
     """Take a member off the team on a date (the membership moves to past members)."""
 
+    TITLE = "End membership"
+    NAME = "endMembershipDialog"
+    OK_TEXT = "End membership"
+
     def __init__(
         self,
         *,
@@ -171,14 +173,7 @@ class EndMembershipDialog(DatedChangeDialog):
         parent: QWidget | None = None,
         reload: Callable[[], None] | None = None,
     ) -> None:
-        super().__init__(
-            context=context,
-            title="End membership",
-            name="endMembershipDialog",
-            ok_text="End membership",
-            parent=parent,
-            reload=reload,
-        )
+        super().__init__(context=context, parent=parent, reload=reload)
         self.membership = m = membership
         self.ask_date(
             "Last day *",

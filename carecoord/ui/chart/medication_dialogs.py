@@ -84,6 +84,9 @@ class MedicationDialog(ServiceDialog):
     its message beside the field at fault.
     """
 
+    NAME = "medicationDialog"
+    OK_TEXT = "Save medication"
+
     def __init__(
         self,
         *,
@@ -93,14 +96,8 @@ class MedicationDialog(ServiceDialog):
         parent: QWidget | None = None,
         reload: Callable[[], None] | None = None,
     ) -> None:
-        super().__init__(
-            context=context,
-            title="Add medication" if medication is None else f"Edit {medication.drug}",
-            name="medicationDialog",
-            ok_text="Save medication",
-            parent=parent,
-            reload=reload,
-        )
+        title = "Add medication" if medication is None else f"Edit {medication.drug}"
+        super().__init__(context=context, title=title, parent=parent, reload=reload)
         self.patient_id = patient_id
         self.medication = medication
         m = medication
@@ -246,6 +243,9 @@ class MedicationDialog(ServiceDialog):
 class StopMedicationDialog(DatedChangeDialog):
     """Stop a medication on a date (it stays in the list, greyed)."""
 
+    NAME = "stopMedicationDialog"
+    OK_TEXT = "Stop medication"
+
     def __init__(
         self,
         *,
@@ -254,14 +254,8 @@ class StopMedicationDialog(DatedChangeDialog):
         parent: QWidget | None = None,
         reload: Callable[[], None] | None = None,
     ) -> None:
-        super().__init__(
-            context=context,
-            title=f"Stop {medication.drug}",
-            name="stopMedicationDialog",
-            ok_text="Stop medication",
-            parent=parent,
-            reload=reload,
-        )
+        title = f"Stop {medication.drug}"
+        super().__init__(context=context, title=title, parent=parent, reload=reload)
         self.medication = m = medication
         self.ask_date(
             "Stopped on *",
@@ -282,6 +276,10 @@ class AllergyDialog(ServiceDialog):
     service refuses the allergy without that answer.
     """
 
+    TITLE = "Add allergy"
+    NAME = "allergyDialog"
+    OK_TEXT = "Save allergy"
+
     def __init__(
         self,
         *,
@@ -291,13 +289,7 @@ class AllergyDialog(ServiceDialog):
         no_known_allergies: bool = False,
         confirm: Callable[[QWidget, str, str], bool] = ask_yes_no,
     ) -> None:
-        super().__init__(
-            context=context,
-            title="Add allergy",
-            name="allergyDialog",
-            ok_text="Save allergy",
-            parent=parent,
-        )
+        super().__init__(context=context, parent=parent)
         self.patient_id = patient_id
         self.no_known_allergies = no_known_allergies
         self.confirm = confirm

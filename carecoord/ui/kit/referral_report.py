@@ -29,6 +29,7 @@ from carecoord.services.referrals import ReferralView
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.forms import FieldErrors, date_edit, limited_text, saved_date, text_of
+from carecoord.ui.kit.dialog_buttons import save_cancel_buttons
 from carecoord.ui.kit.records import action_button
 from carecoord.ui.screen_fit import fit_to_screen
 from carecoord.ui.style import hint, scheme
@@ -164,17 +165,15 @@ class ReportDialog(QDialog):
         self.received_edit.setMaximumDate(QDate.currentDate())
         self.errors.add_row(form, "Received on:", "received_on", self.received_edit)
 
-        buttons = QDialogButtonBox()
-        self.save_button = buttons.addButton("File report", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.save_button.setObjectName("saveReport")
-        self.save_button.setAccessibleName("File the report and close the loop")
-        self.save_button.setProperty("role", "primary")
+        buttons = save_cancel_buttons(
+            self,
+            self.save,
+            names=("saveReport", "cancelReport"),
+            text="File report",
+            accessible="File the report and close the loop",
+        )
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setDefault(True)
-        cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setObjectName("cancelReport")
-        cancel.setAccessibleName("Cancel")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro)

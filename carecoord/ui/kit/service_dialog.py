@@ -26,24 +26,32 @@ class ServiceDialog(QDialog):
 
     Subclasses fill ``self.form`` through ``self.errors.add_row`` and implement ``save``,
     which calls :meth:`attempt`. ``reload`` runs when the person chooses to reload after a
-    conflict (the dialog then closes: the record it edited has changed).
+    conflict (the dialog then closes: the record it edited has changed). A dialog whose
+    title, object name or OK text never change says them as :attr:`TITLE`, :attr:`NAME`
+    and :attr:`OK_TEXT` instead of passing them.
     """
+
+    TITLE = ""
+    NAME = ""
+    OK_TEXT = ""
 
     def __init__(
         self,
         *,
         context: AppContext,
-        title: str,
-        name: str,
-        ok_text: str,
+        title: str = "",
+        name: str = "",
+        ok_text: str = "",
         parent: QWidget | None = None,
         reload: Callable[[], None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.context = context
         self.reload = reload
+        name = name or self.NAME
+        ok_text = ok_text or self.OK_TEXT
         self.setObjectName(name)
-        self.setWindowTitle(title)
+        self.setWindowTitle(title or self.TITLE)
         self.errors = forms.FieldErrors()
         self.intro = style.hint("")
         self.intro.hide()
