@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFrame, QWidget
 from pytestqt.qtbot import QtBot
 
 from carecoord.ui.context import AppContext
 from carecoord.ui.kit.dialog_buttons import save_cancel_buttons
 from carecoord.ui.kit.records import action_button
+from carecoord.ui.kit.scroll import borderless_scroll
 from carecoord.ui.kit.service_dialog import DatedChangeDialog, ServiceDialog
 
 
@@ -92,3 +93,14 @@ def test_service_dialog_names_from_class_attributes(qtbot: QtBot, context: AppCo
     edit = Fixed(context=context, title="Edit thing")
     qtbot.addWidget(edit)
     assert edit.windowTitle() == "Edit thing"
+
+
+def test_borderless_scroll_holds_the_widget_at_its_width(qtbot: QtBot) -> None:
+    body = QWidget()
+    scroll = borderless_scroll(body, "formScroll")
+    qtbot.addWidget(scroll)
+    assert scroll.widget() is body and scroll.widgetResizable()
+    assert scroll.objectName() == "formScroll" and scroll.frameShape() == QFrame.Shape.NoFrame
+    unnamed = borderless_scroll(QWidget())
+    qtbot.addWidget(unnamed)
+    assert unnamed.objectName() == ""

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QRadioButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +30,7 @@ from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.forms import FieldErrors, date_edit, error_style, saved_date
 from carecoord.ui.kit.dialog_buttons import save_cancel_buttons
+from carecoord.ui.kit.scroll import borderless_scroll
 from carecoord.ui.screen_fit import restore_or_fit
 from carecoord.ui.style import chip, fg, hint
 from carecoord.ui.unsaved import FormDialog
@@ -163,11 +163,7 @@ class AssessmentDialog(FormDialog):
             self._build_ort(body)
         else:
             self._build_frequency(body)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(body)
-        outer.addWidget(scroll, 1)
+        outer.addWidget(borderless_scroll(body), 1)
 
         self.alert = chip(SELF_HARM_TEXT, "danger")
         self.alert.setObjectName("selfHarmAlert")

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QScrollArea,
     QSpinBox,
     QStackedWidget,
     QVBoxLayout,
@@ -29,6 +28,7 @@ from carecoord.services.record import HeadacheView
 from carecoord.ui.forms import FieldErrors, combo, line_edit, text_edit, text_of
 from carecoord.ui.kit.chart_tab import EditorTab
 from carecoord.ui.kit.records import action_button
+from carecoord.ui.kit.scroll import borderless_scroll
 from carecoord.ui.style import bg, chip_fg, scheme
 
 EMPTY_TEXT = "No headache profile — fill it in for neurology referrals"
@@ -190,11 +190,7 @@ class HeadacheTab(EditorTab):
             flags_form, "Red flags for a secondary headache:", "red_flags", self.flags_box
         )
         holder_layout.insertLayout(1, flags_form)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(form_holder)
-        page_layout.addWidget(scroll, 1)
+        page_layout.addWidget(borderless_scroll(form_holder), 1)
 
         self.type_combo.currentIndexChanged.connect(self.edited)
         self.with_aura.toggled.connect(self.edited)

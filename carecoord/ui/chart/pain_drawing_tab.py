@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from carecoord.clinical import pain_map
 from carecoord.clinical.pain_map import KIND_STYLES, PainKind, PainMark
 from carecoord.clinical.vocabulary import DataCategory
-from carecoord.errors import CareCoordError, ValidationError
+from carecoord.errors import ValidationError
 from carecoord.services import pain_drawings
 from carecoord.services.common import today
 from carecoord.services.pain_drawings import MAX_NOTES, PainDrawingInput, PainDrawingView
@@ -207,13 +207,14 @@ class PainDrawingTab(EditorTab):
     # ------------------------------------------------------------------- data
     def reload(self, select_id: int | None = None) -> None:
         """Read the drawings again and show ``select_id`` (default: the newest)."""
-        try:
-            self.drawings = pain_drawings.list_pain_drawings(
+        drawings = self.read(
+            lambda: pain_drawings.list_pain_drawings(
                 self.context.db, self.context.actor, self.patient_id
             )
-        except CareCoordError as error:
-            self.problem(error)
+        )
+        if drawings is None:
             return
+        self.drawings = drawings
         with self.filling_fields():
             self.dates.clear()
             for drawing in self.drawings:

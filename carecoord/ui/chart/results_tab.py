@@ -15,14 +15,12 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
-    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QScrollArea,
     QSizePolicy,
     QStackedWidget,
     QTableWidget,
@@ -49,6 +47,7 @@ from carecoord.ui.forms import (
 from carecoord.ui.keyboard import tab_leaves
 from carecoord.ui.kit.chart_tab import ChartTab
 from carecoord.ui.kit.records import action_button
+from carecoord.ui.kit.scroll import borderless_scroll
 from carecoord.ui.style import OKABE_ITO, chip, hint, qcolor, scheme
 
 NOT_TESTED = ""
@@ -237,12 +236,7 @@ class ResultsTab(ChartTab):
         for kind in ResultKind:
             column.addWidget(self._kind_box(kind))
         column.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setObjectName("resultsScroll")
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(left)
-        outer.addWidget(scroll, 3)
+        outer.addWidget(borderless_scroll(left, "resultsScroll"), 3)
         if self.kinds_editable:
             outer.addWidget(self._form(), 2)
 

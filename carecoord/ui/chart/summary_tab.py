@@ -25,8 +25,9 @@ from PySide6.QtWidgets import (
 from carecoord.clinical import allergy_status, mme
 from carecoord.clinical.mme import PRN
 from carecoord.clinical.vocabulary import DataCategory
-from carecoord.errors import CareCoordError
+from carecoord.db import Database
 from carecoord.services import record
+from carecoord.services.actor import Actor
 from carecoord.services.chart import Chart
 from carecoord.services.permissions import Action, allowed, diagnosis_category
 from carecoord.services.record import (
@@ -437,31 +438,27 @@ class SummaryTab(ChartFedTab):
 
     def confirm_no_known_allergies(self) -> None:
         who = self.context.actor.display_name
-        if not self.confirm(
-            self,
+        self._change_allergy_status(
             "No known allergies",
             "Record that the patient has confirmed no known allergies (drugs, foods, latex or "
             f"anything else)? Letters will say it was confirmed by {who} today.",
-        ):
-            return
-        try:
-            record.confirm_no_known_allergies(self.context.db, self.context.actor, self.patient_id)
-        except CareCoordError as error:
-            self.problem(error, "Allergy status")
-            return
-        self.saved()
+            record.confirm_no_known_allergies,
+        )
 
     def withdraw_no_known_allergies(self) -> None:
-        if not self.confirm(
-            self,
+        self._change_allergy_status(
             "Withdraw no known allergies",
             "Take back “no known allergies” (confirmed in error)? The allergy status becomes "
             "“not yet recorded”; the change is recorded in the audit trail.",
+            record.withdraw_no_known_allergies,
+        )
+
+    def _change_allergy_status(
+        self, title: str, question: str, change: Callable[[Database, Actor, int], object]
+    ) -> None:
+        """Ask ``question``; on yes make the patient's allergy-status ``change``."""
+        if self.confirm(self, title, question) and self.apply(
+            lambda: change(self.context.db, self.context.actor, self.patient_id),
+            "Allergy status",
         ):
-            return
-        try:
-            record.withdraw_no_known_allergies(self.context.db, self.context.actor, self.patient_id)
-        except CareCoordError as error:
-            self.problem(error, "Allergy status")
-            return
-        self.saved()
+            self.saved()
