@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFrame, QWidget
 from pytestqt.qtbot import QtBot
 
 from carecoord.ui.context import AppContext
-from carecoord.ui.kit.dialog_buttons import save_cancel_buttons
+from carecoord.ui.kit.dialog_buttons import accept_cancel_buttons
 from carecoord.ui.kit.records import action_button
 from carecoord.ui.kit.scroll import borderless_scroll
 from carecoord.ui.kit.service_dialog import DatedChangeDialog, ServiceDialog
@@ -19,7 +19,7 @@ def test_save_runs_the_dialogs_save_and_cancel_rejects(qtbot: QtBot) -> None:
     dialog = QDialog()
     qtbot.addWidget(dialog)
     saves: list[bool] = []
-    box = save_cancel_buttons(dialog, lambda: saves.append(True), names=("xSave", "xCancel"))
+    box = accept_cancel_buttons(dialog, lambda: saves.append(True), names=("xSave", "xCancel"))
     save = box.button(QDialogButtonBox.StandardButton.Save)
     cancel = box.button(QDialogButtonBox.StandardButton.Cancel)
     assert (save.objectName(), cancel.objectName()) == ("xSave", "xCancel")
@@ -34,10 +34,22 @@ def test_save_runs_the_dialogs_save_and_cancel_rejects(qtbot: QtBot) -> None:
 def test_label_and_accessible_name(qtbot: QtBot) -> None:
     dialog = QDialog()
     qtbot.addWidget(dialog)
-    box = save_cancel_buttons(dialog, dialog.accept, names=("a", "b"), text="Attach")
+    box = accept_cancel_buttons(dialog, dialog.accept, names=("a", "b"), text="Attach")
     assert box.button(QDialogButtonBox.StandardButton.Save).accessibleName() == "Attach"
-    box = save_cancel_buttons(dialog, dialog.accept, names=("a", "b"), accessible="Save it")
+    box = accept_cancel_buttons(dialog, dialog.accept, names=("a", "b"), accessible="Save it")
     assert box.button(QDialogButtonBox.StandardButton.Save).accessibleName() == "Save it"
+    box = accept_cancel_buttons(
+        dialog,
+        dialog.accept,
+        names=("ok", "no"),
+        button=QDialogButtonBox.StandardButton.Ok,
+        primary=False,
+    )
+    ok = box.button(QDialogButtonBox.StandardButton.Ok)
+    assert ok.objectName() == "ok" and ok.property("role") is None
+    assert (
+        "&" not in ok.accessibleName() and box.button(QDialogButtonBox.StandardButton.Save) is None
+    )
 
 
 def test_dated_change_dialog_passes_the_date_entered(qtbot: QtBot, context: AppContext) -> None:

@@ -29,7 +29,7 @@ from carecoord.services.assessments import AssessmentView
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.forms import FieldErrors, date_edit, error_style, saved_date
-from carecoord.ui.kit.dialog_buttons import save_cancel_buttons
+from carecoord.ui.kit.dialog_buttons import accept_cancel_buttons
 from carecoord.ui.kit.scroll import borderless_scroll
 from carecoord.ui.screen_fit import restore_or_fit
 from carecoord.ui.style import chip, fg, hint
@@ -184,7 +184,7 @@ class AssessmentDialog(FormDialog):
         self.message.hide()
         outer.addWidget(self.message)
 
-        buttons = save_cancel_buttons(
+        buttons = accept_cancel_buttons(
             self,
             self.save,
             names=("saveAssessment", "cancelAssessment"),

@@ -27,7 +27,7 @@ from carecoord.ui.chart.document_files import FILE_FIELDS, Incoming
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.forms import FieldErrors, combo, date_edit, date_of, line_edit, text_of
-from carecoord.ui.kit.dialog_buttons import save_cancel_buttons
+from carecoord.ui.kit.dialog_buttons import accept_cancel_buttons
 from carecoord.ui.screen_fit import fit_dialog
 
 
@@ -95,7 +95,7 @@ class AttachDocumentDialog(QDialog):
         self.fill_reviewers()
         layout.addLayout(form)
         layout.addWidget(
-            save_cancel_buttons(
+            accept_cancel_buttons(
                 self, self.save, names=("attachSave", "attachCancel"), text="Attach"
             )
         )

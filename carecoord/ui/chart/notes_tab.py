@@ -30,7 +30,7 @@ from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.forms import FieldErrors
 from carecoord.ui.kit.chart_tab import ChartTab
-from carecoord.ui.kit.dialog_buttons import save_cancel_buttons
+from carecoord.ui.kit.dialog_buttons import accept_cancel_buttons
 from carecoord.ui.screen_fit import restore_or_fit
 from carecoord.ui.style import bg, fg, hint
 
@@ -78,7 +78,7 @@ class NoteDialog(QDialog):
         self.text.setMinimumHeight(260)
         form = QFormLayout()
         self.errors.add_row(form, "Note*:", "text", self.text)
-        buttons = save_cancel_buttons(
+        buttons = accept_cancel_buttons(
             self, self.save, names=("noteSave", "noteCancel"), text="Save note"
         )
         layout = QVBoxLayout(self)

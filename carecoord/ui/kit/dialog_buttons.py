@@ -1,8 +1,9 @@
-"""The Save / Cancel row of the product's form dialogs, made one way.
+"""The accept / Cancel row of the product's dialogs (Save or OK, then Cancel), made one way.
 
-Save is the dialog's primary button (its style sheet role) and runs the dialog's own
-save, which accepts only when the service stored the form; Cancel rejects. Both carry
-object names (tests and style sheets find them) and accessible names.
+The accept button runs ``accept`` (a form's own save, which accepts only when the
+service stored it, or the dialog's accept); Cancel rejects. Both carry object names
+(tests and style sheets find them) and accessible names; a Save is the dialog's primary
+button (its style sheet role).
 """
 
 from __future__ import annotations
@@ -11,32 +12,35 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox
 
+Standard = QDialogButtonBox.StandardButton
 
-def save_cancel_buttons(
+
+def accept_cancel_buttons(
     dialog: QDialog,
-    save: Callable[[], object],
+    accept: Callable[[], object],
     *,
     names: tuple[str, str],
     text: str | None = None,
     accessible: str | None = None,
+    button: QDialogButtonBox.StandardButton = Standard.Save,
+    primary: bool = True,
 ) -> QDialogButtonBox:
-    """Save (labelled ``text``, or Qt's "Save") and Cancel for ``dialog``.
+    """``button`` (labelled ``text``, or Qt's label) and Cancel for ``dialog``.
 
-    ``names`` are the two buttons' object names; the Save button's accessible name is
-    ``accessible``, else its label.
+    ``names`` are the two buttons' object names; the accept button's accessible name is
+    ``accessible``, else ``text``, else Qt's label without its mnemonic.
     """
-    box = QDialogButtonBox(
-        QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-    )
-    save_button = box.button(QDialogButtonBox.StandardButton.Save)
+    box = QDialogButtonBox(button | Standard.Cancel)
+    accept_button = box.button(button)
     if text is not None:
-        save_button.setText(text)
-    save_button.setObjectName(names[0])
-    save_button.setAccessibleName(accessible or save_button.text())
-    save_button.setProperty("role", "primary")
-    cancel = box.button(QDialogButtonBox.StandardButton.Cancel)
+        accept_button.setText(text)
+    accept_button.setObjectName(names[0])
+    accept_button.setAccessibleName(accessible or text or accept_button.text().replace("&", ""))
+    if primary:
+        accept_button.setProperty("role", "primary")
+    cancel = box.button(Standard.Cancel)
     cancel.setObjectName(names[1])
     cancel.setAccessibleName("Cancel")
-    box.accepted.connect(save)
+    box.accepted.connect(accept)
     box.rejected.connect(dialog.reject)
     return box

@@ -29,7 +29,7 @@ from carecoord.services.referrals import ReferralView
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.forms import FieldErrors, date_edit, limited_text, saved_date, text_of
-from carecoord.ui.kit.dialog_buttons import save_cancel_buttons
+from carecoord.ui.kit.dialog_buttons import accept_cancel_buttons
 from carecoord.ui.kit.records import action_button
 from carecoord.ui.screen_fit import fit_to_screen
 from carecoord.ui.style import hint, scheme
@@ -165,7 +165,7 @@ class ReportDialog(QDialog):
         self.received_edit.setMaximumDate(QDate.currentDate())
         self.errors.add_row(form, "Received on:", "received_on", self.received_edit)
 
-        buttons = save_cancel_buttons(
+        buttons = accept_cancel_buttons(
             self,
             self.save,
             names=("saveReport", "cancelReport"),

@@ -18,6 +18,7 @@ from carecoord.errors import CareCoordError, ConflictError, ValidationError
 from carecoord.ui import forms, style
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
+from carecoord.ui.kit.dialog_buttons import accept_cancel_buttons
 from carecoord.ui.screen_fit import fit_dialog, grow_to_fit
 
 
@@ -57,18 +58,15 @@ class ServiceDialog(QDialog):
         self.intro.hide()
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        self.buttons = accept_cancel_buttons(
+            self,
+            self.save,
+            names=(f"{name}Ok", f"{name}Cancel"),
+            text=ok_text,
+            button=QDialogButtonBox.StandardButton.Ok,
+            primary=False,
         )
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(ok_text)
-        self.ok_button.setObjectName(f"{name}Ok")
-        self.ok_button.setAccessibleName(ok_text)
-        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setObjectName(f"{name}Cancel")
-        cancel.setAccessibleName("Cancel")
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         layout.addLayout(self.form)
