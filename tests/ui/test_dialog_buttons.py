@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFrame, QWidget
 from pytestqt.qtbot import QtBot
 
 from carecoord.ui.context import AppContext
-from carecoord.ui.kit.dialog_buttons import accept_cancel_buttons
+from carecoord.ui.kit.dialog_buttons import accept_cancel_buttons, ok_cancel_buttons
 from carecoord.ui.kit.records import action_button
 from carecoord.ui.kit.scroll import borderless_scroll
 from carecoord.ui.kit.service_dialog import DatedChangeDialog, ServiceDialog
@@ -38,15 +38,9 @@ def test_label_and_accessible_name(qtbot: QtBot) -> None:
     assert box.button(QDialogButtonBox.StandardButton.Save).accessibleName() == "Attach"
     box = accept_cancel_buttons(dialog, dialog.accept, names=("a", "b"), accessible="Save it")
     assert box.button(QDialogButtonBox.StandardButton.Save).accessibleName() == "Save it"
-    box = accept_cancel_buttons(
-        dialog,
-        dialog.accept,
-        names=("ok", "no"),
-        button=QDialogButtonBox.StandardButton.Ok,
-        primary=False,
-    )
+    box = ok_cancel_buttons(dialog, dialog.accept, "ask")
     ok = box.button(QDialogButtonBox.StandardButton.Ok)
-    assert ok.objectName() == "ok" and ok.property("role") is None
+    assert ok.objectName() == "askOk" and ok.property("role") is None
     assert (
         "&" not in ok.accessibleName() and box.button(QDialogButtonBox.StandardButton.Save) is None
     )

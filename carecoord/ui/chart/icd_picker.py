@@ -24,7 +24,7 @@ from carecoord.services import codes
 from carecoord.services.codes import CodeEntry
 from carecoord.ui import forms, style
 from carecoord.ui.errors import show_problem
-from carecoord.ui.kit.dialog_buttons import accept_cancel_buttons
+from carecoord.ui.kit.dialog_buttons import ok_cancel_buttons
 from carecoord.ui.screen_fit import fit_to_screen
 from carecoord.ui.worker import run_in_thread
 
@@ -146,14 +146,8 @@ class IcdPicker(QDialog):
         self.errors.labels["code"] = self.code_error
         self.errors.widgets["code"] = self.results
 
-        self.buttons = accept_cancel_buttons(
-            self,
-            self.accept,
-            names=("icdOk", "icdCancel"),
-            text="Add diagnosis",
-            accessible="Add the chosen diagnosis",
-            button=QDialogButtonBox.StandardButton.Ok,
-            primary=False,
+        self.buttons = ok_cancel_buttons(
+            self, self.accept, "icd", "Add diagnosis", "Add the chosen diagnosis"
         )
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setEnabled(False)

@@ -44,3 +44,23 @@ def accept_cancel_buttons(
     box.accepted.connect(accept)
     box.rejected.connect(dialog.reject)
     return box
+
+
+def ok_cancel_buttons(
+    dialog: QDialog,
+    accept: Callable[[], object],
+    prefix: str,
+    text: str | None = None,
+    accessible: str | None = None,
+) -> QDialogButtonBox:
+    """OK (labelled ``text``, not primary) and Cancel, named ``<prefix>Ok`` and
+    ``<prefix>Cancel``: the row of the small question and service dialogs."""
+    return accept_cancel_buttons(
+        dialog,
+        accept,
+        names=(f"{prefix}Ok", f"{prefix}Cancel"),
+        text=text,
+        accessible=accessible,
+        button=Standard.Ok,
+        primary=False,
+    )

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from carecoord.clinical.vocabulary import DeliveryMethod
 from carecoord.ui.forms import combo, date_edit, date_of
-from carecoord.ui.kit.dialog_buttons import accept_cancel_buttons
+from carecoord.ui.kit.dialog_buttons import ok_cancel_buttons
 from carecoord.ui.screen_fit import fit_dialog
 
 
@@ -42,14 +42,7 @@ class _Prompt(QDialog):
         self.setObjectName(object_name)
         self.setWindowTitle(title)
         self.form = QFormLayout()
-        self.buttons = accept_cancel_buttons(
-            self,
-            self.accept,
-            names=("promptOk", "promptCancel"),
-            accessible="OK",
-            button=QDialogButtonBox.StandardButton.Ok,
-            primary=False,
-        )
+        self.buttons = ok_cancel_buttons(self, self.accept, "prompt", accessible="OK")
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)

@@ -18,7 +18,7 @@ from carecoord.errors import CareCoordError, ConflictError, ValidationError
 from carecoord.ui import forms, style
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
-from carecoord.ui.kit.dialog_buttons import accept_cancel_buttons
+from carecoord.ui.kit.dialog_buttons import ok_cancel_buttons
 from carecoord.ui.screen_fit import fit_dialog, grow_to_fit
 
 
@@ -58,14 +58,7 @@ class ServiceDialog(QDialog):
         self.intro.hide()
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        self.buttons = accept_cancel_buttons(
-            self,
-            self.save,
-            names=(f"{name}Ok", f"{name}Cancel"),
-            text=ok_text,
-            button=QDialogButtonBox.StandardButton.Ok,
-            primary=False,
-        )
+        self.buttons = ok_cancel_buttons(self, self.save, name, ok_text)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
