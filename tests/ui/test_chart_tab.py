@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
 from carecoord.errors import CareCoordError, ConflictError, ValidationError
+from carecoord.services.chart import Chart
 from carecoord.ui.chart.assessments_tab import AssessmentsTab
 from carecoord.ui.chart.care_team_tab import CareTeamTab
 from carecoord.ui.chart.documents_tab import DocumentsTab
@@ -19,7 +21,7 @@ from carecoord.ui.chart.results_tab import ResultsTab
 from carecoord.ui.chart.summary_tab import SummaryTab
 from carecoord.ui.context import AppContext
 from carecoord.ui.forms import FieldErrors
-from carecoord.ui.kit.chart_tab import ChartTab
+from carecoord.ui.kit.chart_tab import ChartFedTab, ChartTab, EditorTab
 from tests.services.helpers import new_patient
 
 TABS = (
@@ -94,3 +96,68 @@ def test_a_refused_save_is_explained_and_a_conflict_offers_a_reload(
     assert tab.store(refuse(conflict), FieldErrors()) is None
     assert offered == [(conflict, tab.reload)]
     assert tab.store(lambda: 3, FieldErrors()) == 3
+    # A change without a form (apply): the same offer on a conflict, other refusals boxed.
+    assert tab.apply(lambda: 3)
+    assert not tab.apply(refuse(conflict)) and offered[-1] == (conflict, tab.reload)
+    refused = CareCoordError("refused")
+    assert not tab.apply(refuse(refused), "Results") and shown[-1] is refused
+
+
+def test_setup_runs_last_with_the_patient_and_names_set(qtbot: QtBot, context: AppContext) -> None:
+    seen: list[tuple[int, str]] = []
+
+    class Probe(ChartTab):
+        OBJECT_NAME = "probeTab"
+
+        def setup(self) -> None:
+            seen.append((self.patient_id, self.objectName()))
+
+    tab = Probe(context=context, patient_id=42)
+    qtbot.addWidget(tab)
+    assert seen == [(42, "probeTab")]
+
+
+def test_editor_tab_counts_edits_but_not_its_own_filling(qtbot: QtBot, context: AppContext) -> None:
+    class Form(EditorTab):
+        def setup(self) -> None:
+            self.can_edit = True
+            self.save_button = QPushButton()
+            self.discard_button = QPushButton()
+            self.reads = 0
+            self.stored = True
+
+        def reload(self) -> None:
+            self.reads += 1
+
+        def save(self) -> bool:
+            return self.stored
+
+    tab = Form(context=context, patient_id=1)
+    qtbot.addWidget(tab)
+    with tab.filling_fields():
+        tab.edited()
+    assert not tab.dirty and not tab.filling
+    tab.refresh()
+    assert tab.reads == 1
+    tab.edited("typed")
+    assert tab.dirty and tab.save_button.isEnabled() and tab.has_unsaved_work()
+    tab.refresh()  # unsaved edits are kept
+    assert tab.reads == 1
+    assert tab.save_unsaved_work()
+    tab.set_dirty(False)
+    assert not tab.discard_button.isEnabled() and not tab.has_unsaved_work()
+
+
+def test_chart_fed_tab_reads_the_chart_when_standing_alone(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    patient_id = new_patient(context.db, context.actor).id
+
+    class Fed(ChartFedTab):
+        def show_chart(self, chart: Chart) -> None:
+            self.chart = chart
+
+    tab = Fed(context=context, patient_id=patient_id)
+    qtbot.addWidget(tab)
+    tab.refresh()
+    assert tab.chart is not None

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QTableWidget
 from pytestqt.modeltest import ModelTester
 
 from carecoord.ui import style
-from carecoord.ui.kit.table import Column, ColumnTableModel, SortRole
+from carecoord.ui.kit.table import Column, ColumnTableModel, SortRole, read_only_rows
 
 
 @dataclass(frozen=True)
@@ -64,3 +64,48 @@ def test_model_with_rows_and_empty(qtmodeltester: ModelTester, qapp: QApplicatio
     model.set_rows([])
     qtmodeltester.check(model)
     assert model.rowCount() == 0
+
+
+class CountingModel(ColumnTableModel):
+    """Counts row look-ups and answers one extra role (an id)."""
+
+    extra_roles = frozenset({int(Qt.ItemDataRole.UserRole) + 7})
+
+    def __init__(self) -> None:
+        super().__init__(COLUMNS)
+        self.lookups = 0
+
+    def row_at(self, row: int) -> Row | None:
+        self.lookups += 1
+        found: Row | None = super().row_at(row)
+        return found
+
+    def extra_data(self, row: Row, column: int, role: int) -> object:
+        return f"id-{row.name}"
+
+
+def test_unanswered_role_fetches_no_row(qapp: QApplication) -> None:
+    model = CountingModel()
+    model.set_rows([Row("a", 1)])
+    index = model.index(0, 0)
+    for role in (
+        Qt.ItemDataRole.SizeHintRole,
+        Qt.ItemDataRole.DecorationRole,
+        Qt.ItemDataRole.CheckStateRole,
+        Qt.ItemDataRole.UserRole + 3,
+    ):
+        assert model.data(index, role) is None
+    assert model.lookups == 0
+    assert model.data(index) == "a"
+    assert model.data(index, Qt.ItemDataRole.UserRole + 7) == "id-a"
+    assert model.lookups == 2
+
+
+def test_read_only_rows_sets_up_a_table_widget_too(qapp: QApplication) -> None:
+    table = read_only_rows(QTableWidget(2, 2), "things", "The things", word_wrap=False)
+    assert (table.objectName(), table.accessibleName()) == ("things", "The things")
+    assert table.selectionBehavior() == QAbstractItemView.SelectionBehavior.SelectRows
+    assert table.selectionMode() == QAbstractItemView.SelectionMode.SingleSelection
+    assert table.editTriggers() == QAbstractItemView.EditTrigger.NoEditTriggers
+    assert not table.wordWrap() and table.verticalHeader().isHidden()
+    assert table.tabKeyNavigation() is False

@@ -11,14 +11,12 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
-    QDialogButtonBox,
     QFormLayout,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QRadioButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +29,8 @@ from carecoord.services.assessments import AssessmentView
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.forms import FieldErrors, date_edit, error_style, saved_date
+from carecoord.ui.kit.dialog_buttons import accept_cancel_buttons
+from carecoord.ui.kit.scroll import borderless_scroll
 from carecoord.ui.screen_fit import restore_or_fit
 from carecoord.ui.style import chip, fg, hint
 from carecoord.ui.unsaved import FormDialog
@@ -163,11 +163,7 @@ class AssessmentDialog(FormDialog):
             self._build_ort(body)
         else:
             self._build_frequency(body)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(body)
-        outer.addWidget(scroll, 1)
+        outer.addWidget(borderless_scroll(body), 1)
 
         self.alert = chip(SELF_HARM_TEXT, "danger")
         self.alert.setObjectName("selfHarmAlert")
@@ -188,19 +184,13 @@ class AssessmentDialog(FormDialog):
         self.message.hide()
         outer.addWidget(self.message)
 
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        buttons = accept_cancel_buttons(
+            self,
+            self.save,
+            names=("saveAssessment", "cancelAssessment"),
+            accessible="Save assessment",
         )
         buttons.setObjectName("assessmentButtons")
-        save = buttons.button(QDialogButtonBox.StandardButton.Save)
-        save.setObjectName("saveAssessment")
-        save.setAccessibleName("Save assessment")
-        save.setProperty("role", "primary")
-        cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setObjectName("cancelAssessment")
-        cancel.setAccessibleName("Cancel")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
         outer.addWidget(buttons)
 
     def _error_label(self, name: str) -> QLabel:

@@ -35,7 +35,6 @@ from carecoord.ui.chart.assessment_forms import (
     format_total,
 )
 from carecoord.ui.chart.trend_chart import TrendChart
-from carecoord.ui.context import AppContext
 from carecoord.ui.kit.chart_tab import ChartTab
 from carecoord.ui.kit.table import Column, ColumnTableModel, RowRole, list_table
 from carecoord.ui.style import chip, fg, hint
@@ -160,10 +159,7 @@ class AssessmentsTab(ChartTab):
     OBJECT_NAME = "assessmentsTab"
     ACCESSIBLE_NAME = "Assessments"
 
-    def __init__(
-        self, *, context: AppContext, patient_id: int, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(context=context, patient_id=patient_id, parent=parent)
+    def setup(self) -> None:
         self.dialog: AssessmentDialog | None = None
         self._build()
         self._restore_settings()
@@ -309,9 +305,7 @@ class AssessmentsTab(ChartTab):
         return dialog
 
     def _saved(self, _view: AssessmentView) -> None:
-        self.refresh()
-        self.changed.emit()
-        self.context.events.patient_changed.emit(self.patient_id)
+        self.saved()
 
     # --------------------------------------------------------------- settings
     def _restore_settings(self) -> None:

@@ -23,12 +23,12 @@ from carecoord.clinical.suggestions import Suggestion
 from carecoord.clinical.vocabulary import CORE_ROLES, CareTeamRole, Discipline, Priority
 from carecoord.errors import CareCoordError, ValidationError
 from carecoord.services import team
-from carecoord.services.chart import Chart, load_chart
+from carecoord.services.chart import Chart
 from carecoord.services.permissions import Action, allowed, referral_category
 from carecoord.services.team import CareTeam, MembershipView
 from carecoord.ui import forms, style
 from carecoord.ui.context import AppContext
-from carecoord.ui.kit.chart_tab import ChartTab
+from carecoord.ui.kit.chart_tab import ChartFedTab
 from carecoord.ui.kit.records import (
     action_button,
     ask_yes_no,
@@ -37,7 +37,7 @@ from carecoord.ui.kit.records import (
     records_table,
     selected_row,
 )
-from carecoord.ui.kit.service_dialog import ServiceDialog
+from carecoord.ui.kit.service_dialog import DatedChangeDialog, ServiceDialog
 from carecoord.ui.kit.table import Column, ColumnTableModel
 
 PRIORITY_LEVEL = {
@@ -62,6 +62,10 @@ class AssignMemberDialog(ServiceDialog):
             coordinating physician; a yes/no message box by default.
     """
 
+    TITLE = "Assign care-team member"
+    NAME = "assignMemberDialog"
+    OK_TEXT = "Assign"
+
     def __init__(
         self,
         *,
@@ -71,13 +75,7 @@ class AssignMemberDialog(ServiceDialog):
         role: CareTeamRole | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(
-            context=context,
-            title="Assign care-team member",
-            name="assignMemberDialog",
-            ok_text="Assign",
-            parent=parent,
-        )
+        super().__init__(context=context, parent=parent)
         self.patient_id = patient_id
         self.care_team = care_team
         self.confirm_replace: Callable[[str, str], bool] = lambda current, new: ask_yes_no(
@@ -160,8 +158,12 @@ class AssignMemberDialog(ServiceDialog):
         )
 
 
-class EndMembershipDialog(ServiceDialog):
+class EndMembershipDialog(DatedChangeDialog):
     """Take a member off the team on a date (the membership moves to past members)."""
+
+    TITLE = "End membership"
+    NAME = "endMembershipDialog"
+    OK_TEXT = "End membership"
 
     def __init__(
         self,
@@ -171,32 +173,16 @@ class EndMembershipDialog(ServiceDialog):
         parent: QWidget | None = None,
         reload: Callable[[], None] | None = None,
     ) -> None:
-        super().__init__(
-            context=context,
-            title="End membership",
-            name="endMembershipDialog",
-            ok_text="End membership",
-            parent=parent,
-            reload=reload,
-        )
-        self.membership = membership
-        self.until = forms.date_edit(date.today())
-        self.errors.add_row(self.form, "Last day *", "until", self.until)
-        self.set_intro(
-            f"{membership.member.display_name} leaves the team as "
-            f"{membership.role.label.lower()} (since {membership.since.isoformat()})."
-        )
-
-    def save(self) -> None:
-        m = self.membership
-        self.attempt(
-            lambda: team.end_membership(
-                self.context.db,
-                self.context.actor,
-                m.id,
-                until=forms.saved_date(self.until),
-                expected_version=m.version,
-            )
+        super().__init__(context=context, parent=parent, reload=reload)
+        self.membership = m = membership
+        self.ask_date(
+            "Last day *",
+            "until",
+            f"{m.member.display_name} leaves the team as {m.role.label.lower()} "
+            f"(since {m.since.isoformat()}).",
+            lambda until: team.end_membership(
+                context.db, context.actor, m.id, until=until, expected_version=m.version
+            ),
         )
 
 
@@ -215,7 +201,7 @@ def _role_order(m: MembershipView) -> tuple[int, str]:
     return core, m.member.family_name
 
 
-class CareTeamTab(ChartTab):
+class CareTeamTab(ChartFedTab):
     """Who is on the patient's team, which core role is missing, and what the rules suggest.
 
     Signals:
@@ -223,13 +209,10 @@ class CareTeamTab(ChartTab):
     """
 
     OBJECT_NAME = "careTeamTab"
+    READ_TITLE = "Care team"
 
-    def __init__(
-        self, *, context: AppContext, patient_id: int, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(context=context, patient_id=patient_id, parent=parent)
-        self.chart: Chart | None = None
-        self.can_edit = allowed(context.actor.role, Action.EDIT_DEMOGRAPHICS)
+    def setup(self) -> None:
+        self.can_edit = allowed(self.context.actor.role, Action.EDIT_DEMOGRAPHICS)
         self._build()
 
     # ------------------------------------------------------------------ layout
@@ -281,13 +264,6 @@ class CareTeamTab(ChartTab):
         self._update_buttons()
 
     # -------------------------------------------------------------------- data
-    def refresh(self) -> None:
-        chart = self.read(
-            lambda: load_chart(self.context.db, self.context.actor, self.patient_id), "Care team"
-        )
-        if chart is not None:
-            self.show_chart(chart)
-
     def show_chart(self, chart: Chart) -> None:
         self.chart = chart
         care_team = chart.care_team

@@ -12,7 +12,6 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QVBoxLayout,
@@ -28,6 +27,7 @@ from carecoord.ui.chart.document_files import FILE_FIELDS, Incoming
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.forms import FieldErrors, combo, date_edit, date_of, line_edit, text_of
+from carecoord.ui.kit.dialog_buttons import accept_cancel_buttons
 from carecoord.ui.screen_fit import fit_dialog
 
 
@@ -94,20 +94,11 @@ class AttachDocumentDialog(QDialog):
         self.category.currentIndexChanged.connect(lambda *_: self.fill_reviewers())
         self.fill_reviewers()
         layout.addLayout(form)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        layout.addWidget(
+            accept_cancel_buttons(
+                self, self.save, names=("attachSave", "attachCancel"), text="Attach"
+            )
         )
-        save = buttons.button(QDialogButtonBox.StandardButton.Save)
-        save.setText("Attach")
-        save.setObjectName("attachSave")
-        save.setAccessibleName("Attach")
-        save.setProperty("role", "primary")
-        cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setObjectName("attachCancel")
-        cancel.setAccessibleName("Cancel")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
         self.setMinimumWidth(480)
         fit_dialog(self)
 

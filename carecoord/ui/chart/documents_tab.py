@@ -48,8 +48,8 @@ from carecoord.ui.chart.document_files import (
     human_size,
     pick_files,
 )
-from carecoord.ui.context import AppContext
 from carecoord.ui.kit.chart_tab import ChartTab
+from carecoord.ui.kit.records import action_button
 from carecoord.ui.kit.table import list_table
 from carecoord.ui.style import hint, scheme
 
@@ -91,14 +91,11 @@ class DocumentsTab(ChartTab):
     OBJECT_NAME = "documentsTab"
     ACCESSIBLE_NAME = "Documents"
 
-    def __init__(
-        self, *, context: AppContext, patient_id: int, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(context=context, patient_id=patient_id, parent=parent)
+    def setup(self) -> None:
         self.opener: Opener = QDesktopServices.openUrl
         self.pick_files: FilePicker = pick_files
         self.dialog: AttachDocumentDialog | None = None
-        role = context.actor.role
+        role = self.context.actor.role
         self.can_attach = allowed(role, Action.EDIT_CLINICAL, DataCategory.GENERAL) or allowed(
             role, Action.EDIT_REFERRAL_LOGISTICS, DataCategory.GENERAL
         )
@@ -110,11 +107,13 @@ class DocumentsTab(ChartTab):
         outer = QVBoxLayout(self)
         bar = QHBoxLayout()
         if self.can_attach:
-            self.attach_button = QPushButton("Attach…")
-            self.attach_button.setObjectName("attachDocument")
-            self.attach_button.setAccessibleName("Attach documents")
-            self.attach_button.setToolTip("Attach PDF, PNG, JPEG or TIFF files to this chart")
-            self.attach_button.clicked.connect(self.choose_files)
+            self.attach_button = action_button(
+                "Attach…",
+                "attachDocument",
+                self.choose_files,
+                accessible="Attach documents",
+                tooltip="Attach PDF, PNG, JPEG or TIFF files to this chart",
+            )
             bar.addWidget(self.attach_button)
             self.paste_button = QPushButton("Paste")
             self.paste_button.setObjectName("pasteDocument")
@@ -236,9 +235,7 @@ class DocumentsTab(ChartTab):
         return dialog
 
     def _attached(self, _views: list[DocumentView]) -> None:
-        self.refresh()
-        self.changed.emit()
-        self.context.events.patient_changed.emit(self.patient_id)
+        self.saved()
 
     @staticmethod
     def _local_files(event: QDragEnterEvent | QDropEvent) -> list[Path]:

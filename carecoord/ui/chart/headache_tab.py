@@ -12,8 +12,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QPushButton,
-    QScrollArea,
     QSpinBox,
     QStackedWidget,
     QVBoxLayout,
@@ -27,10 +25,11 @@ from carecoord.errors import CareCoordError, ValidationError
 from carecoord.services import record
 from carecoord.services.permissions import Action, allowed
 from carecoord.services.record import HeadacheView
-from carecoord.ui.context import AppContext
 from carecoord.ui.forms import FieldErrors, combo, line_edit, text_edit, text_of
-from carecoord.ui.kit.chart_tab import ChartTab
-from carecoord.ui.style import bg, chip_fg, hint, page_title, scheme
+from carecoord.ui.kit.chart_tab import EditorTab
+from carecoord.ui.kit.records import action_button
+from carecoord.ui.kit.scroll import borderless_scroll
+from carecoord.ui.style import bg, chip_fg, scheme
 
 EMPTY_TEXT = "No headache profile — fill it in for neurology referrals"
 RISK_LEVEL = {"none": "ok", "possible": "warning", "likely": "danger"}
@@ -54,7 +53,7 @@ def risk_summary(
     return f"Medication-overuse risk: {risk.level}", RISK_LEVEL[risk.level]
 
 
-class HeadacheTab(ChartTab):
+class HeadacheTab(EditorTab):
     """Edit the patient's headache profile; the overuse risk updates while typing.
 
     ``offer_reload`` and ``show_problem`` are attributes so tests can replace the
@@ -67,14 +66,9 @@ class HeadacheTab(ChartTab):
     OBJECT_NAME = "headacheTab"
     ACCESSIBLE_NAME = "Headache profile"
 
-    def __init__(
-        self, *, context: AppContext, patient_id: int, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(context=context, patient_id=patient_id, parent=parent)
+    def setup(self) -> None:
         self.profile: HeadacheView | None = None
-        self.dirty = False
-        self._loading = False
-        self.can_edit = allowed(context.actor.role, Action.EDIT_CLINICAL, DataCategory.GENERAL)
+        self.can_edit = allowed(self.context.actor.role, Action.EDIT_CLINICAL, DataCategory.GENERAL)
         self._build()
         self.reload()
 
@@ -95,11 +89,9 @@ class HeadacheTab(ChartTab):
         message.setStyleSheet("font-size: 15px;")
         empty_layout.addWidget(message)
         if self.can_edit:
-            start = QPushButton("Fill in headache profile")
-            start.setObjectName("startHeadacheProfile")
-            start.setAccessibleName("Fill in headache profile")
-            start.setProperty("role", "primary")
-            start.clicked.connect(self.start_profile)
+            start = action_button(
+                "Fill in headache profile", "startHeadacheProfile", self.start_profile, primary=True
+            )
             row = QHBoxLayout()
             row.addStretch(1)
             row.addWidget(start)
@@ -112,14 +104,7 @@ class HeadacheTab(ChartTab):
         page = QWidget()
         page_layout = QVBoxLayout(page)
         page_layout.setContentsMargins(0, 0, 0, 0)
-        title_row = QHBoxLayout()
-        title_row.addWidget(page_title("Headache profile"))
-        title_row.addStretch(1)
-        self.saved_label = hint("")
-        self.saved_label.setObjectName("headacheSavedAt")
-        self.saved_label.setWordWrap(False)
-        title_row.addWidget(self.saved_label)
-        page_layout.addLayout(title_row)
+        page_layout.addLayout(self.title_row("Headache profile", "headacheSavedAt"))
 
         self.risk_frame = QFrame()
         self.risk_frame.setObjectName("overuseRiskPanel")
@@ -205,40 +190,35 @@ class HeadacheTab(ChartTab):
             flags_form, "Red flags for a secondary headache:", "red_flags", self.flags_box
         )
         holder_layout.insertLayout(1, flags_form)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(form_holder)
-        page_layout.addWidget(scroll, 1)
+        page_layout.addWidget(borderless_scroll(form_holder), 1)
 
-        self.type_combo.currentIndexChanged.connect(self._edited)
-        self.with_aura.toggled.connect(self._edited)
+        self.type_combo.currentIndexChanged.connect(self.edited)
+        self.with_aura.toggled.connect(self.edited)
         for spin in (
             self.attacks,
             self.headache_days,
             self.medication_days,
             *self.class_days.values(),
         ):
-            spin.valueChanged.connect(self._edited)
-        self.flags_box.toggled.connect(self._edited)
+            spin.valueChanged.connect(self.edited)
+        self.flags_box.toggled.connect(self.edited)
         for box in self.flag_boxes.values():
-            box.toggled.connect(self._edited)
-        self.triggers.textChanged.connect(self._edited)
-        self.notes.textChanged.connect(self._edited)
+            box.toggled.connect(self.edited)
+        self.triggers.textChanged.connect(self.edited)
+        self.notes.textChanged.connect(self.edited)
 
         if self.can_edit:
             buttons = QHBoxLayout()
             buttons.addStretch(1)
-            self.discard_button = QPushButton("Discard changes")
-            self.discard_button.setObjectName("discardHeadache")
-            self.discard_button.setAccessibleName("Discard changes")
-            self.discard_button.clicked.connect(self.reload)
+            self.discard_button = action_button("Discard changes", "discardHeadache", self.reload)
             buttons.addWidget(self.discard_button)
-            self.save_button = QPushButton("Save profile")
-            self.save_button.setObjectName("saveHeadache")
-            self.save_button.setAccessibleName("Save headache profile")
-            self.save_button.setProperty("role", "primary")
-            self.save_button.clicked.connect(self.save)
+            self.save_button = action_button(
+                "Save profile",
+                "saveHeadache",
+                self.save,
+                accessible="Save headache profile",
+                primary=True,
+            )
             buttons.addWidget(self.save_button)
             page_layout.addLayout(buttons)
         else:
@@ -265,15 +245,6 @@ class HeadacheTab(ChartTab):
         return spin
 
     # ------------------------------------------------------------------- data
-    def refresh(self) -> None:
-        """Reload from the service unless the person is editing.
-
-        Unsaved edits are never thrown away by a change elsewhere on the chart; if the
-        profile itself changed meanwhile, saving reports the conflict and offers a reload.
-        """
-        if not self.dirty:
-            self.reload()
-
     def reload(self) -> None:
         """Reload the profile from the service, discarding unsaved edits."""
         try:
@@ -287,8 +258,7 @@ class HeadacheTab(ChartTab):
         self.stack.setCurrentWidget(self.form_page if self.profile else self.empty_page)
 
     def _fill(self, profile: HeadacheView | None) -> None:
-        self._loading = True
-        try:
+        with self.filling_fields():
             self.errors.clear()
             index = self.type_combo.findData(
                 profile.headache_type if profile else HeadacheType.MIGRAINE
@@ -307,9 +277,7 @@ class HeadacheTab(ChartTab):
                 box.setChecked(bool(found and flag in found))
             self.triggers.setText((profile.triggers or "") if profile else "")
             self.notes.setPlainText((profile.notes or "") if profile else "")
-        finally:
-            self._loading = False
-        self._set_dirty(False)
+        self.set_dirty(False)
         if profile is not None and profile.recorded_at is not None:
             self.saved_label.setText(f"Last saved {profile.recorded_at.date().isoformat()}")
         else:
@@ -320,20 +288,14 @@ class HeadacheTab(ChartTab):
         """Show the empty form for a patient without a profile."""
         self._fill(None)
         self.stack.setCurrentWidget(self.form_page)
-        self._set_dirty(True)
+        self.set_dirty(True)
         self.type_combo.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def _edited(self, *_: object) -> None:
-        if self._loading:
-            return
-        self._set_dirty(True)
-        self._show_risk()
-
-    def _set_dirty(self, dirty: bool) -> None:
-        self.dirty = dirty
-        if self.can_edit:
-            self.save_button.setEnabled(dirty)
-            self.discard_button.setEnabled(dirty)
+    def edited(self, *_: object) -> None:
+        """An edit also updates the overuse risk shown beside the form."""
+        super().edited()
+        if not self.filling:
+            self._show_risk()
 
     def days_by_class(self) -> dict[AcuteDrugClass, int | None]:
         """The days per class as entered (None where "not recorded")."""
@@ -396,13 +358,6 @@ class HeadacheTab(ChartTab):
             return "none"
 
     # ------------------------------------------------------------------- save
-    def has_unsaved_work(self) -> bool:
-        """Edits not saved yet (the chart asks before it closes; ui/unsaved.py)."""
-        return self.dirty and self.can_edit
-
-    def save_unsaved_work(self) -> bool:
-        return self.save()
-
     def save(self) -> bool:
         """Store the profile; validation beside the field, a conflict offers a reload."""
         self.errors.clear()
@@ -433,8 +388,7 @@ class HeadacheTab(ChartTab):
             return False
         self.profile = saved
         self._fill(saved)
-        self.changed.emit()
-        self.context.events.patient_changed.emit(self.patient_id)
+        self.tell_chart()
         return True
 
 

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QLayoutItem,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -22,6 +21,7 @@ from carecoord.services.patients import age_on
 from carecoord.services.permissions import Action, allowed
 from carecoord.ui import style
 from carecoord.ui.context import AppContext
+from carecoord.ui.kit.records import action_button
 
 
 class FlowLayout(QLayout):
@@ -109,10 +109,12 @@ class ChartHeader(QWidget):
         self.allergy_chip = style.chip("", "info")
         self.allergy_chip.setObjectName("allergyStatus")
         self.allergy_chip.hide()
-        self.edit_button = QPushButton("Edit details…")
-        self.edit_button.setObjectName("editDemographics")
-        self.edit_button.setAccessibleName("Edit patient details")
-        self.edit_button.clicked.connect(self.edit_requested)
+        self.edit_button = action_button(
+            "Edit details…",
+            "editDemographics",
+            self.edit_requested.emit,
+            accessible="Edit patient details",
+        )
         if not allowed(context.actor.role, Action.EDIT_DEMOGRAPHICS):
             self.edit_button.hide()  # (shown while parentless it would flash up as a window)
         self.alerts = QWidget()

@@ -24,6 +24,7 @@ from carecoord.services import codes
 from carecoord.services.codes import CodeEntry
 from carecoord.ui import forms, style
 from carecoord.ui.errors import show_problem
+from carecoord.ui.kit.dialog_buttons import ok_cancel_buttons
 from carecoord.ui.screen_fit import fit_to_screen
 from carecoord.ui.worker import run_in_thread
 
@@ -145,19 +146,11 @@ class IcdPicker(QDialog):
         self.errors.labels["code"] = self.code_error
         self.errors.widgets["code"] = self.results
 
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        self.buttons = ok_cancel_buttons(
+            self, self.accept, "icd", "Add diagnosis", "Add the chosen diagnosis"
         )
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Add diagnosis")
-        self.ok_button.setObjectName("icdOk")
-        self.ok_button.setAccessibleName("Add the chosen diagnosis")
         self.ok_button.setEnabled(False)
-        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setObjectName("icdCancel")
-        cancel.setAccessibleName("Cancel")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.search)

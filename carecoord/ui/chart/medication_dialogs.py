@@ -4,7 +4,6 @@ frequency, daily MME), stop one, record an allergy."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from functools import cache
 
 from PySide6.QtCore import (
@@ -28,7 +27,7 @@ from carecoord.ui import forms, style
 from carecoord.ui.category_field import category_combo, chosen, may_write
 from carecoord.ui.context import AppContext
 from carecoord.ui.kit.records import ask_yes_no
-from carecoord.ui.kit.service_dialog import ServiceDialog
+from carecoord.ui.kit.service_dialog import DatedChangeDialog, ServiceDialog
 
 INDICATION_ITEMS = tuple(medication_line.INDICATIONS.items())
 
@@ -85,6 +84,9 @@ class MedicationDialog(ServiceDialog):
     its message beside the field at fault.
     """
 
+    NAME = "medicationDialog"
+    OK_TEXT = "Save medication"
+
     def __init__(
         self,
         *,
@@ -94,14 +96,8 @@ class MedicationDialog(ServiceDialog):
         parent: QWidget | None = None,
         reload: Callable[[], None] | None = None,
     ) -> None:
-        super().__init__(
-            context=context,
-            title="Add medication" if medication is None else f"Edit {medication.drug}",
-            name="medicationDialog",
-            ok_text="Save medication",
-            parent=parent,
-            reload=reload,
-        )
+        title = "Add medication" if medication is None else f"Edit {medication.drug}"
+        super().__init__(context=context, title=title, parent=parent, reload=reload)
         self.patient_id = patient_id
         self.medication = medication
         m = medication
@@ -244,8 +240,11 @@ class MedicationDialog(ServiceDialog):
             )
 
 
-class StopMedicationDialog(ServiceDialog):
+class StopMedicationDialog(DatedChangeDialog):
     """Stop a medication on a date (it stays in the list, greyed)."""
+
+    NAME = "stopMedicationDialog"
+    OK_TEXT = "Stop medication"
 
     def __init__(
         self,
@@ -255,33 +254,17 @@ class StopMedicationDialog(ServiceDialog):
         parent: QWidget | None = None,
         reload: Callable[[], None] | None = None,
     ) -> None:
-        super().__init__(
-            context=context,
-            title=f"Stop {medication.drug}",
-            name="stopMedicationDialog",
-            ok_text="Stop medication",
-            parent=parent,
-            reload=reload,
-        )
-        self.medication = medication
-        self.on = forms.date_edit(date.today())
-        self.errors.add_row(self.form, "Stopped on *", "stop_date", self.on)
-        self.set_intro(
-            f"{medication.drug} {medication.dose:g} {medication.unit} "
-            f"{medication.frequency_label}. The line stays on the chart, greyed, and counts "
-            "toward the daily MME up to and including the day it stopped."
-        )
-
-    def save(self) -> None:
-        m = self.medication
-        self.attempt(
-            lambda: record.stop_medication(
-                self.context.db,
-                self.context.actor,
-                m.id,
-                on=forms.saved_date(self.on),
-                expected_version=m.version,
-            )
+        title = f"Stop {medication.drug}"
+        super().__init__(context=context, title=title, parent=parent, reload=reload)
+        self.medication = m = medication
+        self.ask_date(
+            "Stopped on *",
+            "stop_date",
+            f"{m.drug} {m.dose:g} {m.unit} {m.frequency_label}. The line stays on the chart, "
+            "greyed, and counts toward the daily MME up to and including the day it stopped.",
+            lambda on: record.stop_medication(
+                context.db, context.actor, m.id, on=on, expected_version=m.version
+            ),
         )
 
 
@@ -293,6 +276,10 @@ class AllergyDialog(ServiceDialog):
     service refuses the allergy without that answer.
     """
 
+    TITLE = "Add allergy"
+    NAME = "allergyDialog"
+    OK_TEXT = "Save allergy"
+
     def __init__(
         self,
         *,
@@ -302,13 +289,7 @@ class AllergyDialog(ServiceDialog):
         no_known_allergies: bool = False,
         confirm: Callable[[QWidget, str, str], bool] = ask_yes_no,
     ) -> None:
-        super().__init__(
-            context=context,
-            title="Add allergy",
-            name="allergyDialog",
-            ok_text="Save allergy",
-            parent=parent,
-        )
+        super().__init__(context=context, parent=parent)
         self.patient_id = patient_id
         self.no_known_allergies = no_known_allergies
         self.confirm = confirm

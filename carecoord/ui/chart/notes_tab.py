@@ -10,7 +10,6 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -31,6 +30,7 @@ from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.forms import FieldErrors
 from carecoord.ui.kit.chart_tab import ChartTab
+from carecoord.ui.kit.dialog_buttons import accept_cancel_buttons
 from carecoord.ui.screen_fit import restore_or_fit
 from carecoord.ui.style import bg, fg, hint
 
@@ -78,19 +78,9 @@ class NoteDialog(QDialog):
         self.text.setMinimumHeight(260)
         form = QFormLayout()
         self.errors.add_row(form, "Note*:", "text", self.text)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        buttons = accept_cancel_buttons(
+            self, self.save, names=("noteSave", "noteCancel"), text="Save note"
         )
-        save = buttons.button(QDialogButtonBox.StandardButton.Save)
-        save.setText("Save note")
-        save.setObjectName("noteSave")
-        save.setAccessibleName("Save note")
-        save.setProperty("role", "primary")
-        cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setObjectName("noteCancel")
-        cancel.setAccessibleName("Cancel")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(statement)
         layout.addLayout(form, 1)
@@ -161,13 +151,10 @@ class NotesTab(ChartTab):
 
     OBJECT_NAME = "notesTab"
 
-    def __init__(
-        self, *, context: AppContext, patient_id: int, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(context=context, patient_id=patient_id, parent=parent)
+    def setup(self) -> None:
         self.notes: list[NoteView] = []
         self.loaded = False
-        self.can_write = may_write_psychotherapy_notes(context.actor)
+        self.can_write = may_write_psychotherapy_notes(self.context.actor)
 
         statement = QLabel(PRIVACY_STATEMENT)
         statement.setObjectName("notesPrivacyStatement")
@@ -228,7 +215,7 @@ class NotesTab(ChartTab):
             layout.addWidget(self.empty)
             layout.addWidget(self.splitter, 1)
         else:
-            role = context.actor.role.label.lower()
+            role = self.context.actor.role.label.lower()
             article = "an" if role[:1] in "aeiou" else "a"
             refusal = hint(
                 f"{article.capitalize()} {role} account does not keep psychotherapy notes. "

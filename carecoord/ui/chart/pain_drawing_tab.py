@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMessageBox,
-    QPushButton,
     QSizePolicy,
     QSplitter,
     QToolButton,
@@ -26,13 +25,12 @@ from PySide6.QtWidgets import (
 from carecoord.clinical import pain_map
 from carecoord.clinical.pain_map import KIND_STYLES, PainKind, PainMark
 from carecoord.clinical.vocabulary import DataCategory
-from carecoord.errors import CareCoordError, ConflictError, ValidationError
+from carecoord.errors import ValidationError
 from carecoord.services import pain_drawings
 from carecoord.services.common import today
 from carecoord.services.pain_drawings import MAX_NOTES, PainDrawingInput, PainDrawingView
 from carecoord.services.permissions import Action, allowed
 from carecoord.ui.chart.body_diagram import BodyDiagram, kind_icon
-from carecoord.ui.context import AppContext
 from carecoord.ui.forms import (
     FieldErrors,
     date_edit,
@@ -41,8 +39,9 @@ from carecoord.ui.forms import (
     set_date,
     text_of,
 )
-from carecoord.ui.kit.chart_tab import ChartTab
-from carecoord.ui.style import hint, page_title
+from carecoord.ui.kit.chart_tab import EditorTab
+from carecoord.ui.kit.records import action_button
+from carecoord.ui.style import hint
 
 NEW_ITEM = "New drawing (not saved)"
 NO_COMPARISON = "No comparison"
@@ -60,7 +59,7 @@ def regions_text(marks: list[PainMark] | tuple[PainMark, ...]) -> str:
     return "; ".join(f"{r.label}: {r.kinds_text}" for r in summary)
 
 
-class PainDrawingTab(ChartTab):
+class PainDrawingTab(EditorTab):
     """Draw, save and compare the patient's pain drawings.
 
     ``offer_reload``, ``show_problem`` and ``confirm_discard`` are attributes so tests can
@@ -73,30 +72,18 @@ class PainDrawingTab(ChartTab):
     OBJECT_NAME = "painDrawingTab"
     ACCESSIBLE_NAME = "Pain drawing"
 
-    def __init__(
-        self, *, context: AppContext, patient_id: int, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(context=context, patient_id=patient_id, parent=parent)
+    def setup(self) -> None:
         self.confirm_discard = self._ask_discard
-        self.can_edit = allowed(context.actor.role, Action.EDIT_CLINICAL, DataCategory.GENERAL)
+        self.can_edit = allowed(self.context.actor.role, Action.EDIT_CLINICAL, DataCategory.GENERAL)
         self.drawings: list[PainDrawingView] = []
         self.current: PainDrawingView | None = None
-        self.dirty = False
-        self._loading = False
         self._build()
         self.reload()
 
     # ----------------------------------------------------------------- layout
     def _build(self) -> None:
         outer = QVBoxLayout(self)
-        title_row = QHBoxLayout()
-        title_row.addWidget(page_title("Pain drawing"))
-        title_row.addStretch(1)
-        self.saved_label = hint("")
-        self.saved_label.setObjectName("painDrawingSavedAt")
-        self.saved_label.setWordWrap(False)
-        title_row.addWidget(self.saved_label)
-        outer.addLayout(title_row)
+        outer.addLayout(self.title_row("Pain drawing", "painDrawingSavedAt"))
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         outer.addWidget(splitter, 1)
@@ -110,14 +97,15 @@ class PainDrawingTab(ChartTab):
         self.dates.setAccessibleName("Pain drawings by date")
         self.dates.currentRowChanged.connect(self._date_picked)
         side_layout.addWidget(self.dates, 1)
-        self.new_button = QPushButton("New drawing")
-        self.new_button.setObjectName("newPainDrawing")
-        self.new_button.setAccessibleName("New pain drawing")
-        self.new_button.clicked.connect(self.new_drawing)
-        self.delete_button = QPushButton("Delete drawing…")
-        self.delete_button.setObjectName("deletePainDrawing")
-        self.delete_button.setAccessibleName("Delete this pain drawing")
-        self.delete_button.clicked.connect(self.delete_current)
+        self.new_button = action_button(
+            "New drawing", "newPainDrawing", self.new_drawing, accessible="New pain drawing"
+        )
+        self.delete_button = action_button(
+            "Delete drawing…",
+            "deletePainDrawing",
+            self.delete_current,
+            accessible="Delete this pain drawing",
+        )
         for button in (self.new_button, self.delete_button):
             side_layout.addWidget(button)
             button.setVisible(self.can_edit)
@@ -130,7 +118,7 @@ class PainDrawingTab(ChartTab):
         self.errors = FieldErrors()
         self.drawn_on = date_edit(today())
         self.drawn_on.setObjectName("painDrawnOn")
-        self.drawn_on.dateChanged.connect(self._edited)
+        self.drawn_on.dateChanged.connect(self.edited)
         self.errors.add_row(form, "Date:", "drawn_on", self.drawn_on)
         self.kinds = QButtonGroup(self)
         self.kinds.setExclusive(True)
@@ -195,18 +183,18 @@ class PainDrawingTab(ChartTab):
         self.notes = limited_text(max_length=MAX_NOTES, lines=2)
         self.notes.setObjectName("painDrawingNotes")
         self.notes.setReadOnly(not self.can_edit)
-        self.notes.textChanged.connect(self._edited)
+        self.notes.textChanged.connect(self.edited)
         self.errors.add_row(form, "Notes:", "notes", self.notes)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        self.discard_button = QPushButton("Discard changes")
-        self.discard_button.setObjectName("discardPainDrawing")
-        self.discard_button.clicked.connect(self.discard)
-        self.save_button = QPushButton("Save drawing")
-        self.save_button.setObjectName("savePainDrawing")
-        self.save_button.setAccessibleName("Save the pain drawing")
-        self.save_button.setProperty("role", "primary")
-        self.save_button.clicked.connect(self.save)
+        self.discard_button = action_button("Discard changes", "discardPainDrawing", self.discard)
+        self.save_button = action_button(
+            "Save drawing",
+            "savePainDrawing",
+            self.save,
+            accessible="Save the pain drawing",
+            primary=True,
+        )
         for button in (self.discard_button, self.save_button):
             buttons.addWidget(button)
         form.addRow(buttons)
@@ -217,22 +205,17 @@ class PainDrawingTab(ChartTab):
         splitter.setSizes([180, 900])
 
     # ------------------------------------------------------------------- data
-    def refresh(self) -> None:
-        """Reload unless the person is drawing (unsaved marks are never thrown away)."""
-        if not self.dirty:
-            self.reload()
-
     def reload(self, select_id: int | None = None) -> None:
         """Read the drawings again and show ``select_id`` (default: the newest)."""
-        try:
-            self.drawings = pain_drawings.list_pain_drawings(
+        drawings = self.read(
+            lambda: pain_drawings.list_pain_drawings(
                 self.context.db, self.context.actor, self.patient_id
             )
-        except CareCoordError as error:
-            self.problem(error)
+        )
+        if drawings is None:
             return
-        self._loading = True
-        try:
+        self.drawings = drawings
+        with self.filling_fields():
             self.dates.clear()
             for drawing in self.drawings:
                 marked = len(drawing.regions)
@@ -241,8 +224,6 @@ class PainDrawingTab(ChartTab):
                 )
                 item.setData(Qt.ItemDataRole.UserRole, drawing.id)
                 self.dates.addItem(item)
-        finally:
-            self._loading = False
         index = next((i for i, d in enumerate(self.drawings) if d.id == select_id), 0)
         if self.drawings:
             self.dates.setCurrentRow(index)
@@ -253,16 +234,13 @@ class PainDrawingTab(ChartTab):
             self._show(None)
 
     def _show(self, drawing: PainDrawingView | None) -> None:
-        self._loading = True
-        try:
+        with self.filling_fields():
             self.current = drawing
             self.errors.clear()
             set_date(self.drawn_on, drawing.drawn_on if drawing else today())
             self.diagram.set_marks(drawing.marks if drawing else ())
             self.notes.setPlainText((drawing.notes or "") if drawing else "")
-        finally:
-            self._loading = False
-        self._set_dirty(False)
+        self.set_dirty(False)
         if drawing is None:
             self.saved_label.setText("No pain drawing recorded" if not self.can_edit else "")
         else:
@@ -324,21 +302,12 @@ class PainDrawingTab(ChartTab):
 
     def _marks_changed(self) -> None:
         self.errors.clear()
-        self._edited()
+        self.edited()
         self._show_regions()
         self._show_comparison()
 
     def _refused(self, message: str) -> None:
         self.errors.show(ValidationError("marks", message))
-
-    def _edited(self, *_: object) -> None:
-        if not self._loading:
-            self._set_dirty(True)
-
-    def _set_dirty(self, dirty: bool) -> None:
-        self.dirty = dirty
-        self.save_button.setEnabled(dirty and self.can_edit)
-        self.discard_button.setEnabled(dirty and self.can_edit)
 
     def _ask_discard(self) -> bool:
         answer = QMessageBox.question(
@@ -347,15 +316,14 @@ class PainDrawingTab(ChartTab):
         return answer == QMessageBox.StandardButton.Yes
 
     def _date_picked(self, row: int) -> None:
-        if self._loading or not 0 <= row < len(self.drawings):
+        if self.filling or not 0 <= row < len(self.drawings):
             return
         picked = self.drawings[row]
         if self.current is not None and picked.id == self.current.id:
             return
         if self.dirty and not self.confirm_discard():
-            self._loading = True
-            self.dates.setCurrentRow(-1 if self.current is None else self._row_of(self.current))
-            self._loading = False
+            with self.filling_fields():
+                self.dates.setCurrentRow(-1 if self.current is None else self._row_of(self.current))
             return
         self._show(picked)
 
@@ -366,26 +334,18 @@ class PainDrawingTab(ChartTab):
         """An empty diagram dated today, compared with the newest drawing."""
         if self.dirty and not self.confirm_discard():
             return
-        self._loading = True
-        self.dates.setCurrentRow(-1)
-        self._loading = False
+        with self.filling_fields():
+            self.dates.setCurrentRow(-1)
         self._show(None)
         self.saved_label.setText(NEW_ITEM)
-        self._set_dirty(self.can_edit)
+        self.set_dirty(self.can_edit)
 
     def discard(self) -> None:
-        self._set_dirty(False)
+        self.set_dirty(False)
         if self.current is not None:
             self._show(self.current)
         else:
             self.reload()
-
-    def has_unsaved_work(self) -> bool:
-        """Edits not saved yet (the chart asks before it closes; ui/unsaved.py)."""
-        return self.dirty and self.can_edit
-
-    def save_unsaved_work(self) -> bool:
-        return self.save()
 
     def save(self) -> bool:
         """Store the drawing; a refused mark or date is shown by its field."""
@@ -407,10 +367,9 @@ class PainDrawingTab(ChartTab):
         )
         if saved is None:
             return False
-        self._set_dirty(False)
+        self.set_dirty(False)
         self.reload(saved.id)
-        self.changed.emit()
-        self.context.events.patient_changed.emit(self.patient_id)
+        self.tell_chart()
         return True
 
     def delete_current(self) -> None:
@@ -424,17 +383,13 @@ class PainDrawingTab(ChartTab):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        try:
-            pain_drawings.delete_pain_drawing(
+        if not self.apply(
+            lambda: pain_drawings.delete_pain_drawing(
                 self.context.db, self.context.actor, current.id, expected_version=current.version
             )
-        except ConflictError as error:
-            self.offer_reload(self, error, self.reload)
+        ):
             return
-        except CareCoordError as error:
-            self.problem(error)
-            return
-        self._set_dirty(False)
+        self.set_dirty(False)
         self.reload()
         self.changed.emit()
 

@@ -8,14 +8,11 @@ from functools import partial
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
-    QWidget,
 )
 
 from carecoord.clinical.referral_rules import CLOSED_STATES
@@ -24,10 +21,10 @@ from carecoord.errors import CareCoordError
 from carecoord.services import referrals
 from carecoord.services.permissions import Action, allowed
 from carecoord.services.referrals import LETTER, ReferralView
-from carecoord.ui.context import AppContext
-from carecoord.ui.keyboard import tab_leaves
 from carecoord.ui.kit.chart_tab import ChartTab
+from carecoord.ui.kit.records import action_button
 from carecoord.ui.kit.referral_actions import ReferralActions
+from carecoord.ui.kit.table import read_only_rows
 from carecoord.ui.openers import open_letter
 from carecoord.ui.style import bg, fg, hint, qcolor
 
@@ -66,51 +63,46 @@ class ReferralsTab(ChartTab):
 
     OBJECT_NAME = "referralsTab"
 
-    def __init__(
-        self, *, context: AppContext, patient_id: int, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(context=context, patient_id=patient_id, parent=parent)
+    def setup(self) -> None:
         self.referrals: list[ReferralView] = []
 
         self.summary = QLabel()
         self.summary.setObjectName("referralsSummary")
-        self.new_button = QPushButton("New referral…")
-        self.new_button.setObjectName("newReferral")
-        self.new_button.setAccessibleName("New referral for this patient")
-        self.new_button.setProperty("role", "primary")
-        self.new_button.clicked.connect(self.new_referral)
+        self.new_button = action_button(
+            "New referral…",
+            "newReferral",
+            self.new_referral,
+            accessible="New referral for this patient",
+            primary=True,
+        )
         # Writing a referral is clinical work; no referral exists yet to ask the service about.
-        if not allowed(context.actor.role, Action.EDIT_CLINICAL):
+        if not allowed(self.context.actor.role, Action.EDIT_CLINICAL):
             self.new_button.hide()  # (shown while parentless it would flash up as a window)
-        self.open_button = QPushButton("Open")
-        self.open_button.setObjectName("openReferral")
-        self.open_button.setAccessibleName("Open the selected referral")
-        self.open_button.setToolTip("Open the referral (Enter or double-click)")
-        self.open_button.clicked.connect(self.open_selected)
-        self.letter_button = QPushButton("Letter…")
-        self.letter_button.setObjectName("referralLetter")
-        self.letter_button.setAccessibleName("Letter for the selected referral")
-        self.letter_button.setToolTip("Choose what goes in the letter, then preview, print or save")
-        self.letter_button.clicked.connect(self.letter_for_selected)
+        self.open_button = action_button(
+            "Open",
+            "openReferral",
+            self.open_selected,
+            accessible="Open the selected referral",
+            tooltip="Open the referral (Enter or double-click)",
+        )
+        self.letter_button = action_button(
+            "Letter…",
+            "referralLetter",
+            self.letter_for_selected,
+            accessible="Letter for the selected referral",
+            tooltip="Choose what goes in the letter, then preview, print or save",
+        )
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
         top.addWidget(self.letter_button)
         top.addWidget(self.open_button)
         top.addWidget(self.new_button)
 
-        self.table = _Table(0, len(COLUMNS))
-        tab_leaves(self.table)  # Tab moves on; arrows move between cells
-        self.table.setObjectName("patientReferrals")
-        self.table.setAccessibleName("This patient's referrals")
+        self.table = read_only_rows(
+            _Table(0, len(COLUMNS)), "patientReferrals", "This patient's referrals", word_wrap=False
+        )
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
         header.setHighlightSections(False)
         header.sectionResized.connect(self._remember_columns)
         self.table.doubleClicked.connect(lambda index: self._open_row(index.row()))
@@ -119,7 +111,7 @@ class ReferralsTab(ChartTab):
         self.empty = hint("No referrals yet. Use “New referral…” to write one.")
         self.empty.setObjectName("noReferrals")
 
-        self.referral_actions = ReferralActions(context=context, parent=self)
+        self.referral_actions = ReferralActions(context=self.context, parent=self)
         self.referral_actions.reload = self.refresh
         self.workflow_row = QHBoxLayout()
         self.workflow_row.setSpacing(6)

@@ -15,15 +15,12 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
-    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QPushButton,
-    QScrollArea,
     QSizePolicy,
     QStackedWidget,
     QTableWidget,
@@ -39,7 +36,6 @@ from carecoord.services import monitoring
 from carecoord.services.monitoring import MonitoringOverview, ResultEntry, ResultView, ScreenEntry
 from carecoord.services.permissions import Action, allowed
 from carecoord.ui.chart.header import FlowLayout
-from carecoord.ui.context import AppContext
 from carecoord.ui.forms import (
     FieldErrors,
     combo,
@@ -50,6 +46,8 @@ from carecoord.ui.forms import (
 )
 from carecoord.ui.keyboard import tab_leaves
 from carecoord.ui.kit.chart_tab import ChartTab
+from carecoord.ui.kit.records import action_button
+from carecoord.ui.kit.scroll import borderless_scroll
 from carecoord.ui.style import OKABE_ITO, chip, hint, qcolor, scheme
 
 NOT_TESTED = ""
@@ -208,12 +206,9 @@ class ResultsTab(ChartTab):
     OBJECT_NAME = "resultsTab"
     ACCESSIBLE_NAME = "Results"
 
-    def __init__(
-        self, *, context: AppContext, patient_id: int, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(context=context, patient_id=patient_id, parent=parent)
+    def setup(self) -> None:
         self.overview: MonitoringOverview | None = None
-        role = context.actor.role
+        role = self.context.actor.role
         self.kinds_editable = [
             k for k in ResultKind if allowed(role, Action.EDIT_CLINICAL, monitoring.category_of(k))
         ]
@@ -241,12 +236,7 @@ class ResultsTab(ChartTab):
         for kind in ResultKind:
             column.addWidget(self._kind_box(kind))
         column.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setObjectName("resultsScroll")
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(left)
-        outer.addWidget(scroll, 3)
+        outer.addWidget(borderless_scroll(left, "resultsScroll"), 3)
         if self.kinds_editable:
             outer.addWidget(self._form(), 2)
 
@@ -324,10 +314,7 @@ class ResultsTab(ChartTab):
         self.saved_label = hint("")
         self.saved_label.setObjectName("resultSaved")
         buttons.addWidget(self.saved_label)
-        self.save_button = QPushButton("Save result")
-        self.save_button.setObjectName("saveResult")
-        self.save_button.setProperty("role", "primary")
-        self.save_button.clicked.connect(self.save)
+        self.save_button = action_button("Save result", "saveResult", self.save, primary=True)
         buttons.addWidget(self.save_button)
         layout.addLayout(buttons)
         layout.addStretch(1)

@@ -25,9 +25,10 @@ from PySide6.QtWidgets import (
 from carecoord.clinical import allergy_status, mme
 from carecoord.clinical.mme import PRN
 from carecoord.clinical.vocabulary import DataCategory
-from carecoord.errors import CareCoordError, ConflictError
+from carecoord.db import Database
 from carecoord.services import record
-from carecoord.services.chart import Chart, load_chart
+from carecoord.services.actor import Actor
+from carecoord.services.chart import Chart
 from carecoord.services.permissions import Action, allowed, diagnosis_category
 from carecoord.services.record import (
     AllergyView,
@@ -41,9 +42,7 @@ from carecoord.ui.chart.medication_dialogs import (
     MedicationDialog,
     StopMedicationDialog,
 )
-from carecoord.ui.context import AppContext
-from carecoord.ui.errors import offer_reload
-from carecoord.ui.kit.chart_tab import ChartTab
+from carecoord.ui.kit.chart_tab import ChartFedTab
 from carecoord.ui.kit.records import (
     action_button,
     ask_yes_no,
@@ -119,7 +118,7 @@ ALLERGY_COLUMNS: list[Column] = [
 ]
 
 
-class SummaryTab(ChartTab):
+class SummaryTab(ChartFedTab):
     """Diagnoses, medications (with the total daily MME and its advice) and allergies.
 
     Every change goes through ``services.record``; the tab then emits ``changed`` and
@@ -131,12 +130,8 @@ class SummaryTab(ChartTab):
 
     OBJECT_NAME = "summaryTab"
 
-    def __init__(
-        self, *, context: AppContext, patient_id: int, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(context=context, patient_id=patient_id, parent=parent)
-        self.chart: Chart | None = None
-        self.can_edit = allowed(context.actor.role, Action.EDIT_CLINICAL, DataCategory.GENERAL)
+    def setup(self) -> None:
+        self.can_edit = allowed(self.context.actor.role, Action.EDIT_CLINICAL, DataCategory.GENERAL)
         self.confirm: Callable[[QWidget, str, str], bool] = ask_yes_no
         self.make_picker: Callable[[], IcdPicker] = lambda: IcdPicker(parent=self)
         self._build()
@@ -269,14 +264,6 @@ class SummaryTab(ChartTab):
         return box
 
     # -------------------------------------------------------------------- data
-    def refresh(self) -> None:
-        """Read the chart again and show it (the window usually hands it over instead)."""
-        chart = self.read(
-            lambda: load_chart(self.context.db, self.context.actor, self.patient_id), "Chart"
-        )
-        if chart is not None:
-            self.show_chart(chart)
-
     def show_chart(self, chart: Chart) -> None:
         self.chart = chart
         self.diagnoses.set_rows(chart.diagnoses)
@@ -362,21 +349,17 @@ class SummaryTab(ChartTab):
         diagnosis: DiagnosisView | None = selected_row(self.diagnosis_table)
         if diagnosis is None:
             return
-        try:
-            record.set_diagnosis_active(
+        if self.apply(
+            lambda: record.set_diagnosis_active(
                 self.context.db,
                 self.context.actor,
                 diagnosis.id,
                 not diagnosis.active,
                 expected_version=diagnosis.version,
-            )
-        except ConflictError as error:
-            offer_reload(self, error, self.refresh)
-            return
-        except CareCoordError as error:
-            self.problem(error, "Diagnosis")
-            return
-        self.saved()
+            ),
+            "Diagnosis",
+        ):
+            self.saved()
 
     def add_medication(self) -> QDialog:
         return self._open(
@@ -441,49 +424,41 @@ class SummaryTab(ChartTab):
             "allergies (drugs, foods, latex or anything else)? Answer No to leave the allergy "
             "status “not yet recorded”.",
         )
-        try:
-            record.remove_allergy(
+        if self.apply(
+            lambda: record.remove_allergy(
                 self.context.db,
                 self.context.actor,
                 allergy.id,
                 expected_version=allergy.version,
                 confirm_no_known_allergies=confirm_none,
-            )
-        except ConflictError as error:
-            offer_reload(self, error, self.refresh)
-            return
-        except CareCoordError as error:
-            self.problem(error, "Allergy")
-            return
-        self.saved()
+            ),
+            "Allergy",
+        ):
+            self.saved()
 
     def confirm_no_known_allergies(self) -> None:
         who = self.context.actor.display_name
-        if not self.confirm(
-            self,
+        self._change_allergy_status(
             "No known allergies",
             "Record that the patient has confirmed no known allergies (drugs, foods, latex or "
             f"anything else)? Letters will say it was confirmed by {who} today.",
-        ):
-            return
-        try:
-            record.confirm_no_known_allergies(self.context.db, self.context.actor, self.patient_id)
-        except CareCoordError as error:
-            self.problem(error, "Allergy status")
-            return
-        self.saved()
+            record.confirm_no_known_allergies,
+        )
 
     def withdraw_no_known_allergies(self) -> None:
-        if not self.confirm(
-            self,
+        self._change_allergy_status(
             "Withdraw no known allergies",
             "Take back “no known allergies” (confirmed in error)? The allergy status becomes "
             "“not yet recorded”; the change is recorded in the audit trail.",
+            record.withdraw_no_known_allergies,
+        )
+
+    def _change_allergy_status(
+        self, title: str, question: str, change: Callable[[Database, Actor, int], object]
+    ) -> None:
+        """Ask ``question``; on yes make the patient's allergy-status ``change``."""
+        if self.confirm(self, title, question) and self.apply(
+            lambda: change(self.context.db, self.context.actor, self.patient_id),
+            "Allergy status",
         ):
-            return
-        try:
-            record.withdraw_no_known_allergies(self.context.db, self.context.actor, self.patient_id)
-        except CareCoordError as error:
-            self.problem(error, "Allergy status")
-            return
-        self.saved()
+            self.saved()

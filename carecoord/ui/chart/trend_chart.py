@@ -9,7 +9,6 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QColor,
     QFontMetrics,
-    QHelpEvent,
     QPainter,
     QPainterPath,
     QPaintEvent,
@@ -17,8 +16,9 @@ from PySide6.QtGui import (
     QPen,
     QPolygonF,
 )
-from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from carecoord.ui.kit.point_tooltip import show_point_tooltip
 from carecoord.ui.kit.score_series import NRS_SERIES, PEG_SERIES, Series
 
 EMPTY_TEXT = "No PEG or NRS scores yet"
@@ -138,13 +138,7 @@ class TrendChart(QWidget):
         return f"{point.series} {_fmt(point.value, spec)} / 10 on {point.taken_on.isoformat()}"
 
     def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
-            point = self.point_at(QPointF(event.pos()))
-            if point is None:
-                QToolTip.hideText()
-                event.ignore()
-            else:
-                QToolTip.showText(event.globalPos(), self.tooltip_for(point), self)
+        if show_point_tooltip(self, event, self.point_at, self.tooltip_for):
             return True
         return super().event(event)
 

@@ -75,9 +75,26 @@ def selected_row(table: QTableView) -> Any:
     return model.row_at(index.row())
 
 
-def action_button(text: str, name: str, slot: Callable[[], object]) -> QPushButton:
+def action_button(
+    text: str,
+    name: str,
+    slot: Callable[[], object],
+    *,
+    accessible: str | None = None,
+    tooltip: str | None = None,
+    primary: bool = False,
+) -> QPushButton:
+    """A push button named ``name`` that runs ``slot()`` (without Qt's ``checked``).
+
+    Its accessible name is ``accessible``, else its label without the "…" that marks a
+    button opening a dialog; ``primary`` gives it the style sheet's primary role.
+    """
     button = QPushButton(text)
     button.setObjectName(name)
-    button.setAccessibleName(text.rstrip("…"))
+    button.setAccessibleName(accessible or text.rstrip("…"))
+    if tooltip:
+        button.setToolTip(tooltip)
+    if primary:
+        button.setProperty("role", "primary")
     button.clicked.connect(lambda: slot())
     return button

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from carecoord.clinical.vocabulary import DeliveryMethod
 from carecoord.ui.forms import combo, date_edit, date_of
+from carecoord.ui.kit.dialog_buttons import ok_cancel_buttons
 from carecoord.ui.screen_fit import fit_dialog
 
 
@@ -41,17 +42,8 @@ class _Prompt(QDialog):
         self.setObjectName(object_name)
         self.setWindowTitle(title)
         self.form = QFormLayout()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
+        self.buttons = ok_cancel_buttons(self, self.accept, "prompt", accessible="OK")
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setObjectName("promptOk")
-        self.ok_button.setAccessibleName("OK")
-        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setObjectName("promptCancel")
-        cancel.setAccessibleName("Cancel")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(self.buttons)

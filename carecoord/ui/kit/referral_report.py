@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +29,8 @@ from carecoord.services.referrals import ReferralView
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.forms import FieldErrors, date_edit, limited_text, saved_date, text_of
+from carecoord.ui.kit.dialog_buttons import accept_cancel_buttons
+from carecoord.ui.kit.records import action_button
 from carecoord.ui.screen_fit import fit_to_screen
 from carecoord.ui.style import hint, scheme
 
@@ -138,10 +139,9 @@ class ReportDialog(QDialog):
         self.file_edit = QLineEdit(path or "")
         self.file_edit.setObjectName("reportFile")
         self.file_edit.setPlaceholderText("No file chosen")
-        self.choose_button = QPushButton("Choose file…")
-        self.choose_button.setObjectName("chooseReportFile")
-        self.choose_button.setAccessibleName("Choose the report file")
-        self.choose_button.clicked.connect(self.pick_file)
+        self.choose_button = action_button(
+            "Choose file…", "chooseReportFile", self.pick_file, accessible="Choose the report file"
+        )
         row.addWidget(self.file_edit, 1)
         row.addWidget(self.choose_button)
         self.errors.add_row(
@@ -165,17 +165,15 @@ class ReportDialog(QDialog):
         self.received_edit.setMaximumDate(QDate.currentDate())
         self.errors.add_row(form, "Received on:", "received_on", self.received_edit)
 
-        buttons = QDialogButtonBox()
-        self.save_button = buttons.addButton("File report", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.save_button.setObjectName("saveReport")
-        self.save_button.setAccessibleName("File the report and close the loop")
-        self.save_button.setProperty("role", "primary")
+        buttons = accept_cancel_buttons(
+            self,
+            self.save,
+            names=("saveReport", "cancelReport"),
+            text="File report",
+            accessible="File the report and close the loop",
+        )
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setDefault(True)
-        cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setObjectName("cancelReport")
-        cancel.setAccessibleName("Cancel")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro)

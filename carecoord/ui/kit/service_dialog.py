@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -17,6 +18,7 @@ from carecoord.errors import CareCoordError, ConflictError, ValidationError
 from carecoord.ui import forms, style
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
+from carecoord.ui.kit.dialog_buttons import ok_cancel_buttons
 from carecoord.ui.screen_fit import fit_dialog, grow_to_fit
 
 
@@ -25,41 +27,39 @@ class ServiceDialog(QDialog):
 
     Subclasses fill ``self.form`` through ``self.errors.add_row`` and implement ``save``,
     which calls :meth:`attempt`. ``reload`` runs when the person chooses to reload after a
-    conflict (the dialog then closes: the record it edited has changed).
+    conflict (the dialog then closes: the record it edited has changed). A dialog whose
+    title, object name or OK text never change says them as :attr:`TITLE`, :attr:`NAME`
+    and :attr:`OK_TEXT` instead of passing them.
     """
+
+    TITLE = ""
+    NAME = ""
+    OK_TEXT = ""
 
     def __init__(
         self,
         *,
         context: AppContext,
-        title: str,
-        name: str,
-        ok_text: str,
+        title: str = "",
+        name: str = "",
+        ok_text: str = "",
         parent: QWidget | None = None,
         reload: Callable[[], None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.context = context
         self.reload = reload
+        name = name or self.NAME
+        ok_text = ok_text or self.OK_TEXT
         self.setObjectName(name)
-        self.setWindowTitle(title)
+        self.setWindowTitle(title or self.TITLE)
         self.errors = forms.FieldErrors()
         self.intro = style.hint("")
         self.intro.hide()
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
+        self.buttons = ok_cancel_buttons(self, self.save, name, ok_text)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(ok_text)
-        self.ok_button.setObjectName(f"{name}Ok")
-        self.ok_button.setAccessibleName(ok_text)
-        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setObjectName(f"{name}Cancel")
-        cancel.setAccessibleName("Cancel")
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         layout.addLayout(self.form)
@@ -114,3 +114,29 @@ class ServiceDialog(QDialog):
 
 
 # ---------------------------------------------------------------------- medications
+
+
+class DatedChangeDialog(ServiceDialog):
+    """Asks the one date a change to a record takes effect (a membership's last day, a
+    medication's stop date), today by default, under a sentence saying what changes.
+
+    A subclass builds the dialog as any :class:`ServiceDialog`, then calls
+    :meth:`ask_date`.
+    """
+
+    on: forms.DateField
+    change: Callable[[date | None], object]
+
+    def ask_date(
+        self, label: str, field: str, intro: str, change: Callable[[date | None], object]
+    ) -> None:
+        """Add the date row and say what changes. ``change(day)`` makes the service call
+        with the date entered (None when blank, for the service to refuse); ``field`` is
+        the name the service's refusal gives for the date, so it shows beside it."""
+        self.change = change
+        self.on = forms.date_edit(date.today())
+        self.errors.add_row(self.form, label, field, self.on)
+        self.set_intro(intro)
+
+    def save(self) -> None:
+        self.attempt(lambda: self.change(forms.saved_date(self.on)))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -80,8 +80,14 @@ class ColumnTableModel(QAbstractTableModel):
     """Rows in memory shown through ``columns``.
 
     ``muted(row)`` greys a whole row (resolved diagnoses, inactive accounts);
-    subclasses that need more (a bold font, an id role) override :meth:`extra_data`.
+    subclasses that need more (a bold font, an id role) override :meth:`extra_data`
+    and name the roles it answers in :attr:`extra_roles`.
     """
+
+    extra_roles: frozenset[int] = frozenset()
+    """The roles :meth:`extra_data` answers. Qt asks many roles of every cell (size
+    hints, decoration …); a role neither here nor among the columns' answers is refused
+    before the row is looked up, which a paged list would otherwise pay per role."""
 
     def __init__(
         self,
@@ -94,8 +100,6 @@ class ColumnTableModel(QAbstractTableModel):
         self.columns: tuple[Column, ...] = tuple(columns)
         self.muted = muted
         self._rows: list[Any] = []
-        # Looked up once: data() runs for every cell and role on every repaint.
-        self._answers_extra = type(self).extra_data is not ColumnTableModel.extra_data
 
     # ------------------------------------------------------------------ rows
     @property
@@ -157,18 +161,21 @@ class ColumnTableModel(QAbstractTableModel):
         number = index.column()
         if not 0 <= number < len(self.columns):
             return None
+        role = int(role)
+        answer = _ROLE_ANSWERS.get(role)
+        extra = role in self.extra_roles
+        if answer is None and not extra:
+            return None  # before row_at: most roles Qt asks are answered by no one
         row = self.row_at(index.row())
         if row is None:
             return None
-        if self._answers_extra:
-            extra = self.extra_data(row, number, role)
-            if extra is not None:
-                return extra
-        answer = _ROLE_ANSWERS.get(int(role))
+        if extra and (found := self.extra_data(row, number, role)) is not None:
+            return found
         return answer(self, self.columns[number], row) if answer is not None else None
 
     def extra_data(self, row: Any, column: int, role: int) -> Any:
-        """A subclass's answer for ``role`` before the columns' (None: the columns')."""
+        """A subclass's answer for ``role`` (one of :attr:`extra_roles`) before the
+        columns' (None: the columns')."""
         return None
 
 
@@ -180,13 +187,22 @@ def list_table(
     word_wrap: bool = True,
     view_class: type[QTableView] = QTableView,
 ) -> QTableView:
-    """A read-only table of whole-row, single selection (the lists of pages and tabs);
-    Tab moves on to the next control, the arrows move between cells."""
+    """A read-only table of whole-row, single selection showing ``model`` (the lists of
+    pages and tabs); see :func:`read_only_rows`."""
     table = view_class()
+    table.setModel(model)
+    return read_only_rows(table, name, accessible, word_wrap=word_wrap)
+
+
+TableT = TypeVar("TableT", bound=QTableView)
+
+
+def read_only_rows(table: TableT, name: str, accessible: str, *, word_wrap: bool = True) -> TableT:
+    """Make ``table`` (a view or a QTableWidget) a read-only list of whole-row, single
+    selection; Tab moves on to the next control, the arrows move between cells."""
     tab_leaves(table)
     table.setObjectName(name)
     table.setAccessibleName(accessible)
-    table.setModel(model)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -91,6 +91,8 @@ class PatientSearchModel(KeysetTableModel):
         """The row showing ``patient_id``, or -1."""
         return self.held_row(lambda p: p.id == patient_id)
 
+    extra_roles = frozenset({int(Qt.ItemDataRole.UserRole)})
+
     def extra_data(self, patient: PatientSummary, column: int, role: int) -> object:
         if role == Qt.ItemDataRole.UserRole:
             return patient.id

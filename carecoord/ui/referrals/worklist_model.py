@@ -214,6 +214,8 @@ class WorklistModel(KeysetTableModel):
             Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDropEnabled
         )
 
+    extra_roles = frozenset({int(ReferralIdRole), int(Qt.ItemDataRole.AccessibleTextRole)})
+
     def extra_data(self, row: WorklistRow, column: int, role: int) -> Any:
         if role == ReferralIdRole:
             return row.id
