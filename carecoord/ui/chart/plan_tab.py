@@ -41,7 +41,6 @@ from carecoord.ui.chart.plan_form import SETTINGS_PREFIX, PlanFormDialog, plan_s
 from carecoord.ui.chart.plan_header import PlanHeader, plan_button
 from carecoord.ui.chart.plan_models import ActivitiesModel, GoalRow, GoalsModel
 from carecoord.ui.chart.plan_pdf import PlanPdfDialog
-from carecoord.ui.context import AppContext
 from carecoord.ui.forms import FieldErrors
 from carecoord.ui.kit.chart_tab import ChartTab
 from carecoord.ui.kit.records import ask_yes_no
@@ -86,10 +85,7 @@ class PlanTab(ChartTab):
     OBJECT_NAME = "planTab"
     ACCESSIBLE_NAME = "Treatment plan"
 
-    def __init__(
-        self, *, context: AppContext, patient_id: int, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(context=context, patient_id=patient_id, parent=parent)
+    def setup(self) -> None:
         self.confirm_delete: Callable[[ActivityView], bool] = self._confirm_delete
         self.choose_calendar_file: Chooser | None = None  # None: the Qt save dialog
         self.plans: list[PlanView] = []
@@ -97,7 +93,7 @@ class PlanTab(ChartTab):
         self.scores: list[AssessmentView] = []
         self.referrals: list[ReferralView] = []
         self.dialog: QDialog | None = None
-        self.can_edit = allowed(context.actor.role, Action.EDIT_CLINICAL)
+        self.can_edit = allowed(self.context.actor.role, Action.EDIT_CLINICAL)
         self._build()
         self._restore_settings()
         self.refresh()
