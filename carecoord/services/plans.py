@@ -27,7 +27,7 @@ from carecoord.models import (
 )
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import apply, check_version, service
+from carecoord.services.common import apply, check_version, is_record_id, service
 from carecoord.services.permissions import (
     Action,
     activity_category,
@@ -183,7 +183,7 @@ def _responsible(session: Session, patient_id: int, member_id: object) -> int | 
     patient's care team)."""
     if member_id is None:
         return None
-    member = session.get(TeamMember, member_id) if isinstance(member_id, int) else None
+    member = session.get(TeamMember, member_id) if is_record_id(member_id) else None
     if member is None:
         raise ValidationError("responsible_member", "is not in the team directory")
     on_team = session.scalar(

@@ -145,3 +145,20 @@ def test_plan_goals_activities_and_their_rules(db: Database, physician: Actor) -
     assert plan.activities[0].status == "done"
     listed = plans.list_plans(db, physician, patient.id)
     assert [p.title for p in listed] == ["Back to work"]
+
+
+def test_a_true_responsible_member_is_a_field_error_not_a_database_error(
+    db: Database, physician: Actor
+) -> None:
+    """True is an int to Python; PostgreSQL refused it as an id (integer = boolean)."""
+    patient = new_patient(db, physician)
+    plan = plans.create_plan(
+        db, physician, patient.id, title="Back to work", started_on=date.today(), goals=()
+    )
+    bad = ActivityInput(
+        "physical_therapy", "Graded activity", date.today(), None, responsible_member_id=True
+    )
+    with pytest.raises(Exception) as caught:
+        plans.save_activity(db, physician, plan.id, bad)
+    assert "responsible_member" in str(caught.value)
+    assert "boolean" not in str(caught.value)
