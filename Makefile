@@ -67,8 +67,12 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# One test process per core (pytest-xdist); a file's tests stay together in one process, so
+# module fixtures are built once. `make unit TEST_WORKERS=0` runs in this process alone.
+TEST_WORKERS ?= auto
 unit: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(COVERAGE) $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile \
+		$(COVERAGE) $(PYTEST_ARGS)
 	$(if $(strip $(COVERAGE)),$(BIN)/python -m coverage report --include='$(STRICT_COVERAGE)' \
 		--skip-covered --fail-under=98)
 

@@ -26,9 +26,21 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # (CareCoord looks its folders up when asked, not on import, so the order above is safe.)
 # Where the person running the tests keeps CareCoord's files, looked up (never created)
 # before the redirection below; tests/core/test_isolation.py checks they stay untouched.
-REAL_LOG_FILE = user_log_path("CareCoord", "CareCoord", ensure_exists=False) / "carecoord.log"
-REAL_DATA_DIR = user_data_path("CareCoord", "CareCoord", ensure_exists=False)
-REAL_CONFIG_DIR = user_config_path("CareCoord", "CareCoord", ensure_exists=False)
+# pytest-xdist's workers start with the redirected environment of the process that started
+# them, so the first process hands its look-up down through REAL_FOLDERS_ENV.
+REAL_FOLDERS_ENV = "CARECOORD_TESTS_REAL_FOLDERS"
+if REAL_FOLDERS_ENV not in os.environ:
+    os.environ[REAL_FOLDERS_ENV] = os.pathsep.join(
+        str(path)
+        for path in (
+            user_log_path("CareCoord", "CareCoord", ensure_exists=False) / "carecoord.log",
+            user_data_path("CareCoord", "CareCoord", ensure_exists=False),
+            user_config_path("CareCoord", "CareCoord", ensure_exists=False),
+        )
+    )
+REAL_LOG_FILE, REAL_DATA_DIR, REAL_CONFIG_DIR = (
+    Path(part) for part in os.environ[REAL_FOLDERS_ENV].split(os.pathsep)
+)
 
 # Every per-user folder (log file, default and demo databases, their backups, QSettings,
 # the checkpoint key) points into one throwaway folder for the whole run: set before
@@ -62,6 +74,16 @@ def pg_base_url() -> str | None:
     return url
 
 
+# The schemas this test process made, dropped when it ends (pytest_unconfigure).
+_SCHEMAS_MADE: set[str] = set()
+
+
+def process_schema(name: str) -> str:
+    """``name`` made unique to this test process: parallel workers (pytest-xdist) share the
+    PostgreSQL database, and two of them must never drop each other's schema."""
+    return f"{name}_{os.getpid()}"
+
+
 def pg_schema_url(schema: str) -> str:
     """A URL whose connections use their own schema, so test areas never collide."""
     base = pg_base_url()
@@ -71,8 +93,21 @@ def pg_schema_url(schema: str) -> str:
         conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     engine.dispose()
+    _SCHEMAS_MADE.add(schema)
     url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
     return url.render_as_string(hide_password=False)
+
+
+def drop_pg_schemas(schemas: set[str]) -> None:
+    """Drop the schemas named (those already gone are fine)."""
+    base = pg_base_url()
+    if base is None or not schemas:
+        return
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        for schema in sorted(schemas):
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    engine.dispose()
 
 
 @pytest.fixture(autouse=True)
@@ -110,14 +145,12 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def pg_url() -> Iterator[str]:
     if pg_base_url() is None:
         pytest.skip(PG_SKIP_REASON)
-    url = pg_schema_url(f"carecoord_test_{os.getpid()}")
+    schema = process_schema("carecoord_test")
+    url = pg_schema_url(schema)
     db = Database(url)
     db.dispose()
     yield url
-    engine = create_engine(pg_base_url() or "", isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'DROP SCHEMA IF EXISTS "carecoord_test_{os.getpid()}" CASCADE'))
-    engine.dispose()
+    drop_pg_schemas({schema})
 
 
 def _truncate_all(db: Database) -> None:
@@ -202,5 +235,6 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    """The run's per-user folder goes when the run ends."""
+    """The run's per-user folder and PostgreSQL schemas go when the run ends."""
     shutil.rmtree(SANDBOX, ignore_errors=True)
+    drop_pg_schemas(_SCHEMAS_MADE)

@@ -112,7 +112,6 @@ def running_relay(
 ) -> Iterator[Relay]:
     """A relay in ``mode`` "tls" (implicit), "starttls" (required) or "plain" (no TLS)."""
     handler = RelayHandler(refuse or set())
-    port = free_port()
     kwargs: dict[str, Any] = {"authenticator": _authenticate, "auth_require_tls": True}
     if mode != "plain":
         assert authority is not None
@@ -125,9 +124,24 @@ def running_relay(
             kwargs.update(tls_context=context, require_starttls=True)
     else:
         kwargs["auth_require_tls"] = False
-    controller = Controller(handler, hostname=HOST, port=port, **kwargs)
-    controller.start()
+    controller, port = _started(handler, kwargs)
     try:
         yield Relay(HOST, port, handler)
     finally:
         controller.stop()
+
+
+def _started(handler: RelayHandler, kwargs: dict[str, Any]) -> tuple[Controller, int]:
+    """A started relay on a free port. Parallel test processes probe ports at the same time,
+    so one may take the port another just found free: then try the next free one."""
+    for attempt in range(5):
+        port = free_port()
+        controller = Controller(handler, hostname=HOST, port=port, **kwargs)
+        try:
+            controller.start()
+        except (OSError, RuntimeError):
+            if attempt == 4:
+                raise
+            continue
+        return controller, port
+    raise AssertionError("unreachable")

@@ -128,9 +128,9 @@ def test_first_administrator_from_the_command_line(tmp_path: Path) -> None:
     reason="PostgreSQL tests need CARECOORD_TEST_DATABASE_URL (set by .ci/run)",
 )
 def test_db_upgrade_on_postgresql() -> None:
-    from tests.conftest import pg_schema_url
+    from tests.conftest import pg_schema_url, process_schema
 
-    url = pg_schema_url(f"carecoord_cli_test_{os.getpid()}")  # runs in parallel never collide
+    url = pg_schema_url(process_schema("carecoord_cli_test"))
     result = run("--database", url, "db", "upgrade")
     assert result.returncode == 0, result.stderr
     assert "(head)" in result.stdout

@@ -3,7 +3,6 @@ is one sentence naming both versions and what to do; an unreachable server is on
 
 from __future__ import annotations
 
-import os
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,10 +20,10 @@ from carecoord.db import (
     alembic_config,
     open_database,
 )
-from tests.conftest import pg_base_url, pg_schema_url
+from tests.conftest import pg_base_url, pg_schema_url, process_schema
 
 OLDER = "0010"
-SCHEMA = f"carecoord_workstation_{os.getpid()}"
+SCHEMA = process_schema("carecoord_workstation")
 
 
 def stamp(db: Database) -> str:

@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 
 from carecoord.db import create_db_engine
 from carecoord.paths import migrations_dir
-from tests.conftest import PG_SKIP_REASON, pg_base_url, pg_schema_url
+from tests.conftest import PG_SKIP_REASON, pg_base_url, pg_schema_url, process_schema
 
 
 @pytest.fixture(autouse=True)
@@ -32,6 +32,6 @@ def alembic_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[E
     else:
         if pg_base_url() is None:
             pytest.skip(PG_SKIP_REASON)
-        engine = create_db_engine(pg_schema_url("carecoord_migrations_test"))
+        engine = create_db_engine(pg_schema_url(process_schema("carecoord_migrations_test")))
     yield engine
     engine.dispose()

@@ -14,7 +14,7 @@ from carecoord.services import patients
 from carecoord.services.actor import system_actor
 from carecoord.services.audit import verify_chain
 from carecoord.services.checkpoints import check_trail, write_checkpoint
-from tests.conftest import PG_SKIP_REASON, pg_base_url, pg_schema_url
+from tests.conftest import PG_SKIP_REASON, pg_base_url, pg_schema_url, process_schema
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -24,7 +24,7 @@ def audited(request: pytest.FixtureRequest, tmp_path: Path) -> Database:
     else:
         if pg_base_url() is None:
             pytest.skip(PG_SKIP_REASON)
-        url = pg_schema_url("carecoord_reseal_test")
+        url = pg_schema_url(process_schema("carecoord_reseal_test"))
     db = Database(url)
     actor = system_actor(username="cli")
     for typed in ("nu", "zo", "x"):

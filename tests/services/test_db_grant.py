@@ -20,13 +20,13 @@ from carecoord.db import Database
 from carecoord.models import AuditEvent
 from carecoord.services import patients, users
 from carecoord.services.audit import record_hash, verify_chain
-from tests.conftest import pg_base_url, pg_schema_url
+from tests.conftest import pg_base_url, pg_schema_url, process_schema
 from tests.services.helpers import new_patient
 
 pytestmark = pytest.mark.postgres
 
 ROLE = f"carecoord_ws_{os.getpid()}"
-SCHEMA = f"carecoord_grant_{os.getpid()}"
+SCHEMA = process_schema("carecoord_grant")
 
 
 @pytest.fixture(scope="module")

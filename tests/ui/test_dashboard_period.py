@@ -44,7 +44,6 @@ def test_the_period_selector_says_which_view_is_shown(
     assert page.loops_tile.value.text() == f"{open_loops:,}"
     page.resize(1280, 800)
     page.show()
-    page.grab().save("/tmp/i18/dashboard_calendar.png")
     # remembered for the next start
     again = DashboardPage(context=demo_context)
     qtbot.addWidget(again)

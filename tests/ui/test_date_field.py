@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate, QLocale, Qt
@@ -119,11 +120,11 @@ def test_a_required_field_has_no_clear_button_and_insists_on_a_date(qtbot: QtBot
     assert field.value() == date(2024, 5, 6)
 
 
-def test_screenshot_date_field(qtbot: QtBot) -> None:
+def test_screenshot_date_field(qtbot: QtBot, tmp_path: Path) -> None:
     field = make(qtbot, optional=True)
     type_into(qtbot, field, "02/30/1980")
     field.resize(360, field.sizeHint().height())
-    assert field.grab().save("/tmp/h14d_date_field.png")
+    assert field.grab().save(str(tmp_path / "date_field.png"))
 
 
 def test_the_clinic_iso_setting_shows_dates_as_iso(qtbot: QtBot, context: AppContext) -> None:
