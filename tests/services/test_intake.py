@@ -28,6 +28,7 @@ from carecoord.services.intake_lists import IntakeList
 from tests.services.helpers import audit_actions, count, new_member, new_patient
 
 TODAY = date.today()
+FRIDAY = date(2026, 3, 6)  # a week with no holiday: its business days are plain
 
 
 def letter(**changes: object) -> intake.IntakeInput:
@@ -82,9 +83,9 @@ def test_entry_stores_codes_canonically_and_sets_the_triage_target(
 def test_lists_page_by_due_date_and_count(db: Database, front_desk: Actor) -> None:
     made = [
         intake.create_intake(
-            db, front_desk, letter(given_name=f"Bea{i}", received_on=TODAY - timedelta(days=i))
+            db, front_desk, letter(given_name=f"Bea{i}", received_on=FRIDAY - timedelta(days=i))
         )
-        for i in range(5)
+        for i in range(5)  # received Friday 6 March 2026 back to Monday 2 March
     ]
     first = intake_lists.intake_page(db, front_desk, "received", limit=2)
     assert len(first.rows) == 2 and first.next is not None
@@ -95,10 +96,12 @@ def test_lists_page_by_due_date_and_count(db: Database, front_desk: Actor) -> No
     dues = [r.due_on for r in first.rows + second.rows + third.rows]
     assert dues == sorted(dues)  # type: ignore[type-var]
     assert third.next is None
-    counts = intake_lists.intake_counts(db, front_desk)
+    counts = intake_lists.intake_counts(db, front_desk, on=FRIDAY)
     assert counts[IntakeList.RECEIVED] == 5
-    assert counts[IntakeList.OVERDUE] == 3  # received 2, 3 and 4 days ago: triage was due
-    overdue = intake_lists.intake_page(db, front_desk, IntakeList.OVERDUE)
+    # Urgent: triaged within one business day. Seen on that Friday, Monday's, Tuesday's and
+    # Wednesday's were due by Thursday at the latest; Thursday's is due that Friday.
+    assert counts[IntakeList.OVERDUE] == 3
+    overdue = intake_lists.intake_page(db, front_desk, IntakeList.OVERDUE, on=FRIDAY)
     assert all(r.overdue for r in overdue.rows) and len(overdue.rows) == 3
 
 

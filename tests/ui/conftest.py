@@ -48,6 +48,18 @@ def _no_quit_left_behind(qapp: QApplication, request: pytest.FixtureRequest) -> 
 
 
 @pytest.fixture(autouse=True)
+def _no_window_left_open(qapp: QApplication) -> Iterator[None]:
+    """Windows a test's screens opened by themselves (a chart opened from a list, say, which
+    qtbot does not know of) are closed after it: left shown, they would keep the next test's
+    app from ending when its last window closes (tests/ui/test_app_start.py)."""
+    before = {id(widget) for widget in qapp.topLevelWidgets() if widget.isVisible()}
+    yield
+    for widget in qapp.topLevelWidgets():
+        if widget.isVisible() and id(widget) not in before:
+            widget.close()
+
+
+@pytest.fixture(autouse=True)
 def _unsaved_work_never_waits(monkeypatch: pytest.MonkeyPatch) -> None:
     """A window left with unsaved work when a test closes it is discarded instead of
     asking in a real, blocking message box; tests of the question answer it themselves

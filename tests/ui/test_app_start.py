@@ -112,7 +112,10 @@ class Person:
 
     def step(self) -> None:
         if time.monotonic() - self.started > DEADLINE_SECONDS:
-            self.finish(f"gave up in {self.step_now.__name__}")
+            shown = sorted(
+                type(w).__name__ for w in QApplication.topLevelWidgets() if w.isVisible()
+            )
+            self.finish(f"gave up in {self.step_now.__name__}; windows still shown: {shown}")
             return
         self.step_now()
 
