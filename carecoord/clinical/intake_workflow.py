@@ -229,10 +229,6 @@ WORKFLOW: Final = state_table.StateTable(Event, TABLE, GUARDS)
 
 
 # -------------------------------------------------------------------------- effects
-def _closing(day: date) -> dict[str, Any]:
-    return {"closed_on": day, "due_on": None}
-
-
 def _effects(facts: Facts, d: Details, today: date, s: Settings) -> dict[str, Any]:
     day = d.on or today
     e = d.event
@@ -241,7 +237,7 @@ def _effects(facts: Facts, d: Details, today: date, s: Settings) -> dict[str, An
         due = first_visit_due(facts.received_on, d.priority, s)
         return {"priority": d.priority, "triaged_on": day, "first_visit_due": due, "due_on": due}
     if e is Event.DECLINE:
-        return {"triaged_on": day, "decline_reason": d.reason, **_closing(day)}
+        return {"triaged_on": day, "decline_reason": d.reason, **state_table.closing(day)}
     if e is Event.REQUEST_INFO:
         return {"info_reason": d.reason, "info_requested_on": day, "due_on": None}
     if e is Event.INFO_RECEIVED:
@@ -255,8 +251,8 @@ def _effects(facts: Facts, d: Details, today: date, s: Settings) -> dict[str, An
         late = facts.first_visit_due is not None and d.visit_on > facts.first_visit_due
         return {"first_visit_on": d.visit_on, "booked_late": late, "due_on": d.visit_on}
     if e is Event.SEEN:
-        return {"seen_on": day, **_closing(day)}
-    return {"withdrawn_reason": d.reason, **_closing(day)}  # WITHDRAW
+        return {"seen_on": day, **state_table.closing(day)}
+    return {"withdrawn_reason": d.reason, **state_table.closing(day)}  # WITHDRAW
 
 
 def received(received_on: date, requested_priority: Priority, settings: Settings) -> Facts:

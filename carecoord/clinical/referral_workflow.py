@@ -103,6 +103,12 @@ TABLE: Final[dict[tuple[ReferralState, Event], ReferralState | str]] = {
 HOLDABLE: Final = frozenset(s for (s, e) in TABLE if e is Event.HOLD)
 CLOSED: Final = frozenset({S.REPORT_RECEIVED, S.DECLINED, S.CANCELLED})
 UNDO_WINDOW: Final = timedelta(hours=24)
+NOT_HELD: Final[Mapping[str, Any]] = {
+    "held_from": None,
+    "hold_reason": None,
+    "hold_review_on": None,
+}
+"""The changes that end a hold (resumed, declined or cancelled)."""
 
 
 def booked_past_target(appointment_date: date | None, appointment_due: date | None) -> bool:
@@ -313,21 +319,14 @@ def _effects(
         changes: dict[str, Any] = {
             "report_received_on": day,
             "no_report_reason": d.reason if d.no_report else None,
-            "closed_on": day,
-            "due_on": None,
+            **state_table.closing(day),
         }
         if facts.state is S.SCHEDULED:
             seen = min(facts.appointment_date or day, day)
             changes.update(seen_on=seen, report_due=report_target(seen, s))
         return changes
     if e in (Event.DECLINE, Event.CANCEL):
-        return {
-            "closed_on": day,
-            "due_on": None,
-            "held_from": None,
-            "hold_reason": None,
-            "hold_review_on": None,
-        }
+        return {**state_table.closing(day), **NOT_HELD}
     if e is Event.HOLD:
         return {
             "held_from": facts.state,
@@ -336,7 +335,7 @@ def _effects(
             "due_on": d.review_on,
         }
     if e is Event.RESUME:
-        base = {"held_from": None, "hold_reason": None, "hold_review_on": None}
+        base = dict(NOT_HELD)
         if target is S.SCHEDULED:
             return base | {"due_on": facts.appointment_date}
         # The hold paused the wait: a fresh target from the day it resumes.

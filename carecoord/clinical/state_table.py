@@ -95,6 +95,11 @@ def check_day(name: str, day: date, today: date, earliest: date | None, since: s
         raise ValidationError(name, f"cannot be before {since}")
 
 
+def closing(day: date) -> dict[str, Any]:
+    """The changes that close an item on ``day``: closed, and nothing is owed any more."""
+    return {"closed_on": day, "due_on": None}
+
+
 def with_changes(facts: FactsT, changes: Mapping[str, Any]) -> FactsT:
     """``facts`` (a dataclass) with ``changes`` applied, to chain events in tests and the demo."""
     return replace(facts, **dict(changes))  # type: ignore[type-var]
