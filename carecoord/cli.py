@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from carecoord import __version__
 from carecoord.audit_cli import add_audit_parser, run_audit
 from carecoord.backup_cli import add_backup_parsers, run_backup, run_restore
-from carecoord.cli_common import atomic_output, check_id, open_current, sign_in
+from carecoord.cli_common import atomic_output, check_id, known_revision, open_current, sign_in
 from carecoord.errors import CareCoordError, ConfigurationError
 from carecoord.fhir_cli import add_fhir_parser, run_fhir
 from carecoord.plan_cli import add_plan_parser, run_plan
@@ -277,13 +277,7 @@ def _launch_app(args: argparse.Namespace) -> int:
 
 def _db(args: argparse.Namespace) -> int:
     from carecoord.config import resolve_database, sqlite_path
-    from carecoord.db import (
-        Database,
-        current_revision,
-        head_revision,
-        newer_schema_message,
-        revision_known,
-    )
+    from carecoord.db import Database, current_revision, head_revision
 
     location = resolve_database(args.database)
     if args.db_command == "upgrade":
@@ -318,14 +312,10 @@ def _db(args: argparse.Namespace) -> int:
         return 0
     db = Database(location.url, read_only=True)
     try:
-        current = current_revision(db.engine)
+        current = known_revision(db, location.display())
     finally:
         db.dispose()
     head = head_revision()
-    if current is not None and not revision_known(current):
-        raise CareCoordError(
-            f"{location.display()}: revision {current}: " + newer_schema_message(current)
-        )
     state = "up to date" if current == head else f"behind (newest is {head})"
     print(f"{location.display()}: revision {current or 'none (empty database)'}, {state}")
     return 0

@@ -90,13 +90,7 @@ def open_current(args: argparse.Namespace) -> tuple[Database, DatabaseLocation]:
     """Open the database without migrating it or creating anything, for a command that
     needs this version's schema (a missing file, an older or a newer schema is refused)."""
     from carecoord.config import resolve_database, sqlite_path
-    from carecoord.db import (
-        Database,
-        current_revision,
-        head_revision,
-        newer_schema_message,
-        revision_known,
-    )
+    from carecoord.db import Database, head_revision
 
     location = resolve_database(args.database)
     path = sqlite_path(location.url)
@@ -104,9 +98,7 @@ def open_current(args: argparse.Namespace) -> tuple[Database, DatabaseLocation]:
         raise CareCoordError(f"there is no CareCoord database at {path}")
     db = Database(location.url, migrate=False)
     try:
-        revision = current_revision(db.engine)
-        if revision is not None and not revision_known(revision):
-            raise CareCoordError(newer_schema_message(revision))
+        revision = known_revision(db)
         if revision != head_revision():
             raise CareCoordError(
                 f"{location.display()} is not a CareCoord database at this version's schema "
@@ -116,6 +108,23 @@ def open_current(args: argparse.Namespace) -> tuple[Database, DatabaseLocation]:
         db.dispose()
         raise
     return db, location
+
+
+def known_revision(db: Database, named: str | None = None) -> str | None:
+    """The database's schema revision, refused when a newer CareCoord wrote it, so no
+    command reads or reports a schema this version does not know.
+
+    Raises:
+        CareCoordError: The revision is unknown (the message starts with ``named`` and
+            the revision when given).
+    """
+    from carecoord.db import current_revision, newer_schema_message, revision_known
+
+    revision = current_revision(db.engine)
+    if revision is not None and not revision_known(revision):
+        where = "" if named is None else f"{named}: revision {revision}: "
+        raise CareCoordError(where + newer_schema_message(revision))
+    return revision
 
 
 MAX_ID = 2**31 - 1

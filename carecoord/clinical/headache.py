@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
+from carecoord.clinical.vocabulary import LabelledEnum, with_labels
 from carecoord.errors import ValidationError
 
 OVERUSE_POSSIBLE_DAYS: Final = 10
@@ -203,7 +204,7 @@ MULTIPLE_CLASSES_DAYS: Final = 10
 """ICHD-3 8.2.6: several classes, none overused alone, on >= 10 days a month in total."""
 
 
-class AcuteDrugClass(StrEnum):
+class AcuteDrugClass(LabelledEnum):
     """The acute (symptomatic) headache drug classes ICHD-3 8.2 counts separately."""
 
     TRIPTAN = "triptan"
@@ -213,22 +214,20 @@ class AcuteDrugClass(StrEnum):
     SIMPLE_ANALGESIC = "simple_analgesic"
 
     @property
-    def label(self) -> str:
-        return DRUG_CLASS_LABELS[self]
-
-    @property
     def field(self) -> str:
         """The headache-profile field holding this class's days a month."""
         return f"{self.value}_days_per_month"
 
 
-DRUG_CLASS_LABELS: Final[dict[AcuteDrugClass, str]] = {
-    AcuteDrugClass.TRIPTAN: "Triptans",
-    AcuteDrugClass.ERGOT: "Ergots",
-    AcuteDrugClass.OPIOID: "Opioids",
-    AcuteDrugClass.COMBINATION_ANALGESIC: "Combination analgesics",
-    AcuteDrugClass.SIMPLE_ANALGESIC: "Simple analgesics / NSAIDs",
-}
+DRUG_CLASS_LABELS: Final = with_labels(
+    {
+        AcuteDrugClass.TRIPTAN: "Triptans",
+        AcuteDrugClass.ERGOT: "Ergots",
+        AcuteDrugClass.OPIOID: "Opioids",
+        AcuteDrugClass.COMBINATION_ANALGESIC: "Combination analgesics",
+        AcuteDrugClass.SIMPLE_ANALGESIC: "Simple analgesics / NSAIDs",
+    }
+)
 
 OVERUSE_DAYS: Final[dict[AcuteDrugClass, int]] = {
     AcuteDrugClass.TRIPTAN: 10,

@@ -5,41 +5,52 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from typing import ClassVar, Final
+from typing import ClassVar, Final, Generic, TypeVar
 
 from carecoord.clinical.vocabulary import AdministrativeSex, AssessmentKind
 from carecoord.errors import ValidationError
 
+TotalT = TypeVar("TotalT", int, float)
+
 
 @dataclass(frozen=True, slots=True)
-class NrsResult:
+class ScoredResult(Generic[TotalT]):
+    """What every instrument's result starts with: its score and the band that words it."""
+
+    kind: ClassVar[AssessmentKind]
+    total: TotalT
+    band: str
+
+
+@dataclass(frozen=True, slots=True)
+class ItemsResult(ScoredResult[int]):
+    """A questionnaire scored as the sum of its items' points, which are kept in order."""
+
+    items: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NrsResult(ScoredResult[int]):
     """Pain numeric rating scale, 0-10."""
 
     kind: ClassVar[AssessmentKind] = AssessmentKind.NRS
-    total: int
-    band: str
 
 
 @dataclass(frozen=True, slots=True)
-class PegResult:
+class PegResult(ScoredResult[float]):
     """PEG: mean of Pain, Enjoyment and General-activity interference, 0-10."""
 
     kind: ClassVar[AssessmentKind] = AssessmentKind.PEG
-    total: float
-    band: str
     pain: int
     enjoyment: int
     activity: int
 
 
 @dataclass(frozen=True, slots=True)
-class Phq9Result:
+class Phq9Result(ItemsResult):
     """PHQ-9 depression score, 0-27, with the PHQ-2 and item-9 safety flag."""
 
     kind: ClassVar[AssessmentKind] = AssessmentKind.PHQ9
-    total: int
-    band: str
-    items: tuple[int, ...]
     self_harm_flag: bool
     suggest_psychiatry: bool
     phq2_total: int
@@ -47,13 +58,10 @@ class Phq9Result:
 
 
 @dataclass(frozen=True, slots=True)
-class Gad7Result:
+class Gad7Result(ItemsResult):
     """GAD-7 anxiety score, 0-21."""
 
     kind: ClassVar[AssessmentKind] = AssessmentKind.GAD7
-    total: int
-    band: str
-    items: tuple[int, ...]
     further_evaluation: bool
 
 
@@ -119,12 +127,10 @@ ORT_POINTS: Final[dict[str, tuple[int, int]]] = {
 
 
 @dataclass(frozen=True, slots=True)
-class OrtResult:
+class OrtResult(ScoredResult[int]):
     """Opioid Risk Tool score, 0-26."""
 
     kind: ClassVar[AssessmentKind] = AssessmentKind.ORT
-    total: int
-    band: str
     sex: AdministrativeSex
     scored_as: AdministrativeSex
     answers: OrtAnswers

@@ -15,14 +15,15 @@ more information is not given a fresh clock. Triage itself is due sooner (TRIAGE
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields, replace
+from collections.abc import Callable
+from dataclasses import dataclass, fields
 from datetime import date
-from enum import StrEnum
 from typing import Any, Final
 
+from carecoord.clinical import state_table
 from carecoord.clinical.due_dates import Settings, appointment_target
-from carecoord.clinical.vocabulary import Discipline, LabelledEnum, Priority
+from carecoord.clinical.state_table import Transition as Transition
+from carecoord.clinical.vocabulary import Discipline, LabelledEnum, Priority, with_labels
 from carecoord.errors import IllegalTransition, ValidationError
 
 
@@ -38,21 +39,19 @@ class IntakeState(LabelledEnum):
     SEEN = "seen"
     WITHDRAWN = "withdrawn"
 
-    @property
-    def label(self) -> str:
-        return STATE_LABELS[self]
 
-
-STATE_LABELS: Final = {
-    IntakeState.RECEIVED: "Awaiting triage",
-    IntakeState.INFO_REQUESTED: "More information requested",
-    IntakeState.ACCEPTED: "Accepted",
-    IntakeState.DECLINED: "Declined",
-    IntakeState.WAITLISTED: "Waitlisted",
-    IntakeState.BOOKED: "First visit booked",
-    IntakeState.SEEN: "Seen",
-    IntakeState.WITHDRAWN: "Withdrawn by the referrer",
-}
+STATE_LABELS: Final = with_labels(
+    {
+        IntakeState.RECEIVED: "Awaiting triage",
+        IntakeState.INFO_REQUESTED: "More information requested",
+        IntakeState.ACCEPTED: "Accepted",
+        IntakeState.DECLINED: "Declined",
+        IntakeState.WAITLISTED: "Waitlisted",
+        IntakeState.BOOKED: "First visit booked",
+        IntakeState.SEEN: "Seen",
+        IntakeState.WITHDRAWN: "Withdrawn by the referrer",
+    }
+)
 
 
 class IntakeSource(LabelledEnum):
@@ -62,7 +61,7 @@ class IntakeSource(LabelledEnum):
     FHIR = "fhir"
 
 
-class Event(StrEnum):
+class Event(LabelledEnum):
     """What happens to an inbound referral."""
 
     ACCEPT = "accept"
@@ -74,21 +73,19 @@ class Event(StrEnum):
     SEEN = "seen"
     WITHDRAW = "withdraw"
 
-    @property
-    def label(self) -> str:
-        return EVENT_LABELS[self]
 
-
-EVENT_LABELS: Final = {
-    Event.ACCEPT: "Accept",
-    Event.DECLINE: "Decline",
-    Event.REQUEST_INFO: "Ask for more information",
-    Event.INFO_RECEIVED: "Information received",
-    Event.WAITLIST: "Waitlist",
-    Event.BOOK: "Book first visit",
-    Event.SEEN: "Seen",
-    Event.WITHDRAW: "Withdrawn",
-}
+EVENT_LABELS: Final = with_labels(
+    {
+        Event.ACCEPT: "Accept",
+        Event.DECLINE: "Decline",
+        Event.REQUEST_INFO: "Ask for more information",
+        Event.INFO_RECEIVED: "Information received",
+        Event.WAITLIST: "Waitlist",
+        Event.BOOK: "Book first visit",
+        Event.SEEN: "Seen",
+        Event.WITHDRAW: "Withdrawn",
+    }
+)
 
 S = IntakeState
 TABLE: Final[dict[tuple[IntakeState, Event], IntakeState]] = {
@@ -182,14 +179,6 @@ class Details:
     visit_on: date | None = None
 
 
-@dataclass(frozen=True)
-class Transition:
-    event: Event
-    from_state: IntakeState
-    to_state: IntakeState
-    changes: Mapping[str, Any]
-
-
 # --------------------------------------------------------------------------- guards
 Guard = Callable[[Facts, Details, date], None]
 
@@ -200,12 +189,8 @@ def _need_reason(facts: Facts, d: Details, today: date) -> None:
 
 
 def _day_ok(facts: Facts, d: Details, today: date) -> None:
-    if d.on is None:
-        return
-    if d.on > today:
-        raise ValidationError("on", "cannot be in the future")
-    if d.on < facts.received_on:
-        raise ValidationError("on", "cannot be before the referral was received")
+    if d.on is not None:
+        state_table.check_day("on", d.on, today, facts.received_on, "the referral was received")
 
 
 def _need_priority(facts: Facts, d: Details, today: date) -> None:
@@ -240,12 +225,10 @@ GUARDS: Final[dict[Event, tuple[Guard, ...]]] = {
     Event.WITHDRAW: (_need_reason, _day_ok),
 }
 
+WORKFLOW: Final = state_table.StateTable(Event, TABLE, GUARDS)
+
 
 # -------------------------------------------------------------------------- effects
-def _closing(day: date) -> dict[str, Any]:
-    return {"closed_on": day, "due_on": None}
-
-
 def _effects(facts: Facts, d: Details, today: date, s: Settings) -> dict[str, Any]:
     day = d.on or today
     e = d.event
@@ -254,7 +237,7 @@ def _effects(facts: Facts, d: Details, today: date, s: Settings) -> dict[str, An
         due = first_visit_due(facts.received_on, d.priority, s)
         return {"priority": d.priority, "triaged_on": day, "first_visit_due": due, "due_on": due}
     if e is Event.DECLINE:
-        return {"triaged_on": day, "decline_reason": d.reason, **_closing(day)}
+        return {"triaged_on": day, "decline_reason": d.reason, **state_table.closing(day)}
     if e is Event.REQUEST_INFO:
         return {"info_reason": d.reason, "info_requested_on": day, "due_on": None}
     if e is Event.INFO_RECEIVED:
@@ -268,8 +251,8 @@ def _effects(facts: Facts, d: Details, today: date, s: Settings) -> dict[str, An
         late = facts.first_visit_due is not None and d.visit_on > facts.first_visit_due
         return {"first_visit_on": d.visit_on, "booked_late": late, "due_on": d.visit_on}
     if e is Event.SEEN:
-        return {"seen_on": day, **_closing(day)}
-    return {"withdrawn_reason": d.reason, **_closing(day)}  # WITHDRAW
+        return {"seen_on": day, **state_table.closing(day)}
+    return {"withdrawn_reason": d.reason, **state_table.closing(day)}  # WITHDRAW
 
 
 def received(received_on: date, requested_priority: Priority, settings: Settings) -> Facts:
@@ -284,26 +267,29 @@ def received(received_on: date, requested_priority: Priority, settings: Settings
 
 def allowed_events(state: IntakeState) -> tuple[Event, ...]:
     """The events the table allows from ``state``, in the order screens offer them."""
-    return tuple(e for e in Event if (state, e) in TABLE)
+    return WORKFLOW.allowed_events(state)
 
 
-def apply(facts: Facts, details: Details, today: date, settings: Settings) -> Transition:
+def apply(
+    facts: Facts, details: Details, today: date, settings: Settings
+) -> Transition[Event, IntakeState]:
     """Check ``details.event`` against the table and guards; return every change.
 
     Raises:
         IllegalTransition: The event is not allowed from the current state.
         ValidationError: A detail the event needs is missing or wrong (names the field).
     """
-    target = TABLE.get((facts.state, details.event))
-    if target is None:
+
+    def refusal() -> IllegalTransition:
         nominal = next(t for (_, e), t in TABLE.items() if e is details.event)
-        raise IllegalTransition(facts.state.value, nominal.value)
-    for guard in GUARDS[details.event]:
-        guard(facts, details, today)
+        return IllegalTransition(facts.state.value, nominal.value)
+
+    target = WORKFLOW.check(facts, details, (facts.state, details.event), today, refusal)
+    assert isinstance(target, IntakeState)
     changes = {"state": target, **_effects(facts, details, today, settings)}
     return Transition(details.event, facts.state, target, changes)
 
 
-def with_changes(facts: Facts, transition: Transition) -> Facts:
+def with_changes(facts: Facts, transition: Transition[Event, IntakeState]) -> Facts:
     """``facts`` after ``transition`` (for tests and for chained demo data)."""
-    return replace(facts, **dict(transition.changes))
+    return state_table.with_changes(facts, transition.changes)

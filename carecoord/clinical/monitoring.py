@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from carecoord.clinical.vocabulary import LabelledEnum
+from carecoord.clinical.vocabulary import LabelledEnum, with_labels
 from carecoord.errors import ValidationError
 
 DEFAULT_PDMP_INTERVAL_DAYS = 90
@@ -37,18 +37,16 @@ class ResultKind(LabelledEnum):
     KIDNEY = "kidney"
     VITALS = "vitals"
 
-    @property
-    def label(self) -> str:
-        return KIND_LABELS[self]
 
-
-KIND_LABELS = {
-    ResultKind.DRUG_SCREEN: "Urine drug screen",
-    ResultKind.PDMP: "PDMP check",
-    ResultKind.LIVER: "Liver function",
-    ResultKind.KIDNEY: "Kidney function",
-    ResultKind.VITALS: "Vitals",
-}
+KIND_LABELS = with_labels(
+    {
+        ResultKind.DRUG_SCREEN: "Urine drug screen",
+        ResultKind.PDMP: "PDMP check",
+        ResultKind.LIVER: "Liver function",
+        ResultKind.KIDNEY: "Kidney function",
+        ResultKind.VITALS: "Vitals",
+    }
+)
 
 
 class ScreenResult(LabelledEnum):
@@ -62,12 +60,13 @@ class PdmpResult(LabelledEnum):
     CONSISTENT = "consistent"
     CONCERNS = "concerns"
 
-    @property
-    def label(self) -> str:
-        return {
-            PdmpResult.CONSISTENT: "Consistent with the clinic's prescribing",
-            PdmpResult.CONCERNS: "Concerns (other prescribers, overlapping or early fills)",
-        }[self]
+
+with_labels(
+    {
+        PdmpResult.CONSISTENT: "Consistent with the clinic's prescribing",
+        PdmpResult.CONCERNS: "Concerns (other prescribers, overlapping or early fills)",
+    }
+)
 
 
 # --------------------------------------------------------------------------- the panel

@@ -9,23 +9,32 @@ touches a database or a screen, so every rule is tested on its own
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from enum import StrEnum
 from typing import Any, Final
+
+from carecoord.clinical import state_table
 
 # Re-exported: the services and callers reach the due-date pieces through the workflow.
 from carecoord.clinical.due_dates import Calendar as Calendar
 from carecoord.clinical.due_dates import Settings, appointment_target, report_target
 from carecoord.clinical.due_dates import Targets as Targets
 from carecoord.clinical.due_dates import check_holiday_region as check_holiday_region
-from carecoord.clinical.vocabulary import Discipline, Priority, ReferralState, SendMethod
+from carecoord.clinical.state_table import Transition as Transition
+from carecoord.clinical.vocabulary import (
+    Discipline,
+    LabelledEnum,
+    Priority,
+    ReferralState,
+    SendMethod,
+    with_labels,
+)
 from carecoord.errors import IllegalTransition, ValidationError
 
 S = ReferralState
 
 
-class Event(StrEnum):
+class Event(LabelledEnum):
     """What happens to a referral in real life (front desk, specialist, clinician)."""
 
     SEND = "send"
@@ -41,25 +50,23 @@ class Event(StrEnum):
     RESUME = "resume"
     REPRIORITISE = "reprioritise"
 
-    @property
-    def label(self) -> str:
-        return EVENT_LABELS[self]
 
-
-EVENT_LABELS: Final = {
-    Event.SEND: "Mark sent",
-    Event.ACCEPT: "Accepted",
-    Event.SCHEDULE: "Schedule",
-    Event.RESCHEDULE: "Reschedule",
-    Event.NO_SHOW: "No-show",
-    Event.SEEN: "Seen",
-    Event.REPORT: "Report received",
-    Event.DECLINE: "Declined",
-    Event.CANCEL: "Cancel",
-    Event.HOLD: "Put on hold",
-    Event.RESUME: "Resume",
-    Event.REPRIORITISE: "Change priority",
-}
+EVENT_LABELS: Final = with_labels(
+    {
+        Event.SEND: "Mark sent",
+        Event.ACCEPT: "Accepted",
+        Event.SCHEDULE: "Schedule",
+        Event.RESCHEDULE: "Reschedule",
+        Event.NO_SHOW: "No-show",
+        Event.SEEN: "Seen",
+        Event.REPORT: "Report received",
+        Event.DECLINE: "Declined",
+        Event.CANCEL: "Cancel",
+        Event.HOLD: "Put on hold",
+        Event.RESUME: "Resume",
+        Event.REPRIORITISE: "Change priority",
+    }
+)
 
 HELD_FROM: Final = "held_from"
 """Table target meaning "back to the state it was held from"."""
@@ -96,6 +103,12 @@ TABLE: Final[dict[tuple[ReferralState, Event], ReferralState | str]] = {
 HOLDABLE: Final = frozenset(s for (s, e) in TABLE if e is Event.HOLD)
 CLOSED: Final = frozenset({S.REPORT_RECEIVED, S.DECLINED, S.CANCELLED})
 UNDO_WINDOW: Final = timedelta(hours=24)
+NOT_HELD: Final[Mapping[str, Any]] = {
+    "held_from": None,
+    "hold_reason": None,
+    "hold_review_on": None,
+}
+"""The changes that end a hold (resumed, declined or cancelled)."""
 
 
 def booked_past_target(appointment_date: date | None, appointment_due: date | None) -> bool:
@@ -163,16 +176,6 @@ class Details:
     no_report: bool = False
 
 
-@dataclass(frozen=True)
-class Transition:
-    """The result of one event: the new state and every field that changes."""
-
-    event: Event
-    from_state: ReferralState
-    to_state: ReferralState
-    changes: Mapping[str, Any]
-
-
 # --------------------------------------------------------------------------- guards
 Guard = Callable[[Facts, Details, date], None]
 
@@ -189,10 +192,7 @@ def _need_day(facts: Facts, d: Details, today: date) -> None:
 
 
 def _day_in_range(facts: Facts, day: date, today: date, name: str) -> None:
-    if day > today:
-        raise ValidationError(name, "cannot be in the future")
-    if facts.sent_on is not None and day < facts.sent_on:
-        raise ValidationError(name, "cannot be before the day the referral was sent")
+    state_table.check_day(name, day, today, facts.sent_on, "the day the referral was sent")
 
 
 def _optional_day(facts: Facts, d: Details, today: date) -> None:
@@ -273,6 +273,8 @@ GUARDS: Final[dict[Event, tuple[Guard, ...]]] = {
     Event.REPRIORITISE: (_need_priority,),
 }
 
+WORKFLOW: Final = state_table.StateTable(Event, TABLE, GUARDS)
+
 
 # -------------------------------------------------------------------------- effects
 def _appointment_fields(facts: Facts, booked: date) -> dict[str, Any]:
@@ -317,21 +319,14 @@ def _effects(
         changes: dict[str, Any] = {
             "report_received_on": day,
             "no_report_reason": d.reason if d.no_report else None,
-            "closed_on": day,
-            "due_on": None,
+            **state_table.closing(day),
         }
         if facts.state is S.SCHEDULED:
             seen = min(facts.appointment_date or day, day)
             changes.update(seen_on=seen, report_due=report_target(seen, s))
         return changes
     if e in (Event.DECLINE, Event.CANCEL):
-        return {
-            "closed_on": day,
-            "due_on": None,
-            "held_from": None,
-            "hold_reason": None,
-            "hold_review_on": None,
-        }
+        return {**state_table.closing(day), **NOT_HELD}
     if e is Event.HOLD:
         return {
             "held_from": facts.state,
@@ -340,7 +335,7 @@ def _effects(
             "due_on": d.review_on,
         }
     if e is Event.RESUME:
-        base = {"held_from": None, "hold_reason": None, "hold_review_on": None}
+        base = dict(NOT_HELD)
         if target is S.SCHEDULED:
             return base | {"due_on": facts.appointment_date}
         # The hold paused the wait: a fresh target from the day it resumes.
@@ -364,18 +359,14 @@ def _effects(
 # ---------------------------------------------------------------------------- apply
 def allowed_events(facts: Facts) -> tuple[Event, ...]:
     """The events the table allows from this referral's state, in workflow order."""
-    found = []
-    for event in Event:
-        target = TABLE.get((facts.state, event))
-        if target is None:
-            continue
-        if target == HELD_FROM and facts.held_from not in HOLDABLE:
-            continue
-        found.append(event)
-    return tuple(found)
+    return WORKFLOW.allowed_events(
+        facts.state, lambda target: target != HELD_FROM or facts.held_from in HOLDABLE
+    )
 
 
-def apply(facts: Facts, details: Details, today: date, settings: Settings) -> Transition:
+def apply(
+    facts: Facts, details: Details, today: date, settings: Settings
+) -> Transition[Event, ReferralState]:
     """Apply one event to a referral: check the table and guards, return every change.
 
     Args:
@@ -392,11 +383,11 @@ def apply(facts: Facts, details: Details, today: date, settings: Settings) -> Tr
         IllegalTransition: The event is not allowed from the current state.
         ValidationError: A guard failed (names the field).
     """
-    raw = TABLE.get((facts.state, details.event))
-    if raw is None:
-        raise IllegalTransition(facts.state, _nominal_target(details.event, facts))
-    for guard in GUARDS[details.event]:
-        guard(facts, details, today)
+
+    def refusal() -> IllegalTransition:
+        return IllegalTransition(facts.state, _nominal_target(details.event, facts))
+
+    raw = WORKFLOW.check(facts, details, (facts.state, details.event), today, refusal)
     target = facts.held_from if raw == HELD_FROM else raw
     assert isinstance(target, ReferralState)
     proposed = _effects(facts, details, target, today, settings)
@@ -415,7 +406,7 @@ def _nominal_target(event: Event, facts: Facts) -> ReferralState:
 
 def with_changes(facts: Facts, changes: Mapping[str, Any]) -> Facts:
     """The facts after a transition (used to chain events in tests and the demo)."""
-    return replace(facts, **dict(changes))
+    return state_table.with_changes(facts, changes)
 
 
 # ----------------------------------------------------------------------------- undo

@@ -6,7 +6,9 @@ change once released; labels are what people read.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
+from typing import TypeVar
 
 
 class LabelledEnum(StrEnum):
@@ -15,6 +17,19 @@ class LabelledEnum(StrEnum):
     @property
     def label(self) -> str:
         return _LABELS.get((type(self), self.value), self.value.replace("_", " ").capitalize())
+
+
+LabelledT = TypeVar("LabelledT", bound=LabelledEnum)
+
+
+def with_labels(labels: Mapping[LabelledT, str]) -> Mapping[LabelledT, str]:
+    """Make ``labels`` the members' :attr:`LabelledEnum.label` and return them.
+
+    For enums declared beside their workflow, so one label lookup serves every enum.
+    """
+    for member, text in labels.items():
+        _LABELS[(type(member), member.value)] = text
+    return labels
 
 
 class Discipline(LabelledEnum):

@@ -26,7 +26,7 @@ from carecoord.letters.layout import (
     text,
 )
 from carecoord.letters.letter_headings import CONFIDENTIAL
-from carecoord.letters.pages import build_pdf, page_footer
+from carecoord.letters.pages import page_footer, render_document
 from carecoord.letters.referral_letter import _signature_block
 
 TITLE = "Your referral: declined"
@@ -120,11 +120,4 @@ def render_reply(data: IntakeReplyData) -> bytes:
     footer = page_footer(
         data.patient, data.letterhead, CONFIDENTIAL, f" · Ref. {data.reference}", data.date_format
     )
-    return build_pdf(
-        lambda width: story(data, width),
-        data.paper_size,
-        footer,
-        title=TITLE,
-        subject="Reply to a referral",
-        author=data.letterhead.name,
-    )
+    return render_document(data, story, footer, title=TITLE, subject="Reply to a referral")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from reportlab.lib.units import cm
 from reportlab.pdfgen.canvas import Canvas
@@ -123,6 +123,45 @@ def page_footer(
         phone=f" on {letterhead.phone}" if letterhead.phone else "",
     )
     return _Footer(line, "<b>" + text(wording) + "</b>")
+
+
+class Printable(Protocol):
+    """What every letter's data carries: the paper it goes on and the letterhead it is
+    printed under (whose name is the PDF's author)."""
+
+    @property
+    def paper_size(self) -> str: ...
+
+    @property
+    def letterhead(self) -> Letterhead: ...
+
+
+PrintableT = TypeVar("PrintableT", bound=Printable)
+
+
+def render_document(
+    data: PrintableT,
+    story: Callable[[PrintableT, float], list[Flowable]],
+    footer: _Footer,
+    *,
+    title: str,
+    subject: str,
+    top_margin: float = 1.6 * cm,
+) -> bytes:
+    """:func:`build_pdf` for a letter's data: its story, on its paper, by its clinic.
+
+    Raises:
+        ValueError: An unknown paper size.
+    """
+    return build_pdf(
+        lambda width: story(data, width),
+        data.paper_size,
+        footer,
+        title=title,
+        subject=subject,
+        author=data.letterhead.name,
+        top_margin=top_margin,
+    )
 
 
 def build_pdf(

@@ -26,7 +26,7 @@ from carecoord.letters.layout import (
     letterhead_flowables,
     text,
 )
-from carecoord.letters.pages import _Footer, build_pdf, page_footer
+from carecoord.letters.pages import _Footer, page_footer, render_document
 from carecoord.letters.plan_data import (
     PlanActivityLine,
     PlanGoalLine,
@@ -169,13 +169,12 @@ def render_plan(data: PlanPdfData) -> bytes:
     Raises:
         ValueError: An unknown paper size.
     """
-    return build_pdf(
-        lambda width: story(data, width),
-        data.paper_size,
+    return render_document(
+        data,
+        story,
         _footer(data),
         title=f"Treatment plan: {data.title}",
         subject="Treatment plan",
-        author=data.letterhead.name,
         top_margin=1.4 * cm,
     )
 

@@ -86,7 +86,7 @@ from carecoord.letters.letter_headings import (
     TREATMENTS,
     URGENCY,
 )
-from carecoord.letters.pages import _Footer, build_pdf, page_footer
+from carecoord.letters.pages import _Footer, build_pdf, page_footer, render_document
 
 
 def _dates(data: LetterData) -> DateFormatter:
@@ -459,13 +459,12 @@ def render_letter(data: LetterData) -> bytes:
     Raises:
         ValueError: An unknown paper size.
     """
-    return build_pdf(
-        lambda width: story(data, width),
-        data.paper_size,
+    return render_document(
+        data,
+        story,
         _footer(data),
         title="Referral letter",
         subject=f"Referral to {data.discipline}" if data.discipline else "Referral",
-        author=data.letterhead.name,
     )
 
 

@@ -18,6 +18,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
+from carecoord.clinical.vocabulary import DataCategory
+
 # Named constraints so Alembic batch mode on SQLite can drop and recreate them.
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -63,6 +65,16 @@ def enum_column(enum: type[StrEnum], name: str) -> Enum:
         length=max(32, *(len(m.value) for m in enum)),
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
+    )
+
+
+def category_column(name: str) -> Mapped[DataCategory]:
+    """Who may read the row (docs/clinical-reference.md §9): general unless the service
+    says otherwise, and general on the database too for rows written before the column."""
+    return mapped_column(
+        enum_column(DataCategory, name),
+        default=DataCategory.GENERAL,
+        server_default=DataCategory.GENERAL.value,
     )
 
 

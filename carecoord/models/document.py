@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, LargeB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from carecoord.clinical.vocabulary import DataCategory, DeliveryMethod, DocumentKind
-from carecoord.models.base import Base, UTCDateTime, enum_column, owned_by, utcnow
+from carecoord.models.base import Base, UTCDateTime, category_column, enum_column, owned_by, utcnow
 
 
 class Document(Base):
@@ -32,11 +32,7 @@ class Document(Base):
     filed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     # Who may read it (docs/clinical-reference.md §9): set when filed, from its referral.
-    category: Mapped[DataCategory] = mapped_column(
-        enum_column(DataCategory, "document_category"),
-        default=DataCategory.GENERAL,
-        server_default=DataCategory.GENERAL.value,
-    )
+    category: Mapped[DataCategory] = category_column("document_category")
     # A "letter sent" copy: how it left (who and when are filed_by / filed_at).
     sent_via: Mapped[DeliveryMethod | None] = mapped_column(
         enum_column(DeliveryMethod, "document_sent_via")

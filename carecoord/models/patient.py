@@ -25,7 +25,14 @@ from carecoord.clinical.vocabulary import (
     HeadacheType,
     PatientStatus,
 )
-from carecoord.models.base import Base, UTCDateTime, Versioned, enum_column, owned_by
+from carecoord.models.base import (
+    Base,
+    UTCDateTime,
+    Versioned,
+    category_column,
+    enum_column,
+    owned_by,
+)
 
 # Search keys compare bytewise so a prefix range query uses the index on both databases.
 SEARCH_KEY = String(80).with_variant(String(80, collation="C"), "postgresql")
@@ -110,11 +117,7 @@ class Medication(Versioned, Base):
     is_psychotropic: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[str | None] = mapped_column(String(400))
     # Who may read it (docs/clinical-reference.md §9); defaulted from drug and indication.
-    category: Mapped[DataCategory] = mapped_column(
-        enum_column(DataCategory, "medication_category"),
-        default=DataCategory.GENERAL,
-        server_default=DataCategory.GENERAL.value,
-    )
+    category: Mapped[DataCategory] = category_column("medication_category")
 
     patient: Mapped[Patient] = relationship(back_populates="medications")
 

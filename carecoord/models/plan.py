@@ -14,7 +14,7 @@ from carecoord.clinical.vocabulary import (
     Modality,
     PlanStatus,
 )
-from carecoord.models.base import Base, Versioned, enum_column, owned_by
+from carecoord.models.base import Base, Versioned, category_column, enum_column, owned_by
 from carecoord.models.team import TeamMember
 
 
@@ -75,11 +75,7 @@ class PlanActivity(Versioned, Base):
     )
     stop_reason: Mapped[str | None] = mapped_column(String(400))
     # Who may read it (docs/clinical-reference.md §9): psychological therapy is psychiatric.
-    category: Mapped[DataCategory] = mapped_column(
-        enum_column(DataCategory, "activity_category"),
-        default=DataCategory.GENERAL,
-        server_default=DataCategory.GENERAL.value,
-    )
+    category: Mapped[DataCategory] = category_column("activity_category")
 
     plan: Mapped[TreatmentPlan] = relationship(back_populates="activities")
     responsible: Mapped[TeamMember | None] = relationship()
