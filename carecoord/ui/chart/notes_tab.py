@@ -9,7 +9,6 @@ from __future__ import annotations
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
-    QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -22,15 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from carecoord.errors import CareCoordError, ConflictError, ValidationError
+from carecoord.errors import CareCoordError
 from carecoord.services import notes
 from carecoord.services.notes import NoteView
 from carecoord.services.permissions import may_write_psychotherapy_notes
 from carecoord.ui.context import AppContext
-from carecoord.ui.errors import offer_reload, show_problem
-from carecoord.ui.forms import FieldErrors
 from carecoord.ui.kit.chart_tab import ChartTab
 from carecoord.ui.kit.dialog_buttons import accept_cancel_buttons
+from carecoord.ui.kit.form_dialog import FormDialog
 from carecoord.ui.screen_fit import restore_or_fit
 from carecoord.ui.style import bg, fg, hint
 
@@ -51,8 +49,10 @@ def first_line(text: str, width: int = 70) -> str:
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
-class NoteDialog(QDialog):
+class NoteDialog(FormDialog):
     """Write a new note, or amend one's own; ``saved`` holds the stored note."""
+
+    NAME = "noteDialog"
 
     def __init__(
         self,
@@ -62,14 +62,14 @@ class NoteDialog(QDialog):
         note: NoteView | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.context = context
+        super().__init__(
+            context=context,
+            title="New psychotherapy note" if note is None else "Amend note",
+            parent=parent,
+        )
         self.patient_id = patient_id
         self.note = note
         self.saved: NoteView | None = None
-        self.setObjectName("noteDialog")
-        self.setWindowTitle("New psychotherapy note" if note is None else "Amend note")
-        self.errors = FieldErrors()
         statement = hint(PRIVACY_STATEMENT)
         self.text = QPlainTextEdit(note.text if note else "")
         self.text.setObjectName("noteText")
@@ -99,31 +99,16 @@ class NoteDialog(QDialog):
     def save(self) -> bool:
         """Store through the service; True (and accepted) when it worked."""
         self.errors.clear()
-        try:
-            if self.note is None:
-                self.saved = notes.create_note(
-                    self.context.db, self.context.actor, self.patient_id, self.text.toPlainText()
-                )
-            else:
-                self.saved = notes.update_note(
-                    self.context.db,
-                    self.context.actor,
-                    self.note.id,
-                    self.text.toPlainText(),
-                    expected_version=self.note.version,
-                )
-        except ValidationError as error:
-            if not self.errors.show(error):
-                show_problem(self, error, "Psychotherapy note")
-            return False
-        except ConflictError as error:
-            offer_reload(self, error, self.reload)
-            return False
-        except CareCoordError as error:
-            show_problem(self, error, "Psychotherapy note")
-            return False
-        self.accept()
-        return True
+        return self.save_and_accept(self._store, "Psychotherapy note", reload=self.reload)
+
+    def _store(self) -> None:
+        db, actor, text = self.context.db, self.context.actor, self.text.toPlainText()
+        if self.note is None:
+            self.saved = notes.create_note(db, actor, self.patient_id, text)
+        else:
+            self.saved = notes.update_note(
+                db, actor, self.note.id, text, expected_version=self.note.version
+            )
 
     def reload(self) -> None:
         if self.note is not None:

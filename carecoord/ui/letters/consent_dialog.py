@@ -14,12 +14,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from carecoord.errors import CareCoordError, ValidationError
 from carecoord.services import consents
 from carecoord.services.consents import ConsentInput, ConsentView
 from carecoord.ui.context import AppContext
-from carecoord.ui.errors import show_problem
-from carecoord.ui.forms import FieldErrors, date_edit, line_edit, saved_date, text_of
+from carecoord.ui.forms import (
+    FieldErrors,
+    date_edit,
+    line_edit,
+    saved_date,
+    service_call,
+    text_of,
+)
 from carecoord.ui.screen_fit import fit_dialog
 from carecoord.ui.style import hint, page_title
 
@@ -112,16 +117,12 @@ class Part2ConsentDialog(QDialog):
 
     def accept(self) -> None:
         """File the consent; stay open with the reason when the service refuses it."""
-        try:
-            self.recorded = consents.record_consent(
-                self.context.db, self.context.actor, self.patient_id, self.data()
-            )
-        except ValidationError as error:
-            if not self.errors.show(error):
-                show_problem(self, error, "Consent not recorded")
-            return
-        except CareCoordError as error:
-            show_problem(self, error, "Consent not recorded")
+        if not service_call(self, self.errors, self._record, "Consent not recorded"):
             return
         self.context.events.patient_changed.emit(self.patient_id)
         super().accept()
+
+    def _record(self) -> None:
+        self.recorded = consents.record_consent(
+            self.context.db, self.context.actor, self.patient_id, self.data()
+        )

@@ -16,11 +16,9 @@ from PySide6.QtWidgets import (
 )
 
 from carecoord.clinical.vocabulary import Discipline
-from carecoord.errors import CareCoordError, ConflictError, ValidationError
 from carecoord.services import team
 from carecoord.services.team import MemberInput, MemberView
 from carecoord.ui.context import AppContext
-from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.forms import (
     FieldErrors,
     combo,
@@ -28,6 +26,7 @@ from carecoord.ui.forms import (
     limited_text,
     line_edit,
     saved_date,
+    service_call,
     set_date,
     text_edit,
     text_of,
@@ -175,28 +174,20 @@ class MemberForm(QDialog):
     def save(self) -> bool:
         """Save through the service; True (and the dialog accepted) when it worked."""
         self.errors.clear()
-        db, actor = self.context.db, self.context.actor
-        try:
-            if self.member is None:
-                view = team.create_member(db, actor, self.data())
-            else:
-                view = team.update_member(
-                    db, actor, self.member.id, self.data(), expected_version=self.member.version
-                )
-        except ValidationError as error:
-            if not self.errors.show(error):
-                show_problem(self, error)
+        if not service_call(self, self.errors, self._store, reload=self.reload):
             return False
-        except ConflictError as error:
-            offer_reload(self, error, self.reload)
-            return False
-        except CareCoordError as error:
-            show_problem(self, error)
-            return False
-        self.saved = view
         self.context.events.team_changed.emit()
         self.accept()
         return True
+
+    def _store(self) -> None:
+        db, actor = self.context.db, self.context.actor
+        if self.member is None:
+            self.saved = team.create_member(db, actor, self.data())
+        else:
+            self.saved = team.update_member(
+                db, actor, self.member.id, self.data(), expected_version=self.member.version
+            )
 
     def reload(self) -> None:
         """Show the member as saved now (after someone else changed it)."""

@@ -1,0 +1,44 @@
+"""The base of the dialogs that collect one form for a service call (accounts, passwords,
+emergency access, notes, team members): who is working, where refusals show, how a save
+ends."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QDialog, QWidget
+
+from carecoord.ui.context import AppContext
+from carecoord.ui.forms import FieldErrors, service_call
+
+
+class FormDialog(QDialog):
+    """A dialog whose fields' refusals show in :attr:`errors`; :meth:`save_and_accept`
+    ends a save. It is named :attr:`NAME` (tests and style sheets find it by it) and titled
+    :attr:`TITLE`, or the ``title`` given when it says what is edited."""
+
+    NAME = ""
+    TITLE = ""
+
+    def __init__(
+        self, *, context: AppContext, parent: QWidget | None = None, title: str = ""
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.errors = FieldErrors()
+        self.setObjectName(self.NAME)
+        self.setWindowTitle(title or self.TITLE)
+
+    def save_and_accept(
+        self,
+        work: Callable[[], object],
+        problem_title: str = "CareCoord",
+        *,
+        reload: Callable[[], None] | None = None,
+    ) -> bool:
+        """Run the service call ``work`` (:func:`~carecoord.ui.forms.service_call`) and
+        accept the dialog when it was stored; True then."""
+        stored = service_call(self, self.errors, work, problem_title, reload=reload)
+        if stored:
+            self.accept()
+        return stored
