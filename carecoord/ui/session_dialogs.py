@@ -18,7 +18,7 @@ from carecoord.services.actor import Actor
 from carecoord.ui.context import AppContext
 from carecoord.ui.forms import password_edit, text_of
 from carecoord.ui.kit.dialog_buttons import accept_cancel_buttons, save_cancel_buttons
-from carecoord.ui.kit.form_dialog import FormDialog
+from carecoord.ui.kit.service_form import ServiceFormDialog
 from carecoord.ui.screen_fit import fit_dialog
 from carecoord.ui.style import bg, fg, hint
 
@@ -26,7 +26,7 @@ BREAK_GLASS_CHOICES = ((15, "15 minutes"), (30, "30 minutes"), (60, "1 hour"), (
 
 
 # ------------------------------------------------------------------ break-glass
-class BreakGlassDialog(FormDialog):
+class BreakGlassDialog(ServiceFormDialog):
     """Asks why emergency access is needed and for how long; ``actor`` holds the result."""
 
     NAME = "breakGlassDialog"
@@ -87,7 +87,7 @@ class BreakGlassDialog(FormDialog):
         )
 
 
-class ChangePasswordDialog(FormDialog):
+class ChangePasswordDialog(ServiceFormDialog):
     """One's own password: the current one, the new one twice."""
 
     NAME = "changePasswordDialog"

@@ -31,7 +31,7 @@ from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.forms import combo, line_edit, password_edit
 from carecoord.ui.keyboard import close_shortcut, tab_leaves
 from carecoord.ui.kit.dialog_buttons import save_cancel_buttons
-from carecoord.ui.kit.form_dialog import FormDialog
+from carecoord.ui.kit.service_form import ServiceFormDialog
 from carecoord.ui.kit.table import Column, ColumnTableModel
 from carecoord.ui.screen_fit import fit_dialog, restore_or_fit
 from carecoord.ui.style import hint, page_title
@@ -92,7 +92,7 @@ class UserTableModel(ColumnTableModel):
         return found
 
 
-class UserEditDialog(FormDialog):
+class UserEditDialog(ServiceFormDialog):
     """A new account (``user`` None) or an existing one's name, role, link and designation.
 
     ``saved`` holds the stored account once the dialog was accepted.
@@ -204,7 +204,7 @@ class UserEditDialog(FormDialog):
         self.break_glass.setChecked(self.user.break_glass_allowed)
 
 
-class ResetPasswordDialog(FormDialog):
+class ResetPasswordDialog(ServiceFormDialog):
     """An administrator sets a new password for someone who forgot theirs."""
 
     NAME = "resetPasswordDialog"

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 from carecoord.errors import CareCoordError, ConflictError, ValidationError
 from carecoord.ui import forms
 from carecoord.ui.context import AppContext
-from carecoord.ui.kit.form_dialog import FormDialog
+from carecoord.ui.kit.service_form import ServiceFormDialog
 
 
 @pytest.fixture
@@ -81,7 +81,7 @@ def test_a_conflict_offers_the_reload(dialog: QDialog, boxes: list[tuple[str, st
     assert boxes == [("reload", str(conflict))]
 
 
-class NameDialog(FormDialog):
+class NameDialog(ServiceFormDialog):
     NAME = "nameDialog"
     TITLE = "Name"
 

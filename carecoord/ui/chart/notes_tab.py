@@ -28,7 +28,7 @@ from carecoord.services.permissions import may_write_psychotherapy_notes
 from carecoord.ui.context import AppContext
 from carecoord.ui.kit.chart_tab import ChartTab
 from carecoord.ui.kit.dialog_buttons import accept_cancel_buttons
-from carecoord.ui.kit.form_dialog import FormDialog
+from carecoord.ui.kit.service_form import ServiceFormDialog
 from carecoord.ui.screen_fit import restore_or_fit
 from carecoord.ui.style import bg, fg, hint
 
@@ -49,7 +49,7 @@ def first_line(text: str, width: int = 70) -> str:
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
-class NoteDialog(FormDialog):
+class NoteDialog(ServiceFormDialog):
     """Write a new note, or amend one's own; ``saved`` holds the stored note."""
 
     NAME = "noteDialog"

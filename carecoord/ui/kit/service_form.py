@@ -12,7 +12,7 @@ from carecoord.ui.context import AppContext
 from carecoord.ui.forms import FieldErrors, service_call
 
 
-class FormDialog(QDialog):
+class ServiceFormDialog(QDialog):
     """A dialog whose fields' refusals show in :attr:`errors`; :meth:`save_and_accept`
     ends a save. It is named :attr:`NAME` (tests and style sheets find it by it) and titled
     :attr:`TITLE`, or the ``title`` given when it says what is edited."""
