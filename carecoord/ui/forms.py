@@ -190,6 +190,12 @@ def password_edit(name: str) -> QLineEdit:
     return edit
 
 
+def require_same(first: QLineEdit, repeat: QLineEdit, field: str, message: str) -> None:
+    """Refuse (``field``: ``message``) a password typed twice that differs the second time."""
+    if first.text() != repeat.text():
+        raise ValidationError(field, message)
+
+
 def errors_in(error: ValidationError) -> list[ValidationError]:
     """The single errors a ValidationError stands for (several for ValidationErrors)."""
     return list(error.errors) if isinstance(error, ValidationErrors) else [error]

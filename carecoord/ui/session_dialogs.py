@@ -12,11 +12,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from carecoord.errors import ValidationError
 from carecoord.services import users
 from carecoord.services.actor import Actor
 from carecoord.ui.context import AppContext
-from carecoord.ui.forms import password_edit, text_of
+from carecoord.ui.forms import password_edit, require_same, text_of
 from carecoord.ui.kit.dialog_buttons import accept_cancel_buttons, save_cancel_buttons
 from carecoord.ui.kit.service_form import ServiceFormDialog
 from carecoord.ui.screen_fit import fit_dialog
@@ -75,7 +74,6 @@ class BreakGlassDialog(ServiceFormDialog):
 
     def start(self) -> bool:
         """Ask the service (which audits it); True and accepted when access began."""
-        self.errors.clear()
         return self.save_and_accept(self._start, "Emergency access")
 
     def _start(self) -> None:
@@ -111,13 +109,10 @@ class ChangePasswordDialog(ServiceFormDialog):
         fit_dialog(self)
 
     def save(self) -> bool:
-        self.errors.clear()
-        if self.new.text() != self.repeat.text():
-            self.errors.show(ValidationError("repeat_password", "the new passwords differ"))
-            return False
         return self.save_and_accept(self._change, "Change password")
 
     def _change(self) -> None:
+        require_same(self.new, self.repeat, "repeat_password", "the new passwords differ")
         users.change_password(
             self.context.db,
             self.context.actor,

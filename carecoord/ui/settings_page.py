@@ -39,7 +39,15 @@ from carecoord.services.settings import (
 )
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
-from carecoord.ui.forms import FieldErrors, combo, line_edit, service_call, text_edit, text_of
+from carecoord.ui.forms import (
+    FieldErrors,
+    combo,
+    line_edit,
+    password_edit,
+    service_call,
+    text_edit,
+    text_of,
+)
 from carecoord.ui.language_box import LanguageBox
 from carecoord.ui.settings_users import UsersBox
 from carecoord.ui.style import PAPER, PAPER_TEXT, bg, fg, hint, page_title, scheme
@@ -227,10 +235,8 @@ class SettingsPage(QWidget):
         self.smtp_user = line_edit(max_length=254, placeholder="blank: the relay needs no sign-in")
         self.smtp_user.setObjectName("smtpUser")
         self.smtp_user.setAccessibleName("SMTP relay user name")
-        self.smtp_password = QLineEdit()
-        self.smtp_password.setObjectName("smtpPassword")
+        self.smtp_password = password_edit("smtpPassword")
         self.smtp_password.setAccessibleName("SMTP relay password")
-        self.smtp_password.setEchoMode(QLineEdit.EchoMode.Password)
         self.sender_address = line_edit(max_length=254, placeholder="letters@clinic.example")
         self.sender_address.setObjectName("senderAddress")
         self.sender_address.setAccessibleName("Sender address of letters")

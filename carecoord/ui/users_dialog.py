@@ -23,12 +23,12 @@ from PySide6.QtWidgets import (
 )
 
 from carecoord.clinical.vocabulary import UserRole
-from carecoord.errors import CareCoordError, ConflictError, ValidationError
+from carecoord.errors import CareCoordError, ConflictError
 from carecoord.services import team, users
 from carecoord.services.users import UserView
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
-from carecoord.ui.forms import combo, line_edit, password_edit
+from carecoord.ui.forms import combo, line_edit, password_edit, require_same
 from carecoord.ui.keyboard import close_shortcut, tab_leaves
 from carecoord.ui.kit.dialog_buttons import save_cancel_buttons
 from carecoord.ui.kit.service_form import ServiceFormDialog
@@ -169,15 +169,12 @@ class UserEditDialog(ServiceFormDialog):
 
     def save(self) -> bool:
         """Store through the service; True (and accepted) when it worked."""
-        self.errors.clear()
-        if self.user is None and self.password.text() != self.repeat.text():
-            self.errors.show(ValidationError("password_repeat", "the passwords differ"))
-            return False
         return self.save_and_accept(self._store, "Users", reload=self.reload)
 
     def _store(self) -> None:
         db, actor, account = self.context.db, self.context.actor, self._account()
         if self.user is None:
+            require_same(self.password, self.repeat, "password_repeat", "the passwords differ")
             self.saved = users.create_user(
                 db, actor, username=self.username.text(), password=self.password.text(), **account
             )
@@ -236,13 +233,10 @@ class ResetPasswordDialog(ServiceFormDialog):
         fit_dialog(self)
 
     def save(self) -> bool:
-        self.errors.clear()
-        if self.password.text() != self.repeat.text():
-            self.errors.show(ValidationError("password_repeat", "the passwords differ"))
-            return False
         return self.save_and_accept(self._reset, "Users")
 
     def _reset(self) -> None:
+        require_same(self.password, self.repeat, "password_repeat", "the passwords differ")
         self.saved = users.reset_password(
             self.context.db,
             self.context.actor,

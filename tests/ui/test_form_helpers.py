@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 from carecoord.errors import CareCoordError, ConflictError, ValidationError
 from carecoord.ui import forms
 from carecoord.ui.context import AppContext
+from carecoord.ui.error_line import refusal_line
 from carecoord.ui.kit.service_form import ServiceFormDialog
 
 
@@ -114,3 +115,25 @@ def test_password_edit_hides_what_is_typed(qtbot: QtBot) -> None:
     qtbot.addWidget(edit)
     assert edit.objectName() == "secret"
     assert edit.echoMode() == QLineEdit.EchoMode.Password
+
+
+def test_require_same_refuses_a_different_repeat(qtbot: QtBot) -> None:
+    first, repeat = forms.password_edit("a"), forms.password_edit("b")
+    for edit in (first, repeat):
+        qtbot.addWidget(edit)
+        edit.setText("correct horse")
+    forms.require_same(first, repeat, "password_repeat", "the passwords differ")
+    repeat.setText("correct hose")
+    with pytest.raises(ValidationError) as refused:
+        forms.require_same(first, repeat, "password_repeat", "the passwords differ")
+    assert (refused.value.field, refused.value.message) == (
+        "password_repeat",
+        "the passwords differ",
+    )
+
+
+def test_refusal_line_starts_hidden_and_wraps(qtbot: QtBot) -> None:
+    line = refusal_line("signInError")
+    qtbot.addWidget(line)
+    assert line.objectName() == "signInError" and line.isHidden() and line.wordWrap()
+    assert "color:" in line.styleSheet()

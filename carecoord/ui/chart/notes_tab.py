@@ -25,7 +25,7 @@ from carecoord.errors import CareCoordError
 from carecoord.services import notes
 from carecoord.services.notes import NoteView
 from carecoord.services.permissions import may_write_psychotherapy_notes
-from carecoord.ui.context import AppContext
+from carecoord.ui.context import ChartScope
 from carecoord.ui.kit.chart_tab import ChartTab
 from carecoord.ui.kit.dialog_buttons import accept_cancel_buttons
 from carecoord.ui.kit.service_form import ServiceFormDialog
@@ -55,19 +55,11 @@ class NoteDialog(ServiceFormDialog):
     NAME = "noteDialog"
 
     def __init__(
-        self,
-        *,
-        context: AppContext,
-        patient_id: int,
-        note: NoteView | None = None,
-        parent: QWidget | None = None,
+        self, *, chart: ChartScope, note: NoteView | None = None, parent: QWidget | None = None
     ) -> None:
-        super().__init__(
-            context=context,
-            title="New psychotherapy note" if note is None else "Amend note",
-            parent=parent,
-        )
-        self.patient_id = patient_id
+        title = "New psychotherapy note" if note is None else "Amend note"
+        super().__init__(context=chart.context, title=title, parent=parent)
+        self.patient_id = chart.patient_id
         self.note = note
         self.saved: NoteView | None = None
         statement = hint(PRIVACY_STATEMENT)
@@ -98,7 +90,6 @@ class NoteDialog(ServiceFormDialog):
 
     def save(self) -> bool:
         """Store through the service; True (and accepted) when it worked."""
-        self.errors.clear()
         return self.save_and_accept(self._store, "Psychotherapy note", reload=self.reload)
 
     def _store(self) -> None:
@@ -274,7 +265,7 @@ class NotesTab(ChartTab):
     # --------------------------------------------------------------- actions
     def note_dialog(self, note: NoteView | None = None) -> NoteDialog:
         """The new/amend dialog (tests fill and save it without running it modally)."""
-        return NoteDialog(context=self.context, patient_id=self.patient_id, note=note, parent=self)
+        return NoteDialog(chart=self.chart_scope, note=note, parent=self)
 
     def new_note(self) -> None:
         dialog = self.note_dialog()

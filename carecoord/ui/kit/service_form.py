@@ -36,8 +36,10 @@ class ServiceFormDialog(QDialog):
         *,
         reload: Callable[[], None] | None = None,
     ) -> bool:
-        """Run the service call ``work`` (:func:`~carecoord.ui.forms.service_call`) and
-        accept the dialog when it was stored; True then."""
+        """Clear the last refusal, run the service call ``work``
+        (:func:`~carecoord.ui.forms.service_call`) and accept the dialog when it was
+        stored; True then."""
+        self.errors.clear()
         stored = service_call(self, self.errors, work, problem_title, reload=reload)
         if stored:
             self.accept()
