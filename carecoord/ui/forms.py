@@ -155,7 +155,7 @@ class FieldErrors:
 
 def service_call(
     parent: QWidget,
-    errors: FieldErrors,
+    errors: FieldErrors | None,
     work: Callable[[], object],
     title: str = "CareCoord",
     *,
@@ -164,13 +164,14 @@ def service_call(
     """Run ``work`` (a form's service call); True when it was stored.
 
     The one way a form answers a refusal: a rule shows beside its field in ``errors`` (in a
-    box titled ``title`` when the form has no such field), a conflict offers ``reload``
-    (when given), anything else is shown in a box.
+    box titled ``title`` when the form has no such field, or for a change made without a
+    form, ``errors`` None), a conflict offers ``reload`` (when given), anything else is
+    shown in a box.
     """
     try:
         work()
     except ValidationError as error:
-        if not errors.show(error):
+        if errors is None or not errors.show(error):
             show_problem(parent, error, title)
         return False
     except CareCoordError as error:

@@ -10,29 +10,26 @@ from typing import Any, TypedDict
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from carecoord.clinical.vocabulary import UserRole
-from carecoord.errors import CareCoordError, ConflictError
+from carecoord.errors import CareCoordError
 from carecoord.services import team, users
 from carecoord.services.users import UserView
 from carecoord.ui.context import AppContext
-from carecoord.ui.errors import offer_reload, show_problem
-from carecoord.ui.forms import combo, line_edit, password_edit, require_same
-from carecoord.ui.keyboard import close_shortcut, tab_leaves
+from carecoord.ui.errors import show_problem
+from carecoord.ui.forms import combo, line_edit, password_edit, require_same, service_call
+from carecoord.ui.keyboard import close_shortcut
 from carecoord.ui.kit.dialog_buttons import save_cancel_buttons
 from carecoord.ui.kit.service_form import ServiceFormDialog
-from carecoord.ui.kit.table import Column, ColumnTableModel
+from carecoord.ui.kit.table import Column, ColumnTableModel, list_table
 from carecoord.ui.screen_fit import fit_dialog, restore_or_fit
 from carecoord.ui.style import hint, page_title
 from carecoord.ui.users_columns import user_columns
@@ -264,17 +261,7 @@ class UserManagementDialog(QDialog):
             )
         )
         self.model = UserTableModel(self)
-        self.table = QTableView()
-        tab_leaves(self.table)  # Tab moves on; arrows move between cells
-        self.table.setObjectName("usersTable")
-        self.table.setAccessibleName("User accounts")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table = list_table(self.model, "usersTable", "User accounts")
         self.table.doubleClicked.connect(lambda *_: self.edit_selected())
         layout.addWidget(self.table, 1)
 
@@ -366,19 +353,16 @@ class UserManagementDialog(QDialog):
         user = self.selected()
         if user is None:
             return False
-        try:
-            users.set_user_active(
-                self.context.db,
-                self.context.actor,
-                user.id,
-                not user.active,
-                expected_version=user.version,
-            )
-        except ConflictError as error:
-            offer_reload(self, error, lambda: self.refresh(user.id))
-            return False
-        except CareCoordError as error:
-            show_problem(self, error, "Users")
+        db, actor = self.context.db, self.context.actor
+        if not service_call(
+            self,
+            None,
+            lambda: users.set_user_active(
+                db, actor, user.id, not user.active, expected_version=user.version
+            ),
+            "Users",
+            reload=lambda: self.refresh(user.id),
+        ):
             return False
         self.refresh(user.id)
         return True

@@ -137,3 +137,10 @@ def test_refusal_line_starts_hidden_and_wraps(qtbot: QtBot) -> None:
     qtbot.addWidget(line)
     assert line.objectName() == "signInError" and line.isHidden() and line.wordWrap()
     assert "color:" in line.styleSheet()
+
+
+def test_a_change_without_a_form_shows_every_refusal_in_a_box(
+    dialog: QDialog, boxes: list[tuple[str, str]]
+) -> None:
+    assert not forms.service_call(dialog, None, lambda: fail(ValidationError("x", "no")), "T")
+    assert boxes == [("problem", "T")]

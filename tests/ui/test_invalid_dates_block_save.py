@@ -49,7 +49,7 @@ def test_an_impossible_discharge_date_blocks_the_discharge(
     qtbot: QtBot, context: AppContext
 ) -> None:
     patient_id = _patient(context)
-    dialog = _shown(qtbot, DischargeDialog(context=context, patient_id=patient_id))
+    dialog = _shown(qtbot, DischargeDialog(chart=ChartScope(context, patient_id)))
     _type(qtbot, dialog.on_date, "02/30/2026")
     qtbot.keyClicks(dialog.reason.edit, "Goals met")
     dialog.save()

@@ -295,7 +295,7 @@ def dialogs(context: AppContext) -> Iterator[tuple[str, Callable[[], QWidget]]]:
     yield "break glass", lambda: BreakGlassDialog(context=c)
     yield "new patient", lambda: PatientForm(context=c)
     yield "edit patient", lambda: PatientForm(context=c, patient_id=patient)
-    yield "discharge", lambda: DischargeDialog(context=c, patient_id=patient)
+    yield "discharge", lambda: DischargeDialog(chart=chart)
     yield "referral editor", lambda: ReferralEditor(context=c, referral_id=drafts[0])
     yield (
         "new referral",

@@ -35,7 +35,7 @@ from carecoord.services import patients
 from carecoord.services.patients import PatientSummary
 from carecoord.services.permissions import Action, allowed
 from carecoord.ui import style
-from carecoord.ui.context import AppContext
+from carecoord.ui.context import AppContext, ChartScope
 from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.keyboard import tab_order
 from carecoord.ui.patients.form import DischargeDialog, PatientForm
@@ -376,7 +376,7 @@ class PatientsPage(QWidget):
             self.readmit(patient)
             return None
         try:
-            dialog = DischargeDialog(context=self.context, patient_id=patient.id, parent=self)
+            dialog = DischargeDialog(chart=ChartScope(self.context, patient.id), parent=self)
         except CareCoordError as error:
             show_problem(self, error, self.tr("Discharge"))
             return None
