@@ -10,7 +10,6 @@ from PySide6.QtCore import QDate, QMimeData, QSettings, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
@@ -28,7 +27,6 @@ from carecoord.services.documents import EXTENSIONS, DocumentUpload
 from carecoord.services.referrals import ReferralView
 from carecoord.ui.context import AppContext
 from carecoord.ui.forms import (
-    FieldErrors,
     date_edit,
     limited_text,
     saved_date,
@@ -37,6 +35,7 @@ from carecoord.ui.forms import (
 )
 from carecoord.ui.kit.dialog_buttons import accept_cancel_buttons
 from carecoord.ui.kit.records import action_button
+from carecoord.ui.kit.service_form import ServiceFormDialog
 from carecoord.ui.screen_fit import fit_to_screen
 from carecoord.ui.style import hint, scheme
 
@@ -96,7 +95,7 @@ def choose_report_file(parent: QWidget | None) -> str | None:
     return path
 
 
-class ReportDialog(QDialog):
+class ReportDialog(ServiceFormDialog):
     """Attach the specialist's report (file picker or drop) or say why there is none.
 
     Signals:
@@ -104,6 +103,8 @@ class ReportDialog(QDialog):
     """
 
     recorded = Signal(object)
+    NAME = "reportDialog"
+    TITLE = "Report received"
 
     def __init__(
         self,
@@ -113,16 +114,12 @@ class ReportDialog(QDialog):
         path: str | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.context = context
+        super().__init__(context=context, parent=parent)
         self.referral = referral
         self.result_view: ReferralView | None = None
         # Replaced in tests so no native file dialog opens.
         self.choose_file: Callable[[], str | None] = lambda: choose_report_file(self)
-        self.setObjectName("reportDialog")
-        self.setWindowTitle("Report received")
         self.setAcceptDrops(True)
-        self.errors = FieldErrors()
 
         recipient = referral.recipient_name or "the specialist"
         intro = QLabel(

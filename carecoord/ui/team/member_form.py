@@ -6,7 +6,6 @@ from PySide6.QtCore import QSettings
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -31,17 +30,20 @@ from carecoord.ui.forms import (
     text_edit,
     text_of,
 )
+from carecoord.ui.kit.service_form import ServiceFormDialog
 from carecoord.ui.screen_fit import restore_or_fit
 from carecoord.ui.style import hint
 
 GEOMETRY_KEY = "memberForm/geometry"
 
 
-class MemberForm(QDialog):
+class MemberForm(ServiceFormDialog):
     """Every :class:`MemberInput` field; saving creates or updates through the team service.
 
     After a successful save ``saved`` holds the new view and ``team_changed`` is emitted.
     """
+
+    NAME = "memberForm"
 
     def __init__(
         self,
@@ -50,14 +52,12 @@ class MemberForm(QDialog):
         member: MemberView | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.context = context
+        title = "Edit team member" if member else "Add team member"
+        super().__init__(context=context, parent=parent, title=title)
+        self.setAccessibleName(title)
         self.member = member
         self.saved: MemberView | None = None
-        self.setObjectName("memberForm")
-        self.setWindowTitle("Edit team member" if member else "Add team member")
-        self.setAccessibleName(self.windowTitle())
-
+        # A field's error line clears as soon as what is typed there passes the rules.
         self.errors = FieldErrors(revalidate=lambda: team.validate_member(self.data()))
         self.given_name = line_edit(max_length=80)
         self.family_name = line_edit(max_length=80)
