@@ -328,14 +328,15 @@ class UserManagementDialog(QDialog):
         return UserEditDialog(context=self.context, user=user, parent=self)
 
     def add_user(self) -> None:
-        dialog = self.user_dialog()
-        if dialog.exec() and dialog.saved is not None:
-            self.refresh(dialog.saved.id)
+        self._edit(None)
 
     def edit_selected(self) -> None:
         user = self.selected()
-        if user is None:
-            return
+        if user is not None:
+            self._edit(user)
+
+    def _edit(self, user: UserView | None) -> None:
+        """Run the add/edit dialog; the list shows and selects the account saved."""
         dialog = self.user_dialog(user)
         if dialog.exec() and dialog.saved is not None:
             self.refresh(dialog.saved.id)

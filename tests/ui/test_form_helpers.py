@@ -5,6 +5,7 @@ fields."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QDialog, QFormLayout, QLineEdit
 from pytestqt.qtbot import QtBot
 
@@ -95,6 +96,25 @@ def test_form_dialog_is_named_and_titled(qtbot: QtBot, context: AppContext) -> N
     renamed = NameDialog(context=context, title="Rename Ada")
     qtbot.addWidget(renamed)
     assert renamed.windowTitle() == "Rename Ada"
+
+
+class PlacedDialog(NameDialog):
+    GEOMETRY_KEY = "tests/placedDialog"
+
+
+def test_form_dialog_remembers_where_it_was_closed(qtbot: QtBot, context: AppContext) -> None:
+    QSettings("CareCoord", "CareCoord").remove(PlacedDialog.GEOMETRY_KEY)
+    dialog = PlacedDialog(context=context)
+    qtbot.addWidget(dialog)
+    dialog.restore_geometry(400, 300)  # nothing remembered yet: the size asked for
+    assert (dialog.width(), dialog.height()) == (400, 300)
+    dialog.show()
+    dialog.resize(520, 360)
+    dialog.reject()
+    again = PlacedDialog(context=context)
+    qtbot.addWidget(again)
+    again.restore_geometry(400, 300)
+    assert (again.width(), again.height()) == (520, 360)
 
 
 def test_save_and_accept_accepts_only_when_stored(

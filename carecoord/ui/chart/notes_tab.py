@@ -6,8 +6,8 @@ notes), not when the chart opens.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QCloseEvent, QShowEvent
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -29,7 +29,6 @@ from carecoord.ui.context import ChartScope
 from carecoord.ui.kit.chart_tab import ChartTab
 from carecoord.ui.kit.dialog_buttons import accept_cancel_buttons
 from carecoord.ui.kit.service_form import ServiceFormDialog
-from carecoord.ui.screen_fit import restore_or_fit
 from carecoord.ui.style import bg, fg, hint
 
 PRIVACY_STATEMENT = (
@@ -37,7 +36,6 @@ PRIVACY_STATEMENT = (
     "chart and never appear in letters, exports or search."
 )
 IdRole = Qt.ItemDataRole.UserRole + 1
-DIALOG_GEOMETRY = "notes/dialogGeometry"
 
 
 def when(note: NoteView) -> str:
@@ -53,6 +51,7 @@ class NoteDialog(ServiceFormDialog):
     """Write a new note, or amend one's own; ``saved`` holds the stored note."""
 
     NAME = "noteDialog"
+    GEOMETRY_KEY = "notes/dialogGeometry"
 
     def __init__(
         self, *, chart: ChartScope, note: NoteView | None = None, parent: QWidget | None = None
@@ -77,7 +76,7 @@ class NoteDialog(ServiceFormDialog):
         layout.addWidget(statement)
         layout.addLayout(form, 1)
         layout.addWidget(buttons)
-        restore_or_fit(self, QSettings("CareCoord", "CareCoord").value(DIALOG_GEOMETRY), 640, 440)
+        self.restore_geometry(640, 440)
 
     def has_unsaved_work(self) -> bool:
         """Typed text not stored yet (the chart asks before it closes; ui/unsaved.py)."""
@@ -105,14 +104,6 @@ class NoteDialog(ServiceFormDialog):
         if self.note is not None:
             self.note = notes.get_note(self.context.db, self.context.actor, self.note.id)
             self.text.setPlainText(self.note.text)
-
-    def done(self, result: int) -> None:
-        QSettings("CareCoord", "CareCoord").setValue(DIALOG_GEOMETRY, self.saveGeometry())
-        super().done(result)
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        QSettings("CareCoord", "CareCoord").setValue(DIALOG_GEOMETRY, self.saveGeometry())
-        super().closeEvent(event)
 
 
 class NotesTab(ChartTab):

@@ -6,19 +6,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDialog, QWidget
 
 from carecoord.ui.context import AppContext
 from carecoord.ui.forms import FieldErrors, service_call
+from carecoord.ui.screen_fit import restore_or_fit
 
 
 class ServiceFormDialog(QDialog):
     """A dialog whose fields' refusals show in :attr:`errors`; :meth:`save_and_accept`
     ends a save. It is named :attr:`NAME` (tests and style sheets find it by it) and titled
-    :attr:`TITLE`, or the ``title`` given when it says what is edited."""
+    :attr:`TITLE`, or the ``title`` given when it says what is edited. With a
+    :attr:`GEOMETRY_KEY` it remembers where it was closed (:meth:`restore_geometry`)."""
 
     NAME = ""
     TITLE = ""
+    GEOMETRY_KEY = ""  # where its size and place are remembered ("": not remembered)
 
     def __init__(
         self, *, context: AppContext, parent: QWidget | None = None, title: str = ""
@@ -28,6 +33,24 @@ class ServiceFormDialog(QDialog):
         self.errors = FieldErrors()
         self.setObjectName(self.NAME)
         self.setWindowTitle(title or self.TITLE)
+
+    def restore_geometry(self, width: int, height: int) -> None:
+        """Reopen where it was last closed (on this screen), else ``width`` × ``height``."""
+        restore_or_fit(
+            self, QSettings("CareCoord", "CareCoord").value(self.GEOMETRY_KEY), width, height
+        )
+
+    def done(self, result: int) -> None:
+        self._remember_geometry()
+        super().done(result)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._remember_geometry()
+        super().closeEvent(event)
+
+    def _remember_geometry(self) -> None:
+        if self.GEOMETRY_KEY:
+            QSettings("CareCoord", "CareCoord").setValue(self.GEOMETRY_KEY, self.saveGeometry())
 
     def save_and_accept(
         self,

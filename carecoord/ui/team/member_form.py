@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings
-from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialogButtonBox,
@@ -31,10 +29,7 @@ from carecoord.ui.forms import (
     text_of,
 )
 from carecoord.ui.kit.service_form import ServiceFormDialog
-from carecoord.ui.screen_fit import restore_or_fit
 from carecoord.ui.style import hint
-
-GEOMETRY_KEY = "memberForm/geometry"
 
 
 class MemberForm(ServiceFormDialog):
@@ -44,6 +39,7 @@ class MemberForm(ServiceFormDialog):
     """
 
     NAME = "memberForm"
+    GEOMETRY_KEY = "memberForm/geometry"
 
     def __init__(
         self,
@@ -127,8 +123,7 @@ class MemberForm(ServiceFormDialog):
         layout.addWidget(self.buttons)
 
         self.fill(member)
-        saved = QSettings("CareCoord", "CareCoord").value(GEOMETRY_KEY)
-        restore_or_fit(self, saved, self.sizeHint().width(), self.sizeHint().height())
+        self.restore_geometry(self.sizeHint().width(), self.sizeHint().height())
 
     def fill(self, member: MemberView | None) -> None:
         """Show ``member`` (or an empty internal member) in the fields."""
@@ -193,11 +188,3 @@ class MemberForm(ServiceFormDialog):
         """Show the member as saved now (after someone else changed it)."""
         if self.member is not None:
             self.fill(team.get_member(self.context.db, self.context.actor, self.member.id))
-
-    def done(self, result: int) -> None:
-        QSettings("CareCoord", "CareCoord").setValue(GEOMETRY_KEY, self.saveGeometry())
-        super().done(result)
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        QSettings("CareCoord", "CareCoord").setValue(GEOMETRY_KEY, self.saveGeometry())
-        super().closeEvent(event)
