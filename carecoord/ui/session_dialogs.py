@@ -77,6 +77,7 @@ class BreakGlassDialog(ServiceFormDialog):
         return self.save_and_accept(self._start, "Emergency access")
 
     def _start(self) -> None:
+        """The service call of :meth:`start`; ``actor`` becomes the elevated one."""
         self.actor = users.start_break_glass(
             self.context.db,
             self.context.actor,
@@ -112,6 +113,7 @@ class ChangePasswordDialog(ServiceFormDialog):
         return self.save_and_accept(self._change, "Change password")
 
     def _change(self) -> None:
+        """The service call of :meth:`save` (after the two new passwords agree)."""
         require_same(self.new, self.repeat, "repeat_password", "the new passwords differ")
         users.change_password(
             self.context.db,

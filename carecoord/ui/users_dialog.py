@@ -169,6 +169,7 @@ class UserEditDialog(ServiceFormDialog):
         return self.save_and_accept(self._store, "Users", reload=self.reload)
 
     def _store(self) -> None:
+        """The service call of :meth:`save`: create the account, or update it."""
         db, actor, account = self.context.db, self.context.actor, self._account()
         if self.user is None:
             require_same(self.password, self.repeat, "password_repeat", "the passwords differ")
@@ -181,6 +182,7 @@ class UserEditDialog(ServiceFormDialog):
             )
 
     def _account(self) -> _Account:
+        """The fields as both service calls take them."""
         return _Account(
             full_name=self.full_name.text(),
             role=self.role.currentData(),
@@ -233,6 +235,7 @@ class ResetPasswordDialog(ServiceFormDialog):
         return self.save_and_accept(self._reset, "Users")
 
     def _reset(self) -> None:
+        """The service call of :meth:`save` (after the two passwords agree)."""
         require_same(self.password, self.repeat, "password_repeat", "the passwords differ")
         self.saved = users.reset_password(
             self.context.db,

@@ -92,6 +92,7 @@ class NoteDialog(ServiceFormDialog):
         return self.save_and_accept(self._store, "Psychotherapy note", reload=self.reload)
 
     def _store(self) -> None:
+        """The service call of :meth:`save`: a new note, or the amended one."""
         db, actor, text = self.context.db, self.context.actor, self.text.toPlainText()
         if self.note is None:
             self.saved = notes.create_note(db, actor, self.patient_id, text)

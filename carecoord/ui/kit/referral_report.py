@@ -220,6 +220,7 @@ class ReportDialog(ServiceFormDialog):
         self.accept()
 
     def _file(self) -> None:
+        """The service call of :meth:`save`: the file (or why there is none) and the date."""
         received = saved_date(self.received_edit)
         upload = None
         why_none = None

@@ -120,6 +120,7 @@ class Part2ConsentDialog(ServiceFormDialog):
         super().accept()
 
     def _record(self) -> None:
+        """The service call of :meth:`accept`."""
         self.recorded = consents.record_consent(
             self.context.db, self.context.actor, self.patient_id, self.data()
         )

@@ -248,6 +248,7 @@ class ReviewPage(QWidget):
         return True
 
     def _record(self, item: ReviewItemView) -> None:
+        """The service call: a document's review, or a report's acknowledgement."""
         if item.kind.is_document:
             relevant = (
                 True

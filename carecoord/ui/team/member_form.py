@@ -176,6 +176,7 @@ class MemberForm(ServiceFormDialog):
         return True
 
     def _store(self) -> None:
+        """The service call of :meth:`save`: a new member, or the updated one."""
         db, actor = self.context.db, self.context.actor
         if self.member is None:
             self.saved = team.create_member(db, actor, self.data())
