@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import (
     QByteArray,
@@ -485,7 +484,8 @@ class AuditViewer(QWidget):
 
         self.export_button.setEnabled(False)
         self._say("Exporting…")
-        self._start(work, self._exported, self._export_failed)
+        # The worker module owns the threads; a closed viewer simply drops the callbacks.
+        run_in_thread(self, work, self._exported, self._export_failed)
 
     def check_integrity(self) -> None:
         """Verify the whole hash chain off the GUI thread (seconds on a large trail)."""
@@ -494,7 +494,9 @@ class AuditViewer(QWidget):
         db = self.context.db
         self.verify_button.setEnabled(False)
         self._say("Checking every record…")
-        self._start(lambda: verify_with_checkpoints(db), self._verified, self._verify_failed)
+        run_in_thread(
+            self, lambda: verify_with_checkpoints(db), self._verified, self._verify_failed
+        )
 
     # ----------------------------------------------------------------- internals
     def _loaded(self, total: int) -> None:
@@ -551,15 +553,6 @@ class AuditViewer(QWidget):
     def _verify_failed(self, error: object) -> None:
         self.verify_button.setEnabled(True)
         self._say(f"The check could not run: {error}", colour=fg("danger"))
-
-    def _start(
-        self,
-        work: Callable[[], Any],
-        on_done: Callable[[Any], None],
-        on_error: Callable[[BaseException], None],
-    ) -> None:
-        # The worker module owns the thread; a closed viewer simply drops the callbacks.
-        run_in_thread(self, work, on_done, on_error)
 
     def wait_for_threads(self) -> None:
         """Let a running export or check finish (tests, and the main window on quit)."""

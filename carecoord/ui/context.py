@@ -59,3 +59,12 @@ class AppContext:
         super().__setattr__(name, value)
         if name == "settings" and isinstance(value, ClinicSettings):
             set_iso_display(value.date_format == "iso")
+
+
+@dataclass(frozen=True)
+class ChartScope:
+    """Who is working (``context``) in whose chart (``patient_id``): the two things every
+    dialog opened from a chart is given together."""
+
+    context: AppContext
+    patient_id: int

@@ -9,6 +9,7 @@ the calendar opens on the value or today, and an optional field has a clear butt
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QDate, QLocale, QPoint, Qt, Signal
@@ -95,6 +96,19 @@ def parse_date(text: str, locale: QLocale | None = None) -> date:
     return date(day.year(), day.month(), day.day())
 
 
+def _tool_button(
+    symbol: str, name: str, accessible: str, tip: str, slot: Callable[[], object]
+) -> QToolButton:
+    """One of the small buttons beside the typed date, showing ``symbol``."""
+    button = QToolButton()
+    button.setObjectName(name)
+    button.setText(symbol)
+    button.setAccessibleName(accessible)
+    button.setToolTip(tip)
+    button.clicked.connect(lambda: slot())
+    return button
+
+
 class DateField(QWidget):
     """A date typed or picked, optionally "not set"; keeps QDateEdit's date()/setDate() API.
 
@@ -134,19 +148,13 @@ class DateField(QWidget):
         self.edit.setMinimumWidth(widest + 12)  # a date is short: no full-width box
         self.edit.setMaximumWidth(widest * 2)
         row.addWidget(self.edit, 1)
-        self.calendar_button = QToolButton()
-        self.calendar_button.setObjectName("dateCalendar")
-        self.calendar_button.setText("▾")
-        self.calendar_button.setAccessibleName("Pick a date")
-        self.calendar_button.setToolTip("Pick a date")
-        self.calendar_button.clicked.connect(self.open_calendar)
+        self.calendar_button = _tool_button(
+            "▾", "dateCalendar", "Pick a date", "Pick a date", self.open_calendar
+        )
         row.addWidget(self.calendar_button)
-        self.clear_button = QToolButton()
-        self.clear_button.setObjectName("dateClear")
-        self.clear_button.setText("✕")
-        self.clear_button.setAccessibleName("Clear the date")
-        self.clear_button.setToolTip("Clear the date (not set)")
-        self.clear_button.clicked.connect(self.clear)
+        self.clear_button = _tool_button(
+            "✕", "dateClear", "Clear the date", "Clear the date (not set)", self.clear
+        )
         row.addWidget(self.clear_button)
         # Hidden only once it has a parent: shown parentless it would flash up as a window
         # of its own and take the keyboard focus from the real one.

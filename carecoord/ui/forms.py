@@ -18,9 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from carecoord.errors import ValidationError, ValidationErrors
+from carecoord.errors import CareCoordError, ConflictError, ValidationError, ValidationErrors
 from carecoord.ui.date_field import MIN_DATE, DateField
 from carecoord.ui.error_line import error_style as error_style  # screens import it from here
+from carecoord.ui.errors import offer_reload, show_problem
 
 NO_DATE = MIN_DATE  # what "not set" was before DateField; setDate(NO_DATE) still clears
 
@@ -150,6 +151,50 @@ class FieldErrors:
             if field.startswith(name):
                 return label
         return None
+
+
+def service_call(
+    parent: QWidget,
+    errors: FieldErrors | None,
+    work: Callable[[], object],
+    title: str = "CareCoord",
+    *,
+    reload: Callable[[], None] | None = None,
+) -> bool:
+    """Run ``work`` (a form's service call); True when it was stored.
+
+    The one way a form answers a refusal: a rule shows beside its field in ``errors`` (in a
+    box titled ``title`` when the form has no such field, or for a change made without a
+    form, ``errors`` None), a conflict offers ``reload`` (when given), anything else is
+    shown in a box.
+    """
+    try:
+        work()
+    except ValidationError as error:
+        if errors is None or not errors.show(error):
+            show_problem(parent, error, title)
+        return False
+    except CareCoordError as error:
+        if isinstance(error, ConflictError) and reload is not None:
+            offer_reload(parent, error, reload)
+        else:
+            show_problem(parent, error, title)
+        return False
+    return True
+
+
+def password_edit(name: str) -> QLineEdit:
+    """A password field (typing shows dots) with object name ``name``."""
+    edit = QLineEdit()
+    edit.setObjectName(name)
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    return edit
+
+
+def require_same(first: QLineEdit, repeat: QLineEdit, field: str, message: str) -> None:
+    """Refuse (``field``: ``message``) a password typed twice that differs the second time."""
+    if first.text() != repeat.text():
+        raise ValidationError(field, message)
 
 
 def errors_in(error: ValidationError) -> list[ValidationError]:

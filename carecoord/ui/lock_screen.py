@@ -18,8 +18,10 @@ from PySide6.QtWidgets import (
 )
 
 from carecoord.services.actor import Actor
+from carecoord.ui.error_line import refusal_line
+from carecoord.ui.forms import password_edit
 from carecoord.ui.screen_fit import fit_dialog
-from carecoord.ui.style import fg, hint, page_title, scheme
+from carecoord.ui.style import hint, page_title, scheme
 
 LOCKED_TITLE = "CareCoord — locked"
 
@@ -134,18 +136,12 @@ class UnlockDialog(QDialog):
         self.username.setObjectName("unlockUsername")
         self.username.setAccessibleName("User name")
         self.username.setReadOnly(True)
-        self.password = QLineEdit()
-        self.password.setObjectName("unlockPassword")
+        self.password = password_edit("unlockPassword")
         self.password.setAccessibleName("Password")
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
         form.addRow("User name:", self.username)
         form.addRow("Password:", self.password)
         layout.addLayout(form)
-        self.error = QLabel()
-        self.error.setObjectName("unlockError")
-        self.error.setStyleSheet(f"color: {fg('danger')};")
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = refusal_line("unlockError")
         layout.addWidget(self.error)
         row = QHBoxLayout()
         self.other_button = QPushButton("Sign in as someone else")

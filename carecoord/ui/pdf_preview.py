@@ -249,6 +249,15 @@ class PdfPreview(QWidget):
         button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         return button
 
+    @staticmethod
+    def _readout(name: str, width: int) -> QLabel:
+        """A centred label between the buttons saying where the preview is (page, zoom)."""
+        label = QLabel()
+        label.setObjectName(name)
+        label.setMinimumWidth(width)
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        return label
+
     def _shortcut(self, keys: QKeySequence, slot: Callable[[], object], name: str) -> None:
         action = QAction(self)
         action.setObjectName(name)
@@ -263,19 +272,13 @@ class PdfPreview(QWidget):
             "◀ Previous", "previousPage", "Previous page", "Previous page (Page Up)"
         )
         self.previous_button.clicked.connect(self.previous_page)
-        self.page_label = QLabel()
-        self.page_label.setObjectName("pageLabel")
-        self.page_label.setMinimumWidth(90)
-        self.page_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.page_label = self._readout("pageLabel", 90)
         self.next_button = self._button("Next ▶", "nextPage", "Next page", "Next page (Page Down)")
         self.next_button.clicked.connect(self.next_page)
         self.zoom_out_button = self._button("−", "zoomOut", "Zoom out", "Zoom out (Ctrl+−)")
         self.zoom_out_button.setFixedWidth(34)
         self.zoom_out_button.clicked.connect(self.zoom_out)
-        self.zoom_label = QLabel()
-        self.zoom_label.setObjectName("zoomLabel")
-        self.zoom_label.setMinimumWidth(70)
-        self.zoom_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.zoom_label = self._readout("zoomLabel", 70)
         self.zoom_in_button = self._button("+", "zoomIn", "Zoom in", "Zoom in (Ctrl++)")
         self.zoom_in_button.setFixedWidth(34)
         self.zoom_in_button.clicked.connect(self.zoom_in)

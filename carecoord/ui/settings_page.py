@@ -39,7 +39,15 @@ from carecoord.services.settings import (
 )
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
-from carecoord.ui.forms import FieldErrors, combo, line_edit, text_edit, text_of
+from carecoord.ui.forms import (
+    FieldErrors,
+    combo,
+    line_edit,
+    password_edit,
+    service_call,
+    text_edit,
+    text_of,
+)
 from carecoord.ui.language_box import LanguageBox
 from carecoord.ui.settings_users import UsersBox
 from carecoord.ui.style import PAPER, PAPER_TEXT, bg, fg, hint, page_title, scheme
@@ -227,10 +235,8 @@ class SettingsPage(QWidget):
         self.smtp_user = line_edit(max_length=254, placeholder="blank: the relay needs no sign-in")
         self.smtp_user.setObjectName("smtpUser")
         self.smtp_user.setAccessibleName("SMTP relay user name")
-        self.smtp_password = QLineEdit()
-        self.smtp_password.setObjectName("smtpPassword")
+        self.smtp_password = password_edit("smtpPassword")
         self.smtp_password.setAccessibleName("SMTP relay password")
-        self.smtp_password.setEchoMode(QLineEdit.EchoMode.Password)
         self.sender_address = line_edit(max_length=254, placeholder="letters@clinic.example")
         self.sender_address.setObjectName("senderAddress")
         self.sender_address.setAccessibleName("Sender address of letters")
@@ -501,16 +507,9 @@ class SettingsPage(QWidget):
             return False
         self.errors.clear()
         self.saved_label.setText("")
-        try:
-            saved = save_settings(self.context.db, self.context.actor, self.values())
-        except ValidationError as error:
-            if not self.errors.show(error):
-                show_problem(self, error)
+        if not service_call(self, self.errors, self._store):
             return False
-        except CareCoordError as error:
-            show_problem(self, error)
-            return False
-        self.context.settings = saved
+        saved = self.context.settings
         password = self.smtp_password.text()
         if password:
             try:
@@ -530,6 +529,10 @@ class SettingsPage(QWidget):
         )
         self.context.events.settings_changed.emit()
         return True
+
+    def _store(self) -> None:
+        """The service call of :meth:`save`: the settings shared with every screen."""
+        self.context.settings = save_settings(self.context.db, self.context.actor, self.values())
 
     def _settings_changed(self) -> None:
         self.fill(self.context.settings)

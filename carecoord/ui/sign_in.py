@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -18,8 +17,10 @@ from PySide6.QtWidgets import (
 
 from carecoord.errors import CareCoordError
 from carecoord.services.actor import Actor
+from carecoord.ui.error_line import refusal_line
+from carecoord.ui.forms import password_edit
 from carecoord.ui.screen_fit import fit_dialog
-from carecoord.ui.style import fg, hint, page_title
+from carecoord.ui.style import hint, page_title
 
 
 class SignInDialog(QDialog):
@@ -79,18 +80,12 @@ class SignInDialog(QDialog):
         self.username = QLineEdit()
         self.username.setObjectName("username")
         self.username.setAccessibleName(self.tr("User name"))
-        self.password = QLineEdit()
-        self.password.setObjectName("password")
+        self.password = password_edit("password")
         self.password.setAccessibleName(self.tr("Password"))
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
         form.addRow(self.tr("User name:"), self.username)
         form.addRow(self.tr("Password:"), self.password)
         layout.addLayout(form)
-        self.error = QLabel()
-        self.error.setObjectName("signInError")
-        self.error.setStyleSheet(f"color: {fg('danger')};")
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = refusal_line("signInError")
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel

@@ -5,34 +5,31 @@ permission change; the dialogs here only collect the input and show its errors."
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
-    QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from carecoord.clinical.vocabulary import UserRole
-from carecoord.errors import CareCoordError, ConflictError, ValidationError
+from carecoord.errors import CareCoordError
 from carecoord.services import team, users
 from carecoord.services.users import UserView
 from carecoord.ui.context import AppContext
-from carecoord.ui.errors import offer_reload, show_problem
-from carecoord.ui.forms import FieldErrors, combo, line_edit
-from carecoord.ui.keyboard import close_shortcut, tab_leaves
-from carecoord.ui.kit.table import Column, ColumnTableModel
+from carecoord.ui.errors import show_problem
+from carecoord.ui.forms import combo, line_edit, password_edit, require_same, service_call
+from carecoord.ui.keyboard import close_shortcut
+from carecoord.ui.kit.dialog_buttons import save_cancel_buttons
+from carecoord.ui.kit.service_form import ServiceFormDialog
+from carecoord.ui.kit.table import Column, ColumnTableModel, list_table
 from carecoord.ui.screen_fit import fit_dialog, restore_or_fit
 from carecoord.ui.style import hint, page_title
 from carecoord.ui.users_columns import user_columns
@@ -45,6 +42,15 @@ ROLE_HELP = {
     UserRole.FRONT_DESK: "demographics, referral logistics, authorisations, printing",
 }
 GEOMETRY_KEY = "users/geometry"
+
+
+class _Account(TypedDict):
+    """What an account's form says that creating and updating it both take."""
+
+    full_name: str
+    role: UserRole
+    team_member_id: int | None
+    break_glass_allowed: bool
 
 
 def status_of(user: UserView, now: datetime | None = None) -> str:
@@ -83,46 +89,25 @@ class UserTableModel(ColumnTableModel):
         return found
 
 
-def _password_edit(name: str) -> QLineEdit:
-    edit = QLineEdit()
-    edit.setObjectName(name)
-    edit.setEchoMode(QLineEdit.EchoMode.Password)
-    return edit
-
-
-def _buttons(dialog: QDialog, save_text: str, prefix: str) -> QDialogButtonBox:
-    buttons = QDialogButtonBox(
-        QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-    )
-    save = buttons.button(QDialogButtonBox.StandardButton.Save)
-    save.setText(save_text)
-    save.setObjectName(f"{prefix}Save")
-    save.setAccessibleName(save_text)
-    save.setProperty("role", "primary")
-    cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
-    cancel.setObjectName(f"{prefix}Cancel")
-    cancel.setAccessibleName("Cancel")
-    buttons.rejected.connect(dialog.reject)
-    return buttons
-
-
-class UserEditDialog(QDialog):
+class UserEditDialog(ServiceFormDialog):
     """A new account (``user`` None) or an existing one's name, role, link and designation.
 
     ``saved`` holds the stored account once the dialog was accepted.
     """
 
+    NAME = "userEditDialog"
+
     def __init__(
         self, *, context: AppContext, user: UserView | None = None, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.context = context
+        super().__init__(
+            context=context,
+            title="Add user" if user is None else f"Edit user {user.username}",
+            parent=parent,
+        )
         self.user = user
         self.saved: UserView | None = None
-        self.setObjectName("userEditDialog")
-        self.setWindowTitle("Add user" if user is None else f"Edit user {user.username}")
         self.setMinimumWidth(560)
-        self.errors = FieldErrors()
         self.username = line_edit(user.username if user else "", placeholder="e.g. jpark")
         self.username.setMaxLength(64)
         self.username.setReadOnly(user is not None)
@@ -155,13 +140,14 @@ class UserEditDialog(QDialog):
         form.addRow("", self.role_help)
         self.errors.add_row(form, "Team member:", "team_member_id", self.member)
         self.errors.add_row(form, "Emergency:", "break_glass_allowed", self.break_glass)
-        self.password = _password_edit("password")
-        self.repeat = _password_edit("passwordRepeat")
+        self.password = password_edit("password")
+        self.repeat = password_edit("passwordRepeat")
         if user is None:
             self.errors.add_row(form, "Password*:", "password", self.password)
             self.errors.add_row(form, "Repeat password*:", "password_repeat", self.repeat)
-        buttons = _buttons(self, "Add user" if user is None else "Save changes", "userEdit")
-        buttons.accepted.connect(self.save)
+        buttons = save_cancel_buttons(
+            self, self.save, "userEdit", "Add user" if user is None else "Save changes"
+        )
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(
@@ -180,45 +166,29 @@ class UserEditDialog(QDialog):
 
     def save(self) -> bool:
         """Store through the service; True (and accepted) when it worked."""
-        self.errors.clear()
-        try:
-            if self.user is None:
-                if self.password.text() != self.repeat.text():
-                    self.errors.show(ValidationError("password_repeat", "the passwords differ"))
-                    return False
-                self.saved = users.create_user(
-                    self.context.db,
-                    self.context.actor,
-                    username=self.username.text(),
-                    full_name=self.full_name.text(),
-                    password=self.password.text(),
-                    role=self.role.currentData(),
-                    team_member_id=self.member.currentData(),
-                    break_glass_allowed=self.break_glass.isChecked(),
-                )
-            else:
-                self.saved = users.update_user(
-                    self.context.db,
-                    self.context.actor,
-                    self.user.id,
-                    full_name=self.full_name.text(),
-                    role=self.role.currentData(),
-                    team_member_id=self.member.currentData(),
-                    break_glass_allowed=self.break_glass.isChecked(),
-                    expected_version=self.user.version,
-                )
-        except ValidationError as error:
-            if not self.errors.show(error):
-                show_problem(self, error, "Users")
-            return False
-        except ConflictError as error:
-            offer_reload(self, error, self.reload)
-            return False
-        except CareCoordError as error:
-            show_problem(self, error, "Users")
-            return False
-        self.accept()
-        return True
+        return self.save_and_accept(self._store, "Users", reload=self.reload)
+
+    def _store(self) -> None:
+        """The service call of :meth:`save`: create the account, or update it."""
+        db, actor, account = self.context.db, self.context.actor, self._account()
+        if self.user is None:
+            require_same(self.password, self.repeat, "password_repeat", "the passwords differ")
+            self.saved = users.create_user(
+                db, actor, username=self.username.text(), password=self.password.text(), **account
+            )
+        else:
+            self.saved = users.update_user(
+                db, actor, self.user.id, expected_version=self.user.version, **account
+            )
+
+    def _account(self) -> _Account:
+        """The fields as both service calls take them."""
+        return _Account(
+            full_name=self.full_name.text(),
+            role=self.role.currentData(),
+            team_member_id=self.member.currentData(),
+            break_glass_allowed=self.break_glass.isChecked(),
+        )
 
     def reload(self) -> None:
         if self.user is None:
@@ -230,27 +200,26 @@ class UserEditDialog(QDialog):
         self.break_glass.setChecked(self.user.break_glass_allowed)
 
 
-class ResetPasswordDialog(QDialog):
+class ResetPasswordDialog(ServiceFormDialog):
     """An administrator sets a new password for someone who forgot theirs."""
+
+    NAME = "resetPasswordDialog"
 
     def __init__(
         self, *, context: AppContext, user: UserView, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.context = context
+        super().__init__(
+            context=context, title=f"Reset the password of {user.username}", parent=parent
+        )
         self.user = user
         self.saved: UserView | None = None
-        self.setObjectName("resetPasswordDialog")
-        self.setWindowTitle(f"Reset the password of {user.username}")
         self.setMinimumWidth(420)
-        self.errors = FieldErrors()
-        self.password = _password_edit("resetPassword")
-        self.repeat = _password_edit("resetPasswordRepeat")
+        self.password = password_edit("resetPassword")
+        self.repeat = password_edit("resetPasswordRepeat")
         form = QFormLayout()
         self.errors.add_row(form, "New password*:", "password", self.password)
         self.errors.add_row(form, "Repeat*:", "password_repeat", self.repeat)
-        buttons = _buttons(self, "Reset password", "resetPassword")
-        buttons.accepted.connect(self.save)
+        buttons = save_cancel_buttons(self, self.save, "resetPassword", "Reset password")
         layout = QVBoxLayout(self)
         layout.addWidget(
             hint(
@@ -263,27 +232,18 @@ class ResetPasswordDialog(QDialog):
         fit_dialog(self)
 
     def save(self) -> bool:
-        self.errors.clear()
-        if self.password.text() != self.repeat.text():
-            self.errors.show(ValidationError("password_repeat", "the passwords differ"))
-            return False
-        try:
-            self.saved = users.reset_password(
-                self.context.db,
-                self.context.actor,
-                self.user.id,
-                self.password.text(),
-                expected_version=self.user.version,
-            )
-        except ValidationError as error:
-            if not self.errors.show(error):
-                show_problem(self, error, "Users")
-            return False
-        except CareCoordError as error:
-            show_problem(self, error, "Users")
-            return False
-        self.accept()
-        return True
+        return self.save_and_accept(self._reset, "Users")
+
+    def _reset(self) -> None:
+        """The service call of :meth:`save` (after the two passwords agree)."""
+        require_same(self.password, self.repeat, "password_repeat", "the passwords differ")
+        self.saved = users.reset_password(
+            self.context.db,
+            self.context.actor,
+            self.user.id,
+            self.password.text(),
+            expected_version=self.user.version,
+        )
 
 
 class UserManagementDialog(QDialog):
@@ -304,17 +264,7 @@ class UserManagementDialog(QDialog):
             )
         )
         self.model = UserTableModel(self)
-        self.table = QTableView()
-        tab_leaves(self.table)  # Tab moves on; arrows move between cells
-        self.table.setObjectName("usersTable")
-        self.table.setAccessibleName("User accounts")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table = list_table(self.model, "usersTable", "User accounts")
         self.table.doubleClicked.connect(lambda *_: self.edit_selected())
         layout.addWidget(self.table, 1)
 
@@ -381,14 +331,15 @@ class UserManagementDialog(QDialog):
         return UserEditDialog(context=self.context, user=user, parent=self)
 
     def add_user(self) -> None:
-        dialog = self.user_dialog()
-        if dialog.exec() and dialog.saved is not None:
-            self.refresh(dialog.saved.id)
+        self._edit(None)
 
     def edit_selected(self) -> None:
         user = self.selected()
-        if user is None:
-            return
+        if user is not None:
+            self._edit(user)
+
+    def _edit(self, user: UserView | None) -> None:
+        """Run the add/edit dialog; the list shows and selects the account saved."""
         dialog = self.user_dialog(user)
         if dialog.exec() and dialog.saved is not None:
             self.refresh(dialog.saved.id)
@@ -406,19 +357,16 @@ class UserManagementDialog(QDialog):
         user = self.selected()
         if user is None:
             return False
-        try:
-            users.set_user_active(
-                self.context.db,
-                self.context.actor,
-                user.id,
-                not user.active,
-                expected_version=user.version,
-            )
-        except ConflictError as error:
-            offer_reload(self, error, lambda: self.refresh(user.id))
-            return False
-        except CareCoordError as error:
-            show_problem(self, error, "Users")
+        db, actor = self.context.db, self.context.actor
+        if not service_call(
+            self,
+            None,
+            lambda: users.set_user_active(
+                db, actor, user.id, not user.active, expected_version=user.version
+            ),
+            "Users",
+            reload=lambda: self.refresh(user.id),
+        ):
             return False
         self.refresh(user.id)
         return True

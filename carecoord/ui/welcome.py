@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -25,7 +24,14 @@ from carecoord.errors import ValidationError
 from carecoord.services import settings as settings_service
 from carecoord.services import users
 from carecoord.services.actor import Actor
-from carecoord.ui.forms import FieldErrors, line_edit, text_edit, text_of
+from carecoord.ui.forms import (
+    FieldErrors,
+    line_edit,
+    password_edit,
+    require_same,
+    text_edit,
+    text_of,
+)
 from carecoord.ui.screen_fit import fit_dialog
 from carecoord.ui.style import hint, page_title
 
@@ -121,10 +127,8 @@ class WelcomeDialog(QDialog):
         self.errors.add_row(form, "Logo (PNG, optional):", "logo_png", logo_row)
         self.admin_username = line_edit(max_length=64)
         self.admin_name = line_edit(max_length=160)
-        self.admin_password = QLineEdit()
-        self.admin_password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.admin_repeat = QLineEdit()
-        self.admin_repeat.setEchoMode(QLineEdit.EchoMode.Password)
+        self.admin_password = password_edit("adminPassword")
+        self.admin_repeat = password_edit("adminPasswordRepeat")
         self.errors.add_row(form, "Administrator user name:*", "username", self.admin_username)
         self.errors.add_row(form, "Administrator full name:*", "full_name", self.admin_name)
         self.errors.add_row(form, "Password (8+ characters):*", "password", self.admin_password)
@@ -172,8 +176,12 @@ class WelcomeDialog(QDialog):
         try:
             clean = settings_service.validate_settings(clinic)
             users.validate_password(password)
-            if password != self.admin_repeat.text():
-                raise ValidationError("password_repeat", "the two passwords differ")
+            require_same(
+                self.admin_password,
+                self.admin_repeat,
+                "password_repeat",
+                "the two passwords differ",
+            )
             created = users.create_user(
                 self.db,
                 None,

@@ -14,7 +14,7 @@ from carecoord.services import chart as chart_service
 from carecoord.ui.category_field import category_combo, may_write
 from carecoord.ui.chart.medication_dialogs import MedicationDialog
 from carecoord.ui.chart.summary_tab import SummaryTab
-from carecoord.ui.context import AppContext
+from carecoord.ui.context import AppContext, ChartScope
 from carecoord.ui.errors import show_problem
 from tests.conftest import make_actor
 from tests.services.helpers import new_patient
@@ -28,7 +28,7 @@ def test_the_medication_form_sets_its_category(
     summary = SummaryTab(context=context, patient_id=patient.id)
     qtbot.addWidget(summary)
     summary.refresh()
-    dialog = MedicationDialog(context=context, patient_id=patient.id, parent=summary)
+    dialog = MedicationDialog(chart=ChartScope(context, patient.id), parent=summary)
     qtbot.addWidget(dialog)
     labels = [dialog.category.itemText(i) for i in range(dialog.category.count())]
     assert labels == [

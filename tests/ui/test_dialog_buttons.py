@@ -9,7 +9,11 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFrame, QWidget
 from pytestqt.qtbot import QtBot
 
 from carecoord.ui.context import AppContext
-from carecoord.ui.kit.dialog_buttons import accept_cancel_buttons, ok_cancel_buttons
+from carecoord.ui.kit.dialog_buttons import (
+    accept_cancel_buttons,
+    ok_cancel_buttons,
+    save_cancel_buttons,
+)
 from carecoord.ui.kit.records import action_button
 from carecoord.ui.kit.scroll import borderless_scroll
 from carecoord.ui.kit.service_dialog import DatedChangeDialog, ServiceDialog
@@ -44,6 +48,23 @@ def test_label_and_accessible_name(qtbot: QtBot) -> None:
     assert (
         "&" not in ok.accessibleName() and box.button(QDialogButtonBox.StandardButton.Save) is None
     )
+
+
+def test_save_cancel_buttons_are_named_by_prefix(qtbot: QtBot) -> None:
+    dialog = QDialog()
+    qtbot.addWidget(dialog)
+    saves: list[bool] = []
+    box = save_cancel_buttons(dialog, lambda: saves.append(True), "reset", "Reset password")
+    save = box.button(QDialogButtonBox.StandardButton.Save)
+    assert (save.objectName(), save.text(), save.accessibleName()) == (
+        "resetSave",
+        "Reset password",
+        "Reset password",
+    )
+    assert save.property("role") == "primary"
+    assert box.button(QDialogButtonBox.StandardButton.Cancel).objectName() == "resetCancel"
+    save.click()
+    assert saves == [True]
 
 
 def test_dated_change_dialog_passes_the_date_entered(qtbot: QtBot, context: AppContext) -> None:

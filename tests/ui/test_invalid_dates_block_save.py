@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from carecoord.clinical.vocabulary import PatientStatus
 from carecoord.services import patients, plans
 from carecoord.ui.chart.plan_tab import PlanDialog
-from carecoord.ui.context import AppContext
+from carecoord.ui.context import AppContext, ChartScope
 from carecoord.ui.patients.form import DischargeDialog
 from tests.services.helpers import new_patient
 from tests.ui.conftest import us_locale
@@ -49,7 +49,7 @@ def test_an_impossible_discharge_date_blocks_the_discharge(
     qtbot: QtBot, context: AppContext
 ) -> None:
     patient_id = _patient(context)
-    dialog = _shown(qtbot, DischargeDialog(context=context, patient_id=patient_id))
+    dialog = _shown(qtbot, DischargeDialog(chart=ChartScope(context, patient_id)))
     _type(qtbot, dialog.on_date, "02/30/2026")
     qtbot.keyClicks(dialog.reason.edit, "Goals met")
     dialog.save()
@@ -70,7 +70,7 @@ def test_a_plan_with_an_unreadable_review_date_is_not_saved(
     qtbot: QtBot, context: AppContext
 ) -> None:
     patient_id = _patient(context)
-    dialog = _shown(qtbot, PlanDialog(context=context, patient_id=patient_id))
+    dialog = _shown(qtbot, PlanDialog(chart=ChartScope(context, patient_id)))
     qtbot.keyClicks(dialog.title_edit, "Back pain: function first")
     _type(qtbot, dialog.review_on, "2026-13-01")
     assert dialog.save() is False

@@ -18,7 +18,7 @@ from carecoord.services.chart import load_chart
 from carecoord.services.letters import Section
 from carecoord.ui.chart.icd_picker import IcdPicker
 from carecoord.ui.chart.summary_tab import SummaryTab
-from carecoord.ui.context import AppContext
+from carecoord.ui.context import AppContext, ChartScope
 from carecoord.ui.kit.referral_prompts import SendDetails
 from carecoord.ui.letters.choices_dialog import LetterChoicesDialog
 from carecoord.ui.letters.consent_dialog import Part2ConsentDialog
@@ -142,8 +142,7 @@ def test_letter_dialog_records_a_part2_consent_and_unlocks_the_diagnosis(
 def test_consent_dialog_screenshot(qtbot: QtBot, context: AppContext) -> None:
     patient = new_patient(context.db, context.actor)
     dialog = Part2ConsentDialog(
-        context=context,
-        patient_id=patient.id,
+        chart=ChartScope(context, patient.id),
         recipient_member_id=None,
         recipient_name=None,
     )

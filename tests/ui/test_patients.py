@@ -22,7 +22,7 @@ from pytestqt.qtbot import QtBot
 from carecoord.clinical.vocabulary import PatientStatus
 from carecoord.services import patients
 from carecoord.services.patients import PatientInput
-from carecoord.ui.context import AppContext
+from carecoord.ui.context import AppContext, ChartScope
 from carecoord.ui.patients.form import DischargeDialog, PatientForm
 from carecoord.ui.patients.model import PAGE_SIZE, PatientSearchModel
 from carecoord.ui.patients.page import PatientsPage
@@ -398,7 +398,7 @@ def test_a_10000_character_reason_is_cut_at_the_maximum_without_a_box(
     qtbot: QtBot, context: AppContext
 ) -> None:
     patient = new_patient(context.db, context.actor, "Okafor", "Ada", date(1975, 4, 2))
-    dialog = DischargeDialog(context=context, patient_id=patient.id)
+    dialog = DischargeDialog(chart=ChartScope(context, patient.id))
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.reason.counter.text() == "0 / 400"

@@ -22,7 +22,7 @@ from carecoord.clinical.vocabulary import AssessmentKind
 from carecoord.services import patients
 from carecoord.services.worklist import WorklistView, worklist
 from carecoord.ui import screen_fit
-from carecoord.ui.context import AppContext
+from carecoord.ui.context import AppContext, ChartScope
 from carecoord.ui.main_window import MainWindow
 
 LAPTOP = QRect(0, 0, 1366, 768)
@@ -283,6 +283,7 @@ def dialogs(context: AppContext) -> Iterator[tuple[str, Callable[[], QWidget]]]:
 
     c = context
     patient = patients.search_patients(c.db, c.actor, "")[0].id
+    chart = ChartScope(c, patient)
     drafts = [r.id for r in worklist(c.db, c.actor, WorklistView.TO_SEND, limit=50)]
     admin = admin_context(c)
     me = next(u for u in users.list_users(c.db, admin.actor) if u.username == c.actor.username)
@@ -294,7 +295,7 @@ def dialogs(context: AppContext) -> Iterator[tuple[str, Callable[[], QWidget]]]:
     yield "break glass", lambda: BreakGlassDialog(context=c)
     yield "new patient", lambda: PatientForm(context=c)
     yield "edit patient", lambda: PatientForm(context=c, patient_id=patient)
-    yield "discharge", lambda: DischargeDialog(context=c, patient_id=patient)
+    yield "discharge", lambda: DischargeDialog(chart=chart)
     yield "referral editor", lambda: ReferralEditor(context=c, referral_id=drafts[0])
     yield (
         "new referral",
@@ -313,16 +314,16 @@ def dialogs(context: AppContext) -> Iterator[tuple[str, Callable[[], QWidget]]]:
     yield (
         "Part 2 consent",
         lambda: Part2ConsentDialog(
-            context=c, patient_id=patient, recipient_member_id=None, recipient_name="Dr Example"
+            chart=chart, recipient_member_id=None, recipient_name="Dr Example"
         ),
     )
     yield "team member", lambda: MemberForm(context=c)
     yield "diagnosis picker", lambda: IcdPicker()
-    yield "note", lambda: NoteDialog(context=c, patient_id=patient)
-    yield "PHQ-9", lambda: AssessmentDialog(context=c, patient_id=patient, kind=AssessmentKind.PHQ9)
-    yield "plan", lambda: PlanDialog(context=c, patient_id=patient)
-    yield "medication", lambda: MedicationDialog(context=c, patient_id=patient)
-    yield "allergy", lambda: AllergyDialog(context=c, patient_id=patient)
+    yield "note", lambda: NoteDialog(chart=chart)
+    yield "PHQ-9", lambda: AssessmentDialog(chart=chart, kind=AssessmentKind.PHQ9)
+    yield "plan", lambda: PlanDialog(chart=chart)
+    yield "medication", lambda: MedicationDialog(chart=chart)
+    yield "allergy", lambda: AllergyDialog(chart=chart)
 
 
 def wait_until_ready(qtbot: QtBot, loader: object) -> None:

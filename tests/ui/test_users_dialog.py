@@ -103,7 +103,7 @@ def test_the_last_administrator_cannot_be_deactivated(
     dialog.select_username("admin")
     shown: list[str] = []
     monkeypatch.setattr(  # type: ignore[attr-defined]
-        "carecoord.ui.users_dialog.show_problem",
+        "carecoord.ui.forms.show_problem",
         lambda parent, error, title: shown.append(str(error)),
     )
     assert not dialog.toggle_active()

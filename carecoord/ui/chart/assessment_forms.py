@@ -26,7 +26,7 @@ from carecoord.clinical.vocabulary import AdministrativeSex, AssessmentKind
 from carecoord.errors import CareCoordError, ValidationError
 from carecoord.services import assessments, patients
 from carecoord.services.assessments import AssessmentView
-from carecoord.ui.context import AppContext
+from carecoord.ui.context import ChartScope
 from carecoord.ui.errors import show_problem
 from carecoord.ui.forms import FieldErrors, date_edit, error_style, saved_date
 from carecoord.ui.kit.dialog_buttons import accept_cancel_buttons
@@ -101,16 +101,11 @@ class AssessmentDialog(FormDialog):
     saved = Signal(object)
 
     def __init__(
-        self,
-        *,
-        context: AppContext,
-        patient_id: int,
-        kind: AssessmentKind,
-        parent: QWidget | None = None,
+        self, *, chart: ChartScope, kind: AssessmentKind, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self.context = context
-        self.patient_id = patient_id
+        self.context = chart.context
+        self.patient_id = chart.patient_id
         self.kind = AssessmentKind(kind)
         self.show_problem = show_problem
         self.stored: AssessmentView | None = None
@@ -122,7 +117,7 @@ class AssessmentDialog(FormDialog):
         self.setAccessibleName(f"Record {self.kind.label}")
         self.setModal(True)
         if self.kind is AssessmentKind.ORT:
-            patient = patients.get_patient(context.db, context.actor, patient_id)
+            patient = patients.get_patient(self.context.db, self.context.actor, self.patient_id)
             self.sex = patient.sex
             self.age = patient.age()
         self._build()

@@ -292,9 +292,7 @@ class AssessmentsTab(ChartTab):
     def record(self, kind: AssessmentKind) -> AssessmentDialog | None:
         """Open the entry form for ``kind`` (window-modal, not blocking) and return it."""
         try:
-            dialog = AssessmentDialog(
-                context=self.context, patient_id=self.patient_id, kind=kind, parent=self
-            )
+            dialog = AssessmentDialog(chart=self.chart_scope, kind=kind, parent=self)
         except CareCoordError as error:
             self.problem(error)
             return None

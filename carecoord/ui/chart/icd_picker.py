@@ -222,16 +222,11 @@ class IcdPicker(QDialog):
         except ValidationError as error:
             self.errors.show(error)
             return
-        if self.save is not None:
-            try:
-                self.save(code, onset)
-            except ValidationError as error:
-                if not self.errors.show(error):
-                    show_problem(self, error, "Diagnosis not added")
-                return
-            except CareCoordError as error:
-                show_problem(self, error, "Diagnosis not added")
-                return
+        save = self.save
+        if save is not None and not forms.service_call(
+            self, self.errors, lambda: save(code, onset), "Diagnosis not added"
+        ):
+            return
         self.chosen = codes.require_billable(code)
         self.onset = onset
         super().accept()

@@ -25,7 +25,7 @@ from carecoord.services.record import (
 )
 from carecoord.ui import forms, style
 from carecoord.ui.category_field import category_combo, chosen, may_write
-from carecoord.ui.context import AppContext
+from carecoord.ui.context import AppContext, ChartScope
 from carecoord.ui.kit.records import ask_yes_no
 from carecoord.ui.kit.service_dialog import DatedChangeDialog, ServiceDialog
 
@@ -90,15 +90,14 @@ class MedicationDialog(ServiceDialog):
     def __init__(
         self,
         *,
-        context: AppContext,
-        patient_id: int,
+        chart: ChartScope,
         medication: MedicationView | None = None,
         parent: QWidget | None = None,
         reload: Callable[[], None] | None = None,
     ) -> None:
         title = "Add medication" if medication is None else f"Edit {medication.drug}"
-        super().__init__(context=context, title=title, parent=parent, reload=reload)
-        self.patient_id = patient_id
+        super().__init__(context=chart.context, title=title, parent=parent, reload=reload)
+        self.patient_id = chart.patient_id
         self.medication = medication
         m = medication
         self.drug = forms.line_edit(
@@ -153,7 +152,9 @@ class MedicationDialog(ServiceDialog):
         add(self.form, "Stopped", "stop_date", self.stop)
         add(self.form, "Notes", "notes", self.notes)
         self.category = category_combo(
-            may_write(context.actor), m.category if m else None, automatic="from drug and notes"
+            may_write(self.context.actor),
+            m.category if m else None,
+            automatic="from drug and notes",
         )
         add(self.form, "Who may read", "category", self.category)
         self.set_intro(
@@ -283,14 +284,13 @@ class AllergyDialog(ServiceDialog):
     def __init__(
         self,
         *,
-        context: AppContext,
-        patient_id: int,
+        chart: ChartScope,
         parent: QWidget | None = None,
         no_known_allergies: bool = False,
         confirm: Callable[[QWidget, str, str], bool] = ask_yes_no,
     ) -> None:
-        super().__init__(context=context, parent=parent)
-        self.patient_id = patient_id
+        super().__init__(context=chart.context, parent=parent)
+        self.patient_id = chart.patient_id
         self.no_known_allergies = no_known_allergies
         self.confirm = confirm
         self.substance = forms.line_edit(placeholder="e.g. penicillin, latex", max_length=120)

@@ -6,10 +6,9 @@ notes), not when the chart opens.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QCloseEvent, QShowEvent
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -22,16 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from carecoord.errors import CareCoordError, ConflictError, ValidationError
+from carecoord.errors import CareCoordError
 from carecoord.services import notes
 from carecoord.services.notes import NoteView
 from carecoord.services.permissions import may_write_psychotherapy_notes
-from carecoord.ui.context import AppContext
-from carecoord.ui.errors import offer_reload, show_problem
-from carecoord.ui.forms import FieldErrors
+from carecoord.ui.context import ChartScope
 from carecoord.ui.kit.chart_tab import ChartTab
 from carecoord.ui.kit.dialog_buttons import accept_cancel_buttons
-from carecoord.ui.screen_fit import restore_or_fit
+from carecoord.ui.kit.service_form import ServiceFormDialog
 from carecoord.ui.style import bg, fg, hint
 
 PRIVACY_STATEMENT = (
@@ -39,7 +36,6 @@ PRIVACY_STATEMENT = (
     "chart and never appear in letters, exports or search."
 )
 IdRole = Qt.ItemDataRole.UserRole + 1
-DIALOG_GEOMETRY = "notes/dialogGeometry"
 
 
 def when(note: NoteView) -> str:
@@ -51,25 +47,20 @@ def first_line(text: str, width: int = 70) -> str:
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
-class NoteDialog(QDialog):
+class NoteDialog(ServiceFormDialog):
     """Write a new note, or amend one's own; ``saved`` holds the stored note."""
 
+    NAME = "noteDialog"
+    GEOMETRY_KEY = "notes/dialogGeometry"
+
     def __init__(
-        self,
-        *,
-        context: AppContext,
-        patient_id: int,
-        note: NoteView | None = None,
-        parent: QWidget | None = None,
+        self, *, chart: ChartScope, note: NoteView | None = None, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.patient_id = patient_id
+        title = "New psychotherapy note" if note is None else "Amend note"
+        super().__init__(context=chart.context, title=title, parent=parent)
+        self.patient_id = chart.patient_id
         self.note = note
         self.saved: NoteView | None = None
-        self.setObjectName("noteDialog")
-        self.setWindowTitle("New psychotherapy note" if note is None else "Amend note")
-        self.errors = FieldErrors()
         statement = hint(PRIVACY_STATEMENT)
         self.text = QPlainTextEdit(note.text if note else "")
         self.text.setObjectName("noteText")
@@ -85,7 +76,7 @@ class NoteDialog(QDialog):
         layout.addWidget(statement)
         layout.addLayout(form, 1)
         layout.addWidget(buttons)
-        restore_or_fit(self, QSettings("CareCoord", "CareCoord").value(DIALOG_GEOMETRY), 640, 440)
+        self.restore_geometry(640, 440)
 
     def has_unsaved_work(self) -> bool:
         """Typed text not stored yet (the chart asks before it closes; ui/unsaved.py)."""
@@ -98,45 +89,22 @@ class NoteDialog(QDialog):
 
     def save(self) -> bool:
         """Store through the service; True (and accepted) when it worked."""
-        self.errors.clear()
-        try:
-            if self.note is None:
-                self.saved = notes.create_note(
-                    self.context.db, self.context.actor, self.patient_id, self.text.toPlainText()
-                )
-            else:
-                self.saved = notes.update_note(
-                    self.context.db,
-                    self.context.actor,
-                    self.note.id,
-                    self.text.toPlainText(),
-                    expected_version=self.note.version,
-                )
-        except ValidationError as error:
-            if not self.errors.show(error):
-                show_problem(self, error, "Psychotherapy note")
-            return False
-        except ConflictError as error:
-            offer_reload(self, error, self.reload)
-            return False
-        except CareCoordError as error:
-            show_problem(self, error, "Psychotherapy note")
-            return False
-        self.accept()
-        return True
+        return self.save_and_accept(self._store, "Psychotherapy note", reload=self.reload)
+
+    def _store(self) -> None:
+        """The service call of :meth:`save`: a new note, or the amended one."""
+        db, actor, text = self.context.db, self.context.actor, self.text.toPlainText()
+        if self.note is None:
+            self.saved = notes.create_note(db, actor, self.patient_id, text)
+        else:
+            self.saved = notes.update_note(
+                db, actor, self.note.id, text, expected_version=self.note.version
+            )
 
     def reload(self) -> None:
         if self.note is not None:
             self.note = notes.get_note(self.context.db, self.context.actor, self.note.id)
             self.text.setPlainText(self.note.text)
-
-    def done(self, result: int) -> None:
-        QSettings("CareCoord", "CareCoord").setValue(DIALOG_GEOMETRY, self.saveGeometry())
-        super().done(result)
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        QSettings("CareCoord", "CareCoord").setValue(DIALOG_GEOMETRY, self.saveGeometry())
-        super().closeEvent(event)
 
 
 class NotesTab(ChartTab):
@@ -289,7 +257,7 @@ class NotesTab(ChartTab):
     # --------------------------------------------------------------- actions
     def note_dialog(self, note: NoteView | None = None) -> NoteDialog:
         """The new/amend dialog (tests fill and save it without running it modally)."""
-        return NoteDialog(context=self.context, patient_id=self.patient_id, note=note, parent=self)
+        return NoteDialog(chart=self.chart_scope, note=note, parent=self)
 
     def new_note(self) -> None:
         dialog = self.note_dialog()

@@ -16,7 +16,7 @@ from carecoord.services import plan_report, plans
 from carecoord.services.assessments import AssessmentView
 from carecoord.services.plans import GoalInput, GoalView, PlanView
 from carecoord.ui.chart.plan_form import PlanFormDialog, PlanPartDialog, dated
-from carecoord.ui.context import AppContext
+from carecoord.ui.context import AppContext, ChartScope
 from carecoord.ui.forms import combo, limited_text, line_edit, saved_date, text_of
 from carecoord.ui.screen_fit import fit_to_screen
 from carecoord.ui.style import hint
@@ -56,16 +56,11 @@ class PlanDialog(PlanFormDialog):
     key = "plan"
 
     def __init__(
-        self,
-        *,
-        context: AppContext,
-        patient_id: int,
-        plan: PlanView | None = None,
-        parent: QWidget | None = None,
+        self, *, chart: ChartScope, plan: PlanView | None = None, parent: QWidget | None = None
     ) -> None:
         title = "Edit treatment plan" if plan else "New treatment plan"
-        super().__init__(context=context, title=title, parent=parent)
-        self.patient_id = patient_id
+        super().__init__(context=chart.context, title=title, parent=parent)
+        self.patient_id = chart.patient_id
         self.plan = plan
         self.title_edit = line_edit(plan.title if plan else None, max_length=200)
         self.title_edit.setPlaceholderText("e.g. Multimodal plan for chronic low back pain")

@@ -283,16 +283,12 @@ class PlanTab(ChartTab):
         self.saved()
 
     def new_plan(self) -> PlanFormDialog:
-        return self._open(PlanDialog(context=self.context, patient_id=self.patient_id, parent=self))
+        return self._open(PlanDialog(chart=self.chart_scope, parent=self))
 
     def edit_plan(self) -> PlanFormDialog | None:
         if self.plan is None:
             return None
-        return self._open(
-            PlanDialog(
-                context=self.context, patient_id=self.patient_id, plan=self.plan, parent=self
-            )
-        )
+        return self._open(PlanDialog(chart=self.chart_scope, plan=self.plan, parent=self))
 
     def add_goal(self, axis: GoalAxis | None = None) -> PlanFormDialog | None:
         """A new goal, on ``axis`` or the first axis that has none yet."""

@@ -363,9 +363,7 @@ class SummaryTab(ChartFedTab):
 
     def add_medication(self) -> QDialog:
         return self._open(
-            MedicationDialog(
-                context=self.context, patient_id=self.patient_id, parent=self, reload=self.refresh
-            )
+            MedicationDialog(chart=self.chart_scope, parent=self, reload=self.refresh)
         )
 
     def edit_medication(self) -> QDialog | None:
@@ -374,11 +372,7 @@ class SummaryTab(ChartFedTab):
             return None
         return self._open(
             MedicationDialog(
-                context=self.context,
-                patient_id=self.patient_id,
-                medication=medication,
-                parent=self,
-                reload=self.refresh,
+                chart=self.chart_scope, medication=medication, parent=self, reload=self.refresh
             )
         )
 
@@ -396,8 +390,7 @@ class SummaryTab(ChartFedTab):
         status = self.chart.allergy_status if self.chart is not None else None
         return self._open(
             AllergyDialog(
-                context=self.context,
-                patient_id=self.patient_id,
+                chart=self.chart_scope,
                 parent=self,
                 no_known_allergies=status is not None and status.no_known_allergies,
                 confirm=self.confirm,

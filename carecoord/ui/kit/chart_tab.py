@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from carecoord.errors import CareCoordError, ConflictError, ValidationError
 from carecoord.services.chart import Chart, load_chart
-from carecoord.ui.context import AppContext
+from carecoord.ui.context import AppContext, ChartScope
 from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.forms import FieldErrors
 from carecoord.ui.style import hint, page_title
@@ -61,6 +61,11 @@ class ChartTab(QWidget):
         if self.ACCESSIBLE_NAME:
             self.setAccessibleName(self.ACCESSIBLE_NAME)
         self.setup()
+
+    @property
+    def chart_scope(self) -> ChartScope:
+        """This tab's chart, for the dialogs it opens."""
+        return ChartScope(self.context, self.patient_id)
 
     def setup(self) -> None:
         """Build the tab (its state, widgets and first read): the constructor's last step."""

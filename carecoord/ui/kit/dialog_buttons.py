@@ -64,3 +64,13 @@ def ok_cancel_buttons(
         button=Standard.Ok,
         primary=False,
     )
+
+
+def save_cancel_buttons(
+    dialog: QDialog, accept: Callable[[], object], prefix: str, text: str
+) -> QDialogButtonBox:
+    """Save (labelled ``text``, primary) and Cancel, named ``<prefix>Save`` and
+    ``<prefix>Cancel``: the row of the account and password dialogs."""
+    return accept_cancel_buttons(
+        dialog, accept, names=(f"{prefix}Save", f"{prefix}Cancel"), text=text
+    )

@@ -10,7 +10,6 @@ from PySide6.QtCore import QDate, QMimeData, QSettings, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
@@ -22,15 +21,21 @@ from PySide6.QtWidgets import (
 )
 
 from carecoord.clinical.vocabulary import DocumentKind
-from carecoord.errors import CareCoordError, ConflictError, ValidationError
+from carecoord.errors import ValidationError
 from carecoord.services import referrals
 from carecoord.services.documents import EXTENSIONS, DocumentUpload
 from carecoord.services.referrals import ReferralView
 from carecoord.ui.context import AppContext
-from carecoord.ui.errors import offer_reload, show_problem
-from carecoord.ui.forms import FieldErrors, date_edit, limited_text, saved_date, text_of
+from carecoord.ui.forms import (
+    date_edit,
+    limited_text,
+    saved_date,
+    service_call,
+    text_of,
+)
 from carecoord.ui.kit.dialog_buttons import accept_cancel_buttons
 from carecoord.ui.kit.records import action_button
+from carecoord.ui.kit.service_form import ServiceFormDialog
 from carecoord.ui.screen_fit import fit_to_screen
 from carecoord.ui.style import hint, scheme
 
@@ -90,7 +95,7 @@ def choose_report_file(parent: QWidget | None) -> str | None:
     return path
 
 
-class ReportDialog(QDialog):
+class ReportDialog(ServiceFormDialog):
     """Attach the specialist's report (file picker or drop) or say why there is none.
 
     Signals:
@@ -98,6 +103,8 @@ class ReportDialog(QDialog):
     """
 
     recorded = Signal(object)
+    NAME = "reportDialog"
+    TITLE = "Report received"
 
     def __init__(
         self,
@@ -107,16 +114,12 @@ class ReportDialog(QDialog):
         path: str | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.context = context
+        super().__init__(context=context, parent=parent)
         self.referral = referral
         self.result_view: ReferralView | None = None
         # Replaced in tests so no native file dialog opens.
         self.choose_file: Callable[[], str | None] = lambda: choose_report_file(self)
-        self.setObjectName("reportDialog")
-        self.setWindowTitle("Report received")
         self.setAcceptDrops(True)
-        self.errors = FieldErrors()
 
         recipient = referral.recipient_name or "the specialist"
         intro = QLabel(
@@ -207,45 +210,40 @@ class ReportDialog(QDialog):
     def save(self) -> None:
         """File the report (or the reason there is none) through the service."""
         self.errors.clear()
-        try:
-            received = saved_date(self.received_edit)
-            upload = None
-            why_none = None
-            if self.no_report.isChecked():
-                why_none = text_of(self.reason_edit)
-                if not why_none:
-                    raise ValidationError("no_report_reason", "say why there is no report")
-            else:
-                path = self.file_edit.text().strip()
-                if not path:
-                    raise ValidationError(
-                        "report", "choose the report file, or tick “There is no report”"
-                    )
-                upload = upload_from(path, f"{self.referral.discipline.label} report", received)
-            view = referrals.record_report_received(
-                self.context.db,
-                self.context.actor,
-                self.referral.id,
-                expected_version=self.referral.version,
-                report=upload,
-                no_report_reason=why_none,
-                received_on=received,
-            )
-        except ValidationError as error:
-            if not self.errors.show(error):
-                show_problem(self, error, "Report not filed")
+        if not service_call(self, self.errors, self._file, "Report not filed", reload=self.reject):
             return
-        except ConflictError as error:
-            offer_reload(self, error, self.reject)
-            return
-        except CareCoordError as error:
-            show_problem(self, error, "Report not filed")
-            return
-        self.result_view = view
+        view = self.result_view
+        assert view is not None  # set by _file when the service stored it
         self.recorded.emit(view)
         self.context.events.referral_changed.emit(view.id)
         self.context.events.patient_changed.emit(view.patient_id)
         self.accept()
+
+    def _file(self) -> None:
+        """The service call of :meth:`save`: the file (or why there is none) and the date."""
+        received = saved_date(self.received_edit)
+        upload = None
+        why_none = None
+        if self.no_report.isChecked():
+            why_none = text_of(self.reason_edit)
+            if not why_none:
+                raise ValidationError("no_report_reason", "say why there is no report")
+        else:
+            path = self.file_edit.text().strip()
+            if not path:
+                raise ValidationError(
+                    "report", "choose the report file, or tick “There is no report”"
+                )
+            upload = upload_from(path, f"{self.referral.discipline.label} report", received)
+        self.result_view = referrals.record_report_received(
+            self.context.db,
+            self.context.actor,
+            self.referral.id,
+            expected_version=self.referral.version,
+            report=upload,
+            no_report_reason=why_none,
+            received_on=received,
+        )
 
     # ------------------------------------------------------------ drag and drop
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:

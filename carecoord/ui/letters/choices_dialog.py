@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from carecoord.clinical.vocabulary import DataCategory
 from carecoord.services import letters, referrals
 from carecoord.services.letters import ItemChoice, LetterChoices, LetterOptions, Section
-from carecoord.ui.context import AppContext
+from carecoord.ui.context import AppContext, ChartScope
 from carecoord.ui.letters.buttons import letter_button, main_button, standard_button
 from carecoord.ui.screen_fit import restore_or_fit
 from carecoord.ui.style import chip, fg, hint, page_title
@@ -306,8 +306,7 @@ class LetterChoicesDialog(QDialog):
 
         view = referrals.get_referral(self.context.db, self.context.actor, self.referral_id)
         dialog = Part2ConsentDialog(
-            context=self.context,
-            patient_id=view.patient_id,
+            chart=ChartScope(self.context, view.patient_id),
             recipient_member_id=view.recipient_member_id,
             recipient_name=view.recipient_name,
             parent=self,

@@ -7,19 +7,23 @@ from datetime import date
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QVBoxLayout,
     QWidget,
 )
 
-from carecoord.errors import CareCoordError, ValidationError
 from carecoord.services import consents
 from carecoord.services.consents import ConsentInput, ConsentView
-from carecoord.ui.context import AppContext
-from carecoord.ui.errors import show_problem
-from carecoord.ui.forms import FieldErrors, date_edit, line_edit, saved_date, text_of
+from carecoord.ui.context import ChartScope
+from carecoord.ui.forms import (
+    date_edit,
+    line_edit,
+    saved_date,
+    service_call,
+    text_of,
+)
+from carecoord.ui.kit.service_form import ServiceFormDialog
 from carecoord.ui.screen_fit import fit_dialog
 from carecoord.ui.style import hint, page_title
 
@@ -31,30 +35,28 @@ EXPLANATION = (
 )
 
 
-class Part2ConsentDialog(QDialog):
+class Part2ConsentDialog(ServiceFormDialog):
     """The 42 CFR 2.31 elements of one signed consent; OK files it through the service.
 
     ``recorded`` holds the filed consent after OK. A rule the service refuses (a date in
     the wrong order, a missing element) is shown under its field and the dialog stays.
     """
 
+    NAME = "part2ConsentDialog"
+    TITLE = "Part 2 consent"
+
     def __init__(
         self,
         *,
-        context: AppContext,
-        patient_id: int,
+        chart: ChartScope,
         recipient_member_id: int | None,
         recipient_name: str | None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.patient_id = patient_id
+        super().__init__(context=chart.context, parent=parent)
+        self.patient_id = chart.patient_id
         self.recipient_member_id = recipient_member_id
         self.recorded: ConsentView | None = None
-        self.setObjectName("part2ConsentDialog")
-        self.setWindowTitle("Part 2 consent")
-        self.errors = FieldErrors()
         form = QFormLayout()
         self.given_by = line_edit("the patient", max_length=160)
         self.given_by.setObjectName("consentGivenBy")
@@ -112,16 +114,13 @@ class Part2ConsentDialog(QDialog):
 
     def accept(self) -> None:
         """File the consent; stay open with the reason when the service refuses it."""
-        try:
-            self.recorded = consents.record_consent(
-                self.context.db, self.context.actor, self.patient_id, self.data()
-            )
-        except ValidationError as error:
-            if not self.errors.show(error):
-                show_problem(self, error, "Consent not recorded")
-            return
-        except CareCoordError as error:
-            show_problem(self, error, "Consent not recorded")
+        if not service_call(self, self.errors, self._record, "Consent not recorded"):
             return
         self.context.events.patient_changed.emit(self.patient_id)
         super().accept()
+
+    def _record(self) -> None:
+        """The service call of :meth:`accept`."""
+        self.recorded = consents.record_consent(
+            self.context.db, self.context.actor, self.patient_id, self.data()
+        )

@@ -23,8 +23,9 @@ from carecoord.errors import CareCoordError, ConflictError, ValidationError, Val
 from carecoord.services import patients
 from carecoord.services.patients import PatientDetail, PatientInput, PatientSummary
 from carecoord.ui import forms, style
-from carecoord.ui.context import AppContext
+from carecoord.ui.context import AppContext, ChartScope
 from carecoord.ui.errors import offer_reload, show_problem
+from carecoord.ui.kit.service_form import ServiceFormDialog
 from carecoord.ui.screen_fit import fit_dialog, grow_to_fit, restore_or_fit
 from carecoord.ui.translation import translate
 
@@ -305,17 +306,16 @@ class PatientForm(QDialog):
         super().done(result)
 
 
-class DischargeDialog(QDialog):
-    """Discharge a patient: the date and a required reason (the record stays searchable)."""
+class DischargeDialog(ServiceFormDialog):
+    """Discharge a patient: the date and a required reason (the record stays searchable).
 
-    def __init__(
-        self, *, context: AppContext, patient_id: int, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.patient_id = patient_id
-        self.setObjectName("dischargeDialog")
-        self.errors = forms.FieldErrors()
+    Its title names the patient once :meth:`load` has read them."""
+
+    NAME = "dischargeDialog"
+
+    def __init__(self, *, chart: ChartScope, parent: QWidget | None = None) -> None:
+        super().__init__(context=chart.context, parent=parent)
+        self.patient_id = chart.patient_id
         self.on_date = forms.date_edit(date.today())
         self.on_date.setObjectName("dischargeDate")
         self.reason = forms.limited_text(max_length=400, lines=3)

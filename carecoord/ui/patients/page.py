@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from PySide6.QtCore import (
     QByteArray,
@@ -18,6 +19,7 @@ from PySide6.QtGui import QHideEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
@@ -35,7 +37,7 @@ from carecoord.services import patients
 from carecoord.services.patients import PatientSummary
 from carecoord.services.permissions import Action, allowed
 from carecoord.ui import style
-from carecoord.ui.context import AppContext
+from carecoord.ui.context import AppContext, ChartScope
 from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.keyboard import tab_order
 from carecoord.ui.patients.form import DischargeDialog, PatientForm
@@ -43,6 +45,7 @@ from carecoord.ui.patients.model import COLUMNS, PatientSearchModel
 from carecoord.ui.print_limit import PRINT_LIMIT, limit_note
 
 DEBOUNCE_MS = 150
+DialogT = TypeVar("DialogT", bound=QDialog)
 SETTINGS_COLUMNS = "patients/columns"
 DEFAULT_WIDTHS = (240, 110, 110, 50, 80, 130, 90)
 
@@ -359,14 +362,10 @@ class PatientsPage(QWidget):
         patient = self.selected_patient()
         if patient is None:
             return None
-        try:
-            form = PatientForm(context=self.context, patient_id=patient.id, parent=self)
-        except CareCoordError as error:
-            show_problem(self, error, self.tr("Edit patient"))
-            return None
-        form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        form.open()
-        return form
+        return self._open_dialog(
+            lambda: PatientForm(context=self.context, patient_id=patient.id, parent=self),
+            self.tr("Edit patient"),
+        )
 
     def discharge_or_readmit(self) -> DischargeDialog | None:
         patient = self.selected_patient()
@@ -375,10 +374,18 @@ class PatientsPage(QWidget):
         if patient.status == PatientStatus.DISCHARGED:
             self.readmit(patient)
             return None
+        return self._open_dialog(
+            lambda: DischargeDialog(chart=ChartScope(self.context, patient.id), parent=self),
+            self.tr("Discharge"),
+        )
+
+    def _open_dialog(self, build: Callable[[], DialogT], title: str) -> DialogT | None:
+        """Open the dialog ``build`` makes (it reads the patient first: a refusal is shown
+        in a box titled ``title`` instead), window-modal, deleted when it closes."""
         try:
-            dialog = DischargeDialog(context=self.context, patient_id=patient.id, parent=self)
+            dialog = build()
         except CareCoordError as error:
-            show_problem(self, error, self.tr("Discharge"))
+            show_problem(self, error, title)
             return None
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()

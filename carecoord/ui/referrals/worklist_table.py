@@ -53,13 +53,16 @@ class WorklistTable(QTableView):
             return
         super().keyPressEvent(event)
 
-    def _drop_target(self, event: QDragMoveEvent | QDropEvent) -> tuple[int, str] | None:
-        if not self.accept_reports:
-            return None
-        path = report_path_from(event.mimeData())
+    def _accept_drop(self, event: QDragMoveEvent | QDropEvent) -> tuple[int, str] | None:
+        """The row under a report file being dragged (selected, the drag accepted) and the
+        file's path; None, the drag refused, where no report can drop."""
+        path = report_path_from(event.mimeData()) if self.accept_reports else None
         index = self.indexAt(event.position().toPoint())
         if path is None or not index.isValid():
+            event.ignore()
             return None
+        self.selectRow(index.row())
+        event.acceptProposedAction()
         return index.row(), path
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -69,18 +72,9 @@ class WorklistTable(QTableView):
             event.ignore()
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        target = self._drop_target(event)
-        if target is None:
-            event.ignore()
-            return
-        self.selectRow(target[0])
-        event.acceptProposedAction()
+        self._accept_drop(event)
 
     def dropEvent(self, event: QDropEvent) -> None:
-        target = self._drop_target(event)
-        if target is None:
-            event.ignore()
-            return
-        event.acceptProposedAction()
-        self.selectRow(target[0])
-        self.file_dropped.emit(*target)
+        target = self._accept_drop(event)
+        if target is not None:
+            self.file_dropped.emit(*target)

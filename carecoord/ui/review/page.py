@@ -25,12 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from carecoord.errors import CareCoordError, ValidationError
+from carecoord.errors import CareCoordError
 from carecoord.services import review
 from carecoord.services.review import FollowUp, ReviewItemView
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
-from carecoord.ui.forms import FieldErrors
+from carecoord.ui.forms import FieldErrors, service_call
 from carecoord.ui.keyboard import tab_leaves
 from carecoord.ui.pdf_preview import PdfPreview
 from carecoord.ui.style import hint, page_title
@@ -237,36 +237,7 @@ class ReviewPage(QWidget):
         if item is None or item.id not in self.opened:
             return False
         self.errors.clear()
-        try:
-            if item.kind.is_document:
-                relevant = (
-                    True
-                    if self.relevant_yes.isChecked()
-                    else False
-                    if self.relevant_no.isChecked()
-                    else None
-                )
-                review.record_review(
-                    self.context.db,
-                    self.context.actor,
-                    item.id,
-                    clinically_relevant=relevant,
-                    note=self.note.toPlainText(),
-                )
-            else:
-                review.acknowledge(
-                    self.context.db,
-                    self.context.actor,
-                    item.id,
-                    note=self.note.toPlainText(),
-                    follow_up=self.follow_up.currentData(),
-                )
-        except ValidationError as error:
-            if not self.errors.show(error):
-                show_problem(self, error, "Not recorded")
-            return False
-        except CareCoordError as error:
-            show_problem(self, error, "Not recorded")
+        if not service_call(self, self.errors, lambda: self._record(item), "Not recorded"):
             return False
         self.note.clear()
         self.follow_up.setCurrentIndex(0)
@@ -275,6 +246,32 @@ class ReviewPage(QWidget):
         self.context.events.patient_changed.emit(item.patient_id)
         self.refresh()
         return True
+
+    def _record(self, item: ReviewItemView) -> None:
+        """The service call: a document's review, or a report's acknowledgement."""
+        if item.kind.is_document:
+            relevant = (
+                True
+                if self.relevant_yes.isChecked()
+                else False
+                if self.relevant_no.isChecked()
+                else None
+            )
+            review.record_review(
+                self.context.db,
+                self.context.actor,
+                item.id,
+                clinically_relevant=relevant,
+                note=self.note.toPlainText(),
+            )
+        else:
+            review.acknowledge(
+                self.context.db,
+                self.context.actor,
+                item.id,
+                note=self.note.toPlainText(),
+                follow_up=self.follow_up.currentData(),
+            )
 
     def open_chart(self) -> None:
         item = self.selected()

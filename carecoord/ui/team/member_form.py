@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings
-from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -16,11 +13,9 @@ from PySide6.QtWidgets import (
 )
 
 from carecoord.clinical.vocabulary import Discipline
-from carecoord.errors import CareCoordError, ConflictError, ValidationError
 from carecoord.services import team
 from carecoord.services.team import MemberInput, MemberView
 from carecoord.ui.context import AppContext
-from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.forms import (
     FieldErrors,
     combo,
@@ -28,21 +23,23 @@ from carecoord.ui.forms import (
     limited_text,
     line_edit,
     saved_date,
+    service_call,
     set_date,
     text_edit,
     text_of,
 )
-from carecoord.ui.screen_fit import restore_or_fit
+from carecoord.ui.kit.service_form import ServiceFormDialog
 from carecoord.ui.style import hint
 
-GEOMETRY_KEY = "memberForm/geometry"
 
-
-class MemberForm(QDialog):
+class MemberForm(ServiceFormDialog):
     """Every :class:`MemberInput` field; saving creates or updates through the team service.
 
     After a successful save ``saved`` holds the new view and ``team_changed`` is emitted.
     """
+
+    NAME = "memberForm"
+    GEOMETRY_KEY = "memberForm/geometry"
 
     def __init__(
         self,
@@ -51,14 +48,12 @@ class MemberForm(QDialog):
         member: MemberView | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.context = context
+        title = "Edit team member" if member else "Add team member"
+        super().__init__(context=context, parent=parent, title=title)
+        self.setAccessibleName(title)
         self.member = member
         self.saved: MemberView | None = None
-        self.setObjectName("memberForm")
-        self.setWindowTitle("Edit team member" if member else "Add team member")
-        self.setAccessibleName(self.windowTitle())
-
+        # A field's error line clears as soon as what is typed there passes the rules.
         self.errors = FieldErrors(revalidate=lambda: team.validate_member(self.data()))
         self.given_name = line_edit(max_length=80)
         self.family_name = line_edit(max_length=80)
@@ -128,8 +123,7 @@ class MemberForm(QDialog):
         layout.addWidget(self.buttons)
 
         self.fill(member)
-        saved = QSettings("CareCoord", "CareCoord").value(GEOMETRY_KEY)
-        restore_or_fit(self, saved, self.sizeHint().width(), self.sizeHint().height())
+        self.restore_geometry(self.sizeHint().width(), self.sizeHint().height())
 
     def fill(self, member: MemberView | None) -> None:
         """Show ``member`` (or an empty internal member) in the fields."""
@@ -175,38 +169,23 @@ class MemberForm(QDialog):
     def save(self) -> bool:
         """Save through the service; True (and the dialog accepted) when it worked."""
         self.errors.clear()
-        db, actor = self.context.db, self.context.actor
-        try:
-            if self.member is None:
-                view = team.create_member(db, actor, self.data())
-            else:
-                view = team.update_member(
-                    db, actor, self.member.id, self.data(), expected_version=self.member.version
-                )
-        except ValidationError as error:
-            if not self.errors.show(error):
-                show_problem(self, error)
+        if not service_call(self, self.errors, self._store, reload=self.reload):
             return False
-        except ConflictError as error:
-            offer_reload(self, error, self.reload)
-            return False
-        except CareCoordError as error:
-            show_problem(self, error)
-            return False
-        self.saved = view
         self.context.events.team_changed.emit()
         self.accept()
         return True
+
+    def _store(self) -> None:
+        """The service call of :meth:`save`: a new member, or the updated one."""
+        db, actor = self.context.db, self.context.actor
+        if self.member is None:
+            self.saved = team.create_member(db, actor, self.data())
+        else:
+            self.saved = team.update_member(
+                db, actor, self.member.id, self.data(), expected_version=self.member.version
+            )
 
     def reload(self) -> None:
         """Show the member as saved now (after someone else changed it)."""
         if self.member is not None:
             self.fill(team.get_member(self.context.db, self.context.actor, self.member.id))
-
-    def done(self, result: int) -> None:
-        QSettings("CareCoord", "CareCoord").setValue(GEOMETRY_KEY, self.saveGeometry())
-        super().done(result)
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        QSettings("CareCoord", "CareCoord").setValue(GEOMETRY_KEY, self.saveGeometry())
-        super().closeEvent(event)

@@ -46,6 +46,7 @@ from carecoord.ui.timeline.painting import (
     _metrics_for,
     _with_alpha,
     modality_colour,
+    paint_antialiased,
     paint_bar,
     paint_diamond,
     paint_thin_bar,
@@ -425,3 +426,22 @@ def paint_marker_lines(
     if LABEL_WIDTH - 2 <= x <= right + 2:
         painter.setPen(QPen(palette.color(QPalette.ColorRole.Highlight), 2.2))
         painter.drawLine(QPointF(x, top), QPointF(x, bottom))
+
+
+class TimeStrip(QWidget):
+    """A band along the lanes' time scale (the axis above them, the trend below): it
+    follows ``canvas`` and paints itself antialiased with the palette, in :meth:`_paint`."""
+
+    def __init__(
+        self, canvas: TimelineCanvas, parent: QWidget | None, *, name: str, accessible_name: str
+    ) -> None:
+        super().__init__(parent)
+        self.canvas = canvas
+        self.setObjectName(name)
+        self.setAccessibleName(accessible_name)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        paint_antialiased(self, self._paint)
+
+    def _paint(self, painter: QPainter, palette: QPalette) -> None:
+        raise NotImplementedError

@@ -9,7 +9,6 @@ from PySide6.QtGui import (
     QFontMetricsF,
     QHelpEvent,
     QPainter,
-    QPaintEvent,
     QPalette,
     QPen,
 )
@@ -18,21 +17,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from carecoord.ui.timeline.canvas import TimelineCanvas, paint_marker_lines
+from carecoord.ui.timeline.canvas import TimelineCanvas, TimeStrip, paint_marker_lines
 from carecoord.ui.timeline.painting import (
     LABEL_WIDTH,
     _with_alpha,
 )
 
 
-class TimelineHeader(QWidget):
+class TimelineHeader(TimeStrip):
     """The time axis above the lanes: periods, tick labels, and the Today / Review flags."""
 
     def __init__(self, canvas: TimelineCanvas, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.canvas = canvas
-        self.setObjectName("timelineHeader")
-        self.setAccessibleName("Time axis")
+        super().__init__(canvas, parent, name="timelineHeader", accessible_name="Time axis")
         self.setFixedHeight(math.ceil(canvas.metrics.header))
         canvas.view_changed.connect(self.update)
 
@@ -50,12 +46,6 @@ class TimelineHeader(QWidget):
                 event.ignore()
             return True
         return super().event(event)
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self._paint(painter, self.palette())
-        painter.end()
 
     def _paint(self, painter: QPainter, palette: QPalette) -> None:
         canvas, m = self.canvas, self.canvas.metrics

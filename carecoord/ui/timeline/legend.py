@@ -29,6 +29,7 @@ from carecoord.ui.timeline.painting import (
     STATUS_LEGEND,
     _with_alpha,
     modality_colour,
+    paint_antialiased,
     paint_bar,
     paint_diamond,
     series_colour,
@@ -75,10 +76,7 @@ class TimelineLegend(QWidget):
             self.setFixedHeight(height)
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self._paint_legend(painter, self.palette())
-        painter.end()
+        paint_antialiased(self, self._paint_legend)
 
     def _legend_entries(self) -> list[tuple[str, str]]:
         entries = [(f"status:{key}", label) for key, label in STATUS_LEGEND]

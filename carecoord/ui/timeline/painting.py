@@ -5,6 +5,7 @@ cap), and the sizes every part of the timeline shares.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -41,6 +42,14 @@ STATUS_LEGEND = (
     ("done", "Done"),
     ("stopped", "Stopped"),
 )
+
+
+def paint_antialiased(widget: QWidget, paint: Callable[[QPainter, QPalette], None]) -> None:
+    """A paint event of ``widget``: ``paint`` draws, antialiased, with the widget's palette."""
+    painter = QPainter(widget)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    paint(painter, widget.palette())
+    painter.end()
 
 
 def _dark(palette: QPalette) -> bool:

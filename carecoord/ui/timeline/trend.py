@@ -7,7 +7,6 @@ from PySide6.QtGui import (
     QFontMetricsF,
     QHelpEvent,
     QPainter,
-    QPaintEvent,
     QPalette,
     QPen,
     QPolygonF,
@@ -18,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from carecoord.ui.kit.score_series import NRS_SERIES, PEG_SERIES
-from carecoord.ui.timeline.canvas import TimelineCanvas, paint_marker_lines
+from carecoord.ui.timeline.canvas import TimelineCanvas, TimeStrip, paint_marker_lines
 from carecoord.ui.timeline.items import (
     TrendPoint,
     nearest_point,
@@ -32,14 +31,11 @@ from carecoord.ui.timeline.painting import (
 )
 
 
-class TimelineTrend(QWidget):
+class TimelineTrend(TimeStrip):
     """PEG and NRS under the lanes, on their own 0–10 axis, sharing the lanes' time scale."""
 
     def __init__(self, canvas: TimelineCanvas, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.canvas = canvas
-        self.setObjectName("timelineTrend")
-        self.setAccessibleName("PEG and NRS trend")
+        super().__init__(canvas, parent, name="timelineTrend", accessible_name="PEG and NRS trend")
         self.setFixedHeight(int(TREND_HEIGHT))
         canvas.view_changed.connect(self._changed)
 
@@ -93,12 +89,6 @@ class TimelineTrend(QWidget):
                 )
             return True
         return super().event(event)
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self._paint(painter, self.palette())
-        painter.end()
 
     def _paint(self, painter: QPainter, palette: QPalette) -> None:
         canvas = self.canvas
