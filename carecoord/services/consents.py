@@ -21,7 +21,7 @@ from carecoord.services import validation as v
 from carecoord.services.actor import Actor
 from carecoord.services.common import service, today
 from carecoord.services.permissions import Action, require
-from carecoord.services.rows import add_audited, newest_first, view_from
+from carecoord.services.rows import add_audited, audit_update, newest_first, view_from
 from carecoord.services.unit_of_work import unit_of_work
 
 ENTITY = "Part2Consent"
@@ -175,14 +175,7 @@ def revoke_consent(
             raise ValidationError("revoked_on", "this consent was already revoked")
         v.not_before(day, row.signed_on, "revoked_on", "the day it was signed")
         row.revoked_on = day
-        uow.audit(
-            "update",
-            ENTITY,
-            row.id,
-            patient_id=row.patient_id,
-            category=CATEGORY,
-            detail=f"revoked {day.isoformat()}",
-        )
+        audit_update(uow, row, ENTITY, category=CATEGORY, detail=f"revoked {day.isoformat()}")
         view = _view(row)
         uow.commit()
         return view

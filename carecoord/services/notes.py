@@ -24,7 +24,7 @@ from carecoord.services.permissions import (
     may_write_psychotherapy_notes,
     role_of,
 )
-from carecoord.services.rows import add_audited, view_from
+from carecoord.services.rows import add_audited, audit_update, view_from
 from carecoord.services.unit_of_work import unit_of_work
 
 ENTITY = "PsychotherapyNote"
@@ -131,12 +131,6 @@ def update_note(
         if row.text != body:
             row.text = body
             row.updated_by = actor.username
-            uow.audit(
-                "update",
-                ENTITY,
-                row.id,
-                patient_id=row.patient_id,
-                category=CATEGORY,
-            )
+            audit_update(uow, row, ENTITY, category=CATEGORY)
             uow.commit(row, ENTITY)
         return _view(row, actor.display_name)

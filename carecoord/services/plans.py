@@ -35,7 +35,7 @@ from carecoord.services.permissions import (
     masked,
     require,
 )
-from carecoord.services.rows import add_audited, load_with, newest_first
+from carecoord.services.rows import add_audited, audit_update, load_with, newest_first
 from carecoord.services.unit_of_work import UnitOfWork, unit_of_work
 
 PLAN = "Treatment plan"
@@ -314,13 +314,7 @@ def update_plan(
         changed = apply(plan, values)
         if changed:
             plan.updated_by = actor.username
-            uow.audit(
-                "update",
-                PLAN,
-                plan.id,
-                patient_id=plan.patient_id,
-                detail=", ".join(changed),
-            )
+            audit_update(uow, plan, PLAN, detail=", ".join(changed))
             uow.commit(plan, PLAN)
         return plan_view(_load_plan(uow.session, plan.id), actor)
 

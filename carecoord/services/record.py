@@ -51,7 +51,7 @@ from carecoord.services.record_views import current_doses as current_doses
 from carecoord.services.record_views import diagnoses_of as diagnoses_of
 from carecoord.services.record_views import medications_of as medications_of
 from carecoord.services.record_views import mme_summary as mme_summary
-from carecoord.services.rows import add_audited
+from carecoord.services.rows import add_audited, audit_update
 from carecoord.services.unit_of_work import UnitOfWork, unit_of_work
 
 
@@ -126,14 +126,8 @@ def set_diagnosis_active(
         if row.active != active:
             row.active = active
             row.updated_by = actor.username
-            uow.audit(
-                "update",
-                "Diagnosis",
-                row.id,
-                patient_id=row.patient_id,
-                category=category,
-                detail="active" if active else "resolved",
-            )
+            detail = "active" if active else "resolved"
+            audit_update(uow, row, "Diagnosis", category=category, detail=detail)
             uow.commit(row, "Diagnosis")
         return diagnosis_view(row)
 
@@ -166,14 +160,7 @@ def _save_medication(uow: UnitOfWork, row: Medication, detail: str) -> None:
     """Who changed the line, its audit record (``detail`` says what), commit."""
     assert uow.actor is not None
     row.updated_by = uow.actor.username
-    uow.audit(
-        "update",
-        "Medication",
-        row.id,
-        patient_id=row.patient_id,
-        category=row.category,
-        detail=detail,
-    )
+    audit_update(uow, row, "Medication", category=row.category, detail=detail)
     uow.commit(row, "Medication")
 
 

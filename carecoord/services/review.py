@@ -38,7 +38,6 @@ from carecoord.models import (
     User,
     utcnow,
 )
-from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
 from carecoord.services.common import is_record_id, moved, service
@@ -50,6 +49,7 @@ from carecoord.services.permissions import (
     referral_category,
     require,
 )
+from carecoord.services.rows import add_recorded
 from carecoord.services.unit_of_work import unit_of_work
 
 ENTITY = "ReviewItem"
@@ -280,14 +280,11 @@ def add_document_for_review(
         reviewer_member_id=reviewer,
         received_on=document.received_on,
     )
-    session.add(item)
-    session.flush()
-    audit.record(
+    add_recorded(
         session,
         actor,
-        "create",
+        item,
         ENTITY,
-        item.id,
         patient_id=item.patient_id,
         category=document.category,
         detail=f"{kind.value} to review, reviewer {reviewer if reviewer else 'unassigned'}",

@@ -28,7 +28,7 @@ from collections import OrderedDict
 from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, TypeVar
+from typing import Any, TypeVar, Unpack
 
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
@@ -174,22 +174,10 @@ class UnitOfWork:
         action: str,
         entity: str,
         entity_id: int | None = None,
-        *,
-        patient_id: int | None = None,
-        category: DataCategory | None = None,
-        detail: str | None = None,
+        **where: Unpack[audit.Where],
     ) -> None:
         """Queue the audit record of a change (or any event); it commits with the unit."""
-        audit.record(
-            self.session,
-            self._who(),
-            action,
-            entity,
-            entity_id,
-            patient_id=patient_id,
-            category=category or DataCategory.GENERAL,
-            detail=detail,
-        )
+        audit.record(self.session, self._who(), action, entity, entity_id, **where)
 
     def audit_read(
         self,
