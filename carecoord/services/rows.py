@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import fields
 from functools import cache
-from typing import TYPE_CHECKING, Any, NotRequired, TypedDict, TypeVar, Unpack
+from typing import TYPE_CHECKING, Any, Required, TypedDict, TypeVar, Unpack
 
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
@@ -90,14 +90,20 @@ def view_from(view: type[V], row: object, prefix: str = "", /, **computed: Any) 
     return view(**{n: computed[n] if n in computed else getattr(row, prefix + n) for n in names})
 
 
-class Created(TypedDict):
+class Said(TypedDict, total=False):
+    """What an audit record of a row may add: its data category (general when none) and a
+    short detail."""
+
+    category: DataCategory | None
+    detail: str | None
+
+
+class Created(Said):
     """What the ``create`` record of a new row names besides the row. ``patient_id`` is
     always named (None for a row outside any chart) so that a chart's row is never audited
     without its patient."""
 
-    patient_id: int | None
-    category: NotRequired[DataCategory | None]
-    detail: NotRequired[str | None]
+    patient_id: Required[int | None]
 
 
 def add_audited(uow: UnitOfWork, row: Any, entity: str, **where: Unpack[Created]) -> None:
@@ -117,13 +123,6 @@ def add_recorded(
     audit.record(session, actor, "create", entity, row.id, **where)
 
 
-def audit_update(
-    uow: UnitOfWork,
-    row: Any,
-    entity: str,
-    *,
-    category: DataCategory | None = None,
-    detail: str | None = None,
-) -> None:
+def audit_update(uow: UnitOfWork, row: Any, entity: str, **said: Unpack[Said]) -> None:
     """Queue the ``update`` audit record of a row of a chart: its id and its patient."""
-    uow.audit("update", entity, row.id, patient_id=row.patient_id, category=category, detail=detail)
+    uow.audit("update", entity, row.id, patient_id=row.patient_id, **said)
