@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 from typing import Any, Final
 
 from sqlalchemy import ColumnElement, func, select
@@ -40,7 +39,7 @@ from carecoord.models import (
 )
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import is_record_id, moved, service
+from carecoord.services.common import Labelled, is_record_id, moved, service
 from carecoord.services.common import today as local_today
 from carecoord.services.permissions import (
     Action,
@@ -55,18 +54,14 @@ from carecoord.services.unit_of_work import unit_of_work
 ENTITY = "ReviewItem"
 
 
-class ReviewKind(StrEnum):
+class ReviewKind(Labelled):
     """What an item in the inbox is: a referral's report, or a document filed on a chart."""
 
-    SPECIALIST_REPORT = "specialist_report"
-    OUTSIDE_REPORT = "outside_report"
+    SPECIALIST_REPORT = "specialist_report", "Specialist's report"
+    OUTSIDE_REPORT = "outside_report", "Report"
     IMAGING = "imaging"
     LAB_RESULT = "lab_result"
     OTHER_DOCUMENT = "other_document"
-
-    @property
-    def label(self) -> str:
-        return REVIEW_KIND_LABELS[self]
 
     @property
     def is_document(self) -> bool:
@@ -74,13 +69,6 @@ class ReviewKind(StrEnum):
         return self != ReviewKind.SPECIALIST_REPORT
 
 
-REVIEW_KIND_LABELS: Final = {
-    ReviewKind.SPECIALIST_REPORT: "Specialist's report",
-    ReviewKind.OUTSIDE_REPORT: "Report",
-    ReviewKind.IMAGING: "Imaging",
-    ReviewKind.LAB_RESULT: "Lab result",
-    ReviewKind.OTHER_DOCUMENT: "Other document",
-}
 # A document filed on the chart (not a referral's report): which inbox kind it becomes.
 DOCUMENT_REVIEW_KINDS: Final = {
     DocumentKind.SPECIALIST_REPORT: ReviewKind.OUTSIDE_REPORT,
@@ -93,23 +81,12 @@ NOTE_MAX = 2000
 REVIEWER_ROLES: Final = (UserRole.PHYSICIAN, UserRole.CLINICIAN)
 
 
-class FollowUp(StrEnum):
+class FollowUp(Labelled):
     """What the clinician decided after reading (optional)."""
 
     DISCUSS_AT_NEXT_VISIT = "discuss_at_next_visit"
     NEW_REFERRAL = "new_referral"
     CHANGE_PLAN = "change_plan"
-
-    @property
-    def label(self) -> str:
-        return FOLLOW_UP_LABELS[self]
-
-
-FOLLOW_UP_LABELS: Final = {
-    FollowUp.DISCUSS_AT_NEXT_VISIT: "Discuss at next visit",
-    FollowUp.NEW_REFERRAL: "New referral",
-    FollowUp.CHANGE_PLAN: "Change plan",
-}
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import operator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import and_, bindparam, func, or_, select
@@ -24,7 +23,7 @@ from carecoord.db import Database
 from carecoord.models import Patient, Referral
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import service
+from carecoord.services.common import Labelled, service
 from carecoord.services.common import today as local_today
 from carecoord.services.permissions import Action, require
 from carecoord.services.referral_lines import (
@@ -55,39 +54,20 @@ IN_ERROR_IDS = select(Referral.id).where(IN_ERROR).scalar_subquery()
 NOT_IN_ERROR = Referral.id.not_in(IN_ERROR_IDS)
 
 
-class WorklistView(StrEnum):
+class WorklistView(Labelled):
     TO_SEND = "to_send"
     AWAITING_ACCEPTANCE = "awaiting_acceptance"
     TO_SCHEDULE = "to_schedule"
     AWAITING_VISIT = "awaiting_visit"
     AWAITING_REPORT = "awaiting_report"
     OVERDUE = "overdue"
-    AUTH_EXPIRING = "auth_expiring"
-    AUTH_PENDING = "auth_pending"
+    AUTH_EXPIRING = "auth_expiring", "Authorisations expiring"
+    AUTH_PENDING = "auth_pending", "Authorisations pending"
     ON_HOLD = "on_hold"
-    BOOKED_LATE = "booked_late"
-    HOLD_REVIEW = "hold_review"
+    BOOKED_LATE = "booked_late", "Booked past target"
+    HOLD_REVIEW = "hold_review", "Holds past review"
     CLOSED = "closed"
 
-    @property
-    def label(self) -> str:
-        return VIEW_LABELS[self]
-
-
-VIEW_LABELS = {
-    WorklistView.TO_SEND: "To send",
-    WorklistView.AWAITING_ACCEPTANCE: "Awaiting acceptance",
-    WorklistView.TO_SCHEDULE: "To schedule",
-    WorklistView.AWAITING_VISIT: "Awaiting visit",
-    WorklistView.AWAITING_REPORT: "Awaiting report",
-    WorklistView.OVERDUE: "Overdue",
-    WorklistView.AUTH_EXPIRING: "Authorisations expiring",
-    WorklistView.AUTH_PENDING: "Authorisations pending",
-    WorklistView.ON_HOLD: "On hold",
-    WorklistView.BOOKED_LATE: "Booked past target",
-    WorklistView.HOLD_REVIEW: "Holds past review",
-    WorklistView.CLOSED: "Closed",
-}
 
 STATE_OF_VIEW = {
     WorklistView.TO_SEND: S.DRAFT,
