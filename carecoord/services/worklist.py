@@ -25,6 +25,7 @@ from carecoord.services import validation as v
 from carecoord.services.actor import Actor
 from carecoord.services.common import Labelled, service
 from carecoord.services.common import today as local_today
+from carecoord.services.paging import Page, fill_page, page_limit
 from carecoord.services.permissions import Action, require
 from carecoord.services.referral_lines import (
     PATIENT_COLUMNS,
@@ -244,10 +245,7 @@ class WorklistCursor:
     id: int
 
 
-@dataclass(frozen=True)
-class WorklistPage:
-    rows: list[WorklistRow]
-    next: WorklistCursor | None  # None: this was the last page
+WorklistPage = Page[WorklistRow, WorklistCursor]
 
 
 def _page_statement(
@@ -313,25 +311,27 @@ def _read_page(
     filters: WorklistFilter | None,
     after: WorklistCursor | None,
     limit: int,
-) -> tuple[list[WorklistRow], WorklistCursor | None]:
-    """A page's rows and the cursor after its last row (inside the caller's session)."""
-    rows: list[WorklistRow] = []
-    cursor = after
-    for part, step in _steps(_sort(view), after):
-        if len(rows) >= limit:
-            break
-        stmt = _page_statement(view, day, filters, part, step, after, limit - len(rows))
-        found = list(session.execute(stmt))
-        rows.extend(_row(r, day) for r in found)
-        if found:
-            cursor = WorklistCursor(day, part, found[-1].sort_key, found[-1].id)
-    return rows, cursor
+) -> WorklistPage:
+    """A page of a view (inside the caller's session)."""
+
+    def read(step: tuple[int, str], wanted: int) -> list[Any]:
+        part, how = step
+        return list(session.execute(_page_statement(view, day, filters, part, how, after, wanted)))
+
+    return fill_page(
+        _steps(_sort(view), after),
+        limit,
+        after,
+        read,
+        lambda r: _row(r, day),
+        lambda step, r: WorklistCursor(day, step[0], r.sort_key, r.id),
+    )
 
 
 def first_rows(session: Session, view: WorklistView, day: date, limit: int) -> list[WorklistRow]:
     """A view's first ``limit`` rows inside the caller's session, which audits the read
     (the dashboard's lists come from here, so they never disagree with the worklist)."""
-    return _read_page(session, view, day, None, None, limit)[0]
+    return _read_page(session, view, day, None, None, limit).rows
 
 
 @service
@@ -352,18 +352,17 @@ def worklist_page(
     """
     require(actor, Action.EDIT_REFERRAL_LOGISTICS, DataCategory.GENERAL)
     chosen = v.choice(view, WorklistView, "view")
-    limit = max(1, min(int(limit), 1000))
+    limit = page_limit(limit, 1000)
     day = after.on if after is not None else (on or local_today())
     with unit_of_work(db, actor) as uow:
-        rows, cursor = _read_page(uow.session, chosen, day, filters, after, limit)
+        found = _read_page(uow.session, chosen, day, filters, after, limit)
         page = "next" if after else "first"
         uow.audit_read(
             "Worklist",
-            detail=f"{chosen.value}: {len(rows)} rows ({page} page)",
+            detail=f"{chosen.value}: {len(found.rows)} rows ({page} page)",
             same_read=f"{chosen.value}, {page} page",
         )
-    # A full page may be the last one; the next read then finds nothing and says so.
-    return WorklistPage(rows, cursor if len(rows) == limit else None)
+    return found
 
 
 @service
