@@ -19,7 +19,7 @@ from carecoord.models import Patient
 from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import apply, check_version, moved, service, today
+from carecoord.services.common import apply, moved, service, today
 from carecoord.services.permissions import Action, require
 from carecoord.services.rows import view_from
 from carecoord.services.unit_of_work import UnitOfWork, unit_of_work
@@ -281,8 +281,7 @@ def update_patient(
     require(actor, Action.EDIT_DEMOGRAPHICS)
     values = validate(data)
     with unit_of_work(db, actor, write=True) as uow:
-        patient = uow.load(Patient, patient_id, ENTITY)
-        check_version(patient, expected_version, ENTITY)
+        patient = uow.load_for_change(Patient, patient_id, ENTITY, expected_version)
         if values["mrn"] is None:
             values.pop("mrn")
         changed = apply(patient, values)
@@ -329,8 +328,7 @@ def discharge_patient(
     when = v.required_date(on, "discharged_on")
     why = v.required_text(reason, "discharge_reason", max_length=400)
     with unit_of_work(db, actor, write=True) as uow:
-        patient = uow.load(Patient, patient_id, ENTITY)
-        check_version(patient, expected_version, ENTITY)
+        patient = uow.load_for_change(Patient, patient_id, ENTITY, expected_version)
         if patient.status == PatientStatus.DISCHARGED:
             raise ValidationError("status", "the patient is already discharged")
         v.not_before(when, patient.date_of_birth, "discharged_on", "the date of birth")
@@ -345,8 +343,7 @@ def readmit_patient(
     """Return a discharged patient to active care."""
     require(actor, Action.EDIT_DEMOGRAPHICS)
     with unit_of_work(db, actor, write=True) as uow:
-        patient = uow.load(Patient, patient_id, ENTITY)
-        check_version(patient, expected_version, ENTITY)
+        patient = uow.load_for_change(Patient, patient_id, ENTITY, expected_version)
         if patient.status == PatientStatus.ACTIVE:
             raise ValidationError("status", "the patient is already active")
         return _set_status(uow, actor, patient, PatientStatus.ACTIVE, None, None, "readmit")

@@ -270,8 +270,7 @@ def remove_allergy(
     """
     require(actor, Action.EDIT_CLINICAL, DataCategory.GENERAL)
     with unit_of_work(db, actor, write=True) as uow:
-        row = uow.load(Allergy, allergy_id, "Allergy")
-        check_version(row, expected_version, "Allergy")
+        row = uow.load_for_change(Allergy, allergy_id, "Allergy", expected_version)
         patient_id = row.patient_id
         uow.audit(
             "delete",

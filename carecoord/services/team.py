@@ -16,7 +16,7 @@ from carecoord.errors import ValidationError
 from carecoord.models import CareTeamMembership, Patient, TeamMember
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import apply, check_version, load, service, today
+from carecoord.services.common import apply, load, service, today
 from carecoord.services.permissions import Action, require
 from carecoord.services.rows import add_audited, view_from
 from carecoord.services.unit_of_work import unit_of_work
@@ -165,8 +165,7 @@ def update_member(
     require(actor, Action.MANAGE_TEAM)
     values = validate_member(data)
     with unit_of_work(db, actor, write=True) as uow:
-        member = uow.load(TeamMember, member_id, MEMBER)
-        check_version(member, expected_version, MEMBER)
+        member = uow.load_for_change(TeamMember, member_id, MEMBER, expected_version)
         changed = apply(member, values)
         if changed:
             member.updated_by = actor.username
@@ -182,8 +181,7 @@ def set_member_active(
     """Deactivate (or reactivate) a member; history keeps pointing at them."""
     require(actor, Action.MANAGE_TEAM)
     with unit_of_work(db, actor, write=True) as uow:
-        member = uow.load(TeamMember, member_id, MEMBER)
-        check_version(member, expected_version, MEMBER)
+        member = uow.load_for_change(TeamMember, member_id, MEMBER, expected_version)
         if member.active != active:
             member.active = active
             member.updated_by = actor.username
@@ -354,8 +352,7 @@ def end_membership(
     require(actor, Action.EDIT_DEMOGRAPHICS)
     end = v.a_date(until, "until") or today()
     with unit_of_work(db, actor, write=True) as uow:
-        m = uow.load(CareTeamMembership, membership_id, MEMBERSHIP)
-        check_version(m, expected_version, MEMBERSHIP)
+        m = uow.load_for_change(CareTeamMembership, membership_id, MEMBERSHIP, expected_version)
         if m.until is not None:
             raise ValidationError("until", "this membership has already ended")
         v.not_before(end, m.since, "until", "the start of the membership")

@@ -38,6 +38,7 @@ from carecoord.db import Database
 from carecoord.errors import PermissionDenied
 from carecoord.services import audit
 from carecoord.services.actor import Actor
+from carecoord.services.common import check_version
 from carecoord.services.common import commit as _commit
 from carecoord.services.common import load as _load
 from carecoord.services.permissions import role_of
@@ -161,6 +162,15 @@ class UnitOfWork:
     def load(self, model: type[T], entity_id: int, entity: str) -> T:
         """The row with primary key ``entity_id`` or NotFound naming the entity."""
         return _load(self.session, model, entity_id, entity)
+
+    def load_for_change(
+        self, model: type[T], entity_id: int, entity: str, expected_version: int | None
+    ) -> T:
+        """The row a person is changing, as they last read it: NotFound when it is gone,
+        ConflictError when someone changed it since ``expected_version`` (None: no check)."""
+        row = self.load(model, entity_id, entity)
+        check_version(row, expected_version, entity)
+        return row
 
     def require(self, allowed: bool, action: str, what: DataCategory | str) -> None:
         """Raise PermissionDenied(role, action, what) unless ``allowed``."""

@@ -27,7 +27,7 @@ from carecoord.models import Setting, SignInFailure, TeamMember, User, utcnow
 from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import check_version, load, moved, service
+from carecoord.services.common import load, moved, service
 from carecoord.services.permissions import Action, require
 from carecoord.services.rows import view_from
 from carecoord.services.unit_of_work import unit_of_work
@@ -476,8 +476,7 @@ def update_user(
     chosen = v.choice(role, UserRole, "role")
     designated = v.flag(break_glass_allowed, "break_glass_allowed")
     with unit_of_work(db, actor, write=True) as uow:
-        user = uow.load(User, user_id, "User")
-        check_version(user, expected_version, ENTITY)
+        user = uow.load_for_change(User, user_id, ENTITY, expected_version)
         if team_member_id != user.team_member_id:  # a kept link may be to a retired member
             _check_member_link(uow.session, team_member_id, user.id)
         if chosen != user.role:
@@ -511,8 +510,7 @@ def set_user_active(
     require(actor, Action.MANAGE_USERS)
     wanted = v.flag(active, "active")
     with unit_of_work(db, actor, write=True) as uow:
-        user = uow.load(User, user_id, "User")
-        check_version(user, expected_version, ENTITY)
+        user = uow.load_for_change(User, user_id, ENTITY, expected_version)
         if user.active == wanted:
             return view_of(user)
         if not wanted:
@@ -533,8 +531,7 @@ def reset_password(
     require(actor, Action.MANAGE_USERS)
     secret = validate_password(password)
     with unit_of_work(db, actor, write=True) as uow:
-        user = uow.load(User, user_id, "User")
-        check_version(user, expected_version, ENTITY)
+        user = uow.load_for_change(User, user_id, ENTITY, expected_version)
         user.password_hash = hash_password(secret)
         user.failed_attempts = 0
         user.locked_until = None
