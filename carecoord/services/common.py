@@ -171,12 +171,17 @@ def write_csv(path: str | Path, text: str) -> None:
     Path(path).write_text(text, encoding=CSV_ENCODING, newline="")
 
 
-def moved(module: str, name: str, names: frozenset[str], target: str) -> Any:
-    """For a module's ``__getattr__``: ``name`` from ``target`` when it moved there (callers
-    keep using the old module's name), else the AttributeError Python would raise."""
-    if name in names:
-        return getattr(importlib.import_module(target), name)
-    raise AttributeError(f"module {module!r} has no attribute {name!r}")
+def moved_names(module: str, target: str, *names: str) -> Callable[[str], Any]:
+    """A module's ``__getattr__`` for ``names`` that moved to module ``target`` (callers keep
+    using the old module's name); any other name is the AttributeError Python would raise."""
+    known = frozenset(names)
+
+    def attribute(name: str) -> Any:
+        if name in known:
+            return getattr(importlib.import_module(target), name)
+        raise AttributeError(f"module {module!r} has no attribute {name!r}")
+
+    return attribute
 
 
 def today() -> date:

@@ -19,7 +19,7 @@ from carecoord.models import Patient
 from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import apply, moved, service, today
+from carecoord.services.common import apply, moved_names, service, today
 from carecoord.services.permissions import Action, require
 from carecoord.services.rows import view_from
 from carecoord.services.unit_of_work import UnitOfWork, unit_of_work
@@ -385,28 +385,24 @@ __all__ = [
 ]
 
 # The search moved to services/patient_search.py; its names are still found here.
-_SEARCH = frozenset(
-    (
-        "SearchQuery",
-        "parse_search",
-        "ORDER",
-        "SearchAudit",
-        "flush_search_audit",
-        "search_patients",
-        "SUMMARY_COLUMNS",
-        "FAMILY",
-        "GIVEN",
-        "FAMILY_B",
-        "GIVEN_B",
-        "SearchCursor",
-        "SearchPage",
-        "search_page",
-        "KEYSET_ORDER",
-        "MRN_ORDER",
-        "count_patients",
-    )
+__getattr__ = moved_names(
+    __name__,
+    "carecoord.services.patient_search",
+    "SearchQuery",
+    "parse_search",
+    "ORDER",
+    "SearchAudit",
+    "flush_search_audit",
+    "search_patients",
+    "SUMMARY_COLUMNS",
+    "FAMILY",
+    "GIVEN",
+    "FAMILY_B",
+    "GIVEN_B",
+    "SearchCursor",
+    "SearchPage",
+    "search_page",
+    "KEYSET_ORDER",
+    "MRN_ORDER",
+    "count_patients",
 )
-
-
-def __getattr__(name: str) -> Any:
-    return moved(__name__, name, _SEARCH, "carecoord.services.patient_search")

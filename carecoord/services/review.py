@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Final
+from typing import Final
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
@@ -39,7 +39,7 @@ from carecoord.models import (
 )
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import Labelled, is_record_id, moved, service
+from carecoord.services.common import Labelled, is_record_id, moved_names, service
 from carecoord.services.common import today as local_today
 from carecoord.services.permissions import (
     Action,
@@ -556,15 +556,11 @@ def record_review(
 
 
 # The dashboard's figures moved to services/review_figures.py; their names are still found here.
-_FIGURES = frozenset(
-    (
-        "AcknowledgementFigures",
-        "DOCUMENTS_TO_REVIEW",
-        "documents_to_review",
-        "acknowledgement_figures",
-    )
+__getattr__ = moved_names(
+    __name__,
+    "carecoord.services.review_figures",
+    "AcknowledgementFigures",
+    "DOCUMENTS_TO_REVIEW",
+    "documents_to_review",
+    "acknowledgement_figures",
 )
-
-
-def __getattr__(name: str) -> Any:
-    return moved(__name__, name, _FIGURES, "carecoord.services.review_figures")

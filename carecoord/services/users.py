@@ -27,7 +27,7 @@ from carecoord.models import Setting, SignInFailure, TeamMember, User, utcnow
 from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import load, moved, service
+from carecoord.services.common import load, moved_names, service
 from carecoord.services.permissions import Action, require
 from carecoord.services.rows import view_from
 from carecoord.services.unit_of_work import unit_of_work
@@ -542,17 +542,13 @@ def reset_password(
 
 
 # Break-glass access moved to services/break_glass.py; its names are still found here.
-_BREAK_GLASS = frozenset(
-    (
-        "may_break_glass",
-        "start_break_glass",
-        "BreakGlassReasonView",
-        "may_review_break_glass",
-        "break_glass_reasons",
-        "end_break_glass",
-    )
+__getattr__ = moved_names(
+    __name__,
+    "carecoord.services.break_glass",
+    "may_break_glass",
+    "start_break_glass",
+    "BreakGlassReasonView",
+    "may_review_break_glass",
+    "break_glass_reasons",
+    "end_break_glass",
 )
-
-
-def __getattr__(name: str) -> Any:
-    return moved(__name__, name, _BREAK_GLASS, "carecoord.services.break_glass")
