@@ -24,7 +24,7 @@ from carecoord.services.permissions import (
     may_write_psychotherapy_notes,
     role_of,
 )
-from carecoord.services.rows import add_audited, audit_update, view_from
+from carecoord.services.rows import add_audited, view_from
 from carecoord.services.unit_of_work import unit_of_work
 
 ENTITY = "PsychotherapyNote"
@@ -130,7 +130,5 @@ def update_note(
         check_version(row, expected_version, ENTITY)
         if row.text != body:
             row.text = body
-            row.updated_by = actor.username
-            audit_update(uow, row, ENTITY, category=CATEGORY)
-            uow.commit(row, ENTITY)
+            uow.commit_change(row, "update", ENTITY, patient_id=row.patient_id, category=CATEGORY)
         return _view(row, actor.display_name)

@@ -363,9 +363,7 @@ def _set_status(
     patient.status = status
     patient.discharged_on = discharged_on
     patient.discharge_reason = reason
-    patient.updated_by = actor.username
-    uow.audit(action, ENTITY, patient.id, patient_id=patient.id)
-    uow.commit(patient, ENTITY)
+    uow.commit_change(patient, action, ENTITY, patient_id=patient.id)
     return detail_of(patient)
 
 

@@ -35,7 +35,7 @@ from carecoord.services.permissions import (
     masked,
     require,
 )
-from carecoord.services.rows import add_audited, audit_update, load_with, newest_first
+from carecoord.services.rows import add_audited, load_with, newest_first
 from carecoord.services.unit_of_work import UnitOfWork, unit_of_work
 
 PLAN = "Treatment plan"
@@ -313,9 +313,9 @@ def update_plan(
         check_version(plan, expected_version, PLAN)
         changed = apply(plan, values)
         if changed:
-            plan.updated_by = actor.username
-            audit_update(uow, plan, PLAN, detail=", ".join(changed))
-            uow.commit(plan, PLAN)
+            uow.commit_change(
+                plan, "update", PLAN, patient_id=plan.patient_id, detail=", ".join(changed)
+            )
         return plan_view(_load_plan(uow.session, plan.id), actor)
 
 

@@ -51,7 +51,7 @@ from carecoord.services.record_views import current_doses as current_doses
 from carecoord.services.record_views import diagnoses_of as diagnoses_of
 from carecoord.services.record_views import medications_of as medications_of
 from carecoord.services.record_views import mme_summary as mme_summary
-from carecoord.services.rows import add_audited, audit_update
+from carecoord.services.rows import add_audited
 from carecoord.services.unit_of_work import UnitOfWork, unit_of_work
 
 
@@ -125,10 +125,14 @@ def set_diagnosis_active(
         check_version(row, expected_version, "Diagnosis")
         if row.active != active:
             row.active = active
-            row.updated_by = actor.username
-            detail = "active" if active else "resolved"
-            audit_update(uow, row, "Diagnosis", category=category, detail=detail)
-            uow.commit(row, "Diagnosis")
+            uow.commit_change(
+                row,
+                "update",
+                "Diagnosis",
+                patient_id=row.patient_id,
+                category=category,
+                detail="active" if active else "resolved",
+            )
         return diagnosis_view(row)
 
 
@@ -158,10 +162,9 @@ def _medication_to_edit(uow: UnitOfWork, medication_id: int, expected_version: i
 
 def _save_medication(uow: UnitOfWork, row: Medication, detail: str) -> None:
     """Who changed the line, its audit record (``detail`` says what), commit."""
-    assert uow.actor is not None
-    row.updated_by = uow.actor.username
-    audit_update(uow, row, "Medication", category=row.category, detail=detail)
-    uow.commit(row, "Medication")
+    uow.commit_change(
+        row, "update", "Medication", patient_id=row.patient_id, category=row.category, detail=detail
+    )
 
 
 @service

@@ -168,9 +168,7 @@ def update_member(
         member = uow.load_for_change(TeamMember, member_id, MEMBER, expected_version)
         changed = apply(member, values)
         if changed:
-            member.updated_by = actor.username
-            uow.audit("update", MEMBER, member.id, detail=", ".join(changed))
-            uow.commit(member, MEMBER)
+            uow.commit_change(member, "update", MEMBER, detail=", ".join(changed))
         return member_view(member)
 
 
@@ -184,9 +182,7 @@ def set_member_active(
         member = uow.load_for_change(TeamMember, member_id, MEMBER, expected_version)
         if member.active != active:
             member.active = active
-            member.updated_by = actor.username
-            uow.audit("activate" if active else "deactivate", MEMBER, member.id)
-            uow.commit(member, MEMBER)
+            uow.commit_change(member, "activate" if active else "deactivate", MEMBER)
         return member_view(member)
 
 
@@ -357,7 +353,5 @@ def end_membership(
             raise ValidationError("until", "this membership has already ended")
         v.not_before(end, m.since, "until", "the start of the membership")
         m.until = end
-        m.updated_by = actor.username
-        uow.audit("end", MEMBERSHIP, m.id, patient_id=m.patient_id)
-        uow.commit(m, MEMBERSHIP)
+        uow.commit_change(m, "end", MEMBERSHIP, patient_id=m.patient_id)
         return membership_view(m)

@@ -38,6 +38,7 @@ from carecoord.db import Database
 from carecoord.errors import PermissionDenied
 from carecoord.services import audit
 from carecoord.services.actor import Actor
+from carecoord.services.audit import Where as AuditWhere
 from carecoord.services.common import check_version
 from carecoord.services.common import commit as _commit
 from carecoord.services.common import load as _load
@@ -184,7 +185,7 @@ class UnitOfWork:
         action: str,
         entity: str,
         entity_id: int | None = None,
-        **where: Unpack[audit.Where],
+        **where: Unpack[AuditWhere],
     ) -> None:
         """Queue the audit record of a change (or any event); it commits with the unit."""
         audit.record(self.session, self._who(), action, entity, entity_id, **where)
@@ -246,6 +247,15 @@ class UnitOfWork:
         _commit(self.session, row, entity)
         self._reads_queued = 0
         self._settle_reads()
+
+    def commit_change(
+        self, row: Any, action: str, entity: str, **where: Unpack[AuditWhere]
+    ) -> None:
+        """Commit a change to a versioned ``row``: who made it (``updated_by``), its audit
+        record, then :meth:`commit` (whose version check catches a save racing this one)."""
+        row.updated_by = self._who().username
+        self.audit(action, entity, row.id, **where)
+        self.commit(row, entity)
 
     def _settle_reads(self) -> None:
         if self._scope is not None and self._reads_due:

@@ -496,9 +496,7 @@ def update_user(
         user.role = chosen
         user.team_member_id = team_member_id
         user.break_glass_allowed = designated
-        user.updated_by = actor.username
-        uow.audit("permission_change", ENTITY, user.id, detail="; ".join(changes))
-        uow.commit(user, ENTITY)
+        uow.commit_change(user, "permission_change", ENTITY, detail="; ".join(changes))
         return view_of(user)
 
 
@@ -516,10 +514,8 @@ def set_user_active(
         if not wanted:
             _keep_an_administrator(uow.session, user, "active")
         user.active = wanted
-        user.updated_by = actor.username
         detail = "account reactivated" if wanted else "account deactivated"
-        uow.audit("permission_change", ENTITY, user.id, detail=detail)
-        uow.commit(user, ENTITY)
+        uow.commit_change(user, "permission_change", ENTITY, detail=detail)
         return view_of(user)
 
 
@@ -535,9 +531,7 @@ def reset_password(
         user.password_hash = hash_password(secret)
         user.failed_attempts = 0
         user.locked_until = None
-        user.updated_by = actor.username
-        uow.audit("permission_change", ENTITY, user.id, detail="password reset")
-        uow.commit(user, ENTITY)
+        uow.commit_change(user, "permission_change", ENTITY, detail="password reset")
         return view_of(user)
 
 
