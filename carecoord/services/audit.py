@@ -118,6 +118,9 @@ def event_values(
     **where: Unpack[Where],
 ) -> dict[str, Any]:
     """The column values :func:`append` takes for one event."""
+    unknown = where.keys() - Where.__optional_keys__
+    if unknown:  # a misspelt keyword would otherwise leave a gap in the record
+        raise TypeError(f"an audit record has no {', '.join(sorted(unknown))}")
     category = where.get("category") or DataCategory.GENERAL
     return {
         "user_id": actor.user_id,

@@ -254,6 +254,9 @@ def perform(
         IllegalTransition: The event is not allowed from the current state.
         ValidationError: A detail the event needs is missing or wrong (names the field).
     """
+    unknown = given.keys() - MoveDetails.__optional_keys__
+    if unknown:  # as Python says of a keyword no signature names
+        raise TypeError(f"perform() got an unexpected keyword argument {min(unknown)!r}")
     chosen = v.choice(event, workflow.Event, "event")
     if chosen in (workflow.Event.REPORT, workflow.Event.REPRIORITISE):
         raise ValidationError(
