@@ -20,7 +20,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from sqlalchemy import Connection, event, func, insert, select, update
 from sqlalchemy.orm import Session, SessionTransaction
@@ -47,6 +47,16 @@ _ANY_EVENT = select(AuditEvent.id).limit(1)
 _FIRST_HEAD_LOCK = select(func.pg_advisory_xact_lock(0x4341524543484149))
 
 
+class Where(TypedDict, total=False):
+    """Where an event happened besides its entity, all optional: the patient whose chart
+    it touched, the data category (general when none), and a short detail. The audit calls
+    of the unit of work take the same."""
+
+    patient_id: int | None
+    category: DataCategory | None
+    detail: str | None
+
+
 class AuditChainError(CareCoordError):
     """The audit trail cannot be extended safely (its chain head is missing)."""
 
@@ -57,10 +67,7 @@ def record(
     action: str,
     entity: str,
     entity_id: int | None = None,
-    *,
-    patient_id: int | None = None,
-    category: DataCategory = DataCategory.GENERAL,
-    detail: str | None = None,
+    **where: Unpack[Where],
 ) -> None:
     """Audit one event in ``session``'s transaction: it commits or rolls back with the change.
 
@@ -70,17 +77,7 @@ def record(
     pending: list[dict[str, Any]] | None = session.info.get(_PENDING)
     if pending is None:
         pending = session.info[_PENDING] = []
-    pending.append(
-        event_values(
-            actor,
-            action,
-            entity,
-            entity_id,
-            patient_id=patient_id,
-            category=category,
-            detail=detail,
-        )
-    )
+    pending.append(event_values(actor, action, entity, entity_id, **where))
 
 
 def append(connection: Connection, events: Iterable[dict[str, Any]]) -> int:
@@ -118,21 +115,22 @@ def event_values(
     action: str,
     entity: str,
     entity_id: int | None = None,
-    *,
-    patient_id: int | None = None,
-    category: DataCategory = DataCategory.GENERAL,
-    detail: str | None = None,
+    **where: Unpack[Where],
 ) -> dict[str, Any]:
     """The column values :func:`append` takes for one event."""
+    unknown = where.keys() - Where.__optional_keys__
+    if unknown:  # a misspelt keyword would otherwise leave a gap in the record
+        raise TypeError(f"an audit record has no {', '.join(sorted(unknown))}")
+    category = where.get("category") or DataCategory.GENERAL
     return {
         "user_id": actor.user_id,
         "username": actor.username,
         "action": action,
         "entity": entity,
         "entity_id": entity_id,
-        "patient_id": patient_id,
+        "patient_id": where.get("patient_id"),
         "data_category": category.value,
-        "detail": detail,
+        "detail": where.get("detail"),
     }
 
 

@@ -24,6 +24,7 @@ from carecoord.models import AuditEvent, Patient, User
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
 from carecoord.services.common import csv_cell, service
+from carecoord.services.paging import page_limit
 from carecoord.services.permissions import RESTRICTED, Action, masked, require
 from carecoord.services.unit_of_work import unit_of_work
 
@@ -306,7 +307,7 @@ def page(
     """One page of matching records in the chosen order (pass the filters
     :func:`start_query` returned, so pages stay stable while the trail grows)."""
     require(actor, Action.READ_AUDIT)
-    limit = max(1, min(int(limit), MAX_PAGE))
+    limit = page_limit(limit, MAX_PAGE)
     offset = max(0, int(offset))
     with unit_of_work(db, actor) as uow:
         stmt = _sorted_rows(uow.session, filters, sort, descending).limit(limit).offset(offset)

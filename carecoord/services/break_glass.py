@@ -15,6 +15,7 @@ from carecoord.models import BreakGlassReason, User, utcnow
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
 from carecoord.services.common import service
+from carecoord.services.paging import page_limit
 from carecoord.services.permissions import ALL_CLINICAL, Action, allowed
 from carecoord.services.unit_of_work import unit_of_work
 from carecoord.services.users import (
@@ -114,7 +115,7 @@ def break_glass_reasons(
             select(BreakGlassReason, User.username)
             .join(User, User.id == BreakGlassReason.user_id)
             .order_by(BreakGlassReason.id.desc())
-            .limit(max(1, min(int(limit), 1000)))
+            .limit(page_limit(limit, 1000))
         ).all()
         uow.audit_read("Break-glass reason", detail=f"{len(rows)} reasons")
         return [

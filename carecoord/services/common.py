@@ -11,8 +11,9 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import replace
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, Self, TypeVar
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -145,6 +146,20 @@ def csv_cell(text: str) -> str:
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
+class Labelled(StrEnum):
+    """A string enum of the services whose members are declared with their label where it
+    is not the value with spaces: ``NAME = "value", "Label"`` (the rule of
+    :class:`~carecoord.clinical.vocabulary.LabelledEnum`, without a separate table)."""
+
+    label: str
+
+    def __new__(cls, value: str, label: str = "") -> Self:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label or value.replace("_", " ").capitalize()
+        return member
+
+
 CSV_ENCODING = "utf-8-sig"
 """CSV files start with the UTF-8 byte-order mark: without it Excel reads them as the
 local code page and garbles accented names (Ñúñez shows as Ã‘ÃºÃ±ez)."""
@@ -156,12 +171,17 @@ def write_csv(path: str | Path, text: str) -> None:
     Path(path).write_text(text, encoding=CSV_ENCODING, newline="")
 
 
-def moved(module: str, name: str, names: frozenset[str], target: str) -> Any:
-    """For a module's ``__getattr__``: ``name`` from ``target`` when it moved there (callers
-    keep using the old module's name), else the AttributeError Python would raise."""
-    if name in names:
-        return getattr(importlib.import_module(target), name)
-    raise AttributeError(f"module {module!r} has no attribute {name!r}")
+def moved_names(module: str, target: str, *names: str) -> Callable[[str], Any]:
+    """A module's ``__getattr__`` for ``names`` that moved to module ``target`` (callers keep
+    using the old module's name); any other name is the AttributeError Python would raise."""
+    known = frozenset(names)
+
+    def attribute(name: str) -> Any:
+        if name in known:
+            return getattr(importlib.import_module(target), name)
+        raise AttributeError(f"module {module!r} has no attribute {name!r}")
+
+    return attribute
 
 
 def today() -> date:

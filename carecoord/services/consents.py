@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -21,7 +22,7 @@ from carecoord.services import validation as v
 from carecoord.services.actor import Actor
 from carecoord.services.common import service, today
 from carecoord.services.permissions import Action, require
-from carecoord.services.rows import add_audited, newest_first, view_from
+from carecoord.services.rows import add_audited, audit_update, newest_first, view_from
 from carecoord.services.unit_of_work import unit_of_work
 
 ENTITY = "Part2Consent"
@@ -113,13 +114,15 @@ def record_consent(db: Database, actor: Actor, patient_id: int, data: ConsentInp
         NotFound: No such patient or team member.
     """
     require(actor, Action.EDIT_CLINICAL, CATEGORY)
-    given_by = v.required_text(data.given_by, "given_by", max_length=160)
-    scope = v.required_text(data.scope, "scope", max_length=400)
-    purpose = v.required_text(data.purpose, "purpose", max_length=200)
-    signed_on = v.required_date(data.signed_on, "signed_on")
-    v.not_future(signed_on, "signed_on", today())
-    expires_on = v.required_date(data.expires_on, "expires_on")
-    v.not_before(expires_on, signed_on, "expires_on", "the day it was signed")
+    values: dict[str, Any] = {
+        "given_by": v.required_text(data.given_by, "given_by", max_length=160),
+        "scope": v.required_text(data.scope, "scope", max_length=400),
+        "purpose": v.required_text(data.purpose, "purpose", max_length=200),
+        "signed_on": v.required_date(data.signed_on, "signed_on"),
+    }
+    v.not_future(values["signed_on"], "signed_on", today())
+    values["expires_on"] = v.required_date(data.expires_on, "expires_on")
+    v.not_before(values["expires_on"], values["signed_on"], "expires_on", "the day it was signed")
     with unit_of_work(db, actor, write=True) as uow:
         uow.load(Patient, patient_id, "Patient")
         recipient = ANY_TREATING_PROVIDER
@@ -127,19 +130,13 @@ def record_consent(db: Database, actor: Actor, patient_id: int, data: ConsentInp
             member = uow.session.get(TeamMember, data.recipient_member_id)
             if member is None:
                 raise ValidationError("recipient_member_id", "no such team member")
-            recipient = f"{member.given_name} {member.family_name}"
-            if member.credentials:
-                recipient += f", {member.credentials}"
+            recipient = member.display_name
         row = Part2Consent(
             patient_id=patient_id,
             recipient_member_id=data.recipient_member_id,
             recipient=recipient,
-            given_by=given_by,
-            signed_on=signed_on,
-            scope=scope,
-            purpose=purpose,
-            expires_on=expires_on,
             recorded_by=actor.username,
+            **values,
         )
         add_audited(
             uow,
@@ -147,7 +144,7 @@ def record_consent(db: Database, actor: Actor, patient_id: int, data: ConsentInp
             ENTITY,
             patient_id=patient_id,
             category=CATEGORY,
-            detail=f"to {recipient}, until {expires_on.isoformat()}",
+            detail=f"to {recipient}, until {row.expires_on.isoformat()}",
         )
         view = _view(row)
         uow.commit()
@@ -175,14 +172,7 @@ def revoke_consent(
             raise ValidationError("revoked_on", "this consent was already revoked")
         v.not_before(day, row.signed_on, "revoked_on", "the day it was signed")
         row.revoked_on = day
-        uow.audit(
-            "update",
-            ENTITY,
-            row.id,
-            patient_id=row.patient_id,
-            category=CATEGORY,
-            detail=f"revoked {day.isoformat()}",
-        )
+        audit_update(uow, row, ENTITY, category=CATEGORY, detail=f"revoked {day.isoformat()}")
         view = _view(row)
         uow.commit()
         return view

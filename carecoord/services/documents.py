@@ -14,7 +14,7 @@ from carecoord.clinical.vocabulary import DataCategory, DocumentKind
 from carecoord.db import Database
 from carecoord.errors import PermissionDenied, ValidationError
 from carecoord.models import Document, Patient, Referral, ReviewItem, TeamMember
-from carecoord.services import audit, review
+from carecoord.services import review
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
 from carecoord.services.common import service, today
@@ -27,7 +27,7 @@ from carecoord.services.permissions import (
     referral_category,
     require,
 )
-from carecoord.services.rows import newest_first, view_from
+from carecoord.services.rows import add_recorded, newest_first, view_from
 from carecoord.services.unit_of_work import unit_of_work
 
 ENTITY = "Document"
@@ -154,14 +154,11 @@ def add_document(
     document = Document(
         patient_id=patient_id, referral_id=referral_id, filed_by=actor.username, **values
     )
-    session.add(document)
-    session.flush()
-    audit.record(
+    add_recorded(
         session,
         actor,
-        "create",
+        document,
         ENTITY,
-        document.id,
         patient_id=patient_id,
         category=chosen,
         detail=f"{document.kind.value}, {document.size_bytes} bytes",

@@ -36,7 +36,7 @@ from carecoord.services.permissions import (
     masked,
     require,
 )
-from carecoord.services.rows import view_from
+from carecoord.services.rows import add_recorded, view_from
 from carecoord.services.settings import load_settings
 from carecoord.services.unit_of_work import unit_of_work
 
@@ -257,9 +257,7 @@ def insert(
     start = flow.received(values["received_on"], values["requested_priority"], settings)
     row = IntakeReferral(**values, **extra, state=start.state, due_on=start.due_on)
     row.updated_by = actor.username
-    session.add(row)
-    session.flush()
-    audit.record(session, actor, "create", ENTITY, row.id, category=row.category, detail=detail)
+    add_recorded(session, actor, row, ENTITY, patient_id=None, category=row.category, detail=detail)
     return row
 
 

@@ -23,6 +23,7 @@ from carecoord.services import validation as v
 from carecoord.services.actor import Actor
 from carecoord.services.common import service, today
 from carecoord.services.intake import ENTITY, IntakeRow, row_of
+from carecoord.services.paging import Page, fill_page, page_limit
 from carecoord.services.permissions import Action, require
 from carecoord.services.unit_of_work import unit_of_work
 from carecoord.services.worklist import COUNT_CAP
@@ -72,10 +73,7 @@ class IntakeCursor:
     id: int
 
 
-@dataclass(frozen=True)
-class IntakePage:
-    rows: list[IntakeRow]
-    next: IntakeCursor | None  # None: this was the last page
+IntakePage = Page[IntakeRow, IntakeCursor]
 
 
 def _statement(
@@ -112,26 +110,25 @@ def intake_page(
     """
     require(actor, Action.READ_INTAKE)
     chosen = v.choice(view, IntakeList, "view")
-    limit = max(1, min(int(limit), 1000))
+    limit = page_limit(limit, 1000)
     day = after.on if after is not None else (on or today())
     parts = (0, 1) if after is None or after.part == 0 else (1,)
-    rows: list[IntakeRow] = []
-    cursor = after
     with unit_of_work(db, actor) as uow:
-        for part in parts:
-            if len(rows) >= limit:
-                break
-            found = list(
-                uow.session.scalars(_statement(chosen, day, part, after, limit - len(rows)))
-            )
-            rows.extend(row_of(actor, r, day) for r in found)
-            if found:
-                cursor = IntakeCursor(day, part, found[-1].due_on, found[-1].id)
+        page = fill_page(
+            parts,
+            limit,
+            after,
+            lambda part, wanted: uow.session.scalars(
+                _statement(chosen, day, part, after, wanted)
+            ).all(),
+            lambda r: row_of(actor, r, day),
+            lambda part, r: IntakeCursor(day, part, r.due_on, r.id),
+        )
         uow.audit_read(
             ENTITY,
-            detail=f"{chosen.value}: {len(rows)} rows ({'next' if after else 'first'} page)",
+            detail=f"{chosen.value}: {len(page.rows)} rows ({'next' if after else 'first'} page)",
         )
-    return IntakePage(rows, cursor if len(rows) == limit else None)
+    return page
 
 
 @service

@@ -41,6 +41,7 @@ from carecoord.services.permissions import (
 )
 from carecoord.services.plans import PlanView, plans_of
 from carecoord.services.reference import ensure_reference
+from carecoord.services.rows import audit_update
 from carecoord.services.settings import ClinicSettings, load_settings
 from carecoord.services.unit_of_work import UnitOfWork
 
@@ -292,14 +293,7 @@ def _numbered(uow: UnitOfWork, row: Referral) -> str:
         return row.reference
     reference = ensure_reference(uow.session, row)
     category = referral_category(row.discipline, row.sensitive)
-    uow.audit(
-        "update",
-        ENTITY,
-        row.id,
-        patient_id=row.patient_id,
-        category=category,
-        detail="reference number assigned",
-    )
+    audit_update(uow, row, ENTITY, category=category, detail="reference number assigned")
     return reference
 
 

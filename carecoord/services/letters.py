@@ -70,6 +70,7 @@ from carecoord.services.permissions import (
 )
 from carecoord.services.reference import ensure_reference, number_all
 from carecoord.services.referral_moves import record_print
+from carecoord.services.rows import audit_update
 from carecoord.services.settings import load_settings
 from carecoord.services.unit_of_work import unit_of_work
 
@@ -449,13 +450,7 @@ def referral_labels(db: Database, actor: Actor, referral_ids: Sequence[int]) -> 
             number_all(uow.session.connection())
             for row in rows:
                 if references[row.id] is None:  # numbered now: the change is audited
-                    uow.audit(
-                        "update",
-                        ENTITY,
-                        row.id,
-                        patient_id=row.patient_id,
-                        detail="reference number assigned",
-                    )
+                    audit_update(uow, row, ENTITY, detail="reference number assigned")
             references = dict(
                 uow.session.execute(
                     select(Referral.id, Referral.reference).where(Referral.id.in_(wanted))

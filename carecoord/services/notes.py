@@ -130,13 +130,5 @@ def update_note(
         check_version(row, expected_version, ENTITY)
         if row.text != body:
             row.text = body
-            row.updated_by = actor.username
-            uow.audit(
-                "update",
-                ENTITY,
-                row.id,
-                patient_id=row.patient_id,
-                category=CATEGORY,
-            )
-            uow.commit(row, ENTITY)
+            uow.commit_change(row, "update", ENTITY, patient_id=row.patient_id, category=CATEGORY)
         return _view(row, actor.display_name)

@@ -200,8 +200,7 @@ def delete_pain_drawing(
     """Remove a drawing entered in error (audited, optimistic locking)."""
     require(actor, Action.EDIT_CLINICAL, CATEGORY)
     with unit_of_work(db, actor, write=True) as uow:
-        row = uow.load(PainDrawing, drawing_id, ENTITY)
-        check_version(row, expected_version, ENTITY)
+        row = uow.load_for_change(PainDrawing, drawing_id, ENTITY, expected_version)
         uow.audit(
             "delete",
             ENTITY,

@@ -19,6 +19,7 @@ from carecoord.services import search_sql
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
 from carecoord.services.common import service
+from carecoord.services.paging import Page, page_limit
 from carecoord.services.patients import ENTITY, ISO_DATE_RE, US_DATE_RE, PatientSummary
 from carecoord.services.permissions import Action, require
 from carecoord.services.unit_of_work import unit_of_work
@@ -134,7 +135,7 @@ def search_patients(
     own record, or tallied into ``audit_session`` (one record per search session).
     """
     require(actor, Action.READ_DEMOGRAPHICS)
-    limit = max(1, min(int(limit), 500))
+    limit = page_limit(limit, 500)
     offset = max(0, int(offset))
     query = parse_search(text)
     if audit_session is not None:  # a plain connection: no ORM session per keystroke
@@ -233,10 +234,7 @@ class SearchCursor:
     key: tuple[Any, ...]
 
 
-@dataclass(frozen=True)
-class SearchPage:
-    rows: list[PatientSummary]
-    next: SearchCursor | None  # None: this was the last page
+SearchPage = Page[PatientSummary, SearchCursor]
 
 
 @service
@@ -255,7 +253,7 @@ def search_page(
     costs the same index range scan as the first, unlike an OFFSET that reads past
     every earlier row. Audited like :func:`search_patients`."""
     require(actor, Action.READ_DEMOGRAPHICS)
-    limit = max(1, min(int(limit), 500))
+    limit = page_limit(limit, 500)
     query = parse_search(text)
     shape, params = _shape_and_params(query)
     active_only = not include_discharged
@@ -328,9 +326,9 @@ def _run_search(
     connection = where.connection() if isinstance(where, Session) else where
     shape, params = _shape_and_params(query)
 
-    def rows(part: int, page_limit: int, page_offset: int) -> list[PatientSummary]:
+    def rows(part: int, wanted: int, skipped: int) -> list[PatientSummary]:
         stmt = _statement(shape, part, active_only)
-        values = {**params, "limit": page_limit, "offset": page_offset}
+        values = {**params, "limit": wanted, "offset": skipped}
         return [PatientSummary(*r) for r in connection.execute(stmt, values)]
 
     found = rows(0, limit, offset)

@@ -19,7 +19,7 @@ from carecoord.models import Patient
 from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import apply, check_version, moved, service, today
+from carecoord.services.common import apply, moved_names, service, today
 from carecoord.services.permissions import Action, require
 from carecoord.services.rows import view_from
 from carecoord.services.unit_of_work import UnitOfWork, unit_of_work
@@ -281,8 +281,7 @@ def update_patient(
     require(actor, Action.EDIT_DEMOGRAPHICS)
     values = validate(data)
     with unit_of_work(db, actor, write=True) as uow:
-        patient = uow.load(Patient, patient_id, ENTITY)
-        check_version(patient, expected_version, ENTITY)
+        patient = uow.load_for_change(Patient, patient_id, ENTITY, expected_version)
         if values["mrn"] is None:
             values.pop("mrn")
         changed = apply(patient, values)
@@ -329,8 +328,7 @@ def discharge_patient(
     when = v.required_date(on, "discharged_on")
     why = v.required_text(reason, "discharge_reason", max_length=400)
     with unit_of_work(db, actor, write=True) as uow:
-        patient = uow.load(Patient, patient_id, ENTITY)
-        check_version(patient, expected_version, ENTITY)
+        patient = uow.load_for_change(Patient, patient_id, ENTITY, expected_version)
         if patient.status == PatientStatus.DISCHARGED:
             raise ValidationError("status", "the patient is already discharged")
         v.not_before(when, patient.date_of_birth, "discharged_on", "the date of birth")
@@ -345,8 +343,7 @@ def readmit_patient(
     """Return a discharged patient to active care."""
     require(actor, Action.EDIT_DEMOGRAPHICS)
     with unit_of_work(db, actor, write=True) as uow:
-        patient = uow.load(Patient, patient_id, ENTITY)
-        check_version(patient, expected_version, ENTITY)
+        patient = uow.load_for_change(Patient, patient_id, ENTITY, expected_version)
         if patient.status == PatientStatus.ACTIVE:
             raise ValidationError("status", "the patient is already active")
         return _set_status(uow, actor, patient, PatientStatus.ACTIVE, None, None, "readmit")
@@ -366,9 +363,7 @@ def _set_status(
     patient.status = status
     patient.discharged_on = discharged_on
     patient.discharge_reason = reason
-    patient.updated_by = actor.username
-    uow.audit(action, ENTITY, patient.id, patient_id=patient.id)
-    uow.commit(patient, ENTITY)
+    uow.commit_change(patient, action, ENTITY, patient_id=patient.id)
     return detail_of(patient)
 
 
@@ -388,28 +383,24 @@ __all__ = [
 ]
 
 # The search moved to services/patient_search.py; its names are still found here.
-_SEARCH = frozenset(
-    (
-        "SearchQuery",
-        "parse_search",
-        "ORDER",
-        "SearchAudit",
-        "flush_search_audit",
-        "search_patients",
-        "SUMMARY_COLUMNS",
-        "FAMILY",
-        "GIVEN",
-        "FAMILY_B",
-        "GIVEN_B",
-        "SearchCursor",
-        "SearchPage",
-        "search_page",
-        "KEYSET_ORDER",
-        "MRN_ORDER",
-        "count_patients",
-    )
+__getattr__ = moved_names(
+    __name__,
+    "carecoord.services.patient_search",
+    "SearchQuery",
+    "parse_search",
+    "ORDER",
+    "SearchAudit",
+    "flush_search_audit",
+    "search_patients",
+    "SUMMARY_COLUMNS",
+    "FAMILY",
+    "GIVEN",
+    "FAMILY_B",
+    "GIVEN_B",
+    "SearchCursor",
+    "SearchPage",
+    "search_page",
+    "KEYSET_ORDER",
+    "MRN_ORDER",
+    "count_patients",
 )
-
-
-def __getattr__(name: str) -> Any:
-    return moved(__name__, name, _SEARCH, "carecoord.services.patient_search")

@@ -313,15 +313,9 @@ def update_plan(
         check_version(plan, expected_version, PLAN)
         changed = apply(plan, values)
         if changed:
-            plan.updated_by = actor.username
-            uow.audit(
-                "update",
-                PLAN,
-                plan.id,
-                patient_id=plan.patient_id,
-                detail=", ".join(changed),
+            uow.commit_change(
+                plan, "update", PLAN, patient_id=plan.patient_id, detail=", ".join(changed)
             )
-            uow.commit(plan, PLAN)
         return plan_view(_load_plan(uow.session, plan.id), actor)
 
 

@@ -125,16 +125,14 @@ def set_diagnosis_active(
         check_version(row, expected_version, "Diagnosis")
         if row.active != active:
             row.active = active
-            row.updated_by = actor.username
-            uow.audit(
+            uow.commit_change(
+                row,
                 "update",
                 "Diagnosis",
-                row.id,
                 patient_id=row.patient_id,
                 category=category,
                 detail="active" if active else "resolved",
             )
-            uow.commit(row, "Diagnosis")
         return diagnosis_view(row)
 
 
@@ -164,17 +162,9 @@ def _medication_to_edit(uow: UnitOfWork, medication_id: int, expected_version: i
 
 def _save_medication(uow: UnitOfWork, row: Medication, detail: str) -> None:
     """Who changed the line, its audit record (``detail`` says what), commit."""
-    assert uow.actor is not None
-    row.updated_by = uow.actor.username
-    uow.audit(
-        "update",
-        "Medication",
-        row.id,
-        patient_id=row.patient_id,
-        category=row.category,
-        detail=detail,
+    uow.commit_change(
+        row, "update", "Medication", patient_id=row.patient_id, category=row.category, detail=detail
     )
-    uow.commit(row, "Medication")
 
 
 @service
@@ -283,8 +273,7 @@ def remove_allergy(
     """
     require(actor, Action.EDIT_CLINICAL, DataCategory.GENERAL)
     with unit_of_work(db, actor, write=True) as uow:
-        row = uow.load(Allergy, allergy_id, "Allergy")
-        check_version(row, expected_version, "Allergy")
+        row = uow.load_for_change(Allergy, allergy_id, "Allergy", expected_version)
         patient_id = row.patient_id
         uow.audit(
             "delete",

@@ -10,6 +10,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from carecoord.models import Referral, Setting
 from carecoord.services.permissions import referral_category
+from carecoord.services.rows import audit_update
 from carecoord.services.settings import load_settings
 from carecoord.services.unit_of_work import UnitOfWork
 
@@ -49,11 +50,10 @@ def assign_reference(uow: UnitOfWork, row: Referral) -> str:
     if row.reference is not None:
         return row.reference
     value = ensure_reference(uow.session, row)
-    uow.audit(
-        "update",
+    audit_update(
+        uow,
+        row,
         "Referral",
-        row.id,
-        patient_id=row.patient_id,
         category=referral_category(row.discipline, row.sensitive),
         detail=f"reference number {value} assigned",
     )

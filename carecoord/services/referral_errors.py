@@ -16,6 +16,7 @@ from carecoord.services.actor import Actor
 from carecoord.services.common import check_version, service
 from carecoord.services.permissions import Action, allowed, referral_category
 from carecoord.services.referrals import ReferralView, view_of
+from carecoord.services.rows import audit_update
 from carecoord.services.unit_of_work import unit_of_work
 
 ENTITY = "Referral"
@@ -73,14 +74,7 @@ def mark_entered_in_error(
                 reason=why,
             )
         )
-        uow.audit(
-            "update",
-            ENTITY,
-            row.id,
-            patient_id=row.patient_id,
-            category=category,
-            detail="marked entered in error",
-        )
+        audit_update(uow, row, ENTITY, category=category, detail="marked entered in error")
         uow.commit(row, ENTITY)
         uow.session.refresh(row)
         return view_of(row, actor, with_events=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from sqlalchemy.orm import Session
 
@@ -36,30 +36,22 @@ from carecoord.services.referral_views import (
 from carecoord.services.unit_of_work import UnitOfWork
 
 
+class EventFields(TypedDict, total=False):
+    """What a history line of a referral may say besides who and what kind of move."""
+
+    from_state: ReferralState | None
+    to_state: ReferralState | None
+    reason: str | None
+    undo_values: str | None
+    """The fields the move changed with their old values (JSON), for an undo."""
+    document_id: int | None
+
+
 def _event(
-    session: Session,
-    row: Referral,
-    actor: Actor,
-    kind: str,
-    *,
-    from_state: ReferralState | None = None,
-    to_state: ReferralState | None = None,
-    reason: str | None = None,
-    undo_values: str | None = None,
-    document_id: int | None = None,
+    session: Session, row: Referral, actor: Actor, kind: str, **fields: Unpack[EventFields]
 ) -> None:
-    session.add(
-        ReferralEvent(
-            referral_id=row.id,
-            username=actor.username,
-            kind=kind,
-            from_state=from_state,
-            to_state=to_state,
-            reason=reason,
-            undo_values=undo_values,
-            document_id=document_id,
-        )
-    )
+    """Add the referral's history line of one move."""
+    session.add(ReferralEvent(referral_id=row.id, username=actor.username, kind=kind, **fields))
 
 
 def record_print(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from datetime import date
+from typing import TypedDict, Unpack
 
 from sqlalchemy.orm import Session, selectinload
 
@@ -67,6 +68,18 @@ from carecoord.services.referral_views import (
 from carecoord.services.rows import load_with, newest_first
 from carecoord.services.settings import load_settings
 from carecoord.services.unit_of_work import UnitOfWork, unit_of_work
+
+
+class MoveDetails(TypedDict, total=False):
+    """What a person may give with a move; :func:`transition` passes it on to
+    :func:`perform`, which checks each (all optional: an event asks for what it needs)."""
+
+    reason: str | None
+    on: date | str | None
+    sent_via: SendMethod | str | None
+    appointment_date: date | str | None
+    review_on: date | str | None
+    confirm: bool
 
 
 def _load(session: Session, referral_id: int) -> Referral:
@@ -202,12 +215,7 @@ def transition(
     to_state: ReferralState | str,
     *,
     expected_version: int,
-    reason: str | None = None,
-    on: date | str | None = None,
-    sent_via: SendMethod | str | None = None,
-    appointment_date: date | str | None = None,
-    review_on: date | str | None = None,
-    confirm: bool = False,
+    **given: Unpack[MoveDetails],
 ) -> ReferralView:
     """Move a referral to ``to_state`` (the event is inferred; see :func:`perform`).
 
@@ -224,19 +232,7 @@ def transition(
         event = event_for(row.state, row.held_from, target)
         if workflow.TABLE.get((row.state, event)) is None:
             raise IllegalTransition(row.state, target)
-    return perform(
-        db,
-        actor,
-        referral_id,
-        event,
-        expected_version=expected_version,
-        reason=reason,
-        on=on,
-        sent_via=sent_via,
-        appointment_date=appointment_date,
-        review_on=review_on,
-        confirm=confirm,
-    )
+    return perform(db, actor, referral_id, event, expected_version=expected_version, **given)
 
 
 @service
@@ -247,12 +243,7 @@ def perform(
     event: workflow.Event | str,
     *,
     expected_version: int,
-    reason: str | None = None,
-    on: date | str | None = None,
-    sent_via: SendMethod | str | None = None,
-    appointment_date: date | str | None = None,
-    review_on: date | str | None = None,
-    confirm: bool = False,
+    **given: Unpack[MoveDetails],
 ) -> ReferralView:
     """Apply one real-world event (accept, schedule, no-show, seen, hold, resume...).
 
@@ -263,6 +254,9 @@ def perform(
         IllegalTransition: The event is not allowed from the current state.
         ValidationError: A detail the event needs is missing or wrong (names the field).
     """
+    unknown = given.keys() - MoveDetails.__optional_keys__
+    if unknown:  # as Python says of a keyword no signature names
+        raise TypeError(f"perform() got an unexpected keyword argument {min(unknown)!r}")
     chosen = v.choice(event, workflow.Event, "event")
     if chosen in (workflow.Event.REPORT, workflow.Event.REPRIORITISE):
         raise ValidationError(
@@ -270,12 +264,12 @@ def perform(
         )
     details = workflow.Details(
         chosen,
-        on=v.a_date(on, "on"),
-        appointment_date=v.a_date(appointment_date, "appointment_date"),
-        reason=v.text(reason, "reason", max_length=400, multiline=True),
-        review_on=v.a_date(review_on, "review_on"),
-        sent_via=v.optional_choice(sent_via, SendMethod, "sent_via"),
-        confirm=v.flag(confirm, "confirm"),
+        on=v.a_date(given.get("on"), "on"),
+        appointment_date=v.a_date(given.get("appointment_date"), "appointment_date"),
+        reason=v.text(given.get("reason"), "reason", max_length=400, multiline=True),
+        review_on=v.a_date(given.get("review_on"), "review_on"),
+        sent_via=v.optional_choice(given.get("sent_via"), SendMethod, "sent_via"),
+        confirm=v.flag(given.get("confirm", False), "confirm"),
     )
     with unit_of_work(db, actor, write=True) as uow:
         row = _load(uow.session, referral_id)

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
-from typing import Any, Final
+from typing import Final
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
@@ -38,10 +37,9 @@ from carecoord.models import (
     User,
     utcnow,
 )
-from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import is_record_id, moved, service
+from carecoord.services.common import Labelled, is_record_id, moved_names, service
 from carecoord.services.common import today as local_today
 from carecoord.services.permissions import (
     Action,
@@ -50,23 +48,20 @@ from carecoord.services.permissions import (
     referral_category,
     require,
 )
+from carecoord.services.rows import add_recorded
 from carecoord.services.unit_of_work import unit_of_work
 
 ENTITY = "ReviewItem"
 
 
-class ReviewKind(StrEnum):
+class ReviewKind(Labelled):
     """What an item in the inbox is: a referral's report, or a document filed on a chart."""
 
-    SPECIALIST_REPORT = "specialist_report"
-    OUTSIDE_REPORT = "outside_report"
+    SPECIALIST_REPORT = "specialist_report", "Specialist's report"
+    OUTSIDE_REPORT = "outside_report", "Report"
     IMAGING = "imaging"
     LAB_RESULT = "lab_result"
     OTHER_DOCUMENT = "other_document"
-
-    @property
-    def label(self) -> str:
-        return REVIEW_KIND_LABELS[self]
 
     @property
     def is_document(self) -> bool:
@@ -74,13 +69,6 @@ class ReviewKind(StrEnum):
         return self != ReviewKind.SPECIALIST_REPORT
 
 
-REVIEW_KIND_LABELS: Final = {
-    ReviewKind.SPECIALIST_REPORT: "Specialist's report",
-    ReviewKind.OUTSIDE_REPORT: "Report",
-    ReviewKind.IMAGING: "Imaging",
-    ReviewKind.LAB_RESULT: "Lab result",
-    ReviewKind.OTHER_DOCUMENT: "Other document",
-}
 # A document filed on the chart (not a referral's report): which inbox kind it becomes.
 DOCUMENT_REVIEW_KINDS: Final = {
     DocumentKind.SPECIALIST_REPORT: ReviewKind.OUTSIDE_REPORT,
@@ -93,23 +81,12 @@ NOTE_MAX = 2000
 REVIEWER_ROLES: Final = (UserRole.PHYSICIAN, UserRole.CLINICIAN)
 
 
-class FollowUp(StrEnum):
+class FollowUp(Labelled):
     """What the clinician decided after reading (optional)."""
 
     DISCUSS_AT_NEXT_VISIT = "discuss_at_next_visit"
     NEW_REFERRAL = "new_referral"
     CHANGE_PLAN = "change_plan"
-
-    @property
-    def label(self) -> str:
-        return FOLLOW_UP_LABELS[self]
-
-
-FOLLOW_UP_LABELS: Final = {
-    FollowUp.DISCUSS_AT_NEXT_VISIT: "Discuss at next visit",
-    FollowUp.NEW_REFERRAL: "New referral",
-    FollowUp.CHANGE_PLAN: "Change plan",
-}
 
 
 @dataclass(frozen=True)
@@ -280,14 +257,11 @@ def add_document_for_review(
         reviewer_member_id=reviewer,
         received_on=document.received_on,
     )
-    session.add(item)
-    session.flush()
-    audit.record(
+    add_recorded(
         session,
         actor,
-        "create",
+        item,
         ENTITY,
-        item.id,
         patient_id=item.patient_id,
         category=document.category,
         detail=f"{kind.value} to review, reviewer {reviewer if reviewer else 'unassigned'}",
@@ -582,15 +556,11 @@ def record_review(
 
 
 # The dashboard's figures moved to services/review_figures.py; their names are still found here.
-_FIGURES = frozenset(
-    (
-        "AcknowledgementFigures",
-        "DOCUMENTS_TO_REVIEW",
-        "documents_to_review",
-        "acknowledgement_figures",
-    )
+__getattr__ = moved_names(
+    __name__,
+    "carecoord.services.review_figures",
+    "AcknowledgementFigures",
+    "DOCUMENTS_TO_REVIEW",
+    "documents_to_review",
+    "acknowledgement_figures",
 )
-
-
-def __getattr__(name: str) -> Any:
-    return moved(__name__, name, _FIGURES, "carecoord.services.review_figures")

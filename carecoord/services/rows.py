@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import fields
 from functools import cache
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Required, TypedDict, TypeVar, Unpack
 
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
@@ -20,6 +20,8 @@ from sqlalchemy.sql.base import ExecutableOption
 
 from carecoord.clinical.vocabulary import DataCategory
 from carecoord.errors import NotFound
+from carecoord.services import audit
+from carecoord.services.actor import Actor
 from carecoord.services.common import is_record_id
 
 if TYPE_CHECKING:
@@ -88,19 +90,39 @@ def view_from(view: type[V], row: object, prefix: str = "", /, **computed: Any) 
     return view(**{n: computed[n] if n in computed else getattr(row, prefix + n) for n in names})
 
 
-def add_audited(
-    uow: UnitOfWork,
-    row: Any,
-    entity: str,
-    *,
-    patient_id: int | None,
-    category: DataCategory | None = None,
-    detail: str | None = None,
-) -> None:
-    """Add ``row`` and queue its ``create`` audit record (the flush gives it its id).
+class Said(TypedDict, total=False):
+    """What an audit record of a row may add: its data category (general when none) and a
+    short detail."""
 
-    ``patient_id`` is always named (None for a row outside any chart) so that a chart's row
-    is never audited without its patient."""
+    category: DataCategory | None
+    detail: str | None
+
+
+class Created(Said):
+    """What the ``create`` record of a new row names besides the row. ``patient_id`` is
+    always named (None for a row outside any chart) so that a chart's row is never audited
+    without its patient."""
+
+    patient_id: Required[int | None]
+
+
+def add_audited(uow: UnitOfWork, row: Any, entity: str, **where: Unpack[Created]) -> None:
+    """Add ``row`` and queue its ``create`` audit record (the flush gives it its id)."""
     uow.session.add(row)
     uow.session.flush()
-    uow.audit("create", entity, row.id, patient_id=patient_id, category=category, detail=detail)
+    uow.audit("create", entity, row.id, **where)
+
+
+def add_recorded(
+    session: Session, actor: Actor, row: Any, entity: str, **where: Unpack[Created]
+) -> None:
+    """:func:`add_audited` for the helpers that work in their caller's session (with its
+    actor) rather than in a unit of work of their own."""
+    session.add(row)
+    session.flush()
+    audit.record(session, actor, "create", entity, row.id, **where)
+
+
+def audit_update(uow: UnitOfWork, row: Any, entity: str, **said: Unpack[Said]) -> None:
+    """Queue the ``update`` audit record of a row of a chart: its id and its patient."""
+    uow.audit("update", entity, row.id, patient_id=row.patient_id, **said)

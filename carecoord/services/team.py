@@ -16,7 +16,7 @@ from carecoord.errors import ValidationError
 from carecoord.models import CareTeamMembership, Patient, TeamMember
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import apply, check_version, load, service, today
+from carecoord.services.common import apply, load, service, today
 from carecoord.services.permissions import Action, require
 from carecoord.services.rows import add_audited, view_from
 from carecoord.services.unit_of_work import unit_of_work
@@ -165,13 +165,10 @@ def update_member(
     require(actor, Action.MANAGE_TEAM)
     values = validate_member(data)
     with unit_of_work(db, actor, write=True) as uow:
-        member = uow.load(TeamMember, member_id, MEMBER)
-        check_version(member, expected_version, MEMBER)
+        member = uow.load_for_change(TeamMember, member_id, MEMBER, expected_version)
         changed = apply(member, values)
         if changed:
-            member.updated_by = actor.username
-            uow.audit("update", MEMBER, member.id, detail=", ".join(changed))
-            uow.commit(member, MEMBER)
+            uow.commit_change(member, "update", MEMBER, detail=", ".join(changed))
         return member_view(member)
 
 
@@ -182,13 +179,10 @@ def set_member_active(
     """Deactivate (or reactivate) a member; history keeps pointing at them."""
     require(actor, Action.MANAGE_TEAM)
     with unit_of_work(db, actor, write=True) as uow:
-        member = uow.load(TeamMember, member_id, MEMBER)
-        check_version(member, expected_version, MEMBER)
+        member = uow.load_for_change(TeamMember, member_id, MEMBER, expected_version)
         if member.active != active:
             member.active = active
-            member.updated_by = actor.username
-            uow.audit("activate" if active else "deactivate", MEMBER, member.id)
-            uow.commit(member, MEMBER)
+            uow.commit_change(member, "activate" if active else "deactivate", MEMBER)
         return member_view(member)
 
 
@@ -354,13 +348,10 @@ def end_membership(
     require(actor, Action.EDIT_DEMOGRAPHICS)
     end = v.a_date(until, "until") or today()
     with unit_of_work(db, actor, write=True) as uow:
-        m = uow.load(CareTeamMembership, membership_id, MEMBERSHIP)
-        check_version(m, expected_version, MEMBERSHIP)
+        m = uow.load_for_change(CareTeamMembership, membership_id, MEMBERSHIP, expected_version)
         if m.until is not None:
             raise ValidationError("until", "this membership has already ended")
         v.not_before(end, m.since, "until", "the start of the membership")
         m.until = end
-        m.updated_by = actor.username
-        uow.audit("end", MEMBERSHIP, m.id, patient_id=m.patient_id)
-        uow.commit(m, MEMBERSHIP)
+        uow.commit_change(m, "end", MEMBERSHIP, patient_id=m.patient_id)
         return membership_view(m)

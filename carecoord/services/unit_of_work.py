@@ -28,7 +28,7 @@ from collections import OrderedDict
 from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, TypeVar
+from typing import Any, TypeVar, Unpack
 
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
@@ -38,6 +38,8 @@ from carecoord.db import Database
 from carecoord.errors import PermissionDenied
 from carecoord.services import audit
 from carecoord.services.actor import Actor
+from carecoord.services.audit import Where as AuditWhere
+from carecoord.services.common import check_version
 from carecoord.services.common import commit as _commit
 from carecoord.services.common import load as _load
 from carecoord.services.permissions import role_of
@@ -162,6 +164,15 @@ class UnitOfWork:
         """The row with primary key ``entity_id`` or NotFound naming the entity."""
         return _load(self.session, model, entity_id, entity)
 
+    def load_for_change(
+        self, model: type[T], entity_id: int, entity: str, expected_version: int | None
+    ) -> T:
+        """The row a person is changing, as they last read it: NotFound when it is gone,
+        ConflictError when someone changed it since ``expected_version`` (None: no check)."""
+        row = self.load(model, entity_id, entity)
+        check_version(row, expected_version, entity)
+        return row
+
     def require(self, allowed: bool, action: str, what: DataCategory | str) -> None:
         """Raise PermissionDenied(role, action, what) unless ``allowed``."""
         if not allowed:
@@ -174,22 +185,10 @@ class UnitOfWork:
         action: str,
         entity: str,
         entity_id: int | None = None,
-        *,
-        patient_id: int | None = None,
-        category: DataCategory | None = None,
-        detail: str | None = None,
+        **where: Unpack[AuditWhere],
     ) -> None:
         """Queue the audit record of a change (or any event); it commits with the unit."""
-        audit.record(
-            self.session,
-            self._who(),
-            action,
-            entity,
-            entity_id,
-            patient_id=patient_id,
-            category=category or DataCategory.GENERAL,
-            detail=detail,
-        )
+        audit.record(self.session, self._who(), action, entity, entity_id, **where)
 
     def audit_read(
         self,
@@ -248,6 +247,15 @@ class UnitOfWork:
         _commit(self.session, row, entity)
         self._reads_queued = 0
         self._settle_reads()
+
+    def commit_change(
+        self, row: Any, action: str, entity: str, **where: Unpack[AuditWhere]
+    ) -> None:
+        """Commit a change to a versioned ``row``: who made it (``updated_by``), its audit
+        record, then :meth:`commit` (whose version check catches a save racing this one)."""
+        row.updated_by = self._who().username
+        self.audit(action, entity, row.id, **where)
+        self.commit(row, entity)
 
     def _settle_reads(self) -> None:
         if self._scope is not None and self._reads_due:

@@ -27,7 +27,7 @@ from carecoord.models import Setting, SignInFailure, TeamMember, User, utcnow
 from carecoord.services import audit
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import check_version, load, moved, service
+from carecoord.services.common import load, moved_names, service
 from carecoord.services.permissions import Action, require
 from carecoord.services.rows import view_from
 from carecoord.services.unit_of_work import unit_of_work
@@ -476,8 +476,7 @@ def update_user(
     chosen = v.choice(role, UserRole, "role")
     designated = v.flag(break_glass_allowed, "break_glass_allowed")
     with unit_of_work(db, actor, write=True) as uow:
-        user = uow.load(User, user_id, "User")
-        check_version(user, expected_version, ENTITY)
+        user = uow.load_for_change(User, user_id, ENTITY, expected_version)
         if team_member_id != user.team_member_id:  # a kept link may be to a retired member
             _check_member_link(uow.session, team_member_id, user.id)
         if chosen != user.role:
@@ -497,9 +496,7 @@ def update_user(
         user.role = chosen
         user.team_member_id = team_member_id
         user.break_glass_allowed = designated
-        user.updated_by = actor.username
-        uow.audit("permission_change", ENTITY, user.id, detail="; ".join(changes))
-        uow.commit(user, ENTITY)
+        uow.commit_change(user, "permission_change", ENTITY, detail="; ".join(changes))
         return view_of(user)
 
 
@@ -511,17 +508,14 @@ def set_user_active(
     require(actor, Action.MANAGE_USERS)
     wanted = v.flag(active, "active")
     with unit_of_work(db, actor, write=True) as uow:
-        user = uow.load(User, user_id, "User")
-        check_version(user, expected_version, ENTITY)
+        user = uow.load_for_change(User, user_id, ENTITY, expected_version)
         if user.active == wanted:
             return view_of(user)
         if not wanted:
             _keep_an_administrator(uow.session, user, "active")
         user.active = wanted
-        user.updated_by = actor.username
         detail = "account reactivated" if wanted else "account deactivated"
-        uow.audit("permission_change", ENTITY, user.id, detail=detail)
-        uow.commit(user, ENTITY)
+        uow.commit_change(user, "permission_change", ENTITY, detail=detail)
         return view_of(user)
 
 
@@ -533,29 +527,22 @@ def reset_password(
     require(actor, Action.MANAGE_USERS)
     secret = validate_password(password)
     with unit_of_work(db, actor, write=True) as uow:
-        user = uow.load(User, user_id, "User")
-        check_version(user, expected_version, ENTITY)
+        user = uow.load_for_change(User, user_id, ENTITY, expected_version)
         user.password_hash = hash_password(secret)
         user.failed_attempts = 0
         user.locked_until = None
-        user.updated_by = actor.username
-        uow.audit("permission_change", ENTITY, user.id, detail="password reset")
-        uow.commit(user, ENTITY)
+        uow.commit_change(user, "permission_change", ENTITY, detail="password reset")
         return view_of(user)
 
 
 # Break-glass access moved to services/break_glass.py; its names are still found here.
-_BREAK_GLASS = frozenset(
-    (
-        "may_break_glass",
-        "start_break_glass",
-        "BreakGlassReasonView",
-        "may_review_break_glass",
-        "break_glass_reasons",
-        "end_break_glass",
-    )
+__getattr__ = moved_names(
+    __name__,
+    "carecoord.services.break_glass",
+    "may_break_glass",
+    "start_break_glass",
+    "BreakGlassReasonView",
+    "may_review_break_glass",
+    "break_glass_reasons",
+    "end_break_glass",
 )
-
-
-def __getattr__(name: str) -> Any:
-    return moved(__name__, name, _BREAK_GLASS, "carecoord.services.break_glass")

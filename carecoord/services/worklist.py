@@ -5,7 +5,6 @@ from __future__ import annotations
 import operator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import and_, bindparam, func, or_, select
@@ -24,8 +23,9 @@ from carecoord.db import Database
 from carecoord.models import Patient, Referral
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import service
+from carecoord.services.common import Labelled, service
 from carecoord.services.common import today as local_today
+from carecoord.services.paging import Page, fill_page, page_limit
 from carecoord.services.permissions import Action, require
 from carecoord.services.referral_lines import (
     PATIENT_COLUMNS,
@@ -55,39 +55,20 @@ IN_ERROR_IDS = select(Referral.id).where(IN_ERROR).scalar_subquery()
 NOT_IN_ERROR = Referral.id.not_in(IN_ERROR_IDS)
 
 
-class WorklistView(StrEnum):
+class WorklistView(Labelled):
     TO_SEND = "to_send"
     AWAITING_ACCEPTANCE = "awaiting_acceptance"
     TO_SCHEDULE = "to_schedule"
     AWAITING_VISIT = "awaiting_visit"
     AWAITING_REPORT = "awaiting_report"
     OVERDUE = "overdue"
-    AUTH_EXPIRING = "auth_expiring"
-    AUTH_PENDING = "auth_pending"
+    AUTH_EXPIRING = "auth_expiring", "Authorisations expiring"
+    AUTH_PENDING = "auth_pending", "Authorisations pending"
     ON_HOLD = "on_hold"
-    BOOKED_LATE = "booked_late"
-    HOLD_REVIEW = "hold_review"
+    BOOKED_LATE = "booked_late", "Booked past target"
+    HOLD_REVIEW = "hold_review", "Holds past review"
     CLOSED = "closed"
 
-    @property
-    def label(self) -> str:
-        return VIEW_LABELS[self]
-
-
-VIEW_LABELS = {
-    WorklistView.TO_SEND: "To send",
-    WorklistView.AWAITING_ACCEPTANCE: "Awaiting acceptance",
-    WorklistView.TO_SCHEDULE: "To schedule",
-    WorklistView.AWAITING_VISIT: "Awaiting visit",
-    WorklistView.AWAITING_REPORT: "Awaiting report",
-    WorklistView.OVERDUE: "Overdue",
-    WorklistView.AUTH_EXPIRING: "Authorisations expiring",
-    WorklistView.AUTH_PENDING: "Authorisations pending",
-    WorklistView.ON_HOLD: "On hold",
-    WorklistView.BOOKED_LATE: "Booked past target",
-    WorklistView.HOLD_REVIEW: "Holds past review",
-    WorklistView.CLOSED: "Closed",
-}
 
 STATE_OF_VIEW = {
     WorklistView.TO_SEND: S.DRAFT,
@@ -264,10 +245,7 @@ class WorklistCursor:
     id: int
 
 
-@dataclass(frozen=True)
-class WorklistPage:
-    rows: list[WorklistRow]
-    next: WorklistCursor | None  # None: this was the last page
+WorklistPage = Page[WorklistRow, WorklistCursor]
 
 
 def _page_statement(
@@ -333,25 +311,27 @@ def _read_page(
     filters: WorklistFilter | None,
     after: WorklistCursor | None,
     limit: int,
-) -> tuple[list[WorklistRow], WorklistCursor | None]:
-    """A page's rows and the cursor after its last row (inside the caller's session)."""
-    rows: list[WorklistRow] = []
-    cursor = after
-    for part, step in _steps(_sort(view), after):
-        if len(rows) >= limit:
-            break
-        stmt = _page_statement(view, day, filters, part, step, after, limit - len(rows))
-        found = list(session.execute(stmt))
-        rows.extend(_row(r, day) for r in found)
-        if found:
-            cursor = WorklistCursor(day, part, found[-1].sort_key, found[-1].id)
-    return rows, cursor
+) -> WorklistPage:
+    """A page of a view (inside the caller's session)."""
+
+    def read(step: tuple[int, str], wanted: int) -> list[Any]:
+        part, how = step
+        return list(session.execute(_page_statement(view, day, filters, part, how, after, wanted)))
+
+    return fill_page(
+        _steps(_sort(view), after),
+        limit,
+        after,
+        read,
+        lambda r: _row(r, day),
+        lambda step, r: WorklistCursor(day, step[0], r.sort_key, r.id),
+    )
 
 
 def first_rows(session: Session, view: WorklistView, day: date, limit: int) -> list[WorklistRow]:
     """A view's first ``limit`` rows inside the caller's session, which audits the read
     (the dashboard's lists come from here, so they never disagree with the worklist)."""
-    return _read_page(session, view, day, None, None, limit)[0]
+    return _read_page(session, view, day, None, None, limit).rows
 
 
 @service
@@ -372,18 +352,17 @@ def worklist_page(
     """
     require(actor, Action.EDIT_REFERRAL_LOGISTICS, DataCategory.GENERAL)
     chosen = v.choice(view, WorklistView, "view")
-    limit = max(1, min(int(limit), 1000))
+    limit = page_limit(limit, 1000)
     day = after.on if after is not None else (on or local_today())
     with unit_of_work(db, actor) as uow:
-        rows, cursor = _read_page(uow.session, chosen, day, filters, after, limit)
+        found = _read_page(uow.session, chosen, day, filters, after, limit)
         page = "next" if after else "first"
         uow.audit_read(
             "Worklist",
-            detail=f"{chosen.value}: {len(rows)} rows ({page} page)",
+            detail=f"{chosen.value}: {len(found.rows)} rows ({page} page)",
             same_read=f"{chosen.value}, {page} page",
         )
-    # A full page may be the last one; the next read then finds nothing and says so.
-    return WorklistPage(rows, cursor if len(rows) == limit else None)
+    return found
 
 
 @service
