@@ -359,27 +359,17 @@ class DischargeDialog(ServiceFormDialog):
         )
 
     def save(self) -> None:
-        self.errors.clear()
-        try:
-            patients.discharge_patient(
-                self.context.db,
-                self.context.actor,
-                self.patient_id,
-                on=forms.saved_date(self.on_date),
-                reason=forms.text_of(self.reason),
-                expected_version=self.version,
-            )
-        except ValidationError as error:
-            if self.errors.show(error):
-                grow_to_fit(self)
-            else:
-                show_problem(self, error, self.tr("Not discharged"))
-            return
-        except ConflictError as error:
-            offer_reload(self, error, self.load)
-            return
-        except CareCoordError as error:
-            show_problem(self, error, self.tr("Not discharged"))
-            return
+        if not self.save_and_accept(self._discharge, self.tr("Not discharged"), reload=self.load):
+            grow_to_fit(self)  # room for the error line shown under its field
+
+    def _discharge(self) -> None:
+        """The service call of :meth:`save`; the chart's readers hear of it."""
+        patients.discharge_patient(
+            self.context.db,
+            self.context.actor,
+            self.patient_id,
+            on=forms.saved_date(self.on_date),
+            reason=forms.text_of(self.reason),
+            expected_version=self.version,
+        )
         self.context.events.patient_changed.emit(self.patient_id)
-        self.accept()

@@ -31,14 +31,14 @@ from PySide6.QtWidgets import (
 )
 
 from carecoord.clinical.vocabulary import PatientStatus
-from carecoord.errors import CareCoordError, ConflictError
+from carecoord.errors import CareCoordError
 from carecoord.letters.list_pdf import ListContent
 from carecoord.services import patients
 from carecoord.services.patients import PatientSummary
 from carecoord.services.permissions import Action, allowed
-from carecoord.ui import style
+from carecoord.ui import forms, style
 from carecoord.ui.context import AppContext, ChartScope
-from carecoord.ui.errors import offer_reload, show_problem
+from carecoord.ui.errors import show_problem
 from carecoord.ui.keyboard import tab_order
 from carecoord.ui.patients.form import DischargeDialog, PatientForm
 from carecoord.ui.patients.model import COLUMNS, PatientSearchModel
@@ -395,16 +395,13 @@ class PatientsPage(QWidget):
         if not self.confirm_readmit(self, patient):
             return
         db, actor = self.context.db, self.context.actor
-        try:
+
+        def work() -> None:
             detail = patients.get_patient(db, actor, patient.id)
             patients.readmit_patient(db, actor, patient.id, expected_version=detail.version)
-        except ConflictError as error:
-            offer_reload(self, error, self.refresh)
-            return
-        except CareCoordError as error:
-            show_problem(self, error, self.tr("Readmit"))
-            return
-        self.context.events.patient_changed.emit(patient.id)
+
+        if forms.service_call(self, None, work, self.tr("Readmit"), reload=self.refresh):
+            self.context.events.patient_changed.emit(patient.id)
 
     def _update_buttons(self) -> None:
         patient = self.selected_patient()
