@@ -35,7 +35,7 @@ from carecoord.errors import CareCoordError, ValidationError
 from carecoord.services import monitoring
 from carecoord.services.monitoring import MonitoringOverview, ResultEntry, ResultView, ScreenEntry
 from carecoord.services.permissions import Action, allowed
-from carecoord.ui.chart.header import FlowLayout
+from carecoord.ui.flow_layout import FlowLayout
 from carecoord.ui.forms import (
     FieldErrors,
     combo,
