@@ -8,23 +8,28 @@ from __future__ import annotations
 
 from PySide6.QtCore import QThread
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from carecoord.errors import CareCoordError
 from carecoord.services import plan_report
 from carecoord.services.plans import PlanView
-from carecoord.ui.chart.plan_form import SETTINGS_PREFIX, plan_settings
+from carecoord.ui.chart.plan_form import SETTINGS_PREFIX
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
+from carecoord.ui.kit.pdf_window import PdfWindow
 from carecoord.ui.pdf_preview import PdfPreview
-from carecoord.ui.screen_fit import restore_or_fit
 from carecoord.ui.style import hint
 from carecoord.ui.worker import run_in_thread, wait_for_thread
 
 
-class PlanPdfDialog(QDialog):
+class PlanPdfDialog(PdfWindow):
     """The printed plan in the shared PDF preview (print, save as PDF). The PDF is made
     on a worker thread; :attr:`ready` turns true when it is shown."""
+
+    NAME = "planPdfDialog"
+    GEOMETRY_KEY = f"{SETTINGS_PREFIX}/pdfGeometry"
+    SIZE = (900, 980)
+    CLOSE_SHORTCUT = False  # it has its own Close button
 
     def __init__(
         self,
@@ -33,12 +38,9 @@ class PlanPdfDialog(QDialog):
         plan: PlanView,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.setObjectName("planPdfDialog")
+        super().__init__(context=context, parent=parent)
         self.setWindowTitle(f"Treatment plan PDF — {plan.title}")
         self.setAccessibleName("Treatment plan PDF")
-        self.setSizeGripEnabled(True)
         self.ready = False
         self.failed: BaseException | None = None
         self.status = hint("Preparing the plan…")
@@ -59,8 +61,7 @@ class PlanPdfDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.preview, 1)
         layout.addLayout(bottom)
-        saved = plan_settings().value(f"{SETTINGS_PREFIX}/pdfGeometry")
-        restore_or_fit(self, saved, 900, 980, maximise=True)
+        self.place()
         db, actor = context.db, context.actor
         self.worker_thread: QThread | None = run_in_thread(
             self,
@@ -89,7 +90,6 @@ class PlanPdfDialog(QDialog):
         wait_for_thread(thread)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        plan_settings().setValue(f"{SETTINGS_PREFIX}/pdfGeometry", self.saveGeometry())
         self.wait()
         super().closeEvent(event)
 

@@ -4,25 +4,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import (
-    QDialog,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from carecoord.errors import CareCoordError
 from carecoord.services import referrals
 from carecoord.ui.context import AppContext
-from carecoord.ui.keyboard import close_shortcut
-from carecoord.ui.letters.batch_run import SETTINGS_PREVIEW_GEOMETRY, BatchResult, settings_store
+from carecoord.ui.kit.pdf_window import PdfWindow
+from carecoord.ui.letters.batch_run import SETTINGS_PREVIEW_GEOMETRY, BatchResult
 from carecoord.ui.pdf_preview import PdfPreview
-from carecoord.ui.screen_fit import restore_or_fit
 from carecoord.ui.style import hint, page_title
 
 
-class BatchPreviewWindow(QDialog):
+class BatchPreviewWindow(PdfWindow):
     """The combined letters in the PDF preview; printing records each letter as printed."""
+
+    NAME = "batchPreviewWindow"
+    GEOMETRY_KEY = SETTINGS_PREVIEW_GEOMETRY
+    SIZE = (900, 860)
 
     def __init__(
         self,
@@ -32,13 +30,9 @@ class BatchPreviewWindow(QDialog):
         result: BatchResult,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        close_shortcut(self)  # Ctrl+W, as in a chart
-        self.context = context
+        super().__init__(context=context, parent=parent)
         self.batch = result
-        self.setObjectName("batchPreviewWindow")
         self.setWindowTitle(f"{result.letters} referral letters")
-        self.setSizeGripEnabled(True)
         self.preview = PdfPreview(
             pdf=pdf,
             title="Referral letters",
@@ -51,8 +45,7 @@ class BatchPreviewWindow(QDialog):
         layout.addWidget(page_title(f"{result.letters} referral letters"))
         layout.addWidget(self.preview, 1)
         layout.addWidget(self.status)
-        saved = settings_store().value(SETTINGS_PREVIEW_GEOMETRY)
-        restore_or_fit(self, saved, 900, 860, maximise=True)
+        self.place()
 
     def _printed(self, pages: int) -> None:
         problems = []
@@ -69,7 +62,3 @@ class BatchPreviewWindow(QDialog):
         if problems:
             text += " Not recorded: " + "; ".join(problems)
         self.status.setText(text)
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        settings_store().setValue(SETTINGS_PREVIEW_GEOMETRY, self.saveGeometry())
-        super().closeEvent(event)

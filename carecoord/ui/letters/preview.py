@@ -7,10 +7,8 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QSettings, Qt, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
-    QDialog,
     QHBoxLayout,
     QLabel,
     QVBoxLayout,
@@ -25,14 +23,13 @@ from carecoord.services.letters import LetterOptions
 from carecoord.services.referrals import ReferralView
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
-from carecoord.ui.keyboard import close_shortcut
+from carecoord.ui.kit.pdf_window import PdfWindow
 from carecoord.ui.kit.referral_actions import Answer, ReferralActions
 from carecoord.ui.kit.referral_prompts import SendDialog
 from carecoord.ui.letters.buttons import letter_button
 from carecoord.ui.letters.choices_dialog import LetterChoicesDialog
 from carecoord.ui.letters.send_dialog import SendLetterDialog
 from carecoord.ui.pdf_preview import PdfPreview
-from carecoord.ui.screen_fit import fit_to_screen, restore_or_fit
 from carecoord.ui.style import chip, fg, hint, page_title
 
 SETTINGS_GEOMETRY = "letterPreview/geometry"
@@ -49,7 +46,7 @@ def ask_send_details(parent: QWidget | None) -> tuple[DeliveryMethod, date] | No
     return (answer.method, answer.sent_on) if answer else None
 
 
-class LetterPreviewWindow(QDialog):
+class LetterPreviewWindow(PdfWindow):
     """A referral's letter (or packet) as the specialist will get it.
 
     Generating it records "letter generated"; printing and saving record their own
@@ -65,6 +62,8 @@ class LetterPreviewWindow(QDialog):
     """
 
     sent = Signal(int)
+    NAME = "letterPreviewWindow"
+    GEOMETRY_KEY = SETTINGS_GEOMETRY
 
     def __init__(
         self,
@@ -75,9 +74,7 @@ class LetterPreviewWindow(QDialog):
         packet: bool = False,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        close_shortcut(self)  # Ctrl+W, as in a chart
-        self.context = context
+        super().__init__(context=context, parent=parent)
         self.referral_id = referral_id
         self.options = options
         self.packet = packet
@@ -91,11 +88,9 @@ class LetterPreviewWindow(QDialog):
         self.referral_actions = ReferralActions(context=context, parent=self)
         self.referral_actions.reload = self.reload
         pdf = self._generate()
-        self.setObjectName("letterPreviewWindow")
-        self.setSizeGripEnabled(True)
         self._build(pdf)
         self._show_view()
-        self._restore()
+        self.place()
 
     # ------------------------------------------------------------------ building
     def _generate(self) -> bytes:
@@ -325,13 +320,6 @@ class LetterPreviewWindow(QDialog):
         self._show_view()
 
     # ------------------------------------------------------------------ geometry
-    def _restore(self) -> None:
-        saved = QSettings("CareCoord", "CareCoord").value(SETTINGS_GEOMETRY)
-        restore_or_fit(self, saved, 940, 860, maximise=True)
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        QSettings("CareCoord", "CareCoord").setValue(SETTINGS_GEOMETRY, self.saveGeometry())
-        super().closeEvent(event)
 
 
 def open_letter(
@@ -364,20 +352,18 @@ def open_letter(
     return window
 
 
-class SentCopyWindow(QDialog):
+class SentCopyWindow(PdfWindow):
     """A stored sent letter, marked "COPY of the letter sent on DATE" on every page."""
+
+    NAME = "sentCopyWindow"
 
     def __init__(
         self, *, context: AppContext, document_id: int, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        close_shortcut(self)  # Ctrl+W, as in a chart
-        self.context = context
+        super().__init__(context=context, parent=parent)
         self.document_id = document_id
         pdf = letters.sent_letter_copy(context.db, context.actor, document_id)
-        self.setObjectName("sentCopyWindow")
         self.setWindowTitle("Copy of a sent letter")
-        self.setSizeGripEnabled(True)
         self.preview = PdfPreview(
             pdf=pdf, title="Copy of a sent letter", suggested_name=f"sent-copy-{document_id}.pdf"
         )
@@ -385,7 +371,7 @@ class SentCopyWindow(QDialog):
         layout.addWidget(page_title("Copy of the letter as it was sent"))
         layout.addWidget(hint("The stored letter is never changed; this copy is marked as one."))
         layout.addWidget(self.preview, 1)
-        fit_to_screen(self, 940, 860, maximise=True)
+        self.place()
 
 
 def open_sent_copy(
