@@ -24,6 +24,7 @@ from carecoord.services.permissions import Action, allowed
 from carecoord.services.unit_of_work import new_read_scope, read_scope
 from carecoord.ui import unsaved
 from carecoord.ui.context import AppContext
+from carecoord.ui.kit.window_layout import set_body
 from carecoord.ui.navigation import landing_page, pages_for
 from carecoord.ui.screen_fit import restore_or_fit, scroll_when_cramped
 from carecoord.ui.vocabulary import label
@@ -60,13 +61,7 @@ class MainWindow(QMainWindow):
             self.navigation.addItem(item)
         self.stack = QStackedWidget()
         self.stack.setObjectName("pageStack")
-        central = QWidget()
-        layout = QHBoxLayout(central)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.navigation)
-        layout.addWidget(self.stack, 1)
-        self.setCentralWidget(central)
+        set_body(self, QHBoxLayout, self.navigation, self.stack)
         self.navigation.currentRowChanged.connect(self.show_page_at)
 
         self._build_actions()

@@ -32,6 +32,7 @@ from carecoord.ui.chart.header import ChartHeader
 from carecoord.ui.chart.summary_tab import SummaryTab
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
+from carecoord.ui.kit.window_layout import set_body
 from carecoord.ui.screen_fit import restore_or_fit, scroll_when_cramped
 from carecoord.ui.worker import in_read_scope
 
@@ -208,13 +209,7 @@ class ChartWindow(QMainWindow):
         self.pages: dict[str, LazyPage] = {}
         self._add_tabs()
 
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.header)
-        layout.addWidget(self.tabs, 1)
-        self.setCentralWidget(central)
+        set_body(self, QVBoxLayout, self.header, self.tabs)
 
         close = QAction("Close chart", self)
         close.setObjectName("closeChart")
