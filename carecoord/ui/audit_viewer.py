@@ -45,7 +45,7 @@ from carecoord.ui.errors import show_problem
 from carecoord.ui.forms import FieldErrors
 from carecoord.ui.keyboard import DateTimeEdit, tab_leaves
 from carecoord.ui.kit.table import Column
-from carecoord.ui.style import fg, hint, page_title
+from carecoord.ui.style import fg, hint, named, page_title
 from carecoord.ui.table_model import PagedTableModel
 from carecoord.ui.worker import run_in_thread, wait_for_all
 
@@ -391,11 +391,8 @@ class AuditViewer(QWidget):
         layout.addLayout(filters)
 
         bar = QHBoxLayout()
-        self.status = QLabel()
-        self.status.setObjectName("auditStatus")
-        self.status.setAccessibleName("Records shown")
-        self.message = QLabel()
-        self.message.setObjectName("auditMessage")
+        self.status = named(QLabel(), "auditStatus", "Records shown")
+        self.message = named(QLabel(), "auditMessage")
         self.message.setWordWrap(True)
         self.verify_button = QPushButton("Check integrity")
         self.verify_button.setObjectName("auditVerify")

@@ -10,10 +10,10 @@ pale pink rows) then become unreadable. Every pair here meets WCAG AA (4.5:1 for
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeVar
 
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QWidget
 
 Meaning = Literal["danger", "warning", "info", "ok", "muted"]
 MEANINGS: tuple[Meaning, ...] = ("danger", "warning", "info", "ok", "muted")
@@ -327,3 +327,15 @@ def hint(text: str) -> QLabel:
     label.setProperty("role", "hint")
     label.setWordWrap(True)
     return label
+
+
+WidgetT = TypeVar("WidgetT", bound=QWidget)
+
+
+def named(widget: WidgetT, name: str, spoken: str = "") -> WidgetT:
+    """``widget`` with the object name tests and the style sheet find it by and, when
+    given, the name a screen reader says (``spoken``)."""
+    widget.setObjectName(name)
+    if spoken:
+        widget.setAccessibleName(spoken)
+    return widget

@@ -37,7 +37,7 @@ from carecoord.ui.chart.assessment_forms import (
 from carecoord.ui.chart.trend_chart import TrendChart
 from carecoord.ui.kit.chart_tab import ChartTab
 from carecoord.ui.kit.table import Column, ColumnTableModel, RowRole, list_table
-from carecoord.ui.style import chip, fg, hint
+from carecoord.ui.style import chip, fg, hint, named
 
 Index = QModelIndex | QPersistentModelIndex
 SETTINGS_PREFIX = "chart/assessments"
@@ -204,12 +204,8 @@ class AssessmentsTab(ChartTab):
         self.chart = TrendChart()
         top_layout.addWidget(self.chart, 1)
         changes = QHBoxLayout()
-        self.peg_change = QLabel()
-        self.peg_change.setObjectName("pegChange")
-        self.peg_change.setAccessibleName("PEG change since the first score")
-        self.nrs_change = QLabel()
-        self.nrs_change.setObjectName("nrsChange")
-        self.nrs_change.setAccessibleName("NRS change since the first score")
+        self.peg_change = named(QLabel(), "pegChange", "PEG change since the first score")
+        self.nrs_change = named(QLabel(), "nrsChange", "NRS change since the first score")
         changes.addWidget(self.peg_change)
         changes.addSpacing(24)
         changes.addWidget(self.nrs_change)

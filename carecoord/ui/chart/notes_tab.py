@@ -29,7 +29,7 @@ from carecoord.ui.context import ChartScope
 from carecoord.ui.kit.chart_tab import ChartTab
 from carecoord.ui.kit.dialog_buttons import accept_cancel_buttons
 from carecoord.ui.kit.service_form import ServiceFormDialog
-from carecoord.ui.style import bg, fg, hint
+from carecoord.ui.style import bg, fg, hint, named
 
 PRIVACY_STATEMENT = (
     "Psychotherapy notes are visible only to their author. They are kept apart from the "
@@ -158,12 +158,9 @@ class NotesTab(ChartTab):
         self.list.setSpacing(3)
         self.list.currentItemChanged.connect(lambda *_: self._show_selected())
         self.list.itemActivated.connect(lambda *_: self.amend_selected())
-        self.viewer = QPlainTextEdit()
-        self.viewer.setObjectName("noteViewer")
-        self.viewer.setAccessibleName("Selected note")
+        self.viewer = named(QPlainTextEdit(), "noteViewer", "Selected note")
         self.viewer.setReadOnly(True)
-        self.viewer_title = QLabel()
-        self.viewer_title.setObjectName("noteViewerTitle")
+        self.viewer_title = named(QLabel(), "noteViewerTitle")
         self.viewer_title.setStyleSheet("font-weight: 600;")
         right = QWidget()
         right_layout = QVBoxLayout(right)

@@ -41,7 +41,7 @@ from carecoord.ui.forms import (
 )
 from carecoord.ui.kit.chart_tab import EditorTab
 from carecoord.ui.kit.records import action_button
-from carecoord.ui.style import hint
+from carecoord.ui.style import hint, named
 
 NEW_ITEM = "New drawing (not saved)"
 NO_COMPARISON = "No comparison"
@@ -92,9 +92,7 @@ class PainDrawingTab(EditorTab):
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 0, 0)
         side_layout.addWidget(QLabel("Drawings by date"))
-        self.dates = QListWidget()
-        self.dates.setObjectName("painDrawingDates")
-        self.dates.setAccessibleName("Pain drawings by date")
+        self.dates = named(QListWidget(), "painDrawingDates", "Pain drawings by date")
         self.dates.currentRowChanged.connect(self._date_picked)
         side_layout.addWidget(self.dates, 1)
         self.new_button = action_button(
@@ -153,9 +151,7 @@ class PainDrawingTab(EditorTab):
         compare_column = QVBoxLayout()
         compare_row = QHBoxLayout()
         compare_row.addWidget(QLabel("Compare with:"))
-        self.compare_combo = QComboBox()
-        self.compare_combo.setObjectName("compareWith")
-        self.compare_combo.setAccessibleName("Compare with the drawing of")
+        self.compare_combo = named(QComboBox(), "compareWith", "Compare with the drawing of")
         self.compare_combo.currentIndexChanged.connect(self._show_comparison)
         compare_row.addWidget(self.compare_combo, 1)
         compare_column.addLayout(compare_row)
