@@ -6,10 +6,9 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Final
 
-from carecoord.clinical.vocabulary import LabelledEnum, with_labels
+from carecoord.clinical.vocabulary import LabelledEnum
 from carecoord.errors import ValidationError
 
 OVERUSE_POSSIBLE_DAYS: Final = 10
@@ -207,27 +206,17 @@ MULTIPLE_CLASSES_DAYS: Final = 10
 class AcuteDrugClass(LabelledEnum):
     """The acute (symptomatic) headache drug classes ICHD-3 8.2 counts separately."""
 
-    TRIPTAN = "triptan"
-    ERGOT = "ergot"
-    OPIOID = "opioid"
-    COMBINATION_ANALGESIC = "combination_analgesic"
-    SIMPLE_ANALGESIC = "simple_analgesic"
+    TRIPTAN = "triptan", "Triptans"
+    ERGOT = "ergot", "Ergots"
+    OPIOID = "opioid", "Opioids"
+    COMBINATION_ANALGESIC = "combination_analgesic", "Combination analgesics"
+    SIMPLE_ANALGESIC = "simple_analgesic", "Simple analgesics / NSAIDs"
 
     @property
     def field(self) -> str:
         """The headache-profile field holding this class's days a month."""
         return f"{self.value}_days_per_month"
 
-
-DRUG_CLASS_LABELS: Final = with_labels(
-    {
-        AcuteDrugClass.TRIPTAN: "Triptans",
-        AcuteDrugClass.ERGOT: "Ergots",
-        AcuteDrugClass.OPIOID: "Opioids",
-        AcuteDrugClass.COMBINATION_ANALGESIC: "Combination analgesics",
-        AcuteDrugClass.SIMPLE_ANALGESIC: "Simple analgesics / NSAIDs",
-    }
-)
 
 OVERUSE_DAYS: Final[dict[AcuteDrugClass, int]] = {
     AcuteDrugClass.TRIPTAN: 10,
@@ -334,48 +323,25 @@ def overuse_risk(
 
 
 # --------------------------------------------------------------------- red flags
-class RedFlag(StrEnum):
-    """SNNOOP10 red and orange flags for secondary headache (Do et al., Neurology 2019)."""
+class RedFlag(LabelledEnum):
+    """SNNOOP10 red and orange flags for secondary headache (Do et al., Neurology 2019), in
+    the paper's order and our words."""
 
-    SYSTEMIC = "systemic"
-    NEOPLASM = "neoplasm"
-    NEUROLOGICAL_DEFICIT = "neurological_deficit"
-    SUDDEN_ONSET = "sudden_onset"
-    OLDER_AGE = "older_age"
-    PATTERN_CHANGE = "pattern_change"
-    POSITIONAL = "positional"
-    PRECIPITATED = "precipitated"
+    SYSTEMIC = "systemic", "Systemic symptoms, including fever"
+    NEOPLASM = "neoplasm", "Neoplasm in the history"
+    NEUROLOGICAL_DEFICIT = "neurological_deficit", "Neurological deficit or reduced consciousness"
+    SUDDEN_ONSET = "sudden_onset", "Sudden or abrupt (thunderclap) onset"
+    OLDER_AGE = "older_age", "Onset after age 50"
+    PATTERN_CHANGE = "pattern_change", "Pattern change or recent onset of headache"
+    POSITIONAL = "positional", "Positional headache"
+    PRECIPITATED = "precipitated", "Precipitated by sneezing, coughing or exercise"
     PAPILLOEDEMA = "papilloedema"
-    PROGRESSIVE = "progressive"
-    PREGNANCY = "pregnancy"
-    PAINFUL_EYE = "painful_eye"
-    POST_TRAUMATIC = "post_traumatic"
-    IMMUNE = "immune"
-    PAINKILLER_OVERUSE = "painkiller_overuse"
-
-    @property
-    def label(self) -> str:
-        return RED_FLAG_LABELS[self]
-
-
-RED_FLAG_LABELS: Final[dict[RedFlag, str]] = {
-    RedFlag.SYSTEMIC: "Systemic symptoms, including fever",
-    RedFlag.NEOPLASM: "Neoplasm in the history",
-    RedFlag.NEUROLOGICAL_DEFICIT: "Neurological deficit or reduced consciousness",
-    RedFlag.SUDDEN_ONSET: "Sudden or abrupt (thunderclap) onset",
-    RedFlag.OLDER_AGE: "Onset after age 50",
-    RedFlag.PATTERN_CHANGE: "Pattern change or recent onset of headache",
-    RedFlag.POSITIONAL: "Positional headache",
-    RedFlag.PRECIPITATED: "Precipitated by sneezing, coughing or exercise",
-    RedFlag.PAPILLOEDEMA: "Papilloedema",
-    RedFlag.PROGRESSIVE: "Progressive headache or atypical presentation",
-    RedFlag.PREGNANCY: "Pregnancy or puerperium",
-    RedFlag.PAINFUL_EYE: "Painful eye with autonomic features",
-    RedFlag.POST_TRAUMATIC: "Post-traumatic onset",
-    RedFlag.IMMUNE: "Immune disorder (e.g. HIV, immunosuppression)",
-    RedFlag.PAINKILLER_OVERUSE: "Painkiller overuse or a new drug at onset",
-}
-"""SNNOOP10 items in the paper's order, in our words."""
+    PROGRESSIVE = "progressive", "Progressive headache or atypical presentation"
+    PREGNANCY = "pregnancy", "Pregnancy or puerperium"
+    PAINFUL_EYE = "painful_eye", "Painful eye with autonomic features"
+    POST_TRAUMATIC = "post_traumatic", "Post-traumatic onset"
+    IMMUNE = "immune", "Immune disorder (e.g. HIV, immunosuppression)"
+    PAINKILLER_OVERUSE = "painkiller_overuse", "Painkiller overuse or a new drug at onset"
 
 
 def red_flags(values: Iterable[RedFlag | str]) -> tuple[RedFlag, ...]:

@@ -23,35 +23,21 @@ from typing import Any, Final
 from carecoord.clinical import state_table
 from carecoord.clinical.due_dates import Settings, appointment_target
 from carecoord.clinical.state_table import Transition as Transition
-from carecoord.clinical.vocabulary import Discipline, LabelledEnum, Priority, with_labels
+from carecoord.clinical.vocabulary import Discipline, LabelledEnum, Priority
 from carecoord.errors import IllegalTransition, ValidationError
 
 
 class IntakeState(LabelledEnum):
     """Where an inbound referral stands."""
 
-    RECEIVED = "received"
-    INFO_REQUESTED = "info_requested"
+    RECEIVED = "received", "Awaiting triage"
+    INFO_REQUESTED = "info_requested", "More information requested"
     ACCEPTED = "accepted"
     DECLINED = "declined"
     WAITLISTED = "waitlisted"
-    BOOKED = "booked"
+    BOOKED = "booked", "First visit booked"
     SEEN = "seen"
-    WITHDRAWN = "withdrawn"
-
-
-STATE_LABELS: Final = with_labels(
-    {
-        IntakeState.RECEIVED: "Awaiting triage",
-        IntakeState.INFO_REQUESTED: "More information requested",
-        IntakeState.ACCEPTED: "Accepted",
-        IntakeState.DECLINED: "Declined",
-        IntakeState.WAITLISTED: "Waitlisted",
-        IntakeState.BOOKED: "First visit booked",
-        IntakeState.SEEN: "Seen",
-        IntakeState.WITHDRAWN: "Withdrawn by the referrer",
-    }
-)
+    WITHDRAWN = "withdrawn", "Withdrawn by the referrer"
 
 
 class IntakeSource(LabelledEnum):
@@ -66,26 +52,13 @@ class Event(LabelledEnum):
 
     ACCEPT = "accept"
     DECLINE = "decline"
-    REQUEST_INFO = "request_info"
-    INFO_RECEIVED = "info_received"
+    REQUEST_INFO = "request_info", "Ask for more information"
+    INFO_RECEIVED = "info_received", "Information received"
     WAITLIST = "waitlist"
-    BOOK = "book"
+    BOOK = "book", "Book first visit"
     SEEN = "seen"
-    WITHDRAW = "withdraw"
+    WITHDRAW = "withdraw", "Withdrawn"
 
-
-EVENT_LABELS: Final = with_labels(
-    {
-        Event.ACCEPT: "Accept",
-        Event.DECLINE: "Decline",
-        Event.REQUEST_INFO: "Ask for more information",
-        Event.INFO_RECEIVED: "Information received",
-        Event.WAITLIST: "Waitlist",
-        Event.BOOK: "Book first visit",
-        Event.SEEN: "Seen",
-        Event.WITHDRAW: "Withdrawn",
-    }
-)
 
 S = IntakeState
 TABLE: Final[dict[tuple[IntakeState, Event], IntakeState]] = {

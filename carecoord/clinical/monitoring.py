@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from carecoord.clinical.vocabulary import LabelledEnum, with_labels
+from carecoord.clinical.vocabulary import LabelledEnum
 from carecoord.errors import ValidationError
 
 DEFAULT_PDMP_INTERVAL_DAYS = 90
@@ -31,22 +31,11 @@ MIN_PDMP_INTERVAL_DAYS, MAX_PDMP_INTERVAL_DAYS = 1, 365
 class ResultKind(LabelledEnum):
     """A kind of monitoring result; each has a table and an entry form of its own."""
 
-    DRUG_SCREEN = "drug_screen"
-    PDMP = "pdmp"
-    LIVER = "liver"
-    KIDNEY = "kidney"
+    DRUG_SCREEN = "drug_screen", "Urine drug screen"
+    PDMP = "pdmp", "PDMP check"
+    LIVER = "liver", "Liver function"
+    KIDNEY = "kidney", "Kidney function"
     VITALS = "vitals"
-
-
-KIND_LABELS = with_labels(
-    {
-        ResultKind.DRUG_SCREEN: "Urine drug screen",
-        ResultKind.PDMP: "PDMP check",
-        ResultKind.LIVER: "Liver function",
-        ResultKind.KIDNEY: "Kidney function",
-        ResultKind.VITALS: "Vitals",
-    }
-)
 
 
 class ScreenResult(LabelledEnum):
@@ -57,16 +46,8 @@ class ScreenResult(LabelledEnum):
 class PdmpResult(LabelledEnum):
     """What the prescription-monitoring record showed."""
 
-    CONSISTENT = "consistent"
-    CONCERNS = "concerns"
-
-
-with_labels(
-    {
-        PdmpResult.CONSISTENT: "Consistent with the clinic's prescribing",
-        PdmpResult.CONCERNS: "Concerns (other prescribers, overlapping or early fills)",
-    }
-)
+    CONSISTENT = "consistent", "Consistent with the clinic's prescribing"
+    CONCERNS = "concerns", "Concerns (other prescribers, overlapping or early fills)"
 
 
 # --------------------------------------------------------------------------- the panel

@@ -27,7 +27,6 @@ from carecoord.clinical.vocabulary import (
     Priority,
     ReferralState,
     SendMethod,
-    with_labels,
 )
 from carecoord.errors import IllegalTransition, ValidationError
 
@@ -37,36 +36,19 @@ S = ReferralState
 class Event(LabelledEnum):
     """What happens to a referral in real life (front desk, specialist, clinician)."""
 
-    SEND = "send"
-    ACCEPT = "accept"
+    SEND = "send", "Mark sent"
+    ACCEPT = "accept", "Accepted"
     SCHEDULE = "schedule"
     RESCHEDULE = "reschedule"
-    NO_SHOW = "no_show"
+    NO_SHOW = "no_show", "No-show"
     SEEN = "seen"
-    REPORT = "report"
-    DECLINE = "decline"
+    REPORT = "report", "Report received"
+    DECLINE = "decline", "Declined"
     CANCEL = "cancel"
-    HOLD = "hold"
+    HOLD = "hold", "Put on hold"
     RESUME = "resume"
-    REPRIORITISE = "reprioritise"
+    REPRIORITISE = "reprioritise", "Change priority"
 
-
-EVENT_LABELS: Final = with_labels(
-    {
-        Event.SEND: "Mark sent",
-        Event.ACCEPT: "Accepted",
-        Event.SCHEDULE: "Schedule",
-        Event.RESCHEDULE: "Reschedule",
-        Event.NO_SHOW: "No-show",
-        Event.SEEN: "Seen",
-        Event.REPORT: "Report received",
-        Event.DECLINE: "Declined",
-        Event.CANCEL: "Cancel",
-        Event.HOLD: "Put on hold",
-        Event.RESUME: "Resume",
-        Event.REPRIORITISE: "Change priority",
-    }
-)
 
 HELD_FROM: Final = "held_from"
 """Table target meaning "back to the state it was held from"."""

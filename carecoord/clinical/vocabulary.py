@@ -6,39 +6,34 @@ change once released; labels are what people read.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from enum import StrEnum
-from typing import TypeVar
+from typing import Self
 
 
 class LabelledEnum(StrEnum):
-    """A string enum with a human label (the value with spaces, unless overridden)."""
+    """A string enum whose members carry a human label, declared beside the value where it
+    is not the value with spaces: ``NAME = "value", "Label"``.
 
-    @property
-    def label(self) -> str:
-        return _LABELS.get((type(self), self.value), self.value.replace("_", " ").capitalize())
-
-
-LabelledT = TypeVar("LabelledT", bound=LabelledEnum)
-
-
-def with_labels(labels: Mapping[LabelledT, str]) -> Mapping[LabelledT, str]:
-    """Make ``labels`` the members' :attr:`LabelledEnum.label` and return them.
-
-    For enums declared beside their workflow, so one label lookup serves every enum.
+    Every labelled enum of CareCoord (vocabularies, workflow states and events, service
+    views) is one of these, so ``member.label`` is the one way to show a member.
     """
-    for member, text in labels.items():
-        _LABELS[(type(member), member.value)] = text
-    return labels
+
+    label: str
+
+    def __new__(cls, value: str, label: str = "") -> Self:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label or value.replace("_", " ").capitalize()
+        return member
 
 
 class Discipline(LabelledEnum):
     """What a team member practises (docs/clinical-reference.md §1)."""
 
     PAIN_MEDICINE = "pain_medicine"
-    PHYSICAL_REHABILITATION = "physical_rehabilitation"
+    PHYSICAL_REHABILITATION = "physical_rehabilitation", "Physical rehabilitation (PM&R)"
     PSYCHIATRY = "psychiatry"
-    NEUROLOGY_HEADACHE = "neurology_headache"
+    NEUROLOGY_HEADACHE = "neurology_headache", "Neurology / headache medicine"
     ANESTHESIOLOGY = "anesthesiology"
     NEUROSURGERY = "neurosurgery"
     INTERNAL_MEDICINE = "internal_medicine"
@@ -46,8 +41,11 @@ class Discipline(LabelledEnum):
     PSYCHOLOGY = "psychology"
     SOCIAL_WORK = "social_work"
     OCCUPATIONAL_HEALTH = "occupational_health"
-    COMPLEMENTARY_MEDICINE = "complementary_medicine"
-    PAIN_REHABILITATION_PROGRAM = "pain_rehabilitation_program"
+    COMPLEMENTARY_MEDICINE = "complementary_medicine", "Complementary & alternative medicine"
+    PAIN_REHABILITATION_PROGRAM = (
+        "pain_rehabilitation_program",
+        "Chronic-pain rehabilitation program",
+    )
     OTHER_SPECIALIST = "other_specialist"
 
 
@@ -74,18 +72,18 @@ class Priority(LabelledEnum):
 
     ROUTINE = "routine"
     URGENT = "urgent"
-    ASAP = "asap"
-    STAT = "stat"
+    ASAP = "asap", "ASAP"
+    STAT = "stat", "STAT"
 
 
 class Expectation(LabelledEnum):
     """What the referrer expects of the specialist (PRSB referral elements)."""
 
-    ADVICE = "advice"
+    ADVICE = "advice", "Advice only"
     DIAGNOSIS = "diagnosis"
     TREATMENT = "treatment"
     SHARED_CARE = "shared_care"
-    TRANSFER = "transfer"
+    TRANSFER = "transfer", "Transfer of care"
 
 
 class ReferralState(LabelledEnum):
@@ -107,7 +105,7 @@ class SendMethod(LabelledEnum):
 
     PRINT = "print"
     FAX = "fax"
-    EMAIL = "email"
+    EMAIL = "email", "E-mail"
     PORTAL = "portal"
 
 
@@ -117,9 +115,9 @@ class DeliveryMethod(LabelledEnum):
 
     PRINT = "print"
     FAX = "fax"
-    EMAIL = "email"
+    EMAIL = "email", "E-mail"
     PORTAL = "portal"
-    HAND = "hand"
+    HAND = "hand", "By hand"
 
 
 class AuthorizationOutcome(LabelledEnum):
@@ -143,12 +141,12 @@ class Modality(LabelledEnum):
     """Treatment-plan modalities (docs/clinical-reference.md §8)."""
 
     MEDICATION = "medication"
-    INTERVENTIONAL = "interventional"
-    PHYSICAL_THERAPY = "physical_therapy"
-    PSYCHOLOGICAL = "psychological"
+    INTERVENTIONAL = "interventional", "Interventional procedure"
+    PHYSICAL_THERAPY = "physical_therapy", "Physical therapy / rehabilitation"
+    PSYCHOLOGICAL = "psychological", "Psychological therapy"
     COMPLEMENTARY = "complementary"
     DIAGNOSTICS = "diagnostics"
-    EDUCATION = "education"
+    EDUCATION = "education", "Education / self-management"
 
 
 class ActivityStatus(LabelledEnum):
@@ -174,11 +172,11 @@ class GoalAxis(LabelledEnum):
 
 
 class AssessmentKind(LabelledEnum):
-    NRS = "nrs"
-    PEG = "peg"
-    PHQ9 = "phq9"
-    GAD7 = "gad7"
-    ORT = "ort"
+    NRS = "nrs", "NRS pain"
+    PEG = "peg", "PEG"
+    PHQ9 = "phq9", "PHQ-9"
+    GAD7 = "gad7", "GAD-7"
+    ORT = "ort", "ORT"
 
 
 class AdministrativeSex(LabelledEnum):
@@ -215,68 +213,24 @@ class DataCategory(LabelledEnum):
     GENERAL = "general"
     PSYCHIATRIC = "psychiatric"
     PSYCHOTHERAPY_NOTE = "psychotherapy_note"
-    SUBSTANCE_USE = "substance_use"
+    SUBSTANCE_USE = "substance_use", "Substance use (Part 2)"
 
 
 class HeadacheType(LabelledEnum):
     """ICHD-3 headache groups (docs/clinical-reference.md §6)."""
 
-    MIGRAINE = "1"
-    TENSION_TYPE = "2"
-    TRIGEMINAL_AUTONOMIC = "3"
-    OTHER_PRIMARY = "4"
-    TRAUMA = "5"
-    VASCULAR = "6"
-    NON_VASCULAR_INTRACRANIAL = "7"
-    SUBSTANCE_OR_WITHDRAWAL = "8"
-    MEDICATION_OVERUSE = "8.2"
-    INFECTION = "9"
-    HOMEOSTASIS = "10"
-    CRANIAL_FACIAL_STRUCTURES = "11"
-    PSYCHIATRIC = "12"
-    CRANIAL_NEUROPATHY = "13"
-    OTHER = "14"
-
-
-# Pairs, not a dict keyed by member: members of different enums with the same value
-# (Discipline.PHYSICAL_THERAPY, Modality.PHYSICAL_THERAPY) compare equal as strings.
-_LABEL_PAIRS: tuple[tuple[StrEnum, str], ...] = (
-    (Discipline.PHYSICAL_REHABILITATION, "Physical rehabilitation (PM&R)"),
-    (Discipline.NEUROLOGY_HEADACHE, "Neurology / headache medicine"),
-    (Discipline.COMPLEMENTARY_MEDICINE, "Complementary & alternative medicine"),
-    (Discipline.PAIN_REHABILITATION_PROGRAM, "Chronic-pain rehabilitation program"),
-    (Priority.ASAP, "ASAP"),
-    (Priority.STAT, "STAT"),
-    (Expectation.ADVICE, "Advice only"),
-    (Expectation.TRANSFER, "Transfer of care"),
-    (SendMethod.EMAIL, "E-mail"),
-    (DeliveryMethod.EMAIL, "E-mail"),
-    (DeliveryMethod.HAND, "By hand"),
-    (Modality.INTERVENTIONAL, "Interventional procedure"),
-    (Modality.PHYSICAL_THERAPY, "Physical therapy / rehabilitation"),
-    (Modality.PSYCHOLOGICAL, "Psychological therapy"),
-    (Modality.EDUCATION, "Education / self-management"),
-    (AssessmentKind.NRS, "NRS pain"),
-    (AssessmentKind.PEG, "PEG"),
-    (AssessmentKind.PHQ9, "PHQ-9"),
-    (AssessmentKind.GAD7, "GAD-7"),
-    (AssessmentKind.ORT, "ORT"),
-    (UserRole.FRONT_DESK, "Front desk"),
-    (DataCategory.SUBSTANCE_USE, "Substance use (Part 2)"),
-    (HeadacheType.MIGRAINE, "1 Migraine"),
-    (HeadacheType.TENSION_TYPE, "2 Tension-type headache"),
-    (HeadacheType.TRIGEMINAL_AUTONOMIC, "3 Trigeminal autonomic cephalalgia"),
-    (HeadacheType.OTHER_PRIMARY, "4 Other primary headache"),
-    (HeadacheType.TRAUMA, "5 Headache attributed to trauma"),
-    (HeadacheType.VASCULAR, "6 Cranial or cervical vascular disorder"),
-    (HeadacheType.NON_VASCULAR_INTRACRANIAL, "7 Non-vascular intracranial disorder"),
-    (HeadacheType.SUBSTANCE_OR_WITHDRAWAL, "8 Substance or its withdrawal"),
-    (HeadacheType.MEDICATION_OVERUSE, "8.2 Medication-overuse headache"),
-    (HeadacheType.INFECTION, "9 Infection"),
-    (HeadacheType.HOMEOSTASIS, "10 Disorder of homoeostasis"),
-    (HeadacheType.CRANIAL_FACIAL_STRUCTURES, "11 Cranial, neck, eyes, ears, nose, sinuses, teeth"),
-    (HeadacheType.PSYCHIATRIC, "12 Psychiatric disorder"),
-    (HeadacheType.CRANIAL_NEUROPATHY, "13 Painful cranial neuropathy"),
-    (HeadacheType.OTHER, "14 Other headache disorder"),
-)
-_LABELS: dict[tuple[type, str], str] = {(type(m), m.value): text for m, text in _LABEL_PAIRS}
+    MIGRAINE = "1", "1 Migraine"
+    TENSION_TYPE = "2", "2 Tension-type headache"
+    TRIGEMINAL_AUTONOMIC = "3", "3 Trigeminal autonomic cephalalgia"
+    OTHER_PRIMARY = "4", "4 Other primary headache"
+    TRAUMA = "5", "5 Headache attributed to trauma"
+    VASCULAR = "6", "6 Cranial or cervical vascular disorder"
+    NON_VASCULAR_INTRACRANIAL = "7", "7 Non-vascular intracranial disorder"
+    SUBSTANCE_OR_WITHDRAWAL = "8", "8 Substance or its withdrawal"
+    MEDICATION_OVERUSE = "8.2", "8.2 Medication-overuse headache"
+    INFECTION = "9", "9 Infection"
+    HOMEOSTASIS = "10", "10 Disorder of homoeostasis"
+    CRANIAL_FACIAL_STRUCTURES = "11", "11 Cranial, neck, eyes, ears, nose, sinuses, teeth"
+    PSYCHIATRIC = "12", "12 Psychiatric disorder"
+    CRANIAL_NEUROPATHY = "13", "13 Painful cranial neuropathy"
+    OTHER = "14", "14 Other headache disorder"

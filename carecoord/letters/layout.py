@@ -89,10 +89,16 @@ def _style(name: str, **overrides: Any) -> ParagraphStyle:
     return ParagraphStyle(name, **values)
 
 
+def _small(name: str, **overrides: Any) -> ParagraphStyle:
+    """A style in the letters' one small print size (8.5 on 10.5 pt): labels, details,
+    contacts and notes, so they all change together."""
+    return _style(name, fontSize=8.5, leading=10.5, **overrides)
+
+
 BODY = _style("body", spaceAfter=3)
-SMALL = _style("small", fontSize=8.5, leading=10.5)
-SMALL_BOLD = _style("small-bold", fontName=FONT_BOLD, fontSize=8.5, leading=10.5)
-LABEL = _style("label", fontName=FONT_BOLD, fontSize=8.5, leading=10.5, textColor=ACCENT)
+SMALL = _small("small")
+SMALL_BOLD = _small("small-bold", fontName=FONT_BOLD)
+LABEL = _small("label", fontName=FONT_BOLD, textColor=ACCENT)
 HEADING = _style(
     "heading",
     fontName=FONT_BOLD,
@@ -103,24 +109,19 @@ HEADING = _style(
     spaceAfter=3,
 )
 CLINIC = _style("clinic", fontName=FONT_BOLD, fontSize=15, leading=18, textColor=ACCENT)
-CLINIC_DETAIL = _style("clinic-detail", fontSize=8.5, leading=10.5)
-CONTACT = _style("contact", fontSize=8.5, leading=10.5, alignment=TA_RIGHT)
+CLINIC_DETAIL = _small("clinic-detail")
+CONTACT = _small("contact", alignment=TA_RIGHT)
 DATE = _style("date", alignment=TA_RIGHT, spaceBefore=8, spaceAfter=8)
 URGENT_WORD = _style(
     "urgent-word", fontName=FONT_BOLD, fontSize=16, leading=19, textColor=URGENT_INK
 )
 URGENT_TEXT = _style("urgent-text", fontName=FONT_BOLD, fontSize=9.5, leading=12.5)
 FLAG = _style("flag", fontName=FONT_BOLD, fontSize=9, leading=12, textColor=URGENT_INK)
-OMITTED = _style(
-    "omitted",
-    fontName=FONT_ITALIC,
-    fontSize=8.5,
-    leading=10.5,
-    spaceBefore=2,
-    textColor=colors.HexColor("#444444"),
+OMITTED = _small(
+    "omitted", fontName=FONT_ITALIC, spaceBefore=2, textColor=colors.HexColor("#444444")
 )
 SUBHEADING = _style("subheading", spaceBefore=5, spaceAfter=2)
-REFERENCE = _style("reference", fontSize=8.5, leading=10.5, spaceBefore=4)
+REFERENCE = _small("reference", spaceBefore=4)
 FOOTER = _style("footer", fontSize=6.8, leading=8.2, textColor=colors.HexColor("#444444"))
 
 

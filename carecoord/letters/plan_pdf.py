@@ -21,6 +21,7 @@ from carecoord.letters.layout import (
     _heading,
     _p,
     _pairs,
+    _small,
     _style,
     _table,
     letterhead_flowables,
@@ -47,7 +48,7 @@ NOTICE = (
     "destroy it; do not copy or forward it."
 )
 TITLE = _style("plan-title", fontName=FONT_BOLD, fontSize=14, leading=17, textColor=ACCENT)
-IMPROVED = _style("improved", fontName=FONT_BOLD, fontSize=8.5, leading=10.5)
+IMPROVED = _small("improved", fontName=FONT_BOLD)
 
 
 # --------------------------------------------------------------------------- story

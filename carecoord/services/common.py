@@ -11,9 +11,8 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import replace
 from datetime import date
-from enum import StrEnum
 from pathlib import Path
-from typing import Any, Concatenate, ParamSpec, Self, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -144,20 +143,6 @@ def csv_cell(text: str) -> str:
     ``-``, ``@``, a tab or a carriage return gets a leading apostrophe (OWASP CSV injection).
     Every CSV CareCoord writes passes its text cells through here."""
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-class Labelled(StrEnum):
-    """A string enum of the services whose members are declared with their label where it
-    is not the value with spaces: ``NAME = "value", "Label"`` (the rule of
-    :class:`~carecoord.clinical.vocabulary.LabelledEnum`, without a separate table)."""
-
-    label: str
-
-    def __new__(cls, value: str, label: str = "") -> Self:
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.label = label or value.replace("_", " ").capitalize()
-        return member
 
 
 CSV_ENCODING = "utf-8-sig"

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import func, select
 
 from carecoord.clinical import intake_workflow as flow
 from carecoord.clinical.intake_workflow import IntakeState
+from carecoord.clinical.vocabulary import LabelledEnum
 from carecoord.db import Database
 from carecoord.models import IntakeReferral
 from carecoord.services import validation as v
@@ -33,24 +33,17 @@ OWED = (S.RECEIVED, S.ACCEPTED, S.WAITLISTED)
 """States in which the clinic owes the next step (and so can be overdue)."""
 
 
-class IntakeList(StrEnum):
-    """The page's views: one per open state, the overdue ones, and the closed."""
+class IntakeList(LabelledEnum):
+    """The page's views: one per open state (named as the state), the overdue ones, and the
+    closed."""
 
-    RECEIVED = "received"
-    INFO_REQUESTED = "info_requested"
-    ACCEPTED = "accepted"
-    WAITLISTED = "waitlisted"
-    BOOKED = "booked"
+    RECEIVED = "received", S.RECEIVED.label
+    INFO_REQUESTED = "info_requested", S.INFO_REQUESTED.label
+    ACCEPTED = "accepted", S.ACCEPTED.label
+    WAITLISTED = "waitlisted", S.WAITLISTED.label
+    BOOKED = "booked", S.BOOKED.label
     OVERDUE = "overdue"
     CLOSED = "closed"
-
-    @property
-    def label(self) -> str:
-        if self is IntakeList.OVERDUE:
-            return "Overdue"
-        if self is IntakeList.CLOSED:
-            return "Closed"
-        return IntakeState(self.value).label
 
 
 def _condition(view: IntakeList, day: date) -> Any:

@@ -23,6 +23,7 @@ from carecoord.clinical.vocabulary import (
     DeliveryMethod,
     Discipline,
     DocumentKind,
+    LabelledEnum,
     UserRole,
 )
 from carecoord.db import Database
@@ -39,7 +40,7 @@ from carecoord.models import (
 )
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import Labelled, is_record_id, moved_names, service
+from carecoord.services.common import is_record_id, moved_names, service
 from carecoord.services.common import today as local_today
 from carecoord.services.permissions import (
     Action,
@@ -54,7 +55,7 @@ from carecoord.services.unit_of_work import unit_of_work
 ENTITY = "ReviewItem"
 
 
-class ReviewKind(Labelled):
+class ReviewKind(LabelledEnum):
     """What an item in the inbox is: a referral's report, or a document filed on a chart."""
 
     SPECIALIST_REPORT = "specialist_report", "Specialist's report"
@@ -81,7 +82,7 @@ NOTE_MAX = 2000
 REVIEWER_ROLES: Final = (UserRole.PHYSICIAN, UserRole.CLINICIAN)
 
 
-class FollowUp(Labelled):
+class FollowUp(LabelledEnum):
     """What the clinician decided after reading (optional)."""
 
     DISCUSS_AT_NEXT_VISIT = "discuss_at_next_visit"

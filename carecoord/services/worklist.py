@@ -16,6 +16,7 @@ from carecoord.clinical.vocabulary import (
     AuthorizationOutcome,
     DataCategory,
     Discipline,
+    LabelledEnum,
     Priority,
     ReferralState,
 )
@@ -23,7 +24,7 @@ from carecoord.db import Database
 from carecoord.models import Patient, Referral
 from carecoord.services import validation as v
 from carecoord.services.actor import Actor
-from carecoord.services.common import Labelled, service
+from carecoord.services.common import service
 from carecoord.services.common import today as local_today
 from carecoord.services.paging import Page, fill_page, page_limit
 from carecoord.services.permissions import Action, require
@@ -55,7 +56,7 @@ IN_ERROR_IDS = select(Referral.id).where(IN_ERROR).scalar_subquery()
 NOT_IN_ERROR = Referral.id.not_in(IN_ERROR_IDS)
 
 
-class WorklistView(Labelled):
+class WorklistView(LabelledEnum):
     TO_SEND = "to_send"
     AWAITING_ACCEPTANCE = "awaiting_acceptance"
     TO_SCHEDULE = "to_schedule"
