@@ -19,7 +19,6 @@ DEMO_PASSWORD: Final = "demo"
 
 DEMO_USERNAMES: Final = ("admin", "drlee", "therapist", "frontdesk")
 LOADED_BY: Final = "demo"
-BATCH_PATIENTS: Final = 2000
 
 
 def sentence(text: str) -> str:
