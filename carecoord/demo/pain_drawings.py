@@ -186,7 +186,7 @@ def fill_pain_drawings(conn: Connection, today: date) -> int:
     for patient_id, code in rows:
         if patient_id not in chosen and any(code.startswith(p) for p, _ in BY_CODE):
             chosen[patient_id] = code
-    cache: dict[tuple[str, bool], tuple[tuple[PainMark, ...], ...]] = {}
+    cache: dict[tuple[str, bool], tuple[list[dict[str, object]], ...]] = {}
     now = utcnow()
     dates = (today - timedelta(days=FIRST_DAYS_AGO), today - timedelta(days=SECOND_DAYS_AGO))
     batch: list[dict[str, object]] = []
@@ -197,13 +197,13 @@ def fill_pain_drawings(conn: Connection, today: date) -> int:
         if key not in cache:
             found = marks_for(code, left)
             assert found is not None  # chosen only when a prefix matched
-            cache[key] = found
+            cache[key] = tuple([m.as_json() for m in marks] for marks in found)
         for drawn_on, marks in zip(dates, cache[key], strict=True):
             batch.append(
                 {
                     "patient_id": patient_id,
                     "drawn_on": drawn_on,
-                    "marks": [m.as_json() for m in marks],
+                    "marks": marks,
                     "notes": None,
                     "created_at": now,
                     "updated_at": now,

@@ -15,6 +15,7 @@ from carecoord.clinical.vocabulary import (
     ReferralState,
     SendMethod,
 )
+from carecoord.demo.archetypes import Archetype
 from carecoord.demo.common import DemoRandom, sentence, sv, weekday
 from carecoord.demo.state import BuilderState, Chart, Member
 from carecoord.demo.texts import (
@@ -102,15 +103,26 @@ class ReferralSteps(BuilderState):
     def fitting_asks(self, chart: Chart, discipline: Discipline, day: date) -> list[Ask]:
         """The discipline's texts that fit this chart on ``day`` (clinical/coherence.py)."""
         facts = self.current_facts
-        fitting = []
-        never = tuple(text.lower() for text in chart.archetype.never)
-        for ask in REFERRAL_TEXT[discipline]:
-            reason = ask.reason.format(condition=chart.archetype.said)
-            if any(text in ask.question.lower() for text in never):
-                continue  # a stimulator trial asked for a patient who has one
-            if not coherence.referral_problems(facts, discipline, day, (reason, ask.question)):
-                fitting.append(ask)
-        return fitting
+        return [
+            ask
+            for ask, reason in self.archetype_asks(chart.archetype, discipline)
+            if not coherence.referral_problems(facts, discipline, day, (reason, ask.question))
+        ]
+
+    def archetype_asks(self, archetype: Archetype, discipline: Discipline) -> list[tuple[Ask, str]]:
+        """The discipline's texts an archetype may be asked, each with its reason as worded
+        for it (worked out once per archetype and discipline)."""
+        key = (archetype.name, discipline)
+        found = self.asks_cache.get(key)
+        if found is None:
+            never = tuple(text.lower() for text in archetype.never)
+            found = self.asks_cache[key] = [
+                (ask, ask.reason.format(condition=archetype.said))
+                for ask in REFERRAL_TEXT[discipline]
+                # a stimulator trial is not asked for a patient who has one
+                if not any(text in ask.question.lower() for text in never)
+            ]
+        return found
 
     def referral(self, chart: Chart, discipline: Discipline, *, urgent_psych: bool) -> None:
         rng, sink, today = self.rng, self.sink, self.today
@@ -287,10 +299,13 @@ class ReferralSteps(BuilderState):
             history.append(auth_event)
         history.sort(key=lambda event: (event[0], event[1]))
         events = sink.rows["referral_events"]
+        event_id = self.ids["referral_events"]
+        self.ids["referral_events"] += len(history)
         for when, minute, who, kind, from_state, to_state, why in history:
+            event_id += 1
             events.append(
                 (
-                    self.next_id("referral_events"),
+                    event_id,
                     referral_id,
                     sink.stamp(when, minute),
                     who,
