@@ -205,6 +205,28 @@ def _rollback_journal(conn: Connection) -> Iterator[None]:
             driver.execute(f"PRAGMA journal_mode={mode}")
 
 
+@contextmanager
+def _indexes_built_after(conn: Connection) -> Iterator[None]:
+    """SQLite: the filled tables' indexes dropped while the patients' rows go in, then
+    created again from their own definitions: sorting each index once is quicker than
+    updating it row by row. Unique ones check every row when built again; on an error the
+    transaction's rollback brings the dropped indexes back."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    tables = ", ".join(f"'{table}'" for table in COLUMNS)
+    indexes = conn.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master "
+        f"WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({tables})"
+    ).all()
+    quote = conn.dialect.identifier_preparer.quote
+    for name, _sql in indexes:
+        conn.exec_driver_sql(f"DROP INDEX {quote(name)}")
+    yield
+    for _name, sql in indexes:
+        conn.exec_driver_sql(sql)
+
+
 def _fill(
     conn: Connection,
     patients: int,
@@ -217,10 +239,11 @@ def _fill(
     fills that read what the patients' rows hold. A new demo step is one line at the end."""
     sink = Sink(conn)
     builder = _directory(conn, sink, seed, day)
-    for done in batches.built(builder, patients):
-        sink.flush()
-        if progress is not None and done < patients:
-            progress(done, patients)
+    with _indexes_built_after(conn):
+        for done in batches.built(builder, patients):
+            sink.flush()
+            if progress is not None and done < patients:
+                progress(done, patients)
     later: dict[str, int] = {}
     demo_workflow.fill_workflow_extras(conn, day)
     later["pain drawings"] = demo_pain_drawings.fill_pain_drawings(conn, day)

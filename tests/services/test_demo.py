@@ -693,3 +693,18 @@ def test_the_load_stays_in_wal_when_another_connection_has_the_file(tmp_path: Pa
         other.close()
     db.dispose()
     assert summary.patients == 5 and journal == [False]
+
+
+def test_the_indexes_dropped_for_the_load_are_built_again(tmp_path: Path) -> None:
+    import sqlite3
+
+    def indexes(path: Path) -> list[tuple[str, str]]:
+        with sqlite3.connect(path) as conn:
+            query = "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
+            return conn.execute(query).fetchall()
+
+    Database(f"sqlite:///{tmp_path / 'empty.sqlite3'}").dispose()
+    db = Database(f"sqlite:///{tmp_path / 'filled.sqlite3'}")
+    fill_demo(db, patients=5, today=TODAY)
+    db.dispose()
+    assert indexes(tmp_path / "filled.sqlite3") == indexes(tmp_path / "empty.sqlite3")
