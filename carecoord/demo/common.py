@@ -44,6 +44,15 @@ class DemoRandom(random.Random):
         return items[int(self.random() * len(items))]
 
 
+def banded(roll: float, bands: Sequence[tuple[float, T]], rest: T) -> T:
+    """The value of the first band whose bound ``roll`` is below, else ``rest``: a draw of
+    ``random()`` against cumulative probabilities ((0.75, routine), (0.9, urgent), ...)."""
+    for bound, value in bands:
+        if roll < bound:
+            return value
+    return rest
+
+
 def report_pdf(
     heading: str = "Specialist report",
     findings: str = "see the referral history in CareCoord.",

@@ -16,7 +16,7 @@ from carecoord.clinical.vocabulary import (
     SendMethod,
 )
 from carecoord.demo.archetypes import Archetype
-from carecoord.demo.common import DemoRandom, sentence, sv, weekday
+from carecoord.demo.common import DemoRandom, banded, sentence, sv, weekday
 from carecoord.demo.state import BuilderState, Chart, Member
 from carecoord.demo.texts import (
     AUTH_SERVICE,
@@ -136,16 +136,7 @@ class ReferralSteps(BuilderState):
         discharged = self.current_discharged and state in rules.OPEN_STATES
         if discharged:  # the clinic's discharge ended what was still open
             state = S.CANCELLED
-        roll = rng.random()
-        priority = (
-            Priority.ROUTINE
-            if roll < 0.75
-            else Priority.URGENT
-            if roll < 0.9
-            else Priority.ASAP
-            if roll < 0.97
-            else Priority.STAT
-        )
+        priority = banded(rng.random(), PRIORITIES, Priority.STAT)
         if urgent_psych:
             priority = Priority.STAT if rng.random() < 0.3 else Priority.URGENT
         path, held_from = referral_path(rng, state)
@@ -428,6 +419,7 @@ class ReferralSteps(BuilderState):
         return values, event
 
 
+PRIORITIES: Final = ((0.75, Priority.ROUTINE), (0.9, Priority.URGENT), (0.97, Priority.ASAP))
 WALK: Final = (S.DRAFT, S.SENT, S.ACCEPTED, S.SCHEDULED, S.SEEN, S.REPORT_RECEIVED)
 NO_AUTH: Final = (sv(AuthorizationOutcome.NOT_REQUIRED), None, None, None, None, None, False,
                   None, None, None, None, 0, None, None)  # fmt: skip
