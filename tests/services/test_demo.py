@@ -708,3 +708,24 @@ def test_the_indexes_dropped_for_the_load_are_built_again(tmp_path: Path) -> Non
     fill_demo(db, patients=5, today=TODAY)
     db.dispose()
     assert indexes(tmp_path / "filled.sqlite3") == indexes(tmp_path / "empty.sqlite3")
+
+
+def test_a_forked_builder_on_each_database(
+    fresh: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The helper process's rows go in by executemany (SQLite) or COPY (PostgreSQL)."""
+    from carecoord.demo import batches
+
+    monkeypatch.setattr(batches, "BATCH_PATIENTS", 6)
+    forks: list[int] = []
+    forked = batches._forked
+
+    def counted(*args: Any) -> Iterator[int]:
+        forks.append(1)
+        return forked(*args)
+
+    monkeypatch.setattr(batches, "_forked", counted)
+    summary = fill_demo(fresh, patients=20, seed=4, today=TODAY)
+    counts = _counts(fresh)
+    assert forks == [1] and summary.patients == counts["patients"] == 20
+    assert summary.referrals == counts["referrals"] > 20
