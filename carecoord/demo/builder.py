@@ -12,7 +12,7 @@ from carecoord.clinical.vocabulary import (
 from carecoord.demo import clinic, names
 from carecoord.demo.assessments import AssessmentSteps
 from carecoord.demo.chart import ChartSteps
-from carecoord.demo.common import cumulative, sv
+from carecoord.demo.common import banded, cumulative, sv
 from carecoord.demo.directory import DirectorySteps
 from carecoord.demo.plans import PlanSteps
 from carecoord.demo.referrals import ReferralSteps
@@ -20,6 +20,11 @@ from carecoord.demo.texts import DISCHARGE_REASONS
 from carecoord.services.validation import search_key
 
 CULTURE_CUM: Final = cumulative([c.weight for c in names.CULTURES])
+SEXES: Final = (
+    (0.55, AdministrativeSex.FEMALE),
+    (0.98, AdministrativeSex.MALE),
+    (0.99, AdministrativeSex.OTHER),
+)
 
 
 class Builder(DirectorySteps, ChartSteps, AssessmentSteps, PlanSteps, ReferralSteps):
@@ -29,16 +34,7 @@ class Builder(DirectorySteps, ChartSteps, AssessmentSteps, PlanSteps, ReferralSt
         rng, sink, today = self.rng, self.sink, self.today
         patient_id = self.next_id("patients")
         culture = rng.choices(names.CULTURES, cum_weights=CULTURE_CUM)[0]
-        sex_roll = rng.random()
-        sex = (
-            AdministrativeSex.FEMALE
-            if sex_roll < 0.55
-            else AdministrativeSex.MALE
-            if sex_roll < 0.98
-            else AdministrativeSex.OTHER
-            if sex_roll < 0.99
-            else AdministrativeSex.UNKNOWN
-        )
+        sex = banded(rng.random(), SEXES, AdministrativeSex.UNKNOWN)
         female = sex == AdministrativeSex.FEMALE or (
             sex != AdministrativeSex.MALE and rng.random() < 0.5
         )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Final, NamedTuple
 
 from carecoord.clinical.vocabulary import Discipline
+from carecoord.services.settings import ClinicSettings
 
 D = Discipline
 
@@ -62,6 +63,17 @@ CLINIC_PHONE: Final = "(503) 555-0100"
 CLINIC_FAX: Final = "(503) 555-0101"
 CLINIC_EMAIL: Final = "frontdesk@riverside-pain.example.org"
 CLINIC_DOMAIN: Final = "riverside-pain.example.org"
+
+
+def clinic_settings() -> ClinicSettings:
+    """The demo clinic's name and contact details, as the settings page keeps them."""
+    return ClinicSettings(
+        clinic_name=CLINIC_NAME,
+        address=CLINIC_ADDRESS,
+        phone=CLINIC_PHONE,
+        fax=CLINIC_FAX,
+        email=CLINIC_EMAIL,
+    )
 
 
 class MemberSpec(NamedTuple):

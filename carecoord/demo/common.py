@@ -19,7 +19,6 @@ DEMO_PASSWORD: Final = "demo"
 
 DEMO_USERNAMES: Final = ("admin", "drlee", "therapist", "frontdesk")
 LOADED_BY: Final = "demo"
-BATCH_PATIENTS: Final = 2000
 
 
 def sentence(text: str) -> str:
@@ -43,6 +42,15 @@ class DemoRandom(random.Random):
     def pick(self, items: Sequence[T]) -> T:
         """One element of a non-empty sequence."""
         return items[int(self.random() * len(items))]
+
+
+def banded(roll: float, bands: Sequence[tuple[float, T]], rest: T) -> T:
+    """The value of the first band whose bound ``roll`` is below, else ``rest``: a draw of
+    ``random()`` against cumulative probabilities ((0.75, routine), (0.9, urgent), ...)."""
+    for bound, value in bands:
+        if roll < bound:
+            return value
+    return rest
 
 
 def report_pdf(

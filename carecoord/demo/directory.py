@@ -11,7 +11,7 @@ from carecoord.clinical.vocabulary import (
 from carecoord.demo import clinic
 from carecoord.demo.common import hash_password, sv
 from carecoord.demo.state import BuilderState, Member
-from carecoord.services.settings import ClinicSettings, encode_settings
+from carecoord.services.settings import encode_settings
 from carecoord.services.validation import search_key
 
 D = Discipline
@@ -112,12 +112,5 @@ class DirectorySteps(BuilderState):
             )
 
     def settings(self) -> None:
-        settings = ClinicSettings(
-            clinic_name=clinic.CLINIC_NAME,
-            address=clinic.CLINIC_ADDRESS,
-            phone=clinic.CLINIC_PHONE,
-            fax=clinic.CLINIC_FAX,
-            email=clinic.CLINIC_EMAIL,
-        )
-        for key, value in encode_settings(settings).items():
+        for key, value in encode_settings(clinic.clinic_settings()).items():
             self.sink.rows["settings"].append((key, value))

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Connection, func, select, text
 
@@ -15,13 +18,14 @@ from carecoord.clinical.vocabulary import (
 )
 from carecoord.db import Database
 from carecoord.demo import allergy as demo_allergy
+from carecoord.demo import batches
 from carecoord.demo import document_review as demo_document_review
 from carecoord.demo import intake as demo_intake
 from carecoord.demo import monitoring as monitoring_demo
 from carecoord.demo import pain_drawings as demo_pain_drawings
 from carecoord.demo import workflow as demo_workflow
 from carecoord.demo.builder import Builder
-from carecoord.demo.common import BATCH_PATIENTS, DEMO_USERNAMES, report_pdf
+from carecoord.demo.common import DEMO_USERNAMES, report_pdf
 from carecoord.demo.sink import COLUMNS, Sink
 from carecoord.errors import CareCoordError
 from carecoord.models import Base, Patient, Setting
@@ -146,7 +150,7 @@ def fill_demo(
     started = time.perf_counter()
     day = today or date.today()
     engine = db.engine.execution_options(carecoord_write=True)
-    with engine.begin() as conn:
+    with engine.connect() as conn, _rollback_journal(conn), conn.begin():
         _refuse_a_clinic_database(conn)
         sqlite = conn.dialect.name == "sqlite"
         if sqlite:  # a bigger page cache keeps the index B-trees in memory during the load
@@ -164,6 +168,65 @@ def fill_demo(
     return summary
 
 
+def _driver(conn: Connection) -> Any:
+    """The DB-API connection: a PRAGMA sent there is not wrapped in a transaction."""
+    return conn.connection.driver_connection
+
+
+@contextmanager
+def _rollback_journal(conn: Connection) -> Iterator[None]:
+    """SQLite in WAL mode: load under a rollback journal, then back to WAL.
+
+    Under WAL every page of the load is written twice (to the log, then checkpointed into
+    the file). A rollback journal keeps only the pages the file held before, which for
+    a new demo file is its empty schema, and still undoes the whole load after a crash
+    (synchronous stays as it is). When another connection has the file open the switch
+    cannot be made at once; the load then runs under WAL rather than wait.
+    """
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    driver = _driver(conn)
+    mode = str(driver.execute("PRAGMA journal_mode").fetchone()[0])
+    switched = mode
+    if mode.lower() == "wal":
+        timeout = int(driver.execute("PRAGMA busy_timeout").fetchone()[0])
+        driver.execute("PRAGMA busy_timeout=0")
+        try:
+            switched = str(driver.execute("PRAGMA journal_mode=DELETE").fetchone()[0])
+        except sqlite3.OperationalError:  # locked by another connection
+            pass
+        finally:
+            driver.execute(f"PRAGMA busy_timeout={timeout}")
+    try:
+        yield
+    finally:
+        if switched != mode:
+            driver.execute(f"PRAGMA journal_mode={mode}")
+
+
+@contextmanager
+def _indexes_built_after(conn: Connection) -> Iterator[None]:
+    """SQLite: the filled tables' indexes dropped while the patients' rows go in, then
+    created again from their own definitions: sorting each index once is quicker than
+    updating it row by row. Unique ones check every row when built again; on an error the
+    transaction's rollback brings the dropped indexes back."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    tables = ", ".join(f"'{table}'" for table in COLUMNS)
+    indexes = conn.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master "
+        f"WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({tables})"
+    ).all()
+    quote = conn.dialect.identifier_preparer.quote
+    for name, _sql in indexes:
+        conn.exec_driver_sql(f"DROP INDEX {quote(name)}")
+    yield
+    for _name, sql in indexes:
+        conn.exec_driver_sql(sql)
+
+
 def _fill(
     conn: Connection,
     patients: int,
@@ -176,13 +239,11 @@ def _fill(
     fills that read what the patients' rows hold. A new demo step is one line at the end."""
     sink = Sink(conn)
     builder = _directory(conn, sink, seed, day)
-    for index in range(patients):
-        builder.patient(index)
-        if (index + 1) % BATCH_PATIENTS == 0:
+    with _indexes_built_after(conn):
+        for done in batches.built(builder, patients):
             sink.flush()
-            if progress is not None:
-                progress(index + 1, patients)
-    sink.flush()
+            if progress is not None and done < patients:
+                progress(done, patients)
     later: dict[str, int] = {}
     demo_workflow.fill_workflow_extras(conn, day)
     later["pain drawings"] = demo_pain_drawings.fill_pain_drawings(conn, day)

@@ -30,7 +30,6 @@ from carecoord.letters.intake_reply import IntakeReplyData, ReferringDoctor, ren
 from carecoord.models import IntakeReferral, TeamMember
 from carecoord.services.demo_mark import is_demo_connection
 from carecoord.services.intake_reply import reference_of
-from carecoord.services.settings import ClinicSettings
 
 F, M = AdministrativeSex.FEMALE, AdministrativeSex.MALE
 BOOKED_IN_DAYS = 7
@@ -146,13 +145,7 @@ def _coordinator(conn: Connection) -> int | None:
 
 
 def _reply(row_id: int, values: dict[str, Any]) -> bytes:
-    clinic = ClinicSettings(
-        clinic_name=names.CLINIC_NAME,
-        address=names.CLINIC_ADDRESS,
-        phone=names.CLINIC_PHONE,
-        fax=names.CLINIC_FAX,
-        email=names.CLINIC_EMAIL,
-    )
+    clinic = names.clinic_settings()
     name = f"{values['given_name']} {values['family_name']}"
     return render_reply(
         IntakeReplyData(

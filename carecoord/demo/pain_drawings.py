@@ -18,6 +18,13 @@ from carecoord.models import Diagnosis, PainDrawing, Patient, utcnow
 
 Spot = tuple[str, float, float, str]  # view, x, y, kind — drawn on the patient's RIGHT side
 
+
+def _both_sides(view: str, x: float, y: float, kind: str) -> tuple[Spot, Spot]:
+    """A spot and its mirror image on the other side (both views mirror about the midline,
+    x = 100), for pain felt on both sides alike."""
+    return (view, x, y, kind), (view, 200 - x, y, kind)
+
+
 # Where each presentation hurts (docs/clinical-reference.md §11), first visit and ~8 weeks on.
 RADICULOPATHY: Final[tuple[tuple[Spot, ...], tuple[Spot, ...]]] = (
     (
@@ -39,19 +46,13 @@ RADICULOPATHY: Final[tuple[tuple[Spot, ...], tuple[Spot, ...]]] = (
     ),
 )
 LOW_BACK: Final = (
-    (
-        ("back", 118, 190, "aching"),
-        ("back", 82, 190, "aching"),
-        ("back", 112, 200, "aching"),
-        ("back", 88, 200, "aching"),
-    ),
-    (("back", 118, 192, "aching"), ("back", 82, 192, "aching")),
+    (*_both_sides("back", 118, 190, "aching"), *_both_sides("back", 112, 200, "aching")),
+    _both_sides("back", 118, 192, "aching"),
 )
 NECK: Final = (
     (
         ("back", 100, 72, "aching"),
-        ("back", 135, 98, "aching"),
-        ("back", 65, 98, "aching"),
+        *_both_sides("back", 135, 98, "aching"),
         ("back", 100, 30, "aching"),
     ),
     (("back", 100, 72, "aching"), ("back", 135, 98, "aching")),
@@ -68,43 +69,30 @@ TENSION_HEADACHE: Final = (
     ),
     (("front", 100, 20, "aching"), ("back", 100, 72, "aching")),
 )
-FIBROMYALGIA: Final = (
+FIBROMYALGIA: Final = (  # the tender points, on both sides
     (
-        ("back", 135, 98, "aching"),
-        ("back", 65, 98, "aching"),
-        ("back", 120, 125, "aching"),
-        ("back", 80, 125, "aching"),
-        ("back", 118, 190, "aching"),
-        ("back", 82, 190, "aching"),
-        ("back", 116, 216, "burning"),
-        ("back", 84, 216, "burning"),
-        ("front", 82, 260, "aching"),
-        ("front", 118, 260, "aching"),
-        ("front", 55, 140, "aching"),
-        ("front", 145, 140, "aching"),
+        *_both_sides("back", 135, 98, "aching"),
+        *_both_sides("back", 120, 125, "aching"),
+        *_both_sides("back", 118, 190, "aching"),
+        *_both_sides("back", 116, 216, "burning"),
+        *_both_sides("front", 82, 260, "aching"),
+        *_both_sides("front", 55, 140, "aching"),
     ),
     (
-        ("back", 135, 98, "aching"),
-        ("back", 65, 98, "aching"),
-        ("back", 118, 190, "aching"),
-        ("back", 82, 190, "aching"),
+        *_both_sides("back", 135, 98, "aching"),
+        *_both_sides("back", 118, 190, "aching"),
         ("front", 82, 260, "aching"),
     ),
 )
-NEUROPATHY: Final = (
+NEUROPATHY: Final = (  # both feet and lower legs alike
     (
-        ("front", 82, 418, "burning"),
-        ("front", 118, 418, "burning"),
-        ("front", 84, 380, "pins_and_needles"),
-        ("front", 116, 380, "pins_and_needles"),
-        ("front", 84, 355, "numbness"),
-        ("front", 116, 355, "numbness"),
+        *_both_sides("front", 82, 418, "burning"),
+        *_both_sides("front", 84, 380, "pins_and_needles"),
+        *_both_sides("front", 84, 355, "numbness"),
     ),
     (
-        ("front", 82, 418, "burning"),
-        ("front", 118, 418, "burning"),
-        ("front", 84, 380, "pins_and_needles"),
-        ("front", 116, 380, "pins_and_needles"),
+        *_both_sides("front", 82, 418, "burning"),
+        *_both_sides("front", 84, 380, "pins_and_needles"),
     ),
 )
 CRPS: Final = (
@@ -121,8 +109,8 @@ KNEE: Final = (
     (("front", 83, 324, "aching"),),
 )
 BOTH_KNEES: Final = (
-    (("front", 83, 324, "aching"), ("front", 117, 324, "aching")),
-    (("front", 83, 324, "aching"), ("front", 117, 324, "aching")),
+    _both_sides("front", 83, 324, "aching"),
+    _both_sides("front", 83, 324, "aching"),
 )
 
 # Diagnosis code (prefix) → presentation; the first matching diagnosis of a patient wins.
@@ -186,7 +174,7 @@ def fill_pain_drawings(conn: Connection, today: date) -> int:
     for patient_id, code in rows:
         if patient_id not in chosen and any(code.startswith(p) for p, _ in BY_CODE):
             chosen[patient_id] = code
-    cache: dict[tuple[str, bool], tuple[tuple[PainMark, ...], ...]] = {}
+    cache: dict[tuple[str, bool], tuple[list[dict[str, object]], ...]] = {}
     now = utcnow()
     dates = (today - timedelta(days=FIRST_DAYS_AGO), today - timedelta(days=SECOND_DAYS_AGO))
     batch: list[dict[str, object]] = []
@@ -197,13 +185,13 @@ def fill_pain_drawings(conn: Connection, today: date) -> int:
         if key not in cache:
             found = marks_for(code, left)
             assert found is not None  # chosen only when a prefix matched
-            cache[key] = found
+            cache[key] = tuple([m.as_json() for m in marks] for marks in found)
         for drawn_on, marks in zip(dates, cache[key], strict=True):
             batch.append(
                 {
                     "patient_id": patient_id,
                     "drawn_on": drawn_on,
-                    "marks": [m.as_json() for m in marks],
+                    "marks": marks,
                     "notes": None,
                     "created_at": now,
                     "updated_at": now,

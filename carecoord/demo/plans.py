@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Final
 
 from carecoord.clinical import coherence, drugs
 from carecoord.clinical.vocabulary import (
@@ -12,7 +13,7 @@ from carecoord.clinical.vocabulary import (
     PlanStatus,
 )
 from carecoord.demo.archetypes import Archetype
-from carecoord.demo.common import sv
+from carecoord.demo.common import banded, sv
 from carecoord.demo.state import BuilderState, Chart
 from carecoord.demo.texts import (
     ACTIVITIES,
@@ -27,6 +28,13 @@ from carecoord.services.permissions import (
     activity_category,
 )
 
+ACTIVITY_STATUSES: Final = (
+    (0.45, ActivityStatus.ACTIVE),
+    (0.7, ActivityStatus.DONE),
+    (0.88, ActivityStatus.PLANNED),
+)
+"""How an active plan's activities stand (the rest: stopped)."""
+
 
 class PlanSteps(BuilderState):
     """Plans whose activities fit the chart (clinical/coherence.py)."""
@@ -40,12 +48,8 @@ class PlanSteps(BuilderState):
         if rng.random() < 0.1 and (first_day - chart.since).days > 60:
             plans.append((rng.pick((PlanStatus.COMPLETED, PlanStatus.DISCONTINUED)), chart.since))
         roll = rng.random()
-        current = (
-            PlanStatus.ACTIVE
-            if roll < 0.85
-            else PlanStatus.DRAFT
-            if roll < 0.93
-            else PlanStatus.COMPLETED
+        current = banded(
+            roll, ((0.85, PlanStatus.ACTIVE), (0.93, PlanStatus.DRAFT)), PlanStatus.COMPLETED
         )
         if self.current_discharged:  # care ended with the discharge
             current = PlanStatus.COMPLETED if roll < 0.7 else PlanStatus.DISCONTINUED
@@ -131,16 +135,7 @@ class PlanSteps(BuilderState):
         elif plan_status is PlanStatus.DRAFT:
             status = ActivityStatus.PLANNED
         else:
-            roll = rng.random()
-            status = (
-                ActivityStatus.ACTIVE
-                if roll < 0.45
-                else ActivityStatus.DONE
-                if roll < 0.7
-                else ActivityStatus.PLANNED
-                if roll < 0.88
-                else ActivityStatus.STOPPED
-            )
+            status = banded(rng.random(), ACTIVITY_STATUSES, ActivityStatus.STOPPED)
         if status is ActivityStatus.PLANNED:
             start = today + timedelta(days=rng.between(3, 45))
         # Only activities that fit the archetype and the chart: the site of the pain, the

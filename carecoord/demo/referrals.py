@@ -15,7 +15,8 @@ from carecoord.clinical.vocabulary import (
     ReferralState,
     SendMethod,
 )
-from carecoord.demo.common import DemoRandom, sentence, sv, weekday
+from carecoord.demo.archetypes import Archetype
+from carecoord.demo.common import DemoRandom, banded, sentence, sv, weekday
 from carecoord.demo.state import BuilderState, Chart, Member
 from carecoord.demo.texts import (
     AUTH_SERVICE,
@@ -102,15 +103,26 @@ class ReferralSteps(BuilderState):
     def fitting_asks(self, chart: Chart, discipline: Discipline, day: date) -> list[Ask]:
         """The discipline's texts that fit this chart on ``day`` (clinical/coherence.py)."""
         facts = self.current_facts
-        fitting = []
-        never = tuple(text.lower() for text in chart.archetype.never)
-        for ask in REFERRAL_TEXT[discipline]:
-            reason = ask.reason.format(condition=chart.archetype.said)
-            if any(text in ask.question.lower() for text in never):
-                continue  # a stimulator trial asked for a patient who has one
-            if not coherence.referral_problems(facts, discipline, day, (reason, ask.question)):
-                fitting.append(ask)
-        return fitting
+        return [
+            ask
+            for ask, reason in self.archetype_asks(chart.archetype, discipline)
+            if not coherence.referral_problems(facts, discipline, day, (reason, ask.question))
+        ]
+
+    def archetype_asks(self, archetype: Archetype, discipline: Discipline) -> list[tuple[Ask, str]]:
+        """The discipline's texts an archetype may be asked, each with its reason as worded
+        for it (worked out once per archetype and discipline)."""
+        key = (archetype.name, discipline)
+        found = self.asks_cache.get(key)
+        if found is None:
+            never = tuple(text.lower() for text in archetype.never)
+            found = self.asks_cache[key] = [
+                (ask, ask.reason.format(condition=archetype.said))
+                for ask in REFERRAL_TEXT[discipline]
+                # a stimulator trial is not asked for a patient who has one
+                if not any(text in ask.question.lower() for text in never)
+            ]
+        return found
 
     def referral(self, chart: Chart, discipline: Discipline, *, urgent_psych: bool) -> None:
         rng, sink, today = self.rng, self.sink, self.today
@@ -124,16 +136,7 @@ class ReferralSteps(BuilderState):
         discharged = self.current_discharged and state in rules.OPEN_STATES
         if discharged:  # the clinic's discharge ended what was still open
             state = S.CANCELLED
-        roll = rng.random()
-        priority = (
-            Priority.ROUTINE
-            if roll < 0.75
-            else Priority.URGENT
-            if roll < 0.9
-            else Priority.ASAP
-            if roll < 0.97
-            else Priority.STAT
-        )
+        priority = banded(rng.random(), PRIORITIES, Priority.STAT)
         if urgent_psych:
             priority = Priority.STAT if rng.random() < 0.3 else Priority.URGENT
         path, held_from = referral_path(rng, state)
@@ -287,10 +290,13 @@ class ReferralSteps(BuilderState):
             history.append(auth_event)
         history.sort(key=lambda event: (event[0], event[1]))
         events = sink.rows["referral_events"]
+        event_id = self.ids["referral_events"]
+        self.ids["referral_events"] += len(history)
         for when, minute, who, kind, from_state, to_state, why in history:
+            event_id += 1
             events.append(
                 (
-                    self.next_id("referral_events"),
+                    event_id,
                     referral_id,
                     sink.stamp(when, minute),
                     who,
@@ -413,6 +419,7 @@ class ReferralSteps(BuilderState):
         return values, event
 
 
+PRIORITIES: Final = ((0.75, Priority.ROUTINE), (0.9, Priority.URGENT), (0.97, Priority.ASAP))
 WALK: Final = (S.DRAFT, S.SENT, S.ACCEPTED, S.SCHEDULED, S.SEEN, S.REPORT_RECEIVED)
 NO_AUTH: Final = (sv(AuthorizationOutcome.NOT_REQUIRED), None, None, None, None, None, False,
                   None, None, None, None, 0, None, None)  # fmt: skip

@@ -18,6 +18,7 @@ from carecoord.demo import clinic
 from carecoord.demo.archetypes import Archetype
 from carecoord.demo.common import LOADED_BY, DemoRandom, cumulative, report_pdf
 from carecoord.demo.sink import Sink
+from carecoord.demo.texts import Ask
 
 S = ReferralState
 
@@ -66,6 +67,7 @@ class BuilderState:
         self.peg_cache: dict[tuple[int, int, int], tuple[str, float, str]] = {}
         self.discipline_cum: dict[tuple[object, ...], tuple[list[Discipline], list[int]]]
         self.discipline_cum = {}
+        self.asks_cache: dict[tuple[str, Discipline], list[tuple[Ask, str]]] = {}
         self.referral_index = 0
         self.states = list(S)
         # draft, sent, accepted, scheduled, seen, report_received, declined, cancelled, on_hold

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from sqlalchemy import Connection, String, func, literal, select, update
 from sqlalchemy.orm import Session
@@ -15,6 +16,7 @@ from carecoord.services.settings import load_settings
 from carecoord.services.unit_of_work import UnitOfWork
 
 
+@lru_cache(maxsize=16)  # the demo numbers hundreds of thousands of referrals
 def reference_prefix(clinic_name: str) -> str:
     """The clinic's initials ("Riverside Pain Clinic" → "RPC"), at most six; "REF" without."""
     words = re.findall(r"[A-Za-z0-9]+", clinic_name)

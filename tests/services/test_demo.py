@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import create_engine, func, select, text
@@ -604,3 +604,128 @@ def test_postgresql_demo_streams_rows_with_copy_then_analyzes(db: Database) -> N
             text("SELECT reltuples FROM pg_class WHERE oid = 'patients'::regclass")
         ).scalar()
     assert analyzed == 30  # -1 (never analyzed) without the ANALYZE at the end
+
+
+BUILT_TABLES = ("patients", "diagnoses", "medications", "assessments", "referrals",
+                "referral_events", "plan_activities", "documents")  # fmt: skip
+
+
+def _rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        return {t: conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in BUILT_TABLES}
+
+
+def test_a_forked_builder_writes_the_same_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Built in a helper process batch by batch, or here: the same rows, and progress."""
+    from carecoord.demo import batches
+
+    monkeypatch.setattr(batches, "BATCH_PATIENTS", 7)
+    forks: list[int] = []
+    forked = batches._forked
+
+    def counted(*args: Any) -> Iterator[int]:
+        forks.append(1)
+        return forked(*args)
+
+    monkeypatch.setattr(batches, "_forked", counted)
+    seen: list[int] = []
+    db = Database(f"sqlite:///{tmp_path / 'forked.sqlite3'}")
+    fill_demo(db, patients=25, seed=3, today=TODAY, progress=lambda done, _: seen.append(done))
+    db.dispose()
+    monkeypatch.setattr(batches, "FORK_FROM", 10**9)
+    db = Database(f"sqlite:///{tmp_path / 'here.sqlite3'}")
+    fill_demo(db, patients=25, seed=3, today=TODAY)
+    db.dispose()
+    assert forks == [1] and seen == [7, 14, 21, 25]
+    assert _rows(tmp_path / "forked.sqlite3") == _rows(tmp_path / "here.sqlite3")
+
+
+def test_a_failing_builder_process_fails_the_fill(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from carecoord.demo import batches
+    from carecoord.demo.builder import Builder
+
+    monkeypatch.setattr(batches, "BATCH_PATIENTS", 3)
+
+    def broken(self: Builder, index: int) -> None:
+        raise ValueError(f"no patient {index}")
+
+    monkeypatch.setattr(Builder, "patient", broken)
+    db = Database(f"sqlite:///{tmp_path / 'broken.sqlite3'}")
+    with pytest.raises(RuntimeError, match="no patient 0"):
+        fill_demo(db, patients=10, today=TODAY)
+    assert _counts(db)["patients"] == 0  # nothing kept
+    db.dispose()
+
+
+def test_the_load_uses_a_rollback_journal_then_wal_again(tmp_path: Path) -> None:
+    """A rollback journal during the load (a crash undoes it all), WAL as always after."""
+    import sqlite3
+
+    path = tmp_path / "journal.sqlite3"
+    db = Database(f"sqlite:///{path}")
+    during: list[bool] = []
+    fill_demo(db, patients=5, today=TODAY, progress=lambda *_: during.append(
+        Path(f"{path}-journal").exists()))  # fmt: skip
+    db.dispose()
+    assert during == [True]
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_the_load_stays_in_wal_when_another_connection_has_the_file(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "shared.sqlite3"
+    db = Database(f"sqlite:///{path}")
+    other = sqlite3.connect(path)
+    other.execute("SELECT COUNT(*) FROM patients").fetchall()
+    journal: list[bool] = []
+    try:
+        summary = fill_demo(db, patients=5, today=TODAY, progress=lambda *_: journal.append(
+            Path(f"{path}-journal").exists()))  # fmt: skip
+    finally:
+        other.close()
+    db.dispose()
+    assert summary.patients == 5 and journal == [False]
+
+
+def test_the_indexes_dropped_for_the_load_are_built_again(tmp_path: Path) -> None:
+    import sqlite3
+
+    def indexes(path: Path) -> list[tuple[str, str]]:
+        with sqlite3.connect(path) as conn:
+            query = "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
+            return conn.execute(query).fetchall()
+
+    Database(f"sqlite:///{tmp_path / 'empty.sqlite3'}").dispose()
+    db = Database(f"sqlite:///{tmp_path / 'filled.sqlite3'}")
+    fill_demo(db, patients=5, today=TODAY)
+    db.dispose()
+    assert indexes(tmp_path / "filled.sqlite3") == indexes(tmp_path / "empty.sqlite3")
+
+
+def test_a_forked_builder_on_each_database(
+    fresh: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The helper process's rows go in by executemany (SQLite) or COPY (PostgreSQL)."""
+    from carecoord.demo import batches
+
+    monkeypatch.setattr(batches, "BATCH_PATIENTS", 6)
+    forks: list[int] = []
+    forked = batches._forked
+
+    def counted(*args: Any) -> Iterator[int]:
+        forks.append(1)
+        return forked(*args)
+
+    monkeypatch.setattr(batches, "_forked", counted)
+    summary = fill_demo(fresh, patients=20, seed=4, today=TODAY)
+    counts = _counts(fresh)
+    assert forks == [1] and summary.patients == counts["patients"] == 20
+    assert summary.referrals == counts["referrals"] > 20
