@@ -21,7 +21,7 @@ import pytest
 from carecoord.clinical.vocabulary import UserRole
 from carecoord.db import Database
 from carecoord.errors import ConflictError
-from carecoord.services import common, patients, referrals
+from carecoord.services import common, patients, referrals, unit_of_work
 from carecoord.services.actor import Actor
 from tests.conftest import make_actor
 from tests.services.helpers import new_member, new_patient, new_referral
@@ -251,8 +251,9 @@ def test_a_save_racing_past_the_form_check_is_caught_by_the_update(
                 raced.append(True)
                 save(db, lee, at_lee, "Lee's edit")
 
+        # referrals check versions themselves; patients through the unit of work
         monkeypatch.setattr(referrals, "check_version", check_then_lee_saves)
-        monkeypatch.setattr(patients, "check_version", check_then_lee_saves)
+        monkeypatch.setattr(unit_of_work, "check_version", check_then_lee_saves)
         with pytest.raises(ConflictError) as caught:
             save(other, kim, at_kim, "Kim's edit")
         assert raced and caught.value.changed_by == "drlee"
