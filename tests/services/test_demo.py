@@ -617,13 +617,11 @@ def _rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
         return {t: conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in BUILT_TABLES}
 
 
-def test_a_forked_builder_writes_the_same_rows(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Built in a helper process batch by batch, or here: the same rows, and progress."""
+def counted_forks(monkeypatch: pytest.MonkeyPatch, *, batch: int) -> list[int]:
+    """Batches of ``batch`` patients; the list gains an entry each time a builder is forked."""
     from carecoord.demo import batches
 
-    monkeypatch.setattr(batches, "BATCH_PATIENTS", 7)
+    monkeypatch.setattr(batches, "BATCH_PATIENTS", batch)
     forks: list[int] = []
     forked = batches._forked
 
@@ -632,6 +630,16 @@ def test_a_forked_builder_writes_the_same_rows(
         return forked(*args)
 
     monkeypatch.setattr(batches, "_forked", counted)
+    return forks
+
+
+def test_a_forked_builder_writes_the_same_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Built in a helper process batch by batch, or here: the same rows, and progress."""
+    from carecoord.demo import batches
+
+    forks = counted_forks(monkeypatch, batch=7)
     seen: list[int] = []
     db = Database(f"sqlite:///{tmp_path / 'forked.sqlite3'}")
     fill_demo(db, patients=25, seed=3, today=TODAY, progress=lambda done, _: seen.append(done))
@@ -714,17 +722,7 @@ def test_a_forked_builder_on_each_database(
     fresh: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The helper process's rows go in by executemany (SQLite) or COPY (PostgreSQL)."""
-    from carecoord.demo import batches
-
-    monkeypatch.setattr(batches, "BATCH_PATIENTS", 6)
-    forks: list[int] = []
-    forked = batches._forked
-
-    def counted(*args: Any) -> Iterator[int]:
-        forks.append(1)
-        return forked(*args)
-
-    monkeypatch.setattr(batches, "_forked", counted)
+    forks = counted_forks(monkeypatch, batch=6)
     summary = fill_demo(fresh, patients=20, seed=4, today=TODAY)
     counts = _counts(fresh)
     assert forks == [1] and summary.patients == counts["patients"] == 20
