@@ -9,7 +9,7 @@ that asks Qt for that area (tests replace it to pretend a smaller screen).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, QRect, QSize, Qt
+from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, QRect, QSettings, QSize, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
 
@@ -128,6 +128,20 @@ def restore_or_fit(
                 window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
             return
     fit_to_screen(window, width, height, maximise=maximise)
+
+
+def restore_geometry(
+    window: QWidget, key: str, width: int, height: int, *, maximise: bool = False
+) -> None:
+    """Open ``window`` where it was last closed (remembered under ``key`` by
+    :func:`remember_geometry`), kept on this screen; else at ``width`` × ``height``."""
+    saved = QSettings("CareCoord", "CareCoord").value(key)
+    restore_or_fit(window, saved, width, height, maximise=maximise)
+
+
+def remember_geometry(window: QWidget, key: str) -> None:
+    """Remember where ``window`` is (as it closes) for :func:`restore_geometry`."""
+    QSettings("CareCoord", "CareCoord").setValue(key, window.saveGeometry())
 
 
 def scroll_when_cramped(content: QWidget) -> QScrollArea:

@@ -30,7 +30,7 @@ from carecoord.ui.keyboard import close_shortcut
 from carecoord.ui.kit.dialog_buttons import save_cancel_buttons
 from carecoord.ui.kit.service_form import ServiceFormDialog
 from carecoord.ui.kit.table import Column, ColumnTableModel, list_table
-from carecoord.ui.screen_fit import fit_dialog, restore_or_fit
+from carecoord.ui.screen_fit import fit_dialog, remember_geometry, restore_geometry
 from carecoord.ui.style import hint, page_title
 from carecoord.ui.users_columns import user_columns
 
@@ -373,12 +373,8 @@ class UserManagementDialog(QDialog):
 
     # ----------------------------------------------------------- persistence
     def _restore(self) -> None:
-        from PySide6.QtCore import QSettings
-
-        restore_or_fit(self, QSettings("CareCoord", "CareCoord").value(GEOMETRY_KEY), 900, 480)
+        restore_geometry(self, GEOMETRY_KEY, 900, 480)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        from PySide6.QtCore import QSettings
-
-        QSettings("CareCoord", "CareCoord").setValue(GEOMETRY_KEY, self.saveGeometry())
+        remember_geometry(self, GEOMETRY_KEY)
         super().closeEvent(event)

@@ -33,7 +33,7 @@ from carecoord.ui.chart.summary_tab import SummaryTab
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.kit.window_layout import set_body
-from carecoord.ui.screen_fit import restore_or_fit, scroll_when_cramped
+from carecoord.ui.screen_fit import remember_geometry, restore_or_fit, scroll_when_cramped
 from carecoord.ui.worker import in_read_scope
 
 
@@ -455,5 +455,5 @@ class ChartWindow(QMainWindow):
         if not unsaved.settle([self], self.ask_unsaved):
             event.ignore()
             return
-        QSettings("CareCoord", "CareCoord").setValue(SETTINGS_GEOMETRY, self.saveGeometry())
+        remember_geometry(self, SETTINGS_GEOMETRY)
         super().closeEvent(event)

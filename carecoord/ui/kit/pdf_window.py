@@ -4,17 +4,12 @@ small screen and, with a :attr:`PdfWindow.GEOMETRY_KEY`, where the person last l
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDialog, QWidget
 
 from carecoord.ui.context import AppContext
 from carecoord.ui.keyboard import close_shortcut
-from carecoord.ui.screen_fit import fit_to_screen, restore_or_fit
-
-
-def _store() -> QSettings:
-    return QSettings("CareCoord", "CareCoord")
+from carecoord.ui.screen_fit import fit_to_screen, remember_geometry, restore_geometry
 
 
 class PdfWindow(QDialog):
@@ -44,11 +39,11 @@ class PdfWindow(QDialog):
         when the screen is smaller)."""
         width, height = self.SIZE
         if self.GEOMETRY_KEY:
-            restore_or_fit(self, _store().value(self.GEOMETRY_KEY), width, height, maximise=True)
+            restore_geometry(self, self.GEOMETRY_KEY, width, height, maximise=True)
         else:
             fit_to_screen(self, width, height, maximise=True)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.GEOMETRY_KEY:
-            _store().setValue(self.GEOMETRY_KEY, self.saveGeometry())
+            remember_geometry(self, self.GEOMETRY_KEY)
         super().closeEvent(event)

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSettings
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDialog, QWidget
 
 from carecoord.ui.context import AppContext
 from carecoord.ui.forms import FieldErrors, service_call
-from carecoord.ui.screen_fit import restore_or_fit
+from carecoord.ui.screen_fit import remember_geometry, restore_geometry
 
 
 class ServiceFormDialog(QDialog):
@@ -36,9 +35,7 @@ class ServiceFormDialog(QDialog):
 
     def restore_geometry(self, width: int, height: int) -> None:
         """Reopen where it was last closed (on this screen), else ``width`` × ``height``."""
-        restore_or_fit(
-            self, QSettings("CareCoord", "CareCoord").value(self.GEOMETRY_KEY), width, height
-        )
+        restore_geometry(self, self.GEOMETRY_KEY, width, height)
 
     def done(self, result: int) -> None:
         self._remember_geometry()
@@ -50,7 +47,7 @@ class ServiceFormDialog(QDialog):
 
     def _remember_geometry(self) -> None:
         if self.GEOMETRY_KEY:
-            QSettings("CareCoord", "CareCoord").setValue(self.GEOMETRY_KEY, self.saveGeometry())
+            remember_geometry(self, self.GEOMETRY_KEY)
 
     def save_and_accept(
         self,

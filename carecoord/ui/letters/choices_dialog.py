@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -24,7 +24,7 @@ from carecoord.services import letters, referrals
 from carecoord.services.letters import ItemChoice, LetterChoices, LetterOptions, Section
 from carecoord.ui.context import AppContext, ChartScope
 from carecoord.ui.letters.buttons import letter_button, main_button, standard_button
-from carecoord.ui.screen_fit import restore_or_fit
+from carecoord.ui.screen_fit import remember_geometry, restore_geometry
 from carecoord.ui.style import chip, fg, hint, page_title
 
 ALWAYS_PRINTED = (
@@ -399,8 +399,8 @@ class LetterChoicesDialog(QDialog):
 
     # ------------------------------------------------------------------ geometry
     def _restore(self) -> None:
-        restore_or_fit(self, QSettings("CareCoord", "CareCoord").value(SETTINGS_GEOMETRY), 720, 720)
+        restore_geometry(self, SETTINGS_GEOMETRY, 720, 720)
 
     def done(self, result: int) -> None:
-        QSettings("CareCoord", "CareCoord").setValue(SETTINGS_GEOMETRY, self.saveGeometry())
+        remember_geometry(self, SETTINGS_GEOMETRY)
         super().done(result)

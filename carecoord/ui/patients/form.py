@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -26,7 +26,7 @@ from carecoord.ui import forms, style
 from carecoord.ui.context import AppContext, ChartScope
 from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.kit.service_form import ServiceFormDialog
-from carecoord.ui.screen_fit import fit_dialog, grow_to_fit, restore_or_fit
+from carecoord.ui.screen_fit import fit_dialog, grow_to_fit, remember_geometry, restore_geometry
 from carecoord.ui.translation import translate
 
 US_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
@@ -298,11 +298,11 @@ class PatientForm(QDialog):
 
     # ---------------------------------------------------------------- geometry
     def _restore_geometry(self) -> None:
-        saved = QSettings("CareCoord", "CareCoord").value("patientForm/geometry")
-        restore_or_fit(self, saved, self.sizeHint().width(), self.sizeHint().height())
+        hint = self.sizeHint()
+        restore_geometry(self, "patientForm/geometry", hint.width(), hint.height())
 
     def done(self, result: int) -> None:
-        QSettings("CareCoord", "CareCoord").setValue("patientForm/geometry", self.saveGeometry())
+        remember_geometry(self, "patientForm/geometry")
         super().done(result)
 
 
