@@ -207,8 +207,9 @@ def sentence(message: str) -> str:
 
 
 class _CountedEdit(QPlainTextEdit):
-    """A text box with its "n / max" counter in the bottom-right corner, inside its frame, so
-    counting adds no height (the chart fits a 1366×768 laptop)."""
+    """A text box with its "n / max" counter in the bottom-right corner, inside its frame (so
+    counting adds no height: the chart fits a 1366×768 laptop), left of the scroll bar when
+    the text outgrows the box."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -216,6 +217,8 @@ class _CountedEdit(QPlainTextEdit):
         self.counter.setObjectName("lengthCounter")
         self.counter.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.setViewportMargins(0, 0, 0, self.counter.fontMetrics().height() - 4)
+        # Text that outgrows the box brings a scroll bar; the counter moves left of it.
+        self.verticalScrollBar().rangeChanged.connect(lambda _low, _high: self.place_counter())
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -224,8 +227,11 @@ class _CountedEdit(QPlainTextEdit):
     def place_counter(self) -> None:
         self.counter.adjustSize()
         frame = self.frameWidth()
+        bar = self.verticalScrollBar()
+        scrolling = bar.maximum() > bar.minimum()  # shown "as needed": exactly then
+        beside_bar = bar.sizeHint().width() if scrolling else 0
         self.counter.move(
-            self.width() - self.counter.width() - frame - 4,
+            self.width() - self.counter.width() - frame - beside_bar - 4,
             self.height() - self.counter.height() - frame,
         )
 
