@@ -352,21 +352,10 @@ def _demo(args: argparse.Namespace) -> int:
 def _demo_check(args: argparse.Namespace) -> int:
     """Print the demo coherence checker's findings and a count per rule; opened read-only,
     so checking never creates, migrates or writes anything."""
-    from carecoord.config import resolve_database, sqlite_path
-    from carecoord.db import Database, schema_is_current
     from carecoord.demo import check as demo_coherence
 
-    location = resolve_database(args.database)
-    path = sqlite_path(location.url)
-    if path is not None and not path.exists():
-        raise CareCoordError(f"{location.display()}: no database file to check")
-    db = Database(location.url, read_only=True)
+    db, location = open_current(args, read_only=True)
     try:
-        if not schema_is_current(db.engine):
-            raise CareCoordError(
-                f"{location.display()} is not at this version's schema; run 'carecoord db "
-                "upgrade' first (checking changes nothing)"
-            )
         findings = demo_coherence.check(db)
     finally:
         db.dispose()

@@ -86,9 +86,12 @@ def sign_in(
     return actor
 
 
-def open_current(args: argparse.Namespace) -> tuple[Database, DatabaseLocation]:
+def open_current(
+    args: argparse.Namespace, *, read_only: bool = False
+) -> tuple[Database, DatabaseLocation]:
     """Open the database without migrating it or creating anything, for a command that
-    needs this version's schema (a missing file, an older or a newer schema is refused)."""
+    needs this version's schema (a missing file, an older or a newer schema is refused);
+    ``read_only`` for a command that only looks."""
     from carecoord.config import resolve_database, sqlite_path
     from carecoord.db import Database, head_revision
 
@@ -96,7 +99,7 @@ def open_current(args: argparse.Namespace) -> tuple[Database, DatabaseLocation]:
     path = sqlite_path(location.url)
     if path is not None and not path.is_file():
         raise CareCoordError(f"there is no CareCoord database at {path}")
-    db = Database(location.url, migrate=False)
+    db = Database(location.url, migrate=False, read_only=read_only)
     try:
         revision = known_revision(db)
         if revision != head_revision():

@@ -210,6 +210,7 @@ CASES: list[tuple[str, Make, tuple[str, ...], str]] = [
     ("newer schema: db upgrade", newer, ("db", "upgrade"), "older than the database"),
     ("newer schema: audit verify", newer, ("audit", "verify"), "older than the database"),
     ("newer schema: demo", newer, ("demo",), "older than the database"),
+    ("newer schema: demo check", newer, ("demo", "--check"), "older than the database"),
     (
         "newer schema: letter",
         newer,

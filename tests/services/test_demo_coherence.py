@@ -393,5 +393,5 @@ def test_cli_check_never_creates_a_database(
 ) -> None:
     path = tmp_path / "missing.sqlite3"
     assert cli.main(["--database", str(path), "demo", "--check"]) == 1
-    assert capsys.readouterr().err == f"carecoord: sqlite:///{path}: no database file to check\n"
+    assert capsys.readouterr().err == f"carecoord: there is no CareCoord database at {path}\n"
     assert not path.exists()
