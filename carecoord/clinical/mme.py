@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import KW_ONLY, dataclass
 from decimal import Decimal
-from typing import Final
+from typing import Final, Protocol
 
 from carecoord.clinical import drugs, medication_line
 
@@ -222,6 +222,49 @@ class MedicationDose:
     route: str = "oral"
     indication: str | None = None
     concentration_mg_per_ml: float | None = None
+
+
+class PrescriptionLike(Protocol):
+    """Anything that carries a prescribed line's fields: a stored row, a view, a result row.
+
+    Read-only members, so frozen dataclasses and ORM rows both fit without clinical/
+    importing either.
+    """
+
+    @property
+    def drug(self) -> str: ...
+    @property
+    def dose(self) -> float: ...
+    @property
+    def frequency(self) -> str: ...
+    @property
+    def max_doses_per_day(self) -> float | None: ...
+    @property
+    def unit(self) -> str: ...
+    @property
+    def route(self) -> str: ...
+    @property
+    def indication(self) -> str | None: ...
+    @property
+    def concentration_mg_per_ml(self) -> float | None: ...
+
+
+def dose_of(line: PrescriptionLike) -> MedicationDose:
+    """The line as the MME and safety rules take it, every field carried.
+
+    One place copies the fields, so a field added to :class:`MedicationDose` cannot be
+    forgotten by one of the layers that read prescriptions from the database.
+    """
+    return MedicationDose(
+        line.drug,
+        line.dose,
+        line.frequency,
+        line.max_doses_per_day,
+        unit=line.unit,
+        route=line.route,
+        indication=line.indication,
+        concentration_mg_per_ml=line.concentration_mg_per_ml,
+    )
 
 
 @dataclass(frozen=True, slots=True)
