@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import KW_ONLY, dataclass
+from dataclasses import KW_ONLY, dataclass, fields
 from decimal import Decimal
-from typing import Final, Protocol
+from typing import Final
 
 from carecoord.clinical import drugs, medication_line
 
@@ -224,47 +224,22 @@ class MedicationDose:
     concentration_mg_per_ml: float | None = None
 
 
-class PrescriptionLike(Protocol):
-    """Anything that carries a prescribed line's fields: a stored row, a view, a result row.
+_DOSE_FIELDS: Final = tuple(f.name for f in fields(MedicationDose))
 
-    Read-only members, so frozen dataclasses and ORM rows both fit without clinical/
-    importing either.
+
+def dose_of(line: object) -> MedicationDose:
+    """``line`` as the MME and safety rules take it, every field of :class:`MedicationDose`
+    read from ``line``'s attribute of the same name.
+
+    ``line`` is anything that carries a prescribed line's fields (a stored row, a view, a
+    query's result row); clinical/ imports none of them. Copying by field name in one place
+    means a field added to :class:`MedicationDose` cannot be forgotten by one of the layers
+    that read prescriptions from the database.
+
+    Raises:
+        AttributeError: ``line`` lacks one of the fields.
     """
-
-    @property
-    def drug(self) -> str: ...
-    @property
-    def dose(self) -> float: ...
-    @property
-    def frequency(self) -> str: ...
-    @property
-    def max_doses_per_day(self) -> float | None: ...
-    @property
-    def unit(self) -> str: ...
-    @property
-    def route(self) -> str: ...
-    @property
-    def indication(self) -> str | None: ...
-    @property
-    def concentration_mg_per_ml(self) -> float | None: ...
-
-
-def dose_of(line: PrescriptionLike) -> MedicationDose:
-    """The line as the MME and safety rules take it, every field carried.
-
-    One place copies the fields, so a field added to :class:`MedicationDose` cannot be
-    forgotten by one of the layers that read prescriptions from the database.
-    """
-    return MedicationDose(
-        line.drug,
-        line.dose,
-        line.frequency,
-        line.max_doses_per_day,
-        unit=line.unit,
-        route=line.route,
-        indication=line.indication,
-        concentration_mg_per_ml=line.concentration_mg_per_ml,
-    )
+    return MedicationDose(**{name: getattr(line, name) for name in _DOSE_FIELDS})
 
 
 @dataclass(frozen=True, slots=True)

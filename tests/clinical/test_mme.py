@@ -357,6 +357,13 @@ def test_dose_of_carries_every_field() -> None:
         name: getattr(stored, name) for name in fields
     }
     assert total_mme([line]).total == 40  # 5 mL x 2 mg/mL x 4 a day, morphine factor 1
+    with pytest.raises(AttributeError, match="dose"):
+        mme.dose_of(_NameOnly("morphine"))  # a missing field fails; it never defaults
+
+
+@dataclasses.dataclass(frozen=True)
+class _NameOnly:
+    drug: str
 
 
 def test_summary_is_frozen() -> None:
