@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import KW_ONLY, dataclass
+from dataclasses import KW_ONLY, dataclass, fields
 from decimal import Decimal
 from typing import Final
 
@@ -222,6 +222,24 @@ class MedicationDose:
     route: str = "oral"
     indication: str | None = None
     concentration_mg_per_ml: float | None = None
+
+
+_DOSE_FIELDS: Final = tuple(f.name for f in fields(MedicationDose))
+
+
+def dose_of(line: object) -> MedicationDose:
+    """``line`` as the MME and safety rules take it, every field of :class:`MedicationDose`
+    read from ``line``'s attribute of the same name.
+
+    ``line`` is anything that carries a prescribed line's fields (a stored row, a view, a
+    query's result row); clinical/ imports none of them. Copying by field name in one place
+    means a field added to :class:`MedicationDose` cannot be forgotten by one of the layers
+    that read prescriptions from the database.
+
+    Raises:
+        AttributeError: ``line`` lacks one of the fields.
+    """
+    return MedicationDose(**{name: getattr(line, name) for name in _DOSE_FIELDS})
 
 
 @dataclass(frozen=True, slots=True)

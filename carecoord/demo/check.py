@@ -185,19 +185,6 @@ def _facts(conn: Connection) -> tuple[dict[int, ChartFacts], dict[int, list[Any]
     return facts, rows
 
 
-def _dose(row: Any) -> mme.MedicationDose:
-    return mme.MedicationDose(
-        row.drug,
-        row.dose,
-        row.frequency,
-        row.max_doses_per_day,
-        unit=row.unit,
-        route=row.route,
-        indication=row.indication,
-        concentration_mg_per_ml=row.concentration_mg_per_ml,
-    )
-
-
 def check_connection(conn: Connection, today: date) -> list[Finding]:
     """Every finding in the database ``conn`` reads, sorted by patient and rule."""
     registered: dict[int, date] = {}
@@ -350,7 +337,7 @@ def check_connection(conn: Connection, today: date) -> list[Finding]:
             )
         if patient_id in claimed_naloxone:
             current = [
-                _dose(row)
+                mme.dose_of(row)
                 for row in med_rows.get(patient_id, [])
                 if Line(row.drug, row.start_date, row.stop_date).taken_on(today)
             ]

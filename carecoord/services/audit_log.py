@@ -3,7 +3,8 @@
 Filtering and sorting happen in SQL, so a trail of millions of records pages as fast as a
 short one. A query pins the newest record id when it starts (``AuditFilter.through_id``):
 the viewer's own audit records, and everyone else's, then cannot shift the pages while
-someone scrolls.
+someone scrolls. The order travels in the same :class:`AuditFilter`, so a CSV export holds
+exactly the records the screen shows, in the same order.
 """
 
 from __future__ import annotations
@@ -94,8 +95,11 @@ CSV_COLUMNS = (
 
 @dataclass(frozen=True)
 class AuditFilter:
-    """Which records to show. Times are timezone-aware: ``start`` inclusive, ``end``
-    exclusive. ``patient`` is a patient id or MRN as typed."""
+    """Which records to show, and in what order: one value for the pages and the export.
+
+    Times are timezone-aware: ``start`` inclusive, ``end`` exclusive. ``patient`` is a
+    patient id or MRN as typed. ``sort`` is one of :data:`SORT_KEYS`.
+    """
 
     start: datetime | None = None
     end: datetime | None = None
@@ -103,6 +107,8 @@ class AuditFilter:
     patient: str | int | None = None
     action: str | None = None
     through_id: int | None = None
+    sort: str = "at"
+    descending: bool = True
 
 
 @dataclass(frozen=True)
@@ -211,10 +217,12 @@ def _rows_statement(session: Session, filters: AuditFilter) -> Select:
     return stmt.where(*_conditions(session, filters))
 
 
-def _ordered(stmt: Select[Any], sort: str, descending: bool) -> Select[Any]:
-    column = SORT_KEYS.get(sort)
+def _ordered(stmt: Select[Any], filters: AuditFilter) -> Select[Any]:
+    """``stmt`` in the filters' order: the one place the sort key is checked."""
+    column = SORT_KEYS.get(filters.sort)
     if column is None:
         raise ValidationError("sort", "must be one of: " + ", ".join(SORT_KEYS))
+    descending = filters.descending
     if column is AuditEvent.id:
         return stmt.order_by(column.desc() if descending else column.asc())
     # The id breaks ties, so pages never overlap or skip records with equal values.
@@ -268,9 +276,9 @@ def _count(session: Session, filters: AuditFilter) -> int:
     return int(session.scalar(select(func.count()).select_from(AuditEvent).where(*conditions)) or 0)
 
 
-def _sorted_rows(session: Session, filters: AuditFilter, sort: str, descending: bool) -> Select:
+def _sorted_rows(session: Session, filters: AuditFilter) -> Select:
     """The matching records' statement in the chosen order, for pages and the export."""
-    return _ordered(_rows_statement(session, filters), sort, descending)
+    return _ordered(_rows_statement(session, filters), filters)
 
 
 @service
@@ -299,8 +307,6 @@ def page(
     actor: Actor,
     filters: AuditFilter,
     *,
-    sort: str = "at",
-    descending: bool = True,
     limit: int = 100,
     offset: int = 0,
 ) -> list[AuditRow]:
@@ -310,7 +316,7 @@ def page(
     limit = page_limit(limit, MAX_PAGE)
     offset = max(0, int(offset))
     with unit_of_work(db, actor) as uow:
-        stmt = _sorted_rows(uow.session, filters, sort, descending).limit(limit).offset(offset)
+        stmt = _sorted_rows(uow.session, filters).limit(limit).offset(offset)
         return [_readable(_row(r), actor) for r in uow.session.execute(stmt)]
 
 
@@ -331,15 +337,9 @@ def usernames(db: Database, actor: Actor) -> list[str]:
 
 
 @service
-def export_csv(
-    db: Database,
-    actor: Actor,
-    filters: AuditFilter,
-    *,
-    sort: str = "at",
-    descending: bool = True,
-) -> str:
-    """Every matching record as CSV text (UTC ISO times, header first); audited as an export.
+def export_csv(db: Database, actor: Actor, filters: AuditFilter) -> str:
+    """Every matching record in the filters' order as CSV text (UTC ISO times, header
+    first); audited as an export.
 
     Raises:
         PermissionDenied: only administrators read (and export) the audit trail.
@@ -357,7 +357,7 @@ def export_csv(
         session = reading.session
         if filters.through_id is None:
             filters = replace(filters, through_id=_newest(session))
-        stmt = _sorted_rows(session, filters, sort, descending)
+        stmt = _sorted_rows(session, filters)
         offset = 0
         while True:
             rows = session.execute(stmt.limit(EXPORT_BATCH).offset(offset)).all()

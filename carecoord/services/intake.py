@@ -324,6 +324,11 @@ def _move(
     return changed
 
 
+def _reason(reason: str) -> str | None:
+    """A move's reason (request information, withdraw, decline): one length rule for all."""
+    return v.text(reason, "reason", max_length=1000, multiline=True)
+
+
 def _event(
     db: Database, actor: Actor, intake_id: int, details: flow.Details, expected_version: int | None
 ) -> IntakeDetail:
@@ -346,7 +351,7 @@ def request_information(
     on: date | None = None,
 ) -> IntakeDetail:
     """Send the referral back for more information (a physician's triage decision)."""
-    text = v.text(reason, "reason", max_length=1000, multiline=True)
+    text = _reason(reason)
     return _event(
         db, actor, intake_id, flow.Details(Event.REQUEST_INFO, on=on, reason=text), expected_version
     )
@@ -406,7 +411,7 @@ def withdraw_intake(
     expected_version: int | None = None,
 ) -> IntakeDetail:
     """The referrer withdrew (or cancelled) the referral."""
-    text = v.text(reason, "reason", max_length=1000, multiline=True)
+    text = _reason(reason)
     return _event(db, actor, intake_id, flow.Details(Event.WITHDRAW, reason=text), expected_version)
 
 
@@ -425,7 +430,7 @@ def decline_intake(
         ValidationError: No reason.
         IllegalTransition: The item is not waiting for triage.
     """
-    text = v.text(reason, "reason", max_length=1000, multiline=True)
+    text = _reason(reason)
     require(actor, Action.READ_INTAKE)
     with unit_of_work(db, actor, write=True) as uow:
         row = uow.load(IntakeReferral, intake_id, ENTITY)

@@ -154,16 +154,7 @@ class MedicationView:
 
     def dose_line(self) -> mme.MedicationDose:
         """The line as the pure MME and safety rules take it."""
-        return mme.MedicationDose(
-            self.drug,
-            self.dose,
-            self.frequency,
-            self.max_doses_per_day,
-            unit=self.unit,
-            route=self.route,
-            indication=self.indication,
-            concentration_mg_per_ml=self.concentration_mg_per_ml,
-        )
+        return mme.dose_of(self)
 
 
 def _psychotropic(drug: str) -> bool:

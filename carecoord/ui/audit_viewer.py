@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -130,9 +131,7 @@ class AuditModel(PagedTableModel):
     def __init__(self, *, context: AppContext, parent: QObject | None = None) -> None:
         super().__init__(AUDIT_COLUMNS, parent)
         self.context = context
-        self.filters = AuditFilter()
-        self.sort_key = "at"
-        self.descending = True
+        self.filters = AuditFilter()  # the query shown, its order included
         self.total = 0
 
     # ------------------------------------------------------------------ queries
@@ -162,8 +161,6 @@ class AuditModel(PagedTableModel):
                 self.context.db,
                 self.context.actor,
                 self.filters,
-                sort=self.sort_key,
-                descending=self.descending,
                 limit=PAGE_SIZE,
                 offset=offset,
             )
@@ -175,8 +172,8 @@ class AuditModel(PagedTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):
             return
-        self.sort_key = COLUMNS[column][1]
-        self.descending = order == Qt.SortOrder.DescendingOrder
+        descending = order == Qt.SortOrder.DescendingOrder
+        self.filters = replace(self.filters, sort=COLUMNS[column][1], descending=descending)
         self._reload()
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -439,12 +436,16 @@ class AuditViewer(QWidget):
 
     # ------------------------------------------------------------------- actions
     def current_filters(self) -> AuditFilter:
+        """The query the filter boxes describe, in the order the table is sorted by."""
+        shown = self.model.filters if self.model is not None else AuditFilter()
         return AuditFilter(
             start=_aware(self.start_edit),
             end=_aware(self.end_edit),
             username=_combo_value(self.user_box),
             patient=self.patient_edit.text().strip() or None,
             action=_combo_value(self.action_box),
+            sort=shown.sort,
+            descending=shown.descending,
         )
 
     def apply_filters(self) -> None:
@@ -472,10 +473,10 @@ class AuditViewer(QWidget):
         if not path:
             return
         db, actor = self.context.db, self.context.actor
-        filters, sort, descending = self.model.filters, self.model.sort_key, self.model.descending
+        filters = self.model.filters  # what the screen shows, in its order
 
         def work() -> str:
-            text = audit_log.export_csv(db, actor, filters, sort=sort, descending=descending)
+            text = audit_log.export_csv(db, actor, filters)
             write_csv(path, text)
             return path
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import pytest
@@ -320,6 +321,49 @@ def test_total_validates_converted_lines() -> None:
 def test_prn_line_counts_at_maximum() -> None:
     summary = total_mme([MedicationDose("oxycodone", 5, "prn", max_doses_per_day=4)])
     assert summary.total == 30
+
+
+@dataclasses.dataclass(frozen=True)
+class _StoredLine:
+    """A stand-in for a stored prescription: the fields and more (like a database row)."""
+
+    drug: str
+    dose: float
+    frequency: str
+    max_doses_per_day: float | None
+    unit: str
+    route: str
+    indication: str | None
+    concentration_mg_per_ml: float | None
+    notes: str = "not a dose field"
+
+
+def test_dose_of_carries_every_field() -> None:
+    # Every value differs from MedicationDose's defaults, so a dropped field shows.
+    stored = _StoredLine("morphine oral solution", 5, "prn", 4, "mL", "oral", "pain", 2)
+    line = mme.dose_of(stored)
+    assert line == MedicationDose(
+        "morphine oral solution",
+        5,
+        "prn",
+        4,
+        unit="mL",
+        route="oral",
+        indication="pain",
+        concentration_mg_per_ml=2,
+    )
+    fields = {f.name for f in dataclasses.fields(MedicationDose)}
+    assert {name: getattr(line, name) for name in fields} == {
+        name: getattr(stored, name) for name in fields
+    }
+    assert total_mme([line]).total == 40  # 5 mL x 2 mg/mL x 4 a day, morphine factor 1
+    with pytest.raises(AttributeError, match="dose"):
+        mme.dose_of(_NameOnly("morphine"))  # a missing field fails; it never defaults
+
+
+@dataclasses.dataclass(frozen=True)
+class _NameOnly:
+    drug: str
 
 
 def test_summary_is_frozen() -> None:

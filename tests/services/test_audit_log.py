@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -85,11 +86,28 @@ def test_every_column_sorts_both_ways(db: Database, admin: Actor, activity: int,
     query = audit_log.start_query(db, admin, AuditFilter())
     attribute = "patient_id" if key == "patient" else key
     for descending in (False, True):
-        rows = audit_log.page(db, admin, query.filters, sort=key, descending=descending)
+        ordered = replace(query.filters, sort=key, descending=descending)
+        rows = audit_log.page(db, admin, ordered)
         values = [getattr(r, attribute) for r in rows if getattr(r, attribute) is not None]
         assert values == sorted(values, reverse=descending)
-    with pytest.raises(ValidationError):
-        audit_log.page(db, admin, query.filters, sort="hash")
+    with pytest.raises(ValidationError) as error:
+        audit_log.page(db, admin, replace(query.filters, sort="hash"))
+    assert error.value.field == "sort"
+
+
+def test_export_holds_the_page_query_in_its_order(
+    db: Database, admin: Actor, activity: int
+) -> None:
+    """One filter value carries the order too, so the export is what the screen shows."""
+    query = audit_log.start_query(db, admin, AuditFilter(sort="id", descending=False))
+    shown = audit_log.page(db, admin, query.filters, limit=audit_log.MAX_PAGE)
+    text = audit_log.export_csv(db, admin, query.filters)
+    exported = list(csv.DictReader(io.StringIO(text)))
+    assert [int(r["id"]) for r in exported] == [r.id for r in shown]
+    assert [r.id for r in shown] == sorted(r.id for r in shown)  # not the newest-first default
+    with pytest.raises(ValidationError) as error:
+        audit_log.export_csv(db, admin, replace(query.filters, sort="hash"))
+    assert error.value.field == "sort"
 
 
 def test_pages_are_pinned_while_the_trail_grows(

@@ -263,12 +263,7 @@ def test_medications_are_coherent_with_the_mme_rules(filled: tuple[Database, Dem
     assert any(m.is_psychotropic for m in meds)
     totals = []
     for lines in by_patient.values():
-        summary = mme.total_mme(
-            mme.MedicationDose(
-                m.drug, m.dose, m.frequency, m.max_doses_per_day, unit=m.unit, route=m.route
-            )
-            for m in lines
-        )
+        summary = mme.total_mme(mme.dose_of(m) for m in lines)
         totals.append(summary.total)
         if summary.at_least_50 and not any(m.drug == "alprazolam" for m in lines):
             assert any("naloxone" in m.drug for m in lines)  # (one showcase goes without)

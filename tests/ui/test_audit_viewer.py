@@ -125,7 +125,7 @@ def test_every_column_sorts_in_sql_both_ways(qtbot: QtBot, admin_context: AppCon
     for index, (_, key) in enumerate(COLUMNS):
         for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
             viewer.table.sortByColumn(index, order)
-            assert model.sort_key == key
+            assert model.filters.sort == key
             values = [getattr(row, "patient_id" if key == "patient" else key) for row in model.rows]
             present = [v for v in values if v is not None]
             descending = order == Qt.SortOrder.DescendingOrder
