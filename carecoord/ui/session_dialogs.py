@@ -15,11 +15,12 @@ from PySide6.QtWidgets import (
 from carecoord.services import users
 from carecoord.services.actor import Actor
 from carecoord.ui.context import AppContext
-from carecoord.ui.forms import password_edit, require_same, text_of
-from carecoord.ui.kit.dialog_buttons import accept_cancel_buttons, save_cancel_buttons
+from carecoord.ui.forms import password_edit, text_of
+from carecoord.ui.kit.dialog_buttons import accept_cancel_buttons
+from carecoord.ui.kit.password_dialog import NewPasswordDialog, PasswordRow
 from carecoord.ui.kit.service_form import ServiceFormDialog
 from carecoord.ui.screen_fit import fit_dialog
-from carecoord.ui.style import bg, fg, hint
+from carecoord.ui.style import bg, fg
 
 BREAK_GLASS_CHOICES = ((15, "15 minutes"), (30, "30 minutes"), (60, "1 hour"), (120, "2 hours"))
 
@@ -86,38 +87,30 @@ class BreakGlassDialog(ServiceFormDialog):
         )
 
 
-class ChangePasswordDialog(ServiceFormDialog):
+class ChangePasswordDialog(NewPasswordDialog):
     """One's own password: the current one, the new one twice."""
 
     NAME = "changePasswordDialog"
     TITLE = "Change your password"
+    NEW = PasswordRow("newPassword", "New password*:", "new_password")
+    REPEAT = PasswordRow(
+        "repeatPassword", "Repeat new password*:", "repeat_password", "the new passwords differ"
+    )
+    SAVE = ("changePassword", "Change password")
+    PROBLEM_TITLE = "Change password"
 
     def __init__(self, *, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(context=context, parent=parent)
-        self.setMinimumWidth(420)
+        super().__init__(
+            context=context,
+            intro=f"At least {users.MIN_PASSWORD_LENGTH} characters.",
+            parent=parent,
+        )
+
+    def add_rows_above(self, form: QFormLayout) -> None:
         self.current = password_edit("currentPassword")
-        self.new = password_edit("newPassword")
-        self.repeat = password_edit("repeatPassword")
-        form = QFormLayout()
         self.errors.add_row(form, "Current password*:", "current_password", self.current)
-        self.errors.add_row(form, "New password*:", "new_password", self.new)
-        self.errors.add_row(form, "Repeat new password*:", "repeat_password", self.repeat)
-        buttons = save_cancel_buttons(self, self.save, "changePassword", "Change password")
-        layout = QVBoxLayout(self)
-        layout.addWidget(hint(f"At least {users.MIN_PASSWORD_LENGTH} characters."))
-        layout.addLayout(form)
-        layout.addWidget(buttons)
-        fit_dialog(self)
 
-    def save(self) -> bool:
-        return self.save_and_accept(self._change, "Change password")
-
-    def _change(self) -> None:
-        """The service call of :meth:`save` (after the two new passwords agree)."""
-        require_same(self.new, self.repeat, "repeat_password", "the new passwords differ")
+    def store(self, password: str) -> None:
         users.change_password(
-            self.context.db,
-            self.context.actor,
-            current=self.current.text(),
-            new=self.new.text(),
+            self.context.db, self.context.actor, current=self.current.text(), new=password
         )

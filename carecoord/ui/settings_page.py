@@ -5,12 +5,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFormLayout,
     QFrame,
     QGroupBox,
@@ -31,7 +28,6 @@ from carecoord.letters.dates import DATE_FORMATS
 from carecoord.services import delivery
 from carecoord.services.permissions import Action, allowed
 from carecoord.services.settings import (
-    MAX_LOGO_BYTES,
     SMTP_DEFAULT_PORT,
     SMTP_SECURITY,
     ClinicSettings,
@@ -45,12 +41,12 @@ from carecoord.ui.forms import (
     line_edit,
     password_edit,
     service_call,
-    text_edit,
     text_of,
 )
+from carecoord.ui.kit.clinic_fields import LOGO_FIELD, LogoField, add_contact_rows
 from carecoord.ui.language_box import LanguageBox
 from carecoord.ui.settings_users import UsersBox
-from carecoord.ui.style import PAPER, PAPER_TEXT, bg, fg, hint, page_title, scheme
+from carecoord.ui.style import bg, fg, hint, page_title
 
 Index = QModelIndex | QPersistentModelIndex
 PAPER_SIZES = (("US Letter (8.5 × 11 in)", "letter"), ("A4 (210 × 297 mm)", "a4"))
@@ -87,7 +83,6 @@ class SettingsPage(QWidget):
         self.setAccessibleName("Settings")
         self.can_edit = allowed(context.actor.role, Action.MANAGE_SETTINGS)
         self.can_manage_users = allowed(context.actor.role, Action.MANAGE_USERS)
-        self.logo: bytes | None = context.settings.logo_png
         self.errors = FieldErrors()
 
         content = QWidget()
@@ -164,9 +159,6 @@ class SettingsPage(QWidget):
         box.setObjectName("clinicBox")
         form = QFormLayout(box)
         self.clinic_name = line_edit(max_length=160)
-        self.address = text_edit(lines=3)
-        self.phone = line_edit(max_length=40)
-        self.fax = line_edit(max_length=40)
         self.email = line_edit(max_length=254)
         self.paper_size = combo(list(PAPER_SIZES))
         self.paper_size.setMaximumWidth(260)
@@ -181,35 +173,10 @@ class SettingsPage(QWidget):
         self.idle_lock.setSuffix(" min")
         self.idle_lock.setMaximumWidth(110)
         self.errors.add_row(form, "Clinic name*:", "clinic_name", self.clinic_name)
-        self.errors.add_row(form, "Address:", "address", self.address)
-        self.errors.add_row(form, "Phone:", "phone", self.phone)
-        self.errors.add_row(form, "Fax:", "fax", self.fax)
+        self.address, self.phone, self.fax = add_contact_rows(self.errors, form)
         self.errors.add_row(form, "E-mail:", "email", self.email)
-
-        logo_row = QWidget()
-        logo_layout = QHBoxLayout(logo_row)
-        logo_layout.setContentsMargins(0, 0, 0, 0)
-        self.logo_preview = QLabel()
-        self.logo_preview.setObjectName("logoPreview")
-        self.logo_preview.setAccessibleName("Logo preview")
-        self.logo_preview.setFixedSize(180, 64)
-        self.logo_preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.logo_preview.setStyleSheet(
-            f"border: 1px dashed {scheme().panel_border}; background: {PAPER}; color: {PAPER_TEXT};"
-        )
-        self.choose_logo = QPushButton("Choose PNG…")
-        self.choose_logo.setObjectName("chooseLogo")
-        self.choose_logo.setAccessibleName("Choose a PNG logo")
-        self.choose_logo.clicked.connect(self._pick_logo)
-        self.remove_logo = QPushButton("Remove")
-        self.remove_logo.setObjectName("removeLogo")
-        self.remove_logo.setAccessibleName("Remove the logo")
-        self.remove_logo.clicked.connect(lambda: self.set_logo(None))
-        logo_layout.addWidget(self.logo_preview)
-        logo_layout.addWidget(self.choose_logo)
-        logo_layout.addWidget(self.remove_logo)
-        logo_layout.addStretch(1)
-        self.errors.add_row(form, "Logo:", "logo_png", logo_row)
+        self.logo_field = LogoField(self.errors)
+        self.errors.add_row(form, "Logo:", LOGO_FIELD, self.logo_field)
         self.errors.add_row(form, "Paper size:", "paper_size", self.paper_size)
         self.errors.add_row(form, "Dates in letters:", "date_format", self.date_format)
         self.errors.add_row(form, "Lock after idle:", "idle_lock_minutes", self.idle_lock)
@@ -376,7 +343,7 @@ class SettingsPage(QWidget):
         self.holiday_country.setText(settings.holiday_country)
         self.holiday_subdivision.setText(settings.holiday_subdivision)
         self.closure_dates.setText(", ".join(d.isoformat() for d in settings.closure_dates))
-        self.set_logo(settings.logo_png)
+        self.logo_field.set_content(settings.logo_png)
         self.smtp_host.setText(settings.smtp_host)
         self.smtp_security.blockSignals(True)
         self.smtp_security.setCurrentIndex(
@@ -404,12 +371,12 @@ class SettingsPage(QWidget):
             edit.setReadOnly(not editable)
             edit.setClearButtonEnabled(editable)
         self.address.setReadOnly(not editable)
+        self.logo_field.set_editable(editable)
         for widget in (
             self.paper_size,
             self.date_format,
             self.idle_lock,
             self.pdmp_interval,
-            self.choose_logo,
             *self.targets.values(),
             self.holiday_country,
             self.holiday_subdivision,
@@ -417,49 +384,9 @@ class SettingsPage(QWidget):
             self.smtp_port,
             self.smtp_security,
             self.smtp_password,
+            self.save_button,
         ):
             widget.setEnabled(editable)
-        self.remove_logo.setEnabled(editable and self.logo is not None)
-        self.save_button.setEnabled(editable)
-
-    def set_logo(self, content: bytes | None) -> None:
-        """Show ``content`` (PNG bytes) as the logo to save, or no logo."""
-        self.logo = content
-        pixmap = QPixmap()
-        if content and pixmap.loadFromData(content, "PNG"):
-            self.logo_preview.setPixmap(
-                pixmap.scaled(
-                    self.logo_preview.size(),
-                    Qt.AspectRatioMode.KeepAspectRatio,
-                    Qt.TransformationMode.SmoothTransformation,
-                )
-            )
-        else:
-            self.logo_preview.clear()
-            self.logo_preview.setText("No logo")
-        self.remove_logo.setEnabled(self.can_edit and content is not None)
-
-    def set_logo_file(self, path: Path) -> bool:
-        """Use the PNG at ``path`` as the logo; a problem is shown under the logo field."""
-        self.errors.clear()
-        try:
-            content = path.read_bytes()
-        except OSError as error:
-            self.errors.show(ValidationError("logo_png", f"cannot read {path.name}: {error}"))
-            return False
-        if not content.startswith(b"\x89PNG\r\n\x1a\n"):
-            self.errors.show(ValidationError("logo_png", "the logo must be a PNG image"))
-            return False
-        if len(content) > MAX_LOGO_BYTES:
-            self.errors.show(ValidationError("logo_png", "the logo must be at most 2 MB"))
-            return False
-        self.set_logo(content)
-        return True
-
-    def _pick_logo(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "Choose the clinic logo", "", "PNG (*.png)")
-        if name:
-            self.set_logo_file(Path(name))
 
     def values(self) -> ClinicSettings:
         """The settings as entered (validated by the service on save)."""
@@ -471,7 +398,7 @@ class SettingsPage(QWidget):
             phone=self.phone.text(),
             fax=self.fax.text(),
             email=self.email.text(),
-            logo_png=self.logo,
+            logo_png=self.logo_field.content,
             paper_size=self.paper_size.currentData(),
             date_format=self.date_format.currentData(),
             idle_lock_minutes=self.idle_lock.value(),

@@ -28,6 +28,7 @@ from carecoord.ui.errors import show_problem
 from carecoord.ui.forms import combo, line_edit, password_edit, require_same, service_call
 from carecoord.ui.keyboard import close_shortcut
 from carecoord.ui.kit.dialog_buttons import save_cancel_buttons
+from carecoord.ui.kit.password_dialog import NewPasswordDialog, PasswordRow
 from carecoord.ui.kit.service_form import ServiceFormDialog
 from carecoord.ui.kit.table import Column, ColumnTableModel, list_table
 from carecoord.ui.screen_fit import fit_dialog, remember_geometry, restore_geometry
@@ -200,48 +201,38 @@ class UserEditDialog(ServiceFormDialog):
         self.break_glass.setChecked(self.user.break_glass_allowed)
 
 
-class ResetPasswordDialog(ServiceFormDialog):
+class ResetPasswordDialog(NewPasswordDialog):
     """An administrator sets a new password for someone who forgot theirs."""
 
     NAME = "resetPasswordDialog"
+    NEW = PasswordRow("resetPassword", "New password*:", "password")
+    REPEAT = PasswordRow(
+        "resetPasswordRepeat", "Repeat*:", "password_repeat", "the passwords differ"
+    )
+    SAVE = ("resetPassword", "Reset password")
+    PROBLEM_TITLE = "Users"
 
     def __init__(
         self, *, context: AppContext, user: UserView, parent: QWidget | None = None
     ) -> None:
         super().__init__(
-            context=context, title=f"Reset the password of {user.username}", parent=parent
+            context=context,
+            title=f"Reset the password of {user.username}",
+            intro=(
+                f"Tell {user.full_name} the new password in person; they can change it under "
+                "Account › Change password. A lockout on the account ends."
+            ),
+            parent=parent,
         )
         self.user = user
         self.saved: UserView | None = None
-        self.setMinimumWidth(420)
-        self.password = password_edit("resetPassword")
-        self.repeat = password_edit("resetPasswordRepeat")
-        form = QFormLayout()
-        self.errors.add_row(form, "New password*:", "password", self.password)
-        self.errors.add_row(form, "Repeat*:", "password_repeat", self.repeat)
-        buttons = save_cancel_buttons(self, self.save, "resetPassword", "Reset password")
-        layout = QVBoxLayout(self)
-        layout.addWidget(
-            hint(
-                f"Tell {user.full_name} the new password in person; they can change it under "
-                "Account › Change password. A lockout on the account ends."
-            )
-        )
-        layout.addLayout(form)
-        layout.addWidget(buttons)
-        fit_dialog(self)
 
-    def save(self) -> bool:
-        return self.save_and_accept(self._reset, "Users")
-
-    def _reset(self) -> None:
-        """The service call of :meth:`save` (after the two passwords agree)."""
-        require_same(self.password, self.repeat, "password_repeat", "the passwords differ")
+    def store(self, password: str) -> None:
         self.saved = users.reset_password(
             self.context.db,
             self.context.actor,
             self.user.id,
-            self.password.text(),
+            password,
             expected_version=self.user.version,
         )
 

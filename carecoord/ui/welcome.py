@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
-from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -29,8 +25,13 @@ from carecoord.ui.forms import (
     line_edit,
     password_edit,
     require_same,
-    text_edit,
     text_of,
+)
+from carecoord.ui.kit.clinic_fields import (
+    LOGO_FIELD,
+    WELCOME_LOOK,
+    LogoField,
+    add_contact_rows,
 )
 from carecoord.ui.screen_fit import fit_dialog
 from carecoord.ui.style import hint, page_title
@@ -48,7 +49,6 @@ class WelcomeDialog(QDialog):
         self.db = db
         self.choice: str | None = None
         self.admin: Actor | None = None
-        self.logo: bytes | None = None
         self.setObjectName("welcomeDialog")
         self.setWindowTitle("Welcome to CareCoord")
         self.setMinimumWidth(520)
@@ -106,25 +106,10 @@ class WelcomeDialog(QDialog):
         form = QFormLayout()
         self.errors = FieldErrors()
         self.clinic_name = line_edit(max_length=160)
-        self.address = text_edit(lines=3)
-        self.phone = line_edit()
-        self.fax = line_edit()
         self.errors.add_row(form, "Clinic name:*", "clinic_name", self.clinic_name)
-        self.errors.add_row(form, "Address:", "address", self.address)
-        self.errors.add_row(form, "Phone:", "phone", self.phone)
-        self.errors.add_row(form, "Fax:", "fax", self.fax)
-        logo_row = QWidget()
-        logo_layout = QHBoxLayout(logo_row)
-        logo_layout.setContentsMargins(0, 0, 0, 0)
-        self.logo_preview = QLabel("No logo")
-        self.logo_preview.setObjectName("logoPreview")
-        choose = QPushButton("Choose logo…")
-        choose.setObjectName("chooseLogo")
-        choose.clicked.connect(self.choose_logo)
-        logo_layout.addWidget(self.logo_preview)
-        logo_layout.addWidget(choose)
-        logo_layout.addStretch()
-        self.errors.add_row(form, "Logo (PNG, optional):", "logo_png", logo_row)
+        self.address, self.phone, self.fax = add_contact_rows(self.errors, form)
+        self.logo_field = LogoField(self.errors, WELCOME_LOOK)
+        self.errors.add_row(form, "Logo (PNG, optional):", LOGO_FIELD, self.logo_field)
         self.admin_username = line_edit(max_length=64)
         self.admin_name = line_edit(max_length=160)
         self.admin_password = password_edit("adminPassword")
@@ -144,19 +129,6 @@ class WelcomeDialog(QDialog):
         layout.addWidget(buttons)
         return page
 
-    def choose_logo(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "Clinic logo", "", "PNG images (*.png)")
-        if name:
-            self.set_logo(Path(name).read_bytes())
-
-    def set_logo(self, data: bytes) -> None:
-        pixmap = QPixmap()
-        if not pixmap.loadFromData(data, "PNG"):
-            self.errors.show(ValidationError("logo_png", "the logo must be a PNG image"))
-            return
-        self.logo = data
-        self.logo_preview.setPixmap(pixmap.scaledToHeight(40))
-
     def choose_demo(self) -> None:
         self.choice = DEMO
         self.accept()
@@ -171,7 +143,7 @@ class WelcomeDialog(QDialog):
             address=text_of(self.address) or "",
             phone=text_of(self.phone) or "",
             fax=text_of(self.fax) or "",
-            logo_png=self.logo,
+            logo_png=self.logo_field.content,
         )
         try:
             clean = settings_service.validate_settings(clinic)

@@ -53,8 +53,9 @@ def test_administrator_saves_settings(
     page.targets["routine_mental_health_business_days"].setValue(8)
     logo = tmp_path / "logo.png"
     write_png(logo)
-    assert page.set_logo_file(logo)
-    assert page.logo_preview.pixmap() is not None and not page.logo_preview.pixmap().isNull()
+    assert page.logo_field.set_file(logo)
+    preview = page.logo_field.preview.pixmap()
+    assert preview is not None and not preview.isNull()
 
     with qtbot.waitSignal(context.events.settings_changed):
         qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
@@ -86,7 +87,7 @@ def test_validation_beside_the_field(
 
     not_png = tmp_path / "logo.png"
     not_png.write_bytes(b"GIF89a....")
-    assert not page.set_logo_file(not_png)
+    assert not page.logo_field.set_file(not_png)
     logo_error = page.findChild(QLabel, "logo_pngError")
     assert logo_error is not None and "PNG" in logo_error.text()
 
@@ -97,7 +98,7 @@ def test_read_only_for_a_physician(qtbot: QtBot, context: AppContext) -> None:
     assert note is not None and note.text() == READ_ONLY_NOTE
     assert page.clinic_name.isReadOnly()
     assert not page.targets["stat_days"].isEnabled()
-    assert not page.choose_logo.isEnabled()
+    assert not page.logo_field.choose.isEnabled()
     assert not page.save()
     assert page.clinic_name.text() == context.settings.clinic_name
     assert page.findChild(QPushButton, "addUser") is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TypeVar
 
 from PySide6.QtWidgets import QLineEdit, QPushButton, QWidget
@@ -15,6 +16,7 @@ from carecoord.ui.context import AppContext
 from carecoord.ui.sign_in import SignInDialog
 from carecoord.ui.welcome import DEMO, SET_UP, WelcomeDialog
 from tests.ui.conftest import save_screenshot
+from tests.ui.test_settings_page import write_png
 
 W = TypeVar("W", bound=QWidget)
 
@@ -63,13 +65,15 @@ def test_sign_in_waits_for_the_database(qtbot: QtBot) -> None:
 
 
 def test_set_up_my_clinic_saves_settings_and_the_first_administrator(
-    qtbot: QtBot, ui_db: Database
+    qtbot: QtBot, ui_db: Database, tmp_path: Path
 ) -> None:
     dialog = WelcomeDialog(db=ui_db)
     qtbot.addWidget(dialog)
     child(dialog, QPushButton, "setUpClinic").click()
     dialog.clinic_name.setText("Riverside Pain & Function Center")
     dialog.phone.setText("555-0100")
+    logo = write_png(tmp_path / "logo.png")
+    assert dialog.logo_field.set_file(tmp_path / "logo.png")
     dialog.admin_username.setText("pat")
     dialog.admin_name.setText("Pat Admin")
     dialog.admin_password.setText("long enough pw")
@@ -84,6 +88,7 @@ def test_set_up_my_clinic_saves_settings_and_the_first_administrator(
     assert dialog.choice == SET_UP
     assert dialog.admin is not None and dialog.admin.role == UserRole.ADMINISTRATOR
     assert get_settings(ui_db).clinic_name == "Riverside Pain & Function Center"
+    assert get_settings(ui_db).logo_png == logo
 
 
 def test_explore_demo_choice(qtbot: QtBot, ui_db: Database) -> None:

@@ -74,7 +74,7 @@ def test_administrator_adds_edits_resets_and_deactivates(
 
     reset = ResetPasswordDialog(context=context, user=chosen, parent=dialog)
     qtbot.addWidget(reset)
-    reset.password.setText("temporary secret")
+    reset.new.setText("temporary secret")
     reset.repeat.setText("temporary secret")
     assert reset.save()
     assert users.authenticate(context.db, "jpark", "temporary secret") is not None
