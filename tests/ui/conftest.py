@@ -20,14 +20,16 @@ ARTIFACTS = Path(os.environ.get("CARECOORD_TEST_ARTIFACTS", "test-artifacts"))
 
 @pytest.fixture(autouse=True)
 def _app_look_and_private_settings(qapp: object, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """The app's style sheet (as in production) and QSettings in a throwaway folder."""
+    """The app's style sheet (as in production) and QSettings in a throwaway folder of
+    this test's own: a window one test closed small (remembered where it was closed) must
+    not open small in the next test the same worker runs."""
     from PySide6.QtCore import QSettings
 
     from carecoord.ui.style import APP_STYLE
 
     qapp.setStyleSheet(APP_STYLE)  # type: ignore[attr-defined]
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    folder = tmp_path_factory.getbasetemp() / "qsettings"
+    folder = tmp_path_factory.mktemp("qsettings")
     for kind in (QSettings.Format.IniFormat, QSettings.Format.NativeFormat):
         QSettings.setPath(kind, QSettings.Scope.UserScope, str(folder))
 
