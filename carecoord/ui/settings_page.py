@@ -48,6 +48,7 @@ from carecoord.ui.forms import (
     text_edit,
     text_of,
 )
+from carecoord.ui.kit.page import Page
 from carecoord.ui.language_box import LanguageBox
 from carecoord.ui.settings_users import UsersBox
 from carecoord.ui.style import PAPER, PAPER_TEXT, bg, fg, hint, page_title, scheme
@@ -77,14 +78,14 @@ def database_kind(dialect: str) -> str:
     return dialect
 
 
-class SettingsPage(QWidget):
+class SettingsPage(Page):
     """Clinic settings for everyone to read; administrators change them and manage users."""
 
+    object_name = "settingsPage"
+    accessible_name = "Settings"
+
     def __init__(self, *, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.setObjectName("settingsPage")
-        self.setAccessibleName("Settings")
+        super().__init__(context=context, parent=parent)
         self.can_edit = allowed(context.actor.role, Action.MANAGE_SETTINGS)
         self.can_manage_users = allowed(context.actor.role, Action.MANAGE_USERS)
         self.logo: bytes | None = context.settings.logo_png
