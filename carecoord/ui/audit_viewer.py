@@ -45,6 +45,7 @@ from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.forms import FieldErrors
 from carecoord.ui.keyboard import DateTimeEdit, tab_leaves
+from carecoord.ui.kit.page import Page
 from carecoord.ui.kit.table import Column
 from carecoord.ui.style import fg, hint, named, page_title
 from carecoord.ui.table_model import PagedTableModel
@@ -283,7 +284,7 @@ def choose_export_path(parent: QWidget | None, suggested: str) -> str | None:
     return path
 
 
-class AuditViewer(QWidget):
+class AuditViewer(Page):
     """The audit trail for administrators (other roles see why the page is empty).
 
     The file prompt and the problem dialog (``choose_export_path``, ``show_problem``) are
@@ -294,13 +295,14 @@ class AuditViewer(QWidget):
         verified(object): the VerifyResult of an integrity check.
     """
 
+    object_name = "auditPage"
+    accessible_name = "Audit trail"
+
     exported = Signal(str)
     verified = Signal(object)
 
     def __init__(self, *, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.setObjectName("auditViewer")
+        super().__init__(context=context, parent=parent)
         self.choose_export_path: Callable[[str], str | None] = lambda name: choose_export_path(
             self, name
         )

@@ -54,6 +54,7 @@ from carecoord.ui.dashboard_lists import (
 )
 from carecoord.ui.dashboard_tiles import Tile, tile_flow
 from carecoord.ui.flow_layout import FlowLayout
+from carecoord.ui.kit.page import Page
 from carecoord.ui.kit.table import Column, ColumnTableModel, list_table
 from carecoord.ui.style import bg, fg, hint, page_title
 from carecoord.ui.worker import in_read_scope, run_in_thread, wait_for_thread
@@ -74,7 +75,7 @@ PERIOD_CHOICES = (
 )
 
 
-class DashboardPage(QWidget):
+class DashboardPage(Page):
     """Tiles and short lists for the coordinator and the front desk, loaded off the GUI thread.
 
     Signals:
@@ -82,14 +83,14 @@ class DashboardPage(QWidget):
         failed(str): loading failed; the message is shown on the page.
     """
 
+    object_name = "dashboardPage"
+    accessible_name = "Dashboard"
+
     loaded = Signal(object)
     failed = Signal(str)
 
     def __init__(self, *, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.setObjectName("dashboardPage")
-        self.setAccessibleName("Dashboard")
+        super().__init__(context=context, parent=parent)
         self.board: Dashboard | None = None
         self._loading = False
         self._again = False

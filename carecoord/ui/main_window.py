@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -24,10 +24,15 @@ from carecoord.services.permissions import Action, allowed
 from carecoord.services.unit_of_work import new_read_scope, read_scope
 from carecoord.ui import unsaved
 from carecoord.ui.context import AppContext
+from carecoord.ui.kit.page import Page
 from carecoord.ui.kit.window_layout import set_body
 from carecoord.ui.navigation import landing_page, pages_for
 from carecoord.ui.screen_fit import restore_or_fit, scroll_when_cramped
 from carecoord.ui.vocabulary import label
+
+if TYPE_CHECKING:  # the page module loads on first showing (ui/navigation.py)
+    from carecoord.ui.patients.form import PatientForm
+    from carecoord.ui.patients.page import PatientsPage
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +50,7 @@ class MainWindow(QMainWindow):
         self.context = context
         self.setObjectName("mainWindow")
         self.specs = pages_for(context.actor)
-        self.pages: dict[str, QWidget] = {}
+        self.pages: dict[str, Page] = {}
         self.chart_windows: dict[int, QWidget] = {}
         self.referral_windows: list[QWidget] = []
         self.ask_unsaved: unsaved.Ask = unsaved.asker(self)  # Save / Discard / Cancel
@@ -195,12 +200,11 @@ class MainWindow(QMainWindow):
         )
 
     # ---------------------------------------------------------------------- pages
-    def page(self, key: str) -> QWidget:
+    def page(self, key: str) -> Page:
         """The page for ``key``, built on first use (keeps start-up light)."""
         if key not in self.pages:
             spec = next(s for s in self.specs if s.key == key)
-            widget = spec.load()(context=self.context)  # type: ignore[call-arg]  # pages take the context
-            widget.setObjectName(f"{spec.key}Page")
+            widget = spec.load()(context=self.context)
             counted = getattr(widget, "count_changed", None)
             if counted is not None:
                 counted.connect(self.update_review_count)
@@ -215,7 +219,7 @@ class MainWindow(QMainWindow):
         scope = new_read_scope(key)  # the page's reads are audited once per showing
         with read_scope(scope):  # including those it makes while it is built
             widget = self.page(key)
-        widget.read_scope_key = scope  # type: ignore[attr-defined]
+        widget.read_scope_key = scope
         self.stack.setCurrentWidget(self._holder(widget))
         self.print_action.setEnabled(hasattr(widget, "print_content"))
 
@@ -226,12 +230,12 @@ class MainWindow(QMainWindow):
             holder = holder.parentWidget()
         return holder if holder is not None else page
 
-    def current_page(self) -> QWidget | None:
+    def current_page(self) -> Page | None:
         """The page shown (not the scroll area around it)."""
         row = self.navigation.currentRow()
         return self.pages.get(self.specs[row].key) if row >= 0 else None
 
-    def show_page(self, key: str) -> QWidget:
+    def show_page(self, key: str) -> Page:
         row = next(i for i, s in enumerate(self.specs) if s.key == key)
         self.navigation.setCurrentRow(row)
         return self.page(key)
@@ -241,10 +245,13 @@ class MainWindow(QMainWindow):
         return self.specs[row].key if row >= 0 else self.specs[0].key
 
     # -------------------------------------------------------------------- actions
-    def new_patient(self) -> QWidget:
+    def patients_page(self) -> PatientsPage:
+        """Show the Patients page; navigation's "patients" entry loads PatientsPage."""
+        return cast("PatientsPage", self.show_page("patients"))
+
+    def new_patient(self) -> PatientForm:
         """Open the patient form (on the Patients page); a saved patient's chart opens."""
-        page = self.show_page("patients")
-        form: Any = page.new_patient()  # type: ignore[attr-defined]
+        form = self.patients_page().new_patient()
         form.accepted.connect(
             lambda: self.open_chart(form.saved_patient_id) if form.saved_patient_id else None
         )
@@ -256,10 +263,7 @@ class MainWindow(QMainWindow):
         if not self.isActiveWindow():
             self.raise_()
             self.activateWindow()
-        page = self.show_page("patients")
-        focus = getattr(page, "focus_search", None)
-        if callable(focus):
-            focus()
+        self.patients_page().focus_search()
 
     def print_current(self) -> QWidget | None:
         """The current list as a landscape PDF, previewed with Print… (File › Print list)."""
@@ -350,7 +354,5 @@ class MainWindow(QMainWindow):
         for window in list(self.chart_windows.values()) + list(self.referral_windows):
             window.close()
         for page in self.pages.values():  # let background counts/loads finish cleanly
-            wait = getattr(page, "wait_for_threads", None)
-            if callable(wait):
-                wait()
+            page.wait_for_threads()
         super().closeEvent(event)

@@ -12,14 +12,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QWidget
 
 from carecoord.services.actor import Actor
 from carecoord.services.permissions import Action, allowed
 
-PageLoader = Callable[[], type[QWidget]]
+# Only for the types: importing a page module (kit/page.py too) is left to first showing.
+if TYPE_CHECKING:
+    from carecoord.ui.kit.page import Page
+
+PageLoader = Callable[[], "type[Page]"]
 
 
 @dataclass(frozen=True)
@@ -44,55 +48,55 @@ class PageSpec:
 
 
 # Each page's module is imported on first showing, so start-up loads none of them.
-def _dashboard_page() -> type[QWidget]:
+def _dashboard_page() -> type[Page]:
     from carecoord.ui.dashboard import DashboardPage
 
     return DashboardPage
 
 
-def _patients_page() -> type[QWidget]:
+def _patients_page() -> type[Page]:
     from carecoord.ui.patients.page import PatientsPage
 
     return PatientsPage
 
 
-def _referrals_page() -> type[QWidget]:
+def _referrals_page() -> type[Page]:
     from carecoord.ui.referrals.worklist_page import ReferralsPage
 
     return ReferralsPage
 
 
-def _intake_page() -> type[QWidget]:
+def _intake_page() -> type[Page]:
     from carecoord.ui.intake.page import IntakePage
 
     return IntakePage
 
 
-def _review_page() -> type[QWidget]:
+def _review_page() -> type[Page]:
     from carecoord.ui.review.page import ReviewPage
 
     return ReviewPage
 
 
-def _my_patients_page() -> type[QWidget]:
+def _my_patients_page() -> type[Page]:
     from carecoord.ui.my_patients.page import MyPatientsPage
 
     return MyPatientsPage
 
 
-def _team_page() -> type[QWidget]:
+def _team_page() -> type[Page]:
     from carecoord.ui.team.page import TeamPage
 
     return TeamPage
 
 
-def _settings_page() -> type[QWidget]:
+def _settings_page() -> type[Page]:
     from carecoord.ui.settings_page import SettingsPage
 
     return SettingsPage
 
 
-def _audit_page() -> type[QWidget]:
+def _audit_page() -> type[Page]:
     from carecoord.ui.audit_viewer import AuditViewer
 
     return AuditViewer

@@ -44,6 +44,7 @@ from carecoord.ui.forms import (
     text_of,
 )
 from carecoord.ui.kit.clinic_fields import LOGO_FIELD, LogoField, add_contact_rows
+from carecoord.ui.kit.page import Page
 from carecoord.ui.language_box import LanguageBox
 from carecoord.ui.settings_users import UsersBox
 from carecoord.ui.style import bg, fg, hint, page_title
@@ -73,14 +74,14 @@ def database_kind(dialect: str) -> str:
     return dialect
 
 
-class SettingsPage(QWidget):
+class SettingsPage(Page):
     """Clinic settings for everyone to read; administrators change them and manage users."""
 
+    object_name = "settingsPage"
+    accessible_name = "Settings"
+
     def __init__(self, *, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.setObjectName("settingsPage")
-        self.setAccessibleName("Settings")
+        super().__init__(context=context, parent=parent)
         self.can_edit = allowed(context.actor.role, Action.MANAGE_SETTINGS)
         self.can_manage_users = allowed(context.actor.role, Action.MANAGE_USERS)
         self.errors = FieldErrors()

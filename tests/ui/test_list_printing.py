@@ -104,7 +104,7 @@ def test_worklist_prints_its_view_and_filters_and_the_printer_gets_the_same_page
     page.select_view(WorklistView.AWAITING_REPORT)  # type: ignore[attr-defined]
     box = page.discipline_filter  # type: ignore[attr-defined]
     box.setCurrentIndex(box.findData(Discipline.PHYSICAL_REHABILITATION))
-    page.wait_for_threads()  # type: ignore[attr-defined]
+    page.wait_for_threads()
     dialog = _print(window)
     qtbot.addWidget(dialog)
     view = f"Referrals — {WorklistView.AWAITING_REPORT.label}"

@@ -69,10 +69,10 @@ def test_navigation_shortcuts_and_requests(qtbot: QtBot, context: AppContext) ->
     assert window.current_key() == "referrals" and window.print_action.isEnabled()
 
     form = window.new_patient()
-    form.family.setText("Ødegaard")  # type: ignore[attr-defined]
-    form.given.setText("Søren")  # type: ignore[attr-defined]
-    form.born.setText("1971-04-02")  # type: ignore[attr-defined]
-    form.save()  # type: ignore[attr-defined]
+    form.family.setText("Ødegaard")
+    form.given.setText("Søren")
+    form.born.setText("1971-04-02")
+    form.save()
     qtbot.waitUntil(lambda: len(window.chart_windows) == 1)
     (patient_id,) = window.chart_windows
     assert patients.get_patient(context.db, context.actor, patient_id).family_name == "Ødegaard"

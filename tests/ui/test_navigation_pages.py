@@ -5,9 +5,13 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
 
-from carecoord.ui.navigation import PAGES
+from carecoord.ui.context import AppContext
+from carecoord.ui.kit.page import Page
+from carecoord.ui.navigation import PAGES, PageSpec
 
 
 def test_every_navigation_entry_loads_a_page_widget_named_for_it() -> None:
@@ -27,6 +31,33 @@ def test_every_navigation_entry_loads_a_page_widget_named_for_it() -> None:
         assert issubclass(page, QWidget), key
     assert loaded["patients"].__name__ == "PatientsPage"
     assert loaded["audit"].__module__ == "carecoord.ui.audit_viewer"
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=[spec.key for spec in PAGES])
+def test_every_navigation_entry_builds_a_page_from_the_context_alone(
+    qtbot: QtBot, context: AppContext, spec: PageSpec
+) -> None:
+    """The main window builds each section as ``spec.load()(context=...)``: every loader
+    gives a Page, named for tests and for screen readers, holding the session's context."""
+    page_class = spec.load()
+    assert issubclass(page_class, Page)
+    page = page_class(context=context)
+    qtbot.addWidget(page)
+    assert page.context is context
+    assert page.objectName() == page_class.object_name
+    assert page.accessibleName() == page_class.accessible_name
+    assert page.read_scope_key is None  # the main window sets it on each showing
+    page.wait_for_threads()
+    # Let the queued load results arrive while the page is there, as in the main window:
+    # My patients built alone and destroyed before its result lands crashes Qt (on main too).
+    qtbot.wait(50)
+
+
+def test_every_page_has_a_name_of_its_own() -> None:
+    """Tests find pages by name (``auditPage`` in the main window, ``teamPage`` …)."""
+    names = [spec.load().object_name for spec in PAGES]
+    assert len(set(names)) == len(PAGES)
+    assert {"auditPage", "myPatientsPage", "teamPage"} <= set(names)
 
 
 def test_reading_the_navigation_imports_no_page_module() -> None:

@@ -103,7 +103,7 @@ def test_mark_sent_does_not_audit_the_worklist_read_again(
     window.show()
     dashboard = window.show_page("dashboard")
     qtbot.wait(200)
-    dashboard.wait_for_threads()  # type: ignore[attr-defined]
+    dashboard.wait_for_threads()
     page = window.show_page("referrals")
     page.select_view(WorklistView.TO_SEND)  # type: ignore[attr-defined]
     qtbot.waitUntil(lambda: bool(page.counts), timeout=3000)  # type: ignore[attr-defined]
@@ -114,8 +114,8 @@ def test_mark_sent_does_not_audit_the_worklist_read_again(
     qtbot.mouseClick(page.send_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
     for _ in range(3):
         qtbot.wait(200)
-        page.wait_for_threads()  # type: ignore[attr-defined]
-        dashboard.wait_for_threads()  # type: ignore[attr-defined]
+        page.wait_for_threads()
+        dashboard.wait_for_threads()
     written = events(context.db)[before:]
     assert ("transition", "Referral") in written
     assert ("read", "Worklist") not in written
@@ -129,7 +129,7 @@ def test_refreshing_the_dashboard_audits_its_read_once_per_showing(
     window.show()
     page = window.show_page("dashboard")  # built (its first load comes with it)
     qtbot.wait(200)
-    page.wait_for_threads()  # type: ignore[attr-defined]
+    page.wait_for_threads()
 
     def showing() -> int:
         """Show the dashboard again and refresh it three times: the records it added."""
@@ -139,7 +139,7 @@ def test_refreshing_the_dashboard_audits_its_read_once_per_showing(
         for _ in range(3):
             with qtbot.waitSignal(page.loaded, timeout=10_000):  # type: ignore[attr-defined]
                 page.refresh()  # type: ignore[attr-defined]
-            page.wait_for_threads()  # type: ignore[attr-defined]
+            page.wait_for_threads()
         return reads(context.db)["Dashboard"] - before
 
     assert showing() == 1
@@ -155,9 +155,9 @@ def test_the_dashboards_first_showing_is_audited_once_with_its_refreshes(
     window.show()
     page = window.show_page("dashboard")
     qtbot.wait(200)
-    page.wait_for_threads()  # type: ignore[attr-defined]
+    page.wait_for_threads()
     for _ in range(2):
         with qtbot.waitSignal(page.loaded, timeout=10_000):  # type: ignore[attr-defined]
             page.refresh()  # type: ignore[attr-defined]
-        page.wait_for_threads()  # type: ignore[attr-defined]
+        page.wait_for_threads()
     assert reads(context.db)["Dashboard"] == 1

@@ -115,7 +115,7 @@ def test_referrals_page_does_not_widen_the_main_window(
     page = window.show_page("referrals")
     for view in (WorklistView.TO_SEND, WorklistView.OVERDUE):
         page.views.setCurrentRow(_row(page, view))  # type: ignore[attr-defined]
-        page.wait_for_threads()  # type: ignore[attr-defined]
+        page.wait_for_threads()
         settle(qtbot, 100)
         assert window.width() == width, view
         # The page itself fits: no sideways scrolling needed at 1366 px.

@@ -231,7 +231,7 @@ def test_windows_read_in_light_and_dark(
     referrals = window.show_page("referrals")
     views = referrals.views  # type: ignore[attr-defined]
     views.setCurrentRow(0)
-    referrals.wait_for_threads()  # type: ignore[attr-defined]
+    referrals.wait_for_threads()
     qtbot.wait(50)
     table = referrals.table  # type: ignore[attr-defined]
     assert table.model().rowCount() > 0

@@ -156,7 +156,7 @@ def test_main_window_and_screens_speak_spanish(
     assert patients.show_discharged.text() == "Mostrar altas"  # type: ignore[attr-defined]
     save_screenshot(window, "spanish_patients")
     referrals = window.show_page("referrals")
-    referrals.wait_for_threads()  # type: ignore[attr-defined]
+    referrals.wait_for_threads()
     qtbot.wait(50)
     views = referrals.views  # type: ignore[attr-defined]
     assert views.item(0).text().startswith("Con retraso")

@@ -44,6 +44,7 @@ from carecoord.ui.errors import show_problem
 from carecoord.ui.flow_layout import FlowLayout
 from carecoord.ui.intake import dialogs
 from carecoord.ui.keyboard import tab_leaves
+from carecoord.ui.kit.page import Page
 from carecoord.ui.kit.table import Column, ColumnTableModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -99,13 +100,14 @@ class IntakeModel(ColumnTableModel):
         return found
 
 
-class IntakePage(QWidget):
+class IntakePage(Page):
     """Referrals to the clinic, by state; enter, import, triage and schedule them."""
 
+    object_name = "intakePage"
+    accessible_name = "Intake"
+
     def __init__(self, *, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.setObjectName("intakePage")
+        super().__init__(context=context, parent=parent)
         self.setAcceptDrops(True)
         self.views = list(IntakeList)
         self.current: IntakeDetail | None = None

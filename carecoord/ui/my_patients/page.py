@@ -11,6 +11,7 @@ from carecoord.services.my_patients import MyPatientRow, MyPatients, my_patients
 from carecoord.ui import style
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
+from carecoord.ui.kit.page import Page
 from carecoord.ui.kit.table import Column, ColumnTableModel, list_table
 from carecoord.ui.translation import QT_TRANSLATE_NOOP
 from carecoord.ui.vocabulary import label
@@ -43,14 +44,15 @@ COLUMNS = (
 )
 
 
-class MyPatientsPage(QWidget):
+class MyPatientsPage(Page):
     """The list loads on a background thread; an account with no team member is told how
     to get linked instead of being shown an empty list."""
 
+    object_name = "myPatientsPage"
+    accessible_name = "My patients"
+
     def __init__(self, *, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.setObjectName("myPatientsPage")
+        super().__init__(context=context, parent=parent)
         self.result: MyPatients | None = None
         self.model = ColumnTableModel(COLUMNS, parent=self)
         self.table = list_table(self.model, "myPatientsTable", self.tr("My patients"))

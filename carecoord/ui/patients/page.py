@@ -40,6 +40,7 @@ from carecoord.ui import forms, style
 from carecoord.ui.context import AppContext, ChartScope
 from carecoord.ui.errors import show_problem
 from carecoord.ui.keyboard import tab_order
+from carecoord.ui.kit.page import Page
 from carecoord.ui.patients.form import DischargeDialog, PatientForm
 from carecoord.ui.patients.model import COLUMNS, PatientSearchModel
 from carecoord.ui.print_limit import PRINT_LIMIT, limit_note
@@ -61,17 +62,18 @@ def ask_readmit(parent: QWidget, patient: PatientSummary) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
-class PatientsPage(QWidget):
+class PatientsPage(Page):
     """Find a patient by name, MRN or date of birth and act on the selected one.
 
     Typing is debounced (150 ms) and each search is one indexed query for the first 50
     rows; more rows are fetched as the list scrolls.
     """
 
+    object_name = "patientsPage"
+    accessible_name = "Patients"
+
     def __init__(self, *, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.setObjectName("patientsPage")
+        super().__init__(context=context, parent=parent)
         self.confirm_readmit: Callable[[QWidget, PatientSummary], bool] = ask_readmit
         self.can_edit = allowed(context.actor.role, Action.EDIT_DEMOGRAPHICS)
         self.print_limit = PRINT_LIMIT  # rows of File › Print list (a test lowers it)

@@ -47,6 +47,7 @@ from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.flow_layout import FlowLayout
 from carecoord.ui.keyboard import tab_leaves, tab_order
+from carecoord.ui.kit.page import Page
 from carecoord.ui.kit.referral_actions import Answer, ReferralActions
 from carecoord.ui.kit.referral_prompts import SendDetails, ask_send
 from carecoord.ui.kit.referral_report import choose_report_file, upload_from
@@ -69,7 +70,7 @@ from carecoord.ui.worker import run_in_thread, wait_for_thread
 V = WorklistView
 
 
-class ReferralsPage(QWidget):
+class ReferralsPage(Page):
     """The front desk's referral worklists with counts, filters and the daily actions.
 
     The file and confirmation prompts (``ask_send``, ``choose_report_file``,
@@ -80,12 +81,14 @@ class ReferralsPage(QWidget):
         exported(str): the CSV file written.
     """
 
+    object_name = "referralsPage"
+    accessible_name = "Referrals"
+
     counts_changed = Signal(object)
     exported = Signal(str)
 
     def __init__(self, *, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
+        super().__init__(context=context, parent=parent)
         self.counts: dict[WorklistView, int] = {}
         self._threads: set[QThread] = set()
         self._count_generation = 0
@@ -98,7 +101,6 @@ class ReferralsPage(QWidget):
         self.choose_export_path: Callable[[str], str | None] = lambda name: choose_export_path(
             self, name
         )
-        self.setObjectName("referralsPage")
         self.model = WorklistModel(context=context, parent=self)
         self.model.failed.connect(self._fetch_failed)
         self.model.loaded.connect(self._update_status)

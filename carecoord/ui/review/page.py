@@ -32,6 +32,7 @@ from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.forms import FieldErrors, service_call
 from carecoord.ui.keyboard import tab_leaves
+from carecoord.ui.kit.page import Page
 from carecoord.ui.pdf_preview import PdfPreview
 from carecoord.ui.style import hint, page_title
 
@@ -43,7 +44,7 @@ MAX_COLUMN_WIDTH = 230
 SIDE_BY_SIDE_WIDTH = 1000  # below this the list and the report stack
 
 
-class ReviewPage(QWidget):
+class ReviewPage(Page):
     """The signed-in clinician's unread items, oldest first; open one, read it, then
     acknowledge a specialist's report or record a document's review.
 
@@ -51,15 +52,16 @@ class ReviewPage(QWidget):
         count_changed(int): how many items still wait (the sidebar shows it).
     """
 
+    object_name = "reviewPage"
+    accessible_name = "Reports to review"
+
     count_changed = Signal(int)
 
     def __init__(self, *, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
+        super().__init__(context=context, parent=parent)
         self.items: list[ReviewItemView] = []
         self.opened: set[int] = set()
         self._shown_once = False
-        self.setObjectName("reviewPage")
 
         self.summary = QLabel()
         self.summary.setObjectName("reviewSummary")

@@ -33,6 +33,7 @@ from carecoord.services.team import MemberView
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.forms import combo
+from carecoord.ui.kit.page import Page
 from carecoord.ui.kit.table import Column, ColumnTableModel, list_table
 from carecoord.ui.style import hint, page_title
 from carecoord.ui.team.member_form import MemberForm
@@ -140,14 +141,14 @@ class MemberModel(ColumnTableModel):
 ADD_MEMBER_KEYS = "Ctrl+Shift+N"
 
 
-class TeamPage(QWidget):
+class TeamPage(Page):
     """The team directory with filters; Add, Edit and Deactivate / Reactivate."""
 
+    object_name = "teamPage"
+    accessible_name = "Team directory"
+
     def __init__(self, *, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.setObjectName("teamPage")
-        self.setAccessibleName("Team directory")
+        super().__init__(context=context, parent=parent)
         self.can_manage = allowed(context.actor.role, Action.MANAGE_TEAM)
 
         layout = QVBoxLayout(self)
