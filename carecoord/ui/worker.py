@@ -130,7 +130,17 @@ class _Relay(QObject):
         thread, self.job_thread, self.worker = self.job_thread, None, None
         if thread is not None:
             wait_for_thread(thread)
+        # Let go of the callbacks while this relay is whole: they may hold the last
+        # reference to their screen, whose ``destroyed`` signal calls ``cancel`` here.
+        # Left to the relay's own deallocation, that call reached a half-freed relay.
+        self.cancelled = True
+        self.on_done = self.on_error = _dropped
+        self.on_progress = None
         _running.discard(self)
+
+
+def _dropped(_result: Any) -> None:
+    """A released job's callback: the job has reported, nothing more comes."""
 
 
 _running: set[_Relay] = set()

@@ -48,9 +48,6 @@ def test_every_navigation_entry_builds_a_page_from_the_context_alone(
     assert page.accessibleName() == page_class.accessible_name
     assert page.read_scope_key is None  # the main window sets it on each showing
     page.wait_for_threads()
-    # Let the queued load results arrive while the page is there, as in the main window:
-    # My patients built alone and destroyed before its result lands crashes Qt (on main too).
-    qtbot.wait(50)
 
 
 def test_every_page_has_a_name_of_its_own() -> None:

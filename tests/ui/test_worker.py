@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 from PySide6.QtCore import QObject
 from pytestqt.qtbot import QtBot
@@ -80,3 +84,51 @@ def test_the_job_runs_in_a_copy_of_the_callers_context(qtbot: QtBot) -> None:
     run_in_thread(owner, current_read_scope, seen.append, seen.append)
     qtbot.waitUntil(lambda: len(seen) == 2)
     assert sorted(seen, key=repr) == [("chart", 7), None]
+
+
+SCREEN_HELD_ONLY_BY_ITS_JOB = """
+import sys
+from PySide6.QtWidgets import QApplication, QWidget
+from carecoord.ui import worker
+
+app = QApplication(sys.argv)
+
+
+class Screen(QWidget):
+    def __init__(self) -> None:
+        super().__init__()
+        self.result: object = None
+        worker.run_in_thread(self, lambda: 7, self.loaded, self.loaded)
+
+    def loaded(self, result: object) -> None:
+        self.result = result
+
+
+Screen().destroyed.connect(lambda: print("screen destroyed", flush=True))
+worker.wait_for_all()
+while worker._running:
+    app.processEvents()
+print("released", flush=True)
+"""
+
+
+def test_a_screen_kept_alive_only_by_its_job_goes_when_the_job_is_released(
+    tmp_path: Path,
+) -> None:
+    """Nobody holds the screen but its job's callbacks: letting go of the finished job
+    destroyed the screen while the job's relay was itself half destroyed, and the
+    screen's ``destroyed`` signal then called the relay (a segmentation fault, found
+    building the My patients page alone). Run in its own process, so a crash is a
+    failure here rather than the end of the test run."""
+    script = tmp_path / "held_by_job.py"
+    script.write_text(SCREEN_HELD_ONLY_BY_ITS_JOB)
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.splitlines() == ["screen destroyed", "released"]
