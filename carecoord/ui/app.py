@@ -34,16 +34,16 @@ WELCOME_CHOICE = "startup/welcomeChoice"  # QSettings: "demo" once "Explore with
 
 def remembered_choice() -> str | None:
     """The welcome choice this user made before ("demo"), or None (ask again)."""
-    from PySide6.QtCore import QSettings
+    from carecoord.ui.preferences import store
 
-    value = QSettings("CareCoord", "CareCoord").value(WELCOME_CHOICE)
+    value = store().value(WELCOME_CHOICE)
     return value if isinstance(value, str) else None
 
 
 def remember_choice(choice: str | None) -> None:
-    from PySide6.QtCore import QSettings
+    from carecoord.ui.preferences import store
 
-    settings = QSettings("CareCoord", "CareCoord")
+    settings = store()
     if choice is None:
         settings.remove(WELCOME_CHOICE)
     else:

@@ -8,12 +8,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6.QtCore import (
-    QByteArray,
     QDateTime,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QSettings,
     Qt,
     Signal,
 )
@@ -47,6 +45,7 @@ from carecoord.ui.forms import FieldErrors
 from carecoord.ui.keyboard import DateTimeEdit, tab_leaves
 from carecoord.ui.kit.page import Page
 from carecoord.ui.kit.table import Column
+from carecoord.ui.preferences import remember_columns, store
 from carecoord.ui.style import fg, hint, named, page_title
 from carecoord.ui.table_model import PagedTableModel
 from carecoord.ui.worker import run_in_thread, wait_for_all
@@ -74,10 +73,6 @@ ACTION_COLUMN = 3
 CATEGORY_COLUMN = 7
 ALARMING_ACTIONS = frozenset({"sign_in_failed", "lockout", "break_glass"})
 NOTABLE_ACTIONS = frozenset({"permission_change", "export", "print", "delete", "restore"})
-
-
-def settings_store() -> QSettings:
-    return QSettings("CareCoord", "CareCoord")
 
 
 def action_label(action: str) -> str:
@@ -272,15 +267,15 @@ def _combo_value(box: QComboBox) -> str | None:
 
 def choose_export_path(parent: QWidget | None, suggested: str) -> str | None:
     """Ask where to save the CSV, starting in the folder used last time."""
-    store = settings_store()
-    folder = str(store.value(EXPORT_FOLDER_KEY, "") or "")
+    settings = store()
+    folder = str(settings.value(EXPORT_FOLDER_KEY, "") or "")
     start = str(Path(folder) / suggested) if folder else suggested
     path, _ = QFileDialog.getSaveFileName(parent, "Export audit trail", start, "CSV files (*.csv)")
     if not path:
         return None
     if not path.lower().endswith(".csv"):
         path += ".csv"
-    store.setValue(EXPORT_FOLDER_KEY, str(Path(path).parent))
+    settings.setValue(EXPORT_FOLDER_KEY, str(Path(path).parent))
     return path
 
 
@@ -336,7 +331,7 @@ class AuditViewer(Page):
         self.model.loaded.connect(self._loaded)
         self.model.modelReset.connect(self._update_status)
         self.model.rowsInserted.connect(self._update_status)
-        self._restore()
+        remember_columns(self.table, HEADER_KEY)
         self.apply_filters()
 
     # ------------------------------------------------------------------ building
@@ -557,12 +552,3 @@ class AuditViewer(Page):
     def wait_for_threads(self) -> None:
         """Let a running export or check finish (tests, and the main window on quit)."""
         wait_for_all()
-
-    def _restore(self) -> None:
-        state = settings_store().value(HEADER_KEY)
-        if isinstance(state, QByteArray) and not state.isEmpty():
-            self.table.horizontalHeader().restoreState(state)
-        self.table.horizontalHeader().sectionResized.connect(self._save_header)
-
-    def _save_header(self) -> None:
-        settings_store().setValue(HEADER_KEY, self.table.horizontalHeader().saveState())

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from carecoord.errors import CareCoordError
 from carecoord.ui.errors import show_problem
 from carecoord.ui.pdf_preview import write_atomically
+from carecoord.ui.preferences import store
 
 SETTINGS_FOLDER = "calendar/folder"
 Chooser = Callable[[str], str | None]
@@ -39,8 +39,8 @@ def save_calendar_file(
     except CareCoordError as error:
         show_problem(parent, error, "No calendar file")
         return None
-    store = QSettings("CareCoord", "CareCoord")
-    folder = str(store.value(SETTINGS_FOLDER, "") or "")
+    settings = store()
+    folder = str(settings.value(SETTINGS_FOLDER, "") or "")
     start = Path(folder) if folder and Path(folder).is_dir() else Path.home()
     chosen = (choose or (lambda s: ask_ics_path(parent, s)))(str(start / name))
     if not chosen:
@@ -51,5 +51,5 @@ def save_calendar_file(
     except OSError as error:
         show_problem(parent, CareCoordError(f"The calendar file could not be written: {error}"))
         return None
-    store.setValue(SETTINGS_FOLDER, str(target.parent))
+    settings.setValue(SETTINGS_FOLDER, str(target.parent))
     return target

@@ -10,7 +10,6 @@ from PySide6.QtCore import (
     QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
-    QSettings,
     QTimer,
     Signal,
 )
@@ -56,6 +55,7 @@ from carecoord.ui.dashboard_tiles import Tile, tile_flow
 from carecoord.ui.flow_layout import FlowLayout
 from carecoord.ui.kit.page import Page
 from carecoord.ui.kit.table import Column, ColumnTableModel, list_table
+from carecoord.ui.preferences import store
 from carecoord.ui.style import bg, fg, hint, page_title
 from carecoord.ui.worker import in_read_scope, run_in_thread, wait_for_thread
 
@@ -143,7 +143,7 @@ class DashboardPage(Page):
         for text, value in PERIOD_CHOICES:
             self.closure_period.addItem(text, value)
         period_label.setBuddy(self.closure_period)
-        remembered = QSettings("CareCoord", "CareCoord").value("dashboard/closure_period", ROLLING)
+        remembered = store().value("dashboard/closure_period", ROLLING)
         self.closure_period.setCurrentIndex(max(0, self.closure_period.findData(remembered)))
         self.closure_period.currentIndexChanged.connect(self._period_changed)
         self.closure_other = QLabel("")
@@ -225,7 +225,7 @@ class DashboardPage(Page):
         outer.addWidget(self.tabs, 1)
         self.list_hint = hint("Double-click a row to open the referral or the patient's chart.")
         outer.addWidget(self.list_hint)
-        last_tab = QSettings("CareCoord", "CareCoord").value("dashboard/tab", 0)
+        last_tab = store().value("dashboard/tab", 0)
         self.tabs.setCurrentIndex(int(str(last_tab)) if str(last_tab).isdigit() else 0)
 
         context.events.referral_changed.connect(self._data_changed)
@@ -316,9 +316,7 @@ class DashboardPage(Page):
         return board.loop_closure, board.loop_closure_calendar
 
     def _period_changed(self, _index: int) -> None:
-        QSettings("CareCoord", "CareCoord").setValue(
-            "dashboard/closure_period", self.closure_period.currentData()
-        )
+        store().setValue("dashboard/closure_period", self.closure_period.currentData())
         if self.board is not None:
             self._show(self.board)
 
@@ -415,7 +413,7 @@ class DashboardPage(Page):
             self.context.navigator.referral_requested.emit(item.id)
 
     def _remember_tab(self, index: int) -> None:
-        QSettings("CareCoord", "CareCoord").setValue("dashboard/tab", index)
+        store().setValue("dashboard/tab", index)
 
     # ------------------------------------------------------------------ inbound referrals
     def _add_intake_panel(self, outer: QVBoxLayout) -> None:

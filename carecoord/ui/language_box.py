@@ -7,9 +7,9 @@ keep the clinic's language whatever is chosen here.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel, QWidget
 
+from carecoord.ui.preferences import store
 from carecoord.ui.translation import LANGUAGE_KEY, LANGUAGES
 
 
@@ -25,8 +25,7 @@ class LanguageBox(QGroupBox):
         self.choice.addItem(self.tr("System language"), "")
         for code, name in LANGUAGES:  # each language named in itself
             self.choice.addItem(name, code)
-        store = QSettings("CareCoord", "CareCoord")
-        current = str(store.value(LANGUAGE_KEY, "") or "")
+        current = str(store().value(LANGUAGE_KEY, "") or "")
         self.choice.setCurrentIndex(max(0, self.choice.findData(current)))
         self.choice.currentIndexChanged.connect(self._chosen)
         self.note = QLabel(
@@ -42,4 +41,4 @@ class LanguageBox(QGroupBox):
         form.addRow(self.note)
 
     def _chosen(self) -> None:
-        QSettings("CareCoord", "CareCoord").setValue(LANGUAGE_KEY, self.choice.currentData())
+        store().setValue(LANGUAGE_KEY, self.choice.currentData())

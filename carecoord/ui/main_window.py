@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -27,7 +27,8 @@ from carecoord.ui.context import AppContext
 from carecoord.ui.kit.page import Page
 from carecoord.ui.kit.window_layout import set_body
 from carecoord.ui.navigation import landing_page, pages_for
-from carecoord.ui.screen_fit import restore_or_fit, scroll_when_cramped
+from carecoord.ui.preferences import store
+from carecoord.ui.screen_fit import remember_geometry, restore_geometry, scroll_when_cramped
 from carecoord.ui.vocabulary import label
 
 if TYPE_CHECKING:  # the page module loads on first showing (ui/navigation.py)
@@ -35,10 +36,6 @@ if TYPE_CHECKING:  # the page module loads on first showing (ui/navigation.py)
     from carecoord.ui.patients.page import PatientsPage
 
 log = logging.getLogger(__name__)
-
-
-def settings_store() -> QSettings:
-    return QSettings("CareCoord", "CareCoord")
 
 
 class MainWindow(QMainWindow):
@@ -334,10 +331,9 @@ class MainWindow(QMainWindow):
 
     # ---------------------------------------------------------------- persistence
     def _restore_layout(self) -> None:
-        store = settings_store()
-        restore_or_fit(self, store.value("main/geometry"), 1280, 800, maximise=True)
+        restore_geometry(self, "main/geometry", 1280, 800, maximise=True)
         # Each user's own last section, when their role may still use it; else their home.
-        key = landing_page(self.context.actor, store.value(self._page_setting()))
+        key = landing_page(self.context.actor, store().value(self._page_setting()))
         self.navigation.setCurrentRow([s.key for s in self.specs].index(key))
 
     def _page_setting(self) -> str:
@@ -348,9 +344,8 @@ class MainWindow(QMainWindow):
         if not unsaved.settle(self.session.session_windows(), self.ask_unsaved):
             event.ignore()
             return
-        store = settings_store()
-        store.setValue("main/geometry", self.saveGeometry())
-        store.setValue(self._page_setting(), self.current_key())
+        remember_geometry(self, "main/geometry")
+        store().setValue(self._page_setting(), self.current_key())
         for window in list(self.chart_windows.values()) + list(self.referral_windows):
             window.close()
         for page in self.pages.values():  # let background counts/loads finish cleanly

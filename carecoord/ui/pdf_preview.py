@@ -21,7 +21,6 @@ from PySide6.QtCore import (
     QPointF,
     QRect,
     QRectF,
-    QSettings,
     QSize,
     Qt,
     Signal,
@@ -44,6 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from carecoord.ui.flow_layout import FlowLayout
+from carecoord.ui.preferences import store
 from carecoord.ui.style import PAPER, scheme
 
 ZOOM_STEP = 1.25
@@ -54,10 +54,6 @@ MAX_ZOOM = 4.0
 MAX_RENDER_DPI = 600
 BAND_ROWS = 1024  # pages are rendered in horizontal bands to bound memory
 POINTS_PER_INCH = 72.0
-
-
-def settings_store() -> QSettings:
-    return QSettings("CareCoord", "CareCoord")
 
 
 class PrintCancelled(Exception):
@@ -512,15 +508,15 @@ class PdfPreview(QWidget):
 
     # ------------------------------------------------------------------ saving
     def _choose_save_path(self, suggested: str) -> str | None:
-        store = settings_store()
-        folder = str(store.value("pdfPreview/saveFolder", "") or "")
+        settings = store()
+        folder = str(settings.value("pdfPreview/saveFolder", "") or "")
         start = str(Path(folder) / suggested) if folder else suggested
         path, _ = QFileDialog.getSaveFileName(
             self, f"Save {self.title} as PDF", start, "PDF files (*.pdf)"
         )
         if not path:
             return None
-        store.setValue("pdfPreview/saveFolder", str(Path(path).parent))
+        settings.setValue("pdfPreview/saveFolder", str(Path(path).parent))
         return path
 
     def save_as(self) -> str | None:

@@ -9,9 +9,11 @@ that asks Qt for that area (tests replace it to pretend a smaller screen).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, QRect, QSettings, QSize, Qt
+from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
+
+from carecoord.ui.preferences import store
 
 # Below this usable area, large windows (main window, chart, previews) open maximised.
 MAXIMISE_BELOW = QSize(1440, 900)
@@ -135,13 +137,13 @@ def restore_geometry(
 ) -> None:
     """Open ``window`` where it was last closed (remembered under ``key`` by
     :func:`remember_geometry`), kept on this screen; else at ``width`` × ``height``."""
-    saved = QSettings("CareCoord", "CareCoord").value(key)
+    saved = store().value(key)
     restore_or_fit(window, saved, width, height, maximise=maximise)
 
 
 def remember_geometry(window: QWidget, key: str) -> None:
     """Remember where ``window`` is (as it closes) for :func:`restore_geometry`."""
-    QSettings("CareCoord", "CareCoord").setValue(key, window.saveGeometry())
+    store().setValue(key, window.saveGeometry())
 
 
 def scroll_when_cramped(content: QWidget) -> QScrollArea:

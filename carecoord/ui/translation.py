@@ -12,6 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
 
 from carecoord.paths import resource
+from carecoord.ui import preferences
 
 LANGUAGE_KEY = "ui/language"  # QSettings: "" (system), "en" or "es"
 LANGUAGES = (("en", "English"), ("es", "Español"))  # Settings › Language, besides "system"
@@ -31,8 +32,8 @@ def qm_file(language: str) -> str:
 
 def chosen_language(store: QSettings | None = None) -> str:
     """The language to show: the user's choice, else the system locale's ("es_MX" → "es")."""
-    store = store or QSettings("CareCoord", "CareCoord")
-    chosen = str(store.value(LANGUAGE_KEY, "") or "")
+    settings = store or preferences.store()
+    chosen = str(settings.value(LANGUAGE_KEY, "") or "")
     if chosen:
         return chosen
     return QLocale.system().name().split("_")[0]

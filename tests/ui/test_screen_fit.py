@@ -160,9 +160,9 @@ def test_add_medication_is_on_screen_without_scrolling(
 def test_large_windows_open_maximised_on_a_laptop_but_not_on_a_big_screen(
     qtbot: QtBot, demo_context: AppContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from carecoord.ui.main_window import settings_store
+    from carecoord.ui.preferences import store
 
-    settings_store().remove("main/geometry")  # as on a first start
+    store().remove("main/geometry")  # as on a first start
     pretend_screen(monkeypatch, LAPTOP)
     small = MainWindow(context=demo_context)
     qtbot.addWidget(small)

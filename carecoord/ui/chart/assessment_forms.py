@@ -6,7 +6,7 @@ import textwrap
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import QDate, QSettings, Qt, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -31,7 +31,7 @@ from carecoord.ui.errors import show_problem
 from carecoord.ui.forms import FieldErrors, date_edit, error_style, saved_date
 from carecoord.ui.kit.dialog_buttons import accept_cancel_buttons
 from carecoord.ui.kit.scroll import borderless_scroll
-from carecoord.ui.screen_fit import restore_or_fit
+from carecoord.ui.screen_fit import remember_geometry, restore_geometry
 from carecoord.ui.style import chip, fg, hint
 from carecoord.ui.unsaved import FormDialog
 
@@ -122,9 +122,8 @@ class AssessmentDialog(FormDialog):
             self.age = patient.age()
         self._build()
         self._update_total()
-        saved = QSettings("CareCoord", "CareCoord").value(self._settings_key())
         width = 760 if self.kind in (AssessmentKind.PHQ9, AssessmentKind.GAD7) else 680
-        restore_or_fit(self, saved, width, 640)
+        restore_geometry(self, self._settings_key(), width, 640)
 
     # ----------------------------------------------------------------- layout
     def _build(self) -> None:
@@ -427,11 +426,11 @@ class AssessmentDialog(FormDialog):
         return f"assessmentDialog/{self.kind.value}/geometry"
 
     def done(self, code: int) -> None:
-        QSettings("CareCoord", "CareCoord").setValue(self._settings_key(), self.saveGeometry())
+        remember_geometry(self, self._settings_key())
         super().done(code)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        QSettings("CareCoord", "CareCoord").setValue(self._settings_key(), self.saveGeometry())
+        remember_geometry(self, self._settings_key())
         super().closeEvent(event)
 
 

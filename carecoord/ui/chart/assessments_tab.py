@@ -8,7 +8,6 @@ from PySide6.QtCore import (
     QByteArray,
     QModelIndex,
     QPersistentModelIndex,
-    QSettings,
     Qt,
 )
 from PySide6.QtGui import QHideEvent
@@ -37,6 +36,7 @@ from carecoord.ui.chart.assessment_forms import (
 from carecoord.ui.chart.trend_chart import TrendChart
 from carecoord.ui.kit.chart_tab import ChartTab
 from carecoord.ui.kit.table import Column, ColumnTableModel, RowRole, list_table
+from carecoord.ui.preferences import remember_columns, store
 from carecoord.ui.style import chip, fg, hint, named
 
 Index = QModelIndex | QPersistentModelIndex
@@ -219,8 +219,8 @@ class AssessmentsTab(ChartTab):
         self.model = AssessmentTableModel(self)
         self.table = list_table(self.model, "assessmentsTable", "Recorded assessments")
         # the band column also holds a PEG's change from baseline (Krebs 2009 has no bands)
-        for column, width in enumerate((100, 90, 80, 440, 220)):
-            self.table.setColumnWidth(column, width)
+        widths = (100, 90, 80, 440, 220)
+        remember_columns(self.table, f"{SETTINGS_PREFIX}/columns", widths)
         bottom_layout.addWidget(self.table, 1)
         self.empty = hint(
             "No assessments recorded yet — use the Record buttons above."
@@ -303,22 +303,13 @@ class AssessmentsTab(ChartTab):
 
     # --------------------------------------------------------------- settings
     def _restore_settings(self) -> None:
-        settings = QSettings("CareCoord", "CareCoord")
-        state = settings.value(f"{SETTINGS_PREFIX}/splitter")
+        state = store().value(f"{SETTINGS_PREFIX}/splitter")
         if isinstance(state, QByteArray):
             self.splitter.restoreState(state)
-        header = settings.value(f"{SETTINGS_PREFIX}/columns")
-        if isinstance(header, QByteArray):
-            self.table.horizontalHeader().restoreState(header)
 
     def hideEvent(self, event: QHideEvent) -> None:
-        self._save_settings()
+        store().setValue(f"{SETTINGS_PREFIX}/splitter", self.splitter.saveState())
         super().hideEvent(event)
-
-    def _save_settings(self) -> None:
-        settings = QSettings("CareCoord", "CareCoord")
-        settings.setValue(f"{SETTINGS_PREFIX}/splitter", self.splitter.saveState())
-        settings.setValue(f"{SETTINGS_PREFIX}/columns", self.table.horizontalHeader().saveState())
 
 
 __all__ = ["AssessmentTableModel", "AssessmentsTab", "change_text"]

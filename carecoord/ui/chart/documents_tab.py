@@ -11,10 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import (
-    QByteArray,
     QModelIndex,
     QPersistentModelIndex,
-    QSettings,
     Qt,
     QUrl,
 )
@@ -24,7 +22,6 @@ from PySide6.QtGui import (
     QDragLeaveEvent,
     QDropEvent,
     QGuiApplication,
-    QHideEvent,
     QKeySequence,
     QShortcut,
 )
@@ -51,6 +48,7 @@ from carecoord.ui.chart.document_files import (
 from carecoord.ui.kit.chart_tab import ChartTab
 from carecoord.ui.kit.records import action_button
 from carecoord.ui.kit.table import list_table
+from carecoord.ui.preferences import remember_columns
 from carecoord.ui.style import hint, scheme
 
 Index = QModelIndex | QPersistentModelIndex
@@ -153,13 +151,9 @@ class DocumentsTab(ChartTab):
         self.table = list_table(
             self.model, "documentsTable", "Documents on this chart", word_wrap=False
         )
-        for column, width in enumerate((100, 120, 300, 70, 70, 90)):
-            self.table.setColumnWidth(column, width)
+        remember_columns(self.table, SETTINGS_KEY, (100, 120, 300, 70, 70, 90))
         self.table.activated.connect(lambda _index: self.open_selected())
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
-        state = QSettings("CareCoord", "CareCoord").value(SETTINGS_KEY)
-        if isinstance(state, QByteArray):
-            self.table.horizontalHeader().restoreState(state)
         outer.addWidget(self.table, 1)
         self.empty = hint(
             "No documents on this chart yet. Attach specialist reports, imaging or lab "
@@ -297,12 +291,6 @@ class DocumentsTab(ChartTab):
                 ),
             )
         return path
-
-    def hideEvent(self, event: QHideEvent) -> None:
-        QSettings("CareCoord", "CareCoord").setValue(
-            SETTINGS_KEY, self.table.horizontalHeader().saveState()
-        )
-        super().hideEvent(event)
 
 
 __all__ = [

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from carecoord.errors import CareCoordError, ConflictError, ValidationError
@@ -20,15 +20,11 @@ from carecoord.ui.context import AppContext
 from carecoord.ui.date_field import DateField
 from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.forms import FieldErrors, date_edit, error_style
+from carecoord.ui.screen_fit import remember_geometry, restore_geometry
 from carecoord.ui.style import hint
 from carecoord.ui.unsaved import FormDialog
 
 SETTINGS_PREFIX = "chart/plan"
-
-
-def plan_settings() -> QSettings:
-    """Where the plan tab and its dialogs remember sizes and column widths."""
-    return QSettings("CareCoord", "CareCoord")
 
 
 def dated(value: date | None, *, optional: bool = False) -> DateField:
@@ -100,9 +96,11 @@ class PlanFormDialog(FormDialog):
         outer.addStretch(1)
         outer.addWidget(self.message)
         outer.addWidget(self.buttons)
-        geometry = plan_settings().value(f"{SETTINGS_PREFIX}/{self.key}Geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
+        size = self.sizeHint()
+        restore_geometry(self, self._geometry_key(), size.width(), size.height())
+
+    def _geometry_key(self) -> str:
+        return f"{SETTINGS_PREFIX}/{self.key}Geometry"
 
     def submit(self) -> PlanView:
         """Send the form to the service (raising its refusal)."""
@@ -136,7 +134,7 @@ class PlanFormDialog(FormDialog):
             self.show_problem(self, error)
 
     def done(self, result: int) -> None:
-        plan_settings().setValue(f"{SETTINGS_PREFIX}/{self.key}Geometry", self.saveGeometry())
+        remember_geometry(self, self._geometry_key())
         super().done(result)
 
 

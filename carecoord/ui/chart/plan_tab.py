@@ -37,7 +37,7 @@ from carecoord.services.referrals import ReferralView
 from carecoord.ui.calendar_file import Chooser, save_calendar_file
 from carecoord.ui.chart.plan_activity_dialog import ActivityDialog
 from carecoord.ui.chart.plan_dialogs import GoalDialog, PlanDialog
-from carecoord.ui.chart.plan_form import SETTINGS_PREFIX, PlanFormDialog, plan_settings
+from carecoord.ui.chart.plan_form import SETTINGS_PREFIX, PlanFormDialog
 from carecoord.ui.chart.plan_header import PlanHeader, plan_button
 from carecoord.ui.chart.plan_models import ActivitiesModel, GoalRow, GoalsModel
 from carecoord.ui.chart.plan_pdf import PlanPdfDialog
@@ -45,6 +45,7 @@ from carecoord.ui.forms import FieldErrors
 from carecoord.ui.kit.chart_tab import ChartTab
 from carecoord.ui.kit.records import ask_yes_no
 from carecoord.ui.kit.table import ColumnTableModel, RowRole, list_table
+from carecoord.ui.preferences import remember_columns, store
 from carecoord.ui.style import hint
 from carecoord.ui.timeline.items import TimelineItem, build_timeline
 from carecoord.ui.timeline.widget import TimelineWidget
@@ -395,30 +396,17 @@ class PlanTab(ChartTab):
 
     # --------------------------------------------------------------- settings
     def _restore_settings(self) -> None:
-        store = plan_settings()
-        state = store.value(f"{SETTINGS_PREFIX}/splitter")
+        state = store().value(f"{SETTINGS_PREFIX}/splitter")
         if not (isinstance(state, QByteArray) and self.splitter.restoreState(state)):
             self.splitter.setSizes([1, 1, 2000])  # the tables keep their minimum heights
         for table, key, widths in (
             (self.goals_table, "goalColumns", (104, 200, 134, 72, 58, 88, 112)),
             (self.activities_table, "activityColumns", (200, 250, 190, 90, 90, 72)),
         ):
-            header = store.value(f"{SETTINGS_PREFIX}/{key}")
-            if isinstance(header, QByteArray) and table.horizontalHeader().restoreState(header):
-                continue
-            for column, width in enumerate(widths):
-                table.setColumnWidth(column, width)
+            remember_columns(table, f"{SETTINGS_PREFIX}/{key}", widths)
 
     def hideEvent(self, event: QHideEvent) -> None:
-        store = plan_settings()
-        store.setValue(f"{SETTINGS_PREFIX}/splitter", self.splitter.saveState())
-        store.setValue(
-            f"{SETTINGS_PREFIX}/goalColumns", self.goals_table.horizontalHeader().saveState()
-        )
-        store.setValue(
-            f"{SETTINGS_PREFIX}/activityColumns",
-            self.activities_table.horizontalHeader().saveState(),
-        )
+        store().setValue(f"{SETTINGS_PREFIX}/splitter", self.splitter.saveState())
         super().hideEvent(event)
 
 

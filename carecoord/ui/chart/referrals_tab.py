@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from functools import partial
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -26,10 +26,12 @@ from carecoord.ui.kit.records import action_button
 from carecoord.ui.kit.referral_actions import ReferralActions
 from carecoord.ui.kit.table import read_only_rows
 from carecoord.ui.openers import open_letter
+from carecoord.ui.preferences import remember_columns
 from carecoord.ui.style import bg, fg, hint, qcolor
 
 COLUMNS = ("Discipline", "Recipient", "Priority", "State", "Sent", "Due", "Overdue")
 SETTINGS_COLUMNS = "chart/referrals/columns"
+DEFAULT_WIDTHS = (220, 220, 80, 130, 95, 95)
 IdRole = Qt.ItemDataRole.UserRole + 1
 
 
@@ -104,7 +106,6 @@ class ReferralsTab(ChartTab):
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
-        header.sectionResized.connect(self._remember_columns)
         self.table.doubleClicked.connect(lambda index: self._open_row(index.row()))
         self.table.open_requested.connect(self._open_row)
         self.table.itemSelectionChanged.connect(self._update_actions)
@@ -124,7 +125,7 @@ class ReferralsTab(ChartTab):
         layout.addWidget(self.table, 1)
         layout.addLayout(workflow)
         layout.addWidget(self.empty)
-        self._restore_columns()
+        remember_columns(self.table, SETTINGS_COLUMNS, DEFAULT_WIDTHS)
         self.refresh()
 
     # ----------------------------------------------------------------- public
@@ -220,16 +221,3 @@ class ReferralsTab(ChartTab):
     def _run(self, view: ReferralView, key: str) -> None:
         if self.referral_actions.run(view, key) is not None:
             self.refresh()
-
-    def _restore_columns(self) -> None:
-        state = QSettings("CareCoord", "CareCoord").value(SETTINGS_COLUMNS)
-        if isinstance(state, QByteArray):
-            self.table.horizontalHeader().restoreState(state)
-        else:
-            for column, width in enumerate((220, 220, 80, 130, 95, 95)):
-                self.table.setColumnWidth(column, width)
-
-    def _remember_columns(self) -> None:
-        QSettings("CareCoord", "CareCoord").setValue(
-            SETTINGS_COLUMNS, self.table.horizontalHeader().saveState()
-        )

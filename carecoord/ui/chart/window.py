@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -33,7 +33,8 @@ from carecoord.ui.chart.summary_tab import SummaryTab
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.kit.window_layout import set_body
-from carecoord.ui.screen_fit import remember_geometry, restore_or_fit, scroll_when_cramped
+from carecoord.ui.preferences import store
+from carecoord.ui.screen_fit import remember_geometry, restore_geometry, scroll_when_cramped
 from carecoord.ui.worker import in_read_scope
 
 
@@ -392,7 +393,7 @@ class ChartWindow(QMainWindow):
 
     def _tab_changed(self, index: int) -> None:
         if 0 <= index < len(self.tab_keys):
-            QSettings("CareCoord", "CareCoord").setValue(SETTINGS_TAB, self.tab_keys[index])
+            store().setValue(SETTINGS_TAB, self.tab_keys[index])
         self._build_current()
         self._refresh_current()
 
@@ -408,8 +409,8 @@ class ChartWindow(QMainWindow):
     def choose_fhir_path(self) -> str | None:
         """Ask where to save the bundle (a Qt dialog, so it behaves alike everywhere and a
         test can answer it), starting in the folder used last time."""
-        store = QSettings("CareCoord", "CareCoord")
-        folder = str(store.value("chart/fhirFolder", "") or "")
+        settings = store()
+        folder = str(settings.value("chart/fhirFolder", "") or "")
         name = f"patient-{self.chart.patient.mrn}-fhir.json"
         dialog = QFileDialog(self, "Export FHIR bundle", folder, "FHIR JSON (*.json)")
         dialog.setObjectName("fhirSaveDialog")
@@ -420,7 +421,7 @@ class ChartWindow(QMainWindow):
         if dialog.exec() != QFileDialog.DialogCode.Accepted or not dialog.selectedFiles():
             return None
         path = dialog.selectedFiles()[0]
-        store.setValue("chart/fhirFolder", str(Path(path).parent))
+        settings.setValue("chart/fhirFolder", str(Path(path).parent))
         return path
 
     def export_fhir(self) -> str | None:
@@ -444,9 +445,8 @@ class ChartWindow(QMainWindow):
 
     # ------------------------------------------------------------- persistence
     def _restore_layout(self) -> None:
-        store = QSettings("CareCoord", "CareCoord")
-        restore_or_fit(self, store.value(SETTINGS_GEOMETRY), 1180, 820, maximise=True)
-        last = store.value(SETTINGS_TAB, "summary")
+        restore_geometry(self, SETTINGS_GEOMETRY, 1180, 820, maximise=True)
+        last = store().value(SETTINGS_TAB, "summary")
         if isinstance(last, str):
             self.show_tab(last)
 

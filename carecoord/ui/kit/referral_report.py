@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QMimeData, QSettings, Qt, Signal
+from PySide6.QtCore import QDate, QMimeData, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -36,6 +36,7 @@ from carecoord.ui.forms import (
 from carecoord.ui.kit.dialog_buttons import accept_cancel_buttons
 from carecoord.ui.kit.records import action_button
 from carecoord.ui.kit.service_form import ServiceFormDialog
+from carecoord.ui.preferences import store
 from carecoord.ui.screen_fit import fit_to_screen
 from carecoord.ui.style import hint, scheme
 
@@ -78,20 +79,16 @@ def upload_from(path: str | Path, title: str, received_on: date | None) -> Docum
     )
 
 
-def settings_store() -> QSettings:
-    return QSettings("CareCoord", "CareCoord")
-
-
 def choose_report_file(parent: QWidget | None) -> str | None:
     """Ask for a report file, starting in the folder used last time."""
-    store = settings_store()
-    start = str(store.value("referrals/reportFolder", "") or "")
+    settings = store()
+    start = str(settings.value("referrals/reportFolder", "") or "")
     path, _ = QFileDialog.getOpenFileName(
         parent, "Choose the specialist's report", start, REPORT_FILE_FILTER
     )
     if not path:
         return None
-    store.setValue("referrals/reportFolder", str(Path(path).parent))
+    settings.setValue("referrals/reportFolder", str(Path(path).parent))
     return path
 
 

@@ -45,11 +45,10 @@ from carecoord.ui.letters.batch_run import (
     SendResult,
     generate_batch,
     send_batch,
-    settings_store,
 )
 from carecoord.ui.letters.buttons import letter_button, main_button, standard_button
 from carecoord.ui.letters.preview import ask_send_details
-from carecoord.ui.screen_fit import restore_or_fit
+from carecoord.ui.screen_fit import remember_geometry, restore_geometry
 from carecoord.ui.style import fg, hint, page_title
 from carecoord.ui.worker import run_in_thread, wait_for_thread
 
@@ -462,11 +461,11 @@ class BatchLettersDialog(QDialog):
 
     # ------------------------------------------------------------------ geometry
     def _restore(self) -> None:
-        restore_or_fit(self, settings_store().value("letterBatch/geometry"), 660, 330)
+        restore_geometry(self, "letterBatch/geometry", 660, 330)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.wait()
-        settings_store().setValue("letterBatch/geometry", self.saveGeometry())
+        remember_geometry(self, "letterBatch/geometry")
         super().closeEvent(event)
 
     def reject(self) -> None:

@@ -22,14 +22,15 @@ from PySide6.QtWidgets import (
 
 from carecoord.services import letters
 from carecoord.ui.forms import error_style
-from carecoord.ui.letters.batch_run import SETTINGS_FOLDER, SETTINGS_MODE, BatchMode, settings_store
+from carecoord.ui.letters.batch_run import SETTINGS_FOLDER, SETTINGS_MODE, BatchMode
 from carecoord.ui.letters.buttons import letter_button
+from carecoord.ui.preferences import store
 from carecoord.ui.style import hint
 
 
 def remembered_folder() -> str:
     """The folder used last time, or the home folder when it is gone."""
-    folder = str(settings_store().value(SETTINGS_FOLDER, "") or "")
+    folder = str(store().value(SETTINGS_FOLDER, "") or "")
     return folder if folder and Path(folder).is_dir() else str(Path.home())
 
 
@@ -95,7 +96,7 @@ class BatchOutput(QGroupBox):
         box.addLayout(path_row)
         box.addWidget(self.path_error)
         box.addWidget(self.names_hint)
-        stored = str(settings_store().value(SETTINGS_MODE, BatchMode.COMBINED.value))
+        stored = str(store().value(SETTINGS_MODE, BatchMode.COMBINED.value))
         self.set_mode(BatchMode.PER_FILE if stored == BatchMode.PER_FILE else BatchMode.COMBINED)
         self._mode_changed()
         self.modes.buttonToggled.connect(lambda *_: self._mode_changed())
@@ -165,8 +166,8 @@ class BatchOutput(QGroupBox):
     def remember(self, target: str) -> None:
         """Keep the mode and the folder for next time."""
         mode = self.mode()
-        store = settings_store()
-        store.setValue(SETTINGS_MODE, mode.value)
-        store.setValue(
+        settings = store()
+        settings.setValue(SETTINGS_MODE, mode.value)
+        settings.setValue(
             SETTINGS_FOLDER, str(Path(target).parent if mode == BatchMode.COMBINED else target)
         )

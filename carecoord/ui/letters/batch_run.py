@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
-
 from carecoord.errors import CareCoordError
 from carecoord.letters.packet import combine
 from carecoord.services import letters
@@ -22,10 +20,6 @@ from carecoord.ui.pdf_preview import write_atomically
 SETTINGS_FOLDER = "letterBatch/folder"
 SETTINGS_MODE = "letterBatch/mode"
 SETTINGS_PREVIEW_GEOMETRY = "letterBatch/previewGeometry"
-
-
-def settings_store() -> QSettings:
-    return QSettings("CareCoord", "CareCoord")
 
 
 class BatchMode(StrEnum):

@@ -6,12 +6,10 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from PySide6.QtCore import (
-    QByteArray,
     QCoreApplication,
     QEvent,
     QModelIndex,
     QObject,
-    QSettings,
     Qt,
     QTimer,
 )
@@ -43,6 +41,7 @@ from carecoord.ui.keyboard import tab_order
 from carecoord.ui.kit.page import Page
 from carecoord.ui.patients.form import DischargeDialog, PatientForm
 from carecoord.ui.patients.model import COLUMNS, PatientSearchModel
+from carecoord.ui.preferences import remember_columns
 from carecoord.ui.print_limit import PRINT_LIMIT, limit_note
 
 DEBOUNCE_MS = 150
@@ -125,8 +124,7 @@ class PatientsPage(Page):
         header.setHighlightSections(False)
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self._restore_columns()
-        header.sectionResized.connect(self._save_columns)
+        remember_columns(self.table, SETTINGS_COLUMNS, DEFAULT_WIDTHS)
         self.table.activated.connect(self._activated)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.model.modelReset.connect(self._update_buttons)
@@ -418,17 +416,3 @@ class PatientsPage(Page):
 
     def _patient_changed(self, _patient_id: int) -> None:
         self.refresh()
-
-    # ----------------------------------------------------------------- columns
-    def _restore_columns(self) -> None:
-        state = QSettings("CareCoord", "CareCoord").value(SETTINGS_COLUMNS)
-        header = self.table.horizontalHeader()
-        if isinstance(state, QByteArray) and header.restoreState(state):
-            return
-        for column, width in enumerate(DEFAULT_WIDTHS):
-            header.resizeSection(column, width)
-
-    def _save_columns(self) -> None:
-        QSettings("CareCoord", "CareCoord").setValue(
-            SETTINGS_COLUMNS, self.table.horizontalHeader().saveState()
-        )

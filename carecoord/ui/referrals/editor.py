@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSettings, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -34,6 +34,7 @@ from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.forms import FieldErrors
 from carecoord.ui.keyboard import close_shortcut
 from carecoord.ui.kit.referral_actions import ReferralActions
+from carecoord.ui.preferences import store
 from carecoord.ui.referrals.editor_authorization import AuthorizationForm
 from carecoord.ui.referrals.editor_history import HistoryPanel, local_time
 from carecoord.ui.referrals.editor_letters import LetterTools
@@ -41,7 +42,7 @@ from carecoord.ui.referrals.editor_prompts import EditorPrompts
 from carecoord.ui.referrals.editor_request import RESTRICTED_TEXT, RequestForm
 from carecoord.ui.referrals.editor_status import StatusPanel
 from carecoord.ui.referrals.editor_widgets import SaveBar
-from carecoord.ui.screen_fit import restore_or_fit
+from carecoord.ui.screen_fit import remember_geometry, restore_geometry
 
 __all__ = ["RESTRICTED_TEXT", "ReferralEditor"]
 
@@ -49,10 +50,6 @@ S = ReferralState
 HISTORY_TAB = 2
 # Errors from a transition that name its prompt's inputs, not a field on the form.
 PROMPT_FIELDS = frozenset({"reason", "on", "sent_via", "appointment_date", "state", "note"})
-
-
-def settings_store() -> QSettings:
-    return QSettings("CareCoord", "CareCoord")
 
 
 class ReferralEditor(QDialog):
@@ -377,17 +374,15 @@ class ReferralEditor(QDialog):
 
     # ------------------------------------------------------------ window state
     def _restore(self) -> None:
-        store = settings_store()
-        restore_or_fit(self, store.value("referralEditor/geometry"), 1000, 660)
-        tab = store.value("referralEditor/tab", 0)
+        restore_geometry(self, "referralEditor/geometry", 1000, 660)
+        tab = store().value("referralEditor/tab", 0)
         index = int(tab) if isinstance(tab, int | str) and str(tab).isdigit() else 0
         if self.tabs.isTabEnabled(index):
             self.tabs.setCurrentIndex(index)
 
     def _remember(self) -> None:
-        store = settings_store()
-        store.setValue("referralEditor/geometry", self.saveGeometry())
-        store.setValue("referralEditor/tab", self.tabs.currentIndex())
+        remember_geometry(self, "referralEditor/geometry")
+        store().setValue("referralEditor/tab", self.tabs.currentIndex())
 
     def has_unsaved_work(self) -> bool:
         return self.is_dirty()

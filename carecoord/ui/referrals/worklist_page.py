@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QByteArray,
     Qt,
     QThread,
     QTimer,
@@ -52,6 +51,7 @@ from carecoord.ui.kit.referral_actions import Answer, ReferralActions
 from carecoord.ui.kit.referral_prompts import SendDetails, ask_send
 from carecoord.ui.kit.referral_report import choose_report_file, upload_from
 from carecoord.ui.openers import BatchLettersDialog
+from carecoord.ui.preferences import remember_columns, store
 from carecoord.ui.print_limit import PRINT_LIMIT, limit_note
 from carecoord.ui.referrals.view_hints import VIEW_HINTS
 from carecoord.ui.referrals.worklist_filters import WorklistFilterBar
@@ -59,7 +59,6 @@ from carecoord.ui.referrals.worklist_model import COLUMNS, WorklistModel, cell_t
 from carecoord.ui.referrals.worklist_prompts import (
     choose_export_path,
     confirm_attach,
-    settings_store,
 )
 from carecoord.ui.referrals.worklist_table import WorklistTable
 from carecoord.ui.referrals.worklist_views import VIEW_ORDER, WorklistViewList
@@ -467,7 +466,7 @@ class ReferralsPage(Page):
         self.table.accept_reports = view == V.AWAITING_REPORT
         self.send_button.setVisible(view == V.TO_SEND)
         self.attach_button.setVisible(view == V.AWAITING_REPORT)
-        settings_store().setValue("referrals/view", view.value)
+        store().setValue("referrals/view", view.value)
         self.message.clear()
         self.refresh()
 
@@ -567,21 +566,12 @@ class ReferralsPage(Page):
 
     # ------------------------------------------------------------ persistence
     def _restore(self) -> None:
-        store = settings_store()
-        state = store.value("referrals/worklistHeader")
-        if isinstance(state, QByteArray):
-            self.table.horizontalHeader().restoreState(state)
-        else:
-            widths = (175, 100, 165, 185, 68, 82, 90, 90, 100, 100)
-            for column, width in enumerate(widths):
-                self.table.setColumnWidth(column, width)
-        last = str(store.value("referrals/view", V.OVERDUE.value))
+        widths = (175, 100, 165, 185, 68, 82, 90, 90, 100, 100)
+        remember_columns(self.table, "referrals/worklistHeader", widths)
+        last = str(store().value("referrals/view", V.OVERDUE.value))
         view = WorklistView(last) if last in set(WorklistView) else V.OVERDUE
         self.views.setCurrentRow(VIEW_ORDER.index(view))
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        settings_store().setValue(
-            "referrals/worklistHeader", self.table.horizontalHeader().saveState()
-        )
         self.wait_for_threads()
         super().closeEvent(event)

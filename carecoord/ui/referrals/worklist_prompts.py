@@ -7,20 +7,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from carecoord.ui.preferences import store
 from carecoord.ui.translation import translate
-
-
-def settings_store() -> QSettings:
-    return QSettings("CareCoord", "CareCoord")
 
 
 def choose_export_path(parent: QWidget | None, suggested: str) -> str | None:
     """Ask where to save the CSV, starting in the folder used last time."""
-    store = settings_store()
-    folder = str(store.value("referrals/exportFolder", "") or "")
+    settings = store()
+    folder = str(settings.value("referrals/exportFolder", "") or "")
     start = str(Path(folder) / suggested) if folder else suggested
     path, _ = QFileDialog.getSaveFileName(
         parent,
@@ -32,7 +28,7 @@ def choose_export_path(parent: QWidget | None, suggested: str) -> str | None:
         return None
     if not path.lower().endswith(".csv"):
         path += ".csv"
-    store.setValue("referrals/exportFolder", str(Path(path).parent))
+    settings.setValue("referrals/exportFolder", str(Path(path).parent))
     return path
 
 

@@ -7,10 +7,8 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import (
-    QByteArray,
     QModelIndex,
     QPersistentModelIndex,
-    QSettings,
     QTimer,
 )
 from PySide6.QtGui import QKeySequence
@@ -35,6 +33,7 @@ from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.forms import combo
 from carecoord.ui.kit.page import Page
 from carecoord.ui.kit.table import Column, ColumnTableModel, list_table
+from carecoord.ui.preferences import remember_columns
 from carecoord.ui.style import hint, page_title
 from carecoord.ui.team.member_form import MemberForm
 
@@ -221,10 +220,7 @@ class TeamPage(Page):
 
         self.refresh()
         self._size_columns()
-        state = QSettings("CareCoord", "CareCoord").value(HEADER_KEY)
-        if isinstance(state, QByteArray):
-            self.table.horizontalHeader().restoreState(state)
-        self.table.horizontalHeader().sectionResized.connect(self._save_header)
+        remember_columns(self.table, HEADER_KEY)
 
     def _size_columns(self) -> None:
         """Fit the columns, but cap the long ones so board expiry stays in view at 1280 px."""
@@ -288,11 +284,6 @@ class TeamPage(Page):
         self.active_button.setText("Reactivate" if reactivate else "Deactivate")
         self.active_button.setAccessibleName(
             "Reactivate the selected member" if reactivate else "Deactivate the selected member"
-        )
-
-    def _save_header(self, *_: object) -> None:
-        QSettings("CareCoord", "CareCoord").setValue(
-            HEADER_KEY, self.table.horizontalHeader().saveState()
         )
 
     # ------------------------------------------------------------------ actions

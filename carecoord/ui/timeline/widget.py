@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QEvent, QObject, QRectF, QSettings, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QKeyEvent,
@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from carecoord.timescale import ZOOM_ORDER, TimeScale, Zoom, next_zoom
+from carecoord.ui.preferences import store
 from carecoord.ui.timeline.canvas import TimelineCanvas
 from carecoord.ui.timeline.header import TimelineHeader
 from carecoord.ui.timeline.items import (
@@ -159,7 +160,7 @@ class TimelineWidget(QWidget):
 
         zoom = Zoom.QUARTERS  # a plan runs for months: start with the overview
         if remember_zoom:
-            stored = QSettings("CareCoord", "CareCoord").value(SETTINGS_ZOOM, zoom.value)
+            stored = store().value(SETTINGS_ZOOM, zoom.value)
             if isinstance(stored, str) and stored in set(Zoom):
                 zoom = Zoom(stored)
         self.canvas.zoom = zoom
@@ -202,7 +203,7 @@ class TimelineWidget(QWidget):
         self._sync_scrollbar()
         self.scroll_to_x(self.canvas.scale.scroll_for(day, at))
         if self.remember_zoom:
-            QSettings("CareCoord", "CareCoord").setValue(SETTINGS_ZOOM, zoom.value)
+            store().setValue(SETTINGS_ZOOM, zoom.value)
         self.zoom_changed.emit(zoom.value)
 
     def step_zoom(self, steps: int, anchor_x: float | None = None) -> None:
