@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QDateTime, QSettings, Qt
+from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import QLabel, QTableView
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
@@ -25,12 +25,13 @@ from carecoord.services.users import actor_of
 from carecoord.ui import worker
 from carecoord.ui.audit_viewer import COLUMNS, AuditViewer, action_label, cell_text
 from carecoord.ui.context import AppContext
+from carecoord.ui.preferences import store
 from tests.ui.conftest import save_screenshot
 
 
 @pytest.fixture(autouse=True)
 def fresh_layout() -> None:
-    QSettings("CareCoord", "CareCoord").remove("auditViewer")
+    store().remove("auditViewer")
 
 
 def _actor(db: Database, username: str):  # type: ignore[no-untyped-def]  # Actor

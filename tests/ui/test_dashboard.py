@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QModelIndex, QSettings, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QLabel, QTableView
 from pytestqt.qtbot import QtBot
 
@@ -13,13 +13,14 @@ from carecoord.services.worklist import WorklistView, worklist_counts
 from carecoord.ui.context import AppContext
 from carecoord.ui.dashboard import DashboardPage, closure_text
 from carecoord.ui.kit.table import ColumnTableModel
+from carecoord.ui.preferences import store
 from tests.ui.conftest import save_screenshot
 
 
 @pytest.fixture(autouse=True)
 def fresh_layout() -> None:
     """Start from the default layout, whatever an earlier run remembered."""
-    settings = QSettings("CareCoord", "CareCoord")
+    settings = store()
     for group in ("dashboard",):
         settings.remove(group)
 

@@ -5,7 +5,6 @@ fields."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QDialog, QFormLayout, QLineEdit
 from pytestqt.qtbot import QtBot
 
@@ -14,6 +13,7 @@ from carecoord.ui import forms
 from carecoord.ui.context import AppContext
 from carecoord.ui.error_line import refusal_line
 from carecoord.ui.kit.service_form import ServiceFormDialog
+from carecoord.ui.preferences import store
 
 
 @pytest.fixture
@@ -103,7 +103,7 @@ class PlacedDialog(NameDialog):
 
 
 def test_form_dialog_remembers_where_it_was_closed(qtbot: QtBot, context: AppContext) -> None:
-    QSettings("CareCoord", "CareCoord").remove(PlacedDialog.GEOMETRY_KEY)
+    store().remove(PlacedDialog.GEOMETRY_KEY)
     dialog = PlacedDialog(context=context)
     qtbot.addWidget(dialog)
     dialog.restore_geometry(400, 300)  # nothing remembered yet: the size asked for

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
@@ -20,6 +21,7 @@ from carecoord.ui.chart.plan_form import PlanPartDialog
 from carecoord.ui.chart.plan_header import PlanHeader, review_overdue
 from carecoord.ui.chart.plan_models import ActivitiesModel
 from carecoord.ui.context import AppContext
+from carecoord.ui.preferences import store
 from tests.services.helpers import new_patient
 
 TODAY = date(2026, 5, 4)
@@ -163,3 +165,21 @@ def test_activity_columns_read_as_the_clinic_speaks(qtbot: QtBot) -> None:
         ["open", "2 of 6", "Planned"],
         ["one day", "", "Stopped: no benefit"],
     ]
+
+
+def test_a_plan_dialog_reopens_at_the_size_it_was_closed(qtbot: QtBot, context: AppContext) -> None:
+    """The plan dialogs remember their geometry (each under its own key); the default size
+    applies only the first time."""
+    store().remove("chart/plan/goalGeometry")
+    patient = new_patient(context.db, context.actor)
+    plan = plans.create_plan(context.db, context.actor, patient.id, title="P", started_on=TODAY)
+    first = GoalDialog(context=context, plan=plan, scores=[])
+    qtbot.addWidget(first)
+    first.show()
+    wider = QSize(first.width() + 40, first.height() + 20)
+    first.resize(wider)
+    first.reject()
+
+    again = GoalDialog(context=context, plan=plan, scores=[])
+    qtbot.addWidget(again)
+    assert again.size() == wider

@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from pytestqt.qtbot import QtBot
 
 from carecoord.ui.context import AppContext
 from carecoord.ui.main_window import MainWindow
+from carecoord.ui.preferences import store
 from tests.ui.conftest import save_screenshot
 from tests.ui.test_session import as_user
 
@@ -58,7 +59,7 @@ def shown_texts(window: MainWindow) -> str:
 def test_each_role_lands_on_its_work_and_sees_only_its_sections(
     qtbot: QtBot, demo_context: AppContext, username: str
 ) -> None:
-    QSettings("CareCoord", "CareCoord").remove(f"main/page/{username}")
+    store().remove(f"main/page/{username}")
     home, offered = EXPECTED[username]
     window = open_main_window(qtbot, as_user(demo_context, username))
     titles = [
@@ -86,9 +87,9 @@ def test_each_role_lands_on_its_work_and_sees_only_its_sections(
 def test_a_remembered_section_the_role_cannot_use_gives_way_to_its_home(
     qtbot: QtBot, demo_context: AppContext
 ) -> None:
-    store = QSettings("CareCoord", "CareCoord")
-    store.setValue("main/page/therapist", "referrals")  # not a clinician's section
-    store.setValue("main/page/frontdesk", "team")  # theirs: kept
+    settings = store()
+    settings.setValue("main/page/therapist", "referrals")  # not a clinician's section
+    settings.setValue("main/page/frontdesk", "team")  # theirs: kept
     therapist = open_main_window(qtbot, as_user(demo_context, "therapist"))
     assert therapist.current_key() == "my_patients"
     therapist.close()
@@ -97,7 +98,7 @@ def test_a_remembered_section_the_role_cannot_use_gives_way_to_its_home(
     desk.show_page("patients")
     desk.close()
     # Each user's last section is their own: the next person is not sent to it.
-    assert store.value("main/page/frontdesk") == "patients"
-    store.remove("main/page/drlee")
+    assert settings.value("main/page/frontdesk") == "patients"
+    settings.remove("main/page/drlee")
     doctor = open_main_window(qtbot, as_user(demo_context, "drlee"))
     assert doctor.current_key() == "dashboard"

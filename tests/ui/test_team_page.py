@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from carecoord.clinical.vocabulary import Discipline
 from carecoord.services import team
 from carecoord.ui.context import AppContext
+from carecoord.ui.preferences import store
 from carecoord.ui.team.member_form import MemberForm
 from carecoord.ui.team.page import BOARD_COLUMN, COLUMNS, TeamPage
 from tests.services.helpers import new_member
@@ -21,7 +22,7 @@ from tests.ui.conftest import save_screenshot
 @pytest.fixture(autouse=True)
 def fresh_layout() -> None:
     """Start from the default layout, whatever an earlier run remembered."""
-    settings = QSettings("CareCoord", "CareCoord")
+    settings = store()
     for group in ("teamPage", "memberForm"):
         settings.remove(group)
 

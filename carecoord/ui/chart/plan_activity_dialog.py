@@ -19,7 +19,6 @@ from carecoord.ui.category_field import category_combo, chosen, may_write
 from carecoord.ui.chart.plan_form import PlanPartDialog, dated
 from carecoord.ui.context import AppContext
 from carecoord.ui.forms import combo, line_edit, saved_date
-from carecoord.ui.screen_fit import fit_to_screen
 
 
 def optional_count() -> QSpinBox:
@@ -87,9 +86,10 @@ class ActivityDialog(PlanPartDialog):
         self._status_changed()
         self.finish_layout(
             "A procedure is one day: leave the end “not set”. The responsible person must be "
-            "on this patient's care team, or an external specialist."
+            "on this patient's care team, or an external specialist.",
+            600,
+            450,
         )
-        fit_to_screen(self, 600, 450)
 
     def _fill_responsible(self, current: int | None) -> None:
         box = self.responsible

@@ -18,7 +18,6 @@ from carecoord.services.plans import GoalInput, GoalView, PlanView
 from carecoord.ui.chart.plan_form import PlanFormDialog, PlanPartDialog, dated
 from carecoord.ui.context import AppContext, ChartScope
 from carecoord.ui.forms import combo, limited_text, line_edit, saved_date, text_of
-from carecoord.ui.screen_fit import fit_to_screen
 from carecoord.ui.style import hint
 
 MEASURE_CHOICES = (
@@ -79,9 +78,10 @@ class PlanDialog(PlanFormDialog):
         self.finish_layout(
             None
             if plan
-            else "A new plan starts as a draft; set it active once it is agreed with the patient."
+            else "A new plan starts as a draft; set it active once it is agreed with the patient.",
+            560,
+            400,
         )
-        fit_to_screen(self, 560, 400)
 
     def submit(self) -> PlanView:
         db, actor = self.context.db, self.context.actor
@@ -173,9 +173,8 @@ class GoalDialog(PlanPartDialog):
         self.baseline.valueChanged.connect(self._baseline_edited)
         self.target.valueChanged.connect(self._target_edited)
         self.finish_layout(
-            "Lower is better on PEG and NRS: a drop of 30 % is clinically meaningful."
+            "Lower is better on PEG and NRS: a drop of 30 % is clinically meaningful.", 560, 350
         )
-        fit_to_screen(self, 560, 350)
 
     def _set_range(self, measure: str) -> None:
         top = 1000.0 if measure == "other" else 10.0

@@ -84,8 +84,9 @@ class PlanFormDialog(FormDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
 
-    def finish_layout(self, intro: str | None = None) -> None:
-        """Heading, optional intro, the form, the message line and the buttons."""
+    def finish_layout(self, intro: str | None, width: int, height: int) -> None:
+        """Heading, optional intro, the form, the message line and the buttons; the dialog
+        opens where it was last closed (kept on this screen), else ``width`` × ``height``."""
         outer = QVBoxLayout(self)
         heading = QLabel(self.windowTitle())
         heading.setStyleSheet("font-size: 16px; font-weight: 600;")
@@ -96,8 +97,7 @@ class PlanFormDialog(FormDialog):
         outer.addStretch(1)
         outer.addWidget(self.message)
         outer.addWidget(self.buttons)
-        size = self.sizeHint()
-        restore_geometry(self, self._geometry_key(), size.width(), size.height())
+        restore_geometry(self, self._geometry_key(), width, height)
 
     def _geometry_key(self) -> str:
         return f"{SETTINGS_PREFIX}/{self.key}Geometry"
