@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import TypedDict, TypeVar, Unpack
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
@@ -22,6 +23,9 @@ from carecoord.errors import CareCoordError, ConflictError, ValidationError, Val
 from carecoord.ui.date_field import MIN_DATE, DateField
 from carecoord.ui.error_line import error_style as error_style  # screens import it from here
 from carecoord.ui.errors import offer_reload, show_problem
+from carecoord.ui.screen_fit import grow_to_fit
+
+T = TypeVar("T")
 
 NO_DATE = MIN_DATE  # what "not set" was before DateField; setDate(NO_DATE) still clears
 
@@ -32,12 +36,17 @@ class FieldErrors:
     Every error of a save is shown at once; an error goes away when its field is fixed:
     with ``revalidate`` (the service's own check of the whole form) as soon as the rule
     passes, otherwise as soon as the field is edited.
+
+    ``grows``: the dialog that grows to make room when error lines appear (None: none).
     """
 
-    def __init__(self, revalidate: Callable[[], object] | None = None) -> None:
+    def __init__(
+        self, revalidate: Callable[[], object] | None = None, *, grows: QWidget | None = None
+    ) -> None:
         self.labels: dict[str, QLabel] = {}
         self.widgets: dict[str, QWidget] = {}
         self.revalidate = revalidate
+        self.grows = grows
 
     def add_row(
         self,
@@ -73,6 +82,14 @@ class FieldErrors:
             self.widgets[name] = widget
         self._watch(widget, error)
         return widget
+
+    def register(self, field: str, error: QLabel, widget: QWidget | None = None) -> None:
+        """Show ``field``'s errors in ``error``, a line the form placed itself (under a
+        question or a list rather than a form row), focusing ``widget`` when given; the form
+        hides the line itself once the field is fixed."""
+        self.labels[field] = error
+        if widget is not None:
+            self.widgets[field] = widget
 
     def _watch(self, widget: QWidget, error: QLabel) -> None:
         """Re-check a shown error whenever its field changes."""
@@ -135,6 +152,8 @@ class FieldErrors:
                 first = self.widgets.get(each.field) or self._widget_for(each.field)
         if first is not None:
             first.setFocus(Qt.FocusReason.OtherFocusReason)
+        if self.grows is not None and any(not label.isHidden() for label in self.labels.values()):
+            grow_to_fit(self.grows)
         return all_shown
 
     def _label_for(self, field: str) -> QLabel | None:
@@ -153,34 +172,81 @@ class FieldErrors:
         return None
 
 
+class Refusal(TypedDict, total=False):
+    """How a form answers a refused service call, beyond its field errors and title (see
+    :func:`service_result`)."""
+
+    reload: Callable[[], None] | None  # a conflict offers it (None: shown as any refusal)
+    message: QLabel | None  # the line under the form for a rule naming no field on it
+    explain: Callable[[ValidationError], ValidationError] | None  # rewords a rule first
+    retry: bool  # a temporary failure's box offers Retry, running the call again
+
+
+def service_result(
+    parent: QWidget,
+    errors: FieldErrors | None,
+    work: Callable[[], T],
+    title: str = "CareCoord",
+    **how: Unpack[Refusal],
+) -> T | None:
+    """``work()``'s result (a form's service call), or None after showing why it was refused.
+
+    The one way a form answers a refusal: a rule shows beside its field in ``errors``
+    (``explain`` may first reword it or point it at another field); a rule naming no field
+    there shows in ``message`` (a line under the form) when given, else in a box titled
+    ``title`` (so does every rule of a change made without a form, ``errors`` None). A
+    conflict offers ``reload`` (when given); anything else is shown in a box, which offers
+    Retry for a temporary failure when ``retry`` is set (running ``work`` again).
+    """
+    try:
+        return work()
+    except ValidationError as error:
+        explain = how.get("explain")
+        if explain is not None:
+            error = explain(error)
+        message = how.get("message")
+        if errors is not None and errors.show(error):
+            return None
+        if message is not None:
+            message.setText(str(error))
+            message.show()
+        else:
+            show_problem(parent, error, title)
+        return None
+    except CareCoordError as error:
+        reload = how.get("reload")
+        if isinstance(error, ConflictError) and reload is not None:
+            offer_reload(parent, error, reload)
+            return None
+        if not how.get("retry"):
+            show_problem(parent, error, title)
+            return None
+        again: list[T | None] = []
+
+        def run_again() -> None:
+            again.append(service_result(parent, errors, work, title, **how))
+
+        show_problem(parent, error, title, retry=run_again)
+        return again[0] if again else None
+
+
 def service_call(
     parent: QWidget,
     errors: FieldErrors | None,
     work: Callable[[], object],
     title: str = "CareCoord",
-    *,
-    reload: Callable[[], None] | None = None,
+    **how: Unpack[Refusal],
 ) -> bool:
     """Run ``work`` (a form's service call); True when it was stored.
 
-    The one way a form answers a refusal: a rule shows beside its field in ``errors`` (in a
-    box titled ``title`` when the form has no such field, or for a change made without a
-    form, ``errors`` None), a conflict offers ``reload`` (when given), anything else is
-    shown in a box.
+    A refusal is answered as :func:`service_result` says (the one way a form does).
     """
-    try:
+
+    def stored() -> bool:
         work()
-    except ValidationError as error:
-        if errors is None or not errors.show(error):
-            show_problem(parent, error, title)
-        return False
-    except CareCoordError as error:
-        if isinstance(error, ConflictError) and reload is not None:
-            offer_reload(parent, error, reload)
-        else:
-            show_problem(parent, error, title)
-        return False
-    return True
+        return True
+
+    return service_result(parent, errors, stored, title, **how) is not None
 
 
 def password_edit(name: str) -> QLineEdit:

@@ -16,15 +16,17 @@ from PySide6.QtWidgets import (
 
 from carecoord.clinical.vocabulary import UserRole
 from carecoord.db import Database
-from carecoord.errors import ValidationError
 from carecoord.services import settings as settings_service
 from carecoord.services import users
 from carecoord.services.actor import Actor
+from carecoord.services.settings import ClinicSettings
+from carecoord.services.users import UserView
 from carecoord.ui.forms import (
     FieldErrors,
     line_edit,
     password_edit,
     require_same,
+    service_result,
     text_of,
 )
 from carecoord.ui.kit.clinic_fields import (
@@ -145,7 +147,8 @@ class WelcomeDialog(QDialog):
             fax=text_of(self.fax) or "",
             logo_png=self.logo_field.content,
         )
-        try:
+
+        def create() -> tuple[ClinicSettings, UserView]:
             clean = settings_service.validate_settings(clinic)
             users.validate_password(password)
             require_same(
@@ -162,9 +165,12 @@ class WelcomeDialog(QDialog):
                 password=password,
                 role=UserRole.ADMINISTRATOR,
             )
-        except ValidationError as error:
-            self.errors.show(error)
+            return clean, created
+
+        done = service_result(self, self.errors, create)
+        if done is None:
             return
+        clean, created = done
         self.admin = Actor(created.id, created.username, created.role, None, created.full_name)
         settings_service.save_settings(self.db, self.admin, clean)
         self.choice = SET_UP

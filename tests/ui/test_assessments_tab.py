@@ -172,6 +172,28 @@ def test_a_service_validation_error_appears_beside_the_date(
     assert "date of birth" in error.text()
 
 
+def test_a_service_refusal_shows_under_its_question_or_under_the_form(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    """The service's rule about one answer goes under that question; one about the whole
+    form (no such field) goes in the line under the form, never a box."""
+    patient = new_patient(context.db, context.actor)
+    tab = make_tab(qtbot, context, patient.id)
+    dialog = open_form(qtbot, tab, AssessmentKind.GAD7)
+    for number in range(1, 8):
+        answer(qtbot, dialog, number, 1)
+    dialog.answers = lambda: {"items": [1, 1, 9, 1, 1, 1, 1]}  # type: ignore[method-assign]
+    assert dialog.save() is False
+    error = dialog.findChild(QLabel, "gad7_item_3_error")
+    assert error is not None and error.isVisible() and error.text() == "Must be 0-3 (got 9)"
+    assert not dialog.message.isVisible()
+    dialog.answers = lambda: {"items": [1] * 6}  # type: ignore[method-assign]
+    assert dialog.save() is False
+    assert not error.isVisible()
+    assert dialog.message.isVisible() and "need 7 answers" in dialog.message.text()
+    assert assessments.list_assessments(context.db, context.actor, patient.id) == []
+
+
 def test_ort_total_matches_the_published_points(qtbot: QtBot, context: AppContext) -> None:
     patient = patients.create_patient(
         context.db,

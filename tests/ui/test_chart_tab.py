@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from carecoord.errors import CareCoordError, ConflictError, ValidationError
 from carecoord.services.chart import Chart
+from carecoord.ui import forms
 from carecoord.ui.chart.assessments_tab import AssessmentsTab
 from carecoord.ui.chart.care_team_tab import CareTeamTab
 from carecoord.ui.chart.documents_tab import DocumentsTab
@@ -74,14 +75,16 @@ def test_refused_read_is_shown_and_a_change_tells_the_chart(
 
 
 def test_a_refused_save_is_explained_and_a_conflict_offers_a_reload(
-    qtbot: QtBot, context: AppContext
+    qtbot: QtBot, context: AppContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     tab = ResultsTab(context=context, patient_id=new_patient(context.db, context.actor).id)
     qtbot.addWidget(tab)
     shown: list[object] = []
     offered: list[object] = []
-    tab.show_problem = lambda _parent, error, *_: shown.append(error)
-    tab.offer_reload = lambda _parent, error, reload: offered.append((error, reload))
+    monkeypatch.setattr(forms, "show_problem", lambda _parent, error, *_: shown.append(error))
+    monkeypatch.setattr(
+        forms, "offer_reload", lambda _parent, error, reload: offered.append((error, reload))
+    )
 
     def refuse(error: CareCoordError) -> Callable[[], int]:
         def work() -> int:

@@ -4,11 +4,13 @@ fields."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
-from PySide6.QtWidgets import QDialog, QFormLayout, QLineEdit
+from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayout
 from pytestqt.qtbot import QtBot
 
-from carecoord.errors import CareCoordError, ConflictError, ValidationError
+from carecoord.errors import CareCoordError, ConflictError, TemporaryFailure, ValidationError
 from carecoord.ui import forms
 from carecoord.ui.context import AppContext
 from carecoord.ui.error_line import refusal_line
@@ -164,3 +166,84 @@ def test_a_change_without_a_form_shows_every_refusal_in_a_box(
 ) -> None:
     assert not forms.service_call(dialog, None, lambda: fail(ValidationError("x", "no")), "T")
     assert boxes == [("problem", "T")]
+
+
+def test_service_result_gives_back_what_was_stored_or_none(
+    dialog: QDialog, boxes: list[tuple[str, str]]
+) -> None:
+    errors, _name = errors_with_name_field(dialog)
+    assert forms.service_result(dialog, errors, lambda: 42) == 42
+    refused = ValidationError("name", "is required")
+    assert forms.service_result(dialog, errors, lambda: fail(refused)) is None
+    assert errors.labels["name"].isVisibleTo(dialog) and boxes == []
+
+
+def test_a_rule_without_its_field_goes_to_the_message_line_not_a_box(
+    dialog: QDialog, boxes: list[tuple[str, str]]
+) -> None:
+    errors, _name = errors_with_name_field(dialog)
+    message = QLabel()
+    message.hide()
+    odd = ValidationError("plan", "is odd")
+    assert not forms.service_call(dialog, errors, lambda: fail(odd), message=message)
+    assert not message.isHidden() and message.text() == "plan: is odd" and boxes == []
+    # A rule with its field on the form still shows beside it; other refusals still box.
+    message.hide()
+    named = ValidationError("name", "no")
+    assert not forms.service_call(dialog, errors, lambda: fail(named), message=message)
+    assert message.isHidden() and errors.labels["name"].text() == "No"
+    assert not forms.service_call(
+        dialog, errors, lambda: fail(CareCoordError("x")), message=message
+    )
+    assert message.isHidden() and boxes == [("problem", "CareCoord")]
+
+
+def test_explain_rewords_a_rule_before_it_is_shown(
+    dialog: QDialog, boxes: list[tuple[str, str]]
+) -> None:
+    errors, _name = errors_with_name_field(dialog)
+
+    def to_name(error: ValidationError) -> ValidationError:
+        return ValidationError("name", f"{error.message} (wrapped)")
+
+    wrapped = ValidationError("other", "is odd")
+    assert not forms.service_call(dialog, errors, lambda: fail(wrapped), explain=to_name)
+    assert errors.labels["name"].text() == "Is odd (wrapped)" and boxes == []
+
+
+def test_a_temporary_failure_offers_retry_which_runs_the_call_again(
+    dialog: QDialog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tries: list[int] = []
+    offered: list[bool] = []
+
+    def busy_once() -> str:
+        tries.append(1)
+        if len(tries) == 1:
+            raise TemporaryFailure("the database is busy")
+        return "stored"
+
+    def press_retry(_parent: object, _error: object, _title: str, **kwargs: Any) -> None:
+        offered.append(kwargs.get("retry") is not None)
+        kwargs["retry"]()
+
+    monkeypatch.setattr(forms, "show_problem", press_retry)
+    assert forms.service_result(dialog, None, busy_once, retry=True) == "stored"
+    assert tries == [1, 1] and offered == [True]
+
+
+def test_registered_lines_and_the_dialog_that_grows(qtbot: QtBot, dialog: QDialog) -> None:
+    layout = QVBoxLayout(dialog)
+    errors = forms.FieldErrors(grows=dialog)
+    line = QLabel()
+    line.hide()
+    layout.addWidget(line)
+    errors.register("phq9 item 1", line)
+    dialog.resize(200, 40)
+    for _ in range(8):
+        layout.addWidget(QLabel("a row of the form"))
+    shown = errors.show(ValidationError("phq9 item 1", "choose an answer"))
+    assert shown and not line.isHidden() and line.text() == "Choose an answer"
+    assert dialog.height() >= dialog.sizeHint().height()  # grown to make room
+    errors.clear()
+    assert line.isHidden()

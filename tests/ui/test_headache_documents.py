@@ -17,6 +17,7 @@ from carecoord.clinical.vocabulary import DocumentKind, HeadacheType
 from carecoord.errors import ConflictError
 from carecoord.models import Document, HeadacheProfile
 from carecoord.services import chart, documents, record
+from carecoord.ui import forms
 from carecoord.ui.chart.documents_tab import AttachDocumentDialog, DocumentsTab
 from carecoord.ui.chart.headache_tab import EMPTY_TEXT, HeadacheTab
 from carecoord.ui.context import AppContext
@@ -129,7 +130,9 @@ def test_class_days_and_red_flags_drive_the_panels(qtbot: QtBot, context: AppCon
     assert stored.days_by_class[AcuteDrugClass.SIMPLE_ANALGESIC] is None
 
 
-def test_saving_over_a_newer_profile_offers_a_reload(qtbot: QtBot, context: AppContext) -> None:
+def test_saving_over_a_newer_profile_offers_a_reload(
+    qtbot: QtBot, context: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
     patient = new_patient(context.db, context.actor)
     first = record.HeadacheInput(HeadacheType.TENSION_TYPE, 4, 6, 2)
     record.save_headache_profile(context.db, context.actor, patient.id, first)
@@ -148,7 +151,7 @@ def test_saving_over_a_newer_profile_offers_a_reload(qtbot: QtBot, context: AppC
         reload()
         return True
 
-    tab.offer_reload = accept_reload
+    monkeypatch.setattr(forms, "offer_reload", accept_reload)
     tab.attacks.setValue(20)
     tab.headache_days.setValue(20)
     assert tab.save() is False
@@ -161,7 +164,7 @@ def test_saving_over_a_newer_profile_offers_a_reload(qtbot: QtBot, context: AppC
 
 
 def test_a_profile_created_elsewhere_meanwhile_is_a_conflict(
-    qtbot: QtBot, context: AppContext
+    qtbot: QtBot, context: AppContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     patient = new_patient(context.db, context.actor)
     tab = make_headache_tab(qtbot, context, patient.id)
@@ -177,7 +180,7 @@ def test_a_profile_created_elsewhere_meanwhile_is_a_conflict(
         offered.append(error)
         return False
 
-    tab.offer_reload = keep_editing
+    monkeypatch.setattr(forms, "offer_reload", keep_editing)
     tab.attacks.setValue(3)
     assert tab.save() is False
     assert len(offered) == 1

@@ -160,7 +160,7 @@ def test_edit_patient_and_conflict_offers_reload(
         reload()
         return True
 
-    monkeypatch.setattr("carecoord.ui.patients.form.offer_reload", offer)
+    monkeypatch.setattr("carecoord.ui.forms.offer_reload", offer)
     fill(qtbot, form, language="Spanish")
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
     assert offered and "changed by" in offered[0]

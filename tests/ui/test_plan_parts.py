@@ -16,6 +16,7 @@ from carecoord.clinical.vocabulary import ActivityStatus, Modality, PlanStatus
 from carecoord.errors import ConflictError, NotFound, ValidationError
 from carecoord.services import plans
 from carecoord.services.plans import ActivityView, PlanView
+from carecoord.ui import forms
 from carecoord.ui.chart.plan_dialogs import GoalDialog
 from carecoord.ui.chart.plan_form import PlanPartDialog
 from carecoord.ui.chart.plan_header import PlanHeader, review_overdue
@@ -95,7 +96,11 @@ def test_store_sends_an_edited_part_with_its_id_and_version(
     ],
 )
 def test_a_refused_save_is_shown_where_it_belongs(
-    qtbot: QtBot, context: AppContext, error: Exception, shown: str
+    qtbot: QtBot,
+    context: AppContext,
+    monkeypatch: pytest.MonkeyPatch,
+    error: Exception,
+    shown: str,
 ) -> None:
     patient = new_patient(context.db, context.actor)
     plan = plans.create_plan(context.db, context.actor, patient.id, title="P", started_on=TODAY)
@@ -107,8 +112,8 @@ def test_a_refused_save_is_shown_where_it_belongs(
         seen.append("reload")
         return False
 
-    dialog.offer_reload = offer_reload
-    dialog.show_problem = lambda *_args: seen.append("problem")
+    monkeypatch.setattr(forms, "offer_reload", offer_reload)
+    monkeypatch.setattr(forms, "show_problem", lambda *_args: seen.append("problem"))
 
     def refuse() -> PlanView:
         raise error

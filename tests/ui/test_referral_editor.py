@@ -615,3 +615,23 @@ def test_every_bad_field_is_shown_beside_it_and_each_clears_when_fixed(
     assert not labels["recipient"].isVisible()
     qtbot.mouseClick(editor.save_bar.save_button, Qt.MouseButton.LeftButton)
     assert editor.view is not None and editor.view.recipient_member_id is None
+
+
+def test_a_blank_reason_alone_is_shown_beside_its_field_not_in_a_box(
+    qtbot: QtBot, context: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reason for referral is a field of the form: refused on its own it shows beside
+    it (it used to go to a box, as if it named a prompt's input)."""
+    from carecoord.ui import forms
+
+    boxes: list[str] = []
+    monkeypatch.setattr(
+        forms, "show_problem", lambda _p, error, *_a, **_k: boxes.append(str(error))
+    )
+    patient = new_patient(context.db, context.actor)
+    editor = make_editor(qtbot, context, patient_id=patient.id, discipline="psychiatry")
+    editor.request.reason_edit.setPlainText("   ")
+    assert not editor.save()
+    error = editor.findChild(QLabel, "reasonError")
+    assert error is not None and error.isVisible() and error.text()
+    assert boxes == [] and editor.view is None

@@ -23,12 +23,10 @@ from PySide6.QtWidgets import (
 
 from carecoord.clinical import instruments, suggestions
 from carecoord.clinical.vocabulary import AdministrativeSex, AssessmentKind
-from carecoord.errors import CareCoordError, ValidationError
 from carecoord.services import assessments, patients
 from carecoord.services.assessments import AssessmentView
 from carecoord.ui.context import ChartScope
-from carecoord.ui.errors import show_problem
-from carecoord.ui.forms import FieldErrors, date_edit, error_style, saved_date
+from carecoord.ui.forms import FieldErrors, date_edit, error_style, saved_date, service_result
 from carecoord.ui.kit.dialog_buttons import accept_cancel_buttons
 from carecoord.ui.kit.scroll import borderless_scroll
 from carecoord.ui.screen_fit import remember_geometry, restore_geometry
@@ -107,7 +105,6 @@ class AssessmentDialog(FormDialog):
         self.context = chart.context
         self.patient_id = chart.patient_id
         self.kind = AssessmentKind(kind)
-        self.show_problem = show_problem
         self.stored: AssessmentView | None = None
         self.items: list[_Item] = []
         self.sex = AdministrativeSex.UNKNOWN
@@ -121,6 +118,8 @@ class AssessmentDialog(FormDialog):
             self.sex = patient.sex
             self.age = patient.age()
         self._build()
+        for item in self.items:
+            self.field_errors.register(item.field, item.error)
         self._update_total()
         width = 760 if self.kind in (AssessmentKind.PHQ9, AssessmentKind.GAD7) else 680
         restore_geometry(self, self._settings_key(), width, 640)
@@ -368,10 +367,8 @@ class AssessmentDialog(FormDialog):
     # ------------------------------------------------------------------- save
     def save(self) -> bool:
         """Validate, store through the service and close; False (with messages) when refused."""
-        self.field_errors.clear()
+        self.field_errors.clear()  # the questions' error lines too
         self.message.hide()
-        for item in self.items:
-            item.error.hide()
         missing = self.unanswered()
         if missing:
             for item in self.items:
@@ -386,35 +383,26 @@ class AssessmentDialog(FormDialog):
                 "missing",
             )
             return False
-        try:
-            stored = assessments.record_assessment(
+        self.message.setProperty("kind", "service")  # from here on it says why not stored
+        stored = service_result(
+            self,
+            self.field_errors,
+            lambda: assessments.record_assessment(
                 self.context.db,
                 self.context.actor,
                 self.patient_id,
                 self.kind,
                 self.answers(),
                 taken_on=saved_date(self.taken_on),
-            )
-        except ValidationError as error:
-            self._show_validation(error)
-            return False
-        except CareCoordError as error:
-            self.show_problem(self, error)
+            ),
+            message=self.message,
+        )
+        if stored is None:
             return False
         self.stored = stored
         self.saved.emit(stored)
         self.accept()
         return True
-
-    def _show_validation(self, error: ValidationError) -> None:
-        if self.field_errors.show(error):
-            return
-        for item in self.items:
-            if error.field == item.field:
-                item.error.setText(error.message[:1].upper() + error.message[1:])
-                item.error.show()
-                return
-        self._show_message(str(error), "service")
 
     def _show_message(self, text: str, kind: str) -> None:
         self.message.setText(text)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -25,10 +27,30 @@ from carecoord.services.documents import DocumentUpload, DocumentView
 from carecoord.ui.category_field import category_combo, chosen, may_file
 from carecoord.ui.chart.document_files import FILE_FIELDS, Incoming
 from carecoord.ui.context import AppContext
-from carecoord.ui.errors import show_problem
-from carecoord.ui.forms import FieldErrors, combo, date_edit, date_of, line_edit, text_of
+from carecoord.ui.forms import (
+    FieldErrors,
+    combo,
+    date_edit,
+    date_of,
+    line_edit,
+    service_call,
+    service_result,
+    text_of,
+)
 from carecoord.ui.kit.dialog_buttons import accept_cancel_buttons
 from carecoord.ui.screen_fit import fit_dialog
+
+
+def named(file_name: str) -> Callable[[ValidationError], ValidationError]:
+    """Name the file in a refusal of the file itself (several may be filed at once)."""
+
+    def explain(error: ValidationError) -> ValidationError:
+        if error.field not in FILE_FIELDS:
+            return error
+        message = error.message[:1].upper() + error.message[1:]
+        return ValidationError(error.field, f"{message} ({file_name})")
+
+    return explain
 
 
 class AttachDocumentDialog(QDialog):
@@ -56,7 +78,6 @@ class AttachDocumentDialog(QDialog):
         self.patient_id = patient_id
         self.paths = list(paths or [])
         self.files = [Incoming(p.name, path=p) for p in self.paths] + list(pasted or [])
-        self.show_problem = show_problem
         self.setObjectName("attachDocumentDialog")
         self.setWindowTitle("Attach documents" if len(self.files) > 1 else "Attach document")
         self.setAccessibleName(self.windowTitle())
@@ -147,20 +168,16 @@ class AttachDocumentDialog(QDialog):
                 received_on=date_of(self.received),
                 category=chosen(self.category),
             )
-            try:
-                documents.validate_upload(upload)
-            except ValidationError as error:
-                self._show(error, incoming.name)
+            checked = service_call(
+                self,
+                self.errors,
+                partial(documents.validate_upload, upload),
+                explain=named(incoming.name),
+            )
+            if not checked:
                 return None
             uploads.append(upload)
         return uploads
-
-    def _show(self, error: ValidationError, file_name: str) -> None:
-        if error.field in FILE_FIELDS:
-            message = error.message[:1].upper() + error.message[1:]
-            error = ValidationError(error.field, f"{message} ({file_name})")
-        if not self.errors.show(error):
-            self.show_problem(self, error)
 
     def save(self) -> bool:
         """File every document; False (message beside the field) when one is refused."""
@@ -170,22 +187,22 @@ class AttachDocumentDialog(QDialog):
             return False
         stored: list[DocumentView] = []
         for upload in uploads:
-            try:
-                stored.append(
-                    documents.attach_document(
-                        self.context.db,
-                        self.context.actor,
-                        self.patient_id,
-                        upload,
-                        reviewer_member_id=self.reviewer.currentData(),
-                    )
-                )
-            except ValidationError as error:
-                self._show(error, upload.file_name)
+            view = service_result(
+                self,
+                self.errors,
+                partial(
+                    documents.attach_document,
+                    self.context.db,
+                    self.context.actor,
+                    self.patient_id,
+                    upload,
+                    reviewer_member_id=self.reviewer.currentData(),
+                ),
+                explain=named(upload.file_name),
+            )
+            if view is None:
                 break
-            except CareCoordError as error:
-                self.show_problem(self, error)
-                break
+            stored.append(view)
         if stored:
             self.attached.emit(stored)
         if len(stored) == len(uploads):

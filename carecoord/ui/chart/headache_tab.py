@@ -56,8 +56,8 @@ def risk_summary(
 class HeadacheTab(EditorTab):
     """Edit the patient's headache profile; the overuse risk updates while typing.
 
-    ``offer_reload`` and ``show_problem`` are attributes so tests can replace the
-    message boxes.
+    A refused save is shown by :meth:`ChartTab.store` (beside its field, a conflict with
+    the offer to reload, anything else in a box).
 
     Signals:
         changed(): the profile was saved.

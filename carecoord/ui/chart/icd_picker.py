@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from carecoord.errors import CareCoordError, ValidationError
+from carecoord.errors import CareCoordError
 from carecoord.services import codes
 from carecoord.services.codes import CodeEntry
 from carecoord.ui import forms, style
@@ -143,8 +143,7 @@ class IcdPicker(QDialog):
         self.code_error.setStyleSheet(forms.error_style())
         self.code_error.setWordWrap(True)
         self.code_error.hide()
-        self.errors.labels["code"] = self.code_error
-        self.errors.widgets["code"] = self.results
+        self.errors.register("code", self.code_error, self.results)
 
         self.buttons = ok_cancel_buttons(
             self, self.accept, "icd", "Add diagnosis", "Add the chosen diagnosis"
@@ -217,16 +216,17 @@ class IcdPicker(QDialog):
         if code is None:
             return
         self.errors.clear()
-        try:
+        onsets: list[date | None] = []
+
+        def add() -> None:
+            """Read the onset (an unreadable one is refused beside it), then save."""
             onset = forms.saved_date(self.onset_edit)
-        except ValidationError as error:
-            self.errors.show(error)
-            return
-        save = self.save
-        if save is not None and not forms.service_call(
-            self, self.errors, lambda: save(code, onset), "Diagnosis not added"
-        ):
+            if self.save is not None:
+                self.save(code, onset)
+            onsets.append(onset)
+
+        if not forms.service_call(self, self.errors, add, "Diagnosis not added"):
             return
         self.chosen = codes.require_billable(code)
-        self.onset = onset
+        self.onset = onsets[0]
         super().accept()

@@ -62,8 +62,8 @@ def regions_text(marks: list[PainMark] | tuple[PainMark, ...]) -> str:
 class PainDrawingTab(EditorTab):
     """Draw, save and compare the patient's pain drawings.
 
-    ``offer_reload``, ``show_problem`` and ``confirm_discard`` are attributes so tests can
-    replace the message boxes.
+    ``show_problem`` and ``confirm_discard`` are attributes so tests can replace the
+    message boxes (a refused save is shown by :meth:`ChartTab.store`).
 
     Signals:
         changed(): a drawing was saved or removed.

@@ -14,12 +14,12 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
-from carecoord.errors import CareCoordError, ConflictError, ValidationError
+from carecoord.errors import CareCoordError
 from carecoord.services.plans import ActivityView, GoalView, PlanView
 from carecoord.ui.context import AppContext
 from carecoord.ui.date_field import DateField
-from carecoord.ui.errors import offer_reload, show_problem
-from carecoord.ui.forms import FieldErrors, date_edit, error_style
+from carecoord.ui.errors import show_problem
+from carecoord.ui.forms import FieldErrors, date_edit, error_style, service_result
 from carecoord.ui.screen_fit import remember_geometry, restore_geometry
 from carecoord.ui.style import hint
 from carecoord.ui.unsaved import FormDialog
@@ -54,9 +54,6 @@ class PlanFormDialog(FormDialog):
         super().__init__(parent)
         self.context = context
         self.show_problem: Callable[[QWidget | None, CareCoordError], None] = show_problem
-        self.offer_reload: Callable[[QWidget | None, ConflictError, Callable[[], None]], bool] = (
-            offer_reload
-        )
         self.result_view: PlanView | None = None
         self.setObjectName(f"{self.key}Dialog")
         self.setWindowTitle(title)
@@ -107,31 +104,24 @@ class PlanFormDialog(FormDialog):
         raise NotImplementedError
 
     def save(self) -> bool:
-        """Send the form to the service; errors go beside their field. True when saved."""
+        """Send the form to the service; True when saved. A refusal shows beside its field
+        (a rule naming none under the form), a conflict offers to reload (which closes the
+        dialog), anything else in a box."""
         self.field_errors.clear()
         self.message.hide()
-        try:
-            view = self.submit()
-        except CareCoordError as error:
-            self.refused(error)
+        view = service_result(
+            self, self.field_errors, self.submit, reload=self._reload, message=self.message
+        )
+        if view is None:
             return False
         self.result_view = view
         self.saved.emit(view)
         self.accept()
         return True
 
-    def refused(self, error: CareCoordError) -> None:
-        """Show why the service refused: a rule beside its field (or under the form), a
-        conflict with the offer to reload, anything else in a box."""
-        if isinstance(error, ValidationError):
-            if not self.field_errors.show(error):
-                self.message.setText(str(error))
-                self.message.show()
-        elif isinstance(error, ConflictError):
-            if self.offer_reload(self, error, self.reload_requested.emit):
-                self.reject()
-        else:
-            self.show_problem(self, error)
+    def _reload(self) -> None:
+        self.reload_requested.emit()
+        self.reject()
 
     def done(self, result: int) -> None:
         remember_geometry(self, self._geometry_key())

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from carecoord.clinical import monitoring as rules
 from carecoord.clinical.monitoring import PdmpResult, ResultKind, ScreenResult
-from carecoord.errors import CareCoordError, ValidationError
+from carecoord.errors import ValidationError
 from carecoord.services import monitoring
 from carecoord.services.monitoring import MonitoringOverview, ResultEntry, ResultView, ScreenEntry
 from carecoord.services.permissions import Action, allowed
@@ -527,16 +527,13 @@ class ResultsTab(ChartTab):
     def save(self) -> bool:
         self.errors.clear()
         self.saved_label.setText("")
-        try:
-            view = monitoring.record_result(
+        view = self.store(
+            lambda: monitoring.record_result(
                 self.context.db, self.context.actor, self.patient_id, self.entry()
-            )
-        except ValidationError as error:
-            if not self.errors.show(error):
-                self.problem(error)
-            return False
-        except CareCoordError as error:
-            self.problem(error)
+            ),
+            self.errors,
+        )
+        if view is None:
             return False
         self._clear_form()
         self.saved_label.setText(f"{view.kind.label} of {view.taken_on.isoformat()} saved.")

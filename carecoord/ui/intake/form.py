@@ -14,13 +14,11 @@ from PySide6.QtWidgets import (
 )
 
 from carecoord.clinical.vocabulary import AdministrativeSex, Priority
-from carecoord.errors import CareCoordError, ValidationError
 from carecoord.services import intake
 from carecoord.services.intake import IntakeDetail, IntakeInput
 from carecoord.ui import forms, style
 from carecoord.ui.context import AppContext
-from carecoord.ui.errors import show_problem
-from carecoord.ui.screen_fit import fit_dialog, grow_to_fit
+from carecoord.ui.screen_fit import fit_dialog
 
 
 class IntakeForm(QDialog):
@@ -36,7 +34,7 @@ class IntakeForm(QDialog):
         self.saved: IntakeDetail | None = None
         self.setObjectName("intakeForm")
         self.setWindowTitle("New inbound referral")
-        self.errors = forms.FieldErrors(revalidate=lambda: intake.validate(self.data()))
+        self.errors = forms.FieldErrors(revalidate=lambda: intake.validate(self.data()), grows=self)
         self._build()
         fit_dialog(self)
 
@@ -128,14 +126,12 @@ class IntakeForm(QDialog):
 
     def save(self) -> None:
         """Save through the service; its errors appear beside their fields."""
-        try:
-            self.saved = intake.create_intake(self.context.db, self.context.actor, self.data())
-        except ValidationError as error:
-            if not self.errors.show(error):
-                show_problem(self, error)
-            grow_to_fit(self)
+        saved = forms.service_result(
+            self,
+            self.errors,
+            lambda: intake.create_intake(self.context.db, self.context.actor, self.data()),
+        )
+        if saved is None:
             return
-        except CareCoordError as error:
-            show_problem(self, error)
-            return
+        self.saved = saved
         self.accept()

@@ -15,11 +15,11 @@ from typing import Any, TypeVar
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
-from carecoord.errors import CareCoordError, ConflictError, ValidationError
+from carecoord.errors import CareCoordError
 from carecoord.services.chart import Chart, load_chart
 from carecoord.ui.context import AppContext, ChartScope
-from carecoord.ui.errors import offer_reload, show_problem
-from carecoord.ui.forms import FieldErrors
+from carecoord.ui.errors import show_problem
+from carecoord.ui.forms import FieldErrors, service_call, service_result
 from carecoord.ui.style import hint, page_title
 
 T = TypeVar("T")
@@ -31,7 +31,8 @@ class ChartTab(QWidget):
     Every tab is made the same way (``context``, ``patient_id``, ``parent``); a tab
     builds itself in :meth:`setup`, which the constructor calls last.
 
-    ``show_problem`` and ``offer_reload`` are attributes so tests can replace them.
+    ``show_problem`` (the box of a refused read) is an attribute so tests can replace it;
+    a refused save or change is shown by :mod:`carecoord.ui.forms`.
     ``self_refresh``: standing alone a tab re-reads after its own change; the chart
     window turns it off for tabs it feeds from its one chart read.
 
@@ -55,7 +56,6 @@ class ChartTab(QWidget):
         self.context = context
         self.patient_id = patient_id
         self.show_problem: Callable[..., Any] = show_problem
-        self.offer_reload: Callable[..., Any] = offer_reload
         self.self_refresh = True
         self.setObjectName(self.OBJECT_NAME)
         if self.ACCESSIBLE_NAME:
@@ -93,30 +93,15 @@ class ChartTab(QWidget):
     def store(self, work: Callable[[], T], errors: FieldErrors) -> T | None:
         """``work()``'s result (a save), or None after showing why not: a rule beside its
         field in ``errors``, a conflict with the offer to :meth:`reload`, anything else
-        in a box."""
-        try:
-            return work()
-        except ValidationError as error:
-            if not errors.show(error):
-                self.problem(error)
-        except ConflictError as error:
-            self.offer_reload(self, error, self.reload)
-        except CareCoordError as error:
-            self.problem(error)
-        return None
+        in a box (:func:`~carecoord.ui.forms.service_result`)."""
+        title = self.PROBLEM_TITLE or "CareCoord"
+        return service_result(self, errors, work, title, reload=self.reload)
 
     def apply(self, work: Callable[[], object], title: str = "") -> bool:
         """Run a change made without a form (a toggle, a removal); True when stored. A
         conflict offers to :meth:`reload`; anything else is shown in a box (``title``)."""
-        try:
-            work()
-        except ConflictError as error:
-            self.offer_reload(self, error, self.reload)
-            return False
-        except CareCoordError as error:
-            self.problem(error, title)
-            return False
-        return True
+        title = title or self.PROBLEM_TITLE or "CareCoord"
+        return service_call(self, None, work, title, reload=self.reload)
 
     def reload(self) -> None:
         """Read again, dropping edits (after a conflict); :meth:`refresh` unless a tab

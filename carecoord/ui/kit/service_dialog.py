@@ -14,12 +14,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from carecoord.errors import CareCoordError, ConflictError, ValidationError
+from carecoord.errors import ValidationError
 from carecoord.ui import forms, style
 from carecoord.ui.context import AppContext
-from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.kit.dialog_buttons import ok_cancel_buttons
-from carecoord.ui.screen_fit import fit_dialog, grow_to_fit
+from carecoord.ui.screen_fit import fit_dialog
 
 
 class ServiceDialog(QDialog):
@@ -53,7 +52,7 @@ class ServiceDialog(QDialog):
         ok_text = ok_text or self.OK_TEXT
         self.setObjectName(name)
         self.setWindowTitle(title or self.TITLE)
-        self.errors = forms.FieldErrors()
+        self.errors = forms.FieldErrors(grows=self)
         self.intro = style.hint("")
         self.intro.hide()
         self.form = QFormLayout()
@@ -83,34 +82,29 @@ class ServiceDialog(QDialog):
         return error
 
     def attempt(self, action: Callable[[], object]) -> bool:
-        """Run ``action``; True when it succeeded (then the dialog is accepted)."""
+        """Run ``action``; True when it succeeded (then the dialog is accepted).
+
+        A refusal shows as every form shows one (:func:`~carecoord.ui.forms.service_call`),
+        a rule wrapped under another field rerouted to it; a temporary failure offers Retry;
+        choosing to reload after a conflict closes the dialog."""
         self.errors.clear()
-        try:
-            action()
-        except ValidationError as error:
-            error = self.reroute(error)
-            if self.errors.show(error):
-                grow_to_fit(self)
-            else:
-                show_problem(self, error, self.windowTitle())
+        if not forms.service_call(
+            self,
+            self.errors,
+            action,
+            self.windowTitle(),
+            reload=self._reload_and_close,
+            explain=self.reroute,
+            retry=True,
+        ):
             return False
-        except ConflictError as error:
-
-            def reload() -> None:
-                if self.reload is not None:
-                    self.reload()
-                self.reject()
-
-            offer_reload(self, error, reload)
-            return False
-        except CareCoordError as error:
-            retried: list[bool] = []
-            show_problem(
-                self, error, self.windowTitle(), retry=lambda: retried.append(self.attempt(action))
-            )
-            return bool(retried and retried[0])
         self.accept()
         return True
+
+    def _reload_and_close(self) -> None:
+        if self.reload is not None:
+            self.reload()
+        self.reject()
 
 
 # ---------------------------------------------------------------------- medications

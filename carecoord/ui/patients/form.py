@@ -19,12 +19,11 @@ from PySide6.QtWidgets import (
 )
 
 from carecoord.clinical.vocabulary import AdministrativeSex, PatientStatus
-from carecoord.errors import CareCoordError, ConflictError, ValidationError, ValidationErrors
+from carecoord.errors import ValidationError, ValidationErrors
 from carecoord.services import patients
 from carecoord.services.patients import PatientDetail, PatientInput, PatientSummary
 from carecoord.ui import forms, style
 from carecoord.ui.context import AppContext, ChartScope
-from carecoord.ui.errors import offer_reload, show_problem
 from carecoord.ui.kit.service_form import ServiceFormDialog
 from carecoord.ui.screen_fit import fit_dialog, grow_to_fit, remember_geometry, restore_geometry
 from carecoord.ui.translation import translate
@@ -134,7 +133,9 @@ class PatientForm(QDialog):
         self.setWindowTitle(
             self.tr("New patient") if patient_id is None else self.tr("Edit patient")
         )
-        self.errors = forms.FieldErrors(revalidate=lambda: patients.validate(self.data()))
+        self.errors = forms.FieldErrors(
+            revalidate=lambda: patients.validate(self.data()), grows=self
+        )
         self._build()
         self._loaded = self.data()  # what "unsaved" is measured against
         if patient_id is not None:
@@ -259,42 +260,41 @@ class PatientForm(QDialog):
     def save(self) -> None:
         """Save through the service; stay open (showing why) when it refuses."""
         self.errors.clear()
-        data = self.data()
-        db, actor = self.context.db, self.context.actor
-        try:
-            if self.patient_id is None:
-                try:
-                    saved = patients.create_patient(db, actor, data)
-                except patients.PossibleDuplicate as duplicate:
-                    answer = self.confirm_duplicate(duplicate.matches)
-                    if answer is False:
-                        return
-                    if answer is not True:  # the id of the existing chart to open instead
-                        self.context.navigator.chart_requested.emit(int(answer))
-                        self.reject()
-                        return
-                    saved = patients.create_patient(db, actor, data, allow_duplicate=True)
-            else:
-                assert self.version is not None
-                saved = patients.update_patient(
-                    db, actor, self.patient_id, data, expected_version=self.version
-                )
-        except ValidationError as error:
-            error = explain_dates(error)
-            if self.errors.show(error):
-                grow_to_fit(self)
-            else:
-                show_problem(self, error, self.tr("Patient not saved"))
-            return
-        except ConflictError as error:
-            offer_reload(self, error, self.load)
-            return
-        except CareCoordError as error:
-            show_problem(self, error, self.tr("Patient not saved"))
+        saved = forms.service_result(
+            self,
+            self.errors,
+            self._store,
+            self.tr("Patient not saved"),
+            reload=self.load,
+            explain=explain_dates,
+        )
+        if saved is None:
             return
         self.saved_patient_id = saved.id
         self.context.events.patient_changed.emit(saved.id)
         self.accept()
+
+    def _store(self) -> PatientDetail | None:
+        """The service call of :meth:`save`; None when the person, shown a possible
+        duplicate, went back to the form or chose the existing chart instead."""
+        data = self.data()
+        db, actor = self.context.db, self.context.actor
+        if self.patient_id is not None:
+            assert self.version is not None
+            return patients.update_patient(
+                db, actor, self.patient_id, data, expected_version=self.version
+            )
+        try:
+            return patients.create_patient(db, actor, data)
+        except patients.PossibleDuplicate as duplicate:
+            answer = self.confirm_duplicate(duplicate.matches)
+            if answer is False:
+                return None
+            if answer is not True:  # the id of the existing chart to open instead
+                self.context.navigator.chart_requested.emit(int(answer))
+                self.reject()
+                return None
+            return patients.create_patient(db, actor, data, allow_duplicate=True)
 
     # ---------------------------------------------------------------- geometry
     def _restore_geometry(self) -> None:

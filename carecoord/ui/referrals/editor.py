@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from carecoord.clinical.vocabulary import ReferralState
-from carecoord.errors import CareCoordError, ConflictError, ValidationError
+from carecoord.errors import CareCoordError, ValidationError
 from carecoord.services import patients, referrals
 from carecoord.services.permissions import Action, allowed
 from carecoord.services.referral_views import (
@@ -30,8 +30,8 @@ from carecoord.services.referral_views import (
 )
 from carecoord.ui import unsaved
 from carecoord.ui.context import AppContext
-from carecoord.ui.errors import offer_reload, show_problem
-from carecoord.ui.forms import FieldErrors
+from carecoord.ui.errors import show_problem
+from carecoord.ui.forms import FieldErrors, service_result
 from carecoord.ui.keyboard import close_shortcut
 from carecoord.ui.kit.referral_actions import ReferralActions
 from carecoord.ui.preferences import store
@@ -48,8 +48,22 @@ __all__ = ["RESTRICTED_TEXT", "ReferralEditor"]
 
 S = ReferralState
 HISTORY_TAB = 2
-# Errors from a transition that name its prompt's inputs, not a field on the form.
-PROMPT_FIELDS = frozenset({"reason", "on", "sent_via", "appointment_date", "state", "note"})
+
+
+class TabbedFieldErrors(FieldErrors):
+    """The editor's fields spread over tabs: the tab holding the first error comes forward."""
+
+    tabs: QTabWidget | None = None
+
+    def show(self, error: ValidationError) -> bool:
+        shown = super().show(error)
+        widget = self.widgets.get(error.field) or self._widget_for(error.field)
+        if shown and widget is not None and self.tabs is not None:
+            for index in range(self.tabs.count()):
+                tab = self.tabs.widget(index)
+                if tab is not None and tab.isAncestorOf(widget):
+                    self.tabs.setCurrentIndex(index)
+        return shown
 
 
 class ReferralEditor(QDialog):
@@ -104,8 +118,9 @@ class ReferralEditor(QDialog):
         self.setObjectName("referralEditor")
         self.setWindowTitle("Referral")
         self.setSizeGripEnabled(True)
-        self.errors = FieldErrors()
+        self.errors = TabbedFieldErrors()
         self._build()
+        self.errors.tabs = self.tabs
         if referral_id is not None:
             self._show(referrals.get_referral(context.db, context.actor, referral_id))
         else:
@@ -228,23 +243,11 @@ class ReferralEditor(QDialog):
         self, action: Callable[[], ReferralView], failure_title: str
     ) -> ReferralView | None:
         """Run a service call; show its refusal (beside the field, as a conflict to reload,
-        or in a message) and return None instead of raising."""
-        try:
-            return action()
-        except ValidationError as error:
-            self._show_error(error)
-        except ConflictError as error:
-            offer_reload(self, error, self.reload)
-        except CareCoordError as error:
-            retried: list[ReferralView | None] = []
-            show_problem(
-                self,
-                error,
-                failure_title,
-                retry=lambda: retried.append(self._guarded(action, failure_title)),
-            )
-            return retried[0] if retried else None
-        return None
+        or in a message offering Retry when it was temporary) and return None instead of
+        raising."""
+        return service_result(
+            self, self.errors, action, failure_title, reload=self.reload, retry=True
+        )
 
     def save(self) -> bool:
         """Store the request and the authorisation; True when everything was saved."""
@@ -337,23 +340,6 @@ class ReferralEditor(QDialog):
             show_problem(self, error)
             return
         self._show(view)
-
-    def _show_error(self, error: ValidationError) -> None:
-        """Beside its field (on the tab that holds it) when it names one; else a message."""
-        if error.field not in PROMPT_FIELDS and self.errors.show(error):
-            widget = self.errors.widgets.get(error.field)
-            if widget is None:
-                widget = next(
-                    (w for name, w in self.errors.widgets.items() if error.field.startswith(name)),
-                    None,
-                )
-            if widget is not None:
-                for index in range(self.tabs.count()):
-                    tab = self.tabs.widget(index)
-                    if tab is not None and tab.isAncestorOf(widget):
-                        self.tabs.setCurrentIndex(index)
-            return
-        show_problem(self, error, "Referral not changed")
 
     def _announce(self, view: ReferralView) -> None:
         self._announcing = True
