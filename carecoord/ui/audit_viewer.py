@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateTimeEdit,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -45,7 +44,7 @@ from carecoord.ui.forms import FieldErrors
 from carecoord.ui.keyboard import DateTimeEdit, tab_leaves
 from carecoord.ui.kit.page import Page
 from carecoord.ui.kit.table import Column
-from carecoord.ui.preferences import remember_columns, store
+from carecoord.ui.preferences import ask_save_file, remember_columns
 from carecoord.ui.style import fg, hint, named, page_title
 from carecoord.ui.table_model import PagedTableModel
 from carecoord.ui.worker import run_in_thread, wait_for_all
@@ -267,16 +266,14 @@ def _combo_value(box: QComboBox) -> str | None:
 
 def choose_export_path(parent: QWidget | None, suggested: str) -> str | None:
     """Ask where to save the CSV, starting in the folder used last time."""
-    settings = store()
-    folder = str(settings.value(EXPORT_FOLDER_KEY, "") or "")
-    start = str(Path(folder) / suggested) if folder else suggested
-    path, _ = QFileDialog.getSaveFileName(parent, "Export audit trail", start, "CSV files (*.csv)")
-    if not path:
-        return None
-    if not path.lower().endswith(".csv"):
-        path += ".csv"
-    settings.setValue(EXPORT_FOLDER_KEY, str(Path(path).parent))
-    return path
+    return ask_save_file(
+        parent,
+        EXPORT_FOLDER_KEY,
+        "Export audit trail",
+        suggested,
+        "CSV files (*.csv)",
+        suffix=".csv",
+    )
 
 
 class AuditViewer(Page):

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from carecoord.errors import CareCoordError
 from carecoord.ui.errors import show_problem
 from carecoord.ui.pdf_preview import write_atomically
-from carecoord.ui.preferences import store
+from carecoord.ui.preferences import remember_folder, start_path
 
 SETTINGS_FOLDER = "calendar/folder"
 Chooser = Callable[[str], str | None]
@@ -39,10 +39,8 @@ def save_calendar_file(
     except CareCoordError as error:
         show_problem(parent, error, "No calendar file")
         return None
-    settings = store()
-    folder = str(settings.value(SETTINGS_FOLDER, "") or "")
-    start = Path(folder) if folder and Path(folder).is_dir() else Path.home()
-    chosen = (choose or (lambda s: ask_ics_path(parent, s)))(str(start / name))
+    start = start_path(SETTINGS_FOLDER, name, str(Path.home()))
+    chosen = (choose or (lambda s: ask_ics_path(parent, s)))(start)
     if not chosen:
         return None
     target = Path(chosen if chosen.lower().endswith(".ics") else f"{chosen}.ics")
@@ -51,5 +49,5 @@ def save_calendar_file(
     except OSError as error:
         show_problem(parent, CareCoordError(f"The calendar file could not be written: {error}"))
         return None
-    settings.setValue(SETTINGS_FOLDER, str(target.parent))
+    remember_folder(SETTINGS_FOLDER, target)
     return target

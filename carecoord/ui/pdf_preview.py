@@ -32,7 +32,6 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -43,7 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from carecoord.ui.flow_layout import FlowLayout
-from carecoord.ui.preferences import store
+from carecoord.ui.preferences import ask_save_file
 from carecoord.ui.style import PAPER, scheme
 
 ZOOM_STEP = 1.25
@@ -508,16 +507,13 @@ class PdfPreview(QWidget):
 
     # ------------------------------------------------------------------ saving
     def _choose_save_path(self, suggested: str) -> str | None:
-        settings = store()
-        folder = str(settings.value("pdfPreview/saveFolder", "") or "")
-        start = str(Path(folder) / suggested) if folder else suggested
-        path, _ = QFileDialog.getSaveFileName(
-            self, f"Save {self.title} as PDF", start, "PDF files (*.pdf)"
+        return ask_save_file(
+            self,
+            "pdfPreview/saveFolder",
+            f"Save {self.title} as PDF",
+            suggested,
+            "PDF files (*.pdf)",
         )
-        if not path:
-            return None
-        settings.setValue("pdfPreview/saveFolder", str(Path(path).parent))
-        return path
 
     def save_as(self) -> str | None:
         """Ask where, then write the PDF atomically; returns the path written."""

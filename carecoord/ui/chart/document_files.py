@@ -27,7 +27,9 @@ from PySide6.QtWidgets import (
 
 from carecoord.services.documents import DocumentView, media_type_for
 from carecoord.ui.kit.table import Column, ColumnTableModel, RowRole
+from carecoord.ui.preferences import last_folder, remember_folder
 
+FOLDER_KEY = "chart/documentsFolder"  # where documents were last attached from
 FILE_FILTER = "Documents (*.pdf *.png *.jpg *.jpeg *.tif *.tiff);;All files (*)"
 FILE_FIELDS = ("file_name", "content", "media_type")
 PDF_MIME = "application/pdf"
@@ -92,7 +94,11 @@ def human_size(size: int) -> str:
 
 def pick_files(parent: QWidget) -> list[str]:
     """The system file picker, limited to the types a chart accepts."""
-    names, _ = QFileDialog.getOpenFileNames(parent, "Attach documents", "", FILE_FILTER)
+    names, _ = QFileDialog.getOpenFileNames(
+        parent, "Attach documents", last_folder(FOLDER_KEY), FILE_FILTER
+    )
+    if names:
+        remember_folder(FOLDER_KEY, names[0])
     return list(names)
 
 

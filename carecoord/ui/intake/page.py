@@ -17,7 +17,6 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -46,6 +45,7 @@ from carecoord.ui.intake import dialogs
 from carecoord.ui.keyboard import tab_leaves
 from carecoord.ui.kit.page import Page
 from carecoord.ui.kit.table import Column, ColumnTableModel
+from carecoord.ui.preferences import ask_open_file, ask_save_file
 
 Index = QModelIndex | QPersistentModelIndex
 PAGE_SIZE = 200
@@ -506,16 +506,14 @@ class IntakePage(Page):
         self.message.show()
 
     def _choose_file(self) -> str | None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Import a FHIR referral", "", "FHIR JSON (*.json)"
+        return ask_open_file(
+            self, "intake/importFolder", "Import a FHIR referral", "FHIR JSON (*.json)"
         )
-        return path or None
 
     def _choose_pdf_path(self, suggested: str) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Save the reply letter", suggested, "PDF (*.pdf)"
+        return ask_save_file(
+            self, "intake/replyFolder", "Save the reply letter", suggested, "PDF (*.pdf)"
         )
-        return path or None
 
 
 _EMPTY = "Choose a referral on the left to see it here."

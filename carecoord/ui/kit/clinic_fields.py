@@ -11,7 +11,6 @@ from typing import NamedTuple
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -24,10 +23,12 @@ from PySide6.QtWidgets import (
 from carecoord.errors import ValidationError
 from carecoord.services.settings import MAX_LOGO_BYTES
 from carecoord.ui.forms import FieldErrors, line_edit, text_edit
+from carecoord.ui.preferences import ask_open_file
 from carecoord.ui.style import PAPER, PAPER_TEXT, scheme
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 LOGO_FIELD = "logo_png"  # the settings service's name for the logo (its refusals name it)
+LOGO_FOLDER_KEY = "clinic/logoFolder"  # where the logo was last picked from
 PLAIN_PREVIEW_HEIGHT = 40  # a chosen logo's height in the unframed preview
 
 
@@ -161,6 +162,6 @@ class LogoField(QWidget):
     def pick(self) -> None:
         """Ask for a PNG file and take it (the file dialog is modal)."""
         look = self.look
-        name, _ = QFileDialog.getOpenFileName(self, look.dialog_title, "", look.file_filter)
+        name = ask_open_file(self, LOGO_FOLDER_KEY, look.dialog_title, look.file_filter)
         if name:
             self.set_file(Path(name))

@@ -11,7 +11,6 @@ from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -36,7 +35,7 @@ from carecoord.ui.forms import (
 from carecoord.ui.kit.dialog_buttons import accept_cancel_buttons
 from carecoord.ui.kit.records import action_button
 from carecoord.ui.kit.service_form import ServiceFormDialog
-from carecoord.ui.preferences import store
+from carecoord.ui.preferences import ask_open_file
 from carecoord.ui.screen_fit import fit_to_screen
 from carecoord.ui.style import hint, scheme
 
@@ -81,15 +80,9 @@ def upload_from(path: str | Path, title: str, received_on: date | None) -> Docum
 
 def choose_report_file(parent: QWidget | None) -> str | None:
     """Ask for a report file, starting in the folder used last time."""
-    settings = store()
-    start = str(settings.value("referrals/reportFolder", "") or "")
-    path, _ = QFileDialog.getOpenFileName(
-        parent, "Choose the specialist's report", start, REPORT_FILE_FILTER
+    return ask_open_file(
+        parent, "referrals/reportFolder", "Choose the specialist's report", REPORT_FILE_FILTER
     )
-    if not path:
-        return None
-    settings.setValue("referrals/reportFolder", str(Path(path).parent))
-    return path
 
 
 class ReportDialog(ServiceFormDialog):

@@ -24,14 +24,13 @@ from carecoord.services import letters
 from carecoord.ui.forms import error_style
 from carecoord.ui.letters.batch_run import SETTINGS_FOLDER, SETTINGS_MODE, BatchMode
 from carecoord.ui.letters.buttons import letter_button
-from carecoord.ui.preferences import store
+from carecoord.ui.preferences import last_folder, remember_folder, store
 from carecoord.ui.style import hint
 
 
 def remembered_folder() -> str:
     """The folder used last time, or the home folder when it is gone."""
-    folder = str(store().value(SETTINGS_FOLDER, "") or "")
-    return folder if folder and Path(folder).is_dir() else str(Path.home())
+    return last_folder(SETTINGS_FOLDER, str(Path.home()))
 
 
 def default_file() -> str:
@@ -165,9 +164,5 @@ class BatchOutput(QGroupBox):
 
     def remember(self, target: str) -> None:
         """Keep the mode and the folder for next time."""
-        mode = self.mode()
-        settings = store()
-        settings.setValue(SETTINGS_MODE, mode.value)
-        settings.setValue(
-            SETTINGS_FOLDER, str(Path(target).parent if mode == BatchMode.COMBINED else target)
-        )
+        store().setValue(SETTINGS_MODE, self.mode().value)
+        remember_folder(SETTINGS_FOLDER, target)  # the file's folder, or the folder itself

@@ -5,31 +5,22 @@ Plain functions so the page keeps them as attributes that tests answer.
 
 from __future__ import annotations
 
-from pathlib import Path
+from PySide6.QtWidgets import QMessageBox, QWidget
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
-
-from carecoord.ui.preferences import store
+from carecoord.ui.preferences import ask_save_file
 from carecoord.ui.translation import translate
 
 
 def choose_export_path(parent: QWidget | None, suggested: str) -> str | None:
     """Ask where to save the CSV, starting in the folder used last time."""
-    settings = store()
-    folder = str(settings.value("referrals/exportFolder", "") or "")
-    start = str(Path(folder) / suggested) if folder else suggested
-    path, _ = QFileDialog.getSaveFileName(
+    return ask_save_file(
         parent,
+        "referrals/exportFolder",
         translate("ReferralsPage", "Export worklist"),
-        start,
+        suggested,
         translate("ReferralsPage", "CSV files (*.csv)"),
+        suffix=".csv",
     )
-    if not path:
-        return None
-    if not path.lower().endswith(".csv"):
-        path += ".csv"
-    settings.setValue("referrals/exportFolder", str(Path(path).parent))
-    return path
 
 
 def confirm_attach(parent: QWidget | None, description: str, file_name: str) -> bool:
