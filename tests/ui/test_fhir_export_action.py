@@ -22,8 +22,9 @@ from tests.services.helpers import new_patient
 from tests.ui.conftest import save_screenshot
 
 
-def answer_save_dialog(target: Path | None) -> list[str]:
-    """Answer the next "Export FHIR bundle" dialog: type ``target`` and save, or cancel."""
+def answer_save_dialog(target: Path | None, folders: list[str] | None = None) -> list[str]:
+    """Answer the next "Export FHIR bundle" dialog: type ``target`` and save, or cancel.
+    ``folders`` (when given) collects the folder the dialog opened in."""
     seen: list[str] = []
 
     def answer() -> None:
@@ -37,6 +38,8 @@ def answer_save_dialog(target: Path | None) -> list[str]:
             return
         dialog = dialogs[0]
         seen.append(dialog.windowTitle())
+        if folders is not None:
+            folders.append(dialog.directory().absolutePath())
         if target is None:
             dialog.reject()
         else:
@@ -97,3 +100,26 @@ def test_a_clinician_is_not_offered_the_export(
     button = window.findChild(QPushButton, "exportFhirButton")
     assert button is not None and not button.isVisible()
     assert not window.export_fhir_action.isVisible()
+
+
+def test_the_dialog_opens_where_the_last_bundle_went_unless_that_folder_is_gone(
+    qtbot: QtBot, context: AppContext, tmp_path: Path
+) -> None:
+    patient = new_patient(context.db, context.actor)
+    window = open_chart(qtbot, context, patient.id)
+    first = tmp_path / "usb stick"
+    first.mkdir()
+    answer_save_dialog(first / "chart.json")
+    assert window.export_fhir() == str(first / "chart.json")
+
+    folders: list[str] = []
+    answer_save_dialog(None, folders)
+    window.export_fhir()
+    assert folders == [str(first)]
+
+    (first / "chart.json").unlink()
+    first.rmdir()  # the stick was pulled out: its folder no longer counts as remembered
+    folders.clear()
+    answer_save_dialog(None, folders)
+    window.export_fhir()
+    assert len(folders) == 1 and folders[0] != str(first)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -33,7 +32,7 @@ from carecoord.ui.chart.summary_tab import SummaryTab
 from carecoord.ui.context import AppContext
 from carecoord.ui.errors import show_problem
 from carecoord.ui.kit.window_layout import set_body
-from carecoord.ui.preferences import store
+from carecoord.ui.preferences import last_folder, remember_folder, store
 from carecoord.ui.screen_fit import remember_geometry, restore_geometry, scroll_when_cramped
 from carecoord.ui.worker import in_read_scope
 
@@ -119,6 +118,7 @@ TABS = (
 )
 SETTINGS_GEOMETRY = "chart/geometry"
 SETTINGS_TAB = "chart/lastTab"
+FHIR_FOLDER = "chart/fhirFolder"
 
 
 def tab_class(spec: TabSpec) -> type[QWidget]:
@@ -409,8 +409,7 @@ class ChartWindow(QMainWindow):
     def choose_fhir_path(self) -> str | None:
         """Ask where to save the bundle (a Qt dialog, so it behaves alike everywhere and a
         test can answer it), starting in the folder used last time."""
-        settings = store()
-        folder = str(settings.value("chart/fhirFolder", "") or "")
+        folder = last_folder(FHIR_FOLDER)
         name = f"patient-{self.chart.patient.mrn}-fhir.json"
         dialog = QFileDialog(self, "Export FHIR bundle", folder, "FHIR JSON (*.json)")
         dialog.setObjectName("fhirSaveDialog")
@@ -421,7 +420,7 @@ class ChartWindow(QMainWindow):
         if dialog.exec() != QFileDialog.DialogCode.Accepted or not dialog.selectedFiles():
             return None
         path = dialog.selectedFiles()[0]
-        settings.setValue("chart/fhirFolder", str(Path(path).parent))
+        remember_folder(FHIR_FOLDER, path)
         return path
 
     def export_fhir(self) -> str | None:
