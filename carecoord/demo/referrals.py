@@ -7,6 +7,7 @@ from typing import Any, Final
 
 from carecoord.clinical import coherence
 from carecoord.clinical import referral_rules as rules
+from carecoord.clinical.referral_workflow import booked_past_target
 from carecoord.clinical.vocabulary import (
     AuthorizationOutcome,
     Discipline,
@@ -232,6 +233,11 @@ class ReferralSteps(BuilderState):
             S.SCHEDULED: appointment_date,
             S.SEEN: report_due,
         }.get(state)
+        hold_review_on = None
+        if state is S.ON_HOLD:  # reviews spread from overdue to five weeks ahead
+            review_in = HOLD_REVIEW_OFFSETS[referral_id % len(HOLD_REVIEW_OFFSETS)]
+            hold_review_on = today + timedelta(days=review_in)
+            due_on = hold_review_on
 
         # Insurance authorisation; denials only where the referral never went ahead.
         outcome = AuthorizationOutcome.NOT_REQUIRED
@@ -335,6 +341,9 @@ class ReferralSteps(BuilderState):
                 no_report_reason,
                 sink.day(due_on),
                 sink.day(closed_on),
+                booked_past_target(appointment_date, appointment_due),
+                reason if state is S.ON_HOLD else None,
+                sink.day(hold_review_on),
                 *auth,
                 1,
                 sink.stamp(created, 9 * 60),
@@ -419,6 +428,9 @@ class ReferralSteps(BuilderState):
         return values, event
 
 
+HOLD_REVIEW_OFFSETS: Final = (-9, 6, 20, 34)
+"""A held referral's review date relative to today, by referral id (the first group is
+past its review)."""
 PRIORITIES: Final = ((0.75, Priority.ROUTINE), (0.9, Priority.URGENT), (0.97, Priority.ASAP))
 WALK: Final = (S.DRAFT, S.SENT, S.ACCEPTED, S.SCHEDULED, S.SEEN, S.REPORT_RECEIVED)
 NO_AUTH: Final = (sv(AuthorizationOutcome.NOT_REQUIRED), None, None, None, None, None, False,

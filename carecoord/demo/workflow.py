@@ -1,5 +1,6 @@
-"""Demo data for the referral workflow's newer fields: late bookings, hold reviews and
-specialists' reports waiting for (or acknowledged by) the referring clinician."""
+"""Demo data for the specialists' reports waiting for (or acknowledged by) the referring
+clinician. Late bookings and hold reviews are written with the referral rows
+(``demo/referrals.py``)."""
 
 from __future__ import annotations
 
@@ -8,43 +9,17 @@ from typing import cast
 
 from sqlalchemy import Connection, Table, and_, bindparam, insert, select, update
 
-from carecoord.clinical.vocabulary import DocumentKind, ReferralState
+from carecoord.clinical.vocabulary import DocumentKind
 from carecoord.models import Document, Referral, ReviewItem
 
 REVIEW_WINDOW_DAYS = 60
 """Reports received in this many days before "today" go into the review inbox."""
-HOLD_REVIEW_OFFSETS = (-9, 6, 20, 34)
-"""A held referral's review date relative to today (the first group is past review)."""
 FOLLOW_UPS = (None, "discuss_at_next_visit", None, "change_plan", "new_referral")
 
 
 def fill_workflow_extras(conn: Connection, today: date) -> None:
-    """Flag late bookings, give holds a review date and fill the reports-to-review inbox."""
+    """Fill the reports-to-review inbox from the specialists' reports received lately."""
     referrals = cast(Table, Referral.__table__)
-    conn.execute(
-        update(referrals)
-        .where(
-            referrals.c.appointment_date.is_not(None),
-            referrals.c.appointment_due.is_not(None),
-            referrals.c.appointment_date > referrals.c.appointment_due,
-        )
-        .values(booked_late=True, updated_at=referrals.c.updated_at)
-    )
-    for group, offset in enumerate(HOLD_REVIEW_OFFSETS):
-        review_on = today + timedelta(days=offset)
-        conn.execute(
-            update(referrals)
-            .where(
-                referrals.c.state == ReferralState.ON_HOLD.value,
-                referrals.c.id % len(HOLD_REVIEW_OFFSETS) == group,
-            )
-            .values(
-                hold_review_on=review_on,
-                due_on=review_on,
-                hold_reason="Waiting for the patient to decide",
-                updated_at=referrals.c.updated_at,  # not a change by anyone
-            )
-        )
     documents = cast(Table, Document.__table__)
     since = today - timedelta(days=REVIEW_WINDOW_DAYS)
     conn.execute(

@@ -466,7 +466,7 @@ def test_referral_history_walks_the_state_machine(filled: tuple[Database, DemoSu
         referral = referrals[referral_id]
         assert events[0].kind == "created" and events[0].to_state == S.DRAFT
         assert [e.at for e in events] == sorted(e.at for e in events)
-        state, held_from = S.DRAFT, None
+        state, held_from, hold_reason = S.DRAFT, None, None
         for e in events[1:]:
             if e.kind != "transition":
                 assert e.kind == "authorization"
@@ -477,9 +477,12 @@ def test_referral_history_walks_the_state_machine(filled: tuple[Database, DemoSu
             if e.to_state in rules.REASON_REQUIRED:
                 assert e.reason
             held_from = state if e.to_state == S.ON_HOLD else None
+            hold_reason = e.reason if e.to_state == S.ON_HOLD else None
             state = e.to_state
             assert e.at.date() <= TODAY
         assert state == referral.state
+        # a held referral records the reason its hold gave (as the workflow's HOLD does)
+        assert referral.hold_reason == hold_reason, referral_id
         assert referral.updated_at == events[-1].at
 
 
