@@ -207,24 +207,43 @@ def _rollback_journal(conn: Connection) -> Iterator[None]:
 
 @contextmanager
 def _indexes_built_after(conn: Connection) -> Iterator[None]:
-    """SQLite: the filled tables' indexes dropped while the patients' rows go in, then
+    """The filled tables' secondary indexes dropped while the patients' rows go in, then
     created again from their own definitions: sorting each index once is quicker than
-    updating it row by row. Unique ones check every row when built again; on an error the
-    transaction's rollback brings the dropped indexes back."""
-    if conn.dialect.name != "sqlite":
-        yield
-        return
-    tables = ", ".join(f"'{table}'" for table in COLUMNS)
-    indexes = conn.exec_driver_sql(
-        "SELECT name, sql FROM sqlite_master "
-        f"WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({tables})"
-    ).all()
+    updating it row by row. Indexes behind a primary key or unique constraint stay (the
+    foreign keys need them). Unique ones check every row when built again; on an error
+    the transaction's rollback brings the dropped indexes back."""
+    indexes = _secondary_indexes(conn)
     quote = conn.dialect.identifier_preparer.quote
-    for name, _sql in indexes:
+    for name, _definition in indexes:
         conn.exec_driver_sql(f"DROP INDEX {quote(name)}")
     yield
-    for _name, sql in indexes:
-        conn.exec_driver_sql(sql)
+    for _name, definition in indexes:
+        conn.exec_driver_sql(definition)
+
+
+def _secondary_indexes(conn: Connection) -> list[tuple[str, str]]:
+    """(name, CREATE INDEX statement) of the filled tables' indexes no constraint owns."""
+    tables = list(COLUMNS)
+    if conn.dialect.name == "sqlite":
+        marks = ", ".join("?" * len(tables))
+        rows = conn.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master "
+            f"WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({marks})",
+            tuple(tables),
+        )
+    else:
+        rows = conn.execute(
+            text(
+                "SELECT ci.relname, pg_get_indexdef(ci.oid) FROM pg_index x "
+                "JOIN pg_class ci ON ci.oid = x.indexrelid "
+                "JOIN pg_class ct ON ct.oid = x.indrelid "
+                "JOIN pg_namespace n ON n.oid = ct.relnamespace "
+                "WHERE n.nspname = current_schema() AND ct.relname = ANY(:tables) "
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)"
+            ),
+            {"tables": tables},
+        )
+    return [(name, definition) for name, definition in rows]
 
 
 def _fill(

@@ -8,6 +8,7 @@ from typing import Any, Final
 
 from sqlalchemy import Connection
 
+from carecoord.bulk import copy_rows
 from carecoord.models import Base
 
 _V: Final = ("version", "created_at", "updated_at", "updated_by")
@@ -234,7 +235,7 @@ COLUMNS: Final[dict[str, tuple[str, ...]]] = {
 
 
 class Sink:
-    """Buffers rows per table and writes them in foreign-key order with executemany."""
+    """Buffers rows per table and writes them in foreign-key order (`COPY` on PostgreSQL)."""
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
@@ -242,7 +243,6 @@ class Sink:
         mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
         quote = conn.dialect.identifier_preparer.quote
         self.sql: dict[str, str] = {}
-        self.copy_sql: dict[str, str] = {}
         for table, cols in COLUMNS.items():
             known = Base.metadata.tables[table].c
             missing = [c for c in cols if c not in known]
@@ -251,9 +251,6 @@ class Sink:
             self.sql[table] = (
                 f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in cols)}) "
                 f"VALUES ({', '.join([mark] * len(cols))})"
-            )
-            self.copy_sql[table] = (
-                f"COPY {quote(table)} ({', '.join(quote(c) for c in cols)}) FROM STDIN"
             )
         self.rows: dict[str, list[tuple[Any, ...]]] = {table: [] for table in COLUMNS}
         self.written: dict[str, int] = dict.fromkeys(COLUMNS, 0)
@@ -292,18 +289,9 @@ class Sink:
                 if self.sqlite:
                     self.conn.exec_driver_sql(self.sql[table], rows)
                 else:
-                    self._copy(table, rows)
+                    copy_rows(self.conn, table, COLUMNS[table], rows)  # one stream a table
                 self.written[table] += len(rows)
                 rows.clear()
-
-    def _copy(self, table: str, rows: list[tuple[Any, ...]]) -> None:
-        """PostgreSQL: stream the rows with COPY, in the same transaction (about 3.5x
-        faster than executemany's row inserts, which wait for the server per batch)."""
-        driver = self.conn.connection.driver_connection
-        assert driver is not None
-        with driver.cursor() as cursor, cursor.copy(self.copy_sql[table]) as copy:
-            for row in rows:
-                copy.write_row(row)
 
 
 # ---------------------------------------------------------------------- clinical data

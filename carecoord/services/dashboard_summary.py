@@ -39,6 +39,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import instance_dict
 
+from carecoord import bulk
 from carecoord.clinical import referral_rules as rules
 from carecoord.clinical.medication_line import UNKNOWN_ROUTE
 from carecoord.clinical.vocabulary import (
@@ -382,12 +383,16 @@ def refresh_patient(conn: Connection, patient_id: int) -> None:
     _insert_contributions(conn, {patient_id: new})
 
 
-def _insert_contributions(conn: Connection, steps: dict[int, Steps]) -> None:
-    rows = [
+def _contribution_rows(steps: dict[int, Steps]) -> list[dict[str, Any]]:
+    return [
         {"patient_id": patient_id, "figure": figure, "day": day, "n": n}
         for patient_id, own in steps.items()
         for (figure, day), n in own.items()
     ]
+
+
+def _insert_contributions(conn: Connection, steps: dict[int, Steps]) -> None:
+    rows = _contribution_rows(steps)
     if rows:
         conn.execute(insert(DashboardContribution), rows)
 
@@ -409,9 +414,9 @@ def rebuild(conn: Connection) -> int:
     totals: Steps = Counter()
     for low, high in _batches(conn):
         facts = patient_facts(conn, low, high)
-        _insert_contributions(conn, facts.steps)
-        if facts.loops:
-            conn.execute(insert(DashboardLoop), facts.loops)
+        # Every patient's rows at once (COPY on PostgreSQL): about 18 rows a patient.
+        bulk.insert_rows(conn, DashboardContribution, _contribution_rows(facts.steps))
+        bulk.insert_rows(conn, DashboardLoop, facts.loops)
         for own in facts.steps.values():
             totals.update(own)
     _add_to_totals(conn, totals)

@@ -716,6 +716,36 @@ def test_the_indexes_dropped_for_the_load_are_built_again(tmp_path: Path) -> Non
     assert indexes(tmp_path / "filled.sqlite3") == indexes(tmp_path / "empty.sqlite3")
 
 
+def test_indexes_are_dropped_for_the_load_and_built_again_on_each_database(
+    fresh: Database,
+) -> None:
+    from sqlalchemy import event
+
+    def indexes() -> list[tuple[str, str]]:
+        query = (
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
+            if fresh.dialect == "sqlite"
+            else "SELECT indexname, indexdef FROM pg_indexes "
+            "WHERE schemaname = current_schema() ORDER BY indexname"
+        )
+        with fresh.engine.connect() as conn:
+            return [(name, sql) for name, sql in conn.execute(text(query))]
+
+    before = indexes()
+    dropped: list[str] = []
+    event.listen(
+        fresh.engine,
+        "before_cursor_execute",
+        lambda *a: dropped.append(a[2]) if a[2].startswith("DROP INDEX") else None,
+    )
+    fill_demo(fresh, patients=5, today=TODAY)
+    assert indexes() == before
+    named = {sql.split()[-1].strip('"') for sql in dropped}
+    assert "ix_referrals_state_booked_late_due_on" in named  # a plain index goes, keys stay
+    assert not [name for name in named if name.startswith("pk_")]
+    assert "uq_care_team_one_active_coordinator" in named  # a partial unique index (no key)
+
+
 def test_a_forked_builder_on_each_database(
     fresh: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
