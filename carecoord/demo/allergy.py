@@ -15,8 +15,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from typing import cast
 
-from sqlalchemy import Connection, Table, exists, func, insert, select
+from sqlalchemy import Connection, Table, exists, func, select
 
+from carecoord import bulk
 from carecoord.models import Allergy, NoKnownAllergies, Patient, User
 from carecoord.services.demo_mark import is_demo_connection
 
@@ -66,7 +67,7 @@ def mark_no_known_allergies(conn: Connection, today: date) -> int:
             }
         )
     if rows:
-        conn.execute(insert(confirmed), rows)
+        bulk.insert_rows(conn, confirmed, rows)
     return len(rows)
 
 

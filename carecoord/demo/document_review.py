@@ -23,8 +23,9 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Final, cast
 
-from sqlalchemy import Connection, Table, func, insert, select
+from sqlalchemy import Connection, Table, func, select
 
+from carecoord import bulk
 from carecoord.clinical.vocabulary import CareTeamRole, DataCategory, DocumentKind
 from carecoord.models import CareTeamMembership, Document, Patient, ReviewItem, User
 from carecoord.services.demo_mark import is_demo_connection
@@ -160,10 +161,10 @@ def fill_document_reviews(conn: Connection, today: date, pdf: Callable[[str, str
         )
     _review_most(items, today, physician_member, accounts)
     if filed:
-        conn.execute(insert(documents), filed)
+        bulk.insert_rows(conn, documents, filed)
         for item in items:
             del item["_relevant_note"]
-        conn.execute(insert(cast(Table, ReviewItem.__table__)), items)
+        bulk.insert_rows(conn, ReviewItem, items)
     return len(filed)
 
 

@@ -11,8 +11,9 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Final, cast
 
-from sqlalchemy import Connection, Table, insert, select
+from sqlalchemy import Connection, Table, select
 
+from carecoord import bulk
 from carecoord.clinical.pain_map import PainMark, validate_marks
 from carecoord.models import Diagnosis, PainDrawing, Patient, utcnow
 
@@ -200,11 +201,11 @@ def fill_pain_drawings(conn: Connection, today: date) -> int:
                 }
             )
         if len(batch) >= BATCH:
-            conn.execute(insert(table), batch)
+            bulk.insert_rows(conn, table, batch)
             written += len(batch)
             batch = []
     if batch:
-        conn.execute(insert(table), batch)
+        bulk.insert_rows(conn, table, batch)
         written += len(batch)
     return written
 
