@@ -716,34 +716,42 @@ def test_the_indexes_dropped_for_the_load_are_built_again(tmp_path: Path) -> Non
     assert indexes(tmp_path / "filled.sqlite3") == indexes(tmp_path / "empty.sqlite3")
 
 
-def test_indexes_are_dropped_for_the_load_and_built_again_on_each_database(
+def test_indexes_and_keys_are_dropped_for_the_load_and_made_again_on_each_database(
     fresh: Database,
 ) -> None:
     from sqlalchemy import event
 
-    def indexes() -> list[tuple[str, str]]:
-        query = (
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
-            if fresh.dialect == "sqlite"
-            else "SELECT indexname, indexdef FROM pg_indexes "
-            "WHERE schemaname = current_schema() ORDER BY indexname"
+    postgresql = fresh.dialect == "postgresql"
+
+    def schema() -> list[tuple[str, str]]:
+        queries = (
+            [
+                "SELECT indexname, indexdef FROM pg_indexes "
+                "WHERE schemaname = current_schema() ORDER BY indexname",
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE connamespace = current_schema()::regnamespace ORDER BY conname",
+            ]
+            if postgresql
+            else ["SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"]
         )
         with fresh.engine.connect() as conn:
-            return [(name, sql) for name, sql in conn.execute(text(query))]
+            return [(name, sql) for query in queries for name, sql in conn.execute(text(query))]
 
-    before = indexes()
+    before = schema()
     dropped: list[str] = []
     event.listen(
         fresh.engine,
         "before_cursor_execute",
-        lambda *a: dropped.append(a[2]) if a[2].startswith("DROP INDEX") else None,
+        lambda *a: dropped.append(a[2]) if " DROP " in f" {a[2]}" else None,
     )
     fill_demo(fresh, patients=5, today=TODAY)
-    assert indexes() == before
+    assert schema() == before  # every index and key is back, defined as before
     named = {sql.split()[-1].strip('"') for sql in dropped}
     assert "ix_referrals_state_booked_late_due_on" in named  # a plain index goes, keys stay
-    assert not [name for name in named if name.startswith("pk_")]
     assert "uq_care_team_one_active_coordinator" in named  # a partial unique index (no key)
+    assert not [name for name in named if name.startswith("pk_")]
+    # PostgreSQL checks a foreign key row by row during the load unless it is dropped
+    assert ("fk_referral_events_referral_id_referrals" in named) == postgresql
 
 
 def test_a_forked_builder_on_each_database(
