@@ -754,6 +754,41 @@ def test_indexes_and_keys_are_dropped_for_the_load_and_made_again_on_each_databa
     assert ("fk_referral_events_referral_id_referrals" in named) == postgresql
 
 
+def test_a_row_breaking_a_foreign_key_fails_the_load_and_leaves_the_schema(
+    fresh: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the keys dropped for the load, the check comes when they are made again: the
+    load must still fail, write nothing and leave every key and index in place."""
+    from sqlalchemy.exc import IntegrityError
+
+    from carecoord.demo.sink import Sink
+
+    def constraints() -> list[str]:
+        query = (
+            "SELECT conname FROM pg_constraint "
+            "WHERE connamespace = current_schema()::regnamespace ORDER BY conname"
+            if fresh.dialect == "postgresql"
+            else "SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name"
+        )
+        with fresh.engine.connect() as conn:
+            return list(conn.execute(text(query)).scalars())
+
+    before = constraints()
+    flush = Sink.flush
+
+    def flush_with_an_orphan(sink: Sink) -> None:
+        if sink.rows["referral_events"]:  # an event of a referral that does not exist
+            orphan = (10**9, 10**9, sink.stamp(TODAY), "drlee", "created", None, "draft", None)
+            sink.rows["referral_events"].append(orphan)
+        flush(sink)
+
+    monkeypatch.setattr(Sink, "flush", flush_with_an_orphan)
+    with pytest.raises(IntegrityError, match="referral"):
+        fill_demo(fresh, patients=5, today=TODAY)
+    assert _counts(fresh)["patients"] == 0
+    assert constraints() == before
+
+
 def test_a_forked_builder_on_each_database(
     fresh: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
