@@ -263,6 +263,10 @@ def _referral_steps(
             .join(Referral, Referral.id == Document.referral_id)
             .where(
                 _in(Referral.patient_id, low, high),
+                # A referral's report is filed for the referral's patient (the document
+                # services refuse another); the range lets the documents' patient index
+                # be used instead of a walk of every document filed up to this batch.
+                _in(Document.patient_id, low, high),
                 Document.kind == DocumentKind.SPECIALIST_REPORT,
                 Document.received_on >= Referral.sent_on,
             )
