@@ -69,9 +69,12 @@ typecheck: $(STAMP)
 
 # One test process per core (pytest-xdist); a file's tests stay together in one process, so
 # module fixtures are built once. `make unit TEST_WORKERS=0` runs in this process alone.
+# A worker that crashes (a segmentation fault) fails the run at once, naming its test:
+# replacing the worker makes xdist's per-file scheduling wait forever.
 TEST_WORKERS ?= auto
 unit: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile \
+		--max-worker-restart=0 \
 		$(COVERAGE) $(PYTEST_ARGS)
 	$(if $(strip $(COVERAGE)),$(BIN)/python -m coverage report --include='$(STRICT_COVERAGE)' \
 		--skip-covered --fail-under=98)
