@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, cast
 
 from sqlalchemy import Connection, Table, insert
-from sqlalchemy import Sequence as Sequence_
 from sqlalchemy.engine import ExecutionContext
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.sql.schema import CallableColumnDefault, ScalarElementColumnDefault
@@ -67,12 +66,12 @@ def _python_defaults(table: Table, given: Sequence[str]) -> dict[str, Any]:
         default = column.default
         if column.name in given or default is None:
             continue
-        if isinstance(default, ScalarElementColumnDefault | CallableColumnDefault):
-            # The models' callables take no argument (SQLAlchemy wraps them to take one).
-            no_context = cast(ExecutionContext, None)
-            found[column.name] = default.arg(no_context) if default.is_callable else default.arg
-        elif not isinstance(default, Sequence_):  # a SQL expression default: no COPY for it
-            raise ValueError(f"{table.name}.{column.name}: a SQL default cannot be copied")
+        if not isinstance(default, ScalarElementColumnDefault | CallableColumnDefault):
+            # A SQL expression or a sequence SQLAlchemy would call in the INSERT itself.
+            raise ValueError(f"{table.name}.{column.name}: its default cannot be copied")
+        # The models' callables take no argument (SQLAlchemy wraps them to take one).
+        no_context = cast(ExecutionContext, None)
+        found[column.name] = default.arg(no_context) if default.is_callable else default.arg
     return found
 
 

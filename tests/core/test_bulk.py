@@ -3,14 +3,16 @@ takes them as one COPY rather than one INSERT a row."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import Column, DateTime, Integer, MetaData, Table, event, func, select
 
 from carecoord import bulk
 from carecoord.db import Database
-from carecoord.models import Base, DashboardContribution, DashboardLoop
+from carecoord.models import Base, DashboardContribution, DashboardLoop, PainDrawing
+from carecoord.services.actor import Actor
+from tests.services.helpers import new_patient
 
 LOOPS = [
     {
@@ -70,3 +72,37 @@ def test_a_bulk_write_rolls_back_with_its_transaction(db: Database) -> None:
         raise RuntimeError("the load failed later")
     with db.engine.connect() as conn:
         assert conn.execute(select(DashboardContribution.patient_id)).all() == []
+
+
+def test_values_are_converted_and_left_out_columns_get_their_defaults(
+    db: Database, physician: Actor
+) -> None:
+    patient = new_patient(db, physician)
+    marks = [{"region": "lower_back", "kind": "aching", "intensity": 6}]
+    with db.engine.begin() as conn:
+        # JSON must go in as JSON; version and the creation times are left to their defaults
+        bulk.insert_rows(
+            conn,
+            PainDrawing,
+            [{"patient_id": patient.id, "drawn_on": date(2026, 11, 30), "marks": marks}],
+        )
+    with db.session() as session:
+        drawing = session.scalars(select(PainDrawing)).one()
+        assert drawing.marks == marks
+        assert drawing.version == 1
+        written = datetime.now(UTC)
+        assert timedelta(0) <= written - drawing.created_at < timedelta(minutes=1)
+        assert timedelta(0) <= written - drawing.updated_at < timedelta(minutes=1)
+
+
+def test_a_default_worked_out_in_sql_is_refused_on_postgresql(db: Database) -> None:
+    if db.dialect != "postgresql":
+        pytest.skip("SQLite's executemany runs SQL defaults itself")
+    stamped = Table(
+        "stamped",
+        MetaData(),
+        Column("id", Integer, primary_key=True),
+        Column("at", DateTime, default=func.now()),
+    )
+    with db.engine.begin() as conn, pytest.raises(ValueError, match=r"stamped\.at"):
+        bulk.insert_rows(conn, stamped, [{"id": 1}])
